@@ -1,0 +1,238 @@
+/**
+ * The one module that talks to the Kafka client library (kafkajs).
+ *
+ * Everything else in sedano uses the small interfaces below, so the client can be swapped
+ * (e.g. for @platformatic/kafka or librdkafka) by rewriting this file alone.
+ */
+import kafkajs from 'kafkajs';
+import type { Admin, Consumer, IHeaders, LogEntry, Producer } from 'kafkajs';
+
+// kafkajs is CommonJS and its enums are not visible as ESM named exports.
+const { Kafka, logLevel: KafkaLogLevel, ConfigResourceTypes, ConfigSource, Partitioners } = kafkajs;
+
+/** A topic as declared in topology/ or as read back from the cluster. */
+export interface TopicDescription {
+  name: string;
+  partitions: number;
+  replicationFactor: number;
+  /** Topic-level configs: for a live topic, only those set on the topic (not broker defaults). */
+  configs: Record<string, string>;
+}
+
+/** A message to produce. Keys and values are bytes (or a string key). */
+export interface OutgoingMessage {
+  key: string | Buffer | null;
+  value: Buffer | null;
+  headers?: Record<string, string | Buffer>;
+  partition?: number;
+}
+
+/** A consumed message, as the rest of sedano sees it. */
+export interface IncomingMessage {
+  topic: string;
+  partition: number;
+  /** Offset as a decimal string: Kafka offsets are 64-bit. */
+  offset: string;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: Record<string, Buffer>;
+  /** Producer or log-append time, milliseconds since the epoch. */
+  timestampMs: number;
+}
+
+export interface KafkaAdmin {
+  /** Number of brokers answering and the id of the active controller. */
+  describeCluster(): Promise<{ brokerCount: number; controllerId: number | null }>;
+  listTopics(): Promise<string[]>;
+  /** Live description of each named topic that exists; missing topics are absent from the map. */
+  describeTopics(names: readonly string[]): Promise<Map<string, TopicDescription>>;
+  createTopics(topics: readonly TopicDescription[]): Promise<void>;
+  /**
+   * Replaces the topic's whole set of topic-level configs with `configs`.
+   * Kafka's (non-incremental) AlterConfigs resets every config that is not named.
+   */
+  replaceTopicConfigs(name: string, configs: Record<string, string>): Promise<void>;
+  /** Grows a topic to `count` partitions (Kafka cannot shrink a topic). */
+  increasePartitions(name: string, count: number): Promise<void>;
+  deleteTopics(names: readonly string[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface KafkaProducer {
+  /** Produces with acks from all in-sync replicas; resolves once the broker has them. */
+  send(topic: string, messages: readonly OutgoingMessage[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface ConsumeOptions {
+  topics: readonly string[];
+  /** Where a group with no committed offset starts: the oldest message (true) or new ones only. */
+  fromBeginning: boolean;
+  handle: (message: IncomingMessage) => Promise<void>;
+}
+
+export interface KafkaConsumer {
+  /** Subscribes and starts consuming in the background; resolves once the loop runs. */
+  consume(options: ConsumeOptions): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface KafkaClientOptions {
+  brokers: readonly string[];
+  clientId: string;
+  /** Where kafkajs's own log lines go; default: warnings and errors to stderr. */
+  log?: (level: 'error' | 'warn' | 'info' | 'debug', message: string, extra: object) => void;
+}
+
+export interface KafkaClient {
+  admin(): Promise<KafkaAdmin>;
+  producer(): Promise<KafkaProducer>;
+  consumer(groupId: string): Promise<KafkaConsumer>;
+}
+
+function defaultLog(level: string, message: string, extra: object): void {
+  process.stderr.write(`${JSON.stringify({ level, logger: 'kafkajs', message, ...extra })}\n`);
+}
+
+/** Creates a client for the given brokers. Connections open when a role is asked for. */
+export function createKafkaClient(options: KafkaClientOptions): KafkaClient {
+  const log = options.log ?? defaultLog;
+  const kafka = new Kafka({
+    clientId: options.clientId,
+    brokers: [...options.brokers],
+    logLevel: KafkaLogLevel.WARN,
+    logCreator:
+      () =>
+      ({ level, log: entry }: LogEntry) => {
+        const { message, ...extra } = entry;
+        const name = level <= KafkaLogLevel.ERROR ? 'error' : level === KafkaLogLevel.WARN ? 'warn' : 'info';
+        log(name, message, extra);
+      },
+  });
+  return {
+    admin: async () => wrapAdmin(await connected(kafka.admin())),
+    producer: async () =>
+      wrapProducer(
+        await connected(kafka.producer({ idempotent: true, createPartitioner: Partitioners.DefaultPartitioner })),
+      ),
+    consumer: async (groupId) => wrapConsumer(await connected(kafka.consumer({ groupId }))),
+  };
+}
+
+async function connected<T extends { connect(): Promise<void> }>(role: T): Promise<T> {
+  await role.connect();
+  return role;
+}
+
+function wrapAdmin(admin: Admin): KafkaAdmin {
+  return {
+    async describeCluster() {
+      const cluster = await admin.describeCluster();
+      return { brokerCount: cluster.brokers.length, controllerId: cluster.controller };
+    },
+    listTopics: () => admin.listTopics(),
+    async describeTopics(names) {
+      const existing = new Set(await admin.listTopics());
+      const wanted = names.filter((name) => existing.has(name));
+      const result = new Map<string, TopicDescription>();
+      if (wanted.length === 0) return result;
+      const metadata = await admin.fetchTopicMetadata({ topics: wanted });
+      const configs = await admin.describeConfigs({
+        includeSynonyms: false,
+        resources: wanted.map((name) => ({ type: ConfigResourceTypes.TOPIC, name })),
+      });
+      for (const topic of metadata.topics) {
+        const resource = configs.resources.find((r) => r.resourceName === topic.name);
+        // Only configs set on the topic itself: broker-wide settings also read as non-default.
+        const set = (resource?.configEntries ?? []).filter((entry) => entry.configSource === ConfigSource.TOPIC_CONFIG);
+        result.set(topic.name, {
+          name: topic.name,
+          partitions: topic.partitions.length,
+          replicationFactor: topic.partitions[0]?.replicas.length ?? 0,
+          configs: Object.fromEntries(set.map((entry) => [entry.configName, entry.configValue])),
+        });
+      }
+      return result;
+    },
+    async createTopics(topics) {
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: topics.map((topic) => ({
+          topic: topic.name,
+          numPartitions: topic.partitions,
+          replicationFactor: topic.replicationFactor,
+          configEntries: Object.entries(topic.configs).map(([name, value]) => ({ name, value })),
+        })),
+      });
+    },
+    async replaceTopicConfigs(name, configs) {
+      await admin.alterConfigs({
+        validateOnly: false,
+        resources: [
+          {
+            type: ConfigResourceTypes.TOPIC,
+            name,
+            configEntries: Object.entries(configs).map(([configName, value]) => ({ name: configName, value })),
+          },
+        ],
+      });
+    },
+    async increasePartitions(name, count) {
+      await admin.createPartitions({ topicPartitions: [{ topic: name, count }] });
+    },
+    async deleteTopics(names) {
+      if (names.length > 0) await admin.deleteTopics({ topics: [...names] });
+    },
+    close: () => admin.disconnect(),
+  };
+}
+
+function wrapProducer(producer: Producer): KafkaProducer {
+  return {
+    async send(topic, messages) {
+      await producer.send({
+        topic,
+        acks: -1,
+        messages: messages.map((message) => ({
+          key: message.key,
+          value: message.value,
+          headers: message.headers,
+          partition: message.partition,
+        })),
+      });
+    },
+    close: () => producer.disconnect(),
+  };
+}
+
+function toHeaders(headers: IHeaders | undefined): Record<string, Buffer> {
+  const result: Record<string, Buffer> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    // A header may repeat; sedano's headers do not, so the last value wins.
+    const last = Array.isArray(value) ? value.at(-1) : value;
+    if (last !== undefined) result[name] = Buffer.isBuffer(last) ? last : Buffer.from(last);
+  }
+  return result;
+}
+
+function wrapConsumer(consumer: Consumer): KafkaConsumer {
+  return {
+    async consume({ topics, fromBeginning, handle }) {
+      await consumer.subscribe({ topics: [...topics], fromBeginning });
+      await consumer.run({
+        eachMessage: async ({ topic, partition, message }) => {
+          await handle({
+            topic,
+            partition,
+            offset: message.offset,
+            key: message.key,
+            value: message.value,
+            headers: toHeaders(message.headers),
+            timestampMs: Number(message.timestamp),
+          });
+        },
+      });
+    },
+    close: () => consumer.disconnect(),
+  };
+}

@@ -1,0 +1,21 @@
+/** Consumer group names: one group per stage, one for the status projector. */
+import type { Stage } from './topics.ts';
+
+const PREFIX = 'sedano';
+
+/** The consumer group of a stage's workers, e.g. `sedano.stage.indexing`. */
+export function stageGroup(stage: Stage): string {
+  return `${PREFIX}.stage.${stage}`;
+}
+
+/** The status projector's group: every projector shares the status topic's partitions. */
+export const STATUS_PROJECTOR_GROUP = `${PREFIX}.status-projector`;
+
+/** The maintenance workers' group. */
+export const MAINTENANCE_GROUP = `${PREFIX}.maintenance`;
+
+/**
+ * Every worker reads every control command, so each worker has a group of its own,
+ * named with this prefix and its worker id.
+ */
+export const CONTROL_GROUP_PREFIX = `${PREFIX}.control.`;

@@ -1,0 +1,141 @@
+/**
+ * Every Kafka topic of sedano (DESIGN.md section 2), declared as code.
+ *
+ * Services import the names from here; `npm run topology -- apply` makes the cluster match
+ * the declarations. Sizes and retention are written next to each family with the reason.
+ */
+import type { TopicDescription } from '../services/lib/kafka.ts';
+
+/** Stages that consume job topics. `noop` is the built-in stage used by smoke tests and benchmarks. */
+export const STAGES = ['indexing', 'analysis', 'training', 'export', 'noop'] as const;
+export type Stage = (typeof STAGES)[number];
+
+/** Priority lanes, highest first: a worker drains them in this order. */
+export const LANES = ['high', 'normal', 'low'] as const;
+export type Lane = (typeof LANES)[number];
+
+/**
+ * Retry delay tiers: a failed attempt waits on the tier whose delay is the longest one not
+ * above its backoff, so a retry never blocks a job partition.
+ */
+export const RETRY_TIERS = [
+  { name: '5s', delayMs: 5_000 },
+  { name: '1m', delayMs: 60_000 },
+  { name: '10m', delayMs: 600_000 },
+  { name: '1h', delayMs: 3_600_000 },
+] as const;
+export type RetryTier = (typeof RETRY_TIERS)[number]['name'];
+
+const PREFIX = 'sedano';
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+
+/** Largest record a job topic accepts (1 MiB): larger documents travel by reference. */
+export const JOB_MAX_MESSAGE_BYTES = 1_048_576;
+
+/** Topic of one stage lane, e.g. `sedano.jobs.indexing.high`. */
+export function jobTopic(stage: Stage, lane: Lane): string {
+  return `${PREFIX}.jobs.${stage}.${lane}`;
+}
+
+/** Delay topic of one stage and tier, e.g. `sedano.retry.indexing.1m`. */
+export function retryTopic(stage: Stage, tier: RetryTier): string {
+  return `${PREFIX}.retry.${stage}.${tier}`;
+}
+
+/** Compacted topic of job status events, keyed by job id: the source of truth of the status view. */
+export const STATUS_TOPIC = `${PREFIX}.job-status`;
+/** Poison messages and jobs whose attempts ran out, with the original bytes and the reason. */
+export const DEAD_LETTER_TOPIC = `${PREFIX}.dead-letter`;
+/** Maintenance requests emitted by the scheduler. */
+export const MAINTENANCE_TOPIC = `${PREFIX}.maintenance`;
+/** Control commands (revoke, pause, resume, ping) read by every worker. */
+export const CONTROL_TOPIC = `${PREFIX}.control`;
+
+export interface TopologyOptions {
+  /** Replicas per partition: 1 on the single local broker, 3 on a production cluster. */
+  replicationFactor: number;
+}
+
+/** The declared topics, in a stable order. */
+export function declaredTopics(options: TopologyOptions): TopicDescription[] {
+  const { replicationFactor } = options;
+  const minInsync = String(Math.min(2, replicationFactor));
+  const common = { 'min.insync.replicas': minInsync };
+  const topics: TopicDescription[] = [];
+  for (const stage of STAGES) {
+    for (const lane of LANES) {
+      // 6 partitions: up to 6 workers of a stage share a lane; a week of retention lets a
+      // stopped stage catch up after a long outage.
+      topics.push({
+        name: jobTopic(stage, lane),
+        partitions: 6,
+        replicationFactor,
+        configs: {
+          ...common,
+          'cleanup.policy': 'delete',
+          'retention.ms': String(7 * DAY_MS),
+          'max.message.bytes': String(JOB_MAX_MESSAGE_BYTES),
+        },
+      });
+    }
+    for (const tier of RETRY_TIERS) {
+      // A retry waits at most its tier's delay; three days covers a weekend outage.
+      topics.push({
+        name: retryTopic(stage, tier.name),
+        partitions: 3,
+        replicationFactor,
+        configs: {
+          ...common,
+          'cleanup.policy': 'delete',
+          'retention.ms': String(3 * DAY_MS),
+          'max.message.bytes': String(JOB_MAX_MESSAGE_BYTES),
+        },
+      });
+    }
+  }
+  topics.push({
+    name: STATUS_TOPIC,
+    // Keyed by job id; 12 partitions let several projectors share the load.
+    partitions: 12,
+    replicationFactor,
+    configs: {
+      ...common,
+      // Only the latest event per job is needed to rebuild the view.
+      'cleanup.policy': 'compact',
+      // Keep recent history uncompacted for an hour so late readers see every transition,
+      // roll segments hourly so compaction can run, and keep tombstones a day.
+      'min.compaction.lag.ms': String(HOUR_MS),
+      'segment.ms': String(HOUR_MS),
+      'delete.retention.ms': String(DAY_MS),
+    },
+  });
+  topics.push({
+    name: DEAD_LETTER_TOPIC,
+    partitions: 3,
+    replicationFactor,
+    configs: {
+      ...common,
+      'cleanup.policy': 'delete',
+      // A month for an operator to inspect and replay.
+      'retention.ms': String(30 * DAY_MS),
+      // Holds the original message plus the reason, so it accepts more than a job topic.
+      'max.message.bytes': String(2 * JOB_MAX_MESSAGE_BYTES + 65_536),
+    },
+  });
+  topics.push({
+    name: MAINTENANCE_TOPIC,
+    partitions: 1,
+    replicationFactor,
+    configs: { ...common, 'cleanup.policy': 'delete', 'retention.ms': String(7 * DAY_MS) },
+  });
+  topics.push({
+    name: CONTROL_TOPIC,
+    // One partition keeps commands in the order they were given.
+    partitions: 1,
+    replicationFactor,
+    // Commands matter for a day at most; revocations are also remembered in Redis.
+    configs: { ...common, 'cleanup.policy': 'delete', 'retention.ms': String(DAY_MS) },
+  });
+  return topics;
+}

@@ -51,6 +51,8 @@ export const DEAD_LETTER_TOPIC = `${PREFIX}.dead-letter`;
 export const MAINTENANCE_TOPIC = `${PREFIX}.maintenance`;
 /** Control commands (revoke, pause, resume, ping) read by every worker. */
 export const CONTROL_TOPIC = `${PREFIX}.control`;
+/** Round-trip checks of the pipeline (services/smoke): Avro through the registry and back. */
+export const SMOKE_TOPIC = `${PREFIX}.smoke`;
 
 export interface TopologyOptions {
   /** Replicas per partition: 1 on the single local broker, 3 on a production cluster. */
@@ -136,6 +138,13 @@ export function declaredTopics(options: TopologyOptions): TopicDescription[] {
     replicationFactor,
     // Commands matter for a day at most; revocations are also remembered in Redis.
     configs: { ...common, 'cleanup.policy': 'delete', 'retention.ms': String(DAY_MS) },
+  });
+  topics.push({
+    name: SMOKE_TOPIC,
+    partitions: 1,
+    replicationFactor,
+    // A check is read back within seconds; an hour leaves time to look at it.
+    configs: { ...common, 'cleanup.policy': 'delete', 'retention.ms': String(HOUR_MS) },
   });
   return topics;
 }

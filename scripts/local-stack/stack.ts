@@ -31,6 +31,11 @@ export interface StackOptions {
   log?: (message: string) => void;
 }
 
+export interface StackDownOptions extends StackOptions {
+  /** Stop only these components (default: all). */
+  only?: readonly ComponentName[];
+}
+
 function filesOf(component: Component, env: NodeJS.ProcessEnv) {
   const dir = join(stateDir(env), component.name);
   return { dir, pidFile: join(dir, 'pid.json'), logFile: join(dir, `${component.name}.log`) };
@@ -49,6 +54,19 @@ async function waitUntilReady(component: Component, pid: number): Promise<boolea
     await sleep(250);
   }
   return false;
+}
+
+/** Throws a PrerequisiteError naming the port, its holder and the way out if a port is taken. */
+export async function assertPortsFree(component: Pick<Component, 'name' | 'ports'>): Promise<void> {
+  for (const port of component.ports) {
+    if (!(await isPortFree(port))) {
+      const holder = portHolder(port);
+      throw new PrerequisiteError(
+        `${component.name}: port ${port} is taken${holder ? ` by ${holder}` : ''}; stop that process, ` +
+          `or set ${ENDPOINT_VARIABLES[component.name]} to use a ${component.name} that is already running`,
+      );
+    }
+  }
 }
 
 async function startComponent(
@@ -71,15 +89,7 @@ async function startComponent(
   // Preparing (downloads, builds) runs while dependencies start; starting waits for them.
   const spec = await component.prepare(context);
   await dependencies;
-  for (const port of component.ports) {
-    if (!(await isPortFree(port))) {
-      const holder = portHolder(port);
-      throw new PrerequisiteError(
-        `${component.name}: port ${port} is taken${holder ? ` by ${holder}` : ''}; stop that process, ` +
-          `or set ${ENDPOINT_VARIABLES[component.name]} to use a ${component.name} that is already running`,
-      );
-    }
-  }
+  await assertPortsFree(component);
   const started = Date.now();
   const pid = startDetached(spec, pidFile, logFile);
   if (await waitUntilReady(component, pid)) {
@@ -130,11 +140,13 @@ export async function stackUp(options: StackOptions = {}): Promise<void> {
 }
 
 /** Stops every component this clone's stack started (whatever the environment says now). */
-export async function stackDown(options: StackOptions = {}): Promise<void> {
+export async function stackDown(options: StackDownOptions = {}): Promise<void> {
   const env = options.env ?? process.env;
   const log = options.log ?? ((message: string) => console.log(message));
+  const only = options.only;
   // Reverse start order: the registry stores its schemas in Kafka, so it stops first.
   for (const component of [...COMPONENTS].reverse()) {
+    if (only && !only.includes(component.name)) continue;
     const { pidFile } = filesOf(component, env);
     const pid = runningPid(pidFile);
     if (pid === undefined) {

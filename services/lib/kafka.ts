@@ -68,7 +68,7 @@ export interface ConsumeOptions {
   topics: readonly string[];
   /** Where a group with no committed offset starts: the oldest message (true) or new ones only. */
   fromBeginning: boolean;
-  handle: (message: IncomingMessage) => Promise<void>;
+  handle: (message: IncomingMessage) => Promise<void> | void;
 }
 
 export interface KafkaConsumer {

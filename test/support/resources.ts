@@ -1,0 +1,106 @@
+/**
+ * Real infrastructure for integration tests, with unique names and cleanup registered by
+ * the helper that created the resource. Endpoints come from the environment that
+ * test/global-setup.ts prepared.
+ */
+import { randomUUID } from 'node:crypto';
+import type { TestContext } from 'node:test';
+import { Redis } from 'ioredis';
+import { resolveEndpoints, type Endpoints } from '../../services/lib/endpoints.ts';
+import {
+  createKafkaClient,
+  type KafkaAdmin,
+  type KafkaClient,
+  type TopicDescription,
+} from '../../services/lib/kafka.ts';
+import { createSchemaRegistry, type SchemaRegistry } from '../../services/lib/schema-registry.ts';
+
+const cleanups = new WeakMap<TestContext, (() => unknown)[]>();
+
+/**
+ * Registers a cleanup step that runs when the test ends, in reverse order of registration
+ * (a topic is deleted before the admin client that deletes it is closed). Every step runs
+ * even if an earlier one fails; the failures are reported together.
+ */
+export function onCleanup(t: TestContext, step: () => unknown): void {
+  let steps = cleanups.get(t);
+  if (!steps) {
+    const registered: (() => unknown)[] = [];
+    cleanups.set(t, registered);
+    steps = registered;
+    t.after(async () => {
+      const failures: unknown[] = [];
+      for (const cleanup of registered.reverse()) {
+        try {
+          await cleanup();
+        } catch (error) {
+          failures.push(error);
+        }
+      }
+      if (failures.length > 0) throw new AggregateError(failures, 'test cleanup failed');
+    });
+  }
+  steps.push(step);
+}
+
+export function endpoints(): Endpoints {
+  return resolveEndpoints();
+}
+
+/** A name no other test uses: `<prefix>-<8 hex chars>`. */
+export function uniqueName(prefix: string): string {
+  return `${prefix}-${randomUUID().slice(0, 8)}`;
+}
+
+export function kafkaClient(): KafkaClient {
+  return createKafkaClient({ brokers: endpoints().kafkaBrokers, clientId: uniqueName('sedano-test') });
+}
+
+/** An admin client closed when the test ends. */
+export async function kafkaAdmin(t: TestContext): Promise<KafkaAdmin> {
+  const admin = await kafkaClient().admin();
+  onCleanup(t, () => admin.close());
+  return admin;
+}
+
+/** Creates a topic with a unique name, deleted when the test ends. */
+export async function createTestTopic(
+  t: TestContext,
+  admin: KafkaAdmin,
+  shape: Partial<Omit<TopicDescription, 'name'>> & { prefix?: string } = {},
+): Promise<TopicDescription> {
+  const topic: TopicDescription = {
+    name: uniqueName(shape.prefix ?? 'test-topic'),
+    partitions: shape.partitions ?? 1,
+    replicationFactor: shape.replicationFactor ?? 1,
+    configs: shape.configs ?? {},
+  };
+  await admin.createTopics([topic]);
+  onCleanup(t, () => admin.deleteTopics([topic.name]));
+  return topic;
+}
+
+export function schemaRegistry(): SchemaRegistry {
+  return createSchemaRegistry(endpoints().schemaRegistryUrl);
+}
+
+/** Deletes a subject (soft, then permanently) when the test ends, through the Confluent REST API. */
+export function deleteSubjectAfter(t: TestContext, subject: string): void {
+  onCleanup(t, async () => {
+    const url = `${endpoints().schemaRegistryUrl}/subjects/${encodeURIComponent(subject)}`;
+    await fetch(url, { method: 'DELETE' });
+    await fetch(`${url}?permanent=true`, { method: 'DELETE' });
+  });
+}
+
+/** A Redis connection closed when the test ends; keys under `prefix` are deleted then. */
+export function redisClient(t: TestContext): { redis: Redis; prefix: string } {
+  const redis = new Redis(endpoints().redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
+  const prefix = `${uniqueName('sedano-test')}:`;
+  onCleanup(t, async () => {
+    const keys = await redis.keys(`${prefix}*`);
+    if (keys.length > 0) await redis.del(...keys);
+    redis.disconnect();
+  });
+  return { redis, prefix };
+}

@@ -6,8 +6,8 @@
 import { spawn } from 'node:child_process';
 import { resolveEndpoints } from '../services/lib/endpoints.ts';
 import { createKafkaClient } from '../services/lib/kafka.ts';
-import { applyTopology } from '../topology/apply.ts';
-import { declaredTopics } from '../topology/topics.ts';
+import { createSchemaRegistry } from '../services/lib/schema-registry.ts';
+import { applyDeclaredTopology } from '../topology/apply.ts';
 import { stackUp } from './local-stack/stack.ts';
 
 function runService(entry: string): Promise<number> {
@@ -20,10 +20,19 @@ try {
   await stackUp();
 
   console.log('\n== topology (npm run topology -- apply)');
-  const admin = await createKafkaClient({ brokers: resolveEndpoints().kafkaBrokers, clientId: 'sedano-start' }).admin();
+  const endpoints = resolveEndpoints();
+  const admin = await createKafkaClient({ brokers: endpoints.kafkaBrokers, clientId: 'sedano-start' }).admin();
   try {
-    const plan = await applyTopology(admin, declaredTopics({ replicationFactor: 1 }));
-    console.log(`${plan.changes.length} change(s), ${plan.matching.length} topic(s) already matched`);
+    const { topics, schemas } = await applyDeclaredTopology({
+      admin,
+      registry: createSchemaRegistry(endpoints.schemaRegistryUrl),
+      registryUrl: endpoints.schemaRegistryUrl,
+      replicationFactor: 1,
+    });
+    console.log(
+      `${topics.changes.length + schemas.changes.length} change(s); ` +
+        `${topics.matching.length} topic(s) and ${schemas.matching.length} subject(s) already matched`,
+    );
   } finally {
     await admin.close();
   }

@@ -1,14 +1,16 @@
 /**
  * `npm run topology -- apply | describe [--json]`
  *
- * apply: creates missing topics, grows partitions and replaces drifted configs, then prints
- * what it changed and what already matched. describe: the declared state next to the live one.
+ * apply: creates missing topics, grows partitions and replaces drifted configs, sets each
+ * subject's compatibility level and registers its schema, then prints what it changed and
+ * what already matched. describe: the declared state of every topic next to the live one.
  * The replication factor comes from SEDANO_REPLICATION_FACTOR (default 1, the local broker).
  */
 import { parseArgs } from 'node:util';
 import { resolveEndpoints } from '../services/lib/endpoints.ts';
 import { createKafkaClient } from '../services/lib/kafka.ts';
-import { applyTopology, describeTopology } from '../topology/apply.ts';
+import { createSchemaRegistry } from '../services/lib/schema-registry.ts';
+import { applyDeclaredTopology, describeTopology } from '../topology/apply.ts';
 import { describeChange } from '../topology/plan.ts';
 import { declaredTopics } from '../topology/topics.ts';
 
@@ -25,38 +27,37 @@ if (values.help || (command !== 'apply' && command !== 'describe')) {
 
 const replicationFactor = Number(process.env['SEDANO_REPLICATION_FACTOR'] ?? '1');
 if (!Number.isInteger(replicationFactor) || replicationFactor < 1) {
-  console.error(
-    `SEDANO_REPLICATION_FACTOR must be a positive integer, got "${process.env['SEDANO_REPLICATION_FACTOR']}"`,
-  );
+  console.error(`SEDANO_REPLICATION_FACTOR must be a positive integer, got "${process.env['SEDANO_REPLICATION_FACTOR']}"`);
   process.exit(2);
 }
-const declared = declaredTopics({ replicationFactor });
-const { kafkaBrokers } = resolveEndpoints();
-const admin = await createKafkaClient({ brokers: kafkaBrokers, clientId: 'sedano-topology' }).admin();
+const endpoints = resolveEndpoints();
+const admin = await createKafkaClient({ brokers: endpoints.kafkaBrokers, clientId: 'sedano-topology' }).admin();
 try {
   if (command === 'apply') {
-    const plan = await applyTopology(admin, declared);
+    const { topics, schemas } = await applyDeclaredTopology({
+      admin,
+      registry: createSchemaRegistry(endpoints.schemaRegistryUrl),
+      registryUrl: endpoints.schemaRegistryUrl,
+      replicationFactor,
+    });
     if (values.json) {
-      console.log(JSON.stringify(plan, null, 2));
+      console.log(JSON.stringify({ topics, schemas }, null, 2));
     } else {
-      for (const change of plan.changes) console.log(`changed: ${describeChange(change)}`);
-      for (const warning of plan.warnings) console.log(`warning: ${warning}`);
-      console.log(
-        plan.changes.length === 0
-          ? `no change: all ${plan.matching.length} topics match their declaration`
-          : `${plan.changes.length} change(s) applied; ${plan.matching.length} topic(s) already matched`,
-      );
+      for (const change of topics.changes) console.log(`changed: ${describeChange(change)}`);
+      for (const change of schemas.changes) console.log(`changed: ${change}`);
+      for (const warning of topics.warnings) console.log(`warning: ${warning}`);
+      const changes = topics.changes.length + schemas.changes.length;
+      const matching = `${topics.matching.length} topic(s) and ${schemas.matching.length} subject(s)`;
+      console.log(changes === 0 ? `no change: ${matching} match their declaration` : `${changes} change(s) applied; ${matching} already matched`);
     }
   } else {
-    const states = await describeTopology(admin, declared);
+    const states = await describeTopology(admin, declaredTopics({ replicationFactor }));
     if (values.json) {
       console.log(JSON.stringify(states, null, 2));
     } else {
       for (const { declared: topic, live } of states) {
         console.log(`${topic.name}`);
-        console.log(
-          `  declared: ${topic.partitions} partitions, replication ${topic.replicationFactor}, ${format(topic.configs)}`,
-        );
+        console.log(`  declared: ${topic.partitions} partitions, replication ${topic.replicationFactor}, ${format(topic.configs)}`);
         console.log(
           live
             ? `  live:     ${live.partitions} partitions, replication ${live.replicationFactor}, ${format(live.configs)}`
@@ -65,6 +66,9 @@ try {
       }
     }
   }
+} catch (error) {
+  console.error(`topology ${command}: ${(error as Error).message}`);
+  process.exitCode = 1;
 } finally {
   await admin.close();
 }

@@ -1,11 +1,11 @@
 /**
  * Runs once before the test files (node --test --test-global-setup): provides the
- * infrastructure, exports its endpoints to every test process, and applies topology/.
+ * infrastructure, exports its endpoints to every test process, and applies topology/ (topics and subjects).
  */
 import { resolveEndpoints } from '../services/lib/endpoints.ts';
 import { createKafkaClient } from '../services/lib/kafka.ts';
-import { applyTopology } from '../topology/apply.ts';
-import { declaredTopics } from '../topology/topics.ts';
+import { createSchemaRegistry } from '../services/lib/schema-registry.ts';
+import { applyDeclaredTopology } from '../topology/apply.ts';
 import { provideInfrastructure } from './support/infrastructure.ts';
 
 let release: (() => Promise<void>) | undefined;
@@ -27,7 +27,7 @@ export async function globalSetup(): Promise<void> {
         `(${Object.entries(infrastructure.sources)
           .map(([name, source]) => `${name}: ${source}`)
           .join(', ')}; ` +
-        `topology: ${plan.changes.length} change(s))`,
+        `topology: ${topics.changes.length + schemas.changes.length} change(s))`,
     );
   } finally {
     await admin.close();

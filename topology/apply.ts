@@ -1,6 +1,20 @@
-/** Makes a live cluster match the declared topics: create what is missing, alter what drifted. */
+/**
+ * Makes the live cluster and registry match the declarations: topics created or altered,
+ * subjects registered with their compatibility levels.
+ */
+import { schemaText } from '../schemas/contract.ts';
+import type { SubjectBinding } from '../services/lib/codec.ts';
 import type { KafkaAdmin, TopicDescription } from '../services/lib/kafka.ts';
+import {
+  findSchemaId,
+  getSubjectCompatibility,
+  registerAvroSchema,
+  type SchemaRegistry,
+  setSubjectCompatibility,
+} from '../services/lib/schema-registry.ts';
+import { subjectBindings } from './contracts.ts';
 import { planTopology, type TopologyPlan } from './plan.ts';
+import { declaredTopics } from './topics.ts';
 
 /** Applies the plan for `declared` and returns it; running it again returns a plan with no changes. */
 export async function applyTopology(admin: KafkaAdmin, declared: readonly TopicDescription[]): Promise<TopologyPlan> {
@@ -28,4 +42,56 @@ export async function describeTopology(
 ): Promise<TopicState[]> {
   const live = await admin.describeTopics(declared.map((topic) => topic.name));
   return declared.map((topic) => ({ declared: topic, live: live.get(topic.name) }));
+}
+
+export interface SchemaReport {
+  /** What apply changed, one line per change. */
+  changes: string[];
+  /** Subjects whose schema and level already matched. */
+  matching: string[];
+}
+
+/**
+ * Sets each subject's compatibility level and registers its schema where it is not there yet.
+ * A schema the registry refuses as incompatible fails the apply with the registry's reason.
+ */
+export async function applySchemas(
+  registry: SchemaRegistry,
+  registryUrl: string,
+  bindings: readonly SubjectBinding<unknown>[],
+): Promise<SchemaReport> {
+  const report: SchemaReport = { changes: [], matching: [] };
+  for (const { subject, contract, compatibility } of bindings) {
+    const schema = schemaText(contract);
+    let changed = false;
+    const level = await getSubjectCompatibility(registryUrl, subject);
+    if (level !== undefined && level !== compatibility) {
+      await setSubjectCompatibility(registryUrl, subject, compatibility);
+      report.changes.push(`${subject}: compatibility ${level} -> ${compatibility}`);
+      changed = true;
+    }
+    if ((await findSchemaId(registry, subject, schema)) === undefined) {
+      const id = await registerAvroSchema(registry, subject, schema, compatibility);
+      report.changes.push(`${subject}: registered ${contract.name} (schema id ${id}, ${compatibility})`);
+      changed = true;
+    }
+    if (!changed) report.matching.push(subject);
+  }
+  return report;
+}
+
+export interface DeclaredTopologyOptions {
+  admin: KafkaAdmin;
+  registry: SchemaRegistry;
+  registryUrl: string;
+  replicationFactor: number;
+}
+
+/** Applies every declared topic and subject (what `npm run topology -- apply` does). */
+export async function applyDeclaredTopology(
+  options: DeclaredTopologyOptions,
+): Promise<{ topics: TopologyPlan; schemas: SchemaReport }> {
+  const topics = await applyTopology(options.admin, declaredTopics({ replicationFactor: options.replicationFactor }));
+  const schemas = await applySchemas(options.registry, options.registryUrl, subjectBindings());
+  return { topics, schemas };
 }

@@ -35,3 +35,47 @@ export async function registerAvroSchema(
   );
   return id;
 }
+
+async function registryRequest(url: string, init?: RequestInit): Promise<Response> {
+  return fetch(url, {
+    ...init,
+    headers: { 'Content-Type': 'application/vnd.schemaregistry.v1+json', ...init?.headers },
+    signal: AbortSignal.timeout(10_000),
+  });
+}
+
+/** The compatibility level set on `subject`, or undefined when the subject has none or does not exist. */
+export async function getSubjectCompatibility(
+  registryUrl: string,
+  subject: string,
+): Promise<CompatibilityLevel | undefined> {
+  const response = await registryRequest(`${registryUrl}/config/${encodeURIComponent(subject)}`);
+  if (response.status === 404) return undefined;
+  if (!response.ok) throw new Error(`GET /config/${subject}: ${response.status} ${await response.text()}`);
+  const body = (await response.json()) as { compatibilityLevel?: string; compatibility?: string };
+  return (body.compatibilityLevel ?? body.compatibility) as CompatibilityLevel | undefined;
+}
+
+/** Sets the compatibility level of `subject`. */
+export async function setSubjectCompatibility(
+  registryUrl: string,
+  subject: string,
+  level: CompatibilityLevel,
+): Promise<void> {
+  const response = await registryRequest(`${registryUrl}/config/${encodeURIComponent(subject)}`, {
+    method: 'PUT',
+    body: JSON.stringify({ compatibility: level }),
+  });
+  if (!response.ok) throw new Error(`PUT /config/${subject}: ${response.status} ${await response.text()}`);
+}
+
+/** The id of `schema` under `subject` if that exact schema is registered there, else undefined. */
+export async function findSchemaId(registry: SchemaRegistry, subject: string, schema: string): Promise<number | undefined> {
+  try {
+    return await registry.getRegistryIdBySchema(subject, { type: SchemaType.AVRO, schema });
+  } catch (error) {
+    // The client turns this lookup's 404 (subject or schema not registered) into this error.
+    if ((error as Error).name === 'ConfluentSchemaRegistryError') return undefined;
+    throw error;
+  }
+}

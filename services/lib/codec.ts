@@ -1,0 +1,211 @@
+/**
+ * The codec every producer and consumer of sedano uses: Avro records in Confluent wire
+ * format, through the schema registry.
+ *
+ * - encode: validates the record against its contract first (an invalid record never
+ *   reaches Kafka; the error names every bad field), then frames it with the subject's
+ *   schema id (registered on first use, cached).
+ * - decode: resolves the writer's schema (fetched by id, cached) against the reader's
+ *   contract, so records written with an older or newer compatible schema read fine; every
+ *   way a message can be bad is a PoisonMessageError with its own code, while an outage of
+ *   the registry is a retriable error, never a poison message.
+ */
+import avro from 'avsc';
+import { type Contract, schemaText } from '../../schemas/contract.ts';
+import { LOGICAL_TYPES } from '../../schemas/logical-types.ts';
+import { type ErrorCode, SedanoError } from './errors.ts';
+import { type CompatibilityLevel, registerAvroSchema, type SchemaRegistry } from './schema-registry.ts';
+import { MAGIC_BYTE, parseWireFormat } from './wire-format.ts';
+
+export type { Contract };
+
+/** Where a contract is written: the subject of a topic and that subject's compatibility level. */
+export interface SubjectBinding<T> {
+  subject: string;
+  contract: Contract<T>;
+  compatibility: CompatibilityLevel;
+}
+
+/** A message that can never be processed: it goes to the dead-letter topic. */
+export class PoisonMessageError extends SedanoError {
+  constructor(code: ErrorCode, message: string, cause?: unknown) {
+    super(code, message, { retriable: false, cause });
+    this.name = 'PoisonMessageError';
+  }
+}
+
+export interface Decoded<T> {
+  record: T;
+  /** The id of the schema the producer wrote with. */
+  schemaId: number;
+}
+
+export interface CodecOptions {
+  registry: SchemaRegistry;
+  /** Largest message `decode` accepts, in bytes (default 1 MiB, a job topic's max.message.bytes). */
+  maxMessageBytes?: number;
+}
+
+export interface Codec {
+  encode<T>(binding: SubjectBinding<T>, record: T): Promise<Buffer>;
+  decode<T>(contract: Contract<T>, value: Buffer | null): Promise<Decoded<T>>;
+}
+
+/** Every problem that stops `record` from being a valid `contract`, as "field: problem" lines. */
+export function validationProblems(contract: Contract<unknown>, record: unknown): string[] {
+  const problems: string[] = [];
+  contract.type.isValid(record, {
+    errorHook: (path, value, type) => {
+      const field = path.length > 0 ? path.join('.') : '(record)';
+      const expected = type.typeName === 'logical:uuid' ? 'a uuid string' : describeType(type);
+      problems.push(`${field}: expected ${expected}, got ${describeValue(value)}`);
+    },
+  });
+  return problems;
+}
+
+function describeType(type: avro.Type): string {
+  if (type instanceof avro.types.EnumType) return `one of ${type.symbols.join(', ')}`;
+  if (type instanceof avro.types.UnwrappedUnionType) return type.types.map(describeType).join(' or ');
+  return type.name ?? type.typeName;
+}
+
+function describeValue(value: unknown): string {
+  if (value === undefined) return 'nothing (the field is missing)';
+  const text = JSON.stringify(value) ?? typeof value;
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+function httpStatus(error: unknown): number | undefined {
+  const status = (error as { status?: unknown }).status;
+  return typeof status === 'number' ? status : undefined;
+}
+
+export function createCodec({ registry, maxMessageBytes = 1_048_576 }: CodecOptions): Codec {
+  const schemaIds = new Map<string, Promise<number>>();
+  const writerTypes = new Map<number, Promise<avro.Type>>();
+  const resolvers = new Map<string, avro.Resolver>();
+
+  function schemaIdFor(binding: SubjectBinding<unknown>): Promise<number> {
+    let id = schemaIds.get(binding.subject);
+    if (!id) {
+      const schema = schemaText(binding.contract);
+      id = registerAvroSchema(registry, binding.subject, schema, binding.compatibility).catch((error: unknown) => {
+        schemaIds.delete(binding.subject);
+        throw httpStatus(error) === 409
+          ? new SedanoError(
+              'SEDANO_ERR_REGISTRY_INCOMPATIBLE',
+              `${binding.contract.name} is not ${binding.compatibility}-compatible with ${binding.subject}: ${(error as Error).message}`,
+              { cause: error },
+            )
+          : new SedanoError('SEDANO_ERR_REGISTRY_UNAVAILABLE', `registering ${binding.subject}: ${(error as Error).message}`, {
+              retriable: true,
+              cause: error,
+            });
+      });
+      schemaIds.set(binding.subject, id);
+    }
+    return id;
+  }
+
+  function writerType(schemaId: number): Promise<avro.Type> {
+    let type = writerTypes.get(schemaId);
+    if (!type) {
+      type = registry.getSchema(schemaId).then(
+        // exportAttrs keeps logicalType (and docs), which schema() drops by default.
+        (schema) => avro.Type.forSchema((schema as avro.Type).schema({ exportAttrs: true }), { logicalTypes: LOGICAL_TYPES }),
+        (error: unknown) => {
+          writerTypes.delete(schemaId);
+          if (httpStatus(error) === 404) {
+            throw new PoisonMessageError('SEDANO_ERR_CODEC_UNKNOWN_SCHEMA', `schema id ${schemaId} is not in the registry`, error);
+          }
+          throw new SedanoError('SEDANO_ERR_REGISTRY_UNAVAILABLE', `fetching schema id ${schemaId}: ${(error as Error).message}`, {
+            retriable: true,
+            cause: error,
+          });
+        },
+      );
+      writerTypes.set(schemaId, type);
+    }
+    return type;
+  }
+
+  function resolverFor(contract: Contract<unknown>, schemaId: number, writer: avro.Type): avro.Resolver {
+    const key = `${contract.name}@${schemaId}`;
+    let resolver = resolvers.get(key);
+    if (!resolver) {
+      const aliases = (contract.type as avro.types.RecordType).aliases ?? [];
+      if (writer.name !== contract.name && !aliases.includes(writer.name ?? '')) {
+        throw new PoisonMessageError(
+          'SEDANO_ERR_CODEC_WRONG_SCHEMA',
+          `written as ${writer.name ?? writer.typeName} (schema id ${schemaId}), expected ${contract.name}`,
+        );
+      }
+      try {
+        resolver = contract.type.createResolver(writer);
+      } catch (error) {
+        throw new PoisonMessageError(
+          'SEDANO_ERR_CODEC_WRONG_SCHEMA',
+          `${contract.name} cannot read schema id ${schemaId}: ${(error as Error).message}`,
+          error,
+        );
+      }
+      resolvers.set(key, resolver);
+    }
+    return resolver;
+  }
+
+  return {
+    async encode(binding, record) {
+      const problems = validationProblems(binding.contract, record);
+      if (problems.length > 0) {
+        throw new SedanoError(
+          'SEDANO_ERR_CODEC_INVALID_RECORD',
+          `invalid ${binding.contract.name}: ${problems.join('; ')}`,
+        );
+      }
+      const schemaId = await schemaIdFor(binding);
+      const body = binding.contract.type.toBuffer(record);
+      const header = Buffer.alloc(5);
+      header.writeUInt8(MAGIC_BYTE, 0);
+      header.writeInt32BE(schemaId, 1);
+      return Buffer.concat([header, body]);
+    },
+
+    async decode(contract, value) {
+      if (value === null || value.length === 0) {
+        throw new PoisonMessageError('SEDANO_ERR_CODEC_NOT_FRAMED', 'the message has no value');
+      }
+      if (value.length > maxMessageBytes) {
+        throw new PoisonMessageError(
+          'SEDANO_ERR_CODEC_OVERSIZE',
+          `the message has ${value.length} bytes, more than the ${maxMessageBytes} this consumer accepts`,
+        );
+      }
+      let frame;
+      try {
+        frame = parseWireFormat(value);
+      } catch (error) {
+        throw new PoisonMessageError('SEDANO_ERR_CODEC_NOT_FRAMED', (error as Error).message, error);
+      }
+      const writer = await writerType(frame.schemaId);
+      const resolver = resolverFor(contract, frame.schemaId, writer);
+      let record: unknown;
+      try {
+        record = contract.type.fromBuffer(frame.body, resolver);
+      } catch (error) {
+        const message = (error as Error).message;
+        const code = /truncated/i.test(message) ? 'SEDANO_ERR_CODEC_TRUNCATED' : 'SEDANO_ERR_CODEC_CORRUPT';
+        throw new PoisonMessageError(code, `the ${contract.name} body does not decode: ${message}`, error);
+      }
+      const problems = validationProblems(contract, record);
+      if (problems.length > 0) {
+        throw new PoisonMessageError(
+          'SEDANO_ERR_CODEC_INVALID_RECORD',
+          `decoded ${contract.name} is invalid: ${problems.join('; ')}`,
+        );
+      }
+      return { record: record as never, schemaId: frame.schemaId };
+    },
+  };
+}

@@ -1,0 +1,45 @@
+/**
+ * Consumes a topic of one contract: decodes each message with the codec and hands the
+ * record to the handler. A poison message (see codec.ts) is written to the dead-letter topic
+ * with the reason, logged once, and skipped, so its partition keeps flowing. Any other error
+ * (an outage, a handler failure) propagates, and the message is not skipped.
+ */
+import { type Codec, type Contract, PoisonMessageError } from './codec.ts';
+import type { DeadLetterWriter } from './dead-letter.ts';
+import type { IncomingMessage, KafkaConsumer } from './kafka.ts';
+import type { Logger } from './logger.ts';
+
+export interface ContractConsumerOptions<T> {
+  consumer: KafkaConsumer;
+  codec: Codec;
+  contract: Contract<T>;
+  topics: readonly string[];
+  fromBeginning: boolean;
+  deadLetters: DeadLetterWriter;
+  logger: Logger;
+  handle: (record: T, message: IncomingMessage) => Promise<void> | void;
+}
+
+/** Starts consuming in the background; resolves once the consumer runs. */
+export async function consumeContract<T>(options: ContractConsumerOptions<T>): Promise<void> {
+  const { consumer, codec, contract, topics, fromBeginning, deadLetters, logger, handle } = options;
+  await consumer.consume({
+    topics,
+    fromBeginning,
+    handle: async (message) => {
+      let record: T;
+      try {
+        ({ record } = await codec.decode(contract, message.value));
+      } catch (error) {
+        if (!(error instanceof PoisonMessageError)) throw error;
+        await deadLetters.write({ message, errorCode: error.code, reason: error.message, attempts: 0 });
+        logger.warn(
+          { topic: message.topic, partition: message.partition, offset: message.offset, code: error.code },
+          `dead-lettered a poison message: ${error.message}`,
+        );
+        return;
+      }
+      await handle(record, message);
+    },
+  });
+}

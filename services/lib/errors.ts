@@ -1,0 +1,57 @@
+/**
+ * sedano's errors: one base class with a stable code from a closed list, a retriable flag
+ * and a cause. Errors are recognised by their code (`isSedanoError`), not only by
+ * `instanceof`, because they cross worker threads and process boundaries.
+ *
+ * Every code that can reach a user (an API response, a status event, a dead-letter record,
+ * the CLI) is in ERROR_CODES with its meaning; README.md's error table is checked against it.
+ */
+
+/** The closed list of error codes, each with what it means for the person who sees it. */
+export const ERROR_CODES = {
+  SEDANO_ERR_CODEC_NOT_FRAMED:
+    'The message is not in Confluent wire format (magic byte 0 + 4-byte schema id + Avro body), or has no value.',
+  SEDANO_ERR_CODEC_UNKNOWN_SCHEMA: 'The schema id in the message is not known to the schema registry.',
+  SEDANO_ERR_CODEC_WRONG_SCHEMA:
+    'The message was written with a schema of another record type, or one this reader cannot resolve.',
+  SEDANO_ERR_CODEC_TRUNCATED: 'The Avro body ends before the record does.',
+  SEDANO_ERR_CODEC_CORRUPT: 'The Avro body does not decode as its schema says (e.g. trailing bytes, bad lengths).',
+  SEDANO_ERR_CODEC_INVALID_RECORD:
+    'The record does not satisfy its contract (a missing or mistyped field, a malformed uuid); the message names each field.',
+  SEDANO_ERR_CODEC_OVERSIZE: 'The message is larger than the consumer accepts; large content travels by reference.',
+  SEDANO_ERR_REGISTRY_INCOMPATIBLE:
+    "The schema registry refused a schema because it breaks the subject's compatibility level.",
+  SEDANO_ERR_REGISTRY_UNAVAILABLE: 'The schema registry could not be reached or answered with an error.',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+const BRAND = Symbol.for('sedano.error');
+
+export interface SedanoErrorOptions {
+  retriable?: boolean;
+  cause?: unknown;
+}
+
+/** The base of every error sedano raises on purpose. */
+export class SedanoError extends Error {
+  readonly code: ErrorCode;
+  /** True if trying again later may succeed (an outage), false if it never will (bad input). */
+  readonly retriable: boolean;
+  readonly [BRAND] = true;
+
+  constructor(code: ErrorCode, message: string, options: SedanoErrorOptions = {}) {
+    super(message, { cause: options.cause });
+    this.name = 'SedanoError';
+    this.code = code;
+    this.retriable = options.retriable ?? false;
+  }
+}
+
+/** True for a SedanoError, also one rebuilt from another thread or process (same code shape). */
+export function isSedanoError(error: unknown): error is SedanoError {
+  if (typeof error !== 'object' || error === null) return false;
+  if ((error as Record<symbol, unknown>)[BRAND] === true) return true;
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && code in ERROR_CODES;
+}

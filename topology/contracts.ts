@@ -1,0 +1,143 @@
+/**
+ * Which record each topic carries, under which subject, and at which compatibility level.
+ *
+ * Subjects follow TopicNameStrategy (`<topic>-value`). The level is chosen per topic family;
+ * the reason is written next to each choice. `topology apply` registers every subject's
+ * schema and sets its level; the codec registers on first use with the same level.
+ */
+import type { SubjectBinding } from '../services/lib/codec.ts';
+import type { CompatibilityLevel } from '../services/lib/schema-registry.ts';
+import { type AnalyzeDocumentsRequest, analyzeDocumentsRequestContract } from '../schemas/analyze-documents-request.ts';
+import { type ControlCommand, controlCommandContract } from '../schemas/control-command.ts';
+import { type DeadLetterRecord, deadLetterRecordContract } from '../schemas/dead-letter-record.ts';
+import { type ExportReportRequest, exportReportRequestContract } from '../schemas/export-report-request.ts';
+import { type IndexDocumentsRequest, indexDocumentsRequestContract } from '../schemas/index-documents-request.ts';
+import { type JobStatusEvent, jobStatusEventContract } from '../schemas/job-status-event.ts';
+import { type MaintenanceRequest, maintenanceRequestContract } from '../schemas/maintenance-request.ts';
+import { type NoopRequest, noopRequestContract } from '../schemas/noop-request.ts';
+import { type TrainModelRequest, trainModelRequestContract } from '../schemas/train-model-request.ts';
+import type { Contract } from '../schemas/contract.ts';
+import { valueSubject } from './subjects.ts';
+import {
+  CONTROL_TOPIC,
+  DEAD_LETTER_TOPIC,
+  jobTopic,
+  LANES,
+  type Lane,
+  MAINTENANCE_TOPIC,
+  RETRY_TIERS,
+  retryTopic,
+  type RetryTier,
+  type Stage,
+  STAGES,
+  STATUS_TOPIC,
+} from './topics.ts';
+
+/** The request record of each stage's job and retry topics. */
+export interface StageRequests {
+  indexing: IndexDocumentsRequest;
+  analysis: AnalyzeDocumentsRequest;
+  training: TrainModelRequest;
+  export: ExportReportRequest;
+  noop: NoopRequest;
+}
+
+export const STAGE_REQUEST_CONTRACTS: { [S in Stage]: Contract<StageRequests[S]> } = {
+  indexing: indexDocumentsRequestContract,
+  analysis: analyzeDocumentsRequestContract,
+  training: trainModelRequestContract,
+  export: exportReportRequestContract,
+  noop: noopRequestContract,
+};
+
+export interface CompatibilityPolicy {
+  level: CompatibilityLevel;
+  reason: string;
+}
+
+/** The compatibility level of each topic family, and why. */
+export const COMPATIBILITY_POLICIES = {
+  jobRequests: {
+    level: 'FULL_TRANSITIVE',
+    reason:
+      'Upstream producers in any language deploy on their own schedules and workers roll one at a time, while ' +
+      'job and retry topics keep records for days: any reader may meet a record of any earlier or later writer. ' +
+      'FULL_TRANSITIVE lets every version read every other (only fields with defaults may be added or removed).',
+  },
+  status: {
+    level: 'FULL_TRANSITIVE',
+    reason:
+      'The topic is compacted, so the last event of every job stays forever and a rebuild of the view reads them ' +
+      'all (new readers must read every old version); workers write and the projector reads, and they roll ' +
+      'independently (old readers must read new events). Both directions, against all versions.',
+  },
+  maintenance: {
+    level: 'FULL',
+    reason:
+      'Written by the scheduler and read by maintenance workers, both sedano services that roll independently; ' +
+      'records expire within a week, so compatibility with the previous version in both directions is enough.',
+  },
+  control: {
+    level: 'FULL',
+    reason:
+      'Written by the API and CLI, read by every worker, during a rollout in either order; commands matter for a ' +
+      'day at most, so the previous version in both directions is enough.',
+  },
+  deadLetter: {
+    level: 'BACKWARD_TRANSITIVE',
+    reason:
+      'Written by every consumer and read by operator tooling (list, replay) for a month: the tooling is upgraded ' +
+      'with the release and must read dead letters written by every older version.',
+  },
+} as const satisfies Record<string, CompatibilityPolicy>;
+
+function binding<T>(topic: string, contract: Contract<T>, policy: CompatibilityPolicy): SubjectBinding<T> {
+  return { subject: valueSubject(topic), contract, compatibility: policy.level };
+}
+
+/** Where a stage's requests of one lane are written. */
+export function requestBinding<S extends Stage>(stage: S, lane: Lane): SubjectBinding<StageRequests[S]> {
+  return binding(jobTopic(stage, lane), STAGE_REQUEST_CONTRACTS[stage], COMPATIBILITY_POLICIES.jobRequests);
+}
+
+/** Where a stage's retries of one delay tier are written: the same request record. */
+export function retryBinding<S extends Stage>(stage: S, tier: RetryTier): SubjectBinding<StageRequests[S]> {
+  return binding(retryTopic(stage, tier), STAGE_REQUEST_CONTRACTS[stage], COMPATIBILITY_POLICIES.jobRequests);
+}
+
+export const statusBinding: SubjectBinding<JobStatusEvent> = binding(
+  STATUS_TOPIC,
+  jobStatusEventContract,
+  COMPATIBILITY_POLICIES.status,
+);
+export const maintenanceBinding: SubjectBinding<MaintenanceRequest> = binding(
+  MAINTENANCE_TOPIC,
+  maintenanceRequestContract,
+  COMPATIBILITY_POLICIES.maintenance,
+);
+export const controlBinding: SubjectBinding<ControlCommand> = binding(
+  CONTROL_TOPIC,
+  controlCommandContract,
+  COMPATIBILITY_POLICIES.control,
+);
+export const deadLetterBinding: SubjectBinding<DeadLetterRecord> = binding(
+  DEAD_LETTER_TOPIC,
+  deadLetterRecordContract,
+  COMPATIBILITY_POLICIES.deadLetter,
+);
+
+/** Every subject sedano writes, with its record and level, in topic order. */
+export function subjectBindings(): SubjectBinding<unknown>[] {
+  const bindings: SubjectBinding<unknown>[] = [];
+  for (const stage of STAGES) {
+    for (const lane of LANES) bindings.push(requestBinding(stage, lane));
+    for (const tier of RETRY_TIERS) bindings.push(retryBinding(stage, tier.name));
+  }
+  bindings.push(
+    statusBinding,
+    maintenanceBinding,
+    controlBinding,
+    deadLetterBinding,
+  );
+  return bindings;
+}

@@ -10,6 +10,8 @@ export interface Contract<T> {
   /** Full Avro name, e.g. `sedano.NoopRequest`. */
   name: string;
   type: avro.Type;
+  /** The self-contained schema as written, registered as is. */
+  schema: avro.Schema;
   /** Compile-time marker of the record type; never set. */
   readonly record?: T;
 }
@@ -18,13 +20,14 @@ export interface Contract<T> {
 export function defineContract<T>(schema: avro.Schema): Contract<T> {
   const type = avro.Type.forSchema(schema, { logicalTypes: LOGICAL_TYPES });
   if (!type.name) throw new Error('a contract must be a named Avro type');
-  return { name: type.name, type };
+  return { name: type.name, type, schema };
 }
 
 /**
- * The schema text registered for a contract. exportAttrs keeps defaults, docs and logical
- * types, which avsc's schema() leaves out otherwise and which compatibility checks need.
+ * The schema text registered for a contract: the schema as written, with its defaults, docs
+ * and logical types. (avsc's Type#schema() drops logical types it has no implementation for,
+ * such as timestamp-millis, which other languages' clients rely on.)
  */
 export function schemaText(contract: Contract<unknown>): string {
-  return JSON.stringify(contract.type.schema({ exportAttrs: true }));
+  return JSON.stringify(contract.schema);
 }

@@ -27,7 +27,9 @@ if (values.help || (command !== 'apply' && command !== 'describe')) {
 
 const replicationFactor = Number(process.env['SEDANO_REPLICATION_FACTOR'] ?? '1');
 if (!Number.isInteger(replicationFactor) || replicationFactor < 1) {
-  console.error(`SEDANO_REPLICATION_FACTOR must be a positive integer, got "${process.env['SEDANO_REPLICATION_FACTOR']}"`);
+  console.error(
+    `SEDANO_REPLICATION_FACTOR must be a positive integer, got "${process.env['SEDANO_REPLICATION_FACTOR']}"`,
+  );
   process.exit(2);
 }
 const endpoints = resolveEndpoints();
@@ -48,7 +50,11 @@ try {
       for (const warning of topics.warnings) console.log(`warning: ${warning}`);
       const changes = topics.changes.length + schemas.changes.length;
       const matching = `${topics.matching.length} topic(s) and ${schemas.matching.length} subject(s)`;
-      console.log(changes === 0 ? `no change: ${matching} match their declaration` : `${changes} change(s) applied; ${matching} already matched`);
+      console.log(
+        changes === 0
+          ? `no change: ${matching} match their declaration`
+          : `${changes} change(s) applied; ${matching} already matched`,
+      );
     }
   } else {
     const states = await describeTopology(admin, declaredTopics({ replicationFactor }));
@@ -57,7 +63,9 @@ try {
     } else {
       for (const { declared: topic, live } of states) {
         console.log(`${topic.name}`);
-        console.log(`  declared: ${topic.partitions} partitions, replication ${topic.replicationFactor}, ${format(topic.configs)}`);
+        console.log(
+          `  declared: ${topic.partitions} partitions, replication ${topic.replicationFactor}, ${format(topic.configs)}`,
+        );
         console.log(
           live
             ? `  live:     ${live.partitions} partitions, replication ${live.replicationFactor}, ${format(live.configs)}`

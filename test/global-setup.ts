@@ -16,12 +16,15 @@ export async function globalSetup(): Promise<void> {
   release = infrastructure.release;
   // Test files run in child processes, which inherit this environment.
   Object.assign(process.env, infrastructure.env);
-  const admin = await createKafkaClient({
-    brokers: resolveEndpoints().kafkaBrokers,
-    clientId: 'sedano-test-setup',
-  }).admin();
+  const endpoints = resolveEndpoints();
+  const admin = await createKafkaClient({ brokers: endpoints.kafkaBrokers, clientId: 'sedano-test-setup' }).admin();
   try {
-    const plan = await applyTopology(admin, declaredTopics({ replicationFactor: 1 }));
+    const { topics, schemas } = await applyDeclaredTopology({
+      admin,
+      registry: createSchemaRegistry(endpoints.schemaRegistryUrl),
+      registryUrl: endpoints.schemaRegistryUrl,
+      replicationFactor: 1,
+    });
     console.log(
       `test infrastructure ready in ${((Date.now() - started) / 1000).toFixed(1)} s ` +
         `(${Object.entries(infrastructure.sources)

@@ -133,11 +133,6 @@ export function subjectBindings(): SubjectBinding<unknown>[] {
     for (const lane of LANES) bindings.push(requestBinding(stage, lane));
     for (const tier of RETRY_TIERS) bindings.push(retryBinding(stage, tier.name));
   }
-  bindings.push(
-    statusBinding,
-    maintenanceBinding,
-    controlBinding,
-    deadLetterBinding,
-  );
+  bindings.push(statusBinding, maintenanceBinding, controlBinding, deadLetterBinding);
   return bindings;
 }

@@ -5,16 +5,20 @@
  * - encode: validates the record against its contract first (an invalid record never
  *   reaches Kafka; the error names every bad field), then frames it with the subject's
  *   schema id (registered on first use, cached).
+ * - toMessage / fromMessage: the same, with the W3C trace context carried in Kafka headers.
  * - decode: resolves the writer's schema (fetched by id, cached) against the reader's
  *   contract, so records written with an older or newer compatible schema read fine; every
  *   way a message can be bad is a PoisonMessageError with its own code, while an outage of
  *   the registry is a retriable error, never a poison message.
  */
+import type { Context } from '@opentelemetry/api';
 import avro from 'avsc';
 import { type Contract, schemaText } from '../../schemas/contract.ts';
 import { LOGICAL_TYPES } from '../../schemas/logical-types.ts';
 import { type ErrorCode, SedanoError } from './errors.ts';
+import type { IncomingMessage, OutgoingMessage } from './kafka.ts';
 import { type CompatibilityLevel, registerAvroSchema, type SchemaRegistry } from './schema-registry.ts';
+import { contextFromHeaders, traceHeaders } from './telemetry.ts';
 import { MAGIC_BYTE, parseWireFormat } from './wire-format.ts';
 
 export type { Contract };
@@ -49,6 +53,10 @@ export interface CodecOptions {
 export interface Codec {
   encode<T>(binding: SubjectBinding<T>, record: T): Promise<Buffer>;
   decode<T>(contract: Contract<T>, value: Buffer | null): Promise<Decoded<T>>;
+  /** A message to produce: the encoded record, its key, and the active trace context (W3C) as headers. */
+  toMessage<T>(binding: SubjectBinding<T>, key: string, record: T): Promise<OutgoingMessage>;
+  /** The decoded record of a consumed message and the trace context its headers carry. */
+  fromMessage<T>(contract: Contract<T>, message: IncomingMessage): Promise<Decoded<T> & { traceContext: Context }>;
 }
 
 /** Every problem that stops `record` from being a valid `contract`, as "field: problem" lines. */
@@ -82,28 +90,36 @@ function httpStatus(error: unknown): number | undefined {
 }
 
 export function createCodec({ registry, maxMessageBytes = 1_048_576 }: CodecOptions): Codec {
-  const schemaIds = new Map<string, Promise<number>>();
+  // By contract, then subject: a process may write two versions of a record to one subject.
+  const schemaIds = new WeakMap<Contract<unknown>, Map<string, Promise<number>>>();
   const writerTypes = new Map<number, Promise<avro.Type>>();
   const resolvers = new Map<string, avro.Resolver>();
 
   function schemaIdFor(binding: SubjectBinding<unknown>): Promise<number> {
-    let id = schemaIds.get(binding.subject);
+    let bySubject = schemaIds.get(binding.contract);
+    if (!bySubject) schemaIds.set(binding.contract, (bySubject = new Map<string, Promise<number>>()));
+    const ids = bySubject;
+    let id = ids.get(binding.subject);
     if (!id) {
       const schema = schemaText(binding.contract);
       id = registerAvroSchema(registry, binding.subject, schema, binding.compatibility).catch((error: unknown) => {
-        schemaIds.delete(binding.subject);
+        ids.delete(binding.subject);
         throw httpStatus(error) === 409
           ? new SedanoError(
               'SEDANO_ERR_REGISTRY_INCOMPATIBLE',
               `${binding.contract.name} is not ${binding.compatibility}-compatible with ${binding.subject}: ${(error as Error).message}`,
               { cause: error },
             )
-          : new SedanoError('SEDANO_ERR_REGISTRY_UNAVAILABLE', `registering ${binding.subject}: ${(error as Error).message}`, {
-              retriable: true,
-              cause: error,
-            });
+          : new SedanoError(
+              'SEDANO_ERR_REGISTRY_UNAVAILABLE',
+              `registering ${binding.subject}: ${(error as Error).message}`,
+              {
+                retriable: true,
+                cause: error,
+              },
+            );
       });
-      schemaIds.set(binding.subject, id);
+      ids.set(binding.subject, id);
     }
     return id;
   }
@@ -113,16 +129,25 @@ export function createCodec({ registry, maxMessageBytes = 1_048_576 }: CodecOpti
     if (!type) {
       type = registry.getSchema(schemaId).then(
         // exportAttrs keeps logicalType (and docs), which schema() drops by default.
-        (schema) => avro.Type.forSchema((schema as avro.Type).schema({ exportAttrs: true }), { logicalTypes: LOGICAL_TYPES }),
+        (schema) =>
+          avro.Type.forSchema((schema as avro.Type).schema({ exportAttrs: true }), { logicalTypes: LOGICAL_TYPES }),
         (error: unknown) => {
           writerTypes.delete(schemaId);
           if (httpStatus(error) === 404) {
-            throw new PoisonMessageError('SEDANO_ERR_CODEC_UNKNOWN_SCHEMA', `schema id ${schemaId} is not in the registry`, error);
+            throw new PoisonMessageError(
+              'SEDANO_ERR_CODEC_UNKNOWN_SCHEMA',
+              `schema id ${schemaId} is not in the registry`,
+              error,
+            );
           }
-          throw new SedanoError('SEDANO_ERR_REGISTRY_UNAVAILABLE', `fetching schema id ${schemaId}: ${(error as Error).message}`, {
-            retriable: true,
-            cause: error,
-          });
+          throw new SedanoError(
+            'SEDANO_ERR_REGISTRY_UNAVAILABLE',
+            `fetching schema id ${schemaId}: ${(error as Error).message}`,
+            {
+              retriable: true,
+              cause: error,
+            },
+          );
         },
       );
       writerTypes.set(schemaId, type);
@@ -155,7 +180,7 @@ export function createCodec({ registry, maxMessageBytes = 1_048_576 }: CodecOpti
     return resolver;
   }
 
-  return {
+  const codec: Codec = {
     async encode(binding, record) {
       const problems = validationProblems(binding.contract, record);
       if (problems.length > 0) {
@@ -207,5 +232,15 @@ export function createCodec({ registry, maxMessageBytes = 1_048_576 }: CodecOpti
       }
       return { record: record as never, schemaId: frame.schemaId };
     },
+
+    async toMessage(binding, key, record) {
+      return { key, value: await codec.encode(binding, record), headers: traceHeaders() };
+    },
+
+    async fromMessage(contract, message) {
+      const decoded = await codec.decode(contract, message.value);
+      return { ...decoded, traceContext: contextFromHeaders(message.headers) };
+    },
   };
+  return codec;
 }

@@ -36,7 +36,11 @@ export interface DeadLetterWriterOptions {
 }
 
 /** The dead-letter record for a message (pure). */
-export function deadLetterRecord(deadLetter: DeadLetter, consumerGroup: string | null, failedAt: number): DeadLetterRecord {
+export function deadLetterRecord(
+  deadLetter: DeadLetter,
+  consumerGroup: string | null,
+  failedAt: number,
+): DeadLetterRecord {
   const { message } = deadLetter;
   const key = message.key?.toString('utf8') ?? '';
   return {

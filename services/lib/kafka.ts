@@ -115,7 +115,9 @@ export function createKafkaClient(options: KafkaClientOptions): KafkaClient {
       wrapProducer(
         await connected(kafka.producer({ idempotent: true, createPartitioner: Partitioners.DefaultPartitioner })),
       ),
-    consumer: async (groupId) => wrapConsumer(await connected(kafka.consumer({ groupId }))),
+    // The broker's long-poll wait bounds how long a disconnect waits for the fetch in flight;
+    // 500 ms is the Java client's default (kafkajs waits 5 s).
+    consumer: async (groupId) => wrapConsumer(await connected(kafka.consumer({ groupId, maxWaitTimeInMs: 500 }))),
   };
 }
 

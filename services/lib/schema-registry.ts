@@ -70,7 +70,11 @@ export async function setSubjectCompatibility(
 }
 
 /** The id of `schema` under `subject` if that exact schema is registered there, else undefined. */
-export async function findSchemaId(registry: SchemaRegistry, subject: string, schema: string): Promise<number | undefined> {
+export async function findSchemaId(
+  registry: SchemaRegistry,
+  subject: string,
+  schema: string,
+): Promise<number | undefined> {
   try {
     return await registry.getRegistryIdBySchema(subject, { type: SchemaType.AVRO, schema });
   } catch (error) {

@@ -9,11 +9,13 @@ import { Redis } from 'ioredis';
 import { resolveEndpoints, type Endpoints } from '../../services/lib/endpoints.ts';
 import {
   createKafkaClient,
+  type IncomingMessage,
   type KafkaAdmin,
   type KafkaClient,
   type TopicDescription,
 } from '../../services/lib/kafka.ts';
 import { createSchemaRegistry, type SchemaRegistry } from '../../services/lib/schema-registry.ts';
+import { waitFor } from './wait.ts';
 
 const cleanups = new WeakMap<TestContext, (() => unknown)[]>();
 
@@ -103,4 +105,28 @@ export function redisClient(t: TestContext): { redis: Redis; prefix: string } {
     redis.disconnect();
   });
   return { redis, prefix };
+}
+
+export interface CollectedMessages {
+  /** Every message read so far, in arrival order. */
+  messages: IncomingMessage[];
+  /** Resolves with the messages once `done(messages)` holds. */
+  until(
+    done: (messages: IncomingMessage[]) => boolean,
+    description: string,
+    timeoutMs?: number,
+  ): Promise<IncomingMessage[]>;
+}
+
+/** Reads `topics` from the beginning with a new consumer group, closed when the test ends. */
+export async function collectMessages(t: TestContext, topics: readonly string[]): Promise<CollectedMessages> {
+  const consumer = await kafkaClient().consumer(uniqueName('test-collector'));
+  onCleanup(t, () => consumer.close());
+  const messages: IncomingMessage[] = [];
+  await consumer.consume({ topics, fromBeginning: true, handle: (message) => void messages.push(message) });
+  return {
+    messages,
+    until: (done, description, timeoutMs = 30_000) =>
+      waitFor(() => done(messages) && messages, { description, timeoutMs, intervalMs: 50 }),
+  };
 }

@@ -9,7 +9,10 @@ import {
 } from '../../../schemas/analyze-documents-request.ts';
 import { CONTROL_COMMAND_SCHEMA_NAME, controlCommandContract } from '../../../schemas/control-command.ts';
 import { DEAD_LETTER_RECORD_SCHEMA_NAME, deadLetterRecordContract } from '../../../schemas/dead-letter-record.ts';
-import { EXPORT_REPORT_REQUEST_SCHEMA_NAME, exportReportRequestContract } from '../../../schemas/export-report-request.ts';
+import {
+  EXPORT_REPORT_REQUEST_SCHEMA_NAME,
+  exportReportRequestContract,
+} from '../../../schemas/export-report-request.ts';
 import {
   INDEX_DOCUMENTS_REQUEST_SCHEMA_NAME,
   indexDocumentsRequestContract,
@@ -40,7 +43,11 @@ const CONTRACTS: { name: string; type: avro.Type; samples: object[] }[] = [
     type: analyzeDocumentsRequestContract.type,
     samples: [samples.analyzeDocumentsRequestSample],
   },
-  { name: TRAIN_MODEL_REQUEST_SCHEMA_NAME, type: trainModelRequestContract.type, samples: [samples.trainModelRequestSample] },
+  {
+    name: TRAIN_MODEL_REQUEST_SCHEMA_NAME,
+    type: trainModelRequestContract.type,
+    samples: [samples.trainModelRequestSample],
+  },
   {
     name: EXPORT_REPORT_REQUEST_SCHEMA_NAME,
     type: exportReportRequestContract.type,
@@ -52,9 +59,17 @@ const CONTRACTS: { name: string; type: avro.Type; samples: object[] }[] = [
     type: jobStatusEventContract.type,
     samples: [samples.jobStatusEventSample, samples.jobStatusEventRetrySample],
   },
-  { name: MAINTENANCE_REQUEST_SCHEMA_NAME, type: maintenanceRequestContract.type, samples: [samples.maintenanceRequestSample] },
+  {
+    name: MAINTENANCE_REQUEST_SCHEMA_NAME,
+    type: maintenanceRequestContract.type,
+    samples: [samples.maintenanceRequestSample],
+  },
   { name: CONTROL_COMMAND_SCHEMA_NAME, type: controlCommandContract.type, samples: [samples.controlCommandSample] },
-  { name: DEAD_LETTER_RECORD_SCHEMA_NAME, type: deadLetterRecordContract.type, samples: [samples.deadLetterRecordSample] },
+  {
+    name: DEAD_LETTER_RECORD_SCHEMA_NAME,
+    type: deadLetterRecordContract.type,
+    samples: [samples.deadLetterRecordSample],
+  },
 ];
 
 /** Every named schema file, smoke-event.avsc included. */
@@ -117,7 +132,9 @@ test('a nested required field is reported with its full path', () => {
 });
 
 test('unions of several records decode wrapped, keyed by the full name of the branch', () => {
-  const decoded = toPlain(jobStatusEventContract.type.fromBuffer(jobStatusEventContract.type.toBuffer(samples.jobStatusEventSample)));
+  const decoded = toPlain(
+    jobStatusEventContract.type.fromBuffer(jobStatusEventContract.type.toBuffer(samples.jobStatusEventSample)),
+  );
   const { result, progress } = decoded as { result: object; progress: { details: object } };
   assert.deepEqual(Object.keys(result), ['sedano.IndexingResult']);
   assert.deepEqual(Object.keys(progress.details), ['sedano.IndexingProgress']);

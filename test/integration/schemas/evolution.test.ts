@@ -1,0 +1,90 @@
+/**
+ * Schema evolution against the real registry: compatible changes are accepted and records
+ * written with either version are read with the other; incompatible ones are refused, and
+ * the refusal is printed (t.diagnostic) so the suite's output shows it.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type avro from 'avsc';
+import { defineContract } from '../../../schemas/contract.ts';
+import { loadSchema } from '../../../schemas/schema-loader.ts';
+import { noopRequestContract, type NoopRequest } from '../../../schemas/noop-request.ts';
+import { createCodec, type SubjectBinding } from '../../../services/lib/codec.ts';
+import { isSedanoError } from '../../../services/lib/errors.ts';
+import { deleteSubjectAfter, schemaRegistry, uniqueName } from '../../support/resources.ts';
+import { noopRequestSample } from '../../unit/schemas/samples.ts';
+
+type AvroRecordSchema = Extract<avro.Schema, { fields: unknown }> & { fields: avro.schema.RecordType['fields'] };
+
+/** NoopRequest's schema with its fields changed by `edit`, as a new contract. */
+function noopRequestWith(edit: (fields: AvroRecordSchema['fields']) => AvroRecordSchema['fields']) {
+  const schema = structuredClone(loadSchema('sedano.NoopRequest')) as unknown as AvroRecordSchema;
+  return defineContract<NoopRequest & { tags?: string[] }>({ ...schema, fields: edit(schema.fields) });
+}
+
+const withTags = noopRequestWith((fields) => [
+  ...fields,
+  { name: 'tags', type: { type: 'array', items: 'string' }, default: [], doc: 'Labels for people.' },
+]);
+
+test('a new field with a default is accepted at FULL_TRANSITIVE, and each version reads the other', async (t) => {
+  const subject = `${uniqueName('test-evolution')}-value`;
+  deleteSubjectAfter(t, subject);
+  const codec = createCodec({ registry: schemaRegistry() });
+  const v1: SubjectBinding<NoopRequest> = { subject, contract: noopRequestContract, compatibility: 'FULL_TRANSITIVE' };
+  const v2: SubjectBinding<NoopRequest & { tags?: string[] }> = { ...v1, contract: withTags };
+
+  const oldRecord = await codec.encode(v1, noopRequestSample);
+  const newRecord = await codec.encode(v2, { ...noopRequestSample, tags: ['nightly'] });
+  assert.notEqual(newRecord.readUInt32BE(1), oldRecord.readUInt32BE(1), 'v2 got its own schema id');
+
+  const oldReadsNew = await codec.decode(noopRequestContract, newRecord);
+  assert.equal(oldReadsNew.record.header.jobId, noopRequestSample.header.jobId);
+  assert.equal('tags' in oldReadsNew.record, false, 'the old reader ignores the new field');
+
+  const newReadsOld = await codec.decode(withTags, oldRecord);
+  assert.deepEqual(newReadsOld.record.tags, [], 'the new reader fills in the default');
+});
+
+test('incompatible changes are refused by the registry with a clear error', async (t) => {
+  const subject = `${uniqueName('test-evolution')}-value`;
+  deleteSubjectAfter(t, subject);
+  const codec = createCodec({ registry: schemaRegistry() });
+  const v1: SubjectBinding<NoopRequest> = { subject, contract: noopRequestContract, compatibility: 'FULL_TRANSITIVE' };
+  await codec.encode(v1, noopRequestSample);
+
+  // Each change comes with a record that is valid for it, so only the registry can refuse it.
+  const { header: _header, ...withoutHeader } = noopRequestSample;
+  const changes = [
+    {
+      change: 'a field changes type (sleepMs: long -> string)',
+      contract: noopRequestWith((fields) =>
+        fields.map((field) => (field.name === 'sleepMs' ? { ...field, type: 'string', default: '0' } : field)),
+      ),
+      record: { ...noopRequestSample, sleepMs: '10' },
+    },
+    {
+      change: 'a field without a default is added (owner)',
+      contract: noopRequestWith((fields) => [...fields, { name: 'owner', type: 'string', doc: 'Who owns the job.' }]),
+      record: { ...noopRequestSample, owner: 'ops' },
+    },
+    {
+      change: 'a field without a default is removed (header)',
+      contract: noopRequestWith((fields) => fields.filter((field) => field.name !== 'header')),
+      record: withoutHeader,
+    },
+  ];
+  for (const { change, contract, record } of changes) {
+    await assert.rejects(
+      codec.encode({ ...v1, contract: contract }, record as NoopRequest),
+      (error: unknown) => {
+        assert.ok(isSedanoError(error), String(error));
+        assert.equal(error.code, 'SEDANO_ERR_REGISTRY_INCOMPATIBLE', error.message);
+        assert.match(error.message, new RegExp(`not FULL_TRANSITIVE-compatible with ${subject}`));
+        t.diagnostic(`refused as expected, ${change}: ${error.message}`);
+        return true;
+      },
+      change,
+    );
+  }
+});

@@ -19,3 +19,8 @@ export const MAINTENANCE_GROUP = `${PREFIX}.maintenance`;
  * named with this prefix and its worker id.
  */
 export const CONTROL_GROUP_PREFIX = `${PREFIX}.control.`;
+
+/** The group that moves a stage's due retries back to its lanes. */
+export function groupStageRetry(stageGroupId: string): string {
+  return `${stageGroupId}.retry`;
+}

@@ -22,6 +22,10 @@ export const ERROR_CODES = {
   SEDANO_ERR_REGISTRY_INCOMPATIBLE:
     "The schema registry refused a schema because it breaks the subject's compatibility level.",
   SEDANO_ERR_REGISTRY_UNAVAILABLE: 'The schema registry could not be reached or answered with an error.',
+  SEDANO_ERR_JOB_FAILED:
+    "The job's handler failed; the error message says why, and `retriable` whether it is tried again.",
+  SEDANO_ERR_JOB_ATTEMPTS_EXHAUSTED:
+    'Every attempt the retry policy allows failed; the last error is in the message and the job is in the dead-letter topic.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -54,4 +58,15 @@ export function isSedanoError(error: unknown): error is SedanoError {
   if ((error as Record<symbol, unknown>)[BRAND] === true) return true;
   const code = (error as { code?: unknown }).code;
   return typeof code === 'string' && code in ERROR_CODES;
+}
+
+/**
+ * Thrown by a handler for a failure that trying again cannot fix (bad input, a missing
+ * document): the job fails at once, without retries.
+ */
+export class NonRetriableError extends SedanoError {
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super('SEDANO_ERR_JOB_FAILED', message, { retriable: false, cause: options.cause });
+    this.name = 'NonRetriableError';
+  }
 }

@@ -55,6 +55,8 @@ export interface KafkaAdmin {
   /** Grows a topic to `count` partitions (Kafka cannot shrink a topic). */
   increasePartitions(name: string, count: number): Promise<void>;
   deleteTopics(names: readonly string[]): Promise<void>;
+  /** Each partition's first offset and end offset (the high watermark), as decimal strings. */
+  fetchTopicOffsets(name: string): Promise<{ partition: number; low: string; high: string }[]>;
   close(): Promise<void>;
 }
 
@@ -69,11 +71,39 @@ export interface ConsumeOptions {
   /** Where a group with no committed offset starts: the oldest message (true) or new ones only. */
   fromBeginning: boolean;
   handle: (message: IncomingMessage) => Promise<void> | void;
+  /**
+   * When true, nothing is committed unless `commit` is called (the stage runtime commits
+   * only up to the lowest unfinished message). Default false: each handled message is committed.
+   */
+  manualCommit?: boolean;
+  /** How many partitions `handle` may be called for at the same time (default 1). */
+  partitionsConcurrently?: number;
+}
+
+/** The offset of the next message to read in a partition: what a commit stores. */
+export interface PartitionOffset {
+  topic: string;
+  partition: number;
+  offset: string;
 }
 
 export interface KafkaConsumer {
   /** Subscribes and starts consuming in the background; resolves once the loop runs. */
   consume(options: ConsumeOptions): Promise<void>;
+  /** Commits these offsets for the group (with manualCommit). */
+  commit(offsets: readonly PartitionOffset[]): Promise<void>;
+  /**
+   * Stops fetching from these topics while the group membership (and its heartbeats) goes on;
+   * messages fetched but not handled yet are fetched again after `resume`.
+   */
+  pause(topics: readonly string[]): void;
+  resume(topics: readonly string[]): void;
+  /** Makes the next fetch of a partition start at `offset` (e.g. to read a message again later). */
+  seek(target: PartitionOffset): void;
+  /** Calls `listener` with the partitions this member owns, after every rebalance. */
+  onAssignment(listener: (assignment: Record<string, number[]>) => void): void;
+  /** Stops fetching and waits for the `handle` calls in progress; the group is left by `close`. */
+  stop(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -185,6 +215,10 @@ function wrapAdmin(admin: Admin): KafkaAdmin {
     async deleteTopics(names) {
       if (names.length > 0) await admin.deleteTopics({ topics: [...names] });
     },
+    async fetchTopicOffsets(name) {
+      const offsets = await admin.fetchTopicOffsets(name);
+      return offsets.map(({ partition, low, high }) => ({ partition, low, high }));
+    },
     close: () => admin.disconnect(),
   };
 }
@@ -219,9 +253,11 @@ function toHeaders(headers: IHeaders | undefined): Record<string, Buffer> {
 
 function wrapConsumer(consumer: Consumer): KafkaConsumer {
   return {
-    async consume({ topics, fromBeginning, handle }) {
+    async consume({ topics, fromBeginning, handle, manualCommit = false, partitionsConcurrently = 1 }) {
       await consumer.subscribe({ topics: [...topics], fromBeginning });
       await consumer.run({
+        autoCommit: !manualCommit,
+        partitionsConsumedConcurrently: partitionsConcurrently,
         eachMessage: async ({ topic, partition, message }) => {
           await handle({
             topic,
@@ -235,6 +271,16 @@ function wrapConsumer(consumer: Consumer): KafkaConsumer {
         },
       });
     },
+    async commit(offsets) {
+      if (offsets.length > 0) await consumer.commitOffsets(offsets.map((offset) => ({ ...offset })));
+    },
+    pause: (topics) => consumer.pause(topics.map((topic) => ({ topic }))),
+    resume: (topics) => consumer.resume(topics.map((topic) => ({ topic }))),
+    seek: (target) => consumer.seek({ ...target }),
+    onAssignment(listener) {
+      consumer.on(consumer.events.GROUP_JOIN, (event) => listener(event.payload.memberAssignment));
+    },
+    stop: () => consumer.stop(),
     close: () => consumer.disconnect(),
   };
 }

@@ -8,9 +8,9 @@ export interface WaitOptions {
   intervalMs?: number;
 }
 
-/** Polls `probe` until it returns a value other than undefined/false, or fails after the timeout. */
+/** Polls `probe` until it returns a value other than undefined, null or false, or fails after the timeout. */
 export async function waitFor<T>(
-  probe: () => Promise<T | undefined | false> | T | undefined | false,
+  probe: () => Promise<T | undefined | null | false> | T | undefined | null | false,
   { description, timeoutMs = 20_000, intervalMs = 200 }: WaitOptions,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -18,7 +18,7 @@ export async function waitFor<T>(
   while (Date.now() < deadline) {
     try {
       const value = await probe();
-      if (value !== undefined && value !== false) return value;
+      if (value !== undefined && value !== null && value !== false) return value;
     } catch (error) {
       lastError = error;
     }

@@ -1,0 +1,119 @@
+/**
+ * Produces the status events of one attempt of one job: STARTED, PROGRESS (throttled, the
+ * latest value always sent in the end), and one of SUCCESS, RETRY or FAILURE. Events are
+ * produced one after another, each with the next sequence number of the clock.
+ */
+import type { JobError } from '../../../schemas/job-error.ts';
+import type { JobHeader } from '../../../schemas/job-header.ts';
+import type { JobProgress } from '../../../schemas/job-progress.ts';
+import type { JobState } from '../../../schemas/job-state.ts';
+import type { JobStatusEvent } from '../../../schemas/job-status-event.ts';
+import type { Stage as StageSymbol } from '../../../schemas/stage.ts';
+import { statusBinding } from '../../../topology/contracts.ts';
+import { STATUS_TOPIC, type Stage } from '../../../topology/topics.ts';
+import type { Codec } from '../codec.ts';
+import type { KafkaProducer } from '../kafka.ts';
+import type { SequenceClock } from './sequence-clock.ts';
+import type { ProgressDetails, StageResult } from './stage.ts';
+
+export interface JobReporterOptions {
+  producer: KafkaProducer;
+  codec: Codec;
+  clock: SequenceClock;
+  stage: Stage;
+  header: JobHeader;
+  attempt: number;
+  workerId: string;
+  traceId: string | null;
+  progressIntervalMs: number;
+  /** Where events go (default the status topic; tests use their own). */
+  statusTopic?: string;
+  /** Called when producing a PROGRESS event fails (it is not retried: the next one replaces it). */
+  onProgressError: (error: unknown) => void;
+  now?: () => number;
+}
+
+export interface JobReporter {
+  started(): Promise<void>;
+  progress(current: number, total: number, message?: string | null, details?: ProgressDetails): void;
+  succeeded(result: StageResult): Promise<void>;
+  retrying(error: JobError, nextAttemptAt: number): Promise<void>;
+  failed(error: JobError): Promise<void>;
+}
+
+/** PROGRESS fields from a handler's call (pure). */
+export function progressOf(
+  current: number,
+  total: number,
+  message: string | null,
+  details: ProgressDetails,
+): JobProgress {
+  const percent = total > 0 ? Math.min(100, Math.max(0, (current / total) * 100)) : 0;
+  return { current, total, percent: Math.round(percent * 100) / 100, message, details };
+}
+
+export function createJobReporter(options: JobReporterOptions): JobReporter {
+  const { producer, codec, clock, stage, header, attempt, workerId, traceId, progressIntervalMs } = options;
+  const now = options.now ?? Date.now;
+  const topic = options.statusTopic ?? STATUS_TOPIC;
+  const startedAt = now();
+  let chain: Promise<void> = Promise.resolve();
+  let lastProgressAt = 0;
+  let pending: JobProgress | undefined;
+  let timer: NodeJS.Timeout | undefined;
+
+  function emit(state: JobState, fields: Partial<JobStatusEvent>): Promise<void> {
+    const event: JobStatusEvent = {
+      jobId: header.jobId,
+      jobType: header.jobType,
+      stage: stage.toUpperCase() as StageSymbol,
+      state,
+      sequence: clock.next(),
+      attempt,
+      progress: null,
+      result: null,
+      error: null,
+      occurredAt: now(),
+      submittedAt: header.submittedAt,
+      startedAt,
+      finishedAt: null,
+      nextAttemptAt: null,
+      batchId: header.batchId,
+      workerId,
+      traceId,
+      ...fields,
+    };
+    // One after another, so the topic holds them in the order they happened.
+    chain = chain.then(async () => producer.send(topic, [await codec.toMessage(statusBinding, header.jobId, event)]));
+    return chain;
+  }
+
+  function flushProgress(): void {
+    timer = undefined;
+    if (!pending) return;
+    const progress = pending;
+    pending = undefined;
+    lastProgressAt = now();
+    emit('PROGRESS', { progress }).catch(options.onProgressError);
+  }
+
+  function finish(state: JobState, fields: Partial<JobStatusEvent>): Promise<void> {
+    clearTimeout(timer);
+    timer = undefined;
+    pending = undefined;
+    return emit(state, { finishedAt: now(), ...fields });
+  }
+
+  return {
+    started: () => emit('STARTED', {}),
+    progress(current, total, message = null, details = null) {
+      pending = progressOf(current, total, message, details);
+      const wait = lastProgressAt + progressIntervalMs - now();
+      if (wait <= 0) flushProgress();
+      else timer ??= setTimeout(flushProgress, wait).unref();
+    },
+    succeeded: (result) => finish('SUCCESS', { result }),
+    retrying: (error, nextAttemptAt) => finish('RETRY', { error, nextAttemptAt, finishedAt: null }),
+    failed: (error) => finish('FAILURE', { error }),
+  };
+}

@@ -1,0 +1,341 @@
+/**
+ * The stage runtime: runs a stage's handler for every job of its lanes, at least once,
+ * committing offsets only up to the lowest unfinished message of each partition, with up to
+ * `concurrency` jobs at once (more than the partitions it owns) and per-key ordering.
+ *
+ * For each job: skip it if it already ended (job ledger), report STARTED, run the handler
+ * in the job's trace, then report SUCCESS, or RETRY (the job goes to a delay topic and comes
+ * back when due), or FAILURE (plus a dead-letter record). Poison messages go to the
+ * dead-letter topic. Shutdown stops fetching, waits for running jobs, aborts the rest (they
+ * are redelivered), commits and leaves the group.
+ */
+import { context, type Span, SpanKind, SpanStatusCode, trace, type Tracer } from '@opentelemetry/api';
+import type { Redis } from 'ioredis';
+import type { JobError } from '../../../schemas/job-error.ts';
+import { groupStageRetry, stageGroup } from '../../../topology/groups.ts';
+import { STAGE_REQUEST_CONTRACTS, type StageRequests } from '../../../topology/contracts.ts';
+import {
+  jobTopic,
+  LANES,
+  RETRY_TIERS,
+  retryTopic,
+  type RetryTier,
+  type Stage,
+  STATUS_TOPIC,
+} from '../../../topology/topics.ts';
+import { type Codec, PoisonMessageError } from '../codec.ts';
+import { createDeadLetterWriter } from '../dead-letter.ts';
+import { isSedanoError } from '../errors.ts';
+import type { IncomingMessage, KafkaClient } from '../kafka.ts';
+import type { Logger } from '../logger.ts';
+import { ATTEMPT_HEADER, DUE_AT_HEADER, numberHeader, RETURN_TOPIC_HEADER } from './headers.ts';
+import { createJobLedger, type JobLedger } from './job-ledger.ts';
+import { createJobReporter, type JobReporter } from './job-reporter.ts';
+import { KeyedScheduler } from './keyed-scheduler.ts';
+import { OffsetTracker } from './offset-tracker.ts';
+import { backoffMs, DEFAULT_RETRY_POLICY, resolveRetryPolicy, retryTier } from './retry-policy.ts';
+import { startRetryForwarder } from './retry-forwarder.ts';
+import { SequenceClock } from './sequence-clock.ts';
+import type { StageDefinition } from './stage.ts';
+
+/** The topics and group a stage uses; `stageTopics` gives the declared ones, tests their own. */
+export interface StageTopics {
+  /** Lane topics, highest priority first. */
+  lanes: readonly string[];
+  retry: Record<RetryTier, string>;
+  status: string;
+  groupId: string;
+}
+
+export function stageTopics(stage: Stage): StageTopics {
+  return {
+    lanes: LANES.map((lane) => jobTopic(stage, lane)),
+    retry: Object.fromEntries(RETRY_TIERS.map((tier) => [tier.name, retryTopic(stage, tier.name)])) as Record<
+      RetryTier,
+      string
+    >,
+    status: STATUS_TOPIC,
+    groupId: stageGroup(stage),
+  };
+}
+
+export interface StageRuntimeOptions {
+  kafka: KafkaClient;
+  codec: Codec;
+  redis: Redis;
+  logger: Logger;
+  /** Names this process in status events. */
+  workerId: string;
+  topics?: StageTopics;
+  ledger?: JobLedger;
+  tracer?: Tracer;
+  now?: () => number;
+  random?: () => number;
+}
+
+export type StageRuntimeState = 'starting' | 'running' | 'draining' | 'stopped' | 'failed';
+
+export interface StageRuntime {
+  readonly state: StageRuntimeState;
+  /** Jobs received and not finished. */
+  readonly inFlight: number;
+  /** Jobs skipped because they had already ended, since start. */
+  readonly skipped: number;
+  /** Stops the stage (see the module comment); safe to call more than once. */
+  close(): Promise<void>;
+}
+
+const COMMIT_INTERVAL_MS = 1_000;
+
+export async function startStageRuntime<S extends Stage>(
+  definition: StageDefinition<S>,
+  options: StageRuntimeOptions,
+): Promise<StageRuntime> {
+  const { kafka, codec, logger, workerId } = options;
+  const topics = options.topics ?? stageTopics(definition.stage);
+  const ledger = options.ledger ?? createJobLedger({ redis: options.redis });
+  const tracer = options.tracer ?? trace.getTracer('sedano');
+  const now = options.now ?? Date.now;
+  const random = options.random ?? Math.random;
+  const stageOptions = definition.options ?? {};
+  const retryPolicy = { ...DEFAULT_RETRY_POLICY, ...stageOptions.retry };
+  const contract = STAGE_REQUEST_CONTRACTS[definition.stage];
+
+  let state: StageRuntimeState = 'starting';
+  let skipped = 0;
+  let paused = false;
+  const tracker = new OffsetTracker();
+  const scheduler = new KeyedScheduler(stageOptions.concurrency ?? 8);
+  const clock = new SequenceClock(now);
+  const running = new Set<AbortController>();
+  const consumer = await kafka.consumer(topics.groupId);
+  const producer = await kafka.producer();
+  const deadLetters = createDeadLetterWriter({ producer, codec, consumerGroup: topics.groupId });
+  const forwarder = await startRetryForwarder({
+    consumer: await kafka.consumer(groupStageRetry(topics.groupId)),
+    producer,
+    retryTopics: Object.values(topics.retry),
+    logger,
+    now,
+  });
+
+  async function commit(): Promise<void> {
+    try {
+      await consumer.commit(tracker.committable());
+    } catch (error) {
+      // A rebalance took partitions away: their messages are redelivered to the new owner.
+      logger.warn({ err: error }, 'commit failed; uncommitted jobs will be redelivered');
+    }
+  }
+  const commitTimer = setInterval(() => void commit(), COMMIT_INTERVAL_MS).unref();
+
+  async function finishAttempt(
+    message: IncomingMessage,
+    request: StageRequests[S],
+    attempt: number,
+    reporter: JobReporter,
+    error: unknown,
+  ): Promise<void> {
+    const { header } = request;
+    const retriable = isSedanoError(error) ? error.retriable : true;
+    const jobError: JobError = {
+      code: isSedanoError(error) ? error.code : 'SEDANO_ERR_JOB_FAILED',
+      type: error instanceof Error ? error.name : typeof error,
+      message: error instanceof Error ? error.message : String(error),
+      retriable,
+    };
+    const policy = resolveRetryPolicy(retryPolicy, header.retryPolicy);
+    if (retriable && attempt < policy.maxAttempts) {
+      const dueAt = now() + backoffMs(policy, attempt, random());
+      await producer.send(topics.retry[retryTier(dueAt - now())], [
+        {
+          key: message.key,
+          value: message.value,
+          headers: {
+            ...message.headers,
+            [ATTEMPT_HEADER]: String(attempt + 1),
+            [DUE_AT_HEADER]: String(dueAt),
+            [RETURN_TOPIC_HEADER]: message.topic,
+          },
+        },
+      ]);
+      await reporter.retrying(jobError, dueAt);
+      return;
+    }
+    const final: JobError = retriable
+      ? {
+          ...jobError,
+          code: 'SEDANO_ERR_JOB_ATTEMPTS_EXHAUSTED',
+          message: `${attempt} attempts failed; last: ${jobError.message}`,
+        }
+      : jobError;
+    await reporter.failed(final);
+    await deadLetters.write({
+      message,
+      errorCode: final.code,
+      reason: final.message,
+      attempts: attempt,
+      jobId: header.jobId,
+    });
+    await ledger.recordTerminal(header.jobId, 'FAILURE');
+  }
+
+  /** Runs one message; resolves true when it is done with (and may be committed). */
+  async function processMessage(message: IncomingMessage): Promise<boolean> {
+    let decoded;
+    try {
+      decoded = await codec.fromMessage(contract, message);
+    } catch (error) {
+      if (!(error instanceof PoisonMessageError)) throw error;
+      await deadLetters.write({ message, errorCode: error.code, reason: error.message, attempts: 0 });
+      logger.warn(
+        { topic: message.topic, offset: message.offset, code: error.code },
+        `dead-lettered: ${error.message}`,
+      );
+      return true;
+    }
+    const request = decoded.record;
+    const { jobId } = request.header;
+    const ended = await ledger.terminalState(jobId);
+    if (ended !== null) {
+      skipped += 1;
+      logger.info(
+        { jobId, state: ended, topic: message.topic, offset: message.offset },
+        `skipped: the job already ended (${ended})`,
+      );
+      return true;
+    }
+    const attempt = numberHeader(message.headers, ATTEMPT_HEADER, 1);
+    const span: Span = tracer.startSpan(
+      `${definition.stage} process`,
+      { kind: SpanKind.CONSUMER, attributes: { 'sedano.job_id': jobId, 'sedano.attempt': attempt } },
+      decoded.traceContext,
+    );
+    const traceId = span.spanContext().traceId;
+    const jobLogger = logger.child({ jobId, traceId, attempt });
+    const reporter = createJobReporter({
+      producer,
+      codec,
+      clock,
+      stage: definition.stage,
+      header: request.header,
+      attempt,
+      workerId,
+      traceId,
+      statusTopic: topics.status,
+      progressIntervalMs: stageOptions.progressIntervalMs ?? 500,
+      onProgressError: (error) => jobLogger.warn({ err: error }, 'a PROGRESS event was not produced'),
+      now,
+    });
+    const controller = new AbortController();
+    running.add(controller);
+    try {
+      await reporter.started();
+      const result = await context.with(trace.setSpan(context.active(), span), () =>
+        definition.handler({
+          job: request,
+          jobId,
+          attempt,
+          signal: controller.signal,
+          logger: jobLogger,
+          progress: (current, total, progressMessage, details) =>
+            reporter.progress(current, total, progressMessage, details),
+        }),
+      );
+      await reporter.succeeded(result);
+      await ledger.recordTerminal(jobId, 'SUCCESS');
+      return true;
+    } catch (error) {
+      // Aborted by shutdown: leave it uncommitted, the next owner runs it again.
+      if (state === 'draining' && controller.signal.aborted) return false;
+      span.setStatus({ code: SpanStatusCode.ERROR, message: String(error) });
+      jobLogger.warn({ err: error }, 'attempt failed');
+      await finishAttempt(message, request, attempt, reporter, error);
+      return true;
+    } finally {
+      running.delete(controller);
+      span.end();
+    }
+  }
+
+  function receive(message: IncomingMessage): void {
+    tracker.begin(message.topic, message.partition, message.offset);
+    const key = message.key?.toString('utf8') ?? `${message.topic}/${message.partition}/${message.offset}`;
+    scheduler.add(key, async () => {
+      let done = false;
+      try {
+        done = await processMessage(message);
+      } catch (error) {
+        logger.error(
+          { err: error, topic: message.topic, offset: message.offset },
+          'job not processed; it will be redelivered',
+        );
+      } finally {
+        if (done) tracker.finish(message.topic, message.partition, message.offset);
+        if (paused && !scheduler.full && state === 'running') {
+          paused = false;
+          consumer.resume(topics.lanes);
+        }
+      }
+    });
+    // Full: stop fetching rather than block, so the group keeps heartbeating while jobs run.
+    if (scheduler.full && !paused) {
+      paused = true;
+      consumer.pause(topics.lanes);
+    }
+  }
+
+  consumer.onAssignment((assignment) => {
+    for (const { topic, partition } of tracker.committable()) {
+      if (!assignment[topic]?.includes(partition)) tracker.forget(topic, partition);
+    }
+  });
+  await consumer.consume({
+    topics: topics.lanes,
+    fromBeginning: true,
+    manualCommit: true,
+    partitionsConcurrently: topics.lanes.length,
+    handle: receive,
+  });
+  state = 'running';
+
+  let closing: Promise<void> | undefined;
+  async function shutdown(): Promise<void> {
+    state = 'draining';
+    const failures: unknown[] = [];
+    const step = async (name: string, action: () => Promise<unknown>) => {
+      try {
+        await action();
+      } catch (error) {
+        failures.push(error);
+        logger.error({ err: error }, `shutdown step failed: ${name}`);
+      }
+    };
+    await step('stop fetching', () => consumer.stop());
+    const grace = stageOptions.shutdownGraceMs ?? 30_000;
+    await step('drain', () =>
+      Promise.race([scheduler.idle(), new Promise((resolve) => setTimeout(resolve, grace).unref())]),
+    );
+    for (const controller of running) controller.abort(new Error('the worker is shutting down'));
+    await step('abort', () => scheduler.idle());
+    clearInterval(commitTimer);
+    await step('commit', commit);
+    await step('retry forwarder', () => forwarder.close());
+    await step('leave the group', () => consumer.close());
+    await step('producer', () => producer.close());
+    state = failures.length > 0 ? 'failed' : 'stopped';
+  }
+
+  return {
+    get state() {
+      return state;
+    },
+    get inFlight() {
+      return tracker.inFlight;
+    },
+    get skipped() {
+      return skipped;
+    },
+    close: () => (closing ??= shutdown()),
+  };
+}

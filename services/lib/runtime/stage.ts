@@ -1,0 +1,55 @@
+/**
+ * How a stage is declared: its name, its handler and its options. The runtime
+ * (stage-runtime.ts) does everything else: consuming its lanes, status events, retries,
+ * dead letters, idempotency, shutdown and tracing.
+ */
+import type { JobProgress } from '../../../schemas/job-progress.ts';
+import type { JobStatusEvent } from '../../../schemas/job-status-event.ts';
+import type { StageRequests } from '../../../topology/contracts.ts';
+import type { Stage } from '../../../topology/topics.ts';
+import type { Logger } from '../logger.ts';
+import type { RetryPolicy } from './retry-policy.ts';
+
+/** Stage-specific progress details, as the status event carries them (wrapped by branch name). */
+export type ProgressDetails = JobProgress['details'];
+
+/** A stage's result, wrapped by the full name of its branch, e.g. `{ 'sedano.NoopResult': {...} }`. */
+export type StageResult = NonNullable<JobStatusEvent['result']>;
+
+/** What a handler gets for one attempt of one job. */
+export interface JobContext<Request> {
+  /** The request record, header included. */
+  job: Request;
+  jobId: string;
+  /** 1 for the first attempt. */
+  attempt: number;
+  /** Aborted when the job is revoked, hits its soft time limit, or the worker shuts down. */
+  signal: AbortSignal;
+  /** A logger whose lines carry the job id and trace id. */
+  logger: Logger;
+  /** Reports progress; calls closer together than the stage's progress interval are merged. */
+  progress: (current: number, total: number, message?: string | null, details?: ProgressDetails) => void;
+}
+
+export interface StageOptions {
+  /** Jobs run at once by one process, more than the partitions it owns (default 8). */
+  concurrency?: number;
+  /** Retry defaults of the stage; each job's header may override them. */
+  retry?: Partial<RetryPolicy>;
+  /** Shortest time between two PROGRESS events of one job, in milliseconds (default 500). */
+  progressIntervalMs?: number;
+  /** How long shutdown waits for running jobs before aborting them, in milliseconds (default 30 s). */
+  shutdownGraceMs?: number;
+}
+
+export interface StageDefinition<S extends Stage> {
+  stage: S;
+  /** Runs one attempt; resolves with the result, or throws (NonRetriableError to fail at once). */
+  handler: (context: JobContext<StageRequests[S]>) => Promise<StageResult>;
+  options?: StageOptions;
+}
+
+/** Declares a stage (an identity function that gives the handler its types). */
+export function defineStage<S extends Stage>(definition: StageDefinition<S>): StageDefinition<S> {
+  return definition;
+}

@@ -1,0 +1,37 @@
+/**
+ * The noop worker: runs the built-in noop stage until SIGTERM or SIGINT, then shuts down
+ * gracefully (running jobs get the grace period; the rest are redelivered).
+ */
+import { hostname } from 'node:os';
+import { Redis } from 'ioredis';
+import { createCodec } from '../lib/codec.ts';
+import { resolveEndpoints } from '../lib/endpoints.ts';
+import { createKafkaClient } from '../lib/kafka.ts';
+import { createLogger } from '../lib/logger.ts';
+import { startStageRuntime } from '../lib/runtime/stage-runtime.ts';
+import { createSchemaRegistry } from '../lib/schema-registry.ts';
+import { startTelemetry } from '../lib/telemetry.ts';
+import { createNoopStage } from './noop-stage.ts';
+
+const endpoints = resolveEndpoints();
+const workerId = process.env['SEDANO_WORKER_ID'] ?? `noop@${hostname()}:${process.pid}`;
+const logger = createLogger('sedano-noop').child({ workerId });
+const telemetry = startTelemetry({ serviceName: 'sedano-noop', otlpEndpoint: endpoints.otlpEndpoint });
+const redis = new Redis(endpoints.redisUrl);
+const runtime = await startStageRuntime(createNoopStage(), {
+  kafka: createKafkaClient({ brokers: endpoints.kafkaBrokers, clientId: workerId }),
+  codec: createCodec({ registry: createSchemaRegistry(endpoints.schemaRegistryUrl) }),
+  redis,
+  logger,
+  workerId,
+});
+logger.info('noop stage running');
+
+async function stop(signal: string): Promise<void> {
+  logger.info({ signal }, 'shutting down');
+  await runtime.close();
+  await telemetry.shutdown();
+  redis.disconnect();
+  logger.info({ state: runtime.state }, 'stopped');
+}
+for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => void stop(signal));

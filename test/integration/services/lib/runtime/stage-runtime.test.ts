@@ -1,0 +1,201 @@
+import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { test } from 'node:test';
+import { deadLetterRecordContract } from '../../../../../schemas/dead-letter-record.ts';
+import { createCodec } from '../../../../../services/lib/codec.ts';
+import { NonRetriableError } from '../../../../../services/lib/errors.ts';
+import { defineStage } from '../../../../../services/lib/runtime/stage.ts';
+import { createNoopStage } from '../../../../../services/noop/noop-stage.ts';
+import { DEAD_LETTER_TOPIC } from '../../../../../topology/topics.ts';
+import { collectMessages, schemaRegistry } from '../../../../support/resources.ts';
+import { waitFor } from '../../../../support/wait.ts';
+import { stageSandbox } from './stage-sandbox.ts';
+
+const states = (events: { state: string }[]) => events.map((event) => event.state);
+
+test('noop jobs run once each and report STARTED, PROGRESS and SUCCESS with increasing sequences', async (t) => {
+  const sandbox = await stageSandbox(t);
+  await sandbox.start(createNoopStage(() => 1));
+  const jobs = await Promise.all(
+    Array.from({ length: 10 }, (_, index) => sandbox.submit({ sleepMs: 20, cpuSpinMs: 0, payload: `job ${index}` })),
+  );
+  for (const job of jobs) {
+    const events = await waitFor(
+      async () => {
+        const found = await sandbox.events(job.header.jobId);
+        return found.some((event) => event.state === 'SUCCESS') && found;
+      },
+      { description: `SUCCESS of ${job.payload}` },
+    );
+    assert.equal(events[0]?.state, 'STARTED');
+    assert.equal(events.at(-1)?.state, 'SUCCESS');
+    // Three progress calls within the 500 ms interval: the first is sent, the rest merged away by SUCCESS.
+    assert.deepEqual(
+      events.filter((event) => event.state === 'PROGRESS').map((event) => event.progress?.message),
+      ['sleeping'],
+    );
+    const sequences = events.map((event) => event.sequence);
+    assert.deepEqual(
+      [...sequences].sort((a, b) => a - b),
+      sequences,
+      'sequences increase',
+    );
+    assert.deepEqual(structuredClone(events.at(-1)?.result), {
+      'sedano.NoopResult': { sleptMs: 20, spunMs: 0, payload: job.payload },
+    });
+    assert.equal(await sandbox.ledger.terminalState(job.header.jobId), 'SUCCESS');
+  }
+});
+
+test('more jobs run at once than the partitions the worker owns', async (t) => {
+  const sandbox = await stageSandbox(t, { lanePartitions: 1 });
+  let running = 0;
+  let most = 0;
+  await sandbox.start(
+    defineStage({
+      stage: 'noop',
+      options: { concurrency: 4 },
+      handler: async () => {
+        most = Math.max(most, ++running);
+        await sleep(300);
+        running -= 1;
+        return { 'sedano.NoopResult': { sleptMs: 300, spunMs: 0, payload: null } };
+      },
+    }),
+  );
+  const jobs = await Promise.all(Array.from({ length: 8 }, () => sandbox.submit()));
+  await waitFor(
+    async () => (await Promise.all(jobs.map((job) => sandbox.ledger.terminalState(job.header.jobId)))).every(Boolean),
+    {
+      description: 'all eight jobs done',
+    },
+  );
+  assert.equal(most, 4, 'four at once on a single partition');
+});
+
+test('a failed attempt is retried through a delay topic and then succeeds', async (t) => {
+  const sandbox = await stageSandbox(t);
+  const attempts: number[] = [];
+  await sandbox.start(
+    defineStage({
+      stage: 'noop',
+      options: { retry: { initialBackoffMs: 200, maxAttempts: 3 } },
+      handler: async ({ attempt }) => {
+        attempts.push(attempt);
+        if (attempt === 1) throw new Error('flaky dependency');
+        return { 'sedano.NoopResult': { sleptMs: 0, spunMs: 0, payload: 'second time lucky' } };
+      },
+    }),
+  );
+  const job = await sandbox.submit();
+  const events = await waitFor(
+    async () => {
+      const found = await sandbox.events(job.header.jobId);
+      return found.some((event) => event.state === 'SUCCESS') && found;
+    },
+    { description: 'SUCCESS after a retry' },
+  );
+  assert.deepEqual(states(events), ['STARTED', 'RETRY', 'STARTED', 'SUCCESS']);
+  assert.deepEqual(attempts, [1, 2]);
+  const retry = events[1];
+  assert.equal(retry?.error?.message, 'flaky dependency');
+  assert.equal(retry?.error?.retriable, true);
+  assert.ok((retry?.nextAttemptAt ?? 0) >= (retry?.occurredAt ?? 0) + 100, 'due after the backoff');
+  assert.equal(events[2]?.attempt, 2);
+});
+
+test('exhausted attempts end in FAILURE and a dead-letter record; a NonRetriableError fails at once', async (t) => {
+  const sandbox = await stageSandbox(t);
+  const deadLetters = await collectMessages(t, [DEAD_LETTER_TOPIC]);
+  await sandbox.start(
+    defineStage({
+      stage: 'noop',
+      options: { retry: { initialBackoffMs: 100, maxAttempts: 2 } },
+      handler: async ({ job }) => {
+        if (job.payload === 'bad input') throw new NonRetriableError('the document is not a PDF');
+        throw new Error('still down');
+      },
+    }),
+  );
+  const exhausted = await sandbox.submit({ payload: 'flaky' });
+  const invalid = await sandbox.submit({ payload: 'bad input' });
+  const finalOf = async (jobId: string) =>
+    waitFor(
+      async () => {
+        const found = await sandbox.events(jobId);
+        return found.some((event) => event.state === 'FAILURE') && found;
+      },
+      { description: `FAILURE of ${jobId}` },
+    );
+  const exhaustedEvents = await finalOf(exhausted.header.jobId);
+  assert.deepEqual(states(exhaustedEvents), ['STARTED', 'RETRY', 'STARTED', 'FAILURE']);
+  assert.equal(exhaustedEvents.at(-1)?.error?.code, 'SEDANO_ERR_JOB_ATTEMPTS_EXHAUSTED');
+  assert.match(exhaustedEvents.at(-1)?.error?.message ?? '', /2 attempts failed; last: still down/);
+  const invalidEvents = await finalOf(invalid.header.jobId);
+  assert.deepEqual(states(invalidEvents), ['STARTED', 'FAILURE']);
+  assert.equal(invalidEvents.at(-1)?.error?.retriable, false);
+
+  const codec = createCodec({ registry: schemaRegistry(), maxMessageBytes: 4_194_304 });
+  const records = await waitFor(
+    async () => {
+      const decoded = await Promise.all(
+        deadLetters.messages.map(
+          async (message) => (await codec.decode(deadLetterRecordContract, message.value)).record,
+        ),
+      );
+      const mine = decoded.filter((record) => sandbox.topics.lanes.includes(record.sourceTopic));
+      return mine.length >= 2 && mine;
+    },
+    { description: 'two dead letters' },
+  );
+  const byJob = new Map(records.map((record) => [record.jobId, record]));
+  assert.equal(byJob.get(exhausted.header.jobId)?.errorCode, 'SEDANO_ERR_JOB_ATTEMPTS_EXHAUSTED');
+  assert.equal(byJob.get(exhausted.header.jobId)?.attempts, 2);
+  assert.equal(byJob.get(invalid.header.jobId)?.errorCode, 'SEDANO_ERR_JOB_FAILED');
+  assert.equal(byJob.get(invalid.header.jobId)?.attempts, 1);
+});
+
+test('a job that already ended is not run again when redelivered; the runtime records why', async (t) => {
+  const sandbox = await stageSandbox(t);
+  let runs = 0;
+  const runtime = await sandbox.start(
+    defineStage({
+      stage: 'noop',
+      handler: async () => {
+        runs += 1;
+        return { 'sedano.NoopResult': { sleptMs: 0, spunMs: 0, payload: null } };
+      },
+    }),
+  );
+  const job = await sandbox.submit();
+  await waitFor(() => sandbox.ledger.terminalState(job.header.jobId), { description: 'the first run' });
+  await sandbox.submit({}, job.header.jobId);
+  await waitFor(() => runtime.skipped === 1, { description: 'the redelivery skipped' });
+  assert.equal(runs, 1);
+});
+
+test('shutdown aborts what outlives the grace period; the next worker runs it again', async (t) => {
+  const sandbox = await stageSandbox(t);
+  let started = 0;
+  const slow = defineStage({
+    stage: 'noop',
+    options: { shutdownGraceMs: 200 },
+    handler: async ({ signal, attempt }) => {
+      started += 1;
+      if (started === 1) await sleep(60_000, undefined, { signal });
+      return { 'sedano.NoopResult': { sleptMs: 0, spunMs: 0, payload: `attempt ${attempt}` } };
+    },
+  });
+  const first = await sandbox.start(slow);
+  const job = await sandbox.submit();
+  await waitFor(() => started === 1, { description: 'the job started' });
+  await first.close();
+  assert.equal(first.state, 'stopped');
+  assert.equal(await sandbox.ledger.terminalState(job.header.jobId), null, 'not ended by the first worker');
+
+  await sandbox.start(slow);
+  await waitFor(() => sandbox.ledger.terminalState(job.header.jobId), {
+    description: 'the job done by the second worker',
+  });
+  assert.equal(started, 2);
+});

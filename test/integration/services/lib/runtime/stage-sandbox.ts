@@ -1,0 +1,98 @@
+/**
+ * A stage runtime on topics of its own (lanes, retry tiers, status), with its own group and
+ * ledger prefix, for integration tests; everything is removed when the test ends.
+ */
+import type { TestContext } from 'node:test';
+import { pino } from 'pino';
+import { jobStatusEventContract, type JobStatusEvent } from '../../../../../schemas/job-status-event.ts';
+import { noopRequestContract, type NoopRequest } from '../../../../../schemas/noop-request.ts';
+import { createCodec, type SubjectBinding } from '../../../../../services/lib/codec.ts';
+import { newJobId } from '../../../../../services/lib/job-ids.ts';
+import { createJobLedger } from '../../../../../services/lib/runtime/job-ledger.ts';
+import type { StageDefinition } from '../../../../../services/lib/runtime/stage.ts';
+import {
+  startStageRuntime,
+  type StageRuntime,
+  type StageTopics,
+} from '../../../../../services/lib/runtime/stage-runtime.ts';
+import { RETRY_TIERS, type RetryTier } from '../../../../../topology/topics.ts';
+import { valueSubject } from '../../../../../topology/subjects.ts';
+import {
+  collectMessages,
+  createTestTopic,
+  deleteSubjectAfter,
+  kafkaAdmin,
+  kafkaClient,
+  onCleanup,
+  redisClient,
+  schemaRegistry,
+  uniqueName,
+} from '../../../../support/resources.ts';
+import { noopRequestSample } from '../../../../unit/schemas/samples.ts';
+
+export async function stageSandbox(t: TestContext, options: { lanePartitions?: number } = {}) {
+  const admin = await kafkaAdmin(t);
+  const topic = async (prefix: string, partitions = 1) =>
+    (await createTestTopic(t, admin, { prefix, partitions })).name;
+  const lanes = [
+    await topic('test-lane-high'),
+    await topic('test-lane-normal', options.lanePartitions ?? 2),
+    await topic('test-lane-low'),
+  ];
+  const retry = {} as Record<RetryTier, string>;
+  for (const tier of RETRY_TIERS) retry[tier.name] = await topic(`test-retry-${tier.name}`);
+  const topics: StageTopics = {
+    lanes,
+    retry,
+    status: await topic('test-status', 3),
+    groupId: uniqueName('test-stage'),
+  };
+  const { redis, prefix } = redisClient(t);
+  const ledger = createJobLedger({ redis, prefix: `${prefix}ledger:` });
+  const registry = schemaRegistry();
+  const codec = createCodec({ registry });
+  const laneBinding: SubjectBinding<NoopRequest> = {
+    subject: valueSubject(lanes[1] ?? ''),
+    contract: noopRequestContract,
+    compatibility: 'FULL_TRANSITIVE',
+  };
+  deleteSubjectAfter(t, laneBinding.subject);
+  // Status events are framed with the id of the real status subject (the runtime's binding),
+  // whatever topic they go to, so the sandbox's status topic needs no subject of its own.
+  const kafka = kafkaClient();
+  const producer = await kafka.producer();
+  onCleanup(t, () => producer.close());
+  const status = await collectMessages(t, [topics.status]);
+  const logger = pino({ level: process.env['LOG_LEVEL'] ?? 'silent' });
+
+  return {
+    topics,
+    ledger,
+    codec,
+    producer,
+    async start(definition: StageDefinition<'noop'>, workerId = uniqueName('worker')): Promise<StageRuntime> {
+      const runtime = await startStageRuntime(definition, { kafka, codec, redis, logger, workerId, topics, ledger });
+      onCleanup(t, () => runtime.close());
+      return runtime;
+    },
+    /** Produces a noop job to the normal lane and returns it. */
+    async submit(fields: Partial<Omit<NoopRequest, 'header'>> = {}, jobId = newJobId()): Promise<NoopRequest> {
+      const job: NoopRequest = {
+        ...noopRequestSample,
+        payload: null,
+        ...fields,
+        header: { ...noopRequestSample.header, jobId, retryPolicy: null },
+      };
+      await producer.send(lanes[1] ?? '', [await codec.toMessage(laneBinding, jobId, job)]);
+      return job;
+    },
+    /** The status events of a job seen so far, decoded, in arrival order. */
+    async events(jobId: string): Promise<JobStatusEvent[]> {
+      const mine = status.messages.filter((message) => message.key?.toString() === jobId);
+      return Promise.all(
+        mine.map(async (message) => (await codec.decode(jobStatusEventContract, message.value)).record),
+      );
+    },
+    status,
+  };
+}

@@ -1,0 +1,46 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { KeyedScheduler } from '../../../../../services/lib/runtime/keyed-scheduler.ts';
+
+function deferred() {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+test('runs up to the concurrency at once, one task per key at a time, in order per key', async () => {
+  const scheduler = new KeyedScheduler(2);
+  const log: string[] = [];
+  const gates = new Map<string, ReturnType<typeof deferred>>();
+  const task = (name: string) => () => {
+    log.push(`start ${name}`);
+    const gate = deferred();
+    gates.set(name, gate);
+    return gate.promise.then(() => void log.push(`end ${name}`));
+  };
+  scheduler.add('a', task('a1'));
+  scheduler.add('a', task('a2'));
+  scheduler.add('b', task('b1'));
+  scheduler.add('c', task('c1'));
+  assert.deepEqual(log, ['start a1', 'start b1'], 'a2 waits for a1 although a slot is free for it');
+  assert.equal(scheduler.full, true);
+  gates.get('a1')?.resolve();
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(log.slice(2), ['end a1', 'start a2']);
+  gates.get('b1')?.resolve();
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.ok(log.includes('start c1'));
+  gates.get('a2')?.resolve();
+  gates.get('c1')?.resolve();
+  await scheduler.idle();
+  assert.equal(scheduler.size, 0);
+});
+
+test('a failing task frees its slot and its key', async () => {
+  const scheduler = new KeyedScheduler(1);
+  scheduler.add('k', () => Promise.reject(new Error('boom')));
+  let ran = false;
+  scheduler.add('k', async () => void (ran = true));
+  await scheduler.idle();
+  assert.equal(ran, true);
+});

@@ -1,14 +1,15 @@
 /**
  * Runs tasks with at most `concurrency` at once, never two of the same key at once and
  * those of one key in the order they were added (per-key ordering, as a partition gives,
- * while many more tasks than partitions run in parallel).
+ * while many more tasks than partitions run in parallel). When a slot frees, the waiting
+ * task of the highest priority (lowest number: the HIGH lane) whose key is free runs first.
  */
 
 type Task = () => Promise<void>;
 
 export class KeyedScheduler {
   readonly #concurrency: number;
-  readonly #waiting: { key: string; task: Task }[] = [];
+  readonly #waiting: { key: string; task: Task; priority: number }[] = [];
   readonly #busyKeys = new Set<string>();
   #running = 0;
   #idle: (() => void)[] = [];
@@ -30,8 +31,8 @@ export class KeyedScheduler {
   }
 
   /** Adds a task; it runs when a slot is free and no earlier task of its key is unfinished. */
-  add(key: string, task: Task): void {
-    this.#waiting.push({ key, task });
+  add(key: string, task: Task, priority = 0): void {
+    this.#waiting.push({ key, task, priority });
     this.#pump();
   }
 
@@ -41,14 +42,28 @@ export class KeyedScheduler {
     return new Promise((resolve) => this.#idle.push(resolve));
   }
 
-  #pump(): void {
-    for (let index = 0; index < this.#waiting.length && this.#running < this.#concurrency;) {
+  /** The index of the next task to run: the highest priority with a free key, oldest first. */
+  #next(): number {
+    let best = -1;
+    const earlier = new Set<string>();
+    for (let index = 0; index < this.#waiting.length; index += 1) {
       const entry = this.#waiting[index];
-      if (!entry || this.#busyKeys.has(entry.key)) {
-        index += 1;
-        continue;
-      }
-      this.#waiting.splice(index, 1);
+      if (!entry) continue;
+      // Only the oldest waiting task of a key may run, and only when its key is free.
+      const blocked = this.#busyKeys.has(entry.key) || earlier.has(entry.key);
+      earlier.add(entry.key);
+      if (blocked) continue;
+      if (best < 0 || entry.priority < (this.#waiting[best]?.priority ?? Infinity)) best = index;
+    }
+    return best;
+  }
+
+  #pump(): void {
+    while (this.#running < this.#concurrency) {
+      const index = this.#next();
+      if (index < 0) return;
+      const [entry] = this.#waiting.splice(index, 1);
+      if (!entry) return;
       this.#busyKeys.add(entry.key);
       this.#running += 1;
       // A task reports its own failures; the scheduler only needs to know it ended.

@@ -32,6 +32,7 @@ import { ATTEMPT_HEADER, DUE_AT_HEADER, numberHeader, RETURN_TOPIC_HEADER } from
 import { createJobLedger, type JobLedger } from './job-ledger.ts';
 import { createJobReporter, type JobReporter } from './job-reporter.ts';
 import { KeyedScheduler } from './keyed-scheduler.ts';
+import { LaneGate } from './lane-gate.ts';
 import { OffsetTracker } from './offset-tracker.ts';
 import { backoffMs, DEFAULT_RETRY_POLICY, resolveRetryPolicy, retryTier } from './retry-policy.ts';
 import { startRetryForwarder } from './retry-forwarder.ts';
@@ -103,12 +104,13 @@ export async function startStageRuntime<S extends Stage>(
 
   let state: StageRuntimeState = 'starting';
   let skipped = 0;
-  let paused = false;
+  const concurrency = stageOptions.concurrency ?? 8;
   const tracker = new OffsetTracker();
-  const scheduler = new KeyedScheduler(stageOptions.concurrency ?? 8);
+  const scheduler = new KeyedScheduler(concurrency);
   const clock = new SequenceClock(now);
   const running = new Set<AbortController>();
   const consumer = await kafka.consumer(topics.groupId);
+  const lanes = new LaneGate(topics.lanes, concurrency, consumer);
   const producer = await kafka.producer();
   const deadLetters = createDeadLetterWriter({ producer, codec, consumerGroup: topics.groupId });
   const forwarder = await startRetryForwarder({
@@ -261,7 +263,7 @@ export async function startStageRuntime<S extends Stage>(
   function receive(message: IncomingMessage): void {
     tracker.begin(message.topic, message.partition, message.offset);
     const key = message.key?.toString('utf8') ?? `${message.topic}/${message.partition}/${message.offset}`;
-    scheduler.add(key, async () => {
+    const run = async () => {
       let done = false;
       try {
         done = await processMessage(message);
@@ -272,17 +274,11 @@ export async function startStageRuntime<S extends Stage>(
         );
       } finally {
         if (done) tracker.finish(message.topic, message.partition, message.offset);
-        if (paused && !scheduler.full && state === 'running') {
-          paused = false;
-          consumer.resume(topics.lanes);
-        }
+        if (state === 'running') lanes.update(scheduler.size);
       }
-    });
-    // Full: stop fetching rather than block, so the group keeps heartbeating while jobs run.
-    if (scheduler.full && !paused) {
-      paused = true;
-      consumer.pause(topics.lanes);
-    }
+    };
+    scheduler.add(key, run, Math.max(0, topics.lanes.indexOf(message.topic)));
+    lanes.update(scheduler.size);
   }
 
   consumer.onAssignment((assignment) => {

@@ -75,16 +75,33 @@ export async function stageSandbox(t: TestContext, options: { lanePartitions?: n
       onCleanup(t, () => runtime.close());
       return runtime;
     },
-    /** Produces a noop job to the normal lane and returns it. */
-    async submit(fields: Partial<Omit<NoopRequest, 'header'>> = {}, jobId = newJobId()): Promise<NoopRequest> {
-      const job: NoopRequest = {
+    /** Produces a noop job to a lane (default the normal one) and returns it. */
+    async submit(
+      fields: Partial<Omit<NoopRequest, 'header'>> = {},
+      jobId = newJobId(),
+      lane = 1,
+    ): Promise<NoopRequest> {
+      const [job] = await this.submitMany([fields], lane, jobId);
+      if (!job) throw new Error('nothing submitted');
+      return job;
+    },
+    /** Produces many noop jobs to one lane, in chunks, and returns them. */
+    async submitMany(
+      fieldsOfEach: readonly Partial<Omit<NoopRequest, 'header'>>[],
+      lane = 1,
+      jobId?: string,
+    ): Promise<NoopRequest[]> {
+      const jobs = fieldsOfEach.map((fields): NoopRequest => ({
         ...noopRequestSample,
         payload: null,
         ...fields,
-        header: { ...noopRequestSample.header, jobId, retryPolicy: null },
-      };
-      await producer.send(lanes[1] ?? '', [await codec.toMessage(laneBinding, jobId, job)]);
-      return job;
+        header: { ...noopRequestSample.header, jobId: jobId ?? newJobId(), retryPolicy: null },
+      }));
+      const messages = await Promise.all(jobs.map((job) => codec.toMessage(laneBinding, job.header.jobId, job)));
+      for (let start = 0; start < messages.length; start += 500) {
+        await producer.send(lanes[lane] ?? '', messages.slice(start, start + 500));
+      }
+      return jobs;
     },
     /** The status events of a job seen so far, decoded, in arrival order. */
     async events(jobId: string): Promise<JobStatusEvent[]> {

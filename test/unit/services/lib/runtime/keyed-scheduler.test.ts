@@ -44,3 +44,19 @@ test('a failing task frees its slot and its key', async () => {
   await scheduler.idle();
   assert.equal(ran, true);
 });
+
+test('a free slot goes to the highest priority waiting, oldest first, never ahead of an older task of its key', async () => {
+  const scheduler = new KeyedScheduler(1);
+  const order: string[] = [];
+  let release!: () => void;
+  scheduler.add('blocker', () => new Promise<void>((resolve) => (release = resolve)));
+  const record = (name: string) => async () => void order.push(name);
+  scheduler.add('low-1', record('low-1'), 2);
+  scheduler.add('low-2', record('low-2'), 2);
+  scheduler.add('same', record('same key, low'), 2);
+  scheduler.add('same', record('same key, high'), 0);
+  scheduler.add('high', record('high'), 0);
+  release();
+  await scheduler.idle();
+  assert.deepEqual(order, ['high', 'low-1', 'low-2', 'same key, low', 'same key, high']);
+});

@@ -24,6 +24,9 @@ export const ERROR_CODES = {
   SEDANO_ERR_REGISTRY_UNAVAILABLE: 'The schema registry could not be reached or answered with an error.',
   SEDANO_ERR_JOB_FAILED:
     "The job's handler failed; the error message says why, and `retriable` whether it is tried again.",
+  SEDANO_ERR_JOB_REVOKED: 'The job was revoked (cancelled) before it started or while it ran.',
+  SEDANO_ERR_JOB_TIME_LIMIT:
+    "The attempt ran past its time limit: the soft limit aborted the handler's signal, the hard limit failed the attempt.",
   SEDANO_ERR_JOB_ATTEMPTS_EXHAUSTED:
     'Every attempt the retry policy allows failed; the last error is in the message and the job is in the dead-letter topic.',
 } as const;

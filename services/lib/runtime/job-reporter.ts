@@ -35,10 +35,12 @@ export interface JobReporterOptions {
 
 export interface JobReporter {
   started(): Promise<void>;
-  progress(current: number, total: number, message?: string | null, details?: ProgressDetails): void;
+  /** A property, not a method: handlers receive it detached from the reporter. */
+  progress: (current: number, total: number, message?: string | null, details?: ProgressDetails) => void;
   succeeded(result: StageResult): Promise<void>;
   retrying(error: JobError, nextAttemptAt: number): Promise<void>;
   failed(error: JobError): Promise<void>;
+  revoked(reason: string): Promise<void>;
 }
 
 /** PROGRESS fields from a handler's call (pure). */
@@ -115,5 +117,9 @@ export function createJobReporter(options: JobReporterOptions): JobReporter {
     succeeded: (result) => finish('SUCCESS', { result }),
     retrying: (error, nextAttemptAt) => finish('RETRY', { error, nextAttemptAt, finishedAt: null }),
     failed: (error) => finish('FAILURE', { error }),
+    revoked: (reason) =>
+      finish('REVOKED', {
+        error: { code: 'SEDANO_ERR_JOB_REVOKED', type: 'RevokedError', message: reason, retriable: false },
+      }),
   };
 }

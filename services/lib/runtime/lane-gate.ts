@@ -5,7 +5,8 @@
  * - below `concurrency` jobs in hand, every lane is fetched;
  * - at `concurrency`, only the highest lane is, so a HIGH job behind a backlog of LOW ones
  *   is still taken in and runs at the next free slot (the scheduler prefers it);
- * - at twice `concurrency`, nothing is fetched until jobs finish.
+ * - at twice `concurrency`, nothing is fetched until jobs finish;
+ * - while the stage is paused (a PAUSE_STAGE command), nothing is fetched; running jobs finish.
  */
 import type { KafkaConsumer } from '../kafka.ts';
 
@@ -14,6 +15,8 @@ export class LaneGate {
   readonly #concurrency: number;
   readonly #consumer: Pick<KafkaConsumer, 'pause' | 'resume'>;
   #open: 'all' | 'highest' | 'none' = 'all';
+  #suspended = false;
+  #jobsInHand = 0;
 
   constructor(lanes: readonly string[], concurrency: number, consumer: Pick<KafkaConsumer, 'pause' | 'resume'>) {
     this.#lanes = lanes;
@@ -28,9 +31,21 @@ export class LaneGate {
     return 'all';
   }
 
+  /** True while `suspend(true)` holds every lane. */
+  get suspended(): boolean {
+    return this.#suspended;
+  }
+
+  /** Stops (true) or restarts (false) fetching from every lane, whatever the jobs in hand. */
+  suspend(suspended: boolean): void {
+    this.#suspended = suspended;
+    this.update(this.#jobsInHand);
+  }
+
   /** Pauses or resumes lanes for the number of jobs in hand. */
   update(jobsInHand: number): void {
-    const open = LaneGate.openLanes(jobsInHand, this.#concurrency);
+    this.#jobsInHand = jobsInHand;
+    const open = this.#suspended ? 'none' : LaneGate.openLanes(jobsInHand, this.#concurrency);
     if (open === this.#open) return;
     const [highest = '', ...lower] = this.#lanes;
     if (open === 'all') this.#consumer.resume(this.#lanes);

@@ -12,9 +12,10 @@
 import { context, type Span, SpanKind, SpanStatusCode, trace, type Tracer } from '@opentelemetry/api';
 import type { Redis } from 'ioredis';
 import type { JobError } from '../../../schemas/job-error.ts';
-import { groupStageRetry, stageGroup } from '../../../topology/groups.ts';
+import { CONTROL_GROUP_PREFIX, groupStageRetry, stageGroup } from '../../../topology/groups.ts';
 import { STAGE_REQUEST_CONTRACTS, type StageRequests } from '../../../topology/contracts.ts';
 import {
+  CONTROL_TOPIC,
   jobTopic,
   LANES,
   RETRY_TIERS,
@@ -28,6 +29,7 @@ import { createDeadLetterWriter } from '../dead-letter.ts';
 import { isSedanoError } from '../errors.ts';
 import type { IncomingMessage, KafkaClient } from '../kafka.ts';
 import type { Logger } from '../logger.ts';
+import { startControlListener } from './control-listener.ts';
 import { ATTEMPT_HEADER, DUE_AT_HEADER, numberHeader, RETURN_TOPIC_HEADER } from './headers.ts';
 import { createJobLedger, type JobLedger } from './job-ledger.ts';
 import { createJobReporter, type JobReporter } from './job-reporter.ts';
@@ -36,6 +38,8 @@ import { LaneGate } from './lane-gate.ts';
 import { OffsetTracker } from './offset-tracker.ts';
 import { backoffMs, DEFAULT_RETRY_POLICY, resolveRetryPolicy, retryTier } from './retry-policy.ts';
 import { startRetryForwarder } from './retry-forwarder.ts';
+import { createRevocations, type Revocations } from './revocations.ts';
+import { runAttempt } from './run-attempt.ts';
 import { SequenceClock } from './sequence-clock.ts';
 import type { StageDefinition } from './stage.ts';
 
@@ -45,6 +49,7 @@ export interface StageTopics {
   lanes: readonly string[];
   retry: Record<RetryTier, string>;
   status: string;
+  control: string;
   groupId: string;
 }
 
@@ -56,6 +61,7 @@ export function stageTopics(stage: Stage): StageTopics {
       string
     >,
     status: STATUS_TOPIC,
+    control: CONTROL_TOPIC,
     groupId: stageGroup(stage),
   };
 }
@@ -69,6 +75,7 @@ export interface StageRuntimeOptions {
   workerId: string;
   topics?: StageTopics;
   ledger?: JobLedger;
+  revocations?: Revocations;
   tracer?: Tracer;
   now?: () => number;
   random?: () => number;
@@ -82,11 +89,26 @@ export interface StageRuntime {
   readonly inFlight: number;
   /** Jobs skipped because they had already ended, since start. */
   readonly skipped: number;
+  /** True while a PAUSE_STAGE command holds the stage. */
+  readonly paused: boolean;
   /** Stops the stage (see the module comment); safe to call more than once. */
   close(): Promise<void>;
 }
 
 const COMMIT_INTERVAL_MS = 1_000;
+
+/** The abort reason of a job revoked while it runs. */
+class RevokedError extends Error {
+  override name = 'RevokedError';
+}
+
+/** The abort reason of jobs still running when the shutdown grace period ends. */
+class ShutdownError extends Error {
+  override name = 'ShutdownError';
+  constructor() {
+    super('the worker is shutting down');
+  }
+}
 
 export async function startStageRuntime<S extends Stage>(
   definition: StageDefinition<S>,
@@ -108,7 +130,9 @@ export async function startStageRuntime<S extends Stage>(
   const tracker = new OffsetTracker();
   const scheduler = new KeyedScheduler(concurrency);
   const clock = new SequenceClock(now);
-  const running = new Set<AbortController>();
+  /** Running jobs: their abort controllers and job ids. */
+  const running = new Map<AbortController, string>();
+  const revocations = options.revocations ?? createRevocations({ redis: options.redis });
   const consumer = await kafka.consumer(topics.groupId);
   const lanes = new LaneGate(topics.lanes, concurrency, consumer);
   const producer = await kafka.producer();
@@ -119,6 +143,23 @@ export async function startStageRuntime<S extends Stage>(
     retryTopics: Object.values(topics.retry),
     logger,
     now,
+  });
+
+  const control = await startControlListener({
+    consumer: await kafka.consumer(`${CONTROL_GROUP_PREFIX}${workerId}`),
+    codec,
+    controlTopic: topics.control,
+    revocations,
+    logger,
+    stage: definition.stage,
+    onRevoke: (jobId, reason) => {
+      for (const [controller, runningJob] of running)
+        if (runningJob === jobId) controller.abort(new RevokedError(reason));
+    },
+    onPause: (pause) => {
+      logger.info(pause ? 'stage paused by a control command' : 'stage resumed by a control command');
+      lanes.suspend(pause);
+    },
   });
 
   async function commit(): Promise<void> {
@@ -230,27 +271,41 @@ export async function startStageRuntime<S extends Stage>(
       now,
     });
     const controller = new AbortController();
-    running.add(controller);
+    running.set(controller, jobId);
     try {
+      const revokedBefore = await revocations.reasonRevoked(jobId);
+      if (revokedBefore !== null) {
+        await reporter.revoked(revokedBefore);
+        await ledger.recordTerminal(jobId, 'REVOKED');
+        return true;
+      }
       await reporter.started();
+      const jobContext = {
+        job: request,
+        jobId,
+        attempt,
+        signal: controller.signal,
+        logger: jobLogger,
+        progress: reporter.progress,
+      };
       const result = await context.with(trace.setSpan(context.active(), span), () =>
-        definition.handler({
-          job: request,
-          jobId,
-          attempt,
-          signal: controller.signal,
-          logger: jobLogger,
-          progress: (current, total, progressMessage, details) =>
-            reporter.progress(current, total, progressMessage, details),
+        runAttempt(definition.handler, jobContext, controller, {
+          softTimeLimitMs: request.header.softTimeLimitMs ?? stageOptions.softTimeLimitMs,
+          hardTimeLimitMs: request.header.hardTimeLimitMs ?? stageOptions.hardTimeLimitMs,
         }),
       );
       await reporter.succeeded(result);
       await ledger.recordTerminal(jobId, 'SUCCESS');
       return true;
     } catch (error) {
-      // Aborted by shutdown: leave it uncommitted, the next owner runs it again.
-      if (state === 'draining' && controller.signal.aborted) return false;
       span.setStatus({ code: SpanStatusCode.ERROR, message: String(error) });
+      if (error instanceof RevokedError) {
+        await reporter.revoked(error.message);
+        await ledger.recordTerminal(jobId, 'REVOKED');
+        return true;
+      }
+      // Aborted by shutdown: leave it uncommitted, the next owner runs it again.
+      if (error instanceof ShutdownError) return false;
       jobLogger.warn({ err: error }, 'attempt failed');
       await finishAttempt(message, request, attempt, reporter, error);
       return true;
@@ -312,11 +367,12 @@ export async function startStageRuntime<S extends Stage>(
     await step('drain', () =>
       Promise.race([scheduler.idle(), new Promise((resolve) => setTimeout(resolve, grace).unref())]),
     );
-    for (const controller of running) controller.abort(new Error('the worker is shutting down'));
+    for (const controller of running.keys()) controller.abort(new ShutdownError());
     await step('abort', () => scheduler.idle());
     clearInterval(commitTimer);
     await step('commit', commit);
     await step('retry forwarder', () => forwarder.close());
+    await step('control listener', () => control.close());
     await step('leave the group', () => consumer.close());
     await step('producer', () => producer.close());
     state = failures.length > 0 ? 'failed' : 'stopped';
@@ -331,6 +387,9 @@ export async function startStageRuntime<S extends Stage>(
     },
     get skipped() {
       return skipped;
+    },
+    get paused() {
+      return lanes.suspended;
     },
     close: () => (closing ??= shutdown()),
   };

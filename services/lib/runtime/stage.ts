@@ -40,6 +40,10 @@ export interface StageOptions {
   progressIntervalMs?: number;
   /** How long shutdown waits for running jobs before aborting them, in milliseconds (default 30 s). */
   shutdownGraceMs?: number;
+  /** Default soft time limit: the handler's signal aborts, in milliseconds (default none). */
+  softTimeLimitMs?: number;
+  /** Default hard time limit: the attempt fails, in milliseconds (default none). */
+  hardTimeLimitMs?: number;
 }
 
 export interface StageDefinition<S extends Stage> {

@@ -4,8 +4,10 @@
  */
 import type { TestContext } from 'node:test';
 import { pino } from 'pino';
+import type { JobHeader } from '../../../../../schemas/job-header.ts';
 import { jobStatusEventContract, type JobStatusEvent } from '../../../../../schemas/job-status-event.ts';
 import { noopRequestContract, type NoopRequest } from '../../../../../schemas/noop-request.ts';
+import { controlCommandContract, type ControlCommand } from '../../../../../schemas/control-command.ts';
 import { createCodec, type SubjectBinding } from '../../../../../services/lib/codec.ts';
 import { newJobId } from '../../../../../services/lib/job-ids.ts';
 import { createJobLedger } from '../../../../../services/lib/runtime/job-ledger.ts';
@@ -29,6 +31,7 @@ import {
   uniqueName,
 } from '../../../../support/resources.ts';
 import { noopRequestSample } from '../../../../unit/schemas/samples.ts';
+import { waitFor } from '../../../../support/wait.ts';
 
 export async function stageSandbox(t: TestContext, options: { lanePartitions?: number } = {}) {
   const admin = await kafkaAdmin(t);
@@ -45,6 +48,7 @@ export async function stageSandbox(t: TestContext, options: { lanePartitions?: n
     lanes,
     retry,
     status: await topic('test-status', 3),
+    control: await topic('test-control'),
     groupId: uniqueName('test-stage'),
   };
   const { redis, prefix } = redisClient(t);
@@ -57,6 +61,12 @@ export async function stageSandbox(t: TestContext, options: { lanePartitions?: n
     compatibility: 'FULL_TRANSITIVE',
   };
   deleteSubjectAfter(t, laneBinding.subject);
+  const controlBinding: SubjectBinding<ControlCommand> = {
+    subject: valueSubject(topics.control),
+    contract: controlCommandContract,
+    compatibility: 'FULL',
+  };
+  deleteSubjectAfter(t, controlBinding.subject);
   // Status events are framed with the id of the real status subject (the runtime's binding),
   // whatever topic they go to, so the sandbox's status topic needs no subject of its own.
   const kafka = kafkaClient();
@@ -80,8 +90,9 @@ export async function stageSandbox(t: TestContext, options: { lanePartitions?: n
       fields: Partial<Omit<NoopRequest, 'header'>> = {},
       jobId = newJobId(),
       lane = 1,
+      header: Partial<JobHeader> = {},
     ): Promise<NoopRequest> {
-      const [job] = await this.submitMany([fields], lane, jobId);
+      const [job] = await this.submitMany([fields], lane, jobId, header);
       if (!job) throw new Error('nothing submitted');
       return job;
     },
@@ -90,18 +101,42 @@ export async function stageSandbox(t: TestContext, options: { lanePartitions?: n
       fieldsOfEach: readonly Partial<Omit<NoopRequest, 'header'>>[],
       lane = 1,
       jobId?: string,
+      header: Partial<JobHeader> = {},
     ): Promise<NoopRequest[]> {
       const jobs = fieldsOfEach.map((fields): NoopRequest => ({
         ...noopRequestSample,
         payload: null,
         ...fields,
-        header: { ...noopRequestSample.header, jobId: jobId ?? newJobId(), retryPolicy: null },
+        header: { ...noopRequestSample.header, jobId: jobId ?? newJobId(), retryPolicy: null, ...header },
       }));
       const messages = await Promise.all(jobs.map((job) => codec.toMessage(laneBinding, job.header.jobId, job)));
       for (let start = 0; start < messages.length; start += 500) {
         await producer.send(lanes[lane] ?? '', messages.slice(start, start + 500));
       }
       return jobs;
+    },
+    /** Produces a control command to the sandbox's control topic. */
+    async command(fields: Pick<ControlCommand, 'command'> & Partial<ControlCommand>): Promise<void> {
+      const command: ControlCommand = {
+        commandId: newJobId(),
+        jobId: null,
+        stage: null,
+        reason: null,
+        requester: 'stage-runtime-test',
+        issuedAt: Date.now(),
+        ...fields,
+      };
+      await producer.send(topics.control, [await codec.toMessage(controlBinding, command.commandId, command)]);
+    },
+    /** Waits until a job's events include one of `state`, and returns them all. */
+    async eventsUntil(jobId: string, state: JobStatusEvent['state']): Promise<JobStatusEvent[]> {
+      return waitFor(
+        async () => {
+          const found = await this.events(jobId);
+          return found.some((event) => event.state === state) && found;
+        },
+        { description: `${state} of job ${jobId}` },
+      );
     },
     /** The status events of a job seen so far, decoded, in arrival order. */
     async events(jobId: string): Promise<JobStatusEvent[]> {

@@ -1,0 +1,32 @@
+/**
+ * Revoked jobs, remembered in Redis with an expiry, so that a job revoked while queued is
+ * refused whenever it arrives, on any worker, even one started after the revoke.
+ */
+import type { Redis } from 'ioredis';
+
+export interface Revocations {
+  revoke(jobId: string, reason: string): Promise<void>;
+  /** The reason the job was revoked, or null. */
+  reasonRevoked(jobId: string): Promise<string | null>;
+}
+
+export interface RevocationsOptions {
+  redis: Redis;
+  /** Key prefix (default `sedano:revoked:`). */
+  prefix?: string;
+  /** How long a revocation is remembered, in seconds (default 7 days, a job topic's retention). */
+  ttlSeconds?: number;
+}
+
+export function createRevocations({
+  redis,
+  prefix = 'sedano:revoked:',
+  ttlSeconds = 7 * 86_400,
+}: RevocationsOptions): Revocations {
+  return {
+    async revoke(jobId, reason) {
+      await redis.set(`${prefix}${jobId}`, reason, 'EX', ttlSeconds);
+    },
+    reasonRevoked: (jobId) => redis.get(`${prefix}${jobId}`),
+  };
+}

@@ -1,0 +1,50 @@
+/**
+ * Runs one attempt of a handler within its time limits: at the soft limit the handler's
+ * signal aborts (it should stop and clean up); at the hard limit the attempt fails at once
+ * with a time-limit error, whatever the handler does. The error a handler throws because
+ * its signal was aborted is replaced by the abort's reason (time limit, revoke, shutdown).
+ */
+import { SedanoError } from '../errors.ts';
+import type { JobContext, StageResult } from './stage.ts';
+
+export interface AttemptLimits {
+  /** Milliseconds until the signal aborts; undefined for no limit. */
+  softTimeLimitMs: number | undefined;
+  /** Milliseconds until the attempt fails; undefined for no limit. */
+  hardTimeLimitMs: number | undefined;
+}
+
+function timeLimitError(kind: 'soft' | 'hard', ms: number): SedanoError {
+  // Running the same work again would hit the same limit: not retriable.
+  return new SedanoError('SEDANO_ERR_JOB_TIME_LIMIT', `the ${kind} time limit of ${ms} ms was reached`);
+}
+
+export async function runAttempt<Request>(
+  handler: (context: JobContext<Request>) => Promise<StageResult>,
+  context: JobContext<Request>,
+  controller: AbortController,
+  limits: AttemptLimits,
+): Promise<StageResult> {
+  const timers: NodeJS.Timeout[] = [];
+  const { softTimeLimitMs: soft, hardTimeLimitMs: hard } = limits;
+  if (soft !== undefined) timers.push(setTimeout(() => controller.abort(timeLimitError('soft', soft)), soft));
+  let hardError: SedanoError | undefined;
+  const hardLimit = new Promise<never>((_, reject) => {
+    if (hard === undefined) return;
+    timers.push(
+      setTimeout(() => {
+        hardError = timeLimitError('hard', hard);
+        controller.abort(hardError);
+        reject(hardError);
+      }, hard),
+    );
+  });
+  try {
+    return await Promise.race([handler(context), hardLimit]);
+  } catch (error) {
+    if (error === hardError) throw error;
+    throw controller.signal.aborted ? controller.signal.reason : error;
+  } finally {
+    for (const timer of timers) clearTimeout(timer);
+  }
+}

@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { test } from 'node:test';
+import { defineStage } from '../../../../../services/lib/runtime/stage.ts';
+import { waitFor } from '../../../../support/wait.ts';
+import { stageSandbox } from './stage-sandbox.ts';
+
+const states = (events: { state: string }[]) => events.map((event) => event.state);
+
+/** A stage whose jobs sleep `sleepMs` (abortable) and count their starts. */
+function sleepyStage(started: string[], options = {}) {
+  return defineStage({
+    stage: 'noop',
+    options,
+    handler: async ({ job, jobId, signal }) => {
+      started.push(jobId);
+      await sleep(job.sleepMs, undefined, { signal });
+      return { 'sedano.NoopResult': { sleptMs: job.sleepMs, spunMs: 0, payload: null } };
+    },
+  });
+}
+
+test('a job revoked while queued never starts, also on a worker started after the revoke', async (t) => {
+  const sandbox = await stageSandbox(t);
+  const job = await sandbox.submit({ sleepMs: 10 });
+  await sandbox.command({ command: 'REVOKE', jobId: job.header.jobId, reason: 'uploaded by mistake' });
+  const started: string[] = [];
+  await sandbox.start(sleepyStage(started));
+  const events = await sandbox.eventsUntil(job.header.jobId, 'REVOKED');
+  assert.deepEqual(states(events), ['REVOKED']);
+  assert.equal(events[0]?.error?.code, 'SEDANO_ERR_JOB_REVOKED');
+  assert.equal(events[0]?.error?.message, 'uploaded by mistake');
+  assert.deepEqual(started, []);
+  assert.equal(await sandbox.ledger.terminalState(job.header.jobId), 'REVOKED');
+});
+
+test('a running job is revoked within 2 s: its signal aborts and it ends REVOKED', async (t) => {
+  const sandbox = await stageSandbox(t);
+  const started: string[] = [];
+  await sandbox.start(sleepyStage(started));
+  const job = await sandbox.submit({ sleepMs: 60_000 });
+  await waitFor(() => started.includes(job.header.jobId), { description: 'the job started' });
+  const revokedAt = Date.now();
+  await sandbox.command({ command: 'REVOKE', jobId: job.header.jobId });
+  const events = await sandbox.eventsUntil(job.header.jobId, 'REVOKED');
+  const tookMs = (events.at(-1)?.occurredAt ?? Infinity) - revokedAt;
+  t.diagnostic(`REVOKED ${tookMs} ms after the command was produced`);
+  assert.ok(tookMs < 2_000, `took ${tookMs} ms`);
+  assert.deepEqual(states(events), ['STARTED', 'REVOKED']);
+});
+
+test('the soft time limit aborts the signal; the hard limit fails an attempt that ignores it', async (t) => {
+  const sandbox = await stageSandbox(t);
+  await sandbox.start(
+    defineStage({
+      stage: 'noop',
+      handler: async ({ job, signal }) => {
+        // The "stubborn" job ignores its signal, as CPU-bound code without checks would.
+        if (job.payload === 'stubborn') await sleep(job.sleepMs);
+        else await sleep(job.sleepMs, undefined, { signal });
+        return { 'sedano.NoopResult': { sleptMs: job.sleepMs, spunMs: 0, payload: null } };
+      },
+    }),
+  );
+  // Limits travel in the job header.
+  const soft = await sandbox.submit({ sleepMs: 10_000, payload: 'cooperative' }, undefined, 1, {
+    softTimeLimitMs: 300,
+  });
+  const hard = await sandbox.submit({ sleepMs: 10_000, payload: 'stubborn' }, undefined, 1, {
+    softTimeLimitMs: 300,
+    hardTimeLimitMs: 800,
+  });
+  const softEvents = await sandbox.eventsUntil(soft.header.jobId, 'FAILURE');
+  assert.equal(softEvents.at(-1)?.error?.code, 'SEDANO_ERR_JOB_TIME_LIMIT');
+  assert.match(softEvents.at(-1)?.error?.message ?? '', /soft time limit of 300 ms/);
+  const hardEvents = await sandbox.eventsUntil(hard.header.jobId, 'FAILURE');
+  assert.equal(hardEvents.at(-1)?.error?.code, 'SEDANO_ERR_JOB_TIME_LIMIT');
+  assert.match(hardEvents.at(-1)?.error?.message ?? '', /hard time limit of 800 ms/);
+  const ranMs = (hardEvents.at(-1)?.occurredAt ?? 0) - (hardEvents[0]?.occurredAt ?? 0);
+  assert.ok(ranMs < 3_000, `the attempt ended at the hard limit, not after 10 s (${ranMs} ms)`);
+});
+
+test('PAUSE_STAGE stops taking jobs, RESUME_STAGE takes them again', async (t) => {
+  const sandbox = await stageSandbox(t);
+  const started: string[] = [];
+  const runtime = await sandbox.start(sleepyStage(started));
+  await sandbox.command({ command: 'PAUSE_STAGE', stage: 'NOOP' });
+  await waitFor(() => runtime.paused, { description: 'the stage paused' });
+  const job = await sandbox.submit({ sleepMs: 0 });
+  // A negative can only be shown over some time: one second without the job starting.
+  await assert.rejects(
+    waitFor(() => started.includes(job.header.jobId), { description: 'a start while paused', timeoutMs: 1_000 }),
+  );
+  await sandbox.command({ command: 'RESUME_STAGE', stage: 'NOOP' });
+  await waitFor(() => started.includes(job.header.jobId), { description: 'the job started after resume' });
+  assert.equal(runtime.paused, false);
+});

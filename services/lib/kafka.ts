@@ -70,7 +70,11 @@ export interface ConsumeOptions {
   topics: readonly string[];
   /** Where a group with no committed offset starts: the oldest message (true) or new ones only. */
   fromBeginning: boolean;
-  handle: (message: IncomingMessage) => Promise<void> | void;
+  /**
+   * Handles one message. `heartbeat` keeps the group membership alive while a call waits
+   * (a call that blocks longer than the session timeout without it loses the partitions).
+   */
+  handle: (message: IncomingMessage, heartbeat: () => Promise<void>) => Promise<void> | void;
   /**
    * When true, nothing is committed unless `commit` is called (the stage runtime commits
    * only up to the lowest unfinished message). Default false: each handled message is committed.
@@ -78,6 +82,12 @@ export interface ConsumeOptions {
   manualCommit?: boolean;
   /** How many partitions `handle` may be called for at the same time (default 1). */
   partitionsConcurrently?: number;
+}
+
+/** A topic, or one partition of it. */
+export interface PartitionTarget {
+  topic: string;
+  partition?: number;
 }
 
 /** The offset of the next message to read in a partition: what a commit stores. */
@@ -96,8 +106,8 @@ export interface KafkaConsumer {
    * Stops fetching from these topics while the group membership (and its heartbeats) goes on;
    * messages fetched but not handled yet are fetched again after `resume`.
    */
-  pause(topics: readonly string[]): void;
-  resume(topics: readonly string[]): void;
+  pause(targets: readonly PartitionTarget[]): void;
+  resume(targets: readonly PartitionTarget[]): void;
   /** Makes the next fetch of a partition start at `offset` (e.g. to read a message again later). */
   seek(target: PartitionOffset): void;
   /** Calls `listener` with the partitions this member owns, after every rebalance. */
@@ -117,7 +127,21 @@ export interface KafkaClientOptions {
 export interface KafkaClient {
   admin(): Promise<KafkaAdmin>;
   producer(): Promise<KafkaProducer>;
-  consumer(groupId: string): Promise<KafkaConsumer>;
+  consumer(groupId: string, options?: ConsumerOptions): Promise<KafkaConsumer>;
+}
+
+export interface ConsumerOptions {
+  /**
+   * How long the broker waits without heartbeats before it gives this member's partitions to
+   * others, in milliseconds (default 30 s; the broker's minimum is 6 s by default).
+   */
+  sessionTimeoutMs?: number;
+  /**
+   * Longest wait of a fetch for new messages, in milliseconds (default 500, the Java client's).
+   * Also how long kafkajs sleeps when every partition is paused, so a consumer that pauses
+   * often (a busy stage) sets it lower.
+   */
+  maxWaitTimeMs?: number;
 }
 
 function defaultLog(level: string, message: string, extra: object): void {
@@ -145,9 +169,22 @@ export function createKafkaClient(options: KafkaClientOptions): KafkaClient {
       wrapProducer(
         await connected(kafka.producer({ idempotent: true, createPartitioner: Partitioners.DefaultPartitioner })),
       ),
-    // The broker's long-poll wait bounds how long a disconnect waits for the fetch in flight;
-    // 500 ms is the Java client's default (kafkajs waits 5 s).
-    consumer: async (groupId) => wrapConsumer(await connected(kafka.consumer({ groupId, maxWaitTimeInMs: 500 }))),
+    // The broker's long-poll wait also bounds how long a disconnect waits for the fetch in
+    // flight: kafkajs's default of 5 s is too long for that.
+    consumer: async (groupId, consumerOptions = {}) => {
+      const sessionTimeout = consumerOptions.sessionTimeoutMs ?? 30_000;
+      return wrapConsumer(
+        await connected(
+          kafka.consumer({
+            groupId,
+            maxWaitTimeInMs: consumerOptions.maxWaitTimeMs ?? 500,
+            sessionTimeout,
+            // Three heartbeats per session, as Kafka recommends.
+            heartbeatInterval: Math.floor(sessionTimeout / 3),
+          }),
+        ),
+      );
+    },
   };
 }
 
@@ -251,6 +288,10 @@ function toHeaders(headers: IHeaders | undefined): Record<string, Buffer> {
   return result;
 }
 
+function partitionTarget({ topic, partition }: PartitionTarget): { topic: string; partitions?: number[] } {
+  return partition === undefined ? { topic } : { topic, partitions: [partition] };
+}
+
 function wrapConsumer(consumer: Consumer): KafkaConsumer {
   return {
     async consume({ topics, fromBeginning, handle, manualCommit = false, partitionsConcurrently = 1 }) {
@@ -258,24 +299,29 @@ function wrapConsumer(consumer: Consumer): KafkaConsumer {
       await consumer.run({
         autoCommit: !manualCommit,
         partitionsConsumedConcurrently: partitionsConcurrently,
-        eachMessage: async ({ topic, partition, message }) => {
-          await handle({
-            topic,
-            partition,
-            offset: message.offset,
-            key: message.key,
-            value: message.value,
-            headers: toHeaders(message.headers),
-            timestampMs: Number(message.timestamp),
-          });
+        eachMessage: async ({ topic, partition, message, heartbeat }) => {
+          await handle(
+            {
+              topic,
+              partition,
+              offset: message.offset,
+              key: message.key,
+              value: message.value,
+              headers: toHeaders(message.headers),
+              timestampMs: Number(message.timestamp),
+            },
+            heartbeat,
+          );
         },
       });
     },
     async commit(offsets) {
       if (offsets.length > 0) await consumer.commitOffsets(offsets.map((offset) => ({ ...offset })));
     },
-    pause: (topics) => consumer.pause(topics.map((topic) => ({ topic }))),
-    resume: (topics) => consumer.resume(topics.map((topic) => ({ topic }))),
+    // kafkajs 2.2.4 never resumes a partition paused before its first fetch (tulios/kafkajs#1599),
+    // so sedano pauses single partitions it has read from, and gates lanes without pausing.
+    pause: (targets) => consumer.pause(targets.map(partitionTarget)),
+    resume: (targets) => consumer.resume(targets.map(partitionTarget)),
     seek: (target) => consumer.seek({ ...target }),
     onAssignment(listener) {
       consumer.on(consumer.events.GROUP_JOIN, (event) => listener(event.payload.memberAssignment));

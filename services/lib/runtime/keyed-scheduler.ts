@@ -12,12 +12,17 @@ export class KeyedScheduler {
   readonly #waiting: { key: string; task: Task; priority: number }[] = [];
   readonly #busyKeys = new Set<string>();
   #running = 0;
+  #held = false;
   #idle: (() => void)[] = [];
 
-  constructor(concurrency: number) {
+  readonly #onSettled: () => void;
+
+  /** `onSettled` runs after each task has ended and left the scheduler (so `size` counts it no more). */
+  constructor(concurrency: number, onSettled: () => void = () => {}) {
     if (!Number.isInteger(concurrency) || concurrency < 1)
       throw new RangeError('concurrency must be a positive integer');
     this.#concurrency = concurrency;
+    this.#onSettled = onSettled;
   }
 
   /** Tasks added and not finished (running or waiting). */
@@ -34,6 +39,19 @@ export class KeyedScheduler {
   add(key: string, task: Task, priority = 0): void {
     this.#waiting.push({ key, task, priority });
     this.#pump();
+  }
+
+  /** While held, no waiting task starts (running ones go on). */
+  hold(held: boolean): void {
+    this.#held = held;
+    if (!held) this.#pump();
+  }
+
+  /** Forgets the tasks that have not started; returns how many. */
+  dropWaiting(): number {
+    const dropped = this.#waiting.splice(0).length;
+    if (this.size === 0) for (const resolve of this.#idle.splice(0)) resolve();
+    return dropped;
   }
 
   /** Resolves when every added task has finished. */
@@ -59,7 +77,7 @@ export class KeyedScheduler {
   }
 
   #pump(): void {
-    while (this.#running < this.#concurrency) {
+    while (!this.#held && this.#running < this.#concurrency) {
       const index = this.#next();
       if (index < 0) return;
       const [entry] = this.#waiting.splice(index, 1);
@@ -74,6 +92,7 @@ export class KeyedScheduler {
           this.#running -= 1;
           this.#busyKeys.delete(entry.key);
           this.#pump();
+          this.#onSettled();
           if (this.size === 0) for (const resolve of this.#idle.splice(0)) resolve();
         });
     }

@@ -34,11 +34,12 @@ export async function startRetryForwarder(options: RetryForwarderOptions): Promi
     handle: async (message) => {
       const waitMs = numberHeader(message.headers, DUE_AT_HEADER, 0) - now();
       if (waitMs > 0) {
-        consumer.pause([message.topic]);
+        const head = { topic: message.topic, partition: message.partition };
+        consumer.pause([head]);
         consumer.seek({ topic: message.topic, partition: message.partition, offset: message.offset });
         const timer = setTimeout(() => {
           timers.delete(timer);
-          consumer.resume([message.topic]);
+          consumer.resume([head]);
         }, waitMs);
         timers.add(timer);
         return;

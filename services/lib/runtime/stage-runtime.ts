@@ -34,7 +34,7 @@ import { ATTEMPT_HEADER, DUE_AT_HEADER, numberHeader, RETURN_TOPIC_HEADER } from
 import { createJobLedger, type JobLedger } from './job-ledger.ts';
 import { createJobReporter, type JobReporter } from './job-reporter.ts';
 import { KeyedScheduler } from './keyed-scheduler.ts';
-import { LaneGate } from './lane-gate.ts';
+import { AdmissionGate } from './admission-gate.ts';
 import { OffsetTracker } from './offset-tracker.ts';
 import { backoffMs, DEFAULT_RETRY_POLICY, resolveRetryPolicy, retryTier } from './retry-policy.ts';
 import { startRetryForwarder } from './retry-forwarder.ts';
@@ -79,6 +79,8 @@ export interface StageRuntimeOptions {
   tracer?: Tracer;
   now?: () => number;
   random?: () => number;
+  /** The job consumer's session timeout, in milliseconds (default 30 s): how soon a crashed worker's jobs move. */
+  sessionTimeoutMs?: number;
 }
 
 export type StageRuntimeState = 'starting' | 'running' | 'draining' | 'stopped' | 'failed';
@@ -128,13 +130,20 @@ export async function startStageRuntime<S extends Stage>(
   let skipped = 0;
   const concurrency = stageOptions.concurrency ?? 8;
   const tracker = new OffsetTracker();
-  const scheduler = new KeyedScheduler(concurrency);
+  // Paused partitions resume only once a finished job has left the scheduler.
+  const scheduler = new KeyedScheduler(concurrency, () => {
+    if (state === 'running') gate.changed();
+  });
   const clock = new SequenceClock(now);
   /** Running jobs: their abort controllers and job ids. */
   const running = new Map<AbortController, string>();
   const revocations = options.revocations ?? createRevocations({ redis: options.redis });
-  const consumer = await kafka.consumer(topics.groupId);
-  const lanes = new LaneGate(topics.lanes, concurrency, consumer);
+  const consumer = await kafka.consumer(topics.groupId, {
+    sessionTimeoutMs: options.sessionTimeoutMs,
+    // Paused partitions resume within this time when every partition was paused.
+    maxWaitTimeMs: 100,
+  });
+  const gate = new AdmissionGate(concurrency, () => scheduler.size, consumer);
   const producer = await kafka.producer();
   const deadLetters = createDeadLetterWriter({ producer, codec, consumerGroup: topics.groupId });
   const forwarder = await startRetryForwarder({
@@ -158,7 +167,8 @@ export async function startStageRuntime<S extends Stage>(
     },
     onPause: (pause) => {
       logger.info(pause ? 'stage paused by a control command' : 'stage resumed by a control command');
-      lanes.suspend(pause);
+      scheduler.hold(pause);
+      gate.suspend(pause);
     },
   });
 
@@ -329,11 +339,21 @@ export async function startStageRuntime<S extends Stage>(
         );
       } finally {
         if (done) tracker.finish(message.topic, message.partition, message.offset);
-        if (state === 'running') lanes.update(scheduler.size);
       }
     };
-    scheduler.add(key, run, Math.max(0, topics.lanes.indexOf(message.topic)));
-    lanes.update(scheduler.size);
+    scheduler.add(key, run, lanePriority(message.topic));
+  }
+
+  function lanePriority(topic: string): number {
+    return Math.max(0, topics.lanes.indexOf(topic));
+  }
+
+  /** Takes a delivered message in unless the gate holds it; never blocks the fetch loop. */
+  function admit(message: IncomingMessage): void {
+    const priority = lanePriority(message.topic);
+    if (!gate.offer(message, priority)) return;
+    receive(message);
+    gate.taken(message, priority);
   }
 
   consumer.onAssignment((assignment) => {
@@ -346,7 +366,7 @@ export async function startStageRuntime<S extends Stage>(
     fromBeginning: true,
     manualCommit: true,
     partitionsConcurrently: topics.lanes.length,
-    handle: receive,
+    handle: admit,
   });
   state = 'running';
 
@@ -363,6 +383,9 @@ export async function startStageRuntime<S extends Stage>(
       }
     };
     await step('stop fetching', () => consumer.stop());
+    // Jobs taken in but not started stay uncommitted: the next owner runs them.
+    scheduler.hold(true);
+    scheduler.dropWaiting();
     const grace = stageOptions.shutdownGraceMs ?? 30_000;
     await step('drain', () =>
       Promise.race([scheduler.idle(), new Promise((resolve) => setTimeout(resolve, grace).unref())]),
@@ -389,7 +412,7 @@ export async function startStageRuntime<S extends Stage>(
       return skipped;
     },
     get paused() {
-      return lanes.suspended;
+      return gate.suspended;
     },
     close: () => (closing ??= shutdown()),
   };

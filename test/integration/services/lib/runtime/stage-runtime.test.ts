@@ -199,3 +199,23 @@ test('shutdown aborts what outlives the grace period; the next worker runs it ag
   });
   assert.equal(started, 2);
 });
+
+// Regression: pausing lanes when the window was full stalled partitions for good, because
+// kafkajs 2.2.4 never resumes a partition paused before its first fetch (tulios/kafkajs#1599).
+test('regression: 600 jobs on six partitions pass through a window of two without stalling', async (t) => {
+  const sandbox = await stageSandbox(t, { lanePartitions: 6 });
+  const seen = new Set<string>();
+  await sandbox.start(
+    defineStage({
+      stage: 'noop',
+      options: { concurrency: 2 },
+      handler: async ({ jobId }) => {
+        seen.add(jobId);
+        await sleep(2);
+        return { 'sedano.NoopResult': { sleptMs: 2, spunMs: 0, payload: null } };
+      },
+    }),
+  );
+  const jobs = await sandbox.submitMany(Array.from({ length: 600 }, () => ({})));
+  await waitFor(() => seen.size === jobs.length, { description: `all ${jobs.length} jobs run`, timeoutMs: 60_000 });
+});

@@ -138,6 +138,12 @@ export async function stageSandbox(t: TestContext, options: { lanePartitions?: n
         { description: `${state} of job ${jobId}` },
       );
     },
+    /** Every status event seen so far, decoded, in arrival order. */
+    async allEvents(): Promise<JobStatusEvent[]> {
+      return Promise.all(
+        status.messages.map(async (message) => (await codec.decode(jobStatusEventContract, message.value)).record),
+      );
+    },
     /** The status events of a job seen so far, decoded, in arrival order. */
     async events(jobId: string): Promise<JobStatusEvent[]> {
       const mine = status.messages.filter((message) => message.key?.toString() === jobId);

@@ -60,3 +60,20 @@ test('a free slot goes to the highest priority waiting, oldest first, never ahea
   await scheduler.idle();
   assert.deepEqual(order, ['high', 'low-1', 'low-2', 'same key, low', 'same key, high']);
 });
+
+test('a held scheduler starts nothing new; dropped waiting tasks never run', async () => {
+  const scheduler = new KeyedScheduler(1);
+  const ran: string[] = [];
+  scheduler.hold(true);
+  scheduler.add('a', async () => void ran.push('a'));
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(ran.length, 0);
+  scheduler.hold(false);
+  await scheduler.idle();
+  assert.deepEqual(ran, ['a']);
+  scheduler.hold(true);
+  scheduler.add('b', async () => void ran.push('b'));
+  assert.equal(scheduler.dropWaiting(), 1);
+  await scheduler.idle();
+  assert.deepEqual(ran, ['a']);
+});

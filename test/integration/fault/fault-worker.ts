@@ -1,0 +1,55 @@
+/**
+ * A stage worker process for the fault tests, started and SIGKILLed by them. Its handler has
+ * two side effects per job in Redis: one recorded idempotently by job id (SET NX), one counted
+ * on every execution (INCR), so the test can show redeliveries happen and are absorbed.
+ *
+ * Configuration comes as JSON in SEDANO_FAULT_WORKER: { topics, ledgerPrefix, effectsPrefix, workerId }.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Redis } from 'ioredis';
+import { pino } from 'pino';
+import { createCodec } from '../../../services/lib/codec.ts';
+import { resolveEndpoints } from '../../../services/lib/endpoints.ts';
+import { createKafkaClient } from '../../../services/lib/kafka.ts';
+import { createJobLedger } from '../../../services/lib/runtime/job-ledger.ts';
+import { defineStage } from '../../../services/lib/runtime/stage.ts';
+import { startStageRuntime, type StageTopics } from '../../../services/lib/runtime/stage-runtime.ts';
+import { createSchemaRegistry } from '../../../services/lib/schema-registry.ts';
+
+interface FaultWorkerConfig {
+  topics: StageTopics;
+  ledgerPrefix: string;
+  effectsPrefix: string;
+  workerId: string;
+}
+
+const config = JSON.parse(process.env['SEDANO_FAULT_WORKER'] ?? '{}') as FaultWorkerConfig;
+const endpoints = resolveEndpoints();
+const redis = new Redis(endpoints.redisUrl);
+const runtime = await startStageRuntime(
+  defineStage({
+    stage: 'noop',
+    options: { concurrency: 8, shutdownGraceMs: 2_000 },
+    handler: async ({ jobId, job }) => {
+      await redis.incr(`${config.effectsPrefix}raw:${jobId}`);
+      await sleep(job.sleepMs);
+      await redis.set(`${config.effectsPrefix}once:${jobId}`, config.workerId, 'NX');
+      return { 'sedano.NoopResult': { sleptMs: job.sleepMs, spunMs: 0, payload: null } };
+    },
+  }),
+  {
+    kafka: createKafkaClient({ brokers: endpoints.kafkaBrokers, clientId: config.workerId, log: () => {} }),
+    codec: createCodec({ registry: createSchemaRegistry(endpoints.schemaRegistryUrl) }),
+    redis,
+    logger: pino({ level: 'silent' }),
+    workerId: config.workerId,
+    topics: config.topics,
+    ledger: createJobLedger({ redis, prefix: config.ledgerPrefix }),
+    // Short, so partitions of a killed worker move within seconds (the broker's minimum is 6 s).
+    sessionTimeoutMs: 6_000,
+  },
+);
+process.stdout.write('ready\n');
+process.once('SIGTERM', () => {
+  void runtime.close().then(() => redis.quit());
+});

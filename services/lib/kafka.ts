@@ -299,7 +299,8 @@ function wrapConsumer(consumer: Consumer): KafkaConsumer {
       await consumer.run({
         autoCommit: !manualCommit,
         partitionsConsumedConcurrently: partitionsConcurrently,
-        eachMessage: async ({ topic, partition, message, heartbeat }) => {
+        eachMessage: async (payload) => {
+          const { topic, partition, message } = payload;
           await handle(
             {
               topic,
@@ -310,7 +311,7 @@ function wrapConsumer(consumer: Consumer): KafkaConsumer {
               headers: toHeaders(message.headers),
               timestampMs: Number(message.timestamp),
             },
-            heartbeat,
+            () => payload.heartbeat(),
           );
         },
       });

@@ -116,7 +116,7 @@ test(
 
     for (const child of workers.values()) child.kill('SIGTERM');
     await Promise.all(
-      [...workers.values()].map((child) => (child.exitCode === null ? once(child, 'exit') : undefined)),
+      [...workers.values()].map((child) => (child.exitCode === null ? once(child, 'exit') : Promise.resolve())),
     );
   },
 );

@@ -1,0 +1,101 @@
+/**
+ * Status projector service: keeps the Redis status view up to date from the status topic.
+ *
+ *   node services/status-projector/main.ts          project until SIGTERM or SIGINT
+ *   node services/status-projector/main.ts rebuild  drop the view and rebuild it from the topic
+ *
+ * Configuration: the endpoints (services/lib/endpoints.ts) and SEDANO_RESULT_TTL, how long a
+ * finished job stays in the view, in seconds (default 86400).
+ */
+import { Redis } from 'ioredis';
+import { createCodec } from '../lib/codec.ts';
+import { resolveEndpoints } from '../lib/endpoints.ts';
+import { createKafkaClient } from '../lib/kafka.ts';
+import { createLogger } from '../lib/logger.ts';
+import { createSchemaRegistry } from '../lib/schema-registry.ts';
+import { createStatusView } from '../lib/status-view.ts';
+import { startTelemetry } from '../lib/telemetry.ts';
+import { rebuildStatusView, startStatusProjector, type StatusProjector } from './projector.ts';
+
+const SERVICE = 'sedano-status-projector';
+
+function resultTtlSeconds(value: string | undefined): number {
+  if (value === undefined || value.trim() === '') return 86_400;
+  if (!/^\d+$/.test(value.trim()) || Number(value) === 0) {
+    throw new Error(`SEDANO_RESULT_TTL: expected a whole number of seconds above 0, got "${value}"`);
+  }
+  return Number(value);
+}
+
+const command = process.argv[2] ?? 'run';
+if (command !== 'run' && command !== 'rebuild') {
+  console.error(`usage: node services/status-projector/main.ts [run|rebuild] (got "${command}")`);
+  process.exit(2);
+}
+
+const logger = createLogger(SERVICE);
+const endpoints = resolveEndpoints();
+let ttlSeconds: number;
+try {
+  ttlSeconds = resultTtlSeconds(process.env['SEDANO_RESULT_TTL']);
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(2);
+}
+const telemetry = startTelemetry({ serviceName: SERVICE, otlpEndpoint: endpoints.otlpEndpoint });
+const redis = new Redis(endpoints.redisUrl, { lazyConnect: true });
+redis.on('error', (error: Error) => logger.warn({ err: error }, 'redis connection error'));
+const kafka = createKafkaClient({
+  brokers: endpoints.kafkaBrokers,
+  clientId: SERVICE,
+  log: (level, message, extra) => logger[level]({ ...extra, component: 'kafkajs' }, message),
+});
+const codec = createCodec({ registry: createSchemaRegistry(endpoints.schemaRegistryUrl) });
+const view = createStatusView({ redis, resultTtlSeconds: ttlSeconds });
+let projector: StatusProjector | undefined;
+
+let closing: Promise<void> | undefined;
+/** Runs every cleanup step once, even if one fails; a second call waits for the first. */
+function close(): Promise<void> {
+  return (closing ??= (async () => {
+    const steps: [string, () => Promise<unknown>][] = [
+      ['projector', async () => projector?.close()],
+      ['redis', () => redis.quit()],
+      ['telemetry', () => telemetry.shutdown()],
+    ];
+    for (const [name, step] of steps) {
+      try {
+        await step();
+      } catch (error) {
+        process.exitCode = 1;
+        logger.error({ err: error }, `closing ${name} failed`);
+      }
+    }
+  })());
+}
+
+try {
+  await redis.connect();
+  if (command === 'rebuild') {
+    const { events, jobs, poison, durationMs } = await rebuildStatusView({ kafka, codec, view, logger });
+    console.log(
+      `status view rebuilt: ${events} events, ${jobs} jobs` +
+        `${poison > 0 ? `, ${poison} poison messages dead-lettered` : ''} in ${(durationMs / 1000).toFixed(1)} s`,
+    );
+    await close();
+  } else {
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      process.once(signal, () => {
+        logger.info({ signal }, 'stopping');
+        void close();
+      });
+    }
+    projector = await startStatusProjector({ kafka, codec, view, logger, tracer: telemetry.tracer });
+    // A signal during the start found no projector to close.
+    if (closing) await projector.close();
+  }
+} catch (error) {
+  logger.error({ err: error }, `status projector ${command} failed`);
+  process.exitCode = 1;
+  await close();
+}

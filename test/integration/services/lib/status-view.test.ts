@@ -1,0 +1,158 @@
+/**
+ * The status view against a real Redis, without Kafka: expiry of finished jobs and the lazy
+ * cleanup of their index entries, batch counts and batch expiry, pagination with ties,
+ * atomicity of concurrent applies to one job, and clear().
+ */
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { test, type TestContext } from 'node:test';
+import type { Redis } from 'ioredis';
+import type { JobState } from '../../../../schemas/job-state.ts';
+import type { JobStatusEvent } from '../../../../schemas/job-status-event.ts';
+import { createStatusView, type JobView, type StatusView } from '../../../../services/lib/status-view.ts';
+import { onCleanup, redisClient, uniqueName } from '../../../support/resources.ts';
+import { jobStatusEventSample } from '../../../unit/schemas/samples.ts';
+
+const TTL_SECONDS = 60;
+
+function statusEvent(jobId: string, state: JobState, sequence: number, fields: Partial<JobStatusEvent> = {}) {
+  const occurredAt = fields.occurredAt ?? Date.now();
+  const terminal = state === 'SUCCESS' || state === 'FAILURE' || state === 'REVOKED';
+  return {
+    ...jobStatusEventSample,
+    jobId,
+    state,
+    sequence,
+    progress: null,
+    result: null,
+    batchId: null,
+    occurredAt,
+    finishedAt: terminal ? occurredAt : null,
+    ...fields,
+  } satisfies JobStatusEvent;
+}
+
+function isolatedView(t: TestContext, redis: Redis): { view: StatusView; prefix: string } {
+  const namespace = uniqueName('test-view');
+  const view = createStatusView({ redis, namespace, resultTtlSeconds: TTL_SECONDS });
+  onCleanup(t, () => view.clear());
+  return { view, prefix: `sedano:${namespace}:` };
+}
+
+test('finished jobs expire after the result TTL and listings drop their index entries', async (t) => {
+  const { redis } = redisClient(t);
+  const { view, prefix } = isolatedView(t, redis);
+  const batchId = randomUUID();
+  const [running, done, old] = [randomUUID(), randomUUID(), randomUUID()];
+  const now = Date.now();
+  await view.apply(statusEvent(running, 'PROGRESS', 3, { batchId }));
+  await view.apply(statusEvent(done, 'SUCCESS', 5, { batchId }));
+  // Finished longer ago than the TTL (e.g. met again by a rebuild): gone at once.
+  await view.apply(statusEvent(old, 'SUCCESS', 5, { batchId, occurredAt: now - (TTL_SECONDS + 1) * 1000 }));
+
+  assert.equal(await redis.pttl(`${prefix}job:${running}`), -1, 'an active job does not expire');
+  const ttl = await redis.pttl(`${prefix}job:${done}`);
+  assert.ok(ttl > (TTL_SECONDS - 5) * 1000 && ttl <= TTL_SECONDS * 1000, `ttl ${ttl} ms`);
+  assert.equal(await view.get(old), undefined);
+  assert.notEqual(await redis.zscore(`${prefix}index:state:SUCCESS`, old), null, 'still indexed before a read');
+
+  const finished = await view.list({ state: 'SUCCESS', limit: 10 });
+  assert.deepEqual(
+    finished.jobs.map((job) => job.jobId),
+    [done],
+  );
+  assert.equal(await redis.zscore(`${prefix}index:state:SUCCESS`, old), null, 'dropped by the read');
+  assert.deepEqual(
+    (await view.list({ batchId, limit: 10 })).jobs.map((job) => job.jobId),
+    [done, running],
+  );
+
+  // The batch counts every job it saw, and lives while one of them is active.
+  assert.deepEqual(await view.batchCounts(batchId), {
+    PENDING: 0,
+    STARTED: 0,
+    PROGRESS: 1,
+    RETRY: 0,
+    SUCCESS: 2,
+    FAILURE: 0,
+    REVOKED: 0,
+  });
+  assert.equal(await redis.pttl(`${prefix}batch:${batchId}`), -1);
+  await view.apply(statusEvent(running, 'FAILURE', 5));
+  assert.equal((await view.batchCounts(batchId))?.FAILURE, 1);
+  assert.equal((await view.batchCounts(batchId))?.PROGRESS, 0);
+  const batchTtl = await redis.pttl(`${prefix}batch:${batchId}`);
+  assert.ok(batchTtl > (TTL_SECONDS - 5) * 1000, `batch ttl ${batchTtl} ms once every job finished`);
+  assert.ok((await redis.pttl(`${prefix}index:batch:${batchId}`)) > 0);
+  assert.equal(await view.batchCounts(randomUUID()), undefined);
+});
+
+test('pages follow each other without gaps or repeats, newest first, ties included', async (t) => {
+  const { redis } = redisClient(t);
+  const { view } = isolatedView(t, redis);
+  const at = Date.now();
+  const ids = Array.from({ length: 11 }, () => randomUUID());
+  // Seven jobs share one update time, so pages must break ties by job id.
+  for (const [i, jobId] of ids.entries()) {
+    await view.apply(statusEvent(jobId, 'PENDING', 1, { occurredAt: i < 7 ? at : at + i }));
+  }
+  const expected = (await view.list({ limit: 100 })).jobs.map((job) => job.jobId);
+  assert.equal(expected.length, 11);
+  assert.deepEqual(expected.slice(0, 4), [ids[10], ids[9], ids[8], ids[7]]);
+  assert.deepEqual(expected.slice(4), ids.slice(0, 7).sort().reverse());
+
+  const paged: string[] = [];
+  let cursor: string | undefined;
+  let pages = 0;
+  do {
+    const page = await view.list({ state: 'PENDING', limit: 3, cursor });
+    paged.push(...page.jobs.map((job) => job.jobId));
+    cursor = page.nextCursor ?? undefined;
+    pages += 1;
+  } while (cursor !== undefined && pages < 10);
+  assert.deepEqual(paged, expected);
+  await assert.rejects(view.list({ limit: 0 }), RangeError);
+  await assert.rejects(view.list({ limit: 1, cursor: 'nonsense' }), RangeError);
+});
+
+test('concurrent applies to one job from two connections end at the highest sequence, counted once', async (t) => {
+  const { redis } = redisClient(t);
+  const other = redis.duplicate();
+  onCleanup(t, () => other.disconnect());
+  const { view, prefix } = isolatedView(t, redis);
+  const twin = createStatusView({ redis: other, namespace: prefix.split(':')[1], resultTtlSeconds: TTL_SECONDS });
+  const jobId = randomUUID();
+  const batchId = randomUUID();
+  const states: JobState[] = ['PENDING', 'STARTED', 'PROGRESS', 'RETRY'];
+  const events = Array.from({ length: 40 }, (_, i) =>
+    statusEvent(jobId, states[i % states.length]!, i + 1, { batchId, occurredAt: Date.now() + i }),
+  );
+  const outcomes = await Promise.all(events.map((event, i) => (i % 2 === 0 ? view : twin).apply(event)));
+  const final: JobView | undefined = await view.get(jobId);
+  assert.equal(final?.sequence, 40);
+  assert.equal(outcomes.filter((outcome) => outcome.created).length, 1, 'created once');
+  const counts = await view.batchCounts(batchId);
+  assert.deepEqual(
+    Object.entries(counts ?? {}).filter(([, n]) => n !== 0),
+    [[final.state, 1]],
+  );
+  for (const state of states) {
+    const listed = (await view.list({ state, limit: 10 })).jobs.map((job) => job.jobId);
+    assert.deepEqual(listed, state === final.state ? [jobId] : [], state);
+  }
+});
+
+test('clear deletes every key of its namespace and nothing else', async (t) => {
+  const { redis, prefix: foreign } = redisClient(t);
+  const { view, prefix } = isolatedView(t, redis);
+  await redis.set(`${foreign}keep`, '1');
+  for (let i = 0; i < 30; i += 1) {
+    await view.apply(statusEvent(randomUUID(), 'SUCCESS', 1, { batchId: randomUUID() }));
+  }
+  // Per job its key, its batch's counts and index; then the shared indexes.
+  const written = (await redis.keys(`${prefix}*`)).length;
+  assert.equal(written, 30 * 3 + 3);
+  assert.equal(await view.clear(), written);
+  assert.deepEqual(await redis.keys(`${prefix}*`), []);
+  assert.equal(await redis.get(`${foreign}keep`), '1');
+});

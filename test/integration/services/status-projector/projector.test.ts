@@ -1,0 +1,282 @@
+/**
+ * The status projector on real Kafka, registry and Redis: status events of a few jobs, with
+ * duplicates and out-of-order arrivals injected, end in the right view; a rebuild from the
+ * compacted topic gives the same view; a poison message is dead-lettered and skipped.
+ */
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { test, type TestContext } from 'node:test';
+import { pino } from 'pino';
+import { deadLetterRecordContract } from '../../../../schemas/dead-letter-record.ts';
+import { JOB_STATE_SYMBOLS, type JobState } from '../../../../schemas/job-state.ts';
+import { jobStatusEventContract, type JobStatusEvent } from '../../../../schemas/job-status-event.ts';
+import { type Codec, createCodec, type SubjectBinding } from '../../../../services/lib/codec.ts';
+import type { KafkaClient, OutgoingMessage } from '../../../../services/lib/kafka.ts';
+import { createStatusView, type StatusView } from '../../../../services/lib/status-view.ts';
+import { rebuildStatusView, startStatusProjector } from '../../../../services/status-projector/projector.ts';
+import { DEAD_LETTER_TOPIC } from '../../../../topology/topics.ts';
+import { valueSubject } from '../../../../topology/subjects.ts';
+import {
+  collectMessages,
+  createTestTopic,
+  deleteSubjectAfter,
+  kafkaAdmin,
+  kafkaClient,
+  onCleanup,
+  redisClient,
+  schemaRegistry,
+  uniqueName,
+} from '../../../support/resources.ts';
+import { waitFor } from '../../../support/wait.ts';
+import { jobStatusEventSample } from '../../../unit/schemas/samples.ts';
+
+const logger = pino({ level: 'error' });
+
+interface StatusTopic {
+  topic: string;
+  kafka: KafkaClient;
+  codec: Codec;
+  send(messages: readonly OutgoingMessage[]): Promise<void>;
+  message(event: JobStatusEvent): Promise<OutgoingMessage>;
+}
+
+/** A compacted status topic of its own, its subject, and a producer, all removed after the test. */
+async function statusTopic(t: TestContext): Promise<StatusTopic> {
+  const admin = await kafkaAdmin(t);
+  const { name: topic } = await createTestTopic(t, admin, {
+    prefix: 'test-status',
+    partitions: 3,
+    configs: { 'cleanup.policy': 'compact' },
+  });
+  const binding: SubjectBinding<JobStatusEvent> = {
+    subject: valueSubject(topic),
+    contract: jobStatusEventContract,
+    compatibility: 'FULL_TRANSITIVE',
+  };
+  deleteSubjectAfter(t, binding.subject);
+  const kafka = kafkaClient();
+  const codec = createCodec({ registry: schemaRegistry() });
+  const producer = await kafka.producer();
+  onCleanup(t, () => producer.close());
+  return {
+    topic,
+    kafka,
+    codec,
+    send: (messages) => producer.send(topic, messages),
+    message: (event) => codec.toMessage(binding, event.jobId, event),
+  };
+}
+
+function isolatedView(t: TestContext): StatusView {
+  const { redis } = redisClient(t);
+  const view = createStatusView({ redis, namespace: uniqueName('test-projector') });
+  onCleanup(t, () => view.clear());
+  return view;
+}
+
+const base = Date.now();
+
+interface Job {
+  id: string;
+  /** Orders the jobs' update times: a job with a higher index is newer. */
+  index: number;
+  batchId?: string;
+  stage?: 'NOOP' | 'INDEXING';
+}
+
+/** Event `sequence` of `job`. */
+function statusEvent(job: Job, state: JobState, sequence: number): JobStatusEvent {
+  const occurredAt = base + job.index * 100 + sequence;
+  const terminal = state === 'SUCCESS' || state === 'FAILURE' || state === 'REVOKED';
+  return {
+    ...jobStatusEventSample,
+    jobId: job.id,
+    jobType: job.stage === 'INDEXING' ? 'INDEX_DOCUMENTS' : 'NOOP',
+    stage: job.stage ?? 'NOOP',
+    state,
+    sequence,
+    attempt: state === 'PENDING' ? 0 : 1,
+    progress:
+      state === 'PROGRESS'
+        ? { current: sequence, total: 10, percent: sequence * 10, message: null, details: null }
+        : null,
+    result: state === 'SUCCESS' ? { 'sedano.NoopResult': { sleptMs: 10, spunMs: 0, payload: job.id } } : null,
+    error:
+      state === 'FAILURE' || state === 'RETRY'
+        ? { code: 'SEDANO_ERR_TEST', type: 'Error', message: 'failed on purpose', retriable: state === 'RETRY' }
+        : null,
+    occurredAt,
+    // Events after the start leave these out: the view keeps the first value.
+    submittedAt: state === 'PENDING' || state === 'STARTED' ? base : null,
+    startedAt: state === 'STARTED' ? occurredAt : null,
+    finishedAt: terminal ? occurredAt : null,
+    nextAttemptAt: null,
+    batchId: job.batchId ?? null,
+  };
+}
+
+test('duplicated and reordered status events project to the right view, and a rebuild gives the same view', async (t) => {
+  const status = await statusTopic(t);
+  const batchId = randomUUID();
+  const [a, b, c, d, e]: [Job, Job, Job, Job, Job] = [
+    { id: randomUUID(), index: 0, batchId },
+    { id: randomUUID(), index: 1, batchId },
+    { id: randomUUID(), index: 2, batchId, stage: 'INDEXING' as const },
+    { id: randomUUID(), index: 3 },
+    { id: randomUUID(), index: 4 },
+  ];
+  const history: [Job, JobState, number][] = [
+    [a, 'PENDING', 1],
+    [b, 'STARTED', 2],
+    [a, 'STARTED', 2],
+    [c, 'PENDING', 1],
+    [b, 'PENDING', 1], // produced late by the submitter: stale
+    [a, 'PROGRESS', 3],
+    [c, 'STARTED', 2],
+    [a, 'SUCCESS', 4],
+    [b, 'PROGRESS', 3],
+    [c, 'RETRY', 3],
+    [a, 'PROGRESS', 3], // a late progress after SUCCESS: stale
+    [d, 'PENDING', 1],
+    [b, 'PROGRESS', 3], // redelivered: duplicate
+    [c, 'STARTED', 4],
+    [a, 'SUCCESS', 4], // redelivered: duplicate
+    [e, 'PENDING', 1],
+    [c, 'FAILURE', 5],
+    [e, 'REVOKED', 2],
+    [c, 'REVOKED', 6], // after a terminal state: ignored
+  ];
+  await status.send(
+    await Promise.all(history.map(([job, state, seq]) => status.message(statusEvent(job, state, seq)))),
+  );
+
+  const live = isolatedView(t);
+  const projector = await startStatusProjector({
+    kafka: status.kafka,
+    codec: status.codec,
+    view: live,
+    logger,
+    topic: status.topic,
+    groupId: uniqueName('test-status-projector'),
+  });
+  onCleanup(t, () => projector.close());
+  assert.equal(projector.state, 'running');
+  const stats = await waitFor(
+    () => {
+      const now = projector.stats();
+      return now.applied + now.stale + now.duplicate + now.terminal === history.length && now;
+    },
+    { description: `all ${history.length} status events handled`, timeoutMs: 30_000 },
+  );
+  assert.deepEqual(stats, { applied: 14, stale: 2, duplicate: 2, terminal: 1, deadLettered: 0 });
+
+  const expected = { [a.id]: ['SUCCESS', 4], [b.id]: ['PROGRESS', 3], [c.id]: ['FAILURE', 5], [d.id]: ['PENDING', 1] };
+  for (const [jobId, [state, sequence]] of Object.entries({ ...expected, [e.id]: ['REVOKED', 2] })) {
+    const job = await live.get(jobId);
+    assert.deepEqual([job?.state, job?.sequence], [state, sequence], jobId);
+    assert.equal(job?.submittedAt, base, 'the submitter time stays');
+  }
+  const jobA = await live.get(a.id);
+  assert.deepEqual(jobA?.result, { kind: 'sedano.NoopResult', sleptMs: 10, spunMs: 0, payload: a.id });
+  assert.equal(jobA.startedAt, base + 2, 'STARTED time stays through PROGRESS and SUCCESS');
+
+  const ids = async (options: Parameters<StatusView['list']>[0]) =>
+    (await live.list(options)).jobs.map((job) => job.jobId);
+  assert.deepEqual(await ids({ limit: 10 }), [e.id, d.id, c.id, b.id, a.id], 'newest first');
+  assert.deepEqual(await ids({ batchId, limit: 10 }), [c.id, b.id, a.id]);
+  assert.deepEqual(await ids({ state: 'SUCCESS', limit: 10 }), [a.id]);
+  assert.deepEqual(await ids({ stage: 'INDEXING', limit: 10 }), [c.id]);
+  assert.deepEqual(await ids({ batchId, state: 'PROGRESS', limit: 10 }), [b.id]);
+  assert.deepEqual(await live.batchCounts(batchId), {
+    ...Object.fromEntries(JOB_STATE_SYMBOLS.map((state) => [state, 0])),
+    PROGRESS: 1,
+    SUCCESS: 1,
+    FAILURE: 1,
+  });
+
+  const rebuilt = isolatedView(t);
+  const result = await rebuildStatusView({
+    kafka: status.kafka,
+    codec: status.codec,
+    view: rebuilt,
+    logger,
+    topic: status.topic,
+  });
+  t.diagnostic(`rebuild: ${result.events} events, ${result.jobs} jobs in ${result.durationMs} ms`);
+  assert.deepEqual({ ...result, durationMs: 0 }, { events: history.length, jobs: 5, poison: 0, durationMs: 0 });
+  for (const jobId of [a, b, c, d, e].map((job) => job.id)) {
+    assert.deepEqual(await rebuilt.get(jobId), await live.get(jobId), jobId);
+  }
+  const listings = [{}, { batchId }, { stage: 'INDEXING' as const }, ...JOB_STATE_SYMBOLS.map((state) => ({ state }))];
+  for (const filter of listings) {
+    assert.deepEqual(await rebuilt.list({ ...filter, limit: 10 }), await live.list({ ...filter, limit: 10 }));
+  }
+  assert.deepEqual(await rebuilt.batchCounts(batchId), await live.batchCounts(batchId));
+
+  await projector.close();
+  assert.equal(projector.state, 'stopped');
+  await projector.close();
+});
+
+test('a poison message on the status topic is dead-lettered and the projector keeps going', async (t) => {
+  const status = await statusTopic(t);
+  const job = { id: randomUUID(), index: 0 };
+  // One partition and one key: the good events sit on both sides of the poison message.
+  await status.send([
+    { ...(await status.message(statusEvent(job, 'PENDING', 1))), partition: 0 },
+    { key: job.id, value: Buffer.from('{"state":"SUCCESS"}'), partition: 0 },
+    { ...(await status.message(statusEvent(job, 'STARTED', 2))), partition: 0 },
+  ]);
+  const view = isolatedView(t);
+  const projector = await startStatusProjector({
+    kafka: status.kafka,
+    codec: status.codec,
+    view,
+    logger,
+    topic: status.topic,
+    groupId: uniqueName('test-status-projector'),
+  });
+  onCleanup(t, () => projector.close());
+
+  await waitFor(async () => (await view.get(job.id))?.state === 'STARTED', {
+    description: 'the event after the poison',
+  });
+  assert.equal(projector.stats().deadLettered, 1);
+  const deadLetters = await collectMessages(t, [DEAD_LETTER_TOPIC]);
+  // Dead letters are keyed by their source position, so only this topic's are decoded.
+  const mine = await deadLetters.until(
+    (messages) => messages.some((message) => message.key?.toString().startsWith(`${status.topic}/`)),
+    'the dead letter of the status topic',
+  );
+  const records = await Promise.all(
+    mine
+      .filter((message) => message.key?.toString().startsWith(`${status.topic}/`))
+      .map(async (message) => (await status.codec.decode(deadLetterRecordContract, message.value)).record),
+  );
+  assert.equal(records.length, 1);
+  assert.equal(records[0]?.errorCode, 'SEDANO_ERR_CODEC_NOT_FRAMED');
+  assert.equal(records[0].sourceOffset, 1);
+  assert.equal(records[0].jobId, job.id);
+  assert.equal(records[0].originalValue?.toString(), '{"state":"SUCCESS"}');
+});
+
+test('a rebuild counts the poison messages it meets and stops at the end offsets; an empty topic rebuilds at once', async (t) => {
+  const status = await statusTopic(t);
+  const job = { id: randomUUID(), index: 0 };
+  await status.send([
+    { ...(await status.message(statusEvent(job, 'PENDING', 1))), partition: 1 },
+    { ...(await status.message(statusEvent(job, 'STARTED', 2))), partition: 1 },
+    // Last in its partition: the rebuild must still see that it reached the end.
+    { key: job.id, value: Buffer.from([0, 0, 0]), partition: 1 },
+  ]);
+  const view = isolatedView(t);
+  const options = { kafka: status.kafka, codec: status.codec, view, logger, topic: status.topic };
+  const result = await rebuildStatusView(options);
+  assert.deepEqual({ ...result, durationMs: 0 }, { events: 2, jobs: 1, poison: 1, durationMs: 0 });
+  assert.equal((await view.get(job.id))?.state, 'STARTED');
+
+  const empty = await statusTopic(t);
+  const nothing = await rebuildStatusView({ ...options, topic: empty.topic });
+  assert.deepEqual([nothing.events, nothing.jobs], [0, 0]);
+  assert.equal(await view.get(job.id), undefined, 'the view was cleared');
+});

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { trace } from '@opentelemetry/api';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'node:test';
 import { deadLetterRecordContract } from '../../../../../schemas/dead-letter-record.ts';
@@ -7,7 +8,8 @@ import { NonRetriableError } from '../../../../../services/lib/errors.ts';
 import { defineStage } from '../../../../../services/lib/runtime/stage.ts';
 import { createNoopStage } from '../../../../../services/noop/noop-stage.ts';
 import { DEAD_LETTER_TOPIC } from '../../../../../topology/topics.ts';
-import { collectMessages, schemaRegistry } from '../../../../support/resources.ts';
+import { startTelemetry } from '../../../../../services/lib/telemetry.ts';
+import { collectMessages, endpoints, onCleanup, schemaRegistry, uniqueName } from '../../../../support/resources.ts';
 import { waitFor } from '../../../../support/wait.ts';
 import { stageSandbox } from './stage-sandbox.ts';
 
@@ -218,4 +220,52 @@ test('regression: 600 jobs on six partitions pass through a window of two withou
   );
   const jobs = await sandbox.submitMany(Array.from({ length: 600 }, () => ({})));
   await waitFor(() => seen.size === jobs.length, { description: `all ${jobs.length} jobs run`, timeoutMs: 60_000 });
+});
+
+test("a job's consumer span continues the producer's trace in Jaeger, with the handler's spans under it", async (t) => {
+  const serviceName = uniqueName('sedano-test-runtime-trace');
+  const { otlpEndpoint, jaegerQueryUrl } = endpoints();
+  const telemetry = startTelemetry({ serviceName, otlpEndpoint, exportDelayMs: 100 });
+  onCleanup(t, () => telemetry.shutdown());
+  const sandbox = await stageSandbox(t);
+  await sandbox.start(
+    defineStage({
+      stage: 'noop',
+      handler: async () =>
+        trace.getTracer('test').startActiveSpan('handler work', async (span) => {
+          span.end();
+          return { 'sedano.NoopResult': { sleptMs: 0, spunMs: 0, payload: null } };
+        }),
+    }),
+  );
+  const { traceId, job } = await telemetry.tracer.startActiveSpan('upstream submit', async (span) => {
+    const submitted = await sandbox.submit();
+    span.end();
+    return { traceId: span.spanContext().traceId, job: submitted };
+  });
+  await sandbox.eventsUntil(job.header.jobId, 'SUCCESS');
+  await telemetry.shutdown();
+
+  interface JaegerSpan {
+    spanID: string;
+    operationName: string;
+    references: { refType: string; spanID: string }[];
+  }
+  const spans = await waitFor(
+    async () => {
+      const response = await fetch(`${jaegerQueryUrl}/api/traces/${traceId}`);
+      if (!response.ok) return undefined;
+      const body = (await response.json()) as { data?: { spans: JaegerSpan[] }[] };
+      const found = body.data?.[0]?.spans ?? [];
+      return found.length >= 3 && found;
+    },
+    { description: `trace ${traceId} with three spans in Jaeger` },
+  );
+  const byName = new Map(spans.map((span) => [span.operationName, span]));
+  const submit = byName.get('upstream submit');
+  const process = byName.get('noop process');
+  const work = byName.get('handler work');
+  assert.ok(submit && process && work, spans.map((span) => span.operationName).join(', '));
+  assert.equal(process.references[0]?.spanID, submit.spanID, 'the consumer span continues the producer');
+  assert.equal(work.references[0]?.spanID, process.spanID, "the handler's span nests under it");
 });

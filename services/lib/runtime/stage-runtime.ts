@@ -38,6 +38,7 @@ import { AdmissionGate } from './admission-gate.ts';
 import { OffsetTracker } from './offset-tracker.ts';
 import { backoffMs, DEFAULT_RETRY_POLICY, resolveRetryPolicy, retryTier } from './retry-policy.ts';
 import { startRetryForwarder } from './retry-forwarder.ts';
+import { createRateLimiter, type RateLimiter } from './rate-limiter.ts';
 import { createRevocations, type Revocations } from './revocations.ts';
 import { runAttempt } from './run-attempt.ts';
 import { SequenceClock } from './sequence-clock.ts';
@@ -76,6 +77,8 @@ export interface StageRuntimeOptions {
   topics?: StageTopics;
   ledger?: JobLedger;
   revocations?: Revocations;
+  /** Overrides the Redis rate limiter built from the stage's `rateLimitPerSecond` (tests). */
+  rateLimiter?: RateLimiter;
   tracer?: Tracer;
   now?: () => number;
   random?: () => number;
@@ -138,6 +141,11 @@ export async function startStageRuntime<S extends Stage>(
   /** Running jobs: their abort controllers and job ids. */
   const running = new Map<AbortController, string>();
   const revocations = options.revocations ?? createRevocations({ redis: options.redis });
+  const rateLimiter =
+    options.rateLimiter ??
+    (stageOptions.rateLimitPerSecond === undefined
+      ? undefined
+      : createRateLimiter({ redis: options.redis, name: topics.groupId, perSecond: stageOptions.rateLimitPerSecond }));
   const consumer = await kafka.consumer(topics.groupId, {
     sessionTimeoutMs: options.sessionTimeoutMs,
     // Paused partitions resume within this time when every partition was paused.
@@ -289,6 +297,7 @@ export async function startStageRuntime<S extends Stage>(
         await ledger.recordTerminal(jobId, 'REVOKED');
         return true;
       }
+      await rateLimiter?.acquire(controller.signal);
       await reporter.started();
       const jobContext = {
         job: request,

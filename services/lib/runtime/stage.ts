@@ -44,6 +44,8 @@ export interface StageOptions {
   softTimeLimitMs?: number;
   /** Default hard time limit: the attempt fails, in milliseconds (default none). */
   hardTimeLimitMs?: number;
+  /** Jobs that may start per second over all the stage's workers (default: no limit). */
+  rateLimitPerSecond?: number;
 }
 
 export interface StageDefinition<S extends Stage> {

@@ -95,3 +95,32 @@ test('PAUSE_STAGE stops taking jobs, RESUME_STAGE takes them again', async (t) =
   await waitFor(() => started.includes(job.header.jobId), { description: 'the job started after resume' });
   assert.equal(runtime.paused, false);
 });
+
+test('a rate limit is shared by all the workers of a stage', async (t) => {
+  const sandbox = await stageSandbox(t, { lanePartitions: 4 });
+  const stage = defineStage({
+    stage: 'noop',
+    options: { rateLimitPerSecond: 10 },
+    handler: async () => ({ 'sedano.NoopResult': { sleptMs: 0, spunMs: 0, payload: null } }),
+  });
+  await sandbox.start(stage);
+  await sandbox.start(stage);
+  const jobs = await sandbox.submitMany(Array.from({ length: 40 }, () => ({})));
+  const started = await waitFor(
+    async () => {
+      const events = await sandbox.allEvents();
+      const starts = events.filter((event) => event.state === 'STARTED');
+      return starts.length >= jobs.length && starts;
+    },
+    { description: 'all 40 jobs started', timeoutMs: 30_000 },
+  );
+  const perSecond = new Map<number, number>();
+  for (const event of started) {
+    const second = Math.floor(event.occurredAt / 1000);
+    perSecond.set(second, (perSecond.get(second) ?? 0) + 1);
+  }
+  t.diagnostic(`starts per second: ${[...perSecond.values()].join(', ')}`);
+  assert.ok(Math.max(...perSecond.values()) <= 10, 'never more than 10 starts in one second');
+  assert.ok(perSecond.size >= 4, 'spread over at least four seconds');
+  assert.equal(new Set(started.map((event) => event.workerId)).size, 2, 'both workers ran jobs');
+});

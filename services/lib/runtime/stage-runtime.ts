@@ -6,8 +6,8 @@
  * For each job: skip it if it already ended (job ledger), report STARTED, run the handler
  * in the job's trace, then report SUCCESS, or RETRY (the job goes to a delay topic and comes
  * back when due), or FAILURE (plus a dead-letter record). Poison messages go to the
- * dead-letter topic. Shutdown stops fetching, waits for running jobs, aborts the rest (they
- * are redelivered), commits and leaves the group.
+ * dead-letter topic. Shutdown stops taking jobs in, waits for running jobs, aborts the rest
+ * (they are redelivered), commits and leaves the group.
  */
 import { context, type Span, SpanKind, SpanStatusCode, trace, type Tracer } from '@opentelemetry/api';
 import type { Redis } from 'ioredis';
@@ -337,15 +337,24 @@ export async function startStageRuntime<S extends Stage>(
   function receive(message: IncomingMessage): void {
     tracker.begin(message.topic, message.partition, message.offset);
     const key = message.key?.toString('utf8') ?? `${message.topic}/${message.partition}/${message.offset}`;
+    let failures = 0;
     const run = async () => {
       let done = false;
       try {
         done = await processMessage(message);
       } catch (error) {
+        // The broker, registry or Redis failed, not the job: try the message again later
+        // (it stays uncommitted meanwhile, so a crash still redelivers it).
+        failures += 1;
+        const delayMs = Math.min(30_000, 500 * 2 ** Math.min(failures, 6));
         logger.error(
-          { err: error, topic: message.topic, offset: message.offset },
-          'job not processed; it will be redelivered',
+          { err: error, topic: message.topic, offset: message.offset, delayMs },
+          'job not processed; trying again',
         );
+        const retry = setTimeout(() => {
+          if (state === 'running') scheduler.add(key, run, lanePriority(message.topic));
+        }, delayMs);
+        retry.unref();
       } finally {
         if (done) tracker.finish(message.topic, message.partition, message.offset);
       }
@@ -359,6 +368,7 @@ export async function startStageRuntime<S extends Stage>(
 
   /** Takes a delivered message in unless the gate holds it; never blocks the fetch loop. */
   function admit(message: IncomingMessage): void {
+    if (state !== 'running') return;
     const priority = lanePriority(message.topic);
     if (!gate.offer(message, priority)) return;
     receive(message);
@@ -391,8 +401,9 @@ export async function startStageRuntime<S extends Stage>(
         logger.error({ err: error }, `shutdown step failed: ${name}`);
       }
     };
-    await step('stop fetching', () => consumer.stop());
-    // Jobs taken in but not started stay uncommitted: the next owner runs them.
+    // From here no message is taken in (see admit), and jobs taken in but not started stay
+    // uncommitted: the next owner runs them. The consumer keeps running until the final commit,
+    // which kafkajs refuses once it is stopped.
     scheduler.hold(true);
     scheduler.dropWaiting();
     const grace = stageOptions.shutdownGraceMs ?? 30_000;
@@ -403,6 +414,7 @@ export async function startStageRuntime<S extends Stage>(
     await step('abort', () => scheduler.idle());
     clearInterval(commitTimer);
     await step('commit', commit);
+    await step('stop fetching', () => consumer.stop());
     await step('retry forwarder', () => forwarder.close());
     await step('control listener', () => control.close());
     await step('leave the group', () => consumer.close());

@@ -1,0 +1,51 @@
+/**
+ * `npm run bench -- <name> [options]`: runs one benchmark against the environment's
+ * infrastructure (the local stack by default) and prints its figures. Benchmarks assert
+ * nothing about time.
+ *
+ *   noop   end-to-end no-op throughput and latency, sedano next to BullMQ on the same Redis
+ */
+import { NOOP_SYNOPSIS, parseNoopOptions, runNoopBenchmark } from './bench/noop.ts';
+
+/** Each benchmark reads its own options (throwing on a bad one) and gives back its run. */
+const BENCHMARKS: Record<string, { synopsis: string; prepare: (args: readonly string[]) => () => Promise<number> }> = {
+  noop: {
+    synopsis: NOOP_SYNOPSIS,
+    prepare(args) {
+      const options = parseNoopOptions(args);
+      return () => runNoopBenchmark(options);
+    },
+  },
+};
+
+const usage = [
+  'usage: npm run bench -- <name> [options]',
+  ...Object.values(BENCHMARKS).map((b) => `       ${b.synopsis}`),
+];
+const [name, ...args] = process.argv.slice(2);
+const benchmark = name === undefined ? undefined : BENCHMARKS[name];
+if (!benchmark) {
+  console.error([...(name === undefined ? [] : [`unknown benchmark "${name}"`]), ...usage].join('\n'));
+  process.exit(2);
+}
+if (args.includes('--help') || args.includes('-h')) {
+  console.log(`usage: ${benchmark.synopsis}`);
+  process.exit(0);
+}
+
+let run: () => Promise<number>;
+try {
+  run = benchmark.prepare(args);
+} catch (error) {
+  console.error(`${(error as Error).message}\nusage: ${benchmark.synopsis}`);
+  process.exit(2);
+}
+let code: number;
+try {
+  code = await run();
+} catch (error) {
+  console.error(`bench ${name}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  code = 1;
+}
+// Kafka and Redis clients may keep sockets open a moment after closing: the figures are out.
+process.exit(code);

@@ -1,0 +1,229 @@
+/**
+ * sedano under test, in this process: the noop stage runtime and the status projector on
+ * topics, groups and a Redis namespace of their own (shaped like the declared ones), and a
+ * submitter that produces noop requests straight to the normal lane, as upstream producers do.
+ *
+ * A job's success is visible when the Redis status view says SUCCESS. It is seen through
+ * Redis keyspace notifications on the view's job keys (`notify`: each write of a pending
+ * job's key is followed by a read of its view), or by reading every pending job's view every
+ * 10 ms (`poll`).
+ */
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import type { NoopRequest } from '../../schemas/noop-request.ts';
+import { createCodec, type SubjectBinding } from '../../services/lib/codec.ts';
+import type { Endpoints } from '../../services/lib/endpoints.ts';
+import { jobHeader } from '../../services/lib/job-client.ts';
+import { createKafkaClient, type TopicDescription } from '../../services/lib/kafka.ts';
+import type { Logger } from '../../services/lib/logger.ts';
+import { createJobLedger } from '../../services/lib/runtime/job-ledger.ts';
+import { createRevocations } from '../../services/lib/runtime/revocations.ts';
+import { startStageRuntime, type StageTopics } from '../../services/lib/runtime/stage-runtime.ts';
+import { createSchemaRegistry } from '../../services/lib/schema-registry.ts';
+import { createStatusView } from '../../services/lib/status-view.ts';
+import { createNoopStage } from '../../services/noop/noop-stage.ts';
+import { startStatusProjector } from '../../services/status-projector/projector.ts';
+import { COMPATIBILITY_POLICIES, STAGE_REQUEST_CONTRACTS } from '../../topology/contracts.ts';
+import { valueSubject } from '../../topology/subjects.ts';
+import {
+  CONTROL_TOPIC,
+  declaredTopics,
+  jobTopic,
+  LANES,
+  RETRY_TIERS,
+  retryTopic,
+  type RetryTier,
+  STATUS_TOPIC,
+} from '../../topology/topics.ts';
+import type { Cleanup } from './cleanup.ts';
+import type { BenchSystem, Recorder } from './load.ts';
+
+export type Detection = 'notify' | 'poll';
+
+export interface SedanoSystemOptions {
+  endpoints: Endpoints;
+  logger: Logger;
+  /** Jobs the stage runs at once. */
+  concurrency: number;
+  detection: Detection;
+  /** Where every resource registers its removal. */
+  cleanup: Cleanup;
+}
+
+/** Messages per produce request when many jobs are submitted at once (as the sandbox's submitMany). */
+const CHUNK = 500;
+const POLL_INTERVAL_MS = 10;
+const SUBMITTER = 'sedano-bench';
+
+/** The declared topic `declared`, under a name of the benchmark's own. */
+function shapedLike(name: string, declared: string): TopicDescription {
+  const topic = declaredTopics({ replicationFactor: 1 }).find((candidate) => candidate.name === declared);
+  if (!topic) throw new Error(`no declared topic ${declared}`);
+  return { ...topic, name };
+}
+
+export async function startSedanoSystem(options: SedanoSystemOptions): Promise<BenchSystem> {
+  const { endpoints, logger, concurrency, cleanup } = options;
+  const base = `bench-${randomUUID().slice(0, 8)}`;
+  const kafka = createKafkaClient({ brokers: endpoints.kafkaBrokers, clientId: base });
+
+  const admin = await kafka.admin();
+  cleanup.add('kafka admin', () => admin.close());
+  const retry = Object.fromEntries(RETRY_TIERS.map((tier) => [tier.name, `${base}.retry.noop.${tier.name}`]));
+  const topics: StageTopics = {
+    lanes: LANES.map((lane) => `${base}.jobs.noop.${lane}`),
+    retry: retry as Record<RetryTier, string>,
+    status: `${base}.job-status`,
+    control: `${base}.control`,
+    groupId: `${base}.noop`,
+  };
+  const shapes = [
+    ...LANES.map((lane, i) => shapedLike(topics.lanes[i]!, jobTopic('noop', lane))),
+    ...RETRY_TIERS.map((tier) => shapedLike(topics.retry[tier.name], retryTopic('noop', tier.name))),
+    shapedLike(topics.status, STATUS_TOPIC),
+    shapedLike(topics.control, CONTROL_TOPIC),
+  ];
+  await admin.createTopics(shapes);
+  cleanup.add('topics', () => admin.deleteTopics(shapes.map((topic) => topic.name)));
+
+  const lane = topics.lanes[1]!;
+  const laneBinding: SubjectBinding<NoopRequest> = {
+    subject: valueSubject(lane),
+    contract: STAGE_REQUEST_CONTRACTS.noop,
+    compatibility: COMPATIBILITY_POLICIES.jobRequests.level,
+  };
+  cleanup.add('lane subject', async () => {
+    const url = `${endpoints.schemaRegistryUrl}/subjects/${encodeURIComponent(laneBinding.subject)}`;
+    await fetch(url, { method: 'DELETE' });
+    await fetch(`${url}?permanent=true`, { method: 'DELETE' });
+  });
+  // Status events keep the real status subject's framing (the runtime's binding), so the
+  // benchmark's status topic needs no subject of its own.
+  const codec = createCodec({ registry: createSchemaRegistry(endpoints.schemaRegistryUrl) });
+
+  const connect = (name: string) => {
+    const redis = new Redis(endpoints.redisUrl, { connectionName: `${base}-${name}` });
+    cleanup.add(`redis ${name}`, () => redis.quit());
+    return redis;
+  };
+  const namespace = base;
+  const keyPrefix = `sedano:${namespace}:`;
+  const runtimeRedis = connect('runtime');
+  // The projector's view runs MULTI/EXEC: nothing else may use its connection.
+  const view = createStatusView({ redis: connect('projector'), namespace });
+  const reader = createStatusView({ redis: connect('reader'), namespace });
+  cleanup.add('redis keys', () => reader.clear());
+
+  const projector = await startStatusProjector({
+    kafka,
+    codec,
+    view,
+    logger,
+    topic: topics.status,
+    groupId: `${base}.status-projector`,
+  });
+  cleanup.add('status projector', () => projector.close());
+  const runtime = await startStageRuntime(
+    { ...createNoopStage(() => 1), options: { concurrency } },
+    {
+      kafka,
+      codec,
+      redis: runtimeRedis,
+      logger,
+      workerId: `${base}-worker`,
+      topics,
+      ledger: createJobLedger({ redis: runtimeRedis, prefix: `${keyPrefix}ledger:` }),
+      revocations: createRevocations({ redis: runtimeRedis, prefix: `${keyPrefix}revoked:` }),
+    },
+  );
+  cleanup.add('stage runtime', () => runtime.close());
+
+  let current: Recorder | undefined;
+  // Commands sent without waiting for each other's replies are pipelined by ioredis.
+  const check = async (recorder: Recorder, jobId: string) => {
+    try {
+      const job = await reader.get(jobId);
+      if (job?.state === 'SUCCESS') recorder.visible(jobId, performance.now());
+    } catch (error) {
+      logger.warn({ err: error, jobId }, 'reading a job view failed');
+    }
+  };
+  if (options.detection === 'notify') {
+    await watchJobKeys({
+      redisUrl: endpoints.redisUrl,
+      jobKeyPrefix: `${keyPrefix}job:`,
+      cleanup,
+      onWrite: (jobId) => {
+        if (current?.pending(jobId)) void check(current, jobId);
+      },
+    });
+  } else {
+    let polling = false;
+    const timer = setInterval(() => {
+      const recorder = current;
+      if (polling || !recorder) return;
+      polling = true;
+      void Promise.all(recorder.pendingIds().map((jobId) => check(recorder, jobId))).finally(() => (polling = false));
+    }, POLL_INTERVAL_MS);
+    cleanup.add('poller', () => clearInterval(timer));
+  }
+
+  const producer = await kafka.producer();
+  cleanup.add('producer', () => producer.close());
+  return {
+    name: 'sedano',
+    async submit(count, recorder) {
+      current = recorder;
+      const submittedAt = Date.now();
+      const requests = Array.from({ length: count }, (): NoopRequest => ({
+        header: jobHeader('noop', {}, SUBMITTER, submittedAt),
+        sleepMs: 0,
+        cpuSpinMs: 0,
+        failureRate: 0,
+        payload: null,
+      }));
+      const messages = await Promise.all(
+        requests.map((request) => codec.toMessage(laneBinding, request.header.jobId, request)),
+      );
+      for (let start = 0; start < messages.length; start += CHUNK) {
+        const chunk = messages.slice(start, start + CHUNK);
+        recorder.submitted(
+          requests.slice(start, start + CHUNK).map((request) => request.header.jobId),
+          performance.now(),
+        );
+        await producer.send(lane, chunk);
+      }
+    },
+  };
+}
+
+interface WatchOptions {
+  redisUrl: string;
+  jobKeyPrefix: string;
+  cleanup: Cleanup;
+  /** Called with the job id of every SET of a job key. */
+  onWrite: (jobId: string) => void;
+}
+
+/**
+ * Subscribes to the keyspace notifications of the view's job keys. Notifications of string
+ * commands (`K$`) are switched on for the server while the benchmark runs, and the setting
+ * it had is restored at the end.
+ */
+async function watchJobKeys({ redisUrl, jobKeyPrefix, cleanup, onWrite }: WatchOptions): Promise<void> {
+  const config = new Redis(redisUrl);
+  cleanup.add('redis config', () => config.quit());
+  const [, previous = ''] = (await config.config('GET', 'notify-keyspace-events')) as string[];
+  const wanted = [...new Set(`${previous}K$`)].join('');
+  if (wanted !== previous) {
+    await config.config('SET', 'notify-keyspace-events', wanted);
+    cleanup.add('keyspace notifications', () => config.config('SET', 'notify-keyspace-events', previous));
+  }
+  const subscriber = new Redis(redisUrl);
+  cleanup.add('redis subscriber', () => subscriber.quit());
+  const channelPrefix = `__keyspace@${subscriber.options.db ?? 0}__:${jobKeyPrefix}`;
+  subscriber.on('pmessage', (_pattern: string, channel: string, event: string) => {
+    if (event === 'set') onWrite(channel.slice(channelPrefix.length));
+  });
+  await subscriber.psubscribe(`${channelPrefix}*`);
+}

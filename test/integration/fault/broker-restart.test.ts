@@ -1,0 +1,54 @@
+/**
+ * The broker restarts in the middle of a run: the workers, the retry of the jobs whose
+ * status could not be written, and the consumers recover by themselves, and no job is lost.
+ * The broker can only be restarted when it is the local stack's.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { externalComponents } from '../../../services/lib/endpoints.ts';
+import { defineStage } from '../../../services/lib/runtime/stage.ts';
+import { stackDown, stackUp } from '../../../scripts/local-stack/stack.ts';
+import { waitFor } from '../../support/wait.ts';
+import { stageSandbox } from '../services/lib/runtime/stage-sandbox.ts';
+
+const JOBS = 300;
+const localBroker = !externalComponents().has('kafka');
+
+test(
+  'a broker restart in the middle of a run loses no job',
+  {
+    timeout: 300_000,
+    // Restarting a broker given in the environment (or a container) is not this suite's to do.
+    skip: localBroker ? false : 'KAFKA_BROKERS points at a broker this test cannot restart',
+  },
+  async (t) => {
+    const sandbox = await stageSandbox(t);
+    const done = new Set<string>();
+    await sandbox.start(
+      defineStage({
+        stage: 'noop',
+        handler: async ({ jobId }) => {
+          done.add(jobId);
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          return { 'sedano.NoopResult': { sleptMs: 20, spunMs: 0, payload: null } };
+        },
+      }),
+    );
+    const jobs = await sandbox.submitMany(Array.from({ length: JOBS }, () => ({})));
+    await waitFor(() => done.size >= JOBS / 5, { description: 'a fifth of the jobs run' });
+
+    const restartedAt = Date.now();
+    await stackDown({ only: ['kafka'], log: () => {} });
+    await stackUp({ log: () => {} });
+    t.diagnostic(`broker restarted in ${Date.now() - restartedAt} ms with ${JOBS - done.size} jobs not started yet`);
+
+    const states = await waitFor(
+      async () => {
+        const all = await Promise.all(jobs.map((job) => sandbox.ledger.terminalState(job.header.jobId)));
+        return all.every((state) => state !== null) && all;
+      },
+      { description: `all ${JOBS} jobs ended after the restart`, timeoutMs: 240_000, intervalMs: 500 },
+    );
+    assert.deepEqual(new Set(states), new Set(['SUCCESS']));
+  },
+);

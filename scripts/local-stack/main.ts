@@ -6,11 +6,12 @@
  */
 import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
+import type { ComponentName } from '../../services/lib/endpoints.ts';
 import { stackDown, stackLogFiles, stackStatus, stackUp } from './stack.ts';
 
 const usage = `usage: scripts/stack <command>
   up                     start every component not given in the environment; reuse running ones
-  down                   stop every component this clone started
+  down [component...]    stop every component this clone started (or only those named)
   status [--json]        each component: running, not ready, stopped or external
   logs [component...]    last lines of each log (--lines N, --follow)`;
 
@@ -34,7 +35,7 @@ async function main(): Promise<number> {
       return 0;
     }
     case 'down':
-      await stackDown();
+      await stackDown(rest.length > 0 ? { only: rest as ComponentName[] } : {});
       return 0;
     case 'status': {
       const statuses = await stackStatus();

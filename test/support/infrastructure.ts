@@ -4,7 +4,7 @@
  * then the local stack (scripts/stack), started if it is not running.
  */
 import { type ComponentName, externalComponents } from '../../services/lib/endpoints.ts';
-import { COMPONENTS, stackDown, stackStatus, stackUp } from '../../scripts/local-stack/stack.ts';
+import { COMPONENTS, stackStatus, stackUp } from '../../scripts/local-stack/stack.ts';
 import { dockerEngineAnswers, startContainers } from './testcontainers.ts';
 
 export interface ProvidedInfrastructure {
@@ -42,7 +42,8 @@ export async function provideInfrastructure(
   return {
     env: {},
     sources,
-    // Leave running what was running before the tests; stop what they started.
-    release: () => stackDown({ only: stopped, log: (line) => log(`  ${line}`) }),
+    // scripts/test stops what the tests started (a forced exit may cut a global teardown short);
+    // run directly, `node --test` leaves the stack running for the next run.
+    release: async () => {},
   };
 }

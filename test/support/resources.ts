@@ -54,8 +54,13 @@ export function uniqueName(prefix: string): string {
   return `${prefix}-${randomUUID().slice(0, 8)}`;
 }
 
+/** A Kafka client; its own log lines (noisy during the fault tests) only with SEDANO_TEST_KAFKA_LOG=1. */
 export function kafkaClient(): KafkaClient {
-  return createKafkaClient({ brokers: endpoints().kafkaBrokers, clientId: uniqueName('sedano-test') });
+  return createKafkaClient({
+    brokers: endpoints().kafkaBrokers,
+    clientId: uniqueName('sedano-test'),
+    ...(process.env['SEDANO_TEST_KAFKA_LOG'] === '1' ? {} : { log: () => {} }),
+  });
 }
 
 /** An admin client closed when the test ends. */

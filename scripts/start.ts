@@ -5,9 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { resolveEndpoints } from '../services/lib/endpoints.ts';
-import { createKafkaClient } from '../services/lib/kafka.ts';
-import { createSchemaRegistry } from '../services/lib/schema-registry.ts';
-import { applyDeclaredTopology } from '../topology/apply.ts';
+import { applyDeclaredTopologyAt } from '../topology/apply.ts';
 import { stackUp } from './local-stack/stack.ts';
 
 function runService(entry: string): Promise<number> {
@@ -20,22 +18,14 @@ try {
   await stackUp();
 
   console.log('\n== topology (npm run topology -- apply)');
-  const endpoints = resolveEndpoints();
-  const admin = await createKafkaClient({ brokers: endpoints.kafkaBrokers, clientId: 'sedano-start' }).admin();
-  try {
-    const { topics, schemas } = await applyDeclaredTopology({
-      admin,
-      registry: createSchemaRegistry(endpoints.schemaRegistryUrl),
-      registryUrl: endpoints.schemaRegistryUrl,
-      replicationFactor: 1,
-    });
-    console.log(
-      `${topics.changes.length + schemas.changes.length} change(s); ` +
-        `${topics.matching.length} topic(s) and ${schemas.matching.length} subject(s) already matched`,
-    );
-  } finally {
-    await admin.close();
-  }
+  const { topics, schemas } = await applyDeclaredTopologyAt(resolveEndpoints(), {
+    clientId: 'sedano-start',
+    replicationFactor: 1,
+  });
+  console.log(
+    `${topics.changes.length + schemas.changes.length} change(s); ` +
+      `${topics.matching.length} topic(s) and ${schemas.matching.length} subject(s) already matched`,
+  );
 
   console.log('\n== services');
   const code = await runService('services/smoke/main.ts');

@@ -3,9 +3,7 @@
  * infrastructure, exports its endpoints to every test process, and applies topology/ (topics and subjects).
  */
 import { resolveEndpoints } from '../services/lib/endpoints.ts';
-import { createKafkaClient } from '../services/lib/kafka.ts';
-import { createSchemaRegistry } from '../services/lib/schema-registry.ts';
-import { applyDeclaredTopology } from '../topology/apply.ts';
+import { applyDeclaredTopologyAt } from '../topology/apply.ts';
 import { provideInfrastructure } from './support/infrastructure.ts';
 
 let release: (() => Promise<void>) | undefined;
@@ -16,25 +14,15 @@ export async function globalSetup(): Promise<void> {
   release = infrastructure.release;
   // Test files run in child processes, which inherit this environment.
   Object.assign(process.env, infrastructure.env);
-  const endpoints = resolveEndpoints();
-  const admin = await createKafkaClient({ brokers: endpoints.kafkaBrokers, clientId: 'sedano-test-setup' }).admin();
-  try {
-    const { topics, schemas } = await applyDeclaredTopology({
-      admin,
-      registry: createSchemaRegistry(endpoints.schemaRegistryUrl),
-      registryUrl: endpoints.schemaRegistryUrl,
-      replicationFactor: 1,
-    });
-    console.log(
-      `test infrastructure ready in ${((Date.now() - started) / 1000).toFixed(1)} s ` +
-        `(${Object.entries(infrastructure.sources)
-          .map(([name, source]) => `${name}: ${source}`)
-          .join(', ')}; ` +
-        `topology: ${topics.changes.length + schemas.changes.length} change(s))`,
-    );
-  } finally {
-    await admin.close();
-  }
+  const { topics, schemas } = await applyDeclaredTopologyAt(resolveEndpoints(), {
+    clientId: 'sedano-test-setup',
+    replicationFactor: 1,
+  });
+  const sources = Object.entries(infrastructure.sources).map(([name, source]) => `${name}: ${source}`);
+  console.log(
+    `test infrastructure ready in ${((Date.now() - started) / 1000).toFixed(1)} s ` +
+      `(${sources.join(', ')}; topology: ${topics.changes.length + schemas.changes.length} change(s))`,
+  );
 }
 
 export async function globalTeardown(): Promise<void> {

@@ -4,8 +4,10 @@
  */
 import { schemaText } from '../schemas/contract.ts';
 import type { SubjectBinding } from '../services/lib/codec.ts';
-import type { KafkaAdmin, TopicDescription } from '../services/lib/kafka.ts';
+import type { Endpoints } from '../services/lib/endpoints.ts';
+import { createKafkaClient, type KafkaAdmin, type TopicDescription } from '../services/lib/kafka.ts';
 import {
+  createSchemaRegistry,
   findSchemaId,
   getSubjectCompatibility,
   registerAvroSchema,
@@ -94,4 +96,22 @@ export async function applyDeclaredTopology(
   const topics = await applyTopology(options.admin, declaredTopics({ replicationFactor: options.replicationFactor }));
   const schemas = await applySchemas(options.registry, options.registryUrl, subjectBindings());
   return { topics, schemas };
+}
+
+/** Applies every declared topic and subject to the infrastructure at `endpoints`, with clients of its own. */
+export async function applyDeclaredTopologyAt(
+  endpoints: Endpoints,
+  options: { clientId: string; replicationFactor: number },
+): Promise<{ topics: TopologyPlan; schemas: SchemaReport }> {
+  const admin = await createKafkaClient({ brokers: endpoints.kafkaBrokers, clientId: options.clientId }).admin();
+  try {
+    return await applyDeclaredTopology({
+      admin,
+      registry: createSchemaRegistry(endpoints.schemaRegistryUrl),
+      registryUrl: endpoints.schemaRegistryUrl,
+      replicationFactor: options.replicationFactor,
+    });
+  } finally {
+    await admin.close();
+  }
 }

@@ -12,18 +12,9 @@
 import { context, type Span, SpanKind, SpanStatusCode, trace, type Tracer } from '@opentelemetry/api';
 import type { Redis } from 'ioredis';
 import type { JobError } from '../../../schemas/job-error.ts';
-import { CONTROL_GROUP_PREFIX, groupStageRetry, stageGroup } from '../../../topology/groups.ts';
+import { CONTROL_GROUP_PREFIX, groupStageRetry } from '../../../topology/groups.ts';
 import { STAGE_REQUEST_CONTRACTS, type StageRequests } from '../../../topology/contracts.ts';
-import {
-  CONTROL_TOPIC,
-  jobTopic,
-  LANES,
-  RETRY_TIERS,
-  retryTopic,
-  type RetryTier,
-  type Stage,
-  STATUS_TOPIC,
-} from '../../../topology/topics.ts';
+import type { Stage } from '../../../topology/topics.ts';
 import { type Codec, PoisonMessageError } from '../codec.ts';
 import { createDeadLetterWriter } from '../dead-letter.ts';
 import { isSedanoError } from '../errors.ts';
@@ -43,29 +34,10 @@ import { createRevocations, type Revocations } from './revocations.ts';
 import { runAttempt } from './run-attempt.ts';
 import { SequenceClock } from './sequence-clock.ts';
 import type { StageDefinition } from './stage.ts';
+import { stageTopics, type StageTopics } from './stage-topics.ts';
+import { RevokedError, ShutdownError } from './abort-reasons.ts';
 
-/** The topics and group a stage uses; `stageTopics` gives the declared ones, tests their own. */
-export interface StageTopics {
-  /** Lane topics, highest priority first. */
-  lanes: readonly string[];
-  retry: Record<RetryTier, string>;
-  status: string;
-  control: string;
-  groupId: string;
-}
-
-export function stageTopics(stage: Stage): StageTopics {
-  return {
-    lanes: LANES.map((lane) => jobTopic(stage, lane)),
-    retry: Object.fromEntries(RETRY_TIERS.map((tier) => [tier.name, retryTopic(stage, tier.name)])) as Record<
-      RetryTier,
-      string
-    >,
-    status: STATUS_TOPIC,
-    control: CONTROL_TOPIC,
-    groupId: stageGroup(stage),
-  };
-}
+export { stageTopics, type StageTopics };
 
 export interface StageRuntimeOptions {
   kafka: KafkaClient;
@@ -101,19 +73,6 @@ export interface StageRuntime {
 }
 
 const COMMIT_INTERVAL_MS = 1_000;
-
-/** The abort reason of a job revoked while it runs. */
-class RevokedError extends Error {
-  override name = 'RevokedError';
-}
-
-/** The abort reason of jobs still running when the shutdown grace period ends. */
-class ShutdownError extends Error {
-  override name = 'ShutdownError';
-  constructor() {
-    super('the worker is shutting down');
-  }
-}
 
 export async function startStageRuntime<S extends Stage>(
   definition: StageDefinition<S>,

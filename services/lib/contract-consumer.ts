@@ -15,6 +15,8 @@ export interface ContractConsumerOptions<T> {
   contract: Contract<T>;
   topics: readonly string[];
   fromBeginning: boolean;
+  /** Commit nothing unless the caller does (see KafkaConsumer.consume); default false. */
+  manualCommit?: boolean;
   deadLetters: DeadLetterWriter;
   logger: Logger;
   handle: (record: T, message: IncomingMessage) => Promise<void> | void;
@@ -22,10 +24,11 @@ export interface ContractConsumerOptions<T> {
 
 /** Starts consuming in the background; resolves once the consumer runs. */
 export async function consumeContract<T>(options: ContractConsumerOptions<T>): Promise<void> {
-  const { consumer, codec, contract, topics, fromBeginning, deadLetters, logger, handle } = options;
+  const { consumer, codec, contract, topics, fromBeginning, manualCommit, deadLetters, logger, handle } = options;
   await consumer.consume({
     topics,
     fromBeginning,
+    manualCommit,
     handle: async (message) => {
       let record: T;
       try {

@@ -227,8 +227,9 @@ function replay(options: ReplayOptions): Promise<Omit<RebuildResult, 'durationMs
       reached(message);
     });
     consumeContract({
+      consumer,
       // Nothing is committed, so the one-off group leaves nothing behind in Kafka.
-      consumer: { ...consumer, consume: (consume) => consumer.consume({ ...consume, manualCommit: true }) },
+      manualCommit: true,
       codec,
       contract: jobStatusEventContract,
       topics: [topic],

@@ -29,6 +29,27 @@ export const ERROR_CODES = {
     "The attempt ran past its time limit: the soft limit aborted the handler's signal, the hard limit failed the attempt.",
   SEDANO_ERR_JOB_ATTEMPTS_EXHAUSTED:
     'Every attempt the retry policy allows failed; the last error is in the message and the job is in the dead-letter topic.',
+  SEDANO_ERR_DOCUMENT_NOT_FOUND: 'The document does not exist at its resolved path, or is not a regular file.',
+  SEDANO_ERR_DOCUMENT_PATH_TRAVERSAL:
+    'The document reference climbs out of its document root with `..`; references stay inside the configured roots.',
+  SEDANO_ERR_DOCUMENT_OUTSIDE_ROOT:
+    'The document reference is an absolute path or file: URI outside every configured document root.',
+  SEDANO_ERR_DOCUMENT_SYMLINK_ESCAPE:
+    'The document path is inside a document root, but a symbolic link on it leads outside every root.',
+  SEDANO_ERR_DOCUMENT_UNSUPPORTED:
+    'The document format or URI scheme is not supported (formats: PDF, DOCX, XLSX, CSV, Markdown, HTML, plain text; references: paths and file: URIs).',
+  SEDANO_ERR_DOCUMENT_CORRUPT:
+    'The document could not be parsed as its format (damaged, truncated or mislabelled); the message says why.',
+  SEDANO_ERR_DOCUMENT_TOO_LARGE:
+    'The document exceeds a per-document limit (file bytes, PDF pages or sheet cells); the message names it.',
+  SEDANO_ERR_DOCUMENT_ARCHIVE_BOMB:
+    'The DOCX/XLSX archive exceeds a decompression limit (total uncompressed bytes, compression ratio or entry count).',
+  SEDANO_ERR_EMBEDDER_UNAVAILABLE:
+    'The embeddings endpoint could not be reached, or answered with a server error or a rate limit; tried again later.',
+  SEDANO_ERR_EMBEDDER_BAD_RESPONSE:
+    'The embedder refused the request or returned something unusable (an error status, a wrong vector count or dimension).',
+  SEDANO_ERR_EMBEDDER_MODEL_MISSING:
+    'The transformers embedder found no usable model in its configured local directory, and downloads are not allowed.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -50,6 +50,26 @@ export const ERROR_CODES = {
     'The embedder refused the request or returned something unusable (an error status, a wrong vector count or dimension).',
   SEDANO_ERR_EMBEDDER_MODEL_MISSING:
     'The transformers embedder found no usable model in its configured local directory, and downloads are not allowed.',
+  SEDANO_ERR_API_UNAUTHORIZED:
+    'The request has no bearer token, or one the gateway does not know (`Authorization: Bearer <token>`).',
+  SEDANO_ERR_API_FORBIDDEN: "The token is valid but lacks the route's scope (`submit`, `read` or `admin`).",
+  SEDANO_ERR_API_VALIDATION:
+    "The request does not match the route's schema (a missing, mistyped or unknown field, a bad id); `details` lists each bad field's path.",
+  SEDANO_ERR_API_MALFORMED_JSON: 'The request body is not valid JSON, or is empty where a JSON body is required.',
+  SEDANO_ERR_API_UNSUPPORTED_MEDIA_TYPE:
+    'The request body has a content type the route does not accept (send `application/json`).',
+  SEDANO_ERR_API_PAYLOAD_TOO_LARGE:
+    'The request body is larger than the gateway accepts; large content travels by reference.',
+  SEDANO_ERR_API_NOT_FOUND:
+    'No such job, batch, dead letter or route (a finished job leaves the view `SEDANO_RESULT_TTL` seconds after it ended).',
+  SEDANO_ERR_API_CONFLICT:
+    'The request conflicts with the current state (e.g. revoking a job that already ended, replaying a dead letter twice).',
+  SEDANO_ERR_API_REPLAY_UNDECODABLE:
+    'The dead letter is a poison message that never decoded as a job request, so it cannot be replayed.',
+  SEDANO_ERR_API_BAD_REQUEST: 'The request is malformed in a way no other API code names (e.g. a bad header).',
+  SEDANO_ERR_API_UNAVAILABLE:
+    'Kafka, the schema registry or Redis did not answer in time; trying again later may succeed.',
+  SEDANO_ERR_API_INTERNAL: 'An unexpected error in the gateway; its log has the details under the request id.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -50,6 +50,16 @@ export const ERROR_CODES = {
     'The embedder refused the request or returned something unusable (an error status, a wrong vector count or dimension).',
   SEDANO_ERR_EMBEDDER_MODEL_MISSING:
     'The transformers embedder found no usable model in its configured local directory, and downloads are not allowed.',
+  SEDANO_ERR_VECTOR_DIMENSION_MISMATCH:
+    "A vector's length differs from its collection's dimension (or a collection exists with another dimension); the message gives both.",
+  SEDANO_ERR_VECTOR_EMBEDDER_MISMATCH:
+    'The collection was created for another embedder (or carries no record of its embedder); re-index into a new collection.',
+  SEDANO_ERR_VECTOR_COLLECTION_NOT_FOUND:
+    'The vector store has no such collection; it is created when indexing into it.',
+  SEDANO_ERR_VECTOR_INVALID_INPUT:
+    'Chunks or a request the vector store refuses (a bad collection name, a chunk of another document, duplicate ids); the message says which.',
+  SEDANO_ERR_VECTOR_STORE_UNAVAILABLE:
+    'The vector store (Qdrant or the LanceDB data directory) could not be reached or failed; tried again later.',
   SEDANO_ERR_API_UNAUTHORIZED:
     'The request has no bearer token, or one the gateway does not know (`Authorization: Bearer <token>`).',
   SEDANO_ERR_API_FORBIDDEN: "The token is valid but lacks the route's scope (`submit`, `read` or `admin`).",

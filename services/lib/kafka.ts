@@ -57,7 +57,18 @@ export interface KafkaAdmin {
   deleteTopics(names: readonly string[]): Promise<void>;
   /** Each partition's first offset and end offset (the high watermark), as decimal strings. */
   fetchTopicOffsets(name: string): Promise<{ partition: number; low: string; high: string }[]>;
+  /** A consumer group's state (e.g. `Stable`, `Empty`, `Dead` for none) and its members. */
+  describeGroup(groupId: string): Promise<ConsumerGroupDescription>;
+  /** The group's committed offset of each partition of these topics; `-1` where it has none. */
+  fetchGroupOffsets(groupId: string, topics: readonly string[]): Promise<PartitionOffset[]>;
   close(): Promise<void>;
+}
+
+/** A consumer group as the broker describes it. */
+export interface ConsumerGroupDescription {
+  groupId: string;
+  state: string;
+  members: { memberId: string; clientId: string; host: string }[];
 }
 
 export interface KafkaProducer {
@@ -255,6 +266,26 @@ function wrapAdmin(admin: Admin): KafkaAdmin {
     async fetchTopicOffsets(name) {
       const offsets = await admin.fetchTopicOffsets(name);
       return offsets.map(({ partition, low, high }) => ({ partition, low, high }));
+    },
+    async describeGroup(groupId) {
+      const { groups } = await admin.describeGroups([groupId]);
+      const group = groups[0];
+      return {
+        groupId,
+        state: group?.state ?? 'Dead',
+        members: (group?.members ?? []).map(({ memberId, clientId, clientHost }) => ({
+          memberId,
+          clientId,
+          host: clientHost,
+        })),
+      };
+    },
+    async fetchGroupOffsets(groupId, topics) {
+      if (topics.length === 0) return [];
+      const offsets = await admin.fetchOffsets({ groupId, topics: [...topics] });
+      return offsets.flatMap(({ topic, partitions }) =>
+        partitions.map(({ partition, offset }) => ({ topic, partition, offset })),
+      );
     },
     close: () => admin.disconnect(),
   };

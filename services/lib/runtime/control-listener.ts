@@ -2,7 +2,9 @@
  * Every worker reads every control command (a group of its own, from the start of the
  * topic's short retention, so a worker started after a revoke still learns of it):
  * REVOKE is remembered in Redis and aborts the job if it runs here; PAUSE_STAGE and
- * RESUME_STAGE stop and restart fetching for the named stage.
+ * RESUME_STAGE stop and restart fetching for the named stage; PING asks the worker (every
+ * worker, or those of the stage it names) to answer: the runtime records a pong in Redis.
+ * A PING older than PING_MAX_AGE_MS is not answered.
  */
 import { controlCommandContract, type ControlCommand } from '../../../schemas/control-command.ts';
 import type { Codec } from '../codec.ts';
@@ -20,7 +22,17 @@ export interface ControlListenerOptions {
   stage: string;
   onRevoke: (jobId: string, reason: string) => void;
   onPause: (paused: boolean) => void;
+  /** Called for each recent PING (see PING_MAX_AGE_MS); the worker answers it. */
+  onPing?: (command: ControlCommand) => void;
+  /** Clock, ms since the epoch (default Date.now). */
+  now?: () => number;
 }
+
+/**
+ * A PING issued longer ago than this is not answered: the listener replays the control topic
+ * from its start when a worker boots, and nobody waits for the answers to old pings any more.
+ */
+export const PING_MAX_AGE_MS = 30_000;
 
 /** Applies one command (pure apart from the callbacks and Redis). */
 export async function applyControlCommand(command: ControlCommand, options: ControlListenerOptions): Promise<void> {
@@ -35,8 +47,13 @@ export async function applyControlCommand(command: ControlCommand, options: Cont
     case 'RESUME_STAGE':
       if (command.stage?.toLowerCase() === options.stage) options.onPause(command.command === 'PAUSE_STAGE');
       return;
-    case 'PING':
+    case 'PING': {
+      const recent = (options.now ?? Date.now)() - command.issuedAt <= PING_MAX_AGE_MS;
+      // A PING naming a stage asks only that stage's workers; one without asks every worker.
+      const addressed = command.stage === null || command.stage.toLowerCase() === options.stage;
+      if (recent && addressed) options.onPing?.(command);
       return;
+    }
   }
 }
 

@@ -1,0 +1,192 @@
+/**
+ * Worker presence in Redis: every worker publishes a record of itself every few seconds with
+ * an expiry of about three heartbeats, and removes it on a clean shutdown, so operators (the
+ * CLI's `status`, `inspect active`, `ping`) see which workers are alive and what they run.
+ *
+ * Key layout, under the prefix (default `sedano:workers:`):
+ * - `<prefix>worker:<workerId>`: the WorkerRecord as JSON, expiring after the TTL;
+ * - `<prefix>index`: sorted set of worker ids scored by their record's expiry time (ms since
+ *   the epoch), so listing does not SCAN; members past their expiry are pruned on `list`;
+ * - `<prefix>pong:<commandId>`: hash of worker id -> uptime in ms, the answers to one PING,
+ *   expiring after `pongTtlSeconds`.
+ */
+import type { Redis } from 'ioredis';
+import type { Stage } from '../../topology/topics.ts';
+import type { Logger } from './logger.ts';
+
+/** A job running now on a worker. */
+export interface RunningJobView {
+  jobId: string;
+  attempt: number;
+  /** When the attempt started, ms since the epoch. */
+  startedAt: number;
+  /** The last progress the handler reported, or null before the first. */
+  progress: { current: number; total: number; message: string | null } | null;
+}
+
+/** What a worker says of itself at each heartbeat. */
+export interface WorkerRecord {
+  workerId: string;
+  stage: Stage;
+  host: string;
+  pid: number;
+  /** When the worker started, ms since the epoch. */
+  startedAt: number;
+  /** When this record was published, ms since the epoch. */
+  heartbeatAt: number;
+  concurrency: number;
+  rateLimitPerSecond: number | null;
+  paused: boolean;
+  running: RunningJobView[];
+}
+
+export interface WorkerPresence {
+  /** Publishes (or refreshes) a worker's record; it disappears `ttlMs` later unless published again. */
+  publish(record: WorkerRecord, ttlMs: number): Promise<void>;
+  /** The records of the workers alive now (of one stage, if named), ordered by worker id. */
+  list(stage?: Stage): Promise<WorkerRecord[]>;
+  /** Removes a worker's record at once (clean shutdown). */
+  remove(workerId: string): Promise<void>;
+  /** Records a worker's answer to the PING command `commandId`. */
+  recordPong(commandId: string, workerId: string, uptimeMs: number): Promise<void>;
+  /** The answers to one PING so far, ordered by worker id. */
+  pongs(commandId: string): Promise<{ workerId: string; uptimeMs: number }[]>;
+}
+
+export interface WorkerPresenceOptions {
+  redis: Redis;
+  /** Key prefix (default `sedano:workers:`); tests use one of their own. */
+  prefix?: string;
+  /** How long the answers to a PING are kept, in seconds (default 300). */
+  pongTtlSeconds?: number;
+  /** Clock, ms since the epoch (default Date.now). */
+  now?: () => number;
+}
+
+export const DEFAULT_WORKER_PRESENCE_PREFIX = 'sedano:workers:';
+
+export function createWorkerPresence({
+  redis,
+  prefix = DEFAULT_WORKER_PRESENCE_PREFIX,
+  pongTtlSeconds = 300,
+  now = Date.now,
+}: WorkerPresenceOptions): WorkerPresence {
+  const recordKey = (workerId: string) => `${prefix}worker:${workerId}`;
+  const indexKey = `${prefix}index`;
+  const pongKey = (commandId: string) => `${prefix}pong:${commandId}`;
+
+  return {
+    async publish(record, ttlMs) {
+      if (!Number.isInteger(ttlMs) || ttlMs <= 0) throw new RangeError(`ttlMs must be a positive integer: ${ttlMs}`);
+      await redis
+        .multi()
+        .set(recordKey(record.workerId), JSON.stringify(record), 'PX', ttlMs)
+        .zadd(indexKey, now() + ttlMs, record.workerId)
+        .exec();
+    },
+    async list(stage) {
+      await redis.zremrangebyscore(indexKey, '-inf', now());
+      const ids = await redis.zrange(indexKey, 0, -1);
+      if (ids.length === 0) return [];
+      const values = await redis.mget(...ids.map(recordKey));
+      const records: WorkerRecord[] = [];
+      for (const value of values) {
+        // A record that expired between the two calls is simply gone: that worker is not alive.
+        const record = value === null ? null : parseWorkerRecord(value);
+        if (record !== null && (stage === undefined || record.stage === stage)) records.push(record);
+      }
+      return records.sort((a, b) => a.workerId.localeCompare(b.workerId));
+    },
+    async remove(workerId) {
+      await redis.multi().del(recordKey(workerId)).zrem(indexKey, workerId).exec();
+    },
+    async recordPong(commandId, workerId, uptimeMs) {
+      await redis
+        .multi()
+        .hset(pongKey(commandId), workerId, String(uptimeMs))
+        .expire(pongKey(commandId), pongTtlSeconds)
+        .exec();
+    },
+    async pongs(commandId) {
+      const answers = await redis.hgetall(pongKey(commandId));
+      return Object.entries(answers)
+        .map(([workerId, uptime]) => ({ workerId, uptimeMs: Number(uptime) }))
+        .sort((a, b) => a.workerId.localeCompare(b.workerId));
+    },
+  };
+}
+
+/**
+ * Reads a stored record; null when it is not a worker record (written by another version or
+ * by hand), so one bad key cannot hide every other worker from the operator.
+ */
+export function parseWorkerRecord(value: string): WorkerRecord | null {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    return null;
+  }
+  if (typeof parsed !== 'object' || parsed === null) return null;
+  const record = parsed as Partial<WorkerRecord>;
+  const valid =
+    typeof record.workerId === 'string' &&
+    typeof record.stage === 'string' &&
+    typeof record.heartbeatAt === 'number' &&
+    typeof record.startedAt === 'number' &&
+    Array.isArray(record.running);
+  return valid ? (parsed as WorkerRecord) : null;
+}
+
+export interface PresenceHeartbeatOptions {
+  presence: WorkerPresence;
+  /** Time between two publications, in ms; the record expires after three of them. */
+  intervalMs: number;
+  /** The worker's record now; `heartbeatAt` is set to the publication time. */
+  snapshot: () => WorkerRecord;
+  logger: Logger;
+  now?: () => number;
+}
+
+/**
+ * Publishes the worker's record at once and then every `intervalMs` (a timer that does not
+ * keep the process alive). A failed publication is logged and the next one tries again: the
+ * worker keeps running jobs while Redis is away. `stop` removes the record.
+ */
+export function startPresenceHeartbeat({
+  presence,
+  intervalMs,
+  snapshot,
+  logger,
+  now = Date.now,
+}: PresenceHeartbeatOptions): { stop(): Promise<void> } {
+  const ttlMs = Math.round(intervalMs * 3);
+  let workerId: string | undefined;
+  let inFlight: Promise<void> = Promise.resolve();
+  let stopped = false;
+  const beat = () => {
+    if (stopped) return;
+    inFlight = (async () => {
+      try {
+        const record = { ...snapshot(), heartbeatAt: now() };
+        workerId = record.workerId;
+        await presence.publish(record, ttlMs);
+      } catch (error) {
+        logger.warn({ err: error }, 'worker presence not published; trying again at the next heartbeat');
+      }
+    })();
+  };
+  beat();
+  const timer = setInterval(beat, intervalMs).unref();
+  let stopping: Promise<void> | undefined;
+  return {
+    stop: () =>
+      (stopping ??= (async () => {
+        stopped = true;
+        clearInterval(timer);
+        // A publication in flight would otherwise bring the record back after the removal.
+        await inFlight;
+        if (workerId !== undefined) await presence.remove(workerId);
+      })()),
+  };
+}

@@ -1,0 +1,117 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { pino } from 'pino';
+import {
+  createWorkerPresence,
+  startPresenceHeartbeat,
+  type WorkerRecord,
+} from '../../../../services/lib/worker-presence.ts';
+import { redisClient } from '../../../support/resources.ts';
+import { waitFor } from '../../../support/wait.ts';
+
+function workerRecord(workerId: string, overrides: Partial<WorkerRecord> = {}): WorkerRecord {
+  return {
+    workerId,
+    stage: 'noop',
+    host: 'test-host',
+    pid: 4242,
+    startedAt: Date.now() - 60_000,
+    heartbeatAt: Date.now(),
+    concurrency: 8,
+    rateLimitPerSecond: null,
+    paused: false,
+    running: [{ jobId: '00000000-0000-4000-8000-000000000001', attempt: 1, startedAt: Date.now(), progress: null }],
+    ...overrides,
+  };
+}
+
+test('published records are listed (by stage too) until removed', async (t) => {
+  const { redis, prefix } = redisClient(t);
+  const presence = createWorkerPresence({ redis, prefix });
+  const noop = workerRecord('noop@a:1');
+  const indexing = workerRecord('indexing@a:2', { stage: 'indexing', running: [] });
+  await presence.publish(noop, 60_000);
+  await presence.publish(indexing, 60_000);
+
+  assert.deepEqual(await presence.list(), [indexing, noop]);
+  assert.deepEqual(await presence.list('noop'), [noop]);
+  assert.deepEqual(await presence.list('training'), []);
+
+  await presence.remove(noop.workerId);
+  assert.deepEqual(await presence.list(), [indexing]);
+  assert.equal(await redis.exists(`${prefix}worker:${noop.workerId}`), 0);
+});
+
+test('a record that is not refreshed expires and leaves the index', async (t) => {
+  const { redis, prefix } = redisClient(t);
+  const presence = createWorkerPresence({ redis, prefix });
+  await presence.publish(workerRecord('noop@a:1'), 300);
+  assert.equal((await presence.list()).length, 1);
+  await waitFor(async () => (await presence.list()).length === 0, { description: 'the record to expire' });
+  assert.equal(await redis.zcard(`${prefix}index`), 0, 'the index is pruned');
+});
+
+test('a malformed record is left out, the others are listed', async (t) => {
+  const { redis, prefix } = redisClient(t);
+  const presence = createWorkerPresence({ redis, prefix });
+  await presence.publish(workerRecord('noop@a:1'), 60_000);
+  await presence.publish(workerRecord('noop@a:2'), 60_000);
+  await redis.set(`${prefix}worker:noop@a:2`, '{"not":"a worker"}', 'PX', 60_000);
+  assert.deepEqual(
+    (await presence.list()).map((record) => record.workerId),
+    ['noop@a:1'],
+  );
+});
+
+test('pongs are recorded per command', async (t) => {
+  const { redis, prefix } = redisClient(t);
+  const presence = createWorkerPresence({ redis, prefix });
+  await presence.recordPong('cmd-1', 'noop@b:2', 1_500);
+  await presence.recordPong('cmd-1', 'noop@a:1', 42);
+  await presence.recordPong('cmd-2', 'noop@c:3', 7);
+  assert.deepEqual(await presence.pongs('cmd-1'), [
+    { workerId: 'noop@a:1', uptimeMs: 42 },
+    { workerId: 'noop@b:2', uptimeMs: 1_500 },
+  ]);
+  assert.deepEqual(await presence.pongs('cmd-unknown'), []);
+  const ttl = await redis.ttl(`${prefix}pong:cmd-1`);
+  assert.ok(ttl > 0 && ttl <= 300, `pong ttl ${ttl}`);
+});
+
+test('the heartbeat publishes at once, refreshes, and removes the record when stopped', async (t) => {
+  const { redis, prefix } = redisClient(t);
+  const presence = createWorkerPresence({ redis, prefix });
+  let snapshots = 0;
+  const heartbeat = startPresenceHeartbeat({
+    presence,
+    intervalMs: 100,
+    snapshot: () => {
+      snapshots += 1;
+      return workerRecord('noop@a:1', { running: [], heartbeatAt: 0 });
+    },
+    logger: pino({ level: 'silent' }),
+  });
+  t.after(() => heartbeat.stop());
+  const [first] = await waitFor(
+    async () => {
+      const records = await presence.list();
+      return records.length === 1 && records;
+    },
+    { description: 'the first heartbeat' },
+  );
+  assert.ok(first !== undefined && first.heartbeatAt > 0, 'heartbeatAt is the publication time');
+  const ttl = await redis.pttl(`${prefix}worker:noop@a:1`);
+  assert.ok(ttl > 0 && ttl <= 300, `expiry of three heartbeats, got ${ttl} ms`);
+  await waitFor(
+    async () => {
+      const [record] = await presence.list();
+      return record !== undefined && record.heartbeatAt > first.heartbeatAt;
+    },
+    { description: 'a later heartbeat' },
+  );
+  await heartbeat.stop();
+  const after = snapshots;
+  assert.deepEqual(await presence.list(), []);
+  await heartbeat.stop();
+  assert.equal(snapshots, after, 'no heartbeat after stop');
+});

@@ -78,7 +78,7 @@ function readCentralDirectory(zip: yauzl.ZipFile, onEntry: (entry: yauzl.Entry) 
         onEntry(entry);
         zip.readEntry();
       } catch (error) {
-        reject(error);
+        reject(error instanceof Error ? error : new Error(String(error)));
       }
     });
     zip.on('end', () => resolvePromise());

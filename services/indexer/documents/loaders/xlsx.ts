@@ -38,7 +38,9 @@ export async function* loadXlsx(bytes: Uint8Array, limits: DocumentLimits): Asyn
 export function cellText(value: unknown): string {
   if (value === null || value === undefined) return '';
   if (value instanceof Date) return value.toISOString().replace(/T00:00:00\.000Z$/, '');
-  if (typeof value !== 'object') return String(value);
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  if (typeof value !== 'object') return '';
   const cell = value as Record<string, unknown>;
   if (Array.isArray(cell['richText'])) {
     return (cell['richText'] as { text?: string }[]).map((run) => run.text ?? '').join('');

@@ -65,6 +65,15 @@ export function specOfSchema(name: string, metadata: ReadonlyMap<string, string>
   return { name, embedder, dimension };
 }
 
+/** Lance's field metadata key that marks the (unenforced) primary key. */
+const PRIMARY_KEY_PREFIX = 'lance-schema:unenforced-primary-key';
+
+/** True when the table declares `id` its primary key (see lancedb.ts, concurrent deliveries). */
+export function hasPrimaryKey(schema: Schema): boolean {
+  const id = schema.fields.find((field) => field.name === 'id');
+  return [...(id?.metadata.keys() ?? [])].some((key) => key.startsWith(PRIMARY_KEY_PREFIX));
+}
+
 export type ChunkRow = Record<string, unknown>;
 
 export function chunkRow(chunk: ChunkRecord): ChunkRow {

@@ -32,6 +32,7 @@ import { documentChunksWhere, documentWhere, searchWhere } from './lancedb-filte
 import {
   chunkRow,
   collectionSchema,
+  hasPrimaryKey,
   specOfSchema,
   STORED_COLUMNS,
   storedChunkOfRow,
@@ -102,6 +103,7 @@ class LanceDbVectorStore implements VectorStore {
     const table = (await this.#exists(spec.name)) ? await this.#openTable(spec.name) : await this.#create(spec);
     const existing = await this.#specOf(spec.name, table);
     assertSameSpec(spec, existing);
+    await this.#ensurePrimaryKey(table);
     this.#collections.set(spec.name, { table, spec: existing });
     return this.#infoOf({ table, spec: existing });
   }
@@ -256,6 +258,22 @@ class LanceDbVectorStore implements VectorStore {
     }
   }
 
+  /**
+   * Declares `id` the table's primary key (after creating it, and again should a crash have
+   * come between the two): with it, LanceDB detects two concurrent merge-inserts of the same
+   * new ids and retries one, so concurrent deliveries of a job cannot insert a chunk twice.
+   */
+  async #ensurePrimaryKey(table: Table): Promise<void> {
+    if (hasPrimaryKey(await guarded('reading the schema', () => table.schema()))) return;
+    try {
+      await table.setUnenforcedPrimaryKey('id');
+    } catch (error) {
+      // Another worker set it meanwhile; anything else is a real failure.
+      if (!hasPrimaryKey(await table.schema()))
+        await guarded('declaring the primary key', () => Promise.reject(error as Error));
+    }
+  }
+
   #openTable(collection: string): Promise<Table> {
     return guarded(`opening ${collection}`, () => this.#db.openTable(collection));
   }
@@ -297,6 +315,10 @@ class LanceDbVectorStore implements VectorStore {
 /** Opens (creating if needed) the LanceDB database in `options.dataDir`. */
 export async function openLanceDbVectorStore(options: LanceDbVectorStoreOptions): Promise<VectorStore> {
   await mkdir(options.dataDir, { recursive: true });
-  const db = await guarded(`opening ${options.dataDir}`, () => connect(options.dataDir));
+  // Strong read consistency: every read sees what other threads and processes committed (a
+  // document hash, the stored chunks a replacement plans from); LanceDB's default never looks.
+  const db = await guarded(`opening ${options.dataDir}`, () =>
+    connect(options.dataDir, { readConsistencyInterval: 0 }),
+  );
   return new LanceDbVectorStore(db, options);
 }

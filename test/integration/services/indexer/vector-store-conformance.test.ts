@@ -4,13 +4,16 @@
  * `QDRANT_URL` points at one; otherwise the Qdrant run is reported as skipped, with the reason.
  */
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, test, type TestContext } from 'node:test';
+import { Worker } from 'node:worker_threads';
 import { isSedanoError, type ErrorCode } from '../../../../services/lib/errors.ts';
 import { resolveEndpoints } from '../../../../services/lib/endpoints.ts';
 import { chunkId } from '../../../../services/indexer/vector-store/chunk-id.ts';
+import type { VectorStoreOptions } from '../../../../services/indexer/vector-store/create.ts';
 import { openLanceDbVectorStore } from '../../../../services/indexer/vector-store/lancedb.ts';
 import type { ChunkRecord, CollectionSpec, VectorStore } from '../../../../services/indexer/vector-store/port.ts';
 import { createQdrantVectorStore } from '../../../../services/indexer/vector-store/qdrant.ts';
@@ -25,6 +28,8 @@ interface StoreUnderTest {
   open(): Promise<VectorStore>;
   /** A collection name of the test's own, dropped when the test ends. */
   collection(): string;
+  /** Options that make createVectorStore (create.ts) open the same storage, e.g. in a worker thread. */
+  options: VectorStoreOptions;
   /** LanceDB only: reopens a snapshot location as a store, to check it restores. */
   openSnapshot?(location: string): Promise<VectorStore>;
 }
@@ -42,6 +47,7 @@ function lanceDbFactory(): StoreFactory {
     };
     return {
       open: () => opened(path.join(root, 'data')),
+      options: { dataDir: path.join(root, 'data') },
       collection: () => uniqueName('chunks'),
       openSnapshot: (location) => opened(location),
     };
@@ -58,6 +64,7 @@ function qdrantFactory(url: string): StoreFactory {
     const admin = await open();
     return {
       open,
+      options: { qdrantUrl: url },
       collection: () => {
         const name = uniqueName('sedano-test-chunks');
         onCleanup(t, () => admin.dropCollection(name));
@@ -236,6 +243,34 @@ function conformanceSuite(factory: StoreFactory): void {
     assert.deepEqual(await idsOf(store, collection, 'doc'), ids);
     assert.equal(await countOf(store, collection), 3);
     assert.equal(await store.documentHash(collection, 'doc'), 'v1');
+  });
+
+  test('concurrent deliveries of the same job, from separate stores, never duplicate a chunk', async (t) => {
+    const { under, collection } = await withCollection(t, factory);
+    // Two workers (threads or processes) running the same redelivered job at once.
+    const workers = await Promise.all([under.open(), under.open(), under.open()]);
+    const texts = Array.from({ length: 20 }, (_, index) => `chunk ${index}`);
+    await Promise.all(workers.map((worker) => worker.replaceDocument(collection, 'doc', chunksOf('doc', texts))));
+    const [reader] = workers;
+    assert.equal(await countOf(reader!, collection), 20);
+    assert.deepEqual(
+      await idsOf(reader!, collection, 'doc'),
+      chunksOf('doc', texts)
+        .map((chunk) => chunk.id)
+        .sort(),
+    );
+  });
+
+  test('a store created inside a worker thread writes what the parent then reads', async (t) => {
+    const { under, store, collection } = await withCollection(t, factory);
+    const chunks = chunksOf('threaded', ['a', 'b']);
+    const worker = new Worker(new URL('./vector-store-worker.ts', import.meta.url), {
+      workerData: { options: under.options, collection, documentId: 'threaded', chunks },
+    });
+    const [reply] = (await once(worker, 'message')) as [{ kind: string; result: unknown; chunkCount: number }];
+    await once(worker, 'exit');
+    assert.deepEqual(reply, { kind: store.kind, result: { written: 2, deleted: 0, unchanged: 0 }, chunkCount: 2 });
+    assert.deepEqual(await idsOf(store, collection, 'threaded'), chunks.map((chunk) => chunk.id).sort());
   });
 
   test('a changed document replaces its old chunks', async (t) => {

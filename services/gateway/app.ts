@@ -1,0 +1,214 @@
+/**
+ * The gateway's fastify instance, built from injected collaborators (main.ts builds them from
+ * the environment; tests build them against the real stack on topics of their own).
+ *
+ * Every route except /healthz, /readyz and /docs names the scope it needs; an onRequest hook
+ * checks the bearer token before anything else is read (so a request without a valid token is
+ * a 401 or 403 whatever its body). Errors become `{ error: { code, message, … } }` replies
+ * (errors.ts); bodies are validated as sent, unknown fields refused (validation.ts).
+ */
+import { randomUUID } from 'node:crypto';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
+import { JOB_STATE_SYMBOLS } from '../../schemas/job-state.ts';
+import { LANES, STAGES } from '../../topology/topics.ts';
+import type { Codec } from '../lib/codec.ts';
+import { createJobClient } from '../lib/job-client.ts';
+import type { KafkaAdmin, KafkaProducer } from '../lib/kafka.ts';
+import type { Logger } from '../lib/logger.ts';
+import { createRevocations, type Revocations } from '../lib/runtime/revocations.ts';
+import type { StatusView } from '../lib/status-view.ts';
+import { createWorkerPresence, type WorkerPresence } from '../lib/worker-presence.ts';
+import { type ApiToken, createAuthenticator, type Principal, type Scope } from './auth.ts';
+import type { GatewayContext } from './context.ts';
+import type { DeadLetterIndex } from './dead-letter-index.ts';
+import { errorReply } from './errors.ts';
+import { createGatewayMetrics, type MetricsSources, stageSymbol } from './metrics.ts';
+import { batchRoutes } from './routes/batches.ts';
+import { deadLetterRoutes } from './routes/dead-letters.ts';
+import { jobEventRoutes } from './routes/job-events.ts';
+import { jobRoutes } from './routes/jobs.ts';
+import { stageRoutes } from './routes/stages.ts';
+import { systemRoutes } from './routes/system.ts';
+import { readStageGroup } from './stage-lag.ts';
+import { declaredGatewayTopics, type GatewayTopics, routedProducer } from './topics.ts';
+import { compileValidator } from './validation.ts';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The scope a token needs for the route; no scope: a public route. */
+    scope?: Scope;
+  }
+  interface FastifyRequest {
+    /** Who made the request (set by the auth hook on routes with a scope). */
+    principal: Principal | null;
+  }
+}
+
+export interface GatewayDependencies {
+  admin: KafkaAdmin;
+  producer: KafkaProducer;
+  codec: Codec;
+  /** For the gateway's own keys, dead letters, revocations, worker presence and metrics. */
+  redis: Redis;
+  view: StatusView;
+  tokens: readonly ApiToken[];
+  logger: Logger;
+  deadLetters: DeadLetterIndex;
+  /** Resolves when the schema registry answers. */
+  checkRegistry: () => Promise<void>;
+  /** Default: the declared topics. */
+  topics?: GatewayTopics;
+  /** Prefix of the status view's keys, as StatusViewOptions names it (default `sedano:status:`). */
+  statusKeyPrefix?: string;
+  /** Prefix of the gateway's own Redis keys (default `sedano:gateway:`). */
+  redisPrefix?: string;
+  revocations?: Revocations;
+  workers?: WorkerPresence;
+  jaegerUiUrl?: string;
+  /** Event stream timing: how often the view is read, how often a heartbeat comment is sent (ms). */
+  sse?: { pollIntervalMs?: number; heartbeatMs?: number };
+  /** Largest request body, in bytes (default 1 MiB, a job topic's largest record). */
+  bodyLimitBytes?: number;
+  now?: () => number;
+}
+
+function metricSources(context: GatewayContext, statusKeyPrefix: string): MetricsSources {
+  return {
+    async jobCounts() {
+      // The view's indexes (status-view.ts layout): jobs of a stage in a state are the intersection.
+      const pairs = STAGES.flatMap((stage) => JOB_STATE_SYMBOLS.map((state) => ({ stage, state })));
+      const pipeline = context.redis.pipeline();
+      for (const { stage, state } of pairs) {
+        pipeline.call(
+          'ZINTERCARD',
+          2,
+          `${statusKeyPrefix}index:state:${state}`,
+          `${statusKeyPrefix}index:stage:${stageSymbol(stage)}`,
+        );
+      }
+      const replies = (await pipeline.exec()) ?? [];
+      return pairs.map((pair, i) => {
+        const [error, count] = replies[i] ?? [new Error('no reply'), 0];
+        if (error) throw error;
+        return { ...pair, count: Number(count) };
+      });
+    },
+    async recentDurations() {
+      return Promise.all(
+        STAGES.map(async (stage) => {
+          const { jobs } = await context.view.list({ state: 'SUCCESS', stage: stageSymbol(stage), limit: 100 });
+          const seconds = jobs.flatMap((job) =>
+            job.startedAt !== null && job.finishedAt !== null ? [(job.finishedAt - job.startedAt) / 1000] : [],
+          );
+          return { stage, seconds };
+        }),
+      );
+    },
+    deadLetters: () => context.deadLetters.count(),
+    async lag() {
+      const groups = await Promise.all(
+        STAGES.map((stage) => readStageGroup(context.admin, context.topics.stages[stage])),
+      );
+      return STAGES.flatMap((stage, i) => LANES.map((lane) => ({ stage, lane, lag: groups[i]!.lanes[lane].lag })));
+    },
+  };
+}
+
+export async function buildGatewayApp(dependencies: GatewayDependencies): Promise<FastifyInstance> {
+  const { logger, redis } = dependencies;
+  const topics = dependencies.topics ?? declaredGatewayTopics();
+  // Typed as fastify's base logger, so the instance has the default type the route modules take.
+  const baseLogger: FastifyBaseLogger = logger;
+  const app = fastify({
+    loggerInstance: baseLogger,
+    requestIdHeader: 'x-request-id',
+    requestIdLogLabel: 'requestId',
+    genReqId: () => randomUUID(),
+    bodyLimit: dependencies.bodyLimitBytes ?? 1_048_576,
+    // The request log lines carry method, URL and status; never headers (they hold the token).
+    disableRequestLogging: false,
+  });
+  app.setValidatorCompiler(({ schema, httpPart }) => compileValidator(schema, httpPart ?? 'body'));
+  app.decorateRequest('principal', null);
+
+  const context: GatewayContext = {
+    admin: dependencies.admin,
+    producer: dependencies.producer,
+    codec: dependencies.codec,
+    redis,
+    redisPrefix: dependencies.redisPrefix ?? 'sedano:gateway:',
+    view: dependencies.view,
+    jobClient: createJobClient({
+      producer: routedProducer(dependencies.producer, topics),
+      codec: dependencies.codec,
+      submitter: 'sedano-gateway',
+    }),
+    topics,
+    revocations: dependencies.revocations ?? createRevocations({ redis }),
+    deadLetters: dependencies.deadLetters,
+    workers: dependencies.workers ?? createWorkerPresence({ redis }),
+    metrics: undefined as never,
+    checkRegistry: dependencies.checkRegistry,
+    jaegerUiUrl: dependencies.jaegerUiUrl,
+    sse: {
+      pollIntervalMs: dependencies.sse?.pollIntervalMs ?? 200,
+      heartbeatMs: dependencies.sse?.heartbeatMs ?? 15_000,
+    },
+    now: dependencies.now ?? Date.now,
+  };
+  context.metrics = createGatewayMetrics(
+    metricSources(context, dependencies.statusKeyPrefix ?? 'sedano:status:'),
+    logger,
+  );
+
+  const auth = createAuthenticator(dependencies.tokens);
+  app.addHook('onRequest', async (request) => {
+    const scope = request.routeOptions.config.scope;
+    if (scope !== undefined) request.principal = auth.authorize(request.headers.authorization, scope);
+  });
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    context.metrics.observeRequest(
+      request.method,
+      request.routeOptions.url ?? 'unmatched',
+      reply.statusCode,
+      reply.elapsedTime / 1000,
+    );
+  });
+  app.setErrorHandler((error, request, reply) => {
+    const { statusCode, body, serverFault } = errorReply(error, request.id);
+    if (serverFault) request.log.error({ err: error, code: body.error.code }, 'request failed');
+    else request.log.info({ code: body.error.code, status: statusCode }, body.error.message);
+    return reply.code(statusCode).send(body);
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const { statusCode, body } = errorReply(
+      { code: 'FST_ERR_NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}` },
+      request.id,
+    );
+    return reply.code(statusCode).send(body);
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'sedano gateway', version: '1', description: 'Submit, watch and manage background jobs.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  systemRoutes(app, context);
+  jobRoutes(app, context);
+  jobEventRoutes(app, context);
+  batchRoutes(app, context);
+  stageRoutes(app, context);
+  deadLetterRoutes(app, context);
+  return app;
+}

@@ -1,0 +1,67 @@
+/**
+ * Bearer-token authentication with scopes (pure). Tokens come from the configuration; each
+ * has a name (what the logs and the job's `submitter` show, never the token) and scopes:
+ * `submit` (submit and revoke jobs), `read` (jobs, batches, stages, metrics), `admin`
+ * (pause and resume stages, dead letters). A route names the one scope it needs.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { ApiError } from './errors.ts';
+
+export const SCOPES = ['submit', 'read', 'admin'] as const;
+export type Scope = (typeof SCOPES)[number];
+
+export interface ApiToken {
+  token: string;
+  scopes: Scope[];
+  /** Who holds the token, e.g. `rag-api`; logged and used as the submitter of its jobs. */
+  name: string;
+}
+
+/** Who made a request: the token's name and scopes, without the token. */
+export interface Principal {
+  name: string;
+  scopes: readonly Scope[];
+}
+
+export interface Authenticator {
+  /** The principal of an `Authorization` header; throws a 401 or 403 ApiError. */
+  authorize(authorization: string | undefined, scope: Scope): Principal;
+}
+
+function digest(value: string): Buffer {
+  return createHash('sha256').update(value, 'utf8').digest();
+}
+
+export function createAuthenticator(tokens: readonly ApiToken[]): Authenticator {
+  // Compared as digests of equal length in constant time, so timing tells nothing about a token.
+  const known = tokens.map((token) => ({
+    digest: digest(token.token),
+    principal: { name: token.name, scopes: [...token.scopes] },
+  }));
+  return {
+    authorize(authorization, scope) {
+      const match = /^Bearer +(\S+) *$/i.exec(authorization ?? '');
+      if (!match?.[1]) {
+        throw new ApiError(
+          401,
+          'SEDANO_ERR_API_UNAUTHORIZED',
+          'a bearer token is required (Authorization: Bearer <token>)',
+        );
+      }
+      const presented = digest(match[1]);
+      let principal: Principal | undefined;
+      for (const candidate of known) {
+        if (timingSafeEqual(candidate.digest, presented)) principal = candidate.principal;
+      }
+      if (!principal) throw new ApiError(401, 'SEDANO_ERR_API_UNAUTHORIZED', 'the bearer token is not known');
+      if (!principal.scopes.includes(scope)) {
+        throw new ApiError(
+          403,
+          'SEDANO_ERR_API_FORBIDDEN',
+          `this route needs the "${scope}" scope; the token of ${principal.name} has ${principal.scopes.join(', ')}`,
+        );
+      }
+      return principal;
+    },
+  };
+}

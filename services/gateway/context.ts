@@ -1,0 +1,32 @@
+/** What the route modules share: the gateway's collaborators, built once by app.ts. */
+import type { Redis } from 'ioredis';
+import type { Codec } from '../lib/codec.ts';
+import type { JobClient } from '../lib/job-client.ts';
+import type { KafkaAdmin, KafkaProducer } from '../lib/kafka.ts';
+import type { Revocations } from '../lib/runtime/revocations.ts';
+import type { StatusView } from '../lib/status-view.ts';
+import type { WorkerPresence } from '../lib/worker-presence.ts';
+import type { DeadLetterIndex } from './dead-letter-index.ts';
+import type { GatewayMetrics } from './metrics.ts';
+import type { GatewayTopics } from './topics.ts';
+
+export interface GatewayContext {
+  admin: KafkaAdmin;
+  /** Produces to the gateway's topics as they are (control commands, status events). */
+  producer: KafkaProducer;
+  codec: Codec;
+  redis: Redis;
+  /** Prefix of the gateway's own Redis keys (idempotency, pause records), e.g. `sedano:gateway:`. */
+  redisPrefix: string;
+  view: StatusView;
+  jobClient: JobClient;
+  topics: GatewayTopics;
+  revocations: Revocations;
+  deadLetters: DeadLetterIndex;
+  workers: WorkerPresence;
+  metrics: GatewayMetrics;
+  checkRegistry: () => Promise<void>;
+  jaegerUiUrl: string | undefined;
+  sse: { pollIntervalMs: number; heartbeatMs: number };
+  now: () => number;
+}

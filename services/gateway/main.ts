@@ -1,0 +1,107 @@
+/**
+ * The gateway service: the HTTP API of sedano (`npm run gateway`). Reads its configuration
+ * (config.ts) and the endpoints, builds the clients, indexes the dead-letter topic, listens,
+ * and closes everything on SIGTERM or SIGINT.
+ */
+import { Redis } from 'ioredis';
+import { createCodec } from '../lib/codec.ts';
+import { resolveEndpoints } from '../lib/endpoints.ts';
+import { createKafkaClient } from '../lib/kafka.ts';
+import { createLogger } from '../lib/logger.ts';
+import { createSchemaRegistry } from '../lib/schema-registry.ts';
+import { createStatusView } from '../lib/status-view.ts';
+import { startTelemetry } from '../lib/telemetry.ts';
+import { buildGatewayApp } from './app.ts';
+import { GatewayConfigError, resolveGatewayConfig } from './config.ts';
+import { createDeadLetterIndex, startDeadLetterIndexer } from './dead-letter-index.ts';
+import { declaredGatewayTopics } from './topics.ts';
+
+const SERVICE = 'sedano-gateway';
+const logger = createLogger(SERVICE);
+let config;
+try {
+  config = resolveGatewayConfig();
+} catch (error) {
+  if (!(error instanceof GatewayConfigError)) throw error;
+  console.error(error.message);
+  process.exit(2);
+}
+const endpoints = resolveEndpoints();
+const telemetry = startTelemetry({ serviceName: SERVICE, otlpEndpoint: endpoints.otlpEndpoint });
+// Two connections: the status view runs WATCH/MULTI on its own (status-view.ts), the rest share one.
+const redis = new Redis(endpoints.redisUrl);
+const viewRedis = new Redis(endpoints.redisUrl);
+for (const connection of [redis, viewRedis]) {
+  connection.on('error', (error: Error) => logger.warn({ err: error }, 'redis connection error'));
+}
+const kafka = createKafkaClient({
+  brokers: endpoints.kafkaBrokers,
+  clientId: SERVICE,
+  log: (level, message, extra) => logger[level]({ ...extra, component: 'kafkajs' }, message),
+});
+const codec = createCodec({ registry: createSchemaRegistry(endpoints.schemaRegistryUrl) });
+const topics = declaredGatewayTopics();
+const admin = await kafka.admin();
+const producer = await kafka.producer();
+const deadLetters = createDeadLetterIndex({ redis });
+const indexer = await startDeadLetterIndexer({
+  kafka,
+  codec,
+  index: deadLetters,
+  topic: topics.deadLetter,
+  groupId: topics.deadLetterGroup,
+  logger,
+});
+const app = await buildGatewayApp({
+  admin,
+  producer,
+  codec,
+  redis,
+  view: createStatusView({ redis: viewRedis }),
+  tokens: config.tokens,
+  logger,
+  deadLetters,
+  topics,
+  jaegerUiUrl: config.jaegerUiUrl,
+  async checkRegistry() {
+    const response = await fetch(`${endpoints.schemaRegistryUrl}/subjects`, { signal: AbortSignal.timeout(3_000) });
+    if (!response.ok) throw new Error(`schema registry answered ${response.status}`);
+  },
+});
+
+let closing: Promise<void> | undefined;
+/** Runs every cleanup step once, even if one fails; a second call waits for the first. */
+function close(): Promise<void> {
+  return (closing ??= (async () => {
+    const steps: [string, () => Promise<unknown>][] = [
+      ['http server', () => app.close()],
+      ['dead-letter indexer', () => indexer.close()],
+      ['producer', () => producer.close()],
+      ['admin', () => admin.close()],
+      ['redis', () => Promise.all([redis.quit(), viewRedis.quit()])],
+      ['telemetry', () => telemetry.shutdown()],
+    ];
+    for (const [name, step] of steps) {
+      try {
+        await step();
+      } catch (error) {
+        process.exitCode = 1;
+        logger.error({ err: error }, `closing ${name} failed`);
+      }
+    }
+  })());
+}
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.once(signal, () => {
+    logger.info({ signal }, 'stopping');
+    void close();
+  });
+}
+try {
+  await app.listen({ host: config.host, port: config.port });
+  logger.info({ tokens: config.tokens.map((token) => token.name) }, 'gateway listening');
+} catch (error) {
+  logger.error({ err: error }, 'gateway failed to start');
+  process.exitCode = 1;
+  await close();
+}

@@ -1,0 +1,62 @@
+/**
+ * Revoking a job: a REVOKE control command for the workers (they abort it if it runs, and
+ * refuse it when it arrives; the revocation is also remembered in Redis at once, for workers
+ * that have not read the command yet), and, for a job that has not started, a REVOKED status
+ * event from the gateway itself, so the job ends even while no worker of its stage runs.
+ *
+ * A worker that starts the job at the same moment is harmless: its events carry lower
+ * sequences than the gateway's REVOKED, or arrive after it and are ignored as the job is final,
+ * and the command aborts its attempt.
+ */
+import type { ControlCommand } from '../../schemas/control-command.ts';
+import type { JobStatusEvent } from '../../schemas/job-status-event.ts';
+import { controlBinding, statusBinding } from '../../topology/contracts.ts';
+import { newJobId } from '../lib/job-ids.ts';
+import type { JobView } from '../lib/status-view.ts';
+import type { GatewayContext } from './context.ts';
+
+/** The REVOKED event the gateway writes for a job that never started (pure). */
+export function revokedEvent(view: JobView, reason: string, now: number): JobStatusEvent {
+  return {
+    jobId: view.jobId,
+    jobType: view.jobType,
+    stage: view.stage,
+    state: 'REVOKED',
+    // Microseconds of time, as the workers' sequences (services/lib/runtime/sequence-clock.ts).
+    sequence: now * 1000,
+    attempt: view.attempt,
+    progress: null,
+    result: null,
+    error: { code: 'SEDANO_ERR_JOB_REVOKED', type: 'RevokedError', message: reason, retriable: false },
+    occurredAt: now,
+    submittedAt: view.submittedAt,
+    startedAt: view.startedAt,
+    finishedAt: now,
+    nextAttemptAt: null,
+    batchId: view.batchId,
+    workerId: null,
+    traceId: view.traceId,
+  };
+}
+
+/** The control command that revokes a job (pure). */
+export function revokeCommand(jobId: string, reason: string, requester: string, now: number): ControlCommand {
+  return { commandId: newJobId(), command: 'REVOKE', jobId, stage: null, reason, requester, issuedAt: now };
+}
+
+export async function revokeJob(
+  context: Pick<GatewayContext, 'producer' | 'codec' | 'topics' | 'revocations' | 'now'>,
+  view: JobView,
+  reason: string,
+  requester: string,
+): Promise<void> {
+  const { producer, codec, topics, revocations } = context;
+  const now = context.now();
+  await revocations.revoke(view.jobId, reason);
+  const command = revokeCommand(view.jobId, reason, requester, now);
+  await producer.send(topics.control, [await codec.toMessage(controlBinding, command.commandId, command)]);
+  if (view.state === 'PENDING') {
+    const event = revokedEvent(view, reason, now);
+    await producer.send(topics.status, [await codec.toMessage(statusBinding, view.jobId, event)]);
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * `GET /v1/jobs/:id/events`: Server-Sent Events of a job's status changes. The current state
+ * is sent first (so a client that connects late misses nothing it needs), then each change
+ * as the view shows it, and the stream ends after a terminal state. A comment line every
+ * `heartbeatMs` keeps proxies from closing an idle stream.
+ *
+ * Changes are found by reading the job's view every `pollIntervalMs` (one Redis GET): the
+ * projector publishes no change notifications, and reading the view keeps the events exactly
+ * what `GET /v1/jobs/:id` shows. Each event's id is the job's status sequence.
+ */
+import type { FastifyInstance } from 'fastify';
+import { TERMINAL_STATES, type JobView } from '../../lib/status-view.ts';
+import type { GatewayContext } from '../context.ts';
+import { jobIdParams } from '../schemas.ts';
+import { findJob, jobReply } from './jobs.ts';
+
+/** One SSE frame (pure). */
+export function sseFrame(event: string, id: string, data: unknown): string {
+  return `event: ${event}\nid: ${id}\ndata: ${JSON.stringify(data)}\n\n`;
+}
+
+export function jobEventRoutes(app: FastifyInstance, context: GatewayContext): void {
+  app.get<{ Params: { id: string } }>(
+    '/v1/jobs/:id/events',
+    {
+      config: { scope: 'read' },
+      schema: {
+        summary: "A job's status changes as Server-Sent Events, ending after its terminal state",
+        tags: ['jobs'],
+        params: jobIdParams,
+      },
+    },
+    async (request, reply) => {
+      const first = await findJob(context, request.params.id);
+      reply.hijack();
+      const stream = reply.raw;
+      stream.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        connection: 'keep-alive',
+        'x-request-id': request.id,
+        // Proxies such as nginx would otherwise buffer the stream.
+        'x-accel-buffering': 'no',
+      });
+      let closed = false;
+      let pollTimer: NodeJS.Timeout | undefined;
+      const heartbeat = setInterval(() => stream.write(': heartbeat\n\n'), context.sse.heartbeatMs);
+      heartbeat.unref();
+      const finish = () => {
+        if (closed) return;
+        closed = true;
+        clearInterval(heartbeat);
+        clearTimeout(pollTimer);
+        stream.end();
+      };
+      stream.on('close', finish);
+      let last: JobView = first;
+      const send = (view: JobView) =>
+        stream.write(sseFrame('status', String(view.sequence), jobReply(view, context.now(), context.jaegerUiUrl)));
+      send(first);
+      if (TERMINAL_STATES.has(first.state)) return finish();
+      const poll = async () => {
+        if (closed) return;
+        try {
+          const view = await context.view.get(first.jobId);
+          if (view === undefined) {
+            stream.write(
+              sseFrame('error', String(last.sequence), {
+                code: 'SEDANO_ERR_API_NOT_FOUND',
+                message: 'the job left the status view',
+              }),
+            );
+            return finish();
+          }
+          if (view.sequence !== last.sequence) {
+            last = view;
+            send(view);
+            if (TERMINAL_STATES.has(view.state)) return finish();
+          }
+        } catch (error) {
+          // A Redis hiccup does not end the stream; the next poll tries again.
+          request.log.warn({ err: error, jobId: first.jobId }, 'reading the job for its event stream failed');
+        }
+        if (!closed) pollTimer = setTimeout(() => void poll(), context.sse.pollIntervalMs);
+      };
+      pollTimer = setTimeout(() => void poll(), context.sse.pollIntervalMs);
+    },
+  );
+}

@@ -1,0 +1,115 @@
+/**
+ * Jobs: submit (`POST /v1/jobs`), read one with its progress estimate (`GET /v1/jobs/:id`),
+ * list (`GET /v1/jobs`, newest first, by cursor) and revoke (`DELETE /v1/jobs/:id`).
+ */
+import type { FastifyInstance } from 'fastify';
+import { TERMINAL_STATES, type JobView, type ListOptions } from '../../lib/status-view.ts';
+import type { GatewayContext } from '../context.ts';
+import { estimateProgress } from '../eta.ts';
+import { ApiError } from '../errors.ts';
+import { revokeJob } from '../revoke.ts';
+import { emptyBody, jobIdParams, jobListQuery, submissionSchema } from '../schemas.ts';
+import { checkIdempotencyKey, type SubmissionBody, submitJob, toJobSubmission } from '../submissions.ts';
+
+/** A job as the API shows it: the view, its progress estimate, and a link to its trace. */
+export function jobReply(view: JobView, now: number, jaegerUiUrl: string | undefined) {
+  const estimate = estimateProgress(view, now);
+  return {
+    ...view,
+    progress: view.progress && { ...view.progress, ...estimate },
+    traceUrl: jaegerUiUrl !== undefined && view.traceId !== null ? `${jaegerUiUrl}/trace/${view.traceId}` : null,
+  };
+}
+
+export function notFound(what: string, id: string): ApiError {
+  return new ApiError(404, 'SEDANO_ERR_API_NOT_FOUND', `${what} ${id} is not known (or its result has expired)`);
+}
+
+export async function findJob(context: GatewayContext, jobId: string): Promise<JobView> {
+  const view = await context.view.get(jobId);
+  if (view === undefined) throw notFound('job', jobId);
+  return view;
+}
+
+export function jobRoutes(app: FastifyInstance, context: GatewayContext): void {
+  app.post<{ Body: SubmissionBody }>(
+    '/v1/jobs',
+    {
+      config: { scope: 'submit' },
+      schema: {
+        summary: 'Submit a job of any stage',
+        description:
+          'Produces the request and its PENDING status; answers 202 with the job id and its status URL. ' +
+          'An `Idempotency-Key` header makes a repeated submission return the same job.',
+        tags: ['jobs'],
+        body: submissionSchema({ batchIdAllowed: true }),
+        headers: {
+          type: 'object',
+          properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 200 } },
+        },
+      },
+    },
+    async (request, reply) => {
+      const key = checkIdempotencyKey(request.headers['idempotency-key']);
+      const submission = toJobSubmission(request.body, request.principal?.name ?? 'gateway', key);
+      const submitted = await submitJob(context, submission);
+      context.metrics.submitted(submitted.stage);
+      request.log.info({ jobId: submitted.jobId, stage: submitted.stage, created: submitted.created }, 'job submitted');
+      return reply.code(202).send(submitted);
+    },
+  );
+
+  app.get<{ Querystring: Omit<ListOptions, 'limit'> & { limit: number } }>(
+    '/v1/jobs',
+    {
+      config: { scope: 'read' },
+      schema: { summary: 'List jobs, most recently updated first', tags: ['jobs'], querystring: jobListQuery },
+    },
+    async (request) => {
+      let page;
+      try {
+        page = await context.view.list({ ...request.query, limit: request.query.limit ?? 50 });
+      } catch (error) {
+        if (error instanceof RangeError) throw new ApiError(400, 'SEDANO_ERR_API_VALIDATION', error.message);
+        throw error;
+      }
+      const now = context.now();
+      return { jobs: page.jobs.map((view) => jobReply(view, now, context.jaegerUiUrl)), nextCursor: page.nextCursor };
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/v1/jobs/:id',
+    {
+      config: { scope: 'read' },
+      schema: { summary: 'A job: state, progress and ETA, result or error', tags: ['jobs'], params: jobIdParams },
+    },
+    async (request) => jobReply(await findJob(context, request.params.id), context.now(), context.jaegerUiUrl),
+  );
+
+  app.delete<{ Params: { id: string }; Body: { reason?: string } | null }>(
+    '/v1/jobs/:id',
+    {
+      config: { scope: 'submit' },
+      schema: {
+        summary: 'Revoke a job',
+        description: 'Queued jobs never start; a running job is aborted. 409 if the job already ended otherwise.',
+        tags: ['jobs'],
+        params: jobIdParams,
+        body: emptyBody,
+      },
+    },
+    async (request, reply) => {
+      const view = await findJob(context, request.params.id);
+      if (TERMINAL_STATES.has(view.state) && view.state !== 'REVOKED') {
+        throw new ApiError(409, 'SEDANO_ERR_API_CONFLICT', `job ${view.jobId} already ended with ${view.state}`);
+      }
+      if (view.state !== 'REVOKED') {
+        const requester = request.principal?.name ?? 'gateway';
+        await revokeJob(context, view, request.body?.reason ?? `revoked by ${requester}`, requester);
+        request.log.info({ jobId: view.jobId, traceId: view.traceId }, 'job revoked');
+      }
+      return reply.code(202).send({ jobId: view.jobId, state: 'REVOKED', statusUrl: `/v1/jobs/${view.jobId}` });
+    },
+  );
+}

@@ -1,0 +1,110 @@
+/**
+ * Stages: `GET /v1/stages` shows each stage's topics, its consumer group (members, lag per
+ * lane, from Kafka), its live workers (worker presence in Redis: jobs in flight, rate limit,
+ * paused), and the last pause or resume given through the API; `POST /v1/stages/:stage/pause`
+ * and `/resume` send PAUSE_STAGE and RESUME_STAGE to every worker on the control topic.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { ControlCommand } from '../../../schemas/control-command.ts';
+import { controlBinding } from '../../../topology/contracts.ts';
+import { type Stage, STAGES } from '../../../topology/topics.ts';
+import { newJobId } from '../../lib/job-ids.ts';
+import type { WorkerRecord } from '../../lib/worker-presence.ts';
+import type { GatewayContext } from '../context.ts';
+import { readStageGroup } from '../stage-lag.ts';
+import { emptyBody, stageParams } from '../schemas.ts';
+
+interface PauseRecord {
+  paused: boolean;
+  by: string;
+  at: number;
+}
+
+/** What the live workers of a stage say together (pure). */
+export function summarizeWorkers(workers: readonly WorkerRecord[]) {
+  const limits = workers.map((worker) => worker.rateLimitPerSecond).filter((limit) => limit !== null);
+  return {
+    count: workers.length,
+    inFlight: workers.reduce((sum, worker) => sum + worker.running.length, 0),
+    concurrency: workers.reduce((sum, worker) => sum + worker.concurrency, 0),
+    // The limit is the stage's, shared by its workers; they all read the same definition.
+    rateLimitPerSecond: limits.length === 0 ? null : Math.min(...limits),
+    paused: workers.length === 0 ? null : workers.every((worker) => worker.paused),
+  };
+}
+
+export function stageRoutes(app: FastifyInstance, context: GatewayContext): void {
+  const pauseKey = (stage: Stage) => `${context.redisPrefix}pause:${stage}`;
+
+  async function describeStage(stage: Stage) {
+    const names = context.topics.stages[stage];
+    const [group, workers, pauseRaw] = await Promise.all([
+      readStageGroup(context.admin, names),
+      context.workers.list(stage),
+      context.redis.get(pauseKey(stage)),
+    ]);
+    const lastCommand = pauseRaw === null ? null : (JSON.parse(pauseRaw) as PauseRecord);
+    const summary = summarizeWorkers(workers);
+    return {
+      stage,
+      topics: { lanes: names.lanes, retry: names.retry },
+      group: { groupId: group.groupId, state: group.state, members: group.members },
+      lag: Object.fromEntries(Object.entries(group.lanes).map(([lane, { lag }]) => [lane, lag])),
+      inFlight: summary.inFlight,
+      concurrency: summary.concurrency,
+      rateLimitPerSecond: summary.rateLimitPerSecond,
+      // What the workers report; with no live worker, what the API last commanded.
+      paused: summary.paused ?? lastCommand?.paused ?? false,
+      lastPauseCommand: lastCommand,
+      workers,
+    };
+  }
+
+  app.get(
+    '/v1/stages',
+    {
+      config: { scope: 'read' },
+      schema: {
+        summary: 'Each stage: topics, group members, lag per lane, in-flight jobs, rate limit, paused',
+        tags: ['stages'],
+      },
+    },
+    async () => ({ stages: await Promise.all(STAGES.map(describeStage)) }),
+  );
+
+  for (const action of ['pause', 'resume'] as const) {
+    app.post<{ Params: { stage: Stage }; Body: { reason?: string } | null }>(
+      `/v1/stages/:stage/${action}`,
+      {
+        config: { scope: 'admin' },
+        schema: {
+          summary: action === 'pause' ? "Hold a stage's jobs on every worker" : 'Let a paused stage run again',
+          tags: ['stages'],
+          params: stageParams,
+          body: emptyBody,
+        },
+      },
+      async (request, reply) => {
+        const { stage } = request.params;
+        const by = request.principal?.name ?? 'gateway';
+        const at = context.now();
+        const command: ControlCommand = {
+          commandId: newJobId(),
+          command: action === 'pause' ? 'PAUSE_STAGE' : 'RESUME_STAGE',
+          jobId: null,
+          stage,
+          reason: request.body?.reason ?? null,
+          requester: by,
+          issuedAt: at,
+        };
+        await context.producer.send(context.topics.control, [
+          await context.codec.toMessage(controlBinding, command.commandId, command),
+        ]);
+        const record: PauseRecord = { paused: action === 'pause', by, at };
+        await context.redis.set(pauseKey(stage), JSON.stringify(record));
+        request.log.info({ stage, command: command.command }, `stage ${action}d`);
+        return reply.code(202).send({ stage, command: command.command, commandId: command.commandId });
+      },
+    );
+  }
+}

@@ -1,0 +1,126 @@
+/**
+ * The JSON schemas of the API's requests. A job's `payload` schema is derived from its stage's
+ * Avro request record (avro-json-schema.ts), header excluded; the submission options come from
+ * the JobHeader fields a client may set. One schema per input; the route modules use them and
+ * @fastify/swagger publishes them at /docs.
+ */
+import { loadSchema } from '../../schemas/schema-loader.ts';
+import { STAGE_REQUEST_CONTRACTS } from '../../topology/contracts.ts';
+import { type Stage, STAGES } from '../../topology/topics.ts';
+import { JOB_STATE_SYMBOLS } from '../../schemas/job-state.ts';
+import { avroToJsonSchema, type JsonSchema } from './avro-json-schema.ts';
+
+/** Each stage's payload: its request record without the header. */
+export const PAYLOAD_SCHEMAS: Record<Stage, JsonSchema> = Object.fromEntries(
+  STAGES.map((stage) => [stage, avroToJsonSchema(STAGE_REQUEST_CONTRACTS[stage].schema, { omitFields: ['header'] })]),
+) as Record<Stage, JsonSchema>;
+
+const headerSchema = avroToJsonSchema(loadSchema('sedano.JobHeader'));
+const headerFields = headerSchema['properties'] as Record<string, JsonSchema>;
+
+/** The header fields a submission may set (the rest is the gateway's: id, type, time, submitter). */
+const SUBMISSION_OPTIONS = ['priority', 'batchId', 'parentJobId', 'retryPolicy', 'softTimeLimitMs', 'hardTimeLimitMs'];
+
+/** The submission options' schemas, from JobHeader; time limits must be above 0 when given. */
+export const OPTION_SCHEMAS: Record<string, JsonSchema> = Object.fromEntries(
+  SUBMISSION_OPTIONS.map((name) => {
+    const { default: _default, ...schema } = headerFields[name] ?? {};
+    return [name, name.endsWith('TimeLimitMs') ? { ...schema, minimum: 1 } : schema];
+  }),
+);
+
+/** One job: `{ stage, payload, …options }`, the payload's schema chosen by the stage. */
+export function submissionSchema(options: { batchIdAllowed: boolean }): JsonSchema {
+  const optionSchemas = { ...OPTION_SCHEMAS };
+  if (!options.batchIdAllowed) delete optionSchemas['batchId'];
+  return {
+    type: 'object',
+    required: ['stage'],
+    discriminator: { propertyName: 'stage' },
+    oneOf: STAGES.map((stage) => ({
+      type: 'object',
+      title: `${stage} job`,
+      properties: { stage: { const: stage }, payload: PAYLOAD_SCHEMAS[stage], ...optionSchemas },
+      required: ['stage', 'payload'],
+      additionalProperties: false,
+    })),
+  };
+}
+
+export const uuidSchema = { type: 'string', format: 'uuid' } as const;
+
+export const jobIdParams = {
+  type: 'object',
+  properties: { id: { ...uuidSchema, description: 'A job id.' } },
+  required: ['id'],
+  additionalProperties: false,
+} as const;
+
+export const batchIdParams = {
+  type: 'object',
+  properties: { id: { ...uuidSchema, description: 'A batch id.' } },
+  required: ['id'],
+  additionalProperties: false,
+} as const;
+
+export const stageParams = {
+  type: 'object',
+  properties: { stage: { type: 'string', enum: [...STAGES] } },
+  required: ['stage'],
+  additionalProperties: false,
+} as const;
+
+/** Dead letters are named by their position in the dead-letter topic: `<partition>-<offset>`. */
+export const deadLetterIdParams = {
+  type: 'object',
+  properties: { id: { type: 'string', pattern: '^\\d{1,5}-\\d{1,19}$', description: '`<partition>-<offset>`' } },
+  required: ['id'],
+  additionalProperties: false,
+} as const;
+
+const cursorSchema = { type: 'string', maxLength: 512, pattern: '^[A-Za-z0-9_-]+$' } as const;
+
+export const pageQuery = {
+  limit: { type: 'integer', minimum: 1, maximum: 1000, default: 50 },
+  cursor: { ...cursorSchema, description: '`nextCursor` of the previous page.' },
+} as const;
+
+export const jobListQuery = {
+  type: 'object',
+  properties: {
+    state: { type: 'string', enum: [...JOB_STATE_SYMBOLS] },
+    stage: { type: 'string', enum: [...STAGES] },
+    batchId: uuidSchema,
+    ...pageQuery,
+  },
+  additionalProperties: false,
+} as const;
+
+export const deadLetterListQuery = {
+  type: 'object',
+  properties: { ...pageQuery },
+  additionalProperties: false,
+} as const;
+
+/** Bodies of the routes that act without input (`{}` or no body at all). */
+export const emptyBody = {
+  type: ['object', 'null'],
+  properties: { reason: { type: 'string', maxLength: 500, description: 'Why, for the audit trail.' } },
+  additionalProperties: false,
+} as const;
+
+export const MAX_BATCH_JOBS = 1000;
+
+export const batchBody: JsonSchema = {
+  type: 'object',
+  properties: {
+    jobs: { type: 'array', items: submissionSchema({ batchIdAllowed: false }), minItems: 1, maxItems: MAX_BATCH_JOBS },
+    batchId: { ...uuidSchema, description: 'The batch id to use (default: a new one).' },
+    followUp: {
+      ...submissionSchema({ batchIdAllowed: false }),
+      description: 'A job submitted once every job of the batch has ended (a Celery chord).',
+    },
+  },
+  required: ['jobs'],
+  additionalProperties: false,
+};

@@ -1,0 +1,125 @@
+/**
+ * Turning an API submission into a job (pure parts) and submitting it with an optional
+ * idempotency key (Redis). The key maps to a name-based job id (job-ids.ts), and a Redis
+ * claim (SET NX) makes a repeated submission return the first job without producing it again,
+ * also when the first one is still on its way to the status view.
+ */
+import type { Redis } from 'ioredis';
+import type { RetryPolicy } from '../../schemas/retry-policy.ts';
+import type { Priority } from '../../schemas/priority.ts';
+import type { Stage } from '../../topology/topics.ts';
+import type { JobClient, JobSubmission, StagePayload, SubmitOptions, SubmittedJob } from '../lib/job-client.ts';
+import { jobIdForKey } from '../lib/job-ids.ts';
+import { fillDefaults, type JsonSchema } from './avro-json-schema.ts';
+import { ApiError } from './errors.ts';
+import { OPTION_SCHEMAS, PAYLOAD_SCHEMAS } from './schemas.ts';
+
+/** A job as the API receives it (already validated against `submissionSchema`). */
+export interface SubmissionBody {
+  stage: Stage;
+  payload: Record<string, unknown>;
+  priority?: Priority;
+  batchId?: string;
+  parentJobId?: string;
+  retryPolicy?: RetryPolicy | null;
+  softTimeLimitMs?: number | null;
+  hardTimeLimitMs?: number | null;
+}
+
+/** What the API answers for a submitted job. */
+export interface SubmissionReply {
+  jobId: string;
+  stage: Stage;
+  priority: Priority;
+  batchId: string | null;
+  statusUrl: string;
+  eventsUrl: string;
+  /** False when an earlier submission with the same Idempotency-Key made this job. */
+  created: boolean;
+}
+
+/** The job client's submission for a validated body, defaults filled in (pure). */
+export function toJobSubmission(body: SubmissionBody, submitter: string, idempotencyKey?: string): JobSubmission {
+  const options: SubmitOptions = { submitter };
+  if (body.priority !== undefined) options.priority = body.priority;
+  if (body.batchId !== undefined) options.batchId = body.batchId;
+  if (body.parentJobId !== undefined) options.parentJobId = body.parentJobId;
+  if (body.retryPolicy != null) {
+    options.retryPolicy = fillDefaults(OPTION_SCHEMAS['retryPolicy'] as JsonSchema, body.retryPolicy) as RetryPolicy;
+  }
+  if (body.softTimeLimitMs != null) options.softTimeLimitMs = body.softTimeLimitMs;
+  if (body.hardTimeLimitMs != null) options.hardTimeLimitMs = body.hardTimeLimitMs;
+  if (idempotencyKey !== undefined) options.idempotencyKey = idempotencyKey;
+  const payload = fillDefaults(PAYLOAD_SCHEMAS[body.stage], body.payload) as StagePayload<Stage>;
+  return { stage: body.stage, payload, options };
+}
+
+export function submissionReply(job: Pick<SubmittedJob, 'jobId' | 'stage' | 'priority' | 'batchId'>, created: boolean) {
+  return {
+    jobId: job.jobId,
+    stage: job.stage,
+    priority: job.priority,
+    batchId: job.batchId,
+    statusUrl: `/v1/jobs/${job.jobId}`,
+    eventsUrl: `/v1/jobs/${job.jobId}/events`,
+    created,
+  } satisfies SubmissionReply;
+}
+
+/** Idempotency keys: printable ASCII, at most 200 characters. */
+export function checkIdempotencyKey(value: string | string[] | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (Array.isArray(value) || !/^[\x20-\x7e]{1,200}$/.test(value)) {
+    throw new ApiError(
+      400,
+      'SEDANO_ERR_API_BAD_REQUEST',
+      'Idempotency-Key: one value of 1 to 200 printable ASCII characters',
+    );
+  }
+  return value;
+}
+
+interface Claim {
+  stage: Stage;
+  priority: Priority;
+  batchId: string | null;
+}
+
+/** How long an idempotency key is remembered: a day, like a finished job in the view. */
+const IDEMPOTENCY_TTL_SECONDS = 86_400;
+
+/** Submits one job; with a key, the same key gives back the same job (202 both times). */
+export async function submitJob(
+  { jobClient, redis, redisPrefix }: { jobClient: JobClient; redis: Redis; redisPrefix: string },
+  submission: JobSubmission,
+): Promise<SubmissionReply> {
+  const key = submission.options?.idempotencyKey;
+  if (key === undefined)
+    return submissionReply(await jobClient.submit(submission.stage, submission.payload, submission.options), true);
+  const jobId = jobIdForKey(key);
+  const claimKey = `${redisPrefix}idempotency:${jobId}`;
+  const claim: Claim = {
+    stage: submission.stage,
+    priority: submission.options?.priority ?? 'NORMAL',
+    batchId: submission.options?.batchId ?? null,
+  };
+  const claimed = await redis.set(claimKey, JSON.stringify(claim), 'EX', IDEMPOTENCY_TTL_SECONDS, 'NX');
+  if (claimed !== 'OK') {
+    const earlier = JSON.parse((await redis.get(claimKey)) ?? JSON.stringify(claim)) as Claim;
+    if (earlier.stage !== submission.stage) {
+      throw new ApiError(
+        409,
+        'SEDANO_ERR_API_CONFLICT',
+        `Idempotency-Key already names job ${jobId} of stage ${earlier.stage}, not ${submission.stage}`,
+      );
+    }
+    return submissionReply({ jobId, ...earlier }, false);
+  }
+  try {
+    return submissionReply(await jobClient.submit(submission.stage, submission.payload, submission.options), true);
+  } catch (error) {
+    // Nothing was produced (or not all of it): the key is free for the client's next try.
+    await redis.del(claimKey);
+    throw error;
+  }
+}

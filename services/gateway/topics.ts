@@ -1,0 +1,81 @@
+/**
+ * The topics and groups the gateway uses: the declared ones (topology/), or a test's own.
+ *
+ * The job client (services/lib/job-client.ts) always names the declared topics; `routedProducer`
+ * sends its messages to the gateway's topics instead, so a gateway under test talks to a stage
+ * sandbox's topics without a second submission path.
+ */
+import { stageGroup } from '../../topology/groups.ts';
+import {
+  CONTROL_TOPIC,
+  DEAD_LETTER_TOPIC,
+  jobTopic,
+  type Lane,
+  LANES,
+  RETRY_TIERS,
+  retryTopic,
+  type Stage,
+  STAGES,
+  STATUS_TOPIC,
+} from '../../topology/topics.ts';
+import type { KafkaProducer } from '../lib/kafka.ts';
+
+export interface StageTopicNames {
+  lanes: Record<Lane, string>;
+  /** Retry delay topics, shortest delay first. */
+  retry: string[];
+  /** The consumer group of the stage's workers. */
+  groupId: string;
+}
+
+export interface GatewayTopics {
+  stages: Record<Stage, StageTopicNames>;
+  status: string;
+  control: string;
+  deadLetter: string;
+  /** The gateway's own group on the dead-letter topic (its dead-letter index). */
+  deadLetterGroup: string;
+}
+
+/** The declared topics and groups. */
+export function declaredGatewayTopics(): GatewayTopics {
+  const stages = Object.fromEntries(
+    STAGES.map((stage): [Stage, StageTopicNames] => [
+      stage,
+      {
+        lanes: Object.fromEntries(LANES.map((lane) => [lane, jobTopic(stage, lane)])) as Record<Lane, string>,
+        retry: RETRY_TIERS.map((tier) => retryTopic(stage, tier.name)),
+        groupId: stageGroup(stage),
+      },
+    ]),
+  ) as Record<Stage, StageTopicNames>;
+  return {
+    stages,
+    status: STATUS_TOPIC,
+    control: CONTROL_TOPIC,
+    deadLetter: DEAD_LETTER_TOPIC,
+    deadLetterGroup: 'sedano.gateway.dead-letters',
+  };
+}
+
+/** The stage whose lane or retry topic `topic` is, if any. */
+export function stageOfTopic(topics: GatewayTopics, topic: string): Stage | undefined {
+  return STAGES.find((stage) => {
+    const names = topics.stages[stage];
+    return Object.values(names.lanes).includes(topic) || names.retry.includes(topic);
+  });
+}
+
+/** A producer that sends what is addressed to a declared topic to the matching topic of `topics`. */
+export function routedProducer(producer: KafkaProducer, topics: GatewayTopics): KafkaProducer {
+  const declared = declaredGatewayTopics();
+  const routes = new Map<string, string>([[declared.status, topics.status]]);
+  for (const stage of STAGES) {
+    for (const lane of LANES) routes.set(declared.stages[stage].lanes[lane], topics.stages[stage].lanes[lane]);
+  }
+  return {
+    send: (topic, messages) => producer.send(routes.get(topic) ?? topic, messages),
+    // The producer is shared with the rest of the gateway, which closes it.
+    close: async () => {},
+  };
+}

@@ -247,14 +247,14 @@ function conformanceSuite(factory: StoreFactory): void {
 
   test('concurrent deliveries of the same job, from separate stores, never duplicate a chunk', async (t) => {
     const { under, collection } = await withCollection(t, factory);
-    // Two workers (threads or processes) running the same redelivered job at once.
+    // Three workers (threads or processes) running the same redelivered job at once.
     const workers = await Promise.all([under.open(), under.open(), under.open()]);
     const texts = Array.from({ length: 20 }, (_, index) => `chunk ${index}`);
     await Promise.all(workers.map((worker) => worker.replaceDocument(collection, 'doc', chunksOf('doc', texts))));
     const [reader] = workers;
-    assert.equal(await countOf(reader!, collection), 20);
+    assert.equal(await countOf(reader, collection), 20);
     assert.deepEqual(
-      await idsOf(reader!, collection, 'doc'),
+      await idsOf(reader, collection, 'doc'),
       chunksOf('doc', texts)
         .map((chunk) => chunk.id)
         .sort(),

@@ -1,0 +1,95 @@
+/**
+ * A caching Embedder: vectors of texts already embedded come from Redis, only the misses are
+ * computed (in one call to the inner embedder), then stored with an expiry.
+ *
+ * Key: `<prefix><embedder name>:<dimension>:<sha256 of the text>`, value: the vector's
+ * Float32 bytes (little-endian, as the platform writes them; every supported platform is
+ * little-endian). The maintenance cache cleanup manages these keys by their prefix. Redis
+ * failures are not hidden: they reject `embed` like any other infrastructure outage.
+ */
+import type { Redis } from 'ioredis';
+import { contentHash } from '../chunking/content-hash.ts';
+import { checkVectors, type Embedder } from './embedder.ts';
+
+/** Prefix of every cached embedding key. */
+export const EMBEDDING_CACHE_PREFIX = 'sedano:embeddings:';
+
+/** Default lifetime of a cached vector: 7 days, in seconds. */
+export const DEFAULT_EMBEDDING_CACHE_TTL_SECONDS = 7 * 24 * 60 * 60;
+
+export interface EmbeddingCacheOptions {
+  /** Seconds a cached vector lives (refreshed each time it is written). Default 7 days. */
+  ttlSeconds?: number;
+  /** Key prefix. Default `sedano:embeddings:`; tests put their own before it. */
+  keyPrefix?: string;
+}
+
+/** Statistics of a caching embedder since it was created. */
+export interface EmbeddingCacheStats {
+  /** Texts whose vector came from Redis. */
+  hits: number;
+  /** Distinct texts the inner embedder computed. */
+  misses: number;
+}
+
+export interface CachingEmbedder extends Embedder {
+  readonly stats: Readonly<EmbeddingCacheStats>;
+  /** The Redis key of `text`'s vector. */
+  keyOf(text: string): string;
+}
+
+/** Wraps `inner` so that identical texts are embedded once per TTL, across processes. */
+export function withEmbeddingCache(
+  inner: Embedder,
+  redis: Redis,
+  options: EmbeddingCacheOptions = {},
+): CachingEmbedder {
+  const ttlSeconds = options.ttlSeconds ?? DEFAULT_EMBEDDING_CACHE_TTL_SECONDS;
+  if (!Number.isInteger(ttlSeconds) || ttlSeconds < 1)
+    throw new RangeError(`ttlSeconds must be a positive integer, got ${ttlSeconds}`);
+  const keyBase = `${options.keyPrefix ?? EMBEDDING_CACHE_PREFIX}${inner.name}:${inner.dimension}:`;
+  const stats: EmbeddingCacheStats = { hits: 0, misses: 0 };
+  const keyOf = (text: string): string => keyBase + contentHash(text);
+  const vectorBytes = inner.dimension * Float32Array.BYTES_PER_ELEMENT;
+
+  const embed = async (texts: readonly string[], signal?: AbortSignal): Promise<Float32Array[]> => {
+    if (texts.length === 0) return [];
+    const keys = texts.map(keyOf);
+    const cached = await redis.mgetBuffer(...keys);
+    const vectors: (Float32Array | undefined)[] = cached.map((bytes) =>
+      bytes !== null && bytes.byteLength === vectorBytes ? fromBytes(bytes) : undefined,
+    );
+    // Identical texts in one batch are computed once.
+    const missing = new Map<string, string>();
+    vectors.forEach((vector, position) => {
+      if (vector === undefined) missing.set(keys[position] as string, texts[position] as string);
+    });
+    stats.misses += missing.size;
+    stats.hits += texts.length - vectors.filter((vector) => vector === undefined).length;
+    if (missing.size > 0) {
+      const missingTexts = [...missing.values()];
+      const computed = checkVectors(inner.name, inner.dimension, missingTexts, await inner.embed(missingTexts, signal));
+      const byKey = new Map([...missing.keys()].map((key, position) => [key, computed[position] as Float32Array]));
+      const write = redis.pipeline();
+      for (const [key, vector] of byKey) write.set(key, toBytes(vector), 'EX', ttlSeconds);
+      const results = await write.exec();
+      const failure = results?.find(([error]) => error !== null)?.[0];
+      if (failure) throw failure;
+      keys.forEach((key, position) => {
+        vectors[position] ??= byKey.get(key);
+      });
+    }
+    return vectors as Float32Array[];
+  };
+
+  return { name: inner.name, dimension: inner.dimension, embed, stats, keyOf };
+}
+
+function toBytes(vector: Float32Array): Buffer {
+  return Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength);
+}
+
+/** Copies the bytes so the Float32Array is aligned and does not share Redis's buffer. */
+function fromBytes(bytes: Buffer): Float32Array {
+  return new Float32Array(Uint8Array.from(bytes).buffer);
+}

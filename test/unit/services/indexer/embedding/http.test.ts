@@ -1,0 +1,144 @@
+// The http embedder against a real HTTP server started here, speaking the OpenAI embeddings API.
+import assert from 'node:assert/strict';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { test, type TestContext } from 'node:test';
+import { isSedanoError } from '../../../../../services/lib/errors.ts';
+import { createHttpEmbedder } from '../../../../../services/indexer/embedding/http.ts';
+
+interface Received {
+  authorization: string | undefined;
+  body: { model: string; input: string[] };
+}
+
+type Answer = (received: Received, response: ServerResponse) => void;
+
+/** Starts an embeddings server answering with `answer`; returns its base URL and what it received. */
+async function embeddingsServer(t: TestContext, answer: Answer): Promise<{ baseUrl: string; received: Received[] }> {
+  const received: Received[] = [];
+  const server = createServer((request: IncomingMessage, response: ServerResponse) => {
+    let raw = '';
+    request.on('data', (part: Buffer) => (raw += part.toString()));
+    request.on('end', () => {
+      if (request.method !== 'POST' || request.url !== '/v1/embeddings') {
+        response.writeHead(404).end();
+        return;
+      }
+      const entry = { authorization: request.headers.authorization, body: JSON.parse(raw) as Received['body'] };
+      received.push(entry);
+      answer(entry, response);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  return { baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/`, received };
+}
+
+/** A vector of `dimension` that encodes the text's length, so order can be checked. */
+const vectorFor = (text: string, dimension: number): number[] =>
+  Array.from({ length: dimension }, (_, i) => text.length + i / 10);
+
+function json(response: ServerResponse, status: number, body: unknown): void {
+  response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+}
+
+const answerEmbeddings =
+  (dimension: number, reverse = false): Answer =>
+  ({ body }, response) => {
+    const data = body.input.map((text, index) => ({
+      object: 'embedding',
+      index,
+      embedding: vectorFor(text, dimension),
+    }));
+    json(response, 200, { object: 'list', model: body.model, data: reverse ? data.reverse() : data });
+  };
+
+function hasCode(code: string, retriable: boolean) {
+  return (error: unknown): boolean => {
+    assert.ok(isSedanoError(error), `a SedanoError, got ${String(error)}`);
+    assert.equal(error.code, code);
+    assert.equal(error.retriable, retriable);
+    return true;
+  };
+}
+
+test('posts {model, input} with the bearer key, in batches, and returns vectors in input order', async (t) => {
+  const { baseUrl, received } = await embeddingsServer(t, answerEmbeddings(4, true));
+  const embedder = createHttpEmbedder({
+    baseUrl,
+    model: 'text-embedding-3-small',
+    dimension: 4,
+    apiKey: 'sk-test',
+    batchSize: 2,
+  });
+  assert.equal(embedder.name, 'http-text-embedding-3-small');
+  const texts = ['a', 'bb', 'ccc', 'dddd', 'eeeee'];
+  const vectors = await embedder.embed(texts);
+  assert.deepEqual(
+    vectors.map((vector) => vector[0]),
+    [1, 2, 3, 4, 5],
+  );
+  assert.ok(vectors.every((vector) => vector instanceof Float32Array && vector.length === 4));
+  assert.deepEqual(
+    received.map((entry) => entry.body.input),
+    [['a', 'bb'], ['ccc', 'dddd'], ['eeeee']],
+  );
+  assert.ok(
+    received.every(
+      (entry) => entry.authorization === 'Bearer sk-test' && entry.body.model === 'text-embedding-3-small',
+    ),
+  );
+});
+
+test('vectors of another dimension are refused', async (t) => {
+  const { baseUrl } = await embeddingsServer(t, answerEmbeddings(3));
+  const embedder = createHttpEmbedder({ baseUrl, model: 'm', dimension: 4 });
+  await assert.rejects(embedder.embed(['x']), hasCode('SEDANO_ERR_EMBEDDER_BAD_RESPONSE', false));
+});
+
+test('a missing or malformed data field is refused', async (t) => {
+  const { baseUrl } = await embeddingsServer(t, (_, response) =>
+    json(response, 200, { data: [{ embedding: 'nope' }] }),
+  );
+  await assert.rejects(
+    createHttpEmbedder({ baseUrl, model: 'm', dimension: 4 }).embed(['x']),
+    hasCode('SEDANO_ERR_EMBEDDER_BAD_RESPONSE', false),
+  );
+});
+
+test('429 and 5xx are retriable outages; 4xx is a refusal with the body in the message', async (t) => {
+  const statuses = [429, 503, 401];
+  const { baseUrl } = await embeddingsServer(t, (_, response) =>
+    json(response, statuses.shift() ?? 500, { error: { message: 'invalid api key' } }),
+  );
+  const embedder = createHttpEmbedder({ baseUrl, model: 'm', dimension: 4 });
+  await assert.rejects(embedder.embed(['x']), hasCode('SEDANO_ERR_EMBEDDER_UNAVAILABLE', true));
+  await assert.rejects(embedder.embed(['x']), hasCode('SEDANO_ERR_EMBEDDER_UNAVAILABLE', true));
+  await assert.rejects(
+    embedder.embed(['x']),
+    (error: Error) =>
+      hasCode('SEDANO_ERR_EMBEDDER_BAD_RESPONSE', false)(error) && /401.*invalid api key/.test(error.message),
+  );
+});
+
+test('an endpoint that does not answer is a retriable outage', async (t) => {
+  const { baseUrl } = await embeddingsServer(t, answerEmbeddings(4));
+  const closedPort = new URL(baseUrl);
+  closedPort.port = '1';
+  await assert.rejects(
+    createHttpEmbedder({ baseUrl: closedPort.href, model: 'm', dimension: 4 }).embed(['x']),
+    hasCode('SEDANO_ERR_EMBEDDER_UNAVAILABLE', true),
+  );
+});
+
+test('the caller can abort a request in flight', async (t) => {
+  const { baseUrl, received } = await embeddingsServer(t, () => {
+    // Never answers: the abort must end the request.
+  });
+  const controller = new AbortController();
+  const pending = createHttpEmbedder({ baseUrl, model: 'm', dimension: 4 }).embed(['x'], controller.signal);
+  const { waitFor } = await import('../../../../support/wait.ts');
+  await waitFor(() => received.length === 1, { description: 'the request reached the server' });
+  controller.abort(new Error('job revoked'));
+  await assert.rejects(pending, /job revoked/);
+});

@@ -1,0 +1,46 @@
+/**
+ * `npm run ctl -- <command>` (or the `sedano` bin): the operator CLI. One module per command
+ * group under scripts/ctl/. Human output by default, `--json` for scripts; exit codes 0 ok,
+ * 1 failure, 2 usage error; `--help` on every command.
+ */
+import { Command, CommanderError } from 'commander';
+import { createCtlRunner } from './ctl/command-context.ts';
+import { registerDlq } from './ctl/dlq.ts';
+import { registerInfra } from './ctl/infra.ts';
+import { registerJobs } from './ctl/jobs.ts';
+import { registerLag } from './ctl/lag.ts';
+import { CtlError } from './ctl/output.ts';
+import { registerPurge } from './ctl/purge.ts';
+import { registerServices } from './ctl/services.ts';
+import { registerWorkers } from './ctl/workers.ts';
+
+const program = new Command('sedano')
+  .description('operate sedano: services, workers, queues, jobs, dead letters, topology, local stack')
+  .option('--json', 'print JSON for scripts instead of text for people')
+  .exitOverride()
+  .showHelpAfterError('(add --help for usage)');
+const runner = createCtlRunner(process.env, process.stdout, process.stderr);
+registerServices(program, runner.run);
+registerWorkers(program, runner.run);
+registerLag(program, runner.run);
+registerPurge(program, runner.run);
+registerJobs(program, runner.run);
+registerDlq(program, runner.run);
+registerInfra(program, runner.run);
+
+try {
+  await program.parseAsync();
+} catch (error) {
+  if (error instanceof CommanderError) {
+    // commander printed the help or the usage problem already.
+    process.exitCode = error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? 0 : 2;
+  } else if (error instanceof CtlError) {
+    process.stderr.write(`sedano: ${error.message}\n`);
+    process.exitCode = error.exitCode;
+  } else {
+    process.stderr.write(`sedano: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  }
+} finally {
+  await runner.close();
+}

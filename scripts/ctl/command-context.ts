@@ -1,0 +1,56 @@
+/**
+ * How a `ctl` command's action gets what it needs: the output (human or `--json`), the
+ * connections (opened on first use, closed after the command), the environment and the
+ * command's options, global ones included.
+ */
+import type { Command } from 'commander';
+import { type Lane, LANES, type Stage, STAGES } from '../../topology/topics.ts';
+import { type CtlClients, createCtlClients } from './clients.ts';
+import { createOutput, type Output, UsageError } from './output.ts';
+
+export interface CtlContext {
+  out: Output;
+  clients: CtlClients;
+  env: NodeJS.ProcessEnv;
+  /** The command's options, with the global ones (`--json`). */
+  options: Record<string, unknown>;
+}
+
+/** Wraps a command's action: `(context, ...positional arguments)`. */
+export type CtlAction = <A extends unknown[]>(
+  action: (context: CtlContext, ...positionals: A) => Promise<void>,
+) => (...commanderArgs: unknown[]) => Promise<void>;
+
+export interface CtlRunner {
+  run: CtlAction;
+  /** Closes the connections the command opened. */
+  close(): Promise<void>;
+}
+
+export function createCtlRunner(env: NodeJS.ProcessEnv, stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream) {
+  const clients = createCtlClients(env);
+  const run: CtlAction =
+    (action) =>
+    async (...commanderArgs) => {
+      // commander calls an action with the positionals, then the options, then the command.
+      const command = commanderArgs.at(-1) as Command;
+      const options = command.optsWithGlobals();
+      const out = createOutput(options['json'] === true, stdout, stderr);
+      await action({ out, clients, env, options }, ...(commanderArgs.slice(0, -2) as never));
+    };
+  return { run, close: () => clients.close() } satisfies CtlRunner;
+}
+
+/** A stage named on the command line, or a UsageError listing the stages. */
+export function parseStage(value: string): Stage {
+  const stage = STAGES.find((candidate) => candidate === value.toLowerCase());
+  if (stage === undefined) throw new UsageError(`unknown stage "${value}"; stages: ${STAGES.join(', ')}`);
+  return stage;
+}
+
+/** A lane named on the command line, or a UsageError listing the lanes. */
+export function parseLane(value: string): Lane {
+  const lane = LANES.find((candidate) => candidate === value.toLowerCase());
+  if (lane === undefined) throw new UsageError(`unknown lane "${value}"; lanes: ${LANES.join(', ')}`);
+  return lane;
+}

@@ -1,0 +1,262 @@
+/**
+ * `ctl jobs submit|get|list|revoke|watch`: jobs through the gateway's HTTP API (it owns
+ * submission, the status view and revocation). `watch` follows the job's Server-Sent Events
+ * with a progress bar (one JSON line per event with `--json`) until the job ends, and exits
+ * 0 on SUCCESS, 1 on FAILURE or REVOKED.
+ */
+import { readFileSync } from 'node:fs';
+import cliProgress from 'cli-progress';
+import type { Command } from 'commander';
+import { JOB_STATE_SYMBOLS } from '../../schemas/job-state.ts';
+import { PRIORITY_SYMBOLS } from '../../schemas/priority.ts';
+import type { JobView } from '../../services/lib/status-view.ts';
+import { TERMINAL_STATES } from '../../services/lib/status-view.ts';
+import { STAGES } from '../../topology/topics.ts';
+import { type CtlAction, type CtlContext, parseStage } from './command-context.ts';
+import { type GatewayTarget, gatewayEvents, gatewayRequest, resolveGatewayTarget } from './gateway-client.ts';
+import { CtlError, formatDuration, formatProgress, formatTable, parseWholeNumber, UsageError } from './output.ts';
+
+/** A job as the gateway answers it. */
+export type JobReply = JobView & { traceUrl?: string | null };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function jobId(value: string): string {
+  if (!UUID.test(value)) throw new UsageError(`not a job id (a UUID): "${value}"`);
+  return value.toLowerCase();
+}
+
+/** The body of `POST /v1/jobs` from the command line (pure apart from reading a payload file). */
+export function submissionBody(
+  stage: string,
+  options: Record<string, unknown>,
+  readFile: (path: string) => string = (path) => readFileSync(path, 'utf8'),
+): Record<string, unknown> {
+  const payloadText =
+    typeof options['payloadFile'] === 'string'
+      ? readFile(options['payloadFile'])
+      : typeof options['payload'] === 'string'
+        ? options['payload']
+        : '{}';
+  let payload: unknown;
+  try {
+    payload = JSON.parse(payloadText);
+  } catch {
+    throw new UsageError('--payload: not valid JSON');
+  }
+  const body: Record<string, unknown> = { stage: parseStage(stage), payload };
+  if (typeof options['priority'] === 'string') {
+    const priority = options['priority'].toUpperCase();
+    if (!(PRIORITY_SYMBOLS as readonly string[]).includes(priority)) {
+      throw new UsageError(`--priority: one of ${PRIORITY_SYMBOLS.join(', ')}, got "${options['priority']}"`);
+    }
+    body['priority'] = priority;
+  }
+  if (typeof options['batchId'] === 'string') body['batchId'] = options['batchId'];
+  return body;
+}
+
+/** Human lines of one job (pure). */
+export function formatJob(job: JobReply, now: number): string[] {
+  const lines = [
+    `job       ${job.jobId}`,
+    `stage     ${job.stage} (${job.jobType})`,
+    `state     ${job.state}${job.attempt > 1 ? ` (attempt ${job.attempt})` : ''}`,
+    `progress  ${formatProgress(job.progress)}`,
+  ];
+  if (job.workerId !== null) lines.push(`worker    ${job.workerId}`);
+  if (job.submittedAt !== null) lines.push(`submitted ${new Date(job.submittedAt).toISOString()}`);
+  if (job.startedAt !== null) lines.push(`started   ${new Date(job.startedAt).toISOString()}`);
+  if (job.finishedAt !== null) {
+    const took = job.startedAt === null ? '' : ` (ran ${formatDuration(job.finishedAt - job.startedAt)})`;
+    lines.push(`finished  ${new Date(job.finishedAt).toISOString()}${took}`);
+  } else if (job.startedAt !== null) {
+    lines.push(`running   ${formatDuration(now - job.startedAt)}`);
+  }
+  if (job.nextAttemptAt !== null) lines.push(`retry at  ${new Date(job.nextAttemptAt).toISOString()}`);
+  if (job.error !== null) lines.push(`error     ${job.error.code}: ${job.error.message}`);
+  if (job.result !== null) lines.push(`result    ${JSON.stringify(job.result)}`);
+  if (job.batchId !== null) lines.push(`batch     ${job.batchId}`);
+  if (job.traceUrl) lines.push(`trace     ${job.traceUrl}`);
+  return lines;
+}
+
+/** The query string of `GET /v1/jobs` from the command line (pure). */
+export function listQuery(options: Record<string, unknown>): string {
+  const query = new URLSearchParams();
+  if (typeof options['state'] === 'string') {
+    const state = options['state'].toUpperCase();
+    if (!(JOB_STATE_SYMBOLS as readonly string[]).includes(state)) {
+      throw new UsageError(`--state: one of ${JOB_STATE_SYMBOLS.join(', ')}, got "${options['state']}"`);
+    }
+    query.set('state', state);
+  }
+  if (typeof options['stage'] === 'string') query.set('stage', parseStage(options['stage']));
+  if (typeof options['batchId'] === 'string') query.set('batchId', options['batchId']);
+  if (typeof options['limit'] === 'string')
+    query.set('limit', String(parseWholeNumber('--limit', options['limit'], 1)));
+  if (typeof options['cursor'] === 'string') query.set('cursor', options['cursor']);
+  const text = query.toString();
+  return text === '' ? '' : `?${text}`;
+}
+
+function withGateway(command: Command): Command {
+  return command
+    .option(
+      '--url <url>',
+      'the gateway (default: SEDANO_GATEWAY_URL, else http://127.0.0.1:$SEDANO_GATEWAY_PORT or 8080)',
+    )
+    .option('--token <token>', 'API token (default: SEDANO_API_TOKEN, else the local admin token `up` wrote)');
+}
+
+async function watch({ out }: CtlContext, target: GatewayTarget, id: string): Promise<void> {
+  const interactive = !out.json && process.stderr.isTTY === true;
+  const bar = interactive
+    ? new cliProgress.SingleBar(
+        { format: '{bar} {percentage}% | {value}/{total} | {state} {message}', hideCursor: true },
+        cliProgress.Presets.shades_classic,
+      )
+    : undefined;
+  let last: JobReply | undefined;
+  try {
+    for await (const event of gatewayEvents(target, `/v1/jobs/${id}/events`)) {
+      const data = JSON.parse(event.data) as unknown;
+      if (out.json) out.data({ event: event.event, id: event.id, data });
+      if (event.event === 'error') {
+        const { code, message } = data as { code?: string; message?: string };
+        throw new CtlError(`${code ?? 'error'}: ${message ?? 'the event stream failed'}`);
+      }
+      if (event.event !== 'status') continue;
+      const job = data as JobReply;
+      last = job;
+      const fields = { state: job.state, message: job.progress?.message ?? '' };
+      if (bar !== undefined) {
+        const total = Math.max(1, job.progress?.total ?? 1);
+        const current =
+          TERMINAL_STATES.has(job.state) && job.state === 'SUCCESS' ? total : (job.progress?.current ?? 0);
+        if (bar.getTotal() !== total) bar.setTotal(total);
+        if (!bar.isActive) bar.start(total, current, fields);
+        else bar.update(current, fields);
+      } else if (!out.json) {
+        out.line(`${job.state.padEnd(8)} ${formatProgress(job.progress)}`);
+      }
+    }
+  } finally {
+    bar?.stop();
+  }
+  if (last === undefined || !TERMINAL_STATES.has(last.state)) {
+    throw new CtlError(`the event stream of job ${id} ended before the job did`);
+  }
+  if (!out.json) {
+    const error = last.error === null ? '' : `: ${last.error.code}: ${last.error.message}`;
+    out.line(`job ${id} ended: ${last.state}${error}`);
+  }
+  if (last.state !== 'SUCCESS') throw new CtlError(`job ${id} ended with ${last.state}`);
+}
+
+export function registerJobs(program: Command, run: CtlAction): void {
+  const jobs = program.command('jobs').description('submit, read, list, revoke and watch jobs (through the gateway)');
+
+  withGateway(
+    jobs
+      .command('submit')
+      .description('submits a job and prints its id')
+      .argument('<stage>', `the stage (${STAGES.join(', ')})`)
+      .option('--payload <json>', "the stage's payload as JSON (fields left out take their defaults)", '{}')
+      .option('--payload-file <path>', 'read the payload from a JSON file')
+      .option('--priority <priority>', `${PRIORITY_SYMBOLS.join(', ')} (default NORMAL)`)
+      .option('--batch-id <uuid>', 'a batch to add the job to')
+      .option('--idempotency-key <key>', 'a repeated submission with the same key returns the same job')
+      .option('--watch', 'then watch the job until it ends'),
+  ).action(
+    run(async (context, stage: string) => {
+      const { out, options, env } = context;
+      const target = resolveGatewayTarget(options, env);
+      const headers: Record<string, string> =
+        typeof options['idempotencyKey'] === 'string' ? { 'idempotency-key': options['idempotencyKey'] } : {};
+      const reply = await gatewayRequest<{ jobId: string; created: boolean }>(
+        target,
+        'POST',
+        '/v1/jobs',
+        submissionBody(stage, options),
+        headers,
+      );
+      if (out.json) out.data(reply);
+      else out.line(`${reply.created === false ? 'already submitted' : 'submitted'}: ${reply.jobId}`);
+      if (options['watch'] === true) await watch(context, target, reply.jobId);
+    }),
+  );
+
+  withGateway(jobs.command('get').description("a job's state, progress, result or error").argument('<job-id>')).action(
+    run(async ({ out, options, env }, id: string) => {
+      const job = await gatewayRequest<JobReply>(resolveGatewayTarget(options, env), 'GET', `/v1/jobs/${jobId(id)}`);
+      if (out.json) out.data(job);
+      else for (const line of formatJob(job, Date.now())) out.line(line);
+    }),
+  );
+
+  withGateway(
+    jobs
+      .command('list')
+      .description('jobs, most recently updated first')
+      .option('--state <state>', JOB_STATE_SYMBOLS.join(', '))
+      .option('--stage <stage>', STAGES.join(', '))
+      .option('--batch-id <uuid>', 'the jobs of one batch')
+      .option('--limit <n>', 'at most this many (default 50)')
+      .option('--cursor <cursor>', 'the next page (printed after a full page)'),
+  ).action(
+    run(async ({ out, options, env }) => {
+      const page = await gatewayRequest<{ jobs: JobReply[]; nextCursor: string | null }>(
+        resolveGatewayTarget(options, env),
+        'GET',
+        `/v1/jobs${listQuery(options)}`,
+      );
+      if (out.json) {
+        out.data(page);
+        return;
+      }
+      if (page.jobs.length === 0) out.line('no jobs');
+      const rows = page.jobs.map((job) => [
+        job.jobId,
+        job.stage,
+        job.state,
+        formatProgress(job.progress),
+        new Date(job.updatedAt).toISOString(),
+      ]);
+      if (rows.length > 0)
+        for (const line of formatTable(['JOB', 'STAGE', 'STATE', 'PROGRESS', 'UPDATED'], rows)) out.line(line);
+      if (page.nextCursor !== null) out.line(`more: --cursor ${page.nextCursor}`);
+    }),
+  );
+
+  withGateway(
+    jobs
+      .command('revoke')
+      .description('revokes a job: a queued one never starts, a running one is aborted')
+      .argument('<job-id>')
+      .option('--reason <text>', 'why, for the audit trail'),
+  ).action(
+    run(async ({ out, options, env }, id: string) => {
+      const body = typeof options['reason'] === 'string' ? { reason: options['reason'] } : {};
+      const reply = await gatewayRequest<{ jobId: string; state: string }>(
+        resolveGatewayTarget(options, env),
+        'DELETE',
+        `/v1/jobs/${jobId(id)}`,
+        body,
+      );
+      if (out.json) out.data(reply);
+      else out.line(`revoked: ${reply.jobId}`);
+    }),
+  );
+
+  withGateway(
+    jobs
+      .command('watch')
+      .description('draws a live progress bar until the job ends (exit 0 on SUCCESS, 1 otherwise)')
+      .argument('<job-id>'),
+  ).action(
+    run(async (context, id: string) => {
+      await watch(context, resolveGatewayTarget(context.options, context.env), jobId(id));
+    }),
+  );
+}

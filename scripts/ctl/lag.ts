@@ -1,0 +1,105 @@
+/**
+ * `ctl lag [stage]`: how many jobs wait in each lane of each stage, from Kafka: per partition,
+ * the end offset minus the stage group's committed offset (a partition the group never
+ * committed counts from its first offset still in the log). `purge` counts the same way.
+ */
+import type { Command } from 'commander';
+import { stageGroup } from '../../topology/groups.ts';
+import { jobTopic, type Lane, LANES, type Stage, STAGES } from '../../topology/topics.ts';
+import type { KafkaAdmin, PartitionOffset } from '../../services/lib/kafka.ts';
+import { formatTable } from './output.ts';
+import { type CtlAction, parseStage } from './command-context.ts';
+
+/** A partition's offsets, as `fetchTopicOffsets` gives them. */
+export interface PartitionEnds {
+  partition: number;
+  low: string;
+  high: string;
+}
+
+/** Messages of one partition the group has not consumed yet, and where they start (pure). */
+export function partitionLag(
+  ends: PartitionEnds,
+  committed: string | undefined,
+  alreadySkippedBelow = 0,
+): { from: number; end: number; lag: number } {
+  const low = Number(ends.low);
+  const end = Number(ends.high);
+  const offset = committed === undefined ? -1 : Number(committed);
+  // -1: no commit yet; the stage group starts from the oldest message still in the log.
+  const from = Math.max(offset < 0 ? low : offset, low, alreadySkippedBelow);
+  return { from, end, lag: Math.max(0, end - from) };
+}
+
+/** The lag of one topic, summed over its partitions (pure). */
+export function topicLag(topic: string, ends: readonly PartitionEnds[], committed: readonly PartitionOffset[]): number {
+  let lag = 0;
+  for (const partition of ends) {
+    const offset = committed.find((entry) => entry.topic === topic && entry.partition === partition.partition);
+    lag += partitionLag(partition, offset?.offset).lag;
+  }
+  return lag;
+}
+
+export interface StageLag {
+  stage: Stage;
+  groupId: string;
+  /** The group's state as the broker says it (`Stable`, `Empty`, …). */
+  groupState: string;
+  members: number;
+  lanes: Record<Lane, number>;
+  total: number;
+}
+
+export async function readStageLag(admin: KafkaAdmin, stage: Stage): Promise<StageLag> {
+  const groupId = stageGroup(stage);
+  const topics = LANES.map((lane) => jobTopic(stage, lane));
+  const [group, committed, ends] = await Promise.all([
+    admin.describeGroup(groupId),
+    admin.fetchGroupOffsets(groupId, topics),
+    Promise.all(topics.map((topic) => admin.fetchTopicOffsets(topic))),
+  ]);
+  const lanes = Object.fromEntries(
+    LANES.map((lane, i) => [lane, topicLag(topics[i] ?? '', ends[i] ?? [], committed)]),
+  ) as Record<Lane, number>;
+  return {
+    stage,
+    groupId,
+    groupState: group.state,
+    members: group.members.length,
+    lanes,
+    total: LANES.reduce((sum, lane) => sum + lanes[lane], 0),
+  };
+}
+
+/** Human lines of `ctl lag` (pure). */
+export function formatLag(lags: readonly StageLag[]): string[] {
+  return formatTable(
+    ['STAGE', 'HIGH', 'NORMAL', 'LOW', 'TOTAL', 'WORKERS', 'GROUP'],
+    lags.map((lag) => [
+      lag.stage,
+      String(lag.lanes.high),
+      String(lag.lanes.normal),
+      String(lag.lanes.low),
+      String(lag.total),
+      String(lag.members),
+      lag.groupState,
+    ]),
+  );
+}
+
+export function registerLag(program: Command, run: CtlAction): void {
+  program
+    .command('lag')
+    .description("jobs waiting in each lane of each stage (end offsets minus the stage group's committed offsets)")
+    .argument('[stage]', `one stage (${STAGES.join(', ')}); default every stage`)
+    .action(
+      run(async ({ out, clients }, stage: string | undefined) => {
+        const stages = stage === undefined ? [...STAGES] : [parseStage(stage)];
+        const admin = await clients.admin();
+        const lags = await Promise.all(stages.map((name) => readStageLag(admin, name)));
+        if (out.json) out.data(lags);
+        else for (const line of formatLag(lags)) out.line(line);
+      }),
+    );
+}

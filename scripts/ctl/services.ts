@@ -1,0 +1,214 @@
+/**
+ * `ctl up` / `ctl down`: the whole system in the background, like `docker compose up -d`.
+ *
+ * `up` starts the local stack (components not given in the environment), applies topology/,
+ * then starts each service of SERVICES detached, with its pid file and log under
+ * `<run dir>/services/<name>/` (scripts/local-stack/processes.ts does the process work), and
+ * waits until the gateway answers `GET /readyz`. It creates the local admin token once
+ * (`<run dir>/admin-token`, mode 0600) and gives it to the gateway in SEDANO_API_TOKENS.
+ * `down` stops the services it started, then the stack components that `up` started
+ * (recorded in `<run dir>/up.json`; components that were already running are left alone).
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Command } from 'commander';
+import type { ComponentName } from '../../services/lib/endpoints.ts';
+import { applyDeclaredTopology } from '../../topology/apply.ts';
+import { createSchemaRegistry } from '../../services/lib/schema-registry.ts';
+import { stackDown, stackStatus, stackUp } from '../local-stack/stack.ts';
+import { forget, isAlive, runningPid, startDetached, stopProcess } from '../local-stack/processes.ts';
+import type { CtlAction, CtlContext } from './command-context.ts';
+import { defaultGatewayUrl } from './gateway-client.ts';
+import { replicationFactor } from './infra.ts';
+import { CtlError, parseWholeNumber } from './output.ts';
+import { adminTokenFile, REPO_ROOT, runDir, servicesDir } from './run-dir.ts';
+
+export interface ServiceDefinition {
+  name: string;
+  /** Entry point, relative to the repository root. */
+  entry: string;
+  /** Longest a clean shutdown may take before the process is killed, in ms. */
+  stopTimeoutMs: number;
+}
+
+/** Every service `up` starts, in start order (`down` stops them in reverse). */
+export const SERVICES: readonly ServiceDefinition[] = [
+  { name: 'status-projector', entry: 'services/status-projector/main.ts', stopTimeoutMs: 15_000 },
+  // The noop stage lets running jobs finish within its 30 s grace period.
+  { name: 'noop', entry: 'services/noop/main.ts', stopTimeoutMs: 40_000 },
+  { name: 'gateway', entry: 'services/gateway/main.ts', stopTimeoutMs: 15_000 },
+];
+
+/**
+ * Services whose entry point may not exist yet (being written): `up` skips them with a warning
+ * instead of failing. The one place that tolerates a missing service; empty it once they exist.
+ */
+export const SERVICES_NOT_WRITTEN_YET: ReadonlySet<string> = new Set(['gateway']);
+
+interface UpRecord {
+  /** Stack components `up` started (and `down` stops). */
+  stackStarted: ComponentName[];
+}
+
+function serviceFiles(service: ServiceDefinition, env: NodeJS.ProcessEnv) {
+  const dir = join(servicesDir(env), service.name);
+  return { dir, pidFile: join(dir, 'pid.json'), logFile: join(dir, `${service.name}.log`) };
+}
+
+function lastLines(file: string, count: number): string {
+  if (!existsSync(file)) return '(no log)';
+  return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-count).join('\n');
+}
+
+/** The local admin token, created (random, mode 0600) on first use. */
+export function ensureAdminToken(env: NodeJS.ProcessEnv): string {
+  const file = adminTokenFile(env);
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(runDir(env), { recursive: true });
+  const token = randomBytes(32).toString('base64url');
+  writeFileSync(file, `${token}\n`, { mode: 0o600, flag: 'wx' });
+  return token;
+}
+
+/** SEDANO_API_TOKENS for the gateway: the local admin token with every scope (the gateway's contract). */
+export function apiTokensVariable(token: string): string {
+  return JSON.stringify([{ token, scopes: ['submit', 'read', 'admin'], name: 'local-admin' }]);
+}
+
+function readUpRecord(env: NodeJS.ProcessEnv): UpRecord {
+  const file = join(runDir(env), 'up.json');
+  if (!existsSync(file)) return { stackStarted: [] };
+  return JSON.parse(readFileSync(file, 'utf8')) as UpRecord;
+}
+
+async function waitUntilReady(url: string, pid: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (!isAlive(pid)) return false;
+    try {
+      const response = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(2_000) });
+      if (response.status === 200) return true;
+    } catch {
+      // Not listening yet.
+    }
+    await sleep(250);
+  }
+  return false;
+}
+
+async function up({ out, clients, env, options }: CtlContext): Promise<void> {
+  const timeoutMs = parseWholeNumber('--timeout', String(options['timeout']), 1);
+  const log = (line: string) => (out.json ? out.note(line) : out.line(line));
+
+  const before = await stackStatus({ env });
+  await stackUp({ env, log });
+  const started = before.filter((status) => status.state === 'stopped').map((status) => status.name);
+  const record = readUpRecord(env);
+  mkdirSync(runDir(env), { recursive: true });
+  const stackStarted = [...new Set([...record.stackStarted, ...started])];
+  writeFileSync(join(runDir(env), 'up.json'), JSON.stringify({ stackStarted } satisfies UpRecord));
+
+  const { topics, schemas } = await applyDeclaredTopology({
+    admin: await clients.admin(),
+    registry: createSchemaRegistry(clients.endpoints.schemaRegistryUrl),
+    registryUrl: clients.endpoints.schemaRegistryUrl,
+    replicationFactor: replicationFactor(env),
+  });
+  log(`topology: ${topics.changes.length + schemas.changes.length} change(s)`);
+
+  const token = ensureAdminToken(env);
+  const gatewayUrl = defaultGatewayUrl(env);
+  let gatewayStarted = false;
+  for (const service of SERVICES) {
+    const entry = join(REPO_ROOT, service.entry);
+    if (!existsSync(entry)) {
+      if (!SERVICES_NOT_WRITTEN_YET.has(service.name))
+        throw new CtlError(`${service.name}: ${service.entry} is missing`);
+      log(`${service.name}: not started, ${service.entry} does not exist yet`);
+      continue;
+    }
+    const { dir, pidFile, logFile } = serviceFiles(service, env);
+    mkdirSync(dir, { recursive: true });
+    let pid = runningPid(pidFile);
+    if (pid !== undefined) {
+      log(`${service.name}: already running (pid ${pid})`);
+    } else {
+      const serviceEnv: Record<string, string> =
+        service.name === 'gateway' ? { SEDANO_API_TOKENS: apiTokensVariable(token) } : {};
+      pid = startDetached(
+        { command: process.execPath, args: [entry], cwd: REPO_ROOT, env: { ...serviceEnv }, marker: entry },
+        pidFile,
+        logFile,
+      );
+      log(`${service.name}: started (pid ${pid}, log ${logFile})`);
+    }
+    if (service.name === 'gateway') {
+      if (!(await waitUntilReady(gatewayUrl, pid, timeoutMs))) {
+        throw new CtlError(
+          `gateway: ${isAlive(pid) ? `not ready after ${timeoutMs} ms` : 'exited'}; last lines of ${logFile}:\n${lastLines(logFile, 15)}`,
+        );
+      }
+      gatewayStarted = true;
+    }
+  }
+  // A service that dies at once (bad configuration, a port taken) is reported, not left for later.
+  await sleep(500);
+  for (const service of SERVICES) {
+    const { pidFile, logFile } = serviceFiles(service, env);
+    if (existsSync(pidFile) && runningPid(pidFile) === undefined) {
+      throw new CtlError(`${service.name} exited after starting; last lines of ${logFile}:\n${lastLines(logFile, 15)}`);
+    }
+  }
+  if (out.json) {
+    out.data({ gatewayUrl: gatewayStarted ? gatewayUrl : null, adminToken: token });
+  } else {
+    out.line(
+      gatewayStarted
+        ? `sedano is up: gateway ${gatewayUrl}, admin token in ${adminTokenFile(env)}`
+        : `sedano is up without a gateway; admin token in ${adminTokenFile(env)}`,
+    );
+    out.line('stop it with: npm run ctl -- down');
+  }
+}
+
+async function down({ out, env }: CtlContext): Promise<void> {
+  const log = (line: string) => (out.json ? out.note(line) : out.line(line));
+  const stopped: string[] = [];
+  const failures: string[] = [];
+  for (const service of [...SERVICES].reverse()) {
+    const { pidFile } = serviceFiles(service, env);
+    const pid = runningPid(pidFile);
+    forget(pidFile);
+    if (pid === undefined) continue;
+    try {
+      const how = await stopProcess(pid, service.stopTimeoutMs);
+      log(`${service.name}: ${how} (pid ${pid})`);
+      stopped.push(service.name);
+    } catch (error) {
+      failures.push(`${service.name}: ${(error as Error).message}`);
+    }
+  }
+  const { stackStarted } = readUpRecord(env);
+  if (stackStarted.length > 0) {
+    await stackDown({ env, only: stackStarted, log });
+    stopped.push(...stackStarted);
+  }
+  rmSync(join(runDir(env), 'up.json'), { force: true });
+  if (out.json) out.data({ stopped });
+  else if (stopped.length === 0) out.line('nothing to stop');
+  if (failures.length > 0) throw new CtlError(failures.join('\n'));
+}
+
+export function registerServices(program: Command, run: CtlAction): void {
+  program
+    .command('up')
+    .description('runs the whole system in the background (stack, topology, services); waits for the gateway')
+    .option('--timeout <ms>', 'how long to wait for the gateway to be ready', '60000')
+    .action(run((context) => up(context)));
+  program
+    .command('down')
+    .description('stops every service `up` started, then the stack components it started')
+    .action(run((context) => down(context)));
+}

@@ -1,0 +1,222 @@
+/**
+ * `ctl status`, `ctl inspect active` and `ctl ping`: the workers of each stage.
+ *
+ * A worker is alive when it is a member of its stage's consumer group (Kafka's word); its
+ * presence record in Redis (services/lib/worker-presence.ts) adds what it runs now. `ping`
+ * sends a PING on the control topic and collects the answers the workers record in Redis.
+ */
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Command } from 'commander';
+import type { ControlCommand } from '../../schemas/control-command.ts';
+import { controlBinding } from '../../topology/contracts.ts';
+import { stageGroup } from '../../topology/groups.ts';
+import { CONTROL_TOPIC, type Stage, STAGES } from '../../topology/topics.ts';
+import type { ConsumerGroupDescription } from '../../services/lib/kafka.ts';
+import { createWorkerPresence, type WorkerRecord } from '../../services/lib/worker-presence.ts';
+
+type GroupMember = ConsumerGroupDescription['members'][number];
+import { type CtlAction, parseStage } from './command-context.ts';
+import { CtlError, formatDuration, formatProgress, formatTable, parseWholeNumber } from './output.ts';
+
+/** One worker of a stage as `status` shows it. */
+export interface WorkerStatus {
+  stage: Stage;
+  workerId: string;
+  /** alive: in the stage group; not-in-group: a fresh presence record but no group membership. */
+  state: 'alive' | 'not-in-group';
+  /** Whether the worker published a presence record (older workers do not). */
+  heartbeat: boolean;
+  host: string | null;
+  pid: number | null;
+  uptimeMs: number | null;
+  lastHeartbeatMs: number | null;
+  running: number | null;
+  concurrency: number | null;
+  paused: boolean | null;
+}
+
+/** Joins the group's members and the presence records of one stage (pure). */
+export function stageWorkers(
+  stage: Stage,
+  members: readonly GroupMember[],
+  records: readonly WorkerRecord[],
+  now: number,
+): WorkerStatus[] {
+  const byId = new Map(records.map((record) => [record.workerId, record]));
+  const ids = new Set([...members.map((member) => member.clientId), ...byId.keys()]);
+  const inGroup = new Set(members.map((member) => member.clientId));
+  return [...ids].sort().map((workerId) => {
+    const record = byId.get(workerId);
+    const member = members.find((candidate) => candidate.clientId === workerId);
+    return {
+      stage,
+      workerId,
+      state: inGroup.has(workerId) ? 'alive' : 'not-in-group',
+      heartbeat: record !== undefined,
+      host: record?.host ?? member?.host ?? null,
+      pid: record?.pid ?? null,
+      uptimeMs: record ? now - record.startedAt : null,
+      lastHeartbeatMs: record ? now - record.heartbeatAt : null,
+      running: record ? record.running.length : null,
+      concurrency: record?.concurrency ?? null,
+      paused: record?.paused ?? null,
+    };
+  });
+}
+
+/** Human lines of `ctl status` (pure). */
+export function formatStatus(stages: readonly Stage[], workers: readonly WorkerStatus[]): string[] {
+  const rows = stages.flatMap((stage) => {
+    const mine = workers.filter((worker) => worker.stage === stage);
+    if (mine.length === 0) return [[stage, '(no workers)', '', '', '', '', '']];
+    return mine.map((worker) => [
+      stage,
+      worker.workerId,
+      worker.state === 'alive' ? (worker.paused ? 'alive, paused' : 'alive') : 'not in group',
+      worker.running === null ? '-' : `${worker.running}/${worker.concurrency ?? '?'}`,
+      worker.uptimeMs === null ? '-' : formatDuration(worker.uptimeMs),
+      worker.lastHeartbeatMs === null ? 'none' : `${formatDuration(worker.lastHeartbeatMs)} ago`,
+      worker.host ?? '-',
+    ]);
+  });
+  return formatTable(['STAGE', 'WORKER', 'STATE', 'RUNNING', 'UPTIME', 'HEARTBEAT', 'HOST'], rows);
+}
+
+/** A job running now, as `inspect active` shows it. */
+export interface ActiveJob {
+  jobId: string;
+  stage: Stage;
+  workerId: string;
+  attempt: number;
+  startedAt: number;
+  runningForMs: number;
+  progress: WorkerRecord['running'][number]['progress'];
+}
+
+/** Every running job of the given presence records, longest-running first (pure). */
+export function activeJobs(records: readonly WorkerRecord[], now: number): ActiveJob[] {
+  return records
+    .flatMap((record) =>
+      record.running.map((job) => ({
+        jobId: job.jobId,
+        stage: record.stage,
+        workerId: record.workerId,
+        attempt: job.attempt,
+        startedAt: job.startedAt,
+        runningForMs: now - job.startedAt,
+        progress: job.progress,
+      })),
+    )
+    .sort((a, b) => a.startedAt - b.startedAt || a.jobId.localeCompare(b.jobId));
+}
+
+export function formatActiveJobs(jobs: readonly ActiveJob[]): string[] {
+  if (jobs.length === 0) return ['no job is running'];
+  return formatTable(
+    ['JOB', 'STAGE', 'WORKER', 'ATTEMPT', 'RUNNING FOR', 'PROGRESS'],
+    jobs.map((job) => [
+      job.jobId,
+      job.stage,
+      job.workerId,
+      String(job.attempt),
+      formatDuration(job.runningForMs),
+      formatProgress(job.progress),
+    ]),
+  );
+}
+
+export function registerWorkers(program: Command, run: CtlAction): void {
+  program
+    .command('status')
+    .description("each stage's workers: alive (a member of the stage's consumer group) or not, and what they run")
+    .argument('[stage]', `one stage (${STAGES.join(', ')}); default every stage`)
+    .action(
+      run(async ({ out, clients }, stageName: string | undefined) => {
+        const stages = stageName === undefined ? [...STAGES] : [parseStage(stageName)];
+        const admin = await clients.admin();
+        const presence = createWorkerPresence({ redis: await clients.redis() });
+        const [groups, records] = await Promise.all([
+          Promise.all(stages.map((stage) => admin.describeGroup(stageGroup(stage)))),
+          presence.list(),
+        ]);
+        const now = Date.now();
+        const workers = stages.flatMap((stage, i) =>
+          stageWorkers(
+            stage,
+            groups[i]?.members ?? [],
+            records.filter((record) => record.stage === stage),
+            now,
+          ),
+        );
+        if (out.json) out.data({ workers });
+        else for (const line of formatStatus(stages, workers)) out.line(line);
+      }),
+    );
+
+  program
+    .command('inspect')
+    .description('what the workers are doing')
+    .command('active')
+    .description('jobs running now, on which worker, with their progress')
+    .option('--stage <stage>', 'only this stage')
+    .action(
+      run(async ({ out, clients, options }) => {
+        const stage = typeof options['stage'] === 'string' ? parseStage(options['stage']) : undefined;
+        const presence = createWorkerPresence({ redis: await clients.redis() });
+        const jobs = activeJobs(await presence.list(stage), Date.now());
+        if (out.json) out.data({ jobs });
+        else for (const line of formatActiveJobs(jobs)) out.line(line);
+      }),
+    );
+
+  program
+    .command('ping')
+    .description("asks every worker (or one stage's) to answer with its id and uptime; fails if one is silent")
+    .option('--stage <stage>', "only this stage's workers")
+    .option('--timeout <ms>', 'how long to wait for the answers, in milliseconds', '5000')
+    .action(
+      run(async ({ out, clients, options }) => {
+        const stage = typeof options['stage'] === 'string' ? parseStage(options['stage']) : undefined;
+        const timeoutMs = parseWholeNumber('--timeout', String(options['timeout']), 1);
+        const presence = createWorkerPresence({ redis: await clients.redis() });
+        const expected = (await presence.list(stage)).map((record) => record.workerId);
+        const command: ControlCommand = {
+          commandId: randomUUID(),
+          command: 'PING',
+          jobId: null,
+          stage: stage ?? null,
+          reason: null,
+          requester: `ctl@${hostname()}`,
+          issuedAt: Date.now(),
+        };
+        const producer = await clients.producer();
+        await producer.send(CONTROL_TOPIC, [
+          await clients.codec().toMessage(controlBinding, command.commandId, command),
+        ]);
+        const deadline = Date.now() + timeoutMs;
+        let answers = await presence.pongs(command.commandId);
+        // Stops early once every known worker answered; with none known, waits the whole time.
+        while (Date.now() < deadline) {
+          const answered = new Set(answers.map((answer) => answer.workerId));
+          if (expected.length > 0 && expected.every((id) => answered.has(id))) break;
+          await sleep(Math.min(100, Math.max(0, deadline - Date.now())));
+          answers = await presence.pongs(command.commandId);
+        }
+        const answered = new Set(answers.map((answer) => answer.workerId));
+        const silent = expected.filter((id) => !answered.has(id));
+        if (out.json) {
+          out.data({ commandId: command.commandId, answers, silent });
+        } else {
+          if (answers.length > 0) {
+            const rows = answers.map((answer) => [answer.workerId, formatDuration(answer.uptimeMs)]);
+            for (const line of formatTable(['WORKER', 'UPTIME'], rows)) out.line(line);
+          }
+          for (const id of silent) out.line(`${id}: no answer within ${timeoutMs} ms`);
+        }
+        if (answers.length === 0) throw new CtlError(`no worker answered within ${timeoutMs} ms`);
+        if (silent.length > 0) throw new CtlError(`${silent.length} worker(s) did not answer within ${timeoutMs} ms`);
+      }),
+    );
+}

@@ -25,7 +25,7 @@ import { type ApiToken, createAuthenticator, type Principal, type Scope } from '
 import type { GatewayContext } from './context.ts';
 import type { DeadLetterIndex } from './dead-letter-index.ts';
 import { errorReply } from './errors.ts';
-import { createGatewayMetrics, type MetricsSources, stageSymbol } from './metrics.ts';
+import { createGatewayMetrics, type MetricsSources } from './metrics.ts';
 import { batchRoutes } from './routes/batches.ts';
 import { deadLetterRoutes } from './routes/dead-letters.ts';
 import { jobEventRoutes } from './routes/job-events.ts';
@@ -33,7 +33,7 @@ import { jobRoutes } from './routes/jobs.ts';
 import { stageRoutes } from './routes/stages.ts';
 import { systemRoutes } from './routes/system.ts';
 import { readStageGroup } from './stage-lag.ts';
-import { declaredGatewayTopics, type GatewayTopics, routedProducer } from './topics.ts';
+import { declaredGatewayTopics, type GatewayTopics, routedProducer, stageSymbol } from './topics.ts';
 import { compileValidator } from './validation.ts';
 
 declare module 'fastify' {
@@ -125,11 +125,9 @@ export async function buildGatewayApp(dependencies: GatewayDependencies): Promis
   const app = fastify({
     loggerInstance: baseLogger,
     requestIdHeader: 'x-request-id',
-    requestIdLogLabel: 'requestId',
     genReqId: () => randomUUID(),
     bodyLimit: dependencies.bodyLimitBytes ?? 1_048_576,
-    // The request log lines carry method, URL and status; never headers (they hold the token).
-    disableRequestLogging: false,
+    // fastify's request log lines carry the request id, method, URL and status; never headers (they hold the token).
   });
   app.setValidatorCompiler(({ schema, httpPart }) => compileValidator(schema, httpPart ?? 'body'));
   app.decorateRequest('principal', null);

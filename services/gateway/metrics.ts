@@ -12,7 +12,6 @@
  */
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { JobState } from '../../schemas/job-state.ts';
-import type { Stage as StageSymbol } from '../../schemas/stage.ts';
 import type { Lane, Stage } from '../../topology/topics.ts';
 import type { Logger } from '../lib/logger.ts';
 
@@ -34,10 +33,6 @@ export interface GatewayMetrics {
 export function quantile(sorted: readonly number[], q: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
-}
-
-export function stageSymbol(stage: Stage): StageSymbol {
-  return stage.toUpperCase() as StageSymbol;
 }
 
 export function createGatewayMetrics(sources: MetricsSources, logger: Logger): GatewayMetrics {

@@ -18,6 +18,7 @@ import {
   STAGES,
   STATUS_TOPIC,
 } from '../../topology/topics.ts';
+import type { Stage as StageSymbol } from '../../schemas/stage.ts';
 import type { KafkaProducer } from '../lib/kafka.ts';
 
 export interface StageTopicNames {
@@ -78,4 +79,9 @@ export function routedProducer(producer: KafkaProducer, topics: GatewayTopics): 
     // The producer is shared with the rest of the gateway, which closes it.
     close: async () => {},
   };
+}
+
+/** A stage as status events and the view name it (`NOOP`), from its topology name (`noop`). */
+export function stageSymbol(stage: Stage): StageSymbol {
+  return stage.toUpperCase() as StageSymbol;
 }

@@ -6,6 +6,8 @@ import type { FastifyInstance } from 'fastify';
 import { TERMINAL_STATES, type JobView, type ListOptions } from '../../lib/status-view.ts';
 import type { GatewayContext } from '../context.ts';
 import { estimateProgress } from '../eta.ts';
+import { stageSymbol } from '../topics.ts';
+import type { Stage } from '../../../topology/topics.ts';
 import { ApiError } from '../errors.ts';
 import { revokeJob } from '../revoke.ts';
 import { emptyBody, jobIdParams, jobListQuery, submissionSchema } from '../schemas.ts';
@@ -59,7 +61,7 @@ export function jobRoutes(app: FastifyInstance, context: GatewayContext): void {
     },
   );
 
-  app.get<{ Querystring: Omit<ListOptions, 'limit'> & { limit: number } }>(
+  app.get<{ Querystring: Omit<ListOptions, 'limit' | 'stage'> & { limit?: number; stage?: Stage } }>(
     '/v1/jobs',
     {
       config: { scope: 'read' },
@@ -68,7 +70,13 @@ export function jobRoutes(app: FastifyInstance, context: GatewayContext): void {
     async (request) => {
       let page;
       try {
-        page = await context.view.list({ ...request.query, limit: request.query.limit ?? 50 });
+        const { stage, limit, ...filters } = request.query;
+        // The API names stages as topology/ does (`noop`); the view as the status events do (`NOOP`).
+        page = await context.view.list({
+          ...filters,
+          ...(stage === undefined ? {} : { stage: stageSymbol(stage) }),
+          limit: limit ?? 50,
+        });
       } catch (error) {
         if (error instanceof RangeError) throw new ApiError(400, 'SEDANO_ERR_API_VALIDATION', error.message);
         throw error;

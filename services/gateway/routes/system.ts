@@ -44,12 +44,10 @@ export function systemRoutes(app: FastifyInstance, context: GatewayContext): voi
         }),
       );
       const ready = results.every(([, result]) => result.ok);
-      return reply
-        .code(ready ? 200 : 503)
-        .send({
-          status: ready ? 'ready' : 'unavailable',
-          checks: Object.fromEntries(results) as Record<string, unknown>,
-        });
+      return reply.code(ready ? 200 : 503).send({
+        status: ready ? 'ready' : 'unavailable',
+        checks: Object.fromEntries(results) as Record<string, unknown>,
+      });
     },
   );
 

@@ -1,0 +1,180 @@
+/**
+ * A gateway on the real stack for API tests: listening on a free loopback port, wired to a
+ * stage sandbox's topics (its noop lanes, status and control topics), a status projector and
+ * view of its own, a dead-letter topic and index of its own, and Redis keys under the test's
+ * prefix. Optionally a noop stage runtime runs the jobs. Everything is removed when the test ends.
+ */
+import type { TestContext } from 'node:test';
+import { Redis } from 'ioredis';
+import { pino } from 'pino';
+import { deadLetterBinding } from '../../../../topology/contracts.ts';
+import type { DeadLetterRecord } from '../../../../schemas/dead-letter-record.ts';
+import { createStatusView } from '../../../../services/lib/status-view.ts';
+import { createRevocations } from '../../../../services/lib/runtime/revocations.ts';
+import { createWorkerPresence } from '../../../../services/lib/worker-presence.ts';
+import { startStatusProjector } from '../../../../services/status-projector/projector.ts';
+import { createNoopStage } from '../../../../services/noop/noop-stage.ts';
+import { buildGatewayApp } from '../../../../services/gateway/app.ts';
+import type { ApiToken } from '../../../../services/gateway/auth.ts';
+import { createDeadLetterIndex, startDeadLetterIndexer } from '../../../../services/gateway/dead-letter-index.ts';
+import { declaredGatewayTopics, type GatewayTopics } from '../../../../services/gateway/topics.ts';
+import {
+  createTestTopic,
+  endpoints,
+  kafkaAdmin,
+  kafkaClient,
+  onCleanup,
+  redisClient,
+  uniqueName,
+} from '../../../support/resources.ts';
+import { stageSandbox } from '../lib/runtime/stage-sandbox.ts';
+
+export const TOKENS = {
+  admin: { token: 'test-admin-token-0001', scopes: ['submit', 'read', 'admin'], name: 'test-admin' },
+  reader: { token: 'test-reader-token-0002', scopes: ['read'], name: 'test-reader' },
+  submitter: { token: 'test-submitter-token-0003', scopes: ['submit'], name: 'test-submitter' },
+} as const satisfies Record<string, ApiToken>;
+
+export type TokenName = keyof typeof TOKENS;
+
+export interface GatewayHarness {
+  baseUrl: string;
+  topics: GatewayTopics;
+  /** fetch against the gateway with a token (default admin; null for none). */
+  call(method: string, path: string, options?: CallOptions): Promise<Response>;
+  /** Produces a dead-letter record to the gateway's dead-letter topic. */
+  deadLetter(record: DeadLetterRecord): Promise<void>;
+  sandbox: Awaited<ReturnType<typeof stageSandbox>>;
+}
+
+export interface CallOptions {
+  /** A token's name in TOKENS, another token value, or null for none (default admin). */
+  token?: string | null;
+  /** A JSON body (serialised) or raw text. */
+  json?: unknown;
+  body?: string | Buffer;
+  headers?: Record<string, string>;
+}
+
+export async function startGateway(t: TestContext, options: { worker?: boolean } = {}): Promise<GatewayHarness> {
+  const sandbox = await stageSandbox(t);
+  const admin = await kafkaAdmin(t);
+  const deadLetterTopic = (await createTestTopic(t, admin, { prefix: 'test-dead-letter' })).name;
+  const { redis, prefix } = redisClient(t);
+  const viewRedis = new Redis(endpoints().redisUrl);
+  const namespace = uniqueName('test-gateway-view');
+  const view = createStatusView({ redis: viewRedis, namespace });
+  onCleanup(t, async () => {
+    await view.clear();
+    viewRedis.disconnect();
+  });
+  const logger = pino({ level: process.env['LOG_LEVEL'] ?? 'silent' });
+  const kafka = kafkaClient();
+  const declared = declaredGatewayTopics();
+  const [high, normal, low] = sandbox.topics.lanes;
+  const topics: GatewayTopics = {
+    ...declared,
+    stages: {
+      ...declared.stages,
+      noop: {
+        lanes: { high: high!, normal: normal!, low: low! },
+        retry: Object.values(sandbox.topics.retry),
+        groupId: sandbox.topics.groupId,
+      },
+    },
+    status: sandbox.topics.status,
+    control: sandbox.topics.control,
+    deadLetter: deadLetterTopic,
+    deadLetterGroup: uniqueName('test-gateway-dead-letters'),
+  };
+  const projector = await startStatusProjector({
+    kafka,
+    codec: sandbox.codec,
+    view,
+    logger,
+    topic: topics.status,
+    groupId: uniqueName('test-gateway-projector'),
+  });
+  onCleanup(t, () => projector.close());
+  const deadLetters = createDeadLetterIndex({ redis, prefix: `${prefix}dead-letters:` });
+  const indexer = await startDeadLetterIndexer({
+    kafka,
+    codec: sandbox.codec,
+    index: deadLetters,
+    topic: deadLetterTopic,
+    groupId: topics.deadLetterGroup,
+    logger,
+  });
+  onCleanup(t, () => indexer.close());
+  const gatewayAdmin = await kafka.admin();
+  onCleanup(t, () => gatewayAdmin.close());
+  if (options.worker) await sandbox.start(createNoopStage());
+  const app = await buildGatewayApp({
+    admin: gatewayAdmin,
+    producer: sandbox.producer,
+    codec: sandbox.codec,
+    redis,
+    view,
+    tokens: Object.values(TOKENS),
+    logger,
+    deadLetters,
+    topics,
+    statusKeyPrefix: `sedano:${namespace}:`,
+    redisPrefix: `${prefix}gateway:`,
+    revocations: createRevocations({ redis, prefix: `${prefix}revoked:` }),
+    workers: createWorkerPresence({ redis, prefix: `${prefix}workers:` }),
+    jaegerUiUrl: 'http://jaeger.test:16686',
+    sse: { pollIntervalMs: 50, heartbeatMs: 1_000 },
+    async checkRegistry() {
+      const response = await fetch(`${endpoints().schemaRegistryUrl}/subjects`);
+      if (!response.ok) throw new Error(`registry answered ${response.status}`);
+    },
+  });
+  // Cleanups run in reverse order: the app closes before the worker, projector and clients.
+  onCleanup(t, () => app.close());
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address();
+  if (address === null || typeof address === 'string') throw new Error('the gateway listens on no TCP port');
+  const baseUrl = `http://127.0.0.1:${address.port}`;
+
+  return {
+    baseUrl,
+    topics,
+    sandbox,
+    async call(method, path, { token = 'admin', json, body, headers = {} } = {}) {
+      const all: Record<string, string> = { ...headers };
+      if (token !== null) {
+        const value = token in TOKENS ? TOKENS[token as TokenName].token : token;
+        all['authorization'] = `Bearer ${value}`;
+      }
+      let payload: string | Buffer | undefined = body;
+      if (json !== undefined) {
+        payload = JSON.stringify(json);
+        all['content-type'] ??= 'application/json';
+      }
+      return fetch(`${baseUrl}${path}`, { method, headers: all, body: payload });
+    },
+    async deadLetter(record) {
+      const value = await sandbox.codec.encode(deadLetterBinding, record);
+      await sandbox.producer.send(deadLetterTopic, [{ key: `${record.sourceTopic}/${record.sourceOffset}`, value }]);
+    },
+  };
+}
+
+/** Reads a Server-Sent Events stream to its end; resolves with its events' data, parsed. */
+export async function readEvents(response: Response): Promise<{ event: string; id: string; data: unknown }[]> {
+  const text = await response.text();
+  return text
+    .split('\n\n')
+    .filter((frame) => frame.startsWith('event:'))
+    .map((frame) => {
+      const fields = Object.fromEntries(
+        frame.split('\n').map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 2)]),
+      );
+      return {
+        event: fields['event'] ?? '',
+        id: fields['id'] ?? '',
+        data: JSON.parse(fields['data'] ?? 'null') as unknown,
+      };
+    });
+}

@@ -1,0 +1,306 @@
+/**
+ * The gateway through real HTTP on the real stack (Kafka, registry, Redis), with a noop stage
+ * runtime and a status projector on topics of their own: submit → watch via SSE → SUCCESS,
+ * late SSE clients, idempotency keys, revoke, batches, listing, 404s, stages, dead letters
+ * (list, replay, second replay, poison), readiness, metrics and the OpenAPI description.
+ */
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { test } from 'node:test';
+import { noopRequestContract } from '../../../../schemas/noop-request.ts';
+import type { DeadLetterRecord } from '../../../../schemas/dead-letter-record.ts';
+import { waitFor } from '../../../support/wait.ts';
+import { readEvents, startGateway, type GatewayHarness } from './gateway-harness.ts';
+
+interface JobBody {
+  jobId: string;
+  state: string;
+  [field: string]: unknown;
+}
+
+async function json<T = Record<string, unknown>>(response: Response): Promise<T> {
+  return (await response.json()) as T;
+}
+
+async function submitNoop(gateway: GatewayHarness, payload: Record<string, unknown>, extra = {}): Promise<string> {
+  const response = await gateway.call('POST', '/v1/jobs', { json: { stage: 'noop', payload, ...extra } });
+  assert.equal(response.status, 202, await response.clone().text());
+  return (await json<{ jobId: string }>(response)).jobId;
+}
+
+async function jobUntil(gateway: GatewayHarness, jobId: string, states: string[]): Promise<JobBody> {
+  return waitFor(
+    async () => {
+      const response = await gateway.call('GET', `/v1/jobs/${jobId}`, { token: 'reader' });
+      if (response.status !== 200) return undefined;
+      const job = await json<JobBody>(response);
+      return states.includes(job.state) && job;
+    },
+    { description: `job ${jobId} in ${states.join('|')}`, timeoutMs: 30_000, intervalMs: 50 },
+  );
+}
+
+test('gateway API on the real stack', { timeout: 240_000 }, async (t) => {
+  const gateway = await startGateway(t, { worker: true });
+
+  await t.test('submit, then watch via SSE until SUCCESS; a late client gets the final state', async () => {
+    const response = await gateway.call('POST', '/v1/jobs', {
+      json: { stage: 'noop', payload: { sleepMs: 400, payload: 'hello' }, priority: 'HIGH' },
+    });
+    assert.equal(response.status, 202);
+    const submitted = await json<{ jobId: string; statusUrl: string; eventsUrl: string; created: boolean }>(response);
+    assert.equal(submitted.statusUrl, `/v1/jobs/${submitted.jobId}`);
+    assert.equal(submitted.created, true);
+    // The job is in the view once the projector applied its PENDING: the stream needs it.
+    await jobUntil(gateway, submitted.jobId, ['PENDING', 'STARTED', 'PROGRESS', 'SUCCESS']);
+    const stream = await gateway.call('GET', submitted.eventsUrl, { token: 'reader' });
+    assert.equal(stream.status, 200);
+    assert.match(stream.headers.get('content-type') ?? '', /^text\/event-stream/);
+    const events = await readEvents(stream); // resolves only when the server ends the stream
+    const states = events.map((event) => (event.data as JobBody).state);
+    assert.equal(states.at(-1), 'SUCCESS', `states: ${states.join(', ')}`);
+    assert.ok(states.length >= 2, `the current state first, then changes: ${states.join(', ')}`);
+    const ids = events.map((event) => Number(event.id));
+    assert.deepEqual(
+      ids,
+      [...ids].sort((a, b) => a - b),
+      'event ids are increasing sequences',
+    );
+    const final = events.at(-1)!.data as JobBody & { result: { kind: string; payload: string }; traceUrl: string };
+    assert.equal(final.result.kind, 'sedano.NoopResult');
+    assert.equal(final.result.payload, 'hello');
+    assert.match(final.traceUrl, /^http:\/\/jaeger\.test:16686\/trace\/[0-9a-f]{32}$/);
+
+    const late = await readEvents(await gateway.call('GET', submitted.eventsUrl, { token: 'reader' }));
+    assert.deepEqual(
+      late.map((event) => (event.data as JobBody).state),
+      ['SUCCESS'],
+    );
+    const job = await json<JobBody>(await gateway.call('GET', submitted.statusUrl));
+    assert.equal(job.state, 'SUCCESS');
+    assert.equal(job['attempt'], 1);
+    assert.equal(typeof job['startedAt'], 'number');
+    assert.equal(typeof job['finishedAt'], 'number');
+  });
+
+  await t.test('the same Idempotency-Key returns the same job', async () => {
+    const key = `order-${randomUUID()}`;
+    const first = await gateway.call('POST', '/v1/jobs', {
+      json: { stage: 'noop', payload: {} },
+      headers: { 'idempotency-key': key },
+    });
+    const second = await gateway.call('POST', '/v1/jobs', {
+      json: { stage: 'noop', payload: { sleepMs: 1 } },
+      headers: { 'idempotency-key': key },
+    });
+    assert.equal(first.status, 202);
+    assert.equal(second.status, 202);
+    const [a, b] = [
+      await json<{ jobId: string; created: boolean }>(first),
+      await json<{ jobId: string; created: boolean }>(second),
+    ];
+    assert.equal(a.jobId, b.jobId);
+    assert.deepEqual([a.created, b.created], [true, false]);
+    await jobUntil(gateway, a.jobId, ['SUCCESS']);
+    const other = await gateway.call('POST', '/v1/jobs', {
+      json: { stage: 'indexing', payload: { collection: 'c', documents: [] } },
+      headers: { 'idempotency-key': key },
+    });
+    assert.equal(other.status, 409, 'the same key for another stage is a conflict');
+  });
+
+  await t.test('revoke a running job: 202, then REVOKED; revoking a finished job is a conflict', async () => {
+    const jobId = await submitNoop(gateway, { sleepMs: 60_000 });
+    await jobUntil(gateway, jobId, ['STARTED', 'PROGRESS']);
+    const revoke = await gateway.call('DELETE', `/v1/jobs/${jobId}`, { token: 'submitter' });
+    assert.equal(revoke.status, 202);
+    const revoked = await jobUntil(gateway, jobId, ['REVOKED', 'SUCCESS', 'FAILURE']);
+    assert.equal(revoked.state, 'REVOKED');
+    assert.equal((revoked['error'] as { code: string }).code, 'SEDANO_ERR_JOB_REVOKED');
+    assert.equal((await gateway.call('DELETE', `/v1/jobs/${jobId}`)).status, 202, 'revoking again is harmless');
+
+    const done = await submitNoop(gateway, {});
+    await jobUntil(gateway, done, ['SUCCESS']);
+    const conflict = await gateway.call('DELETE', `/v1/jobs/${done}`);
+    assert.equal(conflict.status, 409);
+    assert.equal((await json<{ error: { code: string } }>(conflict)).error.code, 'SEDANO_ERR_API_CONFLICT');
+  });
+
+  await t.test('a batch: counts per state, progress and state until SUCCESS', async () => {
+    const response = await gateway.call('POST', '/v1/batches', {
+      json: { jobs: [1, 2, 3].map((n) => ({ stage: 'noop', payload: { sleepMs: n * 10 } })) },
+    });
+    assert.equal(response.status, 202, await response.clone().text());
+    const batch = await json<{ batchId: string; statusUrl: string; jobs: { jobId: string; batchId: string }[] }>(
+      response,
+    );
+    assert.equal(batch.jobs.length, 3);
+    assert.ok(batch.jobs.every((job) => job.batchId === batch.batchId));
+    const summary = await waitFor(
+      async () => {
+        const status = await gateway.call('GET', batch.statusUrl, { token: 'reader' });
+        if (status.status !== 200) return undefined;
+        const body = await json<{ state: string; total: number; percent: number; counts: Record<string, number> }>(
+          status,
+        );
+        return body.state === 'SUCCESS' && body;
+      },
+      { description: 'the batch to succeed', timeoutMs: 30_000 },
+    );
+    assert.equal(summary.total, 3);
+    assert.equal(summary.percent, 100);
+    assert.equal(summary.counts['SUCCESS'], 3);
+    const listed = await json<{ jobs: JobBody[] }>(
+      await gateway.call('GET', `/v1/jobs?batchId=${batch.batchId}&stage=noop&limit=2`, { token: 'reader' }),
+    );
+    assert.equal(listed.jobs.length, 2);
+  });
+
+  await t.test('listing is newest first and pages by cursor', async () => {
+    const ids = [await submitNoop(gateway, {}), await submitNoop(gateway, {}), await submitNoop(gateway, {})];
+    for (const id of ids) await jobUntil(gateway, id, ['SUCCESS']);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const query: string = cursor === null ? '' : `&cursor=${cursor}`;
+      const page = await json<{ jobs: JobBody[]; nextCursor: string | null }>(
+        await gateway.call('GET', `/v1/jobs?state=SUCCESS&stage=noop&limit=2${query}`),
+      );
+      seen.push(...page.jobs.map((job) => job.jobId));
+      cursor = page.nextCursor;
+    } while (cursor !== null);
+    assert.equal(new Set(seen).size, seen.length, 'no job twice');
+    for (const id of ids) assert.ok(seen.includes(id));
+    const first = await json<{ jobs: JobBody[] }>(await gateway.call('GET', '/v1/jobs?limit=1'));
+    assert.equal(first.jobs.length, 1);
+  });
+
+  await t.test('unknown ids are 404 with a clear code, never PENDING', async () => {
+    const unknown = randomUUID();
+    for (const [method, path] of [
+      ['GET', `/v1/jobs/${unknown}`],
+      ['GET', `/v1/jobs/${unknown}/events`],
+      ['DELETE', `/v1/jobs/${unknown}`],
+      ['GET', `/v1/batches/${unknown}`],
+      ['POST', '/v1/dead-letters/0-999999999/replay'],
+      ['GET', '/v1/no-such-route'],
+    ] as const) {
+      const response = await gateway.call(method, path);
+      assert.equal(response.status, 404, `${method} ${path}`);
+      const body = await json<{ error: { code: string; message: string } }>(response);
+      assert.equal(body.error.code, 'SEDANO_ERR_API_NOT_FOUND', `${method} ${path}`);
+      assert.ok(body.error.message.length > 0);
+    }
+  });
+
+  await t.test('stages: group members, lag, workers; pause and resume', async () => {
+    const stages = await json<{
+      stages: { stage: string; group: { members: unknown[] }; lag: Record<string, number>; paused: boolean }[];
+    }>(await gateway.call('GET', '/v1/stages', { token: 'reader' }));
+    assert.deepEqual(
+      stages.stages.map((stage) => stage.stage),
+      ['indexing', 'analysis', 'training', 'export', 'noop'],
+    );
+    const noop = stages.stages.find((stage) => stage.stage === 'noop')!;
+    assert.ok(noop.group.members.length >= 1, 'the sandbox worker is a member of the noop group');
+    assert.deepEqual(Object.keys(noop.lag), ['high', 'normal', 'low']);
+    const pause = await gateway.call('POST', '/v1/stages/noop/pause', { json: { reason: 'test' } });
+    assert.equal(pause.status, 202);
+    const paused = await json<{ stages: { stage: string; lastPauseCommand: { paused: boolean } | null }[] }>(
+      await gateway.call('GET', '/v1/stages'),
+    );
+    assert.equal(paused.stages.find((stage) => stage.stage === 'noop')!.lastPauseCommand?.paused, true);
+    // While paused, a job waits; it runs once the stage is resumed.
+    const jobId = await submitNoop(gateway, {});
+    assert.equal((await gateway.call('POST', '/v1/stages/noop/resume')).status, 202);
+    await jobUntil(gateway, jobId, ['SUCCESS']);
+  });
+
+  await t.test('dead letters: listed; replayed once as a new job; poison refused', async () => {
+    const original = await gateway.sandbox.submit({ sleepMs: 0, failureRate: 0, payload: 'again' });
+    const laneTopic = gateway.topics.stages.noop.lanes.normal;
+    const value = await gateway.sandbox.codec.encode(
+      { subject: `${laneTopic}-value`, contract: noopRequestContract, compatibility: 'FULL_TRANSITIVE' },
+      original,
+    );
+    const base: DeadLetterRecord = {
+      sourceTopic: laneTopic,
+      sourcePartition: 0,
+      sourceOffset: 7,
+      consumerGroup: gateway.topics.stages.noop.groupId,
+      originalKey: Buffer.from(original.header.jobId),
+      originalValue: value,
+      originalHeaders: [],
+      reason: 'attempts exhausted',
+      errorCode: 'SEDANO_ERR_JOB_ATTEMPTS_EXHAUSTED',
+      failedAt: Date.now(),
+      attempts: 3,
+      jobId: original.header.jobId,
+    };
+    await gateway.deadLetter(base);
+    await gateway.deadLetter({
+      ...base,
+      sourceOffset: 8,
+      originalValue: Buffer.from('not avro'),
+      reason: 'not framed',
+      errorCode: 'SEDANO_ERR_CODEC_NOT_FRAMED',
+      failedAt: Date.now() + 1,
+      attempts: 0,
+      jobId: null,
+    });
+    const listed = await waitFor(
+      async () => {
+        const page = await json<{ deadLetters: { id: string; jobId: string | null; errorCode: string }[] }>(
+          await gateway.call('GET', '/v1/dead-letters?limit=10'),
+        );
+        return page.deadLetters.length === 2 && page.deadLetters;
+      },
+      { description: 'both dead letters indexed' },
+    );
+    assert.equal(listed[0]!.errorCode, 'SEDANO_ERR_CODEC_NOT_FRAMED', 'newest first');
+    const [poison, exhausted] = listed;
+    const replay = await gateway.call('POST', `/v1/dead-letters/${exhausted!.id}/replay`);
+    assert.equal(replay.status, 202, await replay.clone().text());
+    const replayed = await json<{ jobId: string; parentJobId: string }>(replay);
+    assert.notEqual(replayed.jobId, original.header.jobId);
+    assert.equal(replayed.parentJobId, original.header.jobId);
+    const job = await jobUntil(gateway, replayed.jobId, ['SUCCESS']);
+    assert.equal((job['result'] as { payload: string }).payload, 'again');
+    const again = await gateway.call('POST', `/v1/dead-letters/${exhausted!.id}/replay`);
+    assert.equal(again.status, 409);
+    const againBody = await json<{ error: { code: string; message: string } }>(again);
+    assert.equal(againBody.error.code, 'SEDANO_ERR_API_CONFLICT');
+    assert.match(againBody.error.message, new RegExp(replayed.jobId));
+    const refused = await gateway.call('POST', `/v1/dead-letters/${poison!.id}/replay`);
+    assert.equal(refused.status, 409);
+    assert.equal((await json<{ error: { code: string } }>(refused)).error.code, 'SEDANO_ERR_API_REPLAY_UNDECODABLE');
+  });
+
+  await t.test('health, readiness, metrics and the OpenAPI description', async () => {
+    assert.equal((await gateway.call('GET', '/healthz', { token: null })).status, 200);
+    const ready = await gateway.call('GET', '/readyz', { token: null });
+    assert.equal(ready.status, 200, await ready.clone().text());
+    const metrics = await gateway.call('GET', '/metrics', { token: 'reader' });
+    assert.equal(metrics.status, 200);
+    const text = await metrics.text();
+    assert.match(text, /^sedano_jobs\{stage="noop",state="SUCCESS"\} [1-9]\d*$/m);
+    assert.match(text, /^sedano_jobs_submitted_total\{stage="noop"\} [1-9]\d*$/m);
+    assert.match(text, /^sedano_stage_lag\{stage="noop",lane="normal"\} \d+$/m);
+    assert.match(text, /^sedano_dead_letters 2$/m);
+    assert.match(text, /^sedano_job_duration_seconds\{stage="noop",quantile="0.5"\} /m);
+    const docs = await json<{ openapi: string; paths: Record<string, unknown> }>(
+      await gateway.call('GET', '/docs/json', { token: null }),
+    );
+    assert.equal(docs.openapi, '3.1.0');
+    for (const path of [
+      '/v1/jobs',
+      '/v1/jobs/{id}',
+      '/v1/jobs/{id}/events',
+      '/v1/batches',
+      '/v1/stages',
+      '/v1/dead-letters',
+    ]) {
+      assert.ok(path in docs.paths, `${path} is described`);
+    }
+  });
+});

@@ -67,10 +67,23 @@ export interface QdrantVectorStoreOptions {
 
 const DEFAULT_BATCH_SIZE = 256;
 
-/** The HTTP status in a client error's message (`Unexpected Response: 404 (Not Found)`). */
+/**
+ * The HTTP status of a failed Qdrant call: the client's fetcher throws an ApiError with
+ * `status` for an error response, and the client itself an error naming the status in its
+ * message for an unexpected success status.
+ */
 function httpStatus(error: unknown): number | undefined {
+  const status = (error as { status?: unknown } | null)?.status;
+  if (typeof status === 'number') return status;
   const match = error instanceof Error ? /Unexpected Response: (\d{3})/.exec(error.message) : null;
   return match ? Number(match[1]) : undefined;
+}
+
+/** Qdrant's own explanation in an error response (`{ status: { error } }`), else the error's message. */
+function qdrantReason(error: unknown): string {
+  const data = (error as { data?: { status?: { error?: unknown } } } | null)?.data;
+  if (typeof data?.status?.error === 'string') return data.status.error;
+  return error instanceof Error ? (error.message.split('\n')[0] ?? error.name) : String(error);
 }
 
 class QdrantVectorStore implements VectorStore {
@@ -327,7 +340,7 @@ class QdrantVectorStore implements VectorStore {
   #translate(error: unknown, what: string, collection: string): Error {
     if (isSedanoError(error)) return error;
     const status = httpStatus(error);
-    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    const reason = qdrantReason(error);
     if (status === 404) {
       this.#specs.delete(collection);
       return new SedanoError('SEDANO_ERR_VECTOR_COLLECTION_NOT_FOUND', `Qdrant has no collection ${collection}`, {

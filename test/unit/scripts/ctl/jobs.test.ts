@@ -1,0 +1,80 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { formatJob, type JobReply, listQuery, submissionBody } from '../../../../scripts/ctl/jobs.ts';
+import { UsageError } from '../../../../scripts/ctl/output.ts';
+import { isYes } from '../../../../scripts/ctl/purge.ts';
+import { newestDeadLetters, type DeadLetterSummary } from '../../../../scripts/ctl/dlq.ts';
+
+test('submit: the payload as JSON (default {}), the stage checked, the priority upper-cased', () => {
+  assert.deepEqual(submissionBody('noop', {}), { stage: 'noop', payload: {} });
+  assert.deepEqual(submissionBody('NOOP', { payload: '{"sleepMs":5}', priority: 'high', batchId: 'b' }), {
+    stage: 'noop',
+    payload: { sleepMs: 5 },
+    priority: 'HIGH',
+    batchId: 'b',
+  });
+  assert.deepEqual(submissionBody('noop', { payloadFile: 'p.json' }, () => '{"cpuSpinMs":1}').payload, {
+    cpuSpinMs: 1,
+  });
+  assert.throws(() => submissionBody('noop', { payload: '{' }), UsageError);
+  assert.throws(() => submissionBody('cooking', {}), /unknown stage "cooking"/);
+  assert.throws(() => submissionBody('noop', { priority: 'urgent' }), /--priority/);
+});
+
+test('list: filters become the query string, checked first', () => {
+  assert.equal(listQuery({}), '');
+  assert.equal(listQuery({ state: 'success', stage: 'noop', limit: '10' }), '?state=SUCCESS&stage=noop&limit=10');
+  assert.throws(() => listQuery({ state: 'DONE' }), /--state/);
+  assert.throws(() => listQuery({ limit: '0' }), /--limit/);
+});
+
+test('a job reads as its state, progress, error and trace', () => {
+  const job: JobReply = {
+    jobId: 'a0000000-0000-4000-8000-000000000001',
+    jobType: 'NOOP',
+    stage: 'noop',
+    state: 'FAILURE',
+    sequence: 9,
+    attempt: 3,
+    progress: { current: 1, total: 2, percent: 50, message: null, details: null },
+    result: null,
+    error: { code: 'SEDANO_ERR_JOB_ATTEMPTS_EXHAUSTED', type: 'Error', message: '3 attempts failed', retriable: true },
+    submittedAt: 1_000,
+    startedAt: 2_000,
+    finishedAt: 5_000,
+    nextAttemptAt: null,
+    occurredAt: 5_000,
+    updatedAt: 5_000,
+    batchId: null,
+    workerId: 'noop@a:1',
+    traceId: 't',
+    traceUrl: 'http://jaeger/trace/t',
+  };
+  const lines = formatJob(job, 6_000);
+  assert.ok(lines.includes('state     FAILURE (attempt 3)'));
+  assert.ok(lines.includes('progress  1/2 (50%)'));
+  assert.ok(lines.includes('error     SEDANO_ERR_JOB_ATTEMPTS_EXHAUSTED: 3 attempts failed'));
+  assert.ok(lines.some((line) => line.startsWith('finished  ') && line.endsWith('(ran 3.0s)')));
+  assert.ok(lines.includes('trace     http://jaeger/trace/t'));
+});
+
+test('purge confirmation: only y or yes', () => {
+  for (const yes of ['y', 'Y', 'yes', ' YES ']) assert.equal(isYes(yes), true, yes);
+  for (const no of ['', 'n', 'no', 'yep', 'sure']) assert.equal(isYes(no), false, no);
+});
+
+test('dead letters: newest first, at most the limit', () => {
+  const entry = (id: string, failedAt: number | null): DeadLetterSummary => ({
+    id,
+    failedAt,
+    jobId: null,
+    sourceTopic: null,
+    errorCode: null,
+    reason: 'r',
+    attempts: null,
+  });
+  assert.deepEqual(
+    newestDeadLetters([entry('0-1', 10), entry('1-5', 30), entry('2-0', 20), entry('0-2', null)], 2).map((e) => e.id),
+    ['1-5', '2-0'],
+  );
+});

@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Redis } from 'ioredis';
 import { JOB_STATE_SYMBOLS } from '../../schemas/job-state.ts';
 import { LANES, STAGES } from '../../topology/topics.ts';
@@ -126,6 +126,12 @@ export async function buildGatewayApp(dependencies: GatewayDependencies): Promis
     loggerInstance: baseLogger,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
+    // Errors fastify meets before routing (a bad URL, a parameter over maxParamLength) get the same bodies.
+    frameworkErrors: (error, request, reply) => {
+      const { statusCode, body } = errorReply(error, request.id);
+      // Typed for any route generic here; the reply is a plain one.
+      return (reply as FastifyReply).code(statusCode).send(body);
+    },
     bodyLimit: dependencies.bodyLimitBytes ?? 1_048_576,
     // fastify's request log lines carry the request id, method, URL and status; never headers (they hold the token).
   });

@@ -1,0 +1,221 @@
+/**
+ * The gateway's edges through real HTTP on the real stack: every non-health route answers 401
+ * without a valid token and 403 with a token lacking its scope; and a table of malformed
+ * inputs over every route (malformed JSON, wrong types, unknown fields, oversize bodies, bad
+ * ids and queries) always gets a 4xx with a stable code, never a 5xx.
+ */
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { test } from 'node:test';
+import { startGateway, TOKENS, type CallOptions } from './gateway-harness.ts';
+
+interface Route {
+  method: 'GET' | 'POST' | 'DELETE';
+  /** Path with `:id`, `:stage` placeholders for the table of bad ids. */
+  path: string;
+  scope: 'submit' | 'read' | 'admin';
+  /** Whether the route reads a JSON body. */
+  body: boolean;
+}
+
+const ROUTES: Route[] = [
+  { method: 'POST', path: '/v1/jobs', scope: 'submit', body: true },
+  { method: 'GET', path: '/v1/jobs', scope: 'read', body: false },
+  { method: 'GET', path: '/v1/jobs/:id', scope: 'read', body: false },
+  { method: 'GET', path: '/v1/jobs/:id/events', scope: 'read', body: false },
+  { method: 'DELETE', path: '/v1/jobs/:id', scope: 'submit', body: true },
+  { method: 'POST', path: '/v1/batches', scope: 'submit', body: true },
+  { method: 'GET', path: '/v1/batches/:id', scope: 'read', body: false },
+  { method: 'GET', path: '/v1/stages', scope: 'read', body: false },
+  { method: 'POST', path: '/v1/stages/:stage/pause', scope: 'admin', body: true },
+  { method: 'POST', path: '/v1/stages/:stage/resume', scope: 'admin', body: true },
+  { method: 'GET', path: '/v1/dead-letters', scope: 'admin', body: false },
+  { method: 'POST', path: '/v1/dead-letters/:id/replay', scope: 'admin', body: true },
+  { method: 'GET', path: '/metrics', scope: 'read', body: false },
+];
+
+/** Routes without a token: health and the API description. */
+const PUBLIC_PATHS = ['/healthz', '/readyz', '/docs'];
+
+function concrete(route: Route): string {
+  const id = route.path.startsWith('/v1/dead-letters') ? '0-1' : randomUUID();
+  return route.path.replace(':id', id).replace(':stage', 'noop');
+}
+
+/** A token lacking the route's scope. */
+function wrongScope(scope: Route['scope']): keyof typeof TOKENS {
+  return scope === 'read' ? 'submitter' : 'reader';
+}
+
+const validNoop = { stage: 'noop', payload: { sleepMs: 1 } };
+
+/** Malformed inputs for one route: a name and the request. */
+function malformed(route: Route): [string, string, CallOptions][] {
+  const path = concrete(route);
+  const cases: [string, string, CallOptions][] = [];
+  if (route.body) {
+    const json = { 'content-type': 'application/json' };
+    cases.push(
+      ['truncated JSON', path, { body: '{"stage": "noop", "payload": {', headers: json }],
+      ['not JSON at all', path, { body: 'stage=noop', headers: json }],
+      ['empty JSON body', path, { body: '', headers: json }],
+      ['prototype poisoning', path, { body: '{"__proto__": {"x": 1}}', headers: json }],
+      ['text/plain body', path, { body: 'hello', headers: { 'content-type': 'text/plain' } }],
+      ['a JSON number', path, { json: 42 }],
+      ['a JSON array', path, { json: [validNoop] }],
+      ['an unknown field', path, { json: { ...validNoop, unexpected: true, reason: 'x' } }],
+      ['oversize body', path, { json: { ...validNoop, payload: { payload: 'x'.repeat(1_100_000) } } }],
+    );
+  }
+  if (route.path.includes(':id')) {
+    for (const bad of [
+      'not-a-uuid',
+      '123',
+      'x'.repeat(300),
+      '%00',
+      '..%2F..%2Fetc',
+      randomUUID().toUpperCase() + 'z',
+    ]) {
+      cases.push([`bad id ${bad.slice(0, 20)}`, route.path.replace(':id', bad).replace(':stage', 'noop'), {}]);
+    }
+  }
+  if (route.path.includes(':stage')) cases.push(['unknown stage', route.path.replace(':stage', 'nope'), {}]);
+  if (route.method === 'GET' && (route.path === '/v1/jobs' || route.path === '/v1/dead-letters')) {
+    for (const query of ['limit=0', 'limit=abc', 'limit=100000', 'limit=-1', 'cursor=%21%21', 'unknown=1']) {
+      cases.push([`query ${query}`, `${route.path}?${query}`, {}]);
+    }
+    if (route.path === '/v1/jobs') {
+      for (const query of [
+        'state=NOPE',
+        'stage=NOOP',
+        'batchId=nope',
+        'cursor=' + Buffer.from('x:y').toString('base64url'),
+      ]) {
+        cases.push([`query ${query}`, `${route.path}?${query}`, {}]);
+      }
+    }
+  }
+  if (route.path === '/v1/jobs' && route.method === 'POST') {
+    const bodies: [string, unknown][] = [
+      ['no stage', { payload: {} }],
+      ['unknown stage', { stage: 'nope', payload: {} }],
+      ['stage of the wrong type', { stage: 5, payload: {} }],
+      ['no payload', { stage: 'noop' }],
+      ['payload of the wrong type', { stage: 'noop', payload: 'x' }],
+      ['a payload field of the wrong type', { stage: 'noop', payload: { sleepMs: '5' } }],
+      ['a fractional long', { stage: 'noop', payload: { sleepMs: 1.5 } }],
+      ['a long beyond safe integers', { stage: 'noop', payload: { sleepMs: 2 ** 60 } }],
+      ['an unknown payload field', { stage: 'noop', payload: { nope: 1 } }],
+      ['a missing required payload field', { stage: 'indexing', payload: { documents: [] } }],
+      ['a nested wrong type', { stage: 'indexing', payload: { collection: 'c', documents: [{ uri: 5 }] } }],
+      ['a bad enum', { ...validNoop, priority: 'URGENT' }],
+      ['a bad uuid', { ...validNoop, batchId: 'batch-1' }],
+      ['a bad retry policy', { ...validNoop, retryPolicy: { maxAttempts: 'three' } }],
+      ['a time limit of 0', { ...validNoop, hardTimeLimitMs: 0 }],
+      ['a header field', { ...validNoop, jobId: randomUUID() }],
+    ];
+    for (const [name, body] of bodies) cases.push([name, path, { json: body }]);
+    cases.push([
+      'an oversize Idempotency-Key',
+      path,
+      { json: validNoop, headers: { 'idempotency-key': 'k'.repeat(500) } },
+    ]);
+  }
+  if (route.path === '/v1/batches') {
+    const bodies: [string, unknown][] = [
+      ['no jobs', {}],
+      ['an empty batch', { jobs: [] }],
+      ['jobs not an array', { jobs: validNoop }],
+      ['a bad job inside', { jobs: [validNoop, { stage: 'noop', payload: { sleepMs: -0.5 } }] }],
+      ['a job with its own batchId', { jobs: [{ ...validNoop, batchId: randomUUID() }] }],
+      ['too many jobs', { jobs: Array.from({ length: 1001 }, () => validNoop) }],
+      ['a bad follow-up', { jobs: [validNoop], followUp: { stage: 'noop' } }],
+      ['a bad batch id', { jobs: [validNoop], batchId: 'b' }],
+    ];
+    for (const [name, body] of bodies) cases.push([name, path, { json: body }]);
+  }
+  return cases;
+}
+
+test('gateway edges: authentication and malformed input', { timeout: 240_000 }, async (t) => {
+  const gateway = await startGateway(t);
+
+  await t.test('the table covers every route of the API description', async () => {
+    const docs = (await (await gateway.call('GET', '/docs/json', { token: null })).json()) as {
+      paths: Record<string, Record<string, unknown>>;
+    };
+    const described = Object.entries(docs.paths).flatMap(([path, methods]) =>
+      Object.keys(methods).map((method) => `${method.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`),
+    );
+    const covered = new Set(ROUTES.map((route) => `${route.method} ${route.path}`));
+    for (const route of described) {
+      if (PUBLIC_PATHS.some((path) => route.endsWith(` ${path}`))) continue;
+      assert.ok(covered.has(route), `${route} is in the table`);
+    }
+  });
+
+  await t.test('401 without a valid token, 403 without the scope, on every non-health route', async () => {
+    for (const route of ROUTES) {
+      const path = concrete(route);
+      const json = route.body ? { json: route.path === '/v1/batches' ? { jobs: [validNoop] } : validNoop } : {};
+      for (const [name, options, status, code] of [
+        ['no token', { token: null }, 401, 'SEDANO_ERR_API_UNAUTHORIZED'],
+        ['an unknown token', { token: 'not-a-known-token-at-all' }, 401, 'SEDANO_ERR_API_UNAUTHORIZED'],
+        [
+          'a Basic header',
+          { token: null, headers: { authorization: `Basic ${TOKENS.admin.token}` } },
+          401,
+          'SEDANO_ERR_API_UNAUTHORIZED',
+        ],
+        ['the wrong scope', { token: wrongScope(route.scope) }, 403, 'SEDANO_ERR_API_FORBIDDEN'],
+      ] as const) {
+        const response = await gateway.call(route.method, path, { ...json, ...options });
+        assert.equal(response.status, status, `${route.method} ${route.path} with ${name}`);
+        const body = (await response.json()) as { error: { code: string; requestId: string } };
+        assert.equal(body.error.code, code, `${route.method} ${route.path} with ${name}`);
+        assert.ok(body.error.requestId);
+      }
+    }
+    for (const path of ['/healthz', '/readyz']) {
+      assert.equal((await gateway.call('GET', path, { token: null })).status, 200, `${path} needs no token`);
+    }
+  });
+
+  await t.test('malformed input on every route: always a 4xx with a code, never a 5xx', async () => {
+    let count = 0;
+    for (const route of ROUTES) {
+      for (const [name, path, options] of malformed(route)) {
+        const response = await gateway.call(route.method, path, options);
+        const text = await response.text();
+        const label = `${route.method} ${route.path}: ${name} -> ${response.status} ${text.slice(0, 200)}`;
+        assert.ok(response.status >= 400 && response.status < 500, label);
+        const body = JSON.parse(text) as { error: { code: string; message: string; details?: { path: string }[] } };
+        assert.match(body.error.code, /^SEDANO_ERR_API_[A-Z_]+$/, label);
+        assert.ok(body.error.message.length > 0, label);
+        if (body.error.code === 'SEDANO_ERR_API_VALIDATION' && body.error.details !== undefined) {
+          assert.ok(
+            body.error.details.length > 0 && body.error.details.every((detail) => detail.path.startsWith('/')),
+            label,
+          );
+        }
+        count += 1;
+      }
+    }
+    assert.ok(count > 100, `${count} malformed requests`);
+  });
+
+  await t.test('validation errors name the path of each bad field', async () => {
+    const response = await gateway.call('POST', '/v1/jobs', {
+      json: { stage: 'noop', payload: { sleepMs: 'soon', extra: 1 }, priority: 'URGENT' },
+    });
+    assert.equal(response.status, 400);
+    const body = (await response.json()) as { error: { code: string; details: { in: string; path: string }[] } };
+    assert.equal(body.error.code, 'SEDANO_ERR_API_VALIDATION');
+    assert.deepEqual(body.error.details.map((detail) => detail.path).sort(), [
+      '/payload/extra',
+      '/payload/sleepMs',
+      '/priority',
+    ]);
+    assert.ok(body.error.details.every((detail) => detail.in === 'body'));
+  });
+});

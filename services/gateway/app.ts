@@ -130,7 +130,7 @@ export async function buildGatewayApp(dependencies: GatewayDependencies): Promis
     frameworkErrors: (error, request, reply) => {
       const { statusCode, body } = errorReply(error, request.id);
       // Typed for any route generic here; the reply is a plain one.
-      return (reply as FastifyReply).code(statusCode).send(body);
+      void (reply as FastifyReply).code(statusCode).send(body);
     },
     bodyLimit: dependencies.bodyLimitBytes ?? 1_048_576,
     // fastify's request log lines carry the request id, method, URL and status; never headers (they hold the token).

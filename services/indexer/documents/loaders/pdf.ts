@@ -8,6 +8,9 @@ import { SedanoError } from '../../../lib/errors.ts';
 import type { DocumentSection } from '../document-section.ts';
 import type { DocumentLimits } from '../limits.ts';
 
+/** Pages read between two cleanups of PDF.js's document-wide caches. */
+const CLEANUP_EVERY_PAGES = 20;
+
 /** Yields the text of each page of a PDF. */
 export async function* loadPdf(bytes: Uint8Array, limits: DocumentLimits): AsyncGenerator<DocumentSection> {
   // PDF.js may take ownership of the array it is given, so it gets a copy of its own.
@@ -28,6 +31,9 @@ export async function* loadPdf(bytes: Uint8Array, limits: DocumentLimits): Async
         if ('str' in item) text += item.str + (item.hasEOL ? '\n' : '');
       }
       page.cleanup();
+      // PDF.js keeps fonts and parsed objects per document; dropping them now and then keeps a
+      // long document's memory flat instead of growing with every page read.
+      if (pageNumber % CLEANUP_EVERY_PAGES === 0) await pdf.cleanup();
       text = text.replace(/[ \t]+\n/g, '\n').trim();
       if (text !== '') yield { text, page: pageNumber };
     }

@@ -4,7 +4,9 @@
  * nothing about time.
  *
  *   noop   end-to-end no-op throughput and latency, sedano next to BullMQ on the same Redis
+ *   api    GET /v1/jobs/:id requests per second and latency, next to a bare fastify hello-world
  */
+import { API_SYNOPSIS, parseApiOptions, runApiBenchmark } from './bench/api.ts';
 import { NOOP_SYNOPSIS, parseNoopOptions, runNoopBenchmark } from './bench/noop.ts';
 
 /** Each benchmark reads its own options (throwing on a bad one) and gives back its run. */
@@ -14,6 +16,13 @@ const BENCHMARKS: Record<string, { synopsis: string; prepare: (args: readonly st
     prepare(args) {
       const options = parseNoopOptions(args);
       return () => runNoopBenchmark(options);
+    },
+  },
+  api: {
+    synopsis: API_SYNOPSIS,
+    prepare(args) {
+      const options = parseApiOptions(args);
+      return () => runApiBenchmark(options);
     },
   },
 };

@@ -1,0 +1,213 @@
+/**
+ * `npm run bench -- api`: requests per second and latency of the status API's
+ * `GET /v1/jobs/:id` (token check, Redis read, progress estimate, JSON) next to a bare fastify
+ * hello-world, measured with autocannon on loopback in the same run, with the same connections
+ * and duration, and the ratio of the two. Prints figures; asserts nothing about time.
+ *
+ * The gateway is the real one (buildGatewayApp) on the real Redis and Kafka; the job read is a
+ * real job view, written by the status view's own apply under a namespace of the benchmark's,
+ * removed at the end. Both servers and the load generator share this process (and its CPU), as
+ * each side of the ratio does alike.
+ */
+import { createRequire } from 'node:module';
+import { parseArgs } from 'node:util';
+import fastify from 'fastify';
+import { Redis } from 'ioredis';
+import { pino } from 'pino';
+import type { JobStatusEvent } from '../../schemas/job-status-event.ts';
+import { buildGatewayApp } from '../../services/gateway/app.ts';
+import { createDeadLetterIndex } from '../../services/gateway/dead-letter-index.ts';
+import { createCodec } from '../../services/lib/codec.ts';
+import { resolveEndpoints } from '../../services/lib/endpoints.ts';
+import { newJobId } from '../../services/lib/job-ids.ts';
+import { createKafkaClient } from '../../services/lib/kafka.ts';
+import { createSchemaRegistry } from '../../services/lib/schema-registry.ts';
+import { createStatusView } from '../../services/lib/status-view.ts';
+
+export const API_SYNOPSIS = 'npm run bench -- api [--duration 10] [--connections 50] [--json]';
+
+export interface ApiBenchOptions {
+  durationSeconds: number;
+  connections: number;
+  json: boolean;
+}
+
+export function parseApiOptions(args: readonly string[]): ApiBenchOptions {
+  const { values } = parseArgs({
+    args: [...args],
+    options: {
+      duration: { type: 'string', default: '10' },
+      connections: { type: 'string', default: '50' },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  const whole = (name: string, value: string) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1)
+      throw new RangeError(`--${name}: expected a whole number above 0, got "${value}"`);
+    return n;
+  };
+  return {
+    durationSeconds: whole('duration', values.duration),
+    connections: whole('connections', values.connections),
+    json: values.json,
+  };
+}
+
+/** The part of autocannon's result this benchmark reads (the package has no types). */
+interface AutocannonResult {
+  requests: { average: number };
+  latency: { p50: number; p97_5: number; p99: number };
+  non2xx: number;
+  errors: number;
+}
+type Autocannon = (options: {
+  url: string;
+  connections: number;
+  duration: number;
+  headers?: Record<string, string>;
+}) => Promise<AutocannonResult>;
+const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
+
+export interface ApiFigures {
+  target: string;
+  requestsPerSecond: number;
+  p50Ms: number;
+  p97_5Ms: number;
+  p99Ms: number;
+  failures: number;
+}
+
+function figures(target: string, result: AutocannonResult): ApiFigures {
+  return {
+    target,
+    requestsPerSecond: result.requests.average,
+    p50Ms: result.latency.p50,
+    p97_5Ms: result.latency.p97_5,
+    p99Ms: result.latency.p99,
+    failures: result.non2xx + result.errors,
+  };
+}
+
+/** The printed table (pure): one row per target, then the ratio of the gateway to hello-world. */
+export function formatApiTable(rows: readonly ApiFigures[]): string {
+  const header = ['target', 'req/s', 'p50 ms', 'p97.5 ms', 'p99 ms', 'failures'];
+  const cells = [
+    header,
+    ...rows.map((row) => [
+      row.target,
+      row.requestsPerSecond.toFixed(0),
+      row.p50Ms.toFixed(2),
+      row.p97_5Ms.toFixed(2),
+      row.p99Ms.toFixed(2),
+      String(row.failures),
+    ]),
+  ];
+  const [gateway, hello] = rows;
+  if (gateway && hello) {
+    cells.push([
+      'gateway/hello-world',
+      `${(gateway.requestsPerSecond / hello.requestsPerSecond).toFixed(2)}x`,
+      `${(gateway.p50Ms / hello.p50Ms).toFixed(2)}x`,
+      `${(gateway.p97_5Ms / hello.p97_5Ms).toFixed(2)}x`,
+      `${(gateway.p99Ms / hello.p99Ms).toFixed(2)}x`,
+      '',
+    ]);
+  }
+  const widths = header.map((_, column) => Math.max(...cells.map((row) => (row[column] ?? '').length)));
+  const line = (row: string[]) =>
+    row
+      .map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!)))
+      .join('  ')
+      .trimEnd();
+  return [line(cells[0]!), widths.map((width) => '-'.repeat(width)).join('  '), ...cells.slice(1).map(line)].join('\n');
+}
+
+export async function runApiBenchmark(options: ApiBenchOptions): Promise<number> {
+  const endpoints = resolveEndpoints();
+  const logger = pino({ level: 'silent' });
+  const redis = new Redis(endpoints.redisUrl);
+  const viewRedis = new Redis(endpoints.redisUrl);
+  const namespace = `bench-api-${newJobId().slice(0, 8)}`;
+  const view = createStatusView({ redis: viewRedis, namespace });
+  const kafka = createKafkaClient({ brokers: endpoints.kafkaBrokers, clientId: namespace, log: () => {} });
+  const admin = await kafka.admin();
+  const producer = await kafka.producer();
+  const token = `bench-${newJobId()}`;
+  const gateway = await buildGatewayApp({
+    admin,
+    producer,
+    codec: createCodec({ registry: createSchemaRegistry(endpoints.schemaRegistryUrl) }),
+    redis,
+    view,
+    tokens: [{ token, scopes: ['read'], name: 'bench' }],
+    logger,
+    deadLetters: createDeadLetterIndex({ redis, prefix: `sedano:${namespace}:dead-letters:` }),
+    statusKeyPrefix: `sedano:${namespace}:`,
+    redisPrefix: `sedano:${namespace}:gateway:`,
+    checkRegistry: async () => {},
+  });
+  const hello = fastify();
+  hello.get('/', async () => ({ hello: 'world' }));
+  try {
+    const jobId = newJobId();
+    const now = Date.now();
+    const event: JobStatusEvent = {
+      jobId,
+      jobType: 'NOOP',
+      stage: 'NOOP',
+      state: 'PROGRESS',
+      sequence: now * 1000,
+      attempt: 1,
+      progress: { current: 40, total: 100, percent: 40, message: 'working', details: null },
+      result: null,
+      error: null,
+      occurredAt: now,
+      submittedAt: now - 2_000,
+      startedAt: now - 1_000,
+      finishedAt: null,
+      nextAttemptAt: null,
+      batchId: null,
+      workerId: 'bench-worker',
+      traceId: '0af7651916cd43dd8448eb211c80319c',
+    };
+    await view.apply(event);
+    const gatewayUrl = await gateway.listen({ host: '127.0.0.1', port: 0 });
+    const helloUrl = await hello.listen({ host: '127.0.0.1', port: 0 });
+    const check = await fetch(`${gatewayUrl}/v1/jobs/${jobId}`, { headers: { authorization: `Bearer ${token}` } });
+    if (check.status !== 200) throw new Error(`GET /v1/jobs/:id answered ${check.status}: ${await check.text()}`);
+    const load = { connections: options.connections, duration: options.durationSeconds };
+    // A short warm-up of each, so JIT and connection pools are not measured.
+    await autocannon({ ...load, duration: 2, url: helloUrl });
+    await autocannon({
+      ...load,
+      duration: 2,
+      url: `${gatewayUrl}/v1/jobs/${jobId}`,
+      headers: { authorization: `Bearer ${token}` },
+    });
+    const rows = [
+      figures(
+        'GET /v1/jobs/:id',
+        await autocannon({
+          ...load,
+          url: `${gatewayUrl}/v1/jobs/${jobId}`,
+          headers: { authorization: `Bearer ${token}` },
+        }),
+      ),
+      figures('fastify hello-world', await autocannon({ ...load, url: helloUrl })),
+    ];
+    console.log(options.json ? JSON.stringify(rows, null, 2) : formatApiTable(rows));
+    console.log(`\n${options.connections} connections, ${options.durationSeconds} s each, loopback, one process`);
+    return rows.some((row) => row.failures > 0) ? 1 : 0;
+  } finally {
+    await hello.close();
+    await gateway.close();
+    await view.clear();
+    const leftovers = await redis.keys(`sedano:${namespace}:*`);
+    if (leftovers.length > 0) await redis.del(...leftovers);
+    await producer.close();
+    await admin.close();
+    redis.disconnect();
+    viewRedis.disconnect();
+  }
+}

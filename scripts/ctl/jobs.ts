@@ -9,8 +9,8 @@ import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { JOB_STATE_SYMBOLS } from '../../schemas/job-state.ts';
 import { PRIORITY_SYMBOLS } from '../../schemas/priority.ts';
+import type { JobState } from '../../schemas/job-state.ts';
 import type { JobView } from '../../services/lib/status-view.ts';
-import { TERMINAL_STATES } from '../../services/lib/status-view.ts';
 import { STAGES } from '../../topology/topics.ts';
 import { type CtlAction, type CtlContext, parseStage } from './command-context.ts';
 import { type GatewayTarget, gatewayEvents, gatewayRequest, resolveGatewayTarget } from './gateway-client.ts';
@@ -18,6 +18,12 @@ import { CtlError, formatDuration, formatProgress, formatTable, parseWholeNumber
 
 /** A job as the gateway answers it. */
 export type JobReply = JobView & { traceUrl?: string | null };
+
+/**
+ * The states after which a job never changes (DESIGN.md section 3). Written here rather than
+ * imported from the status view's module: the CLI speaks HTTP and loads none of its code.
+ */
+const TERMINAL_STATES: ReadonlySet<JobState> = new Set<JobState>(['SUCCESS', 'FAILURE', 'REVOKED']);
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -1,0 +1,159 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { createAuthenticator } from '../../../../services/gateway/auth.ts';
+import { resolveGatewayConfig } from '../../../../services/gateway/config.ts';
+import { ApiError, errorReply } from '../../../../services/gateway/errors.ts';
+import { estimateProgress } from '../../../../services/gateway/eta.ts';
+import { quantile } from '../../../../services/gateway/metrics.ts';
+import { revokedEvent } from '../../../../services/gateway/revoke.ts';
+import { lagOf } from '../../../../services/gateway/stage-lag.ts';
+import { summarizeWorkers } from '../../../../services/gateway/routes/stages.ts';
+import { SedanoError } from '../../../../services/lib/errors.ts';
+import type { JobView } from '../../../../services/lib/status-view.ts';
+
+const tokens = '[{"token":"secret-token-1","scopes":["read"],"name":"reader"}]';
+
+test('config: tokens, port and host, with every problem reported at once and no token in a message', () => {
+  const config = resolveGatewayConfig({ SEDANO_API_TOKENS: tokens, SEDANO_GATEWAY_PORT: '9000' });
+  assert.deepEqual(config.tokens, [{ token: 'secret-token-1', scopes: ['read'], name: 'reader' }]);
+  assert.equal(config.port, 9000);
+  assert.equal(config.host, '127.0.0.1');
+  const fromFile = resolveGatewayConfig({ SEDANO_API_TOKENS_FILE: '/tokens.json' }, () => tokens);
+  assert.equal(fromFile.tokens[0]?.name, 'reader');
+  assert.equal(fromFile.port, 8080);
+  assert.throws(
+    () =>
+      resolveGatewayConfig({
+        SEDANO_API_TOKENS: '[{"token":"short","scopes":["root"],"name":"x"}, {"token": "secret-token-2"}]',
+        SEDANO_GATEWAY_PORT: 'http',
+        JAEGER_UI_URL: 'not a url',
+      }),
+    (error: Error & { problems: string[] }) => {
+      assert.ok(error.problems.length >= 5, error.message);
+      assert.ok(!error.message.includes('secret-token-2') && !error.message.includes('short"'), error.message);
+      return true;
+    },
+  );
+  assert.throws(() => resolveGatewayConfig({}), /no API token/);
+  assert.throws(() => resolveGatewayConfig({ SEDANO_API_TOKENS: '[{"token": "secret-tok' }), /not valid JSON/);
+});
+
+test('auth: 401 without or with an unknown token, 403 without the scope', () => {
+  const auth = createAuthenticator([{ token: 'secret-token-1', scopes: ['read'], name: 'reader' }]);
+  assert.deepEqual(auth.authorize('Bearer secret-token-1', 'read'), { name: 'reader', scopes: ['read'] });
+  const status = (header: string | undefined, scope: 'read' | 'admin') => {
+    try {
+      auth.authorize(header, scope);
+      return 200;
+    } catch (error) {
+      return (error as ApiError).statusCode;
+    }
+  };
+  assert.equal(status(undefined, 'read'), 401);
+  assert.equal(status('Basic secret-token-1', 'read'), 401);
+  assert.equal(status('Bearer secret-token-2', 'read'), 401);
+  assert.equal(status('Bearer secret-token-1', 'admin'), 403);
+});
+
+test('errors: client errors are 4xx with codes, outages 503, the rest 500 without details', () => {
+  assert.equal(errorReply(new ApiError(404, 'SEDANO_ERR_API_NOT_FOUND', 'x'), 'r').statusCode, 404);
+  const validation = errorReply(
+    {
+      validation: [{ keyword: 'required', instancePath: '/payload', params: { missingProperty: 'a' }, message: 'm' }],
+      validationContext: 'body',
+    },
+    'r',
+  );
+  assert.equal(validation.statusCode, 400);
+  assert.deepEqual(validation.body.error.details, [{ in: 'body', path: '/payload/a', message: 'm' }]);
+  assert.equal(
+    errorReply({ code: 'FST_ERR_CTP_BODY_TOO_LARGE', statusCode: 413 }, 'r').body.error.code,
+    'SEDANO_ERR_API_PAYLOAD_TOO_LARGE',
+  );
+  assert.equal(
+    errorReply({ name: 'SyntaxError', statusCode: 400, message: 'x' }, 'r').body.error.code,
+    'SEDANO_ERR_API_MALFORMED_JSON',
+  );
+  assert.equal(
+    errorReply(new SedanoError('SEDANO_ERR_REGISTRY_UNAVAILABLE', 'down', { retriable: true }), 'r').statusCode,
+    503,
+  );
+  assert.equal(errorReply({ name: 'KafkaJSConnectionError', message: 'down' }, 'r').statusCode, 503);
+  const internal = errorReply(new TypeError('secret detail'), 'req-1');
+  assert.equal(internal.statusCode, 500);
+  assert.equal(internal.serverFault, true);
+  assert.ok(!internal.body.error.message.includes('secret detail'));
+  assert.match(internal.body.error.message, /req-1/);
+});
+
+const running: JobView = {
+  jobId: 'j',
+  jobType: 'NOOP',
+  stage: 'NOOP',
+  state: 'PROGRESS',
+  sequence: 5,
+  attempt: 1,
+  progress: { current: 25, total: 100, percent: 25, message: null, details: null },
+  result: null,
+  error: null,
+  submittedAt: 0,
+  startedAt: 1_000,
+  finishedAt: null,
+  nextAttemptAt: null,
+  occurredAt: 2_000,
+  updatedAt: 2_000,
+  batchId: null,
+  workerId: 'w',
+  traceId: null,
+};
+
+test('eta: the rate since the attempt started, extended to the total', () => {
+  assert.deepEqual(estimateProgress(running, 2_500), { percent: 25, ratePerSecond: 25, etaMs: 2_500, etaAt: 5_000 });
+  assert.equal(estimateProgress({ ...running, progress: null }, 0), undefined);
+  assert.equal(estimateProgress({ ...running, progress: { ...running.progress!, current: 0 } }, 0)?.etaMs, null);
+  assert.equal(estimateProgress({ ...running, state: 'SUCCESS' }, 0)?.etaAt, null);
+});
+
+test('lag: end minus committed per partition; uncommitted partitions from their first offset', () => {
+  const ends = [
+    { partition: 0, low: '0', high: '10' },
+    { partition: 1, low: '5', high: '8' },
+    { partition: 2, low: '0', high: '4' },
+  ];
+  const committed = [
+    { topic: 't', partition: 0, offset: '7' },
+    { topic: 't', partition: 1, offset: '-1' },
+    { topic: 'other', partition: 2, offset: '4' },
+  ];
+  assert.deepEqual(lagOf('t', ends, committed), { topic: 't', lag: 3 + 3 + 4, partitions: 3 });
+});
+
+test('metrics quantiles, workers summary and the revoked event', () => {
+  assert.equal(quantile([1, 2, 3, 4], 0.5), 2);
+  assert.equal(quantile([1, 2, 3, 4], 0.99), 4);
+  assert.ok(Number.isNaN(quantile([], 0.5)));
+  const worker = {
+    workerId: 'w',
+    stage: 'noop' as const,
+    host: 'h',
+    pid: 1,
+    startedAt: 0,
+    heartbeatAt: 0,
+    concurrency: 4,
+    rateLimitPerSecond: 10,
+    paused: true,
+    running: [{ jobId: 'j', attempt: 1, startedAt: 0, progress: null }],
+  };
+  assert.deepEqual(summarizeWorkers([worker, { ...worker, paused: false, running: [] }]), {
+    count: 2,
+    inFlight: 1,
+    concurrency: 8,
+    rateLimitPerSecond: 10,
+    paused: false,
+  });
+  assert.equal(summarizeWorkers([]).paused, null);
+  const event = revokedEvent({ ...running, state: 'PENDING' }, 'why', 3_000);
+  assert.equal(event.state, 'REVOKED');
+  assert.equal(event.sequence, 3_000_000);
+  assert.equal(event.error?.code, 'SEDANO_ERR_JOB_REVOKED');
+});

@@ -37,6 +37,13 @@ export async function zipBomb(inflatedBytes: number): Promise<Uint8Array> {
   return zip.generateAsync({ type: 'uint8array', compression: 'DEFLATE', compressionOptions: { level: 9 } });
 }
 
+/** A copy of the zip `archive` with `entry` replaced by `content`. */
+export async function replaceEntry(archive: Uint8Array, entry: string, content: string): Promise<Uint8Array> {
+  const zip = await JSZip.loadAsync(archive);
+  zip.file(entry, content);
+  return zip.generateAsync({ type: 'uint8array', compression: 'DEFLATE' });
+}
+
 /** A zip of `count` tiny entries. */
 export async function manyEntries(count: number): Promise<Uint8Array> {
   const zip = new JSZip();

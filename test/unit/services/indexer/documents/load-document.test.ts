@@ -8,7 +8,7 @@ import { isSedanoError } from '../../../../../services/lib/errors.ts';
 import type { DocumentSection } from '../../../../../services/indexer/documents/document-section.ts';
 import { resolveDocumentLimits, type DocumentLimitsOptions } from '../../../../../services/indexer/documents/limits.ts';
 import { loadDocument } from '../../../../../services/indexer/documents/load-document.ts';
-import { longPdf, SAMPLES, tempDir, writeFixture, zipBomb } from './fixtures.ts';
+import { longPdf, replaceEntry, SAMPLES, tempDir, writeFixture, zipBomb } from './fixtures.ts';
 
 const manifest = JSON.parse(readFileSync(join(SAMPLES, 'manifest.json'), 'utf8')) as SampleExpectation[];
 
@@ -104,6 +104,15 @@ test('corrupt PDF, DOCX and XLSX files fail with SEDANO_ERR_DOCUMENT_CORRUPT', a
     const truncated = writeFixture(dir, `truncated-${sample}`, bytes.subarray(0, Math.floor(bytes.byteLength / 2)));
     await assert.rejects(sectionsOf(truncated), fails('SEDANO_ERR_DOCUMENT_CORRUPT'));
   }
+  const brokenXml = await replaceEntry(
+    readFileSync(join(SAMPLES, 'en-memo.docx')),
+    'word/document.xml',
+    '<w:document a="',
+  );
+  await assert.rejects(
+    sectionsOf(writeFixture(dir, 'broken-xml.docx', brokenXml)),
+    fails('SEDANO_ERR_DOCUMENT_CORRUPT', /DOCX could not be parsed/),
+  );
   const notPdf = writeFixture(dir, 'text.pdf', 'just some text');
   await assert.rejects(sectionsOf(notPdf), fails('SEDANO_ERR_DOCUMENT_CORRUPT', /declared PDF/));
   const docxAsXlsx = writeFixture(dir, 'memo.xlsx', readFileSync(join(SAMPLES, 'en-memo.docx')));

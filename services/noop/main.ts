@@ -1,6 +1,10 @@
 /**
  * The noop worker: runs the built-in noop stage until SIGTERM or SIGINT, then shuts down
- * gracefully (running jobs get the grace period; the rest are redelivered).
+ * gracefully (running jobs get the grace period; the rest are redelivered). Its handler runs
+ * in worker threads, so a long CPU spin never stops the consumer's heartbeats.
+ *
+ * Configuration: the endpoints (services/lib/endpoints.ts), SEDANO_WORKER_ID, and
+ * SEDANO_NOOP_CONCURRENCY (jobs at once, and threads, default 8).
  */
 import { hostname } from 'node:os';
 import { Redis } from 'ioredis';
@@ -11,14 +15,21 @@ import { createLogger } from '../lib/logger.ts';
 import { startStageRuntime } from '../lib/runtime/stage-runtime.ts';
 import { createSchemaRegistry } from '../lib/schema-registry.ts';
 import { startTelemetry } from '../lib/telemetry.ts';
-import { createNoopStage } from './noop-stage.ts';
+import { createThreadedNoopStage } from './noop-stage.ts';
 
 const endpoints = resolveEndpoints();
 const workerId = process.env['SEDANO_WORKER_ID'] ?? `noop@${hostname()}:${process.pid}`;
 const logger = createLogger('sedano-noop').child({ workerId });
 const telemetry = startTelemetry({ serviceName: 'sedano-noop', otlpEndpoint: endpoints.otlpEndpoint });
 const redis = new Redis(endpoints.redisUrl);
-const runtime = await startStageRuntime(createNoopStage(), {
+const concurrency = Number(process.env['SEDANO_NOOP_CONCURRENCY'] ?? 8);
+if (!Number.isInteger(concurrency) || concurrency < 1) {
+  console.error(
+    `SEDANO_NOOP_CONCURRENCY: expected a whole number above 0, got "${process.env['SEDANO_NOOP_CONCURRENCY']}"`,
+  );
+  process.exit(2);
+}
+const runtime = await startStageRuntime(createThreadedNoopStage({ concurrency }), {
   kafka: createKafkaClient({ brokers: endpoints.kafkaBrokers, clientId: workerId }),
   codec: createCodec({ registry: createSchemaRegistry(endpoints.schemaRegistryUrl) }),
   redis,

@@ -1,32 +1,16 @@
 /**
- * The built-in `noop` stage: sleeps (without using the CPU), spins (using it), and fails
- * with a given probability. It exercises the runtime in tests and is the benchmark workload.
+ * The built-in `noop` stage (handler in noop-handler.ts). It exercises the runtime in tests
+ * and is the benchmark workload.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
-import { defineStage } from '../lib/runtime/stage.ts';
+import { defineStage, type StageOptions } from '../lib/runtime/stage.ts';
+import { noopHandler } from './noop-handler.ts';
 
-/** Keeps one CPU busy for `ms` milliseconds, or until the signal aborts. */
-function spin(ms: number, signal: AbortSignal): number {
-  const started = Date.now();
-  while (Date.now() - started < ms && !signal.aborted) {
-    // Busy on purpose: this is the CPU-bound workload.
-  }
-  return Date.now() - started;
+/** The stage with its handler on the event loop, failing when `random()` is below the job's failure rate. */
+export function createNoopStage(random: () => number = Math.random) {
+  return defineStage({ stage: 'noop', handler: noopHandler(random) });
 }
 
-export function createNoopStage(random: () => number = Math.random) {
-  return defineStage({
-    stage: 'noop',
-    handler: async ({ job, signal, progress }) => {
-      const total = job.sleepMs + job.cpuSpinMs;
-      progress(0, total, 'sleeping');
-      await sleep(job.sleepMs, undefined, { signal });
-      progress(job.sleepMs, total, 'spinning');
-      const spunMs = spin(job.cpuSpinMs, signal);
-      signal.throwIfAborted();
-      if (random() < job.failureRate) throw new Error(`noop failed on purpose (failureRate ${job.failureRate})`);
-      progress(total, total, 'done');
-      return { 'sedano.NoopResult': { sleptMs: job.sleepMs, spunMs, payload: job.payload } };
-    },
-  });
+/** The stage with its handler in worker threads, as the noop worker runs it (CPU spins keep off the event loop). */
+export function createThreadedNoopStage(options: StageOptions = {}) {
+  return defineStage({ stage: 'noop', handlerModule: new URL('./noop-handler.ts', import.meta.url), options });
 }

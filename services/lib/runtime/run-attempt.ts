@@ -4,7 +4,7 @@
  * with a time-limit error, whatever the handler does. The error a handler throws because
  * its signal was aborted is replaced by the abort's reason (time limit, revoke, shutdown).
  */
-import { SedanoError } from '../errors.ts';
+import { TimeLimitError } from './abort-reasons.ts';
 import type { JobContext, StageResult } from './stage.ts';
 
 export interface AttemptLimits {
@@ -12,11 +12,6 @@ export interface AttemptLimits {
   softTimeLimitMs: number | undefined;
   /** Milliseconds until the attempt fails; undefined for no limit. */
   hardTimeLimitMs: number | undefined;
-}
-
-function timeLimitError(kind: 'soft' | 'hard', ms: number): SedanoError {
-  // Running the same work again would hit the same limit: not retriable.
-  return new SedanoError('SEDANO_ERR_JOB_TIME_LIMIT', `the ${kind} time limit of ${ms} ms was reached`);
 }
 
 export async function runAttempt<Request>(
@@ -27,13 +22,13 @@ export async function runAttempt<Request>(
 ): Promise<StageResult> {
   const timers: NodeJS.Timeout[] = [];
   const { softTimeLimitMs: soft, hardTimeLimitMs: hard } = limits;
-  if (soft !== undefined) timers.push(setTimeout(() => controller.abort(timeLimitError('soft', soft)), soft));
-  let hardError: SedanoError | undefined;
+  if (soft !== undefined) timers.push(setTimeout(() => controller.abort(new TimeLimitError('soft', soft)), soft));
+  let hardError: TimeLimitError | undefined;
   const hardLimit = new Promise<never>((_, reject) => {
     if (hard === undefined) return;
     timers.push(
       setTimeout(() => {
-        hardError = timeLimitError('hard', hard);
+        hardError = new TimeLimitError('hard', hard);
         controller.abort(hardError);
         reject(hardError);
       }, hard),

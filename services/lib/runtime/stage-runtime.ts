@@ -33,9 +33,10 @@ import { createRateLimiter, type RateLimiter } from './rate-limiter.ts';
 import { createRevocations, type Revocations } from './revocations.ts';
 import { runAttempt } from './run-attempt.ts';
 import { SequenceClock } from './sequence-clock.ts';
-import type { StageDefinition } from './stage.ts';
+import type { StageDefinition, StageHandler } from './stage.ts';
 import { stageTopics, type StageTopics } from './stage-topics.ts';
 import { RevokedError, ShutdownError } from './abort-reasons.ts';
+import { ThreadPool } from './thread-pool.ts';
 
 export { stageTopics, type StageTopics };
 
@@ -68,6 +69,10 @@ export interface StageRuntime {
   readonly skipped: number;
   /** True while a PAUSE_STAGE command holds the stage. */
   readonly paused: boolean;
+  /** Times the job consumer joined its group (1 unless it rebalanced or was thrown out). */
+  readonly groupJoins: number;
+  /** The worker-thread pool of a stage declared with `handlerModule`. */
+  readonly threads: ThreadPool | undefined;
   /** Stops the stage (see the module comment); safe to call more than once. */
   close(): Promise<void>;
 }
@@ -105,6 +110,33 @@ export async function startStageRuntime<S extends Stage>(
     (stageOptions.rateLimitPerSecond === undefined
       ? undefined
       : createRateLimiter({ redis: options.redis, name: topics.groupId, perSecond: stageOptions.rateLimitPerSecond }));
+  // A stage declared with `handlerModule` runs its handler in worker threads (stage.ts).
+  let threads: ThreadPool | undefined;
+  let handler: StageHandler<S>;
+  if (definition.handlerModule === undefined) {
+    handler = definition.handler;
+  } else {
+    const pool = new ThreadPool({
+      module: definition.handlerModule,
+      size: stageOptions.threads?.size ?? concurrency,
+      maxJobsPerThread: stageOptions.threads?.maxJobsPerThread,
+      maxHeapMb: stageOptions.threads?.maxHeapMb,
+      abortGraceMs: stageOptions.threads?.abortGraceMs,
+      loggerName: `sedano-${definition.stage}`,
+      logger,
+    });
+    threads = pool;
+    handler = (job) =>
+      pool.run({
+        job: job.job,
+        jobId: job.jobId,
+        attempt: job.attempt,
+        logBindings: job.logger.bindings(),
+        signal: job.signal,
+        onProgress: (current, total, message, details) => job.progress(current, total, message, details),
+      });
+  }
+  let groupJoins = 0;
   const consumer = await kafka.consumer(topics.groupId, {
     sessionTimeoutMs: options.sessionTimeoutMs,
     // Paused partitions resume within this time when every partition was paused.
@@ -267,7 +299,7 @@ export async function startStageRuntime<S extends Stage>(
         progress: reporter.progress,
       };
       const result = await context.with(trace.setSpan(context.active(), span), () =>
-        runAttempt(definition.handler, jobContext, controller, {
+        runAttempt(handler, jobContext, controller, {
           softTimeLimitMs: request.header.softTimeLimitMs ?? stageOptions.softTimeLimitMs,
           hardTimeLimitMs: request.header.hardTimeLimitMs ?? stageOptions.hardTimeLimitMs,
         }),
@@ -335,6 +367,7 @@ export async function startStageRuntime<S extends Stage>(
   }
 
   consumer.onAssignment((assignment) => {
+    groupJoins += 1;
     for (const { topic, partition } of tracker.committable()) {
       if (!assignment[topic]?.includes(partition)) tracker.forget(topic, partition);
     }
@@ -371,6 +404,7 @@ export async function startStageRuntime<S extends Stage>(
     );
     for (const controller of running.keys()) controller.abort(new ShutdownError());
     await step('abort', () => scheduler.idle());
+    await step('threads', async () => threads?.close());
     clearInterval(commitTimer);
     await step('commit', commit);
     await step('stop fetching', () => consumer.stop());
@@ -394,6 +428,10 @@ export async function startStageRuntime<S extends Stage>(
     get paused() {
       return gate.suspended;
     },
+    get groupJoins() {
+      return groupJoins;
+    },
+    threads,
     close: () => (closing ??= shutdown()),
   };
 }

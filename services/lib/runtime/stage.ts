@@ -2,6 +2,10 @@
  * How a stage is declared: its name, its handler and its options. The runtime
  * (stage-runtime.ts) does everything else: consuming its lanes, status events, retries,
  * dead letters, idempotency, shutdown and tracing.
+ *
+ * A handler runs either on the event loop (`handler`: for work that mostly waits on I/O) or
+ * in the stage's worker-thread pool (`handlerModule`: a module whose `handler` export does
+ * CPU-heavy work, such as parsing documents, without stopping the consumer's heartbeats).
  */
 import type { JobProgress } from '../../../schemas/job-progress.ts';
 import type { JobStatusEvent } from '../../../schemas/job-status-event.ts';
@@ -46,14 +50,42 @@ export interface StageOptions {
   hardTimeLimitMs?: number;
   /** Jobs that may start per second over all the stage's workers (default: no limit). */
   rateLimitPerSecond?: number;
+  /** The worker-thread pool of a stage declared with `handlerModule`. */
+  threads?: ThreadOptions;
 }
 
-export interface StageDefinition<S extends Stage> {
-  stage: S;
-  /** Runs one attempt; resolves with the result, or throws (NonRetriableError to fail at once). */
-  handler: (context: JobContext<StageRequests[S]>) => Promise<StageResult>;
-  options?: StageOptions;
+export interface ThreadOptions {
+  /** Threads in the pool (default: the stage's concurrency). */
+  size?: number;
+  /** A thread is replaced after this many jobs (default: never), like Celery's max-tasks-per-child. */
+  maxJobsPerThread?: number;
+  /** A thread is replaced after a job that leaves its heap above this many MiB (default: never). */
+  maxHeapMb?: number;
+  /**
+   * How long a thread may take to stop after its job's signal aborted (revoke, soft limit,
+   * shutdown) before it is terminated, in milliseconds (default 1000). The hard limit
+   * terminates at once.
+   */
+  abortGraceMs?: number;
 }
+
+/** Runs one attempt; resolves with the result, or throws (NonRetriableError to fail at once). */
+export type StageHandler<S extends Stage> = (context: JobContext<StageRequests[S]>) => Promise<StageResult>;
+
+export type StageDefinition<S extends Stage> = {
+  stage: S;
+  options?: StageOptions;
+} & (
+  | { handler: StageHandler<S>; handlerModule?: never }
+  | {
+      /**
+       * A module (file URL) whose `handler` export, a StageHandler, runs in the stage's
+       * worker-thread pool. Requests and results cross threads by structured clone.
+       */
+      handlerModule: URL;
+      handler?: never;
+    }
+);
 
 /** Declares a stage (an identity function that gives the handler its types). */
 export function defineStage<S extends Stage>(definition: StageDefinition<S>): StageDefinition<S> {

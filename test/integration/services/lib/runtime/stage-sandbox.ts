@@ -15,6 +15,7 @@ import type { StageDefinition } from '../../../../../services/lib/runtime/stage.
 import {
   startStageRuntime,
   type StageRuntime,
+  type StageRuntimeOptions,
   type StageTopics,
 } from '../../../../../services/lib/runtime/stage-runtime.ts';
 import { RETRY_TIERS, type RetryTier } from '../../../../../topology/topics.ts';
@@ -80,8 +81,21 @@ export async function stageSandbox(t: TestContext, options: { lanePartitions?: n
     ledger,
     codec,
     producer,
-    async start(definition: StageDefinition<'noop'>, workerId = uniqueName('worker')): Promise<StageRuntime> {
-      const runtime = await startStageRuntime(definition, { kafka, codec, redis, logger, workerId, topics, ledger });
+    async start(
+      definition: StageDefinition<'noop'>,
+      workerId = uniqueName('worker'),
+      options: Partial<StageRuntimeOptions> = {},
+    ): Promise<StageRuntime> {
+      const runtime = await startStageRuntime(definition, {
+        kafka,
+        codec,
+        redis,
+        logger,
+        workerId,
+        topics,
+        ledger,
+        ...options,
+      });
       onCleanup(t, () => runtime.close());
       return runtime;
     },
@@ -129,13 +143,13 @@ export async function stageSandbox(t: TestContext, options: { lanePartitions?: n
       await producer.send(topics.control, [await codec.toMessage(controlBinding, command.commandId, command)]);
     },
     /** Waits until a job's events include one of `state`, and returns them all. */
-    async eventsUntil(jobId: string, state: JobStatusEvent['state']): Promise<JobStatusEvent[]> {
+    async eventsUntil(jobId: string, state: JobStatusEvent['state'], timeoutMs?: number): Promise<JobStatusEvent[]> {
       return waitFor(
         async () => {
           const found = await this.events(jobId);
           return found.some((event) => event.state === state) && found;
         },
-        { description: `${state} of job ${jobId}` },
+        { description: `${state} of job ${jobId}`, ...(timeoutMs === undefined ? {} : { timeoutMs }) },
       );
     },
     /** Every status event seen so far, decoded, in arrival order. */

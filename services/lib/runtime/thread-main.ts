@@ -1,0 +1,55 @@
+/**
+ * The entry point of a stage's worker thread: loads the handler module once, then runs one
+ * job at a time as the pool asks, passing progress back and aborting the handler's signal
+ * when the pool says so. A thread that must stop at once (hard time limit) is terminated by
+ * the pool; nothing here can prevent that.
+ */
+import { getHeapStatistics } from 'node:v8';
+import { parentPort, workerData } from 'node:worker_threads';
+import { createLogger } from '../logger.ts';
+import type { StageHandler } from './stage.ts';
+import { fromPlainError, type FromThread, type ThreadData, toPlainError, type ToThread } from './thread-messages.ts';
+
+const port = parentPort;
+if (port === null) throw new Error('thread-main.ts runs only as a worker thread');
+const { moduleHref, loggerName } = workerData as ThreadData;
+const loaded = (await import(moduleHref)) as { handler?: unknown };
+if (typeof loaded.handler !== 'function') throw new Error(`${moduleHref} has no "handler" function export`);
+// The module declares itself for one stage; the pool only sends that stage's jobs.
+const handler = loaded.handler as StageHandler<never>;
+const logger = createLogger(loggerName);
+
+const post = (message: FromThread) => port.postMessage(message);
+/** V8 heap in use, external memory (buffers) included: what the pool's ceiling is about. */
+const heapBytes = () => {
+  const stats = getHeapStatistics();
+  return stats.used_heap_size + stats.external_memory;
+};
+let running: AbortController | undefined;
+
+port.on('message', (message: ToThread) => {
+  if (message.type === 'abort') {
+    running?.abort(fromPlainError(message.reason));
+    return;
+  }
+  const controller = new AbortController();
+  running = controller;
+  const context = {
+    job: message.job as never,
+    jobId: message.jobId,
+    attempt: message.attempt,
+    signal: controller.signal,
+    logger: logger.child(message.logBindings),
+    progress: (current: number, total: number, text?: string | null, details?: unknown) =>
+      post({ type: 'progress', current, total, message: text ?? null, details: (details ?? null) as never }),
+  };
+  handler(context)
+    .then(
+      (result) => post({ type: 'result', result, heapBytes: heapBytes() }),
+      (error: unknown) => post({ type: 'error', error: toPlainError(error), heapBytes: heapBytes() }),
+    )
+    .finally(() => {
+      if (running === controller) running = undefined;
+    });
+});
+post({ type: 'ready' });

@@ -1,0 +1,58 @@
+/**
+ * What the stage runtime and its worker threads say to each other (thread-pool.ts and
+ * thread-main.ts). Everything crosses by structured clone, so errors travel as plain data
+ * and are rebuilt on the other side.
+ */
+import { ERROR_CODES, type ErrorCode, SedanoError } from '../errors.ts';
+import type { ProgressDetails, StageResult } from './stage.ts';
+
+/** The data a worker thread starts with. */
+export interface ThreadData {
+  /** The handler module (a file URL's href). */
+  moduleHref: string;
+  /** Name of the logger the thread's job loggers descend from. */
+  loggerName: string;
+}
+
+/** From the runtime to a thread. */
+export type ToThread =
+  | { type: 'run'; job: unknown; jobId: string; attempt: number; logBindings: Record<string, unknown> }
+  | { type: 'abort'; reason: PlainError };
+
+/** From a thread to the runtime. */
+export type FromThread =
+  | { type: 'ready' }
+  | { type: 'progress'; current: number; total: number; message: string | null; details: ProgressDetails | null }
+  | { type: 'result'; result: StageResult; heapBytes: number }
+  | { type: 'error'; error: PlainError; heapBytes: number };
+
+export interface PlainError {
+  name: string;
+  message: string;
+  stack?: string;
+  code?: string;
+  retriable?: boolean;
+}
+
+export function toPlainError(error: unknown): PlainError {
+  if (!(error instanceof Error)) return { name: 'Error', message: String(error) };
+  const { code, retriable } = error as { code?: unknown; retriable?: unknown };
+  return {
+    name: error.name,
+    message: error.message,
+    ...(error.stack === undefined ? {} : { stack: error.stack }),
+    ...(typeof code === 'string' ? { code } : {}),
+    ...(typeof retriable === 'boolean' ? { retriable } : {}),
+  };
+}
+
+/** Rebuilds an error: a SedanoError when it carries one of sedano's codes, else an Error. */
+export function fromPlainError(plain: PlainError): Error {
+  const error =
+    plain.code !== undefined && plain.code in ERROR_CODES
+      ? new SedanoError(plain.code as ErrorCode, plain.message, { retriable: plain.retriable ?? false })
+      : new Error(plain.message);
+  error.name = plain.name;
+  if (plain.stack !== undefined) error.stack = plain.stack;
+  return error;
+}

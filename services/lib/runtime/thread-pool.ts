@@ -1,0 +1,228 @@
+/**
+ * A stage's worker-thread pool: runs a handler module's jobs on up to `size` threads, one job
+ * per thread at a time, so CPU-heavy handlers never hold the event loop that heartbeats to
+ * Kafka. Written here rather than taken from a library (Piscina) because the runtime needs
+ * what those pools do not give together: a cooperative abort first and termination only after
+ * a grace period (or at once for the hard time limit), progress messages during a job, and
+ * recycling a thread after N jobs or above a heap ceiling checked between jobs (Celery's
+ * max-tasks-per-child and memory guard).
+ */
+import { Worker } from 'node:worker_threads';
+import type { Logger } from '../logger.ts';
+import { abortReason, TimeLimitError } from './abort-reasons.ts';
+import type { ProgressDetails, StageResult } from './stage.ts';
+import { type FromThread, fromPlainError, type ThreadData, type ToThread, toPlainError } from './thread-messages.ts';
+
+const THREAD_MAIN = new URL('./thread-main.ts', import.meta.url);
+
+export interface ThreadPoolOptions {
+  /** The handler module: its `handler` export runs the jobs. */
+  module: URL;
+  size: number;
+  maxJobsPerThread?: number | undefined;
+  maxHeapMb?: number | undefined;
+  abortGraceMs?: number | undefined;
+  /** Name of the threads' loggers. */
+  loggerName: string;
+  logger: Logger;
+}
+
+export interface ThreadJob {
+  job: unknown;
+  jobId: string;
+  attempt: number;
+  logBindings: Record<string, unknown>;
+  signal: AbortSignal;
+  onProgress: (current: number, total: number, message: string | null, details: ProgressDetails | null) => void;
+}
+
+export interface ThreadPoolStats {
+  /** Threads started since the pool was created. */
+  started: number;
+  /** Threads replaced after their job count or heap ceiling. */
+  recycled: number;
+  /** Threads terminated because a job did not stop in time (or its thread died). */
+  terminated: number;
+}
+
+interface PoolThread {
+  worker: Worker;
+  jobs: number;
+}
+
+interface Waiter {
+  resolve: (thread: PoolThread) => void;
+  reject: (error: unknown) => void;
+}
+
+export class ThreadPool {
+  readonly stats: ThreadPoolStats = { started: 0, recycled: 0, terminated: 0 };
+  readonly #options: ThreadPoolOptions;
+  readonly #idle: PoolThread[] = [];
+  readonly #all = new Set<PoolThread>();
+  readonly #waiters: Waiter[] = [];
+  /** Threads alive or starting. */
+  #count = 0;
+  #closed = false;
+
+  constructor(options: ThreadPoolOptions) {
+    if (!Number.isInteger(options.size) || options.size < 1) throw new RangeError('size must be a positive integer');
+    this.#options = options;
+  }
+
+  /** Runs one job on a free thread; rejects with the signal's reason when it aborts. */
+  async run(job: ThreadJob): Promise<StageResult> {
+    job.signal.throwIfAborted();
+    const thread = await this.#acquire();
+    // Starting a thread takes a while: the job may have been aborted meanwhile.
+    if (job.signal.aborted) {
+      this.#release(thread);
+      throw abortReason(job.signal);
+    }
+    return this.#runOn(thread, job);
+  }
+
+  /** Terminates every thread; running jobs reject. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    for (const waiter of this.#waiters.splice(0)) waiter.reject(new Error('the thread pool is closed'));
+    await Promise.all([...this.#all].map((thread) => thread.worker.terminate()));
+  }
+
+  async #acquire(): Promise<PoolThread> {
+    if (this.#closed) throw new Error('the thread pool is closed');
+    const idle = this.#idle.pop();
+    if (idle !== undefined) return idle;
+    if (this.#count < this.#options.size) return this.#start();
+    return new Promise((resolve, reject) => this.#waiters.push({ resolve, reject }));
+  }
+
+  async #start(): Promise<PoolThread> {
+    this.#count += 1;
+    const data: ThreadData = { moduleHref: this.#options.module.href, loggerName: this.#options.loggerName };
+    const worker = new Worker(THREAD_MAIN, { workerData: data });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const onMessage = (message: FromThread) => message.type === 'ready' && done(null);
+        const onError = (error: Error) => done(error);
+        const onExit = (code: number) => done(new Error(`the worker thread exited with code ${code} while starting`));
+        const done = (error: Error | null) => {
+          worker.off('message', onMessage).off('error', onError).off('exit', onExit);
+          if (error === null) resolve();
+          else reject(error);
+        };
+        worker.on('message', onMessage).on('error', onError).on('exit', onExit);
+      });
+    } catch (error) {
+      this.#count -= 1;
+      void worker.terminate();
+      throw new Error(`the handler module ${this.#options.module.href} did not load in a worker thread`, {
+        cause: error,
+      });
+    }
+    this.stats.started += 1;
+    const thread = { worker, jobs: 0 };
+    this.#all.add(thread);
+    return thread;
+  }
+
+  #runOn(thread: PoolThread, job: ThreadJob): Promise<StageResult> {
+    const { worker } = thread;
+    return new Promise<StageResult>((resolve, reject) => {
+      let settled = false;
+      let grace: NodeJS.Timeout | undefined;
+      const settle = (outcome: () => void, keep: boolean) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(grace);
+        worker.off('message', onMessage).off('error', onDeath).off('exit', onDeath);
+        job.signal.removeEventListener('abort', onAbort);
+        outcome();
+        if (keep) this.#release(thread);
+        else this.#retire(thread, 'terminated');
+      };
+      const finished = (heapBytes: number) => {
+        thread.jobs += 1;
+        const { maxJobsPerThread, maxHeapMb } = this.#options;
+        const recycle =
+          (maxJobsPerThread !== undefined && thread.jobs >= maxJobsPerThread) ||
+          (maxHeapMb !== undefined && heapBytes > maxHeapMb * 1024 * 1024);
+        return !recycle;
+      };
+      const onMessage = (message: FromThread) => {
+        switch (message.type) {
+          case 'progress':
+            job.onProgress(message.current, message.total, message.message, message.details);
+            return;
+          case 'result': {
+            const keep = finished(message.heapBytes);
+            if (!keep) this.stats.recycled += 1;
+            settle(() => resolve(message.result), keep);
+            return;
+          }
+          case 'error': {
+            const keep = finished(message.heapBytes);
+            if (!keep) this.stats.recycled += 1;
+            // A handler that stopped because its signal aborted fails with the abort's reason.
+            const error = job.signal.aborted ? abortReason(job.signal) : fromPlainError(message.error);
+            settle(() => reject(error), keep);
+            return;
+          }
+          case 'ready':
+            return;
+        }
+      };
+      const onDeath = (cause: unknown) => {
+        this.stats.terminated += 1;
+        const error = job.signal.aborted
+          ? abortReason(job.signal)
+          : new Error(`the worker thread running job ${job.jobId} died`, { cause });
+        settle(() => reject(error), false);
+      };
+      const onAbort = () => {
+        const reason = abortReason(job.signal);
+        worker.postMessage({ type: 'abort', reason: toPlainError(reason) } satisfies ToThread);
+        const hard = reason instanceof TimeLimitError && reason.kind === 'hard';
+        grace = setTimeout(
+          () => {
+            this.stats.terminated += 1;
+            this.#options.logger.warn({ jobId: job.jobId }, 'the job did not stop in time: its thread is terminated');
+            settle(() => reject(reason), false);
+          },
+          hard ? 0 : (this.#options.abortGraceMs ?? 1_000),
+        );
+      };
+      worker.on('message', onMessage).on('error', onDeath).on('exit', onDeath);
+      job.signal.addEventListener('abort', onAbort, { once: true });
+      const run: ToThread = {
+        type: 'run',
+        job: job.job,
+        jobId: job.jobId,
+        attempt: job.attempt,
+        logBindings: job.logBindings,
+      };
+      worker.postMessage(run);
+    });
+  }
+
+  /** A thread back from a job goes to the first waiter, or waits idle. */
+  #release(thread: PoolThread): void {
+    if (this.#closed) {
+      this.#retire(thread, 'closed');
+      return;
+    }
+    const waiter = this.#waiters.shift();
+    if (waiter !== undefined) waiter.resolve(thread);
+    else this.#idle.push(thread);
+  }
+
+  /** Terminates a thread; a waiting job gets a new one. */
+  #retire(thread: PoolThread, why: 'terminated' | 'closed'): void {
+    this.#all.delete(thread);
+    this.#count -= 1;
+    void thread.worker.terminate();
+    if (why === 'closed' || this.#closed) return;
+    const waiter = this.#waiters.shift();
+    if (waiter !== undefined) this.#start().then(waiter.resolve, waiter.reject);
+  }
+}

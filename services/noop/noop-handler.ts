@@ -1,0 +1,37 @@
+/**
+ * The noop stage's handler: sleeps (without using the CPU), spins (using it), and fails with
+ * a given probability. Its `handler` export is what the stage's worker threads load.
+ */
+import { setImmediate as yieldToEventLoop, setTimeout as sleep } from 'node:timers/promises';
+import type { StageHandler } from '../lib/runtime/stage.ts';
+
+/** Keeps one CPU busy for `ms` milliseconds, or until the signal aborts. */
+async function spin(ms: number, signal: AbortSignal): Promise<number> {
+  const started = Date.now();
+  while (Date.now() - started < ms && !signal.aborted) {
+    const slice = Date.now();
+    while (Date.now() - slice < 20) {
+      // Busy on purpose: this is the CPU-bound workload.
+    }
+    // Between slices the abort message of a revoke or a soft time limit can arrive.
+    await yieldToEventLoop();
+  }
+  return Date.now() - started;
+}
+
+/** The handler, with the random source that decides failures (tests pass a fixed one). */
+export function noopHandler(random: () => number): StageHandler<'noop'> {
+  return async ({ job, signal, progress }) => {
+    const total = job.sleepMs + job.cpuSpinMs;
+    progress(0, total, 'sleeping');
+    await sleep(job.sleepMs, undefined, { signal });
+    progress(job.sleepMs, total, 'spinning');
+    const spunMs = await spin(job.cpuSpinMs, signal);
+    signal.throwIfAborted();
+    if (random() < job.failureRate) throw new Error(`noop failed on purpose (failureRate ${job.failureRate})`);
+    progress(total, total, 'done');
+    return { 'sedano.NoopResult': { sleptMs: job.sleepMs, spunMs, payload: job.payload } };
+  };
+}
+
+export const handler = noopHandler(Math.random);

@@ -1,0 +1,58 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { defineStage } from '../../../../../services/lib/runtime/stage.ts';
+import { stageSandbox } from './stage-sandbox.ts';
+
+const states = (events: { state: string }[]) => events.map((event) => event.state);
+
+/** The broker's smallest allowed session timeout (group.min.session.timeout.ms), so the test stays short. */
+const SESSION_TIMEOUT_MS = 6_000;
+
+const cpuStage = (options = {}) =>
+  defineStage({ stage: 'noop', handlerModule: new URL('./cpu-handler.ts', import.meta.url), options });
+
+test('a handler computing for 5x the session timeout in a thread keeps its consumer in the group and runs once', async (t) => {
+  const sandbox = await stageSandbox(t);
+  const runtime = await sandbox.start(cpuStage(), undefined, { sessionTimeoutMs: SESSION_TIMEOUT_MS });
+  const job = await sandbox.submit({ cpuSpinMs: 5 * SESSION_TIMEOUT_MS });
+  const events = await sandbox.eventsUntil(job.header.jobId, 'SUCCESS', 120_000);
+  assert.deepEqual(
+    states(events).filter((state) => state !== 'PROGRESS'),
+    ['STARTED', 'SUCCESS'],
+  );
+  assert.equal(events.at(-1)?.attempt, 1);
+  const result = events.at(-1)?.result;
+  const spunMs = result && 'sedano.NoopResult' in result ? result['sedano.NoopResult'].spunMs : 0;
+  assert.ok(spunMs >= 5 * SESSION_TIMEOUT_MS, `the handler computed for ${spunMs} ms`);
+  assert.equal(runtime.groupJoins, 1, 'the consumer joined its group once: never thrown out, no rebalance');
+  assert.equal(runtime.threads?.stats.started, 1);
+  assert.equal(runtime.skipped, 0);
+});
+
+test('the hard time limit terminates a thread that ignores its signal; the next job gets a fresh thread', async (t) => {
+  const sandbox = await stageSandbox(t);
+  const runtime = await sandbox.start(cpuStage({ concurrency: 1 }));
+  const stuck = await sandbox.submit({ cpuSpinMs: 600_000 }, undefined, 1, {
+    softTimeLimitMs: 300,
+    hardTimeLimitMs: 1_000,
+  });
+  const failed = await sandbox.eventsUntil(stuck.header.jobId, 'FAILURE');
+  assert.equal(failed.at(-1)?.error?.code, 'SEDANO_ERR_JOB_TIME_LIMIT');
+  assert.match(failed.at(-1)?.error?.message ?? '', /hard time limit of 1000 ms/);
+  const next = await sandbox.submit({ cpuSpinMs: 10 });
+  await sandbox.eventsUntil(next.header.jobId, 'SUCCESS');
+  assert.deepEqual(runtime.threads?.stats, { started: 2, recycled: 0, terminated: 1 });
+});
+
+test('a running job in a thread is revoked within 2 s even when it ignores its signal', async (t) => {
+  const sandbox = await stageSandbox(t);
+  await sandbox.start(cpuStage({ threads: { abortGraceMs: 500 } }));
+  const job = await sandbox.submit({ cpuSpinMs: 600_000 });
+  await sandbox.eventsUntil(job.header.jobId, 'STARTED');
+  const revokedAt = Date.now();
+  await sandbox.command({ command: 'REVOKE', jobId: job.header.jobId });
+  const events = await sandbox.eventsUntil(job.header.jobId, 'REVOKED');
+  const tookMs = (events.at(-1)?.occurredAt ?? Infinity) - revokedAt;
+  t.diagnostic(`REVOKED ${tookMs} ms after the command was produced`);
+  assert.ok(tookMs < 2_000, `took ${tookMs} ms`);
+});

@@ -41,12 +41,6 @@ export const SERVICES: readonly ServiceDefinition[] = [
   { name: 'gateway', entry: 'services/gateway/main.ts', stopTimeoutMs: 15_000 },
 ];
 
-/**
- * Services whose entry point may not exist yet (being written): `up` skips them with a warning
- * instead of failing. The one place that tolerates a missing service; empty it once they exist.
- */
-export const SERVICES_NOT_WRITTEN_YET: ReadonlySet<string> = new Set(['gateway']);
-
 interface UpRecord {
   /** Stack components `up` started (and `down` stops). */
   stackStarted: ComponentName[];
@@ -120,15 +114,9 @@ async function up({ out, clients, env, options }: CtlContext): Promise<void> {
 
   const token = ensureAdminToken(env);
   const gatewayUrl = defaultGatewayUrl(env);
-  let gatewayStarted = false;
   for (const service of SERVICES) {
     const entry = join(REPO_ROOT, service.entry);
-    if (!existsSync(entry)) {
-      if (!SERVICES_NOT_WRITTEN_YET.has(service.name))
-        throw new CtlError(`${service.name}: ${service.entry} is missing`);
-      log(`${service.name}: not started, ${service.entry} does not exist yet`);
-      continue;
-    }
+    if (!existsSync(entry)) throw new CtlError(`${service.name}: ${service.entry} is missing`);
     const { dir, pidFile, logFile } = serviceFiles(service, env);
     mkdirSync(dir, { recursive: true });
     let pid = runningPid(pidFile);
@@ -150,11 +138,9 @@ async function up({ out, clients, env, options }: CtlContext): Promise<void> {
           `gateway: ${isAlive(pid) ? `not ready after ${timeoutMs} ms` : 'exited'}; last lines of ${logFile}:\n${lastLines(logFile, 15)}`,
         );
       }
-      gatewayStarted = true;
     }
   }
-  // A service that dies at once (bad configuration, a port taken) is reported, not left for later.
-  await sleep(500);
+  // A service that died while the gateway got ready (bad configuration, a port taken) is reported now.
   for (const service of SERVICES) {
     const { pidFile, logFile } = serviceFiles(service, env);
     if (existsSync(pidFile) && runningPid(pidFile) === undefined) {
@@ -162,13 +148,9 @@ async function up({ out, clients, env, options }: CtlContext): Promise<void> {
     }
   }
   if (out.json) {
-    out.data({ gatewayUrl: gatewayStarted ? gatewayUrl : null, adminToken: token });
+    out.data({ gatewayUrl, adminToken: token });
   } else {
-    out.line(
-      gatewayStarted
-        ? `sedano is up: gateway ${gatewayUrl}, admin token in ${adminTokenFile(env)}`
-        : `sedano is up without a gateway; admin token in ${adminTokenFile(env)}`,
-    );
+    out.line(`sedano is up: gateway ${gatewayUrl}, admin token in ${adminTokenFile(env)}`);
     out.line('stop it with: npm run ctl -- down');
   }
 }

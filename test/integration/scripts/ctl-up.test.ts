@@ -1,0 +1,179 @@
+/**
+ * `ctl up`, the gateway-backed commands (`jobs …`, `dlq replay`) against the services `up`
+ * started, then `ctl down`. One heavy test: `up` reuses the running stack (so `down` leaves it
+ * alone), applies the topology, and starts the status projector, a noop worker and the gateway
+ * on the real topics, with a run directory and a gateway port of the test's own.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { createCodec } from '../../../services/lib/codec.ts';
+import { createDeadLetterWriter } from '../../../services/lib/dead-letter.ts';
+import { newJobId } from '../../../services/lib/job-ids.ts';
+import { requestBinding } from '../../../topology/contracts.ts';
+import { jobTopic } from '../../../topology/topics.ts';
+import type { DeadLetterSummary } from '../../../scripts/ctl/dlq.ts';
+import { kafkaClient, onCleanup, schemaRegistry } from '../../support/resources.ts';
+import { waitFor } from '../../support/wait.ts';
+import { noopRequestSample } from '../../unit/schemas/samples.ts';
+import { ctl, type CtlResult, json } from './ctl-support.ts';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+/** Every JSON line a command printed. */
+function jsonLines(result: CtlResult): unknown[] {
+  return result.stdout
+    .trim()
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as unknown);
+}
+
+test('ctl up runs the system in the background; jobs and dlq commands use its gateway; down stops it', async (t) => {
+  const runDir = mkdtempSync(join(tmpdir(), 'sedano-ctl-up-'));
+  const env = { SEDANO_RUN_DIR: runDir, SEDANO_GATEWAY_PORT: String(await freePort()) };
+  onCleanup(t, () => rmSync(runDir, { recursive: true, force: true }));
+  // Stops whatever `up` started even when an assertion failed half-way.
+  onCleanup(t, () => ctl(['down'], env));
+
+  const up = await ctl(['up', '--json', '--timeout', '120000'], env);
+  assert.equal(up.code, 0, `${up.stdout}\n${up.stderr}`);
+  const { gatewayUrl, adminToken } = json<{ gatewayUrl: string; adminToken: string }>(up);
+  assert.equal(gatewayUrl, `http://127.0.0.1:${env.SEDANO_GATEWAY_PORT}`);
+  const tokenFile = join(runDir, 'admin-token');
+  assert.equal(readFileSync(tokenFile, 'utf8').trim(), adminToken);
+  assert.equal(statSync(tokenFile).mode & 0o777, 0o600);
+  assert.equal((await fetch(`${gatewayUrl}/readyz`)).status, 200);
+  for (const service of ['status-projector', 'noop', 'gateway']) {
+    assert.ok(existsSync(join(runDir, 'services', service, 'pid.json')), `${service} pid file`);
+  }
+  const again = await ctl(['up'], env);
+  assert.equal(again.code, 0, again.stderr);
+  assert.match(again.stdout, /^gateway: already running/m);
+  assert.match(again.stdout, /^sedano is up: gateway http:\/\/127\.0\.0\.1:\d+, admin token in /m);
+
+  // jobs submit --watch: the reply, then one JSON line per status event, ending with SUCCESS.
+  const submitted = await ctl(
+    ['jobs', 'submit', 'noop', '--payload', '{"sleepMs": 20, "failureRate": 0}', '--watch', '--json'],
+    env,
+  );
+  assert.equal(submitted.code, 0, `${submitted.stdout}\n${submitted.stderr}`);
+  const [reply, ...events] = jsonLines(submitted) as [
+    { jobId: string },
+    ...{ event: string; data: { state: string } }[],
+  ];
+  const { jobId } = reply;
+  assert.equal(events.at(-1)?.data.state, 'SUCCESS');
+  assert.ok(events.every((event) => event.event === 'status'));
+
+  const got = await ctl(['jobs', 'get', jobId], env);
+  assert.equal(got.code, 0, got.stderr);
+  assert.match(got.stdout, /^state {5}SUCCESS$/m);
+  const listed = await ctl(['jobs', 'list', '--stage', 'noop', '--state', 'success', '--limit', '1000', '--json'], env);
+  assert.equal(listed.code, 0, listed.stderr);
+  assert.ok(json<{ jobs: { jobId: string }[] }>(listed).jobs.some((job) => job.jobId === jobId));
+
+  // A finished job cannot be revoked; an unknown one is not found; a wrong token is refused.
+  const late = await ctl(['jobs', 'revoke', jobId], env);
+  assert.equal(late.code, 1);
+  assert.match(late.stderr, /SEDANO_ERR_API_CONFLICT/);
+  const unknown = await ctl(['jobs', 'get', newJobId()], env);
+  assert.equal(unknown.code, 1);
+  assert.match(unknown.stderr, /SEDANO_ERR_API_NOT_FOUND/);
+  const refused = await ctl(['jobs', 'get', jobId, '--token', 'not-the-token'], env);
+  assert.equal(refused.code, 1);
+  assert.match(refused.stderr, /SEDANO_ERR_API_UNAUTHORIZED/);
+
+  // A long job, revoked while it runs: watch ends with REVOKED and exit code 1.
+  const long = await ctl(
+    ['jobs', 'submit', 'noop', '--payload', '{"sleepMs": 120000, "failureRate": 0}', '--json'],
+    env,
+  );
+  assert.equal(long.code, 0, long.stderr);
+  const longId = json<{ jobId: string }>(long).jobId;
+  await waitFor(
+    async () => {
+      const response = await fetch(`${gatewayUrl}/v1/jobs/${longId}`, {
+        headers: { authorization: `Bearer ${adminToken}` },
+      });
+      return response.ok && ['STARTED', 'PROGRESS'].includes(((await response.json()) as { state: string }).state);
+    },
+    { description: `job ${longId} running`, timeoutMs: 60_000 },
+  );
+  const revoked = await ctl(['jobs', 'revoke', longId, '--reason', 'ctl test'], env);
+  assert.equal(revoked.code, 0, revoked.stderr);
+  assert.equal(revoked.stdout.trim(), `revoked: ${longId}`);
+  const watched = await ctl(['jobs', 'watch', longId], env);
+  assert.equal(watched.code, 1);
+  assert.match(watched.stdout, new RegExp(`^job ${longId} ended: REVOKED`, 'm'));
+
+  // dlq replay: a dead letter holding a valid request is replayed once, as a new job.
+  const producer = await kafkaClient().producer();
+  onCleanup(t, () => producer.close());
+  const codec = createCodec({ registry: schemaRegistry() });
+  const deadJobId = newJobId();
+  const request = {
+    ...noopRequestSample,
+    failureRate: 0,
+    sleepMs: 1,
+    header: { ...noopRequestSample.header, jobId: deadJobId },
+  };
+  const original = await codec.toMessage(requestBinding('noop', 'normal'), deadJobId, request);
+  await createDeadLetterWriter({ producer, codec, consumerGroup: 'ctl-test' }).write({
+    message: {
+      topic: jobTopic('noop', 'normal'),
+      partition: 0,
+      offset: '0',
+      key: Buffer.from(deadJobId),
+      value: original.value,
+      headers: {},
+      timestampMs: Date.now(),
+    },
+    errorCode: 'SEDANO_ERR_JOB_ATTEMPTS_EXHAUSTED',
+    reason: 'ctl test',
+    attempts: 3,
+    jobId: deadJobId,
+  });
+  const listedLetters = await ctl(['dlq', 'list', '--limit', '1000', '--json'], env);
+  assert.equal(listedLetters.code, 0, listedLetters.stderr);
+  const letter = json<{ deadLetters: DeadLetterSummary[] }>(listedLetters).deadLetters.find(
+    (entry) => entry.jobId === deadJobId,
+  );
+  assert.ok(letter, 'the dead letter is listed');
+  // The gateway indexes the dead-letter topic as it reads it: 404 until then.
+  const replayed = await waitFor(
+    async () => {
+      const result = await ctl(['dlq', 'replay', letter.id, '--json'], env);
+      if (result.code !== 0 && !/SEDANO_ERR_API_NOT_FOUND/.test(result.stderr)) throw new Error(result.stderr);
+      return result.code === 0 && result;
+    },
+    { description: `dead letter ${letter.id} replayed`, timeoutMs: 60_000, intervalMs: 500 },
+  );
+  assert.notEqual(json<{ jobId: string }>(replayed).jobId, deadJobId);
+  const twice = await ctl(['dlq', 'replay', letter.id], env);
+  assert.equal(twice.code, 1);
+  assert.match(twice.stderr, /SEDANO_ERR_API_CONFLICT/);
+
+  const down = await ctl(['down', '--json'], env);
+  assert.equal(down.code, 0, down.stderr);
+  assert.deepEqual(json<{ stopped: string[] }>(down).stopped, ['gateway', 'noop', 'status-projector']);
+  for (const service of ['status-projector', 'noop', 'gateway']) {
+    assert.ok(!existsSync(join(runDir, 'services', service, 'pid.json')), `${service} pid file removed`);
+  }
+  await assert.rejects(fetch(`${gatewayUrl}/healthz`), 'the gateway is gone');
+  const stack = await ctl(['stack', 'status']);
+  assert.equal(stack.code, 0, 'down left the stack it did not start running');
+});

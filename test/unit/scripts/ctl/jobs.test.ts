@@ -32,7 +32,7 @@ test('a job reads as its state, progress, error and trace', () => {
   const job: JobReply = {
     jobId: 'a0000000-0000-4000-8000-000000000001',
     jobType: 'NOOP',
-    stage: 'noop',
+    stage: 'NOOP',
     state: 'FAILURE',
     sequence: 9,
     attempt: 3,

@@ -9,6 +9,7 @@
  * dead-letter topic. Shutdown stops taking jobs in, waits for running jobs, aborts the rest
  * (they are redelivered), commits and leaves the group.
  */
+import { hostname } from 'node:os';
 import { context, type Span, SpanKind, SpanStatusCode, trace, type Tracer } from '@opentelemetry/api';
 import type { Redis } from 'ioredis';
 import type { JobError } from '../../../schemas/job-error.ts';
@@ -20,6 +21,13 @@ import { createDeadLetterWriter } from '../dead-letter.ts';
 import { isSedanoError } from '../errors.ts';
 import type { IncomingMessage, KafkaClient } from '../kafka.ts';
 import type { Logger } from '../logger.ts';
+import { createPurgeMarks, type PurgeMarks } from '../purge-marks.ts';
+import {
+  createWorkerPresence,
+  type RunningJobView,
+  startPresenceHeartbeat,
+  type WorkerPresence,
+} from '../worker-presence.ts';
 import { startControlListener } from './control-listener.ts';
 import { ATTEMPT_HEADER, DUE_AT_HEADER, numberHeader, RETURN_TOPIC_HEADER } from './headers.ts';
 import { createJobLedger, type JobLedger } from './job-ledger.ts';
@@ -55,6 +63,12 @@ export interface StageRuntimeOptions {
   tracer?: Tracer;
   now?: () => number;
   random?: () => number;
+  /** Where the worker says it is alive and what it runs (default: Redis, `sedano:workers:`). */
+  presence?: WorkerPresence;
+  /** Time between two presence heartbeats, in milliseconds (default 5 s). */
+  presenceIntervalMs?: number;
+  /** Where `ctl purge` marks what to skip (default: Redis, `sedano:purge:`). */
+  purgeMarks?: PurgeMarks;
   /** The job consumer's session timeout, in milliseconds (default 30 s): how soon a crashed worker's jobs move. */
   sessionTimeoutMs?: number;
 }
@@ -102,8 +116,11 @@ export async function startStageRuntime<S extends Stage>(
     if (state === 'running') gate.changed();
   });
   const clock = new SequenceClock(now);
-  /** Running jobs: their abort controllers and job ids. */
-  const running = new Map<AbortController, string>();
+  /** Running jobs: their abort controllers and what the worker's presence record shows of them. */
+  const running = new Map<AbortController, RunningJobView>();
+  const startedAt = now();
+  const presence = options.presence ?? createWorkerPresence({ redis: options.redis });
+  const purgeMarks = options.purgeMarks ?? createPurgeMarks({ redis: options.redis });
   const revocations = options.revocations ?? createRevocations({ redis: options.redis });
   const rateLimiter =
     options.rateLimiter ??
@@ -162,7 +179,12 @@ export async function startStageRuntime<S extends Stage>(
     stage: definition.stage,
     onRevoke: (jobId, reason) => {
       for (const [controller, runningJob] of running)
-        if (runningJob === jobId) controller.abort(new RevokedError(reason));
+        if (runningJob.jobId === jobId) controller.abort(new RevokedError(reason));
+    },
+    onPing: (command) => {
+      presence.recordPong(command.commandId, workerId, now() - startedAt).catch((error: unknown) => {
+        logger.warn({ err: error, commandId: command.commandId }, 'PING not answered');
+      });
     },
     onPause: (pause) => {
       logger.info(pause ? 'stage paused by a control command' : 'stage resumed by a control command');
@@ -280,11 +302,19 @@ export async function startStageRuntime<S extends Stage>(
       now,
     });
     const controller = new AbortController();
-    running.set(controller, jobId);
+    const view: RunningJobView = { jobId, attempt, startedAt: now(), progress: null };
+    running.set(controller, view);
     try {
       const revokedBefore = await revocations.reasonRevoked(jobId);
       if (revokedBefore !== null) {
         await reporter.revoked(revokedBefore);
+        await ledger.recordTerminal(jobId, 'REVOKED');
+        return true;
+      }
+      // `ctl purge` marked the lane: a job queued before the purge never starts.
+      const purgedBelow = await purgeMarks.purgeMark(message.topic, message.partition);
+      if (purgedBelow !== undefined && Number(message.offset) < purgedBelow) {
+        await reporter.revoked('purged');
         await ledger.recordTerminal(jobId, 'REVOKED');
         return true;
       }
@@ -296,7 +326,11 @@ export async function startStageRuntime<S extends Stage>(
         attempt,
         signal: controller.signal,
         logger: jobLogger,
-        progress: reporter.progress,
+        progress: (...call: Parameters<JobReporter['progress']>) => {
+          const [current, total, text] = call;
+          view.progress = { current, total, message: text ?? null };
+          reporter.progress(...call);
+        },
       };
       const result = await context.with(trace.setSpan(context.active(), span), () =>
         runAttempt(handler, jobContext, controller, {
@@ -380,6 +414,23 @@ export async function startStageRuntime<S extends Stage>(
     handle: admit,
   });
   state = 'running';
+  const heartbeat = startPresenceHeartbeat({
+    presence,
+    intervalMs: options.presenceIntervalMs ?? 5_000,
+    logger,
+    snapshot: () => ({
+      workerId,
+      stage: definition.stage,
+      host: hostname(),
+      pid: process.pid,
+      startedAt,
+      heartbeatAt: now(),
+      concurrency,
+      rateLimitPerSecond: stageOptions.rateLimitPerSecond ?? null,
+      paused: gate.suspended,
+      running: [...running.values()],
+    }),
+  });
 
   let closing: Promise<void> | undefined;
   async function shutdown(): Promise<void> {
@@ -411,6 +462,7 @@ export async function startStageRuntime<S extends Stage>(
     await step('retry forwarder', () => forwarder.close());
     await step('control listener', () => control.close());
     await step('leave the group', () => consumer.close());
+    await step('presence', () => heartbeat.stop());
     await step('producer', () => producer.close());
     state = failures.length > 0 ? 'failed' : 'stopped';
   }

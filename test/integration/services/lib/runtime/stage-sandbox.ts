@@ -10,6 +10,8 @@ import { noopRequestContract, type NoopRequest } from '../../../../../schemas/no
 import { controlCommandContract, type ControlCommand } from '../../../../../schemas/control-command.ts';
 import { createCodec, type SubjectBinding } from '../../../../../services/lib/codec.ts';
 import { newJobId } from '../../../../../services/lib/job-ids.ts';
+import { createPurgeMarks } from '../../../../../services/lib/purge-marks.ts';
+import { createWorkerPresence } from '../../../../../services/lib/worker-presence.ts';
 import { createJobLedger } from '../../../../../services/lib/runtime/job-ledger.ts';
 import type { StageDefinition } from '../../../../../services/lib/runtime/stage.ts';
 import {
@@ -54,6 +56,9 @@ export async function stageSandbox(t: TestContext, options: { lanePartitions?: n
   };
   const { redis, prefix } = redisClient(t);
   const ledger = createJobLedger({ redis, prefix: `${prefix}ledger:` });
+  // Sandbox workers say they are alive under the test's prefix, not where operators look.
+  const presence = createWorkerPresence({ redis, prefix: `${prefix}workers:` });
+  const purgeMarks = createPurgeMarks({ redis, prefix: `${prefix}purge:` });
   const registry = schemaRegistry();
   const codec = createCodec({ registry });
   const laneBinding: SubjectBinding<NoopRequest> = {
@@ -79,6 +84,8 @@ export async function stageSandbox(t: TestContext, options: { lanePartitions?: n
   return {
     topics,
     ledger,
+    presence,
+    purgeMarks,
     codec,
     producer,
     async start(
@@ -94,6 +101,8 @@ export async function stageSandbox(t: TestContext, options: { lanePartitions?: n
         workerId,
         topics,
         ledger,
+        presence,
+        purgeMarks,
         ...options,
       });
       onCleanup(t, () => runtime.close());

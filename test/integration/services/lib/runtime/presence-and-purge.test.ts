@@ -1,0 +1,81 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { newJobId } from '../../../../../services/lib/job-ids.ts';
+import { createNoopStage } from '../../../../../services/noop/noop-stage.ts';
+import { kafkaAdmin } from '../../../../support/resources.ts';
+import { waitFor } from '../../../../support/wait.ts';
+import { stageSandbox } from './stage-sandbox.ts';
+
+test('a worker publishes its presence with its running jobs and their progress, and removes it on close', async (t) => {
+  const sandbox = await stageSandbox(t);
+  const runtime = await sandbox.start(
+    createNoopStage(() => 1),
+    'presence-worker',
+    { presenceIntervalMs: 200 },
+  );
+  const job = await sandbox.submit({ sleepMs: 60_000, cpuSpinMs: 0 });
+  const record = await waitFor(
+    async () => {
+      const [worker] = await sandbox.presence.list('noop');
+      return worker?.running.some((running) => running.jobId === job.header.jobId) && worker;
+    },
+    { description: 'the running job in the presence record' },
+  );
+  assert.equal(record.workerId, 'presence-worker');
+  assert.equal(record.pid, process.pid);
+  assert.equal(record.concurrency, 8);
+  assert.deepEqual(record.running[0]?.progress, { current: 0, total: 60_000, message: 'sleeping' });
+  await sandbox.command({ command: 'REVOKE', jobId: job.header.jobId });
+  await sandbox.eventsUntil(job.header.jobId, 'REVOKED');
+  await runtime.close();
+  assert.deepEqual(await sandbox.presence.list(), []);
+});
+
+test('every worker answers a PING with its id and uptime', async (t) => {
+  const sandbox = await stageSandbox(t);
+  await sandbox.start(
+    createNoopStage(() => 1),
+    'ping-worker-a',
+  );
+  await sandbox.start(
+    createNoopStage(() => 1),
+    'ping-worker-b',
+  );
+  const commandId = newJobId();
+  await sandbox.command({ command: 'PING', commandId });
+  const pongs = await waitFor(
+    async () => {
+      const answers = await sandbox.presence.pongs(commandId);
+      return answers.length === 2 && answers;
+    },
+    { description: 'two answers' },
+  );
+  assert.deepEqual(
+    pongs.map((pong) => pong.workerId),
+    ['ping-worker-a', 'ping-worker-b'],
+  );
+  for (const pong of pongs) assert.ok(pong.uptimeMs >= 0 && pong.uptimeMs < 120_000);
+});
+
+test('jobs queued before a purge mark end REVOKED ("purged") without starting; later ones run', async (t) => {
+  const sandbox = await stageSandbox(t);
+  const admin = await kafkaAdmin(t);
+  const lane = sandbox.topics.lanes[1] ?? '';
+  const queued = await sandbox.submitMany(Array.from({ length: 5 }, () => ({})));
+  const ends = await admin.fetchTopicOffsets(lane);
+  await sandbox.purgeMarks.markPurge(
+    lane,
+    ends.map(({ partition, high }) => ({ partition, offset: Number(high) })),
+  );
+  await sandbox.start(createNoopStage(() => 1));
+  const later = await sandbox.submit({});
+  await sandbox.eventsUntil(later.header.jobId, 'SUCCESS');
+  for (const job of queued) {
+    const events = await sandbox.eventsUntil(job.header.jobId, 'REVOKED');
+    assert.deepEqual(
+      events.map((event) => event.state),
+      ['REVOKED'],
+    );
+    assert.equal(events[0]?.error?.message, 'purged');
+  }
+});

@@ -1,0 +1,25 @@
+/**
+ * The `indexing` stage: its handler (handler.ts) runs in the stage's worker threads, so
+ * parsing PDFs and spreadsheets never holds the event loop that heartbeats to Kafka.
+ */
+import { defineStage, type StageOptions, type ThreadOptions } from '../lib/runtime/stage.ts';
+
+/** Thread defaults: a thread is replaced after 50 jobs, or after a job that leaves its heap above 512 MiB. */
+export const DEFAULT_INDEXER_THREADS: Readonly<Required<Pick<ThreadOptions, 'maxJobsPerThread' | 'maxHeapMb'>>> =
+  Object.freeze({ maxJobsPerThread: 50, maxHeapMb: 512 });
+
+/** Indexing defaults: 4 jobs at once (one per thread), progress at most every 500 ms. */
+export const DEFAULT_INDEXER_CONCURRENCY = 4;
+
+/** The indexing stage; `options` override the defaults above (threads merged field by field). */
+export function createIndexerStage(options: StageOptions = {}) {
+  return defineStage({
+    stage: 'indexing',
+    handlerModule: new URL('./handler.ts', import.meta.url),
+    options: {
+      concurrency: DEFAULT_INDEXER_CONCURRENCY,
+      ...options,
+      threads: { ...DEFAULT_INDEXER_THREADS, ...options.threads },
+    },
+  });
+}

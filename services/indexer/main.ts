@@ -1,0 +1,60 @@
+/**
+ * The indexer worker (`npm run indexer`): runs the indexing stage until SIGTERM or SIGINT,
+ * then shuts down gracefully (running jobs get the grace period; the rest are redelivered).
+ * Its handler runs in worker threads, each with its own store, embedder and Redis connection.
+ *
+ * Configuration: the endpoints (services/lib/endpoints.ts), SEDANO_WORKER_ID, the indexer's
+ * settings (indexer-settings.ts: document roots, embedder, vector store, cache prefix; checked
+ * here at start-up so a bad value stops the worker before it takes a job), and
+ * SEDANO_INDEXER_CONCURRENCY (jobs at once, and threads, default 4).
+ */
+import { hostname } from 'node:os';
+import { Redis } from 'ioredis';
+import { createCodec } from '../lib/codec.ts';
+import { resolveEndpoints } from '../lib/endpoints.ts';
+import { createKafkaClient } from '../lib/kafka.ts';
+import { createLogger } from '../lib/logger.ts';
+import { startStageRuntime } from '../lib/runtime/stage-runtime.ts';
+import { createSchemaRegistry } from '../lib/schema-registry.ts';
+import { startTelemetry } from '../lib/telemetry.ts';
+import { createIndexerStage, DEFAULT_INDEXER_CONCURRENCY } from './indexer-stage.ts';
+import { resolveIndexerSettings } from './indexer-settings.ts';
+
+const endpoints = resolveEndpoints();
+const workerId = process.env['SEDANO_WORKER_ID'] ?? `indexing@${hostname()}:${process.pid}`;
+const logger = createLogger('sedano-indexing').child({ workerId });
+let settings;
+try {
+  settings = resolveIndexerSettings(process.env);
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(2);
+}
+const concurrencyText = process.env['SEDANO_INDEXER_CONCURRENCY'] ?? String(DEFAULT_INDEXER_CONCURRENCY);
+const concurrency = Number(concurrencyText);
+if (!Number.isInteger(concurrency) || concurrency < 1) {
+  console.error(`SEDANO_INDEXER_CONCURRENCY: expected a whole number above 0, got "${concurrencyText}"`);
+  process.exit(2);
+}
+const telemetry = startTelemetry({ serviceName: 'sedano-indexing', otlpEndpoint: endpoints.otlpEndpoint });
+const redis = new Redis(endpoints.redisUrl);
+const runtime = await startStageRuntime(createIndexerStage({ concurrency }), {
+  kafka: createKafkaClient({ brokers: endpoints.kafkaBrokers, clientId: workerId }),
+  codec: createCodec({ registry: createSchemaRegistry(endpoints.schemaRegistryUrl) }),
+  redis,
+  logger,
+  workerId,
+});
+logger.info(
+  { documentRoots: settings.documentRoots, embedder: settings.embedder.kind, concurrency },
+  'indexing stage running',
+);
+
+async function stop(signal: string): Promise<void> {
+  logger.info({ signal }, 'shutting down');
+  await runtime.close();
+  await telemetry.shutdown();
+  redis.disconnect();
+  logger.info({ state: runtime.state }, 'stopped');
+}
+for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => void stop(signal));

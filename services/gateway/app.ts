@@ -2,7 +2,8 @@
  * The gateway's fastify instance, built from injected collaborators (main.ts builds them from
  * the environment; tests build them against the real stack on topics of their own).
  *
- * Every route except /healthz, /readyz and /docs names the scope it needs; an onRequest hook
+ * Every route except /healthz and /readyz needs a token: API routes name the scope they need,
+ * the API description (/docs, /docs/json) needs `read`. An onRequest hook
  * checks the bearer token before anything else is read (so a request without a valid token is
  * a 401 or 403 whatever its body). Errors become `{ error: { code, message, … } }` replies
  * (errors.ts); bodies are validated as sent, unknown fields refused (validation.ts).
@@ -206,7 +207,15 @@ export async function buildGatewayApp(dependencies: GatewayDependencies): Promis
       security: [{ bearer: [] }],
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    uiHooks: {
+      onRequest: (request, _reply, next) => {
+        request.principal = auth.authorize(request.headers.authorization, 'read');
+        next();
+      },
+    },
+  });
 
   systemRoutes(app, context);
   jobRoutes(app, context);

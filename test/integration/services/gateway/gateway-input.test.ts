@@ -34,8 +34,8 @@ const ROUTES: Route[] = [
   { method: 'GET', path: '/metrics', scope: 'read', body: false },
 ];
 
-/** Routes without a token: health and the API description. */
-const PUBLIC_PATHS = ['/healthz', '/readyz', '/docs'];
+/** Routes without a token: health. */
+const PUBLIC_PATHS = ['/healthz', '/readyz'];
 
 function concrete(route: Route): string {
   const id = route.path.startsWith('/v1/dead-letters') ? '0-1' : randomUUID();
@@ -141,7 +141,7 @@ test('gateway edges: authentication and malformed input', { timeout: 240_000 }, 
   const gateway = await startGateway(t);
 
   await t.test('the table covers every route of the API description', async () => {
-    const docs = (await (await gateway.call('GET', '/docs/json', { token: null })).json()) as {
+    const docs = (await (await gateway.call('GET', '/docs/json', { token: 'reader' })).json()) as {
       paths: Record<string, Record<string, unknown>>;
     };
     const described = Object.entries(docs.paths).flatMap(([path, methods]) =>
@@ -178,6 +178,11 @@ test('gateway edges: authentication and malformed input', { timeout: 240_000 }, 
     }
     for (const path of ['/healthz', '/readyz']) {
       assert.equal((await gateway.call('GET', path, { token: null })).status, 200, `${path} needs no token`);
+    }
+    // The API description needs `read` too.
+    for (const path of ['/docs', '/docs/json']) {
+      assert.equal((await gateway.call('GET', path, { token: null })).status, 401, `${path} without a token`);
+      assert.equal((await gateway.call('GET', path, { token: 'submitter' })).status, 403, `${path} without read`);
     }
   });
 

@@ -28,6 +28,7 @@ import type { DeadLetterIndex } from './dead-letter-index.ts';
 import { errorReply } from './errors.ts';
 import { createGatewayMetrics, type MetricsSources } from './metrics.ts';
 import { batchRoutes } from './routes/batches.ts';
+import { type CollectionSearchDependencies, collectionRoutes } from './routes/collections.ts';
 import { deadLetterRoutes } from './routes/dead-letters.ts';
 import { jobEventRoutes } from './routes/job-events.ts';
 import { jobRoutes } from './routes/jobs.ts';
@@ -73,6 +74,8 @@ export interface GatewayDependencies {
   sse?: { pollIntervalMs?: number; heartbeatMs?: number };
   /** Largest request body, in bytes (default 1 MiB, a job topic's largest record). */
   bodyLimitBytes?: number;
+  /** The vector store and embedder of `POST /v1/collections/:name/search` (none: it answers 503). */
+  collections?: CollectionSearchDependencies;
   now?: () => number;
 }
 
@@ -162,6 +165,7 @@ export async function buildGatewayApp(dependencies: GatewayDependencies): Promis
       pollIntervalMs: dependencies.sse?.pollIntervalMs ?? 200,
       heartbeatMs: dependencies.sse?.heartbeatMs ?? 15_000,
     },
+    collections: dependencies.collections,
     now: dependencies.now ?? Date.now,
   };
   context.metrics = createGatewayMetrics(
@@ -223,5 +227,6 @@ export async function buildGatewayApp(dependencies: GatewayDependencies): Promis
   batchRoutes(app, context);
   stageRoutes(app, context);
   deadLetterRoutes(app, context);
+  collectionRoutes(app, context);
   return app;
 }

@@ -6,6 +6,7 @@ import type { KafkaAdmin, KafkaProducer } from '../lib/kafka.ts';
 import type { Revocations } from '../lib/runtime/revocations.ts';
 import type { StatusView } from '../lib/status-view.ts';
 import type { WorkerPresence } from '../lib/worker-presence.ts';
+import type { CollectionSearchDependencies } from './routes/collections.ts';
 import type { DeadLetterIndex } from './dead-letter-index.ts';
 import type { GatewayMetrics } from './metrics.ts';
 import type { GatewayTopics } from './topics.ts';
@@ -28,5 +29,7 @@ export interface GatewayContext {
   checkRegistry: () => Promise<void>;
   jaegerUiUrl: string | undefined;
   sse: { pollIntervalMs: number; heartbeatMs: number };
+  /** The vector store and embedder of collection search; undefined: the route answers 503. */
+  collections: CollectionSearchDependencies | undefined;
   now: () => number;
 }

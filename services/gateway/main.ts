@@ -11,6 +11,9 @@ import { createLogger } from '../lib/logger.ts';
 import { createSchemaRegistry } from '../lib/schema-registry.ts';
 import { createStatusView } from '../lib/status-view.ts';
 import { startTelemetry } from '../lib/telemetry.ts';
+import { createEmbedder } from '../indexer/embedding/create.ts';
+import { resolveIndexerSettings } from '../indexer/indexer-settings.ts';
+import { createVectorStore } from '../indexer/vector-store/create.ts';
 import { buildGatewayApp } from './app.ts';
 import { GatewayConfigError, resolveGatewayConfig } from './config.ts';
 import { createDeadLetterIndex, startDeadLetterIndexer } from './dead-letter-index.ts';
@@ -19,10 +22,13 @@ import { declaredGatewayTopics } from './topics.ts';
 const SERVICE = 'sedano-gateway';
 const logger = createLogger(SERVICE);
 let config;
+let indexerSettings;
 try {
   config = resolveGatewayConfig();
+  // Collection search embeds queries as the indexer embeds chunks: same settings, same variables.
+  indexerSettings = resolveIndexerSettings(process.env);
 } catch (error) {
-  if (!(error instanceof GatewayConfigError)) throw error;
+  if (!(error instanceof GatewayConfigError) && !(error instanceof RangeError)) throw error;
   console.error(error.message);
   process.exit(2);
 }
@@ -44,6 +50,8 @@ const topics = declaredGatewayTopics();
 const admin = await kafka.admin();
 const producer = await kafka.producer();
 const deadLetters = createDeadLetterIndex({ redis });
+const store = await createVectorStore(indexerSettings.store);
+const embedder = await createEmbedder(indexerSettings.embedder);
 const indexer = await startDeadLetterIndexer({
   kafka,
   codec,
@@ -63,6 +71,7 @@ const app = await buildGatewayApp({
   deadLetters,
   topics,
   jaegerUiUrl: config.jaegerUiUrl,
+  collections: { store, embedder },
   async checkRegistry() {
     const response = await fetch(`${endpoints.schemaRegistryUrl}/subjects`, { signal: AbortSignal.timeout(3_000) });
     if (!response.ok) throw new Error(`schema registry answered ${response.status}`);
@@ -78,6 +87,7 @@ function close(): Promise<void> {
       ['dead-letter indexer', () => indexer.close()],
       ['producer', () => producer.close()],
       ['admin', () => admin.close()],
+      ['vector store', () => store.close()],
       ['redis', () => Promise.all([redis.quit(), viewRedis.quit()])],
       ['telemetry', () => telemetry.shutdown()],
     ];

@@ -18,6 +18,7 @@ import { buildGatewayApp } from '../../../../services/gateway/app.ts';
 import type { ApiToken } from '../../../../services/gateway/auth.ts';
 import { createDeadLetterIndex, startDeadLetterIndexer } from '../../../../services/gateway/dead-letter-index.ts';
 import { declaredGatewayTopics, type GatewayTopics } from '../../../../services/gateway/topics.ts';
+import type { CollectionSearchDependencies } from '../../../../services/gateway/routes/collections.ts';
 import {
   createTestTopic,
   endpoints,
@@ -56,7 +57,14 @@ export interface CallOptions {
   headers?: Record<string, string>;
 }
 
-export async function startGateway(t: TestContext, options: { worker?: boolean } = {}): Promise<GatewayHarness> {
+export interface GatewayHarnessOptions {
+  /** Runs a noop stage runtime on the sandbox's topics. */
+  worker?: boolean;
+  /** The vector store and embedder of collection search (none: the search route answers 503). */
+  collections?: CollectionSearchDependencies;
+}
+
+export async function startGateway(t: TestContext, options: GatewayHarnessOptions = {}): Promise<GatewayHarness> {
   const sandbox = await stageSandbox(t);
   const admin = await kafkaAdmin(t);
   const deadLetterTopic = (await createTestTopic(t, admin, { prefix: 'test-dead-letter' })).name;
@@ -125,6 +133,7 @@ export async function startGateway(t: TestContext, options: { worker?: boolean }
     workers: createWorkerPresence({ redis, prefix: `${prefix}workers:` }),
     jaegerUiUrl: 'http://jaeger.test:16686',
     sse: { pollIntervalMs: 50, heartbeatMs: 1_000 },
+    ...(options.collections === undefined ? {} : { collections: options.collections }),
     async checkRegistry() {
       const response = await fetch(`${endpoints().schemaRegistryUrl}/subjects`);
       if (!response.ok) throw new Error(`registry answered ${response.status}`);

@@ -32,6 +32,7 @@ const ROUTES: Route[] = [
   { method: 'GET', path: '/v1/dead-letters', scope: 'admin', body: false },
   { method: 'POST', path: '/v1/dead-letters/:id/replay', scope: 'admin', body: true },
   { method: 'GET', path: '/metrics', scope: 'read', body: false },
+  { method: 'POST', path: '/v1/collections/:name/search', scope: 'read', body: true },
 ];
 
 /** Routes without a token: health. */
@@ -39,7 +40,7 @@ const PUBLIC_PATHS = ['/healthz', '/readyz'];
 
 function concrete(route: Route): string {
   const id = route.path.startsWith('/v1/dead-letters') ? '0-1' : randomUUID();
-  return route.path.replace(':id', id).replace(':stage', 'noop');
+  return route.path.replace(':id', id).replace(':stage', 'noop').replace(':name', 'test-collection');
 }
 
 /** A token lacking the route's scope. */
@@ -80,6 +81,29 @@ function malformed(route: Route): [string, string, CallOptions][] {
     }
   }
   if (route.path.includes(':stage')) cases.push(['unknown stage', route.path.replace(':stage', 'nope'), {}]);
+  if (route.path.includes(':name')) {
+    for (const bad of ['-starts-with-a-dash', 'has%20space', 'x'.repeat(129), '%00', 'dots.in.name']) {
+      cases.push([
+        `bad collection name ${bad.slice(0, 20)}`,
+        route.path.replace(':name', bad),
+        { json: { query: 'x' } },
+      ]);
+    }
+  }
+  if (route.path === '/v1/collections/:name/search') {
+    const bodies: [string, unknown][] = [
+      ['no query', { limit: 3 }],
+      ['an empty query', { query: '' }],
+      ['a query of the wrong type', { query: 5 }],
+      ['a limit of 0', { query: 'x', limit: 0 }],
+      ['a limit too high', { query: 'x', limit: 1000 }],
+      ['a fractional limit', { query: 'x', limit: 1.5 }],
+      ['an unknown filter', { query: 'x', filter: { page: 2 } }],
+      ['a metadata value of the wrong type', { query: 'x', filter: { metadata: { lang: 1 } } }],
+      ['an oversize query', { query: 'q'.repeat(9000) }],
+    ];
+    for (const [name, body] of bodies) cases.push([name, path, { json: body }]);
+  }
   if (route.method === 'GET' && (route.path === '/v1/jobs' || route.path === '/v1/dead-letters')) {
     for (const query of ['limit=0', 'limit=abc', 'limit=100000', 'limit=-1', 'cursor=%21%21', 'unknown=1']) {
       cases.push([`query ${query}`, `${route.path}?${query}`, {}]);

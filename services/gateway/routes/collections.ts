@@ -1,0 +1,126 @@
+/**
+ * Collections: `POST /v1/collections/:name/search` embeds the query with the gateway's
+ * embedder and answers the collection's nearest chunks, best first, with where each comes
+ * from (document, source, page, sheet and rows, heading) and its cosine score. The embedder
+ * must be the one the collection was indexed with (its name and dimension, as the collection
+ * records them): a query embedded otherwise would return meaningless neighbours, so the
+ * request is refused (409) rather than answered.
+ */
+import type { FastifyInstance } from 'fastify';
+import { SedanoError } from '../../lib/errors.ts';
+import type { Embedder } from '../../indexer/embedding/embedder.ts';
+import type { SearchFilter, SearchHit, VectorStore } from '../../indexer/vector-store/port.ts';
+import type { GatewayContext } from '../context.ts';
+import { ApiError } from '../errors.ts';
+
+/** What the search route needs: the vector store and the embedder the indexer uses. */
+export interface CollectionSearchDependencies {
+  store: VectorStore;
+  embedder: Embedder;
+}
+
+export const DEFAULT_SEARCH_LIMIT = 10;
+export const MAX_SEARCH_LIMIT = 100;
+
+interface SearchBody {
+  query: string;
+  limit?: number;
+  filter?: SearchFilter;
+}
+
+const collectionParams = {
+  type: 'object',
+  properties: {
+    name: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$', description: 'A collection name.' },
+  },
+  required: ['name'],
+  additionalProperties: false,
+} as const;
+
+const searchBody = {
+  type: 'object',
+  properties: {
+    query: { type: 'string', minLength: 1, maxLength: 8192, description: 'The text to look for.' },
+    limit: {
+      type: 'integer',
+      minimum: 1,
+      maximum: MAX_SEARCH_LIMIT,
+      description: `Most hits (default ${DEFAULT_SEARCH_LIMIT}).`,
+    },
+    filter: {
+      type: 'object',
+      description: 'Exact-match filters; all given ones must hold.',
+      properties: {
+        documentId: { type: 'string', minLength: 1 },
+        source: { type: 'string', minLength: 1 },
+        metadata: { type: 'object', additionalProperties: { type: 'string' } },
+      },
+      additionalProperties: false,
+    },
+  },
+  required: ['query'],
+  additionalProperties: false,
+} as const;
+
+/** A hit as the API answers it (pure). */
+export function searchHitReply({ score, chunk }: SearchHit) {
+  return {
+    score,
+    documentId: chunk.documentId,
+    source: chunk.source,
+    page: chunk.page,
+    sheet: chunk.sheet,
+    rows: chunk.rowFrom === null || chunk.rowTo === null ? null : [chunk.rowFrom, chunk.rowTo],
+    heading: chunk.heading,
+    position: chunk.position,
+    text: chunk.text,
+    metadata: chunk.metadata,
+  };
+}
+
+export function collectionRoutes(app: FastifyInstance, context: GatewayContext): void {
+  app.post<{ Params: { name: string }; Body: SearchBody }>(
+    '/v1/collections/:name/search',
+    {
+      config: { scope: 'read' },
+      schema: {
+        summary: "Search a collection's chunks by meaning",
+        description:
+          "Embeds `query` with the collection's embedder and answers the nearest chunks, best first, " +
+          'with their source, page, sheet and rows, heading, text and cosine score.',
+        tags: ['collections'],
+        params: collectionParams,
+        body: searchBody,
+      },
+    },
+    async (request) => {
+      const search = context.collections;
+      if (search === undefined) {
+        throw new ApiError(503, 'SEDANO_ERR_API_UNAVAILABLE', 'this gateway has no vector store configured');
+      }
+      const { name } = request.params;
+      const { store, embedder } = search;
+      const info = await store.info(name);
+      if (info === undefined) {
+        throw new ApiError(404, 'SEDANO_ERR_VECTOR_COLLECTION_NOT_FOUND', `no collection ${name}`);
+      }
+      if (info.embedder !== embedder.name || info.dimension !== embedder.dimension) {
+        throw new ApiError(
+          409,
+          'SEDANO_ERR_VECTOR_EMBEDDER_MISMATCH',
+          `collection ${name} was indexed with embedder ${info.embedder} (dimension ${info.dimension}), ` +
+            `but this gateway embeds with ${embedder.name} (dimension ${embedder.dimension}); ` +
+            'configure the gateway with the same embedder settings as the indexer',
+        );
+      }
+      const [vector] = await embedder.embed([request.body.query]);
+      if (vector === undefined) {
+        throw new SedanoError('SEDANO_ERR_EMBEDDER_BAD_RESPONSE', `embedder ${embedder.name} returned no vector`);
+      }
+      const limit = request.body.limit ?? DEFAULT_SEARCH_LIMIT;
+      const filter = request.body.filter;
+      const hits = await store.search(name, vector, { limit, ...(filter === undefined ? {} : { filter }) });
+      return { collection: name, embedder: embedder.name, hits: hits.map(searchHitReply) };
+    },
+  );
+}

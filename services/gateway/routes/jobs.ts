@@ -12,6 +12,7 @@ import { ApiError } from '../errors.ts';
 import { revokeJob } from '../revoke.ts';
 import { emptyBody, jobIdParams, jobListQuery, submissionSchema } from '../schemas.ts';
 import { checkIdempotencyKey, type SubmissionBody, submitJob, toJobSubmission } from '../submissions.ts';
+import { createSubmitEstimator } from '../submit-estimate.ts';
 
 /** A job as the API shows it: the view, its progress estimate, and a link to its trace. */
 export function jobReply(view: JobView, now: number, jaegerUiUrl: string | undefined) {
@@ -34,6 +35,7 @@ export async function findJob(context: GatewayContext, jobId: string): Promise<J
 }
 
 export function jobRoutes(app: FastifyInstance, context: GatewayContext): void {
+  const estimator = createSubmitEstimator(context);
   app.post<{ Body: SubmissionBody }>(
     '/v1/jobs',
     {
@@ -41,7 +43,8 @@ export function jobRoutes(app: FastifyInstance, context: GatewayContext): void {
       schema: {
         summary: 'Submit a job of any stage',
         description:
-          'Produces the request and its PENDING status; answers 202 with the job id and its status URL. ' +
+          'Produces the request and its PENDING status; answers 202 with the job id, its status URL and, ' +
+          'when one can be made, an `estimate` of when it starts and ends (null otherwise). ' +
           'An `Idempotency-Key` header makes a repeated submission return the same job.',
         tags: ['jobs'],
         body: submissionSchema({ batchIdAllowed: true }),
@@ -57,7 +60,8 @@ export function jobRoutes(app: FastifyInstance, context: GatewayContext): void {
       const submitted = await submitJob(context, submission);
       context.metrics.submitted(submitted.stage);
       request.log.info({ jobId: submitted.jobId, stage: submitted.stage, created: submitted.created }, 'job submitted');
-      return reply.code(202).send(submitted);
+      const estimate = (await estimator.estimate(submitted.stage, submitted.priority)) ?? null;
+      return reply.code(202).send({ ...submitted, estimate });
     },
   );
 

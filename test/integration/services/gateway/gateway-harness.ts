@@ -11,7 +11,6 @@ import { deadLetterBinding } from '../../../../topology/contracts.ts';
 import type { DeadLetterRecord } from '../../../../schemas/dead-letter-record.ts';
 import { createStatusView } from '../../../../services/lib/status-view.ts';
 import { createRevocations } from '../../../../services/lib/runtime/revocations.ts';
-import { createWorkerPresence } from '../../../../services/lib/worker-presence.ts';
 import { startStatusProjector } from '../../../../services/status-projector/projector.ts';
 import { createNoopStage } from '../../../../services/noop/noop-stage.ts';
 import { buildGatewayApp } from '../../../../services/gateway/app.ts';
@@ -130,7 +129,8 @@ export async function startGateway(t: TestContext, options: GatewayHarnessOption
     statusKeyPrefix: `sedano:${namespace}:`,
     redisPrefix: `${prefix}gateway:`,
     revocations: createRevocations({ redis, prefix: `${prefix}revoked:` }),
-    workers: createWorkerPresence({ redis, prefix: `${prefix}workers:` }),
+    // The sandbox worker publishes its presence here, as real workers do under sedano:workers:.
+    workers: sandbox.presence,
     jaegerUiUrl: 'http://jaeger.test:16686',
     sse: { pollIntervalMs: 50, heartbeatMs: 1_000 },
     ...(options.collections === undefined ? {} : { collections: options.collections }),

@@ -193,6 +193,15 @@ test('gateway API on the real stack', { timeout: 240_000 }, async (t) => {
     }
   });
 
+  await t.test('a submission carries an estimate once the stage has live workers and timed successes', async () => {
+    const response = await gateway.call('POST', '/v1/jobs', { json: { stage: 'noop', payload: { sleepMs: 10 } } });
+    const { estimate } = await json<{ estimate: Record<string, number> | null }>(response);
+    assert.ok(estimate, 'an estimate: the sandbox worker is alive and earlier jobs succeeded');
+    assert.equal(estimate['slots'], 8, 'the sandbox worker has 8 job slots');
+    assert.ok(estimate['meanRunMs']! > 0);
+    assert.equal(estimate['endsInMs'], estimate['startsInMs']! + estimate['meanRunMs']!);
+  });
+
   await t.test('stages: group members, lag, workers; pause and resume', async () => {
     const stages = await json<{
       stages: { stage: string; group: { members: unknown[] }; lag: Record<string, number>; paused: boolean }[];

@@ -40,6 +40,7 @@ export const TOP_LEVEL_RECORDS: readonly string[] = [
   'sedano.MaintenanceRequest',
   'sedano.ControlCommand',
   'sedano.DeadLetterRecord',
+  'sedano.BatchDeclaration',
 ];
 
 /** Schemas that have a hand-written module (the smoke flow's event stays self-contained). */

@@ -7,6 +7,7 @@ import {
   ANALYZE_DOCUMENTS_REQUEST_SCHEMA_NAME,
   analyzeDocumentsRequestContract,
 } from '../../../schemas/analyze-documents-request.ts';
+import { BATCH_DECLARATION_SCHEMA_NAME, batchDeclarationContract } from '../../../schemas/batch-declaration.ts';
 import { CONTROL_COMMAND_SCHEMA_NAME, controlCommandContract } from '../../../schemas/control-command.ts';
 import { DEAD_LETTER_RECORD_SCHEMA_NAME, deadLetterRecordContract } from '../../../schemas/dead-letter-record.ts';
 import {
@@ -69,6 +70,11 @@ const CONTRACTS: { name: string; type: avro.Type; samples: object[] }[] = [
     name: DEAD_LETTER_RECORD_SCHEMA_NAME,
     type: deadLetterRecordContract.type,
     samples: [samples.deadLetterRecordSample],
+  },
+  {
+    name: BATCH_DECLARATION_SCHEMA_NAME,
+    type: batchDeclarationContract.type,
+    samples: [samples.batchDeclarationSample, samples.batchDeclarationWithoutFollowUpSample],
   },
 ];
 

@@ -4,6 +4,7 @@
  * and decodes them unchanged.
  */
 import type { AnalyzeDocumentsRequest } from '../../../schemas/analyze-documents-request.ts';
+import type { BatchDeclaration } from '../../../schemas/batch-declaration.ts';
 import type { ControlCommand } from '../../../schemas/control-command.ts';
 import type { DeadLetterRecord } from '../../../schemas/dead-letter-record.ts';
 import type { ExportReportRequest } from '../../../schemas/export-report-request.ts';
@@ -225,4 +226,30 @@ export const deadLetterRecordSample: DeadLetterRecord = {
   failedAt: submittedAt + 1_000,
   attempts: 0,
   jobId: null,
+};
+
+/** A batch of three jobs whose follow-up is an export (its request and PENDING encoded at submission). */
+export const batchDeclarationSample: BatchDeclaration = {
+  batchId: 'b7a1c2d3-4e5f-4a6b-8c7d-9e0f1a2b3c4d',
+  size: 3,
+  submittedAt,
+  submitter: 'rag-api',
+  followUp: {
+    jobId: '2c3d4e5f-6a7b-5c8d-9e0f-1a2b3c4d5e6f',
+    stage: 'export',
+    topic: 'sedano.jobs.export.normal',
+    request: Buffer.from([0, 0, 0, 0, 7, 0x48, 0x32]),
+    requestHeaders: [
+      { key: 'traceparent', value: Buffer.from('00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01') },
+    ],
+    pending: Buffer.from([0, 0, 0, 0, 3, 0x48, 0x00]),
+  },
+};
+
+/** A batch without a follow-up. */
+export const batchDeclarationWithoutFollowUpSample: BatchDeclaration = {
+  ...batchDeclarationSample,
+  batchId: '0f1e2d3c-4b5a-4968-8776-5a4b3c2d1e0f',
+  size: 1,
+  followUp: null,
 };

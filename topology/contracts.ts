@@ -8,6 +8,7 @@
 import type { SubjectBinding } from '../services/lib/codec.ts';
 import type { CompatibilityLevel } from '../services/lib/schema-registry.ts';
 import { type AnalyzeDocumentsRequest, analyzeDocumentsRequestContract } from '../schemas/analyze-documents-request.ts';
+import { type BatchDeclaration, batchDeclarationContract } from '../schemas/batch-declaration.ts';
 import { type ControlCommand, controlCommandContract } from '../schemas/control-command.ts';
 import { type DeadLetterRecord, deadLetterRecordContract } from '../schemas/dead-letter-record.ts';
 import { type ExportReportRequest, exportReportRequestContract } from '../schemas/export-report-request.ts';
@@ -19,6 +20,7 @@ import { type TrainModelRequest, trainModelRequestContract } from '../schemas/tr
 import type { Contract } from '../schemas/contract.ts';
 import { valueSubject } from './subjects.ts';
 import {
+  BATCHES_TOPIC,
   CONTROL_TOPIC,
   DEAD_LETTER_TOPIC,
   jobTopic,
@@ -71,6 +73,13 @@ export const COMPATIBILITY_POLICIES = {
       'all (new readers must read every old version); workers write and the projector reads, and they roll ' +
       'independently (old readers must read new events). Both directions, against all versions.',
   },
+  batches: {
+    level: 'FULL_TRANSITIVE',
+    reason:
+      'Compacted like the status topic: a rebuild of the view reads every declaration still kept, of any ' +
+      'version; upstream services write declarations (through the job client) and projectors read them, ' +
+      'each rolling on its own schedule. Both directions, against all versions.',
+  },
   maintenance: {
     level: 'FULL',
     reason:
@@ -110,6 +119,11 @@ export const statusBinding: SubjectBinding<JobStatusEvent> = binding(
   jobStatusEventContract,
   COMPATIBILITY_POLICIES.status,
 );
+export const batchDeclarationBinding: SubjectBinding<BatchDeclaration> = binding(
+  BATCHES_TOPIC,
+  batchDeclarationContract,
+  COMPATIBILITY_POLICIES.batches,
+);
 export const maintenanceBinding: SubjectBinding<MaintenanceRequest> = binding(
   MAINTENANCE_TOPIC,
   maintenanceRequestContract,
@@ -133,6 +147,6 @@ export function subjectBindings(): SubjectBinding<unknown>[] {
     for (const lane of LANES) bindings.push(requestBinding(stage, lane));
     for (const tier of RETRY_TIERS) bindings.push(retryBinding(stage, tier.name));
   }
-  bindings.push(statusBinding, maintenanceBinding, controlBinding, deadLetterBinding);
+  bindings.push(statusBinding, batchDeclarationBinding, maintenanceBinding, controlBinding, deadLetterBinding);
   return bindings;
 }

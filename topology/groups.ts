@@ -11,6 +11,14 @@ export function stageGroup(stage: Stage): string {
 /** The status projector's group: every projector shares the status topic's partitions. */
 export const STATUS_PROJECTOR_GROUP = `${PREFIX}.status-projector`;
 
+/**
+ * The status projector's group on the batches topic: a consumer of its own, because the
+ * declarations are another record than the status events (one contract per consumer).
+ */
+export function batchDeclarationsGroup(projectorGroupId: string): string {
+  return `${projectorGroupId}.batches`;
+}
+
 /** The maintenance workers' group. */
 export const MAINTENANCE_GROUP = `${PREFIX}.maintenance`;
 

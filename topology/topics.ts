@@ -45,6 +45,16 @@ export function retryTopic(stage: Stage, tier: RetryTier): string {
 
 /** Compacted topic of job status events, keyed by job id: the source of truth of the status view. */
 export const STATUS_TOPIC = `${PREFIX}.job-status`;
+/**
+ * Batch declarations (size and follow-up job), keyed by batch id, written before a batch's
+ * children: what the status projector needs to submit the follow-up once they have all ended.
+ */
+export const BATCHES_TOPIC = `${PREFIX}.batches`;
+/**
+ * Largest batch declaration (1 MiB + 64 KiB): it carries its follow-up's framed request, which
+ * may be as large as a job topic accepts, plus the follow-up's PENDING event and headers.
+ */
+export const BATCH_MAX_MESSAGE_BYTES = JOB_MAX_MESSAGE_BYTES + 65_536;
 /** Poison messages and jobs whose attempts ran out, with the original bytes and the reason. */
 export const DEAD_LETTER_TOPIC = `${PREFIX}.dead-letter`;
 /** Maintenance requests emitted by the scheduler. */
@@ -110,6 +120,25 @@ export function declaredTopics(options: TopologyOptions): TopicDescription[] {
       'min.compaction.lag.ms': String(HOUR_MS),
       'segment.ms': String(HOUR_MS),
       'delete.retention.ms': String(DAY_MS),
+    },
+  });
+  topics.push({
+    name: BATCHES_TOPIC,
+    // One declaration per batch, far fewer than status events: 3 partitions are plenty, and
+    // keying by batch id keeps a batch's declaration in one place.
+    partitions: 3,
+    replicationFactor,
+    configs: {
+      ...common,
+      // Compacted like the status topic so a rebuild of the view finds every declaration, and
+      // also deleted after a month: nothing ever replaces a declaration, and each carries a
+      // whole request, so compaction alone would keep them all forever. A batch whose children
+      // have not all ended after a month (job topics keep a week) will not end.
+      'cleanup.policy': 'compact,delete',
+      'retention.ms': String(30 * DAY_MS),
+      // Both cleanups only touch closed segments; a daily roll lets them run on time.
+      'segment.ms': String(DAY_MS),
+      'max.message.bytes': String(BATCH_MAX_MESSAGE_BYTES),
     },
   });
   topics.push({

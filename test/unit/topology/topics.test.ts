@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
+  BATCHES_TOPIC,
   CONTROL_TOPIC,
   DEAD_LETTER_TOPIC,
   declaredTopics,
@@ -24,15 +25,18 @@ test('every topic of DESIGN.md section 2 is declared once', () => {
     for (const lane of LANES) assert.ok(byName.has(jobTopic(stage, lane)), jobTopic(stage, lane));
     for (const tier of RETRY_TIERS) assert.ok(byName.has(retryTopic(stage, tier.name)), retryTopic(stage, tier.name));
   }
-  for (const name of [STATUS_TOPIC, DEAD_LETTER_TOPIC, MAINTENANCE_TOPIC, CONTROL_TOPIC])
+  for (const name of [STATUS_TOPIC, BATCHES_TOPIC, DEAD_LETTER_TOPIC, MAINTENANCE_TOPIC, CONTROL_TOPIC])
     assert.ok(byName.has(name), name);
 });
 
-test('the status topic is compacted and every other topic uses time retention', () => {
+test('the status topic is compacted, the batches topic compacted and deleted, every other topic uses time retention', () => {
+  const policies: Record<string, string> = { [STATUS_TOPIC]: 'compact', [BATCHES_TOPIC]: 'compact,delete' };
   for (const topic of topics) {
-    const expected = topic.name === STATUS_TOPIC ? 'compact' : 'delete';
+    const expected = policies[topic.name] ?? 'delete';
     assert.equal(topic.configs['cleanup.policy'], expected, topic.name);
-    if (expected === 'delete') assert.ok(Number(topic.configs['retention.ms']) > 0, `${topic.name} has retention.ms`);
+    if (expected.includes('delete')) {
+      assert.ok(Number(topic.configs['retention.ms']) > 0, `${topic.name} has retention.ms`);
+    }
   }
 });
 

@@ -5,16 +5,28 @@
  * context in the headers), then its PENDING status event. The request goes first: if the
  * status cannot be written the job still runs and reports STARTED, whereas a PENDING without
  * its request would be a job that never runs.
+ *
+ * A batch is declared on the batches topic before its children are produced: its size and,
+ * optionally, a follow-up job encoded in full, which the status projector produces once every
+ * child has ended (services/status-projector/follow-up.ts). Declared first, so a projector never
+ * sees all the children of a batch end without knowing it was meant to have a follow-up.
  */
 import { SpanKind, trace } from '@opentelemetry/api';
+import type { BatchDeclaration } from '../../schemas/batch-declaration.ts';
+import type { FollowUpJob } from '../../schemas/follow-up-job.ts';
 import type { JobHeader } from '../../schemas/job-header.ts';
 import type { JobStatusEvent } from '../../schemas/job-status-event.ts';
 import type { JobType } from '../../schemas/job-type.ts';
 import type { Priority } from '../../schemas/priority.ts';
 import type { RetryPolicy } from '../../schemas/retry-policy.ts';
 import type { Stage as StageSymbol } from '../../schemas/stage.ts';
-import { requestBinding, type StageRequests, statusBinding } from '../../topology/contracts.ts';
-import { jobTopic, type Lane, type Stage, STATUS_TOPIC } from '../../topology/topics.ts';
+import {
+  batchDeclarationBinding,
+  requestBinding,
+  type StageRequests,
+  statusBinding,
+} from '../../topology/contracts.ts';
+import { BATCHES_TOPIC, jobTopic, type Lane, type Stage, STATUS_TOPIC } from '../../topology/topics.ts';
 import type { Codec } from './codec.ts';
 import { jobIdForKey, newJobId } from './job-ids.ts';
 import type { KafkaProducer, OutgoingMessage } from './kafka.ts';
@@ -51,13 +63,32 @@ export interface SubmittedJob {
   batchId: string | null;
 }
 
+export interface BatchOptions {
+  /** The batch id (default a new one). */
+  batchId?: string;
+  /**
+   * A job submitted exactly once when every child has ended, whatever their outcome (a chord's
+   * callback). Its idempotency key is `batch:<batchId>:follow-up`, so its id is always the same
+   * for one batch; it is not a child of the batch (its batchId and parentJobId are null), so its
+   * own options may not set batchId, parentJobId or idempotencyKey.
+   */
+  followUp?: JobSubmission;
+}
+
+export interface SubmittedBatch {
+  batchId: string;
+  jobs: SubmittedJob[];
+  /** Id of the follow-up job, or null when the batch has none. */
+  followUpJobId: string | null;
+}
+
 export interface JobClient {
   submit<S extends Stage>(stage: S, payload: StagePayload<S>, options?: SubmitOptions): Promise<SubmittedJob>;
-  /** Submits every job with one new batch id (or the one given); returns it with the jobs. */
-  submitBatch(
-    jobs: readonly JobSubmission[],
-    options?: { batchId?: string },
-  ): Promise<{ batchId: string; jobs: SubmittedJob[] }>;
+  /**
+   * Declares a batch (on the batches topic), then submits every job with its batch id (a new one,
+   * or the one given); returns it with the jobs and the follow-up's id. A batch has at least one job.
+   */
+  submitBatch(jobs: readonly JobSubmission[], options?: BatchOptions): Promise<SubmittedBatch>;
 }
 
 export interface JobClientOptions {
@@ -99,6 +130,42 @@ export function jobHeader(stage: Stage, options: SubmitOptions, submitter: strin
     softTimeLimitMs: options.softTimeLimitMs ?? null,
     hardTimeLimitMs: options.hardTimeLimitMs ?? null,
   };
+}
+
+/** The idempotency key of a batch's follow-up, from which its job id comes. */
+export function followUpKey(batchId: string): string {
+  return `batch:${batchId}:follow-up`;
+}
+
+/** The follow-up's options, with what makes it the batch's follow-up (pure); throws on a conflicting option. */
+export function followUpOptions(batchId: string, options: SubmitOptions = {}): SubmitOptions {
+  for (const name of ['batchId', 'parentJobId', 'idempotencyKey'] as const) {
+    if (options[name] !== undefined) {
+      throw new RangeError(`a batch follow-up's ${name} is set by the batch; got "${options[name]}"`);
+    }
+  }
+  return { ...options, idempotencyKey: followUpKey(batchId) };
+}
+
+/** The declaration of a batch of `size` jobs (pure); `followUp` is its prepared follow-up, if any. */
+export function batchDeclaration(
+  batch: Pick<BatchDeclaration, 'batchId' | 'size' | 'submittedAt' | 'submitter'>,
+  followUp: { job: SubmittedJob; request: OutgoingMessage; pending: OutgoingMessage } | undefined,
+): BatchDeclaration {
+  if (followUp === undefined) return { ...batch, followUp: null };
+  const { job, request, pending } = followUp;
+  if (request.value === null || pending.value === null) {
+    throw new TypeError('a follow-up is encoded before it is declared');
+  }
+  const encoded: FollowUpJob = {
+    jobId: job.jobId,
+    stage: job.stage,
+    topic: job.topic,
+    request: request.value,
+    requestHeaders: Object.entries(request.headers ?? {}).map(([key, value]) => ({ key, value: Buffer.from(value) })),
+    pending: pending.value,
+  };
+  return { ...batch, followUp: encoded };
 }
 
 /** The PENDING event of a job that was just submitted (pure). */
@@ -165,11 +232,20 @@ export function createJobClient({ producer, codec, submitter, now = Date.now }: 
     },
 
     async submitBatch(jobs, options = {}) {
+      if (jobs.length === 0) throw new RangeError('a batch needs at least one job');
       const batchId = options.batchId ?? newJobId();
+      const { followUp } = options;
       // Every record is encoded (and validated) before anything is produced: a bad job fails the whole batch.
       const prepared = await Promise.all(jobs.map((job) => prepare({ ...job, options: { ...job.options, batchId } })));
+      const preparedFollowUp =
+        followUp && (await prepare({ ...followUp, options: followUpOptions(batchId, followUp.options) }));
+      const declaration = batchDeclaration(
+        { batchId, size: jobs.length, submittedAt: now(), submitter },
+        preparedFollowUp,
+      );
+      await producer.send(BATCHES_TOPIC, [await codec.toMessage(batchDeclarationBinding, batchId, declaration)]);
       await produce(prepared);
-      return { batchId, jobs: prepared.map(({ job }) => job) };
+      return { batchId, jobs: prepared.map(({ job }) => job), followUpJobId: preparedFollowUp?.job.jobId ?? null };
     },
   };
 }

@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { trace } from '@opentelemetry/api';
 import { test } from 'node:test';
+import { batchDeclarationContract } from '../../../../schemas/batch-declaration.ts';
 import { jobStatusEventContract } from '../../../../schemas/job-status-event.ts';
 import { noopRequestContract } from '../../../../schemas/noop-request.ts';
 import { createCodec } from '../../../../services/lib/codec.ts';
 import { createJobClient } from '../../../../services/lib/job-client.ts';
 import { jobIdForKey } from '../../../../services/lib/job-ids.ts';
-import { jobTopic, LANES, STATUS_TOPIC } from '../../../../topology/topics.ts';
+import { BATCHES_TOPIC, jobTopic, LANES, STATUS_TOPIC } from '../../../../topology/topics.ts';
 import { startTelemetry } from '../../../../services/lib/telemetry.ts';
 import {
   collectMessages,
@@ -22,7 +23,11 @@ async function setUp(t: test.TestContext) {
   onCleanup(t, () => producer.close());
   const codec = createCodec({ registry: schemaRegistry() });
   const client = createJobClient({ producer, codec, submitter: 'job-client-test' });
-  const collected = await collectMessages(t, [...LANES.map((lane) => jobTopic('noop', lane)), STATUS_TOPIC]);
+  const collected = await collectMessages(t, [
+    ...LANES.map((lane) => jobTopic('noop', lane)),
+    STATUS_TOPIC,
+    BATCHES_TOPIC,
+  ]);
   return { client, codec, collected };
 }
 
@@ -103,6 +108,61 @@ test('submitBatch gives every job the batch id; an idempotency key gives the sam
     { idempotencyKey: key },
   );
   assert.equal(again.jobId, jobs[1]?.jobId, 'the same key is the same job');
+});
+
+test('submitBatch declares the batch first, with its follow-up encoded in full and not produced yet', async (t) => {
+  const { client, codec, collected } = await setUp(t);
+  const noop = { sleepMs: 0, cpuSpinMs: 0, failureRate: 0, payload: null };
+  const { batchId, jobs, followUpJobId } = await client.submitBatch(
+    [
+      { stage: 'noop', payload: noop },
+      { stage: 'noop', payload: noop },
+    ],
+    { followUp: { stage: 'noop', payload: { ...noop, payload: 'report' }, options: { priority: 'LOW' } } },
+  );
+  assert.equal(followUpJobId, jobIdForKey(`batch:${batchId}:follow-up`));
+  const childIds = new Set(jobs.map((job) => job.jobId));
+  const ofChildren = (messages: typeof collected.messages) =>
+    messages.filter((m) => m.topic !== BATCHES_TOPIC && childIds.has(m.key?.toString() ?? ''));
+  const messages = await collected.until(
+    (all) =>
+      ofChildren(all).length === 4 && all.some((m) => m.topic === BATCHES_TOPIC && m.key?.toString() === batchId),
+    'the declaration, and the requests and PENDING events of both children',
+  );
+  const declared = messages.find((m) => m.topic === BATCHES_TOPIC && m.key?.toString() === batchId);
+  assert.ok(declared);
+  for (const child of ofChildren(messages)) {
+    assert.ok(declared.timestampMs <= child.timestampMs, 'declared before any child was produced');
+  }
+  assert.equal(
+    messages.filter((m) => m.key?.toString() === followUpJobId).length,
+    0,
+    'the follow-up waits for the projector',
+  );
+
+  const { record: declaration } = await codec.decode(batchDeclarationContract, declared.value);
+  assert.deepEqual([declaration.batchId, declaration.size, declaration.submitter], [batchId, 2, 'job-client-test']);
+  const { followUp } = declaration;
+  assert.deepEqual(
+    [followUp?.jobId, followUp?.stage, followUp?.topic],
+    [followUpJobId, 'noop', 'sedano.jobs.noop.low'],
+  );
+  const { record: request } = await codec.decode(noopRequestContract, followUp?.request ?? null);
+  assert.equal(request.payload, 'report');
+  assert.deepEqual(
+    [request.header.jobId, request.header.batchId, request.header.parentJobId, request.header.idempotencyKey],
+    [followUpJobId, null, null, `batch:${batchId}:follow-up`],
+  );
+  const { record: pending } = await codec.decode(jobStatusEventContract, followUp?.pending ?? null);
+  assert.deepEqual([pending.jobId, pending.state, pending.batchId], [followUpJobId, 'PENDING', null]);
+
+  await assert.rejects(client.submitBatch([]), RangeError);
+  await assert.rejects(
+    client.submitBatch([{ stage: 'noop', payload: noop }], {
+      followUp: { stage: 'noop', payload: noop, options: { batchId } },
+    }),
+    /a batch follow-up's batchId is set by the batch/,
+  );
 });
 
 test('an invalid payload is refused before anything is produced, naming the field', async (t) => {

@@ -1,8 +1,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { batchDeclarationContract } from '../../../../schemas/batch-declaration.ts';
 import { jobStatusEventContract } from '../../../../schemas/job-status-event.ts';
 import { validationProblems } from '../../../../services/lib/codec.ts';
-import { jobHeader, pendingEvent } from '../../../../services/lib/job-client.ts';
+import {
+  batchDeclaration,
+  followUpKey,
+  followUpOptions,
+  jobHeader,
+  pendingEvent,
+} from '../../../../services/lib/job-client.ts';
 import { jobIdForKey } from '../../../../services/lib/job-ids.ts';
 
 test('an idempotency key always gives the same version-5 job id', () => {
@@ -24,4 +31,40 @@ test('the header takes the options and the PENDING event follows from it', () =>
   assert.equal(event.sequence, 0);
   assert.equal(event.submittedAt, 1000);
   assert.deepEqual(validationProblems(jobStatusEventContract, event), []);
+});
+
+test("a batch's follow-up has the batch's idempotency key, and refuses options the batch sets", () => {
+  const batchId = '0f1e2d3c-4b5a-4968-8776-5a4b3c2d1e0f';
+  const options = followUpOptions(batchId, { priority: 'LOW' });
+  assert.deepEqual(options, { priority: 'LOW', idempotencyKey: `batch:${batchId}:follow-up` });
+  const header = jobHeader('noop', options, 'api', 1000);
+  assert.equal(header.jobId, jobIdForKey(followUpKey(batchId)));
+  assert.deepEqual([header.batchId, header.parentJobId], [null, null], 'not a child of its batch');
+  for (const conflicting of [{ batchId }, { parentJobId: batchId }, { idempotencyKey: 'mine' }]) {
+    assert.throws(() => followUpOptions(batchId, conflicting), RangeError);
+  }
+});
+
+test('a batch declaration carries the follow-up as produced: request bytes, headers and PENDING', () => {
+  const batch = { batchId: '0f1e2d3c-4b5a-4968-8776-5a4b3c2d1e0f', size: 5, submittedAt: 1000, submitter: 'api' };
+  assert.deepEqual(batchDeclaration(batch, undefined), { ...batch, followUp: null });
+  const job = {
+    jobId: jobIdForKey('f'),
+    stage: 'noop' as const,
+    priority: 'NORMAL' as const,
+    topic: 't',
+    batchId: null,
+  };
+  const request = { key: job.jobId, value: Buffer.from([0, 0, 0, 0, 1, 2]), headers: { traceparent: '00-ab-cd-01' } };
+  const pending = { key: job.jobId, value: Buffer.from([0, 0, 0, 0, 3, 4]) };
+  const declaration = batchDeclaration(batch, { job, request, pending });
+  assert.deepEqual(declaration.followUp, {
+    jobId: job.jobId,
+    stage: 'noop',
+    topic: 't',
+    request: request.value,
+    requestHeaders: [{ key: 'traceparent', value: Buffer.from('00-ab-cd-01') }],
+    pending: pending.value,
+  });
+  assert.deepEqual(validationProblems(batchDeclarationContract, declaration), []);
 });

@@ -9,14 +9,22 @@
  *   of job ids scored by `updatedAt`; entries of expired jobs are dropped when a listing meets them.
  * - `batch:<batchId>`: hash of job counts per state; it and the batch index expire with the batch's
  *   last result once no job of the batch is still active.
+ * - `batch:<batchId>:declaration`: the batch's declaration (size, follow-up) as JSON
+ *   (services/lib/batch-view.ts), from the batches topic; it expires with the batch, or
+ *   `resultTtlSeconds` after it was stored while the view has seen no job of the batch.
+ * - `batch:<batchId>:follow-up-submitted`: the follow-up's marker: a claim token (with a lease)
+ *   while one projector submits it, then `submitted`, which expires with the batch.
  */
 import type { ChainableCommander, Redis } from 'ioredis';
+import type { BatchDeclaration } from '../../schemas/batch-declaration.ts';
 import type { JobError } from '../../schemas/job-error.ts';
 import type { JobState } from '../../schemas/job-state.ts';
 import { JOB_STATE_SYMBOLS } from '../../schemas/job-state.ts';
 import type { JobStatusEvent } from '../../schemas/job-status-event.ts';
 import type { JobType } from '../../schemas/job-type.ts';
 import type { Stage } from '../../schemas/stage.ts';
+import { claimMarker, MARKER_DONE, type MarkerClaim, releaseMarker, setForBatchLife } from './batch-scripts.ts';
+import { type BatchView, batchViewOf, declarationFromJson, declarationToJson } from './batch-view.ts';
 
 /** An avsc-wrapped union (`{ "sedano.X": {…} }`) as a plain object whose `kind` names the branch. */
 export type Unwrapped<W> = W extends unknown ? { [K in keyof W]: W[K] & { kind: K } }[keyof W] : never;
@@ -143,6 +151,9 @@ export interface JobPage {
 /** Jobs of a batch per state. */
 export type BatchCounts = Record<JobState, number>;
 
+/** What claiming a batch's follow-up found (see MarkerClaim). */
+export type FollowUpClaim = MarkerClaim;
+
 export interface StatusView {
   /** Applies one event atomically for its job; `created` is true when the job was not in the view. */
   apply(event: JobStatusEvent): Promise<ApplyOutcome & { created: boolean }>;
@@ -150,6 +161,17 @@ export interface StatusView {
   list(options: ListOptions): Promise<JobPage>;
   /** Undefined for a batch the view does not know (or whose results expired). */
   batchCounts(batchId: string): Promise<BatchCounts | undefined>;
+  /** Counts, declared size, follow-up and summary; undefined for a batch the view does not know. */
+  batch(batchId: string): Promise<BatchView | undefined>;
+  /** Stores (or stores again, unchanged) a batch's declaration; it expires with the batch. */
+  storeBatchDeclaration(declaration: BatchDeclaration): Promise<void>;
+  batchDeclaration(batchId: string): Promise<BatchDeclaration | undefined>;
+  /** Claims the submission of a batch's follow-up with `token` for `leaseMs` (SET NX). */
+  claimFollowUp(batchId: string, token: string, leaseMs: number): Promise<FollowUpClaim>;
+  /** Marks the follow-up submitted (after its request and PENDING were produced); it expires with the batch. */
+  confirmFollowUp(batchId: string): Promise<void>;
+  /** Drops the claim `token` holds (its submission failed), so the next check may claim it. */
+  releaseFollowUp(batchId: string, token: string): Promise<void>;
   /** Deletes every key of the namespace; resolves with how many. */
   clear(): Promise<number>;
 }
@@ -172,6 +194,8 @@ function keysOf(prefix: string) {
     stage: (stage: Stage) => `${prefix}index:stage:${stage}`,
     batchJobs: (batchId: string) => `${prefix}index:batch:${batchId}`,
     batch: (batchId: string) => `${prefix}batch:${batchId}`,
+    batchDeclaration: (batchId: string) => `${prefix}batch:${batchId}:declaration`,
+    followUpMarker: (batchId: string) => `${prefix}batch:${batchId}:follow-up-submitted`,
   };
 }
 
@@ -198,7 +222,8 @@ function writeBatch(tx: ChainableCommander, keys: Keys, batch: BatchSnapshot, ch
   if (view.batchId === batch.id) tx.zadd(keys.batchJobs(batch.id), view.updatedAt, view.jobId);
   else tx.zrem(keys.batchJobs(batch.id), view.jobId);
   const active = JOB_STATE_SYMBOLS.some((state) => !TERMINAL_STATES.has(state) && (counts.get(state) ?? 0) > 0);
-  for (const key of [keys.batch(batch.id), keys.batchJobs(batch.id)]) {
+  // The follow-up marker is left out: its claim lease must run out even if the batch turns active.
+  for (const key of [keys.batch(batch.id), keys.batchJobs(batch.id), keys.batchDeclaration(batch.id)]) {
     // A batch lives while any of its jobs is active, then as long as its last result.
     if (active) tx.persist(key);
     else tx.pexpireat(key, Math.max(batch.expireAt, expireAt));
@@ -238,7 +263,8 @@ export function createStatusView({
   if (!(resultTtlSeconds > 0)) throw new RangeError(`resultTtlSeconds must be above 0, got ${resultTtlSeconds}`);
   const prefix = `sedano:${namespace}:`;
   const keys = keysOf(prefix);
-  const expiresAt = (view: JobView): number => (view.finishedAt ?? view.occurredAt) + resultTtlSeconds * 1000;
+  const ttlMs = resultTtlSeconds * 1000;
+  const expiresAt = (view: JobView): number => (view.finishedAt ?? view.occurredAt) + ttlMs;
 
   /** One optimistic attempt; null when a watched key changed before EXEC. */
   async function applyOnce(event: JobStatusEvent): Promise<(ApplyOutcome & { created: boolean }) | null> {
@@ -314,6 +340,17 @@ export function createStatusView({
     return [...tied, ...pairs(older)];
   }
 
+  async function batchCounts(batchId: string): Promise<BatchCounts | undefined> {
+    const raw = await redis.hgetall(keys.batch(batchId));
+    if (Object.keys(raw).length === 0) return undefined;
+    return Object.fromEntries(JOB_STATE_SYMBOLS.map((state) => [state, Number(raw[state] ?? 0)])) as BatchCounts;
+  }
+
+  async function batchDeclaration(batchId: string): Promise<BatchDeclaration | undefined> {
+    const json = await redis.get(keys.batchDeclaration(batchId));
+    return json === null ? undefined : declarationFromJson(json);
+  }
+
   async function list({ state, stage, batchId, limit, cursor }: ListOptions): Promise<JobPage> {
     if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new RangeError(`limit ${limit}: 1 to 1000`);
     // The most selective index is read; the other filters are checked on each job.
@@ -359,11 +396,29 @@ export function createStatusView({
       return raw === null ? undefined : (JSON.parse(raw) as JobView);
     },
     list,
-    async batchCounts(batchId) {
-      const raw = await redis.hgetall(keys.batch(batchId));
-      if (Object.keys(raw).length === 0) return undefined;
-      return Object.fromEntries(JOB_STATE_SYMBOLS.map((state) => [state, Number(raw[state] ?? 0)])) as BatchCounts;
+    batchCounts,
+    async batch(batchId) {
+      const [counts, declaration] = await Promise.all([batchCounts(batchId), batchDeclaration(batchId)]);
+      return batchViewOf(batchId, counts, declaration);
     },
+    async storeBatchDeclaration(declaration) {
+      const { batchId } = declaration;
+      await setForBatchLife(redis, keys.batchDeclaration(batchId), keys.batch(batchId), {
+        value: declarationToJson(declaration),
+        unknownBatchTtlMs: ttlMs,
+      });
+    },
+    batchDeclaration,
+    claimFollowUp: (batchId, token, leaseMs) => claimMarker(redis, keys.followUpMarker(batchId), token, leaseMs),
+    async confirmFollowUp(batchId) {
+      // The marker is not among the keys the applies expire, so it never goes without an expiry.
+      await setForBatchLife(redis, keys.followUpMarker(batchId), keys.batch(batchId), {
+        value: MARKER_DONE,
+        unknownBatchTtlMs: ttlMs,
+        activeBatchTtlMs: ttlMs,
+      });
+    },
+    releaseFollowUp: (batchId, token) => releaseMarker(redis, keys.followUpMarker(batchId), token),
     async clear() {
       let deleted = 0;
       let cursor = '0';

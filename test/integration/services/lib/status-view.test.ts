@@ -1,7 +1,7 @@
 /**
  * The status view against a real Redis, without Kafka: expiry of finished jobs and the lazy
- * cleanup of their index entries, batch counts and batch expiry, pagination with ties,
- * atomicity of concurrent applies to one job, and clear().
+ * cleanup of their index entries, batch counts and batch expiry, batch declarations and the
+ * follow-up marker, pagination with ties, atomicity of concurrent applies to one job, and clear().
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -11,7 +11,7 @@ import type { JobState } from '../../../../schemas/job-state.ts';
 import type { JobStatusEvent } from '../../../../schemas/job-status-event.ts';
 import { createStatusView, type JobView, type StatusView } from '../../../../services/lib/status-view.ts';
 import { onCleanup, redisClient, uniqueName } from '../../../support/resources.ts';
-import { jobStatusEventSample } from '../../../unit/schemas/samples.ts';
+import { batchDeclarationSample, jobStatusEventSample } from '../../../unit/schemas/samples.ts';
 
 const TTL_SECONDS = 60;
 
@@ -85,6 +85,62 @@ test('finished jobs expire after the result TTL and listings drop their index en
   assert.ok(batchTtl > (TTL_SECONDS - 5) * 1000, `batch ttl ${batchTtl} ms once every job finished`);
   assert.ok((await redis.pttl(`${prefix}index:batch:${batchId}`)) > 0);
   assert.equal(await view.batchCounts(randomUUID()), undefined);
+});
+
+test('a batch declaration lives as long as its batch, and a batch view reads it', async (t) => {
+  const { redis } = redisClient(t);
+  const { view, prefix } = isolatedView(t, redis);
+  const batchId = randomUUID();
+  const declarationKey = `${prefix}batch:${batchId}:declaration`;
+  const declaration = { ...batchDeclarationSample, batchId, size: 2 };
+  // Before any job of the batch: kept for the result TTL, unless a job comes.
+  await view.storeBatchDeclaration(declaration);
+  const unknownTtl = await redis.pttl(declarationKey);
+  assert.ok(unknownTtl > (TTL_SECONDS - 5) * 1000 && unknownTtl <= TTL_SECONDS * 1000, `ttl ${unknownTtl} ms`);
+  assert.deepEqual(await view.batchDeclaration(batchId), declaration);
+  assert.deepEqual((await view.batch(batchId))?.summary.counts.PENDING, 2, 'declared, not seen yet: PENDING');
+
+  const [first, second] = [randomUUID(), randomUUID()];
+  await view.apply(statusEvent(first, 'STARTED', 2, { batchId }));
+  assert.equal(await redis.pttl(declarationKey), -1, 'an active batch keeps its declaration');
+  await view.apply(statusEvent(first, 'SUCCESS', 3, { batchId }));
+  await view.apply(statusEvent(second, 'FAILURE', 3, { batchId }));
+  const batchExpiry = await redis.pexpiretime(`${prefix}batch:${batchId}`);
+  assert.ok(batchExpiry > 0);
+  assert.equal(await redis.pexpiretime(declarationKey), batchExpiry, 'it expires with the batch');
+  // Stored again once the batch ended (a redelivery, a rebuild): the batch's expiry again.
+  await view.storeBatchDeclaration(declaration);
+  assert.equal(await redis.pexpiretime(declarationKey), batchExpiry);
+
+  const batch = await view.batch(batchId);
+  assert.deepEqual(
+    [batch?.size, batch?.followUpJobId, batch?.summary.state, batch?.summary.percent],
+    [2, declaration.followUp?.jobId, 'FAILURE', 100],
+  );
+  assert.deepEqual(await view.batchCounts(batchId), batch?.counts, 'batchCounts unchanged');
+  assert.equal(await view.batch(randomUUID()), undefined);
+});
+
+test('the follow-up marker is claimed once, released only by its holder, and expires with the batch once submitted', async (t) => {
+  const { redis } = redisClient(t);
+  const { view, prefix } = isolatedView(t, redis);
+  const batchId = randomUUID();
+  const markerKey = `${prefix}batch:${batchId}:follow-up-submitted`;
+  await view.apply(statusEvent(randomUUID(), 'SUCCESS', 3, { batchId }));
+
+  assert.equal(await view.claimFollowUp(batchId, 'a', 60_000), 'claimed');
+  assert.equal(await view.claimFollowUp(batchId, 'b', 60_000), 'held');
+  await view.releaseFollowUp(batchId, 'b');
+  assert.equal(await view.claimFollowUp(batchId, 'b', 60_000), 'held', 'only the holder releases');
+  await view.releaseFollowUp(batchId, 'a');
+  assert.equal(await view.claimFollowUp(batchId, 'b', 60_000), 'claimed');
+  const lease = await redis.pttl(markerKey);
+  assert.ok(lease > 50_000 && lease <= 60_000, `a claim is a lease (${lease} ms)`);
+
+  await view.confirmFollowUp(batchId);
+  assert.equal(await view.claimFollowUp(batchId, 'c', 60_000), 'submitted');
+  assert.equal(await redis.pexpiretime(markerKey), await redis.pexpiretime(`${prefix}batch:${batchId}`));
+  await assert.rejects(view.claimFollowUp(batchId, 'c', 0), RangeError);
 });
 
 test('pages follow each other without gaps or repeats, newest first, ties included', async (t) => {

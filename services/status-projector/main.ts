@@ -1,5 +1,6 @@
 /**
- * Status projector service: keeps the Redis status view up to date from the status topic.
+ * Status projector service: keeps the Redis status view up to date from the status topic, keeps
+ * the batch declarations, and submits each batch's follow-up once its children have ended.
  *
  *   node services/status-projector/main.ts          project until SIGTERM or SIGINT
  *   node services/status-projector/main.ts rebuild  drop the view and rebuild it from the topic
@@ -8,6 +9,7 @@
  * finished job stays in the view, in seconds (default 86400).
  */
 import { Redis } from 'ioredis';
+import { BATCH_MAX_MESSAGE_BYTES } from '../../topology/topics.ts';
 import { createCodec } from '../lib/codec.ts';
 import { resolveEndpoints } from '../lib/endpoints.ts';
 import { createKafkaClient } from '../lib/kafka.ts';
@@ -50,7 +52,11 @@ const kafka = createKafkaClient({
   clientId: SERVICE,
   log: (level, message, extra) => logger[level]({ ...extra, component: 'kafkajs' }, message),
 });
-const codec = createCodec({ registry: createSchemaRegistry(endpoints.schemaRegistryUrl) });
+// A declaration carries its follow-up's whole request, so it may be larger than a job message.
+const codec = createCodec({
+  registry: createSchemaRegistry(endpoints.schemaRegistryUrl),
+  maxMessageBytes: BATCH_MAX_MESSAGE_BYTES,
+});
 const view = createStatusView({ redis, resultTtlSeconds: ttlSeconds });
 let projector: StatusProjector | undefined;
 
@@ -77,9 +83,9 @@ function close(): Promise<void> {
 try {
   await redis.connect();
   if (command === 'rebuild') {
-    const { events, jobs, poison, durationMs } = await rebuildStatusView({ kafka, codec, view, logger });
+    const { events, jobs, declarations, poison, durationMs } = await rebuildStatusView({ kafka, codec, view, logger });
     console.log(
-      `status view rebuilt: ${events} events, ${jobs} jobs` +
+      `status view rebuilt: ${events} events, ${jobs} jobs, ${declarations} batch declarations` +
         `${poison > 0 ? `, ${poison} poison messages dead-lettered` : ''} in ${(durationMs / 1000).toFixed(1)} s`,
     );
     await close();

@@ -2,19 +2,26 @@
  * The status projector: reads job status events from the compacted status topic and applies
  * each to the Redis status view (services/lib/status-view.ts). Poison messages go to the
  * dead-letter topic and the projector moves on; the view can be rebuilt from the topic.
+ *
+ * It also reads batch declarations from the batches topic (with a consumer of its own) into the
+ * view, and submits a batch's follow-up once every child has ended (follow-up.ts): checked when
+ * a declaration arrives and whenever a child of a batch is met in a terminal state, so whichever
+ * comes last fires it. A rebuild restores declarations but never submits a follow-up.
  */
 import { randomUUID } from 'node:crypto';
 import { SpanKind, SpanStatusCode, type Tracer } from '@opentelemetry/api';
+import { batchDeclarationContract } from '../../schemas/batch-declaration.ts';
 import { type JobStatusEvent, jobStatusEventContract } from '../../schemas/job-status-event.ts';
-import { STATUS_PROJECTOR_GROUP } from '../../topology/groups.ts';
-import { STATUS_TOPIC } from '../../topology/topics.ts';
-import type { Codec } from '../lib/codec.ts';
+import { batchDeclarationsGroup, STATUS_PROJECTOR_GROUP } from '../../topology/groups.ts';
+import { BATCHES_TOPIC, STATUS_TOPIC } from '../../topology/topics.ts';
+import type { Codec, Contract } from '../lib/codec.ts';
 import { consumeContract } from '../lib/contract-consumer.ts';
 import { createDeadLetterWriter, type DeadLetterWriter } from '../lib/dead-letter.ts';
 import type { IncomingMessage, KafkaClient, KafkaConsumer, KafkaProducer } from '../lib/kafka.ts';
 import type { Logger } from '../lib/logger.ts';
-import type { IgnoredReason, StatusView } from '../lib/status-view.ts';
+import { type ApplyOutcome, type IgnoredReason, type StatusView, TERMINAL_STATES } from '../lib/status-view.ts';
 import { contextFromHeaders } from '../lib/telemetry.ts';
+import { createFollowUpSubmitter, type FollowUpSubmitter } from './follow-up.ts';
 
 export interface StatusProjectorOptions {
   kafka: KafkaClient;
@@ -23,16 +30,26 @@ export interface StatusProjectorOptions {
   logger: Logger;
   /** Spans of each applied event, continuing the job's trace; none when absent. */
   tracer?: Tracer;
-  /** The status topic (default STATUS_TOPIC). */
+  /** The status topic (default STATUS_TOPIC); a batch's follow-up PENDING is produced to it too. */
   topic?: string;
-  /** The consumer group (default STATUS_PROJECTOR_GROUP). */
+  /** The batches topic (default BATCHES_TOPIC); null reads no declarations and submits no follow-up. */
+  batchTopic?: string | null;
+  /** The consumer group (default STATUS_PROJECTOR_GROUP); the batches topic's is derived from it. */
   groupId?: string;
+  /** How long a follow-up claim holds, in milliseconds (see FollowUpSubmitterOptions). */
+  followUpClaimLeaseMs?: number;
 }
 
 export type ProjectorState = 'starting' | 'running' | 'draining' | 'stopped' | 'failed';
 
-/** Events handled since start: applied to the view, ignored by reason, or dead-lettered. */
-export type ProjectorStats = Record<'applied' | IgnoredReason | 'deadLettered', number>;
+/**
+ * Events handled since start: applied to the view, ignored by reason, or dead-lettered (both
+ * topics); batch declarations stored; follow-ups this projector submitted.
+ */
+export type ProjectorStats = Record<
+  'applied' | IgnoredReason | 'deadLettered' | 'declarations' | 'followUpsSubmitted',
+  number
+>;
 
 export interface StatusProjector {
   readonly state: ProjectorState;
@@ -65,14 +82,16 @@ function observed(writer: DeadLetterWriter, onWritten: (message: IncomingMessage
   };
 }
 
+type ApplyCounts = Record<'applied' | IgnoredReason, number>;
+
 interface Applier {
-  stats: ProjectorStats;
-  apply(event: JobStatusEvent, message: IncomingMessage): Promise<{ created: boolean }>;
+  stats: ApplyCounts;
+  apply(event: JobStatusEvent, message: IncomingMessage): Promise<ApplyOutcome & { created: boolean }>;
 }
 
 function createApplier({ view, logger, tracer }: Pick<StatusProjectorOptions, 'view' | 'logger' | 'tracer'>): Applier {
-  const stats: ProjectorStats = { applied: 0, stale: 0, duplicate: 0, terminal: 0, deadLettered: 0 };
-  async function apply(event: JobStatusEvent): Promise<{ created: boolean }> {
+  const stats: ApplyCounts = { applied: 0, stale: 0, duplicate: 0, terminal: 0 };
+  async function apply(event: JobStatusEvent): Promise<ApplyOutcome & { created: boolean }> {
     const outcome = await view.apply(event);
     if (outcome.applied) stats.applied += 1;
     else {
@@ -105,113 +124,204 @@ function createApplier({ view, logger, tracer }: Pick<StatusProjectorOptions, 'v
   };
 }
 
-/** Starts projecting the status topic into the view; resolves once the consumer runs. */
+/** Whether the batch of the job `outcome` left in the view may just have ended: its job is terminal. */
+function endedBatchChild(outcome: ApplyOutcome): string | null {
+  const { view } = outcome;
+  // Duplicates count too: a crash after the apply and before the check redelivers the event.
+  return view?.batchId != null && TERMINAL_STATES.has(view.state) ? view.batchId : null;
+}
+
+const sum = (counts: ReadonlyMap<string, number>) => [...counts.values()].reduce((total, n) => total + n, 0);
+
+/** The Kafka resources of a live projector, closed together. */
+interface LiveResources {
+  consumers: KafkaConsumer[];
+  deadLetterWriters: DeadLetterWriter[];
+}
+
+/** Consumes one topic of one contract from the beginning with a group of its own; registers what it made in `into`. */
+async function consumeTopic<T>(
+  { kafka, codec, logger }: Pick<StatusProjectorOptions, 'kafka' | 'codec' | 'logger'>,
+  producer: KafkaProducer,
+  into: LiveResources,
+  what: {
+    topic: string;
+    groupId: string;
+    contract: Contract<T>;
+    handle: (record: T, message: IncomingMessage) => Promise<void>;
+  },
+): Promise<void> {
+  const consumer = await kafka.consumer(what.groupId);
+  into.consumers.push(consumer);
+  const deadLetters = createDeadLetterWriter({ producer, codec, consumerGroup: what.groupId });
+  into.deadLetterWriters.push(deadLetters);
+  await consumeContract({
+    consumer,
+    codec,
+    contract: what.contract,
+    topics: [what.topic],
+    // A new group builds the view from the oldest record the compacted topic keeps.
+    fromBeginning: true,
+    deadLetters,
+    logger,
+    handle: what.handle,
+  });
+}
+
+/** Starts projecting the status topic (and the batches topic) into the view; resolves once the consumers run. */
 export async function startStatusProjector(options: StatusProjectorOptions): Promise<StatusProjector> {
-  const { kafka, codec, logger, topic = STATUS_TOPIC, groupId = STATUS_PROJECTOR_GROUP } = options;
+  const { kafka, view, logger, topic = STATUS_TOPIC, groupId = STATUS_PROJECTOR_GROUP } = options;
+  const { batchTopic = BATCHES_TOPIC, followUpClaimLeaseMs } = options;
   let state: ProjectorState = 'starting';
-  let consumer: KafkaConsumer | undefined;
+  const resources: LiveResources = { consumers: [], deadLetterWriters: [] };
   let producer: KafkaProducer | undefined;
-  let deadLetters: DeadLetterWriter | undefined;
   let closing: Promise<void> | undefined;
+  let declarations = 0;
   const applier = createApplier(options);
+  let followUps: FollowUpSubmitter | undefined;
   const close = (): Promise<void> =>
     (closing ??= (async () => {
       if (state !== 'failed') state = 'draining';
       try {
-        // The consumer first: a message in flight may still write a dead letter.
-        await closeAll([async () => consumer?.close(), async () => producer?.close()]);
+        // The consumers first: a message in flight may still write a dead letter or a follow-up.
+        const consumers = resources.consumers.map((consumer) => () => consumer.close());
+        await closeAll([...consumers, async () => producer?.close()]);
       } finally {
         if (state === 'draining') state = 'stopped';
       }
     })());
   try {
-    consumer = await kafka.consumer(groupId);
     producer = await kafka.producer();
-    deadLetters = createDeadLetterWriter({ producer, codec, consumerGroup: groupId });
-    await consumeContract({
-      consumer,
-      codec,
+    const claimLease = followUpClaimLeaseMs === undefined ? {} : { claimLeaseMs: followUpClaimLeaseMs };
+    const submitter = createFollowUpSubmitter({ view, producer, statusTopic: topic, logger, ...claimLease });
+    followUps = submitter;
+    await consumeTopic(options, producer, resources, {
+      topic,
+      groupId,
       contract: jobStatusEventContract,
-      topics: [topic],
-      // A new group builds the view from the oldest event the compacted topic keeps.
-      fromBeginning: true,
-      deadLetters,
-      logger,
-      handle: async (event, message) => void (await applier.apply(event, message)),
+      handle: async (event, message) => {
+        const batchId = endedBatchChild(await applier.apply(event, message));
+        if (batchId !== null && batchTopic !== null) await submitter.check(batchId);
+      },
     });
+    if (batchTopic !== null) {
+      await consumeTopic(options, producer, resources, {
+        topic: batchTopic,
+        groupId: batchDeclarationsGroup(groupId),
+        contract: batchDeclarationContract,
+        handle: async (declaration) => {
+          // Stored before the check, as the status side applies before it checks: whichever
+          // of the declaration and the last child comes second sees the other.
+          await view.storeBatchDeclaration(declaration);
+          declarations += 1;
+          if (declaration.followUp !== null) await submitter.check(declaration.batchId);
+        },
+      });
+    }
     state = 'running';
-    logger.info({ topic, groupId }, 'status projector running');
+    logger.info({ topic, batchTopic, groupId }, 'status projector running');
   } catch (error) {
     state = 'failed';
     await close().catch((closeError: unknown) => logger.error({ err: closeError }, 'closing after a failed start'));
     throw error;
   }
-  const written = deadLetters.counts;
   return {
     get state() {
       return state;
     },
-    stats: () => ({ ...applier.stats, deadLettered: [...written.values()].reduce((sum, n) => sum + n, 0) }),
+    stats: () => ({
+      ...applier.stats,
+      deadLettered: resources.deadLetterWriters.reduce((total, writer) => total + sum(writer.counts), 0),
+      declarations,
+      followUpsSubmitted: followUps?.submitted() ?? 0,
+    }),
     close,
   };
 }
 
-export type RebuildOptions = Omit<StatusProjectorOptions, 'groupId'>;
+export type RebuildOptions = Omit<StatusProjectorOptions, 'groupId' | 'followUpClaimLeaseMs'>;
 
 export interface RebuildResult {
   /** Status events read and applied (or ignored by precedence) up to the end offsets. */
   events: number;
   /** Distinct jobs written to the view. */
   jobs: number;
-  /** Poison messages met (dead-lettered again, under the same key as the first time). */
+  /** Batch declarations restored, up to the batches topic's end offsets. */
+  declarations: number;
+  /** Poison messages met on both topics (dead-lettered again, under the same key as the first time). */
   poison: number;
   durationMs: number;
 }
 
 /**
  * Drops the view and rebuilds it from the status topic: every event from the beginning up to
- * the end offsets the topic had when the rebuild started, with a new consumer group of its own.
- * Events produced meanwhile are a live projector's to apply; precedence makes the order harmless.
- * Batch counts are only exact when no projector applies to the same namespace during the rebuild.
+ * the end offsets the topic had when the rebuild started, with a new consumer group of its own;
+ * then the batch declarations the same way. Events produced meanwhile are a live projector's to
+ * apply; precedence makes the order harmless. Batch counts are only exact when no projector
+ * applies to the same namespace during the rebuild. A rebuild never submits a follow-up: what
+ * it replays happened before, when a live projector checked it.
  */
 export async function rebuildStatusView(options: RebuildOptions): Promise<RebuildResult> {
-  const { kafka, view, logger, topic = STATUS_TOPIC } = options;
+  const { view, logger, topic = STATUS_TOPIC, batchTopic = BATCHES_TOPIC } = options;
   const started = Date.now();
   // Cleared before the end offsets are read: whatever a live projector applied before the
   // clear was produced before them, so the rebuild writes it again.
   await view.clear();
-  const ends = await endOffsets(kafka, topic);
-  const result = { events: 0, jobs: 0, poison: 0 };
-  if ([...ends.values()].some((end) => end.low < end.high)) {
-    const groupId = `${STATUS_PROJECTOR_GROUP}.rebuild.${randomUUID()}`;
-    const consumer = await kafka.consumer(groupId);
-    const producer = await kafka.producer().catch(async (error: unknown) => {
-      await consumer.close();
-      throw error;
+  const applier = createApplier(options);
+  const result = { events: 0, jobs: 0, declarations: 0, poison: 0 };
+  result.poison += await replayTopic(options, topic, jobStatusEventContract, async (event, message) => {
+    const { created } = await applier.apply(event, message);
+    result.events += 1;
+    if (created) result.jobs += 1;
+  });
+  // After the status events, so each declaration finds its batch's expiry in the view.
+  if (batchTopic !== null) {
+    result.poison += await replayTopic(options, batchTopic, batchDeclarationContract, async (declaration) => {
+      await view.storeBatchDeclaration(declaration);
+      result.declarations += 1;
     });
-    try {
-      Object.assign(result, await replay({ ...options, topic, groupId, consumer, producer, ends }));
-    } finally {
-      await closeAll([() => consumer.close(), () => producer.close()]);
-    }
   }
-  logger.info({ topic, ...result }, 'status view rebuilt');
+  logger.info({ topic, batchTopic, ...result }, 'status view rebuilt');
   return { ...result, durationMs: Date.now() - started };
 }
 
-interface ReplayOptions extends RebuildOptions {
+/** Applies every record of `topic` up to its current end offsets with a one-off group; resolves with the poison count. */
+async function replayTopic<T>(
+  options: RebuildOptions,
+  topic: string,
+  contract: Contract<T>,
+  apply: (record: T, message: IncomingMessage) => Promise<void>,
+): Promise<number> {
+  const { kafka } = options;
+  const ends = await endOffsets(kafka, topic);
+  if (![...ends.values()].some((end) => end.low < end.high)) return 0;
+  const groupId = `${STATUS_PROJECTOR_GROUP}.rebuild.${randomUUID()}`;
+  const consumer = await kafka.consumer(groupId);
+  const producer = await kafka.producer().catch(async (error: unknown) => {
+    await consumer.close();
+    throw error;
+  });
+  try {
+    return await replay({ ...options, topic, groupId, consumer, producer, ends, contract, apply });
+  } finally {
+    await closeAll([() => consumer.close(), () => producer.close()]);
+  }
+}
+
+interface ReplayOptions<T> extends RebuildOptions {
   topic: string;
   groupId: string;
   consumer: KafkaConsumer;
   producer: KafkaProducer;
   ends: Map<number, { low: bigint; high: bigint }>;
+  contract: Contract<T>;
+  apply: (record: T, message: IncomingMessage) => Promise<void>;
 }
 
-/** Applies every event before `ends`, then resolves; rejects when an event cannot be applied. */
-function replay(options: ReplayOptions): Promise<Omit<RebuildResult, 'durationMs'>> {
-  const { codec, logger, topic, groupId, consumer, producer, ends } = options;
-  const applier = createApplier(options);
-  const result = { events: 0, jobs: 0, poison: 0 };
+/** Applies every record before `ends`, then resolves with the poison count; rejects when one cannot be applied. */
+function replay<T>(options: ReplayOptions<T>): Promise<number> {
+  const { codec, logger, topic, groupId, consumer, producer, ends, contract, apply } = options;
+  let poison = 0;
   const pending = new Set([...ends].filter(([, end]) => end.low < end.high).map(([partition]) => partition));
   const inRange = ({ partition, offset }: IncomingMessage) => BigInt(offset) < (ends.get(partition)?.high ?? 0n);
   return new Promise((resolve, reject) => {
@@ -219,11 +329,11 @@ function replay(options: ReplayOptions): Promise<Omit<RebuildResult, 'durationMs
     // partition reaches it; only a deleted tombstone there would not (sedano writes none).
     const reached = ({ partition, offset }: IncomingMessage) => {
       if (BigInt(offset) + 1n >= (ends.get(partition)?.high ?? 0n)) pending.delete(partition);
-      if (pending.size === 0) resolve(result);
+      if (pending.size === 0) resolve(poison);
     };
     const deadLetters = observed(createDeadLetterWriter({ producer, codec, consumerGroup: groupId }), (message) => {
       if (!inRange(message)) return;
-      result.poison += 1;
+      poison += 1;
       reached(message);
     });
     consumeContract({
@@ -231,17 +341,15 @@ function replay(options: ReplayOptions): Promise<Omit<RebuildResult, 'durationMs
       // Nothing is committed, so the one-off group leaves nothing behind in Kafka.
       manualCommit: true,
       codec,
-      contract: jobStatusEventContract,
+      contract,
       topics: [topic],
       fromBeginning: true,
       deadLetters,
       logger,
-      handle: async (event, message) => {
+      handle: async (record, message) => {
         if (!inRange(message)) return;
         try {
-          const { created } = await applier.apply(event, message);
-          result.events += 1;
-          if (created) result.jobs += 1;
+          await apply(record, message);
           reached(message);
         } catch (error) {
           reject(error instanceof Error ? error : new Error(String(error)));

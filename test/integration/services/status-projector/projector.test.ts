@@ -5,115 +5,18 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import { pino } from 'pino';
 import { deadLetterRecordContract } from '../../../../schemas/dead-letter-record.ts';
 import { JOB_STATE_SYMBOLS, type JobState } from '../../../../schemas/job-state.ts';
-import { jobStatusEventContract, type JobStatusEvent } from '../../../../schemas/job-status-event.ts';
-import { type Codec, createCodec, type SubjectBinding } from '../../../../services/lib/codec.ts';
-import type { KafkaClient, OutgoingMessage } from '../../../../services/lib/kafka.ts';
-import { createStatusView, type StatusView } from '../../../../services/lib/status-view.ts';
+import type { StatusView } from '../../../../services/lib/status-view.ts';
 import { rebuildStatusView, startStatusProjector } from '../../../../services/status-projector/projector.ts';
 import { DEAD_LETTER_TOPIC } from '../../../../topology/topics.ts';
-import { valueSubject } from '../../../../topology/subjects.ts';
-import {
-  collectMessages,
-  createTestTopic,
-  deleteSubjectAfter,
-  kafkaAdmin,
-  kafkaClient,
-  onCleanup,
-  redisClient,
-  schemaRegistry,
-  uniqueName,
-} from '../../../support/resources.ts';
+import { collectMessages, onCleanup, uniqueName } from '../../../support/resources.ts';
 import { waitFor } from '../../../support/wait.ts';
-import { jobStatusEventSample } from '../../../unit/schemas/samples.ts';
+import { base, isolatedView, type Job, statusEvent, statusTopic } from './fixtures.ts';
 
 const logger = pino({ level: 'error' });
-
-interface StatusTopic {
-  topic: string;
-  kafka: KafkaClient;
-  codec: Codec;
-  send(messages: readonly OutgoingMessage[]): Promise<void>;
-  message(event: JobStatusEvent): Promise<OutgoingMessage>;
-}
-
-/** A compacted status topic of its own, its subject, and a producer, all removed after the test. */
-async function statusTopic(t: TestContext): Promise<StatusTopic> {
-  const admin = await kafkaAdmin(t);
-  const { name: topic } = await createTestTopic(t, admin, {
-    prefix: 'test-status',
-    partitions: 3,
-    configs: { 'cleanup.policy': 'compact' },
-  });
-  const binding: SubjectBinding<JobStatusEvent> = {
-    subject: valueSubject(topic),
-    contract: jobStatusEventContract,
-    compatibility: 'FULL_TRANSITIVE',
-  };
-  deleteSubjectAfter(t, binding.subject);
-  const kafka = kafkaClient();
-  const codec = createCodec({ registry: schemaRegistry() });
-  const producer = await kafka.producer();
-  onCleanup(t, () => producer.close());
-  return {
-    topic,
-    kafka,
-    codec,
-    send: (messages) => producer.send(topic, messages),
-    message: (event) => codec.toMessage(binding, event.jobId, event),
-  };
-}
-
-function isolatedView(t: TestContext): StatusView {
-  const { redis } = redisClient(t);
-  const view = createStatusView({ redis, namespace: uniqueName('test-projector') });
-  onCleanup(t, () => view.clear());
-  return view;
-}
-
-const base = Date.now();
-
-interface Job {
-  id: string;
-  /** Orders the jobs' update times: a job with a higher index is newer. */
-  index: number;
-  batchId?: string;
-  stage?: 'NOOP' | 'INDEXING';
-}
-
-/** Event `sequence` of `job`. */
-function statusEvent(job: Job, state: JobState, sequence: number): JobStatusEvent {
-  const occurredAt = base + job.index * 100 + sequence;
-  const terminal = state === 'SUCCESS' || state === 'FAILURE' || state === 'REVOKED';
-  return {
-    ...jobStatusEventSample,
-    jobId: job.id,
-    jobType: job.stage === 'INDEXING' ? 'INDEX_DOCUMENTS' : 'NOOP',
-    stage: job.stage ?? 'NOOP',
-    state,
-    sequence,
-    attempt: state === 'PENDING' ? 0 : 1,
-    progress:
-      state === 'PROGRESS'
-        ? { current: sequence, total: 10, percent: sequence * 10, message: null, details: null }
-        : null,
-    result: state === 'SUCCESS' ? { 'sedano.NoopResult': { sleptMs: 10, spunMs: 0, payload: job.id } } : null,
-    error:
-      state === 'FAILURE' || state === 'RETRY'
-        ? { code: 'SEDANO_ERR_TEST', type: 'Error', message: 'failed on purpose', retriable: state === 'RETRY' }
-        : null,
-    occurredAt,
-    // Events after the start leave these out: the view keeps the first value.
-    submittedAt: state === 'PENDING' || state === 'STARTED' ? base : null,
-    startedAt: state === 'STARTED' ? occurredAt : null,
-    finishedAt: terminal ? occurredAt : null,
-    nextAttemptAt: null,
-    batchId: job.batchId ?? null,
-  };
-}
 
 test('duplicated and reordered status events project to the right view, and a rebuild gives the same view', async (t) => {
   const status = await statusTopic(t);
@@ -157,6 +60,7 @@ test('duplicated and reordered status events project to the right view, and a re
     view: live,
     logger,
     topic: status.topic,
+    batchTopic: null,
     groupId: uniqueName('test-status-projector'),
   });
   onCleanup(t, () => projector.close());
@@ -168,7 +72,15 @@ test('duplicated and reordered status events project to the right view, and a re
     },
     { description: `all ${history.length} status events handled`, timeoutMs: 30_000 },
   );
-  assert.deepEqual(stats, { applied: 14, stale: 2, duplicate: 2, terminal: 1, deadLettered: 0 });
+  assert.deepEqual(stats, {
+    applied: 14,
+    stale: 2,
+    duplicate: 2,
+    terminal: 1,
+    deadLettered: 0,
+    declarations: 0,
+    followUpsSubmitted: 0,
+  });
 
   const expected = { [a.id]: ['SUCCESS', 4], [b.id]: ['PROGRESS', 3], [c.id]: ['FAILURE', 5], [d.id]: ['PENDING', 1] };
   for (const [jobId, [state, sequence]] of Object.entries({ ...expected, [e.id]: ['REVOKED', 2] })) {
@@ -201,9 +113,13 @@ test('duplicated and reordered status events project to the right view, and a re
     view: rebuilt,
     logger,
     topic: status.topic,
+    batchTopic: null,
   });
   t.diagnostic(`rebuild: ${result.events} events, ${result.jobs} jobs in ${result.durationMs} ms`);
-  assert.deepEqual({ ...result, durationMs: 0 }, { events: history.length, jobs: 5, poison: 0, durationMs: 0 });
+  assert.deepEqual(
+    { ...result, durationMs: 0 },
+    { events: history.length, jobs: 5, declarations: 0, poison: 0, durationMs: 0 },
+  );
   for (const jobId of [a, b, c, d, e].map((job) => job.id)) {
     assert.deepEqual(await rebuilt.get(jobId), await live.get(jobId), jobId);
   }
@@ -234,6 +150,7 @@ test('a poison message on the status topic is dead-lettered and the projector ke
     view,
     logger,
     topic: status.topic,
+    batchTopic: null,
     groupId: uniqueName('test-status-projector'),
   });
   onCleanup(t, () => projector.close());
@@ -270,9 +187,9 @@ test('a rebuild counts the poison messages it meets and stops at the end offsets
     { key: job.id, value: Buffer.from([0, 0, 0]), partition: 1 },
   ]);
   const view = isolatedView(t);
-  const options = { kafka: status.kafka, codec: status.codec, view, logger, topic: status.topic };
+  const options = { kafka: status.kafka, codec: status.codec, view, logger, topic: status.topic, batchTopic: null };
   const result = await rebuildStatusView(options);
-  assert.deepEqual({ ...result, durationMs: 0 }, { events: 2, jobs: 1, poison: 1, durationMs: 0 });
+  assert.deepEqual({ ...result, durationMs: 0 }, { events: 2, jobs: 1, declarations: 0, poison: 1, durationMs: 0 });
   assert.equal((await view.get(job.id))?.state, 'STARTED');
 
   const empty = await statusTopic(t);

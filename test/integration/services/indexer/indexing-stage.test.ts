@@ -1,0 +1,291 @@
+/**
+ * The indexing stage end to end on the real stack: jobs on a sandbox's Kafka topics, the
+ * stage runtime with its worker threads, the real Redis (embedding cache, ledger), LanceDB in
+ * a temp dir, and search through the gateway's real route.
+ *
+ * - A mixed folder (every sample format, a corrupt PDF, an oversize file, a path outside the
+ *   root) indexes the good files, fails the bad ones with their codes, and a search finds each
+ *   sample's known sentence in its own document, at its page, sheet or heading.
+ * - Re-running the same job writes nothing (every document unchanged).
+ * - An indexer process SIGKILLed mid-job, then restarted, ends the job in SUCCESS with the
+ *   same chunks as a clean run and no duplicate ids.
+ */
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { test, type TestContext } from 'node:test';
+import { pino } from 'pino';
+import type { IndexingResult } from '../../../../schemas/indexing-result.ts';
+import type { JobStatusEvent } from '../../../../schemas/job-status-event.ts';
+import { resolveDocumentLimits } from '../../../../services/indexer/documents/limits.ts';
+import { createHashingEmbedder } from '../../../../services/indexer/embedding/hashing.ts';
+import { indexDocuments } from '../../../../services/indexer/index-documents.ts';
+import { createIndexerStage } from '../../../../services/indexer/indexer-stage.ts';
+import { openLanceDbVectorStore } from '../../../../services/indexer/vector-store/lancedb.ts';
+import type { VectorStore } from '../../../../services/indexer/vector-store/port.ts';
+import { startStageRuntime } from '../../../../services/lib/runtime/stage-runtime.ts';
+import { kafkaClient, onCleanup, redisClient, uniqueName } from '../../../support/resources.ts';
+import { waitFor } from '../../../support/wait.ts';
+import { startGateway } from '../gateway/gateway-harness.ts';
+import { stageSandbox } from '../lib/runtime/stage-sandbox.ts';
+import { mixedFolder, pdfCorpus, storedChunkIds, submitIndexing, tempDir } from './indexing-fixtures.ts';
+
+const INDEXER_WORKER = new URL('indexer-worker.ts', import.meta.url).pathname;
+
+function resultOf(events: JobStatusEvent[]): IndexingResult {
+  const success = events.find((event) => event.state === 'SUCCESS');
+  const result = success?.result;
+  assert.ok(result && 'sedano.IndexingResult' in result, 'the job succeeded with an IndexingResult');
+  return result['sedano.IndexingResult'];
+}
+
+/**
+ * Points the handler's worker threads (which read their settings from the environment they
+ * inherit when started) at the test's roots, data directory and cache keys.
+ */
+function indexerEnvironment(t: TestContext, settings: Record<string, string>): void {
+  const saved = Object.fromEntries(Object.keys(settings).map((name) => [name, process.env[name]]));
+  Object.assign(process.env, settings);
+  t.after(() => {
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  });
+}
+
+async function openStore(t: TestContext, dataDir: string, collection: string): Promise<VectorStore> {
+  const store = await openLanceDbVectorStore({ dataDir });
+  onCleanup(t, async () => {
+    await store.dropCollection(collection);
+    await store.close();
+  });
+  return store;
+}
+
+test('a mixed folder is indexed, searched, and re-indexed without writing', { timeout: 240_000 }, async (t) => {
+  const folder = mixedFolder(t);
+  const dataDir = tempDir(t, 'sedano-index-data-');
+  const collection = uniqueName('test-indexing');
+  const { redis, prefix } = redisClient(t);
+  // Under the test's prefix, so redisClient's cleanup removes the cached vectors too.
+  const cachePrefix = `${prefix}embeddings:`;
+  indexerEnvironment(t, {
+    SEDANO_DOCUMENT_ROOTS: folder.root,
+    SEDANO_DATA_DIR: dataDir,
+    SEDANO_EMBEDDING_CACHE_PREFIX: cachePrefix,
+    SEDANO_EMBEDDER: 'hashing',
+  });
+  const store = await openStore(t, dataDir, collection);
+  const gateway = await startGateway(t, { collections: { store, embedder: createHashingEmbedder() } });
+  const sandbox = gateway.sandbox;
+  const runtime = await startStageRuntime(createIndexerStage({ concurrency: 2, progressIntervalMs: 50 }), {
+    kafka: kafkaClient(),
+    codec: sandbox.codec,
+    redis,
+    logger: pino({ level: process.env['LOG_LEVEL'] ?? 'silent' }),
+    workerId: uniqueName('indexer'),
+    topics: sandbox.topics,
+    ledger: sandbox.ledger,
+    presence: sandbox.presence,
+    purgeMarks: sandbox.purgeMarks,
+  });
+  onCleanup(t, () => runtime.close());
+
+  const first = await submitIndexing(sandbox, { collection, documents: folder.documents });
+  const events = await sandbox.eventsUntil(first.header.jobId, 'SUCCESS', 120_000);
+  const result = resultOf(events);
+
+  await t.test('good files are indexed, bad ones fail with their codes, the job succeeds', () => {
+    assert.deepEqual(result.indexed.map((document) => document.source).sort(), folder.good.map((s) => s.file).sort());
+    assert.ok(result.indexed.every((document) => document.chunks > 0 && /^[0-9a-f]{64}$/.test(document.contentHash)));
+    assert.deepEqual(
+      Object.fromEntries(result.failed.map((failure) => [failure.source, failure.code])),
+      folder.bad,
+      `failed: ${JSON.stringify(result.failed)}`,
+    );
+    assert.ok(result.failed.every((failure) => failure.reason.length > 0));
+    assert.equal(result.unchanged.length, 0);
+    assert.equal(
+      result.chunksWritten,
+      result.indexed.reduce((sum, document) => sum + document.chunks, 0),
+    );
+  });
+
+  await t.test('progress moves by document, with IndexingProgress details', () => {
+    const progress = events.flatMap((event) => (event.state === 'PROGRESS' && event.progress ? [event.progress] : []));
+    assert.ok(progress.length >= 2, `${progress.length} PROGRESS events`);
+    const percents = progress.map((entry) => entry.percent);
+    assert.deepEqual(
+      percents,
+      [...percents].sort((a, b) => a - b),
+      'the percent never goes back',
+    );
+    assert.ok(percents.some((percent) => percent > 0 && percent < 100));
+    const details = progress.at(-1)?.details;
+    assert.ok(details && 'sedano.IndexingProgress' in details);
+    assert.equal(details['sedano.IndexingProgress'].documentsTotal, folder.documents.length);
+  });
+
+  await t.test('the job reads through GET /v1/jobs/:id', async () => {
+    const view = await waitFor(
+      async () => {
+        const response = await gateway.call('GET', `/v1/jobs/${first.header.jobId}`, { token: 'reader' });
+        const body = (await response.json()) as { state: string; result: { collection?: string } | null };
+        return body.state === 'SUCCESS' && body;
+      },
+      { description: 'the job in the view' },
+    );
+    assert.equal(view.result?.collection, collection);
+  });
+
+  await t.test("a search finds each format's known sentence among the best hits, at its place", async () => {
+    let first = 0;
+    for (const sample of folder.good) {
+      const response = await gateway.call('POST', `/v1/collections/${collection}/search`, {
+        token: 'reader',
+        json: { query: sample.sentence, limit: 3 },
+      });
+      assert.equal(response.status, 200, sample.file);
+      const { hits } = (await response.json()) as {
+        hits: { source: string; text: string; page: number | null; sheet: string | null; heading: string | null }[];
+      };
+      // The hashing embedder is lexical: a spreadsheet's long rows may rank a prose chunk first,
+      // so the sentence's chunk must be among the best three, not necessarily the first.
+      const best = hits.find((hit) => hit.source === sample.file && hit.text.includes(sample.sentence));
+      assert.ok(best, `"${sample.sentence}" in the best 3 hits: ${JSON.stringify(hits.map((hit) => hit.source))}`);
+      if (sample.page !== undefined) assert.equal(best.page, sample.page, sample.file);
+      if (sample.sheet !== undefined) assert.equal(best.sheet, sample.sheet, sample.file);
+      if (sample.heading !== undefined) assert.equal(best.heading, sample.heading, sample.file);
+      if (hits[0] === best) first += 1;
+    }
+    t.diagnostic(`the sentence's chunk was the best hit for ${first} of ${folder.good.length} samples`);
+  });
+
+  await t.test('search refuses an unknown collection and one of another embedder', async () => {
+    const missing = await gateway.call('POST', `/v1/collections/${collection}-nope/search`, {
+      token: 'reader',
+      json: { query: 'x' },
+    });
+    assert.equal(missing.status, 404);
+    assert.equal(
+      ((await missing.json()) as { error: { code: string } }).error.code,
+      'SEDANO_ERR_VECTOR_COLLECTION_NOT_FOUND',
+    );
+    const other = uniqueName('test-indexing-other');
+    await store.ensureCollection({ name: other, embedder: 'another-embedder', dimension: 384 });
+    onCleanup(t, () => store.dropCollection(other));
+    const mismatch = await gateway.call('POST', `/v1/collections/${other}/search`, {
+      token: 'reader',
+      json: { query: 'x' },
+    });
+    assert.equal(mismatch.status, 409);
+    assert.equal(
+      ((await mismatch.json()) as { error: { code: string } }).error.code,
+      'SEDANO_ERR_VECTOR_EMBEDDER_MISMATCH',
+    );
+  });
+
+  await t.test('re-running the same job writes no chunk', async () => {
+    const before = (await store.info(collection))?.chunkCount;
+    const again = await submitIndexing(sandbox, { collection, documents: folder.documents });
+    const rerun = resultOf(await sandbox.eventsUntil(again.header.jobId, 'SUCCESS', 120_000));
+    assert.equal(rerun.chunksWritten, 0);
+    assert.equal(rerun.indexed.length, 0);
+    assert.deepEqual(rerun.unchanged.map((document) => document.source).sort(), folder.good.map((s) => s.file).sort());
+    assert.equal(rerun.failed.length, Object.keys(folder.bad).length);
+    assert.equal((await store.info(collection))?.chunkCount, before);
+  });
+});
+
+test(
+  'an indexer SIGKILLed mid-job and restarted ends with the same chunks, none duplicated',
+  { timeout: 300_000 },
+  async (t) => {
+    const documents = await pdfCorpus(t, 24, 30);
+    const root = join(documents[0]?.uri ?? '', '..');
+    const dataDir = tempDir(t, 'sedano-index-data-');
+    const collection = uniqueName('test-indexing-kill');
+    const cleanCollection = uniqueName('test-indexing-clean');
+    const { prefix } = redisClient(t);
+    // Under the test's prefix, so redisClient's cleanup removes the cached vectors too.
+    const cachePrefix = `${prefix}embeddings:`;
+    const store = await openStore(t, dataDir, collection);
+    onCleanup(t, () => store.dropCollection(cleanCollection));
+    const sandbox = await stageSandbox(t);
+
+    const workers: ChildProcess[] = [];
+    t.after(() => {
+      for (const child of workers) child.kill('SIGKILL');
+    });
+    async function startWorker(): Promise<ChildProcess> {
+      const child = spawn(process.execPath, [INDEXER_WORKER], {
+        env: {
+          ...process.env,
+          SEDANO_DOCUMENT_ROOTS: root,
+          SEDANO_DATA_DIR: dataDir,
+          SEDANO_EMBEDDING_CACHE_PREFIX: cachePrefix,
+          SEDANO_EMBEDDER: 'hashing',
+          SEDANO_INDEXER_WORKER: JSON.stringify({
+            topics: sandbox.topics,
+            workerId: uniqueName('indexer'),
+            redisPrefix: prefix,
+          }),
+        },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      workers.push(child);
+      await new Promise<void>((resolve, reject) => {
+        child.stdout?.once('data', () => resolve());
+        child.once('exit', (code) =>
+          reject(new Error(`the indexer worker exited with code ${code} before it was ready`)),
+        );
+      });
+      return child;
+    }
+
+    const first = await startWorker();
+    const job = await submitIndexing(sandbox, { collection, documents });
+    // Killed once some chunks are written and documents remain.
+    const progress = await waitFor(
+      async () => {
+        const events = await sandbox.events(job.header.jobId);
+        const details = events.flatMap((event) => {
+          const found = event.progress?.details;
+          return found && 'sedano.IndexingProgress' in found ? [found['sedano.IndexingProgress']] : [];
+        });
+        return details.find((entry) => entry.chunksWritten > 0);
+      },
+      { description: 'a PROGRESS event with chunks written', timeoutMs: 120_000, intervalMs: 50 },
+    );
+    first.kill('SIGKILL');
+    assert.ok(
+      progress.documentsDone < documents.length,
+      `killed after ${progress.documentsDone} of ${documents.length}`,
+    );
+    const killedAt = await store.info(collection);
+    await startWorker();
+    const events = await sandbox.eventsUntil(job.header.jobId, 'SUCCESS', 240_000);
+    assert.ok(!events.some((event) => event.state === 'FAILURE'), 'no attempt failed');
+    const result = resultOf(events);
+    assert.equal(result.failed.length, 0, JSON.stringify(result.failed));
+    assert.equal(result.indexed.length + result.unchanged.length, documents.length);
+    t.diagnostic(
+      `killed with ${killedAt?.chunkCount ?? 0} chunks stored after ${progress.documentsDone} document(s); ` +
+        `the redelivered job found ${result.unchanged.length} unchanged and indexed ${result.indexed.length}`,
+    );
+
+    // A clean run of the same documents, in-process, into another collection of the same store.
+    const clean = await indexDocuments(
+      { collection: cleanCollection, documents, chunkSize: null, chunkOverlap: null },
+      { store, embedder: createHashingEmbedder(), documentRoots: [root], limits: resolveDocumentLimits() },
+      { signal: new AbortController().signal, progress: () => {} },
+    );
+    assert.equal(clean.failed.length, 0);
+    const killedIds = await storedChunkIds(dataDir, collection);
+    const cleanIds = await storedChunkIds(dataDir, cleanCollection);
+    assert.equal(new Set(killedIds).size, killedIds.length, 'no duplicate chunk ids');
+    assert.equal(killedIds.length, cleanIds.length, 'as many chunks as a clean run');
+    assert.deepEqual(new Set(killedIds), new Set(cleanIds), 'the same chunks as a clean run');
+  },
+);

@@ -30,9 +30,10 @@ export const OPTION_SCHEMAS: Record<string, JsonSchema> = Object.fromEntries(
 );
 
 /** One job: `{ stage, payload, …options }`, the payload's schema chosen by the stage. */
-export function submissionSchema(options: { batchIdAllowed: boolean }): JsonSchema {
+export function submissionSchema(options: { batchIdAllowed: boolean; parentJobIdAllowed?: boolean }): JsonSchema {
   const optionSchemas = { ...OPTION_SCHEMAS };
   if (!options.batchIdAllowed) delete optionSchemas['batchId'];
+  if (options.parentJobIdAllowed === false) delete optionSchemas['parentJobId'];
   return {
     type: 'object',
     required: ['stage'],
@@ -116,8 +117,9 @@ export const batchBody: JsonSchema = {
   properties: {
     jobs: { type: 'array', items: submissionSchema({ batchIdAllowed: false }), minItems: 1, maxItems: MAX_BATCH_JOBS },
     batchId: { ...uuidSchema, description: 'The batch id to use (default: a new one).' },
+    // The follow-up is no child of the batch, and its parent is implied: neither id may be given.
     followUp: {
-      ...submissionSchema({ batchIdAllowed: false }),
+      ...submissionSchema({ batchIdAllowed: false, parentJobIdAllowed: false }),
       description: 'A job submitted once every job of the batch has ended (a Celery chord).',
     },
   },

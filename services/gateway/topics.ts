@@ -17,6 +17,7 @@ import {
   type Stage,
   STAGES,
   STATUS_TOPIC,
+  BATCHES_TOPIC,
 } from '../../topology/topics.ts';
 import type { Stage as StageSymbol } from '../../schemas/stage.ts';
 import type { KafkaProducer } from '../lib/kafka.ts';
@@ -32,6 +33,8 @@ export interface StageTopicNames {
 export interface GatewayTopics {
   stages: Record<Stage, StageTopicNames>;
   status: string;
+  /** Batch declarations (sizes and follow-up jobs), read by the status projector. */
+  batches: string;
   control: string;
   deadLetter: string;
   /** The gateway's own group on the dead-letter topic (its dead-letter index). */
@@ -53,6 +56,7 @@ export function declaredGatewayTopics(): GatewayTopics {
   return {
     stages,
     status: STATUS_TOPIC,
+    batches: BATCHES_TOPIC,
     control: CONTROL_TOPIC,
     deadLetter: DEAD_LETTER_TOPIC,
     deadLetterGroup: 'sedano.gateway.dead-letters',
@@ -70,7 +74,10 @@ export function stageOfTopic(topics: GatewayTopics, topic: string): Stage | unde
 /** A producer that sends what is addressed to a declared topic to the matching topic of `topics`. */
 export function routedProducer(producer: KafkaProducer, topics: GatewayTopics): KafkaProducer {
   const declared = declaredGatewayTopics();
-  const routes = new Map<string, string>([[declared.status, topics.status]]);
+  const routes = new Map<string, string>([
+    [declared.status, topics.status],
+    [declared.batches, topics.batches],
+  ]);
   for (const stage of STAGES) {
     for (const lane of LANES) routes.set(declared.stages[stage].lanes[lane], topics.stages[stage].lanes[lane]);
   }

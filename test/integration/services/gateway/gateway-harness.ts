@@ -16,7 +16,7 @@ import { createNoopStage } from '../../../../services/noop/noop-stage.ts';
 import { buildGatewayApp } from '../../../../services/gateway/app.ts';
 import type { ApiToken } from '../../../../services/gateway/auth.ts';
 import { createDeadLetterIndex, startDeadLetterIndexer } from '../../../../services/gateway/dead-letter-index.ts';
-import { declaredGatewayTopics, type GatewayTopics } from '../../../../services/gateway/topics.ts';
+import { declaredGatewayTopics, type GatewayTopics, routedProducer } from '../../../../services/gateway/topics.ts';
 import type { CollectionSearchDependencies } from '../../../../services/gateway/routes/collections.ts';
 import {
   createTestTopic,
@@ -67,6 +67,7 @@ export async function startGateway(t: TestContext, options: GatewayHarnessOption
   const sandbox = await stageSandbox(t);
   const admin = await kafkaAdmin(t);
   const deadLetterTopic = (await createTestTopic(t, admin, { prefix: 'test-dead-letter' })).name;
+  const batchesTopic = (await createTestTopic(t, admin, { prefix: 'test-batches' })).name;
   const { redis, prefix } = redisClient(t);
   const viewRedis = new Redis(endpoints().redisUrl);
   const namespace = uniqueName('test-gateway-view');
@@ -90,16 +91,26 @@ export async function startGateway(t: TestContext, options: GatewayHarnessOption
       },
     },
     status: sandbox.topics.status,
+    batches: batchesTopic,
     control: sandbox.topics.control,
     deadLetter: deadLetterTopic,
     deadLetterGroup: uniqueName('test-gateway-dead-letters'),
   };
   const projector = await startStatusProjector({
-    kafka,
+    // A batch declaration names its follow-up's declared lane: the projector's producer sends it
+    // to the sandbox lane, as the gateway's producer does with every request.
+    kafka: {
+      ...kafka,
+      async producer() {
+        const producer = await kafka.producer();
+        return { ...routedProducer(producer, topics), close: () => producer.close() };
+      },
+    },
     codec: sandbox.codec,
     view,
     logger,
     topic: topics.status,
+    batchTopic: topics.batches,
     groupId: uniqueName('test-gateway-projector'),
   });
   onCleanup(t, () => projector.close());

@@ -22,6 +22,8 @@ async function json<T = Record<string, unknown>>(response: Response): Promise<T>
   return (await response.json()) as T;
 }
 
+const validNoopJob = { stage: 'noop', payload: {} };
+
 async function submitNoop(gateway: GatewayHarness, payload: Record<string, unknown>, extra = {}): Promise<string> {
   const response = await gateway.call('POST', '/v1/jobs', { json: { stage: 'noop', payload, ...extra } });
   assert.equal(response.status, 202, await response.clone().text());
@@ -126,35 +128,64 @@ test('gateway API on the real stack', { timeout: 240_000 }, async (t) => {
     assert.equal((await json<{ error: { code: string } }>(conflict)).error.code, 'SEDANO_ERR_API_CONFLICT');
   });
 
-  await t.test('a batch: counts per state, progress and state until SUCCESS', async () => {
-    const response = await gateway.call('POST', '/v1/batches', {
-      json: { jobs: [1, 2, 3].map((n) => ({ stage: 'noop', payload: { sleepMs: n * 10 } })) },
-    });
-    assert.equal(response.status, 202, await response.clone().text());
-    const batch = await json<{ batchId: string; statusUrl: string; jobs: { jobId: string; batchId: string }[] }>(
-      response,
-    );
-    assert.equal(batch.jobs.length, 3);
-    assert.ok(batch.jobs.every((job) => job.batchId === batch.batchId));
-    const summary = await waitFor(
-      async () => {
-        const status = await gateway.call('GET', batch.statusUrl, { token: 'reader' });
-        if (status.status !== 200) return undefined;
-        const body = await json<{ state: string; total: number; percent: number; counts: Record<string, number> }>(
-          status,
-        );
-        return body.state === 'SUCCESS' && body;
-      },
-      { description: 'the batch to succeed', timeoutMs: 30_000 },
-    );
-    assert.equal(summary.total, 3);
-    assert.equal(summary.percent, 100);
-    assert.equal(summary.counts['SUCCESS'], 3);
-    const listed = await json<{ jobs: JobBody[] }>(
-      await gateway.call('GET', `/v1/jobs?batchId=${batch.batchId}&stage=noop&limit=2`, { token: 'reader' }),
-    );
-    assert.equal(listed.jobs.length, 2);
-  });
+  await t.test(
+    'a batch: counts per state, progress and state until SUCCESS, then its follow-up runs once',
+    async () => {
+      const response = await gateway.call('POST', '/v1/batches', {
+        json: {
+          jobs: [1, 2, 3].map((n) => ({ stage: 'noop', payload: { sleepMs: n * 10 } })),
+          followUp: { stage: 'noop', payload: { payload: 'after the batch' } },
+        },
+      });
+      assert.equal(response.status, 202, await response.clone().text());
+      const batch = await json<{
+        batchId: string;
+        statusUrl: string;
+        jobs: { jobId: string; batchId: string }[];
+        followUpJobId: string;
+      }>(response);
+      assert.match(batch.followUpJobId, /^[0-9a-f-]{36}$/);
+      assert.equal(batch.jobs.length, 3);
+      assert.ok(batch.jobs.every((job) => job.batchId === batch.batchId));
+      const summary = await waitFor(
+        async () => {
+          const status = await gateway.call('GET', batch.statusUrl, { token: 'reader' });
+          if (status.status !== 200) return undefined;
+          const body = await json<{ state: string; total: number; percent: number; counts: Record<string, number> }>(
+            status,
+          );
+          return body.state === 'SUCCESS' && body;
+        },
+        { description: 'the batch to succeed', timeoutMs: 30_000 },
+      );
+      assert.equal(summary.total, 3);
+      assert.equal(summary.percent, 100);
+      assert.equal(summary.counts['SUCCESS'], 3);
+      const followUp = await jobUntil(gateway, batch.followUpJobId, ['SUCCESS']);
+      assert.equal(followUp['batchId'], null, 'the follow-up is no child of its batch');
+      assert.equal(followUp['attempt'], 1);
+      const lastChild = Math.max(
+        ...(await Promise.all(
+          batch.jobs.map(async (job) => (await jobUntil(gateway, job.jobId, ['SUCCESS']))['finishedAt'] as number),
+        )),
+      );
+      assert.ok((followUp['startedAt'] as number) >= lastChild, 'the follow-up started after the last child ended');
+      const started = (await gateway.sandbox.events(batch.followUpJobId)).filter((event) => event.state === 'STARTED');
+      assert.equal(started.length, 1, 'the follow-up ran once');
+      const withFollowUp = await json<{ followUpJobId: string; size: number }>(
+        await gateway.call('GET', batch.statusUrl, { token: 'reader' }),
+      );
+      assert.deepEqual([withFollowUp.followUpJobId, withFollowUp.size], [batch.followUpJobId, 3]);
+      const parented = await gateway.call('POST', '/v1/batches', {
+        json: { jobs: [validNoopJob], followUp: { ...validNoopJob, parentJobId: batch.batchId } },
+      });
+      assert.equal(parented.status, 400, 'a follow-up names no parent: it is implied');
+      const listed = await json<{ jobs: JobBody[] }>(
+        await gateway.call('GET', `/v1/jobs?batchId=${batch.batchId}&stage=noop&limit=2`, { token: 'reader' }),
+      );
+      assert.equal(listed.jobs.length, 2);
+    },
+  );
 
   await t.test('listing is newest first and pages by cursor', async () => {
     const ids = [await submitNoop(gateway, {}), await submitNoop(gateway, {}), await submitNoop(gateway, {})];

@@ -35,6 +35,7 @@ const runtime = await startStageRuntime(createThreadedNoopStage({ concurrency })
   redis,
   logger,
   workerId,
+  threadTelemetry: { serviceName: 'sedano-noop', otlpEndpoint: endpoints.otlpEndpoint },
 });
 logger.info('noop stage running');
 

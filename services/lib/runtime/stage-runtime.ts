@@ -28,6 +28,7 @@ import {
   startPresenceHeartbeat,
   type WorkerPresence,
 } from '../worker-presence.ts';
+import { traceHeaders } from '../telemetry.ts';
 import { startControlListener } from './control-listener.ts';
 import { ATTEMPT_HEADER, DUE_AT_HEADER, numberHeader, RETURN_TOPIC_HEADER } from './headers.ts';
 import { createJobLedger, type JobLedger } from './job-ledger.ts';
@@ -69,6 +70,8 @@ export interface StageRuntimeOptions {
   presenceIntervalMs?: number;
   /** Where `ctl purge` marks what to skip (default: Redis, `sedano:purge:`). */
   purgeMarks?: PurgeMarks;
+  /** Where worker threads export the handler's spans (main.ts passes the process's own settings). */
+  threadTelemetry?: { serviceName: string; otlpEndpoint: string };
   /** The job consumer's session timeout, in milliseconds (default 30 s): how soon a crashed worker's jobs move. */
   sessionTimeoutMs?: number;
 }
@@ -141,6 +144,7 @@ export async function startStageRuntime<S extends Stage>(
       abortGraceMs: stageOptions.threads?.abortGraceMs,
       loggerName: `sedano-${definition.stage}`,
       logger,
+      telemetry: options.threadTelemetry,
     });
     threads = pool;
     handler = (job) =>
@@ -150,6 +154,8 @@ export async function startStageRuntime<S extends Stage>(
         attempt: job.attempt,
         logBindings: job.logger.bindings(),
         signal: job.signal,
+        // Called inside the consumer span's context (runAttempt runs in it).
+        traceHeaders: traceHeaders(),
         onProgress: (current, total, message, details) => job.progress(current, total, message, details),
       });
   }

@@ -6,13 +6,18 @@
  */
 import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
+import { context as otelContext, propagation } from '@opentelemetry/api';
 import { createLogger } from '../logger.ts';
 import type { StageHandler } from './stage.ts';
 import { fromPlainError, type FromThread, type ThreadData, toPlainError, type ToThread } from './thread-messages.ts';
 
 const port = parentPort;
 if (port === null) throw new Error('thread-main.ts runs only as a worker thread');
-const { moduleHref, loggerName } = workerData as ThreadData;
+const { moduleHref, loggerName, telemetry: telemetryOptions } = workerData as ThreadData;
+// Each thread is an isolate of its own: it needs its own SDK to export the handler's spans.
+// Loaded only then: the SDK weighs on every thread's heap.
+const telemetry =
+  telemetryOptions === null ? undefined : (await import('../telemetry.ts')).startTelemetry(telemetryOptions);
 const loaded = (await import(moduleHref)) as { handler?: unknown };
 if (typeof loaded.handler !== 'function') throw new Error(`${moduleHref} has no "handler" function export`);
 // The module declares itself for one stage; the pool only sends that stage's jobs.
@@ -32,6 +37,13 @@ port.on('message', (message: ToThread) => {
     running?.abort(fromPlainError(message.reason));
     return;
   }
+  if (message.type === 'stop') {
+    void (async () => {
+      await telemetry?.shutdown();
+      process.exit(0);
+    })();
+    return;
+  }
   const controller = new AbortController();
   running = controller;
   const context = {
@@ -43,7 +55,9 @@ port.on('message', (message: ToThread) => {
     progress: (current: number, total: number, text?: string | null, details?: unknown) =>
       post({ type: 'progress', current, total, message: text ?? null, details: (details ?? null) as never }),
   };
-  handler(context)
+  const parent = propagation.extract(otelContext.active(), message.traceHeaders);
+  otelContext
+    .with(parent, () => handler(context))
     .then(
       (result) => post({ type: 'result', result, heapBytes: heapBytes() }),
       (error: unknown) => post({ type: 'error', error: toPlainError(error), heapBytes: heapBytes() }),

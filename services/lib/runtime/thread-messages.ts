@@ -12,12 +12,24 @@ export interface ThreadData {
   moduleHref: string;
   /** Name of the logger the thread's job loggers descend from. */
   loggerName: string;
+  /** Where the thread exports its spans; absent: its spans are not recorded. */
+  telemetry: { serviceName: string; otlpEndpoint: string } | null;
 }
 
 /** From the runtime to a thread. */
 export type ToThread =
-  | { type: 'run'; job: unknown; jobId: string; attempt: number; logBindings: Record<string, unknown> }
-  | { type: 'abort'; reason: PlainError };
+  | {
+      type: 'run';
+      job: unknown;
+      jobId: string;
+      attempt: number;
+      logBindings: Record<string, unknown>;
+      /** The job's consumer span as W3C trace context: the handler's spans nest under it. */
+      traceHeaders: Record<string, string>;
+    }
+  | { type: 'abort'; reason: PlainError }
+  /** The thread is being recycled: export its last spans and end. */
+  | { type: 'stop' };
 
 /** From a thread to the runtime. */
 export type FromThread =

@@ -24,6 +24,8 @@ export interface ThreadPoolOptions {
   abortGraceMs?: number | undefined;
   /** Name of the threads' loggers. */
   loggerName: string;
+  /** Where the threads export the handler's spans (default: nowhere). */
+  telemetry?: { serviceName: string; otlpEndpoint: string } | undefined;
   logger: Logger;
 }
 
@@ -33,6 +35,8 @@ export interface ThreadJob {
   attempt: number;
   logBindings: Record<string, unknown>;
   signal: AbortSignal;
+  /** The job's trace context (W3C headers) for the handler's spans. */
+  traceHeaders: Record<string, string>;
   onProgress: (current: number, total: number, message: string | null, details: ProgressDetails | null) => void;
 }
 
@@ -70,6 +74,11 @@ export class ThreadPool {
     this.#options = options;
   }
 
+  /** Threads alive or starting. */
+  get size(): number {
+    return this.#count;
+  }
+
   /** Runs one job on a free thread; rejects with the signal's reason when it aborts. */
   async run(job: ThreadJob): Promise<StageResult> {
     job.signal.throwIfAborted();
@@ -82,11 +91,13 @@ export class ThreadPool {
     return this.#runOn(thread, job);
   }
 
-  /** Terminates every thread; running jobs reject. */
+  /** Stops every thread: idle ones export their last spans first; running jobs reject. */
   async close(): Promise<void> {
     this.#closed = true;
     for (const waiter of this.#waiters.splice(0)) waiter.reject(new Error('the thread pool is closed'));
-    await Promise.all([...this.#all].map((thread) => thread.worker.terminate()));
+    await Promise.all(
+      [...this.#all].map((thread) => (this.#idle.includes(thread) ? this.#stop(thread) : thread.worker.terminate())),
+    );
   }
 
   async #acquire(): Promise<PoolThread> {
@@ -99,7 +110,11 @@ export class ThreadPool {
 
   async #start(): Promise<PoolThread> {
     this.#count += 1;
-    const data: ThreadData = { moduleHref: this.#options.module.href, loggerName: this.#options.loggerName };
+    const data: ThreadData = {
+      moduleHref: this.#options.module.href,
+      loggerName: this.#options.loggerName,
+      telemetry: this.#options.telemetry ?? null,
+    };
     const worker = new Worker(THREAD_MAIN, { workerData: data });
     try {
       await new Promise<void>((resolve, reject) => {
@@ -123,6 +138,8 @@ export class ThreadPool {
     this.stats.started += 1;
     const thread = { worker, jobs: 0 };
     this.#all.add(thread);
+    // A thread that dies between jobs (a crash in code the module started) leaves the pool.
+    worker.once('exit', () => this.#forget(thread));
     return thread;
   }
 
@@ -130,6 +147,7 @@ export class ThreadPool {
     const { worker } = thread;
     return new Promise<StageResult>((resolve, reject) => {
       let settled = false;
+      let recycled = false;
       let grace: NodeJS.Timeout | undefined;
       const settle = (outcome: () => void, keep: boolean) => {
         if (settled) return;
@@ -139,7 +157,7 @@ export class ThreadPool {
         job.signal.removeEventListener('abort', onAbort);
         outcome();
         if (keep) this.#release(thread);
-        else this.#retire(thread, 'terminated');
+        else this.#retire(thread, recycled ? 'recycled' : 'terminated');
       };
       const finished = (heapBytes: number) => {
         thread.jobs += 1;
@@ -156,12 +174,14 @@ export class ThreadPool {
             return;
           case 'result': {
             const keep = finished(message.heapBytes);
+            recycled = !keep;
             if (!keep) this.stats.recycled += 1;
             settle(() => resolve(message.result), keep);
             return;
           }
           case 'error': {
             const keep = finished(message.heapBytes);
+            recycled = !keep;
             if (!keep) this.stats.recycled += 1;
             // A handler that stopped because its signal aborted fails with the abort's reason.
             const error = job.signal.aborted ? abortReason(job.signal) : fromPlainError(message.error);
@@ -200,6 +220,7 @@ export class ThreadPool {
         jobId: job.jobId,
         attempt: job.attempt,
         logBindings: job.logBindings,
+        traceHeaders: job.traceHeaders,
       };
       worker.postMessage(run);
     });
@@ -216,12 +237,35 @@ export class ThreadPool {
     else this.#idle.push(thread);
   }
 
-  /** Terminates a thread; a waiting job gets a new one. */
-  #retire(thread: PoolThread, why: 'terminated' | 'closed'): void {
-    this.#all.delete(thread);
+  /**
+   * Ends a thread; a waiting job gets a new one. A recycled thread is asked to stop (it exports
+   * its last spans first) and terminated if it has not within a few seconds.
+   */
+  #retire(thread: PoolThread, why: 'recycled' | 'terminated' | 'closed'): void {
+    if (why === 'recycled') void this.#stop(thread);
+    else void thread.worker.terminate();
+    this.#forget(thread);
+  }
+
+  /** Asks an idle thread to end (it exports its last spans), terminating it after a few seconds. */
+  #stop(thread: PoolThread): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => void thread.worker.terminate(), 5_000);
+      thread.worker.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      thread.worker.postMessage({ type: 'stop' } satisfies ToThread);
+    });
+  }
+
+  /** Takes a thread out of the pool (once); a waiting job gets a new one. */
+  #forget(thread: PoolThread): void {
+    if (!this.#all.delete(thread)) return;
     this.#count -= 1;
-    void thread.worker.terminate();
-    if (why === 'closed' || this.#closed) return;
+    const idle = this.#idle.indexOf(thread);
+    if (idle >= 0) this.#idle.splice(idle, 1);
+    if (this.#closed) return;
     const waiter = this.#waiters.shift();
     if (waiter !== undefined) this.#start().then(waiter.resolve, waiter.reject);
   }

@@ -5,6 +5,7 @@ import { isSedanoError } from '../../../../../services/lib/errors.ts';
 import { RevokedError, TimeLimitError } from '../../../../../services/lib/runtime/abort-reasons.ts';
 import { type ThreadJob, ThreadPool, type ThreadPoolOptions } from '../../../../../services/lib/runtime/thread-pool.ts';
 import type { FixtureJob } from './fixtures/thread-handler.ts';
+import { waitFor } from '../../../../support/wait.ts';
 
 const FIXTURE = new URL('./fixtures/thread-handler.ts', import.meta.url);
 
@@ -27,6 +28,7 @@ function job(fields: FixtureJob, signal = new AbortController().signal, progress
     attempt: 1,
     logBindings: {},
     signal,
+    traceHeaders: {},
     onProgress: (...call) => progress.push(call),
   };
 }
@@ -138,4 +140,12 @@ test('a job aborted while its thread starts never runs; the thread is kept', asy
   await assert.rejects(running, { message: 'revoked before it started' });
   await threads.run(job({ mode: 'echo' }));
   assert.deepEqual(threads.stats, { started: 1, recycled: 0, terminated: 0 });
+});
+
+test('a thread that dies between jobs leaves the pool; the next job gets a new one', async (t) => {
+  const threads = pool(t);
+  const first = await threadOf(threads.run(job({ mode: 'exit-later' })));
+  await waitFor(() => threads.size === 0, { description: 'the dead thread left the pool' });
+  assert.notEqual(await threadOf(threads.run(job({ mode: 'echo' }))), first);
+  assert.equal(threads.stats.started, 2);
 });

@@ -2,15 +2,26 @@
  * XLSX loader (exceljs streaming reader): rows read one at a time, grouped into sections with
  * the sheet name and 1-based row range. Formulas give their cached result, rich text its
  * plain text, dates their ISO form. The archive guard has checked the zip first.
+ *
+ * exceljs reads a worksheet whose XML breaks off up to the break without an error, so every
+ * worksheet part must first end with its closing tag (xlsx-integrity.ts), and the reader must
+ * emit as many worksheets as the package has parts: otherwise the document fails as corrupt
+ * rather than being indexed with rows silently missing.
  */
 import { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import type { DocumentSection } from '../document-section.ts';
 import type { DocumentLimits } from '../limits.ts';
+import { SedanoError } from '../../../lib/errors.ts';
 import { RowGrouper } from './rows.ts';
+import { inspectWorksheetParts } from './xlsx-integrity.ts';
 
 /** Yields the rows of every sheet of an XLSX workbook, in groups. */
 export async function* loadXlsx(bytes: Uint8Array, limits: DocumentLimits): AsyncGenerator<DocumentSection> {
+  const worksheets = await inspectWorksheetParts(bytes);
+  if (worksheets.incomplete.length > 0) {
+    throw corrupt(`the XML of ${worksheets.incomplete.join(', ')} breaks off before its end`);
+  }
   const input = Readable.from([Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)]);
   const workbook = new ExcelJS.stream.xlsx.WorkbookReader(input, {
     worksheets: 'emit',
@@ -20,7 +31,9 @@ export async function* loadXlsx(bytes: Uint8Array, limits: DocumentLimits): Asyn
     entries: 'ignore',
   });
   const cellCounter = { cells: 0, max: limits.maxSheetCells };
+  let read = 0;
   for await (const worksheet of workbook) {
+    read += 1;
     // exceljs sets `name` on the reader from workbook.xml; its type declarations omit it.
     const sheet = (worksheet as unknown as { name: string }).name;
     const grouper = new RowGrouper(sheet, cellCounter);
@@ -32,6 +45,13 @@ export async function* loadXlsx(bytes: Uint8Array, limits: DocumentLimits): Asyn
     const last = grouper.flush();
     if (last) yield last;
   }
+  if (read < worksheets.parts.length) {
+    throw corrupt(`the workbook has ${worksheets.parts.length} worksheet parts, but only ${read} could be read`);
+  }
+}
+
+function corrupt(why: string): SedanoError {
+  return new SedanoError('SEDANO_ERR_DOCUMENT_CORRUPT', `the XLSX is damaged: ${why}`, { retriable: false });
 }
 
 /** The text a cell shows, for exceljs's cell value shapes. Pure. */

@@ -5,8 +5,10 @@
  *
  *   noop   end-to-end no-op throughput and latency, sedano next to BullMQ on the same Redis
  *   api    GET /v1/jobs/:id requests per second and latency, next to a bare fastify hello-world
+ *   indexing  documents/s, pages/s and chunks/s of the indexing stage over a generated corpus, and its memory
  */
 import { API_SYNOPSIS, parseApiOptions, runApiBenchmark } from './bench/api.ts';
+import { INDEXING_SYNOPSIS, parseIndexingOptions, runIndexingBenchmark } from './bench/indexing.ts';
 import { NOOP_SYNOPSIS, parseNoopOptions, runNoopBenchmark } from './bench/noop.ts';
 
 /** Each benchmark reads its own options (throwing on a bad one) and gives back its run. */
@@ -23,6 +25,13 @@ const BENCHMARKS: Record<string, { synopsis: string; prepare: (args: readonly st
     prepare(args) {
       const options = parseApiOptions(args);
       return () => runApiBenchmark(options);
+    },
+  },
+  indexing: {
+    synopsis: INDEXING_SYNOPSIS,
+    prepare(args) {
+      const options = parseIndexingOptions(args);
+      return () => runIndexingBenchmark(options);
     },
   },
 };

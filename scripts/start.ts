@@ -1,50 +1,38 @@
 /**
- * `npm start`: runs the system on this machine. Brings up the local stack (components not
- * given in the environment), applies topology/, runs the smoke flow (an Avro event produced
- * and consumed back), then indexes the bundled samples with a real indexer worker, showing
- * the job's progress, its result and one search (sample-indexing.ts).
+ * `npm start`: runs the system on this machine, in the background, and shows it working.
+ *
+ * 1. `ctl up`: the local stack (components not given in the environment), topology/, and every
+ *    service (status projector, noop and indexer workers, gateway), detached, with their logs
+ *    under .sedano/services/ (scripts/ctl/services.ts).
+ * 2. The smoke flow: an Avro event through the registry and Kafka and back, with its trace.
+ * 3. The sample indexing through the gateway: samples/documents indexed by the indexer worker,
+ *    its progress live, its result and one search (sample-indexing.ts).
+ *
+ * Everything keeps running afterwards; `npm run ctl -- down` stops it.
  */
 import { spawn } from 'node:child_process';
-import { createCodec } from '../services/lib/codec.ts';
-import { resolveEndpoints } from '../services/lib/endpoints.ts';
-import { createKafkaClient } from '../services/lib/kafka.ts';
-import { createSchemaRegistry } from '../services/lib/schema-registry.ts';
-import { applyDeclaredTopologyAt } from '../topology/apply.ts';
-import { stackUp } from './local-stack/stack.ts';
+import { resolveGatewayTarget } from './ctl/gateway-client.ts';
+import { REPO_ROOT } from './ctl/run-dir.ts';
 import { runSampleIndexing } from './sample-indexing.ts';
 
-function runService(entry: string): Promise<number> {
-  const child = spawn(process.execPath, [entry], { stdio: 'inherit' });
+function run(entry: string, args: string[] = []): Promise<number> {
+  const child = spawn(process.execPath, [entry, ...args], { stdio: 'inherit', cwd: REPO_ROOT });
   return new Promise((resolve) => child.on('exit', (code) => resolve(code ?? 1)));
 }
 
 try {
-  console.log('== infrastructure (scripts/stack up)');
-  await stackUp();
+  console.log('== the system in the background (npm run ctl -- up)');
+  const up = await run('scripts/ctl.ts', ['up']);
+  if (up !== 0) throw new Error(`ctl up exited with code ${up}`);
 
-  console.log('\n== topology (npm run topology -- apply)');
-  const { topics, schemas } = await applyDeclaredTopologyAt(resolveEndpoints(), {
-    clientId: 'sedano-start',
-    replicationFactor: 1,
-  });
-  console.log(
-    `${topics.changes.length + schemas.changes.length} change(s); ` +
-      `${topics.matching.length} topic(s) and ${schemas.matching.length} subject(s) already matched`,
-  );
+  console.log('\n== smoke flow (npm run smoke)');
+  const smoke = await run('services/smoke/main.ts');
+  if (smoke !== 0) throw new Error(`services/smoke exited with code ${smoke}`);
 
-  console.log('\n== services');
-  const code = await runService('services/smoke/main.ts');
-  if (code !== 0) throw new Error(`services/smoke exited with code ${code}`);
+  console.log('\n== indexing samples/documents through the gateway (one job, its progress, one search)');
+  await runSampleIndexing({ gateway: resolveGatewayTarget({}, process.env) });
 
-  console.log('\n== indexing samples/documents (npm run indexer, one job, one search)');
-  const endpoints = resolveEndpoints();
-  await runSampleIndexing({
-    kafka: createKafkaClient({ brokers: endpoints.kafkaBrokers, clientId: 'sedano-start' }),
-    codec: createCodec({ registry: createSchemaRegistry(endpoints.schemaRegistryUrl) }),
-    timeoutMs: 120_000,
-  });
-
-  console.log('\nsedano is up. The stack keeps running: scripts/stack status | logs | down');
+  console.log('\nsedano is running. npm run ctl -- status | jobs list | down');
 } catch (error) {
   console.error(`npm start: ${(error as Error).message}`);
   process.exitCode = 1;

@@ -38,6 +38,7 @@ export const SERVICES: readonly ServiceDefinition[] = [
   { name: 'status-projector', entry: 'services/status-projector/main.ts', stopTimeoutMs: 15_000 },
   // The noop stage lets running jobs finish within its 30 s grace period.
   { name: 'noop', entry: 'services/noop/main.ts', stopTimeoutMs: 40_000 },
+  { name: 'indexer', entry: 'services/indexer/main.ts', stopTimeoutMs: 40_000 },
   { name: 'gateway', entry: 'services/gateway/main.ts', stopTimeoutMs: 15_000 },
 ];
 

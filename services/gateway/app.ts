@@ -71,7 +71,7 @@ export interface GatewayDependencies {
   workers?: WorkerPresence;
   jaegerUiUrl?: string;
   /** Event stream timing: how often the view is read, how often a heartbeat comment is sent (ms). */
-  sse?: { pollIntervalMs?: number; heartbeatMs?: number };
+  sse?: { pollIntervalMs?: number; heartbeatMs?: number; appearWithinMs?: number };
   /** Largest request body, in bytes (default 1 MiB, a job topic's largest record). */
   bodyLimitBytes?: number;
   /** The vector store and embedder of `POST /v1/collections/:name/search` (none: it answers 503). */
@@ -164,6 +164,7 @@ export async function buildGatewayApp(dependencies: GatewayDependencies): Promis
     sse: {
       pollIntervalMs: dependencies.sse?.pollIntervalMs ?? 200,
       heartbeatMs: dependencies.sse?.heartbeatMs ?? 15_000,
+      appearWithinMs: dependencies.sse?.appearWithinMs ?? 5_000,
     },
     collections: dependencies.collections,
     now: dependencies.now ?? Date.now,

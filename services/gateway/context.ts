@@ -28,7 +28,11 @@ export interface GatewayContext {
   metrics: GatewayMetrics;
   checkRegistry: () => Promise<void>;
   jaegerUiUrl: string | undefined;
-  sse: { pollIntervalMs: number; heartbeatMs: number };
+  /**
+   * Server-Sent Events: how often the view is read, how often a heartbeat is sent, and how long
+   * a stream waits for a job that is not in the view yet (submitted a moment ago) before a 404.
+   */
+  sse: { pollIntervalMs: number; heartbeatMs: number; appearWithinMs: number };
   /** The vector store and embedder of collection search; undefined: the route answers 503. */
   collections: CollectionSearchDependencies | undefined;
   now: () => number;

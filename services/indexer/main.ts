@@ -44,6 +44,7 @@ const runtime = await startStageRuntime(createIndexerStage({ concurrency }), {
   redis,
   logger,
   workerId,
+  threadTelemetry: { serviceName: 'sedano-indexing', otlpEndpoint: endpoints.otlpEndpoint },
 });
 logger.info(
   { documentRoots: settings.documentRoots, embedder: settings.embedder.kind, concurrency },

@@ -4,6 +4,10 @@
  * as the view shows it, and the stream ends after a terminal state. A comment line every
  * `heartbeatMs` keeps proxies from closing an idle stream.
  *
+ * A job submitted a moment ago is in the view once the projector has applied its PENDING: a
+ * stream for a job not in the view waits up to `appearWithinMs` for it before answering 404,
+ * so `submit` then `watch` works without the client retrying.
+ *
  * Changes are found by reading the job's view every `pollIntervalMs` (one Redis GET): the
  * projector publishes no change notifications, and reading the view keeps the events exactly
  * what `GET /v1/jobs/:id` shows. Each event's id is the job's status sequence.
@@ -12,7 +16,18 @@ import type { FastifyInstance } from 'fastify';
 import { TERMINAL_STATES, type JobView } from '../../lib/status-view.ts';
 import type { GatewayContext } from '../context.ts';
 import { jobIdParams } from '../schemas.ts';
-import { findJob, jobReply } from './jobs.ts';
+import { jobReply, notFound } from './jobs.ts';
+
+/** The job's view once it is there, waiting up to `appearWithinMs`; a 404 ApiError after that. */
+async function jobWhenInView(context: GatewayContext, jobId: string): Promise<JobView> {
+  const deadline = context.now() + context.sse.appearWithinMs;
+  for (;;) {
+    const view = await context.view.get(jobId);
+    if (view !== undefined) return view;
+    if (context.now() >= deadline) throw notFound('job', jobId);
+    await new Promise((resolve) => setTimeout(resolve, context.sse.pollIntervalMs));
+  }
+}
 
 /** One SSE frame (pure). */
 export function sseFrame(event: string, id: string, data: unknown): string {
@@ -31,7 +46,7 @@ export function jobEventRoutes(app: FastifyInstance, context: GatewayContext): v
       },
     },
     async (request, reply) => {
-      const first = await findJob(context, request.params.id);
+      const first = await jobWhenInView(context, request.params.id);
       reply.hijack();
       const stream = reply.raw;
       stream.writeHead(200, {

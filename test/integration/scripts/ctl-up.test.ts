@@ -169,7 +169,7 @@ test('ctl up runs the system in the background; jobs and dlq commands use its ga
 
   const down = await ctl(['down', '--json'], env);
   assert.equal(down.code, 0, down.stderr);
-  assert.deepEqual(json<{ stopped: string[] }>(down).stopped, ['gateway', 'noop', 'status-projector']);
+  assert.deepEqual(json<{ stopped: string[] }>(down).stopped, ['gateway', 'indexer', 'noop', 'status-projector']);
   for (const service of ['status-projector', 'noop', 'gateway']) {
     assert.ok(!existsSync(join(runDir, 'services', service, 'pid.json')), `${service} pid file removed`);
   }

@@ -10,6 +10,7 @@ import { createKafkaClient } from '../lib/kafka.ts';
 import { createLogger } from '../lib/logger.ts';
 import { createSchemaRegistry } from '../lib/schema-registry.ts';
 import { createStatusView } from '../lib/status-view.ts';
+import { closeInOrder, closeOnSignal } from '../lib/shutdown.ts';
 import { startTelemetry } from '../lib/telemetry.ts';
 import { createEmbedder } from '../indexer/embedding/create.ts';
 import { resolveIndexerSettings } from '../indexer/indexer-settings.ts';
@@ -78,35 +79,16 @@ const app = await buildGatewayApp({
   },
 });
 
-let closing: Promise<void> | undefined;
-/** Runs every cleanup step once, even if one fails; a second call waits for the first. */
-function close(): Promise<void> {
-  return (closing ??= (async () => {
-    const steps: [string, () => Promise<unknown>][] = [
-      ['http server', () => app.close()],
-      ['dead-letter indexer', () => indexer.close()],
-      ['producer', () => producer.close()],
-      ['admin', () => admin.close()],
-      ['vector store', () => store.close()],
-      ['redis', () => Promise.all([redis.quit(), viewRedis.quit()])],
-      ['telemetry', () => telemetry.shutdown()],
-    ];
-    for (const [name, step] of steps) {
-      try {
-        await step();
-      } catch (error) {
-        process.exitCode = 1;
-        logger.error({ err: error }, `closing ${name} failed`);
-      }
-    }
-  })());
-}
-for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-  process.once(signal, () => {
-    logger.info({ signal }, 'stopping');
-    void close();
-  });
-}
+const close = closeInOrder(logger, () => [
+  ['http server', () => app.close()],
+  ['dead-letter indexer', () => indexer.close()],
+  ['producer', () => producer.close()],
+  ['admin', () => admin.close()],
+  ['vector store', () => store.close()],
+  ['redis', () => Promise.all([redis.quit(), viewRedis.quit()])],
+  ['telemetry', () => telemetry.shutdown()],
+]);
+closeOnSignal(logger, close);
 try {
   await app.listen({ host: config.host, port: config.port });
   logger.info({ tokens: config.tokens.map((token) => token.name) }, 'gateway listening');

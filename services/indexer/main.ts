@@ -16,6 +16,7 @@ import { createKafkaClient } from '../lib/kafka.ts';
 import { createLogger } from '../lib/logger.ts';
 import { startStageRuntime } from '../lib/runtime/stage-runtime.ts';
 import { createSchemaRegistry } from '../lib/schema-registry.ts';
+import { closeInOrder, closeOnSignal } from '../lib/shutdown.ts';
 import { startTelemetry } from '../lib/telemetry.ts';
 import { createIndexerStage, DEFAULT_INDEXER_CONCURRENCY } from './indexer-stage.ts';
 import { resolveIndexerSettings } from './indexer-settings.ts';
@@ -51,11 +52,12 @@ logger.info(
   'indexing stage running',
 );
 
-async function stop(signal: string): Promise<void> {
-  logger.info({ signal }, 'shutting down');
-  await runtime.close();
-  await telemetry.shutdown();
-  redis.disconnect();
-  logger.info({ state: runtime.state }, 'stopped');
-}
-for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => void stop(signal));
+closeOnSignal(
+  logger,
+  closeInOrder(logger, () => [
+    ['stage runtime', () => runtime.close()],
+    ['telemetry', () => telemetry.shutdown()],
+    ['redis', async () => redis.disconnect()],
+    ['log', async () => logger.info({ state: runtime.state }, 'stopped')],
+  ]),
+);

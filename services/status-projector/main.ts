@@ -16,6 +16,7 @@ import { createKafkaClient } from '../lib/kafka.ts';
 import { createLogger } from '../lib/logger.ts';
 import { createSchemaRegistry } from '../lib/schema-registry.ts';
 import { createStatusView } from '../lib/status-view.ts';
+import { closeInOrder, closeOnSignal } from '../lib/shutdown.ts';
 import { startTelemetry } from '../lib/telemetry.ts';
 import { rebuildStatusView, startStatusProjector, type StatusProjector } from './projector.ts';
 
@@ -60,26 +61,16 @@ const codec = createCodec({
 const view = createStatusView({ redis, resultTtlSeconds: ttlSeconds });
 let projector: StatusProjector | undefined;
 
-let closing: Promise<void> | undefined;
-/** Runs every cleanup step once, even if one fails; a second call waits for the first. */
+let stopping = false;
+const closeSteps = closeInOrder(logger, () => [
+  ['projector', async () => projector?.close()],
+  ['redis', () => redis.quit()],
+  ['telemetry', () => telemetry.shutdown()],
+]);
 function close(): Promise<void> {
-  return (closing ??= (async () => {
-    const steps: [string, () => Promise<unknown>][] = [
-      ['projector', async () => projector?.close()],
-      ['redis', () => redis.quit()],
-      ['telemetry', () => telemetry.shutdown()],
-    ];
-    for (const [name, step] of steps) {
-      try {
-        await step();
-      } catch (error) {
-        process.exitCode = 1;
-        logger.error({ err: error }, `closing ${name} failed`);
-      }
-    }
-  })());
+  stopping = true;
+  return closeSteps();
 }
-
 try {
   await redis.connect();
   if (command === 'rebuild') {
@@ -90,15 +81,10 @@ try {
     );
     await close();
   } else {
-    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-      process.once(signal, () => {
-        logger.info({ signal }, 'stopping');
-        void close();
-      });
-    }
+    closeOnSignal(logger, close);
     projector = await startStatusProjector({ kafka, codec, view, logger, tracer: telemetry.tracer });
     // A signal during the start found no projector to close.
-    if (closing) await projector.close();
+    if (stopping) await projector.close();
   }
 } catch (error) {
   logger.error({ err: error }, `status projector ${command} failed`);

@@ -10,6 +10,7 @@ import { createNoopStage } from '../../../../../services/noop/noop-stage.ts';
 import { DEAD_LETTER_TOPIC } from '../../../../../topology/topics.ts';
 import { startTelemetry } from '../../../../../services/lib/telemetry.ts';
 import { collectMessages, endpoints, onCleanup, schemaRegistry, uniqueName } from '../../../../support/resources.ts';
+import { traceSpans } from '../../../../support/jaeger.ts';
 import { waitFor } from '../../../../support/wait.ts';
 import { stageSandbox } from './stage-sandbox.ts';
 
@@ -224,7 +225,7 @@ test('regression: 600 jobs on six partitions pass through a window of two withou
 
 test("a job's consumer span continues the producer's trace in Jaeger, with the handler's spans under it", async (t) => {
   const serviceName = uniqueName('sedano-test-runtime-trace');
-  const { otlpEndpoint, jaegerQueryUrl } = endpoints();
+  const { otlpEndpoint } = endpoints();
   const telemetry = startTelemetry({ serviceName, otlpEndpoint, exportDelayMs: 100 });
   onCleanup(t, () => telemetry.shutdown());
   const sandbox = await stageSandbox(t);
@@ -246,26 +247,11 @@ test("a job's consumer span continues the producer's trace in Jaeger, with the h
   await sandbox.eventsUntil(job.header.jobId, 'SUCCESS');
   await telemetry.shutdown();
 
-  interface JaegerSpan {
-    spanID: string;
-    operationName: string;
-    references: { refType: string; spanID: string }[];
-  }
-  const spans = await waitFor(
-    async () => {
-      const response = await fetch(`${jaegerQueryUrl}/api/traces/${traceId}`);
-      if (!response.ok) return undefined;
-      const body = (await response.json()) as { data?: { spans: JaegerSpan[] }[] };
-      const found = body.data?.[0]?.spans ?? [];
-      return found.length >= 3 && found;
-    },
-    { description: `trace ${traceId} with three spans in Jaeger` },
-  );
-  const byName = new Map(spans.map((span) => [span.operationName, span]));
+  const byName = await traceSpans(traceId, 3);
   const submit = byName.get('upstream submit');
   const process = byName.get('noop process');
   const work = byName.get('handler work');
-  assert.ok(submit && process && work, spans.map((span) => span.operationName).join(', '));
+  assert.ok(submit && process && work, [...byName.keys()].join(', '));
   assert.equal(process.references[0]?.spanID, submit.spanID, 'the consumer span continues the producer');
   assert.equal(work.references[0]?.spanID, process.spanID, "the handler's span nests under it");
 });

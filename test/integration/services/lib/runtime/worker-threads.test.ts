@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { defineStage } from '../../../../../services/lib/runtime/stage.ts';
 import { startTelemetry } from '../../../../../services/lib/telemetry.ts';
 import { endpoints, onCleanup, uniqueName } from '../../../../support/resources.ts';
-import { waitFor } from '../../../../support/wait.ts';
+import { traceSpans } from '../../../../support/jaeger.ts';
 import { stageSandbox } from './stage-sandbox.ts';
 
 const states = (events: { state: string }[]) => events.map((event) => event.state);
@@ -62,7 +62,7 @@ test('a running job in a thread is revoked within 2 s even when it ignores its s
 
 test("a thread's spans nest under the job's consumer span, in the same trace in Jaeger", async (t) => {
   const serviceName = uniqueName('sedano-test-thread-trace');
-  const { otlpEndpoint, jaegerQueryUrl } = endpoints();
+  const { otlpEndpoint } = endpoints();
   const telemetry = startTelemetry({ serviceName, otlpEndpoint, exportDelayMs: 100 });
   onCleanup(t, () => telemetry.shutdown());
   const sandbox = await stageSandbox(t);
@@ -81,24 +81,9 @@ test("a thread's spans nest under the job's consumer span, in the same trace in 
   await runtime.close();
   await telemetry.shutdown();
 
-  interface JaegerSpan {
-    spanID: string;
-    operationName: string;
-    references: { refType: string; spanID: string }[];
-  }
-  const spans = await waitFor(
-    async () => {
-      const response = await fetch(`${jaegerQueryUrl}/api/traces/${traceId}`);
-      if (!response.ok) return undefined;
-      const body = (await response.json()) as { data?: { spans: JaegerSpan[] }[] };
-      const found = body.data?.[0]?.spans ?? [];
-      return found.length >= 3 && found;
-    },
-    { description: `trace ${traceId} with three spans in Jaeger` },
-  );
-  const byName = new Map(spans.map((span) => [span.operationName, span]));
+  const byName = await traceSpans(traceId, 3);
   const process = byName.get('noop process');
   const work = byName.get('thread work');
-  assert.ok(process && work, spans.map((span) => span.operationName).join(', '));
+  assert.ok(process && work, [...byName.keys()].join(', '));
   assert.equal(work.references[0]?.spanID, process.spanID, "the thread's span nests under the consumer span");
 });

@@ -6,6 +6,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { GatewayContext } from '../context.ts';
+import { inServerSpan } from '../tracing.ts';
 import { batchBody, batchIdParams } from '../schemas.ts';
 import { type SubmissionBody, submissionReply, toJobSubmission } from '../submissions.ts';
 import { notFound } from './jobs.ts';
@@ -34,12 +35,15 @@ export function batchRoutes(app: FastifyInstance, context: GatewayContext): void
       const submitter = request.principal?.name ?? 'gateway';
       const submissions = request.body.jobs.map((job) => toJobSubmission(job, submitter));
       const { batchId: requestedId, followUp } = request.body;
-      const { batchId, jobs, followUpJobId } = await context.jobClient.submitBatch(submissions, {
-        ...(requestedId === undefined ? {} : { batchId: requestedId }),
-        ...(followUp === undefined ? {} : { followUp: toJobSubmission(followUp, submitter) }),
+      const { batchId, jobs, followUpJobId } = await inServerSpan(request, async (traceId) => {
+        const batch = await context.jobClient.submitBatch(submissions, {
+          ...(requestedId === undefined ? {} : { batchId: requestedId }),
+          ...(followUp === undefined ? {} : { followUp: toJobSubmission(followUp, submitter) }),
+        });
+        request.log.info({ batchId: batch.batchId, jobs: batch.jobs.length, traceId }, 'batch submitted');
+        return batch;
       });
       for (const job of jobs) context.metrics.submitted(job.stage);
-      request.log.info({ batchId, jobs: jobs.length }, 'batch submitted');
       return reply.code(202).send({
         batchId,
         statusUrl: `/v1/batches/${batchId}`,

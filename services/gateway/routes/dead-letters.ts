@@ -19,6 +19,7 @@ import { deadLetterIdParams, deadLetterListQuery, emptyBody } from '../schemas.t
 import { submissionReply } from '../submissions.ts';
 import { stageOfTopic } from '../topics.ts';
 import { notFound } from './jobs.ts';
+import { inServerSpan } from '../tracing.ts';
 
 function undecodable(id: string, why: string): ApiError {
   return new ApiError(409, 'SEDANO_ERR_API_REPLAY_UNDECODABLE', `dead letter ${id} cannot be replayed: ${why}`);
@@ -97,18 +98,21 @@ export function deadLetterRoutes(app: FastifyInstance, context: GatewayContext):
           { replayJobId: raced },
         ]);
       }
-      let job;
-      try {
-        job = await context.jobClient.submit(submission.stage, submission.payload, {
-          ...submission.options,
-          idempotencyKey,
-        });
-      } catch (error) {
-        await context.deadLetters.releaseReplay(id, jobId);
-        throw error;
-      }
+      const job = await inServerSpan(request, async (traceId) => {
+        try {
+          const replayed = await context.jobClient.submit(submission.stage, submission.payload, {
+            ...submission.options,
+            idempotencyKey,
+          });
+          const logged = { deadLetterId: id, jobId: replayed.jobId, parentJobId: header.jobId, traceId };
+          request.log.info(logged, 'dead letter replayed');
+          return replayed;
+        } catch (error) {
+          await context.deadLetters.releaseReplay(id, jobId);
+          throw error;
+        }
+      });
       context.metrics.submitted(stage);
-      request.log.info({ deadLetterId: id, jobId: job.jobId, parentJobId: header.jobId }, 'dead letter replayed');
       return reply.code(202).send({ ...submissionReply(job, true), replayOf: id, parentJobId: header.jobId });
     },
   );

@@ -13,6 +13,7 @@ import { revokeJob } from '../revoke.ts';
 import { emptyBody, jobIdParams, jobListQuery, submissionSchema } from '../schemas.ts';
 import { checkIdempotencyKey, type SubmissionBody, submitJob, toJobSubmission } from '../submissions.ts';
 import { createSubmitEstimator } from '../submit-estimate.ts';
+import { inServerSpan } from '../tracing.ts';
 
 /** A job as the API shows it: the view, its progress estimate, and a link to its trace. */
 export function jobReply(view: JobView, now: number, jaegerUiUrl: string | undefined) {
@@ -57,9 +58,12 @@ export function jobRoutes(app: FastifyInstance, context: GatewayContext): void {
     async (request, reply) => {
       const key = checkIdempotencyKey(request.headers['idempotency-key']);
       const submission = toJobSubmission(request.body, request.principal?.name ?? 'gateway', key);
-      const submitted = await submitJob(context, submission);
+      const submitted = await inServerSpan(request, async (traceId) => {
+        const job = await submitJob(context, submission);
+        request.log.info({ jobId: job.jobId, stage: job.stage, created: job.created, traceId }, 'job submitted');
+        return job;
+      });
       context.metrics.submitted(submitted.stage);
-      request.log.info({ jobId: submitted.jobId, stage: submitted.stage, created: submitted.created }, 'job submitted');
       const estimate = (await estimator.estimate(submitted.stage, submitted.priority)) ?? null;
       return reply.code(202).send({ ...submitted, estimate });
     },

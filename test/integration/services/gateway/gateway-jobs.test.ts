@@ -9,6 +9,8 @@ import { randomUUID } from 'node:crypto';
 import { test } from 'node:test';
 import { noopRequestContract } from '../../../../schemas/noop-request.ts';
 import type { DeadLetterRecord } from '../../../../schemas/dead-letter-record.ts';
+import { startTelemetry } from '../../../../services/lib/telemetry.ts';
+import { endpoints, uniqueName } from '../../../support/resources.ts';
 import { waitFor } from '../../../support/wait.ts';
 import { readEvents, startGateway, type GatewayHarness } from './gateway-harness.ts';
 
@@ -222,6 +224,25 @@ test('gateway API on the real stack', { timeout: 240_000 }, async (t) => {
       assert.equal(body.error.code, 'SEDANO_ERR_API_NOT_FOUND', `${method} ${path}`);
       assert.ok(body.error.message.length > 0);
     }
+  });
+
+  await t.test("a job continues the caller's trace (traceparent) through the gateway to the worker", async () => {
+    // The gateway's process registers the W3C propagator with its SDK; so does this test.
+    const telemetry = startTelemetry({
+      serviceName: uniqueName('sedano-test-gateway'),
+      otlpEndpoint: endpoints().otlpEndpoint,
+    });
+    t.after(() => telemetry.shutdown());
+    const callerTrace = randomUUID().replaceAll('-', '');
+    const response = await gateway.call('POST', '/v1/jobs', {
+      json: { stage: 'noop', payload: { sleepMs: 10 } },
+      headers: { traceparent: `00-${callerTrace}-${'1'.repeat(16)}-01` },
+    });
+    const { jobId } = await json<{ jobId: string }>(response);
+    const job = await jobUntil(gateway, jobId, ['SUCCESS']);
+    assert.equal(job['traceId'], callerTrace, 'the status view shows the caller trace');
+    const events = await gateway.sandbox.events(jobId);
+    assert.ok(events.length >= 2 && events.every((event) => event.traceId === callerTrace), 'every status event too');
   });
 
   await t.test('a submission carries an estimate once the stage has live workers and timed successes', async () => {

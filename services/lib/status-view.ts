@@ -108,6 +108,41 @@ function viewOf(event: JobStatusEvent, current: JobView | undefined): JobView {
   };
 }
 
+function wrap<K extends string>(unwrapped: ({ kind: K } & object) | null): Record<K, object> | null {
+  if (unwrapped === null) return null;
+  const { kind, ...fields } = unwrapped;
+  return { [kind]: fields } as Record<K, object>;
+}
+
+/**
+ * The status event that leads to `view` (pure): the inverse of applying it, used to state a
+ * job's terminal event again (services/status-projector/restate.ts).
+ */
+export function eventOfView(view: JobView): JobStatusEvent {
+  const { progress } = view;
+  return {
+    jobId: view.jobId,
+    jobType: view.jobType,
+    stage: view.stage,
+    state: view.state,
+    sequence: view.sequence,
+    attempt: view.attempt,
+    progress: progress && { ...progress, details: wrap(progress.details) as JobProgressDetails },
+    result: wrap(view.result) as JobStatusEvent['result'],
+    error: view.error && { ...view.error },
+    occurredAt: view.occurredAt,
+    submittedAt: view.submittedAt,
+    startedAt: view.startedAt,
+    finishedAt: view.finishedAt,
+    nextAttemptAt: view.nextAttemptAt,
+    batchId: view.batchId,
+    workerId: view.workerId,
+    traceId: view.traceId,
+  };
+}
+
+type JobProgressDetails = NonNullable<JobStatusEvent['progress']>['details'];
+
 /**
  * The view after `event`, given the job's current view (pure). A lower sequence than the
  * stored one is stale, the same sequence a duplicate, and a terminal job never changes; so

@@ -22,6 +22,7 @@ import type { Logger } from '../lib/logger.ts';
 import { type ApplyOutcome, type IgnoredReason, type StatusView, TERMINAL_STATES } from '../lib/status-view.ts';
 import { contextFromHeaders } from '../lib/telemetry.ts';
 import { createFollowUpSubmitter, type FollowUpSubmitter } from './follow-up.ts';
+import { restateTerminal, terminalToRestate } from './restate.ts';
 
 export interface StatusProjectorOptions {
   kafka: KafkaClient;
@@ -44,10 +45,11 @@ export type ProjectorState = 'starting' | 'running' | 'draining' | 'stopped' | '
 
 /**
  * Events handled since start: applied to the view, ignored by reason, or dead-lettered (both
- * topics); batch declarations stored; follow-ups this projector submitted.
+ * topics); batch declarations stored; follow-ups this projector submitted; terminal events
+ * stated again (restate.ts).
  */
 export type ProjectorStats = Record<
-  'applied' | IgnoredReason | 'deadLettered' | 'declarations' | 'followUpsSubmitted',
+  'applied' | IgnoredReason | 'deadLettered' | 'declarations' | 'followUpsSubmitted' | 'restated',
   number
 >;
 
@@ -177,6 +179,7 @@ export async function startStatusProjector(options: StatusProjectorOptions): Pro
   let producer: KafkaProducer | undefined;
   let closing: Promise<void> | undefined;
   let declarations = 0;
+  let restated = 0;
   const applier = createApplier(options);
   let followUps: FollowUpSubmitter | undefined;
   const close = (): Promise<void> =>
@@ -191,7 +194,8 @@ export async function startStatusProjector(options: StatusProjectorOptions): Pro
       }
     })());
   try {
-    producer = await kafka.producer();
+    const liveProducer = await kafka.producer();
+    producer = liveProducer;
     const claimLease = followUpClaimLeaseMs === undefined ? {} : { claimLeaseMs: followUpClaimLeaseMs };
     const submitter = createFollowUpSubmitter({ view, producer, statusTopic: topic, logger, ...claimLease });
     followUps = submitter;
@@ -200,7 +204,13 @@ export async function startStatusProjector(options: StatusProjectorOptions): Pro
       groupId,
       contract: jobStatusEventContract,
       handle: async (event, message) => {
-        const batchId = endedBatchChild(await applier.apply(event, message));
+        const outcome = await applier.apply(event, message);
+        const terminal = terminalToRestate(outcome, event);
+        if (terminal !== undefined) {
+          await restateTerminal(terminal, { producer: liveProducer, codec: options.codec, topic });
+          restated += 1;
+        }
+        const batchId = endedBatchChild(outcome);
         if (batchId !== null && batchTopic !== null) await submitter.check(batchId);
       },
     });
@@ -234,6 +244,7 @@ export async function startStatusProjector(options: StatusProjectorOptions): Pro
       deadLettered: resources.deadLetterWriters.reduce((total, writer) => total + sum(writer.counts), 0),
       declarations,
       followUpsSubmitted: followUps?.submitted() ?? 0,
+      restated,
     }),
     close,
   };

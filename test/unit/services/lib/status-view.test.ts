@@ -7,7 +7,12 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { JobState } from '../../../../schemas/job-state.ts';
 import type { JobStatusEvent } from '../../../../schemas/job-status-event.ts';
-import { applyStatusEvent, type ApplyOutcome, type JobView } from '../../../../services/lib/status-view.ts';
+import {
+  applyStatusEvent,
+  type ApplyOutcome,
+  eventOfView,
+  type JobView,
+} from '../../../../services/lib/status-view.ts';
 import { jobStatusEventRetrySample, jobStatusEventSample } from '../../schemas/samples.ts';
 
 const T0 = Date.UTC(2025, 2, 14, 9, 30, 0);
@@ -221,3 +226,13 @@ function* permutations<T>(items: readonly T[]): Generator<T[]> {
     for (const tail of permutations(rest)) yield [items[i]!, ...tail];
   }
 }
+
+test('eventOfView gives back the event a view came from (the terminal event a projector restates)', () => {
+  const success = event('SUCCESS', 9, {
+    progress: { current: 3, total: 4, percent: 75, message: 'last', details: null },
+    result: { 'sedano.NoopResult': { sleptMs: 1, spunMs: 2, payload: 'x' } },
+  });
+  const applied = applyStatusEvent(undefined, success);
+  assert.ok(applied.applied);
+  assert.deepEqual(eventOfView(applied.view), success);
+});

@@ -10,15 +10,13 @@
  * (they are redelivered), commits and leaves the group.
  */
 import { hostname } from 'node:os';
-import { context, type Span, SpanKind, SpanStatusCode, trace, type Tracer } from '@opentelemetry/api';
+import { type Context, context, type Span, SpanKind, SpanStatusCode, trace, type Tracer } from '@opentelemetry/api';
 import type { Redis } from 'ioredis';
-import type { JobError } from '../../../schemas/job-error.ts';
 import { CONTROL_GROUP_PREFIX, groupStageRetry } from '../../../topology/groups.ts';
 import { STAGE_REQUEST_CONTRACTS, type StageRequests } from '../../../topology/contracts.ts';
 import type { Stage } from '../../../topology/topics.ts';
 import { type Codec, PoisonMessageError } from '../codec.ts';
 import { createDeadLetterWriter } from '../dead-letter.ts';
-import { isSedanoError } from '../errors.ts';
 import type { IncomingMessage, KafkaClient } from '../kafka.ts';
 import type { Logger } from '../logger.ts';
 import { createPurgeMarks, type PurgeMarks } from '../purge-marks.ts';
@@ -28,24 +26,25 @@ import {
   startPresenceHeartbeat,
   type WorkerPresence,
 } from '../worker-presence.ts';
-import { traceHeaders } from '../telemetry.ts';
 import { startControlListener } from './control-listener.ts';
-import { ATTEMPT_HEADER, DUE_AT_HEADER, numberHeader, RETURN_TOPIC_HEADER } from './headers.ts';
+import { ATTEMPT_HEADER, numberHeader } from './headers.ts';
 import { createJobLedger, type JobLedger } from './job-ledger.ts';
 import { createJobReporter, type JobReporter } from './job-reporter.ts';
 import { KeyedScheduler } from './keyed-scheduler.ts';
 import { AdmissionGate } from './admission-gate.ts';
 import { OffsetTracker } from './offset-tracker.ts';
-import { backoffMs, DEFAULT_RETRY_POLICY, resolveRetryPolicy, retryTier } from './retry-policy.ts';
+import { DEFAULT_RETRY_POLICY } from './retry-policy.ts';
 import { startRetryForwarder } from './retry-forwarder.ts';
 import { createRateLimiter, type RateLimiter } from './rate-limiter.ts';
 import { createRevocations, type Revocations } from './revocations.ts';
 import { runAttempt } from './run-attempt.ts';
 import { SequenceClock } from './sequence-clock.ts';
-import type { StageDefinition, StageHandler } from './stage.ts';
+import type { StageDefinition } from './stage.ts';
 import { stageTopics, type StageTopics } from './stage-topics.ts';
 import { RevokedError, ShutdownError } from './abort-reasons.ts';
-import { ThreadPool } from './thread-pool.ts';
+import type { ThreadPool } from './thread-pool.ts';
+import { resolveStageHandler } from './stage-handler.ts';
+import { createFailedAttemptHandler } from './failed-attempt.ts';
 
 export { stageTopics, type StageTopics };
 
@@ -131,34 +130,11 @@ export async function startStageRuntime<S extends Stage>(
       ? undefined
       : createRateLimiter({ redis: options.redis, name: topics.groupId, perSecond: stageOptions.rateLimitPerSecond }));
   // A stage declared with `handlerModule` runs its handler in worker threads (stage.ts).
-  let threads: ThreadPool | undefined;
-  let handler: StageHandler<S>;
-  if (definition.handlerModule === undefined) {
-    handler = definition.handler;
-  } else {
-    const pool = new ThreadPool({
-      module: definition.handlerModule,
-      size: stageOptions.threads?.size ?? concurrency,
-      maxJobsPerThread: stageOptions.threads?.maxJobsPerThread,
-      maxHeapMb: stageOptions.threads?.maxHeapMb,
-      abortGraceMs: stageOptions.threads?.abortGraceMs,
-      loggerName: `sedano-${definition.stage}`,
-      logger,
-      telemetry: options.threadTelemetry,
-    });
-    threads = pool;
-    handler = (job) =>
-      pool.run({
-        job: job.job,
-        jobId: job.jobId,
-        attempt: job.attempt,
-        logBindings: job.logger.bindings(),
-        signal: job.signal,
-        // Called inside the consumer span's context (runAttempt runs in it).
-        traceHeaders: traceHeaders(),
-        onProgress: (current, total, message, details) => job.progress(current, total, message, details),
-      });
-  }
+  const { handler, threads } = resolveStageHandler(definition, {
+    concurrency,
+    logger,
+    telemetry: options.threadTelemetry,
+  });
   let groupJoins = 0;
   const consumer = await kafka.consumer(topics.groupId, {
     sessionTimeoutMs: options.sessionTimeoutMs,
@@ -209,56 +185,15 @@ export async function startStageRuntime<S extends Stage>(
   }
   const commitTimer = setInterval(() => void commit(), COMMIT_INTERVAL_MS).unref();
 
-  async function finishAttempt(
-    message: IncomingMessage,
-    request: StageRequests[S],
-    attempt: number,
-    reporter: JobReporter,
-    error: unknown,
-  ): Promise<void> {
-    const { header } = request;
-    const retriable = isSedanoError(error) ? error.retriable : true;
-    const jobError: JobError = {
-      code: isSedanoError(error) ? error.code : 'SEDANO_ERR_JOB_FAILED',
-      type: error instanceof Error ? error.name : typeof error,
-      message: error instanceof Error ? error.message : String(error),
-      retriable,
-    };
-    const policy = resolveRetryPolicy(retryPolicy, header.retryPolicy);
-    if (retriable && attempt < policy.maxAttempts) {
-      const dueAt = now() + backoffMs(policy, attempt, random());
-      await producer.send(topics.retry[retryTier(dueAt - now())], [
-        {
-          key: message.key,
-          value: message.value,
-          headers: {
-            ...message.headers,
-            [ATTEMPT_HEADER]: String(attempt + 1),
-            [DUE_AT_HEADER]: String(dueAt),
-            [RETURN_TOPIC_HEADER]: message.topic,
-          },
-        },
-      ]);
-      await reporter.retrying(jobError, dueAt);
-      return;
-    }
-    const final: JobError = retriable
-      ? {
-          ...jobError,
-          code: 'SEDANO_ERR_JOB_ATTEMPTS_EXHAUSTED',
-          message: `${attempt} attempts failed; last: ${jobError.message}`,
-        }
-      : jobError;
-    await reporter.failed(final);
-    await deadLetters.write({
-      message,
-      errorCode: final.code,
-      reason: final.message,
-      attempts: attempt,
-      jobId: header.jobId,
-    });
-    await ledger.recordTerminal(header.jobId, 'FAILURE');
-  }
+  const failedAttempt = createFailedAttemptHandler({
+    producer,
+    retryTopics: topics.retry,
+    retryPolicy,
+    deadLetters,
+    ledger,
+    now,
+    random,
+  });
 
   /** Runs one message; resolves true when it is done with (and may be committed). */
   async function processMessage(message: IncomingMessage): Promise<boolean> {
@@ -274,8 +209,7 @@ export async function startStageRuntime<S extends Stage>(
       );
       return true;
     }
-    const request = decoded.record;
-    const { jobId } = request.header;
+    const { jobId } = decoded.record.header;
     const ended = await ledger.terminalState(jobId);
     if (ended !== null) {
       skipped += 1;
@@ -285,11 +219,25 @@ export async function startStageRuntime<S extends Stage>(
       );
       return true;
     }
+    return runJob(message, decoded.record, decoded.traceContext);
+  }
+
+  /** Why a job must not start: revoked, or queued before a `ctl purge` mark; null if it may. */
+  async function refusal(jobId: string, message: IncomingMessage): Promise<string | null> {
+    const revoked = await revocations.reasonRevoked(jobId);
+    if (revoked !== null) return revoked;
+    const purgedBelow = await purgeMarks.purgeMark(message.topic, message.partition);
+    return purgedBelow !== undefined && Number(message.offset) < purgedBelow ? 'purged' : null;
+  }
+
+  /** Runs one attempt of a decoded job that has not ended; resolves true when it may be committed. */
+  async function runJob(message: IncomingMessage, request: StageRequests[S], traceContext: Context): Promise<boolean> {
+    const { jobId } = request.header;
     const attempt = numberHeader(message.headers, ATTEMPT_HEADER, 1);
     const span: Span = tracer.startSpan(
       `${definition.stage} process`,
       { kind: SpanKind.CONSUMER, attributes: { 'sedano.job_id': jobId, 'sedano.attempt': attempt } },
-      decoded.traceContext,
+      traceContext,
     );
     const traceId = span.spanContext().traceId;
     const jobLogger = logger.child({ jobId, traceId, attempt });
@@ -311,16 +259,9 @@ export async function startStageRuntime<S extends Stage>(
     const view: RunningJobView = { jobId, attempt, startedAt: now(), progress: null };
     running.set(controller, view);
     try {
-      const revokedBefore = await revocations.reasonRevoked(jobId);
-      if (revokedBefore !== null) {
-        await reporter.revoked(revokedBefore);
-        await ledger.recordTerminal(jobId, 'REVOKED');
-        return true;
-      }
-      // `ctl purge` marked the lane: a job queued before the purge never starts.
-      const purgedBelow = await purgeMarks.purgeMark(message.topic, message.partition);
-      if (purgedBelow !== undefined && Number(message.offset) < purgedBelow) {
-        await reporter.revoked('purged');
+      const refused = await refusal(jobId, message);
+      if (refused !== null) {
+        await reporter.revoked(refused);
         await ledger.recordTerminal(jobId, 'REVOKED');
         return true;
       }
@@ -357,7 +298,7 @@ export async function startStageRuntime<S extends Stage>(
       // Aborted by shutdown: leave it uncommitted, the next owner runs it again.
       if (error instanceof ShutdownError) return false;
       jobLogger.warn({ err: error }, 'attempt failed');
-      await finishAttempt(message, request, attempt, reporter, error);
+      await failedAttempt(message, request.header, attempt, reporter, error);
       return true;
     } finally {
       running.delete(controller);

@@ -1,0 +1,80 @@
+/**
+ * What follows a failed attempt: a retriable error with attempts left sends the message to the
+ * delay topic of its backoff (it comes back to its lane when due) and reports RETRY; otherwise
+ * the job reports FAILURE (ATTEMPTS_EXHAUSTED when retries ran out), its message goes to the
+ * dead-letter topic, and the ledger remembers that it ended.
+ */
+import type { JobError } from '../../../schemas/job-error.ts';
+import type { JobHeader } from '../../../schemas/job-header.ts';
+import type { RetryTier } from '../../../topology/topics.ts';
+import type { DeadLetterWriter } from '../dead-letter.ts';
+import { isSedanoError } from '../errors.ts';
+import type { IncomingMessage, KafkaProducer } from '../kafka.ts';
+import { ATTEMPT_HEADER, DUE_AT_HEADER, RETURN_TOPIC_HEADER } from './headers.ts';
+import type { JobLedger } from './job-ledger.ts';
+import type { JobReporter } from './job-reporter.ts';
+import { backoffMs, resolveRetryPolicy, retryTier, type RetryPolicy } from './retry-policy.ts';
+
+export interface FailedAttemptOptions {
+  producer: KafkaProducer;
+  /** The stage's delay topics by tier. */
+  retryTopics: Record<RetryTier, string>;
+  /** The stage's retry defaults; a job's header may override them. */
+  retryPolicy: RetryPolicy;
+  deadLetters: DeadLetterWriter;
+  ledger: JobLedger;
+  now: () => number;
+  random: () => number;
+}
+
+/** The job error a thrown value reports (pure). */
+export function jobErrorOf(error: unknown): JobError {
+  return {
+    code: isSedanoError(error) ? error.code : 'SEDANO_ERR_JOB_FAILED',
+    type: error instanceof Error ? error.name : typeof error,
+    message: error instanceof Error ? error.message : String(error),
+    retriable: isSedanoError(error) ? error.retriable : true,
+  };
+}
+
+export function createFailedAttemptHandler(options: FailedAttemptOptions) {
+  const { producer, retryTopics, retryPolicy, deadLetters, ledger, now, random } = options;
+  return async function failedAttempt(
+    message: IncomingMessage,
+    header: JobHeader,
+    attempt: number,
+    reporter: JobReporter,
+    error: unknown,
+  ): Promise<void> {
+    const jobError = jobErrorOf(error);
+    const policy = resolveRetryPolicy(retryPolicy, header.retryPolicy);
+    if (jobError.retriable && attempt < policy.maxAttempts) {
+      const dueAt = now() + backoffMs(policy, attempt, random());
+      const headers = {
+        ...message.headers,
+        [ATTEMPT_HEADER]: String(attempt + 1),
+        [DUE_AT_HEADER]: String(dueAt),
+        [RETURN_TOPIC_HEADER]: message.topic,
+      };
+      await producer.send(retryTopics[retryTier(dueAt - now())], [{ key: message.key, value: message.value, headers }]);
+      await reporter.retrying(jobError, dueAt);
+      return;
+    }
+    const final: JobError = jobError.retriable
+      ? {
+          ...jobError,
+          code: 'SEDANO_ERR_JOB_ATTEMPTS_EXHAUSTED',
+          message: `${attempt} attempts failed; last: ${jobError.message}`,
+        }
+      : jobError;
+    await reporter.failed(final);
+    await deadLetters.write({
+      message,
+      errorCode: final.code,
+      reason: final.message,
+      attempts: attempt,
+      jobId: header.jobId,
+    });
+    await ledger.recordTerminal(header.jobId, 'FAILURE');
+  };
+}

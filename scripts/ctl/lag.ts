@@ -1,45 +1,16 @@
 /**
  * `ctl lag [stage]`: how many jobs wait in each lane of each stage, from Kafka: per partition,
  * the end offset minus the stage group's committed offset (a partition the group never
- * committed counts from its first offset still in the log). `purge` counts the same way.
+ * committed counts from its first offset still in the log; services/lib/lag.ts). `purge` counts
+ * the same way.
  */
 import type { Command } from 'commander';
 import { stageGroup } from '../../topology/groups.ts';
 import { jobTopic, type Lane, LANES, type Stage, STAGES } from '../../topology/topics.ts';
-import type { KafkaAdmin, PartitionOffset } from '../../services/lib/kafka.ts';
+import type { KafkaAdmin } from '../../services/lib/kafka.ts';
+import { topicLag } from '../../services/lib/lag.ts';
 import { formatTable } from './output.ts';
 import { type CtlAction, parseStage } from './command-context.ts';
-
-/** A partition's offsets, as `fetchTopicOffsets` gives them. */
-export interface PartitionEnds {
-  partition: number;
-  low: string;
-  high: string;
-}
-
-/** Messages of one partition the group has not consumed yet, and where they start (pure). */
-export function partitionLag(
-  ends: PartitionEnds,
-  committed: string | undefined,
-  alreadySkippedBelow = 0,
-): { from: number; end: number; lag: number } {
-  const low = Number(ends.low);
-  const end = Number(ends.high);
-  const offset = committed === undefined ? -1 : Number(committed);
-  // -1: no commit yet; the stage group starts from the oldest message still in the log.
-  const from = Math.max(offset < 0 ? low : offset, low, alreadySkippedBelow);
-  return { from, end, lag: Math.max(0, end - from) };
-}
-
-/** The lag of one topic, summed over its partitions (pure). */
-export function topicLag(topic: string, ends: readonly PartitionEnds[], committed: readonly PartitionOffset[]): number {
-  let lag = 0;
-  for (const partition of ends) {
-    const offset = committed.find((entry) => entry.topic === topic && entry.partition === partition.partition);
-    lag += partitionLag(partition, offset?.offset).lag;
-  }
-  return lag;
-}
 
 export interface StageLag {
   stage: Stage;

@@ -12,7 +12,7 @@ import { stageGroup } from '../../topology/groups.ts';
 import { jobTopic, type Lane, LANES, STAGES } from '../../topology/topics.ts';
 import { createPurgeMarks, type PartitionEnd } from '../../services/lib/purge-marks.ts';
 import { type CtlAction, parseLane, parseStage } from './command-context.ts';
-import { partitionLag } from './lag.ts';
+import { partitionLag } from '../../services/lib/lag.ts';
 import { CtlError, UsageError } from './output.ts';
 
 /** Whether an answer to a y/N question is a yes (pure). */

@@ -5,6 +5,7 @@
  */
 import { type Lane, LANES } from '../../topology/topics.ts';
 import type { KafkaAdmin, PartitionOffset } from '../lib/kafka.ts';
+import { type PartitionEnds, topicLag } from '../lib/lag.ts';
 import type { StageTopicNames } from './topics.ts';
 
 export interface LaneLag {
@@ -21,22 +22,9 @@ export interface StageGroup {
   lanes: Record<Lane, LaneLag>;
 }
 
-/**
- * Lag of one topic: for each partition, the end offset minus the committed one; a partition
- * the group never committed counts from its first offset still in the log.
- */
-export function lagOf(
-  topic: string,
-  ends: readonly { partition: number; low: string; high: string }[],
-  committed: readonly PartitionOffset[],
-): LaneLag {
-  let lag = 0;
-  for (const { partition, low, high } of ends) {
-    const offset = committed.find((entry) => entry.topic === topic && entry.partition === partition)?.offset;
-    const from = offset === undefined || Number(offset) < 0 ? Number(low) : Math.max(Number(offset), Number(low));
-    lag += Math.max(0, Number(high) - from);
-  }
-  return { topic, lag, partitions: ends.length };
+/** Lag of one topic over every partition (services/lib/lag.ts), with its partition count. */
+export function lagOf(topic: string, ends: readonly PartitionEnds[], committed: readonly PartitionOffset[]): LaneLag {
+  return { topic, lag: topicLag(topic, ends, committed), partitions: ends.length };
 }
 
 export async function readStageGroup(admin: KafkaAdmin, names: StageTopicNames): Promise<StageGroup> {

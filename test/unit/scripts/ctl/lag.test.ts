@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { formatLag, partitionLag, topicLag } from '../../../../scripts/ctl/lag.ts';
+import { formatLag } from '../../../../scripts/ctl/lag.ts';
+import { partitionLag, topicLag } from '../../../../services/lib/lag.ts';
 
 test('lag is the end offset minus the committed one', () => {
   assert.deepEqual(partitionLag({ partition: 0, low: '0', high: '10' }, '4'), { from: 4, end: 10, lag: 6 });

@@ -17,6 +17,7 @@ import { createLogger } from '../lib/logger.ts';
 import { startStageRuntime } from '../lib/runtime/stage-runtime.ts';
 import { createSchemaRegistry } from '../lib/schema-registry.ts';
 import { closeInOrder, closeOnSignal } from '../lib/shutdown.ts';
+import { positiveIntegerSettingOrExit } from '../lib/settings.ts';
 import { startTelemetry } from '../lib/telemetry.ts';
 import { createIndexerStage, DEFAULT_INDEXER_CONCURRENCY } from './indexer-stage.ts';
 import { resolveIndexerSettings } from './indexer-settings.ts';
@@ -31,12 +32,11 @@ try {
   console.error((error as Error).message);
   process.exit(2);
 }
-const concurrencyText = process.env['SEDANO_INDEXER_CONCURRENCY'] ?? String(DEFAULT_INDEXER_CONCURRENCY);
-const concurrency = Number(concurrencyText);
-if (!Number.isInteger(concurrency) || concurrency < 1) {
-  console.error(`SEDANO_INDEXER_CONCURRENCY: expected a whole number above 0, got "${concurrencyText}"`);
-  process.exit(2);
-}
+const concurrency = positiveIntegerSettingOrExit(
+  process.env,
+  'SEDANO_INDEXER_CONCURRENCY',
+  DEFAULT_INDEXER_CONCURRENCY,
+);
 const telemetry = startTelemetry({ serviceName: 'sedano-indexing', otlpEndpoint: endpoints.otlpEndpoint });
 const redis = new Redis(endpoints.redisUrl);
 const runtime = await startStageRuntime(createIndexerStage({ concurrency }), {

@@ -15,21 +15,16 @@ import { createLogger } from '../lib/logger.ts';
 import { startStageRuntime } from '../lib/runtime/stage-runtime.ts';
 import { createSchemaRegistry } from '../lib/schema-registry.ts';
 import { closeInOrder, closeOnSignal } from '../lib/shutdown.ts';
+import { positiveIntegerSettingOrExit } from '../lib/settings.ts';
 import { startTelemetry } from '../lib/telemetry.ts';
 import { createThreadedNoopStage } from './noop-stage.ts';
 
 const endpoints = resolveEndpoints();
 const workerId = process.env['SEDANO_WORKER_ID'] ?? `noop@${hostname()}:${process.pid}`;
 const logger = createLogger('sedano-noop').child({ workerId });
+const concurrency = positiveIntegerSettingOrExit(process.env, 'SEDANO_NOOP_CONCURRENCY', 8);
 const telemetry = startTelemetry({ serviceName: 'sedano-noop', otlpEndpoint: endpoints.otlpEndpoint });
 const redis = new Redis(endpoints.redisUrl);
-const concurrency = Number(process.env['SEDANO_NOOP_CONCURRENCY'] ?? 8);
-if (!Number.isInteger(concurrency) || concurrency < 1) {
-  console.error(
-    `SEDANO_NOOP_CONCURRENCY: expected a whole number above 0, got "${process.env['SEDANO_NOOP_CONCURRENCY']}"`,
-  );
-  process.exit(2);
-}
 const runtime = await startStageRuntime(createThreadedNoopStage({ concurrency }), {
   kafka: createKafkaClient({ brokers: endpoints.kafkaBrokers, clientId: workerId }),
   codec: createCodec({ registry: createSchemaRegistry(endpoints.schemaRegistryUrl) }),

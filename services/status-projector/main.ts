@@ -17,18 +17,11 @@ import { createLogger } from '../lib/logger.ts';
 import { createSchemaRegistry } from '../lib/schema-registry.ts';
 import { createStatusView } from '../lib/status-view.ts';
 import { closeInOrder, closeOnSignal } from '../lib/shutdown.ts';
+import { positiveIntegerSettingOrExit } from '../lib/settings.ts';
 import { startTelemetry } from '../lib/telemetry.ts';
 import { rebuildStatusView, startStatusProjector, type StatusProjector } from './projector.ts';
 
 const SERVICE = 'sedano-status-projector';
-
-function resultTtlSeconds(value: string | undefined): number {
-  if (value === undefined || value.trim() === '') return 86_400;
-  if (!/^\d+$/.test(value.trim()) || Number(value) === 0) {
-    throw new Error(`SEDANO_RESULT_TTL: expected a whole number of seconds above 0, got "${value}"`);
-  }
-  return Number(value);
-}
 
 const command = process.argv[2] ?? 'run';
 if (command !== 'run' && command !== 'rebuild') {
@@ -38,13 +31,7 @@ if (command !== 'run' && command !== 'rebuild') {
 
 const logger = createLogger(SERVICE);
 const endpoints = resolveEndpoints();
-let ttlSeconds: number;
-try {
-  ttlSeconds = resultTtlSeconds(process.env['SEDANO_RESULT_TTL']);
-} catch (error) {
-  console.error((error as Error).message);
-  process.exit(2);
-}
+const ttlSeconds = positiveIntegerSettingOrExit(process.env, 'SEDANO_RESULT_TTL', 86_400);
 const telemetry = startTelemetry({ serviceName: SERVICE, otlpEndpoint: endpoints.otlpEndpoint });
 const redis = new Redis(endpoints.redisUrl, { lazyConnect: true });
 redis.on('error', (error: Error) => logger.warn({ err: error }, 'redis connection error'));

@@ -143,7 +143,7 @@ export async function startGateway(t: TestContext, options: GatewayHarnessOption
     // The sandbox worker publishes its presence here, as real workers do under sedano:workers:.
     workers: sandbox.presence,
     jaegerUiUrl: 'http://jaeger.test:16686',
-    sse: { pollIntervalMs: 50, heartbeatMs: 1_000, appearWithinMs: 500 },
+    sse: { pollIntervalMs: 50, heartbeatMs: 1_000, appearWithinMs: 2_000 },
     ...(options.collections === undefined ? {} : { collections: options.collections }),
     async checkRegistry() {
       const response = await fetch(`${endpoints().schemaRegistryUrl}/subjects`);

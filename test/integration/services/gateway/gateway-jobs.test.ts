@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { test } from 'node:test';
 import { noopRequestContract } from '../../../../schemas/noop-request.ts';
 import type { DeadLetterRecord } from '../../../../schemas/dead-letter-record.ts';
+import { jobIdForKey } from '../../../../services/lib/job-ids.ts';
 import { startTelemetry } from '../../../../services/lib/telemetry.ts';
 import { endpoints, uniqueName } from '../../../support/resources.ts';
 import { waitFor } from '../../../support/wait.ts';
@@ -85,6 +86,21 @@ test('gateway API on the real stack', { timeout: 240_000 }, async (t) => {
     assert.equal(job['attempt'], 1);
     assert.equal(typeof job['startedAt'], 'number');
     assert.equal(typeof job['finishedAt'], 'number');
+  });
+
+  await t.test('an event stream opened just before the job reaches the view waits for it', async () => {
+    // The job id of an idempotency key is known before the job exists.
+    const key = `stream-first-${randomUUID()}`;
+    const stream = gateway.call('GET', `/v1/jobs/${jobIdForKey(key)}/events`, { token: 'reader' });
+    const submitted = await gateway.call('POST', '/v1/jobs', {
+      json: { stage: 'noop', payload: { sleepMs: 10 } },
+      headers: { 'idempotency-key': key },
+    });
+    assert.equal(submitted.status, 202);
+    const response = await stream;
+    assert.equal(response.status, 200, 'not a 404: the stream waited for the job to appear');
+    const events = await readEvents(response);
+    assert.equal((events.at(-1)?.data as JobBody).state, 'SUCCESS');
   });
 
   await t.test('the same Idempotency-Key returns the same job', async () => {

@@ -4,4 +4,14 @@
 export interface ExportProgress {
   /** Rendering phase under way (e.g. layout, charts, writing). */
   phase: string;
+  /**
+   * Pages laid out so far (phase layout), else 0.
+   * @defaultValue 0
+   */
+  page: number;
+  /**
+   * Pages in the report, once known, else 0.
+   * @defaultValue 0
+   */
+  pages: number;
 }

@@ -2,6 +2,7 @@
 import { defineContract } from './contract.ts';
 import { loadSchema } from './schema-loader.ts';
 import type { JobHeader } from './job-header.ts';
+import type { ReportFinancials } from './report-financials.ts';
 import type { ReportSection } from './report-section.ts';
 import type { ReportTemplate } from './report-template.ts';
 
@@ -23,6 +24,16 @@ export interface ExportReportRequest {
   sections: ReportSection[];
   /** Analysis job whose result provides the content instead of sections. */
   analysisJobId: string | null;
+  /**
+   * Language of the report's labels and number formats (it or en, a BCP 47 tag); null: the content's
+   * language (an analysis's documents, else the text), English when unknown.
+   */
+  language: string | null;
+  /**
+   * Key figures per period for the FINANCIAL template (KPI summary, growth, charts); ignored by
+   * DEFAULT. An analysisJobId provides them instead.
+   */
+  financials: ReportFinancials | null;
 }
 
 /** Full name of the ExportReportRequest schema. */

@@ -13,4 +13,21 @@ export interface ExportResult {
   pages: number;
   /** Template the report was rendered with. */
   template: ReportTemplate;
+  /**
+   * Name of the stored file, derived from the job id (never from the title).
+   * @defaultValue ''
+   */
+  fileName: string;
+  /**
+   * Media type of the file.
+   * @defaultValue 'application/pdf'
+   */
+  contentType: string;
+  /**
+   * Language the report was written in (it or en).
+   * @defaultValue 'en'
+   */
+  language: string;
+  /** When the file was written, milliseconds since the epoch (UTC). */
+  createdAt: number | null;
 }

@@ -95,10 +95,30 @@ export const exportReportRequestSample: ExportReportRequest = {
           ['Margine', '18%', '21%'],
         ],
       },
+      charts: [
+        {
+          kind: 'BAR',
+          title: 'Ricavi',
+          categories: ['2023', '2024'],
+          series: [{ name: 'Ricavi', values: [1_200_000, 1_350_000] }],
+          xAxisLabel: 'Anno',
+          yAxisLabel: 'EUR',
+          valueFormat: 'CURRENCY',
+        },
+      ],
     },
-    { heading: 'Note', paragraphs: [], table: null },
+    { heading: 'Note', paragraphs: [], table: null, charts: [] },
   ],
   analysisJobId: null,
+  language: 'it',
+  financials: {
+    currency: 'EUR',
+    periods: ['2023', '2024'],
+    kpis: [
+      { name: 'Ricavi', format: 'CURRENCY', values: [1_200_000, 1_350_000], missing: [], chart: 'BAR' },
+      { name: 'Margine EBITDA', format: 'PERCENT', values: [18, 0], missing: [1], chart: 'LINE' },
+    ],
+  },
 };
 
 export const noopRequestSample: NoopRequest = {

@@ -60,6 +60,22 @@ export const ERROR_CODES = {
     'Chunks or a request the vector store refuses (a bad collection name, a chunk of another document, duplicate ids); the message says which.',
   SEDANO_ERR_VECTOR_STORE_UNAVAILABLE:
     'The vector store (Qdrant or the LanceDB data directory) could not be reached or failed; tried again later.',
+  SEDANO_ERR_EXPORT_UNKNOWN_TEMPLATE:
+    'The export names a report template this exporter does not have (templates: DEFAULT, FINANCIAL).',
+  SEDANO_ERR_EXPORT_CHART_INVALID:
+    'A chart cannot be drawn: no categories or series, too many of them, or a series whose values do not match the categories one to one; the message names the chart and the series.',
+  SEDANO_ERR_EXPORT_CONTENT_INVALID:
+    'The report content cannot be laid out (a table without columns, a row with more cells than columns, KPI values that do not match the periods); the message says where.',
+  SEDANO_ERR_EXPORT_TOO_LARGE:
+    'The report exceeds a limit of the exporter (table rows, sections or charts in one report); the message names it.',
+  SEDANO_ERR_EXPORT_ANALYSIS_NOT_FOUND:
+    'The analysis job named by `analysisJobId` is not known, or its result has expired from the status view.',
+  SEDANO_ERR_EXPORT_ANALYSIS_NOT_FINISHED:
+    'The analysis job named by `analysisJobId` has not succeeded (still running, failed or revoked); export after it succeeds.',
+  SEDANO_ERR_EXPORT_ANALYSIS_UNUSABLE:
+    'The job named by `analysisJobId` is not an analysis, or its result holds nothing a report can show.',
+  SEDANO_ERR_EXPORT_STORAGE_FAILED:
+    'The rendered report could not be written to (or read from) the export storage; tried again later.',
   SEDANO_ERR_API_UNAUTHORIZED:
     'The request has no bearer token, or one the gateway does not know (`Authorization: Bearer <token>`).',
   SEDANO_ERR_API_FORBIDDEN: "The token is valid but lacks the route's scope (`submit`, `read` or `admin`).",

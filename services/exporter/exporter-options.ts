@@ -5,7 +5,7 @@
 import type { ReportLimits } from './report-content.ts';
 
 export interface ExporterOptions {
-  /** Directory of the stored reports (local storage). @default './data/exports' */
+  /** Directory of the stored reports (local storage), relative to the working directory or absolute. @default '.sedano/data/exports' */
   exportDir?: string;
   /** How long a stored report is kept before the retention cleanup removes it, in ms. @default 7 days */
   retentionMs?: number;
@@ -28,7 +28,7 @@ export interface ResolvedExporterOptions {
 }
 
 export const DEFAULT_EXPORTER_OPTIONS = Object.freeze({
-  exportDir: './data/exports',
+  exportDir: '.sedano/data/exports',
   retentionMs: 7 * 24 * 3_600_000,
   maxTableRows: 20_000,
   maxTableColumns: 20,

@@ -1,7 +1,7 @@
 /**
  * Numbers as a report writes them, in its language's conventions (pure, Intl): amounts
- * `1.234,56 €` in Italian and `€1,234.56` in English, percentages `12,5 %` / `12.5%`, growth
- * with its sign and an up or down mark (drawn in a font that has them: report-fonts.ts). The space Intl puts before `€` and `%` in Italian is a
+ * `1.234,56 €` in Italian and `€1,234.56` in English, percentages `12,5%` / `12.5%`, growth
+ * with its sign and an up or down mark (drawn in a font that has them: report-fonts.ts). The space Intl puts before `€` in Italian is a
  * no-break space, so an amount never wraps between its number and its symbol. Digits are always
  * grouped: Italian's CLDR rule leaves four-digit numbers ungrouped (`1234,56`), which reports
  * of amounts do not.

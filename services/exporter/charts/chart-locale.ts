@@ -31,10 +31,11 @@ export function chartNumberLocale(language: ReportLanguage, currency: string): C
   };
 }
 
+// Seven digits: Italian leaves four-digit numbers ungrouped, so a shorter sample shows no separator.
 function safeCurrencyParts(locale: string, currency: string): Intl.NumberFormatPart[] {
   try {
-    return new Intl.NumberFormat(locale, { style: 'currency', currency }).formatToParts(1234.5);
+    return new Intl.NumberFormat(locale, { style: 'currency', currency }).formatToParts(1_234_567.5);
   } catch {
-    return new Intl.NumberFormat(locale, { minimumFractionDigits: 1 }).formatToParts(1234.5);
+    return new Intl.NumberFormat(locale, { minimumFractionDigits: 1 }).formatToParts(1_234_567.5);
   }
 }

@@ -1,11 +1,11 @@
 /**
  * The Vega-Lite spec of a report chart (pure): grouped bars or lines over the chart's
  * categories, in the report's font and palette, with the y axis written in the chart's
- * value format (amounts with the currency where the report's locale puts it).
+ * value format (amounts with the currency where the report's locale puts it: the view's
+ * number locale, chart-locale.ts).
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { ReportChart } from '../../../schemas/report-chart.ts';
-import type { ReportLanguage } from '../report-language.ts';
 import { cleanLine } from '../report-text.ts';
 import type { ChartDatum } from './chart-data.ts';
 
@@ -15,21 +15,16 @@ export const CHART_PALETTE = ['#1f4e79', '#c0504d', '#4f9a94', '#e0a526', '#7f6a
 /** Size of a chart in points (the PDF's unit; Vega's pixels map one to one). */
 export const CHART_SIZE = { width: 440, height: 210 } as const;
 
-function yAxisFormat(chart: ReportChart, language: ReportLanguage): Record<string, unknown> {
+function yAxisFormat(chart: ReportChart): Record<string, unknown> {
   if (chart.valueFormat === 'CURRENCY') return { format: '$,.0f' };
-  // Values are in percent already (12.5 for 12.5%): the sign is appended, not multiplied in.
-  const percentSign = language === 'it' ? '\u00a0%' : '%';
-  if (chart.valueFormat === 'PERCENT') return { labelExpr: `format(datum.value, ',.1~f') + '${percentSign}'` };
+  // Values are in percent already (12.5 for 12.5%): the sign is appended, not multiplied in
+  // (as Intl writes it in both languages: `12,5%`, `12.5%`).
+  if (chart.valueFormat === 'PERCENT') return { labelExpr: "format(datum.value, ',.1~f') + '%'" };
   return { format: ',.2~f' };
 }
 
 /** The chart's spec, drawing `data` (chartData's points, checked). */
-export function chartSpec(
-  chart: ReportChart,
-  data: ChartDatum[],
-  language: ReportLanguage,
-  font: string,
-): TopLevelSpec {
+export function chartSpec(chart: ReportChart, data: ChartDatum[], font: string): TopLevelSpec {
   const categories = chart.categories.map(cleanLine);
   const series = [...new Set(data.map((datum) => datum.series))];
   const many = series.length > 1;
@@ -72,7 +67,7 @@ export function chartSpec(
         field: 'value',
         type: 'quantitative',
         title: cleanLine(chart.yAxisLabel) || null,
-        axis: { ...yAxisFormat(chart, language), tickCount: 6 },
+        axis: { ...yAxisFormat(chart), tickCount: 6 },
       },
       color: {
         field: 'series',

@@ -27,7 +27,7 @@ export interface ChartRenderOptions {
 /** The chart as an SVG document; throws SEDANO_ERR_EXPORT_CHART_INVALID for a chart that cannot be drawn. */
 export async function renderChartSvg(chart: ReportChart, options: ChartRenderOptions): Promise<string> {
   const data = chartData(chart, options.where, options.missing);
-  const { spec } = compile(chartSpec(chart, data, options.language, options.font));
+  const { spec } = compile(chartSpec(chart, data, options.font));
   // Vega reads `locale` as a locale definition ({ number, time }); its typings say formatters.
   const locale = { number: chartNumberLocale(options.language, options.currency) } as unknown as ViewOptions['locale'];
   const view = new View(parse(spec), { renderer: 'none', locale });

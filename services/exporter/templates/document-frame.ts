@@ -25,7 +25,7 @@ export const PAGE_MARGINS: [number, number, number, number] = [56, 64, 56, 60];
 const BAND_HEIGHT = 250;
 
 export const STYLES: Record<string, Style> = {
-  kicker: { fontSize: 11, color: COLOURS.brandLight, characterSpacing: 1.5 },
+  kicker: { fontSize: 11, color: COLOURS.brandLight },
   title: { fontSize: 28, bold: true, color: '#ffffff', lineHeight: 1.1 },
   dateLine: { fontSize: 10, color: COLOURS.muted },
   contentsHeading: { fontSize: 12, bold: true, color: COLOURS.brand, margin: [0, 28, 0, 8] },

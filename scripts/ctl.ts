@@ -6,6 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import { createCtlRunner } from './ctl/command-context.ts';
 import { registerDlq } from './ctl/dlq.ts';
+import { registerExports } from './ctl/exports.ts';
 import { registerInfra } from './ctl/infra.ts';
 import { registerJobs } from './ctl/jobs.ts';
 import { registerLag } from './ctl/lag.ts';
@@ -26,6 +27,7 @@ registerLag(program, runner.run);
 registerPurge(program, runner.run);
 registerJobs(program, runner.run);
 registerDlq(program, runner.run);
+registerExports(program, runner.run);
 registerInfra(program, runner.run);
 
 try {

@@ -7,6 +7,7 @@ import type { Revocations } from '../lib/runtime/revocations.ts';
 import type { StatusView } from '../lib/status-view.ts';
 import type { WorkerPresence } from '../lib/worker-presence.ts';
 import type { CollectionSearchDependencies } from './routes/collections.ts';
+import type { ExportDownloadDependencies } from './routes/exports.ts';
 import type { DeadLetterIndex } from './dead-letter-index.ts';
 import type { GatewayMetrics } from './metrics.ts';
 import type { GatewayTopics } from './topics.ts';
@@ -35,5 +36,7 @@ export interface GatewayContext {
   sse: { pollIntervalMs: number; heartbeatMs: number; appearWithinMs: number };
   /** The vector store and embedder of collection search; undefined: the route answers 503. */
   collections: CollectionSearchDependencies | undefined;
+  /** The export storage of downloads; undefined: the route answers 503. */
+  exports: ExportDownloadDependencies | undefined;
   now: () => number;
 }

@@ -1,0 +1,97 @@
+/**
+ * Exports: `GET /v1/exports/:jobId` streams the PDF an export job rendered, once the job has
+ * succeeded (404 before, as for a job the view does not know, and once the retention cleanup
+ * removed the file). The ETag is the file's SHA-256 from the job's result, so a client that
+ * already has the file gets a 304; the file name in Content-Disposition comes from the job id,
+ * never from the report's title.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { ExportStorage } from '../../exporter/storage/export-storage.ts';
+import type { JobView } from '../../lib/status-view.ts';
+import type { GatewayContext } from '../context.ts';
+import { ApiError, ERROR_BODY_SCHEMA } from '../errors.ts';
+import { uuidSchema } from '../schemas.ts';
+import { findJob, notFound } from './jobs.ts';
+
+/** What the download route needs: read access to the export storage. */
+export interface ExportDownloadDependencies {
+  storage: Pick<ExportStorage, 'open'>;
+}
+
+const exportParams = {
+  type: 'object',
+  properties: { jobId: { ...uuidSchema, description: 'The id of an export job.' } },
+  required: ['jobId'],
+  additionalProperties: false,
+} as const;
+
+/** The stored file of a succeeded export job, as its result names it (pure). */
+export function exportedFile(view: JobView): { fileName: string; sha256: string; sizeBytes: number } {
+  if (view.stage !== 'EXPORT') throw notFound('export job', view.jobId);
+  if (view.state !== 'SUCCESS' || view.result?.kind !== 'sedano.ExportResult') {
+    throw new ApiError(
+      404,
+      'SEDANO_ERR_API_NOT_FOUND',
+      `export job ${view.jobId} is ${view.state}: its file can be downloaded once the job succeeds`,
+    );
+  }
+  const { fileName, sha256, sizeBytes } = view.result;
+  return { fileName, sha256, sizeBytes };
+}
+
+/** An ETag header value matches `etag` (a list, a weak form or `*` included). */
+export function etagMatches(header: string | undefined, etag: string): boolean {
+  if (header === undefined) return false;
+  return header.split(',').some((candidate) => {
+    const value = candidate.trim().replace(/^W\//, '');
+    return value === '*' || value === etag;
+  });
+}
+
+export function exportRoutes(app: FastifyInstance, context: GatewayContext): void {
+  app.get<{ Params: { jobId: string } }>(
+    '/v1/exports/:jobId',
+    {
+      config: { scope: 'read' },
+      schema: {
+        summary: 'Download the PDF an export job rendered',
+        description:
+          "Streams the report once the job has succeeded, with its SHA-256 as the ETag (`If-None-Match` → 304). 404 while the job is queued or running, after it failed, and once the file's retention ended.",
+        tags: ['exports'],
+        params: exportParams,
+        response: {
+          200: {
+            description: 'The PDF (`Content-Disposition: attachment; filename="<jobId>.pdf"`).',
+            content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } },
+          },
+          304: { description: 'The client has the file already (its ETag matches).', type: 'null' },
+          404: { description: 'No such export job, not succeeded yet, or the file expired.', ...ERROR_BODY_SCHEMA },
+          503: { description: 'This gateway has no export storage configured.', ...ERROR_BODY_SCHEMA },
+        },
+      },
+    },
+    async (request, reply) => {
+      const storage = context.exports?.storage;
+      if (storage === undefined) {
+        throw new ApiError(503, 'SEDANO_ERR_API_UNAVAILABLE', 'this gateway has no export storage configured');
+      }
+      const file = exportedFile(await findJob(context, request.params.jobId));
+      const etag = `"${file.sha256}"`;
+      void reply.header('etag', etag).header('cache-control', 'private, no-cache');
+      if (etagMatches(request.headers['if-none-match'], etag)) return reply.code(304).send();
+      const opened = await storage.open(file.fileName);
+      if (opened === undefined) {
+        throw new ApiError(
+          404,
+          'SEDANO_ERR_API_NOT_FOUND',
+          `the file of export job ${request.params.jobId} is no longer stored (its retention ended)`,
+        );
+      }
+      return reply
+        .header('content-type', 'application/pdf')
+        .header('content-length', opened.sizeBytes)
+        .header('content-disposition', `attachment; filename="${file.fileName}"`)
+        .send(opened.stream);
+    },
+  );
+}

@@ -9,7 +9,7 @@ import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { deadLetterBinding } from '../../../../topology/contracts.ts';
 import type { DeadLetterRecord } from '../../../../schemas/dead-letter-record.ts';
-import { createStatusView } from '../../../../services/lib/status-view.ts';
+import { createStatusView, type StatusView } from '../../../../services/lib/status-view.ts';
 import { createRevocations } from '../../../../services/lib/runtime/revocations.ts';
 import { startStatusProjector } from '../../../../services/status-projector/projector.ts';
 import { createNoopStage } from '../../../../services/noop/noop-stage.ts';
@@ -18,6 +18,7 @@ import type { ApiToken } from '../../../../services/gateway/auth.ts';
 import { createDeadLetterIndex, startDeadLetterIndexer } from '../../../../services/gateway/dead-letter-index.ts';
 import { declaredGatewayTopics, type GatewayTopics, routedProducer } from '../../../../services/gateway/topics.ts';
 import type { CollectionSearchDependencies } from '../../../../services/gateway/routes/collections.ts';
+import type { ExportDownloadDependencies } from '../../../../services/gateway/routes/exports.ts';
 import {
   createTestTopic,
   endpoints,
@@ -45,6 +46,10 @@ export interface GatewayHarness {
   /** Produces a dead-letter record to the gateway's dead-letter topic. */
   deadLetter(record: DeadLetterRecord): Promise<void>;
   sandbox: Awaited<ReturnType<typeof stageSandbox>>;
+  /** The gateway's status view (its projector fills it from the sandbox's status topic). */
+  view: StatusView;
+  /** The view's namespace, for workers that read it. */
+  viewNamespace: string;
 }
 
 export interface CallOptions {
@@ -61,6 +66,8 @@ export interface GatewayHarnessOptions {
   worker?: boolean;
   /** The vector store and embedder of collection search (none: the search route answers 503). */
   collections?: CollectionSearchDependencies;
+  /** The export storage of downloads (none: the download route answers 503). */
+  exports?: ExportDownloadDependencies;
 }
 
 export async function startGateway(t: TestContext, options: GatewayHarnessOptions = {}): Promise<GatewayHarness> {
@@ -145,6 +152,7 @@ export async function startGateway(t: TestContext, options: GatewayHarnessOption
     jaegerUiUrl: 'http://jaeger.test:16686',
     sse: { pollIntervalMs: 50, heartbeatMs: 1_000, appearWithinMs: 2_000 },
     ...(options.collections === undefined ? {} : { collections: options.collections }),
+    ...(options.exports === undefined ? {} : { exports: options.exports }),
     async checkRegistry() {
       const response = await fetch(`${endpoints().schemaRegistryUrl}/subjects`);
       if (!response.ok) throw new Error(`registry answered ${response.status}`);
@@ -161,6 +169,8 @@ export async function startGateway(t: TestContext, options: GatewayHarnessOption
     baseUrl,
     topics,
     sandbox,
+    view,
+    viewNamespace: namespace,
     async call(method, path, { token = 'admin', json, body, headers = {} } = {}) {
       const all: Record<string, string> = { ...headers };
       if (token !== null) {

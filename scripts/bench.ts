@@ -6,8 +6,10 @@
  *   noop   end-to-end no-op throughput and latency, sedano next to BullMQ on the same Redis
  *   api    GET /v1/jobs/:id requests per second and latency, next to a bare fastify hello-world
  *   indexing  documents/s, pages/s and chunks/s of the indexing stage over a generated corpus, and its memory
+ *   export    reports/s and pages/s of the export stage's rendering, short and long reports, and its peak RSS
  */
 import { API_SYNOPSIS, parseApiOptions, runApiBenchmark } from './bench/api.ts';
+import { EXPORT_SYNOPSIS, parseExportOptions, runExportBenchmark } from './bench/export.ts';
 import { INDEXING_SYNOPSIS, parseIndexingOptions, runIndexingBenchmark } from './bench/indexing.ts';
 import { NOOP_SYNOPSIS, parseNoopOptions, runNoopBenchmark } from './bench/noop.ts';
 
@@ -32,6 +34,13 @@ const BENCHMARKS: Record<string, { synopsis: string; prepare: (args: readonly st
     prepare(args) {
       const options = parseIndexingOptions(args);
       return () => runIndexingBenchmark(options);
+    },
+  },
+  export: {
+    synopsis: EXPORT_SYNOPSIS,
+    prepare(args) {
+      const options = parseExportOptions(args);
+      return () => runExportBenchmark(options);
     },
   },
 };

@@ -1,5 +1,5 @@
 /**
- * Exports: `GET /v1/exports/:jobId` streams the PDF an export job rendered, once the job has
+ * Exports: `GET /v1/exports/:id` (an export job's id) streams the PDF an export job rendered, once the job has
  * succeeded (404 before, as for a job the view does not know, and once the retention cleanup
  * removed the file). The ETag is the file's SHA-256 from the job's result, so a client that
  * already has the file gets a 304; the file name in Content-Disposition comes from the job id,
@@ -10,20 +10,13 @@ import type { ExportStorage } from '../../exporter/storage/export-storage.ts';
 import type { JobView } from '../../lib/status-view.ts';
 import type { GatewayContext } from '../context.ts';
 import { ApiError, ERROR_BODY_SCHEMA } from '../errors.ts';
-import { uuidSchema } from '../schemas.ts';
+import { jobIdParams } from '../schemas.ts';
 import { findJob, notFound } from './jobs.ts';
 
 /** What the download route needs: read access to the export storage. */
 export interface ExportDownloadDependencies {
   storage: Pick<ExportStorage, 'open'>;
 }
-
-const exportParams = {
-  type: 'object',
-  properties: { jobId: { ...uuidSchema, description: 'The id of an export job.' } },
-  required: ['jobId'],
-  additionalProperties: false,
-} as const;
 
 /** The stored file of a succeeded export job, as its result names it (pure). */
 export function exportedFile(view: JobView): { fileName: string; sha256: string; sizeBytes: number } {
@@ -49,8 +42,8 @@ export function etagMatches(header: string | undefined, etag: string): boolean {
 }
 
 export function exportRoutes(app: FastifyInstance, context: GatewayContext): void {
-  app.get<{ Params: { jobId: string } }>(
-    '/v1/exports/:jobId',
+  app.get<{ Params: { id: string } }>(
+    '/v1/exports/:id',
     {
       config: { scope: 'read' },
       schema: {
@@ -58,7 +51,7 @@ export function exportRoutes(app: FastifyInstance, context: GatewayContext): voi
         description:
           "Streams the report once the job has succeeded, with its SHA-256 as the ETag (`If-None-Match` → 304). 404 while the job is queued or running, after it failed, and once the file's retention ended.",
         tags: ['exports'],
-        params: exportParams,
+        params: jobIdParams,
         response: {
           200: {
             description: 'The PDF (`Content-Disposition: attachment; filename="<jobId>.pdf"`).',
@@ -75,7 +68,7 @@ export function exportRoutes(app: FastifyInstance, context: GatewayContext): voi
       if (storage === undefined) {
         throw new ApiError(503, 'SEDANO_ERR_API_UNAVAILABLE', 'this gateway has no export storage configured');
       }
-      const file = exportedFile(await findJob(context, request.params.jobId));
+      const file = exportedFile(await findJob(context, request.params.id));
       const etag = `"${file.sha256}"`;
       void reply.header('etag', etag).header('cache-control', 'private, no-cache');
       if (etagMatches(request.headers['if-none-match'], etag)) return reply.code(304).send();
@@ -84,7 +77,7 @@ export function exportRoutes(app: FastifyInstance, context: GatewayContext): voi
         throw new ApiError(
           404,
           'SEDANO_ERR_API_NOT_FOUND',
-          `the file of export job ${request.params.jobId} is no longer stored (its retention ended)`,
+          `the file of export job ${request.params.id} is no longer stored (its retention ended)`,
         );
       }
       return reply

@@ -2,15 +2,15 @@
 
 /** Progress details of an export job. */
 export interface ExportProgress {
-  /** Rendering phase under way (e.g. layout, charts, writing). */
+  /** Rendering phase under way: content, charts, layout or writing. */
   phase: string;
   /**
-   * Pages laid out so far (phase layout), else 0.
+   * Pages laid out (phase layout) or written (phase writing) so far, else 0.
    * @defaultValue 0
    */
   page: number;
   /**
-   * Pages in the report, once known, else 0.
+   * Pages in the report once known (phase writing), else 0.
    * @defaultValue 0
    */
   pages: number;

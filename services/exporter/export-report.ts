@@ -15,7 +15,7 @@ import { SedanoError } from '../lib/errors.ts';
 import type { ProgressDetails } from '../lib/runtime/stage.ts';
 import { analysisContent, analysisLanguages, type ReadJobResult, readAnalysisResult } from './analysis-report.ts';
 import { renderChartSvg } from './charts/render-chart-svg.ts';
-import { type ExportPhase, exportProgressReport } from './export-progress.ts';
+import { estimatedPages, type ExportPhase, exportProgressReport, layoutFraction } from './export-progress.ts';
 import { renderPdf } from './pdf-renderer.ts';
 import { type ReportContent, type ReportLimits, reportContent, reportLanguage } from './report-content.ts';
 import { TEXT_FONT } from './report-fonts.ts';
@@ -122,11 +122,15 @@ export async function exportReport(
   const definition = reportTemplate(content.template).document(content, charts, {
     maxCellCharacters: dependencies.limits.maxCellCharacters,
   });
-  const rendered = await renderPdf(definition, (page, pages) =>
-    report('layout', page / pages, `rendering page ${page} of ${pages}`, { page, pages }),
-  );
+  const estimate = estimatedPages(content, charts.size);
+  const rendered = await renderPdf(definition, {
+    laidOut: (page) => report('layout', layoutFraction(page, estimate), `laying out page ${page}`, { page, pages: 0 }),
+    // Drawing the pages is most of writing; storing the file is the rest.
+    drawn: (page, pages) =>
+      report('writing', (page / pages) * 0.9, `writing page ${page} of ${pages}`, { page, pages }),
+  });
   signal.throwIfAborted();
-  report('writing', 0, 'writing the PDF', { page: rendered.pages, pages: rendered.pages });
+  report('writing', 0.9, 'storing the PDF', { page: rendered.pages, pages: rendered.pages });
   rendered.stream.end();
   const stored = await dependencies.storage.write(fileName, rendered.stream);
   return {

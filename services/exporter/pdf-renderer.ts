@@ -53,29 +53,47 @@ export interface RenderedPdf {
   pages: number;
 }
 
-/** Called while pages are drawn: `page` of `pages` done. */
-export type PageProgress = (page: number, pages: number) => void;
+/** Called as pages are laid out (`page` so far; the total is not known yet) and drawn (`page` of `pages`). */
+export interface RenderProgress {
+  laidOut?: (page: number) => void;
+  drawn?: (page: number, pages: number) => void;
+}
 
 function readsOnlyFonts(): (path: string) => boolean {
   const allowed = fontDirectories().map((directory) => resolve(directory) + sep);
   return (path) => allowed.some((directory) => resolve(path).startsWith(directory));
 }
 
-/** Lays out and draws `definition`; `onPage` is called once per page drawn. */
-export async function renderPdf(definition: DocumentDefinition, onPage?: PageProgress): Promise<RenderedPdf> {
+/**
+ * Lays out and draws `definition`, reporting each page laid out and drawn. pdfmake asks for a
+ * page's background as it adds the page during layout: that call is the layout's page hook.
+ */
+export async function renderPdf(definition: DocumentDefinition, progress: RenderProgress = {}): Promise<RenderedPdf> {
   const urlResolver = new UrlResolverClass(virtualFs);
   urlResolver.setUrlAccessPolicy(() => false);
   const printer = new Printer(reportFonts(), virtualFs, urlResolver, readsOnlyFonts());
-  let lastPage = 0;
+  let laidOut = 0;
+  const background = definition.background;
+  const withHook: DocumentDefinition = {
+    ...definition,
+    background: (currentPage, pageSize) => {
+      if (currentPage > laidOut) {
+        laidOut = currentPage;
+        progress.laidOut?.(currentPage);
+      }
+      return background?.(currentPage, pageSize) ?? null;
+    },
+  };
+  let drawn = 0;
   const progressCallback = (fraction: number): void => {
     // The printer keeps the document it is drawing; its pages are known before drawing starts.
     const pages = printer.pdfKitDoc?._pdfMakePages?.length ?? 0;
     const page = Math.min(pages, Math.ceil(fraction * pages));
-    if (onPage !== undefined && page > lastPage) {
-      lastPage = page;
-      onPage(page, pages);
+    if (page > drawn) {
+      drawn = page;
+      progress.drawn?.(page, pages);
     }
   };
-  const stream = await printer.createPdfKitDocument(definition, { progressCallback });
+  const stream = await printer.createPdfKitDocument(withHook, { progressCallback });
   return { stream, pages: stream._pdfMakePages?.length ?? 0 };
 }

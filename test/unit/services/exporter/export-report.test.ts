@@ -224,10 +224,17 @@ test('10,000 table rows make many pages, with progress per page and the header r
     `${result.pages} pages, ${(result.sizeBytes / 2 ** 20).toFixed(1)} MiB, RSS grew ${rssGrowthMb.toFixed(0)} MiB`,
   );
   assert.ok(result.pages > 200, `${result.pages} pages`);
-  const pageUpdates = progress.filter(
-    (entry) => (entry.details as { 'sedano.ExportProgress'?: { page: number } })['sedano.ExportProgress']?.page,
-  );
-  assert.ok(pageUpdates.length >= result.pages - 1, `${pageUpdates.length} page updates`);
+  const details = progress.flatMap((entry) => {
+    const found = (entry.details as { 'sedano.ExportProgress'?: { phase: string; page: number; pages: number } })[
+      'sedano.ExportProgress'
+    ];
+    return found === undefined ? [] : [found];
+  });
+  const laidOut = details.filter((entry) => entry.phase === 'layout' && entry.page > 0);
+  const written = details.filter((entry) => entry.phase === 'writing' && entry.page > 0);
+  assert.ok(laidOut.length >= result.pages - 1, `${laidOut.length} layout updates`);
+  assert.ok(written.length >= result.pages - 1, `${written.length} writing updates`);
+  assert.equal(written.at(-1)?.pages, result.pages);
   const currents = progress.map((entry) => entry.current);
   assert.deepEqual(
     currents,

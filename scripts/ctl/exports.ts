@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -57,6 +57,7 @@ export function registerExports(program: Command, run: CtlAction): void {
           const body: unknown = await response.json().catch(() => null);
           throw new CtlError(gatewayErrorMessage(response.status, body));
         }
+        await mkdir(dirname(path), { recursive: true });
         const partial = join(dirname(path), `.${id}.pdf.partial`);
         const hash = createHash('sha256');
         let bytes = 0;

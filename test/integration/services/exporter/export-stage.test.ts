@@ -11,12 +11,13 @@
  * - An exporter process SIGKILLed mid-job leaves no file, and the rerun writes exactly one.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { pino } from 'pino';
 import type { ExportReportRequest } from '../../../../schemas/export-report-request.ts';
 import type { ExportResult } from '../../../../schemas/export-result.ts';
@@ -27,7 +28,7 @@ import { createLocalDirectoryStorage } from '../../../../services/exporter/stora
 import { startStageRuntime } from '../../../../services/lib/runtime/stage-runtime.ts';
 import { kafkaClient, onCleanup, redisClient, uniqueName } from '../../../support/resources.ts';
 import { waitFor } from '../../../support/wait.ts';
-import { startGateway } from '../gateway/gateway-harness.ts';
+import { startGateway, TOKENS } from '../gateway/gateway-harness.ts';
 import { stageSandbox } from '../lib/runtime/stage-sandbox.ts';
 import { pdfPages, submitExport, tempDir } from './export-fixtures.ts';
 
@@ -156,6 +157,29 @@ test(
         headers: { 'if-none-match': `"${result.sha256}"` },
       });
       assert.equal(cached.status, 304);
+    });
+
+    await t.test('ctl exports get writes the same bytes to the file it is given', async () => {
+      const result = resultOf(defaultEvents);
+      const output = join(exportDir, 'downloads', 'report.pdf');
+      const ctl = new URL('../../../../scripts/ctl.ts', import.meta.url).pathname;
+      const { stdout } = await promisify(execFile)(process.execPath, [
+        ctl,
+        'exports',
+        'get',
+        byDefault.header.jobId,
+        '-o',
+        output,
+        '--url',
+        gateway.baseUrl,
+        '--token',
+        TOKENS.reader.token,
+      ]);
+      assert.match(
+        stdout,
+        new RegExp(`written .*report\\.pdf \\(${result.sizeBytes} bytes, sha256 ${result.sha256}\\)`),
+      );
+      assert.ok(readFileSync(output).equals(readFileSync(fileURLToPath(result.fileUri))));
     });
 
     await t.test('a job the view does not know, or that has not succeeded, is a 404', async () => {

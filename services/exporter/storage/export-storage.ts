@@ -1,11 +1,27 @@
 /**
- * Where rendered reports are kept: a port with a local-directory adapter by default
- * (local-directory-storage.ts). Files are named after the job that rendered them, never after
+ * Where rendered reports are kept: the exporter's port for other services (the gateway's
+ * download route), with a local-directory adapter by default (local-directory-storage.ts). Files are named after the job that rendered them, never after
  * anything a user wrote (a title like `../../etc/passwd` stays a title), and written whole or
  * not at all: a reader never sees half a PDF.
  */
 import type { Readable } from 'node:stream';
 import { SedanoError } from '../../lib/errors.ts';
+import { setting } from '../../lib/settings.ts';
+
+/** The default directory of stored reports: `.sedano/data/exports` in the repository (git ignores it). */
+export const DEFAULT_EXPORT_DIR = new URL('../../../.sedano/data/exports', import.meta.url).pathname;
+
+/**
+ * Where reports are stored: read by the exporter (to write) and the gateway (to serve
+ * downloads), so declared once, here, in the exporter's port.
+ */
+export const exportDirSetting = setting.string('SEDANO_EXPORT_DIR', {
+  description: 'absolute directory the export stage stores its PDF reports in (a volume in docker-compose)',
+  default: DEFAULT_EXPORT_DIR,
+  defaultShown: '`<repo>/.sedano/data/exports`',
+  pattern: '^/',
+  expected: 'an absolute path',
+});
 
 /** A file once written. */
 export interface StoredExport {

@@ -41,7 +41,11 @@ export function etagMatches(header: string | undefined, etag: string): boolean {
   });
 }
 
-export function exportRoutes(app: FastifyInstance, context: GatewayContext): void {
+export function exportRoutes(
+  app: FastifyInstance,
+  context: GatewayContext,
+  exports: ExportDownloadDependencies | undefined,
+): void {
   app.get<{ Params: { id: string } }>(
     '/v1/exports/:id',
     {
@@ -64,7 +68,7 @@ export function exportRoutes(app: FastifyInstance, context: GatewayContext): voi
       },
     },
     async (request, reply) => {
-      const storage = context.exports?.storage;
+      const storage = exports?.storage;
       if (storage === undefined) {
         throw new ApiError(503, 'SEDANO_ERR_API_UNAVAILABLE', 'this gateway has no export storage configured');
       }

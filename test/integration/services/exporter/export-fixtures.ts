@@ -7,8 +7,8 @@ import { getDocumentProxy, getResolvedPDFJS } from 'unpdf';
 import { exportReportRequestContract, type ExportReportRequest } from '../../../../schemas/export-report-request.ts';
 import type { Codec, SubjectBinding } from '../../../../services/lib/codec.ts';
 import type { KafkaProducer } from '../../../../services/lib/kafka.ts';
-import type { StageTopics } from '../../../../services/lib/runtime/stage-runtime.ts';
-import { valueSubject } from '../../../../topology/subjects.ts';
+import type { StageTopics } from '../../../../services/lib/runtime/stage-topics.ts';
+import { testNames } from '../../../support/resources.ts';
 
 /** Produces an export job to the sandbox's normal lane. */
 export async function submitExport(
@@ -17,7 +17,7 @@ export async function submitExport(
 ): Promise<ExportReportRequest> {
   const lane = sandbox.topics.lanes[1] ?? '';
   const binding: SubjectBinding<ExportReportRequest> = {
-    subject: valueSubject(lane),
+    subject: testNames().valueSubject(lane),
     contract: exportReportRequestContract,
     compatibility: 'FULL_TRANSITIVE',
   };

@@ -15,7 +15,7 @@ import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { pino } from 'pino';
@@ -23,10 +23,12 @@ import type { ExportReportRequest } from '../../../../schemas/export-report-requ
 import type { ExportResult } from '../../../../schemas/export-result.ts';
 import type { JobStatusEvent } from '../../../../schemas/job-status-event.ts';
 import { createExporterStage } from '../../../../services/exporter/exporter-stage.ts';
+import { resolveExporterOptions } from '../../../../services/exporter/exporter-options.ts';
+import type { ExporterThreadSettings } from '../../../../services/exporter/settings.ts';
 import { sampleDefaultRequest, sampleFinancialRequest } from '../../../../services/exporter/sample-reports.ts';
 import { createLocalDirectoryStorage } from '../../../../services/exporter/storage/local-directory-storage.ts';
 import { startStageRuntime } from '../../../../services/lib/runtime/stage-runtime.ts';
-import { kafkaClient, onCleanup, redisClient, uniqueName } from '../../../support/resources.ts';
+import { endpoints, kafkaClient, onCleanup, redisClient, uniqueName } from '../../../support/resources.ts';
 import { waitFor } from '../../../support/wait.ts';
 import { startGateway, TOKENS } from '../gateway/gateway-harness.ts';
 import { stageSandbox } from '../lib/runtime/stage-sandbox.ts';
@@ -40,16 +42,9 @@ function resultOf(events: JobStatusEvent[]): ExportResult {
   return result['sedano.ExportResult'];
 }
 
-/** Points the handler's worker threads (which read their settings from the environment) at the test's storage and view. */
-function exporterEnvironment(t: TestContext, settings: Record<string, string>): void {
-  const saved = Object.fromEntries(Object.keys(settings).map((name) => [name, process.env[name]]));
-  Object.assign(process.env, settings);
-  t.after(() => {
-    for (const [name, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
-  });
+/** The threads' settings: reports in `exportDir`, analysis results from the view of `namespace`. */
+function threadSettings(exportDir: string, namespace: string): ExporterThreadSettings {
+  return { exportDir, limits: resolveExporterOptions().limits, redisUrl: endpoints().redisUrl, namespace };
 }
 
 function withJobId(request: ExportReportRequest): ExportReportRequest {
@@ -62,15 +57,18 @@ test(
   async (t) => {
     const exportDir = tempDir(t, 'sedano-exports-');
     const gateway = await startGateway(t, { exports: { storage: createLocalDirectoryStorage(exportDir) } });
-    exporterEnvironment(t, { SEDANO_EXPORT_DIR: exportDir, SEDANO_STATUS_VIEW_NAMESPACE: gateway.viewNamespace });
     const sandbox = gateway.sandbox;
     const { redis } = redisClient(t);
-    const runtime = await startStageRuntime(createExporterStage({ concurrency: 2, progressIntervalMs: 50 }), {
+    const settings = threadSettings(exportDir, gateway.viewNamespace);
+    const stage = createExporterStage(settings, { concurrency: 2, progressIntervalMs: 50 });
+    const runtime = await startStageRuntime(stage, {
       kafka: kafkaClient(),
       codec: sandbox.codec,
       redis,
       logger: pino({ level: process.env['LOG_LEVEL'] ?? 'silent' }),
       workerId: uniqueName('exporter'),
+      names: sandbox.names,
+      keys: sandbox.keys,
       topics: sandbox.topics,
       ledger: sandbox.ledger,
       presence: sandbox.presence,
@@ -286,7 +284,8 @@ test(
   async (t) => {
     const exportDir = tempDir(t, 'sedano-exports-kill-');
     const sandbox = await stageSandbox(t);
-    const { prefix } = redisClient(t);
+    const { keys } = redisClient(t);
+    const settings = threadSettings(exportDir, keys.namespace);
     const workers: ChildProcess[] = [];
     t.after(() => {
       for (const child of workers) child.kill('SIGKILL');
@@ -295,11 +294,11 @@ test(
       const child = spawn(process.execPath, [EXPORTER_WORKER], {
         env: {
           ...process.env,
-          SEDANO_EXPORT_DIR: exportDir,
           SEDANO_EXPORTER_WORKER: JSON.stringify({
             topics: sandbox.topics,
             workerId: uniqueName('exporter'),
-            redisPrefix: prefix,
+            settings,
+            redisNamespace: keys.namespace,
           }),
         },
         stdio: ['ignore', 'pipe', 'inherit'],

@@ -50,6 +50,7 @@ async function resolveContent(
   let sections: readonly ReportSection[] = request.sections;
   let financials: ReportFinancials | null = request.financials;
   let contentLanguages: (string | null)[] = [];
+  let language = request.language;
   if (request.analysisJobId !== null) {
     if (dependencies.readJobResult === undefined) {
       throw new SedanoError('SEDANO_ERR_EXPORT_ANALYSIS_NOT_FOUND', 'this exporter cannot read analysis results', {
@@ -58,8 +59,10 @@ async function resolveContent(
     }
     const result = await readAnalysisResult(request.analysisJobId, dependencies.readJobResult);
     contentLanguages = analysisLanguages(result);
-    const language = reportLanguage({ language: request.language, contentLanguages, title: request.title, sections });
-    const fromAnalysis = analysisContent(result, language);
+    // Settled before the analysis' sections (written in it) are added, and kept for the layout.
+    const settled = reportLanguage({ language: request.language, contentLanguages, title: request.title, sections });
+    language = settled;
+    const fromAnalysis = analysisContent(result, settled);
     // The request's own sections come after what the analysis found; its figures, if any, win.
     sections = [...fromAnalysis.sections, ...sections];
     financials ??= fromAnalysis.financials;
@@ -70,7 +73,7 @@ async function resolveContent(
       template: request.template,
       sections,
       financials,
-      language: request.language,
+      language,
       contentLanguages,
       dateMs: request.header.submittedAt,
     },

@@ -77,6 +77,32 @@ function formatOf(unit: string | null): { format: ReportValueFormat; currency?: 
   return { format: 'NUMBER' };
 }
 
+/**
+ * Readers' names of the metrics the analyzer names by key (`revenue`, `ebitda_margin`, …); a
+ * name it does not list is shown with its underscores as spaces and a capital first letter.
+ */
+const METRIC_LABELS: Record<string, Record<ReportLanguage, string>> = {
+  revenue: { it: 'Ricavi', en: 'Revenue' },
+  costs: { it: 'Costi', en: 'Costs' },
+  ebitda: { it: 'EBITDA', en: 'EBITDA' },
+  ebit: { it: 'EBIT', en: 'EBIT' },
+  net_income: { it: 'Utile netto', en: 'Net income' },
+  ebitda_margin: { it: 'Margine EBITDA', en: 'EBITDA margin' },
+  net_margin: { it: 'Margine netto', en: 'Net margin' },
+};
+
+/** The name a report shows for an analysis metric (pure). */
+export function metricLabel(name: string, language: ReportLanguage): string {
+  const known = METRIC_LABELS[name.trim().toLowerCase()];
+  if (known !== undefined) return known[language];
+  const spaced = cleanLine(name.replace(/_/g, ' '));
+  return spaced.charAt(0).toUpperCase() + spaced.slice(1);
+}
+
+// The analyzer's derived period-over-period growth (`revenue_growth`): the template computes
+// growth itself, from the figures, so these are left out when their figure is there.
+const DERIVED_GROWTH = /^(.+)_growth$/;
+
 const REVENUE = /revenue|sales|turnover|ricavi|fatturato|vendite/i;
 const MARGIN = /margin|margine/i;
 
@@ -91,7 +117,12 @@ export function financialsOf(
   documents: readonly DocumentAnalysis[],
   language: ReportLanguage,
 ): ReportFinancials | null {
-  const metrics: FinancialMetric[] = documents.flatMap((document) => document.financial?.metrics ?? []);
+  const all: FinancialMetric[] = documents.flatMap((document) => document.financial?.metrics ?? []);
+  const names = new Set(all.map((metric) => metric.name));
+  const metrics = all.filter((metric) => {
+    const base = DERIVED_GROWTH.exec(metric.name)?.[1];
+    return base === undefined || !names.has(base);
+  });
   if (metrics.length === 0) return null;
   const overall = language === 'it' ? 'Totale' : 'Total';
   const periodOf = (metric: FinancialMetric): string => cleanLine(metric.period ?? '') || overall;
@@ -103,7 +134,7 @@ export function financialsOf(
   const byName = new Map<string, { unit: string | null; values: Map<string, number> }>();
   let currency = 'EUR';
   for (const metric of metrics) {
-    const name = cleanLine(metric.name);
+    const name = metricLabel(metric.name, language);
     const entry = byName.get(name) ?? { unit: metric.unit, values: new Map() };
     // The first value of a name in a period wins: documents are in the analysis' order.
     if (!entry.values.has(periodOf(metric))) entry.values.set(periodOf(metric), metric.value);

@@ -4,6 +4,7 @@ import type { AnalysisResult } from '../../../../schemas/analysis-result.ts';
 import type { DocumentAnalysis } from '../../../../schemas/document-analysis.ts';
 import {
   analysisContent,
+  metricLabel,
   periodSortKey,
   readAnalysisResult,
   type ReadJobResult,
@@ -99,4 +100,26 @@ test('an analysis without metrics has no key figures; periods sort by year then 
   assert.equal(analysisContent({ ...result, documents: [document('a', [])] }, 'en').financials, null);
   const sorted = ['Q2 2024', '2025', 'FY', '2024', 'Q1 2024'].sort((a, b) => periodSortKey(a)[0] - periodSortKey(b)[0]);
   assert.deepEqual(sorted, ['2024', 'Q1 2024', 'Q2 2024', '2025', 'FY']);
+});
+
+test("the analyzer's metric keys become readers' names; its derived growth is left to the template", () => {
+  const analysed = document('conto-economico.xlsx', [
+    { name: 'revenue', value: 100, unit: 'EUR', period: '2024-Q2' },
+    { name: 'revenue', value: 120, unit: 'EUR', period: '2024-Q3' },
+    { name: 'revenue_growth', value: 20, unit: '%', period: '2024-Q3' },
+    { name: 'ebitda_margin', value: 18.5, unit: '%', period: '2024-Q3' },
+    { name: 'order_backlog', value: 7, unit: null, period: '2024-Q3' },
+  ]);
+  const financials = analysisContent({ ...result, documents: [analysed] }, 'en').financials;
+  assert.ok(financials);
+  assert.deepEqual(financials.periods, ['2024-Q2', '2024-Q3']);
+  assert.deepEqual(
+    financials.kpis.map((kpi) => [kpi.name, kpi.chart]),
+    [
+      ['Revenue', 'BAR'],
+      ['EBITDA margin', 'LINE'],
+      ['Order backlog', null],
+    ],
+  );
+  assert.equal(metricLabel('net_income', 'it'), 'Utile netto');
 });

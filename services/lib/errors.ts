@@ -29,6 +29,12 @@ export const ERROR_CODES = {
     "The attempt ran past its time limit: the soft limit aborted the handler's signal, the hard limit failed the attempt.",
   SEDANO_ERR_JOB_ATTEMPTS_EXHAUSTED:
     'Every attempt the retry policy allows failed; the last error is in the message and the job is in the dead-letter topic.',
+  SEDANO_ERR_JOB_TYPE_MISMATCH:
+    "The header's job type is not its topic's (e.g. `INDEX_DOCUMENTS` on a noop lane): the record is dead-lettered and never runs.",
+  SEDANO_ERR_WORKER_SHUTDOWN:
+    'The worker shut down while the attempt ran; the job was not committed and runs again on the next worker.',
+  SEDANO_ERR_STAGE_OPTIONS_INVALID:
+    'A stage was declared with invalid options (a concurrency below 1, a negative duration, an unknown option); the message names each.',
   SEDANO_ERR_DOCUMENT_NOT_FOUND: 'The document does not exist at its resolved path, or is not a regular file.',
   SEDANO_ERR_DOCUMENT_PATH_TRAVERSAL:
     'The document reference climbs out of its document root with `..`; references stay inside the configured roots.',

@@ -37,7 +37,16 @@ export function jobErrorOf(error: unknown): JobError {
   };
 }
 
-export function createFailedAttemptHandler(options: FailedAttemptOptions) {
+/** Settles a failed attempt: a retry through a delay topic, or FAILURE and a dead letter. */
+export type FailedAttemptHandler = (
+  message: IncomingMessage,
+  header: JobHeader,
+  attempt: number,
+  reporter: JobReporter,
+  error: unknown,
+) => Promise<void>;
+
+export function createFailedAttemptHandler(options: FailedAttemptOptions): FailedAttemptHandler {
   const { producer, retryTopics, retryPolicy, deadLetters, ledger, now, random } = options;
   return async function failedAttempt(
     message: IncomingMessage,

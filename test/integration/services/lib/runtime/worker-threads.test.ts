@@ -60,6 +60,26 @@ test('a running job in a thread is revoked within 2 s even when it ignores its s
   assert.ok(tookMs < 2_000, `took ${tookMs} ms`);
 });
 
+test('a job in a thread aborted by shutdown is not failed or retried: the next worker runs it again', async (t) => {
+  const sandbox = await stageSandbox(t);
+  const stage = cpuStage({ shutdownGraceMs: 100, threads: { abortGraceMs: 200 } });
+  const [firstId, secondId] = [uniqueName('first-worker'), uniqueName('second-worker')];
+  const first = await sandbox.start(stage, firstId);
+  const job = await sandbox.submit({ cpuSpinMs: 2_000 });
+  await sandbox.eventsUntil(job.header.jobId, 'STARTED');
+  await first.close();
+  assert.equal(first.state, 'stopped');
+  assert.equal(await sandbox.ledger.terminalState(job.header.jobId), null, 'not ended by the first worker');
+
+  await sandbox.start(stage, secondId);
+  const events = await sandbox.eventsUntil(job.header.jobId, 'SUCCESS', 60_000);
+  const moves = events.filter((event) => event.state !== 'PROGRESS');
+  assert.deepEqual(
+    moves.map((event) => `${event.state} on ${event.workerId}`),
+    [`STARTED on ${firstId}`, `STARTED on ${secondId}`, `SUCCESS on ${secondId}`],
+  );
+});
+
 test("a thread's spans nest under the job's consumer span, in the same trace in Jaeger", async (t) => {
   const serviceName = uniqueName('sedano-test-thread-trace');
   const { otlpEndpoint } = endpoints();

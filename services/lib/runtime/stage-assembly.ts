@@ -73,13 +73,14 @@ export async function assembleStage<S extends Stage>(
     rateLimitName: topics.groupId,
     rateLimitPerSecond: resolved.rateLimitPerSecond,
   });
+  const now = options.now ?? Date.now;
   const wiring: StageWiring<S> = {
     definition,
     options,
     resolved,
     topics,
     stores,
-    now: options.now ?? Date.now,
+    now,
     random: options.random ?? Math.random,
   };
   const running = new RunningJobs();
@@ -100,14 +101,8 @@ export async function assembleStage<S extends Stage>(
     logger,
     random: wiring.random,
   });
-  const forwarder = await startRetryForwarder({
-    consumer: await kafka.consumer(groupStageRetry(topics.groupId)),
-    producer,
-    retryTopics: Object.values(topics.retry),
-    logger,
-    now: wiring.now,
-  });
-  const startedAt = wiring.now();
+  const forwarder = await forwardRetries(wiring, producer);
+  const startedAt = now();
   const control = await listenForControl(wiring, intake, running, startedAt);
   const committer = startOffsetCommitter({ consumer, tracker, intervalMs: resolved.commitIntervalMs, logger });
   return {
@@ -115,7 +110,7 @@ export async function assembleStage<S extends Stage>(
     options: resolved,
     topics,
     stores,
-    now: wiring.now,
+    now,
     logger,
     workerId: options.workerId,
     startedAt,
@@ -130,6 +125,21 @@ export async function assembleStage<S extends Stage>(
     forwarder,
     control,
   };
+}
+
+/** Moves the stage's due retries back to their lanes, in a consumer group of its own. */
+async function forwardRetries<S extends Stage>(
+  wiring: StageWiring<S>,
+  producer: KafkaProducer,
+): Promise<RetryForwarder> {
+  const { options, topics, now } = wiring;
+  return startRetryForwarder({
+    consumer: await options.kafka.consumer(groupStageRetry(topics.groupId)),
+    producer,
+    retryTopics: Object.values(topics.retry),
+    logger: options.logger,
+    now,
+  });
 }
 
 /** The path of a message to its job's outcome: processor, runner, failed attempts, dead letters. */

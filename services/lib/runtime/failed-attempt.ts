@@ -6,7 +6,7 @@
  */
 import type { JobError } from '../../../schemas/job-error.ts';
 import type { JobHeader } from '../../../schemas/job-header.ts';
-import type { RetryTier } from '../../../topology/topics.ts';
+import type { RetryTier } from '../../../topology/stages.ts';
 import type { DeadLetterWriter } from '../dead-letter.ts';
 import { isSedanoError } from '../errors.ts';
 import type { IncomingMessage, KafkaProducer } from '../kafka.ts';

@@ -14,8 +14,9 @@
  */
 import { type Context, context, type Span, SpanKind, SpanStatusCode, trace, type Tracer } from '@opentelemetry/api';
 import type { StageRequests } from '../../../topology/contracts.ts';
-import type { Stage } from '../../../topology/topics.ts';
-import type { Codec } from '../codec.ts';
+import type { Stage } from '../../../topology/stages.ts';
+import type { JobStatusEvent } from '../../../schemas/job-status-event.ts';
+import type { Codec, SubjectBinding } from '../codec.ts';
 import type { IncomingMessage, KafkaProducer } from '../kafka.ts';
 import type { Logger } from '../logger.ts';
 import type { PurgeMarks } from '../purge-marks.ts';
@@ -41,6 +42,8 @@ export interface JobRunnerOptions<S extends Stage> {
   clock: SequenceClock;
   workerId: string;
   statusTopic: string;
+  /** The subject and contract status events are encoded with (the namespace's). */
+  statusBinding: SubjectBinding<JobStatusEvent>;
   ledger: JobLedger;
   revocations: Revocations;
   purgeMarks: PurgeMarks;
@@ -171,7 +174,7 @@ export class JobRunner<S extends Stage> {
   }
 
   #reporter(request: StageRequests[S], attempt: number, traceId: string, logger: Logger): JobReporter {
-    const { producer, codec, clock, stage, workerId, statusTopic, options, now } = this.#options;
+    const { producer, codec, clock, stage, workerId, statusTopic, statusBinding, options, now } = this.#options;
     return createJobReporter({
       producer,
       codec,
@@ -182,6 +185,7 @@ export class JobRunner<S extends Stage> {
       workerId,
       traceId,
       statusTopic,
+      statusBinding,
       progressIntervalMs: options.progressIntervalMs,
       onProgressError: (error) => logger.warn({ err: error }, 'a PROGRESS event was not produced'),
       now,

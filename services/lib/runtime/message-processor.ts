@@ -7,7 +7,7 @@
  */
 import type { JobHeader } from '../../../schemas/job-header.ts';
 import { STAGE_REQUEST_CONTRACTS } from '../../../topology/contracts.ts';
-import type { Stage } from '../../../topology/topics.ts';
+import type { Stage } from '../../../topology/stages.ts';
 import { type Codec, PoisonMessageError } from '../codec.ts';
 import type { DeadLetterWriter } from '../dead-letter.ts';
 import { JOB_TYPES } from '../job-client.ts';

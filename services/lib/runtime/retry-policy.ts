@@ -5,7 +5,7 @@
  * retried job waits (its delay topic tier).
  */
 import type { RetryPolicy as RetryOverrides } from '../../../schemas/retry-policy.ts';
-import { RETRY_TIERS, type RetryTier } from '../../../topology/topics.ts';
+import { RETRY_TIERS, type RetryTier } from '../../../topology/stages.ts';
 
 /** How long to wait after each failure: exponential, capped, with jitter (see backoffMs). */
 export interface BackoffPolicy {

@@ -3,8 +3,8 @@
  * Kafka; nothing is consumed until the runtime starts.
  */
 import { trace } from '@opentelemetry/api';
-import { CONTROL_GROUP_PREFIX, groupStageRetry } from '../../../topology/groups.ts';
-import type { Stage } from '../../../topology/topics.ts';
+import { contractBindings } from '../../../topology/contracts.ts';
+import type { Stage } from '../../../topology/stages.ts';
 import { createDeadLetterWriter } from '../dead-letter.ts';
 import type { KafkaConsumer, KafkaProducer } from '../kafka.ts';
 import type { Logger } from '../logger.ts';
@@ -67,7 +67,7 @@ export async function assembleStage<S extends Stage>(
   resolved: ResolvedStageOptions,
 ): Promise<StageParts<S>> {
   const { kafka, logger } = options;
-  const topics = options.topics ?? stageTopics(definition.stage);
+  const topics = options.topics ?? stageTopics(options.names, definition.stage);
   const stores = resolveStageStores({
     ...options,
     rateLimitName: topics.groupId,
@@ -134,7 +134,7 @@ async function forwardRetries<S extends Stage>(
 ): Promise<RetryForwarder> {
   const { options, topics, now } = wiring;
   return startRetryForwarder({
-    consumer: await options.kafka.consumer(groupStageRetry(topics.groupId)),
+    consumer: await options.kafka.consumer(options.names.retryGroup(topics.groupId)),
     producer,
     retryTopics: Object.values(topics.retry),
     logger: options.logger,
@@ -156,7 +156,7 @@ function wireJobPath<S extends Stage>(
     logger,
     telemetry: options.threadTelemetry,
   });
-  const deadLetters = createDeadLetterWriter({ producer, codec, consumerGroup: topics.groupId });
+  const deadLetters = createDeadLetterWriter({ producer, codec, names: options.names, consumerGroup: topics.groupId });
   const failedAttempt = createFailedAttemptHandler({
     producer,
     retryTopics: topics.retry,
@@ -176,6 +176,7 @@ function wireJobPath<S extends Stage>(
     clock: new SequenceClock(now),
     workerId: options.workerId,
     statusTopic: topics.status,
+    statusBinding: contractBindings(options.names).status,
     failedAttempt,
     running,
     tracer: options.tracer ?? trace.getTracer('sedano'),
@@ -203,7 +204,7 @@ async function listenForControl<S extends Stage>(
   const { options, topics, stores, now, definition } = wiring;
   const { kafka, codec, logger, workerId } = options;
   return startControlListener({
-    consumer: await kafka.consumer(`${CONTROL_GROUP_PREFIX}${workerId}`),
+    consumer: await kafka.consumer(options.names.controlGroup(workerId)),
     codec,
     controlTopic: topics.control,
     revocations: stores.revocations,

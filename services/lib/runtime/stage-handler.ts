@@ -3,7 +3,7 @@
  * or, for a stage declared with `handlerModule`, a call into the stage's worker-thread pool
  * that passes the job, its signal, its progress and its trace context across (stage.ts).
  */
-import type { Stage } from '../../../topology/topics.ts';
+import type { Stage } from '../../../topology/stages.ts';
 import type { Logger } from '../logger.ts';
 import { traceHeaders } from '../telemetry.ts';
 import type { StageDefinition, StageHandler } from './stage.ts';
@@ -29,6 +29,7 @@ export function resolveStageHandler<S extends Stage>(
     module: definition.handlerModule,
     ...options.threads,
     loggerName: `sedano-${definition.stage}`,
+    handlerData: definition.handlerData,
     logger: options.logger,
     telemetry: options.telemetry,
   });

@@ -5,6 +5,8 @@
  */
 import type { Tracer } from '@opentelemetry/api';
 import type { Redis } from 'ioredis';
+import type { TopologyNames } from '../../../topology/names.ts';
+import type { RedisKeys } from '../../../topology/redis-keys.ts';
 import type { Codec } from '../codec.ts';
 import type { KafkaClient } from '../kafka.ts';
 import type { Logger } from '../logger.ts';
@@ -22,6 +24,11 @@ export interface StageRuntimeOptions {
   logger: Logger;
   /** Names this process in status events. */
   workerId: string;
+  /** The namespace's topics, groups and subjects. */
+  names: TopologyNames;
+  /** The namespace's Redis keys. */
+  keys: RedisKeys;
+  /** The stage's topics and group (default: the namespace's; tests use their own). */
   topics?: StageTopics;
   ledger?: JobLedger;
   revocations?: Revocations;
@@ -30,11 +37,11 @@ export interface StageRuntimeOptions {
   tracer?: Tracer;
   now?: () => number;
   random?: () => number;
-  /** Where the worker says it is alive and what it runs (default: Redis, `sedano:workers:`). */
+  /** Where the worker says it is alive and what it runs (default: Redis, `keys.workers`). */
   presence?: WorkerPresence;
   /** Overrides the stage's `presenceIntervalMs` (see StageOptions). */
   presenceIntervalMs?: number;
-  /** Where `ctl purge` marks what to skip (default: Redis, `sedano:purge:`). */
+  /** Where `ctl purge` marks what to skip (default: Redis, `keys.purgeMark`). */
   purgeMarks?: PurgeMarks;
   /** Where worker threads export the handler's spans (main.ts passes the process's own settings). */
   threadTelemetry?: { serviceName: string; otlpEndpoint: string };

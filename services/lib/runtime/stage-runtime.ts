@@ -16,7 +16,7 @@
  * redelivered), commits and leaves the group.
  */
 import { hostname } from 'node:os';
-import type { Stage } from '../../../topology/topics.ts';
+import type { Stage } from '../../../topology/stages.ts';
 import { ShutdownError } from './abort-reasons.ts';
 import type { StageDefinition } from './stage.ts';
 import { assembleStage, type StageParts } from './stage-assembly.ts';

@@ -4,6 +4,7 @@
  * passes in (tests, a namespace of their own) or else the default one on the runtime's Redis.
  */
 import type { Redis } from 'ioredis';
+import type { RedisKeys } from '../../../topology/redis-keys.ts';
 import { createPurgeMarks, type PurgeMarks } from '../purge-marks.ts';
 import { createWorkerPresence, type WorkerPresence } from '../worker-presence.ts';
 import { createJobLedger, type JobLedger } from './job-ledger.ts';
@@ -21,22 +22,24 @@ export interface StageStores {
 
 export interface StageStoresOptions extends Partial<StageStores> {
   redis: Redis;
+  /** The namespace's Redis keys. */
+  keys: RedisKeys;
   /** The name the stage's workers share their rate limit under (the stage's group). */
   rateLimitName: string;
   rateLimitPerSecond: number | undefined;
 }
 
 export function resolveStageStores(options: StageStoresOptions): StageStores {
-  const { redis, rateLimitPerSecond } = options;
+  const { redis, keys, rateLimitPerSecond } = options;
   return {
-    ledger: options.ledger ?? createJobLedger({ redis }),
-    revocations: options.revocations ?? createRevocations({ redis }),
-    purgeMarks: options.purgeMarks ?? createPurgeMarks({ redis }),
-    presence: options.presence ?? createWorkerPresence({ redis }),
+    ledger: options.ledger ?? createJobLedger({ redis, keys }),
+    revocations: options.revocations ?? createRevocations({ redis, keys }),
+    purgeMarks: options.purgeMarks ?? createPurgeMarks({ redis, keys }),
+    presence: options.presence ?? createWorkerPresence({ redis, keys }),
     rateLimiter:
       options.rateLimiter ??
       (rateLimitPerSecond === undefined
         ? undefined
-        : createRateLimiter({ redis, name: options.rateLimitName, perSecond: rateLimitPerSecond })),
+        : createRateLimiter({ redis, keys, name: options.rateLimitName, perSecond: rateLimitPerSecond })),
   };
 }

@@ -10,7 +10,7 @@
 import type { JobProgress } from '../../../schemas/job-progress.ts';
 import type { JobStatusEvent } from '../../../schemas/job-status-event.ts';
 import type { StageRequests } from '../../../topology/contracts.ts';
-import type { Stage } from '../../../topology/topics.ts';
+import type { Stage } from '../../../topology/stages.ts';
 import type { Logger } from '../logger.ts';
 import type { StageOptions } from './stage-options.ts';
 
@@ -44,13 +44,19 @@ export type StageDefinition<S extends Stage> = {
   stage: S;
   options?: StageOptions;
 } & (
-  | { handler: StageHandler<S>; handlerModule?: never }
+  | { handler: StageHandler<S>; handlerModule?: never; handlerData?: never }
   | {
       /**
        * A module (file URL) whose `handler` export, a StageHandler, runs in the stage's
        * worker-thread pool. Requests and results cross threads by structured clone.
        */
       handlerModule: URL;
+      /**
+       * Given, by structured clone, to the module's `createHandler(handlerData)` export in every
+       * thread (a module without one exports `handler`): the stage's resolved settings, since
+       * threads never read the environment.
+       */
+      handlerData?: unknown;
       handler?: never;
     }
 );

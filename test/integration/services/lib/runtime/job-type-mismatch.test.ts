@@ -8,14 +8,13 @@ import { test } from 'node:test';
 import { deadLetterRecordContract } from '../../../../../schemas/dead-letter-record.ts';
 import { createCodec } from '../../../../../services/lib/codec.ts';
 import { createNoopStage } from '../../../../../services/noop/noop-stage.ts';
-import { DEAD_LETTER_TOPIC } from '../../../../../topology/topics.ts';
 import { collectMessages, schemaRegistry } from '../../../../support/resources.ts';
 import { waitFor } from '../../../../support/wait.ts';
 import { stageSandbox } from './stage-sandbox.ts';
 
 test('regression: a job whose header says INDEX_DOCUMENTS on a noop lane is dead-lettered as a type mismatch, never run as noop', async (t) => {
   const sandbox = await stageSandbox(t);
-  const deadLetters = await collectMessages(t, [DEAD_LETTER_TOPIC]);
+  const deadLetters = await collectMessages(t, [sandbox.names.deadLetterTopic]);
   await sandbox.start(createNoopStage());
   const mislabelled = await sandbox.submit({ sleepMs: 0 }, undefined, 1, { jobType: 'INDEX_DOCUMENTS' });
   const genuine = await sandbox.submit({ sleepMs: 0 });

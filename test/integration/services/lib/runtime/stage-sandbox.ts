@@ -20,8 +20,7 @@ import {
   type StageRuntimeOptions,
   type StageTopics,
 } from '../../../../../services/lib/runtime/stage-runtime.ts';
-import { RETRY_TIERS, type RetryTier } from '../../../../../topology/topics.ts';
-import { valueSubject } from '../../../../../topology/subjects.ts';
+import { RETRY_TIERS, type RetryTier } from '../../../../../topology/stages.ts';
 import {
   collectMessages,
   createTestTopic,
@@ -31,6 +30,7 @@ import {
   onCleanup,
   redisClient,
   schemaRegistry,
+  testNames,
   uniqueName,
 } from '../../../../support/resources.ts';
 import { noopRequestSample } from '../../../../unit/schemas/samples.ts';
@@ -54,21 +54,23 @@ export async function stageSandbox(t: TestContext, options: { lanePartitions?: n
     control: await topic('test-control'),
     groupId: uniqueName('test-stage'),
   };
-  const { redis, prefix } = redisClient(t);
-  const ledger = createJobLedger({ redis, prefix: `${prefix}ledger:` });
-  // Sandbox workers say they are alive under the test's prefix, not where operators look.
-  const presence = createWorkerPresence({ redis, prefix: `${prefix}workers:` });
-  const purgeMarks = createPurgeMarks({ redis, prefix: `${prefix}purge:` });
+  // The test run's namespace (its dead-letter topic, its status subject) and Redis keys of the
+  // test's own: sandbox workers say they are alive there, not where operators look.
+  const names = testNames();
+  const { redis, keys } = redisClient(t);
+  const ledger = createJobLedger({ redis, keys });
+  const presence = createWorkerPresence({ redis, keys });
+  const purgeMarks = createPurgeMarks({ redis, keys });
   const registry = schemaRegistry();
   const codec = createCodec({ registry });
   const laneBinding: SubjectBinding<NoopRequest> = {
-    subject: valueSubject(lanes[1] ?? ''),
+    subject: names.valueSubject(lanes[1] ?? ''),
     contract: noopRequestContract,
     compatibility: 'FULL_TRANSITIVE',
   };
   deleteSubjectAfter(t, laneBinding.subject);
   const controlBinding: SubjectBinding<ControlCommand> = {
-    subject: valueSubject(topics.control),
+    subject: names.valueSubject(topics.control),
     contract: controlCommandContract,
     compatibility: 'FULL',
   };
@@ -82,6 +84,8 @@ export async function stageSandbox(t: TestContext, options: { lanePartitions?: n
   const logger = pino({ level: process.env['LOG_LEVEL'] ?? 'silent' });
 
   return {
+    names,
+    keys,
     topics,
     ledger,
     presence,
@@ -99,6 +103,8 @@ export async function stageSandbox(t: TestContext, options: { lanePartitions?: n
         redis,
         logger,
         workerId,
+        names,
+        keys,
         topics,
         ledger,
         presence,

@@ -12,6 +12,8 @@ import { RunningJobs } from '../../../../../services/lib/runtime/running-jobs.ts
 import { SequenceClock } from '../../../../../services/lib/runtime/sequence-clock.ts';
 import type { StageHandler } from '../../../../../services/lib/runtime/stage.ts';
 import { noopRequestSample } from '../../../schemas/samples.ts';
+import { contractBindings } from '../../../../../topology/contracts.ts';
+import { topologyNames } from '../../../../../topology/names.ts';
 
 const message: IncomingMessage = {
   topic: 'lane',
@@ -46,6 +48,7 @@ function runner(handler: StageHandler<'noop'>, { revoked = null as string | null
     clock: new SequenceClock(Date.now),
     workerId: 'worker-1',
     statusTopic: 'status',
+    statusBinding: contractBindings(topologyNames('sedano-unit')).status,
     ledger: { terminalState: async () => null, recordTerminal: async (_id, state) => void terminal.push(state) },
     revocations: { revoke: async () => {}, reasonRevoked: async () => revoked },
     purgeMarks: { markPurge: async () => {}, purgeMark: async () => undefined },

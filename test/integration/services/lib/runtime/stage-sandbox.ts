@@ -1,6 +1,8 @@
 /**
  * A stage runtime on topics of its own (lanes, retry tiers, status), with its own group and
- * ledger prefix, for integration tests; everything is removed when the test ends.
+ * Redis namespace (ledger, presence, purge marks, revocations), for integration tests; its other
+ * names (status subject, dead-letter topic, control groups) are the test run's. Everything is
+ * removed when the test ends.
  */
 import type { TestContext } from 'node:test';
 import { pino } from 'pino';
@@ -20,7 +22,7 @@ import {
   type StageRuntimeOptions,
   type StageTopics,
 } from '../../../../../services/lib/runtime/stage-runtime.ts';
-import { RETRY_TIERS, type RetryTier } from '../../../../../topology/stages.ts';
+import { RETRY_TIERS, type RetryTier } from '../../../../../topology/topics.ts';
 import {
   collectMessages,
   createTestTopic,
@@ -54,11 +56,12 @@ export async function stageSandbox(t: TestContext, options: { lanePartitions?: n
     control: await topic('test-control'),
     groupId: uniqueName('test-stage'),
   };
-  // The test run's namespace (its dead-letter topic, its status subject) and Redis keys of the
-  // test's own: sandbox workers say they are alive there, not where operators look.
+  // The declared names of the test run's namespace (the status subject, the dead-letter topic,
+  // control groups); the sandbox's own topics above replace the stage's.
   const names = testNames();
   const { redis, keys } = redisClient(t);
   const ledger = createJobLedger({ redis, keys });
+  // Sandbox workers say they are alive in the test's own keyspace, not where operators look.
   const presence = createWorkerPresence({ redis, keys });
   const purgeMarks = createPurgeMarks({ redis, keys });
   const registry = schemaRegistry();
@@ -86,6 +89,7 @@ export async function stageSandbox(t: TestContext, options: { lanePartitions?: n
   return {
     names,
     keys,
+    redis,
     topics,
     ledger,
     presence,

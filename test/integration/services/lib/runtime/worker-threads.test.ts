@@ -35,6 +35,10 @@ test('a handler computing for 5x the session timeout in a thread keeps its consu
 test('the hard time limit terminates a thread that ignores its signal; the next job gets a fresh thread', async (t) => {
   const sandbox = await stageSandbox(t);
   const runtime = await sandbox.start(cpuStage({ concurrency: 1 }));
+  // A thread already started: on a busy machine starting one can outlast the 300 ms soft limit,
+  // and a job whose signal aborted before its thread was ready never runs (thread-pool.ts).
+  const warmUp = await sandbox.submit({ cpuSpinMs: 1 });
+  await sandbox.eventsUntil(warmUp.header.jobId, 'SUCCESS');
   const stuck = await sandbox.submit({ cpuSpinMs: 600_000 }, undefined, 1, {
     softTimeLimitMs: 300,
     hardTimeLimitMs: 1_000,

@@ -99,6 +99,9 @@ class StageWorker<S extends Stage> implements StageRuntime {
   /** Starts consuming the lanes and publishing the worker's presence. */
   async start(): Promise<void> {
     const { consumer, topics, intake } = this.#parts;
+    // Open before consuming: a message delivered to a closed intake would be skipped and never
+    // begun, so a later commit could pass over it.
+    intake.open();
     await consumer.consume({
       topics: topics.lanes,
       fromBeginning: true,
@@ -106,7 +109,6 @@ class StageWorker<S extends Stage> implements StageRuntime {
       partitionsConcurrently: topics.lanes.length,
       handle: (message) => intake.admit(message),
     });
-    intake.open();
     this.#state = 'running';
     this.#heartbeat = this.#startHeartbeat();
   }

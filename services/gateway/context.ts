@@ -6,10 +6,17 @@ import type { KafkaAdmin, KafkaProducer } from '../lib/kafka.ts';
 import type { Revocations } from '../lib/runtime/revocations.ts';
 import type { StatusView } from '../lib/status-view.ts';
 import type { WorkerPresence } from '../lib/worker-presence.ts';
-import type { CollectionSearchDependencies } from './routes/collections.ts';
+import type { Embedder } from '../indexer/embedding/embedder.ts';
+import type { VectorStore } from '../indexer/vector-store/port.ts';
 import type { DeadLetterIndex } from './dead-letter-index.ts';
 import type { GatewayMetrics } from './metrics.ts';
 import type { GatewayTopics } from './topics.ts';
+
+/** What the search route needs: the vector store and the embedder the indexer uses. */
+export interface CollectionSearchDependencies {
+  store: VectorStore;
+  embedder: Embedder;
+}
 
 export interface GatewayContext {
   admin: KafkaAdmin;

@@ -11,7 +11,7 @@ import type { Stage } from '../../topology/topics.ts';
 import type { JobClient, JobSubmission, StagePayload, SubmitOptions, SubmittedJob } from '../lib/job-client.ts';
 import { jobIdForKey } from '../lib/job-ids.ts';
 import { fillDefaults, type JsonSchema } from './avro-json-schema.ts';
-import { ApiError } from './errors.ts';
+import { apiError } from './errors.ts';
 import { OPTION_SCHEMAS, PAYLOAD_SCHEMAS } from './schemas.ts';
 
 /** A job as the API receives it (already validated against `submissionSchema`). */
@@ -70,11 +70,7 @@ export function submissionReply(job: Pick<SubmittedJob, 'jobId' | 'stage' | 'pri
 export function checkIdempotencyKey(value: string | string[] | undefined): string | undefined {
   if (value === undefined) return undefined;
   if (Array.isArray(value) || !/^[\x20-\x7e]{1,200}$/.test(value)) {
-    throw new ApiError(
-      400,
-      'SEDANO_ERR_API_BAD_REQUEST',
-      'Idempotency-Key: one value of 1 to 200 printable ASCII characters',
-    );
+    throw apiError('SEDANO_ERR_API_BAD_REQUEST', 'Idempotency-Key: one value of 1 to 200 printable ASCII characters');
   }
   return value;
 }
@@ -107,8 +103,7 @@ export async function submitJob(
   if (claimed !== 'OK') {
     const earlier = JSON.parse((await redis.get(claimKey)) ?? JSON.stringify(claim)) as Claim;
     if (earlier.stage !== submission.stage) {
-      throw new ApiError(
-        409,
+      throw apiError(
         'SEDANO_ERR_API_CONFLICT',
         `Idempotency-Key already names job ${jobId} of stage ${earlier.stage}, not ${submission.stage}`,
       );

@@ -3,6 +3,7 @@
  * a given probability. Its `handler` export is what the stage's worker threads load.
  */
 import { setImmediate as yieldToEventLoop, setTimeout as sleep } from 'node:timers/promises';
+import { SedanoError } from '../lib/errors.ts';
 import type { StageHandler } from '../lib/runtime/stage.ts';
 
 /** Keeps one CPU busy for `ms` milliseconds, or until the signal aborts. */
@@ -28,7 +29,10 @@ export function noopHandler(random: () => number): StageHandler<'noop'> {
     progress(job.sleepMs, total, 'spinning');
     const spunMs = await spin(job.cpuSpinMs, signal);
     signal.throwIfAborted();
-    if (random() < job.failureRate) throw new Error(`noop failed on purpose (failureRate ${job.failureRate})`);
+    if (random() < job.failureRate) {
+      const message = `noop failed on purpose (failureRate ${job.failureRate})`;
+      throw new SedanoError('SEDANO_ERR_JOB_FAILED', message, { retriable: true });
+    }
     progress(total, total, 'done');
     return { 'sedano.NoopResult': { sleptMs: job.sleepMs, spunMs, payload: job.payload } };
   };

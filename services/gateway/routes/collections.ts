@@ -6,18 +6,14 @@
  * records them): a query embedded otherwise would return meaningless neighbours, so the
  * request is refused (409) rather than answered.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import { SedanoError } from '../../lib/errors.ts';
-import type { Embedder } from '../../indexer/embedding/embedder.ts';
-import type { SearchFilter, SearchHit, VectorStore } from '../../indexer/vector-store/port.ts';
+import type { SearchFilter, SearchHit } from '../../indexer/vector-store/port.ts';
 import type { GatewayContext } from '../context.ts';
-import { ApiError } from '../errors.ts';
+import { apiError } from '../errors.ts';
+import { routeResponses } from '../schemas.ts';
 
-/** What the search route needs: the vector store and the embedder the indexer uses. */
-export interface CollectionSearchDependencies {
-  store: VectorStore;
-  embedder: Embedder;
-}
+export type { CollectionSearchDependencies } from '../context.ts';
 
 export const DEFAULT_SEARCH_LIMIT = 10;
 export const MAX_SEARCH_LIMIT = 100;
@@ -78,7 +74,13 @@ export function searchHitReply({ score, chunk }: SearchHit) {
   };
 }
 
-export function collectionRoutes(app: FastifyInstance, context: GatewayContext): void {
+/** What the collection routes use of the gateway's collaborators. */
+export const COLLECTION_ROUTE_NEEDS = ['collections'] as const satisfies readonly (keyof GatewayContext)[];
+
+/** The collection routes, a fastify plugin given only what they use. */
+export const collectionRoutes: FastifyPluginAsync<
+  Pick<GatewayContext, (typeof COLLECTION_ROUTE_NEEDS)[number]>
+> = async (app, context) => {
   app.post<{ Params: { name: string }; Body: SearchBody }>(
     '/v1/collections/:name/search',
     {
@@ -91,22 +93,33 @@ export function collectionRoutes(app: FastifyInstance, context: GatewayContext):
         tags: ['collections'],
         params: collectionParams,
         body: searchBody,
+        response: routeResponses(
+          { 200: { description: 'The nearest chunks, best first' } },
+          {
+            body: true,
+            codes: [
+              'SEDANO_ERR_VECTOR_COLLECTION_NOT_FOUND',
+              'SEDANO_ERR_VECTOR_EMBEDDER_MISMATCH',
+              'SEDANO_ERR_VECTOR_INVALID_INPUT',
+              'SEDANO_ERR_EMBEDDER_BAD_RESPONSE',
+            ],
+          },
+        ),
       },
     },
     async (request) => {
       const search = context.collections;
       if (search === undefined) {
-        throw new ApiError(503, 'SEDANO_ERR_API_UNAVAILABLE', 'this gateway has no vector store configured');
+        throw apiError('SEDANO_ERR_API_UNAVAILABLE', 'this gateway has no vector store configured');
       }
       const { name } = request.params;
       const { store, embedder } = search;
       const info = await store.info(name);
       if (info === undefined) {
-        throw new ApiError(404, 'SEDANO_ERR_VECTOR_COLLECTION_NOT_FOUND', `no collection ${name}`);
+        throw apiError('SEDANO_ERR_VECTOR_COLLECTION_NOT_FOUND', `no collection ${name}`);
       }
       if (info.embedder !== embedder.name || info.dimension !== embedder.dimension) {
-        throw new ApiError(
-          409,
+        throw apiError(
           'SEDANO_ERR_VECTOR_EMBEDDER_MISMATCH',
           `collection ${name} was indexed with embedder ${info.embedder} (dimension ${info.dimension}), ` +
             `but this gateway embeds with ${embedder.name} (dimension ${embedder.dimension}); ` +
@@ -123,4 +136,4 @@ export function collectionRoutes(app: FastifyInstance, context: GatewayContext):
       return { collection: name, embedder: embedder.name, hits: hits.map(searchHitReply) };
     },
   );
-}
+};

@@ -158,12 +158,17 @@ export function errorReply(thrown: unknown, requestId: string): ErrorReply {
 }
 
 /** The reply for an error of Node's HTTP parser (a request fastify never saw), by its parser code. */
-export function clientErrorReply(error: { code?: unknown; message?: string }, requestId: string): ErrorReply {
+export function clientErrorReply(
+  error: { code?: unknown; reason?: unknown; message?: string },
+  requestId: string,
+): ErrorReply {
   const code = (typeof error.code === 'string' && CLIENT_ERROR_CODES[error.code]) || 'SEDANO_ERR_API_BAD_REQUEST';
-  const why = typeof error.code === 'string' ? ` (${error.code})` : '';
+  // llhttp's reasons are fixed phrases ("Invalid character in chunk size"), never the request's bytes.
+  const reason = typeof error.reason === 'string' ? `: ${error.reason}` : '';
+  const parserCode = typeof error.code === 'string' ? ` (${error.code})` : '';
   return {
     statusCode: ERROR_TABLE[code].status,
-    body: { error: { code, message: `the HTTP request could not be parsed${why}`, requestId } },
+    body: { error: { code, message: `the HTTP request could not be parsed${reason}${parserCode}`, requestId } },
     serverFault: false,
   };
 }

@@ -61,15 +61,27 @@ export interface Codec {
 
 /** Every problem that stops `record` from being a valid `contract`, as "field: problem" lines. */
 export function validationProblems(contract: Contract<unknown>, record: unknown): string[] {
-  const problems: string[] = [];
+  return validationDetails(contract, record).map(
+    ({ path, message }) => `${path === '' ? '(record)' : path}: ${message}`,
+  );
+}
+
+/** One field a record gets wrong: its path in the record (`sleepMs`, `header.priority`) and what is wrong. */
+export interface FieldDetail {
+  path: string;
+  message: string;
+}
+
+/** Each field of `record` that does not satisfy `contract`, with its path (empty: none). */
+export function validationDetails(contract: Contract<unknown>, record: unknown): FieldDetail[] {
+  const details: FieldDetail[] = [];
   contract.type.isValid(record, {
     errorHook: (path, value, type) => {
-      const field = path.length > 0 ? path.join('.') : '(record)';
       const expected = type.typeName === 'logical:uuid' ? 'a uuid string' : describeType(type);
-      problems.push(`${field}: expected ${expected}, got ${describeValue(value)}`);
+      details.push({ path: path.join('.'), message: `expected ${expected}, got ${describeValue(value)}` });
     },
   });
-  return problems;
+  return details;
 }
 
 function describeType(type: avro.Type): string {
@@ -182,11 +194,20 @@ export function createCodec({ registry, maxMessageBytes = 1_048_576 }: CodecOpti
 
   const codec: Codec = {
     async encode(binding, record) {
-      const problems = validationProblems(binding.contract, record);
-      if (problems.length > 0) {
+      const details = validationDetails(binding.contract, record);
+      if (details.length > 0) {
+        const problems = details.map(({ path, message }) => `${path === '' ? '(record)' : path}: ${message}`);
         throw new SedanoError(
           'SEDANO_ERR_CODEC_INVALID_RECORD',
           `invalid ${binding.contract.name}: ${problems.join('; ')}`,
+          {
+            // As the API's validation details name fields: a JSON pointer into the record.
+            details: details.map(({ path, message }) => ({
+              in: 'record',
+              path: `/${path.replace(/\./g, '/')}`,
+              message,
+            })),
+          },
         );
       }
       const schemaId = await schemaIdFor(binding);

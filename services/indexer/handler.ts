@@ -8,6 +8,7 @@
 import { Redis } from 'ioredis';
 import { resolveEndpoints } from '../lib/endpoints.ts';
 import { createLogger } from '../lib/logger.ts';
+import { assertRequestRules } from '../lib/request-rules.ts';
 import type { StageHandler } from '../lib/runtime/stage.ts';
 import { resolveDocumentLimits } from './documents/limits.ts';
 import { withEmbeddingCache } from './embedding/cache.ts';
@@ -45,6 +46,8 @@ function threadDependencies(): Promise<IndexDocumentsDependencies> {
 }
 
 export const handler: StageHandler<'indexing'> = async ({ job, signal, progress }) => {
+  // A record produced straight to Kafka skipped the gateway's check: the same rules, the same code.
+  assertRequestRules('indexing', job);
   const result = await indexDocuments(job, await threadDependencies(), { signal, progress });
   return { 'sedano.IndexingResult': result };
 };

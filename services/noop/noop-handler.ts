@@ -4,6 +4,7 @@
  */
 import { setImmediate as yieldToEventLoop, setTimeout as sleep } from 'node:timers/promises';
 import { SedanoError } from '../lib/errors.ts';
+import { assertRequestRules } from '../lib/request-rules.ts';
 import type { StageHandler } from '../lib/runtime/stage.ts';
 
 /** Keeps one CPU busy for `ms` milliseconds, or until the signal aborts. */
@@ -23,6 +24,8 @@ async function spin(ms: number, signal: AbortSignal): Promise<number> {
 /** The handler, with the random source that decides failures (tests pass a fixed one). */
 export function noopHandler(random: () => number): StageHandler<'noop'> {
   return async ({ job, signal, progress }) => {
+    // A record produced straight to Kafka skipped the gateway's check: the same rules, the same code.
+    assertRequestRules('noop', job);
     const total = job.sleepMs + job.cpuSpinMs;
     progress(0, total, 'sleeping');
     await sleep(job.sleepMs, undefined, { signal });

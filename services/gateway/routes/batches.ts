@@ -44,12 +44,12 @@ export const batchRoutes: FastifyPluginAsync<Pick<GatewayContext, (typeof BATCH_
     },
     async (request, reply) => {
       const submitter = request.principal?.name ?? 'gateway';
-      const submissions = request.body.jobs.map((job) => toJobSubmission(job, submitter));
+      const submissions = request.body.jobs.map((job, i) => toJobSubmission(job, submitter, undefined, `/jobs/${i}`));
       const { batchId: requestedId, followUp } = request.body;
       const { batchId, jobs, followUpJobId } = await inServerSpan(request, async (traceId) => {
         const batch = await context.jobClient.submitBatch(submissions, {
           ...(requestedId === undefined ? {} : { batchId: requestedId }),
-          ...(followUp === undefined ? {} : { followUp: toJobSubmission(followUp, submitter) }),
+          ...(followUp === undefined ? {} : { followUp: toJobSubmission(followUp, submitter, undefined, '/followUp') }),
         });
         request.log.info({ batchId: batch.batchId, jobs: batch.jobs.length, traceId }, 'batch submitted');
         return batch;

@@ -19,6 +19,8 @@ import { type ErrorCode, SedanoError } from './errors.ts';
 import type { IncomingMessage, OutgoingMessage } from './kafka.ts';
 import { type CompatibilityLevel, registerAvroSchema, type SchemaRegistry } from './schema-registry.ts';
 import { contextFromHeaders, traceHeaders } from './telemetry.ts';
+import { explainAvroBody } from './avro-body-check.ts';
+import { type ReadPlan, readPlan, unknownSymbols } from './enum-resolution.ts';
 import { MAGIC_BYTE, parseWireFormat } from './wire-format.ts';
 
 export type { Contract };
@@ -105,7 +107,7 @@ export function createCodec({ registry, maxMessageBytes = 1_048_576 }: CodecOpti
   // By contract, then subject: a process may write two versions of a record to one subject.
   const schemaIds = new WeakMap<Contract<unknown>, Map<string, Promise<number>>>();
   const writerTypes = new Map<number, Promise<avro.Type>>();
-  const resolvers = new Map<string, avro.Resolver>();
+  const plans = new Map<string, ReadPlan>();
 
   function schemaIdFor(binding: SubjectBinding<unknown>): Promise<number> {
     let bySubject = schemaIds.get(binding.contract);
@@ -167,10 +169,10 @@ export function createCodec({ registry, maxMessageBytes = 1_048_576 }: CodecOpti
     return type;
   }
 
-  function resolverFor(contract: Contract<unknown>, schemaId: number, writer: avro.Type): avro.Resolver {
+  function planFor(contract: Contract<unknown>, schemaId: number, writer: avro.Type): ReadPlan {
     const key = `${contract.name}@${schemaId}`;
-    let resolver = resolvers.get(key);
-    if (!resolver) {
+    let plan = plans.get(key);
+    if (!plan) {
       const aliases = (contract.type as avro.types.RecordType).aliases ?? [];
       if (writer.name !== contract.name && !aliases.includes(writer.name ?? '')) {
         throw new PoisonMessageError(
@@ -179,7 +181,7 @@ export function createCodec({ registry, maxMessageBytes = 1_048_576 }: CodecOpti
         );
       }
       try {
-        resolver = contract.type.createResolver(writer);
+        plan = readPlan(contract.type, writer, LOGICAL_TYPES);
       } catch (error) {
         throw new PoisonMessageError(
           'SEDANO_ERR_CODEC_WRONG_SCHEMA',
@@ -187,9 +189,9 @@ export function createCodec({ registry, maxMessageBytes = 1_048_576 }: CodecOpti
           error,
         );
       }
-      resolvers.set(key, resolver);
+      plans.set(key, plan);
     }
-    return resolver;
+    return plan;
   }
 
   const codec: Codec = {
@@ -235,14 +237,30 @@ export function createCodec({ registry, maxMessageBytes = 1_048_576 }: CodecOpti
         throw new PoisonMessageError('SEDANO_ERR_CODEC_NOT_FRAMED', (error as Error).message, error);
       }
       const writer = await writerType(frame.schemaId);
-      const resolver = resolverFor(contract, frame.schemaId, writer);
+      const plan = planFor(contract, frame.schemaId, writer);
       let record: unknown;
       try {
-        record = contract.type.fromBuffer(frame.body, resolver);
+        record = plan.reader.fromBuffer(frame.body, plan.resolver);
       } catch (error) {
-        const message = (error as Error).message;
-        const code = /truncated/i.test(message) ? 'SEDANO_ERR_CODEC_TRUNCATED' : 'SEDANO_ERR_CODEC_CORRUPT';
-        throw new PoisonMessageError(code, `the ${contract.name} body does not decode: ${message}`, error);
+        // avsc's messages say little ("truncated buffer", a RangeError about NaN): walk the body to say what is wrong.
+        const problem = explainAvroBody(writer, frame.body) ?? {
+          code: 'SEDANO_ERR_CODEC_CORRUPT' as const,
+          reason: `it does not resolve to ${contract.name} (${(error as Error).message})`,
+        };
+        throw new PoisonMessageError(
+          problem.code,
+          `the ${contract.name} body does not decode: ${problem.reason}`,
+          error,
+        );
+      }
+      if (plan.lenient) {
+        const unknown = unknownSymbols(contract.type, record);
+        if (unknown.length > 0) {
+          throw new PoisonMessageError(
+            'SEDANO_ERR_CODEC_UNKNOWN_SYMBOL',
+            `${contract.name} (schema id ${frame.schemaId}): ${unknown.join('; ')}`,
+          );
+        }
       }
       const problems = validationProblems(contract, record);
       if (problems.length > 0) {

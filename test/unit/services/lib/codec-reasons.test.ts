@@ -53,7 +53,7 @@ test('dead-letter reasons: a negative length is CORRUPT, not TRUNCATED, and says
 test('dead-letter reasons: a megabyte of junk is described in the project words, never an offset of NaN', async () => {
   const codec = codecWriting(noopRequestContract.type);
   let seed = 7;
-  const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) & 0xff);
+  const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) & 0xff;
   const junks = [
     Buffer.alloc(1_000_000, 0xff),
     Buffer.alloc(1_000_000, 0x80),

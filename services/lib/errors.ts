@@ -72,6 +72,12 @@ export const ERROR_TABLE = {
     retriable: true,
     message: 'The schema registry could not be reached or answered with an error.',
   },
+  SEDANO_ERR_CONFIG_INVALID: {
+    status: 500,
+    retriable: false,
+    message:
+      'A service was started with settings it cannot use; every bad variable is printed with what was expected and what was given, and the service exits with code 2.',
+  },
   SEDANO_ERR_JOB_FAILED: {
     status: 500,
     retriable: false,

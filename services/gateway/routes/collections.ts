@@ -7,13 +7,9 @@
  * request is refused (409) rather than answered.
  */
 import type { FastifyPluginAsync } from 'fastify';
-import { SedanoError } from '../../lib/errors.ts';
-import type { SearchFilter, SearchHit } from '../../indexer/vector-store/port.ts';
-import type { GatewayContext } from '../context.ts';
+import type { CollectionSearch, SearchFilter, SearchHit } from '../../indexer/search.ts';
 import { apiError } from '../errors.ts';
 import { routeResponses } from '../schemas.ts';
-
-export type { CollectionSearchDependencies } from '../context.ts';
 
 export const DEFAULT_SEARCH_LIMIT = 10;
 export const MAX_SEARCH_LIMIT = 100;
@@ -74,13 +70,15 @@ export function searchHitReply({ score, chunk }: SearchHit) {
   };
 }
 
-/** What the collection routes use of the gateway's collaborators. */
-export const COLLECTION_ROUTE_NEEDS = ['collections'] as const satisfies readonly (keyof GatewayContext)[];
-
-/** The collection routes, a fastify plugin given only what they use. */
-export const collectionRoutes: FastifyPluginAsync<
-  Pick<GatewayContext, (typeof COLLECTION_ROUTE_NEEDS)[number]>
-> = async (app, context) => {
+/**
+ * The search route, a fastify plugin given only collection search; `search` is undefined when
+ * the gateway could not open the store (the route answers 503). A collection that does not
+ * exist (404) or was indexed with another embedder (409) is answered by its code's status.
+ */
+export const collectionRoutes: FastifyPluginAsync<{ search: CollectionSearch | undefined }> = async (
+  app,
+  { search },
+) => {
   app.post<{ Params: { name: string }; Body: SearchBody }>(
     '/v1/collections/:name/search',
     {
@@ -108,32 +106,17 @@ export const collectionRoutes: FastifyPluginAsync<
       },
     },
     async (request) => {
-      const search = context.collections;
       if (search === undefined) {
-        throw apiError('SEDANO_ERR_API_UNAVAILABLE', 'this gateway has no vector store configured');
-      }
-      const { name } = request.params;
-      const { store, embedder } = search;
-      const info = await store.info(name);
-      if (info === undefined) {
-        throw apiError('SEDANO_ERR_VECTOR_COLLECTION_NOT_FOUND', `no collection ${name}`);
-      }
-      if (info.embedder !== embedder.name || info.dimension !== embedder.dimension) {
         throw apiError(
-          'SEDANO_ERR_VECTOR_EMBEDDER_MISMATCH',
-          `collection ${name} was indexed with embedder ${info.embedder} (dimension ${info.dimension}), ` +
-            `but this gateway embeds with ${embedder.name} (dimension ${embedder.dimension}); ` +
-            'configure the gateway with the same embedder settings as the indexer',
+          'SEDANO_ERR_API_UNAVAILABLE',
+          'collection search is not available on this gateway (see its log)',
         );
       }
-      const [vector] = await embedder.embed([request.body.query]);
-      if (vector === undefined) {
-        throw new SedanoError('SEDANO_ERR_EMBEDDER_BAD_RESPONSE', `embedder ${embedder.name} returned no vector`);
-      }
+      const { name } = request.params;
+      const { query, filter } = request.body;
       const limit = request.body.limit ?? DEFAULT_SEARCH_LIMIT;
-      const filter = request.body.filter;
-      const hits = await store.search(name, vector, { limit, ...(filter === undefined ? {} : { filter }) });
-      return { collection: name, embedder: embedder.name, hits: hits.map(searchHitReply) };
+      const hits = await search.search(name, { query, limit, ...(filter === undefined ? {} : { filter }) });
+      return { collection: name, embedder: search.embedderName, hits: hits.map(searchHitReply) };
     },
   );
 };

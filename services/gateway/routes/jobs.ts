@@ -47,7 +47,7 @@ export const JOB_ROUTE_NEEDS = [
   'view',
   'jobClient',
   'redis',
-  'redisPrefix',
+  'keys',
   'metrics',
   'jaegerUiUrl',
   'now',

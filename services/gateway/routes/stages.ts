@@ -6,7 +6,6 @@
  */
 import type { FastifyPluginAsync } from 'fastify';
 import type { ControlCommand } from '../../../schemas/control-command.ts';
-import { controlBinding } from '../../../topology/contracts.ts';
 import { type Stage, STAGES } from '../../../topology/topics.ts';
 import { newJobId } from '../../lib/job-ids.ts';
 import type { WorkerRecord } from '../../lib/worker-presence.ts';
@@ -40,7 +39,7 @@ export const STAGE_ROUTE_NEEDS = [
   'now',
   'producer',
   'redis',
-  'redisPrefix',
+  'keys',
   'topics',
   'workers',
 ] as const satisfies readonly (keyof GatewayContext)[];
@@ -50,7 +49,7 @@ export const stageRoutes: FastifyPluginAsync<Pick<GatewayContext, (typeof STAGE_
   app,
   context,
 ) => {
-  const pauseKey = (stage: Stage) => `${context.redisPrefix}pause:${stage}`;
+  const pauseKey = (stage: Stage) => context.keys.stagePause(stage);
 
   async function describeStage(stage: Stage) {
     const names = context.topics.stages[stage];
@@ -116,7 +115,7 @@ export const stageRoutes: FastifyPluginAsync<Pick<GatewayContext, (typeof STAGE_
           issuedAt: at,
         };
         await context.producer.send(context.topics.control, [
-          await context.codec.toMessage(controlBinding, command.commandId, command),
+          await context.codec.toMessage(context.topics.contracts.control, command.commandId, command),
         ]);
         const record: PauseRecord = { paused: action === 'pause', by, at };
         await context.redis.set(pauseKey(stage), JSON.stringify(record));

@@ -7,6 +7,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import pino from 'pino';
+import { topologyNames } from '../../../../topology/names.ts';
+import { redisKeys } from '../../../../topology/redis-keys.ts';
 import { buildGatewayApp, type GatewayDependencies } from '../../../../services/gateway/app.ts';
 import { ERROR_TABLE, isErrorCode } from '../../../../services/lib/errors.ts';
 
@@ -29,6 +31,8 @@ async function openApiDocument() {
     tokens: [{ token: 'a-token-of-the-test-0001', scopes: ['read'], name: 'reader' }],
     logger: pino({ level: 'silent' }),
     checkRegistry: async () => {},
+    names: topologyNames('test-openapi'),
+    keys: redisKeys('test-openapi'),
   };
   const app = await buildGatewayApp(dependencies);
   await app.ready();

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { noopRequestSample } from '../../schemas/samples.ts';
 import { DEFAULT_SPLITTER_OPTIONS } from '../../../../services/indexer/chunking/splitter.ts';
-import { handler as indexingHandler } from '../../../../services/indexer/handler.ts';
+import { createHandler } from '../../../../services/indexer/handler.ts';
 import { assertCollectionName } from '../../../../services/indexer/vector-store/chunk-checks.ts';
 import { isSedanoError } from '../../../../services/lib/errors.ts';
 import {
@@ -86,6 +86,7 @@ test('semantic validation in the worker: a record straight from Kafka fails at o
   await rejectsInvalid(() => noop(context({ ...noopRequestSample, failureRate: 2 })), 'noop failureRate 2');
   const header = { ...noopRequestSample.header, jobType: 'INDEX_DOCUMENTS' as const };
   const indexing = { header, collection: 'c', documents: [], chunkSize: 0, chunkOverlap: null };
-  // Refused before the handler builds anything (no vector store, no embedder).
+  // Refused before the handler builds anything (no vector store, no embedder: its settings are never read).
+  const indexingHandler = createHandler(undefined as never);
   await rejectsInvalid(() => indexingHandler(context(indexing)), 'indexing chunkSize 0');
 });

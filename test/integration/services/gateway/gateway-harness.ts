@@ -61,6 +61,8 @@ export interface GatewayHarnessOptions {
   worker?: boolean;
   /** Collection search (none: the search route answers 503). */
   collections?: CollectionSearch;
+  /** When given, the gateway's own log lines (JSON, from level info) are pushed here. */
+  logLines?: string[];
 }
 
 export async function startGateway(t: TestContext, options: GatewayHarnessOptions = {}): Promise<GatewayHarness> {
@@ -136,7 +138,10 @@ export async function startGateway(t: TestContext, options: GatewayHarnessOption
     redis,
     view,
     tokens: Object.values(TOKENS),
-    logger,
+    logger:
+      options.logLines === undefined
+        ? logger
+        : pino({ level: 'info' }, { write: (line) => options.logLines?.push(line) }),
     deadLetters,
     names,
     keys,

@@ -24,19 +24,21 @@ import { createRevocations, type Revocations } from '../lib/runtime/revocations.
 import type { StatusView } from '../lib/status-view.ts';
 import { createWorkerPresence, type WorkerPresence } from '../lib/worker-presence.ts';
 import { type ApiToken, createAuthenticator, type Principal, type Scope } from './auth.ts';
+import { installClientErrorHandler } from './client-errors.ts';
 import type { GatewayContext } from './context.ts';
 import type { DeadLetterIndex } from './dead-letter-index.ts';
 import { errorReply } from './errors.ts';
 import { createGatewayMetrics, type MetricsSources } from './metrics.ts';
-import { batchRoutes } from './routes/batches.ts';
+import { redactingSerializers } from './redact.ts';
+import { BATCH_ROUTE_NEEDS, batchRoutes } from './routes/batches.ts';
 import type { CollectionSearch } from '../indexer/search.ts';
 import { collectionRoutes } from './routes/collections.ts';
-import { deadLetterRoutes } from './routes/dead-letters.ts';
-import { type ExportDownloadDependencies, exportRoutes } from './routes/exports.ts';
-import { jobEventRoutes } from './routes/job-events.ts';
-import { jobRoutes } from './routes/jobs.ts';
-import { stageRoutes } from './routes/stages.ts';
-import { systemRoutes } from './routes/system.ts';
+import { DEAD_LETTER_ROUTE_NEEDS, deadLetterRoutes } from './routes/dead-letters.ts';
+import { type ExportDownloadDependencies, EXPORT_ROUTE_NEEDS, exportRoutes } from './routes/exports.ts';
+import { JOB_EVENT_ROUTE_NEEDS, jobEventRoutes } from './routes/job-events.ts';
+import { JOB_ROUTE_NEEDS, jobRoutes } from './routes/jobs.ts';
+import { STAGE_ROUTE_NEEDS, stageRoutes } from './routes/stages.ts';
+import { SYSTEM_ROUTE_NEEDS, systemRoutes } from './routes/system.ts';
 import { readStageGroup } from './stage-lag.ts';
 import { gatewayTopics, type GatewayTopics, routedProducer, stageSymbol } from './topics.ts';
 import { compileValidator } from './validation.ts';
@@ -111,12 +113,19 @@ function metricSources(context: GatewayContext): MetricsSources {
   };
 }
 
+/** Only the named collaborators of the context, for a route plugin that uses those alone. */
+function pick<K extends keyof GatewayContext>(context: GatewayContext, keys: readonly K[]): Pick<GatewayContext, K> {
+  return Object.fromEntries(keys.map((key) => [key, context[key]])) as Pick<GatewayContext, K>;
+}
+
 export async function buildGatewayApp(dependencies: GatewayDependencies): Promise<FastifyInstance> {
   const { logger, redis } = dependencies;
   const { names, keys } = dependencies;
   const topics = dependencies.topics ?? gatewayTopics(names);
-  // Typed as fastify's base logger, so the instance has the default type the route modules take.
-  const baseLogger: FastifyBaseLogger = logger;
+  // Every URL and error the gateway logs is redacted (redact.ts): tokens sent in a query string
+  // or a cookie never reach the log. Typed as fastify's base logger, so the instance has the
+  // default type the route modules take.
+  const baseLogger: FastifyBaseLogger = logger.child({}, { serializers: redactingSerializers });
   const app = fastify({
     loggerInstance: baseLogger,
     requestIdHeader: 'x-request-id',
@@ -127,10 +136,14 @@ export async function buildGatewayApp(dependencies: GatewayDependencies): Promis
       // Typed for any route generic here; the reply is a plain one.
       void (reply as FastifyReply).code(statusCode).send(body);
     },
+    // Errors of Node's HTTP parser (a request fastify never sees) get the same bodies, logged as the client's fault.
+    clientErrorHandler: installClientErrorHandler(baseLogger),
     bodyLimit: dependencies.bodyLimitBytes ?? 1_048_576,
-    // fastify's request log lines carry the request id, method, URL and status; never headers (they hold the token).
+    // fastify's request log lines carry the request id, method, redacted URL and status; never headers.
   });
   app.setValidatorCompiler(({ schema, httpPart }) => compileValidator(schema, httpPart ?? 'body'));
+  // Response schemas document the answers (/docs/json); replies are sent as built, not filtered by them.
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   app.decorateRequest('principal', null);
 
   const context: GatewayContext = {
@@ -210,13 +223,13 @@ export async function buildGatewayApp(dependencies: GatewayDependencies): Promis
     },
   });
 
-  systemRoutes(app, context);
-  jobRoutes(app, context);
-  jobEventRoutes(app, context);
-  batchRoutes(app, context);
-  stageRoutes(app, context);
-  deadLetterRoutes(app, context);
-  collectionRoutes(app, dependencies.collections);
-  exportRoutes(app, context, dependencies.exports);
+  await app.register(systemRoutes, pick(context, SYSTEM_ROUTE_NEEDS));
+  await app.register(jobRoutes, pick(context, JOB_ROUTE_NEEDS));
+  await app.register(jobEventRoutes, pick(context, JOB_EVENT_ROUTE_NEEDS));
+  await app.register(batchRoutes, pick(context, BATCH_ROUTE_NEEDS));
+  await app.register(stageRoutes, pick(context, STAGE_ROUTE_NEEDS));
+  await app.register(deadLetterRoutes, pick(context, DEAD_LETTER_ROUTE_NEEDS));
+  await app.register(collectionRoutes, { search: dependencies.collections });
+  await app.register(exportRoutes, { ...pick(context, EXPORT_ROUTE_NEEDS), exports: dependencies.exports });
   return app;
 }

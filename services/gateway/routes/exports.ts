@@ -1,16 +1,16 @@
 /**
- * Exports: `GET /v1/exports/:id` (an export job's id) streams the PDF an export job rendered, once the job has
- * succeeded (404 before, as for a job the view does not know, and once the retention cleanup
- * removed the file). The ETag is the file's SHA-256 from the job's result, so a client that
- * already has the file gets a 304; the file name in Content-Disposition comes from the job id,
- * never from the report's title.
+ * Exports: `GET /v1/exports/:id` (an export job's id) streams the PDF the job rendered, once it
+ * has succeeded (404 before, as for a job the view does not know, and once the retention
+ * cleanup removed the file). The ETag is the file's SHA-256 from the job's result, so a client
+ * that already has the file gets a 304; the file name in Content-Disposition comes from the job
+ * id, never from the report's title.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import type { ExportStorage } from '../../exporter/storage/export-storage.ts';
 import type { JobView } from '../../lib/status-view.ts';
 import type { GatewayContext } from '../context.ts';
-import { ApiError, ERROR_BODY_SCHEMA } from '../errors.ts';
-import { jobIdParams } from '../schemas.ts';
+import { apiError } from '../errors.ts';
+import { jobIdParams, routeResponses } from '../schemas.ts';
 import { findJob, notFound } from './jobs.ts';
 
 /** What the download route needs: read access to the export storage. */
@@ -18,12 +18,14 @@ export interface ExportDownloadDependencies {
   storage: Pick<ExportStorage, 'open'>;
 }
 
+/** What the export route uses of the gateway's collaborators. */
+export const EXPORT_ROUTE_NEEDS = ['view'] as const;
+
 /** The stored file of a succeeded export job, as its result names it (pure). */
 export function exportedFile(view: JobView): { fileName: string; sha256: string; sizeBytes: number } {
   if (view.stage !== 'EXPORT') throw notFound('export job', view.jobId);
   if (view.state !== 'SUCCESS' || view.result?.kind !== 'sedano.ExportResult') {
-    throw new ApiError(
-      404,
+    throw apiError(
       'SEDANO_ERR_API_NOT_FOUND',
       `export job ${view.jobId} is ${view.state}: its file can be downloaded once the job succeeds`,
     );
@@ -32,7 +34,7 @@ export function exportedFile(view: JobView): { fileName: string; sha256: string;
   return { fileName, sha256, sizeBytes };
 }
 
-/** An ETag header value matches `etag` (a list, a weak form or `*` included). */
+/** An If-None-Match header value matches `etag` (a list, a weak form or `*` included). */
 export function etagMatches(header: string | undefined, etag: string): boolean {
   if (header === undefined) return false;
   return header.split(',').some((candidate) => {
@@ -41,11 +43,9 @@ export function etagMatches(header: string | undefined, etag: string): boolean {
   });
 }
 
-export function exportRoutes(
-  app: FastifyInstance,
-  context: GatewayContext,
-  exports: ExportDownloadDependencies | undefined,
-): void {
+export const exportRoutes: FastifyPluginAsync<
+  Pick<GatewayContext, (typeof EXPORT_ROUTE_NEEDS)[number]> & { exports: ExportDownloadDependencies | undefined }
+> = async (app, { view, exports }) => {
   app.get<{ Params: { id: string } }>(
     '/v1/exports/:id',
     {
@@ -56,30 +56,30 @@ export function exportRoutes(
           "Streams the report once the job has succeeded, with its SHA-256 as the ETag (`If-None-Match` → 304). 404 while the job is queued or running, after it failed, and once the file's retention ended.",
         tags: ['exports'],
         params: jobIdParams,
-        response: {
-          200: {
-            description: 'The PDF (`Content-Disposition: attachment; filename="<jobId>.pdf"`).',
-            content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } },
+        response: routeResponses(
+          {
+            200: {
+              description: 'The PDF (`Content-Disposition: attachment; filename="<jobId>.pdf"`)',
+              contentType: 'application/pdf',
+              schema: { type: 'string', format: 'binary' },
+            },
+            304: { description: 'The client has the file already (its ETag matches)', schema: { type: 'null' } },
           },
-          304: { description: 'The client has the file already (its ETag matches).', type: 'null' },
-          404: { description: 'No such export job, not succeeded yet, or the file expired.', ...ERROR_BODY_SCHEMA },
-          503: { description: 'This gateway has no export storage configured.', ...ERROR_BODY_SCHEMA },
-        },
+          { codes: ['SEDANO_ERR_API_NOT_FOUND'] },
+        ),
       },
     },
     async (request, reply) => {
       const storage = exports?.storage;
-      if (storage === undefined) {
-        throw new ApiError(503, 'SEDANO_ERR_API_UNAVAILABLE', 'this gateway has no export storage configured');
-      }
-      const file = exportedFile(await findJob(context, request.params.id));
+      if (storage === undefined)
+        throw apiError('SEDANO_ERR_API_UNAVAILABLE', 'this gateway has no export storage configured');
+      const file = exportedFile(await findJob({ view }, request.params.id));
       const etag = `"${file.sha256}"`;
       void reply.header('etag', etag).header('cache-control', 'private, no-cache');
       if (etagMatches(request.headers['if-none-match'], etag)) return reply.code(304).send();
       const opened = await storage.open(file.fileName);
       if (opened === undefined) {
-        throw new ApiError(
-          404,
+        throw apiError(
           'SEDANO_ERR_API_NOT_FOUND',
           `the file of export job ${request.params.id} is no longer stored (its retention ended)`,
         );
@@ -91,4 +91,4 @@ export function exportRoutes(
         .send(opened.stream);
     },
   );
-}
+};

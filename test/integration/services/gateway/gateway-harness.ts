@@ -68,6 +68,8 @@ export interface GatewayHarnessOptions {
   collections?: CollectionSearch;
   /** The export storage of downloads (none: the download route answers 503). */
   exports?: ExportDownloadDependencies;
+  /** When given, the gateway's own log lines (JSON, from level info) are pushed here. */
+  logLines?: string[];
 }
 
 export async function startGateway(t: TestContext, options: GatewayHarnessOptions = {}): Promise<GatewayHarness> {
@@ -143,7 +145,10 @@ export async function startGateway(t: TestContext, options: GatewayHarnessOption
     redis,
     view,
     tokens: Object.values(TOKENS),
-    logger,
+    logger:
+      options.logLines === undefined
+        ? logger
+        : pino({ level: 'info' }, { write: (line) => options.logLines?.push(line) }),
     deadLetters,
     names,
     keys,

@@ -48,13 +48,13 @@ test('an export job that has not succeeded, or a job of another stage, is a 404'
   for (const state of ['PENDING', 'STARTED', 'PROGRESS', 'RETRY', 'FAILURE', 'REVOKED'] as const) {
     assert.throws(
       () => exportedFile(view({ state, result: null })),
-      (error: { statusCode?: number; code?: string; message?: string }) =>
-        error.statusCode === 404 && error.code === 'SEDANO_ERR_API_NOT_FOUND' && error.message!.includes(state),
+      (error: { status?: number; code?: string; message?: string }) =>
+        error.status === 404 && error.code === 'SEDANO_ERR_API_NOT_FOUND' && error.message!.includes(state),
     );
   }
   assert.throws(
     () => exportedFile(view({ stage: 'NOOP' })),
-    (error: { statusCode?: number }) => error.statusCode === 404,
+    (error: { status?: number }) => error.status === 404,
   );
 });
 

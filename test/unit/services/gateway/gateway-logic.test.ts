@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { createAuthenticator } from '../../../../services/gateway/auth.ts';
 import { apiTokensOf, checkGatewaySettings, gatewaySettings } from '../../../../services/gateway/config.ts';
-import { ApiError, errorReply } from '../../../../services/gateway/errors.ts';
+import { apiError, errorReply } from '../../../../services/gateway/errors.ts';
 import { estimateProgress } from '../../../../services/gateway/eta.ts';
 import { quantile } from '../../../../services/gateway/metrics.ts';
 import { revokedEvent } from '../../../../services/gateway/revoke.ts';
@@ -69,7 +69,7 @@ test('auth: 401 without or with an unknown token, 403 without the scope', () => 
       auth.authorize(header, scope);
       return 200;
     } catch (error) {
-      return (error as ApiError).statusCode;
+      return (error as SedanoError).status;
     }
   };
   assert.equal(status(undefined, 'read'), 401);
@@ -79,7 +79,7 @@ test('auth: 401 without or with an unknown token, 403 without the scope', () => 
 });
 
 test('errors: client errors are 4xx with codes, outages 503, the rest 500 without details', () => {
-  assert.equal(errorReply(new ApiError(404, 'SEDANO_ERR_API_NOT_FOUND', 'x'), 'r').statusCode, 404);
+  assert.equal(errorReply(apiError('SEDANO_ERR_API_NOT_FOUND', 'x'), 'r').statusCode, 404);
   const validation = errorReply(
     {
       validation: [{ keyword: 'required', instancePath: '/payload', params: { missingProperty: 'a' }, message: 'm' }],

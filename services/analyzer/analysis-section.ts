@@ -14,6 +14,7 @@ export interface AnalysisSection {
 /** Where a section is, for provenance: `p.3`, `Sheet1 rows 2-9`, or `` for running text. */
 export function sectionPlace(section: Pick<AnalysisSection, 'page' | 'sheet' | 'rows'>): string {
   if (section.page !== null) return `p.${section.page}`;
-  if (section.rows !== null) return `${section.sheet === null ? '' : `${section.sheet} `}rows ${section.rows[0]}-${section.rows[1]}`;
+  if (section.rows !== null)
+    return `${section.sheet === null ? '' : `${section.sheet} `}rows ${section.rows[0]}-${section.rows[1]}`;
   return '';
 }

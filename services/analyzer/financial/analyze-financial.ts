@@ -33,11 +33,18 @@ export interface FinancialSummary {
 /** Analyses the sections of one document; `language` is the document's (sections may override it). */
 export function analyzeFinancial(sections: readonly AnalysisSection[], language: string | null): FinancialSummary {
   const convention = numberConvention(sampleText(sections), language);
-  const summary: FinancialSummary = { amounts: [], percentages: [], periods: [], metrics: [], numberFormat: convention };
+  const summary: FinancialSummary = {
+    amounts: [],
+    percentages: [],
+    periods: [],
+    metrics: [],
+    numberFormat: convention,
+  };
   const periods = new Set<string>();
   const read: Metric[] = [];
   let sentenceNumber = 0;
-  for (const table of tables(sections)) read.push(...extractKpiTable(table.rows, table.language ?? language, convention));
+  for (const table of tables(sections))
+    read.push(...extractKpiTable(table.rows, table.language ?? language, convention));
   for (const section of sections) {
     const sectionLanguage = section.language ?? language;
     const place = sectionPlace(section);
@@ -59,7 +66,9 @@ export function analyzeFinancial(sections: readonly AnalysisSection[], language:
       }
       for (const { period } of found) if (periods.size < MAX_FINDINGS) periods.add(period);
       if (section.rows === null) {
-        read.push(...extractKpiSentence(piece.text, amounts, found, `${place === '' ? '' : `${place} `}s.${sentenceNumber}`));
+        read.push(
+          ...extractKpiSentence(piece.text, amounts, found, `${place === '' ? '' : `${place} `}s.${sentenceNumber}`),
+        );
       }
     }
   }

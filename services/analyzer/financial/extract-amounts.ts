@@ -93,7 +93,7 @@ function readAmountToken(
     }
   }
   if (currency === undefined && multiplier === 1) return undefined;
-  const value = roundCents((negative ? -1 : 1) * magnitude * multiplier);
+  const value = roundFraction((negative ? -1 : 1) * magnitude * multiplier);
   return { value, start, end, currency, scaled: multiplier > 1 };
 }
 
@@ -124,8 +124,9 @@ export function extractPercentages(text: string, convention: NumberConvention): 
   return found;
 }
 
-function roundCents(value: number): number {
-  return Math.round(value * 100) / 100;
+// Scaling (1.2 × 1e6) leaves float noise; four decimals keep unit prices such as 1,234 €/kg.
+function roundFraction(value: number): number {
+  return Math.round(value * 10_000) / 10_000;
 }
 
 /** Up to `radius` characters either side of [start, end), on one line, for display. */

@@ -25,9 +25,30 @@ export interface FoundPeriod {
 }
 
 const ORDINALS: Record<string, number> = {
-  first: 1, second: 2, third: 3, fourth: 4, '1st': 1, '2nd': 2, '3rd': 3, '4th': 4,
-  primo: 1, secondo: 2, terzo: 3, quarto: 4, i: 1, ii: 2, iii: 3, iv: 4, '1°': 1, '2°': 2, '3°': 3, '4°': 4,
-  '1o': 1, '2o': 2, '3o': 3, '4o': 4,
+  first: 1,
+  second: 2,
+  third: 3,
+  fourth: 4,
+  '1st': 1,
+  '2nd': 2,
+  '3rd': 3,
+  '4th': 4,
+  primo: 1,
+  secondo: 2,
+  terzo: 3,
+  quarto: 4,
+  i: 1,
+  ii: 2,
+  iii: 3,
+  iv: 4,
+  '1°': 1,
+  '2°': 2,
+  '3°': 3,
+  '4°': 4,
+  '1o': 1,
+  '2o': 2,
+  '3o': 3,
+  '4o': 4,
 };
 const ORDINAL = String.raw`first|second|third|fourth|1st|2nd|3rd|4th|primo|secondo|terzo|quarto|iv|iii|ii|i|[1-4]°|[1-4]o`;
 const YEAR = String.raw`(?:19|20)\d{2}`;
@@ -51,7 +72,10 @@ const RULES: Rule[] = [
     pattern: new RegExp(String.raw`\bQ([1-4])(?:\s*|-|/)(${SHORT_YEAR})?\b`, 'giu'),
     normalise: (m) => withYear(yearOf(m[2]), `Q${m[1]}`),
   },
-  { pattern: new RegExp(String.raw`\b([1-4])Q\s?(${SHORT_YEAR})\b`, 'giu'), normalise: (m) => `${yearOf(m[2])}-Q${m[1]}` },
+  {
+    pattern: new RegExp(String.raw`\b([1-4])Q\s?(${SHORT_YEAR})\b`, 'giu'),
+    normalise: (m) => `${yearOf(m[2])}-Q${m[1]}`,
+  },
   {
     pattern: new RegExp(String.raw`\b(${ORDINAL})\s+(?:quarter|trimestre|fiscal\s+quarter)${OF}(${YEAR})?`, 'giu'),
     normalise: (m) => (ordinal(m[1]) === undefined ? undefined : withYear(m[2], `Q${ordinal(m[1])}`)),
@@ -60,16 +84,45 @@ const RULES: Rule[] = [
     pattern: new RegExp(String.raw`\bH([12])(?:\s*|-|/)(${SHORT_YEAR})?\b`, 'giu'),
     normalise: (m) => withYear(yearOf(m[2]), `H${m[1]}`),
   },
-  { pattern: new RegExp(String.raw`\b([12])H\s?(${SHORT_YEAR})\b`, 'giu'), normalise: (m) => `${yearOf(m[2])}-H${m[1]}` },
   {
-    pattern: new RegExp(String.raw`\b(first|second|primo|secondo|1st|2nd)\s+(?:half|semestre|half-year)${OF}(${YEAR})?`, 'giu'),
+    pattern: new RegExp(String.raw`\b([12])H\s?(${SHORT_YEAR})\b`, 'giu'),
+    normalise: (m) => `${yearOf(m[2])}-H${m[1]}`,
+  },
+  {
+    pattern: new RegExp(
+      String.raw`\b(first|second|primo|secondo|1st|2nd)\s+(?:half|semestre|half-year)${OF}(${YEAR})?`,
+      'giu',
+    ),
     normalise: (m) => withYear(m[2], `H${ordinal(m[1])}`),
   },
   {
-    pattern: new RegExp(String.raw`\b(?:FY\s?|fiscal\s+(?:year\s+)?|esercizio\s+(?:fiscale\s+)?|anno\s+fiscale\s+)(${SHORT_YEAR})\b`, 'giu'),
+    pattern: new RegExp(
+      String.raw`\b(?:FY\s?|fiscal\s+(?:year\s+)?|esercizio\s+(?:fiscale\s+)?|anno\s+fiscale\s+)(${SHORT_YEAR})\b`,
+      'giu',
+    ),
     normalise: (m) => `FY${yearOf(m[1])}`,
   },
 ];
+const MONTH_NUMBERS: Record<string, number> = Object.fromEntries(
+  [
+    ['january', 'gennaio'],
+    ['february', 'febbraio'],
+    ['march', 'marzo'],
+    ['april', 'aprile'],
+    ['may', 'maggio'],
+    ['june', 'giugno'],
+    ['july', 'luglio'],
+    ['august', 'agosto'],
+    ['september', 'settembre'],
+    ['october', 'ottobre'],
+    ['november', 'novembre'],
+    ['december', 'dicembre'],
+  ].flatMap((names, i) => names.map((name) => [name, i + 1])),
+);
+const MONTH_YEAR = new RegExp(
+  String.raw`\b(${Object.keys(MONTH_NUMBERS).join('|')})\s+(?:del\s+|of\s+)?(${YEAR})\b`,
+  'giu',
+);
 const YEAR_PATTERN = new RegExp(String.raw`(?<![\p{L}\d.,/-])(${YEAR})(?![\d.,]\d|%)`, 'gu');
 
 function withYear(year: string | undefined, part: string): string {
@@ -82,13 +135,18 @@ export function extractPeriods(text: string, language: string | null): FoundPeri
   const taken = (start: number, end: number) => found.some((p) => start < p.end && end > p.start);
   for (const rule of RULES) {
     for (const match of text.matchAll(rule.pattern)) {
-      const period = rule.normalise(match as RegExpExecArray);
+      const period = rule.normalise(match);
       const end = match.index + match[0].trimEnd().length;
       if (period !== undefined && !taken(match.index, end)) found.push({ period, start: match.index, end });
     }
   }
   for (const period of datePeriods(text, language)) {
     if (!taken(period.start, period.end)) found.push(period);
+  }
+  for (const match of text.matchAll(MONTH_YEAR)) {
+    const month = MONTH_NUMBERS[(match[1] as string).toLowerCase()] as number;
+    const end = match.index + match[0].length;
+    if (!taken(match.index, end)) found.push({ period: `${match[2]}-${pad(month)}`, start: match.index, end });
   }
   for (const match of text.matchAll(YEAR_PATTERN)) {
     const end = match.index + match[0].length;
@@ -99,7 +157,10 @@ export function extractPeriods(text: string, language: string | null): FoundPeri
 
 const MONTHS = String.raw`jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|gen|mag|giu|lug|ago|set|ott|dic`;
 // Month names followed or preceded by a number, or numeric dates: only then is chrono run.
-const DATE_HINT = new RegExp(String.raw`\b(?:${MONTHS})\p{L}*\.?\s+\d|\d\s+(?:${MONTHS})|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}-\d{2}`, 'iu');
+const DATE_HINT = new RegExp(
+  String.raw`\b(?:${MONTHS})\p{L}*\.?\s+\d|\d\s+(?:${MONTHS})|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}-\d{2}`,
+  'iu',
+);
 const pad = (n: number) => String(n).padStart(2, '0');
 
 function datePeriods(text: string, language: string | null): FoundPeriod[] {
@@ -111,10 +172,7 @@ function datePeriods(text: string, language: string | null): FoundPeriod[] {
     const { start, end } = result;
     if (!start.isCertain('year') || !start.isCertain('month')) continue;
     const from = componentDate(start);
-    const period =
-      end !== null && end !== undefined
-        ? `${from}/${componentDate(end)}`
-        : from;
+    const period = end !== null && end !== undefined ? `${from}/${componentDate(end)}` : from;
     periods.push({ period, start: result.index, end: result.index + result.text.length });
   }
   return periods;

@@ -15,10 +15,15 @@ interface Mention {
   end: number;
 }
 
+const GLOBAL_LABELS = KPI_LABELS.map(({ name, pattern }) => ({ name, pattern: new RegExp(pattern.source, 'giu') }));
+// Any KPI word at all: most sentences have none, and are passed over with one test.
+const ANY_LABEL = new RegExp(KPI_LABELS.map(({ pattern }) => `(?:${pattern.source})`).join('|'), 'iu');
+
 function mentions(sentence: string): Mention[] {
   const found: Mention[] = [];
-  for (const { name, pattern } of KPI_LABELS) {
-    for (const match of sentence.matchAll(new RegExp(pattern.source, 'giu'))) {
+  if (!ANY_LABEL.test(sentence)) return found;
+  for (const { name, pattern } of GLOBAL_LABELS) {
+    for (const match of sentence.matchAll(pattern)) {
       const start = match.index;
       const end = start + match[0].length;
       if (!found.some((m) => start < m.end && end > m.start)) found.push({ name, start, end });
@@ -49,7 +54,8 @@ export function extractKpiSentence(
     let stretchPeriods = periods.filter((p) => p.start >= from && p.start < until).map((p) => p.period);
     if (stretchPeriods.length === 0 && periods.length === 1) stretchPeriods = [(periods[0] as FoundPeriod).period];
     stretchAmounts.forEach((amount, k) => {
-      const period = stretchAmounts.length === stretchPeriods.length ? stretchPeriods[k] : k === 0 ? stretchPeriods[0] : undefined;
+      const period =
+        stretchAmounts.length === stretchPeriods.length ? stretchPeriods[k] : k === 0 ? stretchPeriods[0] : undefined;
       if (k > 0 && period === undefined) return;
       metrics.push({
         name: mention.name,

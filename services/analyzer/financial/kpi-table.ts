@@ -22,7 +22,8 @@ const SCALE_IN = new RegExp(String.raw`(?:^|[\s(,/])(${SCALE_SOURCE})`, 'iu');
 /** The cell reference of column `index` (0-based) in `row`: `KPI!C3`, or `C3` with no sheet. */
 export function cellReference(row: TableRow, index: number): string {
   let column = '';
-  for (let n = index + 1; n > 0; n = Math.floor((n - 1) / 26)) column = String.fromCharCode(65 + ((n - 1) % 26)) + column;
+  for (let n = index + 1; n > 0; n = Math.floor((n - 1) / 26))
+    column = String.fromCharCode(65 + ((n - 1) % 26)) + column;
   return `${row.sheet === null ? '' : `${row.sheet}!`}${column}${row.row}`;
 }
 
@@ -43,7 +44,10 @@ function unitOf(texts: readonly string[]): Unit {
   return { currency, multiplier };
 }
 
-function cellNumber(cell: string, convention: NumberConvention): { value: number; currency: string | null } | undefined {
+function cellNumber(
+  cell: string,
+  convention: NumberConvention,
+): { value: number; currency: string | null } | undefined {
   const currency = CURRENCY_IN.exec(cell)?.[1];
   let text = cell.replace(new RegExp(CURRENCY_SOURCE, 'giu'), '').trim();
   const negative = /^\(.*\)$/.test(text) || /^[-−–]/.test(text);
@@ -51,7 +55,10 @@ function cellNumber(cell: string, convention: NumberConvention): { value: number
   if (!/^\d[\d.,\u00a0\u202f]*$/.test(text)) return undefined;
   const value = parseNumber(text, convention);
   if (Number.isNaN(value)) return undefined;
-  return { value: negative ? -value : value, currency: currency === undefined ? null : (currencyCode(currency) ?? null) };
+  return {
+    value: negative ? -value : value,
+    currency: currency === undefined ? null : (currencyCode(currency) ?? null),
+  };
 }
 
 /** Every KPI value in the table `rows` (one sheet or one CSV, in row order). */

@@ -28,7 +28,10 @@ export const KPI_LABELS: readonly { name: string; pattern: RegExp }[] = [
       /(?<!\bcosts?\s+of\s+|\bcosto\s+del(?:le)?\s+)\b(?:total\s+|net\s+)?(?:revenues?|sales|turnover|ricavi(?:\s+(?:totali|netti|delle\s+vendite))?|fatturato|vendite)\b/iu,
   },
   { name: 'ebitda', pattern: /\b(?:ebitda|margine\s+operativo\s+lordo|mol)\b(?!\s+(?:margin|margine|%))/iu },
-  { name: 'ebit', pattern: /\b(?:ebit|operating\s+income|risultato\s+operativo|reddito\s+operativo)\b(?!\s+(?:margin|margine))/iu },
+  {
+    name: 'ebit',
+    pattern: /\b(?:ebit|operating\s+income|risultato\s+operativo|reddito\s+operativo)\b(?!\s+(?:margin|margine))/iu,
+  },
   {
     name: 'net_income',
     pattern:

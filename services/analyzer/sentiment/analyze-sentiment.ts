@@ -61,7 +61,15 @@ export function analyzeSentiment(sections: readonly AnalysisSection[], language:
     }
   }
   if (!supported) {
-    return { label: 'NEUTRAL', score: 0, confidence: 0, supported: false, method: 'lexicon', sentences: [], probabilities: {} };
+    return {
+      label: 'NEUTRAL',
+      score: 0,
+      confidence: 0,
+      supported: false,
+      method: 'lexicon',
+      sentences: [],
+      probabilities: {},
+    };
   }
   const score = counted === 0 ? 0 : Math.round((sum / counted) * 1000) / 1000;
   return { ...labelOf(score, hits), score, supported, method: 'lexicon', sentences, probabilities: {} };

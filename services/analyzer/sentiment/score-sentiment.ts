@@ -29,16 +29,16 @@ export interface SentimentScore {
   hits: number;
 }
 
-const TOKEN = /\p{L}[\p{L}\p{M}]*(?:n['’]t)?|[,;:.!?]/gu;
+const TOKEN = /\p{L}[\p{L}\p{M}]*|[,;:.!?]/gu;
 
 /** Lower-cased tokens, elisions split (`l'azienda` → azienda) and `n't` as `not`. */
 export function sentimentTokens(text: string): string[] {
   const tokens: string[] = [];
-  for (const [raw] of text.toLowerCase().replace(/\p{L}+['’](?=\p{L})/gu, ' ').matchAll(TOKEN)) {
-    if (/n['’]t$/.test(raw)) {
-      tokens.push(raw.slice(0, -3), 'not');
-    } else tokens.push(raw);
-  }
+  const normalised = text
+    .toLowerCase()
+    .replace(/n['’]t\b/g, ' not')
+    .replace(/\p{L}+['’](?=\p{L})/gu, ' ');
+  for (const [token] of normalised.matchAll(TOKEN)) tokens.push(token);
   return tokens;
 }
 
@@ -53,7 +53,7 @@ export function scoreSentence(text: string, lexicon: Lexicon): SentimentScore {
   for (let i = 0; i < tokens.length; i += 1) {
     const token = tokens[i] as string;
     if (token === ',' || token === ';' || token === ':') {
-      concessive = false;
+      [negation, concessive] = [0, false];
       continue;
     }
     if (token === '.' || token === '!' || token === '?') {

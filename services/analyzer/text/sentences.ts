@@ -13,9 +13,53 @@ export interface Sentence {
 }
 
 const ABBREVIATIONS = new Set([
-  'mr', 'mrs', 'ms', 'dr', 'prof', 'inc', 'ltd', 'co', 'corp', 'vs', 'etc', 'e.g', 'i.e', 'no', 'nr', 'fig',
-  'sig', 'sigg', 'dott', 'ing', 'avv', 'spa', 's.p.a', 's.r.l', 'srl', 'ecc', 'pag', 'art', 'jan', 'feb', 'mar',
-  'apr', 'jun', 'jul', 'aug', 'sep', 'sept', 'oct', 'nov', 'dec', 'gen', 'giu', 'lug', 'ago', 'set', 'ott', 'dic',
+  'mr',
+  'mrs',
+  'ms',
+  'dr',
+  'prof',
+  'inc',
+  'ltd',
+  'co',
+  'corp',
+  'vs',
+  'etc',
+  'e.g',
+  'i.e',
+  'no',
+  'nr',
+  'fig',
+  'sig',
+  'sigg',
+  'dott',
+  'ing',
+  'avv',
+  'spa',
+  's.p.a',
+  's.r.l',
+  'srl',
+  'ecc',
+  'pag',
+  'art',
+  'jan',
+  'feb',
+  'mar',
+  'apr',
+  'jun',
+  'jul',
+  'aug',
+  'sep',
+  'sept',
+  'oct',
+  'nov',
+  'dec',
+  'gen',
+  'giu',
+  'lug',
+  'ago',
+  'set',
+  'ott',
+  'dic',
 ]);
 
 // A candidate end: terminal punctuation (with closing quotes/brackets) then whitespace, or a line break.
@@ -38,7 +82,7 @@ export function splitSentences(text: string): Sentence[] {
 
 function isSentenceEnd(text: string, punctuationAt: number, nextAt: number): boolean {
   const next = text.charAt(nextAt);
-  if (next !== '' && !/[\p{Lu}\d"'“‘(\[€$£-]/u.test(next)) return false;
+  if (next !== '' && !/[\p{Lu}\d"'“‘([€$£-]/u.test(next)) return false;
   if (text.charAt(punctuationAt) !== '.') return true;
   const before = /([\p{L}.]+)$/u.exec(text.slice(Math.max(0, punctuationAt - 12), punctuationAt));
   const word = before?.[1]?.toLowerCase();

@@ -44,6 +44,12 @@ export const ERROR_CODES = {
     'The document exceeds a per-document limit (file bytes, PDF pages or sheet cells); the message names it.',
   SEDANO_ERR_DOCUMENT_ARCHIVE_BOMB:
     'The DOCX/XLSX archive exceeds a decompression limit (total uncompressed bytes, compression ratio or entry count).',
+  SEDANO_ERR_DOCUMENT_NOT_INDEXED:
+    'The document id has no chunks in the vector store collection the analysis reads (index it first, or name its collection).',
+  SEDANO_ERR_DOCUMENT_NO_TEXT:
+    'The document has no text to analyse: it is empty, or a PDF without a text layer (scanned pages need OCR first).',
+  SEDANO_ERR_MODEL_NOT_FOUND:
+    'The analysis job names a modelId that no trained model answers to (TrainingResult.modelId); the job fails at once.',
   SEDANO_ERR_EMBEDDER_UNAVAILABLE:
     'The embeddings endpoint could not be reached, or answered with a server error or a rate limit; tried again later.',
   SEDANO_ERR_EMBEDDER_BAD_RESPONSE:

@@ -1,0 +1,110 @@
+/**
+ * Where a document's text comes from: a reference read with the indexer's loaders (the same
+ * document roots and limits, so no path escapes a root and no bomb is parsed), or a document
+ * already indexed, read back from the vector store a window of chunks at a time in position
+ * order. Chunks overlap (the splitter repeats the end of one at the start of the next), so
+ * the repeated text is cut off before analysis: an amount must not count twice.
+ */
+import type { DocumentReference } from '../../schemas/document-reference.ts';
+import { SedanoError } from '../lib/errors.ts';
+import type { DocumentLimits } from '../indexer/documents/limits.ts';
+import { loadDocument } from '../indexer/documents/load-document.ts';
+import { resolveDocument } from '../indexer/documents/resolve.ts';
+import type { StoredChunk, VectorStore } from '../indexer/vector-store/port.ts';
+import type { SectionText } from './analyze-document.ts';
+
+/** A document opened for analysis: its identity and its sections, read as they are iterated. */
+export interface OpenedDocument {
+  documentId: string;
+  source: string;
+  sections: AsyncIterable<SectionText>;
+}
+
+/** Opens a reference inside `roots`; throws the loaders' SEDANO_ERR_DOCUMENT_* errors. */
+export async function openReference(
+  reference: DocumentReference,
+  roots: readonly string[],
+  limits: DocumentLimits,
+): Promise<OpenedDocument> {
+  const resolved = await resolveDocument(reference, roots);
+  const loaded = await loadDocument(resolved.path, reference.contentType, limits);
+  return {
+    documentId: resolved.documentId,
+    source: resolved.source,
+    sections: (async function* () {
+      for await (const section of loaded.sections) {
+        yield {
+          text: section.text,
+          page: section.page ?? null,
+          sheet: section.sheet ?? null,
+          rows: section.rows ?? null,
+        };
+      }
+    })(),
+  };
+}
+
+/** Chunks read from the store per call. */
+export const DEFAULT_CHUNK_WINDOW = 256;
+
+/**
+ * Opens an indexed document: the first window is read at once, so an id with no chunks fails
+ * here (SEDANO_ERR_DOCUMENT_NOT_INDEXED) rather than as an empty analysis.
+ */
+export async function openIndexed(
+  store: VectorStore,
+  collection: string,
+  documentId: string,
+  window = DEFAULT_CHUNK_WINDOW,
+): Promise<OpenedDocument> {
+  const first = await store.documentChunks(collection, documentId, { fromPosition: 0, limit: window });
+  if (first.length === 0) {
+    throw new SedanoError(
+      'SEDANO_ERR_DOCUMENT_NOT_INDEXED',
+      `document "${documentId}" has no chunks in collection "${collection}"`,
+      { retriable: false },
+    );
+  }
+  return {
+    documentId,
+    source: (first[0] as StoredChunk).source,
+    sections: (async function* () {
+      let chunks = first;
+      let previous: string | undefined;
+      let from = 0;
+      while (chunks.length > 0) {
+        for (const chunk of chunks) {
+          const text = previous === undefined ? chunk.text : withoutOverlap(previous, chunk.text);
+          previous = chunk.text;
+          if (text.trim() === '') continue;
+          yield {
+            text,
+            page: chunk.page,
+            sheet: chunk.sheet,
+            rows: chunk.rowFrom === null || chunk.rowTo === null ? null : [chunk.rowFrom, chunk.rowTo],
+          };
+        }
+        if (chunks.length < window) return;
+        from += window;
+        chunks = await store.documentChunks(collection, documentId, { fromPosition: from, limit: window });
+      }
+    })(),
+  };
+}
+
+/** Shortest repeated text recognised as overlap: shorter matches are coincidence. */
+const MIN_OVERLAP = 16;
+/** Longest overlap looked for (the splitter's overlap is well below). */
+const MAX_OVERLAP = 2_000;
+
+/** `next` without the text it repeats from the end of `previous`. */
+export function withoutOverlap(previous: string, next: string): string {
+  const tail = previous.slice(-MAX_OVERLAP);
+  const probe = next.slice(0, MIN_OVERLAP);
+  if (probe.length < MIN_OVERLAP) return next;
+  for (let at = tail.indexOf(probe); at >= 0; at = tail.indexOf(probe, at + 1)) {
+    const repeated = tail.slice(at);
+    if (next.startsWith(repeated)) return next.slice(repeated.length).replace(/^\s+/, '');
+  }
+  return next;
+}

@@ -127,7 +127,7 @@ const NOT_NAMES = new Set([
 ]);
 // Capitalised words (with inner particles such as "di", "de", "&") in a run.
 const CAPITALISED_RUN =
-  /\p{Lu}(?:[\p{L}\p{M}'’&-]|\.(?=\p{L}))*(?:\s+(?:(?:di|de|del|della|e|&|von|van)\s+)?\p{Lu}(?:[\p{L}\p{M}'’&-]|\.(?=\p{L}))*)*/gu;
+  /\p{Lu}(?:[\p{L}\p{M}'’&-]|\.(?=\p{L}))*(?:\s+(?:(?:di|de|del|della|&|von|van)\s+)?\p{Lu}(?:[\p{L}\p{M}'’&-]|\.(?=\p{L}))*)*/gu;
 
 /** Capitalised-sequence entities of a non-English text: organisations, places, people. */
 export function capitalisedEntities(text: string): Entity[] {

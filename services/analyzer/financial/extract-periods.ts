@@ -202,6 +202,9 @@ export function periodOrder(period: string): { kind: string; key: number } | und
   return undefined;
 }
 
+/** Words a period cell may start with (`Anno 2024`, `Year ended 2024`). */
+const CELL_PREFIXES = new Set(['', 'anno', 'year', 'period', 'periodo', 'al', 'as of', 'year ended', 'esercizio']);
+
 /** The period a table cell names, if the whole cell is one (`Q3 2024`, `2024`, `FY24`, `1° trimestre 2024`). */
 export function periodOfCell(cell: string, language: string | null): string | undefined {
   const text = cell.trim();
@@ -209,5 +212,6 @@ export function periodOfCell(cell: string, language: string | null): string | un
   const periods = extractPeriods(text, language);
   if (periods.length !== 1) return undefined;
   const [only] = periods as [FoundPeriod];
-  return text.slice(only.end).trim() === '' && only.start <= 8 ? only.period : undefined;
+  const prefix = text.slice(0, only.start).trim().toLowerCase();
+  return text.slice(only.end).trim() === '' && CELL_PREFIXES.has(prefix) ? only.period : undefined;
 }

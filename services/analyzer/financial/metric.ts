@@ -40,7 +40,7 @@ export const KPI_LABELS: readonly { name: string; pattern: RegExp }[] = [
   {
     name: 'costs',
     pattern:
-      /\b(?:total\s+|operating\s+)?(?:costs|expenses|opex|costi(?:\s+(?:operativi|totali))?|spese(?:\s+operative)?)\b/iu,
+      /\b(?:total\s+|operating\s+)?(?:costs?(?:\s+of\s+(?:sales|goods\s+sold|revenues?))?|expenses|opex|costi(?:\s+(?:operativi|totali))?|costo\s+del\s+venduto|spese(?:\s+operative)?)\b/iu,
   },
 ];
 

@@ -100,13 +100,15 @@ export function buildLexicon(language: SupportedLanguage, libraryWeight: number)
   };
   const polarity = (word: string): number | undefined => {
     if (cache.has(word)) return cache.get(word);
-    let value = lookup(word);
-    // Italian absolute superlatives (bellissimo, lentissimi): the base word, intensified.
-    if (value === undefined && language === 'it') {
-      const base = /^(\p{L}{3,})issim[oaie]$/u.exec(word)?.[1];
-      const baseValue = base === undefined ? undefined : (lookup(`${base}o`) ?? lookup(`${base}e`));
+    let value: number | undefined;
+    // Italian absolute superlatives (bellissimo, lentissimi): the base word, intensified; the
+    // stemmer would map them to the base word's stem and lose the intensity.
+    const base = language === 'it' ? /^(\p{L}{3,})issim[oaie]$/u.exec(word)?.[1] : undefined;
+    if (base !== undefined && exact.get(word) === undefined) {
+      const baseValue = lookup(`${base}o`) ?? lookup(`${base}e`);
       if (baseValue !== undefined) value = Math.max(-1, Math.min(1, baseValue * 1.4));
     }
+    value ??= lookup(word);
     if (cache.size < 50_000) cache.set(word, value);
     return value;
   };

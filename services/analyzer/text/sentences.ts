@@ -84,9 +84,10 @@ function isSentenceEnd(text: string, punctuationAt: number, nextAt: number): boo
   const next = text.charAt(nextAt);
   if (next !== '' && !/[\p{Lu}\d"'“‘([€$£-]/u.test(next)) return false;
   if (text.charAt(punctuationAt) !== '.') return true;
-  const before = /([\p{L}.]+)$/u.exec(text.slice(Math.max(0, punctuationAt - 12), punctuationAt));
-  const word = before?.[1]?.toLowerCase();
-  if (word === undefined) return true;
+  const before = /(\d?)([\p{L}.]+)$/u.exec(text.slice(Math.max(0, punctuationAt - 12), punctuationAt));
+  const word = before?.[2]?.toLowerCase();
+  // No word, or a unit glued to a number ("$1.5m."): the sentence ends.
+  if (word === undefined || before?.[1] !== '') return true;
   // A single letter (an initial, "J. Smith") or a known abbreviation does not end a sentence.
   return !(word.length === 1 || ABBREVIATIONS.has(word) || ABBREVIATIONS.has(word.replace(/\.$/, '')));
 }

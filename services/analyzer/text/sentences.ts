@@ -72,7 +72,8 @@ export function splitSentences(text: string): Sentence[] {
   BOUNDARY.lastIndex = 0;
   for (let match = BOUNDARY.exec(text); match !== null; match = BOUNDARY.exec(text)) {
     const end = match.index + (match[1]?.length ?? 0);
-    if (match[1] !== undefined && !isSentenceEnd(text, match.index, BOUNDARY.lastIndex)) continue;
+    const lineBreak = match[0].includes('\n');
+    if (match[1] !== undefined && !lineBreak && !isSentenceEnd(text, match.index, BOUNDARY.lastIndex)) continue;
     push(sentences, text, start, end);
     start = BOUNDARY.lastIndex;
   }

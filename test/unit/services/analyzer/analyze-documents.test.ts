@@ -12,7 +12,7 @@ import {
 } from '../../../../services/analyzer/analyze-documents.ts';
 import type { TextClassifier } from '../../../../services/analyzer/classifier-port.ts';
 import { resolveDocumentLimits } from '../../../../services/indexer/documents/limits.ts';
-import { DEFAULT_DOCUMENT_ROOT } from '../../../../services/indexer/indexer-settings.ts';
+import { DEFAULT_DOCUMENT_ROOT } from '../../../../services/indexer/settings.ts';
 import type { DocumentChunksWindow, StoredChunk, VectorStore } from '../../../../services/indexer/vector-store/port.ts';
 import { isSedanoError, SedanoError } from '../../../../services/lib/errors.ts';
 

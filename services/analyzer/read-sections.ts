@@ -68,28 +68,56 @@ export async function openIndexed(
   return {
     documentId,
     source: (first[0] as StoredChunk).source,
-    sections: (async function* () {
-      let chunks = first;
-      let previous: string | undefined;
-      let from = 0;
-      while (chunks.length > 0) {
-        for (const chunk of chunks) {
-          const text = previous === undefined ? chunk.text : withoutOverlap(previous, chunk.text);
-          previous = chunk.text;
-          if (text.trim() === '') continue;
-          yield {
-            text,
-            page: chunk.page,
-            sheet: chunk.sheet,
-            rows: chunk.rowFrom === null || chunk.rowTo === null ? null : [chunk.rowFrom, chunk.rowTo],
-          };
-        }
-        if (chunks.length < window) return;
-        from += window;
-        chunks = await store.documentChunks(collection, documentId, { fromPosition: from, limit: window });
-      }
-    })(),
+    sections: mergedSections(stitchedChunks(store, collection, documentId, first, window)),
   };
+}
+
+/** The chunks' texts in order, each without what it repeats of the one before. */
+async function* stitchedChunks(
+  store: VectorStore,
+  collection: string,
+  documentId: string,
+  first: StoredChunk[],
+  window: number,
+): AsyncGenerator<StoredChunk> {
+  let chunks = first;
+  let previous: string | undefined;
+  let from = 0;
+  while (chunks.length > 0) {
+    for (const chunk of chunks) {
+      const text = previous === undefined ? chunk.text : withoutOverlap(previous, chunk.text);
+      previous = chunk.text;
+      if (text.trim() !== '') yield { ...chunk, text };
+    }
+    if (chunks.length < window) return;
+    from += window;
+    chunks = await store.documentChunks(collection, documentId, { fromPosition: from, limit: window });
+  }
+}
+
+/** Characters a section built from chunks grows to before the next one starts. */
+export const MAX_MERGED_SECTION_CHARS = 20_000;
+
+/**
+ * Consecutive chunks of one page (or sheet) joined back into one section, so that a sentence
+ * the splitter cut in two is whole again for the analysers; rows ranges are merged.
+ */
+export async function* mergedSections(chunks: AsyncIterable<StoredChunk>): AsyncGenerator<SectionText> {
+  let current: SectionText | undefined;
+  for await (const chunk of chunks) {
+    const rows: [number, number] | null =
+      chunk.rowFrom === null || chunk.rowTo === null ? null : [chunk.rowFrom, chunk.rowTo];
+    const samePlace = current !== undefined && current.page === chunk.page && current.sheet === chunk.sheet;
+    if (current !== undefined && samePlace && current.text.length + chunk.text.length <= MAX_MERGED_SECTION_CHARS) {
+      // Row groups stay apart by a line break; prose chunks were cut mid-text and join with a space.
+      current.text += rows === null ? ` ${chunk.text}` : `\n${chunk.text}`;
+      if (current.rows !== null && rows !== null) current.rows = [current.rows[0], rows[1]];
+      continue;
+    }
+    if (current !== undefined) yield current;
+    current = { text: chunk.text, page: chunk.page, sheet: chunk.sheet, rows };
+  }
+  if (current !== undefined) yield current;
 }
 
 /** Shortest repeated text recognised as overlap: shorter matches are coincidence. */

@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { PDFDocument } from 'pdf-lib';
 import type { AnalyzeDocumentsRequest } from '../../../../schemas/analyze-documents-request.ts';
 import { ANALYSIS_SAMPLES } from '../../../../scripts/generate-analysis-samples.ts';
 import {
@@ -129,11 +131,18 @@ test('a bad document fails alone with its code; the others are analysed', async 
   writeFileSync(join(root, 'broken.pdf'), '%PDF-1.7\nthis is not a pdf at all');
   writeFileSync(join(root, 'empty.txt'), '');
   writeFileSync(join(root, 'good.txt'), 'The service was excellent.');
+  writeFileSync(join(root, 'junk.bin'), randomBytes(4096));
+  // A scanned page: a PDF with no text layer.
+  const scan = await PDFDocument.create();
+  scan.addPage([595, 842]).drawRectangle({ x: 10, y: 10, width: 100, height: 100 });
+  writeFileSync(join(root, 'scan.pdf'), await scan.save());
   const { context: ctx } = context();
   const result = await analyzeDocuments(
     request({
       analysisType: 'SENTIMENT',
-      documents: ['broken.pdf', 'empty.txt', 'good.txt', '../escape.txt', 'missing.txt'].map(reference),
+      documents: ['broken.pdf', 'empty.txt', 'good.txt', 'junk.bin', 'scan.pdf', '../escape.txt', 'missing.txt'].map(
+        reference,
+      ),
     }),
     dependencies({ documentRoots: [root] }),
     ctx,
@@ -147,6 +156,8 @@ test('a bad document fails alone with its code; the others are analysed', async 
     [
       ['broken.pdf', 'SEDANO_ERR_DOCUMENT_CORRUPT'],
       ['empty.txt', 'SEDANO_ERR_DOCUMENT_NO_TEXT'],
+      ['junk.bin', 'SEDANO_ERR_DOCUMENT_UNSUPPORTED'],
+      ['scan.pdf', 'SEDANO_ERR_DOCUMENT_NO_TEXT'],
       ['../escape.txt', 'SEDANO_ERR_DOCUMENT_PATH_TRAVERSAL'],
       ['missing.txt', 'SEDANO_ERR_DOCUMENT_NOT_FOUND'],
     ],

@@ -36,8 +36,10 @@ export function loadSentimentExamples(language: string): SentimentExample[] {
     });
 }
 
-export function loadFinancialExamples(): FinancialExample[] {
-  return JSON.parse(readFileSync(`${FIXTURES_DIR}financial.json`, 'utf8')) as FinancialExample[];
+/** The financial passages: the development set, or (`holdout`) the one never used to tune. */
+export function loadFinancialExamples(set: 'development' | 'holdout' = 'development'): FinancialExample[] {
+  const file = set === 'holdout' ? 'financial-holdout.json' : 'financial.json';
+  return JSON.parse(readFileSync(`${FIXTURES_DIR}${file}`, 'utf8')) as FinancialExample[];
 }
 
 export interface ClassificationFigures {

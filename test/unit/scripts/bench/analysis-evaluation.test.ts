@@ -15,6 +15,8 @@ test('the labelled set has what the issue asks: 150+ sentences per language, a q
     assert.ok(examples.filter((e) => e.kind !== 'plain').length >= examples.length / 4, language);
     assert.ok(examples.every((e) => ['POSITIVE', 'NEUTRAL', 'NEGATIVE'].includes(e.label) && e.text.length > 0));
   }
+  for (const language of ['en-holdout', 'it-holdout'])
+    assert.ok(loadSentimentExamples(language).length >= 40, language);
   const financial = loadFinancialExamples();
   assert.ok(financial.length >= 60);
   for (const language of ['en', 'it']) assert.ok(financial.filter((e) => e.language === language).length >= 25);

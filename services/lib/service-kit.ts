@@ -2,14 +2,14 @@
  * The service kit: what every `services/<name>/main.ts` is built on, so each main.ts reads as a
  * short list of what that service wires.
  *
- *   await runService(noopService, process.env);
+ *   await runService({ name: 'noop', settings: noopSettings, start: (kit) => … }, <the environment>);
  *
  * `runService` resolves the service's settings (every problem printed at once, exit code 2),
  * starts telemetry, gives the service's `start` a kit of clients built on demand (each closed
  * at the end, in reverse order of creation), and on SIGTERM/SIGINT closes everything in order:
  * an idempotent close that runs every step even if one fails. Exit codes: 0 after a clean stop,
  * 1 for a crash (a failed start, a failed close step, an error nobody handled), 2 for bad
- * configuration. Library code never reads `process.env` and never exits: this is the one place
+ * configuration. Library code never reads the environment and never exits: this is the one place
  * that decides how a process ends.
  */
 import { hostname } from 'node:os';

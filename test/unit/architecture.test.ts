@@ -103,7 +103,8 @@ test("a service reaches another only through that service's port (the indexer's 
 
 test('only main.ts files read process.env under services/', () => {
   const readers = sourceFiles('services').filter(
-    (file) => !file.endsWith('/main.ts') && /process\.env\b/.test(stripComments(readFileSync(join(ROOT, file), 'utf8'))),
+    (file) =>
+      !file.endsWith('/main.ts') && /process\.env\b/.test(stripComments(readFileSync(join(ROOT, file), 'utf8'))),
   );
   assert.deepEqual(readers, []);
 });

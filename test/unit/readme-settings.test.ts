@@ -11,7 +11,9 @@ test("README's configuration table is the services' settings, each variable once
   const end = readme.indexOf(TABLE_END);
   assert.ok(start >= 0 && end > start, 'README.md has the generated configuration table');
   const documented = readme.slice(start + TABLE_START.length, end).trim();
-  const declared = (await format(settingsTableMarkdown(SERVICE_SETTINGS), { parser: 'markdown', printWidth: 120 })).trim();
+  const declared = (
+    await format(settingsTableMarkdown(SERVICE_SETTINGS), { parser: 'markdown', printWidth: 120 })
+  ).trim();
   assert.equal(documented, declared, 'run `node scripts/settings-table.ts` after changing a setting');
 });
 

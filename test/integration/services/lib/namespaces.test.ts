@@ -33,7 +33,13 @@ async function deployment(t: Parameters<typeof onCleanup>[0], namespace: string)
   const keys = redisKeys(namespace);
   const admin = await kafkaAdmin(t);
   const stage = stageTopics(names, 'noop');
-  const used = new Set([...stage.lanes, ...Object.values(stage.retry), stage.status, stage.control, names.batchesTopic]);
+  const used = new Set([
+    ...stage.lanes,
+    ...Object.values(stage.retry),
+    stage.status,
+    stage.control,
+    names.batchesTopic,
+  ]);
   const topics = declaredTopics(names, { replicationFactor: 1 }).filter((topic) => used.has(topic.name));
   await admin.createTopics(topics);
   onCleanup(t, () => admin.deleteTopics(topics.map((topic) => topic.name)));
@@ -53,7 +59,10 @@ async function deployment(t: Parameters<typeof onCleanup>[0], namespace: string)
   const codec = createCodec({ registry: schemaRegistry() });
   const logger = pino({ level: 'silent' });
   const workerId = `${namespace}-worker`;
-  const runtime = await startStageRuntime(createNoopStage(() => 1), { kafka, codec, redis, logger, workerId, names, keys });
+  const runtime = await startStageRuntime(
+    createNoopStage(() => 1),
+    { kafka, codec, redis, logger, workerId, names, keys },
+  );
   onCleanup(t, () => runtime.close());
   const producer = await kafka.producer();
   onCleanup(t, () => producer.close());
@@ -63,7 +72,7 @@ async function deployment(t: Parameters<typeof onCleanup>[0], namespace: string)
   return { names, keys, workerId, submit };
 }
 
-test('two namespaces on one Kafka and one Redis: each worker runs only its own namespace\'s jobs', async (t) => {
+test("two namespaces on one Kafka and one Redis: each worker runs only its own namespace's jobs", async (t) => {
   const [a, b] = [await deployment(t, uniqueName('ns-a')), await deployment(t, uniqueName('ns-b'))];
   const jobs = { a: await a.submit(), b: await b.submit() };
 
@@ -71,13 +80,17 @@ test('two namespaces on one Kafka and one Redis: each worker runs only its own n
   const kafka = kafkaClient();
   const codec = createCodec({ registry: schemaRegistry() });
   const seen: Record<'a' | 'b', JobStatusEvent[]> = { a: [], b: [] };
-  for (const [key, deployed] of [['a', a], ['b', b]] as const) {
+  for (const [key, deployed] of [
+    ['a', a],
+    ['b', b],
+  ] as const) {
     const consumer = await kafka.consumer(uniqueName('namespaces-reader'));
     onCleanup(t, () => consumer.close());
     await consumer.consume({
       topics: [deployed.names.statusTopic],
       fromBeginning: true,
-      handle: async (message) => void seen[key].push((await codec.decode(jobStatusEventContract, message.value)).record),
+      handle: async (message) =>
+        void seen[key].push((await codec.decode(jobStatusEventContract, message.value)).record),
     });
   }
   await waitFor(
@@ -87,7 +100,10 @@ test('two namespaces on one Kafka and one Redis: each worker runs only its own n
     { description: 'both jobs succeeded', timeoutMs: 60_000 },
   );
   // Each job ran on its own namespace's worker, and each status topic holds only its own job.
-  for (const [key, deployed, jobId] of [['a', a, jobs.a], ['b', b, jobs.b]] as const) {
+  for (const [key, deployed, jobId] of [
+    ['a', a, jobs.a],
+    ['b', b, jobs.b],
+  ] as const) {
     const ran = seen[key].filter((event) => event.state === 'STARTED' || event.state === 'SUCCESS');
     assert.ok(ran.length >= 2);
     assert.ok(ran.every((event) => event.workerId === deployed.workerId && event.jobId === jobId));
@@ -101,8 +117,14 @@ test('two namespaces on one Kafka and one Redis: each worker runs only its own n
   assert.equal(await redis.get(b.keys.ledger(jobs.a)), null);
   // And a projector in one namespace builds a view of that namespace only.
   const view = createStatusView({ redis: redisClient(t).redis, keys: a.keys.status });
-  const projector = await startStatusProjector({ kafka, codec, view, logger: pino({ level: 'silent' }), names: a.names });
+  const projector = await startStatusProjector({
+    kafka,
+    codec,
+    view,
+    logger: pino({ level: 'silent' }),
+    names: a.names,
+  });
   onCleanup(t, () => projector.close());
-  await waitFor(async () => (await view.get(jobs.a))?.state === 'SUCCESS', { description: 'job a in a\'s view' });
+  await waitFor(async () => (await view.get(jobs.a))?.state === 'SUCCESS', { description: "job a in a's view" });
   assert.equal(await view.get(jobs.b), undefined);
 });

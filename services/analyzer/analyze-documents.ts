@@ -19,8 +19,7 @@ import type { DocumentAnalysis } from '../../schemas/document-analysis.ts';
 import type { FailedDocument } from '../../schemas/failed-document.ts';
 import { type ErrorCode, isSedanoError, SedanoError } from '../lib/errors.ts';
 import type { JobContext } from '../lib/runtime/stage.ts';
-import type { DocumentLimits } from '../indexer/documents/limits.ts';
-import type { VectorStore } from '../indexer/vector-store/port.ts';
+import type { DocumentLimits, IndexedDocuments } from '../indexer/document-access.ts';
 import { analysisProgressReport, type AnalysisProgressState, SECTIONS_PER_REPORT } from './analysis-progress.ts';
 import { analyzeDocumentText, type SectionText } from './analyze-document.ts';
 import type { LoadClassifier, TextClassifier } from './classifier-port.ts';
@@ -33,7 +32,7 @@ export const DEFAULT_MAX_DOCUMENT_CHARS = 30_000_000;
 
 export interface AnalyzeDocumentsDependencies {
   /** The vector store `documentIds` are read from (needed only when a job names some). */
-  store?: VectorStore;
+  store?: Pick<IndexedDocuments, 'documentChunks'>;
   /** Collection read when the request names none. */
   defaultCollection: string;
   /** Absolute directories references are read from. */

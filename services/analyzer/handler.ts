@@ -9,14 +9,13 @@
  * SEDANO_ERR_MODEL_NOT_FOUND until the training stage supplies `loadClassifier`.
  */
 import type { StageHandler } from '../lib/runtime/stage.ts';
-import { resolveDocumentLimits } from '../indexer/documents/limits.ts';
-import { createVectorStore } from '../indexer/vector-store/create.ts';
+import { openIndexedDocuments, resolveDocumentLimits } from '../indexer/document-access.ts';
 import { type AnalyzeDocumentsDependencies, analyzeDocuments } from './analyze-documents.ts';
 import type { AnalyzerThreadSettings } from './settings.ts';
 
 async function buildDependencies(settings: AnalyzerThreadSettings): Promise<AnalyzeDocumentsDependencies> {
   return {
-    store: await createVectorStore(settings.store),
+    store: await openIndexedDocuments(settings.store),
     defaultCollection: settings.defaultCollection,
     maxDocumentChars: settings.maxDocumentChars,
     documentRoots: [...settings.documentRoots],

@@ -7,10 +7,12 @@
  */
 import type { DocumentReference } from '../../schemas/document-reference.ts';
 import { SedanoError } from '../lib/errors.ts';
-import type { DocumentLimits } from '../indexer/documents/limits.ts';
-import { loadDocument } from '../indexer/documents/load-document.ts';
-import { resolveDocument } from '../indexer/documents/resolve.ts';
-import type { StoredChunk, VectorStore } from '../indexer/vector-store/port.ts';
+import {
+  type DocumentLimits,
+  type IndexedDocuments,
+  openDocumentReference,
+  type StoredChunk,
+} from '../indexer/document-access.ts';
 import type { SectionText } from './analyze-document.ts';
 
 /** A document opened for analysis: its identity and its sections, read as they are iterated. */
@@ -26,13 +28,12 @@ export async function openReference(
   roots: readonly string[],
   limits: DocumentLimits,
 ): Promise<OpenedDocument> {
-  const resolved = await resolveDocument(reference, roots);
-  const loaded = await loadDocument(resolved.path, reference.contentType, limits);
+  const opened = await openDocumentReference(reference, roots, limits);
   return {
-    documentId: resolved.documentId,
-    source: resolved.source,
+    documentId: opened.documentId,
+    source: opened.source,
     sections: (async function* () {
-      for await (const section of loaded.sections) {
+      for await (const section of opened.sections) {
         yield {
           text: section.text,
           page: section.page ?? null,
@@ -52,7 +53,7 @@ export const DEFAULT_CHUNK_WINDOW = 256;
  * here (SEDANO_ERR_DOCUMENT_NOT_INDEXED) rather than as an empty analysis.
  */
 export async function openIndexed(
-  store: VectorStore,
+  store: Pick<IndexedDocuments, 'documentChunks'>,
   collection: string,
   documentId: string,
   window = DEFAULT_CHUNK_WINDOW,
@@ -74,7 +75,7 @@ export async function openIndexed(
 
 /** The chunks' texts in order, each without what it repeats of the one before. */
 async function* stitchedChunks(
-  store: VectorStore,
+  store: Pick<IndexedDocuments, 'documentChunks'>,
   collection: string,
   documentId: string,
   first: StoredChunk[],

@@ -6,8 +6,12 @@
  * `handlerData` (`analyzerThreadSettings`), since threads never read the environment.
  */
 import { baseSettings, defineSettings, type ResolvedSettings, setting } from '../lib/settings.ts';
-import { documentRootsSetting } from '../indexer/settings.ts';
-import { vectorStoreOptionsOf, type VectorStoreOptions, vectorStoreSettings } from '../indexer/vector-store/create.ts';
+import {
+  documentRootsSetting,
+  vectorStoreOptionsOf,
+  type VectorStoreOptions,
+  vectorStoreSettings,
+} from '../indexer/document-access.ts';
 import { DEFAULT_MAX_DOCUMENT_CHARS } from './analyze-documents.ts';
 
 /** The collection `documentIds` are read from when a job names none. */

@@ -11,6 +11,7 @@
  * - A job naming an unknown model fails at once with SEDANO_ERR_MODEL_NOT_FOUND.
  * - A revoke while a long job runs stops it between documents: REVOKED, never SUCCESS, and
  *   its last progress counted fewer documents than the job had.
+ * - The gateway takes an analysis job and serves its result.
  */
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -35,8 +36,10 @@ import { openLanceDbVectorStore } from '../../../../services/indexer/vector-stor
 import type { SubjectBinding } from '../../../../services/lib/codec.ts';
 import { newJobId } from '../../../../services/lib/job-ids.ts';
 import { startStageRuntime } from '../../../../services/lib/runtime/stage-runtime.ts';
+import type { JobView } from '../../../../services/lib/status-view.ts';
 import { kafkaClient, onCleanup, uniqueName } from '../../../support/resources.ts';
 import { waitFor } from '../../../support/wait.ts';
+import { startGateway } from '../gateway/gateway-harness.ts';
 import { stageSandbox } from '../lib/runtime/stage-sandbox.ts';
 
 type Sandbox = Awaited<ReturnType<typeof stageSandbox>>;
@@ -282,3 +285,41 @@ test('a revoke while a long job runs stops it between documents', { timeout: 180
   t.diagnostic(`revoked after ${last} of ${documents.length} documents`);
   assert.ok(last >= 1 && last < documents.length, `stopped after ${last} of ${documents.length}`);
 });
+
+test(
+  'the gateway takes an analysis job (POST /v1/jobs) and serves its result (GET /v1/jobs/:id)',
+  { timeout: 120_000 },
+  async (t) => {
+    const gateway = await startGateway(t, { stage: 'analysis' });
+    await startAnalyzer(t, gateway.sandbox, {
+      documentRoots: [DEFAULT_DOCUMENT_ROOT],
+      store: { dataDir: tempDir(t, 'sedano-analysis-data-') },
+      defaultCollection: 'unused',
+      maxDocumentChars: 1_000_000,
+    });
+    const submitted = await gateway.call('POST', '/v1/jobs', {
+      json: { stage: 'analysis', payload: { analysisType: 'FINANCIAL', documents: [{ uri: 'en-kpi.csv' }] } },
+    });
+    assert.equal(submitted.status, 202, await submitted.clone().text());
+    const { jobId } = (await submitted.json()) as { jobId: string };
+    const job = await waitFor(
+      async () => {
+        const response = await gateway.call('GET', `/v1/jobs/${jobId}`, { token: 'reader' });
+        if (response.status !== 200) return false;
+        const view = (await response.json()) as JobView;
+        return view.state === 'SUCCESS' && view;
+      },
+      { description: `SUCCESS of analysis job ${jobId} through the gateway`, timeoutMs: 60_000 },
+    );
+    const result = job.result;
+    assert.equal(result?.kind, 'sedano.AnalysisResult');
+    const metrics = Object.fromEntries(
+      (result?.kind === 'sedano.AnalysisResult' ? result.documents[0]?.financial?.metrics : [])?.map((m) => [
+        `${m.name}[${m.period}]`,
+        m.value,
+      ]) ?? [],
+    );
+    assert.equal(metrics['revenue_growth[2024-Q4]'], 13.64);
+    assert.equal(metrics['ebitda_margin[2024-Q4]'], 22);
+  },
+);

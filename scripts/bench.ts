@@ -6,8 +6,10 @@
  *   noop   end-to-end no-op throughput and latency, sedano next to BullMQ on the same Redis
  *   api    GET /v1/jobs/:id requests per second and latency, next to a bare fastify hello-world
  *   indexing  documents/s, pages/s and chunks/s of the indexing stage over a generated corpus, and its memory
+ *   analysis  sentiment and financial extraction quality on the labelled set, and analysis pages/s on one worker
  *   export    reports/s and pages/s of the export stage's rendering, short and long reports, and its peak RSS
  */
+import { ANALYSIS_SYNOPSIS, parseAnalysisOptions, runAnalysisBenchmark } from './bench/analysis.ts';
 import { API_SYNOPSIS, parseApiOptions, runApiBenchmark } from './bench/api.ts';
 import { EXPORT_SYNOPSIS, parseExportOptions, runExportBenchmark } from './bench/export.ts';
 import { INDEXING_SYNOPSIS, parseIndexingOptions, runIndexingBenchmark } from './bench/indexing.ts';
@@ -34,6 +36,13 @@ const BENCHMARKS: Record<string, { synopsis: string; prepare: (args: readonly st
     prepare(args) {
       const options = parseIndexingOptions(args);
       return () => runIndexingBenchmark(options);
+    },
+  },
+  analysis: {
+    synopsis: ANALYSIS_SYNOPSIS,
+    prepare(args) {
+      const options = parseAnalysisOptions(args);
+      return () => runAnalysisBenchmark(options);
     },
   },
   export: {

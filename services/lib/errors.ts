@@ -347,6 +347,24 @@ export const ERROR_TABLE = {
     retriable: false,
     message: 'An unexpected error in the gateway; its log has the details under the request id.',
   },
+  SEDANO_ERR_DOCUMENT_NOT_INDEXED: {
+    status: 422,
+    retriable: false,
+    message:
+      'The document id has no chunks in the vector store collection the analysis reads (index it first, or name its collection).',
+  },
+  SEDANO_ERR_DOCUMENT_NO_TEXT: {
+    status: 422,
+    retriable: false,
+    message:
+      'The document has no text to analyse: it is empty, or a PDF without a text layer (scanned pages need OCR first).',
+  },
+  SEDANO_ERR_MODEL_NOT_FOUND: {
+    status: 404,
+    retriable: false,
+    message:
+      'The analysis job names a modelId that no trained model answers to (TrainingResult.modelId); the job fails at once.',
+  },
 } as const satisfies Record<string, ErrorCodeSpec>;
 
 export type ErrorCode = keyof typeof ERROR_TABLE;

@@ -13,6 +13,7 @@ import { createStatusView, type StatusView } from '../../../../services/lib/stat
 import { createRevocations } from '../../../../services/lib/runtime/revocations.ts';
 import { startStatusProjector } from '../../../../services/status-projector/projector.ts';
 import { createNoopStage } from '../../../../services/noop/noop-stage.ts';
+import type { Stage } from '../../../../topology/stages.ts';
 import { buildGatewayApp } from '../../../../services/gateway/app.ts';
 import type { ApiToken } from '../../../../services/gateway/auth.ts';
 import { createDeadLetterIndex, startDeadLetterIndexer } from '../../../../services/gateway/dead-letter-index.ts';
@@ -70,6 +71,8 @@ export interface GatewayHarnessOptions {
   exports?: ExportDownloadDependencies;
   /** When given, the gateway's own log lines (JSON, from level info) are pushed here. */
   logLines?: string[];
+  /** The stage whose topics the sandbox's lanes stand for (default noop), for a test running that stage's runtime on them. */
+  stage?: Stage;
 }
 
 export async function startGateway(t: TestContext, options: GatewayHarnessOptions = {}): Promise<GatewayHarness> {
@@ -94,7 +97,7 @@ export async function startGateway(t: TestContext, options: GatewayHarnessOption
     ...declared,
     stages: {
       ...declared.stages,
-      noop: {
+      [options.stage ?? 'noop']: {
         lanes: { high: high!, normal: normal!, low: low! },
         retry: Object.values(sandbox.topics.retry),
         groupId: sandbox.topics.groupId,

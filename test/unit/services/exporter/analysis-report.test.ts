@@ -18,7 +18,15 @@ function document(
   return {
     documentId: id,
     language: 'it',
-    financial: { amounts: [{ value: 1, currency: 'EUR', context: null }], percentages: [], periods: ['2024'], metrics },
+    source: id,
+    languages: ['it'],
+    financial: {
+      numberFormat: null,
+      amounts: [{ value: 1, currency: 'EUR', context: null }],
+      percentages: [],
+      periods: ['2024'],
+      metrics: metrics.map((metric) => ({ ...metric, formula: null, inputs: [], provenance: [] })),
+    },
     sentiment: null,
     statistics: null,
   };

@@ -60,6 +60,9 @@ export const ERROR_CODES = {
     'Chunks or a request the vector store refuses (a bad collection name, a chunk of another document, duplicate ids); the message says which.',
   SEDANO_ERR_VECTOR_STORE_UNAVAILABLE:
     'The vector store (Qdrant or the LanceDB data directory) could not be reached or failed; tried again later.',
+  SEDANO_ERR_SCHEDULE_INVALID:
+    'A schedule or its override is invalid (a bad cron expression, time zone, missed-slot policy or bound, or an undeclared name); the message lists each.',
+  SEDANO_ERR_SCHEDULE_NOT_FOUND: 'No schedule of that name is declared and enabled in this deployment.',
   SEDANO_ERR_API_UNAUTHORIZED:
     'The request has no bearer token, or one the gateway does not know (`Authorization: Bearer <token>`).',
   SEDANO_ERR_API_FORBIDDEN: "The token is valid but lacks the route's scope (`submit`, `read` or `admin`).",

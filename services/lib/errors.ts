@@ -61,7 +61,7 @@ export const ERROR_CODES = {
   SEDANO_ERR_VECTOR_STORE_UNAVAILABLE:
     'The vector store (Qdrant or the LanceDB data directory) could not be reached or failed; tried again later.',
   SEDANO_ERR_SCHEDULE_INVALID:
-    'A schedule or its override is invalid (a bad cron expression, time zone, missed-slot policy or bound, or an undeclared name); the message lists each.',
+    'A schedule or override is invalid (cron expression, time zone, missed-slot policy, bound or name); the message lists each problem.',
   SEDANO_ERR_SCHEDULE_NOT_FOUND: 'No schedule of that name is declared and enabled in this deployment.',
   SEDANO_ERR_API_UNAUTHORIZED:
     'The request has no bearer token, or one the gateway does not know (`Authorization: Bearer <token>`).',

@@ -13,7 +13,8 @@ import type { KafkaProducer } from '../lib/kafka.ts';
 
 export interface MaintenanceReporter {
   started(): Promise<void>;
-  progress(current: number, total: number, message: string): void;
+  /** A property, not a method: tasks receive it detached from the reporter. */
+  progress: (current: number, total: number, message: string) => void;
   succeeded(result: MaintenanceResult): Promise<void>;
   failed(error: JobError): Promise<void>;
 }
@@ -73,7 +74,7 @@ export function createMaintenanceReporter(options: MaintenanceReporterOptions): 
 
   return {
     started: () => emit('STARTED', {}),
-    progress(current, total, message) {
+    progress: (current, total, message) => {
       if (now() - lastProgressAt < progressIntervalMs) return;
       lastProgressAt = now();
       const percent = total > 0 ? Math.round(Math.min(100, (current / total) * 100) * 100) / 100 : 0;

@@ -63,6 +63,11 @@ export const ERROR_CODES = {
   SEDANO_ERR_SCHEDULE_INVALID:
     'A schedule or override is invalid (cron expression, time zone, missed-slot policy, bound or name); the message lists each problem.',
   SEDANO_ERR_SCHEDULE_NOT_FOUND: 'No schedule of that name is declared and enabled in this deployment.',
+  SEDANO_ERR_BACKUP_NOT_FOUND: 'No backup of that id in the backup directory (or it has no manifest).',
+  SEDANO_ERR_BACKUP_CORRUPT:
+    "The backup's files differ from its manifest (missing, changed or unexpected), so it is not restored.",
+  SEDANO_ERR_BACKUP_TARGET_NOT_EMPTY:
+    'The restore target already holds a collection of the same name; restore into an empty stack.',
   SEDANO_ERR_API_UNAUTHORIZED:
     'The request has no bearer token, or one the gateway does not know (`Authorization: Bearer <token>`).',
   SEDANO_ERR_API_FORBIDDEN: "The token is valid but lacks the route's scope (`submit`, `read` or `admin`).",

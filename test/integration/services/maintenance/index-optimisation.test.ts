@@ -4,33 +4,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { chunkId } from '../../../../services/indexer/vector-store/chunk-id.ts';
 import { openLanceDbVectorStore } from '../../../../services/indexer/vector-store/lancedb.ts';
-import type { ChunkRecord } from '../../../../services/indexer/vector-store/port.ts';
 import { createIndexOptimisation } from '../../../../services/maintenance/tasks/index-optimisation.ts';
 import { lanceDbOptimizerPort } from '../../../../services/maintenance/tasks/index-optimizer-port.ts';
 import { onCleanup } from '../../../support/resources.ts';
+import { chunk } from './chunks.ts';
 import { taskContext } from './task-context.ts';
-
-function chunk(documentId: string, position: number, vector: number[]): ChunkRecord {
-  const contentHash = `h-${documentId}-${position}`;
-  return {
-    id: chunkId(documentId, position, contentHash),
-    documentId,
-    documentHash: `d-${documentId}`,
-    source: `${documentId}.txt`,
-    text: `text ${documentId} ${position}`,
-    vector,
-    page: null,
-    sheet: null,
-    rowFrom: null,
-    rowTo: null,
-    heading: null,
-    position,
-    contentHash,
-    metadata: {},
-  };
-}
 
 test(
   'optimisation compacts each collection: fewer fragments, the same rows, reported with counts',

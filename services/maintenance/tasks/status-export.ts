@@ -1,11 +1,12 @@
 /**
  * The status view exported from the compacted status topic (the source of truth, unlike the
- * view, whose results expire): every partition read from its start to the end offset it had
- * when the export began, keeping each job's newest event. Restored by producing them again.
+ * view, whose results expire): each job's newest event, read up to the topic's end offsets at
+ * the start. Restored by producing them again.
  */
 import { jobStatusEventContract, type JobStatusEvent } from '../../../schemas/job-status-event.ts';
 import type { Codec, SubjectBinding } from '../../lib/codec.ts';
 import type { KafkaAdmin, KafkaClient, KafkaProducer } from '../../lib/kafka.ts';
+import { readTopicToEnd } from './topic-reader.ts';
 
 export interface StatusExportOptions {
   kafka: KafkaClient;
@@ -14,8 +15,6 @@ export interface StatusExportOptions {
   statusTopic: string;
   /** The throwaway reader group (deleted afterwards), e.g. `<namespace>.ctl.backup-<id>`. */
   groupId: string;
-  /** Called for long reads, so the caller's own group membership stays alive. */
-  onProgress?: (read: number) => void;
 }
 
 /** Keeps `event` if it is newer than the one known for its job (pure). */
@@ -24,46 +23,18 @@ export function keepNewest(latest: Map<string, JobStatusEvent>, event: JobStatus
   if (known === undefined || event.sequence >= known.sequence) latest.set(event.jobId, event);
 }
 
+/** Each job's newest event, ordered by job id. */
 export async function exportStatusEvents(options: StatusExportOptions): Promise<JobStatusEvent[]> {
-  const { kafka, admin, codec, statusTopic, groupId } = options;
-  const ends = new Map(
-    (await admin.fetchTopicOffsets(statusTopic))
-      .filter(({ low, high }) => BigInt(high) > BigInt(low))
-      .map(({ partition, high }) => [partition, BigInt(high)]),
-  );
   const latest = new Map<string, JobStatusEvent>();
-  if (ends.size === 0) return [];
-  const consumer = await kafka.consumer(groupId);
-  let read = 0;
-  try {
-    const done = new Promise<void>((resolve, reject) => {
-      void consumer
-        .consume({
-          topics: [statusTopic],
-          fromBeginning: true,
-          handle: async (message) => {
-            try {
-              const end = ends.get(message.partition);
-              if (end === undefined || BigInt(message.offset) >= end) return;
-              // Tombstones (null values) carry no event: compaction will drop the job anyway.
-              if (message.value !== null)
-                keepNewest(latest, (await codec.decode(jobStatusEventContract, message.value)).record);
-              read += 1;
-              options.onProgress?.(read);
-              if (BigInt(message.offset) + 1n >= end) ends.delete(message.partition);
-              if (ends.size === 0) resolve();
-            } catch (error) {
-              reject(error instanceof Error ? error : new Error(String(error)));
-            }
-          },
-        })
-        .catch(reject);
-    });
-    await done;
-  } finally {
-    await consumer.close().catch(() => undefined);
-    await admin.deleteGroups([groupId]).catch(() => undefined);
-  }
+  await readTopicToEnd({
+    ...options,
+    topic: options.statusTopic,
+    handle: async (message) => {
+      // Tombstones (null values) carry no event: compaction drops the job anyway.
+      if (message.value === null) return;
+      keepNewest(latest, (await options.codec.decode(jobStatusEventContract, message.value)).record);
+    },
+  });
   return [...latest.values()].sort((a, b) => a.jobId.localeCompare(b.jobId));
 }
 

@@ -19,6 +19,7 @@ import type { Codec } from '../lib/codec.ts';
 import { createJobClient } from '../lib/job-client.ts';
 import type { KafkaAdmin, KafkaProducer } from '../lib/kafka.ts';
 import type { Logger } from '../lib/logger.ts';
+import type { ScheduleControl } from '../scheduler/schedule-control.ts';
 import { createRevocations, type Revocations } from '../lib/runtime/revocations.ts';
 import type { StatusView } from '../lib/status-view.ts';
 import { createWorkerPresence, type WorkerPresence } from '../lib/worker-presence.ts';
@@ -32,6 +33,7 @@ import { type CollectionSearchDependencies, collectionRoutes } from './routes/co
 import { deadLetterRoutes } from './routes/dead-letters.ts';
 import { jobEventRoutes } from './routes/job-events.ts';
 import { jobRoutes } from './routes/jobs.ts';
+import { scheduleRoutes } from './routes/schedules.ts';
 import { stageRoutes } from './routes/stages.ts';
 import { systemRoutes } from './routes/system.ts';
 import { readStageGroup } from './stage-lag.ts';
@@ -76,6 +78,8 @@ export interface GatewayDependencies {
   bodyLimitBytes?: number;
   /** The vector store and embedder of `POST /v1/collections/:name/search` (none: it answers 503). */
   collections?: CollectionSearchDependencies;
+  /** The maintenance schedules (services/scheduler/schedule-control.ts); none: no /v1/schedules routes. */
+  schedules?: ScheduleControl;
   now?: () => number;
 }
 
@@ -229,5 +233,6 @@ export async function buildGatewayApp(dependencies: GatewayDependencies): Promis
   stageRoutes(app, context);
   deadLetterRoutes(app, context);
   collectionRoutes(app, context);
+  if (dependencies.schedules) scheduleRoutes(app, { control: dependencies.schedules, view: context.view });
   return app;
 }

@@ -14,6 +14,7 @@ import { createRevocations } from '../../../../services/lib/runtime/revocations.
 import { startStatusProjector } from '../../../../services/status-projector/projector.ts';
 import { createNoopStage } from '../../../../services/noop/noop-stage.ts';
 import { buildGatewayApp } from '../../../../services/gateway/app.ts';
+import type { ScheduleControl } from '../../../../services/scheduler/schedule-control.ts';
 import type { ApiToken } from '../../../../services/gateway/auth.ts';
 import { createDeadLetterIndex, startDeadLetterIndexer } from '../../../../services/gateway/dead-letter-index.ts';
 import { declaredGatewayTopics, type GatewayTopics, routedProducer } from '../../../../services/gateway/topics.ts';
@@ -61,6 +62,8 @@ export interface GatewayHarnessOptions {
   worker?: boolean;
   /** The vector store and embedder of collection search (none: the search route answers 503). */
   collections?: CollectionSearchDependencies;
+  /** The maintenance schedules behind /v1/schedules (none: no such routes). */
+  schedules?: (topics: GatewayTopics) => ScheduleControl;
 }
 
 export async function startGateway(t: TestContext, options: GatewayHarnessOptions = {}): Promise<GatewayHarness> {
@@ -145,6 +148,7 @@ export async function startGateway(t: TestContext, options: GatewayHarnessOption
     jaegerUiUrl: 'http://jaeger.test:16686',
     sse: { pollIntervalMs: 50, heartbeatMs: 1_000, appearWithinMs: 2_000 },
     ...(options.collections === undefined ? {} : { collections: options.collections }),
+    ...(options.schedules === undefined ? {} : { schedules: options.schedules(topics) }),
     async checkRegistry() {
       const response = await fetch(`${endpoints().schemaRegistryUrl}/subjects`);
       if (!response.ok) throw new Error(`registry answered ${response.status}`);

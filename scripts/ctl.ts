@@ -11,6 +11,7 @@ import { registerJobs } from './ctl/jobs.ts';
 import { registerLag } from './ctl/lag.ts';
 import { CtlError } from './ctl/output.ts';
 import { registerPurge } from './ctl/purge.ts';
+import { registerSchedules } from './ctl/schedules.ts';
 import { registerServices } from './ctl/services.ts';
 import { registerWorkers } from './ctl/workers.ts';
 
@@ -27,6 +28,7 @@ registerPurge(program, runner.run);
 registerJobs(program, runner.run);
 registerDlq(program, runner.run);
 registerInfra(program, runner.run);
+registerSchedules(program, runner.run);
 
 try {
   await program.parseAsync();

@@ -61,27 +61,40 @@ export interface MaintenanceWorker {
   close(): Promise<void>;
 }
 
+/** The options with their defaults (pure). */
+export function resolveMaintenanceOptions(options: MaintenanceOptions) {
+  return {
+    ...options,
+    workerId: options.workerId ?? `maintenance-${crypto.randomUUID().slice(0, 8)}`,
+    maintenanceTopic: options.maintenanceTopic ?? MAINTENANCE_TOPIC,
+    statusTopic: options.statusTopic ?? STATUS_TOPIC,
+    groupId: options.groupId ?? MAINTENANCE_GROUP,
+    runLeaseMs: options.runLeaseMs ?? 60_000,
+    runRetentionMs: options.runRetentionMs ?? 2_592_000_000,
+    progressIntervalMs: options.progressIntervalMs ?? 1_000,
+    sessionTimeoutMs: options.sessionTimeoutMs ?? 30_000,
+  };
+}
+
+export type ResolvedMaintenanceOptions = ReturnType<typeof resolveMaintenanceOptions>;
+
 export async function startMaintenance(options: MaintenanceOptions): Promise<MaintenanceWorker> {
-  const workerId = options.workerId ?? `maintenance-${crypto.randomUUID().slice(0, 8)}`;
-  const maintenanceTopic = options.maintenanceTopic ?? MAINTENANCE_TOPIC;
-  const statusTopic = options.statusTopic ?? STATUS_TOPIC;
-  const groupId = options.groupId ?? MAINTENANCE_GROUP;
+  const resolved = resolveMaintenanceOptions(options);
+  const { workerId, maintenanceTopic, statusTopic, groupId } = resolved;
   const logger = options.logger.child({ component: 'maintenance', workerId });
   const producer = await options.kafka.producer();
-  const consumer = await options.kafka.consumer(groupId, { sessionTimeoutMs: options.sessionTimeoutMs ?? 30_000 });
+  const consumer = await options.kafka.consumer(groupId, { sessionTimeoutMs: resolved.sessionTimeoutMs });
   const deadLetters = createDeadLetterWriter({ producer, codec: options.codec, consumerGroup: groupId });
   const ledger = createRunLedger(options.redis, options.ledgerPrefix);
   const shutdown = new AbortController();
   const counts = { ran: 0, skipped: 0, failed: 0 };
   const run = runOne({
-    ...options,
-    workerId,
+    ...resolved,
     logger,
     producer,
     ledger,
     signal: shutdown.signal,
     counts,
-    statusTopic,
     statusBinding: { ...statusBinding, subject: valueSubject(statusTopic) },
   });
 
@@ -137,20 +150,17 @@ async function withHeartbeats<T>(heartbeat: () => Promise<void>, work: () => Pro
   }
 }
 
-interface RunContext extends MaintenanceOptions {
-  workerId: string;
+interface RunContext extends ResolvedMaintenanceOptions {
   producer: KafkaProducer;
   ledger: RunLedger;
   signal: AbortSignal;
   counts: MaintenanceWorker['counts'];
-  statusTopic: string;
   statusBinding: SubjectBinding<JobStatusEvent>;
 }
 
 function runOne(context: RunContext) {
   const { ledger, workerId, logger, counts } = context;
-  const leaseMs = context.runLeaseMs ?? 60_000;
-  const retentionMs = context.runRetentionMs ?? 2_592_000_000;
+  const { runLeaseMs: leaseMs, runRetentionMs: retentionMs } = context;
   return async (request: MaintenanceRequest, message: IncomingMessage): Promise<void> => {
     const fields = { jobId: request.jobId, task: request.task, key: request.idempotencyKey, offset: message.offset };
     const begun = await ledger.begin(request.idempotencyKey, workerId, leaseMs);
@@ -163,7 +173,6 @@ function runOne(context: RunContext) {
     const reporter = createMaintenanceReporter({
       ...context,
       request,
-      progressIntervalMs: context.progressIntervalMs ?? 1_000,
       onProgressError: (error) => logger.warn({ ...fields, err: error }, 'a progress event failed'),
     });
     const renewal = setInterval(

@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { createCtlRunner } from './ctl/command-context.ts';
+import { registerBackup } from './ctl/backup.ts';
 import { registerDlq } from './ctl/dlq.ts';
 import { registerInfra } from './ctl/infra.ts';
 import { registerJobs } from './ctl/jobs.ts';
@@ -29,6 +30,7 @@ registerJobs(program, runner.run);
 registerDlq(program, runner.run);
 registerInfra(program, runner.run);
 registerSchedules(program, runner.run);
+registerBackup(program, runner.run);
 
 try {
   await program.parseAsync();

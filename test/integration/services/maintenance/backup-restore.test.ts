@@ -9,7 +9,11 @@ import { appendFile, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
+import { Redis } from 'ioredis';
+import { pino } from 'pino';
 import { jobStatusEventContract, type JobStatusEvent } from '../../../../schemas/job-status-event.ts';
+import { createStatusView } from '../../../../services/lib/status-view.ts';
+import { startStatusProjector } from '../../../../services/status-projector/projector.ts';
 import { openLanceDbVectorStore } from '../../../../services/indexer/vector-store/lancedb.ts';
 import { createBackup, listBackups, restoreBackup } from '../../../../services/maintenance/tasks/backup.ts';
 import { registrySubjects } from '../../../../services/maintenance/tasks/registry-subjects.ts';
@@ -28,6 +32,7 @@ import {
   onCleanup,
   uniqueName,
 } from '../../../support/resources.ts';
+import { waitFor } from '../../../support/wait.ts';
 import { schedulerSandbox } from '../scheduler/scheduler-harness.ts';
 import { chunk } from './chunks.ts';
 import { taskContext } from './task-context.ts';
@@ -140,6 +145,32 @@ test(
       runs.map((run) => [run.request.jobId, run.request.jobId === started.jobId ? 'STARTED' : 'PENDING']).sort(),
     );
     assert.ok((await subjects.list(freshTopic)).some((subject) => subject.subject === valueSubject(freshTopic)));
+
+    // The fresh namespace's projector rebuilds its view from the restored events: each
+    // backed-up job answers as GET /v1/jobs/:id reads it.
+    const viewRedis = new Redis(endpoints().redisUrl);
+    const view = createStatusView({ redis: viewRedis, namespace: uniqueName('test-restored-view') });
+    onCleanup(t, async () => {
+      await view.clear();
+      viewRedis.disconnect();
+    });
+    const projector = await startStatusProjector({
+      kafka: kafkaClient(),
+      codec: sandbox.codec,
+      view,
+      logger: pino({ level: 'silent' }),
+      topic: freshTopic,
+      batchTopic: (await createTestTopic(t, admin, { prefix: 'test-restored-batches' })).name,
+      groupId: uniqueName('test-restored-projector'),
+    });
+    onCleanup(t, () => projector.close());
+    for (const run of runs) {
+      const job = await waitFor(() => view.get(run.request.jobId), {
+        description: 'the restored job in the view',
+        timeoutMs: 30_000,
+      });
+      assert.equal(job.state, run.request.jobId === started.jobId ? 'STARTED' : 'PENDING');
+    }
 
     // A changed file stops the restore before it writes anything.
     await appendFile(path.join(backupDir, manifest.id, 'status-events.jsonl'), '{}\n');

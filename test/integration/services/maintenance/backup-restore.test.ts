@@ -1,8 +1,8 @@
 /**
  * Backup then restore into a fresh namespace (new data directory, status topic and subject):
  * the search returns the same hits, every backed-up job's newest status is back on the status
- * topic, the subject is registered; a second run of the slot does nothing; a changed file
- * stops the restore.
+ * topic and answers from the fresh view, the subject is registered; a second run of the slot
+ * does nothing; a changed file stops the restore.
  */
 import assert from 'node:assert/strict';
 import { appendFile, mkdtemp, readdir, rm } from 'node:fs/promises';

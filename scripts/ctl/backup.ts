@@ -1,15 +1,14 @@
 /**
  * `ctl backup list` and `ctl backup restore <id>`: the backups the maintenance stage wrote to
  * `SEDANO_BACKUP_DIR` (default `.sedano/backups`), and their restore into an empty stack (the
- * LanceDB directory `SEDANO_DATA_DIR`, the status topic, the schema registry).
+ * LanceDB directory `SEDANO_DATA_DIR`, the namespace's status topic, the schema registry).
  */
 import type { Command } from 'commander';
 import type { BackupManifest } from '../../services/maintenance/tasks/backup-manifest.ts';
 import { listBackups, restoreBackup } from '../../services/maintenance/tasks/backup.ts';
 import { registrySubjects } from '../../services/maintenance/tasks/registry-subjects.ts';
 import { DEFAULT_LANCEDB_DATA_DIR } from '../../services/indexer/vector-store/create.ts';
-import { statusBinding } from '../../topology/contracts.ts';
-import { STATUS_TOPIC } from '../../topology/topics.ts';
+import { contractBindings } from '../../topology/contracts.ts';
 import type { CtlAction } from './command-context.ts';
 import { formatTable } from './output.ts';
 
@@ -50,15 +49,15 @@ export function registerBackup(program: Command, run: CtlAction): void {
     .description('restore a backup into an empty stack: collections, schema subjects, job statuses')
     .argument('<id>')
     .action(
-      run(async ({ out, env, clients }, id: string) => {
+      run(async ({ out, env, clients, names }, id: string) => {
         const result = await restoreBackup({
           backupDir: env['SEDANO_BACKUP_DIR'] ?? DEFAULT_BACKUP_DIR,
           id,
           lanceDbDataDir: env['SEDANO_DATA_DIR'] ?? DEFAULT_LANCEDB_DATA_DIR,
           producer: await clients.producer(),
           codec: clients.codec(),
-          statusTopic: STATUS_TOPIC,
-          statusBinding,
+          statusTopic: names.statusTopic,
+          statusBinding: contractBindings(names).status,
           subjects: registrySubjects(clients.endpoints.schemaRegistryUrl),
         });
         if (out.json) out.data(result);

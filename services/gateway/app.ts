@@ -13,8 +13,9 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Redis } from 'ioredis';
-import { JOB_STATE_SYMBOLS } from '../../schemas/job-state.ts';
-import { LANES, STAGES } from '../../topology/topics.ts';
+import type { TopologyNames } from '../../topology/names.ts';
+import type { RedisKeys } from '../../topology/redis-keys.ts';
+import { LANES, type Stage, STAGES } from '../../topology/stages.ts';
 import type { Codec } from '../lib/codec.ts';
 import { createJobClient } from '../lib/job-client.ts';
 import type { KafkaAdmin, KafkaProducer } from '../lib/kafka.ts';
@@ -29,7 +30,8 @@ import type { DeadLetterIndex } from './dead-letter-index.ts';
 import { errorReply } from './errors.ts';
 import { createGatewayMetrics, type MetricsSources } from './metrics.ts';
 import { batchRoutes } from './routes/batches.ts';
-import { type CollectionSearchDependencies, collectionRoutes } from './routes/collections.ts';
+import type { CollectionSearch } from '../indexer/search.ts';
+import { collectionRoutes } from './routes/collections.ts';
 import { deadLetterRoutes } from './routes/dead-letters.ts';
 import { jobEventRoutes } from './routes/job-events.ts';
 import { jobRoutes } from './routes/jobs.ts';
@@ -37,7 +39,7 @@ import { scheduleRoutes } from './routes/schedules.ts';
 import { stageRoutes } from './routes/stages.ts';
 import { systemRoutes } from './routes/system.ts';
 import { readStageGroup } from './stage-lag.ts';
-import { declaredGatewayTopics, type GatewayTopics, routedProducer, stageSymbol } from './topics.ts';
+import { gatewayTopics, type GatewayTopics, routedProducer, stageSymbol } from './topics.ts';
 import { compileValidator } from './validation.ts';
 
 declare module 'fastify' {
@@ -63,12 +65,12 @@ export interface GatewayDependencies {
   deadLetters: DeadLetterIndex;
   /** Resolves when the schema registry answers. */
   checkRegistry: () => Promise<void>;
-  /** Default: the declared topics. */
+  /** The namespace's topics, groups and subjects. */
+  names: TopologyNames;
+  /** The namespace's Redis keys. */
+  keys: RedisKeys;
+  /** Default: the namespace's topics (tests give their own). */
   topics?: GatewayTopics;
-  /** Prefix of the status view's keys, as StatusViewOptions names it (default `sedano:status:`). */
-  statusKeyPrefix?: string;
-  /** Prefix of the gateway's own Redis keys (default `sedano:gateway:`). */
-  redisPrefix?: string;
   revocations?: Revocations;
   workers?: WorkerPresence;
   jaegerUiUrl?: string;
@@ -76,33 +78,18 @@ export interface GatewayDependencies {
   sse?: { pollIntervalMs?: number; heartbeatMs?: number; appearWithinMs?: number };
   /** Largest request body, in bytes (default 1 MiB, a job topic's largest record). */
   bodyLimitBytes?: number;
-  /** The vector store and embedder of `POST /v1/collections/:name/search` (none: it answers 503). */
-  collections?: CollectionSearchDependencies;
+  /** Collection search for `POST /v1/collections/:name/search` (none: it answers 503). */
+  collections?: CollectionSearch;
   /** The maintenance schedules (services/scheduler/schedule-control.ts); none: no /v1/schedules routes. */
   schedules?: ScheduleControl;
   now?: () => number;
 }
 
-function metricSources(context: GatewayContext, statusKeyPrefix: string): MetricsSources {
+function metricSources(context: GatewayContext): MetricsSources {
   return {
     async jobCounts() {
-      // The view's indexes (status-view.ts layout): jobs of a stage in a state are the intersection.
-      const pairs = STAGES.flatMap((stage) => JOB_STATE_SYMBOLS.map((state) => ({ stage, state })));
-      const pipeline = context.redis.pipeline();
-      for (const { stage, state } of pairs) {
-        pipeline.call(
-          'ZINTERCARD',
-          2,
-          `${statusKeyPrefix}index:state:${state}`,
-          `${statusKeyPrefix}index:stage:${stageSymbol(stage)}`,
-        );
-      }
-      const replies = (await pipeline.exec()) ?? [];
-      return pairs.map((pair, i) => {
-        const [error, count] = replies[i] ?? [new Error('no reply'), 0];
-        if (error) throw error;
-        return { ...pair, count: Number(count) };
-      });
+      const counts = await context.view.countsByStageAndState(STAGES.map(stageSymbol));
+      return counts.map(({ stage, state, count }) => ({ stage: stage.toLowerCase() as Stage, state, count }));
     },
     async recentDurations() {
       return Promise.all(
@@ -127,7 +114,8 @@ function metricSources(context: GatewayContext, statusKeyPrefix: string): Metric
 
 export async function buildGatewayApp(dependencies: GatewayDependencies): Promise<FastifyInstance> {
   const { logger, redis } = dependencies;
-  const topics = dependencies.topics ?? declaredGatewayTopics();
+  const { names, keys } = dependencies;
+  const topics = dependencies.topics ?? gatewayTopics(names);
   // Typed as fastify's base logger, so the instance has the default type the route modules take.
   const baseLogger: FastifyBaseLogger = logger;
   const app = fastify({
@@ -151,17 +139,18 @@ export async function buildGatewayApp(dependencies: GatewayDependencies): Promis
     producer: dependencies.producer,
     codec: dependencies.codec,
     redis,
-    redisPrefix: dependencies.redisPrefix ?? 'sedano:gateway:',
+    keys,
     view: dependencies.view,
     jobClient: createJobClient({
-      producer: routedProducer(dependencies.producer, topics),
+      producer: routedProducer(dependencies.producer, names, topics),
       codec: dependencies.codec,
+      names,
       submitter: 'sedano-gateway',
     }),
     topics,
-    revocations: dependencies.revocations ?? createRevocations({ redis }),
+    revocations: dependencies.revocations ?? createRevocations({ redis, keys }),
     deadLetters: dependencies.deadLetters,
-    workers: dependencies.workers ?? createWorkerPresence({ redis }),
+    workers: dependencies.workers ?? createWorkerPresence({ redis, keys }),
     metrics: undefined as never,
     checkRegistry: dependencies.checkRegistry,
     jaegerUiUrl: dependencies.jaegerUiUrl,
@@ -170,13 +159,9 @@ export async function buildGatewayApp(dependencies: GatewayDependencies): Promis
       heartbeatMs: dependencies.sse?.heartbeatMs ?? 15_000,
       appearWithinMs: dependencies.sse?.appearWithinMs ?? 5_000,
     },
-    collections: dependencies.collections,
     now: dependencies.now ?? Date.now,
   };
-  context.metrics = createGatewayMetrics(
-    metricSources(context, dependencies.statusKeyPrefix ?? 'sedano:status:'),
-    logger,
-  );
+  context.metrics = createGatewayMetrics(metricSources(context), logger);
 
   const auth = createAuthenticator(dependencies.tokens);
   app.addHook('onRequest', async (request) => {
@@ -232,7 +217,7 @@ export async function buildGatewayApp(dependencies: GatewayDependencies): Promis
   batchRoutes(app, context);
   stageRoutes(app, context);
   deadLetterRoutes(app, context);
-  collectionRoutes(app, context);
+  collectionRoutes(app, dependencies.collections);
   if (dependencies.schedules) scheduleRoutes(app, { control: dependencies.schedules, view: context.view });
   return app;
 }

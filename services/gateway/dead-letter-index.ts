@@ -19,6 +19,7 @@ import type { Codec } from '../lib/codec.ts';
 import { isSedanoError } from '../lib/errors.ts';
 import type { KafkaClient, KafkaConsumer } from '../lib/kafka.ts';
 import type { Logger } from '../lib/logger.ts';
+import type { RedisKeys } from '../../topology/redis-keys.ts';
 
 /** A dead letter as the API shows it. */
 export interface DeadLetterEntry {
@@ -64,14 +65,13 @@ export interface DeadLetterIndex {
 
 export function createDeadLetterIndex({
   redis,
-  prefix = 'sedano:gateway:dead-letters:',
+  keys,
 }: {
   redis: Redis;
-  prefix?: string;
+  /** The namespace's keys (`keys.deadLetters`). */
+  keys: Pick<RedisKeys, 'deadLetters'>;
 }): DeadLetterIndex {
-  const entryKey = (id: string) => `${prefix}entry:${id}`;
-  const replayKey = (id: string) => `${prefix}replay:${id}`;
-  const indexKey = `${prefix}index`;
+  const { entry: entryKey, replay: replayKey, index: indexKey } = keys.deadLetters;
 
   function summary(stored: StoredDeadLetter): DeadLetterEntry {
     const { originalKey: _key, originalValue: _value, ...entry } = stored;

@@ -13,6 +13,7 @@ import { jobIdForKey } from '../lib/job-ids.ts';
 import { fillDefaults, type JsonSchema } from './avro-json-schema.ts';
 import { ApiError } from './errors.ts';
 import { OPTION_SCHEMAS, PAYLOAD_SCHEMAS } from './schemas.ts';
+import type { RedisKeys } from '../../topology/redis-keys.ts';
 
 /** A job as the API receives it (already validated against `submissionSchema`). */
 export interface SubmissionBody {
@@ -90,14 +91,14 @@ const IDEMPOTENCY_TTL_SECONDS = 86_400;
 
 /** Submits one job; with a key, the same key gives back the same job (202 both times). */
 export async function submitJob(
-  { jobClient, redis, redisPrefix }: { jobClient: JobClient; redis: Redis; redisPrefix: string },
+  { jobClient, redis, keys }: { jobClient: JobClient; redis: Redis; keys: Pick<RedisKeys, 'idempotency'> },
   submission: JobSubmission,
 ): Promise<SubmissionReply> {
   const key = submission.options?.idempotencyKey;
   if (key === undefined)
     return submissionReply(await jobClient.submit(submission.stage, submission.payload, submission.options), true);
   const jobId = jobIdForKey(key);
-  const claimKey = `${redisPrefix}idempotency:${jobId}`;
+  const claimKey = keys.idempotency(jobId);
   const claim: Claim = {
     stage: submission.stage,
     priority: submission.options?.priority ?? 'NORMAL',

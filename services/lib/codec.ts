@@ -17,18 +17,14 @@ import { type Contract, schemaText } from '../../schemas/contract.ts';
 import { LOGICAL_TYPES } from '../../schemas/logical-types.ts';
 import { type ErrorCode, SedanoError } from './errors.ts';
 import type { IncomingMessage, OutgoingMessage } from './kafka.ts';
-import { type CompatibilityLevel, registerAvroSchema, type SchemaRegistry } from './schema-registry.ts';
+import type { SubjectBinding } from '../../topology/contracts.ts';
+import { registerAvroSchema, type SchemaRegistry } from './schema-registry.ts';
 import { contextFromHeaders, traceHeaders } from './telemetry.ts';
 import { MAGIC_BYTE, parseWireFormat } from './wire-format.ts';
 
 export type { Contract };
 
-/** Where a contract is written: the subject of a topic and that subject's compatibility level. */
-export interface SubjectBinding<T> {
-  subject: string;
-  contract: Contract<T>;
-  compatibility: CompatibilityLevel;
-}
+export type { SubjectBinding };
 
 /** A message that can never be processed: it goes to the dead-letter topic. */
 export class PoisonMessageError extends SedanoError {

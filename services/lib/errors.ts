@@ -22,6 +22,8 @@ export const ERROR_CODES = {
   SEDANO_ERR_REGISTRY_INCOMPATIBLE:
     "The schema registry refused a schema because it breaks the subject's compatibility level.",
   SEDANO_ERR_REGISTRY_UNAVAILABLE: 'The schema registry could not be reached or answered with an error.',
+  SEDANO_ERR_CONFIG_INVALID:
+    'A service was started with settings it cannot use; every bad variable is printed with what was expected and what was given, and the service exits with code 2.',
   SEDANO_ERR_JOB_FAILED:
     "The job's handler failed; the error message says why, and `retriable` whether it is tried again.",
   SEDANO_ERR_JOB_REVOKED: 'The job was revoked (cancelled) before it started or while it ran.',

@@ -10,8 +10,9 @@ const { SchemaRegistry, SchemaType, COMPATIBILITY } = confluentSchemaRegistry;
 
 export type SchemaRegistry = SchemaRegistryClient;
 
-/** Compatibility levels of the Confluent API. */
-export type CompatibilityLevel = `${(typeof COMPATIBILITY)[keyof typeof COMPATIBILITY]}`;
+import type { CompatibilityLevel } from '../../topology/contracts.ts';
+
+export type { CompatibilityLevel };
 
 /** A client for the registry at `url` (e.g. http://127.0.0.1:8081/apis/ccompat/v7). */
 export function createSchemaRegistry(url: string): SchemaRegistry {

@@ -12,10 +12,9 @@
  */
 import type { JobStatusEvent } from '../../schemas/job-status-event.ts';
 import { maintenanceRequestContract, type MaintenanceRequest } from '../../schemas/maintenance-request.ts';
-import { statusBinding } from '../../topology/contracts.ts';
-import { MAINTENANCE_GROUP } from '../../topology/groups.ts';
-import { valueSubject } from '../../topology/subjects.ts';
-import { MAINTENANCE_TOPIC, STATUS_TOPIC } from '../../topology/topics.ts';
+import { jobStatusEventContract } from '../../schemas/job-status-event.ts';
+import { COMPATIBILITY_POLICIES } from '../../topology/contracts.ts';
+import { topologyNames, type TopologyNames } from '../../topology/names.ts';
 import { type Codec, PoisonMessageError, type SubjectBinding } from '../lib/codec.ts';
 import { createDeadLetterWriter } from '../lib/dead-letter.ts';
 import { isSedanoError } from '../lib/errors.ts';
@@ -35,11 +34,13 @@ export interface MaintenanceOptions {
   tasks: TaskRunners;
   /** Prefix of the run ledger's keys (from the keyspace module), e.g. `sedano:maintenance:runs:`. */
   ledgerPrefix: string;
-  /** @default MAINTENANCE_TOPIC */
+  /** The deployment's names (dead-letter topic, defaults below). @default the default namespace's */
+  names?: TopologyNames;
+  /** @default names.maintenanceTopic */
   maintenanceTopic?: string;
-  /** @default STATUS_TOPIC */
+  /** @default names.statusTopic */
   statusTopic?: string;
-  /** @default MAINTENANCE_GROUP */
+  /** @default names.maintenanceGroup */
   groupId?: string;
   /** @default `maintenance-<random>` */
   workerId?: string;
@@ -63,12 +64,14 @@ export interface MaintenanceWorker {
 
 /** The options with their defaults (pure). */
 export function resolveMaintenanceOptions(options: MaintenanceOptions) {
+  const names = options.names ?? topologyNames();
   return {
     ...options,
+    names,
     workerId: options.workerId ?? `maintenance-${crypto.randomUUID().slice(0, 8)}`,
-    maintenanceTopic: options.maintenanceTopic ?? MAINTENANCE_TOPIC,
-    statusTopic: options.statusTopic ?? STATUS_TOPIC,
-    groupId: options.groupId ?? MAINTENANCE_GROUP,
+    maintenanceTopic: options.maintenanceTopic ?? names.maintenanceTopic,
+    statusTopic: options.statusTopic ?? names.statusTopic,
+    groupId: options.groupId ?? names.maintenanceGroup,
     runLeaseMs: options.runLeaseMs ?? 60_000,
     runRetentionMs: options.runRetentionMs ?? 2_592_000_000,
     progressIntervalMs: options.progressIntervalMs ?? 1_000,
@@ -84,7 +87,12 @@ export async function startMaintenance(options: MaintenanceOptions): Promise<Mai
   const logger = options.logger.child({ component: 'maintenance', workerId });
   const producer = await options.kafka.producer();
   const consumer = await options.kafka.consumer(groupId, { sessionTimeoutMs: resolved.sessionTimeoutMs });
-  const deadLetters = createDeadLetterWriter({ producer, codec: options.codec, consumerGroup: groupId });
+  const deadLetters = createDeadLetterWriter({
+    producer,
+    codec: options.codec,
+    names: resolved.names,
+    consumerGroup: groupId,
+  });
   const ledger = createRunLedger(options.redis, options.ledgerPrefix);
   const shutdown = new AbortController();
   const counts = { ran: 0, skipped: 0, failed: 0 };
@@ -95,7 +103,11 @@ export async function startMaintenance(options: MaintenanceOptions): Promise<Mai
     ledger,
     signal: shutdown.signal,
     counts,
-    statusBinding: { ...statusBinding, subject: valueSubject(statusTopic) },
+    statusBinding: {
+      subject: resolved.names.valueSubject(statusTopic),
+      contract: jobStatusEventContract,
+      compatibility: COMPATIBILITY_POLICIES.status.level,
+    },
   });
 
   await consumer.consume({

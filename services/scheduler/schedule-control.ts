@@ -1,13 +1,15 @@
 /**
- * What the gateway, the CLI and the scheduler itself do with the schedules besides firing
- * them: list them with their next slots and last run, run one now, pause and resume.
- * Needs Redis and a producer, not a running scheduler loop.
+ * The scheduler's port to other services (the gateway's schedule routes; see
+ * test/unit/architecture.test.ts): what they and the scheduler itself do with the schedules
+ * besides firing them: list them with their next slots and last run, run one now, pause and
+ * resume. Needs Redis and a producer, not a running scheduler loop.
  */
 import type { JobStatusEvent } from '../../schemas/job-status-event.ts';
 import type { MaintenanceRequest } from '../../schemas/maintenance-request.ts';
 import { maintenanceRequestContract } from '../../schemas/maintenance-request.ts';
-import { COMPATIBILITY_POLICIES, statusBinding } from '../../topology/contracts.ts';
-import { valueSubject } from '../../topology/subjects.ts';
+import { jobStatusEventContract } from '../../schemas/job-status-event.ts';
+import { COMPATIBILITY_POLICIES } from '../../topology/contracts.ts';
+import { topologyNames } from '../../topology/names.ts';
 import type { Codec, SubjectBinding } from '../lib/codec.ts';
 import { SedanoError } from '../lib/errors.ts';
 import type { KafkaProducer } from '../lib/kafka.ts';
@@ -28,12 +30,18 @@ export interface RunEmitterOptions {
 }
 
 export function createRunEmitter({ producer, codec, maintenanceTopic, statusTopic }: RunEmitterOptions): RunEmitter {
+  // The subject naming rule (TopicNameStrategy) is the same in every namespace.
+  const { valueSubject } = topologyNames();
   const requestBinding: SubjectBinding<MaintenanceRequest> = {
     subject: valueSubject(maintenanceTopic),
     contract: maintenanceRequestContract,
     compatibility: COMPATIBILITY_POLICIES.maintenance.level,
   };
-  const pendingBinding: SubjectBinding<JobStatusEvent> = { ...statusBinding, subject: valueSubject(statusTopic) };
+  const pendingBinding: SubjectBinding<JobStatusEvent> = {
+    subject: valueSubject(statusTopic),
+    contract: jobStatusEventContract,
+    compatibility: COMPATIBILITY_POLICIES.status.level,
+  };
   return async ({ request, pending }) => {
     const requestMessage = await codec.toMessage(requestBinding, request.jobId, request);
     const pendingMessage = await codec.toMessage(pendingBinding, pending.jobId, pending);

@@ -1,7 +1,7 @@
 /** The scheduler's options and their resolution (pure): defaults applied, every problem reported at once. */
 import type { Redis } from 'ioredis';
 import { MAINTENANCE_SCHEDULES, type ScheduleDeclaration } from '../../topology/schedules.ts';
-import { MAINTENANCE_TOPIC, STATUS_TOPIC } from '../../topology/topics.ts';
+import { topologyNames, type TopologyNames } from '../../topology/names.ts';
 import type { Codec } from '../lib/codec.ts';
 import { SedanoError } from '../lib/errors.ts';
 import type { KafkaProducer } from '../lib/kafka.ts';
@@ -15,9 +15,11 @@ export interface SchedulerOptions {
   logger: Logger;
   /** Prefix of the scheduler's Redis keys (from the keyspace module), e.g. `sedano:schedule:`. */
   keyPrefix: string;
-  /** Topic of the maintenance requests. @default MAINTENANCE_TOPIC */
+  /** The deployment's topic names. @default the default namespace's */
+  names?: TopologyNames;
+  /** Topic of the maintenance requests. @default names.maintenanceTopic */
   maintenanceTopic?: string;
-  /** Topic of the status events (each run's PENDING). @default STATUS_TOPIC */
+  /** Topic of the status events (each run's PENDING). @default names.statusTopic */
   statusTopic?: string;
   /** The declared schedules. @default MAINTENANCE_SCHEDULES */
   schedules?: readonly ScheduleDeclaration[];
@@ -73,10 +75,11 @@ export function resolveSchedulerOptions(
   if (problems.length > 0) {
     throw new SedanoError('SEDANO_ERR_SCHEDULE_INVALID', `invalid scheduler options:\n${problems.join('\n')}`);
   }
+  const names = options.names ?? topologyNames();
   return {
     keyPrefix: options.keyPrefix,
-    maintenanceTopic: options.maintenanceTopic ?? MAINTENANCE_TOPIC,
-    statusTopic: options.statusTopic ?? STATUS_TOPIC,
+    maintenanceTopic: options.maintenanceTopic ?? names.maintenanceTopic,
+    statusTopic: options.statusTopic ?? names.statusTopic,
     schedules: resolveSchedules(options.schedules ?? MAINTENANCE_SCHEDULES, options.overrides),
     schedulerId: options.schedulerId ?? `scheduler-${crypto.randomUUID().slice(0, 8)}`,
     ...durations,

@@ -7,17 +7,9 @@
  * request is refused (409) rather than answered.
  */
 import type { FastifyInstance } from 'fastify';
-import { SedanoError } from '../../lib/errors.ts';
-import type { Embedder } from '../../indexer/embedding/embedder.ts';
-import type { SearchFilter, SearchHit, VectorStore } from '../../indexer/vector-store/port.ts';
-import type { GatewayContext } from '../context.ts';
+import type { CollectionSearch, SearchFilter, SearchHit } from '../../indexer/search.ts';
+import { isSedanoError } from '../../lib/errors.ts';
 import { ApiError } from '../errors.ts';
-
-/** What the search route needs: the vector store and the embedder the indexer uses. */
-export interface CollectionSearchDependencies {
-  store: VectorStore;
-  embedder: Embedder;
-}
 
 export const DEFAULT_SEARCH_LIMIT = 10;
 export const MAX_SEARCH_LIMIT = 100;
@@ -78,7 +70,8 @@ export function searchHitReply({ score, chunk }: SearchHit) {
   };
 }
 
-export function collectionRoutes(app: FastifyInstance, context: GatewayContext): void {
+/** The search route; `search` is undefined when the gateway could not open the store (the route answers 503). */
+export function collectionRoutes(app: FastifyInstance, search: CollectionSearch | undefined): void {
   app.post<{ Params: { name: string }; Body: SearchBody }>(
     '/v1/collections/:name/search',
     {
@@ -94,33 +87,29 @@ export function collectionRoutes(app: FastifyInstance, context: GatewayContext):
       },
     },
     async (request) => {
-      const search = context.collections;
       if (search === undefined) {
-        throw new ApiError(503, 'SEDANO_ERR_API_UNAVAILABLE', 'this gateway has no vector store configured');
-      }
-      const { name } = request.params;
-      const { store, embedder } = search;
-      const info = await store.info(name);
-      if (info === undefined) {
-        throw new ApiError(404, 'SEDANO_ERR_VECTOR_COLLECTION_NOT_FOUND', `no collection ${name}`);
-      }
-      if (info.embedder !== embedder.name || info.dimension !== embedder.dimension) {
         throw new ApiError(
-          409,
-          'SEDANO_ERR_VECTOR_EMBEDDER_MISMATCH',
-          `collection ${name} was indexed with embedder ${info.embedder} (dimension ${info.dimension}), ` +
-            `but this gateway embeds with ${embedder.name} (dimension ${embedder.dimension}); ` +
-            'configure the gateway with the same embedder settings as the indexer',
+          503,
+          'SEDANO_ERR_API_UNAVAILABLE',
+          'collection search is not available on this gateway (see its log)',
         );
       }
-      const [vector] = await embedder.embed([request.body.query]);
-      if (vector === undefined) {
-        throw new SedanoError('SEDANO_ERR_EMBEDDER_BAD_RESPONSE', `embedder ${embedder.name} returned no vector`);
-      }
+      const { name } = request.params;
+      const { query, filter } = request.body;
       const limit = request.body.limit ?? DEFAULT_SEARCH_LIMIT;
-      const filter = request.body.filter;
-      const hits = await store.search(name, vector, { limit, ...(filter === undefined ? {} : { filter }) });
-      return { collection: name, embedder: embedder.name, hits: hits.map(searchHitReply) };
+      let hits: SearchHit[];
+      try {
+        hits = await search.search(name, { query, limit, ...(filter === undefined ? {} : { filter }) });
+      } catch (error) {
+        if (isSedanoError(error) && error.code === 'SEDANO_ERR_VECTOR_COLLECTION_NOT_FOUND') {
+          throw new ApiError(404, error.code, error.message);
+        }
+        if (isSedanoError(error) && error.code === 'SEDANO_ERR_VECTOR_EMBEDDER_MISMATCH') {
+          throw new ApiError(409, error.code, error.message);
+        }
+        throw error;
+      }
+      return { collection: name, embedder: search.embedderName, hits: hits.map(searchHitReply) };
     },
   );
 }

@@ -6,7 +6,6 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { ControlCommand } from '../../../schemas/control-command.ts';
-import { controlBinding } from '../../../topology/contracts.ts';
 import { type Stage, STAGES } from '../../../topology/topics.ts';
 import { newJobId } from '../../lib/job-ids.ts';
 import type { WorkerRecord } from '../../lib/worker-presence.ts';
@@ -34,7 +33,7 @@ export function summarizeWorkers(workers: readonly WorkerRecord[]) {
 }
 
 export function stageRoutes(app: FastifyInstance, context: GatewayContext): void {
-  const pauseKey = (stage: Stage) => `${context.redisPrefix}pause:${stage}`;
+  const pauseKey = (stage: Stage) => context.keys.stagePause(stage);
 
   async function describeStage(stage: Stage) {
     const names = context.topics.stages[stage];
@@ -98,7 +97,7 @@ export function stageRoutes(app: FastifyInstance, context: GatewayContext): void
           issuedAt: at,
         };
         await context.producer.send(context.topics.control, [
-          await context.codec.toMessage(controlBinding, command.commandId, command),
+          await context.codec.toMessage(context.topics.contracts.control, command.commandId, command),
         ]);
         const record: PauseRecord = { paused: action === 'pause', by, at };
         await context.redis.set(pauseKey(stage), JSON.stringify(record));

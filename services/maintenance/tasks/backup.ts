@@ -12,28 +12,28 @@
 import { cp, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { JobStatusEvent } from '../../../schemas/job-status-event.ts';
-import type { VectorStore } from '../../indexer/vector-store/port.ts';
 import type { Codec, SubjectBinding } from '../../lib/codec.ts';
 import { SedanoError } from '../../lib/errors.ts';
 import type { KafkaAdmin, KafkaClient, KafkaProducer } from '../../lib/kafka.ts';
 import { outcomeOf, type TaskRunner } from '../maintenance-task.ts';
 import { type BackupManifest, describeFiles, MANIFEST_FILE, manifestProblems } from './backup-manifest.ts';
 import { type BackupEntry, backupsToDelete } from './backup-retention.ts';
+import type { MaintainedStore } from './index-optimizer-port.ts';
 import type { SubjectsPort, SubjectSchema } from './registry-subjects.ts';
 import { exportStatusEvents, importStatusEvents } from './status-export.ts';
 
 export interface BackupOptions {
   /** Where backups are written (SEDANO_BACKUP_DIR). */
   backupDir: string;
-  vectorStore: VectorStore;
+  vectorStore: MaintainedStore;
   /** The collections to snapshot. */
   collections: () => Promise<string[]>;
   kafka: KafkaClient;
   admin: KafkaAdmin;
   codec: Codec;
   statusTopic: string;
-  /** Prefix of the throwaway group that reads the status topic (a reader prefix the cleanup knows). */
-  readerGroupPrefix: string;
+  /** A throwaway reader group's name (`TopologyNames.readerGroup`: under a prefix the cache cleanup knows). */
+  readerGroup: (purpose: string, runId: string) => string;
   subjects: SubjectsPort;
   /** Subjects of this deployment: those whose name starts with it (e.g. the namespace and a dot). */
   subjectPrefix: string;
@@ -117,7 +117,7 @@ export function createBackup(options: BackupOptions): TaskRunner {
     progress(names.length, names.length + 3, 'status events');
     const events = await exportStatusEvents({
       ...options,
-      groupId: `${options.readerGroupPrefix}backup-${id}-${crypto.randomUUID().slice(0, 8)}`,
+      groupId: options.readerGroup(`backup-${id}`, crypto.randomUUID().slice(0, 8)),
     });
     await writeFile(
       path.join(work, 'status-events.jsonl'),

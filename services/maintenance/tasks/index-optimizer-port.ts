@@ -5,7 +5,17 @@
  * adapter here reads those from the data directory with a connection of its own.
  */
 import { connect } from '@lancedb/lancedb';
-import type { VectorStore } from '../../indexer/vector-store/port.ts';
+
+/**
+ * What the maintenance tasks use of the indexer's VectorStore (services/indexer/vector-store/port.ts),
+ * declared here so the maintenance service does not import another service's internals: a
+ * VectorStore is one, structurally.
+ */
+export interface MaintainedStore {
+  optimize(collection: string): Promise<void>;
+  info(collection: string): Promise<{ chunkCount: number } | undefined>;
+  snapshot(collection: string, targetDir?: string): Promise<{ location: string; bytes?: number; chunkCount?: number }>;
+}
 
 export interface CollectionStats {
   rows: number;
@@ -21,7 +31,7 @@ export interface IndexOptimizerPort {
 }
 
 /** LanceDB: the store's optimize (compaction, pruning, the document-id index); stats from the tables. */
-export async function lanceDbOptimizerPort(store: VectorStore, dataDir: string): Promise<IndexOptimizerPort> {
+export async function lanceDbOptimizerPort(store: MaintainedStore, dataDir: string): Promise<IndexOptimizerPort> {
   const db = await connect(dataDir);
   return {
     collections: () => db.tableNames(),
@@ -44,7 +54,7 @@ export async function lanceDbOptimizerPort(store: VectorStore, dataDir: string):
 }
 
 /** Any store, for a known list of collections (Qdrant: its optimizers; rows from `info`, no fragments). */
-export function vectorStoreOptimizerPort(store: VectorStore, collections: readonly string[]): IndexOptimizerPort {
+export function vectorStoreOptimizerPort(store: MaintainedStore, collections: readonly string[]): IndexOptimizerPort {
   return {
     collections: async () => [...collections],
     async stats(collection) {

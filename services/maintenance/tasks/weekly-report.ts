@@ -22,8 +22,8 @@ export interface WeeklyReportOptions {
   codec: Codec;
   statusTopic: string;
   deadLetterTopic: string;
-  /** Prefix of the throwaway reader groups (one the cache cleanup knows). */
-  readerGroupPrefix: string;
+  /** A throwaway reader group's name (`TopologyNames.readerGroup`: under a prefix the cache cleanup knows). */
+  readerGroup: (purpose: string, runId: string) => string;
   submitExport: SubmitExport;
   /** Length of the reported period before the slot, in ms. @default 7 days */
   periodMs?: number;
@@ -32,8 +32,7 @@ export interface WeeklyReportOptions {
 export function createWeeklyReport(options: WeeklyReportOptions): TaskRunner {
   return async ({ request, progress }) => {
     const window = { startMs: request.slotTime - (options.periodMs ?? 7 * 86_400_000), endMs: request.slotTime };
-    const reader = (what: string) =>
-      `${options.readerGroupPrefix}weekly-report-${what}-${crypto.randomUUID().slice(0, 8)}`;
+    const reader = (what: string) => options.readerGroup(`weekly-report-${what}`, crypto.randomUUID().slice(0, 8));
     progress(0, 3, 'reading the status topic');
     const events = await exportStatusEvents({ ...options, groupId: reader('status') });
     progress(1, 3, 'reading the dead letters');

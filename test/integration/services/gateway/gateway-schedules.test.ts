@@ -4,7 +4,6 @@ import { test } from 'node:test';
 import { resolveSchedules } from '../../../../services/scheduler/schedule.ts';
 import { createRunEmitter, createScheduleControl } from '../../../../services/scheduler/schedule-control.ts';
 import { createScheduleStore } from '../../../../services/scheduler/schedule-store.ts';
-import { valueSubject } from '../../../../topology/subjects.ts';
 import {
   createTestTopic,
   deleteSubjectAfter,
@@ -13,6 +12,7 @@ import {
   onCleanup,
   redisClient,
   schemaRegistry,
+  testNames,
 } from '../../../support/resources.ts';
 import { createCodec } from '../../../../services/lib/codec.ts';
 import { waitFor } from '../../../support/wait.ts';
@@ -31,6 +31,7 @@ test(
   { timeout: 60_000 },
   async (t) => {
     const admin = await kafkaAdmin(t);
+    const { valueSubject } = testNames();
     const maintenanceTopic = (await createTestTopic(t, admin, { prefix: 'test-maintenance' })).name;
     deleteSubjectAfter(t, valueSubject(maintenanceTopic));
     const { redis, prefix } = redisClient(t);

@@ -20,8 +20,8 @@ import { registrySubjects } from '../../../../services/maintenance/tasks/registr
 import { maintenanceRun } from '../../../../services/scheduler/maintenance-run.ts';
 import { createRunEmitter } from '../../../../services/scheduler/schedule-control.ts';
 import { slotIdempotencyKey } from '../../../../services/scheduler/slot-identity.ts';
-import { statusBinding } from '../../../../topology/contracts.ts';
-import { valueSubject } from '../../../../topology/subjects.ts';
+import { contractBindings } from '../../../../topology/contracts.ts';
+import { redisKeys } from '../../../../topology/redis-keys.ts';
 import {
   collectMessages,
   createTestTopic,
@@ -30,6 +30,7 @@ import {
   kafkaAdmin,
   kafkaClient,
   onCleanup,
+  testNames,
   uniqueName,
 } from '../../../support/resources.ts';
 import { waitFor } from '../../../support/wait.ts';
@@ -42,6 +43,9 @@ test(
   { timeout: 90_000 },
   async (t) => {
     const sandbox = await schedulerSandbox(t);
+    const names = testNames();
+    const { valueSubject } = names;
+    const statusBinding = contractBindings(names).status;
     const admin = await kafkaAdmin(t);
     const scratch = await mkdtemp(path.join(tmpdir(), 'sedano-backup-'));
     onCleanup(t, () => rm(scratch, { recursive: true, force: true }));
@@ -82,7 +86,7 @@ test(
       admin,
       codec: sandbox.codec,
       statusTopic: sandbox.statusTopic,
-      readerGroupPrefix: `${uniqueName('test')}.ctl.`,
+      readerGroup: (purpose, runId) => `${uniqueName('test')}.ctl.${purpose}-${runId}`,
       subjects,
       subjectPrefix: sandbox.statusTopic,
       topology: { topics: [sandbox.statusTopic] },
@@ -149,7 +153,7 @@ test(
     // The fresh namespace's projector rebuilds its view from the restored events: each
     // backed-up job answers as GET /v1/jobs/:id reads it.
     const viewRedis = new Redis(endpoints().redisUrl);
-    const view = createStatusView({ redis: viewRedis, namespace: uniqueName('test-restored-view') });
+    const view = createStatusView({ redis: viewRedis, keys: redisKeys(uniqueName('test-restored-view')).status });
     onCleanup(t, async () => {
       await view.clear();
       viewRedis.disconnect();
@@ -158,6 +162,7 @@ test(
       kafka: kafkaClient(),
       codec: sandbox.codec,
       view,
+      names,
       logger: pino({ level: 'silent' }),
       topic: freshTopic,
       batchTopic: (await createTestTopic(t, admin, { prefix: 'test-restored-batches' })).name,

@@ -12,13 +12,13 @@ import { validationProblems } from '../../../../services/lib/codec.ts';
 import { jobHeader } from '../../../../services/lib/job-client.ts';
 import { jobIdForKey } from '../../../../services/lib/job-ids.ts';
 import { createWeeklyReport } from '../../../../services/maintenance/tasks/weekly-report.ts';
-import { COMPATIBILITY_POLICIES, statusBinding } from '../../../../topology/contracts.ts';
-import { valueSubject } from '../../../../topology/subjects.ts';
+import { COMPATIBILITY_POLICIES, contractBindings } from '../../../../topology/contracts.ts';
 import {
   createTestTopic,
   deleteSubjectAfter,
   kafkaAdmin,
   kafkaClient,
+  testNames,
   uniqueName,
 } from '../../../support/resources.ts';
 import { schedulerSandbox } from '../scheduler/scheduler-harness.ts';
@@ -29,6 +29,8 @@ test(
   { timeout: 60_000 },
   async (t) => {
     const sandbox = await schedulerSandbox(t);
+    const { valueSubject } = testNames();
+    const statusBinding = contractBindings(testNames()).status;
     const admin = await kafkaAdmin(t);
     const deadLetterTopic = (await createTestTopic(t, admin, { prefix: 'test-dead-letter' })).name;
     deleteSubjectAfter(t, valueSubject(deadLetterTopic));
@@ -102,7 +104,7 @@ test(
       codec: sandbox.codec,
       statusTopic: sandbox.statusTopic,
       deadLetterTopic,
-      readerGroupPrefix: `${uniqueName('test')}.ctl.`,
+      readerGroup: (purpose, runId) => `${uniqueName('test')}.ctl.${purpose}-${runId}`,
       submitExport: async (payload, key) => {
         submitted.push({ payload, key });
         return jobIdForKey(key);

@@ -4,7 +4,6 @@ import { maintenanceRequestContract, type MaintenanceRequest } from '../../../..
 import { jobStatusEventContract, type JobStatusEvent } from '../../../../schemas/job-status-event.ts';
 import { createCodec, type Codec, type Contract } from '../../../../services/lib/codec.ts';
 import type { KafkaProducer } from '../../../../services/lib/kafka.ts';
-import { valueSubject } from '../../../../topology/subjects.ts';
 import {
   collectMessages,
   createTestTopic,
@@ -13,6 +12,7 @@ import {
   kafkaClient,
   onCleanup,
   redisClient,
+  testNames,
   schemaRegistry,
   type CollectedMessages,
 } from '../../../support/resources.ts';
@@ -33,6 +33,7 @@ export interface SchedulerSandbox {
 }
 
 export async function schedulerSandbox(t: TestContext): Promise<SchedulerSandbox> {
+  const { valueSubject } = testNames();
   const admin = await kafkaAdmin(t);
   const maintenanceTopic = (await createTestTopic(t, admin, { prefix: 'test-maintenance' })).name;
   const statusTopic = (await createTestTopic(t, admin, { prefix: 'test-status' })).name;

@@ -17,7 +17,7 @@ import { startScheduler } from '../../../../services/scheduler/scheduler.ts';
 type Config = Omit<SchedulerOptions, 'redis' | 'producer' | 'codec' | 'logger'> & { dieAfterClaims?: number };
 
 const { dieAfterClaims, ...config } = JSON.parse(process.env['SEDANO_TEST_SCHEDULER'] ?? '{}') as Config;
-const endpoints = resolveEndpoints();
+const endpoints = resolveEndpoints(process.env);
 const redis = new Redis(endpoints.redisUrl);
 if (dieAfterClaims !== undefined) {
   let claims = 0;

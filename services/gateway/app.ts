@@ -20,6 +20,7 @@ import type { Codec } from '../lib/codec.ts';
 import { createJobClient } from '../lib/job-client.ts';
 import type { KafkaAdmin, KafkaProducer } from '../lib/kafka.ts';
 import type { Logger } from '../lib/logger.ts';
+import type { ScheduleControl } from '../scheduler/schedule-control.ts';
 import { createRevocations, type Revocations } from '../lib/runtime/revocations.ts';
 import type { StatusView } from '../lib/status-view.ts';
 import { createWorkerPresence, type WorkerPresence } from '../lib/worker-presence.ts';
@@ -36,6 +37,7 @@ import { collectionRoutes } from './routes/collections.ts';
 import { DEAD_LETTER_ROUTE_NEEDS, deadLetterRoutes } from './routes/dead-letters.ts';
 import { JOB_EVENT_ROUTE_NEEDS, jobEventRoutes } from './routes/job-events.ts';
 import { JOB_ROUTE_NEEDS, jobRoutes } from './routes/jobs.ts';
+import { scheduleRoutes } from './routes/schedules.ts';
 import { STAGE_ROUTE_NEEDS, stageRoutes } from './routes/stages.ts';
 import { SYSTEM_ROUTE_NEEDS, systemRoutes } from './routes/system.ts';
 import { readStageGroup } from './stage-lag.ts';
@@ -80,6 +82,8 @@ export interface GatewayDependencies {
   bodyLimitBytes?: number;
   /** Collection search for `POST /v1/collections/:name/search` (none: it answers 503). */
   collections?: CollectionSearch;
+  /** The maintenance schedules (services/scheduler/schedule-control.ts); none: no /v1/schedules routes. */
+  schedules?: ScheduleControl;
   now?: () => number;
 }
 
@@ -227,5 +231,9 @@ export async function buildGatewayApp(dependencies: GatewayDependencies): Promis
   await app.register(stageRoutes, pick(context, STAGE_ROUTE_NEEDS));
   await app.register(deadLetterRoutes, pick(context, DEAD_LETTER_ROUTE_NEEDS));
   await app.register(collectionRoutes, { search: dependencies.collections });
+  const schedules = dependencies.schedules;
+  if (schedules !== undefined) {
+    await app.register(async (scope) => scheduleRoutes(scope, { control: schedules, view: context.view }));
+  }
   return app;
 }

@@ -31,9 +31,12 @@ import { batchRoutes } from './routes/batches.ts';
 import { type CollectionSearchDependencies, collectionRoutes } from './routes/collections.ts';
 import { deadLetterRoutes } from './routes/dead-letters.ts';
 import { jobEventRoutes } from './routes/job-events.ts';
+import { jobTraceRoutes } from './routes/job-trace.ts';
 import { jobRoutes } from './routes/jobs.ts';
 import { stageRoutes } from './routes/stages.ts';
 import { systemRoutes } from './routes/system.ts';
+import { uiRoutes } from './routes/ui.ts';
+import { workerRoutes } from './routes/workers.ts';
 import { readStageGroup } from './stage-lag.ts';
 import { declaredGatewayTopics, type GatewayTopics, routedProducer, stageSymbol } from './topics.ts';
 import { compileValidator } from './validation.ts';
@@ -70,6 +73,8 @@ export interface GatewayDependencies {
   revocations?: Revocations;
   workers?: WorkerPresence;
   jaegerUiUrl?: string;
+  /** Base URL of Jaeger's query API, for `GET /v1/jobs/:id/trace` (none: that route answers 503). */
+  jaegerQueryUrl?: string;
   /** Event stream timing: how often the view is read, how often a heartbeat comment is sent (ms). */
   sse?: { pollIntervalMs?: number; heartbeatMs?: number; appearWithinMs?: number };
   /** Largest request body, in bytes (default 1 MiB, a job topic's largest record). */
@@ -161,6 +166,7 @@ export async function buildGatewayApp(dependencies: GatewayDependencies): Promis
     metrics: undefined as never,
     checkRegistry: dependencies.checkRegistry,
     jaegerUiUrl: dependencies.jaegerUiUrl,
+    jaegerQueryUrl: dependencies.jaegerQueryUrl?.replace(/\/+$/, ''),
     sse: {
       pollIntervalMs: dependencies.sse?.pollIntervalMs ?? 200,
       heartbeatMs: dependencies.sse?.heartbeatMs ?? 15_000,
@@ -229,5 +235,8 @@ export async function buildGatewayApp(dependencies: GatewayDependencies): Promis
   stageRoutes(app, context);
   deadLetterRoutes(app, context);
   collectionRoutes(app, context);
+  jobTraceRoutes(app, context);
+  workerRoutes(app, context);
+  uiRoutes(app);
   return app;
 }

@@ -4,7 +4,8 @@
  * - `SEDANO_API_TOKENS`: JSON `[{ "token": "...", "scopes": ["submit", "read", "admin"], "name": "..." }]`,
  *   or `SEDANO_API_TOKENS_FILE`: a file holding the same JSON (both: the tokens of both);
  * - `SEDANO_GATEWAY_HOST` (default 127.0.0.1) and `SEDANO_GATEWAY_PORT` (default 8080);
- * - `JAEGER_UI_URL` (optional): base URL of the Jaeger UI, for a link to each job's trace.
+ * - `JAEGER_UI_URL` (optional): base URL of the Jaeger UI, for a link to each job's trace;
+ * - `JAEGER_QUERY_URL` (optional): base URL of Jaeger's query API, for the dashboard's trace timelines.
  *
  * Every problem is reported at once, with the variable it is in; token values never appear
  * in the messages.
@@ -19,6 +20,8 @@ export interface GatewayConfig {
   tokens: ApiToken[];
   /** Base URL of the Jaeger UI (no trailing slash), or undefined for no trace links. */
   jaegerUiUrl: string | undefined;
+  /** Base URL of Jaeger's query API (no trailing slash), or undefined for no trace timelines. */
+  jaegerQueryUrl: string | undefined;
 }
 
 type Environment = Readonly<Record<string, string | undefined>>;
@@ -107,11 +110,16 @@ export function resolveGatewayConfig(
   if (jaegerUiUrl !== undefined && !URL.canParse(jaegerUiUrl)) {
     problems.push(`JAEGER_UI_URL: not a URL: "${jaegerUiUrl}"`);
   }
+  const jaegerQueryUrl = given(env, 'JAEGER_QUERY_URL');
+  if (jaegerQueryUrl !== undefined && !URL.canParse(jaegerQueryUrl)) {
+    problems.push(`JAEGER_QUERY_URL: not a URL: "${jaegerQueryUrl}"`);
+  }
   if (problems.length > 0) throw new GatewayConfigError(problems);
   return {
     host: given(env, 'SEDANO_GATEWAY_HOST') ?? '127.0.0.1',
     port,
     tokens,
     jaegerUiUrl: jaegerUiUrl?.replace(/\/+$/, ''),
+    jaegerQueryUrl: jaegerQueryUrl?.replace(/\/+$/, ''),
   };
 }

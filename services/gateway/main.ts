@@ -72,6 +72,7 @@ const app = await buildGatewayApp({
   deadLetters,
   topics,
   jaegerUiUrl: config.jaegerUiUrl,
+  jaegerQueryUrl: config.jaegerQueryUrl,
   collections: { store, embedder },
   async checkRegistry() {
     const response = await fetch(`${endpoints.schemaRegistryUrl}/subjects`, { signal: AbortSignal.timeout(3_000) });

@@ -61,6 +61,8 @@ export interface GatewayHarnessOptions {
   worker?: boolean;
   /** The vector store and embedder of collection search (none: the search route answers 503). */
   collections?: CollectionSearchDependencies;
+  /** Base URL of Jaeger's query API, for the trace timeline route (none: it answers 503). */
+  jaegerQueryUrl?: string;
 }
 
 export async function startGateway(t: TestContext, options: GatewayHarnessOptions = {}): Promise<GatewayHarness> {
@@ -145,6 +147,7 @@ export async function startGateway(t: TestContext, options: GatewayHarnessOption
     jaegerUiUrl: 'http://jaeger.test:16686',
     sse: { pollIntervalMs: 50, heartbeatMs: 1_000, appearWithinMs: 2_000 },
     ...(options.collections === undefined ? {} : { collections: options.collections }),
+    ...(options.jaegerQueryUrl === undefined ? {} : { jaegerQueryUrl: options.jaegerQueryUrl }),
     async checkRegistry() {
       const response = await fetch(`${endpoints().schemaRegistryUrl}/subjects`);
       if (!response.ok) throw new Error(`registry answered ${response.status}`);

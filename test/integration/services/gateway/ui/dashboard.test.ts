@@ -162,22 +162,29 @@ test('the dashboard in a real browser', { timeout: 120_000 }, async (t) => {
     await screenshot(page, 'dead-letters');
   });
 
-  await t.test('the workers page shows the worker; at a phone width nothing overflows', async () => {
-    await page.goto(`${gateway.baseUrl}/ui/#/workers`);
-    await page.locator('.worker-card').first().waitFor();
-    await screenshot(page, 'workers');
-    await page.setViewportSize({ width: 390, height: 844 });
-    for (const hash of ['#/overview', '#/jobs', '#/workers']) {
-      await page.goto(`${gateway.baseUrl}/ui/${hash}`);
-      await page.locator('main h1').waitFor();
-      await page
-        .locator('[role="status"]')
-        .first()
-        .waitFor({ state: 'detached' })
-        .catch(() => undefined);
-      const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
-      assert.ok(overflow <= 0, `${hash} is ${overflow} px wider than a phone`);
-      if (hash === '#/jobs') await screenshot(page, 'phone-jobs');
-    }
-  });
+  await t.test(
+    'the workers page shows the worker, which answers a ping; at a phone width nothing overflows',
+    async () => {
+      await page.goto(`${gateway.baseUrl}/ui/#/workers`);
+      const card = page.locator('.worker-card').first();
+      await card.waitFor();
+      const workerId = await card.getAttribute('data-worker');
+      await page.getByRole('button', { name: 'Ping workers' }).click();
+      await page.getByRole('status', { name: 'Ping answers' }).getByText(`${workerId} answered`).waitFor();
+      await screenshot(page, 'workers');
+      await page.setViewportSize({ width: 390, height: 844 });
+      for (const hash of ['#/overview', '#/jobs', '#/workers']) {
+        await page.goto(`${gateway.baseUrl}/ui/${hash}`);
+        await page.locator('main h1').waitFor();
+        await page
+          .locator('[role="status"]')
+          .first()
+          .waitFor({ state: 'detached' })
+          .catch(() => undefined);
+        const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
+        assert.ok(overflow <= 0, `${hash} is ${overflow} px wider than a phone`);
+        if (hash === '#/jobs') await screenshot(page, 'phone-jobs');
+      }
+    },
+  );
 });

@@ -32,3 +32,9 @@ export const CONTROL_GROUP_PREFIX = `${PREFIX}.control.`;
 export function groupStageRetry(stageGroupId: string): string {
   return `${stageGroupId}.retry`;
 }
+
+/**
+ * Every gateway counts every status event for its job metrics, so each gateway process has a
+ * group of its own, named with this prefix and an id of the process.
+ */
+export const GATEWAY_METRICS_GROUP_PREFIX = `${PREFIX}.gateway-metrics.`;

@@ -13,6 +13,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Redis } from 'ioredis';
+import type { Registry } from 'prom-client';
 import { JOB_STATE_SYMBOLS } from '../../schemas/job-state.ts';
 import { LANES, STAGES } from '../../topology/topics.ts';
 import type { Codec } from '../lib/codec.ts';
@@ -81,6 +82,8 @@ export interface GatewayDependencies {
   bodyLimitBytes?: number;
   /** The vector store and embedder of `POST /v1/collections/:name/search` (none: it answers 503). */
   collections?: CollectionSearchDependencies;
+  /** The registry of `/metrics` (default: a new one); main.ts shares it with the job metrics. */
+  metricsRegistry?: Registry;
   now?: () => number;
 }
 
@@ -105,16 +108,12 @@ function metricSources(context: GatewayContext, statusKeyPrefix: string): Metric
         return { ...pair, count: Number(count) };
       });
     },
-    async recentDurations() {
-      return Promise.all(
-        STAGES.map(async (stage) => {
-          const { jobs } = await context.view.list({ state: 'SUCCESS', stage: stageSymbol(stage), limit: 100 });
-          const seconds = jobs.flatMap((job) =>
-            job.startedAt !== null && job.finishedAt !== null ? [(job.finishedAt - job.startedAt) / 1000] : [],
-          );
-          return { stage, seconds };
-        }),
-      );
+    async inFlight() {
+      const workers = await context.workers.list();
+      return STAGES.map((stage) => ({
+        stage,
+        count: workers.filter((worker) => worker.stage === stage).reduce((sum, w) => sum + w.running.length, 0),
+      }));
     },
     deadLetters: () => context.deadLetters.count(),
     async lag() {
@@ -178,6 +177,7 @@ export async function buildGatewayApp(dependencies: GatewayDependencies): Promis
   context.metrics = createGatewayMetrics(
     metricSources(context, dependencies.statusKeyPrefix ?? 'sedano:status:'),
     logger,
+    dependencies.metricsRegistry,
   );
 
   const auth = createAuthenticator(dependencies.tokens);

@@ -3,7 +3,10 @@
  * (config.ts) and the endpoints, builds the clients, indexes the dead-letter topic, listens,
  * and closes everything on SIGTERM or SIGINT.
  */
+import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { Registry } from 'prom-client';
+import { GATEWAY_METRICS_GROUP_PREFIX } from '../../topology/groups.ts';
 import { createCodec } from '../lib/codec.ts';
 import { resolveEndpoints } from '../lib/endpoints.ts';
 import { createKafkaClient } from '../lib/kafka.ts';
@@ -18,6 +21,8 @@ import { createVectorStore } from '../indexer/vector-store/create.ts';
 import { buildGatewayApp } from './app.ts';
 import { GatewayConfigError, resolveGatewayConfig } from './config.ts';
 import { createDeadLetterIndex, startDeadLetterIndexer } from './dead-letter-index.ts';
+import { createJobEventMetrics } from './job-event-metrics.ts';
+import { startStatusMetrics } from './status-metrics.ts';
 import { declaredGatewayTopics } from './topics.ts';
 
 const SERVICE = 'sedano-gateway';
@@ -61,6 +66,16 @@ const indexer = await startDeadLetterIndexer({
   groupId: topics.deadLetterGroup,
   logger,
 });
+// One registry: the job metrics from the status topic beside the gateway's own (metrics.ts).
+const metricsRegistry = new Registry();
+const statusMetrics = await startStatusMetrics({
+  kafka,
+  codec,
+  metrics: createJobEventMetrics(metricsRegistry),
+  topic: topics.status,
+  groupId: `${GATEWAY_METRICS_GROUP_PREFIX}${randomUUID()}`,
+  logger,
+});
 const app = await buildGatewayApp({
   admin,
   producer,
@@ -74,6 +89,7 @@ const app = await buildGatewayApp({
   jaegerUiUrl: config.jaegerUiUrl,
   jaegerQueryUrl: config.jaegerQueryUrl,
   collections: { store, embedder },
+  metricsRegistry,
   async checkRegistry() {
     const response = await fetch(`${endpoints.schemaRegistryUrl}/subjects`, { signal: AbortSignal.timeout(3_000) });
     if (!response.ok) throw new Error(`schema registry answered ${response.status}`);
@@ -83,6 +99,7 @@ const app = await buildGatewayApp({
 const close = closeInOrder(logger, () => [
   ['http server', () => app.close()],
   ['dead-letter indexer', () => indexer.close()],
+  ['status metrics', () => statusMetrics.close()],
   ['producer', () => producer.close()],
   ['admin', () => admin.close()],
   ['vector store', () => store.close()],

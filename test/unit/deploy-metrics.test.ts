@@ -54,7 +54,9 @@ test('every metric the Grafana dashboard queries is defined by the gateway or th
   createJobEventMetrics(registry);
   const worker = createWorkerMetrics();
   const defined = new Set(
-    [...(await registry.getMetricsAsJSON()), ...(await worker.registry.getMetricsAsJSON())].map((metric) => metric.name),
+    [...(await registry.getMetricsAsJSON()), ...(await worker.registry.getMetricsAsJSON())].map(
+      (metric) => metric.name,
+    ),
   );
   const dashboard = JSON.parse(read('deploy/grafana/sedano-dashboard.json')) as {
     panels: { title: string; targets: { expr: string }[] }[];

@@ -96,6 +96,11 @@ test('the dashboard in a real browser', { timeout: 120_000 }, async (t) => {
     assert.equal(await page.locator('nav').count(), 0, 'no navigation, no pages');
     assert.equal(await page.locator('[data-stage]').count(), 0, 'no stage shown');
     assert.equal(await page.evaluate(() => sessionStorage.length), 0, 'a refused token is not kept');
+    // A known token without the read scope is refused too.
+    await page.getByLabel('API token').fill(TOKENS.submitter.token);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').getByText('SEDANO_ERR_API_FORBIDDEN').waitFor();
+    assert.equal(await page.locator('nav').count(), 0);
     await page.close();
   });
 
@@ -139,14 +144,22 @@ test('the dashboard in a real browser', { timeout: 120_000 }, async (t) => {
     await screenshot(page, 'job');
   });
 
-  await t.test('revoke from the job page ends the job REVOKED', async () => {
+  await t.test('revoke from the job page, by keyboard, confirmed first, ends the job REVOKED', async () => {
     const jobId = await submit(gateway, { sleepMs: 60_000 });
     await page.goto(`${gateway.baseUrl}/ui/#/jobs/${jobId}`);
     await page.locator('.badge[data-state="STARTED"], .badge[data-state="PROGRESS"]').waitFor({ timeout: 20_000 });
-    await page.getByRole('button', { name: 'Revoke' }).click();
+    const revoke = page.locator('.job-head .action > button.danger');
     const dialog = page.getByRole('dialog', { name: 'Revoke' });
+    await revoke.focus();
+    await page.keyboard.press('Enter');
     await dialog.waitFor();
-    await dialog.getByRole('button', { name: 'Revoke' }).click();
+    // Escape cancels: nothing is sent.
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    const running = (await (await gateway.call('GET', `/v1/jobs/${jobId}`)).json()) as { state: string };
+    assert.notEqual(running.state, 'REVOKED', 'a cancelled confirmation revokes nothing');
+    await revoke.press('Enter');
+    await dialog.getByRole('button', { name: 'Revoke' }).press('Enter');
     await page.locator('.badge[data-state="REVOKED"]').waitFor({ timeout: 20_000 });
     const job = (await (await gateway.call('GET', `/v1/jobs/${jobId}`)).json()) as { state: string };
     assert.equal(job.state, 'REVOKED');

@@ -43,6 +43,8 @@ export interface WorkerMetrics {
   jobStarted(stage: string, lane: string, topic?: string): void;
   /** An attempt ended: its outcome, run time and how long it waited before it started (ms). */
   jobEnded(stage: string, lane: string, state: AttemptOutcome, runMs: number, waitMs: number, topic?: string): void;
+  /** An attempt left unfinished (the worker is shutting down; the job runs again elsewhere). */
+  jobAbandoned(stage: string, lane: string): void;
   /** An attempt failed and was scheduled again. */
   retried(stage: string, lane: string): void;
   /** A message was written to the dead-letter topic, with its error code. */
@@ -156,6 +158,7 @@ export function createWorkerMetrics(options: WorkerMetricsOptions = {}): WorkerM
         Math.max(0, runMs) / 1000,
       );
     },
+    jobAbandoned: (stage, lane) => inFlight.dec({ stage, lane }),
     retried: (stage, lane) => retries.inc({ stage, lane }),
     deadLettered: (stage, lane, code) => deadLetters.inc({ stage, lane, code }),
     lag: (stage, lane, messages) => lag.set({ stage, lane }, messages),

@@ -32,6 +32,8 @@ test("a worker's endpoint exposes its job, lane and thread metrics, parsed by a 
   const running = await scrape();
   assert.equal(sampleValue(running, 'sedano_worker_jobs_in_flight', { stage: 'noop', lane: 'high', worker: 'w-1' }), 2);
 
+  metrics.jobStarted('noop', 'high', 'sedano.jobs.noop.high');
+  metrics.jobAbandoned('noop', 'high');
   metrics.jobEnded('noop', 'high', 'SUCCESS', 1_500, 40, 'sedano.jobs.noop.high');
   metrics.jobEnded('noop', 'high', 'RETRY', 200, 10, 'sedano.jobs.noop.high');
   metrics.retried('noop', 'high');

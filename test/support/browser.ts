@@ -4,11 +4,12 @@
  * profile per test that is removed when the test ends. Nothing is downloaded: playwright-core
  * ships no browser and the flags below keep Chromium from calling home.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
-import { type BrowserContext, chromium } from 'playwright-core';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { onCleanup } from './resources.ts';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -40,4 +41,30 @@ export async function launchBrowser(
   });
   onCleanup(t, () => context.close());
   return context;
+}
+
+/** What axe-core reports for one rule the page breaks. */
+export interface AccessibilityViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  /** CSS selectors of the elements that break it. */
+  targets: string[];
+}
+
+let axeSource: string | undefined;
+
+/**
+ * The WCAG 2.x A and AA rules the page breaks, by axe-core (run in the page through the
+ * DevTools protocol, which the page's Content-Security-Policy does not restrict).
+ */
+export async function accessibilityViolations(page: Page): Promise<AccessibilityViolation[]> {
+  axeSource ??= await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+  await page.evaluate(axeSource);
+  return page.evaluate<AccessibilityViolation[]>(`(async () => {
+    const { violations } = await axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+    });
+    return violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => n.target.join(' ')) }));
+  })()`);
 }

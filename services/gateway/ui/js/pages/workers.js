@@ -36,12 +36,14 @@ function Ping({ principal, expected }) {
     <${ErrorBox} error=${state.error} />
     ${
       state.answers &&
-      html`<ul class="plain" role="status" aria-label="Ping answers">
-        ${state.answers.map(
-          (a) => html`<li><span class="mono">${a.workerId}</span> answered, up ${formatDuration(a.uptimeMs)}</li>`,
-        )}
-        ${(state.silent ?? []).map((id) => html`<li class="error-text"><span class="mono">${id}</span>: no answer</li>`)}
-      </ul>`
+      html`<div role="status" aria-label="Ping answers">
+        <ul class="plain">
+          ${state.answers.map(
+            (a) => html`<li><span class="mono">${a.workerId}</span> answered, up ${formatDuration(a.uptimeMs)}</li>`,
+          )}
+          ${(state.silent ?? []).map((id) => html`<li class="error-text"><span class="mono">${id}</span>: no answer</li>`)}
+        </ul>
+      </div>`
     }
   </div>`;
 }

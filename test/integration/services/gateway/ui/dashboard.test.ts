@@ -11,7 +11,7 @@ import { test } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { DeadLetterRecord } from '../../../../../schemas/dead-letter-record.ts';
 import { startTelemetry } from '../../../../../services/lib/telemetry.ts';
-import { launchBrowser } from '../../../../support/browser.ts';
+import { accessibilityViolations, launchBrowser } from '../../../../support/browser.ts';
 import { endpoints, uniqueName } from '../../../../support/resources.ts';
 import { startGateway, TOKENS, type GatewayHarness } from '../gateway-harness.ts';
 
@@ -114,6 +114,7 @@ test('the dashboard in a real browser', { timeout: 120_000 }, async (t) => {
     await submit(gateway, { sleepMs: 50 });
     await noop.locator('[data-figure="succeeded"]').filter({ hasNotText: /^0$/ }).waitFor({ timeout: 20_000 });
     await screenshot(page, 'overview');
+    assert.deepEqual(await accessibilityViolations(page), [], 'the overview breaks no WCAG A/AA rule');
   });
 
   await t.test('a slow job: the progress bar moves to 100% and the state turns SUCCESS, live', async () => {
@@ -142,6 +143,7 @@ test('the dashboard in a real browser', { timeout: 120_000 }, async (t) => {
       await timeline.locator(`.span-row[data-operation*="${operation}"]`).first().waitFor({ timeout: 20_000 });
     }
     await screenshot(page, 'job');
+    assert.deepEqual(await accessibilityViolations(page), [], 'the job page breaks no WCAG A/AA rule');
   });
 
   await t.test('revoke from the job page, by keyboard, confirmed first, ends the job REVOKED', async () => {
@@ -173,6 +175,7 @@ test('the dashboard in a real browser', { timeout: 120_000 }, async (t) => {
     assert.match(await rows.nth(0).innerText(), /SEDANO_ERR_JOB_ATTEMPTS_EXHAUSTED/, 'newest first');
     assert.match(await rows.nth(1).innerText(), /SEDANO_ERR_CODEC_NOT_FRAMED/);
     await screenshot(page, 'dead-letters');
+    assert.deepEqual(await accessibilityViolations(page), [], 'the dead letters page breaks no WCAG A/AA rule');
   });
 
   await t.test(
@@ -185,6 +188,7 @@ test('the dashboard in a real browser', { timeout: 120_000 }, async (t) => {
       await page.getByRole('button', { name: 'Ping workers' }).click();
       await page.getByRole('status', { name: 'Ping answers' }).getByText(`${workerId} answered`).waitFor();
       await screenshot(page, 'workers');
+      assert.deepEqual(await accessibilityViolations(page), [], 'the workers page breaks no WCAG A/AA rule');
       await page.setViewportSize({ width: 390, height: 844 });
       for (const hash of ['#/overview', '#/jobs', '#/workers']) {
         await page.goto(`${gateway.baseUrl}/ui/${hash}`);
@@ -197,6 +201,7 @@ test('the dashboard in a real browser', { timeout: 120_000 }, async (t) => {
         const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
         assert.ok(overflow <= 0, `${hash} is ${overflow} px wider than a phone`);
         if (hash === '#/jobs') await screenshot(page, 'phone-jobs');
+        assert.deepEqual(await accessibilityViolations(page), [], `${hash} at a phone width breaks no WCAG A/AA rule`);
       }
     },
   );

@@ -56,6 +56,16 @@ export function stageFigures(succeeded, failed, now, windowMs = 15 * 60_000) {
   };
 }
 
+/**
+ * The jobs of a page (newest first) updated at or after `since` (null: all), and whether the
+ * page reached an older job, so that no later page can hold a match.
+ */
+export function updatedSince(jobs, since) {
+  if (since === null) return { jobs, exhausted: false };
+  const kept = jobs.filter((job) => job.updatedAt >= since);
+  return { jobs: kept, exhausted: kept.length < jobs.length };
+}
+
 /** The first array of objects in a reply (`{ schedules: [...] }`), for pages that list what they do not know. */
 export function rowsOf(reply) {
   if (Array.isArray(reply)) return reply;

@@ -1,11 +1,19 @@
-// Jobs: newest first, filtered by state, stage and batch, a page at a time; lookup by id.
+// Jobs: newest first, filtered by state, stage, batch and how recently they changed, a page at a
+// time; lookup by id.
 import { html } from '../../vendor/htm-preact.mjs';
 import { useState } from '../../vendor/hooks.mjs';
 import { api } from '../api.js';
 import { ErrorBox, JobLink, Loading, ProgressBar, StateBadge, useNow, usePoll } from '../components.js';
-import { formatAge, formatDuration, JOB_STATES } from '../format.js';
+import { formatAge, formatDuration, JOB_STATES, updatedSince } from '../format.js';
 
 const STAGES = ['indexing', 'analysis', 'training', 'export', 'noop'];
+/** How recently a job changed, in ms (the API lists newest first, so the page filters and stops paging). */
+const WITHIN = [
+  ['', 'any time'],
+  ['900000', 'the last 15 min'],
+  ['3600000', 'the last hour'],
+  ['86400000', 'the last 24 h'],
+];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function setQuery(values) {
@@ -16,11 +24,18 @@ function setQuery(values) {
 function Filters({ query }) {
   const [lookup, setLookup] = useState('');
   const [lookupError, setLookupError] = useState(undefined);
-  const current = Object.fromEntries(['state', 'stage', 'batchId'].map((name) => [name, query.get(name) ?? '']));
+  const current = Object.fromEntries(
+    ['state', 'stage', 'batchId', 'within'].map((name) => [name, query.get(name) ?? '']),
+  );
   const apply = (event) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    setQuery({ state: form.get('state'), stage: form.get('stage'), batchId: form.get('batchId').trim() });
+    setQuery({
+      state: form.get('state'),
+      stage: form.get('stage'),
+      batchId: form.get('batchId').trim(),
+      within: form.get('within'),
+    });
   };
   const find = (event) => {
     event.preventDefault();
@@ -44,6 +59,12 @@ function Filters({ query }) {
         </select>
       </label>
       <label>Batch id <input name="batchId" value=${current.batchId} size="36" spellcheck="false" /></label>
+      <label
+        >Updated in
+        <select name="within" value=${current.within}>
+          ${WITHIN.map(([value, text]) => html`<option value=${value}>${text}</option>`)}
+        </select>
+      </label>
       <button type="submit">Filter</button>
     </form>
     <form class="filters" onSubmit=${find} aria-label="Find a job by id">
@@ -61,7 +82,8 @@ export function JobsPage({ query }) {
   const [cursors, setCursors] = useState([undefined]);
   const cursor = cursors.at(-1);
   const filters = ['state', 'stage', 'batchId'].flatMap((name) => (query.get(name) ? [[name, query.get(name)]] : []));
-  const key = JSON.stringify(filters);
+  const within = Number(query.get('within')) || null;
+  const key = JSON.stringify([filters, within]);
   const { data, error } = usePoll(
     (signal) => {
       const params = new URLSearchParams([...filters, ['limit', '25'], ...(cursor ? [['cursor', cursor]] : [])]);
@@ -71,6 +93,7 @@ export function JobsPage({ query }) {
     [key, cursor],
   );
   const now = useNow();
+  const page = data && updatedSince(data.jobs, within === null ? null : now - within);
   return html`<h1>Jobs</h1>
     <${Filters} query=${query} key=${key} />
     <${ErrorBox} error=${error} />
@@ -93,7 +116,7 @@ export function JobsPage({ query }) {
               </tr>
             </thead>
             <tbody>
-              ${data.jobs.map(
+              ${page.jobs.map(
                 (job) =>
                   html`<tr data-job=${job.jobId}>
                     <td><${JobLink} jobId=${job.jobId} /></td>
@@ -116,14 +139,14 @@ export function JobsPage({ query }) {
             </tbody>
           </table>
         </div>
-        ${data.jobs.length === 0 && html`<p class="muted">No job matches.</p>`}
+        ${page.jobs.length === 0 && html`<p class="muted">No job matches.</p>`}
         <div class="pager">
           <button type="button" disabled=${cursors.length === 1} onClick=${() => setCursors(cursors.slice(0, -1))}>
             Newer
           </button>
           <button
             type="button"
-            disabled=${data.nextCursor === null}
+            disabled=${data.nextCursor === null || page.exhausted}
             onClick=${() => setCursors([...cursors, data.nextCursor])}
           >
             Older

@@ -13,6 +13,7 @@ import type { DeadLetterRecord } from '../../../../../schemas/dead-letter-record
 import { startTelemetry } from '../../../../../services/lib/telemetry.ts';
 import { accessibilityViolations, launchBrowser } from '../../../../support/browser.ts';
 import { endpoints, uniqueName } from '../../../../support/resources.ts';
+import { waitFor } from '../../../../support/wait.ts';
 import { startGateway, TOKENS, type GatewayHarness } from '../gateway-harness.ts';
 
 const SCREENSHOTS = process.env['SEDANO_SCREENSHOTS'] === '1';
@@ -146,8 +147,10 @@ test('the dashboard in a real browser', { timeout: 120_000 }, async (t) => {
     assert.deepEqual(await accessibilityViolations(page), [], 'the job page breaks no WCAG A/AA rule');
   });
 
+  let revokedJobId = '';
   await t.test('revoke from the job page, by keyboard, confirmed first, ends the job REVOKED', async () => {
     const jobId = await submit(gateway, { sleepMs: 60_000 });
+    revokedJobId = jobId;
     await page.goto(`${gateway.baseUrl}/ui/#/jobs/${jobId}`);
     await page.locator('.badge[data-state="STARTED"], .badge[data-state="PROGRESS"]').waitFor({ timeout: 20_000 });
     const revoke = page.locator('.job-head .action > button.danger');
@@ -165,6 +168,22 @@ test('the dashboard in a real browser', { timeout: 120_000 }, async (t) => {
     await page.locator('.badge[data-state="REVOKED"]').waitFor({ timeout: 20_000 });
     const job = (await (await gateway.call('GET', `/v1/jobs/${jobId}`)).json()) as { state: string };
     assert.equal(job.state, 'REVOKED');
+  });
+
+  await t.test('the jobs page filters by state and recency, and opens a job by its id', async () => {
+    await page.goto(`${gateway.baseUrl}/ui/#/jobs`);
+    const filters = page.getByRole('form', { name: 'Filter jobs' });
+    await filters.getByLabel('State').selectOption('REVOKED');
+    await filters.getByLabel('Updated in').selectOption({ label: 'the last 15 min' });
+    await filters.getByRole('button', { name: 'Filter' }).click();
+    // Only the revoked job (the unfiltered list is replaced once the filtered page arrives).
+    await waitFor(async () => (await page.locator('tr[data-job]').count()) === 1, { description: 'one row' });
+    assert.equal(await page.locator(`tr[data-job="${revokedJobId}"]`).count(), 1);
+    assert.match(page.url(), /#\/jobs\?state=REVOKED&within=900000$/, 'the filters are in the address, to share');
+    await page.getByLabel('Job id').fill(revokedJobId);
+    await page.getByRole('button', { name: 'Open' }).click();
+    await page.locator('.badge[data-state="REVOKED"]').waitFor();
+    assert.match(page.url(), new RegExp(`#/jobs/${revokedJobId}$`));
   });
 
   await t.test('dead letters are listed with their reason, code and source', async () => {

@@ -15,6 +15,7 @@ interface Format {
     now: number,
   ): { succeededPerMinute: number; failedPerMinute: number; meanRunMs: number | null; p95RunMs: number | null };
   rowsOf(reply: unknown): unknown[];
+  updatedSince(jobs: { updatedAt: number }[], since: number | null): { jobs: unknown[]; exhausted: boolean };
 }
 interface Api {
   parseFrame(text: string): { event: string; id: string; data: unknown } | undefined;
@@ -63,4 +64,11 @@ test('Server-Sent Events frames: fields, multi-line data, comments', () => {
   });
   assert.deepEqual(api.parseFrame('data: [1,\ndata: 2]'), { event: 'message', id: '', data: [1, 2] });
   assert.equal(api.parseFrame(': heartbeat'), undefined);
+});
+
+test('the jobs of a page changed since a time, and whether older pages can be skipped', () => {
+  const jobs = [{ updatedAt: 300 }, { updatedAt: 200 }, { updatedAt: 100 }];
+  assert.deepEqual(format.updatedSince(jobs, null), { jobs, exhausted: false });
+  assert.deepEqual(format.updatedSince(jobs, 50), { jobs, exhausted: false });
+  assert.deepEqual(format.updatedSince(jobs, 200), { jobs: jobs.slice(0, 2), exhausted: true });
 });

@@ -4,16 +4,27 @@
  * and the dashboard needs no Jaeger UI. Spans are exported a second or so after they end:
  * a trace Jaeger does not have yet is `{ timeline: null }`, and the dashboard asks again.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import type { GatewayContext } from '../context.ts';
-import { ApiError } from '../errors.ts';
-import { jobIdParams } from '../schemas.ts';
+import { apiError } from '../errors.ts';
+import { jobIdParams, routeResponses } from '../schemas.ts';
 import { type JaegerTraceReply, timelineOf } from '../trace-timeline.ts';
 import { findJob } from './jobs.ts';
 
 const JAEGER_TIMEOUT_MS = 5_000;
 
-export function jobTraceRoutes(app: FastifyInstance, context: GatewayContext): void {
+/** What the trace route uses of the gateway's collaborators. */
+export const JOB_TRACE_ROUTE_NEEDS = [
+  'view',
+  'jaegerUiUrl',
+  'jaegerQueryUrl',
+] as const satisfies readonly (keyof GatewayContext)[];
+
+/** The trace route, a fastify plugin given only what it uses. */
+export const jobTraceRoutes: FastifyPluginAsync<Pick<GatewayContext, (typeof JOB_TRACE_ROUTE_NEEDS)[number]>> = async (
+  app,
+  context,
+) => {
   app.get<{ Params: { id: string } }>(
     '/v1/jobs/:id/trace',
     {
@@ -24,6 +35,10 @@ export function jobTraceRoutes(app: FastifyInstance, context: GatewayContext): v
           '`timeline` is null while Jaeger has no span of the trace yet. 503 when no Jaeger query URL is configured.',
         tags: ['jobs'],
         params: jobIdParams,
+        response: routeResponses(
+          { 200: { description: "The job's trace id, Jaeger link and timeline (null until Jaeger has a span)" } },
+          { codes: ['SEDANO_ERR_API_NOT_FOUND'] },
+        ),
       },
     },
     async (request) => {
@@ -34,7 +49,7 @@ export function jobTraceRoutes(app: FastifyInstance, context: GatewayContext): v
           : null;
       if (job.traceId === null) return { jobId: job.jobId, traceId: null, traceUrl, timeline: null };
       if (context.jaegerQueryUrl === undefined) {
-        throw new ApiError(503, 'SEDANO_ERR_API_UNAVAILABLE', 'no Jaeger query URL is configured (JAEGER_QUERY_URL)');
+        throw apiError('SEDANO_ERR_API_UNAVAILABLE', 'no Jaeger query URL is configured (JAEGER_QUERY_URL)');
       }
       let response: Response;
       try {
@@ -43,16 +58,16 @@ export function jobTraceRoutes(app: FastifyInstance, context: GatewayContext): v
         });
       } catch (error) {
         request.log.warn({ err: error, traceId: job.traceId }, 'Jaeger query failed');
-        throw new ApiError(503, 'SEDANO_ERR_API_UNAVAILABLE', 'Jaeger did not answer');
+        throw apiError('SEDANO_ERR_API_UNAVAILABLE', 'Jaeger did not answer');
       }
       // Jaeger answers 404 for a trace it has no span of (yet).
       if (response.status === 404) return { jobId: job.jobId, traceId: job.traceId, traceUrl, timeline: null };
       if (!response.ok) {
         request.log.warn({ status: response.status, traceId: job.traceId }, 'Jaeger query refused');
-        throw new ApiError(503, 'SEDANO_ERR_API_UNAVAILABLE', `Jaeger answered ${response.status}`);
+        throw apiError('SEDANO_ERR_API_UNAVAILABLE', `Jaeger answered ${response.status}`);
       }
       const timeline = timelineOf((await response.json()) as JaegerTraceReply, job.traceId) ?? null;
       return { jobId: job.jobId, traceId: job.traceId, traceUrl, timeline };
     },
   );
-}
+};

@@ -11,7 +11,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { extname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
+import { routeResponses } from '../schemas.ts';
 
 interface Asset {
   body: Buffer;
@@ -82,13 +83,22 @@ const SECURITY_HEADERS = {
   'cache-control': 'no-cache',
 };
 
-export function uiRoutes(app: FastifyInstance, assets: Map<string, Asset> = loadDashboardAssets()): void {
+/** The dashboard's routes, a fastify plugin that uses no collaborator (`assets`: default the files on disk). */
+export const uiRoutes: FastifyPluginAsync<{ assets?: Map<string, Asset> }> = async (app, options) => {
+  const assets = options.assets ?? loadDashboardAssets();
   // What the dashboard checks a token with, and how it knows which actions to offer.
   app.get(
     '/v1/whoami',
     {
       config: { scope: 'read' },
-      schema: { summary: "The token's holder and scopes (never the token)", tags: ['system'] },
+      schema: {
+        summary: "The token's holder and scopes (never the token)",
+        tags: ['system'],
+        response: routeResponses(
+          { 200: { description: 'The name and scopes of the token' } },
+          { validated: false, backed: false },
+        ),
+      },
     },
     async (request) => ({ name: request.principal?.name ?? null, scopes: request.principal?.scopes ?? [] }),
   );
@@ -98,4 +108,4 @@ export function uiRoutes(app: FastifyInstance, assets: Map<string, Asset> = load
     if (asset === undefined) return reply.callNotFound();
     return reply.headers(SECURITY_HEADERS).type(asset.type).send(asset.body);
   });
-}
+};

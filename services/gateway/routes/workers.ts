@@ -4,13 +4,12 @@
  * far (worker id and uptime, from worker presence), as the CLI's `ping` reads them. The live
  * workers themselves are in `GET /v1/stages`.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import type { ControlCommand } from '../../../schemas/control-command.ts';
-import { controlBinding } from '../../../topology/contracts.ts';
 import { type Stage, STAGES } from '../../../topology/topics.ts';
 import { newJobId } from '../../lib/job-ids.ts';
 import type { GatewayContext } from '../context.ts';
-import { uuidSchema } from '../schemas.ts';
+import { routeResponses, uuidSchema } from '../schemas.ts';
 
 const pingBody = {
   type: ['object', 'null'],
@@ -25,7 +24,20 @@ const pingParams = {
   additionalProperties: false,
 } as const;
 
-export function workerRoutes(app: FastifyInstance, context: GatewayContext): void {
+/** What the worker routes use of the gateway's collaborators. */
+export const WORKER_ROUTE_NEEDS = [
+  'producer',
+  'codec',
+  'topics',
+  'workers',
+  'now',
+] as const satisfies readonly (keyof GatewayContext)[];
+
+/** The worker routes, a fastify plugin given only what they use. */
+export const workerRoutes: FastifyPluginAsync<Pick<GatewayContext, (typeof WORKER_ROUTE_NEEDS)[number]>> = async (
+  app,
+  context,
+) => {
   app.post<{ Body: { stage?: Stage } | null }>(
     '/v1/workers/ping',
     {
@@ -34,6 +46,10 @@ export function workerRoutes(app: FastifyInstance, context: GatewayContext): voi
         summary: 'Ask every worker (or one stage’s) to answer with its id and uptime',
         tags: ['workers'],
         body: pingBody,
+        response: routeResponses(
+          { 202: { description: 'Sent: the command id and where its answers are listed' } },
+          { body: true },
+        ),
       },
     },
     async (request, reply) => {
@@ -47,7 +63,7 @@ export function workerRoutes(app: FastifyInstance, context: GatewayContext): voi
         issuedAt: context.now(),
       };
       await context.producer.send(context.topics.control, [
-        await context.codec.toMessage(controlBinding, command.commandId, command),
+        await context.codec.toMessage(context.topics.contracts.control, command.commandId, command),
       ]);
       return reply
         .code(202)
@@ -59,8 +75,13 @@ export function workerRoutes(app: FastifyInstance, context: GatewayContext): voi
     '/v1/workers/pings/:id',
     {
       config: { scope: 'read' },
-      schema: { summary: 'The answers to a PING so far', tags: ['workers'], params: pingParams },
+      schema: {
+        summary: 'The answers to a PING so far',
+        tags: ['workers'],
+        params: pingParams,
+        response: routeResponses({ 200: { description: 'Each answer: worker id and uptime' } }),
+      },
     },
     async (request) => ({ commandId: request.params.id, answers: await context.workers.pongs(request.params.id) }),
   );
-}
+};

@@ -32,6 +32,7 @@ export function resolveStageHandler<S extends Stage>(
     maxHeapMb: threadOptions.maxHeapMb,
     abortGraceMs: threadOptions.abortGraceMs,
     loggerName: `sedano-${definition.stage}`,
+    handlerData: definition.handlerData,
     logger: options.logger,
     telemetry: options.telemetry,
   });

@@ -12,9 +12,10 @@
 import { hostname } from 'node:os';
 import { type Context, context, type Span, SpanKind, SpanStatusCode, trace, type Tracer } from '@opentelemetry/api';
 import type { Redis } from 'ioredis';
-import { CONTROL_GROUP_PREFIX, groupStageRetry } from '../../../topology/groups.ts';
-import { STAGE_REQUEST_CONTRACTS, type StageRequests } from '../../../topology/contracts.ts';
-import type { Stage } from '../../../topology/topics.ts';
+import { contractBindings, STAGE_REQUEST_CONTRACTS, type StageRequests } from '../../../topology/contracts.ts';
+import type { TopologyNames } from '../../../topology/names.ts';
+import type { RedisKeys } from '../../../topology/redis-keys.ts';
+import type { Stage } from '../../../topology/stages.ts';
 import { type Codec, PoisonMessageError } from '../codec.ts';
 import { createDeadLetterWriter } from '../dead-letter.ts';
 import type { IncomingMessage, KafkaClient } from '../kafka.ts';
@@ -55,6 +56,11 @@ export interface StageRuntimeOptions {
   logger: Logger;
   /** Names this process in status events. */
   workerId: string;
+  /** The namespace's topics, groups and subjects. */
+  names: TopologyNames;
+  /** The namespace's Redis keys. */
+  keys: RedisKeys;
+  /** The stage's topics and group (default: the namespace's; tests use their own). */
   topics?: StageTopics;
   ledger?: JobLedger;
   revocations?: Revocations;
@@ -63,11 +69,11 @@ export interface StageRuntimeOptions {
   tracer?: Tracer;
   now?: () => number;
   random?: () => number;
-  /** Where the worker says it is alive and what it runs (default: Redis, `sedano:workers:`). */
+  /** Where the worker says it is alive and what it runs (default: Redis, `keys.workers`). */
   presence?: WorkerPresence;
   /** Time between two presence heartbeats, in milliseconds (default 5 s). */
   presenceIntervalMs?: number;
-  /** Where `ctl purge` marks what to skip (default: Redis, `sedano:purge:`). */
+  /** Where `ctl purge` marks what to skip (default: Redis, `keys.purgeMark`). */
   purgeMarks?: PurgeMarks;
   /** Where worker threads export the handler's spans (main.ts passes the process's own settings). */
   threadTelemetry?: { serviceName: string; otlpEndpoint: string };
@@ -99,9 +105,10 @@ export async function startStageRuntime<S extends Stage>(
   definition: StageDefinition<S>,
   options: StageRuntimeOptions,
 ): Promise<StageRuntime> {
-  const { kafka, codec, logger, workerId } = options;
-  const topics = options.topics ?? stageTopics(definition.stage);
-  const ledger = options.ledger ?? createJobLedger({ redis: options.redis });
+  const { kafka, codec, logger, workerId, names, keys } = options;
+  const topics = options.topics ?? stageTopics(names, definition.stage);
+  const statusBinding = contractBindings(names).status;
+  const ledger = options.ledger ?? createJobLedger({ redis: options.redis, keys });
   const tracer = options.tracer ?? trace.getTracer('sedano');
   const now = options.now ?? Date.now;
   const random = options.random ?? Math.random;
@@ -121,14 +128,19 @@ export async function startStageRuntime<S extends Stage>(
   /** Running jobs: their abort controllers and what the worker's presence record shows of them. */
   const running = new Map<AbortController, RunningJobView>();
   const startedAt = now();
-  const presence = options.presence ?? createWorkerPresence({ redis: options.redis });
-  const purgeMarks = options.purgeMarks ?? createPurgeMarks({ redis: options.redis });
-  const revocations = options.revocations ?? createRevocations({ redis: options.redis });
+  const presence = options.presence ?? createWorkerPresence({ redis: options.redis, keys });
+  const purgeMarks = options.purgeMarks ?? createPurgeMarks({ redis: options.redis, keys });
+  const revocations = options.revocations ?? createRevocations({ redis: options.redis, keys });
   const rateLimiter =
     options.rateLimiter ??
     (stageOptions.rateLimitPerSecond === undefined
       ? undefined
-      : createRateLimiter({ redis: options.redis, name: topics.groupId, perSecond: stageOptions.rateLimitPerSecond }));
+      : createRateLimiter({
+          redis: options.redis,
+          keys,
+          name: topics.groupId,
+          perSecond: stageOptions.rateLimitPerSecond,
+        }));
   // A stage declared with `handlerModule` runs its handler in worker threads (stage.ts).
   const { handler, threads } = resolveStageHandler(definition, {
     concurrency,
@@ -143,9 +155,9 @@ export async function startStageRuntime<S extends Stage>(
   });
   const gate = new AdmissionGate(concurrency, () => scheduler.size, consumer);
   const producer = await kafka.producer();
-  const deadLetters = createDeadLetterWriter({ producer, codec, consumerGroup: topics.groupId });
+  const deadLetters = createDeadLetterWriter({ producer, codec, names, consumerGroup: topics.groupId });
   const forwarder = await startRetryForwarder({
-    consumer: await kafka.consumer(groupStageRetry(topics.groupId)),
+    consumer: await kafka.consumer(names.retryGroup(topics.groupId)),
     producer,
     retryTopics: Object.values(topics.retry),
     logger,
@@ -153,7 +165,7 @@ export async function startStageRuntime<S extends Stage>(
   });
 
   const control = await startControlListener({
-    consumer: await kafka.consumer(`${CONTROL_GROUP_PREFIX}${workerId}`),
+    consumer: await kafka.consumer(names.controlGroup(workerId)),
     codec,
     controlTopic: topics.control,
     revocations,
@@ -251,6 +263,7 @@ export async function startStageRuntime<S extends Stage>(
       workerId,
       traceId,
       statusTopic: topics.status,
+      statusBinding,
       progressIntervalMs: stageOptions.progressIntervalMs ?? 500,
       onProgressError: (error) => jobLogger.warn({ err: error }, 'a PROGRESS event was not produced'),
       now,

@@ -76,13 +76,19 @@ export type StageDefinition<S extends Stage> = {
   stage: S;
   options?: StageOptions;
 } & (
-  | { handler: StageHandler<S>; handlerModule?: never }
+  | { handler: StageHandler<S>; handlerModule?: never; handlerData?: never }
   | {
       /**
        * A module (file URL) whose `handler` export, a StageHandler, runs in the stage's
        * worker-thread pool. Requests and results cross threads by structured clone.
        */
       handlerModule: URL;
+      /**
+       * Given, by structured clone, to the module's `createHandler(handlerData)` export in every
+       * thread (a module without one exports `handler`): the stage's resolved settings, since
+       * threads never read the environment.
+       */
+      handlerData?: unknown;
       handler?: never;
     }
 );

@@ -377,7 +377,7 @@ describe('vector store conformance: LanceDB (embedded)', () => {
 });
 
 describe('vector store conformance: Qdrant', () => {
-  const qdrantUrl = resolveEndpoints().qdrantUrl;
+  const qdrantUrl = resolveEndpoints(process.env).qdrantUrl;
   if (qdrantUrl === undefined) {
     test('Qdrant conformance', (t) => {
       t.skip(

@@ -7,7 +7,6 @@ import { createCodec } from '../../../../../services/lib/codec.ts';
 import { NonRetriableError } from '../../../../../services/lib/errors.ts';
 import { defineStage } from '../../../../../services/lib/runtime/stage.ts';
 import { createNoopStage } from '../../../../../services/noop/noop-stage.ts';
-import { DEAD_LETTER_TOPIC } from '../../../../../topology/topics.ts';
 import { startTelemetry } from '../../../../../services/lib/telemetry.ts';
 import { collectMessages, endpoints, onCleanup, schemaRegistry, uniqueName } from '../../../../support/resources.ts';
 import { traceSpans } from '../../../../support/jaeger.ts';
@@ -109,7 +108,7 @@ test('a failed attempt is retried through a delay topic and then succeeds', asyn
 
 test('exhausted attempts end in FAILURE and a dead-letter record; a NonRetriableError fails at once', async (t) => {
   const sandbox = await stageSandbox(t);
-  const deadLetters = await collectMessages(t, [DEAD_LETTER_TOPIC]);
+  const deadLetters = await collectMessages(t, [sandbox.names.deadLetterTopic]);
   await sandbox.start(
     defineStage({
       stage: 'noop',

@@ -48,7 +48,7 @@ async function gateway(t: TestContext, jaegerQueryUrl: string | undefined, trace
     jaegerUiUrl: 'http://jaeger.example:16686',
     jaegerQueryUrl,
   } as unknown as GatewayContext;
-  jobTraceRoutes(app, context);
+  await app.register(jobTraceRoutes, context);
   return app;
 }
 

@@ -29,7 +29,7 @@ test('every vendor module imports only files that are served', () => {
 test('the dashboard is served with a strict content security policy; anything else is a 404', async (t) => {
   const app = fastify();
   t.after(() => app.close());
-  uiRoutes(app);
+  await app.register(uiRoutes);
   const redirect = await app.inject({ url: '/ui' });
   assert.equal(redirect.statusCode, 302);
   assert.equal(redirect.headers.location, '/ui/');

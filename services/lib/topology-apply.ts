@@ -2,10 +2,13 @@
  * Makes the live cluster and registry match the declarations: topics created or altered,
  * subjects registered with their compatibility levels.
  */
-import { schemaText } from '../schemas/contract.ts';
-import type { SubjectBinding } from '../services/lib/codec.ts';
-import type { Endpoints } from '../services/lib/endpoints.ts';
-import { createKafkaClient, type KafkaAdmin, type TopicDescription } from '../services/lib/kafka.ts';
+import { schemaText } from '../../schemas/contract.ts';
+import { contractBindings, type SubjectBinding } from '../../topology/contracts.ts';
+import type { TopologyNames } from '../../topology/names.ts';
+import { planTopology, type TopologyPlan } from '../../topology/plan.ts';
+import { declaredTopics, type TopicDescription } from '../../topology/topics.ts';
+import type { Endpoints } from './endpoints.ts';
+import { createKafkaClient, type KafkaAdmin } from './kafka.ts';
 import {
   createSchemaRegistry,
   findSchemaId,
@@ -13,10 +16,7 @@ import {
   registerAvroSchema,
   type SchemaRegistry,
   setSubjectCompatibility,
-} from '../services/lib/schema-registry.ts';
-import { subjectBindings } from './contracts.ts';
-import { planTopology, type TopologyPlan } from './plan.ts';
-import { declaredTopics } from './topics.ts';
+} from './schema-registry.ts';
 
 /** Applies the plan for `declared` and returns it; running it again returns a plan with no changes. */
 export async function applyTopology(admin: KafkaAdmin, declared: readonly TopicDescription[]): Promise<TopologyPlan> {
@@ -83,6 +83,8 @@ export async function applySchemas(
 }
 
 export interface DeclaredTopologyOptions {
+  /** The namespace whose topics and subjects are applied. */
+  names: TopologyNames;
   admin: KafkaAdmin;
   registry: SchemaRegistry;
   registryUrl: string;
@@ -93,19 +95,24 @@ export interface DeclaredTopologyOptions {
 export async function applyDeclaredTopology(
   options: DeclaredTopologyOptions,
 ): Promise<{ topics: TopologyPlan; schemas: SchemaReport }> {
-  const topics = await applyTopology(options.admin, declaredTopics({ replicationFactor: options.replicationFactor }));
-  const schemas = await applySchemas(options.registry, options.registryUrl, subjectBindings());
+  const { names } = options;
+  const topics = await applyTopology(
+    options.admin,
+    declaredTopics(names, { replicationFactor: options.replicationFactor }),
+  );
+  const schemas = await applySchemas(options.registry, options.registryUrl, contractBindings(names).all());
   return { topics, schemas };
 }
 
 /** Applies every declared topic and subject to the infrastructure at `endpoints`, with clients of its own. */
 export async function applyDeclaredTopologyAt(
   endpoints: Endpoints,
-  options: { clientId: string; replicationFactor: number },
+  options: { names: TopologyNames; clientId: string; replicationFactor: number },
 ): Promise<{ topics: TopologyPlan; schemas: SchemaReport }> {
   const admin = await createKafkaClient({ brokers: endpoints.kafkaBrokers, clientId: options.clientId }).admin();
   try {
     return await applyDeclaredTopology({
+      names: options.names,
       admin,
       registry: createSchemaRegistry(endpoints.schemaRegistryUrl),
       registryUrl: endpoints.schemaRegistryUrl,

@@ -1,21 +1,23 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { TopicDescription } from '../../../services/lib/kafka.ts';
-import { applyTopology, describeTopology } from '../../../topology/apply.ts';
-import { declaredTopics, STATUS_TOPIC } from '../../../topology/topics.ts';
-import { kafkaAdmin, onCleanup, uniqueName } from '../../support/resources.ts';
+import type { TopicDescription } from '../../../../services/lib/kafka.ts';
+import { applyTopology, describeTopology } from '../../../../services/lib/topology-apply.ts';
+import { declaredTopics } from '../../../../topology/topics.ts';
+import { kafkaAdmin, onCleanup, testNames, uniqueName } from '../../../support/resources.ts';
 
 test('every declared topic exists with its declared configs, the status topic compacted', async (t) => {
   const admin = await kafkaAdmin(t);
-  // Global setup applied the topology; a second apply must find nothing to change.
-  const plan = await applyTopology(admin, declaredTopics({ replicationFactor: 1 }));
+  // Global setup applied the topology of the test run's namespace; a second apply must find nothing to change.
+  const names = testNames();
+  const declared = declaredTopics(names, { replicationFactor: 1 });
+  const plan = await applyTopology(admin, declared);
   assert.deepEqual(plan.changes, []);
-  for (const { declared, live } of await describeTopology(admin, declaredTopics({ replicationFactor: 1 }))) {
-    assert.ok(live, `${declared.name} exists`);
-    assert.equal(live.partitions, declared.partitions, `${declared.name} partitions`);
-    assert.deepEqual(live.configs, declared.configs, `${declared.name} configs`);
+  for (const { declared: topic, live } of await describeTopology(admin, declared)) {
+    assert.ok(live, `${topic.name} exists`);
+    assert.equal(live.partitions, topic.partitions, `${topic.name} partitions`);
+    assert.deepEqual(live.configs, topic.configs, `${topic.name} configs`);
   }
-  const status = (await admin.describeTopics([STATUS_TOPIC])).get(STATUS_TOPIC);
+  const status = (await admin.describeTopics([names.statusTopic])).get(names.statusTopic);
   assert.equal(status?.configs['cleanup.policy'], 'compact');
 });
 

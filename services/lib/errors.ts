@@ -106,6 +106,23 @@ export const ERROR_TABLE = {
     message:
       "The job's request breaks a rule of its stage (e.g. a negative duration, an overlap not below the chunk size); each bad field's path is named.",
   },
+  SEDANO_ERR_JOB_TYPE_MISMATCH: {
+    status: 400,
+    retriable: false,
+    message:
+      "The header's job type is not its topic's (e.g. `INDEX_DOCUMENTS` on a noop lane): the record is dead-lettered and never runs.",
+  },
+  SEDANO_ERR_WORKER_SHUTDOWN: {
+    status: 503,
+    retriable: true,
+    message: 'The worker shut down while the attempt ran; the job was not committed and runs again on the next worker.',
+  },
+  SEDANO_ERR_STAGE_OPTIONS_INVALID: {
+    status: 500,
+    retriable: false,
+    message:
+      'A stage was declared with invalid options (a concurrency below 1, a negative duration, an unknown option); the message names each.',
+  },
   SEDANO_ERR_DOCUMENT_NOT_FOUND: {
     status: 404,
     retriable: false,

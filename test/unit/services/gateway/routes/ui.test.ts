@@ -23,7 +23,7 @@ test('every vendor module imports only files that are served', () => {
       assert.ok(assets.has(`vendor/${specifier!.replace('./', '')}`), `${path} imports ${specifier}`);
     }
   }
-  assert.ok(assets.has('index.html') && assets.has('js/app.js') && assets.has('style.css'));
+  assert.ok(['index.html', 'js/app.js', 'style.css', 'pages.css'].every((path) => assets.has(path)));
 });
 
 test('the dashboard is served with a strict content security policy; anything else is a 404', async (t) => {

@@ -8,6 +8,7 @@
 import type { TestContext } from 'node:test';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
+import type { Registry } from 'prom-client';
 import type { DeadLetterRecord } from '../../../../schemas/dead-letter-record.ts';
 import { createStatusView } from '../../../../services/lib/status-view.ts';
 import { createRevocations } from '../../../../services/lib/runtime/revocations.ts';
@@ -69,6 +70,10 @@ export interface GatewayHarnessOptions {
   stage?: Stage;
   /** The maintenance schedules behind /v1/schedules (none: no such routes). */
   schedules?: (topics: GatewayTopics) => ScheduleControl;
+  /** Base URL of Jaeger's query API, for the trace timeline route (none: it answers 503). */
+  jaegerQueryUrl?: string;
+  /** The registry of the gateway's `/metrics` (default: its own). */
+  metricsRegistry?: Registry;
 }
 
 export async function startGateway(t: TestContext, options: GatewayHarnessOptions = {}): Promise<GatewayHarness> {
@@ -159,6 +164,8 @@ export async function startGateway(t: TestContext, options: GatewayHarnessOption
     sse: { pollIntervalMs: 50, heartbeatMs: 1_000, appearWithinMs: 2_000 },
     ...(options.collections === undefined ? {} : { collections: options.collections }),
     ...(options.schedules === undefined ? {} : { schedules: options.schedules(topics) }),
+    ...(options.jaegerQueryUrl === undefined ? {} : { jaegerQueryUrl: options.jaegerQueryUrl }),
+    ...(options.metricsRegistry === undefined ? {} : { metricsRegistry: options.metricsRegistry }),
     async checkRegistry() {
       const response = await fetch(`${endpoints().schemaRegistryUrl}/subjects`);
       if (!response.ok) throw new Error(`registry answered ${response.status}`);

@@ -54,6 +54,11 @@ export interface TopologyNames {
   readonly controlGroupPrefix: string;
   /** The gateway's group that indexes the dead-letter topic. */
   readonly deadLetterIndexGroup: string;
+  /**
+   * A gateway process's own group on the status topic, for its job metrics: every gateway
+   * counts every status event, so each process has one (`instanceId`: unique per process).
+   */
+  readonly gatewayMetricsGroup: (instanceId: string) => string;
   /** A short-lived reader group of the operator CLI (`ctl dlq list`, …). */
   readonly readerGroup: (purpose: string, runId: string) => string;
   /** Schema registry subject of a topic's values (Confluent's TopicNameStrategy: `<topic>-value`). */
@@ -85,6 +90,7 @@ export function topologyNames(namespace: string = DEFAULT_NAMESPACE): TopologyNa
     controlGroup: (workerId) => name(`control.${workerId}`),
     controlGroupPrefix: name('control.'),
     deadLetterIndexGroup: name('gateway.dead-letters'),
+    gatewayMetricsGroup: (instanceId) => name(`gateway-metrics.${instanceId}`),
     readerGroup: (purpose, runId) => name(`ctl.${purpose}-${runId}`),
     valueSubject: (topic) => `${topic}-value`,
   };

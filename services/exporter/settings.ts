@@ -7,7 +7,7 @@
 import { baseSettings, defineSettings, type ResolvedSettings, setting } from '../lib/settings.ts';
 import { DEFAULT_EXPORTER_OPTIONS } from './exporter-options.ts';
 import type { ReportLimits } from './report-content.ts';
-import { exportDirSetting } from './storage/export-storage.ts';
+import { exportDirSetting, exportRetentionSetting } from './storage/export-storage.ts';
 
 export const exporterSettings = defineSettings({
   ...baseSettings,
@@ -18,12 +18,7 @@ export const exporterSettings = defineSettings({
     maximum: 32,
   }),
   exportDir: exportDirSetting,
-  retentionMs: setting.duration('SEDANO_EXPORT_RETENTION', {
-    description: "age after which the maintenance stage's cleanup removes a stored report",
-    default: '7d',
-    bareUnit: 'h',
-    minimumMs: 60_000,
-  }),
+  retentionMs: exportRetentionSetting,
   maxTableRows: setting.integer('SEDANO_EXPORT_MAX_TABLE_ROWS', {
     description: 'table rows one report may hold over all its sections (more: the job fails, not retried)',
     default: DEFAULT_EXPORTER_OPTIONS.maxTableRows,

@@ -13,6 +13,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Redis } from 'ioredis';
+import type { Registry } from 'prom-client';
 import type { TopologyNames } from '../../topology/names.ts';
 import type { RedisKeys } from '../../topology/redis-keys.ts';
 import { LANES, type Stage, STAGES } from '../../topology/stages.ts';
@@ -20,6 +21,7 @@ import type { Codec } from '../lib/codec.ts';
 import { createJobClient } from '../lib/job-client.ts';
 import type { KafkaAdmin, KafkaProducer } from '../lib/kafka.ts';
 import type { Logger } from '../lib/logger.ts';
+import type { ScheduleControl } from '../scheduler/schedule-control.ts';
 import { createRevocations, type Revocations } from '../lib/runtime/revocations.ts';
 import type { StatusView } from '../lib/status-view.ts';
 import { createWorkerPresence, type WorkerPresence } from '../lib/worker-presence.ts';
@@ -36,9 +38,13 @@ import { collectionRoutes } from './routes/collections.ts';
 import { DEAD_LETTER_ROUTE_NEEDS, deadLetterRoutes } from './routes/dead-letters.ts';
 import { type ExportDownloadDependencies, EXPORT_ROUTE_NEEDS, exportRoutes } from './routes/exports.ts';
 import { JOB_EVENT_ROUTE_NEEDS, jobEventRoutes } from './routes/job-events.ts';
+import { JOB_TRACE_ROUTE_NEEDS, jobTraceRoutes } from './routes/job-trace.ts';
 import { JOB_ROUTE_NEEDS, jobRoutes } from './routes/jobs.ts';
+import { scheduleRoutes } from './routes/schedules.ts';
 import { STAGE_ROUTE_NEEDS, stageRoutes } from './routes/stages.ts';
 import { SYSTEM_ROUTE_NEEDS, systemRoutes } from './routes/system.ts';
+import { uiRoutes } from './routes/ui.ts';
+import { WORKER_ROUTE_NEEDS, workerRoutes } from './routes/workers.ts';
 import { readStageGroup } from './stage-lag.ts';
 import { gatewayTopics, type GatewayTopics, routedProducer, stageSymbol } from './topics.ts';
 import { compileValidator } from './validation.ts';
@@ -75,6 +81,8 @@ export interface GatewayDependencies {
   revocations?: Revocations;
   workers?: WorkerPresence;
   jaegerUiUrl?: string;
+  /** Base URL of Jaeger's query API, for `GET /v1/jobs/:id/trace` (none: that route answers 503). */
+  jaegerQueryUrl?: string;
   /** Event stream timing: how often the view is read, how often a heartbeat comment is sent (ms). */
   sse?: { pollIntervalMs?: number; heartbeatMs?: number; appearWithinMs?: number };
   /** Largest request body, in bytes (default 1 MiB, a job topic's largest record). */
@@ -83,6 +91,10 @@ export interface GatewayDependencies {
   collections?: CollectionSearch;
   /** The export storage of `GET /v1/exports/:id` (none: it answers 503). */
   exports?: ExportDownloadDependencies;
+  /** The maintenance schedules (services/scheduler/schedule-control.ts); none: no /v1/schedules routes. */
+  schedules?: ScheduleControl;
+  /** The registry of `/metrics` (default: a new one); main.ts shares it with the job metrics. */
+  metricsRegistry?: Registry;
   now?: () => number;
 }
 
@@ -92,16 +104,12 @@ function metricSources(context: GatewayContext): MetricsSources {
       const counts = await context.view.countsByStageAndState(STAGES.map(stageSymbol));
       return counts.map(({ stage, state, count }) => ({ stage: stage.toLowerCase() as Stage, state, count }));
     },
-    async recentDurations() {
-      return Promise.all(
-        STAGES.map(async (stage) => {
-          const { jobs } = await context.view.list({ state: 'SUCCESS', stage: stageSymbol(stage), limit: 100 });
-          const seconds = jobs.flatMap((job) =>
-            job.startedAt !== null && job.finishedAt !== null ? [(job.finishedAt - job.startedAt) / 1000] : [],
-          );
-          return { stage, seconds };
-        }),
-      );
+    async inFlight() {
+      const workers = await context.workers.list();
+      return STAGES.map((stage) => ({
+        stage,
+        count: workers.filter((worker) => worker.stage === stage).reduce((sum, w) => sum + w.running.length, 0),
+      }));
     },
     deadLetters: () => context.deadLetters.count(),
     async lag() {
@@ -166,6 +174,7 @@ export async function buildGatewayApp(dependencies: GatewayDependencies): Promis
     metrics: undefined as never,
     checkRegistry: dependencies.checkRegistry,
     jaegerUiUrl: dependencies.jaegerUiUrl,
+    jaegerQueryUrl: dependencies.jaegerQueryUrl?.replace(/\/+$/, ''),
     sse: {
       pollIntervalMs: dependencies.sse?.pollIntervalMs ?? 200,
       heartbeatMs: dependencies.sse?.heartbeatMs ?? 15_000,
@@ -173,7 +182,7 @@ export async function buildGatewayApp(dependencies: GatewayDependencies): Promis
     },
     now: dependencies.now ?? Date.now,
   };
-  context.metrics = createGatewayMetrics(metricSources(context), logger);
+  context.metrics = createGatewayMetrics(metricSources(context), logger, dependencies.metricsRegistry);
 
   const auth = createAuthenticator(dependencies.tokens);
   app.addHook('onRequest', async (request) => {
@@ -231,5 +240,12 @@ export async function buildGatewayApp(dependencies: GatewayDependencies): Promis
   await app.register(deadLetterRoutes, pick(context, DEAD_LETTER_ROUTE_NEEDS));
   await app.register(collectionRoutes, { search: dependencies.collections });
   await app.register(exportRoutes, { ...pick(context, EXPORT_ROUTE_NEEDS), exports: dependencies.exports });
+  const schedules = dependencies.schedules;
+  if (schedules !== undefined) {
+    await app.register(async (scope) => scheduleRoutes(scope, { control: schedules, view: context.view }));
+  }
+  await app.register(jobTraceRoutes, pick(context, JOB_TRACE_ROUTE_NEEDS));
+  await app.register(workerRoutes, pick(context, WORKER_ROUTE_NEEDS));
+  await app.register(uiRoutes);
   return app;
 }

@@ -23,6 +23,14 @@ export const exportDirSetting = setting.string('SEDANO_EXPORT_DIR', {
   expected: 'an absolute path',
 });
 
+/** How long a stored report is kept: the maintenance stage's cleanup removes older ones. */
+export const exportRetentionSetting = setting.duration('SEDANO_EXPORT_RETENTION', {
+  description: "how long export files are kept: the maintenance stage's cleanup removes older ones",
+  default: '30d',
+  bareUnit: 'h',
+  minimumMs: 60_000,
+});
+
 /** A file once written. */
 export interface StoredExport {
   name: string;

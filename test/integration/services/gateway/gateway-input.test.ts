@@ -35,6 +35,10 @@ const ROUTES: Route[] = [
   { method: 'GET', path: '/metrics', scope: 'read', body: false },
   { method: 'POST', path: '/v1/collections/:name/search', scope: 'read', body: true },
   { method: 'GET', path: '/v1/exports/:id', scope: 'read', body: false },
+  { method: 'GET', path: '/v1/jobs/:id/trace', scope: 'read', body: false },
+  { method: 'GET', path: '/v1/whoami', scope: 'read', body: false },
+  { method: 'POST', path: '/v1/workers/ping', scope: 'admin', body: true },
+  { method: 'GET', path: '/v1/workers/pings/:id', scope: 'read', body: false },
 ];
 
 /** Routes without a token: health. */

@@ -364,7 +364,7 @@ test('gateway API on the real stack', { timeout: 240_000 }, async (t) => {
     assert.match(text, /^sedano_jobs_submitted_total\{stage="noop"\} [1-9]\d*$/m);
     assert.match(text, /^sedano_stage_lag\{stage="noop",lane="normal"\} \d+$/m);
     assert.match(text, /^sedano_dead_letters 2$/m);
-    assert.match(text, /^sedano_job_duration_seconds\{stage="noop",quantile="0.5"\} /m);
+    assert.match(text, /^sedano_jobs_in_flight\{stage="noop"\} \d+$/m);
     const docs = await json<{ openapi: string; paths: Record<string, unknown> }>(
       await gateway.call('GET', '/docs/json', { token: 'reader' }),
     );

@@ -5,10 +5,10 @@ import { exporterSettings, exporterThreadSettings } from '../../../../services/e
 import { DEFAULT_EXPORT_DIR } from '../../../../services/exporter/storage/export-storage.ts';
 import { resolveSettings, SettingsError } from '../../../../services/lib/settings.ts';
 
-test('settings default to the repository data directory, a week of retention and 20,000 rows', () => {
+test('settings default to the repository data directory, 30 days of retention and 20,000 rows', () => {
   const settings = resolveSettings(exporterSettings, {});
   assert.equal(settings.exportDir, DEFAULT_EXPORT_DIR);
-  assert.equal(settings.retentionMs, 7 * 86_400_000);
+  assert.equal(settings.retentionMs, 30 * 86_400_000);
   assert.equal(settings.concurrency, 2);
   const thread = exporterThreadSettings(settings);
   assert.equal(thread.limits.maxTableRows, 20_000);

@@ -3,10 +3,12 @@
  * and export files are and how long they are kept, and the cache cleanup's ages. The vector
  * store's settings come with it through the indexer's port when main.ts is written.
  */
+import { vectorStoreSettings } from '../indexer/store-access.ts';
 import { baseSettings, defineSettings, type ResolvedSettings, setting } from '../lib/settings.ts';
 
 export const maintenanceSettings = defineSettings({
   ...baseSettings,
+  ...vectorStoreSettings,
   backupDir: setting.string('SEDANO_BACKUP_DIR', {
     description: 'where backups are written (one directory per backup, with its manifest)',
     default: '.sedano/backups',

@@ -2,6 +2,7 @@
  * Every service's settings, by service: the source of README.md's configuration table
  * (`node scripts/settings-table.ts` rewrites it; test/unit/readme-settings.test.ts checks it).
  */
+import { analyzerSettings } from '../services/analyzer/settings.ts';
 import { exporterSettings } from '../services/exporter/settings.ts';
 import { gatewaySettings } from '../services/gateway/config.ts';
 import { indexerSettings } from '../services/indexer/settings.ts';
@@ -15,6 +16,7 @@ export const SERVICE_SETTINGS: Readonly<Record<string, SettingsSpec>> = {
   gateway: gatewaySettings,
   'status-projector': statusProjectorSettings,
   indexer: indexerSettings,
+  analyzer: analyzerSettings,
   exporter: exporterSettings,
   noop: noopSettings,
   scheduler: schedulerSettings,

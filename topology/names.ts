@@ -59,6 +59,10 @@ export interface TopologyNames {
    * counts every status event, so each process has one (`instanceId`: unique per process).
    */
   readonly gatewayMetricsGroup: (instanceId: string) => string;
+  /** Prefix of every short-lived reader group (the cache cleanup removes those left empty). */
+  readonly readerGroupPrefix: string;
+  /** Prefix of every rebuild group. */
+  readonly rebuildGroupPrefix: string;
   /** A short-lived reader group of the operator CLI (`ctl dlq list`, …). */
   readonly readerGroup: (purpose: string, runId: string) => string;
   /** Schema registry subject of a topic's values (Confluent's TopicNameStrategy: `<topic>-value`). */
@@ -91,6 +95,8 @@ export function topologyNames(namespace: string = DEFAULT_NAMESPACE): TopologyNa
     controlGroupPrefix: name('control.'),
     deadLetterIndexGroup: name('gateway.dead-letters'),
     gatewayMetricsGroup: (instanceId) => name(`gateway-metrics.${instanceId}`),
+    readerGroupPrefix: name('ctl.'),
+    rebuildGroupPrefix: name('status-projector.rebuild.'),
     readerGroup: (purpose, runId) => name(`ctl.${purpose}-${runId}`),
     valueSubject: (topic) => `${topic}-value`,
   };

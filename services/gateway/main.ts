@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { Registry } from 'prom-client';
 import { type CollectionSearch, openCollectionSearch } from '../indexer/search.ts';
 import { runService } from '../lib/service-kit.ts';
+import { openScheduleControl } from '../scheduler/schedule-control.ts';
 import { createStatusView } from '../lib/status-view.ts';
 import { buildGatewayApp } from './app.ts';
 import { apiTokensOf, checkGatewaySettings, gatewaySettings } from './config.ts';
@@ -60,7 +61,9 @@ await runService(
         logger,
       });
       kit.onClose('status metrics', () => statusMetrics.close());
+      const schedules = openScheduleControl({ redis, producer, codec, names, keys, overrides: settings.schedules });
       const app = await buildGatewayApp({
+        schedules,
         admin,
         producer,
         codec,

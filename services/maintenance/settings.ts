@@ -4,10 +4,12 @@
  * store's settings come with it through the indexer's port when main.ts is written.
  */
 import { exportDirSetting, exportRetentionSetting } from '../exporter/storage/export-storage.ts';
+import { vectorStoreSettings } from '../indexer/store-access.ts';
 import { baseSettings, defineSettings, type ResolvedSettings, setting } from '../lib/settings.ts';
 
 export const maintenanceSettings = defineSettings({
   ...baseSettings,
+  ...vectorStoreSettings,
   backupDir: setting.string('SEDANO_BACKUP_DIR', {
     description: 'where backups are written (one directory per backup, with its manifest)',
     default: '.sedano/backups',

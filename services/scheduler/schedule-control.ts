@@ -9,13 +9,16 @@ import type { MaintenanceRequest } from '../../schemas/maintenance-request.ts';
 import { maintenanceRequestContract } from '../../schemas/maintenance-request.ts';
 import { jobStatusEventContract } from '../../schemas/job-status-event.ts';
 import { COMPATIBILITY_POLICIES } from '../../topology/contracts.ts';
-import { topologyNames } from '../../topology/names.ts';
+import { type TopologyNames, topologyNames } from '../../topology/names.ts';
+import type { RedisKeys } from '../../topology/redis-keys.ts';
+import { MAINTENANCE_SCHEDULES } from '../../topology/schedules.ts';
+import type { Redis } from 'ioredis';
 import type { Codec, SubjectBinding } from '../lib/codec.ts';
 import { SedanoError } from '../lib/errors.ts';
 import type { KafkaProducer } from '../lib/kafka.ts';
 import { type MaintenanceRun, maintenanceRun } from './maintenance-run.ts';
-import type { ResolvedSchedule } from './schedule.ts';
-import type { ScheduleStore } from './schedule-store.ts';
+import { type ResolvedSchedule, resolveSchedules, type ScheduleOverride } from './schedule.ts';
+import { createScheduleStore, type ScheduleStore } from './schedule-store.ts';
 import { slotCalendar } from './slot-calendar.ts';
 import { immediateRunKey } from './slot-identity.ts';
 
@@ -145,3 +148,33 @@ export function createScheduleControl({
     },
   };
 }
+
+/** What a service needs to control the schedules (the gateway's /v1/schedules routes). */
+export interface OpenScheduleControlOptions {
+  redis: Redis;
+  producer: KafkaProducer;
+  codec: Codec;
+  names: TopologyNames;
+  keys: Pick<RedisKeys, 'schedulePrefix'>;
+  /** `SEDANO_SCHEDULES`, as the scheduler reads it. */
+  overrides: Readonly<Record<string, ScheduleOverride>>;
+}
+
+/** The schedules of `topology/schedules.ts` with their overrides, over the scheduler's store: the port other services use. */
+export function openScheduleControl(options: OpenScheduleControlOptions): ScheduleControl {
+  const { names } = options;
+  return createScheduleControl({
+    schedules: resolveSchedules(MAINTENANCE_SCHEDULES, options.overrides),
+    store: createScheduleStore(options.redis, options.keys.schedulePrefix),
+    emit: createRunEmitter({
+      producer: options.producer,
+      codec: options.codec,
+      maintenanceTopic: names.maintenanceTopic,
+      statusTopic: names.statusTopic,
+    }),
+    now: Date.now,
+    workerId: 'gateway',
+  });
+}
+
+export { schedulesSetting } from './settings.ts';

@@ -18,17 +18,20 @@ export function parseScheduleOverrides(text: string): Record<string, ScheduleOve
   }
 }
 
+/** `SEDANO_SCHEDULES`: shared by the scheduler and the gateway's schedule routes. */
+export const schedulesSetting = setting.custom(
+  'SEDANO_SCHEDULES',
+  { expected: 'a JSON object of schedule name to override', parse: parseScheduleOverrides },
+  {
+    description:
+      'overrides of the declared schedules as JSON, e.g. `{"backup": {"cron": "30 1 * * *", "timeZone": "Europe/Rome", "missedSlots": "all", "maxMissedSlots": 3}, "weekly-report": {"enabled": false}}`',
+    default: '{}',
+  },
+);
+
 export const schedulerSettings = defineSettings({
   ...baseSettings,
-  schedules: setting.custom(
-    'SEDANO_SCHEDULES',
-    { expected: 'a JSON object of schedule name to override', parse: parseScheduleOverrides },
-    {
-      description:
-        'overrides of the declared schedules as JSON, e.g. `{"backup": {"cron": "30 1 * * *", "timeZone": "Europe/Rome", "missedSlots": "all", "maxMissedSlots": 3}, "weekly-report": {"enabled": false}}`',
-      default: '{}',
-    },
-  ),
+  schedules: schedulesSetting,
   lateTolerance: setting.duration('SEDANO_SCHEDULER_LATE_TOLERANCE', {
     description: 'age up to which a slot is fired as on time; older ones are missed and follow their policy',
     default: '60s',

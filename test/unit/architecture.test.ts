@@ -95,6 +95,7 @@ test("a service reaches another only through that service's ports (the indexer's
   const ports = new Set([
     'services/indexer/search.ts',
     'services/indexer/document-access.ts',
+    'services/indexer/store-access.ts',
     'services/scheduler/schedule-control.ts',
     'services/exporter/storage/export-storage.ts',
   ]);

@@ -19,7 +19,7 @@ async function runJob(
   gateway: GatewayTarget,
   payload: Record<string, unknown>,
   print: (line: string) => void,
-): Promise<AnalysisResultView> {
+): Promise<AnalysisResultView & { jobId: string }> {
   const { jobId, eventsUrl } = await gatewayRequest<{ jobId: string; eventsUrl: string }>(gateway, 'POST', '/v1/jobs', {
     stage: 'analysis',
     payload,
@@ -34,11 +34,11 @@ async function runJob(
     );
   }
   for (const failure of result.failed) print(`  failed ${failure.source}: ${failure.code} ${failure.reason}`);
-  return result;
+  return { ...result, jobId };
 }
 
-/** Runs the sample analysis (see the module comment); throws unless both jobs succeed. */
-export async function runSampleAnalysis({ gateway, print = console.log }: SampleAnalysisOptions): Promise<void> {
+/** Runs the sample analysis (see the module comment); throws unless both jobs succeed; resolves with the financial job's id. */
+export async function runSampleAnalysis({ gateway, print = console.log }: SampleAnalysisOptions): Promise<string> {
   const financial = await runJob(
     gateway,
     {
@@ -64,4 +64,5 @@ export async function runSampleAnalysis({ gateway, print = console.log }: Sample
     const { label, score, confidence } = document.sentiment ?? { label: '-', score: 0, confidence: 0 };
     print(`  ${document.documentId} (${document.language ?? '?'}): ${label} ${score} (confidence ${confidence})`);
   }
+  return financial.jobId;
 }

@@ -14,6 +14,7 @@ import { spawn } from 'node:child_process';
 import { resolveGatewayTarget } from './ctl/gateway-client.ts';
 import { REPO_ROOT } from './ctl/run-dir.ts';
 import { runSampleAnalysis } from './sample-analysis.ts';
+import { runSampleExport } from './sample-export.ts';
 import { runSampleIndexing } from './sample-indexing.ts';
 
 function run(entry: string, args: string[] = []): Promise<number> {
@@ -35,7 +36,10 @@ try {
   await runSampleIndexing({ gateway });
 
   console.log('\n== analysing the samples (financial, then sentiment) through the gateway');
-  await runSampleAnalysis({ gateway });
+  const analysisJobId = await runSampleAnalysis({ gateway });
+
+  console.log('\n== a financial report of that analysis (export stage), downloaded through the gateway');
+  await runSampleExport({ gateway, analysisJobId });
 
   console.log('\nsedano is running. npm run ctl -- status | jobs list | down');
 } catch (error) {

@@ -10,6 +10,7 @@
  * the messages.
  */
 import { readFileSync } from 'node:fs';
+import { exportDirSetting } from '../exporter/export-access.ts';
 import { collectionSearchSettings } from '../indexer/search.ts';
 import { schedulesSetting } from '../scheduler/schedule-control.ts';
 import {
@@ -87,6 +88,7 @@ export const gatewaySettings = defineSettings({
     description: "base URL of the Jaeger UI, for a link to each job's trace",
   }),
   schedules: schedulesSetting,
+  exportDir: exportDirSetting,
   ...collectionSearchSettings,
 });
 

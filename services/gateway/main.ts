@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { Registry } from 'prom-client';
 import { type CollectionSearch, openCollectionSearch } from '../indexer/search.ts';
+import { openExportStorage } from '../exporter/export-access.ts';
 import { runService } from '../lib/service-kit.ts';
 import { openScheduleControl } from '../scheduler/schedule-control.ts';
 import { createStatusView } from '../lib/status-view.ts';
@@ -64,6 +65,7 @@ await runService(
       const schedules = openScheduleControl({ redis, producer, codec, names, keys, overrides: settings.schedules });
       const app = await buildGatewayApp({
         schedules,
+        exports: { storage: openExportStorage(settings.exportDir) },
         admin,
         producer,
         codec,

@@ -5,7 +5,7 @@
  * (e.g. for @platformatic/kafka or librdkafka) by rewriting this file alone.
  */
 import kafkajs from 'kafkajs';
-import type { Admin, Consumer, IHeaders, LogEntry, Producer } from 'kafkajs';
+import type { Admin, Consumer, IHeaders, KafkaMessage, LogEntry, Message, Producer } from 'kafkajs';
 import type { TopicDescription } from '../../topology/topics.ts';
 
 // kafkajs is CommonJS and its enums are not visible as ESM named exports.
@@ -71,6 +71,11 @@ export interface ConsumerGroupDescription {
 export interface KafkaProducer {
   /** Produces with acks from all in-sync replicas; resolves once the broker has them. */
   send(topic: string, messages: readonly OutgoingMessage[]): Promise<void>;
+  /**
+   * Produces to several topics in one request (as `send`, each topic's messages in order).
+   * Optional, so wrappers of a producer need not have it: callers fall back to one `send` per topic.
+   */
+  sendMany?(batches: readonly { topic: string; messages: readonly OutgoingMessage[] }[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -82,7 +87,13 @@ export interface ConsumeOptions {
    * Handles one message. `heartbeat` keeps the group membership alive while a call waits
    * (a call that blocks longer than the session timeout without it loses the partitions).
    */
-  handle: (message: IncomingMessage, heartbeat: () => Promise<void>) => Promise<void> | void;
+  handle?: (message: IncomingMessage, heartbeat: () => Promise<void>) => Promise<void> | void;
+  /**
+   * Handles the messages of one fetch of one partition, in offset order, instead of `handle`
+   * (one of the two is given). Without manualCommit, the whole batch is committed once it
+   * resolves; when it throws, the batch is fetched again.
+   */
+  handleBatch?: (messages: IncomingMessage[], heartbeat: () => Promise<void>) => Promise<void>;
   /**
    * When true, nothing is committed unless `commit` is called (the stage runtime commits
    * only up to the lowest unfinished message). Default false: each handled message is committed.
@@ -291,18 +302,25 @@ function wrapAdmin(admin: Admin): KafkaAdmin {
   };
 }
 
+function outgoing(messages: readonly OutgoingMessage[]): Message[] {
+  return messages.map((message) => ({
+    key: message.key,
+    value: message.value,
+    headers: message.headers,
+    partition: message.partition,
+  }));
+}
+
 function wrapProducer(producer: Producer): KafkaProducer {
   return {
     async send(topic, messages) {
-      await producer.send({
-        topic,
+      await producer.send({ topic, acks: -1, messages: outgoing(messages) });
+    },
+    async sendMany(batches) {
+      if (batches.length === 0) return;
+      await producer.sendBatch({
         acks: -1,
-        messages: messages.map((message) => ({
-          key: message.key,
-          value: message.value,
-          headers: message.headers,
-          partition: message.partition,
-        })),
+        topicMessages: batches.map(({ topic, messages }) => ({ topic, messages: outgoing(messages) })),
       });
     },
     close: () => producer.disconnect(),
@@ -319,31 +337,51 @@ function toHeaders(headers: IHeaders | undefined): Record<string, Buffer> {
   return result;
 }
 
+function incoming(topic: string, partition: number, message: KafkaMessage): IncomingMessage {
+  return {
+    topic,
+    partition,
+    offset: message.offset,
+    key: message.key,
+    value: message.value,
+    headers: toHeaders(message.headers),
+    timestampMs: Number(message.timestamp),
+  };
+}
+
 function partitionTarget({ topic, partition }: PartitionTarget): { topic: string; partitions?: number[] } {
   return partition === undefined ? { topic } : { topic, partitions: [partition] };
 }
 
 function wrapConsumer(consumer: Consumer): KafkaConsumer {
   return {
-    async consume({ topics, fromBeginning, handle, manualCommit = false, partitionsConcurrently = 1 }) {
+    async consume({ topics, fromBeginning, handle, handleBatch, manualCommit = false, partitionsConcurrently = 1 }) {
+      if ((handle === undefined) === (handleBatch === undefined)) {
+        throw new TypeError('consume: give exactly one of handle and handleBatch');
+      }
       await consumer.subscribe({ topics: [...topics], fromBeginning });
+      const common = { autoCommit: !manualCommit, partitionsConsumedConcurrently: partitionsConcurrently };
+      if (handleBatch !== undefined) {
+        await consumer.run({
+          ...common,
+          // Resolved (and so committed) only when the handler returns: a failure fetches it all again.
+          eachBatchAutoResolve: true,
+          eachBatch: async (payload) => {
+            const { topic, partition, messages } = payload.batch;
+            if (messages.length === 0) return;
+            await handleBatch(
+              messages.map((message) => incoming(topic, partition, message)),
+              () => payload.heartbeat(),
+            );
+          },
+        });
+        return;
+      }
       await consumer.run({
-        autoCommit: !manualCommit,
-        partitionsConsumedConcurrently: partitionsConcurrently,
+        ...common,
         eachMessage: async (payload) => {
           const { topic, partition, message } = payload;
-          await handle(
-            {
-              topic,
-              partition,
-              offset: message.offset,
-              key: message.key,
-              value: message.value,
-              headers: toHeaders(message.headers),
-              timestampMs: Number(message.timestamp),
-            },
-            () => payload.heartbeat(),
-          );
+          await handle!(incoming(topic, partition, message), () => payload.heartbeat());
         },
       });
     },

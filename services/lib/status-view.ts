@@ -231,6 +231,8 @@ interface IndexEntry {
 const KNOWN_JOBS = 20_000;
 /** Attempts of a batch whose jobs another writer kept changing (each re-plans from what it found). */
 const MAX_BATCH_ATTEMPTS = 50;
+/** Most events one script applies. */
+const EVENTS_PER_SCRIPT = 1000;
 const ACTIVE_STATES = JOB_STATE_SYMBOLS.filter((state) => !TERMINAL_STATES.has(state));
 
 /** The Redis-backed view of one namespace (layout at the top of this file). */
@@ -277,7 +279,14 @@ export function createStatusView({ redis, keys, resultTtlSeconds = 86_400 }: Sta
   // Applies run one batch at a time, so a batch's plan starts from what the previous one wrote.
   let queue: Promise<unknown> = Promise.resolve();
   function inTurn(events: readonly JobStatusEvent[]): Promise<BatchOutcome[]> {
-    const run = queue.then(() => applyBatch(events));
+    const run = queue.then(async () => {
+      // One script per slice: a script blocks Redis while it runs.
+      const outcomes: BatchOutcome[] = [];
+      for (let start = 0; start < events.length; start += EVENTS_PER_SCRIPT) {
+        outcomes.push(...(await applyBatch(events.slice(start, start + EVENTS_PER_SCRIPT))));
+      }
+      return outcomes;
+    });
     // The queue only orders applies; each caller still gets its own failure through `run`.
     queue = run.catch(() => undefined);
     return run;

@@ -146,3 +146,20 @@ test('a view whose memory of a job is out of date reads it again instead of over
   assert.deepEqual([pending?.applied, pending?.created], [false, false]);
   assert.equal((await view.get(seen))?.state, 'SUCCESS');
 });
+
+test('a batch larger than one script is applied in slices, with the same outcomes and counts', async (t) => {
+  const { redis } = redisClient(t);
+  const { view } = isolatedView(t, redis);
+  const batchId = randomUUID();
+  const jobs = Array.from({ length: 1250 }, () => randomUUID());
+  // Each job's SUCCESS lands in a later slice than its PENDING.
+  const events = [
+    ...jobs.map((jobId) => statusEvent(jobId, 'PENDING', 0, { batchId })),
+    ...jobs.map((jobId) => statusEvent(jobId, 'SUCCESS', 10, { batchId })),
+  ];
+  const outcomes = await view.applyBatch(events);
+  assert.equal(outcomes.length, events.length);
+  assert.ok(outcomes.every((outcome) => outcome.applied));
+  assert.equal((await view.batchCounts(batchId))?.SUCCESS, jobs.length);
+  assert.equal((await view.batchCounts(batchId))?.PENDING, 0);
+});

@@ -8,7 +8,7 @@
  */
 import type { JobStatusEvent } from '../../schemas/job-status-event.ts';
 import type { StatusViewKeys } from '../../topology/redis-keys.ts';
-import { type ApplyOutcome, applyStatusEvent, type JobView, TERMINAL_STATES } from './status-view.ts';
+import { type ApplyOutcome, applyStatusEvent, type JobView, TERMINAL_STATES } from './job-view.ts';
 
 /** One event's outcome; `created` is true when its job was not in the view before it. */
 export type BatchOutcome = ApplyOutcome & { created: boolean };

@@ -37,4 +37,17 @@ export default tseslint.config(
     files: ['**/*.js'],
     extends: [tseslint.configs.disableTypeChecked],
   },
+  {
+    // The dashboard's modules run in the browser (services/gateway/ui/).
+    files: ['services/gateway/ui/**/*.js'],
+    languageOptions: {
+      globals: Object.fromEntries(
+        [
+          ...['window', 'document', 'location', 'sessionStorage', 'fetch', 'console', 'URLSearchParams', 'FormData'],
+          ...['AbortController', 'TextDecoderStream', 'addEventListener', 'removeEventListener'],
+          ...['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'],
+        ].map((name) => [name, 'readonly']),
+      ),
+    },
+  },
 );

@@ -2,17 +2,23 @@
  * Every service's settings, by service: the source of README.md's configuration table
  * (`node scripts/settings-table.ts` rewrites it; test/unit/readme-settings.test.ts checks it).
  */
+import { analyzerSettings } from '../services/analyzer/settings.ts';
 import { gatewaySettings } from '../services/gateway/config.ts';
 import { indexerSettings } from '../services/indexer/settings.ts';
 import type { SettingsSpec } from '../services/lib/settings.ts';
+import { maintenanceSettings } from '../services/maintenance/settings.ts';
 import { noopSettings } from '../services/noop/settings.ts';
+import { schedulerSettings } from '../services/scheduler/settings.ts';
 import { statusProjectorSettings } from '../services/status-projector/settings.ts';
 
 export const SERVICE_SETTINGS: Readonly<Record<string, SettingsSpec>> = {
   gateway: gatewaySettings,
   'status-projector': statusProjectorSettings,
   indexer: indexerSettings,
+  analyzer: analyzerSettings,
   noop: noopSettings,
+  scheduler: schedulerSettings,
+  maintenance: maintenanceSettings,
 };
 
 /** Where the generated table sits in README.md. */

@@ -13,6 +13,7 @@
 import { spawn } from 'node:child_process';
 import { resolveGatewayTarget } from './ctl/gateway-client.ts';
 import { REPO_ROOT } from './ctl/run-dir.ts';
+import { runSampleAnalysis } from './sample-analysis.ts';
 import { runSampleIndexing } from './sample-indexing.ts';
 
 function run(entry: string, args: string[] = []): Promise<number> {
@@ -30,7 +31,11 @@ try {
   if (smoke !== 0) throw new Error(`services/smoke exited with code ${smoke}`);
 
   console.log('\n== indexing samples/documents through the gateway (one job, its progress, one search)');
-  await runSampleIndexing({ gateway: resolveGatewayTarget({}, process.env) });
+  const gateway = resolveGatewayTarget({}, process.env);
+  await runSampleIndexing({ gateway });
+
+  console.log('\n== analysing the samples (financial, then sentiment) through the gateway');
+  await runSampleAnalysis({ gateway });
 
   console.log('\nsedano is running. npm run ctl -- status | jobs list | down');
 } catch (error) {

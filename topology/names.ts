@@ -54,6 +54,15 @@ export interface TopologyNames {
   readonly controlGroupPrefix: string;
   /** The gateway's group that indexes the dead-letter topic. */
   readonly deadLetterIndexGroup: string;
+  /**
+   * A gateway process's own group on the status topic, for its job metrics: every gateway
+   * counts every status event, so each process has one (`instanceId`: unique per process).
+   */
+  readonly gatewayMetricsGroup: (instanceId: string) => string;
+  /** Prefix of every short-lived reader group (the cache cleanup removes those left empty). */
+  readonly readerGroupPrefix: string;
+  /** Prefix of every rebuild group. */
+  readonly rebuildGroupPrefix: string;
   /** A short-lived reader group of the operator CLI (`ctl dlq list`, …). */
   readonly readerGroup: (purpose: string, runId: string) => string;
   /** Schema registry subject of a topic's values (Confluent's TopicNameStrategy: `<topic>-value`). */
@@ -85,6 +94,9 @@ export function topologyNames(namespace: string = DEFAULT_NAMESPACE): TopologyNa
     controlGroup: (workerId) => name(`control.${workerId}`),
     controlGroupPrefix: name('control.'),
     deadLetterIndexGroup: name('gateway.dead-letters'),
+    gatewayMetricsGroup: (instanceId) => name(`gateway-metrics.${instanceId}`),
+    readerGroupPrefix: name('ctl.'),
+    rebuildGroupPrefix: name('status-projector.rebuild.'),
     readerGroup: (purpose, runId) => name(`ctl.${purpose}-${runId}`),
     valueSubject: (topic) => `${topic}-value`,
   };

@@ -72,6 +72,10 @@ export interface RedisKeys {
   readonly embedding: (embedder: string, dimension: number, textSha256: string) => string;
   /** SCAN pattern of every cached embedding. */
   readonly embeddingPattern: string;
+  /** Prefix of the scheduler's keys (services/scheduler/schedule-store.ts lays out its slots and claims under it). */
+  readonly schedulePrefix: string;
+  /** Prefix of the maintenance run ledger (services/maintenance/run-ledger.ts: one record per idempotency key). */
+  readonly maintenanceRunPrefix: string;
 }
 
 /** The Redis keys of the deployment in `namespace` (validated by `topologyNames`). */
@@ -114,5 +118,7 @@ export function redisKeys(namespace: string): RedisKeys {
     },
     embedding: (embedder, dimension, textSha256) => `${root}embeddings:${embedder}:${dimension}:${textSha256}`,
     embeddingPattern: `${root}embeddings:*`,
+    schedulePrefix: `${root}schedule:`,
+    maintenanceRunPrefix: `${root}maintenance:runs:`,
   };
 }

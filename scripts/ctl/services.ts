@@ -39,6 +39,9 @@ export const SERVICES: readonly ServiceDefinition[] = [
   // The noop stage lets running jobs finish within its 30 s grace period.
   { name: 'noop', entry: 'services/noop/main.ts', stopTimeoutMs: 40_000 },
   { name: 'indexer', entry: 'services/indexer/main.ts', stopTimeoutMs: 40_000 },
+  { name: 'analyzer', entry: 'services/analyzer/main.ts', stopTimeoutMs: 40_000 },
+  { name: 'maintenance', entry: 'services/maintenance/main.ts', stopTimeoutMs: 40_000 },
+  { name: 'scheduler', entry: 'services/scheduler/main.ts', stopTimeoutMs: 15_000 },
   { name: 'gateway', entry: 'services/gateway/main.ts', stopTimeoutMs: 15_000 },
 ];
 

@@ -13,6 +13,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Redis } from 'ioredis';
+import type { Registry } from 'prom-client';
 import type { TopologyNames } from '../../topology/names.ts';
 import type { RedisKeys } from '../../topology/redis-keys.ts';
 import { LANES, type Stage, STAGES } from '../../topology/stages.ts';
@@ -20,22 +21,29 @@ import type { Codec } from '../lib/codec.ts';
 import { createJobClient } from '../lib/job-client.ts';
 import type { KafkaAdmin, KafkaProducer } from '../lib/kafka.ts';
 import type { Logger } from '../lib/logger.ts';
+import type { ScheduleControl } from '../scheduler/schedule-control.ts';
 import { createRevocations, type Revocations } from '../lib/runtime/revocations.ts';
 import type { StatusView } from '../lib/status-view.ts';
 import { createWorkerPresence, type WorkerPresence } from '../lib/worker-presence.ts';
 import { type ApiToken, createAuthenticator, type Principal, type Scope } from './auth.ts';
+import { installClientErrorHandler } from './client-errors.ts';
 import type { GatewayContext } from './context.ts';
 import type { DeadLetterIndex } from './dead-letter-index.ts';
 import { errorReply } from './errors.ts';
 import { createGatewayMetrics, type MetricsSources } from './metrics.ts';
-import { batchRoutes } from './routes/batches.ts';
+import { redactingSerializers } from './redact.ts';
+import { BATCH_ROUTE_NEEDS, batchRoutes } from './routes/batches.ts';
 import type { CollectionSearch } from '../indexer/search.ts';
 import { collectionRoutes } from './routes/collections.ts';
-import { deadLetterRoutes } from './routes/dead-letters.ts';
-import { jobEventRoutes } from './routes/job-events.ts';
-import { jobRoutes } from './routes/jobs.ts';
-import { stageRoutes } from './routes/stages.ts';
-import { systemRoutes } from './routes/system.ts';
+import { DEAD_LETTER_ROUTE_NEEDS, deadLetterRoutes } from './routes/dead-letters.ts';
+import { JOB_EVENT_ROUTE_NEEDS, jobEventRoutes } from './routes/job-events.ts';
+import { JOB_TRACE_ROUTE_NEEDS, jobTraceRoutes } from './routes/job-trace.ts';
+import { JOB_ROUTE_NEEDS, jobRoutes } from './routes/jobs.ts';
+import { scheduleRoutes } from './routes/schedules.ts';
+import { STAGE_ROUTE_NEEDS, stageRoutes } from './routes/stages.ts';
+import { SYSTEM_ROUTE_NEEDS, systemRoutes } from './routes/system.ts';
+import { uiRoutes } from './routes/ui.ts';
+import { WORKER_ROUTE_NEEDS, workerRoutes } from './routes/workers.ts';
 import { readStageGroup } from './stage-lag.ts';
 import { gatewayTopics, type GatewayTopics, routedProducer, stageSymbol } from './topics.ts';
 import { compileValidator } from './validation.ts';
@@ -72,12 +80,18 @@ export interface GatewayDependencies {
   revocations?: Revocations;
   workers?: WorkerPresence;
   jaegerUiUrl?: string;
+  /** Base URL of Jaeger's query API, for `GET /v1/jobs/:id/trace` (none: that route answers 503). */
+  jaegerQueryUrl?: string;
   /** Event stream timing: how often the view is read, how often a heartbeat comment is sent (ms). */
   sse?: { pollIntervalMs?: number; heartbeatMs?: number; appearWithinMs?: number };
   /** Largest request body, in bytes (default 1 MiB, a job topic's largest record). */
   bodyLimitBytes?: number;
   /** Collection search for `POST /v1/collections/:name/search` (none: it answers 503). */
   collections?: CollectionSearch;
+  /** The maintenance schedules (services/scheduler/schedule-control.ts); none: no /v1/schedules routes. */
+  schedules?: ScheduleControl;
+  /** The registry of `/metrics` (default: a new one); main.ts shares it with the job metrics. */
+  metricsRegistry?: Registry;
   now?: () => number;
 }
 
@@ -87,16 +101,12 @@ function metricSources(context: GatewayContext): MetricsSources {
       const counts = await context.view.countsByStageAndState(STAGES.map(stageSymbol));
       return counts.map(({ stage, state, count }) => ({ stage: stage.toLowerCase() as Stage, state, count }));
     },
-    async recentDurations() {
-      return Promise.all(
-        STAGES.map(async (stage) => {
-          const { jobs } = await context.view.list({ state: 'SUCCESS', stage: stageSymbol(stage), limit: 100 });
-          const seconds = jobs.flatMap((job) =>
-            job.startedAt !== null && job.finishedAt !== null ? [(job.finishedAt - job.startedAt) / 1000] : [],
-          );
-          return { stage, seconds };
-        }),
-      );
+    async inFlight() {
+      const workers = await context.workers.list();
+      return STAGES.map((stage) => ({
+        stage,
+        count: workers.filter((worker) => worker.stage === stage).reduce((sum, w) => sum + w.running.length, 0),
+      }));
     },
     deadLetters: () => context.deadLetters.count(),
     async lag() {
@@ -108,12 +118,19 @@ function metricSources(context: GatewayContext): MetricsSources {
   };
 }
 
+/** Only the named collaborators of the context, for a route plugin that uses those alone. */
+function pick<K extends keyof GatewayContext>(context: GatewayContext, keys: readonly K[]): Pick<GatewayContext, K> {
+  return Object.fromEntries(keys.map((key) => [key, context[key]])) as Pick<GatewayContext, K>;
+}
+
 export async function buildGatewayApp(dependencies: GatewayDependencies): Promise<FastifyInstance> {
   const { logger, redis } = dependencies;
   const { names, keys } = dependencies;
   const topics = dependencies.topics ?? gatewayTopics(names);
-  // Typed as fastify's base logger, so the instance has the default type the route modules take.
-  const baseLogger: FastifyBaseLogger = logger;
+  // Every URL and error the gateway logs is redacted (redact.ts): tokens sent in a query string
+  // or a cookie never reach the log. Typed as fastify's base logger, so the instance has the
+  // default type the route modules take.
+  const baseLogger: FastifyBaseLogger = logger.child({}, { serializers: redactingSerializers });
   const app = fastify({
     loggerInstance: baseLogger,
     requestIdHeader: 'x-request-id',
@@ -124,10 +141,14 @@ export async function buildGatewayApp(dependencies: GatewayDependencies): Promis
       // Typed for any route generic here; the reply is a plain one.
       void (reply as FastifyReply).code(statusCode).send(body);
     },
+    // Errors of Node's HTTP parser (a request fastify never sees) get the same bodies, logged as the client's fault.
+    clientErrorHandler: installClientErrorHandler(baseLogger),
     bodyLimit: dependencies.bodyLimitBytes ?? 1_048_576,
-    // fastify's request log lines carry the request id, method, URL and status; never headers (they hold the token).
+    // fastify's request log lines carry the request id, method, redacted URL and status; never headers.
   });
   app.setValidatorCompiler(({ schema, httpPart }) => compileValidator(schema, httpPart ?? 'body'));
+  // Response schemas document the answers (/docs/json); replies are sent as built, not filtered by them.
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   app.decorateRequest('principal', null);
 
   const context: GatewayContext = {
@@ -150,6 +171,7 @@ export async function buildGatewayApp(dependencies: GatewayDependencies): Promis
     metrics: undefined as never,
     checkRegistry: dependencies.checkRegistry,
     jaegerUiUrl: dependencies.jaegerUiUrl,
+    jaegerQueryUrl: dependencies.jaegerQueryUrl?.replace(/\/+$/, ''),
     sse: {
       pollIntervalMs: dependencies.sse?.pollIntervalMs ?? 200,
       heartbeatMs: dependencies.sse?.heartbeatMs ?? 15_000,
@@ -157,7 +179,7 @@ export async function buildGatewayApp(dependencies: GatewayDependencies): Promis
     },
     now: dependencies.now ?? Date.now,
   };
-  context.metrics = createGatewayMetrics(metricSources(context), logger);
+  context.metrics = createGatewayMetrics(metricSources(context), logger, dependencies.metricsRegistry);
 
   const auth = createAuthenticator(dependencies.tokens);
   app.addHook('onRequest', async (request) => {
@@ -207,12 +229,19 @@ export async function buildGatewayApp(dependencies: GatewayDependencies): Promis
     },
   });
 
-  systemRoutes(app, context);
-  jobRoutes(app, context);
-  jobEventRoutes(app, context);
-  batchRoutes(app, context);
-  stageRoutes(app, context);
-  deadLetterRoutes(app, context);
-  collectionRoutes(app, dependencies.collections);
+  await app.register(systemRoutes, pick(context, SYSTEM_ROUTE_NEEDS));
+  await app.register(jobRoutes, pick(context, JOB_ROUTE_NEEDS));
+  await app.register(jobEventRoutes, pick(context, JOB_EVENT_ROUTE_NEEDS));
+  await app.register(batchRoutes, pick(context, BATCH_ROUTE_NEEDS));
+  await app.register(stageRoutes, pick(context, STAGE_ROUTE_NEEDS));
+  await app.register(deadLetterRoutes, pick(context, DEAD_LETTER_ROUTE_NEEDS));
+  await app.register(collectionRoutes, { search: dependencies.collections });
+  const schedules = dependencies.schedules;
+  if (schedules !== undefined) {
+    await app.register(async (scope) => scheduleRoutes(scope, { control: schedules, view: context.view }));
+  }
+  await app.register(jobTraceRoutes, pick(context, JOB_TRACE_ROUTE_NEEDS));
+  await app.register(workerRoutes, pick(context, WORKER_ROUTE_NEEDS));
+  await app.register(uiRoutes);
   return app;
 }

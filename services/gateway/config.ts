@@ -11,6 +11,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { collectionSearchSettings } from '../indexer/search.ts';
+import { schedulesSetting } from '../scheduler/schedule-control.ts';
 import {
   baseSettings,
   defineSettings,
@@ -85,6 +86,7 @@ export const gatewaySettings = defineSettings({
   jaegerUiUrl: setting.url('JAEGER_UI_URL', {
     description: "base URL of the Jaeger UI, for a link to each job's trace",
   }),
+  schedules: schedulesSetting,
   ...collectionSearchSettings,
 });
 

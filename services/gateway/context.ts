@@ -28,6 +28,8 @@ export interface GatewayContext {
   metrics: GatewayMetrics;
   checkRegistry: () => Promise<void>;
   jaegerUiUrl: string | undefined;
+  /** Base URL of Jaeger's query API (no trailing slash), or undefined: no trace timelines. */
+  jaegerQueryUrl: string | undefined;
   /**
    * Server-Sent Events: how often the view is read, how often a heartbeat is sent, and how long
    * a stream waits for a job that is not in the view yet (submitted a moment ago) before a 404.

@@ -4,12 +4,17 @@
  * if that fails (a bad embedder setting, an unreachable store), the gateway still serves every
  * other route and search answers 503.
  */
+import { randomUUID } from 'node:crypto';
+import { Registry } from 'prom-client';
 import { type CollectionSearch, openCollectionSearch } from '../indexer/search.ts';
 import { runService } from '../lib/service-kit.ts';
+import { openScheduleControl } from '../scheduler/schedule-control.ts';
 import { createStatusView } from '../lib/status-view.ts';
 import { buildGatewayApp } from './app.ts';
 import { apiTokensOf, checkGatewaySettings, gatewaySettings } from './config.ts';
 import { createDeadLetterIndex, startDeadLetterIndexer } from './dead-letter-index.ts';
+import { createJobEventMetrics } from './job-event-metrics.ts';
+import { startStatusMetrics } from './status-metrics.ts';
 import { gatewayTopics } from './topics.ts';
 
 await runService(
@@ -45,7 +50,20 @@ await runService(
         logger,
       });
       kit.onClose('dead-letter indexer', () => indexer.close());
+      // One registry: the job metrics from the status topic beside the gateway's own (metrics.ts).
+      const metricsRegistry = new Registry();
+      const statusMetrics = await startStatusMetrics({
+        kafka,
+        codec,
+        metrics: createJobEventMetrics(metricsRegistry),
+        topic: topics.status,
+        groupId: names.gatewayMetricsGroup(randomUUID()),
+        logger,
+      });
+      kit.onClose('status metrics', () => statusMetrics.close());
+      const schedules = openScheduleControl({ redis, producer, codec, names, keys, overrides: settings.schedules });
       const app = await buildGatewayApp({
+        schedules,
         admin,
         producer,
         codec,
@@ -59,6 +77,8 @@ await runService(
         logger,
         deadLetters,
         jaegerUiUrl: settings.jaegerUiUrl,
+        jaegerQueryUrl: settings.jaegerQueryUrl,
+        metricsRegistry,
         collections,
         async checkRegistry() {
           const response = await fetch(`${settings.schemaRegistryUrl}/subjects`, {

@@ -3,22 +3,26 @@
  * request histogram are updated as requests are served; the gauges are read when scraped:
  *
  * - `sedano_jobs{stage,state}`: jobs in the status view (RETRY: jobs waiting for a retry);
- * - `sedano_job_duration_seconds{stage,quantile}`: run time of the stage's most recent successes;
+ * - `sedano_jobs_in_flight{stage}`: jobs running now on the stage's live workers (worker presence);
  * - `sedano_dead_letters`: dead letters in the gateway's index;
  * - `sedano_stage_lag{stage,lane}`: messages of a lane not yet consumed by the stage's group;
- * - `sedano_jobs_submitted_total{stage}`, `sedano_http_request_duration_seconds{method,route,status}`.
+ * - `sedano_jobs_submitted_total{stage}`;
+ * - `http_server_request_duration_seconds{http_request_method,http_route,http_response_status_code}`:
+ *   OpenTelemetry's `http.server.request.duration`, with its attribute names and buckets;
+ * - the process's own (`process_*`, `nodejs_*`: CPU, memory, event loop lag, GC);
+ * - the job counters and histograms of job-event-metrics.ts, registered on the same registry.
  *
  * A source that cannot be read (Kafka or Redis down) leaves its gauge empty rather than failing the scrape.
  */
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { JobState } from '../../schemas/job-state.ts';
 import type { Lane, Stage } from '../../topology/topics.ts';
 import type { Logger } from '../lib/logger.ts';
 
 export interface MetricsSources {
   jobCounts(): Promise<{ stage: Stage; state: JobState; count: number }[]>;
-  /** Run times in seconds of recent successful jobs, by stage. */
-  recentDurations(): Promise<{ stage: Stage; seconds: number[] }[]>;
+  /** Jobs running now on each stage's live workers. */
+  inFlight(): Promise<{ stage: Stage; count: number }[]>;
   deadLetters(): Promise<number>;
   lag(): Promise<{ stage: Stage; lane: Lane; lag: number }[]>;
 }
@@ -29,14 +33,16 @@ export interface GatewayMetrics {
   observeRequest(method: string, route: string, status: number, seconds: number): void;
 }
 
-/** The q-quantile of sorted values (nearest rank; pure). */
-export function quantile(sorted: readonly number[], q: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
-}
+/** OpenTelemetry's advised buckets for `http.server.request.duration`, in seconds. */
+export const HTTP_BUCKETS_SECONDS = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
 
-export function createGatewayMetrics(sources: MetricsSources, logger: Logger): GatewayMetrics {
-  const registry = new Registry();
+/** The gateway's metrics on `registry` (default: a new one), with the process's own metrics. */
+export function createGatewayMetrics(
+  sources: MetricsSources,
+  logger: Logger,
+  registry: Registry = new Registry(),
+): GatewayMetrics {
+  collectDefaultMetrics({ register: registry });
   const guarded = async (name: string, read: () => Promise<void>) => {
     try {
       await read();
@@ -57,18 +63,14 @@ export function createGatewayMetrics(sources: MetricsSources, logger: Logger): G
     },
   });
   new Gauge({
-    name: 'sedano_job_duration_seconds',
-    help: "Run time (started to finished) of each stage's most recent successful jobs, as quantiles",
-    labelNames: ['stage', 'quantile'],
+    name: 'sedano_jobs_in_flight',
+    help: "Jobs running now on the stage's live workers",
+    labelNames: ['stage'],
     registers: [registry],
     async collect() {
       this.reset();
-      await guarded('sedano_job_duration_seconds', async () => {
-        for (const { stage, seconds } of await sources.recentDurations()) {
-          if (seconds.length === 0) continue;
-          const sorted = [...seconds].sort((a, b) => a - b);
-          for (const q of [0.5, 0.95, 0.99]) this.set({ stage, quantile: String(q) }, quantile(sorted, q));
-        }
+      await guarded('sedano_jobs_in_flight', async () => {
+        for (const { stage, count } of await sources.inFlight()) this.set({ stage }, count);
       });
     },
   });
@@ -100,15 +102,16 @@ export function createGatewayMetrics(sources: MetricsSources, logger: Logger): G
     registers: [registry],
   });
   const requests = new Histogram({
-    name: 'sedano_http_request_duration_seconds',
-    help: 'HTTP requests served, by method, route and status',
-    labelNames: ['method', 'route', 'status'],
-    buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
+    name: 'http_server_request_duration_seconds',
+    help: 'Duration of HTTP server requests (OpenTelemetry http.server.request.duration)',
+    labelNames: ['http_request_method', 'http_route', 'http_response_status_code'],
+    buckets: HTTP_BUCKETS_SECONDS,
     registers: [registry],
   });
   return {
     registry,
     submitted: (stage) => submitted.inc({ stage }),
-    observeRequest: (method, route, status, seconds) => requests.observe({ method, route, status }, seconds),
+    observeRequest: (method, route, status, seconds) =>
+      requests.observe({ http_request_method: method, http_route: route, http_response_status_code: status }, seconds),
   };
 }

@@ -9,6 +9,7 @@
 import { Redis } from 'ioredis';
 import { redisKeys } from '../../topology/redis-keys.ts';
 import type { Logger } from '../lib/logger.ts';
+import { assertRequestRules } from '../lib/request-rules.ts';
 import type { StageHandler } from '../lib/runtime/stage.ts';
 import { resolveDocumentLimits } from './documents/limits.ts';
 import { withEmbeddingCache } from './embedding/cache.ts';
@@ -41,6 +42,8 @@ export function createHandler(settings: IndexerThreadSettings): StageHandler<'in
       throw error;
     }));
   return async ({ job, signal, progress, logger }) => {
+    // A record produced straight to Kafka skipped the gateway's check: the same rules, the same code.
+    assertRequestRules('indexing', job);
     const result = await indexDocuments(job, await threadDependencies(logger), { signal, progress });
     return { 'sedano.IndexingResult': result };
   };

@@ -4,6 +4,7 @@
  */
 import confluentSchemaRegistry from '@kafkajs/confluent-schema-registry';
 import type { SchemaRegistry as SchemaRegistryClient } from '@kafkajs/confluent-schema-registry';
+import { SedanoError } from './errors.ts';
 
 // The package is CommonJS; its classes and enums are read from the default export.
 const { SchemaRegistry, SchemaType, COMPATIBILITY } = confluentSchemaRegistry;
@@ -52,7 +53,10 @@ export async function getSubjectCompatibility(
 ): Promise<CompatibilityLevel | undefined> {
   const response = await registryRequest(`${registryUrl}/config/${encodeURIComponent(subject)}`);
   if (response.status === 404) return undefined;
-  if (!response.ok) throw new Error(`GET /config/${subject}: ${response.status} ${await response.text()}`);
+  if (!response.ok) {
+    const answer = `${response.status} ${await response.text()}`;
+    throw new SedanoError('SEDANO_ERR_REGISTRY_UNAVAILABLE', `GET /config/${subject}: ${answer}`);
+  }
   const body = (await response.json()) as { compatibilityLevel?: string; compatibility?: string };
   return (body.compatibilityLevel ?? body.compatibility) as CompatibilityLevel | undefined;
 }
@@ -67,7 +71,10 @@ export async function setSubjectCompatibility(
     method: 'PUT',
     body: JSON.stringify({ compatibility: level }),
   });
-  if (!response.ok) throw new Error(`PUT /config/${subject}: ${response.status} ${await response.text()}`);
+  if (!response.ok) {
+    const answer = `${response.status} ${await response.text()}`;
+    throw new SedanoError('SEDANO_ERR_REGISTRY_UNAVAILABLE', `PUT /config/${subject}: ${answer}`);
+  }
 }
 
 /** The id of `schema` under `subject` if that exact schema is registered there, else undefined. */

@@ -23,6 +23,7 @@ import { JOB_STATE_SYMBOLS } from '../../schemas/job-state.ts';
 import type { JobStatusEvent } from '../../schemas/job-status-event.ts';
 import type { Stage } from '../../schemas/stage.ts';
 import type { StatusViewKeys } from '../../topology/redis-keys.ts';
+import { SedanoError } from './errors.ts';
 import { claimMarker, MARKER_DONE, type MarkerClaim, releaseMarker, setForBatchLife } from './batch-scripts.ts';
 import type { BatchCounts } from './batch-state.ts';
 import { type BatchView, batchViewOf, declarationFromJson, declarationToJson } from './batch-view.ts';
@@ -312,6 +313,8 @@ function encodeCursor(entry: IndexEntry): string {
 
 function decodeCursor(cursor: string): IndexEntry {
   const match = /^(\d+):(.+)$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (match?.[1] === undefined || match[2] === undefined) throw new RangeError(`invalid cursor "${cursor}"`);
+  if (match?.[1] === undefined || match[2] === undefined) {
+    throw new SedanoError('SEDANO_ERR_API_INVALID_CURSOR', `invalid cursor "${cursor}"`);
+  }
   return { score: Number(match[1]), member: match[2] };
 }

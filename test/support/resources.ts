@@ -92,8 +92,17 @@ export async function createTestTopic(
     replicationFactor: shape.replicationFactor ?? 1,
     configs: shape.configs ?? {},
   };
-  await admin.createTopics([topic]);
   onCleanup(t, () => admin.deleteTopics([topic.name]));
+  try {
+    await admin.createTopics([topic]);
+  } catch (error) {
+    // On a busy broker kafkajs's wait for the new topic's leaders can fail with
+    // UNKNOWN_TOPIC_OR_PARTITION although the topic was created: wait for the topic instead.
+    await waitFor(
+      async () => (await admin.describeTopics([topic.name])).get(topic.name)?.partitions === topic.partitions,
+      { description: `topic ${topic.name} after "${(error as Error).message}"`, timeoutMs: 30_000 },
+    );
+  }
   return topic;
 }
 

@@ -6,10 +6,10 @@
  * records them): a query embedded otherwise would return meaningless neighbours, so the
  * request is refused (409) rather than answered.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import type { CollectionSearch, SearchFilter, SearchHit } from '../../indexer/search.ts';
-import { isSedanoError } from '../../lib/errors.ts';
-import { ApiError } from '../errors.ts';
+import { apiError } from '../errors.ts';
+import { routeResponses } from '../schemas.ts';
 
 export const DEFAULT_SEARCH_LIMIT = 10;
 export const MAX_SEARCH_LIMIT = 100;
@@ -70,8 +70,15 @@ export function searchHitReply({ score, chunk }: SearchHit) {
   };
 }
 
-/** The search route; `search` is undefined when the gateway could not open the store (the route answers 503). */
-export function collectionRoutes(app: FastifyInstance, search: CollectionSearch | undefined): void {
+/**
+ * The search route, a fastify plugin given only collection search; `search` is undefined when
+ * the gateway could not open the store (the route answers 503). A collection that does not
+ * exist (404) or was indexed with another embedder (409) is answered by its code's status.
+ */
+export const collectionRoutes: FastifyPluginAsync<{ search: CollectionSearch | undefined }> = async (
+  app,
+  { search },
+) => {
   app.post<{ Params: { name: string }; Body: SearchBody }>(
     '/v1/collections/:name/search',
     {
@@ -84,12 +91,23 @@ export function collectionRoutes(app: FastifyInstance, search: CollectionSearch 
         tags: ['collections'],
         params: collectionParams,
         body: searchBody,
+        response: routeResponses(
+          { 200: { description: 'The nearest chunks, best first' } },
+          {
+            body: true,
+            codes: [
+              'SEDANO_ERR_VECTOR_COLLECTION_NOT_FOUND',
+              'SEDANO_ERR_VECTOR_EMBEDDER_MISMATCH',
+              'SEDANO_ERR_VECTOR_INVALID_INPUT',
+              'SEDANO_ERR_EMBEDDER_BAD_RESPONSE',
+            ],
+          },
+        ),
       },
     },
     async (request) => {
       if (search === undefined) {
-        throw new ApiError(
-          503,
+        throw apiError(
           'SEDANO_ERR_API_UNAVAILABLE',
           'collection search is not available on this gateway (see its log)',
         );
@@ -97,19 +115,8 @@ export function collectionRoutes(app: FastifyInstance, search: CollectionSearch 
       const { name } = request.params;
       const { query, filter } = request.body;
       const limit = request.body.limit ?? DEFAULT_SEARCH_LIMIT;
-      let hits: SearchHit[];
-      try {
-        hits = await search.search(name, { query, limit, ...(filter === undefined ? {} : { filter }) });
-      } catch (error) {
-        if (isSedanoError(error) && error.code === 'SEDANO_ERR_VECTOR_COLLECTION_NOT_FOUND') {
-          throw new ApiError(404, error.code, error.message);
-        }
-        if (isSedanoError(error) && error.code === 'SEDANO_ERR_VECTOR_EMBEDDER_MISMATCH') {
-          throw new ApiError(409, error.code, error.message);
-        }
-        throw error;
-      }
+      const hits = await search.search(name, { query, limit, ...(filter === undefined ? {} : { filter }) });
       return { collection: name, embedder: search.embedderName, hits: hits.map(searchHitReply) };
     },
   );
-}
+};

@@ -8,12 +8,15 @@
 import type { TestContext } from 'node:test';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
+import type { Registry } from 'prom-client';
 import type { DeadLetterRecord } from '../../../../schemas/dead-letter-record.ts';
 import { createStatusView } from '../../../../services/lib/status-view.ts';
 import { createRevocations } from '../../../../services/lib/runtime/revocations.ts';
 import { startStatusProjector } from '../../../../services/status-projector/projector.ts';
 import { createNoopStage } from '../../../../services/noop/noop-stage.ts';
+import type { Stage } from '../../../../topology/stages.ts';
 import { buildGatewayApp } from '../../../../services/gateway/app.ts';
+import type { ScheduleControl } from '../../../../services/scheduler/schedule-control.ts';
 import type { ApiToken } from '../../../../services/gateway/auth.ts';
 import { createDeadLetterIndex, startDeadLetterIndexer } from '../../../../services/gateway/dead-letter-index.ts';
 import { gatewayTopics, type GatewayTopics, routedProducer } from '../../../../services/gateway/topics.ts';
@@ -61,6 +64,16 @@ export interface GatewayHarnessOptions {
   worker?: boolean;
   /** Collection search (none: the search route answers 503). */
   collections?: CollectionSearch;
+  /** When given, the gateway's own log lines (JSON, from level info) are pushed here. */
+  logLines?: string[];
+  /** The stage whose topics the sandbox's lanes stand for (default noop), for a test running that stage's runtime on them. */
+  stage?: Stage;
+  /** The maintenance schedules behind /v1/schedules (none: no such routes). */
+  schedules?: (topics: GatewayTopics) => ScheduleControl;
+  /** Base URL of Jaeger's query API, for the trace timeline route (none: it answers 503). */
+  jaegerQueryUrl?: string;
+  /** The registry of the gateway's `/metrics` (default: its own). */
+  metricsRegistry?: Registry;
 }
 
 export async function startGateway(t: TestContext, options: GatewayHarnessOptions = {}): Promise<GatewayHarness> {
@@ -85,7 +98,7 @@ export async function startGateway(t: TestContext, options: GatewayHarnessOption
     ...declared,
     stages: {
       ...declared.stages,
-      noop: {
+      [options.stage ?? 'noop']: {
         lanes: { high: high!, normal: normal!, low: low! },
         retry: Object.values(sandbox.topics.retry),
         groupId: sandbox.topics.groupId,
@@ -136,7 +149,10 @@ export async function startGateway(t: TestContext, options: GatewayHarnessOption
     redis,
     view,
     tokens: Object.values(TOKENS),
-    logger,
+    logger:
+      options.logLines === undefined
+        ? logger
+        : pino({ level: 'info' }, { write: (line) => options.logLines?.push(line) }),
     deadLetters,
     names,
     keys,
@@ -147,6 +163,9 @@ export async function startGateway(t: TestContext, options: GatewayHarnessOption
     jaegerUiUrl: 'http://jaeger.test:16686',
     sse: { pollIntervalMs: 50, heartbeatMs: 1_000, appearWithinMs: 2_000 },
     ...(options.collections === undefined ? {} : { collections: options.collections }),
+    ...(options.schedules === undefined ? {} : { schedules: options.schedules(topics) }),
+    ...(options.jaegerQueryUrl === undefined ? {} : { jaegerQueryUrl: options.jaegerQueryUrl }),
+    ...(options.metricsRegistry === undefined ? {} : { metricsRegistry: options.metricsRegistry }),
     async checkRegistry() {
       const response = await fetch(`${endpoints().schemaRegistryUrl}/subjects`);
       if (!response.ok) throw new Error(`registry answered ${response.status}`);

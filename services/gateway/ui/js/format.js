@@ -1,0 +1,87 @@
+// Pure helpers of the dashboard: formatting and the overview's figures (no DOM, no fetch),
+// so they run the same in the browser and in Node's unit tests.
+
+/** A duration in ms as `850 ms`, `12.3 s`, `4 min 05 s`, `2 h 07 min`; an em dash for none. */
+export function formatDuration(ms) {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return '—';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  const seconds = Math.floor(ms / 1000);
+  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ${String(seconds % 60).padStart(2, '0')} s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 1440) return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;
+  return `${Math.floor(minutes / 1440)} d ${Math.floor((minutes % 1440) / 60)} h`;
+}
+
+/** A time (ms since the epoch) as an ISO-like local date and time; an em dash for none. */
+export function formatTime(ms) {
+  if (ms === null || ms === undefined) return '—';
+  const date = new Date(ms);
+  const pad = (n, width = 2) => String(n).padStart(width, '0');
+  return (
+    `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ` +
+    `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.${pad(date.getMilliseconds(), 3)}`
+  );
+}
+
+/** How long ago `ms` was, from `now`: `3.2 s ago`. */
+export function formatAge(ms, now) {
+  if (ms === null || ms === undefined) return '—';
+  return `${formatDuration(Math.max(0, now - ms))} ago`;
+}
+
+/** The q-quantile of values (nearest rank); null for none. */
+export function quantile(values, q) {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
+}
+
+/**
+ * The overview's figures for one stage from its recently finished jobs (views as the API shows
+ * them): jobs that finished in the last minute, succeeded and failed, and the mean and p95 run
+ * time (started to finished) of the successes that finished within `windowMs`.
+ */
+export function stageFigures(succeeded, failed, now, windowMs = 15 * 60_000) {
+  const inLast = (jobs, ms) => jobs.filter((job) => job.finishedAt !== null && now - job.finishedAt <= ms);
+  const runTimes = inLast(succeeded, windowMs)
+    .filter((job) => job.startedAt !== null)
+    .map((job) => job.finishedAt - job.startedAt);
+  return {
+    succeededPerMinute: inLast(succeeded, 60_000).length,
+    failedPerMinute: inLast(failed, 60_000).length,
+    meanRunMs: runTimes.length === 0 ? null : runTimes.reduce((sum, ms) => sum + ms, 0) / runTimes.length,
+    p95RunMs: quantile(runTimes, 0.95),
+    sampled: runTimes.length,
+  };
+}
+
+/**
+ * The jobs of a page (newest first) updated at or after `since` (null: all), and whether the
+ * page reached an older job, so that no later page can hold a match.
+ */
+export function updatedSince(jobs, since) {
+  if (since === null) return { jobs, exhausted: false };
+  const kept = jobs.filter((job) => job.updatedAt >= since);
+  return { jobs: kept, exhausted: kept.length < jobs.length };
+}
+
+/** The first array of objects in a reply (`{ schedules: [...] }`), for pages that list what they do not know. */
+export function rowsOf(reply) {
+  if (Array.isArray(reply)) return reply;
+  if (reply && typeof reply === 'object') {
+    for (const value of Object.values(reply)) if (Array.isArray(value)) return value;
+  }
+  return [];
+}
+
+/** A cell's text: strings as they are, everything else as compact JSON. */
+export function cellText(value) {
+  if (value === null || value === undefined) return '—';
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/** The states a job ends in. */
+export const TERMINAL = new Set(['SUCCESS', 'FAILURE', 'REVOKED']);
+
+export const JOB_STATES = ['PENDING', 'STARTED', 'PROGRESS', 'RETRY', 'SUCCESS', 'FAILURE', 'REVOKED'];

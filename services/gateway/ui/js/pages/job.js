@@ -1,0 +1,173 @@
+// One job, live: its state, progress, rate and ETA move with the job's event stream (read with
+// fetch, as EventSource cannot send the token); attempts and error, result, times; revoke and
+// replay-from-dead-letter; and its trace drawn as a timeline.
+import { html } from '../../vendor/htm-preact.mjs';
+import { useEffect, useState } from '../../vendor/hooks.mjs';
+import { api, readEventStream } from '../api.js';
+import { ConfirmButton, ErrorBox, Facts, JobLink, Loading, ProgressBar, StateBadge, useNow } from '../components.js';
+import { formatDuration, formatTime, TERMINAL } from '../format.js';
+import { TraceTimeline } from './trace.js';
+
+const RECONNECT_MS = 2000;
+
+/** The job's latest view: fetched once, then each event of its stream until a terminal state. */
+function useLiveJob(jobId) {
+  const [state, setState] = useState({ job: undefined, error: undefined, live: false });
+  useEffect(() => {
+    const controller = new AbortController();
+    let timer;
+    const connect = async () => {
+      try {
+        setState((s) => ({ ...s, live: true }));
+        await readEventStream(
+          `/v1/jobs/${jobId}/events`,
+          ({ event, data }) => {
+            if (event === 'status') setState({ job: data, error: undefined, live: true });
+            else if (event === 'error') setState((s) => ({ ...s, error: { code: data.code, message: data.message } }));
+          },
+          controller.signal,
+        );
+        setState((s) => ({ ...s, live: false }));
+      } catch (error) {
+        if (controller.signal.aborted) return;
+        setState((s) => ({ ...s, error, live: false }));
+        // A stream cut short (a restart, a proxy) is opened again unless the job cannot be read.
+        if (error.status === 0 || error.status >= 500) timer = setTimeout(connect, RECONNECT_MS);
+        return;
+      }
+    };
+    api(`/v1/jobs/${jobId}`, { signal: controller.signal })
+      .then((job) => {
+        setState({ job, error: undefined, live: false });
+        if (!TERMINAL.has(job.state)) connect();
+      })
+      .catch((error) => !controller.signal.aborted && setState({ job: undefined, error, live: false }));
+    return () => {
+      controller.abort();
+      clearTimeout(timer);
+    };
+  }, [jobId]);
+  return state;
+}
+
+function Progress({ job, now }) {
+  const { progress } = job;
+  // A success is all done, whatever progress its last event carried (the runtime may send none).
+  const done = job.state === 'SUCCESS';
+  if (!progress && !done) return html`<p class="muted">No progress reported yet.</p>`;
+  const etaMs = progress?.etaAt ? Math.max(0, progress.etaAt - now) : null;
+  return html`<div class="job-progress">
+    <${ProgressBar} percent=${done ? 100 : progress.percent} label="Job progress" />
+    <${Facts}
+      items=${[
+        ['Message', html`<span data-field="message">${progress?.message ?? '—'}</span>`],
+        ['Done', progress ? `${progress.current} of ${progress.total}` : '—'],
+        ['Rate', progress?.ratePerSecond == null ? '—' : `${progress.ratePerSecond} / s`],
+        ['ETA', TERMINAL.has(job.state) ? '—' : formatDuration(etaMs)],
+      ]}
+    />
+  </div>`;
+}
+
+function DeadLetterReplay({ job, principal }) {
+  const [entry, setEntry] = useState(undefined);
+  useEffect(() => {
+    if (job.state !== 'FAILURE' || !principal.scopes.includes('admin')) return;
+    api('/v1/dead-letters?limit=200')
+      .then((page) => setEntry(page.deadLetters.find((letter) => letter.jobId === job.jobId) ?? null))
+      .catch(() => setEntry(null));
+  }, [job.jobId, job.state]);
+  if (!entry) return null;
+  if (entry.replayedAs) return html`<p>Replayed as <${JobLink} jobId=${entry.replayedAs} />.</p>`;
+  return html`<${ConfirmButton}
+    label="Retry from dead letter"
+    question=${`Submit job ${job.jobId}'s request again as a new job (dead letter ${entry.id})?`}
+    action=${async () => {
+      const replay = await api(`/v1/dead-letters/${entry.id}/replay`, { json: {} });
+      location.hash = `#/jobs/${replay.jobId}`;
+      return `submitted as ${replay.jobId}`;
+    }}
+  />`;
+}
+
+function Actions({ job, principal }) {
+  const canRevoke = principal.scopes.includes('submit');
+  return html`<div class="actions">
+    ${
+      !TERMINAL.has(job.state) &&
+      html`<${ConfirmButton}
+        label="Revoke"
+        danger
+        disabled=${!canRevoke}
+        question=${`Revoke job ${job.jobId}? A queued job never starts; a running one is aborted.`}
+        action=${async () => {
+          await api(`/v1/jobs/${job.jobId}`, { method: 'DELETE', json: { reason: `revoked from the dashboard` } });
+          return 'revoke sent';
+        }}
+      />`
+    }
+    ${!canRevoke && !TERMINAL.has(job.state) && html`<span class="muted">Revoking needs the submit scope.</span>`}
+    <${DeadLetterReplay} job=${job} principal=${principal} />
+  </div>`;
+}
+
+export function JobPage({ jobId, principal }) {
+  const { job, error, live } = useLiveJob(jobId);
+  const now = useNow(500);
+  if (job === undefined)
+    return html`<h1>Job</h1>
+      <${ErrorBox} error=${error} />${!error && html`<${Loading} />`}`;
+  const runMs = job.startedAt ? (job.finishedAt ?? now) - job.startedAt : null;
+  return html`<h1>Job <span class="mono small">${job.jobId}</span></h1>
+    <div class="job-head">
+      <${StateBadge} state=${job.state} />
+      <span class="muted" role="status">${live ? 'live' : TERMINAL.has(job.state) ? 'ended' : 'not live'}</span>
+      <${Actions} job=${job} principal=${principal} />
+    </div>
+    <${ErrorBox} error=${error} />
+    <section class="card" aria-labelledby="progress-title">
+      <h2 id="progress-title">Progress</h2>
+      <${Progress} job=${job} now=${now} />
+    </section>
+    <div class="two">
+      <section class="card" aria-labelledby="facts-title">
+        <h2 id="facts-title">Details</h2>
+        <${Facts}
+          items=${[
+            ['Stage', job.stage.toLowerCase()],
+            ['Type', job.jobType],
+            ['Attempt', String(job.attempt)],
+            ['Submitted', formatTime(job.submittedAt)],
+            ['Started', formatTime(job.startedAt)],
+            ['Finished', formatTime(job.finishedAt)],
+            ['Run time', formatDuration(runMs)],
+            ['Next attempt', formatTime(job.nextAttemptAt)],
+            ['Worker', job.workerId ?? '—'],
+            ['Batch', job.batchId ? html`<a href=${`#/batches/${job.batchId}`} class="mono">${job.batchId}</a>` : '—'],
+          ]}
+        />
+      </section>
+      <section class="card" aria-labelledby="outcome-title">
+        <h2 id="outcome-title">${job.error ? 'Error' : 'Result'}</h2>
+        ${
+          job.error &&
+          html`<div class="job-error">
+            <p>
+              <strong>${job.error.code}</strong> (${job.error.type}, ${job.error.retriable ? 'retriable' : 'final'})
+            </p>
+            <p>${job.error.message}</p>
+            <p class="muted">
+              Attempt ${job.attempt}${job.nextAttemptAt ? `; next at ${formatTime(job.nextAttemptAt)}` : ''}
+            </p>
+          </div>`
+        }
+        ${
+          job.result
+            ? html`<pre class="json" tabindex="0" aria-label="Result as JSON">
+${JSON.stringify(job.result, null, 2)}</pre>`
+            : !job.error && html`<p class="muted">No result yet.</p>`
+        }
+      </section>
+    </div>
+    <${TraceTimeline} job=${job} />`;
+}

@@ -1,0 +1,156 @@
+// Jobs: newest first, filtered by state, stage, batch and how recently they changed, a page at a
+// time; lookup by id.
+import { html } from '../../vendor/htm-preact.mjs';
+import { useState } from '../../vendor/hooks.mjs';
+import { api } from '../api.js';
+import { ErrorBox, JobLink, Loading, ProgressBar, StateBadge, useNow, usePoll } from '../components.js';
+import { formatAge, formatDuration, JOB_STATES, updatedSince } from '../format.js';
+
+const STAGES = ['indexing', 'analysis', 'training', 'export', 'noop'];
+/** How recently a job changed, in ms (the API lists newest first, so the page filters and stops paging). */
+const WITHIN = [
+  ['', 'any time'],
+  ['900000', 'the last 15 min'],
+  ['3600000', 'the last hour'],
+  ['86400000', 'the last 24 h'],
+];
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function setQuery(values) {
+  const query = new URLSearchParams(Object.entries(values).filter(([, value]) => value));
+  location.hash = `#/jobs${query.size > 0 ? `?${query}` : ''}`;
+}
+
+function Filters({ query }) {
+  const [lookup, setLookup] = useState('');
+  const [lookupError, setLookupError] = useState(undefined);
+  const current = Object.fromEntries(
+    ['state', 'stage', 'batchId', 'within'].map((name) => [name, query.get(name) ?? '']),
+  );
+  const apply = (event) => {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    setQuery({
+      state: form.get('state'),
+      stage: form.get('stage'),
+      batchId: form.get('batchId').trim(),
+      within: form.get('within'),
+    });
+  };
+  const find = (event) => {
+    event.preventDefault();
+    if (!UUID.test(lookup.trim())) return setLookupError({ code: 'INPUT', message: 'a job id is a UUID' });
+    location.hash = `#/jobs/${lookup.trim()}`;
+  };
+  return html`<div class="toolbar">
+    <form class="filters" onSubmit=${apply} aria-label="Filter jobs">
+      <label
+        >State
+        <select name="state" value=${current.state}>
+          <option value="">any</option>
+          ${JOB_STATES.map((state) => html`<option value=${state}>${state}</option>`)}
+        </select>
+      </label>
+      <label
+        >Stage
+        <select name="stage" value=${current.stage}>
+          <option value="">any</option>
+          ${STAGES.map((stage) => html`<option value=${stage}>${stage}</option>`)}
+        </select>
+      </label>
+      <label>Batch id <input name="batchId" value=${current.batchId} size="36" spellcheck="false" /></label>
+      <label
+        >Updated in
+        <select name="within" value=${current.within}>
+          ${WITHIN.map(([value, text]) => html`<option value=${value}>${text}</option>`)}
+        </select>
+      </label>
+      <button type="submit">Filter</button>
+    </form>
+    <form class="filters" onSubmit=${find} aria-label="Find a job by id">
+      <label
+        >Job id
+        <input value=${lookup} onInput=${(e) => setLookup(e.currentTarget.value)} size="36" spellcheck="false" />
+      </label>
+      <button type="submit">Open</button>
+    </form>
+    <${ErrorBox} error=${lookupError} />
+  </div>`;
+}
+
+export function JobsPage({ query }) {
+  const [cursors, setCursors] = useState([undefined]);
+  const cursor = cursors.at(-1);
+  const filters = ['state', 'stage', 'batchId'].flatMap((name) => (query.get(name) ? [[name, query.get(name)]] : []));
+  const within = Number(query.get('within')) || null;
+  const key = JSON.stringify([filters, within]);
+  const { data, error } = usePoll(
+    (signal) => {
+      const params = new URLSearchParams([...filters, ['limit', '25'], ...(cursor ? [['cursor', cursor]] : [])]);
+      return api(`/v1/jobs?${params}`, { signal });
+    },
+    cursor === undefined ? 3000 : 0,
+    [key, cursor],
+  );
+  const now = useNow();
+  const page = data && updatedSince(data.jobs, within === null ? null : now - within);
+  return html`<h1>Jobs</h1>
+    <${Filters} query=${query} key=${key} />
+    <${ErrorBox} error=${error} />
+    ${data === undefined && !error && html`<${Loading} what="jobs" />`}
+    ${
+      data &&
+      html`<div class="table-wrap">
+          <table class="jobs">
+            <caption class="visually-hidden">
+              Jobs, most recently updated first
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">Job</th>
+                <th scope="col">Stage</th>
+                <th scope="col">State</th>
+                <th scope="col">Progress</th>
+                <th scope="col">Run time</th>
+                <th scope="col">Updated</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${page.jobs.map(
+                (job) =>
+                  html`<tr data-job=${job.jobId}>
+                    <td><${JobLink} jobId=${job.jobId} /></td>
+                    <td>${job.stage.toLowerCase()}</td>
+                    <td><${StateBadge} state=${job.state} /></td>
+                    <td>
+                      ${
+                        job.progress || job.state === 'SUCCESS'
+                          ? html`<${ProgressBar}
+                              percent=${job.state === 'SUCCESS' ? 100 : job.progress.percent}
+                              label=${`Progress of ${job.jobId}`}
+                            />`
+                          : '—'
+                      }
+                    </td>
+                    <td>${job.startedAt ? formatDuration((job.finishedAt ?? now) - job.startedAt) : '—'}</td>
+                    <td>${formatAge(job.updatedAt, now)}</td>
+                  </tr>`,
+              )}
+            </tbody>
+          </table>
+        </div>
+        ${page.jobs.length === 0 && html`<p class="muted">No job matches.</p>`}
+        <div class="pager">
+          <button type="button" disabled=${cursors.length === 1} onClick=${() => setCursors(cursors.slice(0, -1))}>
+            Newer
+          </button>
+          <button
+            type="button"
+            disabled=${data.nextCursor === null || page.exhausted}
+            onClick=${() => setCursors([...cursors, data.nextCursor])}
+          >
+            Older
+          </button>
+        </div>`
+    }`;
+}

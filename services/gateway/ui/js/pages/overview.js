@@ -1,0 +1,99 @@
+// Overview: each stage with its live workers, jobs running, lag per lane, jobs per minute
+// and run times, refreshed every two seconds.
+import { html } from '../../vendor/htm-preact.mjs';
+import { api } from '../api.js';
+import { ErrorBox, Loading, usePoll } from '../components.js';
+import { formatDuration, stageFigures } from '../format.js';
+
+const REFRESH_MS = 2000;
+const LANES = ['high', 'normal', 'low'];
+
+async function loadOverview(signal) {
+  const { stages } = await api('/v1/stages', { signal });
+  const recent = (stage, state) =>
+    api(`/v1/jobs?stage=${stage}&state=${state}&limit=200`, { signal }).then((page) => page.jobs);
+  const figures = await Promise.all(
+    stages.map(async ({ stage }) => {
+      const [succeeded, failed] = await Promise.all([recent(stage, 'SUCCESS'), recent(stage, 'FAILURE')]);
+      return stageFigures(succeeded, failed, Date.now());
+    }),
+  );
+  return stages.map((stage, i) => ({ ...stage, figures: figures[i] }));
+}
+
+function StageCard({ stage }) {
+  const { figures } = stage;
+  const totalLag = LANES.reduce((sum, lane) => sum + (stage.lag[lane] ?? 0), 0);
+  return html`<section class="card stage" aria-labelledby=${`stage-${stage.stage}`} data-stage=${stage.stage}>
+    <h2 id=${`stage-${stage.stage}`}>
+      ${stage.stage} ${stage.paused && html`<span class="badge state-retry">paused</span>`}
+    </h2>
+    <dl class="figures">
+      <div>
+        <dt>Workers</dt>
+        <dd data-figure="workers">${stage.workers.length}</dd>
+      </div>
+      <div>
+        <dt>Running</dt>
+        <dd data-figure="running">${stage.inFlight} / ${stage.concurrency}</dd>
+      </div>
+      <div>
+        <dt>Succeeded / min</dt>
+        <dd data-figure="succeeded">${figures.succeededPerMinute}</dd>
+      </div>
+      <div>
+        <dt>Failed / min</dt>
+        <dd data-figure="failed">${figures.failedPerMinute}</dd>
+      </div>
+      <div>
+        <dt>Mean run time</dt>
+        <dd>${formatDuration(figures.meanRunMs)}</dd>
+      </div>
+      <div>
+        <dt>p95 run time</dt>
+        <dd>${formatDuration(figures.p95RunMs)}</dd>
+      </div>
+    </dl>
+    <table class="lag">
+      <caption>
+        Lag per lane (${totalLag} waiting)
+      </caption>
+      <thead>
+        <tr>
+          ${LANES.map((lane) => html`<th scope="col">${lane}</th>`)}
+        </tr>
+      </thead>
+      <tbody>
+        <tr>
+          ${LANES.map((lane) => html`<td data-lane=${lane}>${stage.lag[lane] ?? '—'}</td>`)}
+        </tr>
+      </tbody>
+    </table>
+    ${
+      stage.workers.length > 0 &&
+      html`<ul class="worker-list" aria-label=${`Workers of ${stage.stage}`}>
+        ${stage.workers.map(
+          (worker) =>
+            html`<li class="worker" data-worker=${worker.workerId}>
+              <span class="mono">${worker.workerId}</span> · ${worker.running.length} running
+            </li>`,
+        )}
+      </ul>`
+    }
+  </section>`;
+}
+
+export function OverviewPage() {
+  const { data, error } = usePoll(loadOverview, REFRESH_MS);
+  return html`<h1>Overview</h1>
+    <p class="muted">
+      Refreshed every ${REFRESH_MS / 1000} s. Jobs per minute: jobs finished in the last minute; run times: successes of
+      the last 15 minutes (latest 200).
+    </p>
+    <${ErrorBox} error=${error} />
+    ${
+      data === undefined && !error
+        ? html`<${Loading} what="stages" />`
+        : html`<div class="cards">${(data ?? []).map((stage) => html`<${StageCard} stage=${stage} />`)}</div>`
+    }`;
+}

@@ -1,0 +1,227 @@
+/**
+ * The dashboard in a real browser (Debian's Chromium through playwright-core) against a real
+ * gateway on the real stack, with a noop stage runtime: the overview shows the live worker; a
+ * slow job's progress bar moves to 100% and its state turns SUCCESS without a reload; revoke
+ * from the job page ends a job REVOKED; the trace timeline shows the job's spans; a wrong
+ * token shows an error and no data. Screenshots of the main pages go to docs/ when
+ * SEDANO_SCREENSHOTS=1 (the README shows them).
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { Page } from 'playwright-core';
+import type { DeadLetterRecord } from '../../../../../schemas/dead-letter-record.ts';
+import { startTelemetry } from '../../../../../services/lib/telemetry.ts';
+import { accessibilityViolations, launchBrowser } from '../../../../support/browser.ts';
+import { endpoints, uniqueName } from '../../../../support/resources.ts';
+import { waitFor } from '../../../../support/wait.ts';
+import { startGateway, TOKENS, type GatewayHarness } from '../gateway-harness.ts';
+
+const SCREENSHOTS = process.env['SEDANO_SCREENSHOTS'] === '1';
+const DOCS = new URL('../../../../../docs/', import.meta.url);
+
+/**
+ * Run in the page (as text: this file is type-checked without the DOM's types): records every
+ * value the job's progress bar shows, and sets a marker that a reload would lose.
+ */
+const RECORD_PERCENTS = `(() => {
+  const seen = [];
+  Object.assign(window, { seenPercents: seen, notReloaded: true });
+  const record = () => {
+    const value = document.querySelector('[aria-label="Job progress"]')?.getAttribute('aria-valuenow');
+    if (value && seen.at(-1) !== value) seen.push(value);
+  };
+  record();
+  new MutationObserver(record).observe(document.body, { subtree: true, attributes: true, childList: true });
+})()`;
+
+async function screenshot(page: Page, name: string): Promise<void> {
+  if (SCREENSHOTS) await page.screenshot({ path: new URL(`dashboard-${name}.png`, DOCS).pathname, fullPage: true });
+}
+
+async function signIn(page: Page, baseUrl: string, token: string): Promise<void> {
+  await page.goto(`${baseUrl}/ui`);
+  await page.getByLabel('API token').fill(token);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+async function submit(gateway: GatewayHarness, payload: Record<string, unknown>): Promise<string> {
+  const response = await gateway.call('POST', '/v1/jobs', { json: { stage: 'noop', payload } });
+  assert.equal(response.status, 202, await response.clone().text());
+  return ((await response.json()) as { jobId: string }).jobId;
+}
+
+async function deadLetters(gateway: GatewayHarness, jobId: string): Promise<void> {
+  const lane = gateway.topics.stages.noop.lanes.normal;
+  const poison: DeadLetterRecord = {
+    sourceTopic: lane,
+    sourcePartition: 0,
+    sourceOffset: 41,
+    consumerGroup: gateway.topics.stages.noop.groupId,
+    originalKey: null,
+    originalValue: Buffer.from('not avro'),
+    originalHeaders: [],
+    reason: 'the message is not in the Confluent wire format',
+    errorCode: 'SEDANO_ERR_CODEC_NOT_FRAMED',
+    failedAt: Date.now(),
+    attempts: 0,
+    jobId: null,
+  };
+  await gateway.deadLetter(poison);
+  await gateway.deadLetter({
+    ...poison,
+    sourceOffset: 42,
+    reason: 'noop failed on purpose (failureRate 1)',
+    errorCode: 'SEDANO_ERR_JOB_ATTEMPTS_EXHAUSTED',
+    failedAt: Date.now() + 1,
+    attempts: 3,
+    jobId,
+  });
+}
+
+test('the dashboard in a real browser', { timeout: 120_000 }, async (t) => {
+  const telemetry = startTelemetry({
+    serviceName: uniqueName('sedano-test-dashboard'),
+    otlpEndpoint: endpoints().otlpEndpoint,
+    exportDelayMs: 200,
+  });
+  t.after(() => telemetry.shutdown());
+  const gateway = await startGateway(t, { worker: true, jaegerQueryUrl: endpoints().jaegerQueryUrl });
+  const browser = await launchBrowser(t);
+
+  await t.test('a wrong token shows an error, not data', async () => {
+    const page = await browser.newPage();
+    await signIn(page, gateway.baseUrl, 'not-a-known-token-123');
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    assert.match(await alert.innerText(), /SEDANO_ERR_API_UNAUTHORIZED/);
+    assert.equal(await page.locator('nav').count(), 0, 'no navigation, no pages');
+    assert.equal(await page.locator('[data-stage]').count(), 0, 'no stage shown');
+    assert.equal(await page.evaluate(() => sessionStorage.length), 0, 'a refused token is not kept');
+    // A known token without the read scope is refused too.
+    await page.getByLabel('API token').fill(TOKENS.submitter.token);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').getByText('SEDANO_ERR_API_FORBIDDEN').waitFor();
+    assert.equal(await page.locator('nav').count(), 0);
+    await page.close();
+  });
+
+  const page = await browser.newPage();
+  await signIn(page, gateway.baseUrl, TOKENS.admin.token);
+
+  await t.test('the overview shows the running worker', async () => {
+    const noop = page.locator('[data-stage="noop"]');
+    await noop.locator('.worker').first().waitFor();
+    assert.equal(await noop.locator('[data-figure="workers"]').innerText(), '1');
+    await submit(gateway, { sleepMs: 50 });
+    await noop.locator('[data-figure="succeeded"]').filter({ hasNotText: /^0$/ }).waitFor({ timeout: 20_000 });
+    await screenshot(page, 'overview');
+    assert.deepEqual(await accessibilityViolations(page), [], 'the overview breaks no WCAG A/AA rule');
+  });
+
+  await t.test('a slow job: the progress bar moves to 100% and the state turns SUCCESS, live', async () => {
+    const jobId = await submit(gateway, { sleepMs: 2500, cpuSpinMs: 1200, payload: 'from the dashboard test' });
+    await page.goto(`${gateway.baseUrl}/ui/#/jobs/${jobId}`);
+    const bar = page.getByRole('progressbar', { name: 'Job progress' });
+    await bar.waitFor();
+    // Every value the bar shows, recorded in the page; and a marker that a reload would lose.
+    await page.evaluate(RECORD_PERCENTS);
+    await page.locator('[aria-label="Job progress"][aria-valuenow]:not([aria-valuenow="0"])').waitFor();
+    if (SCREENSHOTS) await screenshot(page, 'job-live');
+    await page.locator('.badge[data-state="SUCCESS"]').waitFor({ timeout: 30_000 });
+    const seen = (await page.evaluate<string[]>('window.seenPercents')).map(Number);
+    assert.equal(seen.at(-1), 100, `percents seen: ${seen.join(', ')}`);
+    assert.ok(
+      seen.some((value) => value > 0 && value < 100),
+      `the bar moved through a value between 0 and 100: ${seen.join(', ')}`,
+    );
+    assert.equal(await page.evaluate<boolean | undefined>('window.notReloaded'), true, 'the page was not reloaded');
+  });
+
+  await t.test('the trace timeline of that job shows its spans: API, Kafka, worker', async () => {
+    const timeline = page.locator('.timeline');
+    // The gateway's server span, the publish to the lane, the stage's process span.
+    for (const operation of ['POST /v1/jobs', 'publish', 'noop process']) {
+      await timeline.locator(`.span-row[data-operation*="${operation}"]`).first().waitFor({ timeout: 20_000 });
+    }
+    await screenshot(page, 'job');
+    assert.deepEqual(await accessibilityViolations(page), [], 'the job page breaks no WCAG A/AA rule');
+  });
+
+  let revokedJobId = '';
+  await t.test('revoke from the job page, by keyboard, confirmed first, ends the job REVOKED', async () => {
+    const jobId = await submit(gateway, { sleepMs: 60_000 });
+    revokedJobId = jobId;
+    await page.goto(`${gateway.baseUrl}/ui/#/jobs/${jobId}`);
+    await page.locator('.badge[data-state="STARTED"], .badge[data-state="PROGRESS"]').waitFor({ timeout: 20_000 });
+    const revoke = page.locator('.job-head .action > button.danger');
+    const dialog = page.getByRole('dialog', { name: 'Revoke' });
+    await revoke.focus();
+    await page.keyboard.press('Enter');
+    await dialog.waitFor();
+    // Escape cancels: nothing is sent.
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    const running = (await (await gateway.call('GET', `/v1/jobs/${jobId}`)).json()) as { state: string };
+    assert.notEqual(running.state, 'REVOKED', 'a cancelled confirmation revokes nothing');
+    await revoke.press('Enter');
+    await dialog.getByRole('button', { name: 'Revoke' }).press('Enter');
+    await page.locator('.badge[data-state="REVOKED"]').waitFor({ timeout: 20_000 });
+    const job = (await (await gateway.call('GET', `/v1/jobs/${jobId}`)).json()) as { state: string };
+    assert.equal(job.state, 'REVOKED');
+  });
+
+  await t.test('the jobs page filters by state and recency, and opens a job by its id', async () => {
+    await page.goto(`${gateway.baseUrl}/ui/#/jobs`);
+    const filters = page.getByRole('form', { name: 'Filter jobs' });
+    await filters.getByLabel('State').selectOption('REVOKED');
+    await filters.getByLabel('Updated in').selectOption({ label: 'the last 15 min' });
+    await filters.getByRole('button', { name: 'Filter' }).click();
+    // Only the revoked job (the unfiltered list is replaced once the filtered page arrives).
+    await waitFor(async () => (await page.locator('tr[data-job]').count()) === 1, { description: 'one row' });
+    assert.equal(await page.locator(`tr[data-job="${revokedJobId}"]`).count(), 1);
+    assert.match(page.url(), /#\/jobs\?state=REVOKED&within=900000$/, 'the filters are in the address, to share');
+    await page.getByLabel('Job id').fill(revokedJobId);
+    await page.getByRole('button', { name: 'Open' }).click();
+    await page.locator('.badge[data-state="REVOKED"]').waitFor();
+    assert.match(page.url(), new RegExp(`#/jobs/${revokedJobId}$`));
+  });
+
+  await t.test('dead letters are listed with their reason, code and source', async () => {
+    await deadLetters(gateway, await submit(gateway, { sleepMs: 0 }));
+    await page.goto(`${gateway.baseUrl}/ui/#/dead-letters`);
+    const rows = page.locator('tr[data-dead-letter]');
+    await rows.nth(1).waitFor({ timeout: 20_000 });
+    assert.match(await rows.nth(0).innerText(), /SEDANO_ERR_JOB_ATTEMPTS_EXHAUSTED/, 'newest first');
+    assert.match(await rows.nth(1).innerText(), /SEDANO_ERR_CODEC_NOT_FRAMED/);
+    await screenshot(page, 'dead-letters');
+    assert.deepEqual(await accessibilityViolations(page), [], 'the dead letters page breaks no WCAG A/AA rule');
+  });
+
+  await t.test(
+    'the workers page shows the worker, which answers a ping; at a phone width nothing overflows',
+    async () => {
+      await page.goto(`${gateway.baseUrl}/ui/#/workers`);
+      const card = page.locator('.worker-card').first();
+      await card.waitFor();
+      const workerId = await card.getAttribute('data-worker');
+      await page.getByRole('button', { name: 'Ping workers' }).click();
+      await page.getByRole('status', { name: 'Ping answers' }).getByText(`${workerId} answered`).waitFor();
+      await screenshot(page, 'workers');
+      assert.deepEqual(await accessibilityViolations(page), [], 'the workers page breaks no WCAG A/AA rule');
+      await page.setViewportSize({ width: 390, height: 844 });
+      for (const hash of ['#/overview', '#/jobs', '#/workers']) {
+        await page.goto(`${gateway.baseUrl}/ui/${hash}`);
+        await page.locator('main h1').waitFor();
+        await page
+          .locator('[role="status"]')
+          .first()
+          .waitFor({ state: 'detached' })
+          .catch(() => undefined);
+        const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
+        assert.ok(overflow <= 0, `${hash} is ${overflow} px wider than a phone`);
+        if (hash === '#/jobs') await screenshot(page, 'phone-jobs');
+        assert.deepEqual(await accessibilityViolations(page), [], `${hash} at a phone width breaks no WCAG A/AA rule`);
+      }
+    },
+  );
+});

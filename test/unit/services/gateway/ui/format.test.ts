@@ -1,0 +1,74 @@
+// The dashboard's pure helpers (plain browser JavaScript, imported here as Node runs it).
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+interface Job {
+  startedAt: number | null;
+  finishedAt: number | null;
+}
+interface Format {
+  formatDuration(ms: number | null): string;
+  quantile(values: number[], q: number): number | null;
+  stageFigures(
+    succeeded: Job[],
+    failed: Job[],
+    now: number,
+  ): { succeededPerMinute: number; failedPerMinute: number; meanRunMs: number | null; p95RunMs: number | null };
+  rowsOf(reply: unknown): unknown[];
+  updatedSince(jobs: { updatedAt: number }[], since: number | null): { jobs: unknown[]; exhausted: boolean };
+}
+interface Api {
+  parseFrame(text: string): { event: string; id: string; data: unknown } | undefined;
+}
+
+const ui = new URL('../../../../../services/gateway/ui/js/', import.meta.url);
+const format = (await import(new URL('format.js', ui).href)) as Format;
+const api = (await import(new URL('api.js', ui).href)) as Api;
+
+test('durations read as a person says them', () => {
+  assert.equal(format.formatDuration(null), '—');
+  assert.equal(format.formatDuration(850), '850 ms');
+  assert.equal(format.formatDuration(12_340), '12.3 s');
+  assert.equal(format.formatDuration(245_000), '4 min 05 s');
+  assert.equal(format.formatDuration(7_620_000), '2 h 07 min');
+});
+
+test("a stage's figures: jobs per minute from the last minute, run times of recent successes", () => {
+  const now = 1_000_000;
+  const job = (finishedAgoMs: number, runMs: number): Job => ({
+    startedAt: now - finishedAgoMs - runMs,
+    finishedAt: now - finishedAgoMs,
+  });
+  const succeeded = [job(1_000, 100), job(30_000, 200), job(59_000, 300), job(120_000, 1000), job(3_600_000, 9)];
+  const failed = [job(10_000, 5), job(90_000, 5)];
+  const figures = format.stageFigures(succeeded, failed, now);
+  assert.equal(figures.succeededPerMinute, 3);
+  assert.equal(figures.failedPerMinute, 1);
+  assert.equal(figures.meanRunMs, 400, 'the four successes of the last 15 minutes');
+  assert.equal(figures.p95RunMs, 1000);
+  assert.equal(format.stageFigures([], [], now).meanRunMs, null);
+  assert.equal(format.quantile([3, 1, 2], 0.5), 2);
+});
+
+test('pages of routes the dashboard does not know list the first array of their reply', () => {
+  assert.deepEqual(format.rowsOf({ total: 1, schedules: [{ id: 1 }] }), [{ id: 1 }]);
+  assert.deepEqual(format.rowsOf([{ id: 2 }]), [{ id: 2 }]);
+  assert.deepEqual(format.rowsOf(null), []);
+});
+
+test('Server-Sent Events frames: fields, multi-line data, comments', () => {
+  assert.deepEqual(api.parseFrame('event: status\nid: 4\ndata: {"state":"SUCCESS"}'), {
+    event: 'status',
+    id: '4',
+    data: { state: 'SUCCESS' },
+  });
+  assert.deepEqual(api.parseFrame('data: [1,\ndata: 2]'), { event: 'message', id: '', data: [1, 2] });
+  assert.equal(api.parseFrame(': heartbeat'), undefined);
+});
+
+test('the jobs of a page changed since a time, and whether older pages can be skipped', () => {
+  const jobs = [{ updatedAt: 300 }, { updatedAt: 200 }, { updatedAt: 100 }];
+  assert.deepEqual(format.updatedSince(jobs, null), { jobs, exhausted: false });
+  assert.deepEqual(format.updatedSince(jobs, 50), { jobs, exhausted: false });
+  assert.deepEqual(format.updatedSince(jobs, 200), { jobs: jobs.slice(0, 2), exhausted: true });
+});

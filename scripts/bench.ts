@@ -5,6 +5,7 @@
  *
  *   noop   end-to-end no-op throughput and latency, sedano next to BullMQ on the same Redis
  *   api    GET /v1/jobs/:id requests per second and latency, next to a bare fastify hello-world
+ *   recovery  how soon a SIGKILLed and restarted noop worker runs jobs again
  *   indexing  documents/s, pages/s and chunks/s of the indexing stage over a generated corpus, and its memory
  *   analysis  sentiment and financial extraction quality on the labelled set, and analysis pages/s on one worker
  *   export    reports/s and pages/s of the export stage's rendering, short and long reports, and its peak RSS
@@ -14,6 +15,7 @@ import { API_SYNOPSIS, parseApiOptions, runApiBenchmark } from './bench/api.ts';
 import { EXPORT_SYNOPSIS, parseExportOptions, runExportBenchmark } from './bench/export.ts';
 import { INDEXING_SYNOPSIS, parseIndexingOptions, runIndexingBenchmark } from './bench/indexing.ts';
 import { NOOP_SYNOPSIS, parseNoopOptions, runNoopBenchmark } from './bench/noop.ts';
+import { parseRecoveryOptions, RECOVERY_SYNOPSIS, runRecoveryBenchmark } from './bench/recovery.ts';
 
 /** Each benchmark reads its own options (throwing on a bad one) and gives back its run. */
 const BENCHMARKS: Record<string, { synopsis: string; prepare: (args: readonly string[]) => () => Promise<number> }> = {
@@ -22,6 +24,13 @@ const BENCHMARKS: Record<string, { synopsis: string; prepare: (args: readonly st
     prepare(args) {
       const options = parseNoopOptions(args);
       return () => runNoopBenchmark(options);
+    },
+  },
+  recovery: {
+    synopsis: RECOVERY_SYNOPSIS,
+    prepare(args) {
+      const options = parseRecoveryOptions(args);
+      return () => runRecoveryBenchmark(options);
     },
   },
   api: {

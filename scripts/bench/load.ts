@@ -32,6 +32,11 @@ export class Recorder {
   #settled: (() => void) | undefined;
   #submitting = true;
 
+  /** When the first job of this workload was submitted (infinity before any). */
+  get firstSubmittedAt(): number {
+    return this.#firstSubmittedAt;
+  }
+
   submitted(jobIds: readonly string[], at: number): void {
     for (const jobId of jobIds) this.#submitted.set(jobId, at);
     this.#firstSubmittedAt = Math.min(this.#firstSubmittedAt, at);

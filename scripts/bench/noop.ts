@@ -1,9 +1,9 @@
 /**
  * `npm run bench -- noop`: end-to-end no-op throughput and latency (submitted -> SUCCESS
  * visible in Redis) of sedano at fixed rates and in one burst, and the same workload on
- * BullMQ against the same Redis, for a ratio. Prints figures; asserts nothing about time.
+ * BullMQ and on Celery against the same Redis, for ratios. Prints figures; asserts nothing about time.
  *
- * Each system runs alone in turn (sedano, then BullMQ): started, warmed up until its first
+ * Each system runs alone in turn (sedano, BullMQ, then Celery): started, warmed up until its first
  * jobs succeed (group joins, schema registration), measured, then stopped and cleaned up.
  */
 import { availableParallelism } from 'node:os';
@@ -12,6 +12,7 @@ import { pino } from 'pino';
 import { resolveEndpoints } from '../../services/lib/endpoints.ts';
 import type { Logger } from '../../services/lib/logger.ts';
 import { startBullmqSystem } from './bullmq-system.ts';
+import { startCelerySystem } from './celery-system.ts';
 import { Cleanup } from './cleanup.ts';
 import { type BenchSystem, measure, type Workload, workloadLabel } from './load.ts';
 import { type Detection, startSedanoSystem } from './sedano-system.ts';
@@ -20,8 +21,8 @@ import { type ComparisonRow, formatComparison } from './table.ts';
 
 /** The command line of this benchmark. */
 export const NOOP_SYNOPSIS =
-  'npm run bench -- noop [--rates 100,200,400] [--duration 10] [--burst 5000] [--concurrency 16] ' +
-  '[--poll] [--only sedano|bullmq] [--json]';
+  'npm run bench -- noop [--rates 100,400,1000] [--duration 10] [--burst 20000] [--concurrency 16] ' +
+  '[--poll] [--only sedano|bullmq|celery[,...]] [--celery-db 14] [--json]';
 
 export interface NoopBenchOptions {
   /** Fixed submission rates, in jobs per second. */
@@ -32,14 +33,25 @@ export interface NoopBenchOptions {
   burst: number;
   concurrency: number;
   detection: Detection;
-  systems: ('sedano' | 'bullmq')[];
+  systems: SystemName[];
+  /** The Redis database Celery's broker and results use (it must be empty). */
+  celeryDatabase: number;
   json: boolean;
 }
 
+const SYSTEMS = ['sedano', 'bullmq', 'celery'] as const;
+type SystemName = (typeof SYSTEMS)[number];
+
 /** Jobs of the warm-up, whose figures are not reported. */
 const WARM_UP_JOBS = 200;
-/** How long a workload's jobs may take to succeed after the last was submitted. */
-const SETTLE_TIMEOUT_MS = 30_000;
+/**
+ * How long a workload's jobs may take to succeed after the last was submitted: 30 s, or as
+ * long as its jobs take at 100 jobs/s (a burst on the slowest peer).
+ */
+export function settleTimeoutMs(workload: Workload): number {
+  const jobs = workload.kind === 'burst' ? workload.jobs : (workload.rate * workload.durationMs) / 1000;
+  return Math.max(30_000, (jobs / 100) * 1000);
+}
 const WARM_UP_TIMEOUT_MS = 60_000;
 
 function positive(name: string, value: string, allowZero = false): number {
@@ -54,25 +66,27 @@ export function parseNoopOptions(args: readonly string[]): NoopBenchOptions {
   const { values } = parseArgs({
     args: [...args],
     options: {
-      rates: { type: 'string', default: '100,200,400' },
+      rates: { type: 'string', default: '100,400,1000' },
       duration: { type: 'string', default: '10' },
-      burst: { type: 'string', default: '5000' },
+      burst: { type: 'string', default: '20000' },
+      'celery-db': { type: 'string', default: '14' },
       concurrency: { type: 'string', default: '16' },
       poll: { type: 'boolean', default: false },
       only: { type: 'string' },
       json: { type: 'boolean', default: false },
     },
   });
-  if (values.only !== undefined && values.only !== 'sedano' && values.only !== 'bullmq') {
-    throw new RangeError(`--only: expected sedano or bullmq, got "${values.only}"`);
-  }
+  const only = values.only?.split(',').map((name) => name.trim());
+  const unknown = only?.find((name) => !(SYSTEMS as readonly string[]).includes(name));
+  if (unknown !== undefined) throw new RangeError(`--only: expected sedano, bullmq or celery, got "${unknown}"`);
   return {
     rates: values.rates === '' ? [] : values.rates.split(',').map((rate) => positive('rates', rate.trim())),
     durationMs: positive('duration', values.duration) * 1000,
     burst: positive('burst', values.burst, true),
     concurrency: positive('concurrency', values.concurrency),
     detection: values.poll ? 'poll' : 'notify',
-    systems: values.only === undefined ? ['sedano', 'bullmq'] : [values.only],
+    systems: only === undefined ? [...SYSTEMS] : SYSTEMS.filter((name) => only.includes(name)),
+    celeryDatabase: positive('celery-db', values['celery-db'], true),
     json: values.json,
   };
 }
@@ -110,7 +124,7 @@ async function runSystem(
     const summaries: Summary[] = [];
     for (const workload of workloads) {
       progress(`${system.name}: ${workloadLabel(workload)}`);
-      summaries.push(await measure(system, workload, SETTLE_TIMEOUT_MS));
+      summaries.push(await measure(system, workload, settleTimeoutMs(workload)));
     }
     return summaries;
   } finally {
@@ -137,8 +151,9 @@ export async function runNoopBenchmark(options: NoopBenchOptions): Promise<numbe
         cleanup,
       }),
     bullmq: (cleanup: Cleanup) => startBullmqSystem({ endpoints, concurrency: options.concurrency, cleanup }),
+    celery: (cleanup: Cleanup) => startCelerySystem({ endpoints, database: options.celeryDatabase, cleanup, progress }),
   };
-  const names = { sedano: 'sedano', bullmq: 'BullMQ' };
+  const names = { sedano: 'sedano', bullmq: 'BullMQ', celery: 'Celery' };
   const results: { system: string; summaries: Summary[] }[] = [];
   for (const system of options.systems) {
     progress(`starting ${names[system]}`);
@@ -174,7 +189,9 @@ export async function runNoopBenchmark(options: NoopBenchOptions): Promise<numbe
     console.log(
       `\nlatency: submitted -> SUCCESS visible in Redis (sedano: status view, seen by ` +
         `${options.detection === 'notify' ? 'keyspace notification' : 'polling every 10 ms'}; ` +
-        `BullMQ: QueueEvents "completed"); concurrency ${options.concurrency}; ratios are sedano/BullMQ`,
+        `BullMQ: QueueEvents "completed"; Celery: result stored in its Redis backend); concurrency ` +
+        `${options.concurrency} (Celery: prefork, ${availableParallelism()} processes); ratios are the first ` +
+        `system's against each other`,
     );
   }
   return process.exitCode === undefined ? 0 : Number(process.exitCode);

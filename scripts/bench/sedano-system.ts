@@ -38,6 +38,10 @@ export interface SedanoSystemOptions {
   detection: Detection;
   /** Where every resource registers its removal. */
   cleanup: Cleanup;
+  /** The namespace of the system's topics, groups and keys (default a new `bench-…` one). */
+  namespace?: string;
+  /** False runs no stage runtime here: a worker process of the namespace runs the jobs. Default true. */
+  runtime?: boolean;
 }
 
 /** Messages per produce request when many jobs are submitted at once (as the sandbox's submitMany). */
@@ -53,7 +57,7 @@ function noopTopics(names: TopologyNames, topics: StageTopics): TopicDescription
 
 export async function startSedanoSystem(options: SedanoSystemOptions): Promise<BenchSystem> {
   const { endpoints, logger, concurrency, cleanup } = options;
-  const base = `bench-${randomUUID().slice(0, 8)}`;
+  const base = options.namespace ?? `bench-${randomUUID().slice(0, 8)}`;
   const kafka = createKafkaClient({ brokers: endpoints.kafkaBrokers, clientId: base });
 
   const admin = await kafka.admin();
@@ -104,19 +108,21 @@ export async function startSedanoSystem(options: SedanoSystemOptions): Promise<B
     batchTopic: null,
   });
   cleanup.add('status projector', () => projector.close());
-  const runtime = await startStageRuntime(
-    { ...createNoopStage(() => 1), options: { concurrency } },
-    {
-      kafka,
-      codec,
-      redis: runtimeRedis,
-      logger,
-      workerId: `${base}-worker`,
-      names,
-      keys,
-    },
-  );
-  cleanup.add('stage runtime', () => runtime.close());
+  if (options.runtime !== false) {
+    const runtime = await startStageRuntime(
+      { ...createNoopStage(() => 1), options: { concurrency } },
+      {
+        kafka,
+        codec,
+        redis: runtimeRedis,
+        logger,
+        workerId: `${base}-worker`,
+        names,
+        keys,
+      },
+    );
+    cleanup.add('stage runtime', () => runtime.close());
+  }
 
   let current: Recorder | undefined;
   // Commands sent without waiting for each other's replies are pipelined by ioredis.

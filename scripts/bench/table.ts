@@ -1,12 +1,12 @@
 /**
  * The printed table of a comparison (pure): one row per workload and system, then the
- * ratio of the first system to the second for throughput and p50.
+ * ratio of the first system to each other one for throughput and p50.
  */
 import { ratio, type Summary } from './stats.ts';
 
 export interface ComparisonRow {
   workload: string;
-  /** The figures of each system, in column order: the first is compared with the second. */
+  /** The figures of each system, in column order: the first is compared with each other one. */
   systems: readonly { system: string; summary: Summary }[];
 }
 
@@ -41,8 +41,9 @@ export function comparisonCells(rows: readonly ComparisonRow[]): string[][] {
         figure(summary.p99Ms),
       ]);
     }
-    const [first, second] = systems;
-    if (first && second) {
+    const [first, ...others] = systems;
+    if (!first) continue;
+    for (const second of others) {
       cells.push([
         workload,
         `${first.system}/${second.system}`,

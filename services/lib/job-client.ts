@@ -26,6 +26,7 @@ import type { Lane, Stage } from '../../topology/stages.ts';
 import type { Codec } from './codec.ts';
 import { jobIdForKey, newJobId } from './job-ids.ts';
 import type { KafkaProducer, OutgoingMessage } from './kafka.ts';
+import { produceBatcherFor } from './produce-batcher.ts';
 
 /** A stage's request without its header, which the client fills in. */
 export type StagePayload<S extends Stage> = Omit<StageRequests[S], 'header'>;
@@ -213,14 +214,20 @@ export function createJobClient({ producer, codec, names, submitter, now = Date.
     });
   }
 
+  // Requests and their PENDING events share produce requests with every other submission.
+  const batcher = produceBatcherFor(producer);
+
   async function produce(prepared: readonly PreparedJob[]): Promise<void> {
     const byTopic = new Map<string, OutgoingMessage[]>();
     for (const { job, request } of prepared) byTopic.set(job.topic, [...(byTopic.get(job.topic) ?? []), request]);
-    for (const [topic, messages] of byTopic) await producer.send(topic, messages);
-    await producer.send(
-      names.statusTopic,
-      prepared.map(({ pending }) => pending),
-    );
+    // Queued together: the requests and the PENDING events go out in one produce request.
+    await Promise.all([
+      ...[...byTopic].map(([topic, messages]) => batcher.send(topic, messages)),
+      batcher.send(
+        names.statusTopic,
+        prepared.map(({ pending }) => pending),
+      ),
+    ]);
   }
 
   return {

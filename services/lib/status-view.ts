@@ -1,7 +1,8 @@
 /**
  * The status view: the latest state of every job, projected from the status topic into Redis
- * (DESIGN.md section 3). `applyStatusEvent` holds the precedence rules as a pure function;
- * `createStatusView` stores its outcome with indexes and batch counts.
+ * (DESIGN.md section 3). `applyStatusEvent` (job-view.ts, re-exported here) holds the
+ * precedence rules as a pure function; `createStatusView` stores its outcome with indexes and
+ * batch counts, a batch of events at a time (status-view-batch.ts, status-view-script.ts).
  *
  * Redis layout (`keys.status`, topology/redis-keys.ts; with the default namespace, `sedano:status:…`):
  * - `job:<jobId>`: the JobView as JSON; a terminal job expires `resultTtlSeconds` after it finished.
@@ -15,153 +16,35 @@
  * - `batch:<batchId>:follow-up-submitted`: the follow-up's marker: a claim token (with a lease)
  *   while one projector submits it, then `submitted`, which expires with the batch.
  */
-import type { ChainableCommander, Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { BatchDeclaration } from '../../schemas/batch-declaration.ts';
-import type { JobError } from '../../schemas/job-error.ts';
 import type { JobState } from '../../schemas/job-state.ts';
 import { JOB_STATE_SYMBOLS } from '../../schemas/job-state.ts';
 import type { JobStatusEvent } from '../../schemas/job-status-event.ts';
-import type { JobType } from '../../schemas/job-type.ts';
 import type { Stage } from '../../schemas/stage.ts';
 import type { StatusViewKeys } from '../../topology/redis-keys.ts';
 import { SedanoError } from './errors.ts';
 import { claimMarker, MARKER_DONE, type MarkerClaim, releaseMarker, setForBatchLife } from './batch-scripts.ts';
 import type { BatchCounts } from './batch-state.ts';
 import { type BatchView, batchViewOf, declarationFromJson, declarationToJson } from './batch-view.ts';
+import { type BatchOutcome, planStatusBatch, scriptPayload } from './status-view-batch.ts';
+import { writeStatusBatch } from './status-view-script.ts';
+import { type ApplyOutcome, type JobView, TERMINAL_STATES } from './job-view.ts';
 
-/** An avsc-wrapped union (`{ "sedano.X": {…} }`) as a plain object whose `kind` names the branch. */
-export type Unwrapped<W> = W extends unknown ? { [K in keyof W]: W[K] & { kind: K } }[keyof W] : never;
-
-/** Stage-specific progress, unwrapped; `kind` is the branch's full name, e.g. `sedano.IndexingProgress`. */
-export type ProgressDetailsView = Unwrapped<NonNullable<NonNullable<JobStatusEvent['progress']>['details']>>;
-/** A job's result, unwrapped; `kind` is the branch's full name, e.g. `sedano.NoopResult`. */
-export type JobResultView = Unwrapped<NonNullable<JobStatusEvent['result']>>;
-
-export interface ProgressView {
-  current: number;
-  total: number;
-  /** Completion in [0, 100]. */
-  percent: number;
-  message: string | null;
-  details: ProgressDetailsView | null;
-}
-
-/** What the view knows about one job: its last applied status event, as plain JSON. */
-export interface JobView {
-  jobId: string;
-  jobType: JobType;
-  stage: Stage;
-  state: JobState;
-  sequence: number;
-  attempt: number;
-  progress: ProgressView | null;
-  result: JobResultView | null;
-  error: JobError | null;
-  /** Times in milliseconds since the epoch (UTC). */
-  submittedAt: number | null;
-  startedAt: number | null;
-  finishedAt: number | null;
-  nextAttemptAt: number | null;
-  occurredAt: number;
-  /** `occurredAt` of the last applied event: the score of the job in every index. */
-  updatedAt: number;
-  batchId: string | null;
-  workerId: string | null;
-  traceId: string | null;
-}
-
-/** Why an event left the view unchanged. */
-export type IgnoredReason = 'stale' | 'duplicate' | 'terminal';
-
-export type ApplyOutcome =
-  { view: JobView; applied: true } | { view: JobView | undefined; applied: false; reason: IgnoredReason };
-
-/** States after which nothing changes a job. */
-export const TERMINAL_STATES: ReadonlySet<JobState> = new Set<JobState>(['SUCCESS', 'FAILURE', 'REVOKED']);
-
-function unwrap<W extends object>(wrapped: W | null): Unwrapped<W> | null {
-  const entry = wrapped === null ? undefined : Object.entries(wrapped)[0];
-  // `kind` last, so a branch's own field can never hide which branch it is.
-  return entry === undefined ? null : ({ ...(entry[1] as object), kind: entry[0] } as Unwrapped<W>);
-}
-
-function viewOf(event: JobStatusEvent, current: JobView | undefined): JobView {
-  const { progress } = event;
-  return {
-    jobId: event.jobId,
-    jobType: event.jobType,
-    stage: event.stage,
-    state: event.state,
-    sequence: event.sequence,
-    attempt: event.attempt,
-    progress: progress && { ...progress, details: unwrap(progress.details) },
-    result: unwrap(event.result),
-    error: event.error && { ...event.error },
-    // Emitters that do not know when the job was accepted or its attempt started leave these
-    // (and the batch and trace, which never change for a job) out: the first value seen stays.
-    submittedAt: event.submittedAt ?? current?.submittedAt ?? null,
-    startedAt: event.startedAt ?? current?.startedAt ?? null,
-    finishedAt: event.finishedAt,
-    nextAttemptAt: event.nextAttemptAt,
-    occurredAt: event.occurredAt,
-    updatedAt: event.occurredAt,
-    batchId: event.batchId ?? current?.batchId ?? null,
-    workerId: event.workerId,
-    traceId: event.traceId ?? current?.traceId ?? null,
-  };
-}
-
-function wrap<K extends string>(unwrapped: ({ kind: K } & object) | null): Record<K, object> | null {
-  if (unwrapped === null) return null;
-  const { kind, ...fields } = unwrapped;
-  return { [kind]: fields } as Record<K, object>;
-}
-
-/**
- * The status event that leads to `view` (pure): the inverse of applying it, used to state a
- * job's terminal event again (services/status-projector/restate.ts).
- */
-export function eventOfView(view: JobView): JobStatusEvent {
-  const { progress } = view;
-  return {
-    jobId: view.jobId,
-    jobType: view.jobType,
-    stage: view.stage,
-    state: view.state,
-    sequence: view.sequence,
-    attempt: view.attempt,
-    progress: progress && { ...progress, details: wrap(progress.details) as JobProgressDetails },
-    result: wrap(view.result) as JobStatusEvent['result'],
-    error: view.error && { ...view.error },
-    occurredAt: view.occurredAt,
-    submittedAt: view.submittedAt,
-    startedAt: view.startedAt,
-    finishedAt: view.finishedAt,
-    nextAttemptAt: view.nextAttemptAt,
-    batchId: view.batchId,
-    workerId: view.workerId,
-    traceId: view.traceId,
-  };
-}
-
-type JobProgressDetails = NonNullable<JobStatusEvent['progress']>['details'];
-
-/**
- * The view after `event`, given the job's current view (pure). A lower sequence than the
- * stored one is stale, the same sequence a duplicate, and a terminal job never changes; so
- * redelivered and reordered events are harmless. Neither argument is modified.
- */
-export function applyStatusEvent(current: JobView | undefined, event: JobStatusEvent): ApplyOutcome {
-  if (current === undefined) return { view: viewOf(event, undefined), applied: true };
-  if (current.jobId !== event.jobId) throw new RangeError(`event of job ${event.jobId} applied to ${current.jobId}`);
-  if (event.sequence < current.sequence) return { view: current, applied: false, reason: 'stale' };
-  if (event.sequence === current.sequence) return { view: current, applied: false, reason: 'duplicate' };
-  if (TERMINAL_STATES.has(current.state)) return { view: current, applied: false, reason: 'terminal' };
-  return { view: viewOf(event, current), applied: true };
-}
+export {
+  type ApplyOutcome,
+  applyStatusEvent,
+  eventOfView,
+  type IgnoredReason,
+  type JobResultView,
+  type JobView,
+  type ProgressDetailsView,
+  type ProgressView,
+  TERMINAL_STATES,
+  type Unwrapped,
+} from './job-view.ts';
 
 export interface StatusViewOptions {
-  /** A connection on which nothing else runs MULTI/EXEC (EXEC drops this view's WATCHes). */
   redis: Redis;
   /** The view's keys (`redisKeys(namespace).status`). */
   keys: StatusViewKeys;
@@ -194,6 +77,11 @@ export type FollowUpClaim = MarkerClaim;
 export interface StatusView {
   /** Applies one event atomically for its job; `created` is true when the job was not in the view. */
   apply(event: JobStatusEvent): Promise<ApplyOutcome & { created: boolean }>;
+  /**
+   * Applies events in order, all at once (one Redis round trip when this view knows their
+   * jobs' current state): the same outcomes, one per event, as applying them one by one.
+   */
+  applyBatch(events: readonly JobStatusEvent[]): Promise<BatchOutcome[]>;
   get(jobId: string): Promise<JobView | undefined>;
   list(options: ListOptions): Promise<JobPage>;
   /** Undefined for a batch the view does not know (or whose results expired). */
@@ -215,7 +103,6 @@ export interface StatusView {
   clear(): Promise<number>;
 }
 
-const MAX_WATCH_ATTEMPTS = 50;
 const SCAN_COUNT = 500;
 
 interface IndexEntry {
@@ -223,112 +110,69 @@ interface IndexEntry {
   score: number;
 }
 
-type Keys = StatusViewKeys;
-
-interface BatchSnapshot {
-  id: string;
-  /** The batch hash as read under WATCH. */
-  counts: Record<string, string>;
-  /** Its PEXPIRETIME: negative when it has no expiry or does not exist. */
-  expireAt: number;
-}
-
-/** Queues the batch writes of one job's change: counts, index entry, and the batch's expiry. */
-function writeBatch(tx: ChainableCommander, keys: Keys, batch: BatchSnapshot, change: JobChange): void {
-  const { current, view, expireAt } = change;
-  const counts = new Map(Object.entries(batch.counts).map(([state, n]) => [state, Number(n)]));
-  const delta = new Map<JobState, number>();
-  if (current?.batchId === batch.id) delta.set(current.state, -1);
-  if (view.batchId === batch.id) delta.set(view.state, (delta.get(view.state) ?? 0) + 1);
-  for (const [state, n] of delta) {
-    if (n === 0) continue;
-    counts.set(state, (counts.get(state) ?? 0) + n);
-    tx.hincrby(keys.batch(batch.id), state, n);
-  }
-  if (view.batchId === batch.id) tx.zadd(keys.batchJobs(batch.id), view.updatedAt, view.jobId);
-  else tx.zrem(keys.batchJobs(batch.id), view.jobId);
-  const active = JOB_STATE_SYMBOLS.some((state) => !TERMINAL_STATES.has(state) && (counts.get(state) ?? 0) > 0);
-  // The follow-up marker is left out: its claim lease must run out even if the batch turns active.
-  for (const key of [keys.batch(batch.id), keys.batchJobs(batch.id), keys.batchDeclaration(batch.id)]) {
-    // A batch lives while any of its jobs is active, then as long as its last result.
-    if (active) tx.persist(key);
-    else tx.pexpireat(key, Math.max(batch.expireAt, expireAt));
-  }
-}
-
-interface JobChange {
-  current: JobView | undefined;
-  view: JobView;
-  /** When the new view expires if it is terminal, in milliseconds since the epoch. */
-  expireAt: number;
-}
-
-/** Queues the writes of one job's change: its JSON, its index entries, its batches. */
-function writeChange(tx: ChainableCommander, keys: Keys, change: JobChange, batches: BatchSnapshot[]): void {
-  const { current, view, expireAt } = change;
-  const json = JSON.stringify(view);
-  if (TERMINAL_STATES.has(view.state)) tx.set(keys.job(view.jobId), json, 'PXAT', expireAt);
-  else tx.set(keys.job(view.jobId), json);
-  const move = (from: string | undefined, to: string) => {
-    if (from !== undefined && from !== to) tx.zrem(from, view.jobId);
-    tx.zadd(to, view.updatedAt, view.jobId);
-  };
-  tx.zadd(keys.all, view.updatedAt, view.jobId);
-  move(current && keys.state(current.state), keys.state(view.state));
-  move(current && keys.stage(current.stage), keys.stage(view.stage));
-  for (const batch of batches) writeBatch(tx, keys, batch, change);
-}
+/** Jobs whose last applied view an apply remembers, so a batch needs no read before its write. */
+const KNOWN_JOBS = 20_000;
+/** Attempts of a batch whose jobs another writer kept changing (each re-plans from what it found). */
+const MAX_BATCH_ATTEMPTS = 50;
+/** Most events one script applies. */
+const EVENTS_PER_SCRIPT = 1000;
+const ACTIVE_STATES = JOB_STATE_SYMBOLS.filter((state) => !TERMINAL_STATES.has(state));
 
 /** The Redis-backed view of one namespace (layout at the top of this file). */
 export function createStatusView({ redis, keys, resultTtlSeconds = 86_400 }: StatusViewOptions): StatusView {
   if (!(resultTtlSeconds > 0)) throw new RangeError(`resultTtlSeconds must be above 0, got ${resultTtlSeconds}`);
   const ttlMs = resultTtlSeconds * 1000;
   const expiresAt = (view: JobView): number => (view.finishedAt ?? view.occurredAt) + ttlMs;
+  // The views this view last wrote or found. A job it does not know is assumed new (most
+  // events of a job it has not seen are its PENDING); the script checks every assumption.
+  const known = new Map<string, JobView | undefined>();
+  const remember = (jobId: string, view: JobView | undefined) => {
+    known.delete(jobId);
+    known.set(jobId, view);
+    if (known.size > KNOWN_JOBS) known.delete(known.keys().next().value!);
+  };
 
-  /** One optimistic attempt; null when a watched key changed before EXEC. */
-  async function applyOnce(event: JobStatusEvent): Promise<(ApplyOutcome & { created: boolean }) | null> {
-    const jobKey = keys.job(event.jobId);
-    await redis.watch(jobKey);
-    const raw = await redis.get(jobKey);
-    const current = raw === null ? undefined : (JSON.parse(raw) as JobView);
-    const outcome = applyStatusEvent(current, event);
-    if (!outcome.applied) {
-      await redis.unwatch();
-      return { ...outcome, created: false };
+  async function applyBatch(events: readonly JobStatusEvent[]): Promise<BatchOutcome[]> {
+    const currents = new Map<string, JobView | undefined>();
+    for (const { jobId } of events) if (!currents.has(jobId)) currents.set(jobId, known.get(jobId));
+    for (let attempt = 1; attempt <= MAX_BATCH_ATTEMPTS; attempt += 1) {
+      const plan = planStatusBatch(currents, events);
+      let conflicts: Map<string, string | null>;
+      try {
+        conflicts = await writeStatusBatch(redis, scriptPayload(keys, plan, expiresAt, ACTIVE_STATES));
+      } catch (error) {
+        known.clear();
+        throw error;
+      }
+      if (conflicts.size === 0) {
+        for (const { after } of plan.changes) remember(after.jobId, after);
+        return plan.outcomes;
+      }
+      for (const [jobId, raw] of conflicts) {
+        const found = raw === null ? undefined : (JSON.parse(raw) as JobView);
+        currents.set(jobId, found);
+        remember(jobId, found);
+      }
     }
-    const { view } = outcome;
-    const batchIds = [...new Set([current?.batchId, view.batchId])].filter((id) => id != null);
-    // The batch hashes decide their own expiry from the counts, so they are watched too.
-    if (batchIds.length > 0) await redis.watch(...batchIds.map(keys.batch));
-    const batches = await Promise.all(
-      batchIds.map(async (id): Promise<BatchSnapshot> => ({
-        id,
-        counts: await redis.hgetall(keys.batch(id)),
-        expireAt: await redis.pexpiretime(keys.batch(id)),
-      })),
+    throw new Error(
+      `${events.length} status events: their jobs kept changing during ${MAX_BATCH_ATTEMPTS} attempts to apply`,
     );
-    const tx = redis.multi();
-    writeChange(tx, keys, { current, view, expireAt: expiresAt(view) }, batches);
-    const replies = await tx.exec();
-    if (replies === null) return null;
-    const failure = replies.find(([error]) => error !== null)?.[0];
-    if (failure) throw failure;
-    return { ...outcome, created: current === undefined };
   }
 
-  // WATCH belongs to the connection: two applies interleaved on it would drop each other's
-  // watches, so this view runs its applies one at a time.
+  // Applies run one batch at a time, so a batch's plan starts from what the previous one wrote.
   let queue: Promise<unknown> = Promise.resolve();
-
-  async function applyWithRetry(event: JobStatusEvent): Promise<ApplyOutcome & { created: boolean }> {
-    for (let attempt = 1; attempt <= MAX_WATCH_ATTEMPTS; attempt += 1) {
-      const result = await applyOnce(event).catch(async (error: unknown) => {
-        await redis.unwatch().catch(() => undefined);
-        throw error;
-      });
-      if (result !== null) return result;
-    }
-    throw new Error(`job ${event.jobId}: its keys kept changing during ${MAX_WATCH_ATTEMPTS} attempts to apply`);
+  function inTurn(events: readonly JobStatusEvent[]): Promise<BatchOutcome[]> {
+    const run = queue.then(async () => {
+      // One script per slice: a script blocks Redis while it runs.
+      const outcomes: BatchOutcome[] = [];
+      for (let start = 0; start < events.length; start += EVENTS_PER_SCRIPT) {
+        outcomes.push(...(await applyBatch(events.slice(start, start + EVENTS_PER_SCRIPT))));
+      }
+      return outcomes;
+    });
+    // The queue only orders applies; each caller still gets its own failure through `run`.
+    queue = run.catch(() => undefined);
+    return run;
   }
 
   /** Index entries after `after` (exclusive), newest first, at most `count`. */
@@ -404,11 +248,10 @@ export function createStatusView({ redis, keys, resultTtlSeconds = 86_400 }: Sta
   }
 
   return {
-    apply(event) {
-      const run = queue.then(() => applyWithRetry(event));
-      // The queue only orders applies; each caller still gets its own failure through `run`.
-      queue = run.catch(() => undefined);
-      return run;
+    applyBatch: inTurn,
+    async apply(event) {
+      const [outcome] = await inTurn([event]);
+      return outcome!;
     },
     async get(jobId) {
       const raw = await redis.get(keys.job(jobId));
@@ -456,6 +299,7 @@ export function createStatusView({ redis, keys, resultTtlSeconds = 86_400 }: Sta
       do {
         const [next, found] = await redis.scan(cursor, 'MATCH', keys.pattern, 'COUNT', SCAN_COUNT);
         if (found.length > 0) deleted += await redis.unlink(...found);
+        known.clear();
         cursor = next;
       } while (cursor !== '0');
       return deleted;

@@ -15,14 +15,16 @@ import { type JobStatusEvent, jobStatusEventContract } from '../../schemas/job-s
 import { contractBindings } from '../../topology/contracts.ts';
 import type { TopologyNames } from '../../topology/names.ts';
 import type { Codec, Contract } from '../lib/codec.ts';
+import { consumeContractBatches, type DecodedMessage } from '../lib/contract-batch-consumer.ts';
 import { consumeContract } from '../lib/contract-consumer.ts';
 import { createDeadLetterWriter, type DeadLetterWriter } from '../lib/dead-letter.ts';
 import type { IncomingMessage, KafkaClient, KafkaConsumer, KafkaProducer } from '../lib/kafka.ts';
 import type { Logger } from '../lib/logger.ts';
 import { type ApplyOutcome, type IgnoredReason, type StatusView, TERMINAL_STATES } from '../lib/status-view.ts';
+import type { BatchOutcome } from '../lib/status-view-batch.ts';
 import { contextFromHeaders } from '../lib/telemetry.ts';
 import { createFollowUpSubmitter, type FollowUpSubmitter } from './follow-up.ts';
-import { restateTerminal, terminalToRestate } from './restate.ts';
+import { restateTerminals, terminalToRestate } from './restate.ts';
 
 export interface StatusProjectorOptions {
   kafka: KafkaClient;
@@ -90,40 +92,43 @@ type ApplyCounts = Record<'applied' | IgnoredReason, number>;
 
 interface Applier {
   stats: ApplyCounts;
-  apply(event: JobStatusEvent, message: IncomingMessage): Promise<ApplyOutcome & { created: boolean }>;
+  /** Applies the events in order with one write; one outcome per event. */
+  applyBatch(records: readonly DecodedMessage<JobStatusEvent>[]): Promise<BatchOutcome[]>;
 }
 
 function createApplier({ view, logger, tracer }: Pick<StatusProjectorOptions, 'view' | 'logger' | 'tracer'>): Applier {
   const stats: ApplyCounts = { applied: 0, stale: 0, duplicate: 0, terminal: 0 };
-  async function apply(event: JobStatusEvent): Promise<ApplyOutcome & { created: boolean }> {
-    const outcome = await view.apply(event);
+  function count(event: JobStatusEvent, outcome: BatchOutcome): void {
     if (outcome.applied) stats.applied += 1;
     else {
       stats[outcome.reason] += 1;
       logger.debug({ jobId: event.jobId, sequence: event.sequence, reason: outcome.reason }, 'status event ignored');
     }
-    return outcome;
   }
   return {
     stats,
-    apply(event, message) {
-      if (!tracer) return apply(event);
-      return tracer.startActiveSpan(
-        `${message.topic} process`,
-        { kind: SpanKind.CONSUMER, attributes: { 'sedano.job_id': event.jobId, 'sedano.state': event.state } },
-        contextFromHeaders(message.headers),
-        async (span) => {
-          try {
-            return await apply(event);
-          } catch (error) {
-            span.recordException(error as Error);
-            span.setStatus({ code: SpanStatusCode.ERROR });
-            throw error;
-          } finally {
-            span.end();
-          }
-        },
+    async applyBatch(records) {
+      // Each event's span continues its job's trace; they all cover the one write.
+      const spans = (tracer ? records : []).map(({ record: event, message }) =>
+        tracer!.startSpan(
+          `${message.topic} process`,
+          { kind: SpanKind.CONSUMER, attributes: { 'sedano.job_id': event.jobId, 'sedano.state': event.state } },
+          contextFromHeaders(message.headers),
+        ),
       );
+      try {
+        const outcomes = await view.applyBatch(records.map(({ record }) => record));
+        records.forEach(({ record }, i) => count(record, outcomes[i]!));
+        return outcomes;
+      } catch (error) {
+        for (const span of spans) {
+          span.recordException(error as Error);
+          span.setStatus({ code: SpanStatusCode.ERROR });
+        }
+        throw error;
+      } finally {
+        for (const span of spans) span.end();
+      }
     },
   };
 }
@@ -152,14 +157,14 @@ async function consumeTopic<T>(
     topic: string;
     groupId: string;
     contract: Contract<T>;
-    handle: (record: T, message: IncomingMessage) => Promise<void>;
+    handleBatch: (records: DecodedMessage<T>[]) => Promise<void>;
   },
 ): Promise<void> {
   const consumer = await kafka.consumer(what.groupId);
   into.consumers.push(consumer);
   const deadLetters = createDeadLetterWriter({ producer, codec, names, consumerGroup: what.groupId });
   into.deadLetterWriters.push(deadLetters);
-  await consumeContract({
+  await consumeContractBatches({
     consumer,
     codec,
     contract: what.contract,
@@ -168,7 +173,7 @@ async function consumeTopic<T>(
     fromBeginning: true,
     deadLetters,
     logger,
-    handle: what.handle,
+    handleBatch: what.handleBatch,
   });
 }
 
@@ -206,15 +211,19 @@ export async function startStatusProjector(options: StatusProjectorOptions): Pro
       topic,
       groupId,
       contract: jobStatusEventContract,
-      handle: async (event, message) => {
-        const outcome = await applier.apply(event, message);
-        const terminal = terminalToRestate(outcome, event);
-        if (terminal !== undefined) {
-          await restateTerminal(terminal, { producer: liveProducer, codec: options.codec, topic, statusBinding });
-          restated += 1;
+      handleBatch: async (records) => {
+        const outcomes = await applier.applyBatch(records);
+        const terminals = records
+          .map(({ record }, i) => terminalToRestate(outcomes[i]!, record))
+          .filter((view) => view !== undefined);
+        if (terminals.length > 0) {
+          await restateTerminals(terminals, { producer: liveProducer, codec: options.codec, topic, statusBinding });
+          restated += terminals.length;
         }
-        const batchId = endedBatchChild(outcome);
-        if (batchId !== null && batchTopic !== null) await submitter.check(batchId);
+        if (batchTopic === null) return;
+        // Once per batch of jobs, after the whole fetch is applied: the check reads the counts.
+        const ended = new Set(outcomes.map(endedBatchChild).filter((batchId) => batchId !== null));
+        for (const batchId of ended) await submitter.check(batchId);
       },
     });
     if (batchTopic !== null) {
@@ -222,12 +231,14 @@ export async function startStatusProjector(options: StatusProjectorOptions): Pro
         topic: batchTopic,
         groupId: names.batchDeclarationsGroup(groupId),
         contract: batchDeclarationContract,
-        handle: async (declaration) => {
-          // Stored before the check, as the status side applies before it checks: whichever
-          // of the declaration and the last child comes second sees the other.
-          await view.storeBatchDeclaration(declaration);
-          declarations += 1;
-          if (declaration.followUp !== null) await submitter.check(declaration.batchId);
+        handleBatch: async (records) => {
+          for (const { record: declaration } of records) {
+            // Stored before the check, as the status side applies before it checks: whichever
+            // of the declaration and the last child comes second sees the other.
+            await view.storeBatchDeclaration(declaration);
+            declarations += 1;
+            if (declaration.followUp !== null) await submitter.check(declaration.batchId);
+          }
         },
       });
     }
@@ -284,7 +295,8 @@ export async function rebuildStatusView(options: RebuildOptions): Promise<Rebuil
   const applier = createApplier(options);
   const result = { events: 0, jobs: 0, declarations: 0, poison: 0 };
   result.poison += await replayTopic(options, topic, jobStatusEventContract, async (event, message) => {
-    const { created } = await applier.apply(event, message);
+    const [outcome] = await applier.applyBatch([{ record: event, message }]);
+    const created = outcome!.created;
     result.events += 1;
     if (created) result.jobs += 1;
   });

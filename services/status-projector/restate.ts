@@ -22,8 +22,9 @@ export function terminalToRestate(outcome: ApplyOutcome, event: JobStatusEvent):
   return event.sequence === view.sequence ? undefined : view;
 }
 
-export async function restateTerminal(
-  view: JobView,
+/** Produces the terminal event of each of `views` again, in one request. */
+export async function restateTerminals(
+  views: readonly JobView[],
   {
     producer,
     codec,
@@ -31,5 +32,8 @@ export async function restateTerminal(
     statusBinding,
   }: { producer: KafkaProducer; codec: Codec; topic: string; statusBinding: SubjectBinding<JobStatusEvent> },
 ): Promise<void> {
-  await producer.send(topic, [await codec.toMessage(statusBinding, view.jobId, eventOfView(view))]);
+  const messages = await Promise.all(
+    views.map((view) => codec.toMessage(statusBinding, view.jobId, eventOfView(view))),
+  );
+  await producer.send(topic, messages);
 }

@@ -1,7 +1,9 @@
 /**
  * Produces the status events of one attempt of one job: STARTED, PROGRESS (throttled, the
- * latest value always sent in the end), and one of SUCCESS, RETRY or FAILURE. Events are
- * produced one after another, each with the next sequence number of the clock.
+ * latest value always sent in the end), and one of SUCCESS, RETRY or FAILURE, each with the
+ * next sequence number of the clock. Events go through the producer's shared batcher
+ * (produce-batcher.ts): the events of every job of the process share produce requests, and
+ * each partition gets them in the order they were emitted.
  */
 import type { JobError } from '../../../schemas/job-error.ts';
 import type { JobHeader } from '../../../schemas/job-header.ts';
@@ -13,6 +15,7 @@ import type { SubjectBinding } from '../../../topology/contracts.ts';
 import type { Stage } from '../../../topology/stages.ts';
 import type { Codec } from '../codec.ts';
 import type { KafkaProducer } from '../kafka.ts';
+import { produceBatcherFor } from '../produce-batcher.ts';
 import type { SequenceClock } from './sequence-clock.ts';
 import type { ProgressDetails, StageResult } from './stage.ts';
 
@@ -61,7 +64,9 @@ export function createJobReporter(options: JobReporterOptions): JobReporter {
   const now = options.now ?? Date.now;
   const { statusTopic: topic, statusBinding } = options;
   const startedAt = now();
-  let chain: Promise<void> = Promise.resolve();
+  const batcher = produceBatcherFor(producer);
+  // After a failed event this job emits nothing more (as when its events were chained).
+  let failure: { error: Error } | undefined;
   let lastProgressAt = 0;
   let pending: JobProgress | undefined;
   let timer: NodeJS.Timeout | undefined;
@@ -87,9 +92,11 @@ export function createJobReporter(options: JobReporterOptions): JobReporter {
       traceId,
       ...fields,
     };
-    // One after another, so the topic holds them in the order they happened.
-    chain = chain.then(async () => producer.send(topic, [await codec.toMessage(statusBinding, header.jobId, event)]));
-    return chain;
+    if (failure) return Promise.reject(failure.error);
+    // Queued now, in emit order: the batcher keeps that order on the topic.
+    const sent = batcher.send(topic, [codec.toMessage(statusBinding, header.jobId, event)]);
+    sent.catch((error: unknown) => (failure ??= { error: error instanceof Error ? error : new Error(String(error)) }));
+    return sent;
   }
 
   function flushProgress(): void {

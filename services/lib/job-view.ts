@@ -1,0 +1,141 @@
+/**
+ * A job's view in the status view and the precedence rules that make it (pure): the JSON
+ * stored per job, `applyStatusEvent` (which event wins) and its inverse `eventOfView`.
+ * services/lib/status-view.ts stores the outcome in Redis and re-exports everything here.
+ */
+import type { JobError } from '../../schemas/job-error.ts';
+import type { JobState } from '../../schemas/job-state.ts';
+import type { JobStatusEvent } from '../../schemas/job-status-event.ts';
+import type { JobType } from '../../schemas/job-type.ts';
+import type { Stage } from '../../schemas/stage.ts';
+
+/** An avsc-wrapped union (`{ "sedano.X": {…} }`) as a plain object whose `kind` names the branch. */
+export type Unwrapped<W> = W extends unknown ? { [K in keyof W]: W[K] & { kind: K } }[keyof W] : never;
+
+/** Stage-specific progress, unwrapped; `kind` is the branch's full name, e.g. `sedano.IndexingProgress`. */
+export type ProgressDetailsView = Unwrapped<NonNullable<NonNullable<JobStatusEvent['progress']>['details']>>;
+/** A job's result, unwrapped; `kind` is the branch's full name, e.g. `sedano.NoopResult`. */
+export type JobResultView = Unwrapped<NonNullable<JobStatusEvent['result']>>;
+
+export interface ProgressView {
+  current: number;
+  total: number;
+  /** Completion in [0, 100]. */
+  percent: number;
+  message: string | null;
+  details: ProgressDetailsView | null;
+}
+
+/** What the view knows about one job: its last applied status event, as plain JSON. */
+export interface JobView {
+  jobId: string;
+  jobType: JobType;
+  stage: Stage;
+  state: JobState;
+  sequence: number;
+  attempt: number;
+  progress: ProgressView | null;
+  result: JobResultView | null;
+  error: JobError | null;
+  /** Times in milliseconds since the epoch (UTC). */
+  submittedAt: number | null;
+  startedAt: number | null;
+  finishedAt: number | null;
+  nextAttemptAt: number | null;
+  occurredAt: number;
+  /** `occurredAt` of the last applied event: the score of the job in every index. */
+  updatedAt: number;
+  batchId: string | null;
+  workerId: string | null;
+  traceId: string | null;
+}
+
+/** Why an event left the view unchanged. */
+export type IgnoredReason = 'stale' | 'duplicate' | 'terminal';
+
+export type ApplyOutcome =
+  { view: JobView; applied: true } | { view: JobView | undefined; applied: false; reason: IgnoredReason };
+
+/** States after which nothing changes a job. */
+export const TERMINAL_STATES: ReadonlySet<JobState> = new Set<JobState>(['SUCCESS', 'FAILURE', 'REVOKED']);
+
+function unwrap<W extends object>(wrapped: W | null): Unwrapped<W> | null {
+  const entry = wrapped === null ? undefined : Object.entries(wrapped)[0];
+  // `kind` last, so a branch's own field can never hide which branch it is.
+  return entry === undefined ? null : ({ ...(entry[1] as object), kind: entry[0] } as Unwrapped<W>);
+}
+
+function viewOf(event: JobStatusEvent, current: JobView | undefined): JobView {
+  const { progress } = event;
+  return {
+    jobId: event.jobId,
+    jobType: event.jobType,
+    stage: event.stage,
+    state: event.state,
+    sequence: event.sequence,
+    attempt: event.attempt,
+    progress: progress && { ...progress, details: unwrap(progress.details) },
+    result: unwrap(event.result),
+    error: event.error && { ...event.error },
+    // Emitters that do not know when the job was accepted or its attempt started leave these
+    // (and the batch and trace, which never change for a job) out: the first value seen stays.
+    submittedAt: event.submittedAt ?? current?.submittedAt ?? null,
+    startedAt: event.startedAt ?? current?.startedAt ?? null,
+    finishedAt: event.finishedAt,
+    nextAttemptAt: event.nextAttemptAt,
+    occurredAt: event.occurredAt,
+    updatedAt: event.occurredAt,
+    batchId: event.batchId ?? current?.batchId ?? null,
+    workerId: event.workerId,
+    traceId: event.traceId ?? current?.traceId ?? null,
+  };
+}
+
+function wrap<K extends string>(unwrapped: ({ kind: K } & object) | null): Record<K, object> | null {
+  if (unwrapped === null) return null;
+  const { kind, ...fields } = unwrapped;
+  return { [kind]: fields } as Record<K, object>;
+}
+
+/**
+ * The status event that leads to `view` (pure): the inverse of applying it, used to state a
+ * job's terminal event again (services/status-projector/restate.ts).
+ */
+export function eventOfView(view: JobView): JobStatusEvent {
+  const { progress } = view;
+  return {
+    jobId: view.jobId,
+    jobType: view.jobType,
+    stage: view.stage,
+    state: view.state,
+    sequence: view.sequence,
+    attempt: view.attempt,
+    progress: progress && { ...progress, details: wrap(progress.details) as JobProgressDetails },
+    result: wrap(view.result) as JobStatusEvent['result'],
+    error: view.error && { ...view.error },
+    occurredAt: view.occurredAt,
+    submittedAt: view.submittedAt,
+    startedAt: view.startedAt,
+    finishedAt: view.finishedAt,
+    nextAttemptAt: view.nextAttemptAt,
+    batchId: view.batchId,
+    workerId: view.workerId,
+    traceId: view.traceId,
+  };
+}
+
+type JobProgressDetails = NonNullable<JobStatusEvent['progress']>['details'];
+
+/**
+ * The view after `event`, given the job's current view (pure). A lower sequence than the
+ * stored one is stale, the same sequence a duplicate, and a terminal job never changes; so
+ * redelivered and reordered events are harmless. Neither argument is modified.
+ */
+export function applyStatusEvent(current: JobView | undefined, event: JobStatusEvent): ApplyOutcome {
+  if (current === undefined) return { view: viewOf(event, undefined), applied: true };
+  if (current.jobId !== event.jobId) throw new RangeError(`event of job ${event.jobId} applied to ${current.jobId}`);
+  if (event.sequence < current.sequence) return { view: current, applied: false, reason: 'stale' };
+  if (event.sequence === current.sequence) return { view: current, applied: false, reason: 'duplicate' };
+  if (TERMINAL_STATES.has(current.state)) return { view: current, applied: false, reason: 'terminal' };
+  return { view: viewOf(event, current), applied: true };
+}

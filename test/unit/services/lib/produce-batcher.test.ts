@@ -1,0 +1,98 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { KafkaProducer, OutgoingMessage } from '../../../../services/lib/kafka.ts';
+import { createProduceBatcher } from '../../../../services/lib/produce-batcher.ts';
+
+type Request = { topic: string; values: string[] }[];
+
+/** A producer that records each request and lets the test decide when (and how) it ends. */
+function fakeProducer(options: { many?: boolean } = {}) {
+  const requests: Request[] = [];
+  const inFlight: { resolve: () => void; reject: (error: Error) => void }[] = [];
+  const record = (batches: readonly { topic: string; messages: readonly OutgoingMessage[] }[]) => {
+    requests.push(batches.map(({ topic, messages }) => ({ topic, values: messages.map((m) => String(m.value)) })));
+    return new Promise<void>((resolve, reject) => inFlight.push({ resolve, reject }));
+  };
+  const producer: KafkaProducer = {
+    send: (topic, messages) => record([{ topic, messages }]),
+    ...(options.many === false ? {} : { sendMany: (batches) => record(batches) }),
+    close: () => Promise.resolve(),
+  };
+  return { producer, requests, inFlight };
+}
+
+const message = (value: string): OutgoingMessage => ({ key: value.split(':')[0]!, value: Buffer.from(value) });
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+test('a job that starts and ends in one window goes out in one request, STARTED before SUCCESS', async () => {
+  const { producer, requests, inFlight } = fakeProducer();
+  const batcher = createProduceBatcher(producer);
+  const sent = [
+    batcher.send('status', [message('a:STARTED')]),
+    batcher.send('status', [message('b:STARTED')]),
+    batcher.send('status', [message('a:SUCCESS')]),
+  ];
+  await turn();
+  assert.deepEqual(requests, [[{ topic: 'status', values: ['a:STARTED', 'b:STARTED', 'a:SUCCESS'] }]]);
+  inFlight[0]!.resolve();
+  await Promise.all(sent);
+});
+
+test('messages queued while a request is in flight share the next one, in queue order', async () => {
+  const { producer, requests, inFlight } = fakeProducer();
+  const batcher = createProduceBatcher(producer);
+  const first = batcher.send('status', [message('a:STARTED')]);
+  await turn();
+  // A message still being encoded keeps its place ahead of later ones.
+  let encode!: (m: OutgoingMessage) => void;
+  const slow = new Promise<OutgoingMessage>((resolve) => (encode = resolve));
+  const later = [
+    batcher.send('status', [slow]),
+    batcher.send('lane', [message('c:REQUEST')]),
+    batcher.send('status', [message('a:PROGRESS'), message('a:SUCCESS')]),
+  ];
+  assert.equal(requests.length, 1);
+  inFlight[0]!.resolve();
+  await first;
+  encode(message('b:STARTED'));
+  await turn();
+  await turn();
+  assert.deepEqual(requests[1], [
+    { topic: 'status', values: ['b:STARTED', 'a:PROGRESS', 'a:SUCCESS'] },
+    { topic: 'lane', values: ['c:REQUEST'] },
+  ]);
+  inFlight[1]!.resolve();
+  await Promise.all(later);
+});
+
+test('a request holds at most maxMessages, and the rest follow in order', async () => {
+  const { producer, requests, inFlight } = fakeProducer({ many: false });
+  const batcher = createProduceBatcher(producer, { maxMessages: 2 });
+  const sent = ['1', '2', '3'].map((n) => batcher.send('status', [message(`a:${n}`)]));
+  await turn();
+  inFlight[0]!.resolve();
+  await sent[1];
+  await turn();
+  inFlight[1]!.resolve();
+  await Promise.all(sent);
+  assert.deepEqual(requests, [[{ topic: 'status', values: ['a:1', 'a:2'] }], [{ topic: 'status', values: ['a:3'] }]]);
+});
+
+test('a failed request rejects its messages and every one queued after them, which are never sent', async () => {
+  const { producer, requests, inFlight } = fakeProducer();
+  const batcher = createProduceBatcher(producer);
+  const started = batcher.send('status', [message('a:STARTED')]);
+  await turn();
+  const succeeded = batcher.send('status', [message('a:SUCCESS')]);
+  inFlight[0]!.reject(new Error('broker down'));
+  await assert.rejects(started, /broker down/);
+  await assert.rejects(succeeded, /broker down/);
+  await turn();
+  assert.equal(requests.length, 1);
+  // The batcher goes on with what is queued afterwards.
+  const next = batcher.send('status', [message('b:STARTED')]);
+  await turn();
+  inFlight[1]!.resolve();
+  await next;
+  assert.equal(requests.length, 2);
+});

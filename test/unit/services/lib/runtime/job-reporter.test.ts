@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { JobStatusEvent } from '../../../../../schemas/job-status-event.ts';
+import type { Codec } from '../../../../../services/lib/codec.ts';
+import type { KafkaProducer, OutgoingMessage } from '../../../../../services/lib/kafka.ts';
+import { createJobReporter } from '../../../../../services/lib/runtime/job-reporter.ts';
+import { SequenceClock } from '../../../../../services/lib/runtime/sequence-clock.ts';
+import { contractBindings } from '../../../../../topology/contracts.ts';
+import { topologyNames } from '../../../../../topology/names.ts';
+import { noopRequestSample } from '../../../schemas/samples.ts';
+
+/** A codec whose messages carry the event's job and state as their value. */
+const codec = {
+  toMessage: (_binding: unknown, key: string, event: JobStatusEvent): Promise<OutgoingMessage> =>
+    Promise.resolve({ key, value: Buffer.from(`${event.jobId}:${event.state}:${event.sequence}`) }),
+} as unknown as Codec;
+
+function recordingProducer() {
+  const requests: string[][] = [];
+  const producer: KafkaProducer = {
+    send(_topic, messages) {
+      requests.push(messages.map((m) => String(m.value)));
+      return Promise.resolve();
+    },
+    close: () => Promise.resolve(),
+  };
+  return { producer, requests };
+}
+
+function reporter(producer: KafkaProducer, jobId: string, clock: SequenceClock) {
+  const names = topologyNames('test-reporter');
+  return createJobReporter({
+    producer,
+    codec,
+    clock,
+    stage: 'noop',
+    header: { ...noopRequestSample.header, jobId },
+    attempt: 1,
+    workerId: 'worker-1',
+    traceId: null,
+    progressIntervalMs: 0,
+    statusTopic: names.statusTopic,
+    statusBinding: contractBindings(names).status,
+    onProgressError: (error) => assert.fail(error as Error),
+  });
+}
+
+test('jobs that start and end within one window share a request, each job in the order of its events', async () => {
+  const { producer, requests } = recordingProducer();
+  const clock = new SequenceClock();
+  const [a, b] = [reporter(producer, 'a', clock), reporter(producer, 'b', clock)];
+  const result = { 'sedano.NoopResult': { sleptMs: 0, spunMs: 0, payload: null } };
+  await Promise.all([a.started(), b.started(), a.succeeded(result), b.succeeded(result)]);
+  assert.equal(requests.length, 1);
+  const events = requests[0]!.map((value) => value.split(':'));
+  for (const job of ['a', 'b']) {
+    const own = events.filter(([jobId]) => jobId === job);
+    assert.deepEqual(
+      own.map(([, state]) => state),
+      ['STARTED', 'SUCCESS'],
+    );
+    assert.ok(Number(own[0]![2]) < Number(own[1]![2]), 'sequences rise with the order');
+  }
+});
+
+test('a terminal event is never sent ahead of its PROGRESS', async () => {
+  const { producer, requests } = recordingProducer();
+  const job = reporter(producer, 'a', new SequenceClock());
+  await job.started();
+  job.progress(1, 2);
+  await job.failed({ code: 'SEDANO_ERR_JOB_FAILED', type: 'Error', message: 'no', retriable: false });
+  const states = requests.flat().map((value) => value.split(':')[1]);
+  assert.deepEqual(states, ['STARTED', 'PROGRESS', 'FAILURE']);
+});

@@ -170,7 +170,7 @@ test('pages follow each other without gaps or repeats, newest first, ties includ
   } while (cursor !== undefined && pages < 10);
   assert.deepEqual(paged, expected);
   await assert.rejects(view.list({ limit: 0 }), RangeError);
-  await assert.rejects(view.list({ limit: 1, cursor: 'nonsense' }), RangeError);
+  await assert.rejects(view.list({ limit: 1, cursor: 'nonsense' }), { code: 'SEDANO_ERR_API_INVALID_CURSOR' });
 });
 
 test('concurrent applies to one job from two connections end at the highest sequence, counted once', async (t) => {

@@ -15,6 +15,7 @@ import { createDeadLetterWriter } from '../../../services/lib/dead-letter.ts';
 import { newJobId } from '../../../services/lib/job-ids.ts';
 import { contractBindings } from '../../../topology/contracts.ts';
 import type { DeadLetterSummary } from '../../../scripts/ctl/dlq.ts';
+import { SERVICES } from '../../../scripts/ctl/services.ts';
 import { kafkaClient, onCleanup, schemaRegistry, testNames } from '../../support/resources.ts';
 import { waitFor } from '../../support/wait.ts';
 import { noopRequestSample } from '../../unit/schemas/samples.ts';
@@ -170,7 +171,11 @@ test('ctl up runs the system in the background; jobs and dlq commands use its ga
 
   const down = await ctl(['down', '--json'], env);
   assert.equal(down.code, 0, down.stderr);
-  assert.deepEqual(json<{ stopped: string[] }>(down).stopped, ['gateway', 'indexer', 'noop', 'status-projector']);
+  // Stopped in reverse start order (scripts/ctl/services.ts).
+  assert.deepEqual(
+    json<{ stopped: string[] }>(down).stopped,
+    SERVICES.map((service) => service.name).reverse(),
+  );
   for (const service of ['status-projector', 'noop', 'gateway']) {
     assert.ok(!existsSync(join(runDir, 'services', service, 'pid.json')), `${service} pid file removed`);
   }

@@ -60,6 +60,28 @@ export const ERROR_CODES = {
     'Chunks or a request the vector store refuses (a bad collection name, a chunk of another document, duplicate ids); the message says which.',
   SEDANO_ERR_VECTOR_STORE_UNAVAILABLE:
     'The vector store (Qdrant or the LanceDB data directory) could not be reached or failed; tried again later.',
+  SEDANO_ERR_TRAINING_UNSUPPORTED_MODEL_TYPE:
+    'The training request names a modelType the trainer does not build (supported: `text-classifier`).',
+  SEDANO_ERR_TRAINING_INVALID_MODEL_NAME:
+    'The model name is empty or has characters other than letters, digits, `.`, `_` and `-` (at most 128, starting with a letter or digit).',
+  SEDANO_ERR_TRAINING_TOO_FEW_LABELS:
+    'The training examples carry fewer than two distinct labels; a classifier needs two or more.',
+  SEDANO_ERR_TRAINING_TOO_FEW_EXAMPLES:
+    'A label has fewer examples than the trainer requires per label (`SEDANO_TRAINING_MIN_EXAMPLES_PER_LABEL`); the message names the label.',
+  SEDANO_ERR_TRAINING_EMPTY_TEXT:
+    'A training example has an empty (or blank) text or label; the message names the example or dataset row.',
+  SEDANO_ERR_TRAINING_DATASET_INVALID:
+    'The dataset is not CSV or JSON Lines with `text` and `label` (a malformed row, a missing column, an unknown extension); the message names the row.',
+  SEDANO_ERR_TRAINING_DATASET_TOO_LARGE:
+    "The dataset (with the inline examples) exceeds the trainer's limit on bytes, examples or characters per text; the message names the limit.",
+  SEDANO_ERR_TRAINING_INVALID_HYPERPARAMETER:
+    'A hyper-parameter (epochs, validationSplit, learningRate, batchSize, l2Regularization, hiddenUnits, earlyStoppingPatience, seed) is not a number or out of its range; the message names it.',
+  SEDANO_ERR_TRAINING_LOSS_NAN:
+    'The training loss became NaN or infinite (usually a learning rate too high); nothing was saved.',
+  SEDANO_ERR_MODEL_NOT_FOUND: 'No model of that name (or no such version of it) is in the model registry.',
+  SEDANO_ERR_MODEL_EMBEDDER_MISMATCH:
+    "The model was trained on another embedder's vectors (name or dimension) than the worker's; train it again with this embedder.",
+  SEDANO_ERR_MODEL_CORRUPT: "The model version's files are missing or unreadable in the model store.",
   SEDANO_ERR_API_UNAUTHORIZED:
     'The request has no bearer token, or one the gateway does not know (`Authorization: Bearer <token>`).',
   SEDANO_ERR_API_FORBIDDEN: "The token is valid but lacks the route's scope (`submit`, `read` or `admin`).",

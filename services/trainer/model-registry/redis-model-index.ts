@@ -30,7 +30,10 @@ local latest = tonumber(redis.call('GET', KEYS[3]) or '0')
 if tonumber(ARGV[1]) > latest then redis.call('SET', KEYS[3], ARGV[1]) end
 return 1`;
 
-/** The index under `keyPrefix` (e.g. `sedano:models:`). */
+/** The default key prefix (until the keyspace module names it from the namespace). */
+export const MODEL_INDEX_PREFIX = 'sedano:models:';
+
+/** The index under `keyPrefix` (e.g. MODEL_INDEX_PREFIX). */
 export function createRedisModelIndex(redis: Redis, keyPrefix: string): ModelIndex {
   const key = (modelName: string, what: 'sequence' | 'jobs' | 'versions' | 'latest') =>
     `${keyPrefix}model:${checkModelName(modelName)}:${what}`;

@@ -30,6 +30,7 @@ import { createGatewayMetrics, type MetricsSources } from './metrics.ts';
 import { batchRoutes } from './routes/batches.ts';
 import { type CollectionSearchDependencies, collectionRoutes } from './routes/collections.ts';
 import { deadLetterRoutes } from './routes/dead-letters.ts';
+import { modelRoutes, type ModelRoutesDependencies } from './routes/models.ts';
 import { jobEventRoutes } from './routes/job-events.ts';
 import { jobRoutes } from './routes/jobs.ts';
 import { stageRoutes } from './routes/stages.ts';
@@ -76,6 +77,8 @@ export interface GatewayDependencies {
   bodyLimitBytes?: number;
   /** The vector store and embedder of `POST /v1/collections/:name/search` (none: it answers 503). */
   collections?: CollectionSearchDependencies;
+  /** The model registry of `GET /v1/models…` (none: they answer 503). */
+  models?: ModelRoutesDependencies;
   now?: () => number;
 }
 
@@ -167,6 +170,7 @@ export async function buildGatewayApp(dependencies: GatewayDependencies): Promis
       appearWithinMs: dependencies.sse?.appearWithinMs ?? 5_000,
     },
     collections: dependencies.collections,
+    models: dependencies.models,
     now: dependencies.now ?? Date.now,
   };
   context.metrics = createGatewayMetrics(
@@ -229,5 +233,6 @@ export async function buildGatewayApp(dependencies: GatewayDependencies): Promis
   stageRoutes(app, context);
   deadLetterRoutes(app, context);
   collectionRoutes(app, context);
+  modelRoutes(app, context);
   return app;
 }

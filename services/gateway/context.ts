@@ -7,6 +7,7 @@ import type { Revocations } from '../lib/runtime/revocations.ts';
 import type { StatusView } from '../lib/status-view.ts';
 import type { WorkerPresence } from '../lib/worker-presence.ts';
 import type { CollectionSearchDependencies } from './routes/collections.ts';
+import type { ModelRoutesDependencies } from './routes/models.ts';
 import type { DeadLetterIndex } from './dead-letter-index.ts';
 import type { GatewayMetrics } from './metrics.ts';
 import type { GatewayTopics } from './topics.ts';
@@ -35,5 +36,7 @@ export interface GatewayContext {
   sse: { pollIntervalMs: number; heartbeatMs: number; appearWithinMs: number };
   /** The vector store and embedder of collection search; undefined: the route answers 503. */
   collections: CollectionSearchDependencies | undefined;
+  /** The model registry of the model routes; undefined: they answer 503. */
+  models: ModelRoutesDependencies | undefined;
   now: () => number;
 }

@@ -18,6 +18,7 @@ import type { ApiToken } from '../../../../services/gateway/auth.ts';
 import { createDeadLetterIndex, startDeadLetterIndexer } from '../../../../services/gateway/dead-letter-index.ts';
 import { declaredGatewayTopics, type GatewayTopics, routedProducer } from '../../../../services/gateway/topics.ts';
 import type { CollectionSearchDependencies } from '../../../../services/gateway/routes/collections.ts';
+import type { ModelRoutesDependencies } from '../../../../services/gateway/routes/models.ts';
 import {
   createTestTopic,
   endpoints,
@@ -61,6 +62,8 @@ export interface GatewayHarnessOptions {
   worker?: boolean;
   /** The vector store and embedder of collection search (none: the search route answers 503). */
   collections?: CollectionSearchDependencies;
+  /** The model registry of the model routes (none: they answer 503). */
+  models?: ModelRoutesDependencies;
 }
 
 export async function startGateway(t: TestContext, options: GatewayHarnessOptions = {}): Promise<GatewayHarness> {
@@ -145,6 +148,7 @@ export async function startGateway(t: TestContext, options: GatewayHarnessOption
     jaegerUiUrl: 'http://jaeger.test:16686',
     sse: { pollIntervalMs: 50, heartbeatMs: 1_000, appearWithinMs: 2_000 },
     ...(options.collections === undefined ? {} : { collections: options.collections }),
+    ...(options.models === undefined ? {} : { models: options.models }),
     async checkRegistry() {
       const response = await fetch(`${endpoints().schemaRegistryUrl}/subjects`);
       if (!response.ok) throw new Error(`registry answered ${response.status}`);

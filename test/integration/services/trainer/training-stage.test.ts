@@ -32,6 +32,7 @@ import { valueSubject } from '../../../../topology/subjects.ts';
 import { kafkaClient, onCleanup, redisClient, uniqueName } from '../../../support/resources.ts';
 import { waitFor } from '../../../support/wait.ts';
 import { HELD_OUT, trainingRequest } from '../../../unit/services/trainer/training-fixtures.ts';
+import { startGateway } from '../gateway/gateway-harness.ts';
 import { stageSandbox } from '../lib/runtime/stage-sandbox.ts';
 
 type Sandbox = Awaited<ReturnType<typeof stageSandbox>>;
@@ -48,7 +49,7 @@ function trainerEnvironment(t: TestContext, settings: Record<string, string>): v
   });
 }
 
-async function startTrainer(t: TestContext) {
+async function startTrainer(t: TestContext, options: { gateway?: boolean } = {}) {
   const root = mkdtempSync(join(tmpdir(), 'sedano-training-'));
   t.after(() => rmSync(root, { recursive: true, force: true }));
   const modelDir = mkdtempSync(join(tmpdir(), 'sedano-models-'));
@@ -61,7 +62,12 @@ async function startTrainer(t: TestContext) {
     SEDANO_EMBEDDING_CACHE_PREFIX: `${prefix}embeddings:`,
     SEDANO_EMBEDDER: 'hashing',
   });
-  const sandbox = await stageSandbox(t);
+  const registry = createModelRegistry(
+    createLocalModelStore(modelDir),
+    createRedisModelIndex(redis, `${prefix}models:`),
+  );
+  const gateway = options.gateway === true ? await startGateway(t, { models: registry }) : undefined;
+  const sandbox = gateway?.sandbox ?? (await stageSandbox(t));
   const runtime = await startStageRuntime(createTrainerStage(), {
     kafka: kafkaClient(),
     codec: sandbox.codec,
@@ -74,11 +80,7 @@ async function startTrainer(t: TestContext) {
     purgeMarks: sandbox.purgeMarks,
   });
   onCleanup(t, () => runtime.close());
-  const registry = createModelRegistry(
-    createLocalModelStore(modelDir),
-    createRedisModelIndex(redis, `${prefix}models:`),
-  );
-  return { sandbox, registry, root, modelDir };
+  return { sandbox, registry, root, modelDir, gateway };
 }
 
 async function submitTraining(sandbox: Sandbox, request: TrainModelRequest): Promise<string> {
@@ -110,7 +112,7 @@ test(
   'training on English and Italian examples: per-epoch progress, saved versions 1 and 2, a model that labels held-out text',
   { timeout: 180_000 },
   async (t) => {
-    const { sandbox, registry } = await startTrainer(t);
+    const { sandbox, registry, gateway } = await startTrainer(t, { gateway: true });
     const modelName = uniqueName('topics').replace(/[^A-Za-z0-9._-]/g, '-');
     const first = await submitTraining(sandbox, trainingRequest({ modelName, epochs: 12 }));
     const events = await sandbox.eventsUntil(first, 'SUCCESS', 120_000);
@@ -140,6 +142,46 @@ test(
     const correct = labels.filter((label, index) => label === HELD_OUT[index]?.label).length;
     t.diagnostic(`held-out accuracy ${correct}/${HELD_OUT.length}`);
     assert.ok(correct >= 5, `at least 5 of 6 held-out sentences (English and Italian) right, got ${correct}`);
+
+    assert.ok(gateway !== undefined);
+    const list = (await (await gateway.call('GET', '/v1/models', { token: 'reader' })).json()) as {
+      models: { modelName: string; latestVersion: number; versions: number }[];
+    };
+    assert.deepEqual(
+      list.models.find((model) => model.modelName === modelName),
+      { modelName, latestVersion: 2, versions: 2 },
+    );
+    const model = (await (await gateway.call('GET', `/v1/models/${modelName}`, { token: 'reader' })).json()) as {
+      versions: { modelId: string; metrics: { loss: number }; trainingJobId: string }[];
+    };
+    assert.deepEqual(
+      model.versions.map((version) => [version.modelId, version.trainingJobId]),
+      [
+        [`${modelName}@1`, first],
+        [`${modelName}@2`, second],
+      ],
+    );
+    assert.ok(model.versions.every((version) => typeof version.metrics.loss === 'number'));
+    const one = (await (
+      await gateway.call('GET', `/v1/models/${modelName}/versions/1`, { token: 'reader' })
+    ).json()) as {
+      evaluation: { confusionMatrix: number[][]; perLabel: { f1: number }[] };
+      dataset: { sha256: string; examples: number };
+      hyperParameters: { seed: number };
+    };
+    assert.equal(one.evaluation.confusionMatrix.length, 3);
+    assert.equal(one.evaluation.perLabel.length, 3);
+    assert.match(one.dataset.sha256, /^[0-9a-f]{64}$/);
+    assert.equal(one.hyperParameters.seed, 7);
+    const missing = await gateway.call('GET', `/v1/models/${modelName}/versions/9`, { token: 'reader' });
+    assert.equal(missing.status, 404);
+    assert.equal(((await missing.json()) as { error: { code: string } }).error.code, 'SEDANO_ERR_MODEL_NOT_FOUND');
+    assert.equal((await gateway.call('GET', '/v1/models/no-such-model', { token: 'reader' })).status, 404);
+    assert.equal((await gateway.call('GET', '/v1/models', { token: null })).status, 401);
+    const docs = (await (await gateway.call('GET', '/docs/json', { token: 'reader' })).json()) as {
+      paths: Record<string, unknown>;
+    };
+    assert.ok('/v1/models/{name}/versions/{version}' in docs.paths, 'the routes are in the OpenAPI description');
   },
 );
 

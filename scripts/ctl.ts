@@ -9,6 +9,7 @@ import { registerDlq } from './ctl/dlq.ts';
 import { registerInfra } from './ctl/infra.ts';
 import { registerJobs } from './ctl/jobs.ts';
 import { registerLag } from './ctl/lag.ts';
+import { registerModels } from './ctl/models.ts';
 import { CtlError } from './ctl/output.ts';
 import { registerPurge } from './ctl/purge.ts';
 import { registerServices } from './ctl/services.ts';
@@ -26,6 +27,7 @@ registerLag(program, runner.run);
 registerPurge(program, runner.run);
 registerJobs(program, runner.run);
 registerDlq(program, runner.run);
+registerModels(program, runner.run);
 registerInfra(program, runner.run);
 
 try {

@@ -10,10 +10,12 @@
  * - Bad inputs each fail at once (no retry) with their codes.
  */
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
+import { promisify } from 'node:util';
 import { pino } from 'pino';
 import type { JobStatusEvent } from '../../../../schemas/job-status-event.ts';
 import { type TrainModelRequest, trainModelRequestContract } from '../../../../schemas/train-model-request.ts';
@@ -32,8 +34,10 @@ import { valueSubject } from '../../../../topology/subjects.ts';
 import { kafkaClient, onCleanup, redisClient, uniqueName } from '../../../support/resources.ts';
 import { waitFor } from '../../../support/wait.ts';
 import { HELD_OUT, trainingRequest } from '../../../unit/services/trainer/training-fixtures.ts';
-import { startGateway } from '../gateway/gateway-harness.ts';
+import { startGateway, TOKENS } from '../gateway/gateway-harness.ts';
 import { stageSandbox } from '../lib/runtime/stage-sandbox.ts';
+
+const execFileAsync = promisify(execFile);
 
 type Sandbox = Awaited<ReturnType<typeof stageSandbox>>;
 
@@ -182,6 +186,17 @@ test(
       paths: Record<string, unknown>;
     };
     assert.ok('/v1/models/{name}/versions/{version}' in docs.paths, 'the routes are in the OpenAPI description');
+    // Asynchronously: the gateway answering the CLI runs on this process's event loop.
+    const ctl = (...args: string[]) =>
+      execFileAsync(
+        process.execPath,
+        ['scripts/ctl.ts', ...args, '--url', gateway.baseUrl, '--token', TOKENS.reader.token],
+        { cwd: new URL('../../../../', import.meta.url).pathname, encoding: 'utf8' },
+      );
+    const shown = await ctl('models', 'show', modelName);
+    assert.match(shown.stdout, new RegExp(`${modelName}@2`));
+    const detail = await ctl('models', 'show', `${modelName}@1`);
+    assert.match(detail.stdout, /confusion matrix/);
   },
 );
 

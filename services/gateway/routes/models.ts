@@ -83,6 +83,7 @@ const versionSchema = {
     },
     trainingTimeMs: { type: 'integer' },
     artifactUri: { type: 'string' },
+    weightsSha256: { type: 'string', description: 'SHA-256 of the weights file, checked when it is loaded.' },
     warnings: { type: 'array', items: { type: 'string' } },
     layers: {
       type: 'array',

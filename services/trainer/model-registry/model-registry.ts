@@ -13,6 +13,7 @@ import {
   encodeWeights,
   type ModelVersionDraft,
   type ModelVersionRecord,
+  sha256Hex,
 } from './model-version.ts';
 
 /** A version's files written under a temporary name, not yet visible. */
@@ -70,7 +71,9 @@ export interface ModelRegistry {
   versions(modelName: string): Promise<ModelVersionRecord[]>;
   list(): Promise<ModelSummary[]>;
   /** The network of a recorded version; throws SEDANO_ERR_MODEL_NOT_FOUND or SEDANO_ERR_MODEL_CORRUPT. */
-  readNetwork(record: Pick<ModelVersionRecord, 'modelName' | 'version' | 'layers'>): Promise<ClassifierNetwork>;
+  readNetwork(
+    record: Pick<ModelVersionRecord, 'modelName' | 'version' | 'layers' | 'weightsSha256'>,
+  ): Promise<ClassifierNetwork>;
 }
 
 /** The registry over a file store and an index; `now` is the clock of createdAt. */
@@ -84,13 +87,11 @@ export function createModelRegistry(
       checkModelName(draft.modelName);
       const { network, ...described } = draft;
       const layers = network.layers.map((layer) => ({ inputs: layer.inputs, units: layer.units }));
+      const weights = encodeWeights(network);
       const version = await index.claimVersion(draft.modelName, jobId);
       const createdAt = now().toISOString();
-      const manifest = { ...described, version, createdAt, layers };
-      const staged = await files.stage(draft.modelName, {
-        manifest: JSON.stringify(manifest, null, 2),
-        weights: encodeWeights(network),
-      });
+      const manifest = { ...described, version, createdAt, layers, weightsSha256: sha256Hex(weights) };
+      const staged = await files.stage(draft.modelName, { manifest: JSON.stringify(manifest, null, 2), weights });
       let artifactUri: string;
       try {
         artifactUri = await files.commit(staged, version);
@@ -116,6 +117,12 @@ export function createModelRegistry(
           'SEDANO_ERR_MODEL_CORRUPT',
           `the files of ${record.modelName}@${record.version} cannot be read: ${(error as Error).message}`,
           { cause: error },
+        );
+      }
+      if (sha256Hex(bytes) !== record.weightsSha256) {
+        throw new SedanoError(
+          'SEDANO_ERR_MODEL_CORRUPT',
+          `the weights of ${record.modelName}@${record.version} do not match their recorded SHA-256`,
         );
       }
       return decodeWeights(bytes, record.layers);

@@ -50,10 +50,15 @@ export interface ModelVersionRecord {
   warnings: string[];
   /** Layer shapes of the network, input first. */
   layers: { inputs: number; units: number }[];
+  /** SHA-256 (hex) of `weights.bin`, checked when the weights are read. */
+  weightsSha256: string;
 }
 
 /** A version about to be saved: everything but what the registry assigns. */
-export type ModelVersionDraft = Omit<ModelVersionRecord, 'version' | 'createdAt' | 'artifactUri' | 'layers'> & {
+export type ModelVersionDraft = Omit<
+  ModelVersionRecord,
+  'version' | 'createdAt' | 'artifactUri' | 'layers' | 'weightsSha256'
+> & {
   network: ClassifierNetwork;
 };
 
@@ -136,6 +141,11 @@ export function decodeWeights(
     bias: read(shape.units),
   }));
   return { layers };
+}
+
+/** SHA-256 (hex) of bytes. */
+export function sha256Hex(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
 }
 
 /** SHA-256 (hex) of examples in order, text and label each ended by a separator no text holds unescaped. */

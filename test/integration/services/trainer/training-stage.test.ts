@@ -224,6 +224,22 @@ test('a revoke mid-training ends REVOKED and saves no version', { timeout: 120_0
   assert.deepEqual(modelFiles, [], 'no version directory, no staging leftover');
 });
 
+test(
+  'a soft time limit mid-training fails the job with its code and saves no version',
+  { timeout: 120_000 },
+  async (t) => {
+    const { sandbox, registry } = await startTrainer(t);
+    const modelName = uniqueName('limited').replace(/[^A-Za-z0-9._-]/g, '-');
+    const request = trainingRequest({ modelName, epochs: 500, hyperParameters: { batchSize: 1, hiddenUnits: 256 } });
+    const jobId = await submitTraining(sandbox, { ...request, header: { ...request.header, softTimeLimitMs: 3_000 } });
+    const events = await sandbox.eventsUntil(jobId, 'FAILURE', 60_000);
+    const failure = events.find((event) => event.state === 'FAILURE');
+    assert.equal(failure?.error?.code, 'SEDANO_ERR_JOB_TIME_LIMIT', failure?.error?.message);
+    assert.ok(epochsOf(events).length < 500);
+    assert.equal(await registry.latestVersion(modelName), undefined);
+  },
+);
+
 test('bad inputs each fail at once with their codes', { timeout: 120_000 }, async (t) => {
   const { sandbox, root } = await startTrainer(t);
   writeFileSync(join(root, 'big.jsonl'), `${JSON.stringify({ text: 'x'.repeat(30_000), label: 'a' })}\n`);

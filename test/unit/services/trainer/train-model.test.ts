@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -202,4 +202,37 @@ test('a dataset under the roots (CSV and JSON Lines) adds to the inline examples
   const both = await run(dependencies, trainingRequest({ datasetUri: 'topics.jsonl', epochs: 2 })).result;
   assert.equal(both.examples, 72);
   assert.equal((await registry.get('topics', 2))?.dataset.datasetUri, 'topics.jsonl');
+});
+
+test('early stopping ends the run when the validation loss stops improving and keeps the best epoch', async () => {
+  const { dependencies, registry } = await setUp();
+  const request = trainingRequest({ epochs: 300, hyperParameters: { learningRate: 0.5, earlyStoppingPatience: 2 } });
+  const { result, epochs } = run(dependencies, request);
+  const saved = await result;
+  assert.ok(epochs.length < 300, `stopped after ${epochs.length} epochs`);
+  assert.equal(saved.metrics.epochs, epochs.length);
+  const best = Math.min(...epochs.map((epoch) => epoch.validationLoss ?? Infinity));
+  assert.equal(saved.metrics.validationLoss, best, "the kept epoch is the best one's");
+  assert.match(saved.warnings.join('\n'), /stopped early after epoch \d+; kept epoch \d+/);
+  assert.equal((await registry.get('topics', 1))?.metrics.validationLoss, best);
+});
+
+test('imbalanced labels are weighed and warned about in the result', async () => {
+  const { dependencies } = await setUp();
+  const extra = Array.from({ length: 30 }, (_, index) => ({ text: `match report ${index} goal team`, label: 'sport' }));
+  const saved = await run(dependencies, trainingRequest({ examples: [...LABELLED_EXAMPLES, ...extra], epochs: 2 }))
+    .result;
+  assert.match(saved.warnings.join('\n'), /imbalanced labels: "sport" has 42 examples/);
+});
+
+test('weights that do not match their recorded SHA-256 are refused as corrupt', async () => {
+  const { dependencies, registry, modelDir } = await setUp();
+  await run(dependencies, trainingRequest({ epochs: 1 })).result;
+  const weights = join(modelDir, 'topics', '1', 'weights.bin');
+  const bytes = await readFile(weights);
+  bytes[0] = (bytes[0] ?? 0) ^ 0xff;
+  await writeFile(weights, bytes);
+  await assert.rejects(loadClassifier('topics@1', { registry, embedder: dependencies.embedder }), {
+    code: 'SEDANO_ERR_MODEL_CORRUPT',
+  });
 });

@@ -6,6 +6,7 @@
  * limit stops the run within one batch, and nothing is saved unless the run finished.
  * A job that already saved its version (a redelivery) returns that version without training.
  */
+import type { LabelledExample } from '../../schemas/labelled-example.ts';
 import type { ModelMetrics } from '../../schemas/model-metrics.ts';
 import type { TrainModelRequest } from '../../schemas/train-model-request.ts';
 import type { TrainingResult } from '../../schemas/training-result.ts';
@@ -13,7 +14,13 @@ import type { Embedder } from '../indexer/embedding/embedder.ts';
 import { SedanoError } from '../lib/errors.ts';
 import type { JobContext } from '../lib/runtime/stage.ts';
 import type { ModelRegistry } from './model-registry/model-registry.ts';
-import { checkModelName, datasetHash, modelId, type ModelVersionRecord } from './model-registry/model-version.ts';
+import {
+  checkModelName,
+  datasetHash,
+  modelId,
+  type ModelVersionDraft,
+  type ModelVersionRecord,
+} from './model-registry/model-version.ts';
 import type { ResolvedTrainerOptions } from './trainer-options.ts';
 import { classificationReport, type ClassificationReport } from './training/classification-metrics.ts';
 import { argMax, predictProbabilities, type ClassifierNetwork } from './training/classifier-network.ts';
@@ -27,8 +34,8 @@ import {
 } from './training/labelled-set.ts';
 import { checkBounds, readDataset } from './training/read-dataset.ts';
 import { createSeededRandom } from './training/seeded-random.ts';
-import { trainNetwork, type EpochMetrics } from './training/train-network.ts';
-import { resolveTrainingParameters } from './training/training-parameters.ts';
+import { trainNetwork, type EpochMetrics, type TrainedNetwork } from './training/train-network.ts';
+import { resolveTrainingParameters, type TrainingParameters } from './training/training-parameters.ts';
 
 /** The one model type the trainer builds. */
 export const TEXT_CLASSIFIER = 'text-classifier';
@@ -90,6 +97,30 @@ export async function trainModel(
     },
     { signal: context.signal, onEpoch: (metrics) => reportEpoch(context, metrics) },
   );
+  if (trained.stoppedEarly) {
+    warnings.push(`stopped early after epoch ${trained.history.length}; kept epoch ${trained.keptEpoch}`);
+  }
+  // Nothing is saved for a run stopped after its last batch either.
+  context.signal.throwIfAborted();
+  const run: FinishedRun = { request, examples, set, vectors, parameters, trained, warnings };
+  const record = await registry.save(versionDraft(run, embedder, context.jobId, clock() - started), context.jobId);
+  return trainingResult(record);
+}
+
+/** What a finished run leaves for its version. */
+interface FinishedRun {
+  request: TrainModelRequest;
+  examples: LabelledExample[];
+  set: LabelledSet;
+  vectors: Float32Array;
+  parameters: TrainingParameters;
+  trained: TrainedNetwork;
+  warnings: string[];
+}
+
+/** The version to save for a finished run: its metrics are the kept epoch's. */
+function versionDraft(run: FinishedRun, embedder: Embedder, jobId: string, trainingTimeMs: number): ModelVersionDraft {
+  const { request, examples, set, trained } = run;
   const kept = trained.history[trained.keptEpoch - 1] as EpochMetrics;
   const metrics: ModelMetrics = {
     accuracy: kept.accuracy,
@@ -98,35 +129,27 @@ export async function trainModel(
     validationLoss: kept.validationLoss,
     epochs: trained.history.length,
   };
-  if (trained.stoppedEarly)
-    warnings.push(`stopped early after epoch ${trained.history.length}; kept epoch ${trained.keptEpoch}`);
-  // Nothing is saved for a run stopped after its last batch either.
-  context.signal.throwIfAborted();
-  const record = await registry.save(
-    {
-      modelName: request.modelName,
-      modelType: request.modelType,
-      labels: set.labels,
-      embedder: { name: embedder.name, dimension: embedder.dimension },
-      hyperParameters: parameters,
-      metrics,
-      evaluation: evaluate(trained.network, set, vectors, embedder.dimension),
-      dataset: {
-        sha256: datasetHash(examples),
-        examples: examples.length,
-        trainingExamples: set.training.length,
-        validationExamples: set.validation.length,
-        labelCounts: set.labelCounts,
-        datasetUri: request.datasetUri,
-      },
-      trainingJobId: context.jobId,
-      trainingTimeMs: clock() - started,
-      warnings,
-      network: trained.network,
+  return {
+    modelName: request.modelName,
+    modelType: request.modelType,
+    labels: set.labels,
+    embedder: { name: embedder.name, dimension: embedder.dimension },
+    hyperParameters: run.parameters,
+    metrics,
+    evaluation: evaluate(trained.network, set, run.vectors, embedder.dimension),
+    dataset: {
+      sha256: datasetHash(examples),
+      examples: examples.length,
+      trainingExamples: set.training.length,
+      validationExamples: set.validation.length,
+      labelCounts: set.labelCounts,
+      datasetUri: request.datasetUri,
     },
-    context.jobId,
-  );
-  return trainingResult(record);
+    trainingJobId: jobId,
+    trainingTimeMs,
+    warnings: run.warnings,
+    network: trained.network,
+  };
 }
 
 /** The job's result for a saved version. */

@@ -6,13 +6,12 @@
  * after each epoch the training and validation loss and accuracy are measured and reported.
  * A loss that is not finite fails the run with SEDANO_ERR_TRAINING_LOSS_NAN.
  */
-import type { Tensor, Variable } from '@tensorflow/tfjs';
 import { SedanoError } from '../../lib/errors.ts';
+import { type ClassifierGraph, createClassifierGraph, type NetworkTrainingInput } from './classifier-graph.ts';
 import type { ClassifierNetwork, DenseLayer } from './classifier-network.ts';
-import type { LabelledSet } from './labelled-set.ts';
-import type { SeededRandom } from './seeded-random.ts';
-import { loadTensorflow, type Tensorflow } from './tensorflow-runtime.ts';
-import type { TrainingParameters } from './training-parameters.ts';
+import { loadTensorflow } from './tensorflow-runtime.ts';
+
+export type { NetworkTrainingInput } from './classifier-graph.ts';
 
 /** What one epoch measured; validation figures are null without a validation part. */
 export interface EpochMetrics {
@@ -22,17 +21,6 @@ export interface EpochMetrics {
   accuracy: number;
   validationLoss: number | null;
   validationAccuracy: number | null;
-}
-
-export interface NetworkTrainingInput {
-  /** Embeddings of `set.texts`, row after row (`texts.length × dimension`). */
-  vectors: Float32Array;
-  dimension: number;
-  set: LabelledSet;
-  /** One weight per label (see classWeights). */
-  classWeights: number[];
-  parameters: TrainingParameters;
-  random: SeededRandom;
 }
 
 export interface NetworkTrainingHooks {
@@ -50,13 +38,6 @@ export interface TrainedNetwork {
   stoppedEarly: boolean;
 }
 
-interface Layer {
-  inputs: number;
-  units: number;
-  weights: Variable;
-  bias: Variable;
-}
-
 /** Improvement of the validation loss that counts for early stopping. */
 const MIN_IMPROVEMENT = 1e-4;
 
@@ -68,68 +49,15 @@ export async function trainNetwork(
   const tf = await loadTensorflow();
   hooks.signal?.throwIfAborted();
   const { set, parameters } = input;
-  const layers = createLayers(tf, input.dimension, set.labels.length, parameters, input.random);
-  const variables = layers.flatMap((layer) => [layer.weights, layer.bias]);
-  const features = tf.tensor2d(input.vectors, [set.texts.length, input.dimension]);
-  const targets = tf.tensor1d(set.targets, 'int32');
-  const oneHot = tf.oneHot(targets, set.labels.length).toFloat();
-  const exampleWeights = tf.tensor1d(set.targets.map((target) => input.classWeights[target] ?? 1));
-  const optimizer = tf.train.adam(parameters.learningRate);
-  const logits = (x: Tensor): Tensor =>
-    layers.reduce((activations, layer, index) => {
-      const output = activations.matMul(layer.weights).add(layer.bias);
-      return index < layers.length - 1 ? output.relu() : output;
-    }, x);
-  const evaluate = (indices: readonly number[]): { loss: number; accuracy: number } => {
-    const [loss, accuracy] = tf.tidy(() => {
-      const idx = tf.tensor1d(indices as number[], 'int32');
-      const scores = logits(features.gather(idx));
-      const crossEntropy = oneHot.gather(idx).mul(tf.logSoftmax(scores)).sum(1).neg().mean();
-      const correct = scores.argMax(1).equal(targets.gather(idx)).toFloat().mean();
-      return [crossEntropy.dataSync()[0] as number, correct.dataSync()[0] as number];
-    });
-    return { loss: loss, accuracy: accuracy };
-  };
-  const step = (indices: number[]): number =>
-    tf.tidy(() => {
-      const idx = tf.tensor1d(indices, 'int32');
-      const cost = optimizer.minimize(
-        () => {
-          const scores = logits(features.gather(idx));
-          const crossEntropy = oneHot.gather(idx).mul(tf.logSoftmax(scores)).sum(1).neg();
-          const data = crossEntropy.mul(exampleWeights.gather(idx)).mean();
-          if (parameters.l2Regularization === 0) return data.asScalar();
-          const penalty = layers.reduce((sum: Tensor, layer) => sum.add(layer.weights.square().sum()), tf.scalar(0));
-          return data.add(penalty.mul(parameters.l2Regularization)).asScalar();
-        },
-        true,
-        variables,
-      );
-      return cost?.dataSync()[0] ?? Number.NaN;
-    });
-
+  const graph = createClassifierGraph(tf, input);
   try {
     const history: EpochMetrics[] = [];
-    let best = { loss: Infinity, epoch: 0, snapshot: snapshot(layers) };
+    let best = { loss: Infinity, epoch: 0, layers: [] as DenseLayer[] };
     let stoppedEarly = false;
     for (let epoch = 1; epoch <= parameters.epochs; epoch += 1) {
-      const order = input.random.shuffle(set.training);
-      for (let start = 0; start < order.length; start += parameters.batchSize) {
-        const cost = step(order.slice(start, start + parameters.batchSize));
-        if (!Number.isFinite(cost)) {
-          throw new SedanoError(
-            'SEDANO_ERR_TRAINING_LOSS_NAN',
-            `the training loss became ${cost} at epoch ${epoch}, batch ${start / parameters.batchSize + 1} ` +
-              `(learningRate ${parameters.learningRate}); lower the learning rate`,
-            { retriable: false },
-          );
-        }
-        // A turn of the event loop lets the abort message from the pool reach the signal.
-        await new Promise((resolve) => setImmediate(resolve));
-        hooks.signal?.throwIfAborted();
-      }
-      const trained = evaluate(set.training);
-      const validated = set.validation.length > 0 ? evaluate(set.validation) : null;
+      await runEpoch(graph, input, epoch, hooks.signal);
+      const trained = graph.evaluate(set.training);
+      const validated = set.validation.length > 0 ? graph.evaluate(set.validation) : null;
       const metrics: EpochMetrics = {
         epoch,
         epochs: parameters.epochs,
@@ -142,50 +70,45 @@ export async function trainNetwork(
       await hooks.onEpoch?.(metrics);
       if (parameters.earlyStoppingPatience === null || validated === null) continue;
       if (validated.loss < best.loss - MIN_IMPROVEMENT)
-        best = { loss: validated.loss, epoch, snapshot: snapshot(layers) };
+        best = { loss: validated.loss, epoch, layers: graph.snapshot() };
       else if (epoch - best.epoch >= parameters.earlyStoppingPatience) {
         stoppedEarly = true;
         break;
       }
     }
-    const keepBest = parameters.earlyStoppingPatience !== null && best.epoch > 0;
+    const keepBest = best.epoch > 0;
     return {
-      network: { layers: keepBest ? best.snapshot : snapshot(layers) },
+      network: { layers: keepBest ? best.layers : graph.snapshot() },
       history,
       keptEpoch: keepBest ? best.epoch : history.length,
       stoppedEarly,
     };
   } finally {
-    optimizer.dispose();
-    tf.dispose([features, targets, oneHot, exampleWeights, ...variables]);
+    graph.dispose();
   }
 }
 
-function createLayers(
-  tf: Tensorflow,
-  dimension: number,
-  labels: number,
-  parameters: TrainingParameters,
-  random: SeededRandom,
-): Layer[] {
-  const sizes = parameters.hiddenUnits > 0 ? [dimension, parameters.hiddenUnits, labels] : [dimension, labels];
-  return sizes.slice(1).map((units, index) => {
-    const inputs = sizes[index] as number;
-    const initialiser = tf.initializers.glorotUniform({ seed: random.nextSeed() });
-    return {
-      inputs,
-      units,
-      weights: tf.variable(initialiser.apply([inputs, units])),
-      bias: tf.variable(tf.zeros([units])),
-    };
-  });
-}
-
-function snapshot(layers: readonly Layer[]): DenseLayer[] {
-  return layers.map((layer) => ({
-    inputs: layer.inputs,
-    units: layer.units,
-    weights: Float32Array.from(layer.weights.dataSync()),
-    bias: Float32Array.from(layer.bias.dataSync()),
-  }));
+/** One pass over the training part in a seeded order, checking the loss and the signal after every batch. */
+async function runEpoch(
+  graph: ClassifierGraph,
+  input: NetworkTrainingInput,
+  epoch: number,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  const { batchSize, learningRate } = input.parameters;
+  const order = input.random.shuffle(input.set.training);
+  for (let start = 0; start < order.length; start += batchSize) {
+    const cost = graph.step(order.slice(start, start + batchSize));
+    if (!Number.isFinite(cost)) {
+      throw new SedanoError(
+        'SEDANO_ERR_TRAINING_LOSS_NAN',
+        `the training loss became ${cost} at epoch ${epoch}, batch ${start / batchSize + 1} ` +
+          `(learningRate ${learningRate}); lower the learning rate`,
+        { retriable: false },
+      );
+    }
+    // A turn of the event loop lets the abort message from the pool reach the signal.
+    await new Promise((resolve) => setImmediate(resolve));
+    signal?.throwIfAborted();
+  }
 }

@@ -12,9 +12,7 @@ import { createEmbedder } from '../indexer/embedding/create.ts';
 import { resolveEndpoints } from '../lib/endpoints.ts';
 import { createLogger } from '../lib/logger.ts';
 import type { StageHandler } from '../lib/runtime/stage.ts';
-import { createLocalModelStore } from './model-registry/local-model-store.ts';
-import { createModelRegistry } from './model-registry/model-registry.ts';
-import { createRedisModelIndex } from './model-registry/redis-model-index.ts';
+import { openModelRegistry } from './model-registry/create.ts';
 import { type TrainModelDependencies, trainModel } from './train-model.ts';
 import { resolveTrainerSettings } from './trainer-settings.ts';
 
@@ -31,10 +29,7 @@ async function buildDependencies(): Promise<TrainModelDependencies> {
   });
   return {
     embedder,
-    registry: createModelRegistry(
-      createLocalModelStore(settings.modelDir),
-      createRedisModelIndex(redis, settings.modelIndexPrefix),
-    ),
+    registry: openModelRegistry(redis, { modelDir: settings.modelDir, indexPrefix: settings.modelIndexPrefix }),
     documentRoots: settings.documentRoots,
     options: settings.options,
   };

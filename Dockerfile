@@ -2,8 +2,13 @@
 # Node 24 runs the TypeScript sources directly (type stripping), so there is no build step.
 FROM node:24-bookworm-slim
 WORKDIR /app
+# ONNXRUNTIME_NODE_INSTALL=skip: onnxruntime-node ships its CPU binaries; its install script
+# would only fetch optional CUDA files from outside the npm registry.
 ENV NODE_ENV=production \
-    NODE_OPTIONS=--disable-warning=TimeoutNegativeWarning
+    NODE_OPTIONS=--disable-warning=TimeoutNegativeWarning \
+    ONNXRUNTIME_NODE_INSTALL=skip
+# The lockfile records every platform's optional binaries (linux/amd64 and linux/arm64 among
+# them), so npm ci installs exactly what it pins on either (test/integration/shipping/).
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund
 COPY services ./services

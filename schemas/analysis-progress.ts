@@ -8,4 +8,6 @@ export interface AnalysisProgress {
   documentsDone: number;
   /** Documents in the job. */
   documentsTotal: number;
+  /** Sections (pages, row groups) of the current document analysed so far, for a long document. */
+  sectionsDone: number | null;
 }

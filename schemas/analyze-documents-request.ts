@@ -25,6 +25,8 @@ export interface AnalyzeDocumentsRequest {
   language: string | null;
   /** Trained model to use (TrainingResult.modelId); null uses the built-in analyser. */
   modelId: string | null;
+  /** Vector store collection the documentIds are read from; null uses the analyser's default collection. */
+  collection: string | null;
 }
 
 /** Full name of the AnalyzeDocumentsRequest schema. */

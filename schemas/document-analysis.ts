@@ -15,4 +15,12 @@ export interface DocumentAnalysis {
   sentiment: SentimentAnalysis | null;
   /** Statistics, keywords and entities (COMPREHENSIVE analysis). */
   statistics: TextStatistics | null;
+  /** Where the document was read from (its uri, or its source in the vector store). */
+  source: string | null;
+  /**
+   * Languages of the document's sections, most text first, when detected (more than one: a mixed
+   * document).
+   * @defaultValue []
+   */
+  languages: string[];
 }

@@ -24,4 +24,6 @@ export interface FinancialAnalysis {
    * @defaultValue []
    */
   metrics: FinancialMetric[];
+  /** How the document's numbers were read: comma-decimal (1.234,56) or dot-decimal (1,234.56). */
+  numberFormat: string | null;
 }

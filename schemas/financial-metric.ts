@@ -10,4 +10,19 @@ export interface FinancialMetric {
   unit: string | null;
   /** Period the metric refers to (e.g. 2024-Q3). */
   period: string | null;
+  /**
+   * How a derived metric was computed from its inputs (e.g. ebitda[2024-Q3] / revenue[2024-Q3] * 100);
+   * null for a metric read as written.
+   */
+  formula: string | null;
+  /**
+   * The metrics a derived one was computed from (name[period]).
+   * @defaultValue []
+   */
+  inputs: string[];
+  /**
+   * Where the figures came from: cells (KPI!C3) or sentences (p.2 s.14: ...).
+   * @defaultValue []
+   */
+  provenance: string[];
 }

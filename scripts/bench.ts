@@ -7,7 +7,9 @@
  *   api    GET /v1/jobs/:id requests per second and latency, next to a bare fastify hello-world
  *   indexing  documents/s, pages/s and chunks/s of the indexing stage over a generated corpus, and its memory
  *   training  seconds, examples/s, peak RSS and validation accuracy of training on 2,000 and 20,000 examples, and a job end to end
+ *   analysis  sentiment and financial extraction quality on the labelled set, and analysis pages/s on one worker
  */
+import { ANALYSIS_SYNOPSIS, parseAnalysisOptions, runAnalysisBenchmark } from './bench/analysis.ts';
 import { API_SYNOPSIS, parseApiOptions, runApiBenchmark } from './bench/api.ts';
 import { INDEXING_SYNOPSIS, parseIndexingOptions, runIndexingBenchmark } from './bench/indexing.ts';
 import { NOOP_SYNOPSIS, parseNoopOptions, runNoopBenchmark } from './bench/noop.ts';
@@ -41,6 +43,13 @@ const BENCHMARKS: Record<string, { synopsis: string; prepare: (args: readonly st
     prepare(args) {
       const options = parseTrainingOptions(args);
       return () => runTrainingBenchmark(options);
+    },
+  },
+  analysis: {
+    synopsis: ANALYSIS_SYNOPSIS,
+    prepare(args) {
+      const options = parseAnalysisOptions(args);
+      return () => runAnalysisBenchmark(options);
     },
   },
 };

@@ -18,6 +18,7 @@ import { registerWorkers } from './ctl/workers.ts';
 const program = new Command('sedano')
   .description('operate sedano: services, workers, queues, jobs, dead letters, topology, local stack')
   .option('--json', 'print JSON for scripts instead of text for people')
+  .option('--namespace <name>', 'the deployment to operate (default: SEDANO_NAMESPACE, else sedano)')
   .exitOverride()
   .showHelpAfterError('(add --help for usage)');
 const runner = createCtlRunner(process.env, process.stdout, process.stderr);

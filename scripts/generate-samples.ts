@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { Document, HeadingLevel, Packer, Paragraph } from 'docx';
 import ExcelJS from 'exceljs';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
+import { generateAnalysisSamples } from './generate-analysis-samples.ts';
 
 export const SAMPLES_DIR = new URL('../samples/documents/', import.meta.url).pathname;
 
@@ -239,6 +240,8 @@ export async function generateSamples(directory = SAMPLES_DIR): Promise<SampleEx
     }
   }
   writeFileSync(join(directory, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+  // The analysis stage's samples (financial results, KPI tables, feedback): not in the manifest.
+  await generateAnalysisSamples(directory);
   return manifest;
 }
 

@@ -11,6 +11,7 @@ import { PRIORITY_SYMBOLS, type Priority } from '../schemas/priority.ts';
 import { createCodec } from '../services/lib/codec.ts';
 import { resolveEndpoints } from '../services/lib/endpoints.ts';
 import { isSedanoError } from '../services/lib/errors.ts';
+import { DEFAULT_NAMESPACE, topologyNames } from '../topology/names.ts';
 import { createJobClient, type StagePayload } from '../services/lib/job-client.ts';
 import { createKafkaClient } from '../services/lib/kafka.ts';
 import { createSchemaRegistry } from '../services/lib/schema-registry.ts';
@@ -62,12 +63,13 @@ try {
   fail(`the payload is not JSON: ${(error as Error).message}`);
 }
 
-const endpoints = resolveEndpoints();
+const endpoints = resolveEndpoints(process.env);
 const producer = await createKafkaClient({ brokers: endpoints.kafkaBrokers, clientId: 'sedano-produce' }).producer();
 try {
   const client = createJobClient({
     producer,
     codec: createCodec({ registry: createSchemaRegistry(endpoints.schemaRegistryUrl) }),
+    names: topologyNames(process.env['SEDANO_NAMESPACE'] || DEFAULT_NAMESPACE),
     submitter: values.submitter,
   });
   const job = await client.submit(stage, payload, {

@@ -7,7 +7,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_DOCUMENT_ROOT } from '../services/indexer/indexer-settings.ts';
+import { DEFAULT_DOCUMENT_ROOT } from '../services/indexer/settings.ts';
 import type { JobView } from '../services/lib/status-view.ts';
 import { gatewayEvents, gatewayRequest, type GatewayTarget } from './ctl/gateway-client.ts';
 

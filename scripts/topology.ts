@@ -1,5 +1,5 @@
 /**
- * `npm run topology -- apply | describe [--json]`
+ * `npm run topology -- apply | describe [--json] [--namespace <name>]`
  *
  * apply: creates missing topics, grows partitions and replaces drifted configs, sets each
  * subject's compatibility level and registers its schema, then prints what it changed and
@@ -10,14 +10,19 @@ import { parseArgs } from 'node:util';
 import { resolveEndpoints } from '../services/lib/endpoints.ts';
 import { createKafkaClient } from '../services/lib/kafka.ts';
 import { createSchemaRegistry } from '../services/lib/schema-registry.ts';
-import { applyDeclaredTopology, describeTopology } from '../topology/apply.ts';
+import { applyDeclaredTopology, describeTopology } from '../services/lib/topology-apply.ts';
+import { DEFAULT_NAMESPACE, topologyNames } from '../topology/names.ts';
 import { describeChange } from '../topology/plan.ts';
 import { declaredTopics } from '../topology/topics.ts';
 
-const usage = 'usage: npm run topology -- apply | describe [--json]';
+const usage = 'usage: npm run topology -- apply | describe [--json] [--namespace <name>]';
 const { positionals, values } = parseArgs({
   allowPositionals: true,
-  options: { json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
+  options: {
+    json: { type: 'boolean', default: false },
+    namespace: { type: 'string', default: process.env['SEDANO_NAMESPACE'] || DEFAULT_NAMESPACE },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
 });
 const command = positionals[0];
 if (values.help || (command !== 'apply' && command !== 'describe')) {
@@ -32,11 +37,19 @@ if (!Number.isInteger(replicationFactor) || replicationFactor < 1) {
   );
   process.exit(2);
 }
-const endpoints = resolveEndpoints();
+let names;
+try {
+  names = topologyNames(values.namespace);
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(2);
+}
+const endpoints = resolveEndpoints(process.env);
 const admin = await createKafkaClient({ brokers: endpoints.kafkaBrokers, clientId: 'sedano-topology' }).admin();
 try {
   if (command === 'apply') {
     const { topics, schemas } = await applyDeclaredTopology({
+      names,
       admin,
       registry: createSchemaRegistry(endpoints.schemaRegistryUrl),
       registryUrl: endpoints.schemaRegistryUrl,
@@ -57,7 +70,7 @@ try {
       );
     }
   } else {
-    const states = await describeTopology(admin, declaredTopics({ replicationFactor }));
+    const states = await describeTopology(admin, declaredTopics(names, { replicationFactor }));
     if (values.json) {
       console.log(JSON.stringify(states, null, 2));
     } else {

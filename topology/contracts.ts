@@ -5,8 +5,6 @@
  * the reason is written next to each choice. `topology apply` registers every subject's
  * schema and sets its level; the codec registers on first use with the same level.
  */
-import type { SubjectBinding } from '../services/lib/codec.ts';
-import type { CompatibilityLevel } from '../services/lib/schema-registry.ts';
 import { type AnalyzeDocumentsRequest, analyzeDocumentsRequestContract } from '../schemas/analyze-documents-request.ts';
 import { type BatchDeclaration, batchDeclarationContract } from '../schemas/batch-declaration.ts';
 import { type ControlCommand, controlCommandContract } from '../schemas/control-command.ts';
@@ -18,22 +16,19 @@ import { type MaintenanceRequest, maintenanceRequestContract } from '../schemas/
 import { type NoopRequest, noopRequestContract } from '../schemas/noop-request.ts';
 import { type TrainModelRequest, trainModelRequestContract } from '../schemas/train-model-request.ts';
 import type { Contract } from '../schemas/contract.ts';
-import { valueSubject } from './subjects.ts';
-import {
-  BATCHES_TOPIC,
-  CONTROL_TOPIC,
-  DEAD_LETTER_TOPIC,
-  jobTopic,
-  LANES,
-  type Lane,
-  MAINTENANCE_TOPIC,
-  RETRY_TIERS,
-  retryTopic,
-  type RetryTier,
-  type Stage,
-  STAGES,
-  STATUS_TOPIC,
-} from './topics.ts';
+import type { TopologyNames } from './names.ts';
+import { LANES, type Lane, RETRY_TIERS, type RetryTier, type Stage, STAGES } from './stages.ts';
+
+/** Compatibility levels of the Confluent schema registry API. */
+export type CompatibilityLevel =
+  'NONE' | 'BACKWARD' | 'BACKWARD_TRANSITIVE' | 'FORWARD' | 'FORWARD_TRANSITIVE' | 'FULL' | 'FULL_TRANSITIVE';
+
+/** Where a contract is written: the subject of a topic and that subject's compatibility level. */
+export interface SubjectBinding<T> {
+  subject: string;
+  contract: Contract<T>;
+  compatibility: CompatibilityLevel;
+}
 
 /** The request record of each stage's job and retry topics. */
 export interface StageRequests {
@@ -100,53 +95,47 @@ export const COMPATIBILITY_POLICIES = {
   },
 } as const satisfies Record<string, CompatibilityPolicy>;
 
-function binding<T>(topic: string, contract: Contract<T>, policy: CompatibilityPolicy): SubjectBinding<T> {
-  return { subject: valueSubject(topic), contract, compatibility: policy.level };
+/** The subjects of one namespace's topics, each with its record and compatibility level. */
+export interface ContractBindings {
+  /** Where a stage's requests of one lane are written. */
+  request<S extends Stage>(stage: S, lane: Lane): SubjectBinding<StageRequests[S]>;
+  /** Where a stage's retries of one delay tier are written: the same request record. */
+  retry<S extends Stage>(stage: S, tier: RetryTier): SubjectBinding<StageRequests[S]>;
+  readonly status: SubjectBinding<JobStatusEvent>;
+  readonly batchDeclaration: SubjectBinding<BatchDeclaration>;
+  readonly maintenance: SubjectBinding<MaintenanceRequest>;
+  readonly control: SubjectBinding<ControlCommand>;
+  readonly deadLetter: SubjectBinding<DeadLetterRecord>;
+  /** Every subject sedano writes, in topic order. */
+  all(): SubjectBinding<unknown>[];
 }
 
-/** Where a stage's requests of one lane are written. */
-export function requestBinding<S extends Stage>(stage: S, lane: Lane): SubjectBinding<StageRequests[S]> {
-  return binding(jobTopic(stage, lane), STAGE_REQUEST_CONTRACTS[stage], COMPATIBILITY_POLICIES.jobRequests);
-}
-
-/** Where a stage's retries of one delay tier are written: the same request record. */
-export function retryBinding<S extends Stage>(stage: S, tier: RetryTier): SubjectBinding<StageRequests[S]> {
-  return binding(retryTopic(stage, tier), STAGE_REQUEST_CONTRACTS[stage], COMPATIBILITY_POLICIES.jobRequests);
-}
-
-export const statusBinding: SubjectBinding<JobStatusEvent> = binding(
-  STATUS_TOPIC,
-  jobStatusEventContract,
-  COMPATIBILITY_POLICIES.status,
-);
-export const batchDeclarationBinding: SubjectBinding<BatchDeclaration> = binding(
-  BATCHES_TOPIC,
-  batchDeclarationContract,
-  COMPATIBILITY_POLICIES.batches,
-);
-export const maintenanceBinding: SubjectBinding<MaintenanceRequest> = binding(
-  MAINTENANCE_TOPIC,
-  maintenanceRequestContract,
-  COMPATIBILITY_POLICIES.maintenance,
-);
-export const controlBinding: SubjectBinding<ControlCommand> = binding(
-  CONTROL_TOPIC,
-  controlCommandContract,
-  COMPATIBILITY_POLICIES.control,
-);
-export const deadLetterBinding: SubjectBinding<DeadLetterRecord> = binding(
-  DEAD_LETTER_TOPIC,
-  deadLetterRecordContract,
-  COMPATIBILITY_POLICIES.deadLetter,
-);
-
-/** Every subject sedano writes, with its record and level, in topic order. */
-export function subjectBindings(): SubjectBinding<unknown>[] {
-  const bindings: SubjectBinding<unknown>[] = [];
-  for (const stage of STAGES) {
-    for (const lane of LANES) bindings.push(requestBinding(stage, lane));
-    for (const tier of RETRY_TIERS) bindings.push(retryBinding(stage, tier.name));
-  }
-  bindings.push(statusBinding, batchDeclarationBinding, maintenanceBinding, controlBinding, deadLetterBinding);
+/** The contract bindings of the deployment whose names are `names`. */
+export function contractBindings(names: TopologyNames): ContractBindings {
+  const binding = <T>(topic: string, contract: Contract<T>, policy: CompatibilityPolicy): SubjectBinding<T> => ({
+    subject: names.valueSubject(topic),
+    contract,
+    compatibility: policy.level,
+  });
+  const bindings: ContractBindings = {
+    request: (stage, lane) =>
+      binding(names.jobTopic(stage, lane), STAGE_REQUEST_CONTRACTS[stage], COMPATIBILITY_POLICIES.jobRequests),
+    retry: (stage, tier) =>
+      binding(names.retryTopic(stage, tier), STAGE_REQUEST_CONTRACTS[stage], COMPATIBILITY_POLICIES.jobRequests),
+    status: binding(names.statusTopic, jobStatusEventContract, COMPATIBILITY_POLICIES.status),
+    batchDeclaration: binding(names.batchesTopic, batchDeclarationContract, COMPATIBILITY_POLICIES.batches),
+    maintenance: binding(names.maintenanceTopic, maintenanceRequestContract, COMPATIBILITY_POLICIES.maintenance),
+    control: binding(names.controlTopic, controlCommandContract, COMPATIBILITY_POLICIES.control),
+    deadLetter: binding(names.deadLetterTopic, deadLetterRecordContract, COMPATIBILITY_POLICIES.deadLetter),
+    all() {
+      const all: SubjectBinding<unknown>[] = [];
+      for (const stage of STAGES) {
+        for (const lane of LANES) all.push(bindings.request(stage, lane));
+        for (const tier of RETRY_TIERS) all.push(bindings.retry(stage, tier.name));
+      }
+      all.push(bindings.status, bindings.batchDeclaration, bindings.maintenance, bindings.control, bindings.deadLetter);
+      return all;
+    },
+  };
   return bindings;
 }

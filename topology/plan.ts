@@ -2,7 +2,7 @@
  * Compares declared topics with the live cluster and says what `topology apply` must do.
  * Pure: no Kafka client here, so every case has a fast unit test.
  */
-import type { TopicDescription } from '../services/lib/kafka.ts';
+import type { TopicDescription } from './topics.ts';
 
 export type TopologyChange =
   | { kind: 'create'; topic: TopicDescription }

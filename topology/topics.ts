@@ -1,68 +1,34 @@
 /**
  * Every Kafka topic of sedano (DESIGN.md section 2), declared as code.
  *
- * Services import the names from here; `npm run topology -- apply` makes the cluster match
- * the declarations. Sizes and retention are written next to each family with the reason.
+ * Names come from names.ts (a function of the namespace); `npm run topology -- apply` makes
+ * the cluster match the declarations. Sizes and retention are written next to each family with the reason.
  */
-import type { TopicDescription } from '../services/lib/kafka.ts';
+import type { TopologyNames } from './names.ts';
+import { LANES, RETRY_TIERS, STAGES } from './stages.ts';
 
-/** Stages that consume job topics. `noop` is the built-in stage used by smoke tests and benchmarks. */
-export const STAGES = ['indexing', 'analysis', 'training', 'export', 'noop'] as const;
-export type Stage = (typeof STAGES)[number];
+export { LANES, RETRY_TIERS, STAGES, type Lane, type RetryTier, type Stage } from './stages.ts';
 
-/** Priority lanes, highest first: a worker drains them in this order. */
-export const LANES = ['high', 'normal', 'low'] as const;
-export type Lane = (typeof LANES)[number];
+/** A topic as declared here and as the Kafka admin client describes it. */
+export interface TopicDescription {
+  name: string;
+  partitions: number;
+  replicationFactor: number;
+  /** Topic-level configs: for a live topic, only those set on the topic (not broker defaults). */
+  configs: Record<string, string>;
+}
 
-/**
- * Retry delay tiers: a failed attempt waits on the tier whose delay is the longest one not
- * above its backoff, so a retry never blocks a job partition.
- */
-export const RETRY_TIERS = [
-  { name: '5s', delayMs: 5_000 },
-  { name: '1m', delayMs: 60_000 },
-  { name: '10m', delayMs: 600_000 },
-  { name: '1h', delayMs: 3_600_000 },
-] as const;
-export type RetryTier = (typeof RETRY_TIERS)[number]['name'];
-
-const PREFIX = 'sedano';
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 
 /** Largest record a job topic accepts (1 MiB): larger documents travel by reference. */
 export const JOB_MAX_MESSAGE_BYTES = 1_048_576;
 
-/** Topic of one stage lane, e.g. `sedano.jobs.indexing.high`. */
-export function jobTopic(stage: Stage, lane: Lane): string {
-  return `${PREFIX}.jobs.${stage}.${lane}`;
-}
-
-/** Delay topic of one stage and tier, e.g. `sedano.retry.indexing.1m`. */
-export function retryTopic(stage: Stage, tier: RetryTier): string {
-  return `${PREFIX}.retry.${stage}.${tier}`;
-}
-
-/** Compacted topic of job status events, keyed by job id: the source of truth of the status view. */
-export const STATUS_TOPIC = `${PREFIX}.job-status`;
-/**
- * Batch declarations (size and follow-up job), keyed by batch id, written before a batch's
- * children: what the status projector needs to submit the follow-up once they have all ended.
- */
-export const BATCHES_TOPIC = `${PREFIX}.batches`;
 /**
  * Largest batch declaration (1 MiB + 64 KiB): it carries its follow-up's framed request, which
  * may be as large as a job topic accepts, plus the follow-up's PENDING event and headers.
  */
 export const BATCH_MAX_MESSAGE_BYTES = JOB_MAX_MESSAGE_BYTES + 65_536;
-/** Poison messages and jobs whose attempts ran out, with the original bytes and the reason. */
-export const DEAD_LETTER_TOPIC = `${PREFIX}.dead-letter`;
-/** Maintenance requests emitted by the scheduler. */
-export const MAINTENANCE_TOPIC = `${PREFIX}.maintenance`;
-/** Control commands (revoke, pause, resume, ping) read by every worker. */
-export const CONTROL_TOPIC = `${PREFIX}.control`;
-/** Round-trip checks of the pipeline (services/smoke): Avro through the registry and back. */
-export const SMOKE_TOPIC = `${PREFIX}.smoke`;
 
 export interface TopologyOptions {
   /** Replicas per partition: 1 on the single local broker, 3 on a production cluster. */
@@ -70,7 +36,7 @@ export interface TopologyOptions {
 }
 
 /** The declared topics, in a stable order. */
-export function declaredTopics(options: TopologyOptions): TopicDescription[] {
+export function declaredTopics(names: TopologyNames, options: TopologyOptions): TopicDescription[] {
   const { replicationFactor } = options;
   const minInsync = String(Math.min(2, replicationFactor));
   const common = { 'min.insync.replicas': minInsync };
@@ -80,7 +46,7 @@ export function declaredTopics(options: TopologyOptions): TopicDescription[] {
       // 6 partitions: up to 6 workers of a stage share a lane; a week of retention lets a
       // stopped stage catch up after a long outage.
       topics.push({
-        name: jobTopic(stage, lane),
+        name: names.jobTopic(stage, lane),
         partitions: 6,
         replicationFactor,
         configs: {
@@ -94,7 +60,7 @@ export function declaredTopics(options: TopologyOptions): TopicDescription[] {
     for (const tier of RETRY_TIERS) {
       // A retry waits at most its tier's delay; three days covers a weekend outage.
       topics.push({
-        name: retryTopic(stage, tier.name),
+        name: names.retryTopic(stage, tier.name),
         partitions: 3,
         replicationFactor,
         configs: {
@@ -107,7 +73,7 @@ export function declaredTopics(options: TopologyOptions): TopicDescription[] {
     }
   }
   topics.push({
-    name: STATUS_TOPIC,
+    name: names.statusTopic,
     // Keyed by job id; 12 partitions let several projectors share the load.
     partitions: 12,
     replicationFactor,
@@ -123,7 +89,7 @@ export function declaredTopics(options: TopologyOptions): TopicDescription[] {
     },
   });
   topics.push({
-    name: BATCHES_TOPIC,
+    name: names.batchesTopic,
     // One declaration per batch, far fewer than status events: 3 partitions are plenty, and
     // keying by batch id keeps a batch's declaration in one place.
     partitions: 3,
@@ -142,7 +108,7 @@ export function declaredTopics(options: TopologyOptions): TopicDescription[] {
     },
   });
   topics.push({
-    name: DEAD_LETTER_TOPIC,
+    name: names.deadLetterTopic,
     partitions: 3,
     replicationFactor,
     configs: {
@@ -155,13 +121,13 @@ export function declaredTopics(options: TopologyOptions): TopicDescription[] {
     },
   });
   topics.push({
-    name: MAINTENANCE_TOPIC,
+    name: names.maintenanceTopic,
     partitions: 1,
     replicationFactor,
     configs: { ...common, 'cleanup.policy': 'delete', 'retention.ms': String(7 * DAY_MS) },
   });
   topics.push({
-    name: CONTROL_TOPIC,
+    name: names.controlTopic,
     // One partition keeps commands in the order they were given.
     partitions: 1,
     replicationFactor,
@@ -169,7 +135,7 @@ export function declaredTopics(options: TopologyOptions): TopicDescription[] {
     configs: { ...common, 'cleanup.policy': 'delete', 'retention.ms': String(DAY_MS) },
   });
   topics.push({
-    name: SMOKE_TOPIC,
+    name: names.smokeTopic,
     partitions: 1,
     replicationFactor,
     // A check is read back within seconds; an hour leaves time to look at it.

@@ -23,6 +23,8 @@ import { newJobId } from '../../services/lib/job-ids.ts';
 import { createKafkaClient } from '../../services/lib/kafka.ts';
 import { createSchemaRegistry } from '../../services/lib/schema-registry.ts';
 import { createStatusView } from '../../services/lib/status-view.ts';
+import { topologyNames } from '../../topology/names.ts';
+import { redisKeys } from '../../topology/redis-keys.ts';
 
 export const API_SYNOPSIS = 'npm run bench -- api [--duration 10] [--connections 50] [--json]';
 
@@ -124,12 +126,14 @@ export function formatApiTable(rows: readonly ApiFigures[]): string {
 }
 
 export async function runApiBenchmark(options: ApiBenchOptions): Promise<number> {
-  const endpoints = resolveEndpoints();
+  const endpoints = resolveEndpoints(process.env);
   const logger = pino({ level: 'silent' });
   const redis = new Redis(endpoints.redisUrl);
   const viewRedis = new Redis(endpoints.redisUrl);
   const namespace = `bench-api-${newJobId().slice(0, 8)}`;
-  const view = createStatusView({ redis: viewRedis, namespace });
+  const names = topologyNames(namespace);
+  const keys = redisKeys(namespace);
+  const view = createStatusView({ redis: viewRedis, keys: keys.status });
   const kafka = createKafkaClient({ brokers: endpoints.kafkaBrokers, clientId: namespace, log: () => {} });
   const admin = await kafka.admin();
   const producer = await kafka.producer();
@@ -142,9 +146,9 @@ export async function runApiBenchmark(options: ApiBenchOptions): Promise<number>
     view,
     tokens: [{ token, scopes: ['read'], name: 'bench' }],
     logger,
-    deadLetters: createDeadLetterIndex({ redis, prefix: `sedano:${namespace}:dead-letters:` }),
-    statusKeyPrefix: `sedano:${namespace}:`,
-    redisPrefix: `sedano:${namespace}:gateway:`,
+    deadLetters: createDeadLetterIndex({ redis, keys }),
+    names,
+    keys,
     checkRegistry: async () => {},
   });
   const hello = fastify();
@@ -203,7 +207,7 @@ export async function runApiBenchmark(options: ApiBenchOptions): Promise<number>
     await hello.close();
     await gateway.close();
     await view.clear();
-    const leftovers = await redis.keys(`sedano:${namespace}:*`);
+    const leftovers = await redis.keys(keys.pattern);
     if (leftovers.length > 0) await redis.del(...leftovers);
     await producer.close();
     await admin.close();

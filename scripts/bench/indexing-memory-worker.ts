@@ -3,7 +3,7 @@
  * indexDocuments (its own store, cached embedder and Redis, as a stage thread has) under the
  * heap limit its parent set, sampling its own V8 heap, and posts the peak back.
  *
- * workerData: { uri, root, dataDir, cachePrefix, collection, redisUrl }.
+ * workerData: { uri, root, dataDir, namespace, collection, redisUrl }.
  */
 import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -13,12 +13,14 @@ import { withEmbeddingCache } from '../../services/indexer/embedding/cache.ts';
 import { createHashingEmbedder } from '../../services/indexer/embedding/hashing.ts';
 import { indexDocuments } from '../../services/indexer/index-documents.ts';
 import { openLanceDbVectorStore } from '../../services/indexer/vector-store/lancedb.ts';
+import { redisKeys } from '../../topology/redis-keys.ts';
 
 export interface MemoryWorkerData {
   uri: string;
   root: string;
   dataDir: string;
-  cachePrefix: string;
+  /** The benchmark's namespace (its embedding-cache keys). */
+  namespace: string;
   collection: string;
   redisUrl: string;
 }
@@ -47,7 +49,7 @@ const result = await indexDocuments(
   },
   {
     store,
-    embedder: withEmbeddingCache(createHashingEmbedder(), redis, { keyPrefix: data.cachePrefix }),
+    embedder: withEmbeddingCache(createHashingEmbedder(), redis, { keys: redisKeys(data.namespace) }),
     documentRoots: [data.root],
     limits: resolveDocumentLimits(),
   },

@@ -21,26 +21,17 @@ import type { IndexDocumentsRequest } from '../../schemas/index-documents-reques
 import { createIndexerStage } from '../../services/indexer/indexer-stage.ts';
 import { openLanceDbVectorStore } from '../../services/indexer/vector-store/lancedb.ts';
 import { createCodec, type SubjectBinding } from '../../services/lib/codec.ts';
-import { resolveEndpoints } from '../../services/lib/endpoints.ts';
+import { type Endpoints, resolveEndpoints } from '../../services/lib/endpoints.ts';
 import { jobHeader } from '../../services/lib/job-client.ts';
 import { createKafkaClient } from '../../services/lib/kafka.ts';
-import { createJobLedger } from '../../services/lib/runtime/job-ledger.ts';
-import { startStageRuntime, type StageTopics } from '../../services/lib/runtime/stage-runtime.ts';
-import { createPurgeMarks } from '../../services/lib/purge-marks.ts';
+import { startStageRuntime, stageTopics } from '../../services/lib/runtime/stage-runtime.ts';
 import { createSchemaRegistry } from '../../services/lib/schema-registry.ts';
-import { createWorkerPresence } from '../../services/lib/worker-presence.ts';
+import { resolveSettings } from '../../services/lib/settings.ts';
+import { type IndexerThreadSettings, indexerSettings, indexerThreadSettings } from '../../services/indexer/settings.ts';
 import { COMPATIBILITY_POLICIES, STAGE_REQUEST_CONTRACTS } from '../../topology/contracts.ts';
-import { valueSubject } from '../../topology/subjects.ts';
-import {
-  declaredTopics,
-  jobTopic,
-  LANES,
-  RETRY_TIERS,
-  retryTopic,
-  STATUS_TOPIC,
-  CONTROL_TOPIC,
-} from '../../topology/topics.ts';
-import type { RetryTier } from '../../topology/topics.ts';
+import { type TopologyNames, topologyNames } from '../../topology/names.ts';
+import { type RedisKeys, redisKeys } from '../../topology/redis-keys.ts';
+import { declaredTopics } from '../../topology/topics.ts';
 import { Cleanup } from './cleanup.ts';
 import { writeDocx, writePdf, writeXlsx } from './indexing-corpus.ts';
 import type { MemoryWorkerData, MemoryWorkerReport } from './indexing-memory-worker.ts';
@@ -124,10 +115,13 @@ export function formatIndexingTable(rows: readonly WorkloadFigures[]): string {
 }
 
 export async function runIndexingBenchmark(options: IndexingBenchOptions): Promise<number> {
-  const endpoints = resolveEndpoints();
+  const endpoints = resolveEndpoints(process.env);
   const cleanup = new Cleanup();
+  // A namespace of the benchmark's own: its topics, groups and keys never meet a running system's.
   const base = `bench-${randomUUID().slice(0, 8)}`;
-  const redisPrefix = `sedano:${base}:`;
+  const names = topologyNames(base);
+  const keys = redisKeys(base);
+  const redisPrefix = `${base}:`;
   const workDir = await mkdtemp(join(tmpdir(), 'sedano-bench-indexing-'));
   cleanup.add('temp dir', () => rm(workDir, { recursive: true, force: true }));
   const redis = new Redis(endpoints.redisUrl);
@@ -146,13 +140,16 @@ export async function runIndexingBenchmark(options: IndexingBenchOptions): Promi
     await mkdir(root);
     console.log(`generating the corpus in ${root} …`);
     const corpus = await generateCorpus(root, options);
-    // The stage's threads read their settings from the environment they start with.
-    Object.assign(process.env, {
+    const settings = resolveSettings(indexerSettings, {
+      ...process.env,
       SEDANO_DOCUMENT_ROOTS: root,
       SEDANO_DATA_DIR: dataDir,
-      SEDANO_EMBEDDING_CACHE_PREFIX: `${redisPrefix}embeddings:`,
+      SEDANO_NAMESPACE: base,
     });
-    const stage = await startBenchStage(endpoints, base, redis, redisPrefix, options.threads, cleanup);
+    const stage = await startBenchStage(
+      { endpoints, names, keys, redis, threads: options.threads, cleanup },
+      indexerThreadSettings(settings),
+    );
     await stage.run('warm-up', corpus.warmUp);
     const rows: WorkloadFigures[] = [];
     for (const workload of corpus.workloads) {
@@ -166,9 +163,7 @@ export async function runIndexingBenchmark(options: IndexingBenchOptions): Promi
     }
     const rss = rssPeak;
     const memory =
-      options.longPdfPages > 0
-        ? await measureLongPdf(root, dataDir, redisPrefix, options, endpoints.redisUrl)
-        : undefined;
+      options.longPdfPages > 0 ? await measureLongPdf(root, dataDir, base, options, endpoints.redisUrl) : undefined;
 
     console.log(
       `\nindexing stage, ${options.threads} threads, embedder ${process.env['SEDANO_EMBEDDER'] ?? 'hashing'}, one job per document:\n`,
@@ -218,40 +213,31 @@ async function generateCorpus(root: string, options: IndexingBenchOptions): Prom
 }
 
 /** The indexing stage on topics of the benchmark's own; `run` indexes files (one job each) and times it. */
+interface BenchStageContext {
+  endpoints: Endpoints;
+  names: TopologyNames;
+  keys: RedisKeys;
+  redis: Redis;
+  threads: number;
+  cleanup: Cleanup;
+}
+
 async function startBenchStage(
-  endpoints: ReturnType<typeof resolveEndpoints>,
-  base: string,
-  redis: Redis,
-  redisPrefix: string,
-  threads: number,
-  cleanup: Cleanup,
+  { endpoints, names, keys, redis, threads, cleanup }: BenchStageContext,
+  settings: IndexerThreadSettings,
 ) {
+  const base = names.namespace;
   const kafka = createKafkaClient({ brokers: endpoints.kafkaBrokers, clientId: base, log: () => {} });
   const admin = await kafka.admin();
   cleanup.add('kafka admin', () => admin.close());
-  const topics: StageTopics = {
-    lanes: LANES.map((lane) => `${base}.jobs.indexing.${lane}`),
-    retry: Object.fromEntries(RETRY_TIERS.map((tier) => [tier.name, `${base}.retry.indexing.${tier.name}`])) as Record<
-      RetryTier,
-      string
-    >,
-    status: `${base}.job-status`,
-    control: `${base}.control`,
-    groupId: `${base}.indexing`,
-  };
-  const declared = declaredTopics({ replicationFactor: 1 });
-  const like = (name: string, of: string) => ({ ...declared.find((topic) => topic.name === of)!, name });
-  const shapes = [
-    ...LANES.map((lane, i) => like(topics.lanes[i]!, jobTopic('indexing', lane))),
-    ...RETRY_TIERS.map((tier) => like(topics.retry[tier.name], retryTopic('indexing', tier.name))),
-    like(topics.status, STATUS_TOPIC),
-    like(topics.control, CONTROL_TOPIC),
-  ];
+  const topics = stageTopics(names, 'indexing');
+  const used = new Set([...topics.lanes, ...Object.values(topics.retry), topics.status, topics.control]);
+  const shapes = declaredTopics(names, { replicationFactor: 1 }).filter((topic) => used.has(topic.name));
   await admin.createTopics(shapes);
   cleanup.add('topics', () => admin.deleteTopics(shapes.map((topic) => topic.name)));
   const lane = topics.lanes[1]!;
   const binding: SubjectBinding<IndexDocumentsRequest> = {
-    subject: valueSubject(lane),
+    subject: names.valueSubject(lane),
     contract: STAGE_REQUEST_CONTRACTS.indexing,
     compatibility: COMPATIBILITY_POLICIES.jobRequests.level,
   };
@@ -261,18 +247,18 @@ async function startBenchStage(
     await fetch(`${url}?permanent=true`, { method: 'DELETE' });
   });
   const codec = createCodec({ registry: createSchemaRegistry(endpoints.schemaRegistryUrl) });
-  const ledger = createJobLedger({ redis, prefix: `${redisPrefix}ledger:` });
-  const runtime = await startStageRuntime(createIndexerStage({ concurrency: threads, threads: { size: threads } }), {
-    kafka,
-    codec,
-    redis,
-    logger: pino({ level: process.env['LOG_LEVEL'] ?? 'warn' }),
-    workerId: `${base}-indexer`,
-    topics,
-    ledger,
-    presence: createWorkerPresence({ redis, prefix: `${redisPrefix}workers:` }),
-    purgeMarks: createPurgeMarks({ redis, prefix: `${redisPrefix}purge:` }),
-  });
+  const runtime = await startStageRuntime(
+    createIndexerStage(settings, { concurrency: threads, threads: { size: threads } }),
+    {
+      kafka,
+      codec,
+      redis,
+      logger: pino({ level: process.env['LOG_LEVEL'] ?? 'warn' }),
+      workerId: `${base}-indexer`,
+      names,
+      keys,
+    },
+  );
   cleanup.add('stage runtime', () => runtime.close());
   const producer = await kafka.producer();
   cleanup.add('producer', () => producer.close());
@@ -291,7 +277,7 @@ async function startBenchStage(
       await producer.send(lane, await Promise.all(jobs.map((job) => codec.toMessage(binding, job.header.jobId, job))));
       const ids = jobs.map((job) => job.header.jobId);
       for (;;) {
-        const states = await redis.mget(...ids.map((id) => `${redisPrefix}ledger:${id}`));
+        const states = await redis.mget(...ids.map((id) => keys.ledger(id)));
         if (states.every((state) => state !== null)) {
           const failed = states.filter((state) => state !== 'SUCCESS').length;
           if (failed > 0) throw new Error(`${failed} indexing job(s) of ${collection} did not succeed`);
@@ -307,7 +293,7 @@ async function startBenchStage(
 async function measureLongPdf(
   root: string,
   dataDir: string,
-  redisPrefix: string,
+  namespace: string,
   options: IndexingBenchOptions,
   redisUrl: string,
 ): Promise<string> {
@@ -315,7 +301,7 @@ async function measureLongPdf(
     uri: 'long.pdf',
     root,
     dataDir,
-    cachePrefix: `${redisPrefix}embeddings:`,
+    namespace,
     collection: 'bench-long',
     redisUrl,
   };

@@ -123,7 +123,7 @@ async function runSystem(
 
 /** Runs the benchmark and prints its table (or its figures as JSON); resolves with the exit code. */
 export async function runNoopBenchmark(options: NoopBenchOptions): Promise<number> {
-  const endpoints = resolveEndpoints();
+  const endpoints = resolveEndpoints(process.env);
   // Logs go to stderr: stdout holds only the table or the JSON.
   const logger: Logger = pino({ name: 'sedano-bench', level: process.env['LOG_LEVEL'] ?? 'warn' }, pino.destination(2));
   const workloads = noopWorkloads(options);

@@ -16,25 +16,15 @@ import type { Endpoints } from '../../services/lib/endpoints.ts';
 import { jobHeader } from '../../services/lib/job-client.ts';
 import { createKafkaClient, type TopicDescription } from '../../services/lib/kafka.ts';
 import type { Logger } from '../../services/lib/logger.ts';
-import { createJobLedger } from '../../services/lib/runtime/job-ledger.ts';
-import { createRevocations } from '../../services/lib/runtime/revocations.ts';
-import { startStageRuntime, type StageTopics } from '../../services/lib/runtime/stage-runtime.ts';
+import { startStageRuntime, stageTopics, type StageTopics } from '../../services/lib/runtime/stage-runtime.ts';
 import { createSchemaRegistry } from '../../services/lib/schema-registry.ts';
 import { createStatusView } from '../../services/lib/status-view.ts';
 import { createNoopStage } from '../../services/noop/noop-stage.ts';
 import { startStatusProjector } from '../../services/status-projector/projector.ts';
 import { COMPATIBILITY_POLICIES, STAGE_REQUEST_CONTRACTS } from '../../topology/contracts.ts';
-import { valueSubject } from '../../topology/subjects.ts';
-import {
-  CONTROL_TOPIC,
-  declaredTopics,
-  jobTopic,
-  LANES,
-  RETRY_TIERS,
-  retryTopic,
-  type RetryTier,
-  STATUS_TOPIC,
-} from '../../topology/topics.ts';
+import { type TopologyNames, topologyNames } from '../../topology/names.ts';
+import { redisKeys } from '../../topology/redis-keys.ts';
+import { declaredTopics } from '../../topology/topics.ts';
 import type { Cleanup } from './cleanup.ts';
 import type { BenchSystem, Recorder } from './load.ts';
 
@@ -55,11 +45,10 @@ const CHUNK = 500;
 const POLL_INTERVAL_MS = 10;
 const SUBMITTER = 'sedano-bench';
 
-/** The declared topic `declared`, under a name of the benchmark's own. */
-function shapedLike(name: string, declared: string): TopicDescription {
-  const topic = declaredTopics({ replicationFactor: 1 }).find((candidate) => candidate.name === declared);
-  if (!topic) throw new Error(`no declared topic ${declared}`);
-  return { ...topic, name };
+/** The declared topics of the benchmark's own namespace that a noop stage and a projector use. */
+function noopTopics(names: TopologyNames, topics: StageTopics): TopicDescription[] {
+  const used = new Set([...topics.lanes, ...Object.values(topics.retry), topics.status, topics.control]);
+  return declaredTopics(names, { replicationFactor: 1 }).filter((topic) => used.has(topic.name));
 }
 
 export async function startSedanoSystem(options: SedanoSystemOptions): Promise<BenchSystem> {
@@ -69,26 +58,17 @@ export async function startSedanoSystem(options: SedanoSystemOptions): Promise<B
 
   const admin = await kafka.admin();
   cleanup.add('kafka admin', () => admin.close());
-  const retry = Object.fromEntries(RETRY_TIERS.map((tier) => [tier.name, `${base}.retry.noop.${tier.name}`]));
-  const topics: StageTopics = {
-    lanes: LANES.map((lane) => `${base}.jobs.noop.${lane}`),
-    retry: retry as Record<RetryTier, string>,
-    status: `${base}.job-status`,
-    control: `${base}.control`,
-    groupId: `${base}.noop`,
-  };
-  const shapes = [
-    ...LANES.map((lane, i) => shapedLike(topics.lanes[i]!, jobTopic('noop', lane))),
-    ...RETRY_TIERS.map((tier) => shapedLike(topics.retry[tier.name], retryTopic('noop', tier.name))),
-    shapedLike(topics.status, STATUS_TOPIC),
-    shapedLike(topics.control, CONTROL_TOPIC),
-  ];
+  // A namespace of the benchmark's own: its topics, groups and keys never meet a running system's.
+  const names = topologyNames(base);
+  const keys = redisKeys(base);
+  const topics = stageTopics(names, 'noop');
+  const shapes = noopTopics(names, topics);
   await admin.createTopics(shapes);
   cleanup.add('topics', () => admin.deleteTopics(shapes.map((topic) => topic.name)));
 
   const lane = topics.lanes[1]!;
   const laneBinding: SubjectBinding<NoopRequest> = {
-    subject: valueSubject(lane),
+    subject: names.valueSubject(lane),
     contract: STAGE_REQUEST_CONTRACTS.noop,
     compatibility: COMPATIBILITY_POLICIES.jobRequests.level,
   };
@@ -97,8 +77,11 @@ export async function startSedanoSystem(options: SedanoSystemOptions): Promise<B
     await fetch(url, { method: 'DELETE' });
     await fetch(`${url}?permanent=true`, { method: 'DELETE' });
   });
-  // Status events keep the real status subject's framing (the runtime's binding), so the
-  // benchmark's status topic needs no subject of its own.
+  cleanup.add('status subject', async () => {
+    const url = `${endpoints.schemaRegistryUrl}/subjects/${encodeURIComponent(names.valueSubject(topics.status))}`;
+    await fetch(url, { method: 'DELETE' });
+    await fetch(`${url}?permanent=true`, { method: 'DELETE' });
+  });
   const codec = createCodec({ registry: createSchemaRegistry(endpoints.schemaRegistryUrl) });
 
   const connect = (name: string) => {
@@ -106,12 +89,10 @@ export async function startSedanoSystem(options: SedanoSystemOptions): Promise<B
     cleanup.add(`redis ${name}`, () => redis.quit());
     return redis;
   };
-  const namespace = base;
-  const keyPrefix = `sedano:${namespace}:`;
   const runtimeRedis = connect('runtime');
   // The projector's view runs MULTI/EXEC: nothing else may use its connection.
-  const view = createStatusView({ redis: connect('projector'), namespace });
-  const reader = createStatusView({ redis: connect('reader'), namespace });
+  const view = createStatusView({ redis: connect('projector'), keys: keys.status });
+  const reader = createStatusView({ redis: connect('reader'), keys: keys.status });
   cleanup.add('redis keys', () => reader.clear());
 
   const projector = await startStatusProjector({
@@ -119,8 +100,8 @@ export async function startSedanoSystem(options: SedanoSystemOptions): Promise<B
     codec,
     view,
     logger,
-    topic: topics.status,
-    groupId: `${base}.status-projector`,
+    names,
+    batchTopic: null,
   });
   cleanup.add('status projector', () => projector.close());
   const runtime = await startStageRuntime(
@@ -131,9 +112,8 @@ export async function startSedanoSystem(options: SedanoSystemOptions): Promise<B
       redis: runtimeRedis,
       logger,
       workerId: `${base}-worker`,
-      topics,
-      ledger: createJobLedger({ redis: runtimeRedis, prefix: `${keyPrefix}ledger:` }),
-      revocations: createRevocations({ redis: runtimeRedis, prefix: `${keyPrefix}revoked:` }),
+      names,
+      keys,
     },
   );
   cleanup.add('stage runtime', () => runtime.close());
@@ -151,7 +131,7 @@ export async function startSedanoSystem(options: SedanoSystemOptions): Promise<B
   if (options.detection === 'notify') {
     await watchJobKeys({
       redisUrl: endpoints.redisUrl,
-      jobKeyPrefix: `${keyPrefix}job:`,
+      jobKeyPrefix: keys.status.job(''),
       cleanup,
       onWrite: (jobId) => {
         if (current?.pending(jobId)) void check(current, jobId);

@@ -16,6 +16,7 @@ import { createModelRegistry } from '../../services/trainer/model-registry/model
 import { createRedisModelIndex } from '../../services/trainer/model-registry/redis-model-index.ts';
 import { trainModel } from '../../services/trainer/train-model.ts';
 import { resolveTrainerOptions } from '../../services/trainer/trainer-options.ts';
+import { redisKeys } from '../../topology/redis-keys.ts';
 import { generateLabelledCorpus } from './training-corpus.ts';
 
 export interface TrainingRunOptions {
@@ -24,7 +25,8 @@ export interface TrainingRunOptions {
   hiddenUnits: number;
   batchSize: number;
   redisUrl: string;
-  indexPrefix: string;
+  /** The namespace whose `models` keys hold the registry's index. */
+  namespace: string;
 }
 
 export interface TrainingRunFigures {
@@ -95,7 +97,10 @@ try {
     },
     {
       embedder,
-      registry: createModelRegistry(createLocalModelStore(modelDir), createRedisModelIndex(redis, options.indexPrefix)),
+      registry: createModelRegistry(
+        createLocalModelStore(modelDir),
+        createRedisModelIndex(redis, redisKeys(options.namespace).models),
+      ),
       documentRoots: [modelDir],
       options: resolveTrainerOptions(),
     },

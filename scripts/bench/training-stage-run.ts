@@ -10,25 +10,15 @@ import { createCodec, type SubjectBinding } from '../../services/lib/codec.ts';
 import { resolveEndpoints } from '../../services/lib/endpoints.ts';
 import { jobHeader } from '../../services/lib/job-client.ts';
 import { createKafkaClient } from '../../services/lib/kafka.ts';
-import { createPurgeMarks } from '../../services/lib/purge-marks.ts';
-import { createJobLedger } from '../../services/lib/runtime/job-ledger.ts';
-import { startStageRuntime, type StageTopics } from '../../services/lib/runtime/stage-runtime.ts';
+import { startStageRuntime, stageTopics } from '../../services/lib/runtime/stage-runtime.ts';
 import { createSchemaRegistry } from '../../services/lib/schema-registry.ts';
-import { createWorkerPresence } from '../../services/lib/worker-presence.ts';
 import { createRedisModelIndex } from '../../services/trainer/model-registry/redis-model-index.ts';
+import type { TrainerThreadSettings } from '../../services/trainer/settings.ts';
 import { createTrainerStage } from '../../services/trainer/trainer-stage.ts';
 import { COMPATIBILITY_POLICIES, STAGE_REQUEST_CONTRACTS } from '../../topology/contracts.ts';
-import { valueSubject } from '../../topology/subjects.ts';
-import {
-  CONTROL_TOPIC,
-  declaredTopics,
-  jobTopic,
-  LANES,
-  RETRY_TIERS,
-  retryTopic,
-  type RetryTier,
-  STATUS_TOPIC,
-} from '../../topology/topics.ts';
+import { topologyNames } from '../../topology/names.ts';
+import { redisKeys } from '../../topology/redis-keys.ts';
+import { declaredTopics } from '../../topology/topics.ts';
 import type { Cleanup } from './cleanup.ts';
 
 export interface EndToEndFigures {
@@ -37,38 +27,30 @@ export interface EndToEndFigures {
   validationAccuracy: number | null;
 }
 
-export async function startTrainingBenchStage(base: string, redis: Redis, redisPrefix: string, cleanup: Cleanup) {
-  const endpoints = resolveEndpoints();
+/**
+ * The stage in the namespace `base` (its own topics, groups and keys, never a running system's);
+ * its threads get `settings`, whose namespace should be `base` too.
+ */
+export async function startTrainingBenchStage(
+  base: string,
+  redis: Redis,
+  settings: TrainerThreadSettings,
+  cleanup: Cleanup,
+) {
+  const endpoints = resolveEndpoints(process.env);
   const kafka = createKafkaClient({ brokers: endpoints.kafkaBrokers, clientId: base, log: () => {} });
   const admin = await kafka.admin();
   cleanup.add('kafka admin', () => admin.close());
-  const topics: StageTopics = {
-    lanes: LANES.map((lane) => `${base}.jobs.training.${lane}`),
-    retry: Object.fromEntries(RETRY_TIERS.map((tier) => [tier.name, `${base}.retry.training.${tier.name}`])) as Record<
-      RetryTier,
-      string
-    >,
-    status: `${base}.job-status`,
-    control: `${base}.control`,
-    groupId: `${base}.training`,
-  };
-  const declared = declaredTopics({ replicationFactor: 1 });
-  const like = (name: string, of: string) => {
-    const shape = declared.find((topic) => topic.name === of);
-    if (shape === undefined) throw new Error(`no declared topic ${of}`);
-    return { ...shape, name };
-  };
-  const shapes = [
-    ...LANES.map((lane, i) => like(topics.lanes[i] ?? '', jobTopic('training', lane))),
-    ...RETRY_TIERS.map((tier) => like(topics.retry[tier.name], retryTopic('training', tier.name))),
-    like(topics.status, STATUS_TOPIC),
-    like(topics.control, CONTROL_TOPIC),
-  ];
+  const names = topologyNames(base);
+  const keys = redisKeys(base);
+  const topics = stageTopics(names, 'training');
+  const used = new Set([...topics.lanes, ...Object.values(topics.retry), topics.status, topics.control]);
+  const shapes = declaredTopics(names, { replicationFactor: 1 }).filter((topic) => used.has(topic.name));
   await admin.createTopics(shapes);
   cleanup.add('topics', () => admin.deleteTopics(shapes.map((topic) => topic.name)));
   const lane = topics.lanes[1] ?? '';
   const binding: SubjectBinding<TrainModelRequest> = {
-    subject: valueSubject(lane),
+    subject: names.valueSubject(lane),
     contract: STAGE_REQUEST_CONTRACTS.training,
     compatibility: COMPATIBILITY_POLICIES.jobRequests.level,
   };
@@ -78,21 +60,20 @@ export async function startTrainingBenchStage(base: string, redis: Redis, redisP
     await fetch(`${url}?permanent=true`, { method: 'DELETE' });
   });
   const codec = createCodec({ registry: createSchemaRegistry(endpoints.schemaRegistryUrl) });
-  const runtime = await startStageRuntime(createTrainerStage(), {
+  const runtime = await startStageRuntime(createTrainerStage(settings), {
     kafka,
     codec,
     redis,
     logger: pino({ level: process.env['LOG_LEVEL'] ?? 'warn' }),
     workerId: `${base}-trainer`,
+    names,
+    keys,
     topics,
-    ledger: createJobLedger({ redis, prefix: `${redisPrefix}ledger:` }),
-    presence: createWorkerPresence({ redis, prefix: `${redisPrefix}workers:` }),
-    purgeMarks: createPurgeMarks({ redis, prefix: `${redisPrefix}purge:` }),
   });
   cleanup.add('stage runtime', () => runtime.close());
   const producer = await kafka.producer();
   cleanup.add('producer', () => producer.close());
-  const index = createRedisModelIndex(redis, `${redisPrefix}models:`);
+  const index = createRedisModelIndex(redis, keys.models);
 
   return {
     /** Produces one training request and resolves when it succeeded, with the seconds taken. */
@@ -119,7 +100,7 @@ export async function startTrainingBenchStage(base: string, redis: Redis, redisP
       const started = performance.now();
       await producer.send(lane, [await codec.toMessage(binding, job.header.jobId, job)]);
       for (;;) {
-        const state = await redis.get(`${redisPrefix}ledger:${job.header.jobId}`);
+        const state = await redis.get(keys.ledger(job.header.jobId));
         if (state !== null) {
           if (state !== 'SUCCESS') throw new Error(`the training job ended ${state}`);
           const seconds = (performance.now() - started) / 1000;

@@ -15,7 +15,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import { Redis } from 'ioredis';
+import { DEFAULT_HASHING_DIMENSION } from '../../services/indexer/embedding/hashing.ts';
 import { resolveEndpoints } from '../../services/lib/endpoints.ts';
+import type { TrainerThreadSettings } from '../../services/trainer/settings.ts';
+import { resolveTrainerOptions } from '../../services/trainer/trainer-options.ts';
 import { Cleanup } from './cleanup.ts';
 import { startTrainingBenchStage } from './training-stage-run.ts';
 import { generateLabelledCorpus } from './training-corpus.ts';
@@ -97,7 +100,7 @@ export function formatTrainingTable(rows: readonly TrainingRunFigures[]): string
 const execFileAsync = promisify(execFile);
 
 export async function runTrainingBenchmark(options: TrainingBenchOptions): Promise<number> {
-  const endpoints = resolveEndpoints();
+  const endpoints = resolveEndpoints(process.env);
   const cleanup = new Cleanup();
   const base = `bench-${randomUUID().slice(0, 8)}`;
   const redisPrefix = `${base}:`;
@@ -118,7 +121,7 @@ export async function runTrainingBenchmark(options: TrainingBenchOptions): Promi
           hiddenUnits,
           batchSize: options.batchSize,
           redisUrl: endpoints.redisUrl,
-          indexPrefix: `${redisPrefix}models:`,
+          namespace: base,
         };
         const { stdout } = await execFileAsync(process.execPath, [
           new URL('training-run.ts', import.meta.url).pathname,
@@ -128,7 +131,7 @@ export async function runTrainingBenchmark(options: TrainingBenchOptions): Promi
       }
     }
     const endToEnd =
-      options.endToEnd > 0 ? await measureEndToEnd(options, base, redis, redisPrefix, cleanup) : undefined;
+      options.endToEnd > 0 ? await measureEndToEnd(options, base, redis, endpoints.redisUrl, cleanup) : undefined;
     console.log(
       `\ntraining, ${options.epochs} epochs, batch ${options.batchSize}, hashing embedder (384), 20% validation, one process per row:\n`,
     );
@@ -150,21 +153,23 @@ async function measureEndToEnd(
   options: TrainingBenchOptions,
   base: string,
   redis: Redis,
-  redisPrefix: string,
+  redisUrl: string,
   cleanup: Cleanup,
 ) {
   const workDir = await mkdtemp(join(tmpdir(), 'sedano-bench-training-'));
   cleanup.add('temp dir', () => rm(workDir, { recursive: true, force: true }));
   const dataset = generateLabelledCorpus(options.endToEnd, 2);
   await writeFile(join(workDir, 'corpus.jsonl'), dataset.map((example) => JSON.stringify(example)).join('\n'));
-  // The stage's thread reads its settings from the environment it starts with.
-  Object.assign(process.env, {
-    SEDANO_DOCUMENT_ROOTS: workDir,
-    SEDANO_MODEL_DIR: join(workDir, 'models'),
-    SEDANO_MODEL_INDEX_PREFIX: `${redisPrefix}models:`,
-    SEDANO_EMBEDDING_CACHE_PREFIX: `${redisPrefix}embeddings:`,
-  });
+  // The stage's threads get their settings as its handlerData: the bench's dirs and namespace.
+  const settings: TrainerThreadSettings = {
+    documentRoots: [workDir],
+    modelDir: join(workDir, 'models'),
+    embedder: { kind: 'hashing', dimension: DEFAULT_HASHING_DIMENSION },
+    redisUrl,
+    namespace: base,
+    limits: resolveTrainerOptions(),
+  };
   console.log(`training ${options.endToEnd} examples through the stage …`);
-  const stage = await startTrainingBenchStage(base, redis, redisPrefix, cleanup);
+  const stage = await startTrainingBenchStage(base, redis, settings, cleanup);
   return stage.run({ datasetUri: 'corpus.jsonl', epochs: options.epochs, batchSize: options.batchSize });
 }

@@ -4,7 +4,9 @@
  * command's options, global ones included.
  */
 import type { Command } from 'commander';
-import { type Lane, LANES, type Stage, STAGES } from '../../topology/topics.ts';
+import { DEFAULT_NAMESPACE, type TopologyNames, topologyNames } from '../../topology/names.ts';
+import { type RedisKeys, redisKeys } from '../../topology/redis-keys.ts';
+import { type Lane, LANES, type Stage, STAGES } from '../../topology/stages.ts';
 import { type CtlClients, createCtlClients } from './clients.ts';
 import { createOutput, type Output, UsageError } from './output.ts';
 
@@ -12,8 +14,12 @@ export interface CtlContext {
   out: Output;
   clients: CtlClients;
   env: NodeJS.ProcessEnv;
-  /** The command's options, with the global ones (`--json`). */
+  /** The command's options, with the global ones (`--json`, `--namespace`). */
   options: Record<string, unknown>;
+  /** The topics, groups and subjects of the namespace operated on. */
+  names: TopologyNames;
+  /** Its Redis keys. */
+  keys: RedisKeys;
 }
 
 /** Wraps a command's action: `(context, ...positional arguments)`. */
@@ -36,9 +42,23 @@ export function createCtlRunner(env: NodeJS.ProcessEnv, stdout: NodeJS.WritableS
       const command = commanderArgs.at(-1) as Command;
       const options = command.optsWithGlobals();
       const out = createOutput(options['json'] === true, stdout, stderr);
-      await action({ out, clients, env, options }, ...(commanderArgs.slice(0, -2) as never));
+      const names = namespaceNames(options['namespace'] ?? env['SEDANO_NAMESPACE']);
+      await action(
+        { out, clients, env, options, names, keys: redisKeys(names.namespace) },
+        ...(commanderArgs.slice(0, -2) as never),
+      );
     };
   return { run, close: () => clients.close() } satisfies CtlRunner;
+}
+
+/** The names of the namespace given (blank: the default), or a UsageError. */
+function namespaceNames(given: unknown): TopologyNames {
+  const namespace = typeof given === 'string' && given.trim() !== '' ? given.trim() : DEFAULT_NAMESPACE;
+  try {
+    return topologyNames(namespace);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
 }
 
 /** A stage named on the command line, or a UsageError listing the stages. */

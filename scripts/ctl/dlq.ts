@@ -7,8 +7,8 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Command } from 'commander';
+import type { TopologyNames } from '../../topology/names.ts';
 import { deadLetterRecordContract } from '../../schemas/dead-letter-record.ts';
-import { DEAD_LETTER_TOPIC } from '../../topology/topics.ts';
 import type { Codec } from '../../services/lib/codec.ts';
 import type { IncomingMessage } from '../../services/lib/kafka.ts';
 import type { CtlAction } from './command-context.ts';
@@ -59,22 +59,27 @@ export function newestDeadLetters(entries: readonly DeadLetterSummary[], limit: 
   return [...entries].sort((a, b) => (b.failedAt ?? 0) - (a.failedAt ?? 0) || b.id.localeCompare(a.id)).slice(0, limit);
 }
 
-async function readDeadLetters(clients: CtlClients, timeoutMs: number): Promise<DeadLetterSummary[]> {
+async function readDeadLetters(
+  clients: CtlClients,
+  names: TopologyNames,
+  timeoutMs: number,
+): Promise<DeadLetterSummary[]> {
+  const topic = names.deadLetterTopic;
   const admin = await clients.admin();
   const ends = new Map(
-    (await admin.fetchTopicOffsets(DEAD_LETTER_TOPIC))
+    (await admin.fetchTopicOffsets(topic))
       .filter((partition) => Number(partition.high) > Number(partition.low))
       .map((partition) => [partition.partition, Number(partition.high)]),
   );
   if (ends.size === 0) return [];
-  const groupId = `sedano.ctl.dlq-list-${randomUUID()}`;
+  const groupId = names.readerGroup('dlq-list', randomUUID());
   const consumer = await clients.kafka.consumer(groupId);
   const codec = clients.codec();
   const pending: Promise<DeadLetterSummary>[] = [];
   const done = new Set<number>();
   try {
     await consumer.consume({
-      topics: [DEAD_LETTER_TOPIC],
+      topics: [topic],
       fromBeginning: true,
       handle: (message) => {
         const end = ends.get(message.partition);
@@ -85,7 +90,7 @@ async function readDeadLetters(clients: CtlClients, timeoutMs: number): Promise<
     });
     const deadline = Date.now() + timeoutMs;
     while (done.size < ends.size) {
-      if (Date.now() > deadline) throw new CtlError(`reading ${DEAD_LETTER_TOPIC} took longer than ${timeoutMs} ms`);
+      if (Date.now() > deadline) throw new CtlError(`reading ${topic} took longer than ${timeoutMs} ms`);
       await sleep(50);
     }
   } finally {
@@ -106,10 +111,10 @@ export function registerDlq(program: Command, run: CtlAction): void {
     .option('--limit <n>', 'at most this many', '20')
     .option('--timeout <ms>', 'how long reading the topic may take', '30000')
     .action(
-      run(async ({ out, clients, options }) => {
+      run(async ({ out, clients, options, names }) => {
         const limit = parseWholeNumber('--limit', String(options['limit']), 1);
         const timeoutMs = parseWholeNumber('--timeout', String(options['timeout']), 1);
-        const all = await readDeadLetters(clients, timeoutMs);
+        const all = await readDeadLetters(clients, names, timeoutMs);
         const shown = newestDeadLetters(all, limit);
         if (out.json) {
           out.data({ deadLetters: shown, total: all.length });

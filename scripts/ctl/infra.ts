@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import type { ComponentName } from '../../services/lib/endpoints.ts';
 import { createSchemaRegistry } from '../../services/lib/schema-registry.ts';
-import { applyDeclaredTopology, describeTopology } from '../../topology/apply.ts';
+import { applyDeclaredTopology, describeTopology } from '../../services/lib/topology-apply.ts';
 import { describeChange } from '../../topology/plan.ts';
 import { declaredTopics } from '../../topology/topics.ts';
 import { COMPONENTS, stackDown, stackStatus, stackUp } from '../local-stack/stack.ts';
@@ -36,8 +36,9 @@ export function registerInfra(program: Command, run: CtlAction): void {
     .command('apply')
     .description('creates missing topics, grows partitions, replaces drifted configs, registers subjects')
     .action(
-      run(async ({ out, clients, env }) => {
+      run(async ({ out, clients, env, names }) => {
         const { topics, schemas } = await applyDeclaredTopology({
+          names,
           admin: await clients.admin(),
           registry: createSchemaRegistry(clients.endpoints.schemaRegistryUrl),
           registryUrl: clients.endpoints.schemaRegistryUrl,
@@ -63,10 +64,10 @@ export function registerInfra(program: Command, run: CtlAction): void {
     .command('describe')
     .description('the declared state of every topic next to the live one')
     .action(
-      run(async ({ out, clients, env }) => {
+      run(async ({ out, clients, env, names }) => {
         const states = await describeTopology(
           await clients.admin(),
-          declaredTopics({ replicationFactor: replicationFactor(env) }),
+          declaredTopics(names, { replicationFactor: replicationFactor(env) }),
         );
         if (out.json) {
           out.data(states);

@@ -5,8 +5,8 @@
  * the same way.
  */
 import type { Command } from 'commander';
-import { stageGroup } from '../../topology/groups.ts';
-import { jobTopic, type Lane, LANES, type Stage, STAGES } from '../../topology/topics.ts';
+import type { TopologyNames } from '../../topology/names.ts';
+import { type Lane, LANES, type Stage, STAGES } from '../../topology/stages.ts';
 import type { KafkaAdmin } from '../../services/lib/kafka.ts';
 import { topicLag } from '../../services/lib/lag.ts';
 import { formatTable } from './output.ts';
@@ -22,9 +22,9 @@ export interface StageLag {
   total: number;
 }
 
-export async function readStageLag(admin: KafkaAdmin, stage: Stage): Promise<StageLag> {
-  const groupId = stageGroup(stage);
-  const topics = LANES.map((lane) => jobTopic(stage, lane));
+export async function readStageLag(admin: KafkaAdmin, names: TopologyNames, stage: Stage): Promise<StageLag> {
+  const groupId = names.stageGroup(stage);
+  const topics = LANES.map((lane) => names.jobTopic(stage, lane));
   const [group, committed, ends] = await Promise.all([
     admin.describeGroup(groupId),
     admin.fetchGroupOffsets(groupId, topics),
@@ -65,10 +65,10 @@ export function registerLag(program: Command, run: CtlAction): void {
     .description("jobs waiting in each lane of each stage (end offsets minus the stage group's committed offsets)")
     .argument('[stage]', `one stage (${STAGES.join(', ')}); default every stage`)
     .action(
-      run(async ({ out, clients }, stage: string | undefined) => {
+      run(async ({ out, clients, names }, stage: string | undefined) => {
         const stages = stage === undefined ? [...STAGES] : [parseStage(stage)];
         const admin = await clients.admin();
-        const lags = await Promise.all(stages.map((name) => readStageLag(admin, name)));
+        const lags = await Promise.all(stages.map((name) => readStageLag(admin, names, name)));
         if (out.json) out.data(lags);
         else for (const line of formatLag(lags)) out.line(line);
       }),

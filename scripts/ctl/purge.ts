@@ -8,8 +8,7 @@
  */
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
-import { stageGroup } from '../../topology/groups.ts';
-import { jobTopic, type Lane, LANES, STAGES } from '../../topology/topics.ts';
+import { type Lane, LANES, STAGES } from '../../topology/stages.ts';
 import { createPurgeMarks, type PartitionEnd } from '../../services/lib/purge-marks.ts';
 import { type CtlAction, parseLane, parseStage } from './command-context.ts';
 import { partitionLag } from '../../services/lib/lag.ts';
@@ -44,14 +43,14 @@ export function registerPurge(program: Command, run: CtlAction): void {
     .option('--lane <lane>', `only this lane (${LANES.join(', ')})`)
     .option('-y, --yes', 'do not ask for confirmation')
     .action(
-      run(async ({ out, clients, options }, stageName: string) => {
+      run(async ({ out, clients, options, names, keys }, stageName: string) => {
         const stage = parseStage(stageName);
         const lanes = typeof options['lane'] === 'string' ? [parseLane(options['lane'])] : [...LANES];
         const admin = await clients.admin();
         // No cache: the marks of an earlier purge must be read as they are now.
-        const marks = createPurgeMarks({ redis: await clients.redis(), cacheMs: 0 });
-        const topics = lanes.map((lane) => jobTopic(stage, lane));
-        const committed = await admin.fetchGroupOffsets(stageGroup(stage), topics);
+        const marks = createPurgeMarks({ redis: await clients.redis(), keys, cacheMs: 0 });
+        const topics = lanes.map((lane) => names.jobTopic(stage, lane));
+        const committed = await admin.fetchGroupOffsets(names.stageGroup(stage), topics);
         const plans: LanePlan[] = [];
         for (const [i, lane] of lanes.entries()) {
           const topic = topics[i] ?? '';

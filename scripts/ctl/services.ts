@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Command } from 'commander';
 import type { ComponentName } from '../../services/lib/endpoints.ts';
-import { applyDeclaredTopology } from '../../topology/apply.ts';
+import { applyDeclaredTopology } from '../../services/lib/topology-apply.ts';
 import { createSchemaRegistry } from '../../services/lib/schema-registry.ts';
 import { stackDown, stackStatus, stackUp } from '../local-stack/stack.ts';
 import { forget, isAlive, runningPid, startDetached, stopProcess } from '../local-stack/processes.ts';
@@ -93,7 +93,7 @@ async function waitUntilReady(url: string, pid: number, timeoutMs: number): Prom
   return false;
 }
 
-async function up({ out, clients, env, options }: CtlContext): Promise<void> {
+async function up({ out, clients, env, options, names }: CtlContext): Promise<void> {
   const timeoutMs = parseWholeNumber('--timeout', String(options['timeout']), 1);
   const log = (line: string) => (out.json ? out.note(line) : out.line(line));
 
@@ -106,6 +106,7 @@ async function up({ out, clients, env, options }: CtlContext): Promise<void> {
   writeFileSync(join(runDir(env), 'up.json'), JSON.stringify({ stackStarted } satisfies UpRecord));
 
   const { topics, schemas } = await applyDeclaredTopology({
+    names,
     admin: await clients.admin(),
     registry: createSchemaRegistry(clients.endpoints.schemaRegistryUrl),
     registryUrl: clients.endpoints.schemaRegistryUrl,
@@ -127,7 +128,13 @@ async function up({ out, clients, env, options }: CtlContext): Promise<void> {
       const serviceEnv: Record<string, string> =
         service.name === 'gateway' ? { SEDANO_API_TOKENS: apiTokensVariable(token) } : {};
       pid = startDetached(
-        { command: process.execPath, args: [entry], cwd: REPO_ROOT, env: { ...serviceEnv }, marker: entry },
+        {
+          command: process.execPath,
+          args: [entry],
+          cwd: REPO_ROOT,
+          env: { ...serviceEnv, SEDANO_NAMESPACE: names.namespace },
+          marker: entry,
+        },
         pidFile,
         logFile,
       );

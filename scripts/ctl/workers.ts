@@ -10,9 +10,8 @@ import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Command } from 'commander';
 import type { ControlCommand } from '../../schemas/control-command.ts';
-import { controlBinding } from '../../topology/contracts.ts';
-import { stageGroup } from '../../topology/groups.ts';
-import { CONTROL_TOPIC, type Stage, STAGES } from '../../topology/topics.ts';
+import { contractBindings } from '../../topology/contracts.ts';
+import { type Stage, STAGES } from '../../topology/stages.ts';
 import type { ConsumerGroupDescription } from '../../services/lib/kafka.ts';
 import { createWorkerPresence, type WorkerRecord } from '../../services/lib/worker-presence.ts';
 
@@ -133,12 +132,12 @@ export function registerWorkers(program: Command, run: CtlAction): void {
     .description("each stage's workers: alive (a member of the stage's consumer group) or not, and what they run")
     .argument('[stage]', `one stage (${STAGES.join(', ')}); default every stage`)
     .action(
-      run(async ({ out, clients }, stageName: string | undefined) => {
+      run(async ({ out, clients, names, keys }, stageName: string | undefined) => {
         const stages = stageName === undefined ? [...STAGES] : [parseStage(stageName)];
         const admin = await clients.admin();
-        const presence = createWorkerPresence({ redis: await clients.redis() });
+        const presence = createWorkerPresence({ redis: await clients.redis(), keys });
         const [groups, records] = await Promise.all([
-          Promise.all(stages.map((stage) => admin.describeGroup(stageGroup(stage)))),
+          Promise.all(stages.map((stage) => admin.describeGroup(names.stageGroup(stage)))),
           presence.list(),
         ]);
         const now = Date.now();
@@ -162,9 +161,9 @@ export function registerWorkers(program: Command, run: CtlAction): void {
     .description('jobs running now, on which worker, with their progress')
     .option('--stage <stage>', 'only this stage')
     .action(
-      run(async ({ out, clients, options }) => {
+      run(async ({ out, clients, options, keys }) => {
         const stage = typeof options['stage'] === 'string' ? parseStage(options['stage']) : undefined;
-        const presence = createWorkerPresence({ redis: await clients.redis() });
+        const presence = createWorkerPresence({ redis: await clients.redis(), keys });
         const jobs = activeJobs(await presence.list(stage), Date.now());
         if (out.json) out.data({ jobs });
         else for (const line of formatActiveJobs(jobs)) out.line(line);
@@ -177,10 +176,10 @@ export function registerWorkers(program: Command, run: CtlAction): void {
     .option('--stage <stage>', "only this stage's workers")
     .option('--timeout <ms>', 'how long to wait for the answers, in milliseconds', '5000')
     .action(
-      run(async ({ out, clients, options }) => {
+      run(async ({ out, clients, options, names, keys }) => {
         const stage = typeof options['stage'] === 'string' ? parseStage(options['stage']) : undefined;
         const timeoutMs = parseWholeNumber('--timeout', String(options['timeout']), 1);
-        const presence = createWorkerPresence({ redis: await clients.redis() });
+        const presence = createWorkerPresence({ redis: await clients.redis(), keys });
         const expected = (await presence.list(stage)).map((record) => record.workerId);
         const command: ControlCommand = {
           commandId: randomUUID(),
@@ -192,8 +191,8 @@ export function registerWorkers(program: Command, run: CtlAction): void {
           issuedAt: Date.now(),
         };
         const producer = await clients.producer();
-        await producer.send(CONTROL_TOPIC, [
-          await clients.codec().toMessage(controlBinding, command.commandId, command),
+        await producer.send(names.controlTopic, [
+          await clients.codec().toMessage(contractBindings(names).control, command.commandId, command),
         ]);
         const deadline = Date.now() + timeoutMs;
         let answers = await presence.pongs(command.commandId);

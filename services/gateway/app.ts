@@ -13,8 +13,9 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Redis } from 'ioredis';
-import { JOB_STATE_SYMBOLS } from '../../schemas/job-state.ts';
-import { LANES, STAGES } from '../../topology/topics.ts';
+import type { TopologyNames } from '../../topology/names.ts';
+import type { RedisKeys } from '../../topology/redis-keys.ts';
+import { LANES, type Stage, STAGES } from '../../topology/stages.ts';
 import type { Codec } from '../lib/codec.ts';
 import { createJobClient } from '../lib/job-client.ts';
 import type { KafkaAdmin, KafkaProducer } from '../lib/kafka.ts';
@@ -23,20 +24,24 @@ import { createRevocations, type Revocations } from '../lib/runtime/revocations.
 import type { StatusView } from '../lib/status-view.ts';
 import { createWorkerPresence, type WorkerPresence } from '../lib/worker-presence.ts';
 import { type ApiToken, createAuthenticator, type Principal, type Scope } from './auth.ts';
+import { installClientErrorHandler } from './client-errors.ts';
 import type { GatewayContext } from './context.ts';
 import type { DeadLetterIndex } from './dead-letter-index.ts';
 import { errorReply } from './errors.ts';
 import { createGatewayMetrics, type MetricsSources } from './metrics.ts';
-import { batchRoutes } from './routes/batches.ts';
-import { type CollectionSearchDependencies, collectionRoutes } from './routes/collections.ts';
-import { deadLetterRoutes } from './routes/dead-letters.ts';
-import { modelRoutes, type ModelRoutesDependencies } from './routes/models.ts';
-import { jobEventRoutes } from './routes/job-events.ts';
-import { jobRoutes } from './routes/jobs.ts';
-import { stageRoutes } from './routes/stages.ts';
-import { systemRoutes } from './routes/system.ts';
+import { redactingSerializers } from './redact.ts';
+import { BATCH_ROUTE_NEEDS, batchRoutes } from './routes/batches.ts';
+import type { CollectionSearch } from '../indexer/search.ts';
+import { collectionRoutes } from './routes/collections.ts';
+import { DEAD_LETTER_ROUTE_NEEDS, deadLetterRoutes } from './routes/dead-letters.ts';
+import { JOB_EVENT_ROUTE_NEEDS, jobEventRoutes } from './routes/job-events.ts';
+import { JOB_ROUTE_NEEDS, jobRoutes } from './routes/jobs.ts';
+import { modelRoutes } from './routes/models.ts';
+import type { ModelCatalog } from '../trainer/model-catalog.ts';
+import { STAGE_ROUTE_NEEDS, stageRoutes } from './routes/stages.ts';
+import { SYSTEM_ROUTE_NEEDS, systemRoutes } from './routes/system.ts';
 import { readStageGroup } from './stage-lag.ts';
-import { declaredGatewayTopics, type GatewayTopics, routedProducer, stageSymbol } from './topics.ts';
+import { gatewayTopics, type GatewayTopics, routedProducer, stageSymbol } from './topics.ts';
 import { compileValidator } from './validation.ts';
 
 declare module 'fastify' {
@@ -62,12 +67,12 @@ export interface GatewayDependencies {
   deadLetters: DeadLetterIndex;
   /** Resolves when the schema registry answers. */
   checkRegistry: () => Promise<void>;
-  /** Default: the declared topics. */
+  /** The namespace's topics, groups and subjects. */
+  names: TopologyNames;
+  /** The namespace's Redis keys. */
+  keys: RedisKeys;
+  /** Default: the namespace's topics (tests give their own). */
   topics?: GatewayTopics;
-  /** Prefix of the status view's keys, as StatusViewOptions names it (default `sedano:status:`). */
-  statusKeyPrefix?: string;
-  /** Prefix of the gateway's own Redis keys (default `sedano:gateway:`). */
-  redisPrefix?: string;
   revocations?: Revocations;
   workers?: WorkerPresence;
   jaegerUiUrl?: string;
@@ -75,33 +80,18 @@ export interface GatewayDependencies {
   sse?: { pollIntervalMs?: number; heartbeatMs?: number; appearWithinMs?: number };
   /** Largest request body, in bytes (default 1 MiB, a job topic's largest record). */
   bodyLimitBytes?: number;
-  /** The vector store and embedder of `POST /v1/collections/:name/search` (none: it answers 503). */
-  collections?: CollectionSearchDependencies;
-  /** The model registry of `GET /v1/models…` (none: they answer 503). */
-  models?: ModelRoutesDependencies;
+  /** Collection search for `POST /v1/collections/:name/search` (none: it answers 503). */
+  collections?: CollectionSearch;
+  /** The model registry's read side for `GET /v1/models…` (none: the routes are not registered). */
+  models?: ModelCatalog;
   now?: () => number;
 }
 
-function metricSources(context: GatewayContext, statusKeyPrefix: string): MetricsSources {
+function metricSources(context: GatewayContext): MetricsSources {
   return {
     async jobCounts() {
-      // The view's indexes (status-view.ts layout): jobs of a stage in a state are the intersection.
-      const pairs = STAGES.flatMap((stage) => JOB_STATE_SYMBOLS.map((state) => ({ stage, state })));
-      const pipeline = context.redis.pipeline();
-      for (const { stage, state } of pairs) {
-        pipeline.call(
-          'ZINTERCARD',
-          2,
-          `${statusKeyPrefix}index:state:${state}`,
-          `${statusKeyPrefix}index:stage:${stageSymbol(stage)}`,
-        );
-      }
-      const replies = (await pipeline.exec()) ?? [];
-      return pairs.map((pair, i) => {
-        const [error, count] = replies[i] ?? [new Error('no reply'), 0];
-        if (error) throw error;
-        return { ...pair, count: Number(count) };
-      });
+      const counts = await context.view.countsByStageAndState(STAGES.map(stageSymbol));
+      return counts.map(({ stage, state, count }) => ({ stage: stage.toLowerCase() as Stage, state, count }));
     },
     async recentDurations() {
       return Promise.all(
@@ -124,11 +114,19 @@ function metricSources(context: GatewayContext, statusKeyPrefix: string): Metric
   };
 }
 
+/** Only the named collaborators of the context, for a route plugin that uses those alone. */
+function pick<K extends keyof GatewayContext>(context: GatewayContext, keys: readonly K[]): Pick<GatewayContext, K> {
+  return Object.fromEntries(keys.map((key) => [key, context[key]])) as Pick<GatewayContext, K>;
+}
+
 export async function buildGatewayApp(dependencies: GatewayDependencies): Promise<FastifyInstance> {
   const { logger, redis } = dependencies;
-  const topics = dependencies.topics ?? declaredGatewayTopics();
-  // Typed as fastify's base logger, so the instance has the default type the route modules take.
-  const baseLogger: FastifyBaseLogger = logger;
+  const { names, keys } = dependencies;
+  const topics = dependencies.topics ?? gatewayTopics(names);
+  // Every URL and error the gateway logs is redacted (redact.ts): tokens sent in a query string
+  // or a cookie never reach the log. Typed as fastify's base logger, so the instance has the
+  // default type the route modules take.
+  const baseLogger: FastifyBaseLogger = logger.child({}, { serializers: redactingSerializers });
   const app = fastify({
     loggerInstance: baseLogger,
     requestIdHeader: 'x-request-id',
@@ -139,10 +137,14 @@ export async function buildGatewayApp(dependencies: GatewayDependencies): Promis
       // Typed for any route generic here; the reply is a plain one.
       void (reply as FastifyReply).code(statusCode).send(body);
     },
+    // Errors of Node's HTTP parser (a request fastify never sees) get the same bodies, logged as the client's fault.
+    clientErrorHandler: installClientErrorHandler(baseLogger),
     bodyLimit: dependencies.bodyLimitBytes ?? 1_048_576,
-    // fastify's request log lines carry the request id, method, URL and status; never headers (they hold the token).
+    // fastify's request log lines carry the request id, method, redacted URL and status; never headers.
   });
   app.setValidatorCompiler(({ schema, httpPart }) => compileValidator(schema, httpPart ?? 'body'));
+  // Response schemas document the answers (/docs/json); replies are sent as built, not filtered by them.
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   app.decorateRequest('principal', null);
 
   const context: GatewayContext = {
@@ -150,17 +152,18 @@ export async function buildGatewayApp(dependencies: GatewayDependencies): Promis
     producer: dependencies.producer,
     codec: dependencies.codec,
     redis,
-    redisPrefix: dependencies.redisPrefix ?? 'sedano:gateway:',
+    keys,
     view: dependencies.view,
     jobClient: createJobClient({
-      producer: routedProducer(dependencies.producer, topics),
+      producer: routedProducer(dependencies.producer, names, topics),
       codec: dependencies.codec,
+      names,
       submitter: 'sedano-gateway',
     }),
     topics,
-    revocations: dependencies.revocations ?? createRevocations({ redis }),
+    revocations: dependencies.revocations ?? createRevocations({ redis, keys }),
     deadLetters: dependencies.deadLetters,
-    workers: dependencies.workers ?? createWorkerPresence({ redis }),
+    workers: dependencies.workers ?? createWorkerPresence({ redis, keys }),
     metrics: undefined as never,
     checkRegistry: dependencies.checkRegistry,
     jaegerUiUrl: dependencies.jaegerUiUrl,
@@ -169,14 +172,9 @@ export async function buildGatewayApp(dependencies: GatewayDependencies): Promis
       heartbeatMs: dependencies.sse?.heartbeatMs ?? 15_000,
       appearWithinMs: dependencies.sse?.appearWithinMs ?? 5_000,
     },
-    collections: dependencies.collections,
-    models: dependencies.models,
     now: dependencies.now ?? Date.now,
   };
-  context.metrics = createGatewayMetrics(
-    metricSources(context, dependencies.statusKeyPrefix ?? 'sedano:status:'),
-    logger,
-  );
+  context.metrics = createGatewayMetrics(metricSources(context), logger);
 
   const auth = createAuthenticator(dependencies.tokens);
   app.addHook('onRequest', async (request) => {
@@ -226,13 +224,13 @@ export async function buildGatewayApp(dependencies: GatewayDependencies): Promis
     },
   });
 
-  systemRoutes(app, context);
-  jobRoutes(app, context);
-  jobEventRoutes(app, context);
-  batchRoutes(app, context);
-  stageRoutes(app, context);
-  deadLetterRoutes(app, context);
-  collectionRoutes(app, context);
-  modelRoutes(app, context);
+  await app.register(systemRoutes, pick(context, SYSTEM_ROUTE_NEEDS));
+  await app.register(jobRoutes, pick(context, JOB_ROUTE_NEEDS));
+  await app.register(jobEventRoutes, pick(context, JOB_EVENT_ROUTE_NEEDS));
+  await app.register(batchRoutes, pick(context, BATCH_ROUTE_NEEDS));
+  await app.register(stageRoutes, pick(context, STAGE_ROUTE_NEEDS));
+  await app.register(deadLetterRoutes, pick(context, DEAD_LETTER_ROUTE_NEEDS));
+  await app.register(collectionRoutes, { search: dependencies.collections });
+  if (dependencies.models !== undefined) await app.register(modelRoutes, { catalog: dependencies.models });
   return app;
 }

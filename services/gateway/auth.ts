@@ -5,7 +5,7 @@
  * (pause and resume stages, dead letters). A route names the one scope it needs.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { ApiError } from './errors.ts';
+import { apiError } from './errors.ts';
 
 export const SCOPES = ['submit', 'read', 'admin'] as const;
 export type Scope = (typeof SCOPES)[number];
@@ -24,7 +24,7 @@ export interface Principal {
 }
 
 export interface Authenticator {
-  /** The principal of an `Authorization` header; throws a 401 or 403 ApiError. */
+  /** The principal of an `Authorization` header; throws a coded 401 or 403 (SEDANO_ERR_API_UNAUTHORIZED, _FORBIDDEN). */
   authorize(authorization: string | undefined, scope: Scope): Principal;
 }
 
@@ -42,21 +42,16 @@ export function createAuthenticator(tokens: readonly ApiToken[]): Authenticator 
     authorize(authorization, scope) {
       const match = /^Bearer +(\S+) *$/i.exec(authorization ?? '');
       if (!match?.[1]) {
-        throw new ApiError(
-          401,
-          'SEDANO_ERR_API_UNAUTHORIZED',
-          'a bearer token is required (Authorization: Bearer <token>)',
-        );
+        throw apiError('SEDANO_ERR_API_UNAUTHORIZED', 'a bearer token is required (Authorization: Bearer <token>)');
       }
       const presented = digest(match[1]);
       let principal: Principal | undefined;
       for (const candidate of known) {
         if (timingSafeEqual(candidate.digest, presented)) principal = candidate.principal;
       }
-      if (!principal) throw new ApiError(401, 'SEDANO_ERR_API_UNAUTHORIZED', 'the bearer token is not known');
+      if (!principal) throw apiError('SEDANO_ERR_API_UNAUTHORIZED', 'the bearer token is not known');
       if (!principal.scopes.includes(scope)) {
-        throw new ApiError(
-          403,
+        throw apiError(
           'SEDANO_ERR_API_FORBIDDEN',
           `this route needs the "${scope}" scope; the token of ${principal.name} has ${principal.scopes.join(', ')}`,
         );

@@ -8,8 +8,9 @@
  *   optional and its default is recorded (`fillDefaults` puts it in before encoding);
  * - `["null", T]` is a nullable T; a union of several non-null branches is avsc's wrapped
  *   form `{ "<branch name>": value }`;
- * - enums list their symbols; `int` and `long` are integers within their range (a long
- *   within JavaScript's safe integers); a `uuid` string has `format: uuid`;
+ * - enums list their symbols; `int` and `long` are integers within the range the codec
+ *   (avsc) accepts: an int's 32 bits, a long within ±(2^53 - 2) (avsc refuses ±(2^53 - 1),
+ *   whose encoding it cannot round-trip exactly); a `uuid` string has `format: uuid`;
  * - `bytes` and `fixed` cannot travel in JSON: converting a schema that has them throws.
  *
  * Named types are inlined at each use (sedano's contracts are not recursive; a recursive one throws).
@@ -34,6 +35,9 @@ interface AvroNamed {
 
 const INT_MIN = -2_147_483_648;
 const INT_MAX = 2_147_483_647;
+/** The largest long avsc encodes (its `isSafeLong`): one below Number.MAX_SAFE_INTEGER. */
+export const LONG_MAX = 9_007_199_254_740_990;
+export const LONG_MIN = -LONG_MAX;
 
 function fullName(name: string, namespace: string | undefined): string {
   return name.includes('.') || namespace === undefined ? name : `${namespace}.${name}`;
@@ -84,7 +88,7 @@ class Converter {
       case 'int':
         return { type: 'integer', minimum: INT_MIN, maximum: INT_MAX };
       case 'long':
-        return { type: 'integer', minimum: Number.MIN_SAFE_INTEGER, maximum: Number.MAX_SAFE_INTEGER };
+        return { type: 'integer', minimum: LONG_MIN, maximum: LONG_MAX };
       case 'float':
       case 'double':
         return { type: 'number' };

@@ -1,36 +1,28 @@
 /**
- * The gateway's configuration from the environment (pure apart from reading the tokens file):
+ * The gateway's settings (services/lib/settings.ts) and its API tokens:
  *
  * - `SEDANO_API_TOKENS`: JSON `[{ "token": "...", "scopes": ["submit", "read", "admin"], "name": "..." }]`,
  *   or `SEDANO_API_TOKENS_FILE`: a file holding the same JSON (both: the tokens of both);
- * - `SEDANO_GATEWAY_HOST` (default 127.0.0.1) and `SEDANO_GATEWAY_PORT` (default 8080);
- * - `JAEGER_UI_URL` (optional): base URL of the Jaeger UI, for a link to each job's trace.
+ * - the listening address, the Jaeger UI link, and collection search's embedder and store
+ *   settings (the indexer's, so queries are embedded as the chunks were);
+ * - the model directory of the model registry the model routes read (the trainer's).
  *
- * Every problem is reported at once, with the variable it is in; token values never appear
- * in the messages.
+ * Every problem is reported at once, with the variable it is in; token values never appear in
+ * the messages.
  */
 import { readFileSync } from 'node:fs';
-import { compileValidator, fieldProblems } from './validation.ts';
+import { collectionSearchSettings } from '../indexer/search.ts';
+import { modelDirSetting } from '../trainer/model-catalog.ts';
+import {
+  baseSettings,
+  defineSettings,
+  type ResolvedSettings,
+  setting,
+  type SettingProblem,
+  type SettingsCheck,
+} from '../lib/settings.ts';
+import { compileValidator } from './validation.ts';
 import { SCOPES, type ApiToken } from './auth.ts';
-
-export interface GatewayConfig {
-  host: string;
-  port: number;
-  tokens: ApiToken[];
-  /** Base URL of the Jaeger UI (no trailing slash), or undefined for no trace links. */
-  jaegerUiUrl: string | undefined;
-}
-
-type Environment = Readonly<Record<string, string | undefined>>;
-
-export class GatewayConfigError extends Error {
-  readonly problems: string[];
-  constructor(problems: string[]) {
-    super(`invalid gateway configuration:\n  ${problems.join('\n  ')}`);
-    this.name = 'GatewayConfigError';
-    this.problems = problems;
-  }
-}
 
 const validateTokens = compileValidator(
   {
@@ -49,69 +41,83 @@ const validateTokens = compileValidator(
   'body',
 );
 
-function given(env: Environment, name: string): string | undefined {
-  const value = env[name]?.trim();
-  return value === undefined || value === '' ? undefined : value;
-}
+const TOKENS_EXPECTED = 'a JSON array of {"token" (8+ printable characters), "scopes", "name"}';
 
-function parseTokens(source: string, text: string, problems: string[]): ApiToken[] {
-  let parsed: unknown;
+/** The tokens in `text`, or undefined when it is not such a JSON array (the parser's message may quote a token). */
+function parseTokens(text: string): readonly ApiToken[] | undefined {
   try {
-    parsed = JSON.parse(text);
+    const parsed: unknown = JSON.parse(text);
+    return validateTokens(parsed) ? (parsed as ApiToken[]) : undefined;
   } catch {
-    // The parser's message may quote the text, and so a token.
-    problems.push(`${source}: not valid JSON`);
-    return [];
+    return undefined;
   }
-  if (!validateTokens(parsed)) {
-    for (const problem of fieldProblems(validateTokens.errors ?? [], source)) {
-      problems.push(`${source}${problem.path === '/' ? '' : problem.path}: ${problem.message}`);
-    }
-    return [];
-  }
-  return parsed as ApiToken[];
 }
 
-/** Reads and checks the configuration; throws a GatewayConfigError listing every problem. */
-export function resolveGatewayConfig(
-  env: Environment = process.env,
-  readFile: (path: string) => string = (path) => readFileSync(path, 'utf8'),
-): GatewayConfig {
-  const problems: string[] = [];
-  const tokens: ApiToken[] = [];
-  const inline = given(env, 'SEDANO_API_TOKENS');
-  if (inline !== undefined) tokens.push(...parseTokens('SEDANO_API_TOKENS', inline, problems));
-  const file = given(env, 'SEDANO_API_TOKENS_FILE');
-  if (file !== undefined) {
-    let text: string | undefined;
-    try {
-      text = readFile(file);
-    } catch (error) {
-      problems.push(`SEDANO_API_TOKENS_FILE: cannot read ${file}: ${(error as Error).message}`);
-    }
-    if (text !== undefined) tokens.push(...parseTokens(`SEDANO_API_TOKENS_FILE (${file})`, text, problems));
+/** The tokens in the file at `path`, or undefined when it cannot be read or holds no such array. */
+function readTokensFile(path: string): readonly ApiToken[] | undefined {
+  try {
+    return parseTokens(readFileSync(path, 'utf8'));
+  } catch {
+    return undefined;
   }
-  if (inline === undefined && file === undefined) {
-    problems.push('SEDANO_API_TOKENS or SEDANO_API_TOKENS_FILE: no API token is configured, so no route could be used');
+}
+
+export const gatewaySettings = defineSettings({
+  ...baseSettings,
+  host: setting.string('SEDANO_GATEWAY_HOST', { description: 'address the gateway listens on', default: '127.0.0.1' }),
+  port: setting.integer('SEDANO_GATEWAY_PORT', {
+    description: 'port the gateway listens on',
+    default: 8080,
+    minimum: 0,
+    maximum: 65_535,
+  }),
+  apiTokens: setting.custom(
+    'SEDANO_API_TOKENS',
+    { expected: TOKENS_EXPECTED, parse: parseTokens },
+    {
+      description: 'the API tokens as JSON: `[{"token", "scopes": ["submit", "read", "admin"], "name"}]`',
+      secret: true,
+    },
+  ),
+  apiTokensFile: setting.custom(
+    'SEDANO_API_TOKENS_FILE',
+    { expected: `a readable file holding ${TOKENS_EXPECTED}`, parse: readTokensFile },
+    { description: 'a file holding API tokens in the same JSON (with `SEDANO_API_TOKENS`: the tokens of both)' },
+  ),
+  jaegerUiUrl: setting.url('JAEGER_UI_URL', {
+    description: "base URL of the Jaeger UI, for a link to each job's trace",
+  }),
+  ...collectionSearchSettings,
+  modelDir: modelDirSetting,
+});
+
+export type GatewaySettings = ResolvedSettings<typeof gatewaySettings>;
+
+/** The tokens of both variables (resolved settings). */
+export function apiTokensOf(settings: Partial<Pick<GatewaySettings, 'apiTokens' | 'apiTokensFile'>>): ApiToken[] {
+  return [...(settings.apiTokens ?? []), ...(settings.apiTokensFile ?? [])];
+}
+
+/** At least one token, each value once (never a token value in a message). */
+export const checkGatewaySettings: SettingsCheck<typeof gatewaySettings> = (settings, failed) => {
+  const problems: SettingProblem[] = [];
+  const given = settings.apiTokens !== undefined || settings.apiTokensFile !== undefined;
+  if (!given && !failed.has('apiTokens') && !failed.has('apiTokensFile')) {
+    problems.push({
+      variable: 'SEDANO_API_TOKENS or SEDANO_API_TOKENS_FILE',
+      expected: 'at least one API token (without one no route could be used)',
+      given: '(unset)',
+    });
   }
+  const tokens = apiTokensOf(settings);
   const values = tokens.map((token) => token.token);
   const repeated = tokens.filter((token, i) => values.indexOf(token.token) !== i).map((token) => token.name);
-  if (repeated.length > 0) problems.push(`API tokens: the same token value is given twice (${repeated.join(', ')})`);
-
-  const portText = given(env, 'SEDANO_GATEWAY_PORT') ?? '8080';
-  const port = Number(portText);
-  if (!/^\d+$/.test(portText) || port > 65_535) {
-    problems.push(`SEDANO_GATEWAY_PORT: expected a port number 0 to 65535, got "${portText}"`);
+  if (repeated.length > 0) {
+    problems.push({
+      variable: 'API tokens',
+      expected: 'each token value once',
+      given: `a value repeated (${repeated.join(', ')})`,
+    });
   }
-  const jaegerUiUrl = given(env, 'JAEGER_UI_URL');
-  if (jaegerUiUrl !== undefined && !URL.canParse(jaegerUiUrl)) {
-    problems.push(`JAEGER_UI_URL: not a URL: "${jaegerUiUrl}"`);
-  }
-  if (problems.length > 0) throw new GatewayConfigError(problems);
-  return {
-    host: given(env, 'SEDANO_GATEWAY_HOST') ?? '127.0.0.1',
-    port,
-    tokens,
-    jaegerUiUrl: jaegerUiUrl?.replace(/\/+$/, ''),
-  };
-}
+  return problems;
+};

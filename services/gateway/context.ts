@@ -1,13 +1,12 @@
 /** What the route modules share: the gateway's collaborators, built once by app.ts. */
 import type { Redis } from 'ioredis';
+import type { RedisKeys } from '../../topology/redis-keys.ts';
 import type { Codec } from '../lib/codec.ts';
 import type { JobClient } from '../lib/job-client.ts';
 import type { KafkaAdmin, KafkaProducer } from '../lib/kafka.ts';
 import type { Revocations } from '../lib/runtime/revocations.ts';
 import type { StatusView } from '../lib/status-view.ts';
 import type { WorkerPresence } from '../lib/worker-presence.ts';
-import type { CollectionSearchDependencies } from './routes/collections.ts';
-import type { ModelRoutesDependencies } from './routes/models.ts';
 import type { DeadLetterIndex } from './dead-letter-index.ts';
 import type { GatewayMetrics } from './metrics.ts';
 import type { GatewayTopics } from './topics.ts';
@@ -18,8 +17,8 @@ export interface GatewayContext {
   producer: KafkaProducer;
   codec: Codec;
   redis: Redis;
-  /** Prefix of the gateway's own Redis keys (idempotency, pause records), e.g. `sedano:gateway:`. */
-  redisPrefix: string;
+  /** The namespace's Redis keys (the gateway's own: idempotency claims, pause records). */
+  keys: RedisKeys;
   view: StatusView;
   jobClient: JobClient;
   topics: GatewayTopics;
@@ -34,9 +33,5 @@ export interface GatewayContext {
    * a stream waits for a job that is not in the view yet (submitted a moment ago) before a 404.
    */
   sse: { pollIntervalMs: number; heartbeatMs: number; appearWithinMs: number };
-  /** The vector store and embedder of collection search; undefined: the route answers 503. */
-  collections: CollectionSearchDependencies | undefined;
-  /** The model registry of the model routes; undefined: they answer 503. */
-  models: ModelRoutesDependencies | undefined;
   now: () => number;
 }

@@ -16,9 +16,10 @@
 import type { Redis } from 'ioredis';
 import { deadLetterRecordContract, type DeadLetterRecord } from '../../schemas/dead-letter-record.ts';
 import type { Codec } from '../lib/codec.ts';
-import { isSedanoError } from '../lib/errors.ts';
+import { isSedanoError, SedanoError } from '../lib/errors.ts';
 import type { KafkaClient, KafkaConsumer } from '../lib/kafka.ts';
 import type { Logger } from '../lib/logger.ts';
+import type { RedisKeys } from '../../topology/redis-keys.ts';
 
 /** A dead letter as the API shows it. */
 export interface DeadLetterEntry {
@@ -64,14 +65,13 @@ export interface DeadLetterIndex {
 
 export function createDeadLetterIndex({
   redis,
-  prefix = 'sedano:gateway:dead-letters:',
+  keys,
 }: {
   redis: Redis;
-  prefix?: string;
+  /** The namespace's keys (`keys.deadLetters`). */
+  keys: Pick<RedisKeys, 'deadLetters'>;
 }): DeadLetterIndex {
-  const entryKey = (id: string) => `${prefix}entry:${id}`;
-  const replayKey = (id: string) => `${prefix}replay:${id}`;
-  const indexKey = `${prefix}index`;
+  const { entry: entryKey, replay: replayKey, index: indexKey } = keys.deadLetters;
 
   function summary(stored: StoredDeadLetter): DeadLetterEntry {
     const { originalKey: _key, originalValue: _value, ...entry } = stored;
@@ -105,7 +105,8 @@ export function createDeadLetterIndex({
       // The cursor is the rank to start at, newest first: dead letters are only ever added
       // with their failure time, so a page boundary moves at most by the letters added since.
       const start = cursor === undefined ? 0 : Number(Buffer.from(cursor, 'base64url').toString('utf8'));
-      if (!Number.isSafeInteger(start) || start < 0) throw new RangeError(`invalid cursor "${cursor}"`);
+      if (!Number.isSafeInteger(start) || start < 0)
+        throw new SedanoError('SEDANO_ERR_API_INVALID_CURSOR', `invalid cursor "${cursor}"`);
       const ids = await redis.zrevrange(indexKey, start, start + limit - 1);
       if (ids.length === 0) return { deadLetters: [], nextCursor: null };
       const [raws, replays] = await Promise.all([redis.mget(ids.map(entryKey)), redis.mget(ids.map(replayKey))]);

@@ -1,25 +1,21 @@
 /**
  * Errors → HTTP replies (pure). Every 4xx and 5xx body is
- * `{ "error": { "code", "message", "details"?, "requestId" } }` with a code of ERROR_CODES;
- * validation errors list each bad field's path in `details`. Bad input of any kind (malformed
- * JSON, wrong types, unknown fields, oversize bodies, bad ids) is a 4xx, never a 5xx; an
- * outage of Kafka, the registry or Redis is a 503; anything else is a 500 whose message
- * says no more than to look in the log under the request id.
+ * `{ "error": { "code", "message", "details"?, "requestId" } }` with a code of ERROR_TABLE, and
+ * its status is the one the table gives that code: the gateway maps errors to answers by code,
+ * never by class. Errors fastify and Node raise themselves (no sedano code) are first given
+ * one (`FRAMEWORK_CODES`, `CLIENT_ERROR_CODES`); validation errors list each bad field's path
+ * in `details`. Bad input of any kind is a 4xx, never a 5xx; an outage of Kafka, the registry
+ * or Redis is a 503; anything else is a 500 whose message says no more than to look in the log
+ * under the request id.
  */
 import type { ErrorObject } from 'ajv';
-import { type ErrorCode, isSedanoError, SedanoError } from '../lib/errors.ts';
+import { ERROR_TABLE, type ErrorCode, isSedanoError, SedanoError } from '../lib/errors.ts';
+import { redactText } from './redact.ts';
 import { type FieldProblem, fieldProblems } from './validation.ts';
 
-/** An error meant for the API client, with its HTTP status. */
-export class ApiError extends SedanoError {
-  readonly statusCode: number;
-  readonly details: readonly unknown[] | undefined;
-  constructor(statusCode: number, code: ErrorCode, message: string, details?: readonly unknown[]) {
-    super(code, message, { retriable: statusCode === 503 });
-    this.name = 'ApiError';
-    this.statusCode = statusCode;
-    this.details = details;
-  }
+/** An error meant for the API client: a SedanoError whose status is its code's (kept for the route modules' readability). */
+export function apiError(code: ErrorCode, message: string, details?: readonly unknown[]): SedanoError {
+  return new SedanoError(code, message, details === undefined ? {} : { details });
 }
 
 export interface ErrorBody {
@@ -33,23 +29,32 @@ export interface ErrorReply {
   serverFault: boolean;
 }
 
-/** The JSON schema of every error body, for the OpenAPI description. */
-export const ERROR_BODY_SCHEMA = {
-  type: 'object',
-  properties: {
-    error: {
-      type: 'object',
-      properties: {
-        code: { type: 'string', description: "A code of README.md's error table." },
-        message: { type: 'string' },
-        details: { type: 'array', description: 'For validation errors: each bad field, `{ in, path, message }`.' },
-        requestId: { type: 'string' },
+/** The JSON schema of an error body whose code is one of `codes`, for the OpenAPI description. */
+export function errorBodySchema(codes?: readonly ErrorCode[]) {
+  return {
+    type: 'object',
+    properties: {
+      error: {
+        type: 'object',
+        properties: {
+          code: {
+            type: 'string',
+            description: "A code of README.md's error table.",
+            ...(codes === undefined ? {} : { enum: [...codes] }),
+          },
+          message: { type: 'string' },
+          details: { type: 'array', description: 'For validation errors: each bad field, `{ in, path, message }`.' },
+          requestId: { type: 'string' },
+        },
+        required: ['code', 'message', 'requestId'],
       },
-      required: ['code', 'message', 'requestId'],
     },
-  },
-  required: ['error'],
-} as const;
+    required: ['error'],
+  } as const;
+}
+
+/** The JSON schema of every error body. */
+export const ERROR_BODY_SCHEMA = errorBodySchema();
 
 interface FastifyLikeError {
   code?: unknown;
@@ -61,20 +66,30 @@ interface FastifyLikeError {
 }
 
 /** Client errors that fastify raises itself, by its code. */
-const FASTIFY_CODES: Record<string, [number, ErrorCode]> = {
-  FST_ERR_CTP_INVALID_JSON_BODY: [400, 'SEDANO_ERR_API_MALFORMED_JSON'],
-  FST_ERR_CTP_EMPTY_JSON_BODY: [400, 'SEDANO_ERR_API_MALFORMED_JSON'],
-  FST_ERR_CTP_BODY_TOO_LARGE: [413, 'SEDANO_ERR_API_PAYLOAD_TOO_LARGE'],
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: [415, 'SEDANO_ERR_API_UNSUPPORTED_MEDIA_TYPE'],
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: [400, 'SEDANO_ERR_API_BAD_REQUEST'],
-  FST_ERR_BAD_URL: [400, 'SEDANO_ERR_API_BAD_REQUEST'],
-  FST_ERR_MAX_PARAM_LENGTH: [414, 'SEDANO_ERR_API_BAD_REQUEST'],
-  FST_ERR_NOT_FOUND: [404, 'SEDANO_ERR_API_NOT_FOUND'],
+export const FRAMEWORK_CODES: Readonly<Record<string, ErrorCode>> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: 'SEDANO_ERR_API_MALFORMED_JSON',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'SEDANO_ERR_API_MALFORMED_JSON',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'SEDANO_ERR_API_PAYLOAD_TOO_LARGE',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'SEDANO_ERR_API_UNSUPPORTED_MEDIA_TYPE',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'SEDANO_ERR_API_BAD_REQUEST',
+  FST_ERR_BAD_URL: 'SEDANO_ERR_API_BAD_REQUEST',
+  FST_ERR_ASYNC_CONSTRAINT: 'SEDANO_ERR_API_BAD_REQUEST',
+  FST_ERR_MAX_PARAM_LENGTH: 'SEDANO_ERR_API_URI_TOO_LONG',
+  FST_ERR_NOT_FOUND: 'SEDANO_ERR_API_NOT_FOUND',
+};
+
+/** Node HTTP parser errors (`clientError`), by their code; anything else from the parser is a 400. */
+export const CLIENT_ERROR_CODES: Readonly<Record<string, ErrorCode>> = {
+  HPE_HEADER_OVERFLOW: 'SEDANO_ERR_API_HEADERS_TOO_LARGE',
+  ERR_HTTP_REQUEST_TIMEOUT: 'SEDANO_ERR_API_REQUEST_TIMEOUT',
+  HPE_INVALID_CONTENT_LENGTH: 'SEDANO_ERR_API_BAD_REQUEST',
+  HPE_UNEXPECTED_CONTENT_LENGTH: 'SEDANO_ERR_API_BAD_REQUEST',
+  HPE_INVALID_CHUNK_SIZE: 'SEDANO_ERR_API_BAD_REQUEST',
+  HPE_INVALID_TRANSFER_ENCODING: 'SEDANO_ERR_API_BAD_REQUEST',
 };
 
 /** Error names and codes of the Kafka, Redis and registry clients when their server is out of reach. */
 function isOutage(error: FastifyLikeError): boolean {
-  if (isSedanoError(error) && (error.code === 'SEDANO_ERR_REGISTRY_UNAVAILABLE' || error.retriable)) return true;
   const name = error.name ?? '';
   const code = typeof error.code === 'string' ? error.code : '';
   return (
@@ -85,35 +100,75 @@ function isOutage(error: FastifyLikeError): boolean {
   );
 }
 
+/** Codes of other areas that reach the gateway and have an API code of their own. */
+const API_CODE_OF: Partial<Record<ErrorCode, ErrorCode>> = {
+  // A submission the codec refuses is a validation failure of the request.
+  SEDANO_ERR_CODEC_INVALID_RECORD: 'SEDANO_ERR_API_VALIDATION',
+  SEDANO_ERR_CODEC_OVERSIZE: 'SEDANO_ERR_API_PAYLOAD_TOO_LARGE',
+  SEDANO_ERR_REGISTRY_UNAVAILABLE: 'SEDANO_ERR_API_UNAVAILABLE',
+};
+
+/** The sedano code of a thrown value, or undefined if it has none (an unexpected error). */
+function codeOf(error: FastifyLikeError): ErrorCode | undefined {
+  if (isSedanoError(error)) {
+    if (error.retriable && ERROR_TABLE[error.code].status < 500) return 'SEDANO_ERR_API_UNAVAILABLE';
+    return API_CODE_OF[error.code] ?? error.code;
+  }
+  if (typeof error.code === 'string' && FRAMEWORK_CODES[error.code] !== undefined) return FRAMEWORK_CODES[error.code];
+  const status = typeof error.statusCode === 'number' ? error.statusCode : 500;
+  // Before the outage check: a request body the client broke off (a bad chunk, a short body)
+  // reaches here as ECONNRESET with status 400, and is the client's fault, not an outage.
+  if (status < 400 || status >= 500) {
+    if (isOutage(error)) return 'SEDANO_ERR_API_UNAVAILABLE';
+    return undefined;
+  }
+  if (status === 404) return 'SEDANO_ERR_API_NOT_FOUND';
+  if (status === 413) return 'SEDANO_ERR_API_PAYLOAD_TOO_LARGE';
+  if (status === 415) return 'SEDANO_ERR_API_UNSUPPORTED_MEDIA_TYPE';
+  // JSON.parse's SyntaxError reaches here with status 400, as does a prototype-poisoning body.
+  return error.name === 'SyntaxError' ? 'SEDANO_ERR_API_MALFORMED_JSON' : 'SEDANO_ERR_API_BAD_REQUEST';
+}
+
 /** The reply for an error thrown while handling a request. */
 export function errorReply(thrown: unknown, requestId: string): ErrorReply {
-  const reply = (statusCode: number, code: ErrorCode, message: string, details?: readonly unknown[]): ErrorReply => ({
-    statusCode,
-    body: { error: { code, message, ...(details === undefined ? {} : { details }), requestId } },
-    serverFault: statusCode >= 500,
-  });
-  if (thrown instanceof ApiError) return reply(thrown.statusCode, thrown.code, thrown.message, thrown.details);
+  const reply = (code: ErrorCode, message: string, details?: readonly unknown[]): ErrorReply => {
+    const statusCode = ERROR_TABLE[code].status;
+    return {
+      statusCode,
+      body: { error: { code, message: redactText(message), ...(details === undefined ? {} : { details }), requestId } },
+      serverFault: statusCode >= 500,
+    };
+  };
   const error = (typeof thrown === 'object' && thrown !== null ? thrown : {}) as FastifyLikeError;
   if (Array.isArray(error.validation)) {
     const part = error.validationContext ?? 'body';
     const details: FieldProblem[] = fieldProblems(error.validation, part);
     const summary = details.map((problem) => `${problem.in} ${problem.path}: ${problem.message}`).join('; ');
-    return reply(400, 'SEDANO_ERR_API_VALIDATION', `invalid request: ${summary}`, details);
+    return reply('SEDANO_ERR_API_VALIDATION', `invalid request: ${summary}`, details);
   }
-  const known = typeof error.code === 'string' ? FASTIFY_CODES[error.code] : undefined;
-  if (known) return reply(known[0], known[1], error.message ?? 'bad request');
-  if (isSedanoError(error) && error.code === 'SEDANO_ERR_CODEC_INVALID_RECORD') {
-    return reply(400, 'SEDANO_ERR_API_VALIDATION', error.message);
+  const code = codeOf(error);
+  if (code === undefined || code === 'SEDANO_ERR_API_INTERNAL') {
+    return reply('SEDANO_ERR_API_INTERNAL', `internal error; the gateway's log has it under request ${requestId}`);
   }
-  if (isOutage(error)) {
-    return reply(503, 'SEDANO_ERR_API_UNAVAILABLE', `a backing service did not answer: ${error.message ?? 'unknown'}`);
+  const message = error.message ?? ERROR_TABLE[code].message;
+  if (code === 'SEDANO_ERR_API_UNAVAILABLE' && !(isSedanoError(error) && error.code === code)) {
+    return reply(code, `a backing service did not answer: ${message}`);
   }
-  const status =
-    typeof (error as FastifyLikeError).statusCode === 'number' ? Number((error as FastifyLikeError).statusCode) : 500;
-  if (status >= 400 && status < 500) {
-    // JSON.parse's SyntaxError reaches here with status 400, as does a prototype-poisoning body.
-    const code = error.name === 'SyntaxError' ? 'SEDANO_ERR_API_MALFORMED_JSON' : 'SEDANO_ERR_API_BAD_REQUEST';
-    return reply(status, status === 404 ? 'SEDANO_ERR_API_NOT_FOUND' : code, error.message ?? 'bad request');
-  }
-  return reply(500, 'SEDANO_ERR_API_INTERNAL', `internal error; the gateway's log has it under request ${requestId}`);
+  return reply(code, message, isSedanoError(error) ? error.details : undefined);
+}
+
+/** The reply for an error of Node's HTTP parser (a request fastify never saw), by its parser code. */
+export function clientErrorReply(
+  error: { code?: unknown; reason?: unknown; message?: string },
+  requestId: string,
+): ErrorReply {
+  const code = (typeof error.code === 'string' && CLIENT_ERROR_CODES[error.code]) || 'SEDANO_ERR_API_BAD_REQUEST';
+  // llhttp's reasons are fixed phrases ("Invalid character in chunk size"), never the request's bytes.
+  const reason = typeof error.reason === 'string' ? `: ${error.reason}` : '';
+  const parserCode = typeof error.code === 'string' ? ` (${error.code})` : '';
+  return {
+    statusCode: ERROR_TABLE[code].status,
+    body: { error: { code, message: `the HTTP request could not be parsed${reason}${parserCode}`, requestId } },
+    serverFault: false,
+  };
 }

@@ -1,99 +1,79 @@
 /**
- * The gateway service: the HTTP API of sedano (`npm run gateway`). Reads its configuration
- * (config.ts) and the endpoints, builds the clients, indexes the dead-letter topic, listens,
- * and closes everything on SIGTERM or SIGINT.
+ * The gateway (`npm run gateway`): the HTTP API of sedano. Settings: services/gateway/config.ts.
+ * Collection search opens the indexer's store and embedder through the indexer's search port;
+ * if that fails (a bad embedder setting, an unreachable store), the gateway still serves every
+ * other route and search answers 503. The model routes read the trainer's model registry through
+ * its model-catalog port (the index in Redis, the files in SEDANO_MODEL_DIR).
  */
-import { Redis } from 'ioredis';
-import { createCodec } from '../lib/codec.ts';
-import { resolveEndpoints } from '../lib/endpoints.ts';
-import { createKafkaClient } from '../lib/kafka.ts';
-import { createLogger } from '../lib/logger.ts';
-import { createSchemaRegistry } from '../lib/schema-registry.ts';
+import { type CollectionSearch, openCollectionSearch } from '../indexer/search.ts';
+import { runService } from '../lib/service-kit.ts';
+import { openModelCatalog } from '../trainer/model-catalog.ts';
 import { createStatusView } from '../lib/status-view.ts';
-import { closeInOrder, closeOnSignal } from '../lib/shutdown.ts';
-import { startTelemetry } from '../lib/telemetry.ts';
-import { createEmbedder } from '../indexer/embedding/create.ts';
-import { resolveIndexerSettings } from '../indexer/indexer-settings.ts';
-import { createVectorStore } from '../indexer/vector-store/create.ts';
 import { buildGatewayApp } from './app.ts';
-import { GatewayConfigError, resolveGatewayConfig } from './config.ts';
+import { apiTokensOf, checkGatewaySettings, gatewaySettings } from './config.ts';
 import { createDeadLetterIndex, startDeadLetterIndexer } from './dead-letter-index.ts';
-import { declaredGatewayTopics } from './topics.ts';
+import { gatewayTopics } from './topics.ts';
 
-const SERVICE = 'sedano-gateway';
-const logger = createLogger(SERVICE);
-let config;
-let indexerSettings;
-try {
-  config = resolveGatewayConfig();
-  // Collection search embeds queries as the indexer embeds chunks: same settings, same variables.
-  indexerSettings = resolveIndexerSettings(process.env);
-} catch (error) {
-  if (!(error instanceof GatewayConfigError) && !(error instanceof RangeError)) throw error;
-  console.error(error.message);
-  process.exit(2);
-}
-const endpoints = resolveEndpoints();
-const telemetry = startTelemetry({ serviceName: SERVICE, otlpEndpoint: endpoints.otlpEndpoint });
-// Two connections: the status view runs WATCH/MULTI on its own (status-view.ts), the rest share one.
-const redis = new Redis(endpoints.redisUrl);
-const viewRedis = new Redis(endpoints.redisUrl);
-for (const connection of [redis, viewRedis]) {
-  connection.on('error', (error: Error) => logger.warn({ err: error }, 'redis connection error'));
-}
-const kafka = createKafkaClient({
-  brokers: endpoints.kafkaBrokers,
-  clientId: SERVICE,
-  log: (level, message, extra) => logger[level]({ ...extra, component: 'kafkajs' }, message),
-});
-const codec = createCodec({ registry: createSchemaRegistry(endpoints.schemaRegistryUrl) });
-const topics = declaredGatewayTopics();
-const admin = await kafka.admin();
-const producer = await kafka.producer();
-const deadLetters = createDeadLetterIndex({ redis });
-const store = await createVectorStore(indexerSettings.store);
-const embedder = await createEmbedder(indexerSettings.embedder);
-const indexer = await startDeadLetterIndexer({
-  kafka,
-  codec,
-  index: deadLetters,
-  topic: topics.deadLetter,
-  groupId: topics.deadLetterGroup,
-  logger,
-});
-const app = await buildGatewayApp({
-  admin,
-  producer,
-  codec,
-  redis,
-  view: createStatusView({ redis: viewRedis }),
-  tokens: config.tokens,
-  logger,
-  deadLetters,
-  topics,
-  jaegerUiUrl: config.jaegerUiUrl,
-  collections: { store, embedder },
-  async checkRegistry() {
-    const response = await fetch(`${endpoints.schemaRegistryUrl}/subjects`, { signal: AbortSignal.timeout(3_000) });
-    if (!response.ok) throw new Error(`schema registry answered ${response.status}`);
+await runService(
+  {
+    name: 'gateway',
+    settings: gatewaySettings,
+    check: checkGatewaySettings,
+    async start(kit) {
+      const { settings, logger, names, keys } = kit;
+      const tokens = apiTokensOf(settings);
+      const kafka = kit.kafka();
+      const codec = kit.codec();
+      const redis = kit.redis();
+      const topics = gatewayTopics(names);
+      const admin = await kafka.admin();
+      kit.onClose('admin', () => admin.close());
+      const producer = await kafka.producer();
+      kit.onClose('producer', () => producer.close());
+      let collections: CollectionSearch | undefined;
+      try {
+        collections = await openCollectionSearch(settings);
+        kit.onClose('collection search', () => collections!.close());
+      } catch (error) {
+        logger.warn({ err: error }, 'collection search is unavailable (it answers 503); every other route works');
+      }
+      const deadLetters = createDeadLetterIndex({ redis, keys });
+      const indexer = await startDeadLetterIndexer({
+        kafka,
+        codec,
+        index: deadLetters,
+        topic: topics.deadLetter,
+        groupId: topics.deadLetterGroup,
+        logger,
+      });
+      kit.onClose('dead-letter indexer', () => indexer.close());
+      const app = await buildGatewayApp({
+        admin,
+        producer,
+        codec,
+        redis,
+        // Its own connection: the view runs WATCH/MULTI on it.
+        view: createStatusView({ redis: kit.redis(), keys: keys.status }),
+        names,
+        keys,
+        topics,
+        tokens,
+        logger,
+        deadLetters,
+        jaegerUiUrl: settings.jaegerUiUrl,
+        collections,
+        models: openModelCatalog(redis, { modelDir: settings.modelDir, namespace: names.namespace }),
+        async checkRegistry() {
+          const response = await fetch(`${settings.schemaRegistryUrl}/subjects`, {
+            signal: AbortSignal.timeout(3_000),
+          });
+          if (!response.ok) throw new Error(`schema registry answered ${response.status}`);
+        },
+      });
+      kit.onClose('http server', () => app.close());
+      await app.listen({ host: settings.host, port: settings.port });
+      logger.info({ tokens: tokens.map((token) => token.name) }, 'gateway listening');
+    },
   },
-});
-
-const close = closeInOrder(logger, () => [
-  ['http server', () => app.close()],
-  ['dead-letter indexer', () => indexer.close()],
-  ['producer', () => producer.close()],
-  ['admin', () => admin.close()],
-  ['vector store', () => store.close()],
-  ['redis', () => Promise.all([redis.quit(), viewRedis.quit()])],
-  ['telemetry', () => telemetry.shutdown()],
-]);
-closeOnSignal(logger, close);
-try {
-  await app.listen({ host: config.host, port: config.port });
-  logger.info({ tokens: config.tokens.map((token) => token.name) }, 'gateway listening');
-} catch (error) {
-  logger.error({ err: error }, 'gateway failed to start');
-  process.exitCode = 1;
-  await close();
-}
+  process.env,
+);

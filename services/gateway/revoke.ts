@@ -10,7 +10,6 @@
  */
 import type { ControlCommand } from '../../schemas/control-command.ts';
 import type { JobStatusEvent } from '../../schemas/job-status-event.ts';
-import { controlBinding, statusBinding } from '../../topology/contracts.ts';
 import { newJobId } from '../lib/job-ids.ts';
 import type { JobView } from '../lib/status-view.ts';
 import type { GatewayContext } from './context.ts';
@@ -54,9 +53,9 @@ export async function revokeJob(
   const now = context.now();
   await revocations.revoke(view.jobId, reason);
   const command = revokeCommand(view.jobId, reason, requester, now);
-  await producer.send(topics.control, [await codec.toMessage(controlBinding, command.commandId, command)]);
+  await producer.send(topics.control, [await codec.toMessage(topics.contracts.control, command.commandId, command)]);
   if (view.state === 'PENDING') {
     const event = revokedEvent(view, reason, now);
-    await producer.send(topics.status, [await codec.toMessage(statusBinding, view.jobId, event)]);
+    await producer.send(topics.status, [await codec.toMessage(topics.contracts.status, view.jobId, event)]);
   }
 }

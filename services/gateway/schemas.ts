@@ -8,7 +8,9 @@ import { loadSchema } from '../../schemas/schema-loader.ts';
 import { STAGE_REQUEST_CONTRACTS } from '../../topology/contracts.ts';
 import { type Stage, STAGES } from '../../topology/topics.ts';
 import { JOB_STATE_SYMBOLS } from '../../schemas/job-state.ts';
+import { ERROR_TABLE, type ErrorCode } from '../lib/errors.ts';
 import { avroToJsonSchema, type JsonSchema } from './avro-json-schema.ts';
+import { errorBodySchema } from './errors.ts';
 
 /** Each stage's payload: its request record without the header. */
 export const PAYLOAD_SCHEMAS: Record<Stage, JsonSchema> = Object.fromEntries(
@@ -125,4 +127,88 @@ export const batchBody: JsonSchema = {
   },
   required: ['jobs'],
   additionalProperties: false,
+};
+
+/** What a route may answer besides its success: the codes of its errors (ERROR_TABLE gives each one's status). */
+export interface RouteErrors {
+  /** The route needs a token (401, 403). Default true. */
+  scoped?: boolean;
+  /** The route validates params, query or body (400 with `details`). Default true. */
+  validated?: boolean;
+  /** The route reads a JSON body (malformed JSON, wrong media type, oversize). Default false. */
+  body?: boolean;
+  /** The route reads Kafka, the registry or Redis (503). Default true. */
+  backed?: boolean;
+  /** The route's own codes (e.g. not found, conflict). */
+  codes?: readonly ErrorCode[];
+}
+
+/** The codes a route may answer with, from its description (every route may answer an internal error). */
+export function routeErrorCodes(errors: RouteErrors): ErrorCode[] {
+  const codes: ErrorCode[] = ['SEDANO_ERR_API_BAD_REQUEST', 'SEDANO_ERR_API_INTERNAL'];
+  if (errors.scoped ?? true) codes.push('SEDANO_ERR_API_UNAUTHORIZED', 'SEDANO_ERR_API_FORBIDDEN');
+  if (errors.validated ?? true) codes.push('SEDANO_ERR_API_VALIDATION');
+  if (errors.body ?? false) {
+    codes.push(
+      'SEDANO_ERR_API_MALFORMED_JSON',
+      'SEDANO_ERR_API_UNSUPPORTED_MEDIA_TYPE',
+      'SEDANO_ERR_API_PAYLOAD_TOO_LARGE',
+    );
+  }
+  if (errors.backed ?? true) codes.push('SEDANO_ERR_API_UNAVAILABLE');
+  for (const code of errors.codes ?? []) if (!codes.includes(code)) codes.push(code);
+  return codes;
+}
+
+/** A success answer: its description and, for JSON, the schema of its body. */
+export interface SuccessResponse {
+  description: string;
+  /** Omitted: a JSON object not described further. */
+  schema?: JsonSchema;
+  /** Default `application/json`. */
+  contentType?: string;
+}
+
+/**
+ * The `response` map of a route's schema: its success answers, and one entry per error status
+ * listing the codes answered with it. The gateway serializes replies with JSON.stringify
+ * (app.ts), so these schemas document the answers without filtering them.
+ */
+export function routeResponses(success: Record<number, SuccessResponse>, errors: RouteErrors = {}) {
+  const responses: Record<string, JsonSchema> = {};
+  for (const [status, { description, schema, contentType }] of Object.entries(success)) {
+    const body = schema ?? { type: 'object', additionalProperties: true };
+    responses[status] =
+      contentType === undefined
+        ? { description, ...body }
+        : { description, content: { [contentType]: { schema: body } } };
+  }
+  const byStatus = new Map<number, ErrorCode[]>();
+  for (const code of routeErrorCodes(errors)) {
+    const status = ERROR_TABLE[code].status;
+    byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
+  }
+  for (const [status, codes] of [...byStatus].sort(([a], [b]) => a - b)) {
+    responses[String(status)] = {
+      description: codes.map((code) => `\`${code}\``).join(', '),
+      ...errorBodySchema(codes),
+    };
+  }
+  return responses;
+}
+
+/** The body of a submission's 202 (one job). */
+export const submissionReplySchema: JsonSchema = {
+  type: 'object',
+  properties: {
+    jobId: uuidSchema,
+    stage: { type: 'string', enum: [...STAGES] },
+    priority: { type: 'string' },
+    batchId: { type: ['string', 'null'] },
+    statusUrl: { type: 'string' },
+    eventsUrl: { type: 'string' },
+    created: { type: 'boolean' },
+  },
+  required: ['jobId', 'stage', 'priority', 'batchId', 'statusUrl', 'eventsUrl', 'created'],
+  additionalProperties: true,
 };

@@ -10,9 +10,11 @@ import type { Priority } from '../../schemas/priority.ts';
 import type { Stage } from '../../topology/topics.ts';
 import type { JobClient, JobSubmission, StagePayload, SubmitOptions, SubmittedJob } from '../lib/job-client.ts';
 import { jobIdForKey } from '../lib/job-ids.ts';
+import { invalidRequestError, requestRuleViolations } from '../lib/request-rules.ts';
 import { fillDefaults, type JsonSchema } from './avro-json-schema.ts';
-import { ApiError } from './errors.ts';
+import { apiError } from './errors.ts';
 import { OPTION_SCHEMAS, PAYLOAD_SCHEMAS } from './schemas.ts';
+import type { RedisKeys } from '../../topology/redis-keys.ts';
 
 /** A job as the API receives it (already validated against `submissionSchema`). */
 export interface SubmissionBody {
@@ -39,7 +41,17 @@ export interface SubmissionReply {
 }
 
 /** The job client's submission for a validated body, defaults filled in (pure). */
-export function toJobSubmission(body: SubmissionBody, submitter: string, idempotencyKey?: string): JobSubmission {
+/**
+ * A submission body as the job client takes it, defaults filled in; throws
+ * SEDANO_ERR_JOB_INVALID_REQUEST (400) naming each field that breaks a rule of its stage
+ * (request-rules.ts), its path under `pathPrefix` (e.g. `/jobs/3` in a batch).
+ */
+export function toJobSubmission(
+  body: SubmissionBody,
+  submitter: string,
+  idempotencyKey?: string,
+  pathPrefix = '',
+): JobSubmission {
   const options: SubmitOptions = { submitter };
   if (body.priority !== undefined) options.priority = body.priority;
   if (body.batchId !== undefined) options.batchId = body.batchId;
@@ -51,6 +63,8 @@ export function toJobSubmission(body: SubmissionBody, submitter: string, idempot
   if (body.hardTimeLimitMs != null) options.hardTimeLimitMs = body.hardTimeLimitMs;
   if (idempotencyKey !== undefined) options.idempotencyKey = idempotencyKey;
   const payload = fillDefaults(PAYLOAD_SCHEMAS[body.stage], body.payload) as StagePayload<Stage>;
+  const violations = requestRuleViolations(body.stage, payload, options);
+  if (violations.length > 0) throw invalidRequestError(violations, pathPrefix);
   return { stage: body.stage, payload, options };
 }
 
@@ -70,11 +84,7 @@ export function submissionReply(job: Pick<SubmittedJob, 'jobId' | 'stage' | 'pri
 export function checkIdempotencyKey(value: string | string[] | undefined): string | undefined {
   if (value === undefined) return undefined;
   if (Array.isArray(value) || !/^[\x20-\x7e]{1,200}$/.test(value)) {
-    throw new ApiError(
-      400,
-      'SEDANO_ERR_API_BAD_REQUEST',
-      'Idempotency-Key: one value of 1 to 200 printable ASCII characters',
-    );
+    throw apiError('SEDANO_ERR_API_BAD_REQUEST', 'Idempotency-Key: one value of 1 to 200 printable ASCII characters');
   }
   return value;
 }
@@ -90,14 +100,14 @@ const IDEMPOTENCY_TTL_SECONDS = 86_400;
 
 /** Submits one job; with a key, the same key gives back the same job (202 both times). */
 export async function submitJob(
-  { jobClient, redis, redisPrefix }: { jobClient: JobClient; redis: Redis; redisPrefix: string },
+  { jobClient, redis, keys }: { jobClient: JobClient; redis: Redis; keys: Pick<RedisKeys, 'idempotency'> },
   submission: JobSubmission,
 ): Promise<SubmissionReply> {
   const key = submission.options?.idempotencyKey;
   if (key === undefined)
     return submissionReply(await jobClient.submit(submission.stage, submission.payload, submission.options), true);
   const jobId = jobIdForKey(key);
-  const claimKey = `${redisPrefix}idempotency:${jobId}`;
+  const claimKey = keys.idempotency(jobId);
   const claim: Claim = {
     stage: submission.stage,
     priority: submission.options?.priority ?? 'NORMAL',
@@ -107,8 +117,7 @@ export async function submitJob(
   if (claimed !== 'OK') {
     const earlier = JSON.parse((await redis.get(claimKey)) ?? JSON.stringify(claim)) as Claim;
     if (earlier.stage !== submission.stage) {
-      throw new ApiError(
-        409,
+      throw apiError(
         'SEDANO_ERR_API_CONFLICT',
         `Idempotency-Key already names job ${jobId} of stage ${earlier.stage}, not ${submission.stage}`,
       );

@@ -1,24 +1,13 @@
 /**
- * The topics and groups the gateway uses: the declared ones (topology/), or a test's own.
+ * The topics and groups the gateway uses: its namespace's (topology/names.ts), or a test's own.
  *
  * The job client (services/lib/job-client.ts) always names the declared topics; `routedProducer`
  * sends its messages to the gateway's topics instead, so a gateway under test talks to a stage
  * sandbox's topics without a second submission path.
  */
-import { stageGroup } from '../../topology/groups.ts';
-import {
-  CONTROL_TOPIC,
-  DEAD_LETTER_TOPIC,
-  jobTopic,
-  type Lane,
-  LANES,
-  RETRY_TIERS,
-  retryTopic,
-  type Stage,
-  STAGES,
-  STATUS_TOPIC,
-  BATCHES_TOPIC,
-} from '../../topology/topics.ts';
+import { type ContractBindings, contractBindings } from '../../topology/contracts.ts';
+import type { TopologyNames } from '../../topology/names.ts';
+import { type Lane, LANES, RETRY_TIERS, type Stage, STAGES } from '../../topology/stages.ts';
 import type { Stage as StageSymbol } from '../../schemas/stage.ts';
 import type { KafkaProducer } from '../lib/kafka.ts';
 
@@ -39,27 +28,30 @@ export interface GatewayTopics {
   deadLetter: string;
   /** The gateway's own group on the dead-letter topic (its dead-letter index). */
   deadLetterGroup: string;
+  /** The subjects records are framed with, whatever topic they go to. */
+  contracts: ContractBindings;
 }
 
-/** The declared topics and groups. */
-export function declaredGatewayTopics(): GatewayTopics {
+/** The topics and groups of the namespace of `names`. */
+export function gatewayTopics(names: TopologyNames): GatewayTopics {
   const stages = Object.fromEntries(
     STAGES.map((stage): [Stage, StageTopicNames] => [
       stage,
       {
-        lanes: Object.fromEntries(LANES.map((lane) => [lane, jobTopic(stage, lane)])) as Record<Lane, string>,
-        retry: RETRY_TIERS.map((tier) => retryTopic(stage, tier.name)),
-        groupId: stageGroup(stage),
+        lanes: Object.fromEntries(LANES.map((lane) => [lane, names.jobTopic(stage, lane)])) as Record<Lane, string>,
+        retry: RETRY_TIERS.map((tier) => names.retryTopic(stage, tier.name)),
+        groupId: names.stageGroup(stage),
       },
     ]),
   ) as Record<Stage, StageTopicNames>;
   return {
     stages,
-    status: STATUS_TOPIC,
-    batches: BATCHES_TOPIC,
-    control: CONTROL_TOPIC,
-    deadLetter: DEAD_LETTER_TOPIC,
-    deadLetterGroup: 'sedano.gateway.dead-letters',
+    status: names.statusTopic,
+    batches: names.batchesTopic,
+    control: names.controlTopic,
+    deadLetter: names.deadLetterTopic,
+    deadLetterGroup: names.deadLetterIndexGroup,
+    contracts: contractBindings(names),
   };
 }
 
@@ -71,9 +63,9 @@ export function stageOfTopic(topics: GatewayTopics, topic: string): Stage | unde
   });
 }
 
-/** A producer that sends what is addressed to a declared topic to the matching topic of `topics`. */
-export function routedProducer(producer: KafkaProducer, topics: GatewayTopics): KafkaProducer {
-  const declared = declaredGatewayTopics();
+/** A producer that sends what is addressed to a topic of the namespace to the matching topic of `topics`. */
+export function routedProducer(producer: KafkaProducer, names: TopologyNames, topics: GatewayTopics): KafkaProducer {
+  const declared = gatewayTopics(names);
   const routes = new Map<string, string>([
     [declared.status, topics.status],
     [declared.batches, topics.batches],

@@ -3,6 +3,7 @@
  * parsing PDFs and spreadsheets never holds the event loop that heartbeats to Kafka.
  */
 import { defineStage, type StageOptions, type ThreadOptions } from '../lib/runtime/stage.ts';
+import type { IndexerThreadSettings } from './settings.ts';
 
 /** Thread defaults: a thread is replaced after 50 jobs, or after a job that leaves its heap above 512 MiB. */
 export const DEFAULT_INDEXER_THREADS: Readonly<Required<Pick<ThreadOptions, 'maxJobsPerThread' | 'maxHeapMb'>>> =
@@ -11,11 +12,15 @@ export const DEFAULT_INDEXER_THREADS: Readonly<Required<Pick<ThreadOptions, 'max
 /** Indexing defaults: 4 jobs at once (one per thread), progress at most every 500 ms. */
 export const DEFAULT_INDEXER_CONCURRENCY = 4;
 
-/** The indexing stage; `options` override the defaults above (threads merged field by field). */
-export function createIndexerStage(options: StageOptions = {}) {
+/**
+ * The indexing stage: its threads build their collaborators from `settings`; `options` override
+ * the defaults above (threads merged field by field).
+ */
+export function createIndexerStage(settings: IndexerThreadSettings, options: StageOptions = {}) {
   return defineStage({
     stage: 'indexing',
     handlerModule: new URL('./handler.ts', import.meta.url),
+    handlerData: settings,
     options: {
       concurrency: DEFAULT_INDEXER_CONCURRENCY,
       ...options,

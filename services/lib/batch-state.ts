@@ -2,7 +2,10 @@
  * The overall state of a batch from its jobs' counts per state (pure): what a Celery group's
  * result or a chord's header reports, in sedano's terms.
  */
-import type { BatchCounts } from './status-view.ts';
+import type { JobState } from '../../schemas/job-state.ts';
+
+/** Jobs of a batch per state. */
+export type BatchCounts = Record<JobState, number>;
 
 export type BatchState =
   /** No job of the batch has started yet. */

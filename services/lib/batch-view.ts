@@ -4,8 +4,7 @@
  */
 import type { BatchDeclaration } from '../../schemas/batch-declaration.ts';
 import { JOB_STATE_SYMBOLS } from '../../schemas/job-state.ts';
-import { type BatchSummary, summarizeBatch } from './batch-state.ts';
-import type { BatchCounts } from './status-view.ts';
+import { type BatchCounts, type BatchSummary, summarizeBatch } from './batch-state.ts';
 
 export interface BatchView {
   batchId: string;

@@ -17,18 +17,16 @@ import { type Contract, schemaText } from '../../schemas/contract.ts';
 import { LOGICAL_TYPES } from '../../schemas/logical-types.ts';
 import { type ErrorCode, SedanoError } from './errors.ts';
 import type { IncomingMessage, OutgoingMessage } from './kafka.ts';
-import { type CompatibilityLevel, registerAvroSchema, type SchemaRegistry } from './schema-registry.ts';
+import type { SubjectBinding } from '../../topology/contracts.ts';
+import { registerAvroSchema, type SchemaRegistry } from './schema-registry.ts';
 import { contextFromHeaders, traceHeaders } from './telemetry.ts';
+import { explainAvroBody } from './avro-body-check.ts';
+import { type ReadPlan, readPlan, unknownSymbols } from './enum-resolution.ts';
 import { MAGIC_BYTE, parseWireFormat } from './wire-format.ts';
 
 export type { Contract };
 
-/** Where a contract is written: the subject of a topic and that subject's compatibility level. */
-export interface SubjectBinding<T> {
-  subject: string;
-  contract: Contract<T>;
-  compatibility: CompatibilityLevel;
-}
+export type { SubjectBinding };
 
 /** A message that can never be processed: it goes to the dead-letter topic. */
 export class PoisonMessageError extends SedanoError {
@@ -61,15 +59,27 @@ export interface Codec {
 
 /** Every problem that stops `record` from being a valid `contract`, as "field: problem" lines. */
 export function validationProblems(contract: Contract<unknown>, record: unknown): string[] {
-  const problems: string[] = [];
+  return validationDetails(contract, record).map(
+    ({ path, message }) => `${path === '' ? '(record)' : path}: ${message}`,
+  );
+}
+
+/** One field a record gets wrong: its path in the record (`sleepMs`, `header.priority`) and what is wrong. */
+export interface FieldDetail {
+  path: string;
+  message: string;
+}
+
+/** Each field of `record` that does not satisfy `contract`, with its path (empty: none). */
+export function validationDetails(contract: Contract<unknown>, record: unknown): FieldDetail[] {
+  const details: FieldDetail[] = [];
   contract.type.isValid(record, {
     errorHook: (path, value, type) => {
-      const field = path.length > 0 ? path.join('.') : '(record)';
       const expected = type.typeName === 'logical:uuid' ? 'a uuid string' : describeType(type);
-      problems.push(`${field}: expected ${expected}, got ${describeValue(value)}`);
+      details.push({ path: path.join('.'), message: `expected ${expected}, got ${describeValue(value)}` });
     },
   });
-  return problems;
+  return details;
 }
 
 function describeType(type: avro.Type): string {
@@ -93,7 +103,7 @@ export function createCodec({ registry, maxMessageBytes = 1_048_576 }: CodecOpti
   // By contract, then subject: a process may write two versions of a record to one subject.
   const schemaIds = new WeakMap<Contract<unknown>, Map<string, Promise<number>>>();
   const writerTypes = new Map<number, Promise<avro.Type>>();
-  const resolvers = new Map<string, avro.Resolver>();
+  const plans = new Map<string, ReadPlan>();
 
   function schemaIdFor(binding: SubjectBinding<unknown>): Promise<number> {
     let bySubject = schemaIds.get(binding.contract);
@@ -155,10 +165,10 @@ export function createCodec({ registry, maxMessageBytes = 1_048_576 }: CodecOpti
     return type;
   }
 
-  function resolverFor(contract: Contract<unknown>, schemaId: number, writer: avro.Type): avro.Resolver {
+  function planFor(contract: Contract<unknown>, schemaId: number, writer: avro.Type): ReadPlan {
     const key = `${contract.name}@${schemaId}`;
-    let resolver = resolvers.get(key);
-    if (!resolver) {
+    let plan = plans.get(key);
+    if (!plan) {
       const aliases = (contract.type as avro.types.RecordType).aliases ?? [];
       if (writer.name !== contract.name && !aliases.includes(writer.name ?? '')) {
         throw new PoisonMessageError(
@@ -167,7 +177,7 @@ export function createCodec({ registry, maxMessageBytes = 1_048_576 }: CodecOpti
         );
       }
       try {
-        resolver = contract.type.createResolver(writer);
+        plan = readPlan(contract.type, writer, LOGICAL_TYPES);
       } catch (error) {
         throw new PoisonMessageError(
           'SEDANO_ERR_CODEC_WRONG_SCHEMA',
@@ -175,18 +185,27 @@ export function createCodec({ registry, maxMessageBytes = 1_048_576 }: CodecOpti
           error,
         );
       }
-      resolvers.set(key, resolver);
+      plans.set(key, plan);
     }
-    return resolver;
+    return plan;
   }
 
   const codec: Codec = {
     async encode(binding, record) {
-      const problems = validationProblems(binding.contract, record);
-      if (problems.length > 0) {
+      const details = validationDetails(binding.contract, record);
+      if (details.length > 0) {
+        const problems = details.map(({ path, message }) => `${path === '' ? '(record)' : path}: ${message}`);
         throw new SedanoError(
           'SEDANO_ERR_CODEC_INVALID_RECORD',
           `invalid ${binding.contract.name}: ${problems.join('; ')}`,
+          {
+            // As the API's validation details name fields: a JSON pointer into the record.
+            details: details.map(({ path, message }) => ({
+              in: 'record',
+              path: `/${path.replace(/\./g, '/')}`,
+              message,
+            })),
+          },
         );
       }
       const schemaId = await schemaIdFor(binding);
@@ -214,14 +233,30 @@ export function createCodec({ registry, maxMessageBytes = 1_048_576 }: CodecOpti
         throw new PoisonMessageError('SEDANO_ERR_CODEC_NOT_FRAMED', (error as Error).message, error);
       }
       const writer = await writerType(frame.schemaId);
-      const resolver = resolverFor(contract, frame.schemaId, writer);
+      const plan = planFor(contract, frame.schemaId, writer);
       let record: unknown;
       try {
-        record = contract.type.fromBuffer(frame.body, resolver);
+        record = plan.reader.fromBuffer(frame.body, plan.resolver);
       } catch (error) {
-        const message = (error as Error).message;
-        const code = /truncated/i.test(message) ? 'SEDANO_ERR_CODEC_TRUNCATED' : 'SEDANO_ERR_CODEC_CORRUPT';
-        throw new PoisonMessageError(code, `the ${contract.name} body does not decode: ${message}`, error);
+        // avsc's messages say little ("truncated buffer", a RangeError about NaN): walk the body to say what is wrong.
+        const problem = explainAvroBody(writer, frame.body) ?? {
+          code: 'SEDANO_ERR_CODEC_CORRUPT' as const,
+          reason: `it does not resolve to ${contract.name} (${(error as Error).message})`,
+        };
+        throw new PoisonMessageError(
+          problem.code,
+          `the ${contract.name} body does not decode: ${problem.reason}`,
+          error,
+        );
+      }
+      if (plan.lenient) {
+        const unknown = unknownSymbols(contract.type, record);
+        if (unknown.length > 0) {
+          throw new PoisonMessageError(
+            'SEDANO_ERR_CODEC_UNKNOWN_SYMBOL',
+            `${contract.name} (schema id ${frame.schemaId}): ${unknown.join('; ')}`,
+          );
+        }
       }
       const problems = validationProblems(contract, record);
       if (problems.length > 0) {

@@ -3,8 +3,8 @@
  * key, value and headers as bytes, where they came from and why, and counts them by code.
  */
 import type { DeadLetterRecord } from '../../schemas/dead-letter-record.ts';
-import { deadLetterBinding } from '../../topology/contracts.ts';
-import { DEAD_LETTER_TOPIC } from '../../topology/topics.ts';
+import { contractBindings } from '../../topology/contracts.ts';
+import type { TopologyNames } from '../../topology/names.ts';
 import type { Codec } from './codec.ts';
 import type { IncomingMessage, KafkaProducer } from './kafka.ts';
 
@@ -30,6 +30,8 @@ export interface DeadLetterWriter {
 export interface DeadLetterWriterOptions {
   producer: KafkaProducer;
   codec: Codec;
+  /** The namespace whose dead-letter topic the records go to. */
+  names: TopologyNames;
   /** The consumer group that gives up on the messages, recorded with each. */
   consumerGroup: string | null;
   now?: () => number;
@@ -62,18 +64,20 @@ export function deadLetterRecord(
 export function createDeadLetterWriter({
   producer,
   codec,
+  names,
   consumerGroup,
   now = Date.now,
 }: DeadLetterWriterOptions): DeadLetterWriter {
   const counts = new Map<string, number>();
+  const binding = contractBindings(names).deadLetter;
   return {
     counts,
     async write(deadLetter) {
       const record = deadLetterRecord(deadLetter, consumerGroup, now());
-      const value = await codec.encode(deadLetterBinding, record);
+      const value = await codec.encode(binding, record);
       // Keyed by source position: the same message dead-lettered twice (after a crash) has one key.
       const key = `${record.sourceTopic}/${record.sourcePartition}/${record.sourceOffset}`;
-      await producer.send(DEAD_LETTER_TOPIC, [{ key, value }]);
+      await producer.send(names.deadLetterTopic, [{ key, value }]);
       counts.set(deadLetter.errorCode, (counts.get(deadLetter.errorCode) ?? 0) + 1);
     },
   };

@@ -67,7 +67,7 @@ function given(env: Environment, name: string): string | undefined {
 }
 
 /** Reads every endpoint from the environment, falling back to the local stack's. */
-export function resolveEndpoints(env: Environment = process.env): Endpoints {
+export function resolveEndpoints(env: Environment): Endpoints {
   const brokers = given(env, ENDPOINT_VARIABLES.kafka);
   return {
     kafkaBrokers: brokers ? brokers.split(',').map((broker) => broker.trim()) : LOCAL_ENDPOINTS.kafkaBrokers,
@@ -80,7 +80,7 @@ export function resolveEndpoints(env: Environment = process.env): Endpoints {
 }
 
 /** Components that the environment points elsewhere, so the local stack must not start them. */
-export function externalComponents(env: Environment = process.env): Set<ComponentName> {
+export function externalComponents(env: Environment): Set<ComponentName> {
   const names = Object.keys(ENDPOINT_VARIABLES) as ComponentName[];
   return new Set(names.filter((name) => given(env, ENDPOINT_VARIABLES[name]) !== undefined));
 }

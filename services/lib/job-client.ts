@@ -20,13 +20,9 @@ import type { JobType } from '../../schemas/job-type.ts';
 import type { Priority } from '../../schemas/priority.ts';
 import type { RetryPolicy } from '../../schemas/retry-policy.ts';
 import type { Stage as StageSymbol } from '../../schemas/stage.ts';
-import {
-  batchDeclarationBinding,
-  requestBinding,
-  type StageRequests,
-  statusBinding,
-} from '../../topology/contracts.ts';
-import { BATCHES_TOPIC, jobTopic, type Lane, type Stage, STATUS_TOPIC } from '../../topology/topics.ts';
+import { contractBindings, type StageRequests } from '../../topology/contracts.ts';
+import type { TopologyNames } from '../../topology/names.ts';
+import type { Lane, Stage } from '../../topology/stages.ts';
 import type { Codec } from './codec.ts';
 import { jobIdForKey, newJobId } from './job-ids.ts';
 import type { KafkaProducer, OutgoingMessage } from './kafka.ts';
@@ -94,6 +90,8 @@ export interface JobClient {
 export interface JobClientOptions {
   producer: KafkaProducer;
   codec: Codec;
+  /** The namespace's topics and subjects that jobs are submitted to. */
+  names: TopologyNames;
   /** Default `submitter` of the jobs this client submits. */
   submitter: string;
   now?: () => number;
@@ -191,22 +189,23 @@ export function pendingEvent(stage: Stage, header: JobHeader, traceId: string | 
   };
 }
 
-export function createJobClient({ producer, codec, submitter, now = Date.now }: JobClientOptions): JobClient {
+export function createJobClient({ producer, codec, names, submitter, now = Date.now }: JobClientOptions): JobClient {
   const tracer = trace.getTracer('sedano');
+  const bindings = contractBindings(names);
 
   async function prepare(submission: JobSubmission): Promise<PreparedJob> {
     const { stage, payload, options = {} } = submission;
     const header = jobHeader(stage, options, submitter, now());
-    const topic = jobTopic(stage, LANES[header.priority]);
+    const topic = names.jobTopic(stage, LANES[header.priority]);
     return tracer.startActiveSpan(`${topic} publish`, { kind: SpanKind.PRODUCER }, async (span) => {
       try {
         span.setAttribute('sedano.job_id', header.jobId);
         const traceId = span.spanContext().traceId;
-        const binding = requestBinding(stage, LANES[header.priority]);
+        const binding = bindings.request(stage, LANES[header.priority]);
         return {
           job: { jobId: header.jobId, stage, priority: header.priority, topic, batchId: header.batchId },
           request: await codec.toMessage(binding, header.jobId, { ...payload, header } as StageRequests[typeof stage]),
-          pending: await codec.toMessage(statusBinding, header.jobId, pendingEvent(stage, header, traceId)),
+          pending: await codec.toMessage(bindings.status, header.jobId, pendingEvent(stage, header, traceId)),
         };
       } finally {
         span.end();
@@ -219,7 +218,7 @@ export function createJobClient({ producer, codec, submitter, now = Date.now }: 
     for (const { job, request } of prepared) byTopic.set(job.topic, [...(byTopic.get(job.topic) ?? []), request]);
     for (const [topic, messages] of byTopic) await producer.send(topic, messages);
     await producer.send(
-      STATUS_TOPIC,
+      names.statusTopic,
       prepared.map(({ pending }) => pending),
     );
   }
@@ -243,7 +242,7 @@ export function createJobClient({ producer, codec, submitter, now = Date.now }: 
         { batchId, size: jobs.length, submittedAt: now(), submitter },
         preparedFollowUp,
       );
-      await producer.send(BATCHES_TOPIC, [await codec.toMessage(batchDeclarationBinding, batchId, declaration)]);
+      await producer.send(names.batchesTopic, [await codec.toMessage(bindings.batchDeclaration, batchId, declaration)]);
       await produce(prepared);
       return { batchId, jobs: prepared.map(({ job }) => job), followUpJobId: preparedFollowUp?.job.jobId ?? null };
     },

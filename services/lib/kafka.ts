@@ -6,18 +6,13 @@
  */
 import kafkajs from 'kafkajs';
 import type { Admin, Consumer, IHeaders, LogEntry, Producer } from 'kafkajs';
+import type { TopicDescription } from '../../topology/topics.ts';
 
 // kafkajs is CommonJS and its enums are not visible as ESM named exports.
 const { Kafka, logLevel: KafkaLogLevel, ConfigResourceTypes, ConfigSource, Partitioners } = kafkajs;
 
 /** A topic as declared in topology/ or as read back from the cluster. */
-export interface TopicDescription {
-  name: string;
-  partitions: number;
-  replicationFactor: number;
-  /** Topic-level configs: for a live topic, only those set on the topic (not broker defaults). */
-  configs: Record<string, string>;
-}
+export type { TopicDescription };
 
 /** A message to produce. Keys and values are bytes (or a string key). */
 export interface OutgoingMessage {

@@ -3,7 +3,7 @@ import { pino, type Logger } from 'pino';
 
 export type { Logger };
 
-/** The process's logger; the level comes from LOG_LEVEL (default info). */
-export function createLogger(name: string, level = process.env['LOG_LEVEL'] ?? 'info'): Logger {
+/** A process's (or a worker thread's) logger at `level` (the service's `LOG_LEVEL` setting). */
+export function createLogger(name: string, level: string): Logger {
   return pino({ name, level });
 }

@@ -4,11 +4,11 @@
  * the purge; the stage runtime skips (reporting REVOKED, reason "purged") every message below
  * the mark that has not started.
  *
- * Key layout: `<prefix><topic>:<partition>` = the offset, as a decimal string (prefix default
- * `sedano:purge:`), expiring after a job topic's retention: by then the purged messages are
+ * Key layout: `keys.purgeMark(topic, partition)` = the offset, as a decimal string, expiring after a job topic's retention: by then the purged messages are
  * gone from Kafka anyway.
  */
 import type { Redis } from 'ioredis';
+import type { RedisKeys } from '../../topology/redis-keys.ts';
 
 /** A partition and its end offset (the offset of the next message to be written). */
 export interface PartitionEnd {
@@ -25,8 +25,8 @@ export interface PurgeMarks {
 
 export interface PurgeMarksOptions {
   redis: Redis;
-  /** Key prefix (default `sedano:purge:`). */
-  prefix?: string;
+  /** The namespace's keys (`keys.purgeMark(topic, partition)`). */
+  keys: Pick<RedisKeys, 'purgeMark'>;
   /** How long a mark read from Redis is reused in this process, in ms (default 1000). */
   cacheMs?: number;
   /** How long a mark is kept, in seconds (default 8 days: a job topic's retention and a day). */
@@ -34,16 +34,14 @@ export interface PurgeMarksOptions {
   now?: () => number;
 }
 
-export const DEFAULT_PURGE_PREFIX = 'sedano:purge:';
-
 export function createPurgeMarks({
   redis,
-  prefix = DEFAULT_PURGE_PREFIX,
+  keys,
   cacheMs = 1_000,
   ttlSeconds = 8 * 86_400,
   now = Date.now,
 }: PurgeMarksOptions): PurgeMarks {
-  const key = (topic: string, partition: number) => `${prefix}${topic}:${partition}`;
+  const key = keys.purgeMark;
   const cache = new Map<string, { mark: number | undefined; readAt: number }>();
 
   return {

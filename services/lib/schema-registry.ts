@@ -4,14 +4,16 @@
  */
 import confluentSchemaRegistry from '@kafkajs/confluent-schema-registry';
 import type { SchemaRegistry as SchemaRegistryClient } from '@kafkajs/confluent-schema-registry';
+import { SedanoError } from './errors.ts';
 
 // The package is CommonJS; its classes and enums are read from the default export.
 const { SchemaRegistry, SchemaType, COMPATIBILITY } = confluentSchemaRegistry;
 
 export type SchemaRegistry = SchemaRegistryClient;
 
-/** Compatibility levels of the Confluent API. */
-export type CompatibilityLevel = `${(typeof COMPATIBILITY)[keyof typeof COMPATIBILITY]}`;
+import type { CompatibilityLevel } from '../../topology/contracts.ts';
+
+export type { CompatibilityLevel };
 
 /** A client for the registry at `url` (e.g. http://127.0.0.1:8081/apis/ccompat/v7). */
 export function createSchemaRegistry(url: string): SchemaRegistry {
@@ -51,7 +53,10 @@ export async function getSubjectCompatibility(
 ): Promise<CompatibilityLevel | undefined> {
   const response = await registryRequest(`${registryUrl}/config/${encodeURIComponent(subject)}`);
   if (response.status === 404) return undefined;
-  if (!response.ok) throw new Error(`GET /config/${subject}: ${response.status} ${await response.text()}`);
+  if (!response.ok) {
+    const answer = `${response.status} ${await response.text()}`;
+    throw new SedanoError('SEDANO_ERR_REGISTRY_UNAVAILABLE', `GET /config/${subject}: ${answer}`);
+  }
   const body = (await response.json()) as { compatibilityLevel?: string; compatibility?: string };
   return (body.compatibilityLevel ?? body.compatibility) as CompatibilityLevel | undefined;
 }
@@ -66,7 +71,10 @@ export async function setSubjectCompatibility(
     method: 'PUT',
     body: JSON.stringify({ compatibility: level }),
   });
-  if (!response.ok) throw new Error(`PUT /config/${subject}: ${response.status} ${await response.text()}`);
+  if (!response.ok) {
+    const answer = `${response.status} ${await response.text()}`;
+    throw new SedanoError('SEDANO_ERR_REGISTRY_UNAVAILABLE', `PUT /config/${subject}: ${answer}`);
+  }
 }
 
 /** The id of `schema` under `subject` if that exact schema is registered there, else undefined. */

@@ -3,7 +3,7 @@
  * (DESIGN.md section 3). `applyStatusEvent` holds the precedence rules as a pure function;
  * `createStatusView` stores its outcome with indexes and batch counts.
  *
- * Redis layout, every key under `sedano:<namespace>:`:
+ * Redis layout (`keys.status`, topology/redis-keys.ts; with the default namespace, `sedano:status:…`):
  * - `job:<jobId>`: the JobView as JSON; a terminal job expires `resultTtlSeconds` after it finished.
  * - `index:all`, `index:state:<STATE>`, `index:stage:<STAGE>`, `index:batch:<batchId>`: sorted sets
  *   of job ids scored by `updatedAt`; entries of expired jobs are dropped when a listing meets them.
@@ -23,7 +23,10 @@ import { JOB_STATE_SYMBOLS } from '../../schemas/job-state.ts';
 import type { JobStatusEvent } from '../../schemas/job-status-event.ts';
 import type { JobType } from '../../schemas/job-type.ts';
 import type { Stage } from '../../schemas/stage.ts';
+import type { StatusViewKeys } from '../../topology/redis-keys.ts';
+import { SedanoError } from './errors.ts';
 import { claimMarker, MARKER_DONE, type MarkerClaim, releaseMarker, setForBatchLife } from './batch-scripts.ts';
+import type { BatchCounts } from './batch-state.ts';
 import { type BatchView, batchViewOf, declarationFromJson, declarationToJson } from './batch-view.ts';
 
 /** An avsc-wrapped union (`{ "sedano.X": {…} }`) as a plain object whose `kind` names the branch. */
@@ -160,8 +163,8 @@ export function applyStatusEvent(current: JobView | undefined, event: JobStatusE
 export interface StatusViewOptions {
   /** A connection on which nothing else runs MULTI/EXEC (EXEC drops this view's WATCHes). */
   redis: Redis;
-  /** Keys live under `sedano:<namespace>:` (default `status`); letters, digits, `.`, `_`, `-`. */
-  namespace?: string;
+  /** The view's keys (`redisKeys(namespace).status`). */
+  keys: StatusViewKeys;
   /** How long a finished job stays in the view after `finishedAt`, in seconds (default 86 400). */
   resultTtlSeconds?: number;
 }
@@ -183,8 +186,7 @@ export interface JobPage {
   nextCursor: string | null;
 }
 
-/** Jobs of a batch per state. */
-export type BatchCounts = Record<JobState, number>;
+export type { BatchCounts };
 
 /** What claiming a batch's follow-up found (see MarkerClaim). */
 export type FollowUpClaim = MarkerClaim;
@@ -207,7 +209,9 @@ export interface StatusView {
   confirmFollowUp(batchId: string): Promise<void>;
   /** Drops the claim `token` holds (its submission failed), so the next check may claim it. */
   releaseFollowUp(batchId: string, token: string): Promise<void>;
-  /** Deletes every key of the namespace; resolves with how many. */
+  /** Jobs per stage and state, for each of `stages` (the schema's symbols, e.g. `NOOP`) and every state. */
+  countsByStageAndState(stages: readonly Stage[]): Promise<{ stage: Stage; state: JobState; count: number }[]>;
+  /** Deletes every key of the view; resolves with how many. */
   clear(): Promise<number>;
 }
 
@@ -219,20 +223,7 @@ interface IndexEntry {
   score: number;
 }
 
-type Keys = ReturnType<typeof keysOf>;
-
-function keysOf(prefix: string) {
-  return {
-    job: (jobId: string) => `${prefix}job:${jobId}`,
-    all: `${prefix}index:all`,
-    state: (state: JobState) => `${prefix}index:state:${state}`,
-    stage: (stage: Stage) => `${prefix}index:stage:${stage}`,
-    batchJobs: (batchId: string) => `${prefix}index:batch:${batchId}`,
-    batch: (batchId: string) => `${prefix}batch:${batchId}`,
-    batchDeclaration: (batchId: string) => `${prefix}batch:${batchId}:declaration`,
-    followUpMarker: (batchId: string) => `${prefix}batch:${batchId}:follow-up-submitted`,
-  };
-}
+type Keys = StatusViewKeys;
 
 interface BatchSnapshot {
   id: string;
@@ -289,15 +280,8 @@ function writeChange(tx: ChainableCommander, keys: Keys, change: JobChange, batc
 }
 
 /** The Redis-backed view of one namespace (layout at the top of this file). */
-export function createStatusView({
-  redis,
-  namespace = 'status',
-  resultTtlSeconds = 86_400,
-}: StatusViewOptions): StatusView {
-  if (!/^[\w.-]+$/.test(namespace)) throw new RangeError(`invalid status view namespace "${namespace}"`);
+export function createStatusView({ redis, keys, resultTtlSeconds = 86_400 }: StatusViewOptions): StatusView {
   if (!(resultTtlSeconds > 0)) throw new RangeError(`resultTtlSeconds must be above 0, got ${resultTtlSeconds}`);
-  const prefix = `sedano:${namespace}:`;
-  const keys = keysOf(prefix);
   const ttlMs = resultTtlSeconds * 1000;
   const expiresAt = (view: JobView): number => (view.finishedAt ?? view.occurredAt) + ttlMs;
 
@@ -454,11 +438,23 @@ export function createStatusView({
       });
     },
     releaseFollowUp: (batchId, token) => releaseMarker(redis, keys.followUpMarker(batchId), token),
+    async countsByStageAndState(stages) {
+      // Jobs of a stage in a state are the intersection of the two indexes.
+      const pairs = stages.flatMap((stage) => JOB_STATE_SYMBOLS.map((state) => ({ stage, state })));
+      const pipeline = redis.pipeline();
+      for (const { stage, state } of pairs) pipeline.call('ZINTERCARD', 2, keys.state(state), keys.stage(stage));
+      const replies = (await pipeline.exec()) ?? [];
+      return pairs.map((pair, i) => {
+        const [error, count] = replies[i] ?? [new Error('no reply'), 0];
+        if (error) throw error;
+        return { ...pair, count: Number(count) };
+      });
+    },
     async clear() {
       let deleted = 0;
       let cursor = '0';
       do {
-        const [next, found] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', SCAN_COUNT);
+        const [next, found] = await redis.scan(cursor, 'MATCH', keys.pattern, 'COUNT', SCAN_COUNT);
         if (found.length > 0) deleted += await redis.unlink(...found);
         cursor = next;
       } while (cursor !== '0');
@@ -473,6 +469,8 @@ function encodeCursor(entry: IndexEntry): string {
 
 function decodeCursor(cursor: string): IndexEntry {
   const match = /^(\d+):(.+)$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (match?.[1] === undefined || match[2] === undefined) throw new RangeError(`invalid cursor "${cursor}"`);
+  if (match?.[1] === undefined || match[2] === undefined) {
+    throw new SedanoError('SEDANO_ERR_API_INVALID_CURSOR', `invalid cursor "${cursor}"`);
+  }
   return { score: Number(match[1]), member: match[2] };
 }

@@ -3,15 +3,16 @@
  * an expiry of about three heartbeats, and removes it on a clean shutdown, so operators (the
  * CLI's `status`, `inspect active`, `ping`) see which workers are alive and what they run.
  *
- * Key layout, under the prefix (default `sedano:workers:`):
- * - `<prefix>worker:<workerId>`: the WorkerRecord as JSON, expiring after the TTL;
- * - `<prefix>index`: sorted set of worker ids scored by their record's expiry time (ms since
+ * Key layout (`keys.workers`, topology/redis-keys.ts):
+ * - `worker(workerId)`: the WorkerRecord as JSON, expiring after the TTL;
+ * - `index`: sorted set of worker ids scored by their record's expiry time (ms since
  *   the epoch), so listing does not SCAN; members past their expiry are pruned on `list`;
- * - `<prefix>pong:<commandId>`: hash of worker id -> uptime in ms, the answers to one PING,
+ * - `pong(commandId)`: hash of worker id -> uptime in ms, the answers to one PING,
  *   expiring after `pongTtlSeconds`.
  */
 import type { Redis } from 'ioredis';
-import type { Stage } from '../../topology/topics.ts';
+import type { RedisKeys } from '../../topology/redis-keys.ts';
+import type { Stage } from '../../topology/stages.ts';
 import type { Logger } from './logger.ts';
 
 /** A job running now on a worker. */
@@ -55,25 +56,21 @@ export interface WorkerPresence {
 
 export interface WorkerPresenceOptions {
   redis: Redis;
-  /** Key prefix (default `sedano:workers:`); tests use one of their own. */
-  prefix?: string;
+  /** The namespace's presence keys (`keys.workers`). */
+  keys: Pick<RedisKeys, 'workers'>;
   /** How long the answers to a PING are kept, in seconds (default 300). */
   pongTtlSeconds?: number;
   /** Clock, ms since the epoch (default Date.now). */
   now?: () => number;
 }
 
-export const DEFAULT_WORKER_PRESENCE_PREFIX = 'sedano:workers:';
-
 export function createWorkerPresence({
   redis,
-  prefix = DEFAULT_WORKER_PRESENCE_PREFIX,
+  keys,
   pongTtlSeconds = 300,
   now = Date.now,
 }: WorkerPresenceOptions): WorkerPresence {
-  const recordKey = (workerId: string) => `${prefix}worker:${workerId}`;
-  const indexKey = `${prefix}index`;
-  const pongKey = (commandId: string) => `${prefix}pong:${commandId}`;
+  const { worker: recordKey, index: indexKey, pong: pongKey } = keys.workers;
 
   return {
     async publish(record, ttlMs) {

@@ -3,6 +3,8 @@
  * a given probability. Its `handler` export is what the stage's worker threads load.
  */
 import { setImmediate as yieldToEventLoop, setTimeout as sleep } from 'node:timers/promises';
+import { SedanoError } from '../lib/errors.ts';
+import { assertRequestRules } from '../lib/request-rules.ts';
 import type { StageHandler } from '../lib/runtime/stage.ts';
 
 /** Keeps one CPU busy for `ms` milliseconds, or until the signal aborts. */
@@ -22,13 +24,18 @@ async function spin(ms: number, signal: AbortSignal): Promise<number> {
 /** The handler, with the random source that decides failures (tests pass a fixed one). */
 export function noopHandler(random: () => number): StageHandler<'noop'> {
   return async ({ job, signal, progress }) => {
+    // A record produced straight to Kafka skipped the gateway's check: the same rules, the same code.
+    assertRequestRules('noop', job);
     const total = job.sleepMs + job.cpuSpinMs;
     progress(0, total, 'sleeping');
     await sleep(job.sleepMs, undefined, { signal });
     progress(job.sleepMs, total, 'spinning');
     const spunMs = await spin(job.cpuSpinMs, signal);
     signal.throwIfAborted();
-    if (random() < job.failureRate) throw new Error(`noop failed on purpose (failureRate ${job.failureRate})`);
+    if (random() < job.failureRate) {
+      const message = `noop failed on purpose (failureRate ${job.failureRate})`;
+      throw new SedanoError('SEDANO_ERR_JOB_FAILED', message, { retriable: true });
+    }
     progress(total, total, 'done');
     return { 'sedano.NoopResult': { sleptMs: job.sleepMs, spunMs, payload: job.payload } };
   };

@@ -9,8 +9,7 @@ import type { IncomingMessage, KafkaClient } from '../lib/kafka.ts';
 import { registerAvroSchema, type SchemaRegistry } from '../lib/schema-registry.ts';
 import { contextFromHeaders, traceHeaders } from '../lib/telemetry.ts';
 import { parseWireFormat } from '../lib/wire-format.ts';
-import { SMOKE_TOPIC } from '../../topology/topics.ts';
-import { valueSubject } from '../../topology/subjects.ts';
+import type { TopologyNames } from '../../topology/names.ts';
 
 const SCHEMA = readFileSync(new URL('../../schemas/smoke-event.avsc', import.meta.url), 'utf8');
 
@@ -23,6 +22,8 @@ export interface SmokeEvent {
 export interface SmokeFlowOptions {
   kafka: KafkaClient;
   registry: SchemaRegistry;
+  /** The namespace whose smoke topic the event goes through. */
+  names: TopologyNames;
   tracer: Tracer;
   /** How long to wait for the event to come back, in milliseconds. */
   timeoutMs: number;
@@ -38,10 +39,17 @@ export interface SmokeResult {
 }
 
 /** Produces one SmokeEvent and resolves when a consumer group has read and decoded it. */
-export async function runSmokeFlow({ kafka, registry, tracer, timeoutMs }: SmokeFlowOptions): Promise<SmokeResult> {
-  const schemaId = await registerAvroSchema(registry, valueSubject(SMOKE_TOPIC), SCHEMA);
+export async function runSmokeFlow({
+  kafka,
+  registry,
+  names,
+  tracer,
+  timeoutMs,
+}: SmokeFlowOptions): Promise<SmokeResult> {
+  const { smokeTopic } = names;
+  const schemaId = await registerAvroSchema(registry, names.valueSubject(smokeTopic), SCHEMA);
   const event: SmokeEvent = { id: randomUUID(), sentAt: Date.now(), message: 'hello from sedano' };
-  const consumer = await kafka.consumer(`sedano.smoke.${event.id}`);
+  const consumer = await kafka.consumer(`${smokeTopic}.${event.id}`);
   const producer = await kafka.producer();
   try {
     const received = new Promise<IncomingMessage>((resolve, reject) => {
@@ -52,7 +60,7 @@ export async function runSmokeFlow({ kafka, registry, tracer, timeoutMs }: Smoke
       // Each run reads the topic from the start with a new group and waits for its own key.
       void consumer
         .consume({
-          topics: [SMOKE_TOPIC],
+          topics: [smokeTopic],
           fromBeginning: true,
           handle: (message) => {
             if (message.key?.toString() !== event.id) return;
@@ -62,22 +70,18 @@ export async function runSmokeFlow({ kafka, registry, tracer, timeoutMs }: Smoke
         })
         .catch(reject);
     });
-    const traceId = await tracer.startActiveSpan(
-      `${SMOKE_TOPIC} publish`,
-      { kind: SpanKind.PRODUCER },
-      async (span) => {
-        try {
-          const value = await registry.encode(schemaId, event);
-          await producer.send(SMOKE_TOPIC, [{ key: event.id, value, headers: traceHeaders() }]);
-          return span.spanContext().traceId;
-        } finally {
-          span.end();
-        }
-      },
-    );
+    const traceId = await tracer.startActiveSpan(`${smokeTopic} publish`, { kind: SpanKind.PRODUCER }, async (span) => {
+      try {
+        const value = await registry.encode(schemaId, event);
+        await producer.send(smokeTopic, [{ key: event.id, value, headers: traceHeaders() }]);
+        return span.spanContext().traceId;
+      } finally {
+        span.end();
+      }
+    });
     const message = await received;
     const span = tracer.startSpan(
-      `${SMOKE_TOPIC} process`,
+      `${smokeTopic} process`,
       { kind: SpanKind.CONSUMER },
       contextFromHeaders(message.headers),
     );

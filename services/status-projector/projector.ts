@@ -12,8 +12,8 @@ import { randomUUID } from 'node:crypto';
 import { SpanKind, SpanStatusCode, type Tracer } from '@opentelemetry/api';
 import { batchDeclarationContract } from '../../schemas/batch-declaration.ts';
 import { type JobStatusEvent, jobStatusEventContract } from '../../schemas/job-status-event.ts';
-import { batchDeclarationsGroup, STATUS_PROJECTOR_GROUP } from '../../topology/groups.ts';
-import { BATCHES_TOPIC, STATUS_TOPIC } from '../../topology/topics.ts';
+import { contractBindings } from '../../topology/contracts.ts';
+import type { TopologyNames } from '../../topology/names.ts';
 import type { Codec, Contract } from '../lib/codec.ts';
 import { consumeContract } from '../lib/contract-consumer.ts';
 import { createDeadLetterWriter, type DeadLetterWriter } from '../lib/dead-letter.ts';
@@ -29,13 +29,15 @@ export interface StatusProjectorOptions {
   codec: Codec;
   view: StatusView;
   logger: Logger;
+  /** The namespace's topics, groups and subjects. */
+  names: TopologyNames;
   /** Spans of each applied event, continuing the job's trace; none when absent. */
   tracer?: Tracer;
-  /** The status topic (default STATUS_TOPIC); a batch's follow-up PENDING is produced to it too. */
+  /** The status topic (default the namespace's); a batch's follow-up PENDING is produced to it too. */
   topic?: string;
-  /** The batches topic (default BATCHES_TOPIC); null reads no declarations and submits no follow-up. */
+  /** The batches topic (default the namespace's); null reads no declarations and submits no follow-up. */
   batchTopic?: string | null;
-  /** The consumer group (default STATUS_PROJECTOR_GROUP); the batches topic's is derived from it. */
+  /** The consumer group (default the namespace's projector group); the batches topic's is derived from it. */
   groupId?: string;
   /** How long a follow-up claim holds, in milliseconds (see FollowUpSubmitterOptions). */
   followUpClaimLeaseMs?: number;
@@ -143,7 +145,7 @@ interface LiveResources {
 
 /** Consumes one topic of one contract from the beginning with a group of its own; registers what it made in `into`. */
 async function consumeTopic<T>(
-  { kafka, codec, logger }: Pick<StatusProjectorOptions, 'kafka' | 'codec' | 'logger'>,
+  { kafka, codec, logger, names }: Pick<StatusProjectorOptions, 'kafka' | 'codec' | 'logger' | 'names'>,
   producer: KafkaProducer,
   into: LiveResources,
   what: {
@@ -155,7 +157,7 @@ async function consumeTopic<T>(
 ): Promise<void> {
   const consumer = await kafka.consumer(what.groupId);
   into.consumers.push(consumer);
-  const deadLetters = createDeadLetterWriter({ producer, codec, consumerGroup: what.groupId });
+  const deadLetters = createDeadLetterWriter({ producer, codec, names, consumerGroup: what.groupId });
   into.deadLetterWriters.push(deadLetters);
   await consumeContract({
     consumer,
@@ -172,8 +174,9 @@ async function consumeTopic<T>(
 
 /** Starts projecting the status topic (and the batches topic) into the view; resolves once the consumers run. */
 export async function startStatusProjector(options: StatusProjectorOptions): Promise<StatusProjector> {
-  const { kafka, view, logger, topic = STATUS_TOPIC, groupId = STATUS_PROJECTOR_GROUP } = options;
-  const { batchTopic = BATCHES_TOPIC, followUpClaimLeaseMs } = options;
+  const { kafka, view, logger, names, topic = names.statusTopic, groupId = names.statusProjectorGroup } = options;
+  const { batchTopic = names.batchesTopic, followUpClaimLeaseMs } = options;
+  const statusBinding = contractBindings(names).status;
   let state: ProjectorState = 'starting';
   const resources: LiveResources = { consumers: [], deadLetterWriters: [] };
   let producer: KafkaProducer | undefined;
@@ -207,7 +210,7 @@ export async function startStatusProjector(options: StatusProjectorOptions): Pro
         const outcome = await applier.apply(event, message);
         const terminal = terminalToRestate(outcome, event);
         if (terminal !== undefined) {
-          await restateTerminal(terminal, { producer: liveProducer, codec: options.codec, topic });
+          await restateTerminal(terminal, { producer: liveProducer, codec: options.codec, topic, statusBinding });
           restated += 1;
         }
         const batchId = endedBatchChild(outcome);
@@ -217,7 +220,7 @@ export async function startStatusProjector(options: StatusProjectorOptions): Pro
     if (batchTopic !== null) {
       await consumeTopic(options, producer, resources, {
         topic: batchTopic,
-        groupId: batchDeclarationsGroup(groupId),
+        groupId: names.batchDeclarationsGroup(groupId),
         contract: batchDeclarationContract,
         handle: async (declaration) => {
           // Stored before the check, as the status side applies before it checks: whichever
@@ -273,7 +276,7 @@ export interface RebuildResult {
  * it replays happened before, when a live projector checked it.
  */
 export async function rebuildStatusView(options: RebuildOptions): Promise<RebuildResult> {
-  const { view, logger, topic = STATUS_TOPIC, batchTopic = BATCHES_TOPIC } = options;
+  const { view, logger, names, topic = names.statusTopic, batchTopic = names.batchesTopic } = options;
   const started = Date.now();
   // Cleared before the end offsets are read: whatever a live projector applied before the
   // clear was produced before them, so the rebuild writes it again.
@@ -306,7 +309,7 @@ async function replayTopic<T>(
   const { kafka } = options;
   const ends = await endOffsets(kafka, topic);
   if (![...ends.values()].some((end) => end.low < end.high)) return 0;
-  const groupId = `${STATUS_PROJECTOR_GROUP}.rebuild.${randomUUID()}`;
+  const groupId = options.names.rebuildGroup(randomUUID());
   const consumer = await kafka.consumer(groupId);
   const producer = await kafka.producer().catch(async (error: unknown) => {
     await consumer.close();
@@ -342,11 +345,14 @@ function replay<T>(options: ReplayOptions<T>): Promise<number> {
       if (BigInt(offset) + 1n >= (ends.get(partition)?.high ?? 0n)) pending.delete(partition);
       if (pending.size === 0) resolve(poison);
     };
-    const deadLetters = observed(createDeadLetterWriter({ producer, codec, consumerGroup: groupId }), (message) => {
-      if (!inRange(message)) return;
-      poison += 1;
-      reached(message);
-    });
+    const deadLetters = observed(
+      createDeadLetterWriter({ producer, codec, names: options.names, consumerGroup: groupId }),
+      (message) => {
+        if (!inRange(message)) return;
+        poison += 1;
+        reached(message);
+      },
+    );
     consumeContract({
       consumer,
       // Nothing is committed, so the one-off group leaves nothing behind in Kafka.

@@ -10,7 +10,7 @@
  * nothing, and is never restated itself), and now the key's last record.
  */
 import type { JobStatusEvent } from '../../schemas/job-status-event.ts';
-import { statusBinding } from '../../topology/contracts.ts';
+import type { SubjectBinding } from '../../topology/contracts.ts';
 import type { Codec } from '../lib/codec.ts';
 import type { KafkaProducer } from '../lib/kafka.ts';
 import { type ApplyOutcome, eventOfView, type JobView, TERMINAL_STATES } from '../lib/status-view.ts';
@@ -24,7 +24,12 @@ export function terminalToRestate(outcome: ApplyOutcome, event: JobStatusEvent):
 
 export async function restateTerminal(
   view: JobView,
-  { producer, codec, topic }: { producer: KafkaProducer; codec: Codec; topic: string },
+  {
+    producer,
+    codec,
+    topic,
+    statusBinding,
+  }: { producer: KafkaProducer; codec: Codec; topic: string; statusBinding: SubjectBinding<JobStatusEvent> },
 ): Promise<void> {
   await producer.send(topic, [await codec.toMessage(statusBinding, view.jobId, eventOfView(view))]);
 }

@@ -8,7 +8,7 @@
  * and loads the new version when there is one. A model trained on another embedder's vectors
  * is refused with SEDANO_ERR_MODEL_EMBEDDER_MISMATCH; an unknown one with SEDANO_ERR_MODEL_NOT_FOUND.
  */
-import type { Embedder } from '../indexer/embedding/embedder.ts';
+import type { Embedder } from '../indexer/embedding-access.ts';
 import { SedanoError } from '../lib/errors.ts';
 import type { ModelRegistryReader } from './model-registry/model-registry.ts';
 import { parseModelId } from './model-registry/model-version.ts';

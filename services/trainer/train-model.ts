@@ -10,7 +10,7 @@ import type { LabelledExample } from '../../schemas/labelled-example.ts';
 import type { ModelMetrics } from '../../schemas/model-metrics.ts';
 import type { TrainModelRequest } from '../../schemas/train-model-request.ts';
 import type { TrainingResult } from '../../schemas/training-result.ts';
-import type { Embedder } from '../indexer/embedding/embedder.ts';
+import type { Embedder } from '../indexer/embedding-access.ts';
 import { SedanoError } from '../lib/errors.ts';
 import type { JobContext } from '../lib/runtime/stage.ts';
 import type { ModelRegistry } from './model-registry/model-registry.ts';

@@ -4,6 +4,7 @@
  * or time limit reaches the run through its signal (checked after every batch).
  */
 import { defineStage, type StageOptions, type ThreadOptions } from '../lib/runtime/stage.ts';
+import type { TrainerThreadSettings } from './settings.ts';
 
 /**
  * Thread defaults: a thread is replaced after 20 jobs, or after a job that leaves its heap
@@ -20,11 +21,15 @@ export const DEFAULT_TRAINER_CONCURRENCY = 1;
 /** Every epoch is a PROGRESS event (the dashboard charts them): no merging of close reports. */
 export const DEFAULT_TRAINER_PROGRESS_INTERVAL_MS = 0;
 
-/** The training stage; `options` override the defaults above (threads merged field by field). */
-export function createTrainerStage(options: StageOptions = {}) {
+/**
+ * The training stage: its threads build their collaborators from `settings`; `options`
+ * override the defaults above (threads merged field by field).
+ */
+export function createTrainerStage(settings: TrainerThreadSettings, options: StageOptions = {}) {
   return defineStage({
     stage: 'training',
     handlerModule: new URL('./handler.ts', import.meta.url),
+    handlerData: settings,
     options: {
       concurrency: DEFAULT_TRAINER_CONCURRENCY,
       progressIntervalMs: DEFAULT_TRAINER_PROGRESS_INTERVAL_MS,

@@ -19,7 +19,7 @@ export interface ProvidedInfrastructure {
 export async function provideInfrastructure(
   log: (line: string) => void = (line) => console.log(line),
 ): Promise<ProvidedInfrastructure> {
-  const external = externalComponents();
+  const external = externalComponents(process.env);
   const missing = new Set(COMPONENTS.map((component) => component.name).filter((name) => !external.has(name)));
   const sources = {} as ProvidedInfrastructure['sources'];
   for (const name of external) sources[name] = 'environment';

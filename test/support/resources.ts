@@ -7,6 +7,8 @@ import { randomUUID } from 'node:crypto';
 import type { TestContext } from 'node:test';
 import { Redis } from 'ioredis';
 import { resolveEndpoints, type Endpoints } from '../../services/lib/endpoints.ts';
+import { DEFAULT_NAMESPACE, type TopologyNames, topologyNames } from '../../topology/names.ts';
+import { type RedisKeys, redisKeys } from '../../topology/redis-keys.ts';
 import {
   createKafkaClient,
   type IncomingMessage,
@@ -46,7 +48,15 @@ export function onCleanup(t: TestContext, step: () => unknown): void {
 }
 
 export function endpoints(): Endpoints {
-  return resolveEndpoints();
+  return resolveEndpoints(process.env);
+}
+
+/**
+ * The names of the test run's namespace (SEDANO_NAMESPACE, which test/global-setup.ts sets, so a
+ * running system's workers never take the tests' jobs): for tests of the declared topology.
+ */
+export function testNames(): TopologyNames {
+  return topologyNames(process.env['SEDANO_NAMESPACE'] || DEFAULT_NAMESPACE);
 }
 
 /** A name no other test uses: `<prefix>-<8 hex chars>`. */
@@ -82,8 +92,17 @@ export async function createTestTopic(
     replicationFactor: shape.replicationFactor ?? 1,
     configs: shape.configs ?? {},
   };
-  await admin.createTopics([topic]);
   onCleanup(t, () => admin.deleteTopics([topic.name]));
+  try {
+    await admin.createTopics([topic]);
+  } catch (error) {
+    // On a busy broker kafkajs's wait for the new topic's leaders can fail with
+    // UNKNOWN_TOPIC_OR_PARTITION although the topic was created: wait for the topic instead.
+    await waitFor(
+      async () => (await admin.describeTopics([topic.name])).get(topic.name)?.partitions === topic.partitions,
+      { description: `topic ${topic.name} after "${(error as Error).message}"`, timeoutMs: 30_000 },
+    );
+  }
   return topic;
 }
 
@@ -100,16 +119,21 @@ export function deleteSubjectAfter(t: TestContext, subject: string): void {
   });
 }
 
-/** A Redis connection closed when the test ends; keys under `prefix` are deleted then. */
-export function redisClient(t: TestContext): { redis: Redis; prefix: string } {
+/**
+ * A Redis connection closed when the test ends, and the keys of a namespace of the test's own
+ * (`keys`, every one under `prefix`), deleted then.
+ */
+export function redisClient(t: TestContext): { redis: Redis; prefix: string; keys: RedisKeys } {
   const redis = new Redis(endpoints().redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
-  const prefix = `${uniqueName('sedano-test')}:`;
+  const namespace = uniqueName('sedano-test');
+  const keys = redisKeys(namespace);
+  const prefix = `${namespace}:`;
   onCleanup(t, async () => {
     const keys = await redis.keys(`${prefix}*`);
     if (keys.length > 0) await redis.del(...keys);
     redis.disconnect();
   });
-  return { redis, prefix };
+  return { redis, prefix, keys };
 }
 
 export interface CollectedMessages {

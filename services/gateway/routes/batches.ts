@@ -4,10 +4,10 @@
  * projector submits once every child has ended (services/status-projector/follow-up.ts);
  * `GET /v1/batches/:id` their counts per state, progress and overall state (batch-view.ts).
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import type { GatewayContext } from '../context.ts';
 import { inServerSpan } from '../tracing.ts';
-import { batchBody, batchIdParams } from '../schemas.ts';
+import { batchBody, batchIdParams, routeResponses } from '../schemas.ts';
 import { type SubmissionBody, submissionReply, toJobSubmission } from '../submissions.ts';
 import { notFound } from './jobs.ts';
 
@@ -17,7 +17,14 @@ interface BatchBody {
   followUp?: SubmissionBody;
 }
 
-export function batchRoutes(app: FastifyInstance, context: GatewayContext): void {
+/** What the batch routes use of the gateway's collaborators. */
+export const BATCH_ROUTE_NEEDS = ['jobClient', 'metrics', 'view'] as const satisfies readonly (keyof GatewayContext)[];
+
+/** The batch routes, a fastify plugin given only what they use. */
+export const batchRoutes: FastifyPluginAsync<Pick<GatewayContext, (typeof BATCH_ROUTE_NEEDS)[number]>> = async (
+  app,
+  context,
+) => {
   app.post<{ Body: BatchBody }>(
     '/v1/batches',
     {
@@ -29,16 +36,20 @@ export function batchRoutes(app: FastifyInstance, context: GatewayContext): void
           'which is submitted once when every job of the batch has ended (whatever their outcome).',
         tags: ['batches'],
         body: batchBody,
+        response: routeResponses(
+          { 202: { description: 'Accepted: the batch id, its jobs and the follow-up job id' } },
+          { body: true, codes: ['SEDANO_ERR_JOB_INVALID_REQUEST'] },
+        ),
       },
     },
     async (request, reply) => {
       const submitter = request.principal?.name ?? 'gateway';
-      const submissions = request.body.jobs.map((job) => toJobSubmission(job, submitter));
+      const submissions = request.body.jobs.map((job, i) => toJobSubmission(job, submitter, undefined, `/jobs/${i}`));
       const { batchId: requestedId, followUp } = request.body;
       const { batchId, jobs, followUpJobId } = await inServerSpan(request, async (traceId) => {
         const batch = await context.jobClient.submitBatch(submissions, {
           ...(requestedId === undefined ? {} : { batchId: requestedId }),
-          ...(followUp === undefined ? {} : { followUp: toJobSubmission(followUp, submitter) }),
+          ...(followUp === undefined ? {} : { followUp: toJobSubmission(followUp, submitter, undefined, '/followUp') }),
         });
         request.log.info({ batchId: batch.batchId, jobs: batch.jobs.length, traceId }, 'batch submitted');
         return batch;
@@ -57,7 +68,15 @@ export function batchRoutes(app: FastifyInstance, context: GatewayContext): void
     '/v1/batches/:id',
     {
       config: { scope: 'read' },
-      schema: { summary: "A batch's counts per state, progress and state", tags: ['batches'], params: batchIdParams },
+      schema: {
+        summary: "A batch's counts per state, progress and state",
+        tags: ['batches'],
+        params: batchIdParams,
+        response: routeResponses(
+          { 200: { description: "The batch's counts per state" } },
+          { codes: ['SEDANO_ERR_API_NOT_FOUND'] },
+        ),
+      },
     },
     async (request) => {
       const batch = await context.view.batch(request.params.id);
@@ -65,4 +84,4 @@ export function batchRoutes(app: FastifyInstance, context: GatewayContext): void
       return { batchId: batch.batchId, ...batch.summary, size: batch.size, followUpJobId: batch.followUpJobId };
     },
   );
-}
+};

@@ -6,18 +6,10 @@
  * records them): a query embedded otherwise would return meaningless neighbours, so the
  * request is refused (409) rather than answered.
  */
-import type { FastifyInstance } from 'fastify';
-import { SedanoError } from '../../lib/errors.ts';
-import type { Embedder } from '../../indexer/embedding/embedder.ts';
-import type { SearchFilter, SearchHit, VectorStore } from '../../indexer/vector-store/port.ts';
-import type { GatewayContext } from '../context.ts';
-import { ApiError } from '../errors.ts';
-
-/** What the search route needs: the vector store and the embedder the indexer uses. */
-export interface CollectionSearchDependencies {
-  store: VectorStore;
-  embedder: Embedder;
-}
+import type { FastifyPluginAsync } from 'fastify';
+import type { CollectionSearch, SearchFilter, SearchHit } from '../../indexer/search.ts';
+import { apiError } from '../errors.ts';
+import { routeResponses } from '../schemas.ts';
 
 export const DEFAULT_SEARCH_LIMIT = 10;
 export const MAX_SEARCH_LIMIT = 100;
@@ -78,7 +70,15 @@ export function searchHitReply({ score, chunk }: SearchHit) {
   };
 }
 
-export function collectionRoutes(app: FastifyInstance, context: GatewayContext): void {
+/**
+ * The search route, a fastify plugin given only collection search; `search` is undefined when
+ * the gateway could not open the store (the route answers 503). A collection that does not
+ * exist (404) or was indexed with another embedder (409) is answered by its code's status.
+ */
+export const collectionRoutes: FastifyPluginAsync<{ search: CollectionSearch | undefined }> = async (
+  app,
+  { search },
+) => {
   app.post<{ Params: { name: string }; Body: SearchBody }>(
     '/v1/collections/:name/search',
     {
@@ -91,36 +91,32 @@ export function collectionRoutes(app: FastifyInstance, context: GatewayContext):
         tags: ['collections'],
         params: collectionParams,
         body: searchBody,
+        response: routeResponses(
+          { 200: { description: 'The nearest chunks, best first' } },
+          {
+            body: true,
+            codes: [
+              'SEDANO_ERR_VECTOR_COLLECTION_NOT_FOUND',
+              'SEDANO_ERR_VECTOR_EMBEDDER_MISMATCH',
+              'SEDANO_ERR_VECTOR_INVALID_INPUT',
+              'SEDANO_ERR_EMBEDDER_BAD_RESPONSE',
+            ],
+          },
+        ),
       },
     },
     async (request) => {
-      const search = context.collections;
       if (search === undefined) {
-        throw new ApiError(503, 'SEDANO_ERR_API_UNAVAILABLE', 'this gateway has no vector store configured');
-      }
-      const { name } = request.params;
-      const { store, embedder } = search;
-      const info = await store.info(name);
-      if (info === undefined) {
-        throw new ApiError(404, 'SEDANO_ERR_VECTOR_COLLECTION_NOT_FOUND', `no collection ${name}`);
-      }
-      if (info.embedder !== embedder.name || info.dimension !== embedder.dimension) {
-        throw new ApiError(
-          409,
-          'SEDANO_ERR_VECTOR_EMBEDDER_MISMATCH',
-          `collection ${name} was indexed with embedder ${info.embedder} (dimension ${info.dimension}), ` +
-            `but this gateway embeds with ${embedder.name} (dimension ${embedder.dimension}); ` +
-            'configure the gateway with the same embedder settings as the indexer',
+        throw apiError(
+          'SEDANO_ERR_API_UNAVAILABLE',
+          'collection search is not available on this gateway (see its log)',
         );
       }
-      const [vector] = await embedder.embed([request.body.query]);
-      if (vector === undefined) {
-        throw new SedanoError('SEDANO_ERR_EMBEDDER_BAD_RESPONSE', `embedder ${embedder.name} returned no vector`);
-      }
+      const { name } = request.params;
+      const { query, filter } = request.body;
       const limit = request.body.limit ?? DEFAULT_SEARCH_LIMIT;
-      const filter = request.body.filter;
-      const hits = await store.search(name, vector, { limit, ...(filter === undefined ? {} : { filter }) });
-      return { collection: name, embedder: embedder.name, hits: hits.map(searchHitReply) };
+      const hits = await search.search(name, { query, limit, ...(filter === undefined ? {} : { filter }) });
+      return { collection: name, embedder: search.embedderName, hits: hits.map(searchHitReply) };
     },
   );
-}
+};

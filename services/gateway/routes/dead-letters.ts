@@ -6,7 +6,7 @@
  * message that never decoded as a request is refused with 409; each dead letter is replayed
  * at most once (a second replay is a 409 naming the first replay's job).
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import type { Contract } from '../../../schemas/contract.ts';
 import { STAGE_REQUEST_CONTRACTS, type StageRequests } from '../../../topology/contracts.ts';
 import type { Stage } from '../../../topology/topics.ts';
@@ -14,32 +14,51 @@ import { isSedanoError } from '../../lib/errors.ts';
 import type { JobSubmission } from '../../lib/job-client.ts';
 import { jobIdForKey } from '../../lib/job-ids.ts';
 import type { GatewayContext } from '../context.ts';
-import { ApiError } from '../errors.ts';
-import { deadLetterIdParams, deadLetterListQuery, emptyBody } from '../schemas.ts';
+import { apiError } from '../errors.ts';
+import {
+  deadLetterIdParams,
+  deadLetterListQuery,
+  emptyBody,
+  routeResponses,
+  submissionReplySchema,
+} from '../schemas.ts';
 import { submissionReply } from '../submissions.ts';
 import { stageOfTopic } from '../topics.ts';
 import { notFound } from './jobs.ts';
 import { inServerSpan } from '../tracing.ts';
 
-function undecodable(id: string, why: string): ApiError {
-  return new ApiError(409, 'SEDANO_ERR_API_REPLAY_UNDECODABLE', `dead letter ${id} cannot be replayed: ${why}`);
+function undecodable(id: string, why: string) {
+  return apiError('SEDANO_ERR_API_REPLAY_UNDECODABLE', `dead letter ${id} cannot be replayed: ${why}`);
 }
 
-export function deadLetterRoutes(app: FastifyInstance, context: GatewayContext): void {
+/** What the dead-letter routes use of the gateway's collaborators. */
+export const DEAD_LETTER_ROUTE_NEEDS = [
+  'deadLetters',
+  'codec',
+  'jobClient',
+  'metrics',
+  'topics',
+] as const satisfies readonly (keyof GatewayContext)[];
+
+/** The dead-letter routes, a fastify plugin given only what they use. */
+export const deadLetterRoutes: FastifyPluginAsync<
+  Pick<GatewayContext, (typeof DEAD_LETTER_ROUTE_NEEDS)[number]>
+> = async (app, context) => {
   app.get<{ Querystring: { limit?: number; cursor?: string } }>(
     '/v1/dead-letters',
     {
       config: { scope: 'admin' },
-      schema: { summary: 'Dead letters, newest first', tags: ['dead letters'], querystring: deadLetterListQuery },
+      schema: {
+        summary: 'Dead letters, newest first',
+        tags: ['dead letters'],
+        querystring: deadLetterListQuery,
+        response: routeResponses(
+          { 200: { description: 'A page of dead letters and the cursor of the next one' } },
+          { codes: ['SEDANO_ERR_API_INVALID_CURSOR'] },
+        ),
+      },
     },
-    async (request) => {
-      try {
-        return await context.deadLetters.list({ limit: request.query.limit ?? 50, cursor: request.query.cursor });
-      } catch (error) {
-        if (error instanceof RangeError) throw new ApiError(400, 'SEDANO_ERR_API_VALIDATION', error.message);
-        throw error;
-      }
-    },
+    async (request) => context.deadLetters.list({ limit: request.query.limit ?? 50, cursor: request.query.cursor }),
   );
 
   app.post<{ Params: { id: string }; Body: { reason?: string } | null }>(
@@ -51,6 +70,13 @@ export function deadLetterRoutes(app: FastifyInstance, context: GatewayContext):
         tags: ['dead letters'],
         params: deadLetterIdParams,
         body: emptyBody,
+        response: routeResponses(
+          { 202: { description: 'Accepted: the new job', schema: submissionReplySchema } },
+          {
+            body: true,
+            codes: ['SEDANO_ERR_API_NOT_FOUND', 'SEDANO_ERR_API_CONFLICT', 'SEDANO_ERR_API_REPLAY_UNDECODABLE'],
+          },
+        ),
       },
     },
     async (request, reply) => {
@@ -59,7 +85,7 @@ export function deadLetterRoutes(app: FastifyInstance, context: GatewayContext):
       if (deadLetter === undefined) throw notFound('dead letter', id);
       const earlier = await context.deadLetters.replayOf(id);
       if (earlier !== null) {
-        throw new ApiError(409, 'SEDANO_ERR_API_CONFLICT', `dead letter ${id} was already replayed as job ${earlier}`, [
+        throw apiError('SEDANO_ERR_API_CONFLICT', `dead letter ${id} was already replayed as job ${earlier}`, [
           { replayJobId: earlier },
         ]);
       }
@@ -94,7 +120,7 @@ export function deadLetterRoutes(app: FastifyInstance, context: GatewayContext):
       const jobId = jobIdForKey(idempotencyKey);
       const raced = await context.deadLetters.claimReplay(id, jobId);
       if (raced !== null) {
-        throw new ApiError(409, 'SEDANO_ERR_API_CONFLICT', `dead letter ${id} was already replayed as job ${raced}`, [
+        throw apiError('SEDANO_ERR_API_CONFLICT', `dead letter ${id} was already replayed as job ${raced}`, [
           { replayJobId: raced },
         ]);
       }
@@ -116,4 +142,4 @@ export function deadLetterRoutes(app: FastifyInstance, context: GatewayContext):
       return reply.code(202).send({ ...submissionReply(job, true), replayOf: id, parentJobId: header.jobId });
     },
   );
-}
+};

@@ -12,14 +12,14 @@
  * projector publishes no change notifications, and reading the view keeps the events exactly
  * what `GET /v1/jobs/:id` shows. Each event's id is the job's status sequence.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import { TERMINAL_STATES, type JobView } from '../../lib/status-view.ts';
 import type { GatewayContext } from '../context.ts';
-import { jobIdParams } from '../schemas.ts';
+import { jobIdParams, routeResponses } from '../schemas.ts';
 import { jobReply, notFound } from './jobs.ts';
 
-/** The job's view once it is there, waiting up to `appearWithinMs`; a 404 ApiError after that. */
-async function jobWhenInView(context: GatewayContext, jobId: string): Promise<JobView> {
+/** The job's view once it is there, waiting up to `appearWithinMs`; SEDANO_ERR_API_NOT_FOUND after that. */
+async function jobWhenInView(context: Pick<GatewayContext, 'view' | 'now' | 'sse'>, jobId: string): Promise<JobView> {
   const deadline = context.now() + context.sse.appearWithinMs;
   for (;;) {
     const view = await context.view.get(jobId);
@@ -34,7 +34,19 @@ export function sseFrame(event: string, id: string, data: unknown): string {
   return `event: ${event}\nid: ${id}\ndata: ${JSON.stringify(data)}\n\n`;
 }
 
-export function jobEventRoutes(app: FastifyInstance, context: GatewayContext): void {
+/** What the event stream uses of the gateway's collaborators. */
+export const JOB_EVENT_ROUTE_NEEDS = [
+  'view',
+  'now',
+  'sse',
+  'jaegerUiUrl',
+] as const satisfies readonly (keyof GatewayContext)[];
+
+/** The event stream route, a fastify plugin given only what it uses. */
+export const jobEventRoutes: FastifyPluginAsync<Pick<GatewayContext, (typeof JOB_EVENT_ROUTE_NEEDS)[number]>> = async (
+  app,
+  context,
+) => {
   app.get<{ Params: { id: string } }>(
     '/v1/jobs/:id/events',
     {
@@ -43,6 +55,16 @@ export function jobEventRoutes(app: FastifyInstance, context: GatewayContext): v
         summary: "A job's status changes as Server-Sent Events, ending after its terminal state",
         tags: ['jobs'],
         params: jobIdParams,
+        response: routeResponses(
+          {
+            200: {
+              description: 'Server-Sent Events: `status` events (data: the job as `GET /v1/jobs/:id` shows it)',
+              contentType: 'text/event-stream',
+              schema: { type: 'string' },
+            },
+          },
+          { codes: ['SEDANO_ERR_API_NOT_FOUND'] },
+        ),
       },
     },
     async (request, reply) => {
@@ -101,4 +123,4 @@ export function jobEventRoutes(app: FastifyInstance, context: GatewayContext): v
       pollTimer = setTimeout(() => void poll(), context.sse.pollIntervalMs);
     },
   );
-}
+};

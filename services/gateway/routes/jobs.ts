@@ -2,15 +2,22 @@
  * Jobs: submit (`POST /v1/jobs`), read one with its progress estimate (`GET /v1/jobs/:id`),
  * list (`GET /v1/jobs`, newest first, by cursor) and revoke (`DELETE /v1/jobs/:id`).
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import { TERMINAL_STATES, type JobView, type ListOptions } from '../../lib/status-view.ts';
 import type { GatewayContext } from '../context.ts';
 import { estimateProgress } from '../eta.ts';
 import { stageSymbol } from '../topics.ts';
 import type { Stage } from '../../../topology/topics.ts';
-import { ApiError } from '../errors.ts';
+import { apiError } from '../errors.ts';
 import { revokeJob } from '../revoke.ts';
-import { emptyBody, jobIdParams, jobListQuery, submissionSchema } from '../schemas.ts';
+import {
+  emptyBody,
+  jobIdParams,
+  jobListQuery,
+  routeResponses,
+  submissionReplySchema,
+  submissionSchema,
+} from '../schemas.ts';
 import { checkIdempotencyKey, type SubmissionBody, submitJob, toJobSubmission } from '../submissions.ts';
 import { createSubmitEstimator } from '../submit-estimate.ts';
 import { inServerSpan } from '../tracing.ts';
@@ -25,17 +32,38 @@ export function jobReply(view: JobView, now: number, jaegerUiUrl: string | undef
   };
 }
 
-export function notFound(what: string, id: string): ApiError {
-  return new ApiError(404, 'SEDANO_ERR_API_NOT_FOUND', `${what} ${id} is not known (or its result has expired)`);
+export function notFound(what: string, id: string) {
+  return apiError('SEDANO_ERR_API_NOT_FOUND', `${what} ${id} is not known (or its result has expired)`);
 }
 
-export async function findJob(context: GatewayContext, jobId: string): Promise<JobView> {
+export async function findJob(context: Pick<GatewayContext, 'view'>, jobId: string): Promise<JobView> {
   const view = await context.view.get(jobId);
   if (view === undefined) throw notFound('job', jobId);
   return view;
 }
 
-export function jobRoutes(app: FastifyInstance, context: GatewayContext): void {
+/** What the job routes use of the gateway's collaborators. */
+export const JOB_ROUTE_NEEDS = [
+  'view',
+  'jobClient',
+  'redis',
+  'keys',
+  'metrics',
+  'jaegerUiUrl',
+  'now',
+  'admin',
+  'topics',
+  'workers',
+  'producer',
+  'codec',
+  'revocations',
+] as const satisfies readonly (keyof GatewayContext)[];
+
+/** The job routes, a fastify plugin given only what they use. */
+export const jobRoutes: FastifyPluginAsync<Pick<GatewayContext, (typeof JOB_ROUTE_NEEDS)[number]>> = async (
+  app,
+  context,
+) => {
   const estimator = createSubmitEstimator(context);
   app.post<{ Body: SubmissionBody }>(
     '/v1/jobs',
@@ -53,6 +81,10 @@ export function jobRoutes(app: FastifyInstance, context: GatewayContext): void {
           type: 'object',
           properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 200 } },
         },
+        response: routeResponses(
+          { 202: { description: 'Accepted: the job, its status URL and an estimate', schema: submissionReplySchema } },
+          { body: true, codes: ['SEDANO_ERR_API_CONFLICT', 'SEDANO_ERR_JOB_INVALID_REQUEST'] },
+        ),
       },
     },
     async (request, reply) => {
@@ -73,22 +105,24 @@ export function jobRoutes(app: FastifyInstance, context: GatewayContext): void {
     '/v1/jobs',
     {
       config: { scope: 'read' },
-      schema: { summary: 'List jobs, most recently updated first', tags: ['jobs'], querystring: jobListQuery },
+      schema: {
+        summary: 'List jobs, most recently updated first',
+        tags: ['jobs'],
+        querystring: jobListQuery,
+        response: routeResponses(
+          { 200: { description: 'A page of jobs and the cursor of the next one' } },
+          { codes: ['SEDANO_ERR_API_INVALID_CURSOR'] },
+        ),
+      },
     },
     async (request) => {
-      let page;
-      try {
-        const { stage, limit, ...filters } = request.query;
-        // The API names stages as topology/ does (`noop`); the view as the status events do (`NOOP`).
-        page = await context.view.list({
-          ...filters,
-          ...(stage === undefined ? {} : { stage: stageSymbol(stage) }),
-          limit: limit ?? 50,
-        });
-      } catch (error) {
-        if (error instanceof RangeError) throw new ApiError(400, 'SEDANO_ERR_API_VALIDATION', error.message);
-        throw error;
-      }
+      const { stage, limit, ...filters } = request.query;
+      // The API names stages as topology/ does (`noop`); the view as the status events do (`NOOP`).
+      const page = await context.view.list({
+        ...filters,
+        ...(stage === undefined ? {} : { stage: stageSymbol(stage) }),
+        limit: limit ?? 50,
+      });
       const now = context.now();
       return { jobs: page.jobs.map((view) => jobReply(view, now, context.jaegerUiUrl)), nextCursor: page.nextCursor };
     },
@@ -98,7 +132,15 @@ export function jobRoutes(app: FastifyInstance, context: GatewayContext): void {
     '/v1/jobs/:id',
     {
       config: { scope: 'read' },
-      schema: { summary: 'A job: state, progress and ETA, result or error', tags: ['jobs'], params: jobIdParams },
+      schema: {
+        summary: 'A job: state, progress and ETA, result or error',
+        tags: ['jobs'],
+        params: jobIdParams,
+        response: routeResponses(
+          { 200: { description: 'The job as the status view shows it' } },
+          { codes: ['SEDANO_ERR_API_NOT_FOUND'] },
+        ),
+      },
     },
     async (request) => jobReply(await findJob(context, request.params.id), context.now(), context.jaegerUiUrl),
   );
@@ -113,12 +155,16 @@ export function jobRoutes(app: FastifyInstance, context: GatewayContext): void {
         tags: ['jobs'],
         params: jobIdParams,
         body: emptyBody,
+        response: routeResponses(
+          { 202: { description: 'Accepted: the revocation is on its way' } },
+          { body: true, codes: ['SEDANO_ERR_API_NOT_FOUND', 'SEDANO_ERR_API_CONFLICT'] },
+        ),
       },
     },
     async (request, reply) => {
       const view = await findJob(context, request.params.id);
       if (TERMINAL_STATES.has(view.state) && view.state !== 'REVOKED') {
-        throw new ApiError(409, 'SEDANO_ERR_API_CONFLICT', `job ${view.jobId} already ended with ${view.state}`);
+        throw apiError('SEDANO_ERR_API_CONFLICT', `job ${view.jobId} already ended with ${view.state}`);
       }
       if (view.state !== 'REVOKED') {
         const requester = request.principal?.name ?? 'gateway';
@@ -128,4 +174,4 @@ export function jobRoutes(app: FastifyInstance, context: GatewayContext): void {
       return reply.code(202).send({ jobId: view.jobId, state: 'REVOKED', statusUrl: `/v1/jobs/${view.jobId}` });
     },
   );
-}
+};

@@ -5,14 +5,10 @@
  * hyper-parameters, per-label precision/recall/F1 and the confusion matrix on the validation
  * set, dataset hash and size, training job, creation time). Scope `read`.
  */
-import type { FastifyInstance } from 'fastify';
-import type { ModelRegistryReader } from '../../trainer/model-registry/model-registry.ts';
-import type { ModelVersionRecord } from '../../trainer/model-registry/model-version.ts';
-import type { GatewayContext } from '../context.ts';
-import { ApiError, ERROR_BODY_SCHEMA } from '../errors.ts';
-
-/** What the model routes need: a reader of the model registry (its Redis index and file store). */
-export type ModelRoutesDependencies = ModelRegistryReader;
+import type { FastifyPluginAsync } from 'fastify';
+import type { ModelCatalog, ModelVersionRecord } from '../../trainer/model-catalog.ts';
+import { apiError } from '../errors.ts';
+import { routeResponses } from '../schemas.ts';
 
 const nameParam = {
   type: 'string',
@@ -108,14 +104,11 @@ export function versionSummary(record: ModelVersionRecord) {
   };
 }
 
-function registryOf(context: GatewayContext): ModelRoutesDependencies {
-  if (context.models === undefined) {
-    throw new ApiError(503, 'SEDANO_ERR_API_UNAVAILABLE', 'this gateway has no model registry configured');
-  }
-  return context.models;
-}
-
-export function modelRoutes(app: FastifyInstance, context: GatewayContext): void {
+/**
+ * The model routes, a fastify plugin given only the model catalog (the registry's read side,
+ * through the trainer's port). An unknown model or version answers 404.
+ */
+export const modelRoutes: FastifyPluginAsync<{ catalog: ModelCatalog }> = async (app, { catalog }) => {
   app.get(
     '/v1/models',
     {
@@ -124,28 +117,33 @@ export function modelRoutes(app: FastifyInstance, context: GatewayContext): void
         summary: 'Trained models',
         description: 'Every model in the registry, by name, with its latest version and number of versions.',
         tags: ['models'],
-        response: {
-          200: {
-            type: 'object',
-            properties: {
-              models: {
-                type: 'array',
-                items: {
-                  type: 'object',
-                  properties: {
-                    modelName: { type: 'string' },
-                    latestVersion: { type: 'integer' },
-                    versions: { type: 'integer' },
+        response: routeResponses(
+          {
+            200: {
+              description: 'Every model with its latest version',
+              schema: {
+                type: 'object',
+                properties: {
+                  models: {
+                    type: 'array',
+                    items: {
+                      type: 'object',
+                      properties: {
+                        modelName: { type: 'string' },
+                        latestVersion: { type: 'integer' },
+                        versions: { type: 'integer' },
+                      },
+                    },
                   },
                 },
               },
             },
           },
-          503: ERROR_BODY_SCHEMA,
-        },
+          { validated: false },
+        ),
       },
     },
-    async () => ({ models: await registryOf(context).list() }),
+    async () => ({ models: await catalog.list() }),
   );
 
   app.get<{ Params: { name: string } }>(
@@ -156,25 +154,29 @@ export function modelRoutes(app: FastifyInstance, context: GatewayContext): void
         summary: "A model's versions with their metrics",
         tags: ['models'],
         params: modelParams,
-        response: {
-          200: {
-            type: 'object',
-            properties: {
-              modelName: { type: 'string' },
-              latestVersion: { type: 'integer' },
-              versions: { type: 'array', items: versionSummarySchema },
+        response: routeResponses(
+          {
+            200: {
+              description: "The model's versions, oldest first",
+              schema: {
+                type: 'object',
+                properties: {
+                  modelName: { type: 'string' },
+                  latestVersion: { type: 'integer' },
+                  versions: { type: 'array', items: versionSummarySchema },
+                },
+              },
             },
           },
-          404: ERROR_BODY_SCHEMA,
-          503: ERROR_BODY_SCHEMA,
-        },
+          { codes: ['SEDANO_ERR_MODEL_NOT_FOUND'] },
+        ),
       },
     },
     async (request) => {
       const { name } = request.params;
-      const versions = await registryOf(context).versions(name);
+      const versions = await catalog.versions(name);
       const latest = versions.at(-1);
-      if (latest === undefined) throw new ApiError(404, 'SEDANO_ERR_MODEL_NOT_FOUND', `no model named ${name}`);
+      if (latest === undefined) throw apiError('SEDANO_ERR_MODEL_NOT_FOUND', `no model named ${name}`);
       return { modelName: name, latestVersion: latest.version, versions: versions.map(versionSummary) };
     },
   );
@@ -190,16 +192,19 @@ export function modelRoutes(app: FastifyInstance, context: GatewayContext): void
           'the validation set, dataset hash and size, training job and creation time.',
         tags: ['models'],
         params: versionParams,
-        response: { 200: versionSchema, 404: ERROR_BODY_SCHEMA, 503: ERROR_BODY_SCHEMA },
+        response: routeResponses(
+          { 200: { description: 'The version whole', schema: versionSchema } },
+          { codes: ['SEDANO_ERR_MODEL_NOT_FOUND'] },
+        ),
       },
     },
     async (request) => {
       const { name, version } = request.params;
-      const record = await registryOf(context).get(name, version);
+      const record = await catalog.get(name, version);
       if (record === undefined) {
-        throw new ApiError(404, 'SEDANO_ERR_MODEL_NOT_FOUND', `model ${name} has no version ${version}`);
+        throw apiError('SEDANO_ERR_MODEL_NOT_FOUND', `model ${name} has no version ${version}`);
       }
       return { ...record, ...versionSummary(record) };
     },
   );
-}
+};

@@ -4,15 +4,14 @@
  * paused), and the last pause or resume given through the API; `POST /v1/stages/:stage/pause`
  * and `/resume` send PAUSE_STAGE and RESUME_STAGE to every worker on the control topic.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import type { ControlCommand } from '../../../schemas/control-command.ts';
-import { controlBinding } from '../../../topology/contracts.ts';
 import { type Stage, STAGES } from '../../../topology/topics.ts';
 import { newJobId } from '../../lib/job-ids.ts';
 import type { WorkerRecord } from '../../lib/worker-presence.ts';
 import type { GatewayContext } from '../context.ts';
 import { readStageGroup } from '../stage-lag.ts';
-import { emptyBody, stageParams } from '../schemas.ts';
+import { emptyBody, routeResponses, stageParams } from '../schemas.ts';
 
 interface PauseRecord {
   paused: boolean;
@@ -33,8 +32,24 @@ export function summarizeWorkers(workers: readonly WorkerRecord[]) {
   };
 }
 
-export function stageRoutes(app: FastifyInstance, context: GatewayContext): void {
-  const pauseKey = (stage: Stage) => `${context.redisPrefix}pause:${stage}`;
+/** What the stage routes use of the gateway's collaborators. */
+export const STAGE_ROUTE_NEEDS = [
+  'admin',
+  'codec',
+  'now',
+  'producer',
+  'redis',
+  'keys',
+  'topics',
+  'workers',
+] as const satisfies readonly (keyof GatewayContext)[];
+
+/** The stage routes, a fastify plugin given only what they use. */
+export const stageRoutes: FastifyPluginAsync<Pick<GatewayContext, (typeof STAGE_ROUTE_NEEDS)[number]>> = async (
+  app,
+  context,
+) => {
+  const pauseKey = (stage: Stage) => context.keys.stagePause(stage);
 
   async function describeStage(stage: Stage) {
     const names = context.topics.stages[stage];
@@ -67,6 +82,7 @@ export function stageRoutes(app: FastifyInstance, context: GatewayContext): void
       schema: {
         summary: 'Each stage: topics, group members, lag per lane, in-flight jobs, rate limit, paused',
         tags: ['stages'],
+        response: routeResponses({ 200: { description: 'Every stage' } }, { validated: false }),
       },
     },
     async () => ({ stages: await Promise.all(STAGES.map(describeStage)) }),
@@ -82,6 +98,7 @@ export function stageRoutes(app: FastifyInstance, context: GatewayContext): void
           tags: ['stages'],
           params: stageParams,
           body: emptyBody,
+          response: routeResponses({ 202: { description: 'Accepted: the command is on its way' } }, { body: true }),
         },
       },
       async (request, reply) => {
@@ -98,7 +115,7 @@ export function stageRoutes(app: FastifyInstance, context: GatewayContext): void
           issuedAt: at,
         };
         await context.producer.send(context.topics.control, [
-          await context.codec.toMessage(controlBinding, command.commandId, command),
+          await context.codec.toMessage(context.topics.contracts.control, command.commandId, command),
         ]);
         const record: PauseRecord = { paused: action === 'pause', by, at };
         await context.redis.set(pauseKey(stage), JSON.stringify(record));
@@ -107,4 +124,4 @@ export function stageRoutes(app: FastifyInstance, context: GatewayContext): void
       },
     );
   }
-}
+};

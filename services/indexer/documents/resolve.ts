@@ -5,6 +5,10 @@
  * roots is ever read: a `..` that climbs out, an absolute path elsewhere and a symbolic link
  * that leads out each fail with their own code. Other schemes (http, https, s3, …) fail with
  * SEDANO_ERR_DOCUMENT_UNSUPPORTED: documents are not fetched over the network (yet).
+ *
+ * Messages reach clients (a job's result and status): they name the reference as given (cut to
+ * a readable length) and never a server path, neither a root nor where a link leads; a file
+ * system error (a name too long, no permission, a loop of links) becomes a document code.
  */
 import { lstat, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
@@ -49,14 +53,17 @@ export async function resolveDocument(
     : roots.map((root) => ({ root, path: insideRoot(uri, root, requested) }));
 
   for (const candidate of candidates) {
-    if (!(await exists(candidate.path))) continue;
-    const realPath = await realpath(candidate.path).catch((error: unknown) =>
-      fail('SEDANO_ERR_DOCUMENT_NOT_FOUND', uri, `cannot be resolved (${(error as Error).message})`),
-    );
+    if (!(await exists(candidate.path, uri))) continue;
+    const realPath = await realpath(candidate.path).catch((error: unknown) => fileSystemFailure(error, uri));
     if (!(await isInsideAnyRealRoot(realPath, roots))) {
-      fail('SEDANO_ERR_DOCUMENT_SYMLINK_ESCAPE', uri, `is a symbolic link (or under one) that leads to ${realPath}`);
+      fail(
+        'SEDANO_ERR_DOCUMENT_SYMLINK_ESCAPE',
+        uri,
+        'is a symbolic link (or under one) that leads outside every root',
+      );
     }
-    if (!(await stat(realPath)).isFile()) fail('SEDANO_ERR_DOCUMENT_NOT_FOUND', uri, 'is not a regular file');
+    const stats = await stat(realPath).catch((error: unknown) => fileSystemFailure(error, uri));
+    if (!stats.isFile()) fail('SEDANO_ERR_DOCUMENT_NOT_FOUND', uri, 'is not a regular file');
     return {
       documentId: reference.documentId ?? relative(candidate.root, candidate.path).split(sep).join('/'),
       source: uri,
@@ -64,7 +71,7 @@ export async function resolveDocument(
       root: candidate.root,
     };
   }
-  return fail('SEDANO_ERR_DOCUMENT_NOT_FOUND', uri, `does not exist in the document roots (${roots.join(', ')})`);
+  return fail('SEDANO_ERR_DOCUMENT_NOT_FOUND', uri, `does not exist in the ${roots.length} document root(s)`);
 }
 
 /** The path a uri names: the uri itself, or a file: URI's path. Other schemes are refused. */
@@ -95,13 +102,13 @@ function lexicallyInside(uri: string, requested: string, roots: readonly string[
   if (root !== undefined) return { root, path };
   if (hasDotDotSegment(requested))
     fail('SEDANO_ERR_DOCUMENT_PATH_TRAVERSAL', uri, 'climbs out of the document roots with ".."');
-  return fail('SEDANO_ERR_DOCUMENT_OUTSIDE_ROOT', uri, `is outside every document root (${roots.join(', ')})`);
+  return fail('SEDANO_ERR_DOCUMENT_OUTSIDE_ROOT', uri, 'is outside every document root');
 }
 
 function insideRoot(uri: string, root: string, requested: string): string {
   const path = resolve(root, requested);
   if (!isWithin(resolve(root), path))
-    fail('SEDANO_ERR_DOCUMENT_PATH_TRAVERSAL', uri, `climbs out of the document root ${root} with ".."`);
+    fail('SEDANO_ERR_DOCUMENT_PATH_TRAVERSAL', uri, 'climbs out of its document root with ".."');
   return path;
 }
 
@@ -131,17 +138,46 @@ function safeDecode(text: string): string {
   }
 }
 
-async function exists(path: string): Promise<boolean> {
+async function exists(path: string, uri: string): Promise<boolean> {
   try {
     await lstat(path);
     return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR')
       return false;
-    throw error;
+    return fileSystemFailure(error, uri);
   }
 }
 
-function fail(code: ErrorCode, uri: string, why: string): never {
-  throw new SedanoError(code, `document "${uri}" ${why}`, { retriable: false });
+/** What a file system error code means for a document, in words that name no path. */
+const FILE_SYSTEM_REASONS: Record<string, [ErrorCode, string]> = {
+  ENOENT: ['SEDANO_ERR_DOCUMENT_NOT_FOUND', 'does not exist'],
+  ENOTDIR: ['SEDANO_ERR_DOCUMENT_NOT_FOUND', 'does not exist (a part of its path is not a directory)'],
+  ENAMETOOLONG: ['SEDANO_ERR_DOCUMENT_UNREADABLE', 'has a name longer than the file system allows'],
+  EACCES: ['SEDANO_ERR_DOCUMENT_UNREADABLE', 'cannot be read (no permission)'],
+  EPERM: ['SEDANO_ERR_DOCUMENT_UNREADABLE', 'cannot be read (no permission)'],
+  ELOOP: ['SEDANO_ERR_DOCUMENT_UNREADABLE', 'is a loop of symbolic links'],
+  EISDIR: ['SEDANO_ERR_DOCUMENT_NOT_FOUND', 'is a directory, not a regular file'],
+  EINVAL: ['SEDANO_ERR_DOCUMENT_UNREADABLE', 'is not a valid path'],
+};
+
+/**
+ * A file system error on a document, as a document code whose message names the reference and
+ * the error's code but no server path (Node's messages carry the absolute path).
+ */
+export function fileSystemFailure(error: unknown, uri: string): never {
+  const code = (error as NodeJS.ErrnoException).code ?? 'unknown';
+  const [errorCode, why] = FILE_SYSTEM_REASONS[code] ?? ['SEDANO_ERR_DOCUMENT_UNREADABLE', 'cannot be read'];
+  return fail(errorCode, uri, `${why} (${code})`, error);
+}
+
+/** The longest part of a reference a message quotes: enough to recognise it, not a 5,000-character echo. */
+const QUOTED_URI_CHARS = 200;
+
+function quoted(uri: string): string {
+  return JSON.stringify(uri.length <= QUOTED_URI_CHARS ? uri : `${uri.slice(0, QUOTED_URI_CHARS)}…`);
+}
+
+function fail(code: ErrorCode, uri: string, why: string, cause?: unknown): never {
+  throw new SedanoError(code, `document ${quoted(uri)} ${why}`, { retriable: false, cause });
 }

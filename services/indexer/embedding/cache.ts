@@ -2,26 +2,24 @@
  * A caching Embedder: vectors of texts already embedded come from Redis, only the misses are
  * computed (in one call to the inner embedder), then stored with an expiry.
  *
- * Key: `<prefix><embedder name>:<dimension>:<sha256 of the text>`, value: the vector's
+ * Key: `keys.embedding(<embedder name>, <dimension>, <sha256 of the text>)`, value: the vector's
  * Float32 bytes (little-endian, as the platform writes them; every supported platform is
- * little-endian). The maintenance cache cleanup manages these keys by their prefix. Redis
+ * little-endian). The maintenance cache cleanup finds them by `keys.embeddingPattern`. Redis
  * failures are not hidden: they reject `embed` like any other infrastructure outage.
  */
 import type { Redis } from 'ioredis';
 import { contentHash } from '../chunking/content-hash.ts';
+import type { RedisKeys } from '../../../topology/redis-keys.ts';
 import { checkVectors, type Embedder } from './embedder.ts';
-
-/** Prefix of every cached embedding key. */
-export const EMBEDDING_CACHE_PREFIX = 'sedano:embeddings:';
 
 /** Default lifetime of a cached vector: 7 days, in seconds. */
 export const DEFAULT_EMBEDDING_CACHE_TTL_SECONDS = 7 * 24 * 60 * 60;
 
 export interface EmbeddingCacheOptions {
+  /** The namespace's keys (`keys.embedding`). */
+  keys: Pick<RedisKeys, 'embedding'>;
   /** Seconds a cached vector lives (refreshed each time it is written). Default 7 days. */
   ttlSeconds?: number;
-  /** Key prefix. Default `sedano:embeddings:`; tests put their own before it. */
-  keyPrefix?: string;
 }
 
 /** Statistics of a caching embedder since it was created. */
@@ -39,17 +37,12 @@ export interface CachingEmbedder extends Embedder {
 }
 
 /** Wraps `inner` so that identical texts are embedded once per TTL, across processes. */
-export function withEmbeddingCache(
-  inner: Embedder,
-  redis: Redis,
-  options: EmbeddingCacheOptions = {},
-): CachingEmbedder {
+export function withEmbeddingCache(inner: Embedder, redis: Redis, options: EmbeddingCacheOptions): CachingEmbedder {
   const ttlSeconds = options.ttlSeconds ?? DEFAULT_EMBEDDING_CACHE_TTL_SECONDS;
   if (!Number.isInteger(ttlSeconds) || ttlSeconds < 1)
     throw new RangeError(`ttlSeconds must be a positive integer, got ${ttlSeconds}`);
-  const keyBase = `${options.keyPrefix ?? EMBEDDING_CACHE_PREFIX}${inner.name}:${inner.dimension}:`;
   const stats: EmbeddingCacheStats = { hits: 0, misses: 0 };
-  const keyOf = (text: string): string => keyBase + contentHash(text);
+  const keyOf = (text: string): string => options.keys.embedding(inner.name, inner.dimension, contentHash(text));
   const vectorBytes = inner.dimension * Float32Array.BYTES_PER_ELEMENT;
 
   const embed = async (texts: readonly string[], signal?: AbortSignal): Promise<Float32Array[]> => {

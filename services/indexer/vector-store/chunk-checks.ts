@@ -4,7 +4,7 @@
  * one document, search options. Pure: no I/O.
  */
 import { SedanoError } from '../../lib/errors.ts';
-import type { ChunkRecord, CollectionSpec, SearchOptions } from './port.ts';
+import type { ChunkRecord, CollectionSpec, DocumentChunksWindow, SearchOptions } from './port.ts';
 
 /** Letters, digits, `_` and `-`, starting with a letter or digit: valid for LanceDB and Qdrant alike. */
 const COLLECTION_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
@@ -86,6 +86,15 @@ export function assertDocumentChunks(
       if (typeof value !== 'string') throw invalid(`${what}: metadata ${key} is not a string`);
     }
     assertVector(chunk.vector, dimension, collection, what);
+  }
+}
+
+export function assertChunksWindow(window: DocumentChunksWindow): void {
+  if (!Number.isInteger(window.fromPosition) || window.fromPosition < 0) {
+    throw invalid(`fromPosition must be a whole number, got ${window.fromPosition}`);
+  }
+  if (!Number.isInteger(window.limit) || window.limit < 1) {
+    throw invalid(`the window's limit must be a positive integer, got ${window.limit}`);
   }
 }
 

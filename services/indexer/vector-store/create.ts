@@ -1,10 +1,10 @@
 /**
  * Picks the vector store: Qdrant when a Qdrant URL is given (`QDRANT_URL`), otherwise the
- * embedded LanceDB store in a local data directory. The indexing stage's composition root
- * reads the environment (`vectorStoreOptionsFromEnvironment`) and each worker thread calls
- * `createVectorStore` for a store of its own.
+ * embedded LanceDB store in a local data directory. Its settings (`vectorStoreSettings`) are
+ * resolved once in a service's main.ts; each worker thread calls `createVectorStore` with the
+ * resulting options for a store of its own.
  */
-import { resolveEndpoints } from '../../lib/endpoints.ts';
+import { type ResolvedSettings, setting } from '../../lib/settings.ts';
 import { openLanceDbVectorStore } from './lancedb.ts';
 import type { VectorStore } from './port.ts';
 import { createQdrantVectorStore } from './qdrant.ts';
@@ -23,24 +23,32 @@ export interface VectorStoreOptions {
   snapshotDir?: string | undefined;
 }
 
-type Environment = Readonly<Record<string, string | undefined>>;
+export const vectorStoreSettings = {
+  qdrantUrl: setting.url('QDRANT_URL', { description: 'Qdrant for the vector store; unset means the embedded store' }),
+  qdrantApiKey: setting.string('QDRANT_API_KEY', {
+    description: "Qdrant's API key, when the server requires one",
+    secret: true,
+  }),
+  dataDir: setting.string('SEDANO_DATA_DIR', {
+    description: "the embedded vector store's LanceDB directory (relative to the working directory)",
+    defaultShown: `\`${DEFAULT_LANCEDB_DATA_DIR}\``,
+  }),
+  snapshotDir: setting.string('SEDANO_SNAPSHOT_DIR', {
+    description: "where the embedded store's snapshots go unless a backup names a directory",
+    defaultShown: '`lancedb-snapshots` beside `SEDANO_DATA_DIR`',
+  }),
+};
 
-function given(env: Environment, name: string): string | undefined {
-  const value = env[name]?.trim();
-  return value === undefined || value === '' ? undefined : value;
-}
-
-/** The vector store options from `QDRANT_URL`, `QDRANT_API_KEY`, `SEDANO_DATA_DIR` and `SEDANO_SNAPSHOT_DIR`. */
-export function vectorStoreOptionsFromEnvironment(env: Environment): VectorStoreOptions {
+/** The vector store options of resolved settings. */
+export function vectorStoreOptionsOf(settings: ResolvedSettings<typeof vectorStoreSettings>): VectorStoreOptions {
   return {
-    qdrantUrl: resolveEndpoints(env).qdrantUrl,
-    qdrantApiKey: given(env, 'QDRANT_API_KEY'),
-    dataDir: given(env, 'SEDANO_DATA_DIR'),
-    snapshotDir: given(env, 'SEDANO_SNAPSHOT_DIR'),
+    qdrantUrl: settings.qdrantUrl,
+    qdrantApiKey: settings.qdrantApiKey,
+    dataDir: settings.dataDir,
+    snapshotDir: settings.snapshotDir,
   };
 }
 
-/** Qdrant when `options.qdrantUrl` is set, otherwise LanceDB in `options.dataDir`. */
 export async function createVectorStore(options: VectorStoreOptions): Promise<VectorStore> {
   if (options.qdrantUrl !== undefined) {
     return createQdrantVectorStore({

@@ -16,6 +16,12 @@ export function documentWhere(documentId: string): string {
   return `document_id = ${sqlString(documentId)}`;
 }
 
+/** The chunks of `documentId` whose position is in [from, from + limit). */
+export function documentWindowWhere(documentId: string, fromPosition: number, limit: number): string {
+  // Both are checked whole numbers (chunk-checks.ts), so they go into the clause as digits.
+  return `${documentWhere(documentId)} AND position >= ${fromPosition} AND position < ${fromPosition + limit}`;
+}
+
 /** The chunks of `documentId` among `ids`. */
 export function documentChunksWhere(documentId: string, ids: readonly string[]): string {
   return `${documentWhere(documentId)} AND id IN (${ids.map(sqlString).join(', ')})`;

@@ -24,11 +24,12 @@ import {
   assertCollectionName,
   assertCollectionSpec,
   assertDocumentChunks,
+  assertChunksWindow,
   assertSameSpec,
   assertSearchOptions,
   assertVector,
 } from './chunk-checks.ts';
-import { documentChunksWhere, documentWhere, searchWhere } from './lancedb-filter.ts';
+import { documentChunksWhere, documentWhere, documentWindowWhere, searchWhere } from './lancedb-filter.ts';
 import {
   chunkRow,
   collectionSchema,
@@ -42,10 +43,12 @@ import type {
   ChunkRecord,
   CollectionInfo,
   CollectionSpec,
+  DocumentChunksWindow,
   ReplaceResult,
   SearchHit,
   SearchOptions,
   SnapshotResult,
+  StoredChunk,
   VectorStore,
 } from './port.ts';
 import { isNoop, planReplacement, type StoredChunkState } from './replacement-plan.ts';
@@ -115,6 +118,19 @@ class LanceDbVectorStore implements VectorStore {
     );
     const row = rows[0] as ChunkRow | undefined;
     return row === undefined ? null : String(row['document_hash']);
+  }
+
+  async documentChunks(collection: string, documentId: string, window: DocumentChunksWindow): Promise<StoredChunk[]> {
+    const { table } = await this.#open(collection);
+    assertChunksWindow(window);
+    const rows = await guarded('reading a document', () =>
+      table
+        .query()
+        .where(documentWindowWhere(documentId, window.fromPosition, window.limit))
+        .select([...STORED_COLUMNS])
+        .toArray(),
+    );
+    return (rows as ChunkRow[]).map(storedChunkOfRow).sort((a, b) => a.position - b.position);
   }
 
   async replaceDocument(

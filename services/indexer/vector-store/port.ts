@@ -17,6 +17,9 @@
  *   hash). Repeating the same call changes nothing.
  * - `documentHash` is the document hash stored with a document's chunks, or null when the
  *   collection holds none: the indexer compares it to skip unchanged documents.
+ * - `documentChunks` reads a document back in chunk order (positions from..from+limit-1), so
+ *   the analysis stage can page through a long document with bounded memory; a document
+ *   with no chunks reads as [], a missing collection is SEDANO_ERR_VECTOR_COLLECTION_NOT_FOUND.
  * - Search scores are cosine similarities (1 is identical, higher is nearer), best first.
  * - Adapters hold no process-global state beyond their own connection, so each worker thread
  *   may create its own; `close()` is idempotent.
@@ -89,6 +92,14 @@ export interface SearchOptions {
   filter?: SearchFilter;
 }
 
+/** A window of a document's chunks by position: `[fromPosition, fromPosition + limit)`. */
+export interface DocumentChunksWindow {
+  /** First position to return, from 0. */
+  fromPosition: number;
+  /** Most chunks to return, at least 1. */
+  limit: number;
+}
+
 export interface ReplaceResult {
   /** Chunks inserted or rewritten. 0 when the document was already stored as given. */
   written: number;
@@ -114,6 +125,8 @@ export interface VectorStore {
   ensureCollection(spec: CollectionSpec): Promise<CollectionInfo>;
   /** The document hash stored with the document's chunks, or null if the collection has none. */
   documentHash(collection: string, documentId: string): Promise<string | null>;
+  /** The document's chunks whose position is in the window, in position order (see the module comment). */
+  documentChunks(collection: string, documentId: string, window: DocumentChunksWindow): Promise<StoredChunk[]>;
   /** Makes the collection hold exactly `chunks` for the document (see the module comment). */
   replaceDocument(collection: string, documentId: string, chunks: readonly ChunkRecord[]): Promise<ReplaceResult>;
   /** Deletes every chunk of the document; returns how many there were. */

@@ -72,6 +72,16 @@ export function documentFilter(documentId: string): Schemas['Filter'] {
   return { must: [matches('documentId', documentId)] };
 }
 
+/** The chunks of `documentId` whose position is in [from, from + limit). */
+export function documentWindowFilter(documentId: string, fromPosition: number, limit: number): Schemas['Filter'] {
+  return {
+    must: [
+      matches('documentId', documentId),
+      { key: 'position', range: { gte: fromPosition, lt: fromPosition + limit } },
+    ],
+  };
+}
+
 /** The Qdrant filter for a search filter, or undefined when it filters nothing. */
 export function searchFilter(filter: SearchFilter | undefined): Schemas['Filter'] | undefined {
   if (!filter) return undefined;

@@ -28,6 +28,7 @@ import {
   assertCollectionName,
   assertCollectionSpec,
   assertDocumentChunks,
+  assertChunksWindow,
   assertSameSpec,
   assertSearchOptions,
   assertVector,
@@ -36,16 +37,19 @@ import type {
   ChunkRecord,
   CollectionInfo,
   CollectionSpec,
+  DocumentChunksWindow,
   ReplaceResult,
   SearchHit,
   SearchOptions,
   SnapshotResult,
+  StoredChunk,
   VectorStore,
 } from './port.ts';
 import {
   chunkPoint,
   collectionMetadata,
   documentFilter,
+  documentWindowFilter,
   INDEXED_FIELDS,
   searchFilter,
   specOfCollection,
@@ -135,6 +139,22 @@ class QdrantVectorStore implements VectorStore {
     );
     const hash = points[0]?.payload?.['documentHash'];
     return typeof hash === 'string' ? hash : null;
+  }
+
+  async documentChunks(collection: string, documentId: string, window: DocumentChunksWindow): Promise<StoredChunk[]> {
+    await this.#spec(collection);
+    assertChunksWindow(window);
+    const { points } = await this.#call('reading a document', collection, () =>
+      this.#client.scroll(collection, {
+        filter: documentWindowFilter(documentId, window.fromPosition, window.limit),
+        limit: window.limit,
+        with_payload: true,
+        with_vector: false,
+      }),
+    );
+    return points
+      .map((point) => storedChunkOfPayload(point.id, point.payload ?? {}))
+      .sort((a, b) => a.position - b.position);
   }
 
   async replaceDocument(

@@ -6,7 +6,7 @@
  */
 import type { JobError } from '../../../schemas/job-error.ts';
 import type { JobHeader } from '../../../schemas/job-header.ts';
-import type { RetryTier } from '../../../topology/topics.ts';
+import type { RetryTier } from '../../../topology/stages.ts';
 import type { DeadLetterWriter } from '../dead-letter.ts';
 import { isSedanoError } from '../errors.ts';
 import type { IncomingMessage, KafkaProducer } from '../kafka.ts';
@@ -37,7 +37,16 @@ export function jobErrorOf(error: unknown): JobError {
   };
 }
 
-export function createFailedAttemptHandler(options: FailedAttemptOptions) {
+/** Settles a failed attempt: a retry through a delay topic, or FAILURE and a dead letter. */
+export type FailedAttemptHandler = (
+  message: IncomingMessage,
+  header: JobHeader,
+  attempt: number,
+  reporter: JobReporter,
+  error: unknown,
+) => Promise<void>;
+
+export function createFailedAttemptHandler(options: FailedAttemptOptions): FailedAttemptHandler {
   const { producer, retryTopics, retryPolicy, deadLetters, ledger, now, random } = options;
   return async function failedAttempt(
     message: IncomingMessage,

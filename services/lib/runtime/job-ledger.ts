@@ -5,6 +5,7 @@
  */
 import type { Redis } from 'ioredis';
 import type { JobState } from '../../../schemas/job-state.ts';
+import type { RedisKeys } from '../../../topology/redis-keys.ts';
 
 export interface JobLedger {
   /** The terminal state recorded for the job, or null if it has none. */
@@ -14,23 +15,19 @@ export interface JobLedger {
 
 export interface JobLedgerOptions {
   redis: Redis;
-  /** Key prefix (default `sedano:ledger:`); tests use their own. */
-  prefix?: string;
+  /** The namespace's keys (`keys.ledger(jobId)`). */
+  keys: Pick<RedisKeys, 'ledger'>;
   /** How long a terminal state is remembered, in seconds (default 7 days, a job topic's retention). */
   ttlSeconds?: number;
 }
 
-export function createJobLedger({
-  redis,
-  prefix = 'sedano:ledger:',
-  ttlSeconds = 7 * 86_400,
-}: JobLedgerOptions): JobLedger {
+export function createJobLedger({ redis, keys, ttlSeconds = 7 * 86_400 }: JobLedgerOptions): JobLedger {
   return {
     async terminalState(jobId) {
-      return (await redis.get(`${prefix}${jobId}`)) as JobState | null;
+      return (await redis.get(keys.ledger(jobId))) as JobState | null;
     },
     async recordTerminal(jobId, state) {
-      await redis.set(`${prefix}${jobId}`, state, 'EX', ttlSeconds);
+      await redis.set(keys.ledger(jobId), state, 'EX', ttlSeconds);
     },
   };
 }

@@ -9,8 +9,8 @@ import type { JobProgress } from '../../../schemas/job-progress.ts';
 import type { JobState } from '../../../schemas/job-state.ts';
 import type { JobStatusEvent } from '../../../schemas/job-status-event.ts';
 import type { Stage as StageSymbol } from '../../../schemas/stage.ts';
-import { statusBinding } from '../../../topology/contracts.ts';
-import { STATUS_TOPIC, type Stage } from '../../../topology/topics.ts';
+import type { SubjectBinding } from '../../../topology/contracts.ts';
+import type { Stage } from '../../../topology/stages.ts';
 import type { Codec } from '../codec.ts';
 import type { KafkaProducer } from '../kafka.ts';
 import type { SequenceClock } from './sequence-clock.ts';
@@ -26,8 +26,10 @@ export interface JobReporterOptions {
   workerId: string;
   traceId: string | null;
   progressIntervalMs: number;
-  /** Where events go (default the status topic; tests use their own). */
-  statusTopic?: string;
+  /** Where events go: the namespace's status topic (tests use their own). */
+  statusTopic: string;
+  /** The status subject events are framed with, whatever topic they go to. */
+  statusBinding: SubjectBinding<JobStatusEvent>;
   /** Called when producing a PROGRESS event fails (it is not retried: the next one replaces it). */
   onProgressError: (error: unknown) => void;
   now?: () => number;
@@ -57,7 +59,7 @@ export function progressOf(
 export function createJobReporter(options: JobReporterOptions): JobReporter {
   const { producer, codec, clock, stage, header, attempt, workerId, traceId, progressIntervalMs } = options;
   const now = options.now ?? Date.now;
-  const topic = options.statusTopic ?? STATUS_TOPIC;
+  const { statusTopic: topic, statusBinding } = options;
   const startedAt = now();
   let chain: Promise<void> = Promise.resolve();
   let lastProgressAt = 0;

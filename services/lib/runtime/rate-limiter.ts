@@ -5,6 +5,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
+import type { RedisKeys } from '../../../topology/redis-keys.ts';
 
 export interface RateLimiter {
   /** Resolves when a job may start; rejects if `signal` aborts first. */
@@ -16,23 +17,17 @@ export interface RateLimiterOptions {
   /** Names the shared counter, e.g. the stage. */
   name: string;
   perSecond: number;
-  /** Key prefix (default `sedano:rate:`). */
-  prefix?: string;
+  /** The namespace's keys (`keys.rateWindow(name, second)`). */
+  keys: Pick<RedisKeys, 'rateWindow'>;
   now?: () => number;
 }
 
-export function createRateLimiter({
-  redis,
-  name,
-  perSecond,
-  prefix = 'sedano:rate:',
-  now = Date.now,
-}: RateLimiterOptions): RateLimiter {
+export function createRateLimiter({ redis, name, perSecond, keys, now = Date.now }: RateLimiterOptions): RateLimiter {
   return {
     async acquire(signal) {
       for (;;) {
         const current = now();
-        const key = `${prefix}${name}:${Math.floor(current / 1000)}`;
+        const key = keys.rateWindow(name, Math.floor(current / 1000));
         const [[, count]] = (await redis.multi().incr(key).expire(key, 2).exec()) as [[null, number], [null, number]];
         if (count <= perSecond) return;
         await sleep(1000 - (current % 1000) + 1, undefined, { signal });

@@ -1,11 +1,15 @@
-/** When and where a failed attempt is tried again: exponential backoff with jitter and a cap. */
+/**
+ * When something is tried again: one backoff (exponential, with jitter, capped) for a job's
+ * failed attempts (sent to a delay topic) and for a message whose processing failed because
+ * Kafka, the registry or Redis did (tried again in place, see message-intake.ts); and where a
+ * retried job waits (its delay topic tier).
+ */
 import type { RetryPolicy as RetryOverrides } from '../../../schemas/retry-policy.ts';
-import { RETRY_TIERS, type RetryTier } from '../../../topology/topics.ts';
+import { RETRY_TIERS, type RetryTier } from '../../../topology/stages.ts';
 
-export interface RetryPolicy {
-  /** Attempts in all, the first included. */
-  maxAttempts: number;
-  /** Delay before the second attempt, in milliseconds. */
+/** How long to wait after each failure: exponential, capped, with jitter (see backoffMs). */
+export interface BackoffPolicy {
+  /** Delay after the first failure, in milliseconds. */
   initialBackoffMs: number;
   /** Longest delay, in milliseconds. */
   maxBackoffMs: number;
@@ -13,7 +17,14 @@ export interface RetryPolicy {
   backoffMultiplier: number;
 }
 
-export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+/** A job's retries: its backoff, and how many attempts it gets. */
+export interface RetryPolicy extends BackoffPolicy {
+  /** Attempts in all, the first included. */
+  maxAttempts: number;
+}
+
+/** The retries of a stage that declares none (see StageOptions.retry). */
+export const DEFAULT_RETRY_POLICY: Readonly<RetryPolicy> = {
   maxAttempts: 3,
   initialBackoffMs: 1_000,
   maxBackoffMs: 300_000,
@@ -31,12 +42,12 @@ export function resolveRetryPolicy(stage: RetryPolicy, job: RetryOverrides | nul
 }
 
 /**
- * Delay before attempt `attempt + 1` after attempt `attempt` failed: the exponential delay,
- * capped, with "equal jitter" (between half and all of it) so that jobs failing together
- * do not retry together. `random` is in [0, 1).
+ * Delay after the `failures`-th failure in a row (1 for the first; for a job, before attempt
+ * `failures + 1`): the exponential delay, capped, with "equal jitter" (between half and all of
+ * it) so that what failed together is not tried again together. `random` is in [0, 1).
  */
-export function backoffMs(policy: RetryPolicy, attempt: number, random: number = Math.random()): number {
-  const exponential = policy.initialBackoffMs * policy.backoffMultiplier ** (attempt - 1);
+export function backoffMs(policy: BackoffPolicy, failures: number, random: number = Math.random()): number {
+  const exponential = policy.initialBackoffMs * policy.backoffMultiplier ** (failures - 1);
   const capped = Math.min(policy.maxBackoffMs, exponential);
   return Math.round(capped / 2 + (capped / 2) * random);
 }

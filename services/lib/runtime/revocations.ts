@@ -3,6 +3,7 @@
  * refused whenever it arrives, on any worker, even one started after the revoke.
  */
 import type { Redis } from 'ioredis';
+import type { RedisKeys } from '../../../topology/redis-keys.ts';
 
 export interface Revocations {
   revoke(jobId: string, reason: string): Promise<void>;
@@ -12,21 +13,17 @@ export interface Revocations {
 
 export interface RevocationsOptions {
   redis: Redis;
-  /** Key prefix (default `sedano:revoked:`). */
-  prefix?: string;
+  /** The namespace's keys (`keys.revoked(jobId)`). */
+  keys: Pick<RedisKeys, 'revoked'>;
   /** How long a revocation is remembered, in seconds (default 7 days, a job topic's retention). */
   ttlSeconds?: number;
 }
 
-export function createRevocations({
-  redis,
-  prefix = 'sedano:revoked:',
-  ttlSeconds = 7 * 86_400,
-}: RevocationsOptions): Revocations {
+export function createRevocations({ redis, keys, ttlSeconds = 7 * 86_400 }: RevocationsOptions): Revocations {
   return {
     async revoke(jobId, reason) {
-      await redis.set(`${prefix}${jobId}`, reason, 'EX', ttlSeconds);
+      await redis.set(keys.revoked(jobId), reason, 'EX', ttlSeconds);
     },
-    reasonRevoked: (jobId) => redis.get(`${prefix}${jobId}`),
+    reasonRevoked: (jobId) => redis.get(keys.revoked(jobId)),
   };
 }

@@ -3,10 +3,11 @@
  * or, for a stage declared with `handlerModule`, a call into the stage's worker-thread pool
  * that passes the job, its signal, its progress and its trace context across (stage.ts).
  */
-import type { Stage } from '../../../topology/topics.ts';
+import type { Stage } from '../../../topology/stages.ts';
 import type { Logger } from '../logger.ts';
 import { traceHeaders } from '../telemetry.ts';
 import type { StageDefinition, StageHandler } from './stage.ts';
+import type { ResolvedThreadOptions } from './stage-options.ts';
 import { ThreadPool } from './thread-pool.ts';
 
 export interface ResolvedHandler<S extends Stage> {
@@ -18,20 +19,17 @@ export interface ResolvedHandler<S extends Stage> {
 export function resolveStageHandler<S extends Stage>(
   definition: StageDefinition<S>,
   options: {
-    concurrency: number;
+    threads: ResolvedThreadOptions;
     logger: Logger;
     telemetry: { serviceName: string; otlpEndpoint: string } | undefined;
   },
 ): ResolvedHandler<S> {
   if (definition.handlerModule === undefined) return { handler: definition.handler, threads: undefined };
-  const threadOptions = definition.options?.threads ?? {};
   const pool = new ThreadPool({
     module: definition.handlerModule,
-    size: threadOptions.size ?? options.concurrency,
-    maxJobsPerThread: threadOptions.maxJobsPerThread,
-    maxHeapMb: threadOptions.maxHeapMb,
-    abortGraceMs: threadOptions.abortGraceMs,
+    ...options.threads,
     loggerName: `sedano-${definition.stage}`,
+    handlerData: definition.handlerData,
     logger: options.logger,
     telemetry: options.telemetry,
   });

@@ -1,15 +1,6 @@
-/** The topics and group of a stage: the declared ones, or a test's own. */
-import { stageGroup } from '../../../topology/groups.ts';
-import {
-  CONTROL_TOPIC,
-  jobTopic,
-  LANES,
-  RETRY_TIERS,
-  retryTopic,
-  type RetryTier,
-  type Stage,
-  STATUS_TOPIC,
-} from '../../../topology/topics.ts';
+/** The topics and group of a stage: the namespace's, or a test's own. */
+import type { TopologyNames } from '../../../topology/names.ts';
+import { LANES, RETRY_TIERS, type RetryTier, type Stage } from '../../../topology/stages.ts';
 
 export interface StageTopics {
   /** Lane topics, highest priority first. */
@@ -20,15 +11,16 @@ export interface StageTopics {
   groupId: string;
 }
 
-export function stageTopics(stage: Stage): StageTopics {
+/** The topics and group of `stage` in the namespace of `names`. */
+export function stageTopics(names: TopologyNames, stage: Stage): StageTopics {
   return {
-    lanes: LANES.map((lane) => jobTopic(stage, lane)),
-    retry: Object.fromEntries(RETRY_TIERS.map((tier) => [tier.name, retryTopic(stage, tier.name)])) as Record<
+    lanes: LANES.map((lane) => names.jobTopic(stage, lane)),
+    retry: Object.fromEntries(RETRY_TIERS.map((tier) => [tier.name, names.retryTopic(stage, tier.name)])) as Record<
       RetryTier,
       string
     >,
-    status: STATUS_TOPIC,
-    control: CONTROL_TOPIC,
-    groupId: stageGroup(stage),
+    status: names.statusTopic,
+    control: names.controlTopic,
+    groupId: names.stageGroup(stage),
   };
 }

@@ -10,9 +10,11 @@
 import type { JobProgress } from '../../../schemas/job-progress.ts';
 import type { JobStatusEvent } from '../../../schemas/job-status-event.ts';
 import type { StageRequests } from '../../../topology/contracts.ts';
-import type { Stage } from '../../../topology/topics.ts';
+import type { Stage } from '../../../topology/stages.ts';
 import type { Logger } from '../logger.ts';
-import type { RetryPolicy } from './retry-policy.ts';
+import type { StageOptions } from './stage-options.ts';
+
+export type { StageOptions, ThreadOptions } from './stage-options.ts';
 
 /** Stage-specific progress details, as the status event carries them (wrapped by branch name). */
 export type ProgressDetails = JobProgress['details'];
@@ -35,40 +37,6 @@ export interface JobContext<Request> {
   progress: (current: number, total: number, message?: string | null, details?: ProgressDetails) => void;
 }
 
-export interface StageOptions {
-  /** Jobs run at once by one process, more than the partitions it owns (default 8). */
-  concurrency?: number;
-  /** Retry defaults of the stage; each job's header may override them. */
-  retry?: Partial<RetryPolicy>;
-  /** Shortest time between two PROGRESS events of one job, in milliseconds (default 500). */
-  progressIntervalMs?: number;
-  /** How long shutdown waits for running jobs before aborting them, in milliseconds (default 30 s). */
-  shutdownGraceMs?: number;
-  /** Default soft time limit: the handler's signal aborts, in milliseconds (default none). */
-  softTimeLimitMs?: number;
-  /** Default hard time limit: the attempt fails, in milliseconds (default none). */
-  hardTimeLimitMs?: number;
-  /** Jobs that may start per second over all the stage's workers (default: no limit). */
-  rateLimitPerSecond?: number;
-  /** The worker-thread pool of a stage declared with `handlerModule`. */
-  threads?: ThreadOptions;
-}
-
-export interface ThreadOptions {
-  /** Threads in the pool (default: the stage's concurrency). */
-  size?: number;
-  /** A thread is replaced after this many jobs (default: never), like Celery's max-tasks-per-child. */
-  maxJobsPerThread?: number;
-  /** A thread is replaced after a job that leaves its heap above this many MiB (default: never). */
-  maxHeapMb?: number;
-  /**
-   * How long a thread may take to stop after its job's signal aborted (revoke, soft limit,
-   * shutdown) before it is terminated, in milliseconds (default 1000). The hard limit
-   * terminates at once.
-   */
-  abortGraceMs?: number;
-}
-
 /** Runs one attempt; resolves with the result, or throws (NonRetriableError to fail at once). */
 export type StageHandler<S extends Stage> = (context: JobContext<StageRequests[S]>) => Promise<StageResult>;
 
@@ -76,13 +44,19 @@ export type StageDefinition<S extends Stage> = {
   stage: S;
   options?: StageOptions;
 } & (
-  | { handler: StageHandler<S>; handlerModule?: never }
+  | { handler: StageHandler<S>; handlerModule?: never; handlerData?: never }
   | {
       /**
        * A module (file URL) whose `handler` export, a StageHandler, runs in the stage's
        * worker-thread pool. Requests and results cross threads by structured clone.
        */
       handlerModule: URL;
+      /**
+       * Given, by structured clone, to the module's `createHandler(handlerData)` export in every
+       * thread (a module without one exports `handler`): the stage's resolved settings, since
+       * threads never read the environment.
+       */
+      handlerData?: unknown;
       handler?: never;
     }
 );

@@ -13,16 +13,21 @@ import { fromPlainError, type FromThread, type ThreadData, toPlainError, type To
 
 const port = parentPort;
 if (port === null) throw new Error('thread-main.ts runs only as a worker thread');
-const { moduleHref, loggerName, telemetry: telemetryOptions } = workerData as ThreadData;
+const { moduleHref, loggerName, logLevel, telemetry: telemetryOptions, handlerData } = workerData as ThreadData;
 // Each thread is an isolate of its own: it needs its own SDK to export the handler's spans.
 // Loaded only then: the SDK weighs on every thread's heap.
 const telemetry =
   telemetryOptions === null ? undefined : (await import('../telemetry.ts')).startTelemetry(telemetryOptions);
-const loaded = (await import(moduleHref)) as { handler?: unknown };
-if (typeof loaded.handler !== 'function') throw new Error(`${moduleHref} has no "handler" function export`);
+const loaded = (await import(moduleHref)) as { handler?: unknown; createHandler?: unknown };
+// A module that needs its stage's settings exports `createHandler(handlerData)`; others export `handler`.
+const made: unknown =
+  typeof loaded.createHandler === 'function'
+    ? await (loaded.createHandler as (data: unknown) => unknown)(handlerData)
+    : loaded.handler;
+if (typeof made !== 'function') throw new Error(`${moduleHref} has no "handler" or "createHandler" function export`);
 // The module declares itself for one stage; the pool only sends that stage's jobs.
-const handler = loaded.handler as StageHandler<never>;
-const logger = createLogger(loggerName);
+const handler = made as StageHandler<never>;
+const logger = createLogger(loggerName, logLevel);
 
 const post = (message: FromThread) => port.postMessage(message);
 /** V8 heap in use, external memory (buffers) included: what the pool's ceiling is about. */

@@ -12,8 +12,12 @@ export interface ThreadData {
   moduleHref: string;
   /** Name of the logger the thread's job loggers descend from. */
   loggerName: string;
+  /** Its level: the service's. */
+  logLevel: string;
   /** Where the thread exports its spans; absent: its spans are not recorded. */
   telemetry: { serviceName: string; otlpEndpoint: string } | null;
+  /** The stage's `handlerData` (its resolved settings), given to the module's `createHandler`. */
+  handlerData: unknown;
 }
 
 /** From the runtime to a thread. */

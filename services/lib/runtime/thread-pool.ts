@@ -24,6 +24,8 @@ export interface ThreadPoolOptions {
   abortGraceMs?: number | undefined;
   /** Name of the threads' loggers. */
   loggerName: string;
+  /** Given to the module's `createHandler` in every thread (structured clone). */
+  handlerData?: unknown;
   /** Where the threads export the handler's spans (default: nowhere). */
   telemetry?: { serviceName: string; otlpEndpoint: string } | undefined;
   logger: Logger;
@@ -113,7 +115,9 @@ export class ThreadPool {
     const data: ThreadData = {
       moduleHref: this.#options.module.href,
       loggerName: this.#options.loggerName,
+      logLevel: this.#options.logger.level,
       telemetry: this.#options.telemetry ?? null,
+      handlerData: this.#options.handlerData ?? null,
     };
     const worker = new Worker(THREAD_MAIN, { workerData: data });
     try {

@@ -1,18 +1,14 @@
 /**
  * The default ModelIndex, in Redis so every worker and the gateway see the same versions.
- * Keys, all under the given prefix (from the keyspace module):
- *
- * | key | type | holds |
- * | `<prefix>names` | set | every model name |
- * | `<prefix>model:<name>:sequence` | string | the last version number claimed |
- * | `<prefix>model:<name>:jobs` | hash | job id → the version it claimed |
- * | `<prefix>model:<name>:versions` | hash | version → its record (JSON) |
- * | `<prefix>model:<name>:latest` | string | the highest recorded version |
+ * Keys: the `models` family of the keyspace module (topology/redis-keys.ts): a set of names,
+ * and per model its version sequence, its job → version hash, its version → record hash and
+ * its latest version.
  *
  * A claim is one script (INCR unless the job already holds a version), so two runs never get
  * the same number and a retried job gets its own number back.
  */
 import type { Redis } from 'ioredis';
+import type { ModelRegistryKeys } from '../../../topology/redis-keys.ts';
 import type { ModelIndex, ModelSummary } from './model-registry.ts';
 import { checkModelName, type ModelVersionRecord } from './model-version.ts';
 
@@ -30,14 +26,11 @@ local latest = tonumber(redis.call('GET', KEYS[3]) or '0')
 if tonumber(ARGV[1]) > latest then redis.call('SET', KEYS[3], ARGV[1]) end
 return 1`;
 
-/** The default key prefix (until the keyspace module names it from the namespace). */
-export const MODEL_INDEX_PREFIX = 'sedano:models:';
-
-/** The index under `keyPrefix` (e.g. MODEL_INDEX_PREFIX). */
-export function createRedisModelIndex(redis: Redis, keyPrefix: string): ModelIndex {
+/** The index under `keys` (`redisKeys(namespace).models`). */
+export function createRedisModelIndex(redis: Redis, keys: ModelRegistryKeys): ModelIndex {
   const key = (modelName: string, what: 'sequence' | 'jobs' | 'versions' | 'latest') =>
-    `${keyPrefix}model:${checkModelName(modelName)}:${what}`;
-  const namesKey = `${keyPrefix}names`;
+    keys[what](checkModelName(modelName));
+  const namesKey = keys.names;
   const parse = (json: string | null): ModelVersionRecord | undefined =>
     json === null ? undefined : (JSON.parse(json) as ModelVersionRecord);
   const index: ModelIndex = {

@@ -12,7 +12,7 @@ import { extname } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parse } from 'csv-parse';
 import { SedanoError, isSedanoError, type ErrorCode } from '../../lib/errors.ts';
-import { resolveDocument } from '../../indexer/documents/resolve.ts';
+import { resolveDocument } from '../../indexer/document-access.ts';
 import type { SourcedExample } from './labelled-set.ts';
 
 /** The bounds of what a run reads. */

@@ -12,7 +12,7 @@ import { waitFor } from '../../support/wait.ts';
 import { stageSandbox } from '../services/lib/runtime/stage-sandbox.ts';
 
 const JOBS = 300;
-const localBroker = !externalComponents().has('kafka');
+const localBroker = !externalComponents(process.env).has('kafka');
 
 test(
   'a broker restart in the middle of a run loses no job',

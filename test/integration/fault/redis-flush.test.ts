@@ -8,10 +8,10 @@ import { test } from 'node:test';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { createStatusView } from '../../../services/lib/status-view.ts';
-import { createJobLedger } from '../../../services/lib/runtime/job-ledger.ts';
 import { startStageRuntime } from '../../../services/lib/runtime/stage-runtime.ts';
 import { createNoopStage } from '../../../services/noop/noop-stage.ts';
 import { rebuildStatusView, startStatusProjector } from '../../../services/status-projector/projector.ts';
+import { redisKeys } from '../../../topology/redis-keys.ts';
 import { endpoints, kafkaClient, onCleanup, uniqueName } from '../../support/resources.ts';
 import { waitFor } from '../../support/wait.ts';
 import { stageSandbox } from '../services/lib/runtime/stage-sandbox.ts';
@@ -34,7 +34,9 @@ test(
     // The view needs a connection of its own (its transactions WATCH keys).
     const viewRedis = new Redis(endpoints().redisUrl, { db: FLUSHED_DB });
     onCleanup(t, () => viewRedis.disconnect());
-    const view = createStatusView({ redis: viewRedis, namespace: uniqueName('flush') });
+    // The view and the worker's ledger in a namespace of their own, in the flushed database.
+    const keys = redisKeys(uniqueName('flush'));
+    const view = createStatusView({ redis: viewRedis, keys: keys.status });
     const runtime = await startStageRuntime(
       createNoopStage(() => 1),
       {
@@ -43,8 +45,9 @@ test(
         redis,
         logger,
         workerId: uniqueName('flush-worker'),
+        names: sandbox.names,
+        keys,
         topics: sandbox.topics,
-        ledger: createJobLedger({ redis, prefix: `${uniqueName('flush-ledger')}:` }),
       },
     );
     onCleanup(t, () => runtime.close());
@@ -53,6 +56,7 @@ test(
       codec: sandbox.codec,
       view,
       logger,
+      names: sandbox.names,
       topic: sandbox.topics.status,
       groupId: uniqueName('flush-projector'),
     });
@@ -79,6 +83,7 @@ test(
       codec: sandbox.codec,
       view,
       logger,
+      names: sandbox.names,
       topic: sandbox.topics.status,
     });
     t.diagnostic(`rebuild replayed ${rebuilt.events} events into ${rebuilt.jobs} jobs`);

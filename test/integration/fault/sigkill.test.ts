@@ -8,6 +8,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { test } from 'node:test';
 import type { Redis } from 'ioredis';
+import type { RedisKeys } from '../../../topology/redis-keys.ts';
 import { redisClient, uniqueName } from '../../support/resources.ts';
 import { waitFor } from '../../support/wait.ts';
 import { stageSandbox } from '../services/lib/runtime/stage-sandbox.ts';
@@ -17,8 +18,8 @@ const WORKERS = 3;
 const KILLS = 5;
 const WORKER = new URL('fault-worker.ts', import.meta.url).pathname;
 
-async function countDone(redis: Redis, ledgerPrefix: string, jobIds: readonly string[]): Promise<number> {
-  const states = await redis.mget(...jobIds.map((jobId) => `${ledgerPrefix}${jobId}`));
+async function countDone(redis: Redis, keys: RedisKeys, jobIds: readonly string[]): Promise<number> {
+  const states = await redis.mget(...jobIds.map((jobId) => keys.ledger(jobId)));
   return states.filter((state) => state !== null).length;
 }
 
@@ -27,8 +28,7 @@ test(
   { timeout: 600_000 },
   async (t) => {
     const sandbox = await stageSandbox(t, { lanePartitions: 6 });
-    const { redis, prefix } = redisClient(t);
-    const ledgerPrefix = `${prefix}ledger:`;
+    const { redis, prefix, keys } = redisClient(t);
     const effectsPrefix = `${prefix}effects:`;
     const workers = new Map<number, ChildProcess>();
     let kills = 0;
@@ -36,7 +36,7 @@ test(
     function startWorker(slot: number): Promise<void> {
       const config = {
         topics: sandbox.topics,
-        ledgerPrefix,
+        redisNamespace: keys.namespace,
         effectsPrefix,
         workerId: uniqueName(`fault-worker-${slot}`),
       };
@@ -59,7 +59,7 @@ test(
 
     // Chaos: up to KILLS times, 3-6 s apart (longer than a rebalance, so the group works between
     // kills), a random worker is killed while it runs jobs and replaced at once.
-    while (kills < KILLS && (await countDone(redis, ledgerPrefix, jobIds)) < JOBS * 0.9) {
+    while (kills < KILLS && (await countDone(redis, keys, jobIds)) < JOBS * 0.9) {
       await new Promise((resolve) => setTimeout(resolve, 3_000 + Math.random() * 3_000));
       const slot = Math.floor(Math.random() * WORKERS);
       workers.get(slot)?.kill('SIGKILL');
@@ -70,7 +70,7 @@ test(
     }
     await waitFor(
       async () => {
-        const done = await countDone(redis, ledgerPrefix, jobIds);
+        const done = await countDone(redis, keys, jobIds);
         if (process.env['SEDANO_FAULT_TRACE']) process.stderr.write(`${new Date().toISOString()} done ${done}\n`);
         return done === JOBS;
       },
@@ -81,7 +81,7 @@ test(
       },
     );
 
-    const states = await redis.mget(...jobIds.map((jobId) => `${ledgerPrefix}${jobId}`));
+    const states = await redis.mget(...jobIds.map((jobId) => keys.ledger(jobId)));
     assert.deepEqual(new Set(states), new Set(['SUCCESS']), 'every job succeeded');
     const effects = await redis.mget(...jobIds.map((jobId) => `${effectsPrefix}once:${jobId}`));
     assert.equal(

@@ -19,7 +19,6 @@ import { createCodec, type SubjectBinding } from '../../../services/lib/codec.ts
 import type { IncomingMessage } from '../../../services/lib/kafka.ts';
 import { registerAvroSchema } from '../../../services/lib/schema-registry.ts';
 import { parseWireFormat } from '../../../services/lib/wire-format.ts';
-import { valueSubject } from '../../../topology/subjects.ts';
 import {
   createTestTopic,
   deleteSubjectAfter,
@@ -28,6 +27,7 @@ import {
   kafkaClient,
   onCleanup,
   schemaRegistry,
+  testNames,
   uniqueName,
 } from '../../support/resources.ts';
 import { noopRequestSample } from '../../unit/schemas/samples.ts';
@@ -66,7 +66,7 @@ async function python(mode: 'produce' | 'consume', topic: string, options: Recor
 
 /** A job topic's binding, as topology/contracts.ts declares job subjects. */
 function jobBinding(topic: string): SubjectBinding<NoopRequest> {
-  return { subject: valueSubject(topic), contract: noopRequestContract, compatibility: 'FULL_TRANSITIVE' };
+  return { subject: testNames().valueSubject(topic), contract: noopRequestContract, compatibility: 'FULL_TRANSITIVE' };
 }
 
 function sampleJob(): NoopRequest {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { declaredTopics } from '../../../topology/topics.ts';
+import { testNames } from '../../support/resources.ts';
 import { ctl, json } from './ctl-support.ts';
 
 test('ctl topology describe: every declared topic next to its live state', async () => {
@@ -9,7 +10,7 @@ test('ctl topology describe: every declared topic next to its live state', async
   const states = json<{ declared: { name: string }; live: { partitions: number } | undefined }[]>(result);
   assert.deepEqual(
     states.map((state) => state.declared.name),
-    declaredTopics({ replicationFactor: 1 }).map((topic) => topic.name),
+    declaredTopics(testNames(), { replicationFactor: 1 }).map((topic) => topic.name),
   );
   assert.ok(
     states.every((state) => state.live !== undefined && state.live !== null),
@@ -18,7 +19,11 @@ test('ctl topology describe: every declared topic next to its live state', async
 
   const human = await ctl(['topology', 'describe']);
   assert.equal(human.code, 0, human.stderr);
-  assert.match(human.stdout, /^sedano\.control\n {2}declared: 1 partitions, .*\n {2}live: {5}1 partitions/m);
+  const control = testNames().controlTopic.replaceAll('.', '\\.');
+  assert.match(
+    human.stdout,
+    new RegExp(`^${control}\\n {2}declared: 1 partitions, .*\\n {2}live: {5}1 partitions`, 'm'),
+  );
 });
 
 test('ctl topology apply: a second apply changes nothing', async () => {

@@ -3,14 +3,24 @@ import { test } from 'node:test';
 import { createCodec } from '../../../services/lib/codec.ts';
 import { createDeadLetterWriter } from '../../../services/lib/dead-letter.ts';
 import { createJobClient } from '../../../services/lib/job-client.ts';
-import { createPurgeMarks, DEFAULT_PURGE_PREFIX } from '../../../services/lib/purge-marks.ts';
-import { jobTopic } from '../../../topology/topics.ts';
+import { createPurgeMarks } from '../../../services/lib/purge-marks.ts';
+import { redisKeys } from '../../../topology/redis-keys.ts';
+import { declaredTopics } from '../../../topology/topics.ts';
 import type { StageLag } from '../../../scripts/ctl/lag.ts';
 import type { DeadLetterSummary } from '../../../scripts/ctl/dlq.ts';
-import { collectMessages, kafkaClient, onCleanup, redisClient, schemaRegistry } from '../../support/resources.ts';
+import {
+  collectMessages,
+  kafkaClient,
+  onCleanup,
+  redisClient,
+  schemaRegistry,
+  testNames,
+} from '../../support/resources.ts';
 import { ctl, json } from './ctl-support.ts';
 
-const LOW_LANE = jobTopic('noop', 'low');
+/** The test run's namespace: the one `ctl` reads (SEDANO_NAMESPACE, inherited). */
+const names = testNames();
+const LOW_LANE = names.jobTopic('noop', 'low');
 
 /** Submits noop jobs to the real low lane (unique ids) and returns the messages as written. */
 async function submitLowJobs(t: test.TestContext, count: number) {
@@ -19,6 +29,7 @@ async function submitLowJobs(t: test.TestContext, count: number) {
   const client = createJobClient({
     producer,
     codec: createCodec({ registry: schemaRegistry() }),
+    names,
     submitter: 'ctl-test',
   });
   const lane = await collectMessages(t, [LOW_LANE]);
@@ -45,7 +56,7 @@ test('ctl lag: the jobs waiting in each lane of a stage', async (t) => {
   assert.equal(result.code, 0, result.stderr);
   const [noop] = json<StageLag[]>(result);
   assert.equal(noop?.stage, 'noop');
-  assert.equal(noop?.groupId, 'sedano.stage.noop');
+  assert.equal(noop?.groupId, names.stageGroup('noop'));
   // Nobody consumes the real noop lanes in the tests (workers there run on lanes of their own).
   assert.ok((noop?.lanes.low ?? 0) >= 3, `low lane lag ${noop?.lanes.low}`);
   assert.equal(noop?.total, (noop?.lanes.high ?? 0) + (noop?.lanes.normal ?? 0) + (noop?.lanes.low ?? 0));
@@ -60,12 +71,15 @@ test('ctl lag: the jobs waiting in each lane of a stage', async (t) => {
 
 test('ctl purge: refuses without confirmation off a terminal, then marks every queued job and counts them', async (t) => {
   const { redis } = redisClient(t);
+  // The marks `ctl purge` writes: the test run's namespace's.
+  const keys = redisKeys(names.namespace);
   // The marks are removed when the test ends, so that the lane is as it was for other tests.
-  onCleanup(t, async () => {
-    const keys = await redis.keys(`${DEFAULT_PURGE_PREFIX}${LOW_LANE}:*`);
-    if (keys.length > 0) await redis.del(...keys);
-  });
-  const marks = createPurgeMarks({ redis, cacheMs: 0 });
+  const partitions =
+    declaredTopics(names, { replicationFactor: 1 }).find((topic) => topic.name === LOW_LANE)?.partitions ?? 0;
+  onCleanup(t, () =>
+    redis.del(...Array.from({ length: partitions }, (_, partition) => keys.purgeMark(LOW_LANE, partition))),
+  );
+  const marks = createPurgeMarks({ redis, keys, cacheMs: 0 });
   const mine = await submitLowJobs(t, 2);
 
   const refused = await ctl(['purge', 'noop', '--lane', 'low']);
@@ -93,7 +107,7 @@ test('ctl purge: refuses without confirmation off a terminal, then marks every q
     );
   }
   assert.equal(
-    await marks.purgeMark(jobTopic('noop', 'high'), mine[0]?.partition ?? 0),
+    await marks.purgeMark(names.jobTopic('noop', 'high'), mine[0]?.partition ?? 0),
     undefined,
     'other lanes untouched',
   );
@@ -110,6 +124,7 @@ test('ctl dlq list: the newest dead letters, read from the dead-letter topic', a
   const writer = createDeadLetterWriter({
     producer,
     codec: createCodec({ registry: schemaRegistry() }),
+    names,
     consumerGroup: 'ctl-test',
   });
   const jobId = crypto.randomUUID();

@@ -17,9 +17,8 @@ import { createRevocations } from '../../../services/lib/runtime/revocations.ts'
 import type { StageRuntime } from '../../../services/lib/runtime/stage-runtime.ts';
 import { createWorkerPresence, startPresenceHeartbeat } from '../../../services/lib/worker-presence.ts';
 import { createNoopStage } from '../../../services/noop/noop-stage.ts';
-import { CONTROL_GROUP_PREFIX, stageGroup } from '../../../topology/groups.ts';
-import { CONTROL_TOPIC } from '../../../topology/topics.ts';
-import { endpoints, kafkaAdmin, onCleanup, redisClient, uniqueName } from '../../support/resources.ts';
+import { redisKeys } from '../../../topology/redis-keys.ts';
+import { endpoints, kafkaAdmin, onCleanup, redisClient, testNames, uniqueName } from '../../support/resources.ts';
 import { waitFor } from '../../support/wait.ts';
 import { stageSandbox } from '../services/lib/runtime/stage-sandbox.ts';
 
@@ -66,6 +65,8 @@ export async function startCtlWorker(t: TestContext): Promise<CtlWorker> {
   const workerId = uniqueName('noop@ctl-test');
   const startedAt = Date.now();
   const sandbox = await stageSandbox(t);
+  // The test run's namespace is the one `ctl` reads (SEDANO_NAMESPACE, inherited).
+  const names = testNames();
   // The worker id as client id: a group member names its worker, as services/noop/main.ts does.
   const kafka = createKafkaClient({ brokers: endpoints().kafkaBrokers, clientId: workerId, log: () => {} });
   const runtime = await sandbox.start(
@@ -73,16 +74,17 @@ export async function startCtlWorker(t: TestContext): Promise<CtlWorker> {
     workerId,
     {
       kafka,
-      topics: { ...sandbox.topics, groupId: stageGroup('noop') },
+      topics: { ...sandbox.topics, groupId: names.stageGroup('noop') },
     },
   );
   const admin = await kafkaAdmin(t);
-  const { redis, prefix } = redisClient(t);
-  const presence = createWorkerPresence({ redis });
+  const { redis, keys } = redisClient(t);
+  // Where `ctl status` looks: the presence keys of the test run's namespace (they expire).
+  const presence = createWorkerPresence({ redis, keys: redisKeys(names.namespace) });
   const logger = pino({ level: 'silent' });
   // Not the runtime's own control group (`<prefix><workerId>`, on the sandbox's control topic):
   // one group with two subscriptions could hand the real control topic to the other member.
-  const controlGroup = `${CONTROL_GROUP_PREFIX}${workerId}.real`;
+  const controlGroup = `${names.controlGroup(workerId)}.real`;
   onCleanup(t, () =>
     waitFor(
       async () => {
@@ -95,8 +97,8 @@ export async function startCtlWorker(t: TestContext): Promise<CtlWorker> {
   const control = await startControlListener({
     consumer: await kafka.consumer(controlGroup),
     codec: sandbox.codec,
-    controlTopic: CONTROL_TOPIC,
-    revocations: createRevocations({ redis, prefix: `${prefix}revoked:` }),
+    controlTopic: names.controlTopic,
+    revocations: createRevocations({ redis, keys }),
     logger,
     stage: 'noop',
     onRevoke: () => {},
@@ -123,7 +125,8 @@ export async function startCtlWorker(t: TestContext): Promise<CtlWorker> {
   });
   onCleanup(t, () => heartbeat.stop());
   await waitFor(
-    async () => (await admin.describeGroup(stageGroup('noop'))).members.some((member) => member.clientId === workerId),
+    async () =>
+      (await admin.describeGroup(names.stageGroup('noop'))).members.some((member) => member.clientId === workerId),
     { description: `${workerId} in the noop stage group`, timeoutMs: 60_000 },
   );
   return { workerId, runtime, startedAt };

@@ -13,10 +13,9 @@ import { test } from 'node:test';
 import { createCodec } from '../../../services/lib/codec.ts';
 import { createDeadLetterWriter } from '../../../services/lib/dead-letter.ts';
 import { newJobId } from '../../../services/lib/job-ids.ts';
-import { requestBinding } from '../../../topology/contracts.ts';
-import { jobTopic } from '../../../topology/topics.ts';
+import { contractBindings } from '../../../topology/contracts.ts';
 import type { DeadLetterSummary } from '../../../scripts/ctl/dlq.ts';
-import { kafkaClient, onCleanup, schemaRegistry } from '../../support/resources.ts';
+import { kafkaClient, onCleanup, schemaRegistry, testNames } from '../../support/resources.ts';
 import { waitFor } from '../../support/wait.ts';
 import { noopRequestSample } from '../../unit/schemas/samples.ts';
 import { ctl, type CtlResult, json } from './ctl-support.ts';
@@ -124,6 +123,8 @@ test('ctl up runs the system in the background; jobs and dlq commands use its ga
   const producer = await kafkaClient().producer();
   onCleanup(t, () => producer.close());
   const codec = createCodec({ registry: schemaRegistry() });
+  // The namespace `ctl up` started the services in (SEDANO_NAMESPACE, inherited).
+  const names = testNames();
   const deadJobId = newJobId();
   const request = {
     ...noopRequestSample,
@@ -131,10 +132,10 @@ test('ctl up runs the system in the background; jobs and dlq commands use its ga
     sleepMs: 1,
     header: { ...noopRequestSample.header, jobId: deadJobId },
   };
-  const original = await codec.toMessage(requestBinding('noop', 'normal'), deadJobId, request);
-  await createDeadLetterWriter({ producer, codec, consumerGroup: 'ctl-test' }).write({
+  const original = await codec.toMessage(contractBindings(names).request('noop', 'normal'), deadJobId, request);
+  await createDeadLetterWriter({ producer, codec, names, consumerGroup: 'ctl-test' }).write({
     message: {
-      topic: jobTopic('noop', 'normal'),
+      topic: names.jobTopic('noop', 'normal'),
       partition: 0,
       offset: '0',
       key: Buffer.from(deadJobId),

@@ -1,14 +1,16 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createWorkerPresence, type WorkerRecord } from '../../../services/lib/worker-presence.ts';
-import { onCleanup, redisClient, uniqueName } from '../../support/resources.ts';
+import { redisKeys } from '../../../topology/redis-keys.ts';
+import { onCleanup, redisClient, testNames, uniqueName } from '../../support/resources.ts';
 import { ctl, json, startCtlWorker } from './ctl-support.ts';
 import type { ActiveJob, WorkerStatus } from '../../../scripts/ctl/workers.ts';
 
 /** A presence record of a worker that is not running (no group membership, no PING answers). */
 async function publishGhost(t: test.TestContext, running: WorkerRecord['running'] = []): Promise<WorkerRecord> {
   const { redis } = redisClient(t);
-  const presence = createWorkerPresence({ redis });
+  // Where `ctl status` looks: the test run's namespace.
+  const presence = createWorkerPresence({ redis, keys: redisKeys(testNames().namespace) });
   const record: WorkerRecord = {
     workerId: uniqueName('noop@ghost'),
     stage: 'noop',

@@ -64,6 +64,7 @@ export const analyzeDocumentsRequestSample: AnalyzeDocumentsRequest = {
   analysisType: 'FINANCIAL',
   language: 'it',
   modelId: null,
+  collection: null,
 };
 
 export const trainModelRequestSample: TrainModelRequest = {

@@ -1,24 +1,25 @@
 /**
  * A gateway on the real stack for API tests: listening on a free loopback port, wired to a
  * stage sandbox's topics (its noop lanes, status and control topics), a status projector and
- * view of its own, a dead-letter topic and index of its own, and Redis keys under the test's
- * prefix. Optionally a noop stage runtime runs the jobs. Everything is removed when the test ends.
+ * view of its own, a dead-letter topic and index of its own, and the Redis keys of the sandbox's
+ * own namespace (the other names are the test run's). Optionally a noop stage runtime runs the
+ * jobs. Everything is removed when the test ends.
  */
 import type { TestContext } from 'node:test';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
-import { deadLetterBinding } from '../../../../topology/contracts.ts';
 import type { DeadLetterRecord } from '../../../../schemas/dead-letter-record.ts';
 import { createStatusView } from '../../../../services/lib/status-view.ts';
 import { createRevocations } from '../../../../services/lib/runtime/revocations.ts';
 import { startStatusProjector } from '../../../../services/status-projector/projector.ts';
 import { createNoopStage } from '../../../../services/noop/noop-stage.ts';
+import type { Stage } from '../../../../topology/stages.ts';
 import { buildGatewayApp } from '../../../../services/gateway/app.ts';
 import type { ApiToken } from '../../../../services/gateway/auth.ts';
 import { createDeadLetterIndex, startDeadLetterIndexer } from '../../../../services/gateway/dead-letter-index.ts';
-import { declaredGatewayTopics, type GatewayTopics, routedProducer } from '../../../../services/gateway/topics.ts';
-import type { CollectionSearchDependencies } from '../../../../services/gateway/routes/collections.ts';
-import type { ModelRoutesDependencies } from '../../../../services/gateway/routes/models.ts';
+import { gatewayTopics, type GatewayTopics, routedProducer } from '../../../../services/gateway/topics.ts';
+import type { CollectionSearch } from '../../../../services/indexer/search.ts';
+import type { ModelCatalog } from '../../../../services/trainer/model-catalog.ts';
 import {
   createTestTopic,
   endpoints,
@@ -60,10 +61,14 @@ export interface CallOptions {
 export interface GatewayHarnessOptions {
   /** Runs a noop stage runtime on the sandbox's topics. */
   worker?: boolean;
-  /** The vector store and embedder of collection search (none: the search route answers 503). */
-  collections?: CollectionSearchDependencies;
-  /** The model registry of the model routes (none: they answer 503). */
-  models?: ModelRoutesDependencies;
+  /** Collection search (none: the search route answers 503). */
+  collections?: CollectionSearch;
+  /** The model registry's read side (none: the model routes are not registered). */
+  models?: ModelCatalog;
+  /** When given, the gateway's own log lines (JSON, from level info) are pushed here. */
+  logLines?: string[];
+  /** The stage whose topics the sandbox's lanes stand for (default noop), for a test running that stage's runtime on them. */
+  stage?: Stage;
 }
 
 export async function startGateway(t: TestContext, options: GatewayHarnessOptions = {}): Promise<GatewayHarness> {
@@ -71,23 +76,24 @@ export async function startGateway(t: TestContext, options: GatewayHarnessOption
   const admin = await kafkaAdmin(t);
   const deadLetterTopic = (await createTestTopic(t, admin, { prefix: 'test-dead-letter' })).name;
   const batchesTopic = (await createTestTopic(t, admin, { prefix: 'test-batches' })).name;
-  const { redis, prefix } = redisClient(t);
+  const { names, keys } = sandbox;
+  const { redis } = redisClient(t);
+  // The view needs a connection of its own (its transactions WATCH keys).
   const viewRedis = new Redis(endpoints().redisUrl);
-  const namespace = uniqueName('test-gateway-view');
-  const view = createStatusView({ redis: viewRedis, namespace });
+  const view = createStatusView({ redis: viewRedis, keys: keys.status });
   onCleanup(t, async () => {
     await view.clear();
     viewRedis.disconnect();
   });
   const logger = pino({ level: process.env['LOG_LEVEL'] ?? 'silent' });
   const kafka = kafkaClient();
-  const declared = declaredGatewayTopics();
+  const declared = gatewayTopics(names);
   const [high, normal, low] = sandbox.topics.lanes;
   const topics: GatewayTopics = {
     ...declared,
     stages: {
       ...declared.stages,
-      noop: {
+      [options.stage ?? 'noop']: {
         lanes: { high: high!, normal: normal!, low: low! },
         retry: Object.values(sandbox.topics.retry),
         groupId: sandbox.topics.groupId,
@@ -106,18 +112,19 @@ export async function startGateway(t: TestContext, options: GatewayHarnessOption
       ...kafka,
       async producer() {
         const producer = await kafka.producer();
-        return { ...routedProducer(producer, topics), close: () => producer.close() };
+        return { ...routedProducer(producer, names, topics), close: () => producer.close() };
       },
     },
     codec: sandbox.codec,
     view,
     logger,
+    names,
     topic: topics.status,
     batchTopic: topics.batches,
     groupId: uniqueName('test-gateway-projector'),
   });
   onCleanup(t, () => projector.close());
-  const deadLetters = createDeadLetterIndex({ redis, prefix: `${prefix}dead-letters:` });
+  const deadLetters = createDeadLetterIndex({ redis, keys });
   const indexer = await startDeadLetterIndexer({
     kafka,
     codec: sandbox.codec,
@@ -137,13 +144,16 @@ export async function startGateway(t: TestContext, options: GatewayHarnessOption
     redis,
     view,
     tokens: Object.values(TOKENS),
-    logger,
+    logger:
+      options.logLines === undefined
+        ? logger
+        : pino({ level: 'info' }, { write: (line) => options.logLines?.push(line) }),
     deadLetters,
+    names,
+    keys,
     topics,
-    statusKeyPrefix: `sedano:${namespace}:`,
-    redisPrefix: `${prefix}gateway:`,
-    revocations: createRevocations({ redis, prefix: `${prefix}revoked:` }),
-    // The sandbox worker publishes its presence here, as real workers do under sedano:workers:.
+    revocations: createRevocations({ redis, keys }),
+    // The sandbox worker publishes its presence here, as real workers do in their namespace.
     workers: sandbox.presence,
     jaegerUiUrl: 'http://jaeger.test:16686',
     sse: { pollIntervalMs: 50, heartbeatMs: 1_000, appearWithinMs: 2_000 },
@@ -179,7 +189,7 @@ export async function startGateway(t: TestContext, options: GatewayHarnessOption
       return fetch(`${baseUrl}${path}`, { method, headers: all, body: payload });
     },
     async deadLetter(record) {
-      const value = await sandbox.codec.encode(deadLetterBinding, record);
+      const value = await sandbox.codec.encode(topics.contracts.deadLetter, record);
       await sandbox.producer.send(deadLetterTopic, [{ key: `${record.sourceTopic}/${record.sourceOffset}`, value }]);
     },
   };

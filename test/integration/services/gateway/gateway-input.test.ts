@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { connect } from 'node:net';
 import { test } from 'node:test';
 import { startGateway, TOKENS, type CallOptions } from './gateway-harness.ts';
 
@@ -129,6 +130,9 @@ function malformed(route: Route): [string, string, CallOptions][] {
       ['a payload field of the wrong type', { stage: 'noop', payload: { sleepMs: '5' } }],
       ['a fractional long', { stage: 'noop', payload: { sleepMs: 1.5 } }],
       ['a long beyond safe integers', { stage: 'noop', payload: { sleepMs: 2 ** 60 } }],
+      ['a long the codec cannot encode', { stage: 'noop', payload: { sleepMs: Number.MAX_SAFE_INTEGER } }],
+      ['a negative long the codec cannot encode', { stage: 'noop', payload: { cpuSpinMs: -Number.MAX_SAFE_INTEGER } }],
+      ['a time limit the codec cannot encode', { ...validNoop, hardTimeLimitMs: Number.MAX_SAFE_INTEGER }],
       ['an unknown payload field', { stage: 'noop', payload: { nope: 1 } }],
       ['a missing required payload field', { stage: 'indexing', payload: { documents: [] } }],
       ['a nested wrong type', { stage: 'indexing', payload: { collection: 'c', documents: [{ uri: 5 }] } }],
@@ -161,8 +165,116 @@ function malformed(route: Route): [string, string, CallOptions][] {
   return cases;
 }
 
+/** An answer read off a raw socket. */
+interface RawAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/**
+ * Sends bytes as they are (no client library fixes them up) and reads the answer until the
+ * server closes; `endAfterSend` half-closes the socket, for a body shorter than its length.
+ */
+function rawRequest(baseUrl: string, request: Buffer, endAfterSend: boolean): Promise<RawAnswer> {
+  const { hostname, port } = new URL(baseUrl);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    const socket = connect({ host: hostname, port: Number(port), allowHalfOpen: true }, () => {
+      socket.write(request);
+      if (endAfterSend) socket.end();
+    });
+    socket.setTimeout(10_000, () => socket.destroy(new Error('no answer within 10 s')));
+    socket.on('data', (chunk: Buffer) => {
+      chunks.push(chunk);
+      // Keep-alive answers end at their declared length; parser errors close the socket.
+      const text = Buffer.concat(chunks).toString('latin1');
+      const split = text.indexOf('\r\n\r\n');
+      const length = /\r\ncontent-length: *(\d+)/i.exec(text.slice(0, split));
+      if (split !== -1 && length?.[1] !== undefined && text.length - split - 4 >= Number(length[1])) socket.destroy();
+    });
+    socket.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ECONNRESET' || chunks.length === 0) reject(error);
+    });
+    socket.on('close', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      const split = text.indexOf('\r\n\r\n');
+      const [statusLine = '', ...headerLines] = text.slice(0, split).split('\r\n');
+      const headers = Object.fromEntries(
+        headerLines.map((line) => [
+          line.slice(0, line.indexOf(':')).toLowerCase(),
+          line.slice(line.indexOf(':') + 1).trim(),
+        ]),
+      );
+      resolve({ status: Number(statusLine.split(' ')[1]), headers, body: text.slice(split + 4) });
+    });
+  });
+}
+
+/** Requests Node's HTTP parser (or fastify's body reader) refuses: name, bytes, half-close after sending. */
+function parserCases(token: string): [string, Buffer, boolean][] {
+  const auth = `Authorization: Bearer ${token}\r\n`;
+  const json = '{"stage":"noop","payload":{"sleepMs":1}}';
+  const post = (headers: string, body: string | Buffer) =>
+    Buffer.concat([
+      Buffer.from(`POST /v1/jobs HTTP/1.1\r\nHost: x\r\n${auth}${headers}\r\n`, 'latin1'),
+      Buffer.from(body),
+    ]);
+  const get = (target: Buffer | string, headers = '') =>
+    Buffer.concat([
+      Buffer.from('GET '),
+      Buffer.isBuffer(target) ? target : Buffer.from(target, 'latin1'),
+      Buffer.from(` HTTP/1.1\r\nHost: x\r\n${auth}${headers}\r\n`),
+    ]);
+  return [
+    [
+      'a malformed Content-Type (folded over two lines)',
+      post(`Content-Type: application/json;\r\n charset=utf-8\r\nContent-Length: ${json.length}\r\n`, json),
+      false,
+    ],
+    [
+      'a Content-Type with a control byte',
+      post(`Content-Type: application/\x01json\r\nContent-Length: ${json.length}\r\n`, json),
+      false,
+    ],
+    [
+      'a bad chunk size',
+      post('Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n', `zz\r\n${json}\r\n0\r\n\r\n`),
+      false,
+    ],
+    [
+      'both Content-Length and Transfer-Encoding',
+      post(`Content-Type: application/json\r\nContent-Length: ${json.length}\r\nTransfer-Encoding: chunked\r\n`, json),
+      false,
+    ],
+    ['Content-Length -1', post('Content-Type: application/json\r\nContent-Length: -1\r\n', json), false],
+    ['a body shorter than its length', post('Content-Type: application/json\r\nContent-Length: 1000\r\n', json), true],
+    [
+      'a raw non-ASCII byte in the target',
+      get(Buffer.from([0x2f, 0x76, 0x31, 0x2f, 0x6a, 0x6f, 0x62, 0x73, 0x2f, 0xff])),
+      false,
+    ],
+    ['a NUL byte in the target', get(Buffer.from('/v1/jobs/\x00', 'latin1')), false],
+    ['a 20 KB request line', get(`/v1/jobs?state=${'x'.repeat(20_000)}`), false],
+    ['a 20 KB header', get('/v1/jobs', `X-Filler: ${'x'.repeat(20_000)}\r\n`), false],
+  ];
+}
+
+/** Credentials sent where the gateway does not take them (a query string, a cookie), on several routes. */
+const LEAKED_SECRET = 'leaked-secret-value-0123456789';
+const LEAKING_PATHS = [
+  `/v1/jobs?access_token=${LEAKED_SECRET}`,
+  `/v1/jobs?token=${LEAKED_SECRET}&limit=5`,
+  `/v1/jobs?authorization=Bearer%20${LEAKED_SECRET}`,
+  `/v1/jobs/${randomUUID()}/events?access_token=${LEAKED_SECRET}`,
+  `/v1/no-such-route?access_token=${LEAKED_SECRET}`,
+  `/v1/jobs?limit=abc&access_token=${LEAKED_SECRET}`,
+  `/docs/json?token=${LEAKED_SECRET}`,
+];
+
 test('gateway edges: authentication and malformed input', { timeout: 240_000 }, async (t) => {
-  const gateway = await startGateway(t);
+  const logLines: string[] = [];
+  const gateway = await startGateway(t, { logLines });
 
   await t.test('the table covers every route of the API description', async () => {
     const docs = (await (await gateway.call('GET', '/docs/json', { token: 'reader' })).json()) as {
@@ -246,5 +358,51 @@ test('gateway edges: authentication and malformed input', { timeout: 240_000 }, 
       '/priority',
     ]);
     assert.ok(body.error.details.every((detail) => detail.in === 'body'));
+  });
+
+  await t.test('parser-level errors are answered in the error shape with an x-request-id', async () => {
+    for (const [name, request, endAfterSend] of parserCases(TOKENS.admin.token)) {
+      const answer = await rawRequest(gateway.baseUrl, request, endAfterSend);
+      const label = `${name} -> ${answer.status} ${answer.body.slice(0, 200)}`;
+      assert.ok(answer.status >= 400 && answer.status < 500, label);
+      const body = JSON.parse(answer.body) as { error: { code: string; message: string; requestId: string } };
+      assert.match(body.error.code, /^SEDANO_ERR_API_[A-Z_]+$/, label);
+      assert.ok(body.error.message.length > 0, label);
+      assert.ok(body.error.requestId, label);
+      assert.equal(answer.headers['x-request-id'], body.error.requestId, label);
+    }
+  });
+
+  await t.test('a token in the query string is refused and never reaches the log, whatever the route', async () => {
+    for (const path of LEAKING_PATHS) {
+      const response = await gateway.call('GET', path, { token: null });
+      assert.equal(response.status, path.startsWith('/v1/no-such-route') ? 404 : 401, path);
+      await response.body?.cancel();
+    }
+    for (const path of LEAKING_PATHS.slice(0, 3)) {
+      // With a valid header too: the query token is ignored, and still not logged.
+      const response = await gateway.call('GET', path.replace('limit=abc', 'limit=1'), {
+        token: 'reader',
+        headers: { cookie: `session=${LEAKED_SECRET}` },
+      });
+      await response.body?.cancel();
+    }
+    const leaks = logLines.filter((line) => line.includes(LEAKED_SECRET) || line.includes(TOKENS.admin.token));
+    assert.deepEqual(leaks, [], 'no credential in the log');
+    assert.ok(
+      logLines.some((line) => line.includes('access_token=[REDACTED]')),
+      'the redacted URL is logged',
+    );
+  });
+
+  await t.test('client faults are logged below error level, never as an outage', () => {
+    const entries = logLines.map((line) => JSON.parse(line) as { level: number; msg: string; code?: string });
+    const errors = entries.filter((entry) => entry.level >= 50);
+    assert.deepEqual(errors, [], 'no error-level line');
+    assert.ok(!entries.some((entry) => entry.code === 'SEDANO_ERR_API_UNAVAILABLE'), 'no outage');
+    assert.ok(
+      entries.some((entry) => entry.msg === 'client error'),
+      'parser errors are logged',
+    );
   });
 });

@@ -380,4 +380,56 @@ test('gateway API on the real stack', { timeout: 240_000 }, async (t) => {
       assert.ok(path in docs.paths, `${path} is described`);
     }
   });
+
+  await t.test(
+    'semantic validation happens too late no more: 400 with the path at submission, the same code in the worker',
+    async () => {
+      const bad: [Record<string, unknown>, string][] = [
+        [{ stage: 'noop', payload: { sleepMs: -1 } }, '/payload/sleepMs'],
+        [{ stage: 'noop', payload: { failureRate: 2 } }, '/payload/failureRate'],
+        [{ stage: 'noop', payload: {}, retryPolicy: { maxAttempts: -1 } }, '/retryPolicy/maxAttempts'],
+        [{ stage: 'indexing', payload: { collection: 'c', documents: [], chunkSize: 0 } }, '/payload/chunkSize'],
+        [{ stage: 'indexing', payload: { collection: 'c', documents: [], chunkSize: -1 } }, '/payload/chunkSize'],
+        [
+          { stage: 'indexing', payload: { collection: 'c', documents: [], chunkSize: 100, chunkOverlap: 200 } },
+          '/payload/chunkOverlap',
+        ],
+        [{ stage: 'indexing', payload: { collection: '../etc', documents: [] } }, '/payload/collection'],
+      ];
+      for (const [body, path] of bad) {
+        const response = await gateway.call('POST', '/v1/jobs', { json: body });
+        const answer = await json<{ error: { code: string; details: { path: string }[] } }>(response);
+        assert.equal(response.status, 400, JSON.stringify(body));
+        assert.equal(answer.error.code, 'SEDANO_ERR_JOB_INVALID_REQUEST', JSON.stringify(body));
+        assert.deepEqual(
+          answer.error.details.map((detail) => detail.path),
+          [path],
+          JSON.stringify(body),
+        );
+      }
+      const batch = await gateway.call('POST', '/v1/batches', {
+        json: { jobs: [validNoopJob, { stage: 'noop', payload: { sleepMs: -1 } }] },
+      });
+      assert.equal(batch.status, 400);
+      const batchAnswer = await json<{ error: { details: { path: string }[] } }>(batch);
+      assert.deepEqual(
+        batchAnswer.error.details.map((detail) => detail.path),
+        ['/jobs/1/payload/sleepMs'],
+      );
+      // Straight to Kafka, past the gateway: the worker refuses it at once with the same code.
+      for (const [fields, header] of [
+        [{ sleepMs: -1 }, {}],
+        [{ failureRate: 2 }, {}],
+        [{}, { retryPolicy: { maxAttempts: -1, initialBackoffMs: null, maxBackoffMs: null, backoffMultiplier: null } }],
+      ] as const) {
+        const job = await gateway.sandbox.submit(fields, undefined, 1, header);
+        const failed = await jobUntil(gateway, job.header.jobId, ['FAILURE', 'SUCCESS']);
+        const error = failed['error'] as { code: string; retriable: boolean } | null;
+        assert.equal(failed.state, 'FAILURE', JSON.stringify(fields));
+        assert.equal(error?.code, 'SEDANO_ERR_JOB_INVALID_REQUEST');
+        assert.equal(error.retriable, false);
+        assert.equal(failed['attempt'], 1, 'not retried');
+      }
+    },
+  );
 });

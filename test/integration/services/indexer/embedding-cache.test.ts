@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createHashingEmbedder } from '../../../../services/indexer/embedding/hashing.ts';
 import type { Embedder } from '../../../../services/indexer/embedding/embedder.ts';
-import { EMBEDDING_CACHE_PREFIX, withEmbeddingCache } from '../../../../services/indexer/embedding/cache.ts';
+import { withEmbeddingCache } from '../../../../services/indexer/embedding/cache.ts';
 import { contentHash } from '../../../../services/indexer/chunking/content-hash.ts';
 import { redisClient } from '../../../support/resources.ts';
 
@@ -23,9 +23,9 @@ function countingEmbedder(): Embedder & { computed: string[] } {
 }
 
 test('only misses are computed; hits come back from Redis identical; identical texts in a batch are computed once', async (t) => {
-  const { redis, prefix } = redisClient(t);
+  const { redis, keys } = redisClient(t);
   const inner = countingEmbedder();
-  const cached = withEmbeddingCache(inner, redis, { keyPrefix: `${prefix}${EMBEDDING_CACHE_PREFIX}` });
+  const cached = withEmbeddingCache(inner, redis, { keys });
 
   const first = await cached.embed(['alpha', 'beta', 'alpha']);
   assert.deepEqual(inner.computed, ['alpha', 'beta']);
@@ -39,14 +39,11 @@ test('only misses are computed; hits come back from Redis identical; identical t
   assert.deepEqual(cached.stats, { hits: 2, misses: 3 }, 'hits: texts found in Redis; misses: distinct texts computed');
 });
 
-test('keys are <prefix>sedano:embeddings:<name>:<dimension>:<sha256>, hold Float32 bytes and expire', async (t) => {
-  const { redis, prefix } = redisClient(t);
-  const cached = withEmbeddingCache(countingEmbedder(), redis, {
-    keyPrefix: `${prefix}${EMBEDDING_CACHE_PREFIX}`,
-    ttlSeconds: 3600,
-  });
+test('keys are <namespace>:embeddings:<name>:<dimension>:<sha256>, hold Float32 bytes and expire', async (t) => {
+  const { redis, prefix, keys } = redisClient(t);
+  const cached = withEmbeddingCache(countingEmbedder(), redis, { keys, ttlSeconds: 3600 });
   const [vector] = await cached.embed(['Il gatto dorme.']);
-  const key = `${prefix}sedano:embeddings:hashing-v1:64:${contentHash('Il gatto dorme.')}`;
+  const key = `${prefix}embeddings:hashing-v1:64:${contentHash('Il gatto dorme.')}`;
   assert.equal(cached.keyOf('Il gatto dorme.'), key);
   const stored = await redis.getBuffer(key);
   assert.ok(stored !== null);
@@ -57,9 +54,9 @@ test('keys are <prefix>sedano:embeddings:<name>:<dimension>:<sha256>, hold Float
 });
 
 test('the default TTL is 7 days; a stored value of the wrong size is recomputed', async (t) => {
-  const { redis, prefix } = redisClient(t);
+  const { redis, keys } = redisClient(t);
   const inner = countingEmbedder();
-  const cached = withEmbeddingCache(inner, redis, { keyPrefix: `${prefix}${EMBEDDING_CACHE_PREFIX}` });
+  const cached = withEmbeddingCache(inner, redis, { keys });
   await redis.set(cached.keyOf('truncated'), Buffer.alloc(10));
   const [vector] = await cached.embed(['truncated']);
   assert.deepEqual(inner.computed, ['truncated']);
@@ -69,10 +66,9 @@ test('the default TTL is 7 days; a stored value of the wrong size is recomputed'
 });
 
 test('embedders of another name or dimension never share vectors', async (t) => {
-  const { redis, prefix } = redisClient(t);
-  const keyPrefix = `${prefix}${EMBEDDING_CACHE_PREFIX}`;
-  const small = withEmbeddingCache(countingEmbedder(), redis, { keyPrefix });
-  const large = withEmbeddingCache(createHashingEmbedder({ dimension: 128 }), redis, { keyPrefix });
+  const { redis, keys } = redisClient(t);
+  const small = withEmbeddingCache(countingEmbedder(), redis, { keys });
+  const large = withEmbeddingCache(createHashingEmbedder({ dimension: 128 }), redis, { keys });
   await small.embed(['shared text']);
   const [vector] = await large.embed(['shared text']);
   assert.equal(vector?.length, 128);

@@ -23,8 +23,8 @@ async function setUp(t: TestContext) {
   const root = tempDir(t, 'sedano-index-docs-');
   const store = await openLanceDbVectorStore({ dataDir: tempDir(t, 'sedano-index-data-') });
   onCleanup(t, () => store.close());
-  const { redis, prefix } = redisClient(t);
-  const embedder = withEmbeddingCache(createHashingEmbedder(), redis, { keyPrefix: `${prefix}embeddings:` });
+  const { redis, keys } = redisClient(t);
+  const embedder = withEmbeddingCache(createHashingEmbedder(), redis, { keys });
   const dependencies: IndexDocumentsDependencies = {
     store,
     embedder,

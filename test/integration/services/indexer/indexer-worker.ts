@@ -1,45 +1,49 @@
 /**
  * An indexer worker process for the crash test, started and SIGKILLed by it: the real
- * indexing stage (worker threads, settings from the environment) on a sandbox's topics.
+ * indexing stage (worker threads) on a sandbox's topics.
  *
- * Configuration: the indexer's variables (SEDANO_DOCUMENT_ROOTS, SEDANO_DATA_DIR, …) and, as
- * JSON in SEDANO_INDEXER_WORKER, { topics, workerId, redisPrefix } (the ledger, presence and
- * purge marks go under the test's Redis prefix).
+ * Configuration, as JSON in SEDANO_INDEXER_WORKER: { topics, workerId, settings, redisNamespace }:
+ * the threads' settings (document roots, data directory, embedder, cache namespace) and the
+ * test's own Redis namespace, where the ledger, presence and purge marks go; the other names are
+ * the test run's (SEDANO_NAMESPACE, inherited).
  */
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { createIndexerStage } from '../../../../services/indexer/indexer-stage.ts';
+import type { IndexerThreadSettings } from '../../../../services/indexer/settings.ts';
 import { createCodec } from '../../../../services/lib/codec.ts';
 import { resolveEndpoints } from '../../../../services/lib/endpoints.ts';
 import { createKafkaClient } from '../../../../services/lib/kafka.ts';
 import { startStageRuntime, type StageTopics } from '../../../../services/lib/runtime/stage-runtime.ts';
 import { createSchemaRegistry } from '../../../../services/lib/schema-registry.ts';
-import { createJobLedger } from '../../../../services/lib/runtime/job-ledger.ts';
-import { createPurgeMarks } from '../../../../services/lib/purge-marks.ts';
-import { createWorkerPresence } from '../../../../services/lib/worker-presence.ts';
+import { redisKeys } from '../../../../topology/redis-keys.ts';
+import { testNames } from '../../../support/resources.ts';
 
 interface IndexerWorkerConfig {
   topics: StageTopics;
   workerId: string;
-  redisPrefix: string;
+  settings: IndexerThreadSettings;
+  redisNamespace: string;
 }
 
 const config = JSON.parse(process.env['SEDANO_INDEXER_WORKER'] ?? '{}') as IndexerWorkerConfig;
-const endpoints = resolveEndpoints();
+const endpoints = resolveEndpoints(process.env);
 const redis = new Redis(endpoints.redisUrl);
-const runtime = await startStageRuntime(createIndexerStage({ concurrency: 2, progressIntervalMs: 50 }), {
-  kafka: createKafkaClient({ brokers: endpoints.kafkaBrokers, clientId: config.workerId, log: () => {} }),
-  codec: createCodec({ registry: createSchemaRegistry(endpoints.schemaRegistryUrl) }),
-  redis,
-  logger: pino({ level: process.env['LOG_LEVEL'] ?? 'silent' }),
-  workerId: config.workerId,
-  topics: config.topics,
-  ledger: createJobLedger({ redis, prefix: `${config.redisPrefix}ledger:` }),
-  presence: createWorkerPresence({ redis, prefix: `${config.redisPrefix}workers:` }),
-  purgeMarks: createPurgeMarks({ redis, prefix: `${config.redisPrefix}purge:` }),
-  // Short, so the partitions of a killed worker move within seconds (the broker's minimum is 6 s).
-  sessionTimeoutMs: 6_000,
-});
+const runtime = await startStageRuntime(
+  createIndexerStage(config.settings, { concurrency: 2, progressIntervalMs: 50 }),
+  {
+    kafka: createKafkaClient({ brokers: endpoints.kafkaBrokers, clientId: config.workerId, log: () => {} }),
+    codec: createCodec({ registry: createSchemaRegistry(endpoints.schemaRegistryUrl) }),
+    redis,
+    logger: pino({ level: process.env['LOG_LEVEL'] ?? 'silent' }),
+    workerId: config.workerId,
+    names: testNames(),
+    keys: redisKeys(config.redisNamespace),
+    topics: config.topics,
+    // Short, so the partitions of a killed worker move within seconds (the broker's minimum is 6 s).
+    sessionTimeoutMs: 6_000,
+  },
+);
 process.stdout.write('ready\n');
 process.once('SIGTERM', () => {
   void runtime.close().then(() => redis.quit());

@@ -19,9 +19,15 @@ import type { Codec, SubjectBinding } from '../../../../services/lib/codec.ts';
 import { newJobId } from '../../../../services/lib/job-ids.ts';
 import type { KafkaProducer } from '../../../../services/lib/kafka.ts';
 import { DEFAULT_DOCUMENT_LIMITS } from '../../../../services/indexer/documents/limits.ts';
-import { DEFAULT_DOCUMENT_ROOT } from '../../../../services/indexer/indexer-settings.ts';
+import {
+  DEFAULT_DOCUMENT_ROOT,
+  indexerSettings,
+  indexerThreadSettings,
+  type IndexerThreadSettings,
+} from '../../../../services/indexer/settings.ts';
+import { resolveSettings } from '../../../../services/lib/settings.ts';
 import type { StageTopics } from '../../../../services/lib/runtime/stage-topics.ts';
-import { valueSubject } from '../../../../topology/subjects.ts';
+import { endpoints, testNames } from '../../../support/resources.ts';
 
 /** A sample's entry in samples/documents/manifest.json. */
 export interface SampleEntry {
@@ -35,6 +41,27 @@ export interface SampleEntry {
 }
 
 export const MANIFEST = JSON.parse(readFileSync(join(DEFAULT_DOCUMENT_ROOT, 'manifest.json'), 'utf8')) as SampleEntry[];
+
+/**
+ * The indexing threads' settings as the indexer's main.ts resolves them, for the test's document
+ * root and data directory, with the hashing embedder, and the embedding cache in the Redis
+ * namespace `namespace` (the test's own, so redisClient's cleanup removes the cached vectors).
+ */
+export function indexerThreadSettingsFor(options: {
+  root: string;
+  dataDir: string;
+  namespace: string;
+}): IndexerThreadSettings {
+  return indexerThreadSettings(
+    resolveSettings(indexerSettings, {
+      REDIS_URL: endpoints().redisUrl,
+      SEDANO_DOCUMENT_ROOTS: options.root,
+      SEDANO_DATA_DIR: options.dataDir,
+      SEDANO_EMBEDDER: 'hashing',
+      SEDANO_NAMESPACE: options.namespace,
+    }),
+  );
+}
 
 /** A temp directory removed when the test ends. */
 export function tempDir(t: TestContext, prefix: string): string {
@@ -109,7 +136,7 @@ export async function submitIndexing(
 ): Promise<IndexDocumentsRequest> {
   const lane = sandbox.topics.lanes[1] ?? '';
   const binding: SubjectBinding<IndexDocumentsRequest> = {
-    subject: valueSubject(lane),
+    subject: testNames().valueSubject(lane),
     contract: indexDocumentsRequestContract,
     compatibility: 'FULL_TRANSITIVE',
   };

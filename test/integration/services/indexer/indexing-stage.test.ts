@@ -21,14 +21,23 @@ import { resolveDocumentLimits } from '../../../../services/indexer/documents/li
 import { createHashingEmbedder } from '../../../../services/indexer/embedding/hashing.ts';
 import { indexDocuments } from '../../../../services/indexer/index-documents.ts';
 import { createIndexerStage } from '../../../../services/indexer/indexer-stage.ts';
+import { collectionSearchSettings, openCollectionSearch } from '../../../../services/indexer/search.ts';
 import { openLanceDbVectorStore } from '../../../../services/indexer/vector-store/lancedb.ts';
 import type { VectorStore } from '../../../../services/indexer/vector-store/port.ts';
 import { startStageRuntime } from '../../../../services/lib/runtime/stage-runtime.ts';
+import { resolveSettings } from '../../../../services/lib/settings.ts';
 import { kafkaClient, onCleanup, redisClient, uniqueName } from '../../../support/resources.ts';
 import { waitFor } from '../../../support/wait.ts';
 import { startGateway } from '../gateway/gateway-harness.ts';
 import { stageSandbox } from '../lib/runtime/stage-sandbox.ts';
-import { mixedFolder, pdfCorpus, storedChunkIds, submitIndexing, tempDir } from './indexing-fixtures.ts';
+import {
+  indexerThreadSettingsFor,
+  mixedFolder,
+  pdfCorpus,
+  storedChunkIds,
+  submitIndexing,
+  tempDir,
+} from './indexing-fixtures.ts';
 
 const INDEXER_WORKER = new URL('indexer-worker.ts', import.meta.url).pathname;
 
@@ -37,21 +46,6 @@ function resultOf(events: JobStatusEvent[]): IndexingResult {
   const result = success?.result;
   assert.ok(result && 'sedano.IndexingResult' in result, 'the job succeeded with an IndexingResult');
   return result['sedano.IndexingResult'];
-}
-
-/**
- * Points the handler's worker threads (which read their settings from the environment they
- * inherit when started) at the test's roots, data directory and cache keys.
- */
-function indexerEnvironment(t: TestContext, settings: Record<string, string>): void {
-  const saved = Object.fromEntries(Object.keys(settings).map((name) => [name, process.env[name]]));
-  Object.assign(process.env, settings);
-  t.after(() => {
-    for (const [name, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
-  });
 }
 
 async function openStore(t: TestContext, dataDir: string, collection: string): Promise<VectorStore> {
@@ -67,24 +61,25 @@ test('a mixed folder is indexed, searched, and re-indexed without writing', { ti
   const folder = mixedFolder(t);
   const dataDir = tempDir(t, 'sedano-index-data-');
   const collection = uniqueName('test-indexing');
-  const { redis, prefix } = redisClient(t);
-  // Under the test's prefix, so redisClient's cleanup removes the cached vectors too.
-  const cachePrefix = `${prefix}embeddings:`;
-  indexerEnvironment(t, {
-    SEDANO_DOCUMENT_ROOTS: folder.root,
-    SEDANO_DATA_DIR: dataDir,
-    SEDANO_EMBEDDING_CACHE_PREFIX: cachePrefix,
-    SEDANO_EMBEDDER: 'hashing',
-  });
+  const { redis, keys } = redisClient(t);
+  // The cache in the test's namespace, so redisClient's cleanup removes the cached vectors too.
+  const settings = indexerThreadSettingsFor({ root: folder.root, dataDir, namespace: keys.namespace });
   const store = await openStore(t, dataDir, collection);
-  const gateway = await startGateway(t, { collections: { store, embedder: createHashingEmbedder() } });
+  // Search as the gateway's main.ts opens it: the indexer's embedder and store settings.
+  const collections = await openCollectionSearch(
+    resolveSettings(collectionSearchSettings, { SEDANO_DATA_DIR: dataDir, SEDANO_EMBEDDER: 'hashing' }),
+  );
+  onCleanup(t, () => collections.close());
+  const gateway = await startGateway(t, { collections });
   const sandbox = gateway.sandbox;
-  const runtime = await startStageRuntime(createIndexerStage({ concurrency: 2, progressIntervalMs: 50 }), {
+  const runtime = await startStageRuntime(createIndexerStage(settings, { concurrency: 2, progressIntervalMs: 50 }), {
     kafka: kafkaClient(),
     codec: sandbox.codec,
     redis,
     logger: pino({ level: process.env['LOG_LEVEL'] ?? 'silent' }),
     workerId: uniqueName('indexer'),
+    names: sandbox.names,
+    keys: sandbox.keys,
     topics: sandbox.topics,
     ledger: sandbox.ledger,
     presence: sandbox.presence,
@@ -207,9 +202,9 @@ test(
     const dataDir = tempDir(t, 'sedano-index-data-');
     const collection = uniqueName('test-indexing-kill');
     const cleanCollection = uniqueName('test-indexing-clean');
-    const { prefix } = redisClient(t);
-    // Under the test's prefix, so redisClient's cleanup removes the cached vectors too.
-    const cachePrefix = `${prefix}embeddings:`;
+    const { keys } = redisClient(t);
+    // Everything in the test's namespace, so redisClient's cleanup removes the cached vectors too.
+    const settings = indexerThreadSettingsFor({ root, dataDir, namespace: keys.namespace });
     const store = await openStore(t, dataDir, collection);
     onCleanup(t, () => store.dropCollection(cleanCollection));
     const sandbox = await stageSandbox(t);
@@ -222,14 +217,11 @@ test(
       const child = spawn(process.execPath, [INDEXER_WORKER], {
         env: {
           ...process.env,
-          SEDANO_DOCUMENT_ROOTS: root,
-          SEDANO_DATA_DIR: dataDir,
-          SEDANO_EMBEDDING_CACHE_PREFIX: cachePrefix,
-          SEDANO_EMBEDDER: 'hashing',
           SEDANO_INDEXER_WORKER: JSON.stringify({
             topics: sandbox.topics,
             workerId: uniqueName('indexer'),
-            redisPrefix: prefix,
+            settings,
+            redisNamespace: keys.namespace,
           }),
         },
         stdio: ['ignore', 'pipe', 'inherit'],

@@ -324,6 +324,37 @@ function conformanceSuite(factory: StoreFactory): void {
     assert.equal(await countOf(store, collection), 10);
   });
 
+  test('documentChunks reads a document back in order, a window at a time, with its positions', async (t) => {
+    const { store, collection } = await withCollection(t, factory);
+    const texts = Array.from({ length: 25 }, (_, index) => `chunk ${index}`);
+    // Written out of order: the read order is the chunks' positions, not the write order.
+    await store.replaceDocument(collection, 'doc', chunksOf('doc', texts).reverse());
+    await store.replaceDocument(collection, 'other', chunksOf('other', ['x']));
+    const first = await store.documentChunks(collection, 'doc', { fromPosition: 0, limit: 10 });
+    assert.deepEqual(
+      first.map((chunk) => chunk.text),
+      texts.slice(0, 10),
+    );
+    assert.deepEqual(
+      { page: first[1]!.page, sheet: first[1]!.sheet, rowFrom: first[1]!.rowFrom, heading: first[0]!.heading },
+      { page: 2, sheet: 'Q3', rowFrom: 2, heading: 'Introduzione' },
+    );
+    const last = await store.documentChunks(collection, 'doc', { fromPosition: 20, limit: 10 });
+    assert.deepEqual(
+      last.map((chunk) => chunk.position),
+      [20, 21, 22, 23, 24],
+    );
+    assert.deepEqual(await store.documentChunks(collection, 'missing', { fromPosition: 0, limit: 10 }), []);
+    await rejectsWith(
+      store.documentChunks(collection, 'doc', { fromPosition: -1, limit: 10 }),
+      'SEDANO_ERR_VECTOR_INVALID_INPUT',
+    );
+    await rejectsWith(
+      store.documentChunks(uniqueName('absent'), 'doc', { fromPosition: 0, limit: 10 }),
+      'SEDANO_ERR_VECTOR_COLLECTION_NOT_FOUND',
+    );
+  });
+
   test('optimize runs and keeps every chunk findable', async (t) => {
     const { store, collection } = await withCollection(t, factory);
     await store.optimize(collection); // on an empty collection too
@@ -377,7 +408,7 @@ describe('vector store conformance: LanceDB (embedded)', () => {
 });
 
 describe('vector store conformance: Qdrant', () => {
-  const qdrantUrl = resolveEndpoints().qdrantUrl;
+  const qdrantUrl = resolveEndpoints(process.env).qdrantUrl;
   if (qdrantUrl === undefined) {
     test('Qdrant conformance', (t) => {
       t.skip(

@@ -3,7 +3,6 @@ import { test } from 'node:test';
 import type { IncomingMessage } from '../../../../services/lib/kafka.ts';
 import { registerAvroSchema } from '../../../../services/lib/schema-registry.ts';
 import { parseWireFormat } from '../../../../services/lib/wire-format.ts';
-import { valueSubject } from '../../../../topology/subjects.ts';
 import {
   createTestTopic,
   deleteSubjectAfter,
@@ -11,6 +10,7 @@ import {
   onCleanup,
   kafkaClient,
   schemaRegistry,
+  testNames,
   uniqueName,
 } from '../../../support/resources.ts';
 
@@ -28,7 +28,7 @@ const schema = JSON.stringify({
 test('an Avro record registered in the registry round-trips producer -> consumer in Confluent framing', async (t) => {
   const admin = await kafkaAdmin(t);
   const topic = await createTestTopic(t, admin, { prefix: 'test-avro', partitions: 3 });
-  const subject = valueSubject(topic.name);
+  const subject = testNames().valueSubject(topic.name);
   deleteSubjectAfter(t, subject);
   const registry = schemaRegistry();
   const schemaId = await registerAvroSchema(registry, subject, schema);

@@ -16,8 +16,6 @@ import { createCodec, type SubjectBinding } from '../../../../services/lib/codec
 import { consumeContract } from '../../../../services/lib/contract-consumer.ts';
 import { createDeadLetterWriter } from '../../../../services/lib/dead-letter.ts';
 import { newJobId } from '../../../../services/lib/job-ids.ts';
-import { DEAD_LETTER_TOPIC } from '../../../../topology/topics.ts';
-import { valueSubject } from '../../../../topology/subjects.ts';
 import {
   collectMessages,
   createTestTopic,
@@ -26,6 +24,7 @@ import {
   kafkaClient,
   onCleanup,
   schemaRegistry,
+  testNames,
   uniqueName,
 } from '../../../support/resources.ts';
 import { waitFor } from '../../../support/wait.ts';
@@ -47,10 +46,11 @@ test('every kind of poison message is dead-lettered with its bytes and reason wh
   const admin = await kafkaAdmin(t);
   // The topic accepts more than the consumer does, so an oversize message can reach it.
   const topic = await createTestTopic(t, admin, { prefix: 'test-poison', configs: { 'max.message.bytes': '2097152' } });
+  const names = testNames();
   const registry = schemaRegistry();
   const codec = createCodec({ registry, maxMessageBytes: CONSUMER_LIMIT_BYTES });
   const noopBinding: SubjectBinding<NoopRequest> = {
-    subject: valueSubject(topic.name),
+    subject: names.valueSubject(topic.name),
     contract: noopRequestContract,
     compatibility: 'FULL_TRANSITIVE',
   };
@@ -94,7 +94,7 @@ test('every kind of poison message is dead-lettered with its bytes and reason wh
   const groupId = uniqueName('test-poison-group');
   const consumer = await kafka.consumer(groupId);
   onCleanup(t, () => consumer.close());
-  const deadLetters = createDeadLetterWriter({ producer, codec, consumerGroup: groupId });
+  const deadLetters = createDeadLetterWriter({ producer, codec, names, consumerGroup: groupId });
   const handled: NoopRequest[] = [];
   await consumeContract({
     consumer,
@@ -115,7 +115,7 @@ test('every kind of poison message is dead-lettered with its bytes and reason wh
   );
 
   const readDeadLetters = createCodec({ registry, maxMessageBytes: 4 * 1_048_576 });
-  const collected = await collectMessages(t, [DEAD_LETTER_TOPIC]);
+  const collected = await collectMessages(t, [names.deadLetterTopic]);
   const mine = async (): Promise<DeadLetterRecord[]> => {
     const records = await Promise.all(
       collected.messages.map(

@@ -7,7 +7,7 @@ import { noopRequestContract } from '../../../../schemas/noop-request.ts';
 import { createCodec } from '../../../../services/lib/codec.ts';
 import { createJobClient } from '../../../../services/lib/job-client.ts';
 import { jobIdForKey } from '../../../../services/lib/job-ids.ts';
-import { BATCHES_TOPIC, jobTopic, LANES, STATUS_TOPIC } from '../../../../topology/topics.ts';
+import { LANES } from '../../../../topology/topics.ts';
 import { startTelemetry } from '../../../../services/lib/telemetry.ts';
 import {
   collectMessages,
@@ -15,18 +15,22 @@ import {
   kafkaClient,
   onCleanup,
   schemaRegistry,
+  testNames,
   uniqueName,
 } from '../../../support/resources.ts';
+
+/** The test run's namespace (its topics were applied by the global setup). */
+const names = testNames();
 
 async function setUp(t: test.TestContext) {
   const producer = await kafkaClient().producer();
   onCleanup(t, () => producer.close());
   const codec = createCodec({ registry: schemaRegistry() });
-  const client = createJobClient({ producer, codec, submitter: 'job-client-test' });
+  const client = createJobClient({ producer, codec, names, submitter: 'job-client-test' });
   const collected = await collectMessages(t, [
-    ...LANES.map((lane) => jobTopic('noop', lane)),
-    STATUS_TOPIC,
-    BATCHES_TOPIC,
+    ...LANES.map((lane) => names.jobTopic('noop', lane)),
+    names.statusTopic,
+    names.batchesTopic,
   ]);
   return { client, codec, collected };
 }
@@ -40,7 +44,7 @@ test('submit produces the request to its lane, keyed by job id with trace contex
     { sleepMs: 5, cpuSpinMs: 0, failureRate: 0, payload: 'hi' },
     { priority: 'HIGH' },
   );
-  assert.equal(job.topic, 'sedano.jobs.noop.high');
+  assert.equal(job.topic, names.jobTopic('noop', 'high'));
 
   const mine = await collected
     .until(
@@ -48,10 +52,10 @@ test('submit produces the request to its lane, keyed by job id with trace contex
       'the request and the PENDING event of the job',
     )
     .then((messages) => messages.filter((message) => message.key?.toString() === job.jobId));
-  const request = mine.find((message) => message.topic !== STATUS_TOPIC);
-  const status = mine.find((message) => message.topic === STATUS_TOPIC);
-  assert.equal(request?.topic, 'sedano.jobs.noop.high');
-  assert.equal(status?.topic, STATUS_TOPIC);
+  const request = mine.find((message) => message.topic !== names.statusTopic);
+  const status = mine.find((message) => message.topic === names.statusTopic);
+  assert.equal(request?.topic, names.jobTopic('noop', 'high'));
+  assert.equal(status?.topic, names.statusTopic);
   assert.match(request?.headers['traceparent']?.toString() ?? '', /^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$/);
 
   const { record } = await codec.decode(noopRequestContract, request?.value ?? null);
@@ -95,10 +99,10 @@ test('submitBatch gives every job the batch id; an idempotency key gives the sam
 
   const ids = new Set(jobs.map((job) => job.jobId));
   const requests = await collected.until(
-    (messages) => messages.filter((m) => m.topic !== STATUS_TOPIC && ids.has(m.key?.toString() ?? '')).length >= 2,
+    (messages) => messages.filter((m) => m.topic !== names.statusTopic && ids.has(m.key?.toString() ?? '')).length >= 2,
     'both batch requests',
   );
-  for (const message of requests.filter((m) => m.topic !== STATUS_TOPIC && ids.has(m.key?.toString() ?? ''))) {
+  for (const message of requests.filter((m) => m.topic !== names.statusTopic && ids.has(m.key?.toString() ?? ''))) {
     const { record } = await codec.decode(noopRequestContract, message.value);
     assert.equal(record.header.batchId, batchId);
   }
@@ -123,13 +127,13 @@ test('submitBatch declares the batch first, with its follow-up encoded in full a
   assert.equal(followUpJobId, jobIdForKey(`batch:${batchId}:follow-up`));
   const childIds = new Set(jobs.map((job) => job.jobId));
   const ofChildren = (messages: typeof collected.messages) =>
-    messages.filter((m) => m.topic !== BATCHES_TOPIC && childIds.has(m.key?.toString() ?? ''));
+    messages.filter((m) => m.topic !== names.batchesTopic && childIds.has(m.key?.toString() ?? ''));
   const messages = await collected.until(
     (all) =>
-      ofChildren(all).length === 4 && all.some((m) => m.topic === BATCHES_TOPIC && m.key?.toString() === batchId),
+      ofChildren(all).length === 4 && all.some((m) => m.topic === names.batchesTopic && m.key?.toString() === batchId),
     'the declaration, and the requests and PENDING events of both children',
   );
-  const declared = messages.find((m) => m.topic === BATCHES_TOPIC && m.key?.toString() === batchId);
+  const declared = messages.find((m) => m.topic === names.batchesTopic && m.key?.toString() === batchId);
   assert.ok(declared);
   for (const child of ofChildren(messages)) {
     assert.ok(declared.timestampMs <= child.timestampMs, 'declared before any child was produced');
@@ -145,7 +149,7 @@ test('submitBatch declares the batch first, with its follow-up encoded in full a
   const { followUp } = declaration;
   assert.deepEqual(
     [followUp?.jobId, followUp?.stage, followUp?.topic],
-    [followUpJobId, 'noop', 'sedano.jobs.noop.low'],
+    [followUpJobId, 'noop', names.jobTopic('noop', 'low')],
   );
   const { record: request } = await codec.decode(noopRequestContract, followUp?.request ?? null);
   assert.equal(request.payload, 'report');

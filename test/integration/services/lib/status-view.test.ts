@@ -10,6 +10,7 @@ import type { Redis } from 'ioredis';
 import type { JobState } from '../../../../schemas/job-state.ts';
 import type { JobStatusEvent } from '../../../../schemas/job-status-event.ts';
 import { createStatusView, type JobView, type StatusView } from '../../../../services/lib/status-view.ts';
+import { redisKeys, type StatusViewKeys } from '../../../../topology/redis-keys.ts';
 import { onCleanup, redisClient, uniqueName } from '../../../support/resources.ts';
 import { batchDeclarationSample, jobStatusEventSample } from '../../../unit/schemas/samples.ts';
 
@@ -32,16 +33,17 @@ function statusEvent(jobId: string, state: JobState, sequence: number, fields: P
   } satisfies JobStatusEvent;
 }
 
-function isolatedView(t: TestContext, redis: Redis): { view: StatusView; prefix: string } {
-  const namespace = uniqueName('test-view');
-  const view = createStatusView({ redis, namespace, resultTtlSeconds: TTL_SECONDS });
+/** A view in a namespace of its own (cleared when the test ends), and its keys. */
+function isolatedView(t: TestContext, redis: Redis): { view: StatusView; keys: StatusViewKeys } {
+  const keys = redisKeys(uniqueName('test-view')).status;
+  const view = createStatusView({ redis, keys, resultTtlSeconds: TTL_SECONDS });
   onCleanup(t, () => view.clear());
-  return { view, prefix: `sedano:${namespace}:` };
+  return { view, keys };
 }
 
 test('finished jobs expire after the result TTL and listings drop their index entries', async (t) => {
   const { redis } = redisClient(t);
-  const { view, prefix } = isolatedView(t, redis);
+  const { view, keys } = isolatedView(t, redis);
   const batchId = randomUUID();
   const [running, done, old] = [randomUUID(), randomUUID(), randomUUID()];
   const now = Date.now();
@@ -50,18 +52,18 @@ test('finished jobs expire after the result TTL and listings drop their index en
   // Finished longer ago than the TTL (e.g. met again by a rebuild): gone at once.
   await view.apply(statusEvent(old, 'SUCCESS', 5, { batchId, occurredAt: now - (TTL_SECONDS + 1) * 1000 }));
 
-  assert.equal(await redis.pttl(`${prefix}job:${running}`), -1, 'an active job does not expire');
-  const ttl = await redis.pttl(`${prefix}job:${done}`);
+  assert.equal(await redis.pttl(keys.job(running)), -1, 'an active job does not expire');
+  const ttl = await redis.pttl(keys.job(done));
   assert.ok(ttl > (TTL_SECONDS - 5) * 1000 && ttl <= TTL_SECONDS * 1000, `ttl ${ttl} ms`);
   assert.equal(await view.get(old), undefined);
-  assert.notEqual(await redis.zscore(`${prefix}index:state:SUCCESS`, old), null, 'still indexed before a read');
+  assert.notEqual(await redis.zscore(keys.state('SUCCESS'), old), null, 'still indexed before a read');
 
   const finished = await view.list({ state: 'SUCCESS', limit: 10 });
   assert.deepEqual(
     finished.jobs.map((job) => job.jobId),
     [done],
   );
-  assert.equal(await redis.zscore(`${prefix}index:state:SUCCESS`, old), null, 'dropped by the read');
+  assert.equal(await redis.zscore(keys.state('SUCCESS'), old), null, 'dropped by the read');
   assert.deepEqual(
     (await view.list({ batchId, limit: 10 })).jobs.map((job) => job.jobId),
     [done, running],
@@ -77,21 +79,21 @@ test('finished jobs expire after the result TTL and listings drop their index en
     FAILURE: 0,
     REVOKED: 0,
   });
-  assert.equal(await redis.pttl(`${prefix}batch:${batchId}`), -1);
+  assert.equal(await redis.pttl(keys.batch(batchId)), -1);
   await view.apply(statusEvent(running, 'FAILURE', 5));
   assert.equal((await view.batchCounts(batchId))?.FAILURE, 1);
   assert.equal((await view.batchCounts(batchId))?.PROGRESS, 0);
-  const batchTtl = await redis.pttl(`${prefix}batch:${batchId}`);
+  const batchTtl = await redis.pttl(keys.batch(batchId));
   assert.ok(batchTtl > (TTL_SECONDS - 5) * 1000, `batch ttl ${batchTtl} ms once every job finished`);
-  assert.ok((await redis.pttl(`${prefix}index:batch:${batchId}`)) > 0);
+  assert.ok((await redis.pttl(keys.batchJobs(batchId))) > 0);
   assert.equal(await view.batchCounts(randomUUID()), undefined);
 });
 
 test('a batch declaration lives as long as its batch, and a batch view reads it', async (t) => {
   const { redis } = redisClient(t);
-  const { view, prefix } = isolatedView(t, redis);
+  const { view, keys } = isolatedView(t, redis);
   const batchId = randomUUID();
-  const declarationKey = `${prefix}batch:${batchId}:declaration`;
+  const declarationKey = keys.batchDeclaration(batchId);
   const declaration = { ...batchDeclarationSample, batchId, size: 2 };
   // Before any job of the batch: kept for the result TTL, unless a job comes.
   await view.storeBatchDeclaration(declaration);
@@ -105,7 +107,7 @@ test('a batch declaration lives as long as its batch, and a batch view reads it'
   assert.equal(await redis.pttl(declarationKey), -1, 'an active batch keeps its declaration');
   await view.apply(statusEvent(first, 'SUCCESS', 3, { batchId }));
   await view.apply(statusEvent(second, 'FAILURE', 3, { batchId }));
-  const batchExpiry = await redis.pexpiretime(`${prefix}batch:${batchId}`);
+  const batchExpiry = await redis.pexpiretime(keys.batch(batchId));
   assert.ok(batchExpiry > 0);
   assert.equal(await redis.pexpiretime(declarationKey), batchExpiry, 'it expires with the batch');
   // Stored again once the batch ended (a redelivery, a rebuild): the batch's expiry again.
@@ -123,9 +125,9 @@ test('a batch declaration lives as long as its batch, and a batch view reads it'
 
 test('the follow-up marker is claimed once, released only by its holder, and expires with the batch once submitted', async (t) => {
   const { redis } = redisClient(t);
-  const { view, prefix } = isolatedView(t, redis);
+  const { view, keys } = isolatedView(t, redis);
   const batchId = randomUUID();
-  const markerKey = `${prefix}batch:${batchId}:follow-up-submitted`;
+  const markerKey = keys.followUpMarker(batchId);
   await view.apply(statusEvent(randomUUID(), 'SUCCESS', 3, { batchId }));
 
   assert.equal(await view.claimFollowUp(batchId, 'a', 60_000), 'claimed');
@@ -139,7 +141,7 @@ test('the follow-up marker is claimed once, released only by its holder, and exp
 
   await view.confirmFollowUp(batchId);
   assert.equal(await view.claimFollowUp(batchId, 'c', 60_000), 'submitted');
-  assert.equal(await redis.pexpiretime(markerKey), await redis.pexpiretime(`${prefix}batch:${batchId}`));
+  assert.equal(await redis.pexpiretime(markerKey), await redis.pexpiretime(keys.batch(batchId)));
   await assert.rejects(view.claimFollowUp(batchId, 'c', 0), RangeError);
 });
 
@@ -175,8 +177,8 @@ test('concurrent applies to one job from two connections end at the highest sequ
   const { redis } = redisClient(t);
   const other = redis.duplicate();
   onCleanup(t, () => other.disconnect());
-  const { view, prefix } = isolatedView(t, redis);
-  const twin = createStatusView({ redis: other, namespace: prefix.split(':')[1], resultTtlSeconds: TTL_SECONDS });
+  const { view, keys } = isolatedView(t, redis);
+  const twin = createStatusView({ redis: other, keys, resultTtlSeconds: TTL_SECONDS });
   const jobId = randomUUID();
   const batchId = randomUUID();
   const states: JobState[] = ['PENDING', 'STARTED', 'PROGRESS', 'RETRY'];
@@ -200,15 +202,15 @@ test('concurrent applies to one job from two connections end at the highest sequ
 
 test('clear deletes every key of its namespace and nothing else', async (t) => {
   const { redis, prefix: foreign } = redisClient(t);
-  const { view, prefix } = isolatedView(t, redis);
+  const { view, keys } = isolatedView(t, redis);
   await redis.set(`${foreign}keep`, '1');
   for (let i = 0; i < 30; i += 1) {
     await view.apply(statusEvent(randomUUID(), 'SUCCESS', 1, { batchId: randomUUID() }));
   }
   // Per job its key, its batch's counts and index; then the shared indexes.
-  const written = (await redis.keys(`${prefix}*`)).length;
+  const written = (await redis.keys(keys.pattern)).length;
   assert.equal(written, 30 * 3 + 3);
   assert.equal(await view.clear(), written);
-  assert.deepEqual(await redis.keys(`${prefix}*`), []);
+  assert.deepEqual(await redis.keys(keys.pattern), []);
   assert.equal(await redis.get(`${foreign}keep`), '1');
 });

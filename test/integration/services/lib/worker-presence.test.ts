@@ -26,8 +26,8 @@ function workerRecord(workerId: string, overrides: Partial<WorkerRecord> = {}): 
 }
 
 test('published records are listed (by stage too) until removed', async (t) => {
-  const { redis, prefix } = redisClient(t);
-  const presence = createWorkerPresence({ redis, prefix });
+  const { redis, keys } = redisClient(t);
+  const presence = createWorkerPresence({ redis, keys });
   const noop = workerRecord('noop@a:1');
   const indexing = workerRecord('indexing@a:2', { stage: 'indexing', running: [] });
   await presence.publish(noop, 60_000);
@@ -39,24 +39,24 @@ test('published records are listed (by stage too) until removed', async (t) => {
 
   await presence.remove(noop.workerId);
   assert.deepEqual(await presence.list(), [indexing]);
-  assert.equal(await redis.exists(`${prefix}worker:${noop.workerId}`), 0);
+  assert.equal(await redis.exists(keys.workers.worker(noop.workerId)), 0);
 });
 
 test('a record that is not refreshed expires and leaves the index', async (t) => {
-  const { redis, prefix } = redisClient(t);
-  const presence = createWorkerPresence({ redis, prefix });
+  const { redis, keys } = redisClient(t);
+  const presence = createWorkerPresence({ redis, keys });
   await presence.publish(workerRecord('noop@a:1'), 300);
   assert.equal((await presence.list()).length, 1);
   await waitFor(async () => (await presence.list()).length === 0, { description: 'the record to expire' });
-  assert.equal(await redis.zcard(`${prefix}index`), 0, 'the index is pruned');
+  assert.equal(await redis.zcard(keys.workers.index), 0, 'the index is pruned');
 });
 
 test('a malformed record is left out, the others are listed', async (t) => {
-  const { redis, prefix } = redisClient(t);
-  const presence = createWorkerPresence({ redis, prefix });
+  const { redis, keys } = redisClient(t);
+  const presence = createWorkerPresence({ redis, keys });
   await presence.publish(workerRecord('noop@a:1'), 60_000);
   await presence.publish(workerRecord('noop@a:2'), 60_000);
-  await redis.set(`${prefix}worker:noop@a:2`, '{"not":"a worker"}', 'PX', 60_000);
+  await redis.set(keys.workers.worker('noop@a:2'), '{"not":"a worker"}', 'PX', 60_000);
   assert.deepEqual(
     (await presence.list()).map((record) => record.workerId),
     ['noop@a:1'],
@@ -64,8 +64,8 @@ test('a malformed record is left out, the others are listed', async (t) => {
 });
 
 test('pongs are recorded per command', async (t) => {
-  const { redis, prefix } = redisClient(t);
-  const presence = createWorkerPresence({ redis, prefix });
+  const { redis, keys } = redisClient(t);
+  const presence = createWorkerPresence({ redis, keys });
   await presence.recordPong('cmd-1', 'noop@b:2', 1_500);
   await presence.recordPong('cmd-1', 'noop@a:1', 42);
   await presence.recordPong('cmd-2', 'noop@c:3', 7);
@@ -74,13 +74,13 @@ test('pongs are recorded per command', async (t) => {
     { workerId: 'noop@b:2', uptimeMs: 1_500 },
   ]);
   assert.deepEqual(await presence.pongs('cmd-unknown'), []);
-  const ttl = await redis.ttl(`${prefix}pong:cmd-1`);
+  const ttl = await redis.ttl(keys.workers.pong('cmd-1'));
   assert.ok(ttl > 0 && ttl <= 300, `pong ttl ${ttl}`);
 });
 
 test('the heartbeat publishes at once, refreshes, and removes the record when stopped', async (t) => {
-  const { redis, prefix } = redisClient(t);
-  const presence = createWorkerPresence({ redis, prefix });
+  const { redis, keys } = redisClient(t);
+  const presence = createWorkerPresence({ redis, keys });
   let snapshots = 0;
   const heartbeat = startPresenceHeartbeat({
     presence,
@@ -100,7 +100,7 @@ test('the heartbeat publishes at once, refreshes, and removes the record when st
     { description: 'the first heartbeat' },
   );
   assert.ok(first !== undefined && first.heartbeatAt > 0, 'heartbeatAt is the publication time');
-  const ttl = await redis.pttl(`${prefix}worker:noop@a:1`);
+  const ttl = await redis.pttl(keys.workers.worker('noop@a:1'));
   assert.ok(ttl > 0 && ttl <= 300, `expiry of three heartbeats, got ${ttl} ms`);
   await waitFor(
     async () => {

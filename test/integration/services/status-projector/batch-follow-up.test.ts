@@ -22,13 +22,14 @@ import {
   type StatusProjector,
 } from '../../../../services/status-projector/projector.ts';
 import { createNoopStage } from '../../../../services/noop/noop-stage.ts';
-import { batchDeclarationBinding, requestBinding, statusBinding } from '../../../../topology/contracts.ts';
+import { contractBindings } from '../../../../topology/contracts.ts';
 import {
   collectMessages,
   createTestTopic,
   kafkaAdmin,
   kafkaClient,
   onCleanup,
+  testNames,
   uniqueName,
   type CollectedMessages,
 } from '../../../support/resources.ts';
@@ -40,6 +41,9 @@ import { isolatedView, type Job, statusEvent, statusTopic, type StatusTopic } fr
 const logger = pino({ level: 'error' });
 const TRACEPARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
 const SENTINEL = 'sentinel';
+/** The subjects of the test run's namespace: the test topics' records are framed with their ids. */
+const names = testNames();
+const bindings = contractBindings(names);
 
 interface Sandbox {
   status: StatusTopic;
@@ -73,7 +77,7 @@ async function sandbox(t: TestContext): Promise<Sandbox> {
     statusMessages: await collectMessages(t, [status.topic]),
     // Framed with the id of the real batches subject: the test topic needs no subject of its own.
     async declare(declaration) {
-      const message = await status.codec.toMessage(batchDeclarationBinding, declaration.batchId, declaration);
+      const message = await status.codec.toMessage(bindings.batchDeclaration, declaration.batchId, declaration);
       await producer.send(batches, [message]);
     },
     async report(events) {
@@ -87,6 +91,7 @@ async function sandbox(t: TestContext): Promise<Sandbox> {
         codec: status.codec,
         view,
         logger,
+        names,
         topic: status.topic,
         batchTopic: batches,
         groupId: uniqueName('test-batch-projector'),
@@ -106,7 +111,7 @@ async function declaredBatch(
   const header = jobHeader('noop', followUpOptions(batchId), 'batch-test', Date.now());
   const record: NoopRequest = { ...noopRequestSample, header, payload: `follow-up of ${batchId}` };
   const { codec } = box.status;
-  const request = await codec.toMessage(requestBinding('noop', 'normal'), header.jobId, record);
+  const request = await codec.toMessage(bindings.request('noop', 'normal'), header.jobId, record);
   const pending = await codec.toMessage(box.status.binding, header.jobId, pendingEvent('noop', header, null));
   const job = {
     jobId: header.jobId,
@@ -249,6 +254,7 @@ test('a declaration that arrives after every child ended fires the follow-up onc
     codec: box.status.codec,
     view: rebuilt,
     logger,
+    names,
     topic: box.status.topic,
     batchTopic: box.batches,
   });
@@ -274,6 +280,7 @@ test('end to end: a noop stage runs the children, then the follow-up the project
     codec,
     view,
     logger,
+    names,
     topic: stage.topics.status,
     batchTopic: batches,
     groupId: uniqueName('test-batch-projector'),
@@ -284,12 +291,12 @@ test('end to end: a noop stage runs the children, then the follow-up the project
   const batchId = randomUUID();
   const header = jobHeader('noop', followUpOptions(batchId), 'batch-test', Date.now());
   const followUpJobId = header.jobId;
-  const request = await codec.toMessage(requestBinding('noop', 'normal'), followUpJobId, {
+  const request = await codec.toMessage(bindings.request('noop', 'normal'), followUpJobId, {
     ...noopRequestSample,
     header,
     payload: 'the follow-up',
   });
-  const pending = await codec.toMessage(statusBinding, followUpJobId, pendingEvent('noop', header, null));
+  const pending = await codec.toMessage(bindings.status, followUpJobId, pendingEvent('noop', header, null));
   const job = {
     jobId: followUpJobId,
     stage: 'noop' as const,
@@ -305,7 +312,7 @@ test('end to end: a noop stage runs the children, then the follow-up the project
       pending,
     },
   );
-  await producer.send(batches, [await codec.toMessage(batchDeclarationBinding, batchId, declaration)]);
+  await producer.send(batches, [await codec.toMessage(bindings.batchDeclaration, batchId, declaration)]);
   const children = await stage.submitMany(
     Array.from({ length: 5 }, (_, i) => ({ sleepMs: 10, cpuSpinMs: 0, failureRate: 0, payload: `child ${i}` })),
     1,

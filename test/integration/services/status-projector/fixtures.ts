@@ -8,7 +8,7 @@ import { jobStatusEventContract, type JobStatusEvent } from '../../../../schemas
 import { type Codec, createCodec, type SubjectBinding } from '../../../../services/lib/codec.ts';
 import type { KafkaClient, OutgoingMessage } from '../../../../services/lib/kafka.ts';
 import { createStatusView, type StatusView } from '../../../../services/lib/status-view.ts';
-import { valueSubject } from '../../../../topology/subjects.ts';
+import type { TopologyNames } from '../../../../topology/names.ts';
 import {
   createTestTopic,
   deleteSubjectAfter,
@@ -17,11 +17,13 @@ import {
   onCleanup,
   redisClient,
   schemaRegistry,
-  uniqueName,
+  testNames,
 } from '../../../support/resources.ts';
 import { jobStatusEventSample } from '../../../unit/schemas/samples.ts';
 
 export interface StatusTopic {
+  /** The test run's namespace: the projector's default topics, groups and dead-letter topic. */
+  names: TopologyNames;
   topic: string;
   kafka: KafkaClient;
   codec: Codec;
@@ -38,8 +40,9 @@ export async function statusTopic(t: TestContext): Promise<StatusTopic> {
     partitions: 3,
     configs: { 'cleanup.policy': 'compact' },
   });
+  const names = testNames();
   const binding: SubjectBinding<JobStatusEvent> = {
-    subject: valueSubject(topic),
+    subject: names.valueSubject(topic),
     contract: jobStatusEventContract,
     compatibility: 'FULL_TRANSITIVE',
   };
@@ -49,6 +52,7 @@ export async function statusTopic(t: TestContext): Promise<StatusTopic> {
   const producer = await kafka.producer();
   onCleanup(t, () => producer.close());
   return {
+    names,
     topic,
     kafka,
     codec,
@@ -59,9 +63,9 @@ export async function statusTopic(t: TestContext): Promise<StatusTopic> {
 }
 
 /** A view in a namespace of its own, cleared after the test. */
-export function isolatedView(t: TestContext, namespace = uniqueName('test-projector')): StatusView {
-  const { redis } = redisClient(t);
-  const view = createStatusView({ redis, namespace });
+export function isolatedView(t: TestContext): StatusView {
+  const { redis, keys } = redisClient(t);
+  const view = createStatusView({ redis, keys: keys.status });
   onCleanup(t, () => view.clear());
   return view;
 }

@@ -12,7 +12,6 @@ import { jobStatusEventContract } from '../../../../schemas/job-status-event.ts'
 import { JOB_STATE_SYMBOLS, type JobState } from '../../../../schemas/job-state.ts';
 import type { StatusView } from '../../../../services/lib/status-view.ts';
 import { rebuildStatusView, startStatusProjector } from '../../../../services/status-projector/projector.ts';
-import { DEAD_LETTER_TOPIC } from '../../../../topology/topics.ts';
 import { collectMessages, onCleanup, uniqueName } from '../../../support/resources.ts';
 import { waitFor } from '../../../support/wait.ts';
 import { base, isolatedView, type Job, statusEvent, statusTopic } from './fixtures.ts';
@@ -60,6 +59,7 @@ test('duplicated and reordered status events project to the right view, and a re
     codec: status.codec,
     view: live,
     logger,
+    names: status.names,
     topic: status.topic,
     batchTopic: null,
     groupId: uniqueName('test-status-projector'),
@@ -117,6 +117,7 @@ test('duplicated and reordered status events project to the right view, and a re
     codec: status.codec,
     view: rebuilt,
     logger,
+    names: status.names,
     topic: status.topic,
     batchTopic: null,
   });
@@ -170,6 +171,7 @@ test('a poison message on the status topic is dead-lettered and the projector ke
     codec: status.codec,
     view,
     logger,
+    names: status.names,
     topic: status.topic,
     batchTopic: null,
     groupId: uniqueName('test-status-projector'),
@@ -180,7 +182,7 @@ test('a poison message on the status topic is dead-lettered and the projector ke
     description: 'the event after the poison',
   });
   assert.equal(projector.stats().deadLettered, 1);
-  const deadLetters = await collectMessages(t, [DEAD_LETTER_TOPIC]);
+  const deadLetters = await collectMessages(t, [status.names.deadLetterTopic]);
   // Dead letters are keyed by their source position, so only this topic's are decoded.
   const mine = await deadLetters.until(
     (messages) => messages.some((message) => message.key?.toString().startsWith(`${status.topic}/`)),
@@ -208,7 +210,15 @@ test('a rebuild counts the poison messages it meets and stops at the end offsets
     { key: job.id, value: Buffer.from([0, 0, 0]), partition: 1 },
   ]);
   const view = isolatedView(t);
-  const options = { kafka: status.kafka, codec: status.codec, view, logger, topic: status.topic, batchTopic: null };
+  const options = {
+    kafka: status.kafka,
+    codec: status.codec,
+    view,
+    logger,
+    names: status.names,
+    topic: status.topic,
+    batchTopic: null,
+  };
   const result = await rebuildStatusView(options);
   assert.deepEqual({ ...result, durationMs: 0 }, { events: 2, jobs: 1, declarations: 0, poison: 1, durationMs: 0 });
   assert.equal((await view.get(job.id))?.state, 'STARTED');

@@ -47,12 +47,12 @@ function record(modelName: string, version: number, trainingJobId: string): Mode
 }
 
 test('concurrent claims get distinct versions; a job gets its own back; only recorded versions are visible', async (t) => {
-  const { redis, prefix } = redisClient(t);
+  const { redis, keys } = redisClient(t);
   // Two clients, as two workers would have.
   const other = redis.duplicate();
   t.after(() => other.disconnect());
-  const first = createRedisModelIndex(redis, `${prefix}models:`);
-  const second = createRedisModelIndex(other, `${prefix}models:`);
+  const first = createRedisModelIndex(redis, keys.models);
+  const second = createRedisModelIndex(other, keys.models);
   const jobs = Array.from({ length: 40 }, () => crypto.randomUUID());
   const versions = await Promise.all(jobs.map((jobId, i) => (i % 2 === 0 ? first : second).claimVersion('m', jobId)));
   assert.deepEqual(

@@ -21,7 +21,7 @@ import type { JobStatusEvent } from '../../../../schemas/job-status-event.ts';
 import { type TrainModelRequest, trainModelRequestContract } from '../../../../schemas/train-model-request.ts';
 import type { TrainingProgress } from '../../../../schemas/training-progress.ts';
 import type { TrainingResult } from '../../../../schemas/training-result.ts';
-import { createHashingEmbedder } from '../../../../services/indexer/embedding/hashing.ts';
+import { createHashingEmbedder, DEFAULT_HASHING_DIMENSION } from '../../../../services/indexer/embedding/hashing.ts';
 import type { SubjectBinding } from '../../../../services/lib/codec.ts';
 import { newJobId } from '../../../../services/lib/job-ids.ts';
 import { startStageRuntime } from '../../../../services/lib/runtime/stage-runtime.ts';
@@ -29,9 +29,10 @@ import { createLocalModelStore } from '../../../../services/trainer/model-regist
 import { createModelRegistry } from '../../../../services/trainer/model-registry/model-registry.ts';
 import { createRedisModelIndex } from '../../../../services/trainer/model-registry/redis-model-index.ts';
 import { loadClassifier } from '../../../../services/trainer/text-classifier.ts';
+import type { TrainerThreadSettings } from '../../../../services/trainer/settings.ts';
 import { createTrainerStage } from '../../../../services/trainer/trainer-stage.ts';
-import { valueSubject } from '../../../../topology/subjects.ts';
-import { kafkaClient, onCleanup, redisClient, uniqueName } from '../../../support/resources.ts';
+import { resolveTrainerOptions } from '../../../../services/trainer/trainer-options.ts';
+import { endpoints, kafkaClient, onCleanup, redisClient, uniqueName } from '../../../support/resources.ts';
 import { waitFor } from '../../../support/wait.ts';
 import { HELD_OUT, trainingRequest } from '../../../unit/services/trainer/training-fixtures.ts';
 import { startGateway, TOKENS } from '../gateway/gateway-harness.ts';
@@ -41,43 +42,32 @@ const execFileAsync = promisify(execFile);
 
 type Sandbox = Awaited<ReturnType<typeof stageSandbox>>;
 
-/** Points the handler's threads (which read the environment they inherit) at the test's dirs and keys. */
-function trainerEnvironment(t: TestContext, settings: Record<string, string>): void {
-  const saved = Object.fromEntries(Object.keys(settings).map((name) => [name, process.env[name]]));
-  Object.assign(process.env, settings);
-  t.after(() => {
-    for (const [name, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
-  });
-}
-
 async function startTrainer(t: TestContext, options: { gateway?: boolean } = {}) {
   const root = mkdtempSync(join(tmpdir(), 'sedano-training-'));
   t.after(() => rmSync(root, { recursive: true, force: true }));
   const modelDir = mkdtempSync(join(tmpdir(), 'sedano-models-'));
   t.after(() => rmSync(modelDir, { recursive: true, force: true }));
-  const { redis, prefix } = redisClient(t);
-  trainerEnvironment(t, {
-    SEDANO_DOCUMENT_ROOTS: root,
-    SEDANO_MODEL_DIR: modelDir,
-    SEDANO_MODEL_INDEX_PREFIX: `${prefix}models:`,
-    SEDANO_EMBEDDING_CACHE_PREFIX: `${prefix}embeddings:`,
-    SEDANO_EMBEDDER: 'hashing',
-  });
-  const registry = createModelRegistry(
-    createLocalModelStore(modelDir),
-    createRedisModelIndex(redis, `${prefix}models:`),
-  );
-  const gateway = options.gateway === true ? await startGateway(t, { models: registry }) : undefined;
+  const { redis, keys } = redisClient(t);
+  const registry = createModelRegistry(createLocalModelStore(modelDir), createRedisModelIndex(redis, keys.models));
+  const gateway = options.gateway === true ? await startGateway(t, { models: registry, stage: 'training' }) : undefined;
   const sandbox = gateway?.sandbox ?? (await stageSandbox(t));
-  const runtime = await startStageRuntime(createTrainerStage(), {
+  // The threads get their settings as the stage's handlerData: the test's dirs and namespace.
+  const settings: TrainerThreadSettings = {
+    documentRoots: [root],
+    modelDir,
+    embedder: { kind: 'hashing', dimension: DEFAULT_HASHING_DIMENSION },
+    redisUrl: endpoints().redisUrl,
+    namespace: keys.namespace,
+    limits: resolveTrainerOptions(),
+  };
+  const runtime = await startStageRuntime(createTrainerStage(settings), {
     kafka: kafkaClient(),
     codec: sandbox.codec,
     redis,
     logger: pino({ level: process.env['LOG_LEVEL'] ?? 'silent' }),
     workerId: uniqueName('trainer'),
+    names: sandbox.names,
+    keys: sandbox.keys,
     topics: sandbox.topics,
     ledger: sandbox.ledger,
     presence: sandbox.presence,
@@ -90,7 +80,7 @@ async function startTrainer(t: TestContext, options: { gateway?: boolean } = {})
 async function submitTraining(sandbox: Sandbox, request: TrainModelRequest): Promise<string> {
   const lane = sandbox.topics.lanes[1] ?? '';
   const binding: SubjectBinding<TrainModelRequest> = {
-    subject: valueSubject(lane),
+    subject: sandbox.names.valueSubject(lane),
     contract: trainModelRequestContract,
     compatibility: 'FULL_TRANSITIVE',
   };

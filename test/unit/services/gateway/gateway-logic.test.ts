@@ -1,41 +1,64 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { createAuthenticator } from '../../../../services/gateway/auth.ts';
-import { resolveGatewayConfig } from '../../../../services/gateway/config.ts';
-import { ApiError, errorReply } from '../../../../services/gateway/errors.ts';
+import { apiTokensOf, checkGatewaySettings, gatewaySettings } from '../../../../services/gateway/config.ts';
+import { apiError, errorReply } from '../../../../services/gateway/errors.ts';
 import { estimateProgress } from '../../../../services/gateway/eta.ts';
 import { quantile } from '../../../../services/gateway/metrics.ts';
 import { revokedEvent } from '../../../../services/gateway/revoke.ts';
 import { lagOf } from '../../../../services/gateway/stage-lag.ts';
 import { summarizeWorkers } from '../../../../services/gateway/routes/stages.ts';
 import { SedanoError } from '../../../../services/lib/errors.ts';
+import { resolveSettings, SettingsError } from '../../../../services/lib/settings.ts';
 import type { JobView } from '../../../../services/lib/status-view.ts';
 
 const tokens = '[{"token":"secret-token-1","scopes":["read"],"name":"reader"}]';
 
-test('config: tokens, port and host, with every problem reported at once and no token in a message', () => {
-  const config = resolveGatewayConfig({ SEDANO_API_TOKENS: tokens, SEDANO_GATEWAY_PORT: '9000' });
-  assert.deepEqual(config.tokens, [{ token: 'secret-token-1', scopes: ['read'], name: 'reader' }]);
-  assert.equal(config.port, 9000);
-  assert.equal(config.host, '127.0.0.1');
-  const fromFile = resolveGatewayConfig({ SEDANO_API_TOKENS_FILE: '/tokens.json' }, () => tokens);
-  assert.equal(fromFile.tokens[0]?.name, 'reader');
+test('config: tokens, port and host, with every problem reported at once and no token in a message', (t) => {
+  const gateway = (env: Record<string, string>) => resolveSettings(gatewaySettings, env, checkGatewaySettings);
+  const settings = gateway({ SEDANO_API_TOKENS: tokens, SEDANO_GATEWAY_PORT: '9000' });
+  assert.deepEqual(apiTokensOf(settings), [{ token: 'secret-token-1', scopes: ['read'], name: 'reader' }]);
+  assert.equal(settings.port, 9000);
+  assert.equal(settings.host, '127.0.0.1');
+  const dir = mkdtempSync(join(tmpdir(), 'sedano-gateway-config-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 'tokens.json');
+  writeFileSync(file, tokens);
+  const fromFile = gateway({ SEDANO_API_TOKENS_FILE: file });
+  assert.equal(apiTokensOf(fromFile)[0]?.name, 'reader');
   assert.equal(fromFile.port, 8080);
-  assert.throws(
-    () =>
-      resolveGatewayConfig({
-        SEDANO_API_TOKENS: '[{"token":"short","scopes":["root"],"name":"x"}, {"token": "secret-token-2"}]',
-        SEDANO_GATEWAY_PORT: 'http',
-        JAEGER_UI_URL: 'not a url',
-      }),
-    (error: Error & { problems: string[] }) => {
-      assert.ok(error.problems.length >= 5, error.message);
-      assert.ok(!error.message.includes('secret-token-2') && !error.message.includes('short"'), error.message);
-      return true;
-    },
-  );
-  assert.throws(() => resolveGatewayConfig({}), /no API token/);
-  assert.throws(() => resolveGatewayConfig({ SEDANO_API_TOKENS: '[{"token": "secret-tok' }), /not valid JSON/);
+  const problemsOf = (env: Record<string, string>): SettingsError => {
+    try {
+      gateway(env);
+    } catch (error) {
+      assert.ok(error instanceof SettingsError, String(error));
+      return error;
+    }
+    assert.fail(`no problem found in ${Object.keys(env).join(', ')}`);
+  };
+  const bad = problemsOf({
+    SEDANO_API_TOKENS: '[{"token":"short","scopes":["root"],"name":"x"}, {"token": "secret-token-2"}]',
+    SEDANO_GATEWAY_PORT: 'http',
+    JAEGER_UI_URL: 'not a url',
+  });
+  assert.deepEqual(bad.problems.map((problem) => problem.variable).sort(), [
+    'JAEGER_UI_URL',
+    'SEDANO_API_TOKENS',
+    'SEDANO_GATEWAY_PORT',
+  ]);
+  assert.equal(bad.problems.find((problem) => problem.variable === 'SEDANO_API_TOKENS')?.given, '(hidden)');
+  assert.ok(!bad.message.includes('secret-token-2') && !bad.message.includes('short"'), bad.message);
+  assert.match(problemsOf({}).message, /SEDANO_API_TOKENS or SEDANO_API_TOKENS_FILE: expected at least one API token/);
+  const notJson = problemsOf({ SEDANO_API_TOKENS: '[{"token": "secret-tok' });
+  assert.match(notJson.message, /SEDANO_API_TOKENS: expected a JSON array/);
+  assert.ok(!notJson.message.includes('secret-tok'), notJson.message);
+  assert.match(problemsOf({ SEDANO_API_TOKENS_FILE: join(dir, 'missing.json') }).message, /SEDANO_API_TOKENS_FILE/);
+  const twice = problemsOf({ SEDANO_API_TOKENS: tokens, SEDANO_API_TOKENS_FILE: file });
+  assert.match(twice.message, /each token value once/);
+  assert.ok(!twice.message.includes('secret-token-1'), twice.message);
 });
 
 test('auth: 401 without or with an unknown token, 403 without the scope', () => {
@@ -46,7 +69,7 @@ test('auth: 401 without or with an unknown token, 403 without the scope', () => 
       auth.authorize(header, scope);
       return 200;
     } catch (error) {
-      return (error as ApiError).statusCode;
+      return (error as SedanoError).status;
     }
   };
   assert.equal(status(undefined, 'read'), 401);
@@ -56,7 +79,7 @@ test('auth: 401 without or with an unknown token, 403 without the scope', () => 
 });
 
 test('errors: client errors are 4xx with codes, outages 503, the rest 500 without details', () => {
-  assert.equal(errorReply(new ApiError(404, 'SEDANO_ERR_API_NOT_FOUND', 'x'), 'r').statusCode, 404);
+  assert.equal(errorReply(apiError('SEDANO_ERR_API_NOT_FOUND', 'x'), 'r').statusCode, 404);
   const validation = errorReply(
     {
       validation: [{ keyword: 'required', instancePath: '/payload', params: { missingProperty: 'a' }, message: 'm' }],

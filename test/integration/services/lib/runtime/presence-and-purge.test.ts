@@ -17,9 +17,11 @@ test('a worker publishes its presence with its running jobs and their progress, 
   const record = await waitFor(
     async () => {
       const [worker] = await sandbox.presence.list('noop');
-      return worker?.running.some((running) => running.jobId === job.header.jobId) && worker;
+      // A heartbeat between the job's start and its first progress shows no progress yet.
+      const shown = worker?.running.some((running) => running.jobId === job.header.jobId && running.progress);
+      return shown && worker;
     },
-    { description: 'the running job in the presence record' },
+    { description: 'the running job and its progress in the presence record' },
   );
   assert.equal(record.workerId, 'presence-worker');
   assert.equal(record.pid, process.pid);

@@ -1,6 +1,8 @@
 /**
  * A stage runtime on topics of its own (lanes, retry tiers, status), with its own group and
- * ledger prefix, for integration tests; everything is removed when the test ends.
+ * Redis namespace (ledger, presence, purge marks, revocations), for integration tests; its other
+ * names (status subject, dead-letter topic, control groups) are the test run's. Everything is
+ * removed when the test ends.
  */
 import type { TestContext } from 'node:test';
 import { pino } from 'pino';
@@ -21,7 +23,6 @@ import {
   type StageTopics,
 } from '../../../../../services/lib/runtime/stage-runtime.ts';
 import { RETRY_TIERS, type RetryTier } from '../../../../../topology/topics.ts';
-import { valueSubject } from '../../../../../topology/subjects.ts';
 import {
   collectMessages,
   createTestTopic,
@@ -31,6 +32,7 @@ import {
   onCleanup,
   redisClient,
   schemaRegistry,
+  testNames,
   uniqueName,
 } from '../../../../support/resources.ts';
 import { noopRequestSample } from '../../../../unit/schemas/samples.ts';
@@ -54,21 +56,24 @@ export async function stageSandbox(t: TestContext, options: { lanePartitions?: n
     control: await topic('test-control'),
     groupId: uniqueName('test-stage'),
   };
-  const { redis, prefix } = redisClient(t);
-  const ledger = createJobLedger({ redis, prefix: `${prefix}ledger:` });
-  // Sandbox workers say they are alive under the test's prefix, not where operators look.
-  const presence = createWorkerPresence({ redis, prefix: `${prefix}workers:` });
-  const purgeMarks = createPurgeMarks({ redis, prefix: `${prefix}purge:` });
+  // The declared names of the test run's namespace (the status subject, the dead-letter topic,
+  // control groups); the sandbox's own topics above replace the stage's.
+  const names = testNames();
+  const { redis, keys } = redisClient(t);
+  const ledger = createJobLedger({ redis, keys });
+  // Sandbox workers say they are alive in the test's own keyspace, not where operators look.
+  const presence = createWorkerPresence({ redis, keys });
+  const purgeMarks = createPurgeMarks({ redis, keys });
   const registry = schemaRegistry();
   const codec = createCodec({ registry });
   const laneBinding: SubjectBinding<NoopRequest> = {
-    subject: valueSubject(lanes[1] ?? ''),
+    subject: names.valueSubject(lanes[1] ?? ''),
     contract: noopRequestContract,
     compatibility: 'FULL_TRANSITIVE',
   };
   deleteSubjectAfter(t, laneBinding.subject);
   const controlBinding: SubjectBinding<ControlCommand> = {
-    subject: valueSubject(topics.control),
+    subject: names.valueSubject(topics.control),
     contract: controlCommandContract,
     compatibility: 'FULL',
   };
@@ -82,6 +87,9 @@ export async function stageSandbox(t: TestContext, options: { lanePartitions?: n
   const logger = pino({ level: process.env['LOG_LEVEL'] ?? 'silent' });
 
   return {
+    names,
+    keys,
+    redis,
     topics,
     ledger,
     presence,
@@ -99,6 +107,8 @@ export async function stageSandbox(t: TestContext, options: { lanePartitions?: n
         redis,
         logger,
         workerId,
+        names,
+        keys,
         topics,
         ledger,
         presence,

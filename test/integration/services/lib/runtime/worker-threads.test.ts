@@ -35,6 +35,10 @@ test('a handler computing for 5x the session timeout in a thread keeps its consu
 test('the hard time limit terminates a thread that ignores its signal; the next job gets a fresh thread', async (t) => {
   const sandbox = await stageSandbox(t);
   const runtime = await sandbox.start(cpuStage({ concurrency: 1 }));
+  // A thread already started: on a busy machine starting one can outlast the 300 ms soft limit,
+  // and a job whose signal aborted before its thread was ready never runs (thread-pool.ts).
+  const warmUp = await sandbox.submit({ cpuSpinMs: 1 });
+  await sandbox.eventsUntil(warmUp.header.jobId, 'SUCCESS');
   const stuck = await sandbox.submit({ cpuSpinMs: 600_000 }, undefined, 1, {
     softTimeLimitMs: 300,
     hardTimeLimitMs: 1_000,
@@ -58,6 +62,26 @@ test('a running job in a thread is revoked within 2 s even when it ignores its s
   const tookMs = (events.at(-1)?.occurredAt ?? Infinity) - revokedAt;
   t.diagnostic(`REVOKED ${tookMs} ms after the command was produced`);
   assert.ok(tookMs < 2_000, `took ${tookMs} ms`);
+});
+
+test('a job in a thread aborted by shutdown is not failed or retried: the next worker runs it again', async (t) => {
+  const sandbox = await stageSandbox(t);
+  const stage = cpuStage({ shutdownGraceMs: 100, threads: { abortGraceMs: 200 } });
+  const [firstId, secondId] = [uniqueName('first-worker'), uniqueName('second-worker')];
+  const first = await sandbox.start(stage, firstId);
+  const job = await sandbox.submit({ cpuSpinMs: 2_000 });
+  await sandbox.eventsUntil(job.header.jobId, 'STARTED');
+  await first.close();
+  assert.equal(first.state, 'stopped');
+  assert.equal(await sandbox.ledger.terminalState(job.header.jobId), null, 'not ended by the first worker');
+
+  await sandbox.start(stage, secondId);
+  const events = await sandbox.eventsUntil(job.header.jobId, 'SUCCESS', 60_000);
+  const moves = events.filter((event) => event.state !== 'PROGRESS');
+  assert.deepEqual(
+    moves.map((event) => `${event.state} on ${event.workerId}`),
+    [`STARTED on ${firstId}`, `STARTED on ${secondId}`, `SUCCESS on ${secondId}`],
+  );
 });
 
 test("a thread's spans nest under the job's consumer span, in the same trace in Jaeger", async (t) => {

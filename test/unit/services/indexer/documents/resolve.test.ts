@@ -120,3 +120,24 @@ test('roots must be given and absolute', async () => {
   await assert.rejects(resolveDocument(ref('a.txt'), []), RangeError);
   await assert.rejects(resolveDocument(ref('a.txt'), ['relative/root']), RangeError);
 });
+
+test('raw system errors leak into results no more: a 5,000-character URI is a document code with no server path', async (t) => {
+  const { base, roots } = layout(t);
+  const leaksNoPath = (code: string) => (error: unknown) => {
+    fails(code)(error);
+    const { message } = error as Error;
+    assert.ok(!message.includes(base), `no server path in: ${message.slice(0, 300)}`);
+    assert.doesNotMatch(message, /lstat|realpath|ENAMETOOLONG:/);
+    assert.ok(message.length < 500, `a readable message (${message.length} characters)`);
+    return true;
+  };
+  await assert.rejects(resolveDocument(ref('a'.repeat(5_000)), roots), leaksNoPath('SEDANO_ERR_DOCUMENT_UNREADABLE'));
+  await assert.rejects(
+    resolveDocument(ref(`reports/${'b'.repeat(300)}/q3.txt`), roots),
+    leaksNoPath('SEDANO_ERR_DOCUMENT_UNREADABLE'),
+  );
+  await assert.rejects(resolveDocument(ref('nope.txt'), roots), leaksNoPath('SEDANO_ERR_DOCUMENT_NOT_FOUND'));
+  await assert.rejects(resolveDocument(ref('escape.txt'), roots), leaksNoPath('SEDANO_ERR_DOCUMENT_SYMLINK_ESCAPE'));
+  await assert.rejects(resolveDocument(ref('/etc/hostname'), roots), leaksNoPath('SEDANO_ERR_DOCUMENT_OUTSIDE_ROOT'));
+  await assert.rejects(resolveDocument(ref('../secret.txt'), roots), leaksNoPath('SEDANO_ERR_DOCUMENT_PATH_TRAVERSAL'));
+});

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createEmbedder, resolveEmbedderConfig } from '../../../../../services/indexer/embedding/create.ts';
+import { SettingsError } from '../../../../../services/lib/settings.ts';
 
 test('hashing is the default, 384 dimensions unless configured', async () => {
   assert.deepEqual(resolveEmbedderConfig({}), { kind: 'hashing', dimension: 384 });
@@ -28,9 +29,9 @@ test('http needs its URL, model and dimension; the key is optional', async () =>
   assert.throws(
     () => resolveEmbedderConfig({ SEDANO_EMBEDDER: 'http' }),
     (error: Error) =>
-      error instanceof RangeError &&
+      error instanceof SettingsError &&
       ['SEDANO_EMBEDDINGS_URL', 'SEDANO_EMBEDDINGS_MODEL', 'SEDANO_EMBEDDING_DIMENSION'].every((name) =>
-        error.message.includes(name),
+        error.problems.some((problem) => problem.variable === name),
       ),
   );
 });
@@ -46,7 +47,7 @@ test('transformers needs an absolute model directory; downloads are off unless a
   );
   assert.throws(
     () => resolveEmbedderConfig({ SEDANO_EMBEDDER: 'transformers', SEDANO_TRANSFORMERS_MODEL_DIR: 'models' }),
-    /must be an absolute path/,
+    /SEDANO_TRANSFORMERS_MODEL_DIR: expected an absolute path/,
   );
   assert.throws(
     () =>
@@ -55,7 +56,7 @@ test('transformers needs an absolute model directory; downloads are off unless a
         SEDANO_TRANSFORMERS_MODEL_DIR: '/m',
         SEDANO_TRANSFORMERS_ALLOW_DOWNLOAD: 'true',
       }),
-    /SEDANO_TRANSFORMERS_MODEL_ID: required/,
+    /SEDANO_TRANSFORMERS_MODEL_ID: expected a model id/,
   );
 });
 
@@ -63,6 +64,6 @@ test('unknown kinds and bad dimensions are reported together', () => {
   assert.throws(
     () => resolveEmbedderConfig({ SEDANO_EMBEDDER: 'openai', SEDANO_EMBEDDING_DIMENSION: 'big' }),
     (error: Error) =>
-      /SEDANO_EMBEDDER: must be one of/.test(error.message) && /SEDANO_EMBEDDING_DIMENSION/.test(error.message),
+      /SEDANO_EMBEDDER: expected one of/.test(error.message) && /SEDANO_EMBEDDING_DIMENSION/.test(error.message),
   );
 });

@@ -1,16 +1,19 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { vectorStoreOptionsFromEnvironment } from '../../../../../services/indexer/vector-store/create.ts';
+import { vectorStoreOptionsOf, vectorStoreSettings } from '../../../../../services/indexer/vector-store/create.ts';
+import { resolveSettings } from '../../../../../services/lib/settings.ts';
+
+const optionsOf = (env: Record<string, string>) => vectorStoreOptionsOf(resolveSettings(vectorStoreSettings, env));
 
 test('options from the environment: Qdrant only when QDRANT_URL is set', () => {
-  assert.deepEqual(vectorStoreOptionsFromEnvironment({}), {
+  assert.deepEqual(optionsOf({}), {
     qdrantUrl: undefined,
     qdrantApiKey: undefined,
     dataDir: undefined,
     snapshotDir: undefined,
   });
   assert.deepEqual(
-    vectorStoreOptionsFromEnvironment({
+    optionsOf({
       QDRANT_URL: ' http://qdrant:6333 ',
       QDRANT_API_KEY: 'k',
       SEDANO_DATA_DIR: '/var/lib/sedano/lancedb',

@@ -1,0 +1,194 @@
+/**
+ * Runs one attempt of one decoded job that has not ended, in its own consumer span: refuse it
+ * (revoked, or queued before a `ctl purge` mark) or wait for the rate limiter, report STARTED,
+ * run the handler within its time limits, then settle the outcome:
+ *
+ * - the handler's result: SUCCESS, and the ledger remembers the job ended;
+ * - revoked while it ran: REVOKED;
+ * - aborted by the worker's shutdown: nothing reported, the message stays uncommitted and the
+ *   next owner of the partition runs the job again;
+ * - any other error: what follows a failed attempt (retry or failure, failed-attempt.ts).
+ *
+ * Abort reasons are recognised by their code (abort-reasons.ts): one may have been rebuilt
+ * from a worker thread's message.
+ */
+import { type Context, context, type Span, SpanKind, SpanStatusCode, trace, type Tracer } from '@opentelemetry/api';
+import type { StageRequests } from '../../../topology/contracts.ts';
+import type { Stage } from '../../../topology/stages.ts';
+import type { JobStatusEvent } from '../../../schemas/job-status-event.ts';
+import type { Codec, SubjectBinding } from '../codec.ts';
+import type { IncomingMessage, KafkaProducer } from '../kafka.ts';
+import type { Logger } from '../logger.ts';
+import type { PurgeMarks } from '../purge-marks.ts';
+import { isRevoked, isShutdown } from './abort-reasons.ts';
+import type { FailedAttemptHandler } from './failed-attempt.ts';
+import { ATTEMPT_HEADER, numberHeader } from './headers.ts';
+import type { JobLedger } from './job-ledger.ts';
+import { createJobReporter, type JobReporter } from './job-reporter.ts';
+import type { RateLimiter } from './rate-limiter.ts';
+import type { Revocations } from './revocations.ts';
+import { runAttempt } from './run-attempt.ts';
+import type { RunningJob, RunningJobs } from './running-jobs.ts';
+import type { SequenceClock } from './sequence-clock.ts';
+import type { JobContext, StageHandler } from './stage.ts';
+import type { ResolvedStageOptions } from './stage-options.ts';
+
+export interface JobRunnerOptions<S extends Stage> {
+  stage: S;
+  handler: StageHandler<S>;
+  options: Pick<ResolvedStageOptions, 'progressIntervalMs' | 'softTimeLimitMs' | 'hardTimeLimitMs'>;
+  producer: KafkaProducer;
+  codec: Codec;
+  clock: SequenceClock;
+  workerId: string;
+  statusTopic: string;
+  /** The subject and contract status events are encoded with (the namespace's). */
+  statusBinding: SubjectBinding<JobStatusEvent>;
+  ledger: JobLedger;
+  revocations: Revocations;
+  purgeMarks: PurgeMarks;
+  rateLimiter: RateLimiter | undefined;
+  failedAttempt: FailedAttemptHandler;
+  running: RunningJobs;
+  tracer: Tracer;
+  logger: Logger;
+  now: () => number;
+}
+
+/** What an attempt's error means for the job (pure): see the module comment. */
+export function attemptOutcome(error: unknown): 'revoked' | 'shutdown' | 'failed' {
+  if (isRevoked(error)) return 'revoked';
+  if (isShutdown(error)) return 'shutdown';
+  return 'failed';
+}
+
+/** One attempt as the runner sees it while it runs. */
+interface Attempt<S extends Stage> {
+  message: IncomingMessage;
+  request: StageRequests[S];
+  number: number;
+  logger: Logger;
+  reporter: JobReporter;
+  job: RunningJob;
+  /** The attempt's consumer span: the handler runs in its context. */
+  span: Span;
+}
+
+export class JobRunner<S extends Stage> {
+  readonly #options: JobRunnerOptions<S>;
+
+  constructor(options: JobRunnerOptions<S>) {
+    this.#options = options;
+  }
+
+  /** Runs one attempt; resolves true when the message may be committed. */
+  async run(message: IncomingMessage, request: StageRequests[S], traceContext: Context): Promise<boolean> {
+    const { tracer, stage, running, now } = this.#options;
+    const { jobId } = request.header;
+    const number = numberHeader(message.headers, ATTEMPT_HEADER, 1);
+    const span = tracer.startSpan(
+      `${stage} process`,
+      { kind: SpanKind.CONSUMER, attributes: { 'sedano.job_id': jobId, 'sedano.attempt': number } },
+      traceContext,
+    );
+    const traceId = span.spanContext().traceId;
+    const logger = this.#options.logger.child({ jobId, traceId, attempt: number });
+    const job = running.start(jobId, number, now());
+    const reporter = this.#reporter(request, number, traceId, logger);
+    const attempt: Attempt<S> = { message, request, number, logger, reporter, job, span };
+    try {
+      return await this.#attempt(attempt);
+    } catch (error) {
+      span.setStatus({ code: SpanStatusCode.ERROR, message: String(error) });
+      return await this.#settleError(attempt, error);
+    } finally {
+      running.end(job);
+      span.end();
+    }
+  }
+
+  /** Runs the attempt unless it is refused; resolves true when it may be committed. */
+  async #attempt(attempt: Attempt<S>): Promise<boolean> {
+    const { ledger, rateLimiter, handler, options } = this.#options;
+    const { request, reporter, job } = attempt;
+    const { jobId } = request.header;
+    const refused = await this.#refusal(jobId, attempt.message);
+    if (refused !== null) {
+      await reporter.revoked(refused);
+      await ledger.recordTerminal(jobId, 'REVOKED');
+      return true;
+    }
+    await rateLimiter?.acquire(job.controller.signal);
+    await reporter.started();
+    const jobContext: JobContext<StageRequests[S]> = {
+      job: request,
+      jobId,
+      attempt: attempt.number,
+      signal: job.controller.signal,
+      logger: attempt.logger,
+      progress: (current, total, text, details) => {
+        job.view.progress = { current, total, message: text ?? null };
+        reporter.progress(current, total, text, details);
+      },
+    };
+    const result = await context.with(trace.setSpan(context.active(), attempt.span), () =>
+      runAttempt(handler, jobContext, job.controller, {
+        softTimeLimitMs: request.header.softTimeLimitMs ?? options.softTimeLimitMs,
+        hardTimeLimitMs: request.header.hardTimeLimitMs ?? options.hardTimeLimitMs,
+      }),
+    );
+    await reporter.succeeded(result);
+    await ledger.recordTerminal(jobId, 'SUCCESS');
+    return true;
+  }
+
+  /** Why a job must not start: revoked, or queued before a `ctl purge` mark; null if it may. */
+  async #refusal(jobId: string, message: IncomingMessage): Promise<string | null> {
+    const revoked = await this.#options.revocations.reasonRevoked(jobId);
+    if (revoked !== null) return revoked;
+    const purgedBelow = await this.#options.purgeMarks.purgeMark(message.topic, message.partition);
+    return purgedBelow !== undefined && Number(message.offset) < purgedBelow ? 'purged' : null;
+  }
+
+  /** Settles an attempt that threw; resolves true when its message may be committed. */
+  async #settleError(attempt: Attempt<S>, error: unknown): Promise<boolean> {
+    const { jobId } = attempt.request.header;
+    switch (attemptOutcome(error)) {
+      case 'revoked':
+        await attempt.reporter.revoked((error as Error).message);
+        await this.#options.ledger.recordTerminal(jobId, 'REVOKED');
+        return true;
+      case 'shutdown':
+        return false;
+      case 'failed':
+        attempt.logger.warn({ err: error }, 'attempt failed');
+        await this.#options.failedAttempt(
+          attempt.message,
+          attempt.request.header,
+          attempt.number,
+          attempt.reporter,
+          error,
+        );
+        return true;
+    }
+  }
+
+  #reporter(request: StageRequests[S], attempt: number, traceId: string, logger: Logger): JobReporter {
+    const { producer, codec, clock, stage, workerId, statusTopic, statusBinding, options, now } = this.#options;
+    return createJobReporter({
+      producer,
+      codec,
+      clock,
+      stage,
+      header: request.header,
+      attempt,
+      workerId,
+      traceId,
+      statusTopic,
+      statusBinding,
+      progressIntervalMs: options.progressIntervalMs,
+      onProgressError: (error) => logger.warn({ err: error }, 'a PROGRESS event was not produced'),
+      now,
+    });
+  }
+}

@@ -1,0 +1,224 @@
+/**
+ * Wires a stage runtime's collaborators (stage-runtime.ts lists them) and connects them to
+ * Kafka; nothing is consumed until the runtime starts.
+ */
+import { trace } from '@opentelemetry/api';
+import { contractBindings } from '../../../topology/contracts.ts';
+import type { Stage } from '../../../topology/stages.ts';
+import { createDeadLetterWriter } from '../dead-letter.ts';
+import type { KafkaConsumer, KafkaProducer } from '../kafka.ts';
+import type { Logger } from '../logger.ts';
+import { RevokedError } from './abort-reasons.ts';
+import { startControlListener } from './control-listener.ts';
+import { createFailedAttemptHandler } from './failed-attempt.ts';
+import { JobRunner } from './job-runner.ts';
+import { MessageIntake } from './message-intake.ts';
+import { MessageProcessor } from './message-processor.ts';
+import { type OffsetCommitter, startOffsetCommitter } from './offset-committer.ts';
+import { OffsetTracker } from './offset-tracker.ts';
+import { type RetryForwarder, startRetryForwarder } from './retry-forwarder.ts';
+import { RunningJobs } from './running-jobs.ts';
+import { SequenceClock } from './sequence-clock.ts';
+import type { StageDefinition } from './stage.ts';
+import { resolveStageHandler } from './stage-handler.ts';
+import type { ResolvedStageOptions } from './stage-options.ts';
+import type { StageRuntimeOptions } from './stage-runtime-options.ts';
+import { resolveStageStores, type StageStores } from './stage-stores.ts';
+import { stageTopics, type StageTopics } from './stage-topics.ts';
+import type { ThreadPool } from './thread-pool.ts';
+
+/** What a stage runtime is made of once wired; the steps of StageWorker work on it. */
+export interface StageParts<S extends Stage> {
+  definition: StageDefinition<S>;
+  options: ResolvedStageOptions;
+  topics: StageTopics;
+  stores: StageStores;
+  logger: Logger;
+  workerId: string;
+  now: () => number;
+  startedAt: number;
+  threads: ThreadPool | undefined;
+  running: RunningJobs;
+  tracker: OffsetTracker;
+  consumer: KafkaConsumer;
+  producer: KafkaProducer;
+  intake: MessageIntake;
+  processor: MessageProcessor<S>;
+  committer: OffsetCommitter;
+  forwarder: RetryForwarder;
+  control: { close(): Promise<void> };
+}
+
+/** What every wiring step below needs. */
+interface StageWiring<S extends Stage> {
+  definition: StageDefinition<S>;
+  options: StageRuntimeOptions;
+  resolved: ResolvedStageOptions;
+  topics: StageTopics;
+  stores: StageStores;
+  now: () => number;
+  random: () => number;
+}
+
+/** Builds the collaborators and connects them to Kafka; nothing is consumed yet. */
+export async function assembleStage<S extends Stage>(
+  definition: StageDefinition<S>,
+  options: StageRuntimeOptions,
+  resolved: ResolvedStageOptions,
+): Promise<StageParts<S>> {
+  const { kafka, logger } = options;
+  const topics = options.topics ?? stageTopics(options.names, definition.stage);
+  const stores = resolveStageStores({
+    ...options,
+    rateLimitName: topics.groupId,
+    rateLimitPerSecond: resolved.rateLimitPerSecond,
+  });
+  const now = options.now ?? Date.now;
+  const wiring: StageWiring<S> = {
+    definition,
+    options,
+    resolved,
+    topics,
+    stores,
+    now,
+    random: options.random ?? Math.random,
+  };
+  const running = new RunningJobs();
+  const tracker = new OffsetTracker();
+  const consumer = await kafka.consumer(topics.groupId, {
+    sessionTimeoutMs: resolved.sessionTimeoutMs,
+    maxWaitTimeMs: resolved.fetchMaxWaitMs,
+  });
+  const producer = await kafka.producer();
+  const { processor, threads } = wireJobPath(wiring, producer, running);
+  const intake = new MessageIntake({
+    concurrency: resolved.concurrency,
+    lanes: topics.lanes,
+    consumer,
+    tracker,
+    process: (message) => processor.process(message),
+    infrastructureBackoff: resolved.infrastructureBackoff,
+    logger,
+    random: wiring.random,
+  });
+  const forwarder = await forwardRetries(wiring, producer);
+  const startedAt = now();
+  const control = await listenForControl(wiring, intake, running, startedAt);
+  const committer = startOffsetCommitter({ consumer, tracker, intervalMs: resolved.commitIntervalMs, logger });
+  return {
+    definition,
+    options: resolved,
+    topics,
+    stores,
+    now,
+    logger,
+    workerId: options.workerId,
+    startedAt,
+    threads,
+    running,
+    tracker,
+    consumer,
+    producer,
+    intake,
+    processor,
+    committer,
+    forwarder,
+    control,
+  };
+}
+
+/** Moves the stage's due retries back to their lanes, in a consumer group of its own. */
+async function forwardRetries<S extends Stage>(
+  wiring: StageWiring<S>,
+  producer: KafkaProducer,
+): Promise<RetryForwarder> {
+  const { options, topics, now } = wiring;
+  return startRetryForwarder({
+    consumer: await options.kafka.consumer(options.names.retryGroup(topics.groupId)),
+    producer,
+    retryTopics: Object.values(topics.retry),
+    logger: options.logger,
+    now,
+  });
+}
+
+/** The path of a message to its job's outcome: processor, runner, failed attempts, dead letters. */
+function wireJobPath<S extends Stage>(
+  wiring: StageWiring<S>,
+  producer: KafkaProducer,
+  running: RunningJobs,
+): { processor: MessageProcessor<S>; threads: ThreadPool | undefined } {
+  const { definition, options, resolved, topics, stores, now, random } = wiring;
+  const { codec, logger } = options;
+  // A stage declared with `handlerModule` runs its handler in worker threads (stage.ts).
+  const { handler, threads } = resolveStageHandler(definition, {
+    threads: resolved.threads,
+    logger,
+    telemetry: options.threadTelemetry,
+  });
+  const deadLetters = createDeadLetterWriter({ producer, codec, names: options.names, consumerGroup: topics.groupId });
+  const failedAttempt = createFailedAttemptHandler({
+    producer,
+    retryTopics: topics.retry,
+    retryPolicy: resolved.retry,
+    deadLetters,
+    ledger: stores.ledger,
+    now,
+    random,
+  });
+  const runner = new JobRunner({
+    ...stores,
+    stage: definition.stage,
+    handler,
+    options: resolved,
+    producer,
+    codec,
+    clock: new SequenceClock(now),
+    workerId: options.workerId,
+    statusTopic: topics.status,
+    statusBinding: contractBindings(options.names).status,
+    failedAttempt,
+    running,
+    tracer: options.tracer ?? trace.getTracer('sedano'),
+    logger,
+    now,
+  });
+  const processor = new MessageProcessor({
+    stage: definition.stage,
+    codec,
+    deadLetters,
+    ledger: stores.ledger,
+    runner,
+    logger,
+  });
+  return { processor, threads };
+}
+
+/** Listens to the control topic: revokes abort running jobs, pauses hold the intake, pings are answered. */
+async function listenForControl<S extends Stage>(
+  wiring: StageWiring<S>,
+  intake: MessageIntake,
+  running: RunningJobs,
+  startedAt: number,
+): Promise<{ close(): Promise<void> }> {
+  const { options, topics, stores, now, definition } = wiring;
+  const { kafka, codec, logger, workerId } = options;
+  return startControlListener({
+    consumer: await kafka.consumer(options.names.controlGroup(workerId)),
+    codec,
+    controlTopic: topics.control,
+    revocations: stores.revocations,
+    logger,
+    stage: definition.stage,
+    onRevoke: (jobId, reason) => running.abortJob(jobId, () => new RevokedError(reason)),
+    onPing: (command) => {
+      stores.presence.recordPong(command.commandId, workerId, now() - startedAt).catch((error: unknown) => {
+        logger.warn({ err: error, commandId: command.commandId }, 'PING not answered');
+      });
+    },
+    onPause: (pause) => {
+      logger.info(pause ? 'stage paused by a control command' : 'stage resumed by a control command');
+      intake.pause(pause);
+    },
+  });
+}

@@ -1,0 +1,198 @@
+/**
+ * The service kit: what every `services/<name>/main.ts` is built on, so each main.ts reads as a
+ * short list of what that service wires.
+ *
+ *   await runService({ name: 'noop', settings: noopSettings, start: (kit) => … }, <the environment>);
+ *
+ * `runService` resolves the service's settings (every problem printed at once, exit code 2),
+ * starts telemetry, gives the service's `start` a kit of clients built on demand (each closed
+ * at the end, in reverse order of creation), and on SIGTERM/SIGINT closes everything in order:
+ * an idempotent close that runs every step even if one fails. Exit codes: 0 after a clean stop,
+ * 1 for a crash (a failed start, a failed close step, an error nobody handled), 2 for bad
+ * configuration. Library code never reads the environment and never exits: this is the one place
+ * that decides how a process ends.
+ */
+import { hostname } from 'node:os';
+import { Redis } from 'ioredis';
+import { type RedisKeys, redisKeys } from '../../topology/redis-keys.ts';
+import { type TopologyNames, topologyNames } from '../../topology/names.ts';
+import type { Stage } from '../../topology/stages.ts';
+import { type Codec, createCodec } from './codec.ts';
+import { createKafkaClient, type KafkaClient } from './kafka.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { type StageRuntime, type StageRuntimeOptions, startStageRuntime } from './runtime/stage-runtime.ts';
+import type { StageDefinition } from './runtime/stage.ts';
+import { createSchemaRegistry } from './schema-registry.ts';
+import {
+  type BaseSettings,
+  type baseSettings,
+  type Environment,
+  resolveSettings,
+  type ResolvedSettings,
+  SettingsError,
+  type SettingsCheck,
+  type SettingsSpec,
+} from './settings.ts';
+import { startTelemetry, type Telemetry } from './telemetry.ts';
+
+/** Exit code of a process stopped by bad configuration. */
+export const EXIT_BAD_CONFIGURATION = 2;
+/** Exit code of a process that crashed (or whose close failed). */
+export const EXIT_CRASH = 1;
+
+export interface ServiceDefinition<S extends SettingsSpec> {
+  /** The service's short name, e.g. `noop`: its spans are `sedano-noop`, its worker id `noop@host:pid`. */
+  name: string;
+  /** Its settings, usually `{ ...baseSettings, ...own }`. */
+  settings: S;
+  /** Checks across its settings, reported with the rest (see SettingsCheck). */
+  check?: SettingsCheck<S>;
+  /**
+   * Wires the service with the kit's clients and starts it; resolves once it runs. Whatever must be
+   * stopped goes to `kit.onClose` (the clients the kit built are closed after it).
+   */
+  start(kit: ServiceKit<ResolvedSettings<S>>): Promise<void>;
+}
+
+export interface ServiceKit<T> {
+  readonly settings: T;
+  /** `sedano-<name>`: the log name and the spans' `service.name`. */
+  readonly serviceName: string;
+  /** `SEDANO_WORKER_ID`, or `<name>@<host>:<pid>`. */
+  readonly workerId: string;
+  readonly logger: Logger;
+  readonly names: TopologyNames;
+  readonly keys: RedisKeys;
+  readonly telemetry: Telemetry;
+  /** The Kafka client (one per process; its client id is the worker id). */
+  kafka(): KafkaClient;
+  /** A new Redis connection, closed at the end (the status view needs one of its own for WATCH/MULTI). */
+  redis(): Redis;
+  /** The codec over the schema registry (one per process). */
+  codec(options?: { maxMessageBytes?: number }): Codec;
+  /** Runs a stage with the kit's clients; it is closed first on shutdown. */
+  startStage<S extends Stage>(
+    definition: StageDefinition<S>,
+    options?: Partial<
+      Omit<StageRuntimeOptions, 'kafka' | 'codec' | 'redis' | 'logger' | 'workerId' | 'names' | 'keys'>
+    >,
+  ): Promise<StageRuntime>;
+  /** Adds a close step; steps run in reverse order of registration, each once, each even if another failed. */
+  onClose(name: string, close: () => Promise<unknown>): void;
+  /** Ends the service as a signal would (a one-shot command calls it when its work is done). */
+  shutdown(): Promise<void>;
+}
+
+type CloseStep = [name: string, close: () => Promise<unknown>];
+
+/**
+ * Runs a service until SIGTERM or SIGINT (or until its `start` fails). Sets `process.exitCode`
+ * and never calls `process.exit`, so every close step finishes its work.
+ */
+export async function runService<S extends typeof baseSettings>(
+  definition: ServiceDefinition<S>,
+  env: Environment,
+): Promise<void> {
+  let settings: ResolvedSettings<S>;
+  try {
+    settings = resolveSettings(definition.settings, env, definition.check);
+  } catch (error) {
+    if (!(error instanceof SettingsError)) throw error;
+    console.error(`sedano-${definition.name}: ${error.message}`);
+    process.exitCode = EXIT_BAD_CONFIGURATION;
+    return;
+  }
+  const base: BaseSettings = settings;
+  const serviceName = `sedano-${definition.name}`;
+  const workerId = base.workerId ?? `${definition.name}@${hostname()}:${process.pid}`;
+  const logger = createLogger(serviceName, base.logLevel).child({ workerId, namespace: base.namespace });
+  const telemetry = startTelemetry({ serviceName, otlpEndpoint: base.otlpEndpoint });
+  const steps: CloseStep[] = [['telemetry', () => telemetry.shutdown()]];
+  let closing: Promise<void> | undefined;
+  /** Registers a close step; one registered after the close began (a signal during start) runs at once. */
+  function addStep(name: string, step: () => Promise<unknown>): void {
+    if (closing === undefined) {
+      steps.push([name, step]);
+      return;
+    }
+    step().catch((error: unknown) => logger.error({ err: error }, `closing ${name} failed`));
+  }
+
+  const close = (): Promise<void> =>
+    (closing ??= (async () => {
+      for (const [name, step] of steps.toReversed()) {
+        try {
+          await step();
+        } catch (error) {
+          process.exitCode = EXIT_CRASH;
+          logger.error({ err: error }, `closing ${name} failed`);
+        }
+      }
+      logger.info('stopped');
+    })());
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      logger.info({ signal }, 'shutting down');
+      void close();
+    });
+  }
+
+  let kafka: KafkaClient | undefined;
+  let codec: Codec | undefined;
+  const kit: ServiceKit<ResolvedSettings<S>> = {
+    settings,
+    serviceName,
+    workerId,
+    logger,
+    names: topologyNames(base.namespace),
+    keys: redisKeys(base.namespace),
+    telemetry,
+    shutdown: close,
+    kafka: () =>
+      (kafka ??= createKafkaClient({
+        brokers: base.kafkaBrokers,
+        clientId: workerId,
+        log: (level, message, extra) => logger[level]({ ...extra, component: 'kafkajs' }, message),
+      })),
+    redis() {
+      const connection = new Redis(base.redisUrl);
+      connection.on('error', (error: Error) => logger.warn({ err: error }, 'redis connection error'));
+      addStep('redis', async () => connection.disconnect());
+      return connection;
+    },
+    codec: (options = {}) =>
+      (codec ??= createCodec({ registry: createSchemaRegistry(base.schemaRegistryUrl), ...options })),
+    async startStage(stage, options = {}) {
+      const runtime = await startStageRuntime(stage, {
+        ...options,
+        kafka: kit.kafka(),
+        codec: kit.codec(),
+        redis: kit.redis(),
+        logger,
+        workerId,
+        names: kit.names,
+        keys: kit.keys,
+        threadTelemetry: { serviceName, otlpEndpoint: base.otlpEndpoint },
+      });
+      addStep('stage runtime', () => runtime.close());
+      logger.info({ stage: stage.stage }, 'stage running');
+      return runtime;
+    },
+    onClose: addStep,
+  };
+
+  try {
+    await definition.start(kit);
+  } catch (error) {
+    if (error instanceof SettingsError) {
+      // A problem only the service's own wiring can see (e.g. an embedder lacking its URL).
+      console.error(`${serviceName}: ${error.message}`);
+      process.exitCode = EXIT_BAD_CONFIGURATION;
+      await close();
+      return;
+    }
+    logger.error({ err: error }, `${serviceName} failed to start`);
+    process.exitCode = EXIT_CRASH;
+    await close();
+  }
+}

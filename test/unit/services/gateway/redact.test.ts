@@ -1,0 +1,30 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { redactHeaders, redactingSerializers, redactText, redactUrl } from '../../../../services/gateway/redact.ts';
+
+test('redact: the admin token written to the log from a query string is replaced, other parameters kept', () => {
+  assert.equal(redactUrl('/v1/jobs?access_token=s3cret&limit=5'), '/v1/jobs?access_token=[REDACTED]&limit=5');
+  assert.equal(redactUrl('/v1/jobs?limit=5&Token=s3cret'), '/v1/jobs?limit=5&Token=[REDACTED]');
+  assert.equal(redactUrl('/x?authorization=Bearer%20s3cret#f'), '/x?authorization=[REDACTED]#f');
+  assert.equal(redactUrl('/x?access%5Ftoken=s3cret'), '/x?access%5Ftoken=[REDACTED]');
+  assert.equal(redactUrl('/x?api-key=s3cret&state=PENDING'), '/x?api-key=[REDACTED]&state=PENDING');
+  assert.equal(redactUrl('/v1/jobs/abc'), '/v1/jobs/abc');
+});
+
+test('redact: headers and free text lose their credentials', () => {
+  assert.deepEqual(redactHeaders({ Authorization: 'Bearer s3cret', cookie: 'a=b', accept: '*/*' }), {
+    Authorization: '[REDACTED]',
+    cookie: '[REDACTED]',
+    accept: '*/*',
+  });
+  const text = redactText('GET /v1/jobs?token=s3cret failed; header Bearer s3cret2, Basic dXNlcjpwYXNz');
+  assert.doesNotMatch(text, /s3cret|dXNlcjpwYXNz/);
+  const serialized = redactingSerializers.err(new Error('fetch /x?access_token=s3cret: Bearer s3cret'));
+  assert.doesNotMatch(JSON.stringify(serialized), /s3cret/);
+  assert.deepEqual(redactingSerializers.req({ method: 'GET', url: '/a?token=s3cret', ip: '::1' }), {
+    method: 'GET',
+    url: '/a?token=[REDACTED]',
+    remoteAddress: '::1',
+    remotePort: undefined,
+  });
+});

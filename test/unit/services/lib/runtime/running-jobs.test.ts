@@ -1,0 +1,35 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { RevokedError, ShutdownError } from '../../../../../services/lib/runtime/abort-reasons.ts';
+import { RunningJobs } from '../../../../../services/lib/runtime/running-jobs.ts';
+
+test('a revoke aborts only the attempts of its job; shutdown aborts every one', () => {
+  const running = new RunningJobs();
+  const first = running.start('job-a', 1, 10);
+  const second = running.start('job-b', 2, 20);
+  assert.equal(
+    running.abortJob('job-a', () => new RevokedError('no longer needed')),
+    1,
+  );
+  assert.equal(first.controller.signal.aborted, true);
+  assert.equal((first.controller.signal.reason as RevokedError).code, 'SEDANO_ERR_JOB_REVOKED');
+  assert.equal(second.controller.signal.aborted, false);
+  assert.equal(
+    running.abortJob('job-c', () => new RevokedError('unknown')),
+    0,
+  );
+  running.abortAll(() => new ShutdownError());
+  assert.equal((second.controller.signal.reason as ShutdownError).code, 'SEDANO_ERR_WORKER_SHUTDOWN');
+});
+
+test('the presence record sees running attempts and their progress, and not ended ones', () => {
+  const running = new RunningJobs();
+  const job = running.start('job-a', 1, 10);
+  job.view.progress = { current: 1, total: 2, message: null };
+  assert.deepEqual(running.views(), [
+    { jobId: 'job-a', attempt: 1, startedAt: 10, progress: { current: 1, total: 2, message: null } },
+  ]);
+  running.end(job);
+  assert.deepEqual(running.views(), []);
+  assert.equal(running.size, 0);
+});

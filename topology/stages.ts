@@ -1,0 +1,21 @@
+/** The stages, priority lanes and retry tiers of sedano: the same in every namespace. */
+
+/** Stages that consume job topics. `noop` is the built-in stage used by smoke tests and benchmarks. */
+export const STAGES = ['indexing', 'analysis', 'training', 'export', 'noop'] as const;
+export type Stage = (typeof STAGES)[number];
+
+/** Priority lanes, highest first: a worker drains them in this order. */
+export const LANES = ['high', 'normal', 'low'] as const;
+export type Lane = (typeof LANES)[number];
+
+/**
+ * Retry delay tiers: a failed attempt waits on the tier whose delay is the longest one not
+ * above its backoff, so a retry never blocks a job partition.
+ */
+export const RETRY_TIERS = [
+  { name: '5s', delayMs: 5_000 },
+  { name: '1m', delayMs: 60_000 },
+  { name: '10m', delayMs: 600_000 },
+  { name: '1h', delayMs: 3_600_000 },
+] as const;
+export type RetryTier = (typeof RETRY_TIERS)[number]['name'];

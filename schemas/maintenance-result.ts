@@ -9,4 +9,9 @@ export interface MaintenanceResult {
   summary: string;
   /** Items removed, optimised, backed up or reported, depending on the task. */
   itemsAffected: number;
+  /**
+   * What was done, counted per kind (e.g. embeddingCacheEntries: 12, fragmentsBefore: 40).
+   * @defaultValue {}
+   */
+  counts: Record<string, number>;
 }

@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { createCtlRunner } from './ctl/command-context.ts';
+import { registerBackup } from './ctl/backup.ts';
 import { registerDlq } from './ctl/dlq.ts';
 import { registerInfra } from './ctl/infra.ts';
 import { registerJobs } from './ctl/jobs.ts';
@@ -12,6 +13,7 @@ import { registerLag } from './ctl/lag.ts';
 import { registerModels } from './ctl/models.ts';
 import { CtlError } from './ctl/output.ts';
 import { registerPurge } from './ctl/purge.ts';
+import { registerSchedules } from './ctl/schedules.ts';
 import { registerServices } from './ctl/services.ts';
 import { registerWorkers } from './ctl/workers.ts';
 
@@ -30,6 +32,8 @@ registerJobs(program, runner.run);
 registerDlq(program, runner.run);
 registerModels(program, runner.run);
 registerInfra(program, runner.run);
+registerSchedules(program, runner.run);
+registerBackup(program, runner.run);
 
 try {
   await program.parseAsync();

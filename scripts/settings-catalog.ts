@@ -5,7 +5,9 @@
 import { gatewaySettings } from '../services/gateway/config.ts';
 import { indexerSettings } from '../services/indexer/settings.ts';
 import type { SettingsSpec } from '../services/lib/settings.ts';
+import { maintenanceSettings } from '../services/maintenance/settings.ts';
 import { noopSettings } from '../services/noop/settings.ts';
+import { schedulerSettings } from '../services/scheduler/settings.ts';
 import { statusProjectorSettings } from '../services/status-projector/settings.ts';
 import { trainerSettings } from '../services/trainer/settings.ts';
 
@@ -15,6 +17,8 @@ export const SERVICE_SETTINGS: Readonly<Record<string, SettingsSpec>> = {
   indexer: indexerSettings,
   noop: noopSettings,
   trainer: trainerSettings,
+  scheduler: schedulerSettings,
+  maintenance: maintenanceSettings,
 };
 
 /** Where the generated table sits in README.md. */

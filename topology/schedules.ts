@@ -1,10 +1,44 @@
 /**
- * Maintenance schedules (DESIGN.md section 1), as cron expressions in UTC.
+ * Maintenance schedules (DESIGN.md section 1), as cron expressions with a time zone.
  * The scheduler emits one maintenance event per slot to MAINTENANCE_TOPIC.
+ *
+ * `timeZone` and `missedSlots` may be omitted: the scheduler reads them as `UTC` and `latest`
+ * (see services/scheduler/schedule.ts, which also applies a deployment's overrides).
  */
+
+/**
+ * What a scheduler does with the slots that passed while every scheduler was down:
+ * `skip` fires none of them, `latest` fires the most recent one once, `all` fires each of
+ * them, oldest first, up to the schedule's bound.
+ */
+export type MissedSlotPolicy = 'skip' | 'latest' | 'all';
+
+export const MISSED_SLOT_POLICIES = ['skip', 'latest', 'all'] as const satisfies readonly MissedSlotPolicy[];
+
+/** One declared schedule. */
+export interface ScheduleDeclaration {
+  /** The schedule's name: part of every slot's idempotency key, so never renamed lightly. */
+  readonly name: string;
+  /** The maintenance task it runs (a MaintenanceTask symbol). */
+  readonly task: 'CACHE_CLEANUP' | 'OPTIMIZE_INDEX' | 'BACKUP' | 'WEEKLY_REPORT';
+  /** Cron expression (5 fields, or 6 with seconds first), read in `timeZone`. */
+  readonly cron: string;
+  /** IANA time zone the expression is read in. @default 'UTC' */
+  readonly timeZone?: string;
+  /** @default 'latest' */
+  readonly missedSlots?: MissedSlotPolicy;
+}
+
 export const MAINTENANCE_SCHEDULES = [
-  { name: 'cache-cleanup', task: 'CACHE_CLEANUP', cron: '0 */6 * * *' },
-  { name: 'vector-index-optimisation', task: 'OPTIMIZE_INDEX', cron: '0 3 * * *' },
-  { name: 'backup', task: 'BACKUP', cron: '0 2 * * *' },
-  { name: 'weekly-report', task: 'WEEKLY_REPORT', cron: '0 8 * * 1' },
-] as const;
+  { name: 'cache-cleanup', task: 'CACHE_CLEANUP', cron: '0 */6 * * *', timeZone: 'UTC', missedSlots: 'latest' },
+  {
+    name: 'vector-index-optimisation',
+    task: 'OPTIMIZE_INDEX',
+    cron: '0 3 * * *',
+    timeZone: 'UTC',
+    missedSlots: 'latest',
+  },
+  { name: 'backup', task: 'BACKUP', cron: '0 2 * * *', timeZone: 'UTC', missedSlots: 'latest' },
+  // A week's report missed entirely is still wanted, but never twice for one Monday.
+  { name: 'weekly-report', task: 'WEEKLY_REPORT', cron: '0 8 * * 1', timeZone: 'UTC', missedSlots: 'latest' },
+] as const satisfies readonly ScheduleDeclaration[];

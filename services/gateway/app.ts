@@ -20,6 +20,7 @@ import type { Codec } from '../lib/codec.ts';
 import { createJobClient } from '../lib/job-client.ts';
 import type { KafkaAdmin, KafkaProducer } from '../lib/kafka.ts';
 import type { Logger } from '../lib/logger.ts';
+import type { ScheduleControl } from '../scheduler/schedule-control.ts';
 import { createRevocations, type Revocations } from '../lib/runtime/revocations.ts';
 import type { StatusView } from '../lib/status-view.ts';
 import { createWorkerPresence, type WorkerPresence } from '../lib/worker-presence.ts';
@@ -38,6 +39,7 @@ import { JOB_EVENT_ROUTE_NEEDS, jobEventRoutes } from './routes/job-events.ts';
 import { JOB_ROUTE_NEEDS, jobRoutes } from './routes/jobs.ts';
 import { modelRoutes } from './routes/models.ts';
 import type { ModelCatalog } from '../trainer/model-catalog.ts';
+import { scheduleRoutes } from './routes/schedules.ts';
 import { STAGE_ROUTE_NEEDS, stageRoutes } from './routes/stages.ts';
 import { SYSTEM_ROUTE_NEEDS, systemRoutes } from './routes/system.ts';
 import { readStageGroup } from './stage-lag.ts';
@@ -84,6 +86,8 @@ export interface GatewayDependencies {
   collections?: CollectionSearch;
   /** The model registry's read side for `GET /v1/models…` (none: the routes are not registered). */
   models?: ModelCatalog;
+  /** The maintenance schedules (services/scheduler/schedule-control.ts); none: no /v1/schedules routes. */
+  schedules?: ScheduleControl;
   now?: () => number;
 }
 
@@ -232,5 +236,9 @@ export async function buildGatewayApp(dependencies: GatewayDependencies): Promis
   await app.register(deadLetterRoutes, pick(context, DEAD_LETTER_ROUTE_NEEDS));
   await app.register(collectionRoutes, { search: dependencies.collections });
   if (dependencies.models !== undefined) await app.register(modelRoutes, { catalog: dependencies.models });
+  const schedules = dependencies.schedules;
+  if (schedules !== undefined) {
+    await app.register(async (scope) => scheduleRoutes(scope, { control: schedules, view: context.view }));
+  }
   return app;
 }

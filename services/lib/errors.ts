@@ -382,6 +382,32 @@ export const ERROR_TABLE = {
     retriable: false,
     message: "The model version's files are missing or unreadable in the model store.",
   },
+  SEDANO_ERR_SCHEDULE_INVALID: {
+    status: 400,
+    retriable: false,
+    message:
+      'A schedule or override is invalid (cron expression, time zone, missed-slot policy, bound or name); the message lists each problem.',
+  },
+  SEDANO_ERR_SCHEDULE_NOT_FOUND: {
+    status: 404,
+    retriable: false,
+    message: 'No schedule of that name is declared and enabled in this deployment.',
+  },
+  SEDANO_ERR_BACKUP_NOT_FOUND: {
+    status: 404,
+    retriable: false,
+    message: 'No backup of that id in the backup directory (or it has no manifest).',
+  },
+  SEDANO_ERR_BACKUP_CORRUPT: {
+    status: 422,
+    retriable: false,
+    message: "The backup's files differ from its manifest (missing, changed or unexpected), so it is not restored.",
+  },
+  SEDANO_ERR_BACKUP_TARGET_NOT_EMPTY: {
+    status: 409,
+    retriable: false,
+    message: 'The restore target already holds a collection of the same name; restore into an empty stack.',
+  },
 } as const satisfies Record<string, ErrorCodeSpec>;
 
 export type ErrorCode = keyof typeof ERROR_TABLE;

@@ -56,6 +56,8 @@ export interface KafkaAdmin {
   describeGroup(groupId: string): Promise<ConsumerGroupDescription>;
   /** The group's committed offset of each partition of these topics; `-1` where it has none. */
   fetchGroupOffsets(groupId: string, topics: readonly string[]): Promise<PartitionOffset[]>;
+  /** The ids of every consumer group the cluster knows. */
+  listGroups(): Promise<string[]>;
   /** Deletes consumer groups that have no members (e.g. a command's throwaway reader group). */
   deleteGroups(groupIds: readonly string[]): Promise<void>;
   close(): Promise<void>;
@@ -283,6 +285,9 @@ function wrapAdmin(admin: Admin): KafkaAdmin {
       return offsets.flatMap(({ topic, partitions }) =>
         partitions.map(({ partition, offset }) => ({ topic, partition, offset })),
       );
+    },
+    async listGroups() {
+      return (await admin.listGroups()).groups.map(({ groupId }) => groupId);
     },
     async deleteGroups(groupIds) {
       if (groupIds.length > 0) await admin.deleteGroups([...groupIds]);

@@ -15,6 +15,7 @@ import { startStatusProjector } from '../../../../services/status-projector/proj
 import { createNoopStage } from '../../../../services/noop/noop-stage.ts';
 import type { Stage } from '../../../../topology/stages.ts';
 import { buildGatewayApp } from '../../../../services/gateway/app.ts';
+import type { ScheduleControl } from '../../../../services/scheduler/schedule-control.ts';
 import type { ApiToken } from '../../../../services/gateway/auth.ts';
 import { createDeadLetterIndex, startDeadLetterIndexer } from '../../../../services/gateway/dead-letter-index.ts';
 import { gatewayTopics, type GatewayTopics, routedProducer } from '../../../../services/gateway/topics.ts';
@@ -69,6 +70,8 @@ export interface GatewayHarnessOptions {
   logLines?: string[];
   /** The stage whose topics the sandbox's lanes stand for (default noop), for a test running that stage's runtime on them. */
   stage?: Stage;
+  /** The maintenance schedules behind /v1/schedules (none: no such routes). */
+  schedules?: (topics: GatewayTopics) => ScheduleControl;
 }
 
 export async function startGateway(t: TestContext, options: GatewayHarnessOptions = {}): Promise<GatewayHarness> {
@@ -159,6 +162,7 @@ export async function startGateway(t: TestContext, options: GatewayHarnessOption
     sse: { pollIntervalMs: 50, heartbeatMs: 1_000, appearWithinMs: 2_000 },
     ...(options.collections === undefined ? {} : { collections: options.collections }),
     ...(options.models === undefined ? {} : { models: options.models }),
+    ...(options.schedules === undefined ? {} : { schedules: options.schedules(topics) }),
     async checkRegistry() {
       const response = await fetch(`${endpoints().schemaRegistryUrl}/subjects`);
       if (!response.ok) throw new Error(`registry answered ${response.status}`);

@@ -1,0 +1,88 @@
+/**
+ * The status events of one maintenance run: STARTED, PROGRESS (at most one per interval, the
+ * latest kept), then SUCCESS with its MaintenanceResult or FAILURE. Produced one after another,
+ * with sequence numbers that are microseconds since the epoch (above the scheduler's PENDING, 0).
+ */
+import type { JobError } from '../../schemas/job-error.ts';
+import type { JobState } from '../../schemas/job-state.ts';
+import type { JobStatusEvent } from '../../schemas/job-status-event.ts';
+import type { MaintenanceRequest } from '../../schemas/maintenance-request.ts';
+import type { MaintenanceResult } from '../../schemas/maintenance-result.ts';
+import type { Codec, SubjectBinding } from '../lib/codec.ts';
+import type { KafkaProducer } from '../lib/kafka.ts';
+
+export interface MaintenanceReporter {
+  started(): Promise<void>;
+  /** A property, not a method: tasks receive it detached from the reporter. */
+  progress: (current: number, total: number, message: string) => void;
+  succeeded(result: MaintenanceResult): Promise<void>;
+  failed(error: JobError): Promise<void>;
+}
+
+export interface MaintenanceReporterOptions {
+  producer: KafkaProducer;
+  codec: Codec;
+  statusBinding: SubjectBinding<JobStatusEvent>;
+  statusTopic: string;
+  request: MaintenanceRequest;
+  workerId: string;
+  progressIntervalMs: number;
+  onProgressError: (error: unknown) => void;
+  now?: () => number;
+}
+
+let lastSequence = 0;
+function nextSequence(now: number): number {
+  lastSequence = Math.max(lastSequence + 1, now * 1000);
+  return lastSequence;
+}
+
+export function createMaintenanceReporter(options: MaintenanceReporterOptions): MaintenanceReporter {
+  const { producer, codec, statusBinding, statusTopic, request, workerId, progressIntervalMs } = options;
+  const now = options.now ?? Date.now;
+  const startedAt = now();
+  let chain: Promise<void> = Promise.resolve();
+  let lastProgressAt = 0;
+
+  function emit(state: JobState, fields: Partial<JobStatusEvent>): Promise<void> {
+    const at = now();
+    const event: JobStatusEvent = {
+      jobId: request.jobId,
+      jobType: 'MAINTENANCE',
+      stage: 'MAINTENANCE',
+      state,
+      sequence: nextSequence(at),
+      attempt: 1,
+      progress: null,
+      result: null,
+      error: null,
+      occurredAt: at,
+      submittedAt: request.requestedAt,
+      startedAt,
+      finishedAt: null,
+      nextAttemptAt: null,
+      batchId: null,
+      workerId,
+      traceId: null,
+      ...fields,
+    };
+    chain = chain.then(async () =>
+      producer.send(statusTopic, [await codec.toMessage(statusBinding, request.jobId, event)]),
+    );
+    return chain;
+  }
+
+  return {
+    started: () => emit('STARTED', {}),
+    progress: (current, total, message) => {
+      if (now() - lastProgressAt < progressIntervalMs) return;
+      lastProgressAt = now();
+      const percent = total > 0 ? Math.round(Math.min(100, (current / total) * 100) * 100) / 100 : 0;
+      emit('PROGRESS', { progress: { current, total, percent, message, details: null } }).catch(
+        options.onProgressError,
+      );
+    },
+    succeeded: (result) => emit('SUCCESS', { result: { 'sedano.MaintenanceResult': result }, finishedAt: now() }),
+    failed: (error) => emit('FAILURE', { error, finishedAt: now() }),
+  };
+}

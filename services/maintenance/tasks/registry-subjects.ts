@@ -1,0 +1,60 @@
+/** The schema registry's subjects (Confluent REST API), for the backup and its restore. */
+export interface SubjectSchema {
+  subject: string;
+  version: number;
+  schema: string;
+  /** The subject's own compatibility level, or null when it follows the registry's default. */
+  compatibility: string | null;
+}
+
+export interface SubjectsPort {
+  /** The latest schema of every subject whose name starts with `prefix`. */
+  list(prefix: string): Promise<SubjectSchema[]>;
+  /** Sets the subject's compatibility level (if any), then registers `schema` (a no-op if it is there). */
+  register(subject: string, schema: string, compatibility: string | null): Promise<void>;
+}
+
+async function call<T>(url: string, init?: RequestInit): Promise<T> {
+  const response = await fetch(url, {
+    ...init,
+    headers: { 'content-type': 'application/vnd.schemaregistry.v1+json', ...init?.headers },
+  });
+  if (!response.ok)
+    throw new Error(`schema registry ${init?.method ?? 'GET'} ${url}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+export function registrySubjects(registryUrl: string): SubjectsPort {
+  return {
+    async list(prefix) {
+      const subjects = (await call<string[]>(`${registryUrl}/subjects`))
+        .filter((subject) => subject.startsWith(prefix))
+        .sort();
+      return Promise.all(
+        subjects.map(async (subject) => {
+          const latest = await call<{ version: number; schema: string }>(
+            `${registryUrl}/subjects/${encodeURIComponent(subject)}/versions/latest`,
+          );
+          const config = await fetch(`${registryUrl}/config/${encodeURIComponent(subject)}`);
+          // 404: the subject has no level of its own.
+          const compatibility = config.ok
+            ? (((await config.json()) as { compatibilityLevel?: string }).compatibilityLevel ?? null)
+            : null;
+          return { subject, version: latest.version, schema: latest.schema, compatibility };
+        }),
+      );
+    },
+    async register(subject, schema, compatibility) {
+      if (compatibility !== null) {
+        await call(`${registryUrl}/config/${encodeURIComponent(subject)}`, {
+          method: 'PUT',
+          body: JSON.stringify({ compatibility }),
+        });
+      }
+      await call(`${registryUrl}/subjects/${encodeURIComponent(subject)}/versions`, {
+        method: 'POST',
+        body: JSON.stringify({ schema }),
+      });
+    },
+  };
+}

@@ -1,0 +1,102 @@
+/** The schedule routes: list with next fire times and the last run's state, run now (admin), pause and resume. */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { resolveSchedules } from '../../../../services/scheduler/schedule.ts';
+import { createRunEmitter, createScheduleControl } from '../../../../services/scheduler/schedule-control.ts';
+import { createScheduleStore } from '../../../../services/scheduler/schedule-store.ts';
+import {
+  createTestTopic,
+  deleteSubjectAfter,
+  kafkaAdmin,
+  kafkaClient,
+  onCleanup,
+  redisClient,
+  schemaRegistry,
+  testNames,
+} from '../../../support/resources.ts';
+import { createCodec } from '../../../../services/lib/codec.ts';
+import { waitFor } from '../../../support/wait.ts';
+import { startGateway } from './gateway-harness.ts';
+
+interface ScheduleBody {
+  name: string;
+  paused: boolean;
+  timeZone: string;
+  nextFireTimes: string[];
+  lastRun: { jobId: string; state: string | null } | null;
+}
+
+test(
+  'schedules: listed with next fire times, run now with an idempotency key, paused and resumed',
+  { timeout: 60_000 },
+  async (t) => {
+    const admin = await kafkaAdmin(t);
+    const { valueSubject } = testNames();
+    const maintenanceTopic = (await createTestTopic(t, admin, { prefix: 'test-maintenance' })).name;
+    deleteSubjectAfter(t, valueSubject(maintenanceTopic));
+    const { redis, prefix } = redisClient(t);
+    const producer = await kafkaClient().producer();
+    onCleanup(t, () => producer.close());
+    const gateway = await startGateway(t, {
+      schedules: (topics) =>
+        createScheduleControl({
+          schedules: resolveSchedules([
+            { name: 'nightly-backup', task: 'BACKUP', cron: '0 2 * * *', timeZone: 'Europe/Rome' },
+          ]),
+          store: createScheduleStore(redis, `${prefix}schedule:`),
+          emit: createRunEmitter({
+            producer,
+            codec: createCodec({ registry: schemaRegistry() }),
+            maintenanceTopic,
+            statusTopic: topics.status,
+          }),
+          now: Date.now,
+          workerId: 'gateway',
+        }),
+    });
+    const list = async () =>
+      (
+        (await (await gateway.call('GET', '/v1/schedules', { token: 'reader' })).json()) as {
+          schedules: ScheduleBody[];
+        }
+      ).schedules;
+
+    const [first] = await list();
+    assert.equal(first?.name, 'nightly-backup');
+    assert.equal(first?.timeZone, 'Europe/Rome');
+    assert.equal(first?.nextFireTimes.length, 3);
+    assert.ok(
+      first?.nextFireTimes.every((time) => /T0[01]:00:00\.000Z$/.test(time)),
+      '02:00 in Rome is 00:00 or 01:00 UTC',
+    );
+    assert.equal(first?.lastRun, null);
+
+    assert.equal((await gateway.call('POST', '/v1/schedules/nightly-backup/run', { token: 'reader' })).status, 403);
+    const run = await gateway.call('POST', '/v1/schedules/nightly-backup/run', {
+      headers: { 'idempotency-key': 'k-1' },
+    });
+    assert.equal(run.status, 202);
+    const { jobId } = (await run.json()) as { jobId: string };
+    const again = await gateway.call('POST', '/v1/schedules/nightly-backup/run', {
+      headers: { 'idempotency-key': 'k-1' },
+    });
+    assert.equal(((await again.json()) as { jobId: string }).jobId, jobId, 'the same key is the same run');
+    const seen = await waitFor(async () => (await list())[0]?.lastRun?.state === 'PENDING' && (await list())[0], {
+      description: 'the last run and its state',
+      timeoutMs: 20_000,
+    });
+    assert.equal(seen.lastRun?.jobId, jobId);
+
+    assert.deepEqual(await (await gateway.call('POST', '/v1/schedules/nightly-backup/pause')).json(), {
+      name: 'nightly-backup',
+      paused: true,
+    });
+    assert.deepEqual((await list())[0]?.nextFireTimes, []);
+    assert.equal((await list())[0]?.paused, true);
+    await gateway.call('POST', '/v1/schedules/nightly-backup/resume');
+    assert.equal((await list())[0]?.paused, false);
+    const missing = await gateway.call('POST', '/v1/schedules/no-such/run');
+    assert.equal(missing.status, 404);
+    assert.equal(((await missing.json()) as { error: { code: string } }).error.code, 'SEDANO_ERR_API_NOT_FOUND');
+  },
+);

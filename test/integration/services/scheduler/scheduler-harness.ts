@@ -1,0 +1,73 @@
+/** Shared set-up of the scheduler tests: unique topics, subjects and keys, and a reader of the runs. */
+import type { TestContext } from 'node:test';
+import { maintenanceRequestContract, type MaintenanceRequest } from '../../../../schemas/maintenance-request.ts';
+import { jobStatusEventContract, type JobStatusEvent } from '../../../../schemas/job-status-event.ts';
+import { createCodec, type Codec, type Contract } from '../../../../services/lib/codec.ts';
+import type { KafkaProducer } from '../../../../services/lib/kafka.ts';
+import {
+  collectMessages,
+  createTestTopic,
+  deleteSubjectAfter,
+  kafkaAdmin,
+  kafkaClient,
+  onCleanup,
+  redisClient,
+  testNames,
+  schemaRegistry,
+  type CollectedMessages,
+} from '../../../support/resources.ts';
+import type { Redis } from 'ioredis';
+
+export interface SchedulerSandbox {
+  maintenanceTopic: string;
+  statusTopic: string;
+  keyPrefix: string;
+  redis: Redis;
+  codec: Codec;
+  producer: KafkaProducer;
+  collected: CollectedMessages;
+  /** Every maintenance request read so far, decoded. */
+  requests(): Promise<MaintenanceRequest[]>;
+  /** Every status event read so far, decoded. */
+  statuses(): Promise<JobStatusEvent[]>;
+}
+
+export async function schedulerSandbox(t: TestContext): Promise<SchedulerSandbox> {
+  const { valueSubject } = testNames();
+  const admin = await kafkaAdmin(t);
+  const maintenanceTopic = (await createTestTopic(t, admin, { prefix: 'test-maintenance' })).name;
+  const statusTopic = (await createTestTopic(t, admin, { prefix: 'test-status' })).name;
+  deleteSubjectAfter(t, valueSubject(maintenanceTopic));
+  deleteSubjectAfter(t, valueSubject(statusTopic));
+  const { redis, prefix } = redisClient(t);
+  const codec = createCodec({ registry: schemaRegistry() });
+  const producer = await kafkaClient().producer();
+  onCleanup(t, () => producer.close());
+  const collected = await collectMessages(t, [maintenanceTopic, statusTopic]);
+  const decodeAll = <T>(topic: string, contract: Contract<T>) =>
+    Promise.all(
+      collected.messages
+        .filter((message) => message.topic === topic)
+        .map(async (message) => (await codec.decode(contract, message.value)).record),
+    );
+  return {
+    maintenanceTopic,
+    statusTopic,
+    keyPrefix: `${prefix}schedule:`,
+    redis,
+    codec,
+    producer,
+    collected,
+    requests: () => decodeAll(maintenanceTopic, maintenanceRequestContract),
+    statuses: () => decodeAll(statusTopic, jobStatusEventContract),
+  };
+}
+
+/** The requests grouped by slot, in slot order. */
+export function bySlot(requests: readonly MaintenanceRequest[]): Map<number, MaintenanceRequest[]> {
+  const slots = new Map<number, MaintenanceRequest[]>();
+  for (const request of [...requests].sort((a, b) => a.slotTime - b.slotTime)) {
+    slots.set(request.slotTime, [...(slots.get(request.slotTime) ?? []), request]);
+  }
+  return slots;
+}

@@ -1,0 +1,52 @@
+/**
+ * A scheduler process for the exactly-once test, started (and SIGKILLed) by it.
+ *
+ * Configuration comes as JSON in SEDANO_TEST_SCHEDULER: the scheduler's options without its
+ * clients, plus `dieAfterClaims`: when set, the process kills itself with SIGKILL right after
+ * that many successful claims, before emitting the claimed slot (the worst moment to die).
+ */
+import { Redis } from 'ioredis';
+import { pino } from 'pino';
+import { createCodec } from '../../../../services/lib/codec.ts';
+import { resolveEndpoints } from '../../../../services/lib/endpoints.ts';
+import { createKafkaClient } from '../../../../services/lib/kafka.ts';
+import { createSchemaRegistry } from '../../../../services/lib/schema-registry.ts';
+import type { SchedulerOptions } from '../../../../services/scheduler/scheduler-options.ts';
+import { startScheduler } from '../../../../services/scheduler/scheduler.ts';
+
+type Config = Omit<SchedulerOptions, 'redis' | 'producer' | 'codec' | 'logger'> & { dieAfterClaims?: number };
+
+const { dieAfterClaims, ...config } = JSON.parse(process.env['SEDANO_TEST_SCHEDULER'] ?? '{}') as Config;
+const endpoints = resolveEndpoints(process.env);
+const redis = new Redis(endpoints.redisUrl);
+if (dieAfterClaims !== undefined) {
+  let claims = 0;
+  const set = redis.set.bind(redis) as (...args: unknown[]) => Promise<unknown>;
+  (redis as unknown as { set: (...args: unknown[]) => Promise<unknown> }).set = async (...args) => {
+    const result = await set(...args);
+    if (result === 'OK' && args.includes('NX') && ++claims >= dieAfterClaims) {
+      process.stdout.write(`dying holding ${String(args[0])}\n`);
+      process.kill(process.pid, 'SIGKILL');
+    }
+    return result;
+  };
+}
+const producer = await createKafkaClient({
+  brokers: endpoints.kafkaBrokers,
+  clientId: config.schedulerId ?? 'scheduler',
+  log: () => {},
+}).producer();
+const scheduler = await startScheduler({
+  ...config,
+  redis,
+  producer,
+  codec: createCodec({ registry: createSchemaRegistry(endpoints.schemaRegistryUrl) }),
+  logger: pino({ level: process.env['SEDANO_TEST_SCHEDULER_LOG'] ?? 'silent' }),
+});
+process.stdout.write('ready\n');
+process.once('SIGTERM', () => {
+  void scheduler
+    .close()
+    .then(() => producer.close())
+    .then(() => redis.quit());
+});

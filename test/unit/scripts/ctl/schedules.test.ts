@@ -1,0 +1,34 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { formatSchedules } from '../../../../scripts/ctl/schedules.ts';
+
+test('schedules print as a table: next fire time, or paused; the last run and its state', () => {
+  const lines = formatSchedules([
+    {
+      name: 'backup',
+      task: 'BACKUP',
+      cron: '0 2 * * *',
+      timeZone: 'UTC',
+      missedSlots: 'latest',
+      paused: false,
+      nextFireTimes: ['2026-12-01T02:00:00.000Z'],
+      lastRun: { jobId: 'j', slotTime: 's', runAt: '2026-11-30T02:00:01.000Z', state: 'SUCCESS' },
+    },
+    {
+      name: 'weekly-report',
+      task: 'WEEKLY_REPORT',
+      cron: '0 8 * * 1',
+      timeZone: 'Europe/Rome',
+      missedSlots: 'latest',
+      paused: true,
+      nextFireTimes: [],
+      lastRun: null,
+    },
+  ]);
+  assert.equal(lines.length, 3);
+  assert.match(
+    lines[1]!,
+    /^backup\s+BACKUP\s+0 2 \* \* \*\s+UTC\s+latest\s+2026-12-01T02:00:00.000Z\s+2026-11-30T02:00:01.000Z\s+SUCCESS$/,
+  );
+  assert.match(lines[2]!, /^weekly-report\s+WEEKLY_REPORT .*paused\s+-\s+-$/);
+});

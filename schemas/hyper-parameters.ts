@@ -19,4 +19,21 @@ export interface HyperParameters {
   l2Regularization: number;
   /** Seed of the random generator, for reproducible runs; null picks one. */
   seed: number | null;
+  /**
+   * Units of a hidden ReLU layer between the embeddings and the softmax; 0 trains a softmax head
+   * alone.
+   * @defaultValue 0
+   */
+  hiddenUnits: number;
+  /**
+   * Epochs without a lower validation loss before training stops (the best epoch's weights are kept);
+   * null never stops early.
+   */
+  earlyStoppingPatience: number | null;
+  /**
+   * Weigh each label by the inverse of its frequency in the loss, so a rare label counts as much as a
+   * common one.
+   * @defaultValue true
+   */
+  balanceClasses: boolean;
 }

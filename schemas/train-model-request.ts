@@ -35,7 +35,8 @@ export interface TrainModelRequest {
   validationSplit: number;
   /**
    * Optimiser settings.
-   * @defaultValue {"learningRate":0.01,"batchSize":32,"l2Regularization":0,"seed":null}
+   * @defaultValue
+   * {"learningRate":0.01,"batchSize":32,"l2Regularization":0,"seed":null,"hiddenUnits":0,"earlyStoppingPatience":null,"balanceClasses":true}
    */
   hyperParameters: HyperParameters;
 }

@@ -10,4 +10,8 @@ export interface TrainingProgress {
   loss: number;
   /** Training accuracy in [0, 1] after the last completed epoch, when the model reports it. */
   accuracy: number | null;
+  /** Loss on the validation split after the last completed epoch; null when there is none. */
+  validationLoss: number | null;
+  /** Accuracy on the validation split in [0, 1] after the last completed epoch; null when there is none. */
+  validationAccuracy: number | null;
 }

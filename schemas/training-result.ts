@@ -15,4 +15,19 @@ export interface TrainingResult {
   metrics: ModelMetrics;
   /** Where the model is stored. */
   artifactUri: string;
+  /**
+   * Labelled examples the model was trained and validated on (inline and dataset together).
+   * @defaultValue 0
+   */
+  examples: number;
+  /**
+   * Time spent embedding and training, in milliseconds.
+   * @defaultValue 0
+   */
+  trainingTimeMs: number;
+  /**
+   * What the run noticed but did not refuse (e.g. imbalanced labels).
+   * @defaultValue []
+   */
+  warnings: string[];
 }

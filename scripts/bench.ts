@@ -7,6 +7,7 @@
  *   api    GET /v1/jobs/:id requests per second and latency, next to a bare fastify hello-world
  *   recovery  how soon a SIGKILLed and restarted noop worker runs jobs again
  *   indexing  documents/s, pages/s and chunks/s of the indexing stage over a generated corpus, and its memory
+ *   training  seconds, examples/s, peak RSS and validation accuracy of training on 2,000 and 20,000 examples, and a job end to end
  *   analysis  sentiment and financial extraction quality on the labelled set, and analysis pages/s on one worker
  *   export    reports/s and pages/s of the export stage's rendering, short and long reports, and its peak RSS
  */
@@ -16,6 +17,7 @@ import { EXPORT_SYNOPSIS, parseExportOptions, runExportBenchmark } from './bench
 import { INDEXING_SYNOPSIS, parseIndexingOptions, runIndexingBenchmark } from './bench/indexing.ts';
 import { NOOP_SYNOPSIS, parseNoopOptions, runNoopBenchmark } from './bench/noop.ts';
 import { parseRecoveryOptions, RECOVERY_SYNOPSIS, runRecoveryBenchmark } from './bench/recovery.ts';
+import { parseTrainingOptions, runTrainingBenchmark, TRAINING_SYNOPSIS } from './bench/training.ts';
 
 /** Each benchmark reads its own options (throwing on a bad one) and gives back its run. */
 const BENCHMARKS: Record<string, { synopsis: string; prepare: (args: readonly string[]) => () => Promise<number> }> = {
@@ -45,6 +47,13 @@ const BENCHMARKS: Record<string, { synopsis: string; prepare: (args: readonly st
     prepare(args) {
       const options = parseIndexingOptions(args);
       return () => runIndexingBenchmark(options);
+    },
+  },
+  training: {
+    synopsis: TRAINING_SYNOPSIS,
+    prepare(args) {
+      const options = parseTrainingOptions(args);
+      return () => runTrainingBenchmark(options);
     },
   },
   analysis: {

@@ -11,6 +11,7 @@ import { maintenanceSettings } from '../services/maintenance/settings.ts';
 import { noopSettings } from '../services/noop/settings.ts';
 import { schedulerSettings } from '../services/scheduler/settings.ts';
 import { statusProjectorSettings } from '../services/status-projector/settings.ts';
+import { trainerSettings } from '../services/trainer/settings.ts';
 
 export const SERVICE_SETTINGS: Readonly<Record<string, SettingsSpec>> = {
   gateway: gatewaySettings,
@@ -19,6 +20,7 @@ export const SERVICE_SETTINGS: Readonly<Record<string, SettingsSpec>> = {
   analyzer: analyzerSettings,
   exporter: exporterSettings,
   noop: noopSettings,
+  trainer: trainerSettings,
   scheduler: schedulerSettings,
   maintenance: maintenanceSettings,
 };

@@ -47,6 +47,19 @@ export interface DeadLetterIndexKeys {
   readonly index: string;
 }
 
+export interface ModelRegistryKeys {
+  /** Set of every model name. */
+  readonly names: string;
+  /** The last version number claimed for a model. */
+  readonly sequence: (modelName: string) => string;
+  /** Hash of job id → the version that job claimed. */
+  readonly jobs: (modelName: string) => string;
+  /** Hash of version → its record (JSON). */
+  readonly versions: (modelName: string) => string;
+  /** The highest recorded version of a model. */
+  readonly latest: (modelName: string) => string;
+}
+
 export interface RedisKeys {
   readonly namespace: string;
   /** SCAN pattern of every key of the namespace. */
@@ -76,6 +89,8 @@ export interface RedisKeys {
   readonly schedulePrefix: string;
   /** Prefix of the maintenance run ledger (services/maintenance/run-ledger.ts: one record per idempotency key). */
   readonly maintenanceRunPrefix: string;
+  /** The model registry's index (the trainer writes it, the gateway and analysis read it). */
+  readonly models: ModelRegistryKeys;
 }
 
 /** The Redis keys of the deployment in `namespace` (validated by `topologyNames`). */
@@ -84,6 +99,7 @@ export function redisKeys(namespace: string): RedisKeys {
   const status = `${root}status:`;
   const workers = `${root}workers:`;
   const deadLetters = `${root}gateway:dead-letters:`;
+  const models = `${root}models:`;
   return {
     namespace,
     pattern: `${root}*`,
@@ -120,5 +136,12 @@ export function redisKeys(namespace: string): RedisKeys {
     embeddingPattern: `${root}embeddings:*`,
     schedulePrefix: `${root}schedule:`,
     maintenanceRunPrefix: `${root}maintenance:runs:`,
+    models: {
+      names: `${models}names`,
+      sequence: (modelName) => `${models}model:${modelName}:sequence`,
+      jobs: (modelName) => `${models}model:${modelName}:jobs`,
+      versions: (modelName) => `${models}model:${modelName}:versions`,
+      latest: (modelName) => `${models}model:${modelName}:latest`,
+    },
   };
 }

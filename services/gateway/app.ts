@@ -40,6 +40,8 @@ import { type ExportDownloadDependencies, EXPORT_ROUTE_NEEDS, exportRoutes } fro
 import { JOB_EVENT_ROUTE_NEEDS, jobEventRoutes } from './routes/job-events.ts';
 import { JOB_TRACE_ROUTE_NEEDS, jobTraceRoutes } from './routes/job-trace.ts';
 import { JOB_ROUTE_NEEDS, jobRoutes } from './routes/jobs.ts';
+import { modelRoutes } from './routes/models.ts';
+import type { ModelCatalog } from '../trainer/model-catalog.ts';
 import { scheduleRoutes } from './routes/schedules.ts';
 import { STAGE_ROUTE_NEEDS, stageRoutes } from './routes/stages.ts';
 import { SYSTEM_ROUTE_NEEDS, systemRoutes } from './routes/system.ts';
@@ -91,6 +93,8 @@ export interface GatewayDependencies {
   collections?: CollectionSearch;
   /** The export storage of `GET /v1/exports/:id` (none: it answers 503). */
   exports?: ExportDownloadDependencies;
+  /** The model registry's read side for `GET /v1/models…` (none: the routes are not registered). */
+  models?: ModelCatalog;
   /** The maintenance schedules (services/scheduler/schedule-control.ts); none: no /v1/schedules routes. */
   schedules?: ScheduleControl;
   /** The registry of `/metrics` (default: a new one); main.ts shares it with the job metrics. */
@@ -240,6 +244,7 @@ export async function buildGatewayApp(dependencies: GatewayDependencies): Promis
   await app.register(deadLetterRoutes, pick(context, DEAD_LETTER_ROUTE_NEEDS));
   await app.register(collectionRoutes, { search: dependencies.collections });
   await app.register(exportRoutes, { ...pick(context, EXPORT_ROUTE_NEEDS), exports: dependencies.exports });
+  if (dependencies.models !== undefined) await app.register(modelRoutes, { catalog: dependencies.models });
   const schedules = dependencies.schedules;
   if (schedules !== undefined) {
     await app.register(async (scope) => scheduleRoutes(scope, { control: schedules, view: context.view }));

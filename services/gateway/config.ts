@@ -4,7 +4,8 @@
  * - `SEDANO_API_TOKENS`: JSON `[{ "token": "...", "scopes": ["submit", "read", "admin"], "name": "..." }]`,
  *   or `SEDANO_API_TOKENS_FILE`: a file holding the same JSON (both: the tokens of both);
  * - the listening address, the Jaeger UI link, and collection search's embedder and store
- *   settings (the indexer's, so queries are embedded as the chunks were).
+ *   settings (the indexer's, so queries are embedded as the chunks were);
+ * - the model directory of the model registry the model routes read (the trainer's).
  *
  * Every problem is reported at once, with the variable it is in; token values never appear in
  * the messages.
@@ -13,6 +14,7 @@ import { readFileSync } from 'node:fs';
 import { exportDirSetting } from '../exporter/export-access.ts';
 import { collectionSearchSettings } from '../indexer/search.ts';
 import { schedulesSetting } from '../scheduler/schedule-control.ts';
+import { modelDirSetting } from '../trainer/model-catalog.ts';
 import {
   baseSettings,
   defineSettings,
@@ -90,6 +92,7 @@ export const gatewaySettings = defineSettings({
   schedules: schedulesSetting,
   exportDir: exportDirSetting,
   ...collectionSearchSettings,
+  modelDir: modelDirSetting,
 });
 
 export type GatewaySettings = ResolvedSettings<typeof gatewaySettings>;

@@ -2,7 +2,8 @@
  * The gateway (`npm run gateway`): the HTTP API of sedano. Settings: services/gateway/config.ts.
  * Collection search opens the indexer's store and embedder through the indexer's search port;
  * if that fails (a bad embedder setting, an unreachable store), the gateway still serves every
- * other route and search answers 503.
+ * other route and search answers 503. The model routes read the trainer's model registry through
+ * its model-catalog port (the index in Redis, the files in SEDANO_MODEL_DIR).
  */
 import { randomUUID } from 'node:crypto';
 import { Registry } from 'prom-client';
@@ -10,6 +11,7 @@ import { type CollectionSearch, openCollectionSearch } from '../indexer/search.t
 import { openExportStorage } from '../exporter/export-access.ts';
 import { runService } from '../lib/service-kit.ts';
 import { openScheduleControl } from '../scheduler/schedule-control.ts';
+import { openModelCatalog } from '../trainer/model-catalog.ts';
 import { createStatusView } from '../lib/status-view.ts';
 import { buildGatewayApp } from './app.ts';
 import { apiTokensOf, checkGatewaySettings, gatewaySettings } from './config.ts';
@@ -82,6 +84,7 @@ await runService(
         jaegerQueryUrl: settings.jaegerQueryUrl,
         metricsRegistry,
         collections,
+        models: openModelCatalog(redis, { modelDir: settings.modelDir, namespace: names.namespace }),
         async checkRegistry() {
           const response = await fetch(`${settings.schemaRegistryUrl}/subjects`, {
             signal: AbortSignal.timeout(3_000),

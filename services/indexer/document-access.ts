@@ -60,3 +60,6 @@ export async function openIndexedDocuments(options: VectorStoreOptions): Promise
     close: () => store.close(),
   };
 }
+
+/** Resolves a reference inside the document roots (no loading): for readers with their own parser (datasets). */
+export { resolveDocument } from './documents/resolve.ts';

@@ -365,6 +365,67 @@ export const ERROR_TABLE = {
     message:
       'The analysis job names a modelId that no trained model answers to (TrainingResult.modelId); the job fails at once.',
   },
+  SEDANO_ERR_TRAINING_UNSUPPORTED_MODEL_TYPE: {
+    status: 400,
+    retriable: false,
+    message: 'The training request names a modelType the trainer does not build (supported: `text-classifier`).',
+  },
+  SEDANO_ERR_TRAINING_INVALID_MODEL_NAME: {
+    status: 400,
+    retriable: false,
+    message:
+      'The model name is empty or has characters other than letters, digits, `.`, `_` and `-` (at most 128, starting with a letter or digit).',
+  },
+  SEDANO_ERR_TRAINING_TOO_FEW_LABELS: {
+    status: 400,
+    retriable: false,
+    message: 'The training examples carry fewer than two distinct labels; a classifier needs two or more.',
+  },
+  SEDANO_ERR_TRAINING_TOO_FEW_EXAMPLES: {
+    status: 400,
+    retriable: false,
+    message:
+      'A label has fewer examples than the trainer requires per label (`SEDANO_TRAINING_MIN_EXAMPLES_PER_LABEL`); the message names the label.',
+  },
+  SEDANO_ERR_TRAINING_EMPTY_TEXT: {
+    status: 400,
+    retriable: false,
+    message: 'A training example has an empty (or blank) text or label; the message names the example or dataset row.',
+  },
+  SEDANO_ERR_TRAINING_DATASET_INVALID: {
+    status: 400,
+    retriable: false,
+    message:
+      'The dataset is not CSV or JSON Lines with `text` and `label` (a malformed row, a missing column, an unknown extension); the message names the row.',
+  },
+  SEDANO_ERR_TRAINING_DATASET_TOO_LARGE: {
+    status: 413,
+    retriable: false,
+    message:
+      "The dataset (with the inline examples) exceeds the trainer's limit on bytes, examples or characters per text; the message names the limit.",
+  },
+  SEDANO_ERR_TRAINING_INVALID_HYPERPARAMETER: {
+    status: 400,
+    retriable: false,
+    message:
+      'A hyper-parameter (epochs, validationSplit, learningRate, batchSize, l2Regularization, hiddenUnits, earlyStoppingPatience, seed) is not a number or out of its range; the message names it.',
+  },
+  SEDANO_ERR_TRAINING_LOSS_NAN: {
+    status: 422,
+    retriable: false,
+    message: 'The training loss became NaN or infinite (usually a learning rate too high); nothing was saved.',
+  },
+  SEDANO_ERR_MODEL_EMBEDDER_MISMATCH: {
+    status: 409,
+    retriable: false,
+    message:
+      "The model was trained on another embedder's vectors (name or dimension) than the worker's; train it again with this embedder.",
+  },
+  SEDANO_ERR_MODEL_CORRUPT: {
+    status: 500,
+    retriable: false,
+    message: "The model version's files are missing or unreadable in the model store.",
+  },
   SEDANO_ERR_SCHEDULE_INVALID: {
     status: 400,
     retriable: false,

@@ -91,11 +91,13 @@ test('shared code (services/lib) never imports a service', () => {
   assert.deepEqual(upward, []);
 });
 
-test("a service reaches another only through that service's ports (the indexer's search.ts and document-access.ts, the scheduler's schedule-control.ts, the exporter's storage)", () => {
+test("a service reaches another only through that service's ports (the indexer's search, document, store and embedding access, the scheduler's schedule control, the exporter's storage, the trainer's model catalog)", () => {
   const ports = new Set([
     'services/indexer/search.ts',
     'services/indexer/document-access.ts',
     'services/indexer/store-access.ts',
+    'services/indexer/embedding-access.ts',
+    'services/trainer/model-catalog.ts',
     'services/scheduler/schedule-control.ts',
     'services/exporter/storage/export-storage.ts',
     'services/exporter/export-access.ts',

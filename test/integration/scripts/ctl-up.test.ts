@@ -172,10 +172,7 @@ test('ctl up runs the system in the background; jobs and dlq commands use its ga
   const down = await ctl(['down', '--json'], env);
   assert.equal(down.code, 0, down.stderr);
   // Stopped in reverse start order (scripts/ctl/services.ts).
-  assert.deepEqual(
-    json<{ stopped: string[] }>(down).stopped,
-    SERVICES.map((service) => service.name).reverse(),
-  );
+  assert.deepEqual(json<{ stopped: string[] }>(down).stopped, SERVICES.map((service) => service.name).reverse());
   for (const service of ['status-projector', 'noop', 'gateway']) {
     assert.ok(!existsSync(join(runDir, 'services', service, 'pid.json')), `${service} pid file removed`);
   }

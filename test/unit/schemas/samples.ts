@@ -78,7 +78,15 @@ export const trainModelRequestSample: TrainModelRequest = {
   datasetUri: 'datasets/tickets-2024.jsonl',
   epochs: 20,
   validationSplit: 0.2,
-  hyperParameters: { learningRate: 0.005, batchSize: 64, l2Regularization: 0.0001, seed: 42 },
+  hyperParameters: {
+    learningRate: 0.005,
+    batchSize: 64,
+    l2Regularization: 0.0001,
+    seed: 42,
+    hiddenUnits: 64,
+    earlyStoppingPatience: 3,
+    balanceClasses: true,
+  },
 };
 
 export const exportReportRequestSample: ExportReportRequest = {
@@ -198,7 +206,16 @@ export const jobStatusEventRetrySample: JobStatusEvent = {
     total: 20,
     percent: 15,
     message: null,
-    details: { 'sedano.TrainingProgress': { epoch: 3, epochs: 20, loss: 0.412, accuracy: null } },
+    details: {
+      'sedano.TrainingProgress': {
+        epoch: 3,
+        epochs: 20,
+        loss: 0.412,
+        accuracy: null,
+        validationLoss: 0.5,
+        validationAccuracy: 0.81,
+      },
+    },
   },
   result: null,
   error: {

@@ -22,6 +22,7 @@ import { createDeadLetterIndex, startDeadLetterIndexer } from '../../../../servi
 import { gatewayTopics, type GatewayTopics, routedProducer } from '../../../../services/gateway/topics.ts';
 import type { CollectionSearch } from '../../../../services/indexer/search.ts';
 import type { ExportDownloadDependencies } from '../../../../services/gateway/routes/exports.ts';
+import type { ModelCatalog } from '../../../../services/trainer/model-catalog.ts';
 import {
   createTestTopic,
   endpoints,
@@ -71,6 +72,8 @@ export interface GatewayHarnessOptions {
   collections?: CollectionSearch;
   /** The export storage of downloads (none: the download route answers 503). */
   exports?: ExportDownloadDependencies;
+  /** The model registry's read side (none: the model routes are not registered). */
+  models?: ModelCatalog;
   /** When given, the gateway's own log lines (JSON, from level info) are pushed here. */
   logLines?: string[];
   /** The stage whose topics the sandbox's lanes stand for (default noop), for a test running that stage's runtime on them. */
@@ -171,6 +174,7 @@ export async function startGateway(t: TestContext, options: GatewayHarnessOption
     sse: { pollIntervalMs: 50, heartbeatMs: 1_000, appearWithinMs: 2_000 },
     ...(options.collections === undefined ? {} : { collections: options.collections }),
     ...(options.exports === undefined ? {} : { exports: options.exports }),
+    ...(options.models === undefined ? {} : { models: options.models }),
     ...(options.schedules === undefined ? {} : { schedules: options.schedules(topics) }),
     ...(options.jaegerQueryUrl === undefined ? {} : { jaegerQueryUrl: options.jaegerQueryUrl }),
     ...(options.metricsRegistry === undefined ? {} : { metricsRegistry: options.metricsRegistry }),

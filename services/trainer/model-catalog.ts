@@ -1,0 +1,20 @@
+/**
+ * The model catalog, the port the trainer exports to other services (the gateway's model
+ * routes): the model registry's read side, over the index in Redis and the files in the model
+ * directory. Callers import this module only, never the trainer's internals.
+ */
+import type { Redis } from 'ioredis';
+import { openModelRegistry } from './model-registry/create.ts';
+import type { ModelRegistryReader } from './model-registry/model-registry.ts';
+import type { ModelVersionRecord } from './model-registry/model-version.ts';
+
+export { modelDirSetting } from './settings.ts';
+export type { ModelVersionRecord };
+
+/** The registry's read side: models, their versions and one version's record and network. */
+export type ModelCatalog = ModelRegistryReader;
+
+/** The catalog over `redis` (the caller owns and closes the connection). */
+export function openModelCatalog(redis: Redis, options: { modelDir: string; namespace: string }): ModelCatalog {
+  return openModelRegistry(redis, options);
+}

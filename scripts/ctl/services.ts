@@ -41,6 +41,7 @@ export const SERVICES: readonly ServiceDefinition[] = [
   { name: 'indexer', entry: 'services/indexer/main.ts', stopTimeoutMs: 40_000 },
   { name: 'analyzer', entry: 'services/analyzer/main.ts', stopTimeoutMs: 40_000 },
   { name: 'exporter', entry: 'services/exporter/main.ts', stopTimeoutMs: 40_000 },
+  { name: 'trainer', entry: 'services/trainer/main.ts', stopTimeoutMs: 40_000 },
   { name: 'maintenance', entry: 'services/maintenance/main.ts', stopTimeoutMs: 40_000 },
   { name: 'scheduler', entry: 'services/scheduler/main.ts', stopTimeoutMs: 15_000 },
   { name: 'gateway', entry: 'services/gateway/main.ts', stopTimeoutMs: 15_000 },

@@ -5,16 +5,22 @@
  * connection, the document roots and limits), keeping them for later jobs. The work itself is
  * analyzeDocuments.
  *
- * No classifier loader is wired yet: a job with a `modelId` fails with
- * SEDANO_ERR_MODEL_NOT_FOUND until the training stage supplies `loadClassifier`.
+ * A job's `modelId` is loaded through the trainer's model catalog (cached per thread, refreshed
+ * on a new version) and classifies with the thread's embedder, which must be the model's.
  */
 import type { StageHandler } from '../lib/runtime/stage.ts';
+import { Redis } from 'ioredis';
 import { openIndexedDocuments, resolveDocumentLimits } from '../indexer/document-access.ts';
+import { createEmbedder } from '../indexer/embedding-access.ts';
+import { loadClassifier, openModelCatalog } from '../trainer/model-catalog.ts';
 import { type AnalyzeDocumentsDependencies, analyzeDocuments } from './analyze-documents.ts';
 import type { AnalyzerThreadSettings } from './settings.ts';
 
 async function buildDependencies(settings: AnalyzerThreadSettings): Promise<AnalyzeDocumentsDependencies> {
+  const registry = openModelCatalog(new Redis(settings.redisUrl), settings);
+  const embedder = await createEmbedder(settings.embedder);
   return {
+    loadClassifier: (modelId) => loadClassifier(modelId, { registry, embedder }),
     store: await openIndexedDocuments(settings.store),
     defaultCollection: settings.defaultCollection,
     maxDocumentChars: settings.maxDocumentChars,

@@ -12,6 +12,8 @@ import {
   type VectorStoreOptions,
   vectorStoreSettings,
 } from '../indexer/document-access.ts';
+import { type EmbedderConfig, embedderConfigOf, embedderSettings } from '../indexer/embedding-access.ts';
+import { modelDirSetting } from '../trainer/model-catalog.ts';
 import { DEFAULT_MAX_DOCUMENT_CHARS } from './analyze-documents.ts';
 
 /** The collection `documentIds` are read from when a job names none. */
@@ -38,6 +40,9 @@ export const analyzerSettings = defineSettings({
     minimum: 1,
   }),
   ...vectorStoreSettings,
+  // A job's `modelId` is a classifier of the model registry, over the embedder it was trained with.
+  modelDir: modelDirSetting,
+  ...embedderSettings,
 });
 
 export type AnalyzerSettings = ResolvedSettings<typeof analyzerSettings>;
@@ -51,6 +56,12 @@ export interface AnalyzerThreadSettings {
   defaultCollection: string;
   /** Most characters of text analysed per document. */
   maxDocumentChars: number;
+  /** Where model versions are (a job's `modelId`), with the Redis index of the namespace. */
+  modelDir: string;
+  redisUrl: string;
+  namespace: string;
+  /** The embedder texts are classified with: the one the models were trained on. */
+  embedder: EmbedderConfig;
 }
 
 /** The threads' settings from the resolved ones. */
@@ -60,5 +71,9 @@ export function analyzerThreadSettings(settings: AnalyzerSettings): AnalyzerThre
     store: vectorStoreOptionsOf(settings),
     defaultCollection: settings.defaultCollection,
     maxDocumentChars: settings.maxDocumentChars,
+    modelDir: settings.modelDir,
+    redisUrl: settings.redisUrl,
+    namespace: settings.namespace,
+    embedder: embedderConfigOf(settings),
   };
 }

@@ -39,6 +39,8 @@ import { startTelemetry, type Telemetry } from './telemetry.ts';
 export const EXIT_BAD_CONFIGURATION = 2;
 /** Exit code of a process that crashed (or whose close failed). */
 export const EXIT_CRASH = 1;
+/** How long a process may linger after every close step ran before it is ended. */
+const EXIT_GRACE_MS = 5_000;
 
 export interface ServiceDefinition<S extends SettingsSpec> {
   /** The service's short name, e.g. `noop`: its spans are `sedano-noop`, its worker id `noop@host:pid`. */
@@ -129,6 +131,9 @@ export async function runService<S extends typeof baseSettings>(
         }
       }
       logger.info('stopped');
+      // Every step ran; a client library's stray timer (kafkajs after a failed start) must not keep
+      // the process alive. An unref'd timer never holds it up: it only ends a process that would hang.
+      setTimeout(() => process.exit(), EXIT_GRACE_MS).unref();
     })());
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {

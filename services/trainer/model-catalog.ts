@@ -1,6 +1,6 @@
 /**
  * The model catalog, the port the trainer exports to other services (the gateway's model
- * routes): the model registry's read side, over the index in Redis and the files in the model
+ * routes, the analysis stage's `modelId`): the model registry's read side, over the index in Redis and the files in the model
  * directory. Callers import this module only, never the trainer's internals.
  */
 import type { Redis } from 'ioredis';
@@ -9,6 +9,7 @@ import type { ModelRegistryReader } from './model-registry/model-registry.ts';
 import type { ModelVersionRecord } from './model-registry/model-version.ts';
 
 export { modelDirSetting } from './settings.ts';
+export { loadClassifier, type TextClassifier } from './text-classifier.ts';
 export type { ModelVersionRecord };
 
 /** The registry's read side: models, their versions and one version's record and network. */

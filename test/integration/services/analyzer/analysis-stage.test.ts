@@ -37,7 +37,7 @@ import type { SubjectBinding } from '../../../../services/lib/codec.ts';
 import { newJobId } from '../../../../services/lib/job-ids.ts';
 import { startStageRuntime } from '../../../../services/lib/runtime/stage-runtime.ts';
 import type { JobView } from '../../../../services/lib/status-view.ts';
-import { kafkaClient, onCleanup, uniqueName } from '../../../support/resources.ts';
+import { endpoints, kafkaClient, onCleanup, uniqueName } from '../../../support/resources.ts';
 import { waitFor } from '../../../support/wait.ts';
 import { startGateway } from '../gateway/gateway-harness.ts';
 import { stageSandbox } from '../lib/runtime/stage-sandbox.ts';
@@ -80,7 +80,20 @@ async function indexSamples(t: TestContext, dataDir: string, collection: string)
 }
 
 /** Starts the analysis stage on the sandbox's topics, its threads reading `settings`. */
-async function startAnalyzer(t: TestContext, sandbox: Sandbox, settings: AnalyzerThreadSettings) {
+/** The analyzer's thread settings: documents and store as given, models (none trained here) in the sandbox's namespace. */
+type DocumentSettings = Pick<
+  AnalyzerThreadSettings,
+  'documentRoots' | 'store' | 'defaultCollection' | 'maxDocumentChars'
+>;
+
+async function startAnalyzer(t: TestContext, sandbox: Sandbox, documents: DocumentSettings) {
+  const settings: AnalyzerThreadSettings = {
+    ...documents,
+    modelDir: tempDir(t, 'sedano-analysis-models-'),
+    redisUrl: endpoints().redisUrl,
+    namespace: sandbox.keys.namespace,
+    embedder: { kind: 'hashing', dimension: 384 },
+  };
   const runtime = await startStageRuntime(createAnalyzerStage(settings, { concurrency: 2, progressIntervalMs: 50 }), {
     kafka: kafkaClient(),
     codec: sandbox.codec,

@@ -1,3 +1,4 @@
+import { DEFAULT_MODEL_DIR } from '../../../../services/trainer/settings.ts';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { analysisProgressReport } from '../../../../services/analyzer/analysis-progress.ts';
@@ -13,6 +14,10 @@ test('defaults, overrides and every problem reported at once', () => {
     store: { qdrantUrl: undefined, qdrantApiKey: undefined, dataDir: undefined, snapshotDir: undefined },
     defaultCollection: 'documents',
     maxDocumentChars: 30_000_000,
+    modelDir: DEFAULT_MODEL_DIR,
+    redisUrl: 'redis://127.0.0.1:6379',
+    namespace: 'sedano',
+    embedder: { kind: 'hashing', dimension: 384 },
   });
   const given = resolveSettings(analyzerSettings, {
     SEDANO_ANALYSIS_COLLECTION: 'samples',

@@ -41,6 +41,10 @@ import { endpoints, kafkaClient, onCleanup, uniqueName } from '../../../support/
 import { waitFor } from '../../../support/wait.ts';
 import { startGateway } from '../gateway/gateway-harness.ts';
 import { stageSandbox } from '../lib/runtime/stage-sandbox.ts';
+import { type TrainModelRequest, trainModelRequestContract } from '../../../../schemas/train-model-request.ts';
+import { createTrainerStage } from '../../../../services/trainer/trainer-stage.ts';
+import { resolveTrainerOptions } from '../../../../services/trainer/trainer-options.ts';
+import { HELD_OUT, trainingRequest } from '../../../unit/services/trainer/training-fixtures.ts';
 
 type Sandbox = Awaited<ReturnType<typeof stageSandbox>>;
 
@@ -86,10 +90,10 @@ type DocumentSettings = Pick<
   'documentRoots' | 'store' | 'defaultCollection' | 'maxDocumentChars'
 >;
 
-async function startAnalyzer(t: TestContext, sandbox: Sandbox, documents: DocumentSettings) {
+async function startAnalyzer(t: TestContext, sandbox: Sandbox, documents: DocumentSettings, modelDir?: string) {
   const settings: AnalyzerThreadSettings = {
     ...documents,
-    modelDir: tempDir(t, 'sedano-analysis-models-'),
+    modelDir: modelDir ?? tempDir(t, 'sedano-analysis-models-'),
     redisUrl: endpoints().redisUrl,
     namespace: sandbox.keys.namespace,
     embedder: { kind: 'hashing', dimension: 384 },
@@ -334,5 +338,83 @@ test(
     );
     assert.equal(metrics['revenue_growth[2024-Q4]'], 13.64);
     assert.equal(metrics['ebitda_margin[2024-Q4]'], 22);
+  },
+);
+
+test(
+  'a model trained by the training stage labels held-out documents in an analysis job (modelId)',
+  { timeout: 240_000 },
+  async (t) => {
+    // The training stage on a sandbox of its own, saving into the analysis sandbox's namespace and model dir.
+    const analysis = await stageSandbox(t);
+    const modelDir = tempDir(t, 'sedano-trained-models-');
+    const training = await stageSandbox(t);
+    const trainer = await startStageRuntime(
+      createTrainerStage({
+        documentRoots: [tempDir(t, 'sedano-training-data-')],
+        modelDir,
+        embedder: { kind: 'hashing', dimension: 384 },
+        redisUrl: endpoints().redisUrl,
+        namespace: analysis.keys.namespace,
+        limits: resolveTrainerOptions(),
+      }),
+      {
+        kafka: kafkaClient(),
+        codec: training.codec,
+        redis: training.redis,
+        logger: pino({ level: 'silent' }),
+        workerId: uniqueName('trainer'),
+        names: training.names,
+        keys: training.keys,
+        topics: training.topics,
+        ledger: training.ledger,
+        presence: training.presence,
+        purgeMarks: training.purgeMarks,
+      },
+    );
+    onCleanup(t, () => trainer.close());
+    const modelName = uniqueName('topics');
+    const lane = training.topics.lanes[1] ?? '';
+    const request = trainingRequest({ modelName, epochs: 30, validationSplit: 0 });
+    const job = { ...request, header: { ...request.header, jobId: newJobId(), submittedAt: Date.now() } };
+    const binding: SubjectBinding<TrainModelRequest> = {
+      subject: training.names.valueSubject(lane),
+      contract: trainModelRequestContract,
+      compatibility: 'FULL_TRANSITIVE',
+    };
+    await training.producer.send(lane, [await training.codec.toMessage(binding, job.header.jobId, job)]);
+    await training.eventsUntil(job.header.jobId, 'SUCCESS', 180_000);
+
+    // Held-out sentences as documents, analysed with that model.
+    const root = tempDir(t, 'sedano-held-out-');
+    const files = HELD_OUT.map((example, index) => {
+      writeFileSync(join(root, `held-out-${index}.txt`), `${example.text}.\n`);
+      return `held-out-${index}.txt`;
+    });
+    await startAnalyzer(
+      t,
+      analysis,
+      {
+        documentRoots: [root],
+        store: { dataDir: tempDir(t, 'sedano-analysis-data-') },
+        defaultCollection: 'unused',
+        maxDocumentChars: 1_000_000,
+      },
+      modelDir,
+    );
+    const submitted = await submitAnalysis(analysis, {
+      analysisType: 'SENTIMENT',
+      modelId: modelName,
+      documents: files.map(reference),
+    });
+    const result = resultOf(await analysis.eventsUntil(submitted.header.jobId, 'SUCCESS', 120_000));
+    assert.deepEqual(result.failed, []);
+    // The model's label is the most probable of its labels (the sentiment's own label is a polarity).
+    const labels = result.documents.map(
+      (document) => Object.entries(document.sentiment?.probabilities ?? {}).sort(([, a], [, b]) => b - a)[0]?.[0],
+    );
+    const correct = labels.filter((label, index) => label === HELD_OUT[index]?.label).length;
+    assert.ok(correct >= 5, `at least 5 of 6 held-out documents right: ${labels.join(', ')}`);
+    assert.ok(result.documents.every((document) => document.sentiment?.method === `model:${modelName}@1`));
   },
 );

@@ -103,8 +103,13 @@ test('a rate limit is shared by all the workers of a stage', async (t) => {
     options: { rateLimitPerSecond: 10 },
     handler: async () => ({ 'sedano.NoopResult': { sleptMs: 0, spunMs: 0, payload: null } }),
   });
-  await sandbox.start(stage);
-  await sandbox.start(stage);
+  const first = await sandbox.start(stage);
+  const second = await sandbox.start(stage);
+  // Both in the group before the jobs come: the first has rebalanced to share the partitions.
+  await waitFor(() => first.groupJoins >= 2 && second.groupJoins >= 1, {
+    description: 'both workers joined the group',
+    timeoutMs: 60_000,
+  });
   const jobs = await sandbox.submitMany(Array.from({ length: 40 }, () => ({})));
   const started = await waitFor(
     async () => {

@@ -4,7 +4,7 @@
  * is trained on the vectors a collection is indexed with. Callers import this module only,
  * never the indexer's internals.
  */
-export { type CachingEmbedder, withEmbeddingCache } from './embedding/cache.ts';
+export { type CachingEmbedder, DEFAULT_EMBEDDING_CACHE_TTL_SECONDS, withEmbeddingCache } from './embedding/cache.ts';
 export {
   createEmbedder,
   type EmbedderConfig,

@@ -3,6 +3,7 @@
  * maintenance topic, each task at most once per slot: cache cleanup, index optimisation,
  * backup, weekly report. Settings: services/maintenance/settings.ts.
  */
+import { DEFAULT_EMBEDDING_CACHE_TTL_SECONDS } from '../indexer/embedding-access.ts';
 import { DEFAULT_LANCEDB_DATA_DIR, openVectorStore, vectorStoreOptionsOf } from '../indexer/store-access.ts';
 import { createJobClient } from '../lib/job-client.ts';
 import { runService } from '../lib/service-kit.ts';
@@ -17,8 +18,6 @@ import { lanceDbOptimizerPort, vectorStoreOptimizerPort } from './tasks/index-op
 import { registrySubjects } from './tasks/registry-subjects.ts';
 import { createWeeklyReport } from './tasks/weekly-report.ts';
 
-/** The embedding cache's lifetime (services/indexer/embedding/cache.ts: 7 days). */
-const EMBEDDING_CACHE_TTL_MS = 7 * 86_400_000;
 const prefixOf = (pattern: string) => pattern.replace(/\*$/, '');
 
 await runService(
@@ -58,7 +57,7 @@ await runService(
             admin,
             embeddings: {
               prefix: prefixOf(keys.embeddingPattern),
-              cacheTtlMs: EMBEDDING_CACHE_TTL_MS,
+              cacheTtlMs: DEFAULT_EMBEDDING_CACHE_TTL_SECONDS * 1000,
               maxAgeMs: settings.embeddingCacheMaxAge,
             },
             workers: { prefix: prefixOf(keys.workers.pattern), goneAfterMs: settings.workerGoneAfter },

@@ -1,7 +1,7 @@
 /**
- * Runs one attempt of one decoded job that has not ended, in its own consumer span: refuse it
- * (revoked, or queued before a `ctl purge` mark) or wait for the rate limiter, report STARTED,
- * run the handler within its time limits, then settle the outcome:
+ * Runs one attempt of one decoded job in its own consumer span: skip it (the ledger says it
+ * already ended), refuse it (revoked, or queued before a `ctl purge` mark) or wait for the rate
+ * limiter, report STARTED, run the handler within its time limits, then settle the outcome:
  *
  * - the handler's result: SUCCESS, and the ledger remembers the job ended;
  * - revoked while it ran: REVOKED;
@@ -11,10 +11,18 @@
  *
  * Abort reasons are recognised by their code (abort-reasons.ts): one may have been rebuilt
  * from a worker thread's message.
+ *
+ * Per-job waits are what bound a worker's throughput at a given concurrency (issue 12), so the
+ * ledger, revocation and purge-mark reads are issued together (one round trip to Redis: ioredis
+ * pipelines commands sent before the replies come), after the job is registered as running (a
+ * revoke that lands during the reads aborts it, and it does not start). STARTED is queued but not
+ * awaited before the handler runs: the shared batcher keeps it ahead of the job's later events,
+ * and the attempt does not settle until it is produced.
  */
 import { type Context, context, type Span, SpanKind, SpanStatusCode, trace, type Tracer } from '@opentelemetry/api';
 import type { StageRequests } from '../../../topology/contracts.ts';
 import type { Stage } from '../../../topology/stages.ts';
+import type { JobState } from '../../../schemas/job-state.ts';
 import type { JobStatusEvent } from '../../../schemas/job-status-event.ts';
 import type { Codec, SubjectBinding } from '../codec.ts';
 import type { IncomingMessage, KafkaProducer } from '../kafka.ts';
@@ -62,6 +70,20 @@ export function attemptOutcome(error: unknown): 'revoked' | 'shutdown' | 'failed
   return 'failed';
 }
 
+/** Why a job must not start (pure): its revocation's reason, `purged` below a purge mark, or null. */
+export function refusalOf(revoked: string | null, purgedBelow: number | undefined, offset: string): string | null {
+  if (revoked !== null) return revoked;
+  return purgedBelow !== undefined && Number(offset) < purgedBelow ? 'purged' : null;
+}
+
+/** What the stores say of a job about to start, read together. */
+interface Admission {
+  /** The terminal state the ledger remembers, or null. */
+  ended: JobState | null;
+  /** Why it must not start (refusalOf), or null. */
+  refused: string | null;
+}
+
 /** One attempt as the runner sees it while it runs. */
 interface Attempt<S extends Stage> {
   message: IncomingMessage;
@@ -76,9 +98,15 @@ interface Attempt<S extends Stage> {
 
 export class JobRunner<S extends Stage> {
   readonly #options: JobRunnerOptions<S>;
+  #skipped = 0;
 
   constructor(options: JobRunnerOptions<S>) {
     this.#options = options;
+  }
+
+  /** Jobs skipped because the ledger said they had already ended, since start. */
+  get skipped(): number {
+    return this.#skipped;
   }
 
   /** Runs one attempt; resolves true when the message may be committed. */
@@ -110,16 +138,19 @@ export class JobRunner<S extends Stage> {
   /** Runs the attempt unless it is refused; resolves true when it may be committed. */
   async #attempt(attempt: Attempt<S>): Promise<boolean> {
     const { ledger, rateLimiter, handler, options } = this.#options;
-    const { request, reporter, job } = attempt;
+    const { request, reporter, job, message } = attempt;
     const { jobId } = request.header;
-    const refused = await this.#refusal(jobId, attempt.message);
+    const { ended, refused } = await this.#admission(jobId, message);
+    if (ended !== null) return this.#skip(attempt, ended);
     if (refused !== null) {
       await reporter.revoked(refused);
       await ledger.recordTerminal(jobId, 'REVOKED');
       return true;
     }
+    // A revoke (or shutdown) that came while the reads were in flight: the handler never starts.
+    job.controller.signal.throwIfAborted();
     await rateLimiter?.acquire(job.controller.signal);
-    await reporter.started();
+    const started = reporter.started();
     const jobContext: JobContext<StageRequests[S]> = {
       job: request,
       jobId,
@@ -131,23 +162,41 @@ export class JobRunner<S extends Stage> {
         reporter.progress(current, total, text, details);
       },
     };
-    const result = await context.with(trace.setSpan(context.active(), attempt.span), () =>
-      runAttempt(handler, jobContext, job.controller, {
-        softTimeLimitMs: request.header.softTimeLimitMs ?? options.softTimeLimitMs,
-        hardTimeLimitMs: request.header.hardTimeLimitMs ?? options.hardTimeLimitMs,
-      }),
-    );
+    // However the handler ends, the attempt settles only once STARTED is produced (or failed).
+    const result = await context
+      .with(trace.setSpan(context.active(), attempt.span), () =>
+        runAttempt(handler, jobContext, job.controller, {
+          softTimeLimitMs: request.header.softTimeLimitMs ?? options.softTimeLimitMs,
+          hardTimeLimitMs: request.header.hardTimeLimitMs ?? options.hardTimeLimitMs,
+        }),
+      )
+      .finally(() => started);
     await reporter.succeeded(result);
     await ledger.recordTerminal(jobId, 'SUCCESS');
     return true;
   }
 
-  /** Why a job must not start: revoked, or queued before a `ctl purge` mark; null if it may. */
-  async #refusal(jobId: string, message: IncomingMessage): Promise<string | null> {
-    const revoked = await this.#options.revocations.reasonRevoked(jobId);
-    if (revoked !== null) return revoked;
-    const purgedBelow = await this.#options.purgeMarks.purgeMark(message.topic, message.partition);
-    return purgedBelow !== undefined && Number(message.offset) < purgedBelow ? 'purged' : null;
+  /** Skips a job that already ended (a redelivery after a crash, a duplicate submission): no events. */
+  #skip(attempt: Attempt<S>, ended: JobState): boolean {
+    const { message } = attempt;
+    this.#skipped += 1;
+    attempt.span.setAttribute('sedano.skipped', ended);
+    attempt.logger.info(
+      { state: ended, topic: message.topic, offset: message.offset },
+      `skipped: the job already ended (${ended})`,
+    );
+    return true;
+  }
+
+  /** Reads the ledger, the revocation and the purge mark together (one round trip, not three). */
+  async #admission(jobId: string, message: IncomingMessage): Promise<Admission> {
+    const { ledger, revocations, purgeMarks } = this.#options;
+    const [ended, revoked, purgedBelow] = await Promise.all([
+      ledger.terminalState(jobId),
+      revocations.reasonRevoked(jobId),
+      purgeMarks.purgeMark(message.topic, message.partition),
+    ]);
+    return { ended, refused: refusalOf(revoked, purgedBelow, message.offset) };
   }
 
   /** Settles an attempt that threw; resolves true when its message may be committed. */

@@ -25,6 +25,8 @@ export interface MessageIntakeOptions {
   process: (message: IncomingMessage) => Promise<boolean>;
   /** The delay before a message whose processing threw is tried again. */
   infrastructureBackoff: BackoffPolicy;
+  /** How long resumed partitions may wait for their next fetch, in ms (the gate's buffer covers it). */
+  refillMs?: number;
   logger: Logger;
   random?: () => number;
 }
@@ -42,9 +44,11 @@ export class MessageIntake {
     this.#random = options.random ?? Math.random;
     // Paused partitions resume only once a finished job has left the scheduler.
     this.#scheduler = new KeyedScheduler(options.concurrency, () => {
-      if (this.#open) this.#gate.changed();
+      if (this.#open) this.#gate.ended();
     });
-    this.#gate = new AdmissionGate(options.concurrency, () => this.#scheduler.size, options.consumer);
+    this.#gate = new AdmissionGate(options.concurrency, () => this.#scheduler.size, options.consumer, {
+      ...(options.refillMs === undefined ? {} : { refillMs: options.refillMs }),
+    });
   }
 
   /** True while a PAUSE_STAGE command holds the stage. */

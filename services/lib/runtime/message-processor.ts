@@ -2,8 +2,9 @@
  * What a stage does with one delivered message before any job runs: decode it as the stage's
  * request (a poison message goes to the dead-letter topic), check that its header's job type
  * is the stage's (one that is not is dead-lettered as SEDANO_ERR_JOB_TYPE_MISMATCH: running it
- * as this stage's job would report a job of one type done by another stage), and skip a job
- * the ledger says already ended. What is left is one attempt of a job (job-runner.ts).
+ * as this stage's job would report a job of one type done by another stage). What is left is
+ * one attempt of a job (job-runner.ts), which also skips a job the ledger says already ended:
+ * it reads the ledger together with the job's revocation and purge mark, in one round trip.
  */
 import type { JobHeader } from '../../../schemas/job-header.ts';
 import { STAGE_REQUEST_CONTRACTS } from '../../../topology/contracts.ts';
@@ -13,15 +14,13 @@ import type { DeadLetterWriter } from '../dead-letter.ts';
 import { JOB_TYPES } from '../job-client.ts';
 import type { IncomingMessage } from '../kafka.ts';
 import type { Logger } from '../logger.ts';
-import type { JobLedger } from './job-ledger.ts';
 import type { JobRunner } from './job-runner.ts';
 
 export interface MessageProcessorOptions<S extends Stage> {
   stage: S;
   codec: Codec;
   deadLetters: DeadLetterWriter;
-  ledger: JobLedger;
-  runner: Pick<JobRunner<S>, 'run'>;
+  runner: Pick<JobRunner<S>, 'run' | 'skipped'>;
   logger: Logger;
 }
 
@@ -35,7 +34,6 @@ export function jobTypeMismatch(stage: Stage, header: Pick<JobHeader, 'jobType'>
 
 export class MessageProcessor<S extends Stage> {
   readonly #options: MessageProcessorOptions<S>;
-  #skipped = 0;
 
   constructor(options: MessageProcessorOptions<S>) {
     this.#options = options;
@@ -43,12 +41,12 @@ export class MessageProcessor<S extends Stage> {
 
   /** Jobs skipped because they had already ended, since start. */
   get skipped(): number {
-    return this.#skipped;
+    return this.#options.runner.skipped;
   }
 
   /** Processes one message; resolves true when it is done with (and may be committed). */
   async process(message: IncomingMessage): Promise<boolean> {
-    const { codec, stage, ledger, logger } = this.#options;
+    const { codec, stage } = this.#options;
     let decoded;
     try {
       decoded = await codec.fromMessage(STAGE_REQUEST_CONTRACTS[stage], message);
@@ -61,15 +59,6 @@ export class MessageProcessor<S extends Stage> {
     const mismatch = jobTypeMismatch(stage, header);
     if (mismatch !== null) {
       await this.#deadLetter(message, 'SEDANO_ERR_JOB_TYPE_MISMATCH', mismatch, header.jobId);
-      return true;
-    }
-    const ended = await ledger.terminalState(header.jobId);
-    if (ended !== null) {
-      this.#skipped += 1;
-      logger.info(
-        { jobId: header.jobId, state: ended, topic: message.topic, offset: message.offset },
-        `skipped: the job already ended (${ended})`,
-      );
       return true;
     }
     return this.#options.runner.run(message, decoded.record, decoded.traceContext);

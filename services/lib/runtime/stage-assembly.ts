@@ -27,6 +27,9 @@ import { resolveStageStores, type StageStores } from './stage-stores.ts';
 import { stageTopics, type StageTopics } from './stage-topics.ts';
 import type { ThreadPool } from './thread-pool.ts';
 
+/** A fetch's round trip and decoding, as the admission gate allows for it (admission-gate.ts). */
+const FETCH_ROUND_TRIP_MS = 50;
+
 /** What a stage runtime is made of once wired; the steps of StageWorker work on it. */
 export interface StageParts<S extends Stage> {
   definition: StageDefinition<S>;
@@ -98,6 +101,8 @@ export async function assembleStage<S extends Stage>(
     tracker,
     process: (message) => processor.process(message),
     infrastructureBackoff: resolved.infrastructureBackoff,
+    // kafkajs sleeps a whole fetch wait when every partition is paused; then one fetch.
+    refillMs: resolved.fetchMaxWaitMs + FETCH_ROUND_TRIP_MS,
     logger,
     random: wiring.random,
   });
@@ -187,7 +192,6 @@ function wireJobPath<S extends Stage>(
     stage: definition.stage,
     codec,
     deadLetters,
-    ledger: stores.ledger,
     runner,
     logger,
   });

@@ -56,3 +56,38 @@ test('while suspended nothing is taken in: the partition pauses and seeks back t
   gate.suspend(false);
   assert.deepEqual(calls.at(-1), 'resume low/3');
 });
+
+test('fast jobs get a buffer that lasts a refill: the resume level covers the jobs that end meanwhile, up to 32 x concurrency', () => {
+  assert.equal(admissionLimit(2, 16, 10), 64, 'slow jobs: four times the concurrency');
+  assert.equal(admissionLimit(2, 16, 150), 300);
+  assert.equal(resumeLevel(2, 16, 150), 150);
+  assert.equal(admissionLimit(0, 16, 150), 600, 'the highest lane: twice the lower lanes');
+  assert.equal(admissionLimit(2, 16, 10_000), 512, 'capped');
+});
+
+test('the gate measures how fast jobs end and pauses later (and resumes sooner) when they end fast', () => {
+  let now = 0;
+  let inHand = 0;
+  const { calls, consumer } = recorder();
+  const gate = new AdmissionGate(4, () => inHand, consumer, { refillMs: 100, now: () => now });
+  const take = (offset: number) => {
+    inHand += 1;
+    gate.taken(message('low', 0, String(offset)), 2);
+  };
+  for (let offset = 0; offset < 16; offset += 1) take(offset);
+  assert.deepEqual(calls, ['pause low/0'], 'at 4 x 4 before any job ended');
+  // 100 jobs end within 250 ms (others were taken in meanwhile): 400 a second, 40 within one refill of 100 ms.
+  inHand = 40;
+  for (let ended = 0; ended < 99; ended += 1) {
+    now += 2.5;
+    gate.ended();
+  }
+  assert.deepEqual(calls, ['pause low/0'], 'the pace is not measured yet: 40 is above half of 16');
+  now += 2.5;
+  gate.ended();
+  assert.deepEqual(calls, ['pause low/0', 'resume low/0'], 'resumed with 40 in hand, a refill of work left');
+  for (let offset = 16; inHand < 79; offset += 1) take(offset);
+  assert.deepEqual(calls, ['pause low/0', 'resume low/0'], 'still flowing below 80');
+  take(100);
+  assert.deepEqual(calls.at(-1), 'pause low/0');
+});

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { setImmediate } from 'node:timers/promises';
 import { ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import { pino } from 'pino';
 import type { JobStatusEvent } from '../../../../../schemas/job-status-event.ts';
@@ -7,11 +8,12 @@ import type { Codec } from '../../../../../services/lib/codec.ts';
 import type { IncomingMessage } from '../../../../../services/lib/kafka.ts';
 import { fromPlainError, toPlainError } from '../../../../../services/lib/runtime/thread-messages.ts';
 import { RevokedError, ShutdownError } from '../../../../../services/lib/runtime/abort-reasons.ts';
-import { JobRunner } from '../../../../../services/lib/runtime/job-runner.ts';
+import { JobRunner, type JobRunnerOptions, refusalOf } from '../../../../../services/lib/runtime/job-runner.ts';
 import { RunningJobs } from '../../../../../services/lib/runtime/running-jobs.ts';
 import { SequenceClock } from '../../../../../services/lib/runtime/sequence-clock.ts';
 import type { StageHandler } from '../../../../../services/lib/runtime/stage.ts';
 import { noopRequestSample } from '../../../schemas/samples.ts';
+import { waitFor } from '../../../../support/wait.ts';
 import { contractBindings } from '../../../../../topology/contracts.ts';
 import { topologyNames } from '../../../../../topology/names.ts';
 
@@ -26,8 +28,16 @@ const message: IncomingMessage = {
 };
 const RESULT = { 'sedano.NoopResult': { sleptMs: 0, spunMs: 0, payload: null } };
 
+interface RunnerSetup {
+  revoked?: string | null;
+  /** Stores read before the attempt, replacing the in-memory ones. */
+  stores?: Partial<Pick<JobRunnerOptions<'noop'>, 'ledger' | 'revocations' | 'purgeMarks'>>;
+  /** Called with each produced batch before it counts as sent; a rejection fails the request. */
+  sending?: (states: readonly string[]) => Promise<void>;
+}
+
 /** A runner over in-memory stores; `states` lists the status events it produced. */
-function runner(handler: StageHandler<'noop'>, { revoked = null as string | null } = {}) {
+function runner(handler: StageHandler<'noop'>, { revoked = null, stores = {}, sending }: RunnerSetup = {}) {
   const states: string[] = [];
   const terminal: string[] = [];
   const failed: unknown[] = [];
@@ -38,7 +48,9 @@ function runner(handler: StageHandler<'noop'>, { revoked = null as string | null
     options: { progressIntervalMs: 0, softTimeLimitMs: undefined, hardTimeLimitMs: undefined },
     producer: {
       send: async (_topic, messages) => {
-        for (const sent of messages) states.push((sent.value as unknown as JobStatusEvent).state);
+        const batch = messages.map((sent) => (sent.value as unknown as JobStatusEvent).state);
+        await sending?.(batch);
+        states.push(...batch);
       },
       close: async () => {},
     },
@@ -52,6 +64,7 @@ function runner(handler: StageHandler<'noop'>, { revoked = null as string | null
     ledger: { terminalState: async () => null, recordTerminal: async (_id, state) => void terminal.push(state) },
     revocations: { revoke: async () => {}, reasonRevoked: async () => revoked },
     purgeMarks: { markPurge: async () => {}, purgeMark: async () => undefined },
+    ...stores,
     rateLimiter: undefined,
     failedAttempt: async (_message, _header, _attempt, reporter, error) => {
       failed.push(error);
@@ -63,7 +76,7 @@ function runner(handler: StageHandler<'noop'>, { revoked = null as string | null
     now: Date.now,
   });
   const run = () => created.run(message, noopRequestSample, ROOT_CONTEXT);
-  return { run, states, terminal, failed, running };
+  return { run, states, terminal, failed, running, runner: created };
 }
 
 test('a successful attempt reports STARTED then SUCCESS and is remembered as ended', async () => {
@@ -115,4 +128,119 @@ test('any other error goes to what follows a failed attempt', async () => {
   assert.equal(await run(), true);
   assert.deepEqual(states, ['STARTED', 'FAILURE']);
   assert.equal((failed[0] as Error).message, 'the document is not a PDF');
+});
+
+test('a job the ledger says already ended is skipped: it does not run, reports nothing and is counted', async () => {
+  let ran = false;
+  const setup = runner(async () => ((ran = true), RESULT), {
+    stores: { ledger: { terminalState: async () => 'SUCCESS', recordTerminal: async () => {} } },
+  });
+  assert.equal(await setup.run(), true);
+  assert.equal(ran, false);
+  assert.deepEqual(setup.states, []);
+  assert.equal(setup.runner.skipped, 1);
+  assert.equal(setup.running.size, 0);
+});
+
+test('refusal: a revocation wins, then a purge mark above the offset; otherwise none', () => {
+  assert.equal(refusalOf('revoked by ops', 10, '3'), 'revoked by ops');
+  assert.equal(refusalOf(null, 10, '3'), 'purged');
+  assert.equal(refusalOf(null, 3, '3'), null);
+  assert.equal(refusalOf(null, undefined, '3'), null);
+});
+
+test('a job queued below a purge mark is REVOKED (purged) without running', async () => {
+  let ran = false;
+  const { run, states, terminal } = runner(async () => ((ran = true), RESULT), {
+    stores: { purgeMarks: { markPurge: async () => {}, purgeMark: async () => 4 } },
+  });
+  assert.equal(await run(), true);
+  assert.equal(ran, false);
+  assert.deepEqual(states, ['REVOKED']);
+  assert.deepEqual(terminal, ['REVOKED']);
+});
+
+/**
+ * Stores whose reads wait for `release`; `reads` lists the reads issued, with how many jobs
+ * were registered as running then; `terminal` the states the ledger was told.
+ */
+function heldStores(running: () => RunningJobs, revoked: string | null = null) {
+  const reads: string[] = [];
+  const terminal: string[] = [];
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  const held = async <T>(name: string, value: T): Promise<T> => {
+    reads.push(`${name} (running: ${running().size})`);
+    await released;
+    return value;
+  };
+  const stores = {
+    ledger: {
+      terminalState: () => held('ledger', null),
+      recordTerminal: async (_jobId: string, state: string) => void terminal.push(state),
+    },
+    revocations: { revoke: async () => {}, reasonRevoked: () => held('revocation', revoked) },
+    purgeMarks: { markPurge: async () => {}, purgeMark: () => held('purge mark', undefined) },
+  };
+  return { stores, reads, release, terminal };
+}
+
+test('the ledger, revocation and purge-mark reads are issued together, once the job is registered as running', async () => {
+  const held = heldStores(() => setup.running);
+  const setup = runner(async () => RESULT, { stores: held.stores });
+  const outcome = setup.run();
+  // None of the reads has answered, yet all three are out: they share one round trip.
+  assert.deepEqual(held.reads, ['ledger (running: 1)', 'revocation (running: 1)', 'purge mark (running: 1)']);
+  held.release();
+  assert.equal(await outcome, true);
+  assert.deepEqual(setup.states, ['STARTED', 'SUCCESS']);
+});
+
+test('a job revoked while its reads are in flight never runs: REVOKED', async () => {
+  let ran = false;
+  const held = heldStores(() => setup.running);
+  const setup = runner(async () => ((ran = true), RESULT), { stores: held.stores });
+  const outcome = setup.run();
+  // What the control listener does when the REVOKE command arrives now.
+  assert.equal(
+    setup.running.abortJob(noopRequestSample.header.jobId, () => new RevokedError('revoked by ops')),
+    1,
+  );
+  held.release();
+  assert.equal(await outcome, true);
+  assert.equal(ran, false);
+  assert.deepEqual(setup.states, ['REVOKED']);
+  assert.deepEqual(held.terminal, ['REVOKED']);
+});
+
+test('the handler does not wait for STARTED, but the attempt settles after it, and events stay in order', async () => {
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  let seenByHandler: string[] | undefined;
+  const setup = runner(async () => ((seenByHandler = [...setup.states]), RESULT), {
+    sending: async (batch) => {
+      if (batch.includes('STARTED')) await held;
+    },
+  });
+  let settled = false;
+  const outcome = setup.run().then((done) => ((settled = true), done));
+  await waitFor(() => seenByHandler !== undefined, { description: 'the handler ran', intervalMs: 1 });
+  assert.deepEqual(seenByHandler, [], 'the handler ran before STARTED was produced');
+  await setImmediate();
+  assert.equal(settled, false, 'not settled while STARTED is in flight');
+  release();
+  assert.equal(await outcome, true);
+  assert.deepEqual(setup.states, ['STARTED', 'SUCCESS']);
+  assert.deepEqual(setup.terminal, ['SUCCESS']);
+});
+
+test('a STARTED that cannot be produced fails the attempt (tried again in place) and nothing follows it', async () => {
+  const setup = runner(async () => RESULT, {
+    sending: async (batch) => {
+      if (batch.includes('STARTED')) throw new Error('the broker is away');
+    },
+  });
+  await assert.rejects(setup.run(), /the broker is away/);
+  assert.deepEqual(setup.states, []);
+  assert.deepEqual(setup.terminal, []);
 });

@@ -2,7 +2,9 @@
  * `npm run bench -- api`: requests per second and latency of the status API's
  * `GET /v1/jobs/:id` (token check, Redis read, progress estimate, JSON) next to a bare fastify
  * hello-world, measured with autocannon on loopback in the same run, with the same connections
- * and duration, and the ratio of the two. Prints figures; asserts nothing about time.
+ * and duration, and the ratio of the two; then `POST /v1/jobs` (a noop job: validation, the
+ * request and its PENDING event produced to Kafka, acks from all replicas, before the 202).
+ * Prints figures; asserts nothing about time.
  *
  * The gateway is the real one (buildGatewayApp) on the real Redis and Kafka; the job read is a
  * real job view, written by the status view's own apply under a namespace of the benchmark's,
@@ -25,6 +27,7 @@ import { createSchemaRegistry } from '../../services/lib/schema-registry.ts';
 import { createStatusView } from '../../services/lib/status-view.ts';
 import { topologyNames } from '../../topology/names.ts';
 import { redisKeys } from '../../topology/redis-keys.ts';
+import { declaredTopics, LANES } from '../../topology/topics.ts';
 
 export const API_SYNOPSIS = 'npm run bench -- api [--duration 10] [--connections 50] [--json]';
 
@@ -67,6 +70,8 @@ type Autocannon = (options: {
   url: string;
   connections: number;
   duration: number;
+  method?: 'GET' | 'POST';
+  body?: string;
   headers?: Record<string, string>;
 }) => Promise<AutocannonResult>;
 const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
@@ -144,7 +149,7 @@ export async function runApiBenchmark(options: ApiBenchOptions): Promise<number>
     codec: createCodec({ registry: createSchemaRegistry(endpoints.schemaRegistryUrl) }),
     redis,
     view,
-    tokens: [{ token, scopes: ['read'], name: 'bench' }],
+    tokens: [{ token, scopes: ['read', 'submit'], name: 'bench' }],
     logger,
     deadLetters: createDeadLetterIndex({ redis, keys }),
     names,
@@ -153,7 +158,13 @@ export async function runApiBenchmark(options: ApiBenchOptions): Promise<number>
   });
   const hello = fastify();
   hello.get('/', async () => ({ hello: 'world' }));
+  // The topics a noop submission is produced to: the noop lanes and the status topic, the namespace's own.
+  const submitTopicNames = new Set([...LANES.map((lane) => names.jobTopic('noop', lane)), names.statusTopic]);
+  const submitTopics = declaredTopics(names, { replicationFactor: 1 }).filter((topic) =>
+    submitTopicNames.has(topic.name),
+  );
   try {
+    await admin.createTopics(submitTopics);
     const jobId = newJobId();
     const now = Date.now();
     const event: JobStatusEvent = {
@@ -200,6 +211,15 @@ export async function runApiBenchmark(options: ApiBenchOptions): Promise<number>
       ),
       figures('fastify hello-world', await autocannon({ ...load, url: helloUrl })),
     ];
+    const submit = {
+      ...load,
+      url: `${gatewayUrl}/v1/jobs`,
+      method: 'POST' as const,
+      body: JSON.stringify({ stage: 'noop', payload: {} }),
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    };
+    await autocannon({ ...submit, duration: 2 });
+    rows.push(figures('POST /v1/jobs', await autocannon(submit)));
     console.log(options.json ? JSON.stringify(rows, null, 2) : formatApiTable(rows));
     console.log(`\n${options.connections} connections, ${options.durationSeconds} s each, loopback, one process`);
     return rows.some((row) => row.failures > 0) ? 1 : 0;
@@ -207,11 +227,23 @@ export async function runApiBenchmark(options: ApiBenchOptions): Promise<number>
     await hello.close();
     await gateway.close();
     await view.clear();
+    await admin.deleteTopics(submitTopics.map((topic) => topic.name)).catch(() => {});
+    await deleteSubjects(endpoints.schemaRegistryUrl, namespace);
     const leftovers = await redis.keys(keys.pattern);
     if (leftovers.length > 0) await redis.del(...leftovers);
     await producer.close();
     await admin.close();
     redis.disconnect();
     viewRedis.disconnect();
+  }
+}
+
+/** Removes the schema subjects the submissions registered (every subject of the bench's namespace). */
+async function deleteSubjects(registryUrl: string, namespace: string): Promise<void> {
+  const subjects = (await (await fetch(`${registryUrl}/subjects`)).json()) as string[];
+  for (const subject of subjects.filter((name) => name.startsWith(`${namespace}.`))) {
+    const url = `${registryUrl}/subjects/${encodeURIComponent(subject)}`;
+    await fetch(url, { method: 'DELETE' });
+    await fetch(`${url}?permanent=true`, { method: 'DELETE' });
   }
 }

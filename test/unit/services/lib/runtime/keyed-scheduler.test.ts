@@ -77,3 +77,22 @@ test('a held scheduler starts nothing new; dropped waiting tasks never run', asy
   await scheduler.idle();
   assert.deepEqual(ran, ['a']);
 });
+
+test('the best priority waiting runs first whatever its number, also after waiting tasks were dropped', async () => {
+  const scheduler = new KeyedScheduler(1);
+  const order: string[] = [];
+  let release!: () => void;
+  const block = () => scheduler.add('blocker', () => new Promise<void>((resolve) => (release = resolve)));
+  const record = (name: string) => async () => void order.push(name);
+  block();
+  scheduler.add('high', record('dropped'), 0);
+  scheduler.dropWaiting();
+  scheduler.add('low', record('low'), 2);
+  scheduler.add('same', record('same key, low'), 2);
+  scheduler.add('same', record('same key, normal'), 1);
+  scheduler.add('normal-1', record('normal-1'), 1);
+  scheduler.add('normal-2', record('normal-2'), 1);
+  release();
+  await scheduler.idle();
+  assert.deepEqual(order, ['normal-1', 'normal-2', 'low', 'same key, low', 'same key, normal']);
+});

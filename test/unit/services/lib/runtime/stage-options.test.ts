@@ -22,7 +22,7 @@ test('a stage that declares nothing gets every documented default', () => {
     commitIntervalMs: 1_000,
     fetchMaxWaitMs: 100,
     presenceIntervalMs: 5_000,
-    sessionTimeoutMs: 30_000,
+    sessionTimeoutMs: 6_000,
   });
 });
 

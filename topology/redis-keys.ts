@@ -74,6 +74,8 @@ export interface RedisKeys {
   readonly purgeMark: (topic: string, partition: number) => string;
   /** SCAN pattern of every purge mark. */
   readonly purgeMarkPattern: string;
+  /** The member id a worker's consumer last had in a group: the worker restarted removes its former self. */
+  readonly groupMember: (groupId: string, workerId: string) => string;
   readonly workers: WorkerPresenceKeys;
   readonly status: StatusViewKeys;
   /** The gateway's idempotency claim of one job id. */
@@ -108,6 +110,7 @@ export function redisKeys(namespace: string): RedisKeys {
     rateWindow: (name, second) => `${root}rate:${name}:${second}`,
     purgeMark: (topic, partition) => `${root}purge:${topic}:${partition}`,
     purgeMarkPattern: `${root}purge:*`,
+    groupMember: (groupId, workerId) => `${root}member:${groupId}:${workerId}`,
     workers: {
       worker: (workerId) => `${workers}worker:${workerId}`,
       index: `${workers}index`,

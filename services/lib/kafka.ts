@@ -143,6 +143,8 @@ export interface KafkaConsumer {
   seek(target: PartitionOffset): void;
   /** Calls `listener` with the partitions this member owns, after every rebalance. */
   onAssignment(listener: (assignment: Record<string, number[]>) => void): void;
+  /** Calls `listener` with the member id the group coordinator gave this consumer, at every join. */
+  onJoin?(listener: (memberId: string) => void): void;
   /** Stops fetching and waits for the `handle` calls in progress; the group is left by `close`. */
   stop(): Promise<void>;
   close(): Promise<void>;
@@ -158,6 +160,13 @@ export interface KafkaClientOptions {
 export interface KafkaClient {
   admin(): Promise<KafkaAdmin>;
   producer(): Promise<KafkaProducer>;
+  /**
+   * Removes a member from a consumer group at once (a LeaveGroup sent on its behalf), as if it
+   * had left: resolves false when the coordinator no longer knows it. For a worker restarted
+   * after a crash, whose former self would otherwise hold its partitions until its session
+   * expires (kafkajs has no static membership, `group.instance.id`).
+   */
+  removeGroupMember?(groupId: string, memberId: string): Promise<boolean>;
   consumer(groupId: string, options?: ConsumerOptions): Promise<KafkaConsumer>;
 }
 
@@ -200,6 +209,7 @@ export function createKafkaClient(options: KafkaClientOptions): KafkaClient {
   });
   return {
     admin: async () => wrapAdmin(await connected(kafka.admin())),
+    removeGroupMember: (groupId, memberId) => removeGroupMember(kafka, groupId, memberId),
     producer: async () =>
       wrapProducer(
         await connected(kafka.producer({ idempotent: true, createPartitioner: Partitioners.DefaultPartitioner })),
@@ -221,6 +231,40 @@ export function createKafkaClient(options: KafkaClientOptions): KafkaClient {
       );
     },
   };
+}
+
+/** The parts of kafkajs's internal cluster that a LeaveGroup on another member's behalf needs. */
+interface InternalCluster {
+  connect(): Promise<void>;
+  disconnect(): Promise<void>;
+  findGroupCoordinator(options: { groupId: string }): Promise<{
+    leaveGroup(options: { groupId: string; memberId: string }): Promise<unknown>;
+  }>;
+}
+
+/**
+ * kafkajs 2.2.4 has no public LeaveGroup for another member, so this uses the cluster factory
+ * its client keeps under a private symbol (the admin client is built on the same): a new
+ * cluster connection with the client's own settings, closed at the end.
+ */
+async function removeGroupMember(kafka: object, groupId: string, memberId: string): Promise<boolean> {
+  const symbol = Object.getOwnPropertySymbols(kafka).find(
+    (candidate) => candidate.description === 'private:Kafka:createCluster',
+  );
+  const createCluster = symbol && (kafka as Record<symbol, unknown>)[symbol];
+  if (typeof createCluster !== 'function') throw new Error('this kafkajs has no cluster factory to remove a member');
+  const cluster = (createCluster as (options: object) => InternalCluster)({});
+  await cluster.connect();
+  try {
+    const coordinator = await cluster.findGroupCoordinator({ groupId });
+    await coordinator.leaveGroup({ groupId, memberId });
+    return true;
+  } catch (error) {
+    if ((error as { type?: string }).type === 'UNKNOWN_MEMBER_ID') return false;
+    throw error;
+  } finally {
+    await cluster.disconnect();
+  }
 }
 
 async function connected<T extends { connect(): Promise<void> }>(role: T): Promise<T> {
@@ -414,6 +458,9 @@ function wrapConsumer(consumer: Consumer): KafkaConsumer {
     seek: (target) => consumer.seek({ ...target }),
     onAssignment(listener) {
       consumer.on(consumer.events.GROUP_JOIN, (event) => listener(event.payload.memberAssignment));
+    },
+    onJoin(listener) {
+      consumer.on(consumer.events.GROUP_JOIN, (event) => listener(event.payload.memberId));
     },
     stop: () => consumer.stop(),
     close: () => consumer.disconnect(),

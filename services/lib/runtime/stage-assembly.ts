@@ -12,6 +12,7 @@ import { RevokedError } from './abort-reasons.ts';
 import { startControlListener } from './control-listener.ts';
 import { createFailedAttemptHandler } from './failed-attempt.ts';
 import { JobRunner } from './job-runner.ts';
+import { rememberMember, removeFormerMember } from './member-handover.ts';
 import { MessageIntake } from './message-intake.ts';
 import { MessageProcessor } from './message-processor.ts';
 import { type OffsetCommitter, startOffsetCommitter } from './offset-committer.ts';
@@ -92,6 +93,7 @@ export async function assembleStage<S extends Stage>(
     sessionTimeoutMs: resolved.sessionTimeoutMs,
     maxWaitTimeMs: resolved.fetchMaxWaitMs,
   });
+  await handOver(options, consumer, topics.groupId);
   const producer = await kafka.producer();
   const { processor, threads } = wireJobPath(wiring, producer, running);
   const intake = new MessageIntake({
@@ -132,6 +134,23 @@ export async function assembleStage<S extends Stage>(
   };
 }
 
+/**
+ * A restarted worker takes its place in a group back at once, not after its former self's
+ * session ends (member-handover.ts): for each of its groups, since joining one waits for every
+ * member the coordinator still counts.
+ */
+async function handOver(
+  options: StageRuntimeOptions,
+  consumer: KafkaConsumer,
+  groupId: string,
+): Promise<KafkaConsumer> {
+  const { kafka, redis, keys, workerId, logger } = options;
+  const handover = { kafka, redis, keys, groupId, workerId, logger };
+  await removeFormerMember(handover);
+  rememberMember(consumer, handover);
+  return consumer;
+}
+
 /** Moves the stage's due retries back to their lanes, in a consumer group of its own. */
 async function forwardRetries<S extends Stage>(
   wiring: StageWiring<S>,
@@ -139,7 +158,11 @@ async function forwardRetries<S extends Stage>(
 ): Promise<RetryForwarder> {
   const { options, topics, now } = wiring;
   return startRetryForwarder({
-    consumer: await options.kafka.consumer(options.names.retryGroup(topics.groupId)),
+    consumer: await handOver(
+      options,
+      await options.kafka.consumer(options.names.retryGroup(topics.groupId)),
+      options.names.retryGroup(topics.groupId),
+    ),
     producer,
     retryTopics: Object.values(topics.retry),
     logger: options.logger,
@@ -208,7 +231,11 @@ async function listenForControl<S extends Stage>(
   const { options, topics, stores, now, definition } = wiring;
   const { kafka, codec, logger, workerId } = options;
   return startControlListener({
-    consumer: await kafka.consumer(options.names.controlGroup(workerId)),
+    consumer: await handOver(
+      options,
+      await kafka.consumer(options.names.controlGroup(workerId)),
+      options.names.controlGroup(workerId),
+    ),
     codec,
     controlTopic: topics.control,
     revocations: stores.revocations,

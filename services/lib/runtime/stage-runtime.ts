@@ -7,9 +7,10 @@
  * - `MessageIntake`: which delivered messages are taken in and when they run (admission gate,
  *   keyed scheduler, offset tracker), and trying a message again after an infrastructure failure;
  * - `MessageProcessor`: decoding, poison messages and job-type mismatches to the dead-letter
- *   topic, jobs that already ended skipped;
- * - `JobRunner`: one attempt of one job, in its trace, and its outcome (SUCCESS, REVOKED, a retry
- *   through a delay topic, or FAILURE and a dead letter);
+ *   topic;
+ * - `JobRunner`: one attempt of one job, in its trace (jobs that already ended skipped, the
+ *   ledger, revocation and purge mark read in one round trip), and its outcome (SUCCESS,
+ *   REVOKED, a retry through a delay topic, or FAILURE and a dead letter);
  * - the offset committer, the retry forwarder, the control listener, the presence heartbeat.
  *
  * Shutdown stops taking jobs in, waits for running jobs, aborts the rest (they are

@@ -51,7 +51,7 @@ await runService(
         logger: kit.logger,
         names,
         workerId: kit.workerId,
-        ledgerPrefix: keys.maintenanceRunPrefix,
+        keys,
         tasks: {
           CACHE_CLEANUP: createCacheCleanup({
             redis,

@@ -31,6 +31,8 @@ import { runAttempt } from './run-attempt.ts';
 import type { RunningJob, RunningJobs } from './running-jobs.ts';
 import type { SequenceClock } from './sequence-clock.ts';
 import type { JobContext, StageHandler } from './stage.ts';
+import type { StageMetrics } from './stage-metrics.ts';
+import type { AttemptOutcome } from '../worker-metrics.ts';
 import type { ResolvedStageOptions } from './stage-options.ts';
 
 export interface JobRunnerOptions<S extends Stage> {
@@ -53,6 +55,8 @@ export interface JobRunnerOptions<S extends Stage> {
   tracer: Tracer;
   logger: Logger;
   now: () => number;
+  /** Where attempts are counted and timed (default: nowhere). */
+  metrics?: StageMetrics;
 }
 
 /** What an attempt's error means for the job (pure): see the module comment. */
@@ -96,19 +100,40 @@ export class JobRunner<S extends Stage> {
     const job = running.start(jobId, number, now());
     const reporter = this.#reporter(request, number, traceId, logger);
     const attempt: Attempt<S> = { message, request, number, logger, reporter, job, span };
+    this.#options.metrics?.started(message.topic);
+    // Undefined: left unfinished (shutdown, or settling it failed), so not committed.
+    let outcome: AttemptOutcome | undefined;
     try {
-      return await this.#attempt(attempt);
+      outcome = await this.#attempt(attempt);
+      return true;
     } catch (error) {
       span.setStatus({ code: SpanStatusCode.ERROR, message: String(error) });
-      return await this.#settleError(attempt, error);
+      outcome = await this.#settleError(attempt, error);
+      return outcome !== undefined;
     } finally {
       running.end(job);
       span.end();
+      this.#measure(attempt, outcome);
     }
   }
 
-  /** Runs the attempt unless it is refused; resolves true when it may be committed. */
-  async #attempt(attempt: Attempt<S>): Promise<boolean> {
+  /** Reports the attempt to the metrics: its run time, and its wait since submitted (or due again). */
+  #measure(attempt: Attempt<S>, outcome: AttemptOutcome | undefined): void {
+    const { metrics, now } = this.#options;
+    const { topic, timestampMs } = attempt.message;
+    if (metrics === undefined) return;
+    if (outcome === undefined) {
+      metrics.abandoned(topic);
+      return;
+    }
+    const { startedAt } = attempt.job.view;
+    // A retry is produced back to its lane when due: its message's timestamp is when it was due.
+    const queuedAt = attempt.number > 1 ? timestampMs : attempt.request.header.submittedAt;
+    metrics.ended(topic, outcome, now() - startedAt, startedAt - queuedAt);
+  }
+
+  /** Runs the attempt unless it is refused; resolves with its outcome (it may be committed). */
+  async #attempt(attempt: Attempt<S>): Promise<'SUCCESS' | 'REVOKED'> {
     const { ledger, rateLimiter, handler, options } = this.#options;
     const { request, reporter, job } = attempt;
     const { jobId } = request.header;
@@ -116,7 +141,7 @@ export class JobRunner<S extends Stage> {
     if (refused !== null) {
       await reporter.revoked(refused);
       await ledger.recordTerminal(jobId, 'REVOKED');
-      return true;
+      return 'REVOKED';
     }
     await rateLimiter?.acquire(job.controller.signal);
     await reporter.started();
@@ -139,7 +164,7 @@ export class JobRunner<S extends Stage> {
     );
     await reporter.succeeded(result);
     await ledger.recordTerminal(jobId, 'SUCCESS');
-    return true;
+    return 'SUCCESS';
   }
 
   /** Why a job must not start: revoked, or queued before a `ctl purge` mark; null if it may. */
@@ -150,26 +175,25 @@ export class JobRunner<S extends Stage> {
     return purgedBelow !== undefined && Number(message.offset) < purgedBelow ? 'purged' : null;
   }
 
-  /** Settles an attempt that threw; resolves true when its message may be committed. */
-  async #settleError(attempt: Attempt<S>, error: unknown): Promise<boolean> {
+  /** Settles an attempt that threw; resolves with its outcome, undefined when it must not be committed. */
+  async #settleError(attempt: Attempt<S>, error: unknown): Promise<AttemptOutcome | undefined> {
     const { jobId } = attempt.request.header;
     switch (attemptOutcome(error)) {
       case 'revoked':
         await attempt.reporter.revoked((error as Error).message);
         await this.#options.ledger.recordTerminal(jobId, 'REVOKED');
-        return true;
+        return 'REVOKED';
       case 'shutdown':
-        return false;
+        return undefined;
       case 'failed':
         attempt.logger.warn({ err: error }, 'attempt failed');
-        await this.#options.failedAttempt(
+        return this.#options.failedAttempt(
           attempt.message,
           attempt.request.header,
           attempt.number,
           attempt.reporter,
           error,
         );
-        return true;
     }
   }
 

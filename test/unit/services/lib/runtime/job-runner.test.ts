@@ -56,6 +56,7 @@ function runner(handler: StageHandler<'noop'>, { revoked = null as string | null
     failedAttempt: async (_message, _header, _attempt, reporter, error) => {
       failed.push(error);
       await reporter.failed({ code: 'SEDANO_ERR_JOB_FAILED', type: 'Error', message: 'x', retriable: false });
+      return 'FAILURE';
     },
     running,
     tracer: trace.getTracer('test'),

@@ -11,6 +11,7 @@ import { JobRunner } from '../../../../../services/lib/runtime/job-runner.ts';
 import { RunningJobs } from '../../../../../services/lib/runtime/running-jobs.ts';
 import { SequenceClock } from '../../../../../services/lib/runtime/sequence-clock.ts';
 import type { StageHandler } from '../../../../../services/lib/runtime/stage.ts';
+import type { StageMetrics } from '../../../../../services/lib/runtime/stage-metrics.ts';
 import { noopRequestSample } from '../../../schemas/samples.ts';
 import { contractBindings } from '../../../../../topology/contracts.ts';
 import { topologyNames } from '../../../../../topology/names.ts';
@@ -29,6 +30,8 @@ const RESULT = { 'sedano.NoopResult': { sleptMs: 0, spunMs: 0, payload: null } }
 /** A runner over in-memory stores; `states` lists the status events it produced. */
 function runner(handler: StageHandler<'noop'>, { revoked = null as string | null } = {}) {
   const states: string[] = [];
+  /** What the runner told the metrics, e.g. `started lane`, `ended lane SUCCESS`. */
+  const measured: string[] = [];
   const terminal: string[] = [];
   const failed: unknown[] = [];
   const running = new RunningJobs();
@@ -62,14 +65,26 @@ function runner(handler: StageHandler<'noop'>, { revoked = null as string | null
     tracer: trace.getTracer('test'),
     logger: pino({ level: 'silent' }),
     now: Date.now,
+    metrics: {
+      ...Object.fromEntries(
+        ['deadLettered', 'lag', 'threadPoolSize', 'threadRecycled'].map((name) => [name, () => {}]),
+      ),
+      started: (topic: string) => void measured.push(`started ${topic}`),
+      ended: (topic: string, outcome: string, runMs: number, waitMs: number) => {
+        assert.ok(runMs >= 0 && waitMs >= 0, `times: run ${runMs}, wait ${waitMs}`);
+        measured.push(`ended ${topic} ${outcome}`);
+      },
+      abandoned: (topic: string) => void measured.push(`abandoned ${topic}`),
+    } as unknown as StageMetrics,
   });
   const run = () => created.run(message, noopRequestSample, ROOT_CONTEXT);
-  return { run, states, terminal, failed, running };
+  return { run, states, terminal, failed, running, measured };
 }
 
 test('a successful attempt reports STARTED then SUCCESS and is remembered as ended', async () => {
-  const { run, states, terminal, running } = runner(async () => RESULT);
+  const { run, states, terminal, running, measured } = runner(async () => RESULT);
   assert.equal(await run(), true);
+  assert.deepEqual(measured, ['started lane', 'ended lane SUCCESS']);
   assert.deepEqual(states, ['STARTED', 'SUCCESS']);
   assert.deepEqual(terminal, ['SUCCESS']);
   assert.equal(running.size, 0);
@@ -100,20 +115,22 @@ test('a revoke while it runs, even rebuilt from a thread, ends REVOKED', async (
 });
 
 test('an attempt aborted by shutdown reports nothing more and stays uncommitted', async () => {
-  const { run, states, terminal, failed } = runner(async () => {
+  const { run, states, terminal, failed, measured } = runner(async () => {
     throw fromPlainError(toPlainError(new ShutdownError()));
   });
   assert.equal(await run(), false);
   assert.deepEqual(states, ['STARTED']);
   assert.deepEqual(terminal, []);
   assert.deepEqual(failed, []);
+  assert.deepEqual(measured, ['started lane', 'abandoned lane'], 'not ended: it runs again');
 });
 
 test('any other error goes to what follows a failed attempt', async () => {
-  const { run, states, failed } = runner(async () => {
+  const { run, states, failed, measured } = runner(async () => {
     throw new Error('the document is not a PDF');
   });
   assert.equal(await run(), true);
+  assert.deepEqual(measured, ['started lane', 'ended lane FAILURE'], 'the outcome it settled on');
   assert.deepEqual(states, ['STARTED', 'FAILURE']);
   assert.equal((failed[0] as Error).message, 'the document is not a PDF');
 });

@@ -4,8 +4,8 @@
  * the `samples` collection), and one SENTIMENT job over the feedback samples (read as
  * references), each followed with `GET /v1/jobs/:id/events` until it ends; then what they found.
  */
-import type { JobView } from '../services/lib/status-view.ts';
-import { gatewayEvents, gatewayRequest, type GatewayTarget } from './ctl/gateway-client.ts';
+import type { GatewayTarget } from './ctl/gateway-client.ts';
+import { runSampleJob } from './sample-job.ts';
 import { SAMPLE_COLLECTION } from './sample-indexing.ts';
 
 export interface SampleAnalysisOptions {
@@ -13,33 +13,15 @@ export interface SampleAnalysisOptions {
   print?: (line: string) => void;
 }
 
-type AnalysisResultView = Extract<NonNullable<JobView['result']>, { kind: 'sedano.AnalysisResult' }>;
-
-async function runJob(
-  gateway: GatewayTarget,
-  payload: Record<string, unknown>,
-  print: (line: string) => void,
-): Promise<AnalysisResultView & { jobId: string }> {
-  const { jobId, eventsUrl } = await gatewayRequest<{ jobId: string; eventsUrl: string }>(gateway, 'POST', '/v1/jobs', {
-    stage: 'analysis',
-    payload,
-  });
-  print(`analysis job ${jobId} (${String(payload['analysisType']).toLowerCase()})`);
-  let final: JobView | undefined;
-  for await (const event of gatewayEvents(gateway, eventsUrl)) final = JSON.parse(event.data) as JobView;
-  const result = final?.result;
-  if (final?.state !== 'SUCCESS' || result?.kind !== 'sedano.AnalysisResult') {
-    throw new Error(
-      `the analysis job ended ${final?.state ?? 'without a status'}: ${final?.error?.message ?? 'no result'}`,
-    );
-  }
-  for (const failure of result.failed) print(`  failed ${failure.source}: ${failure.code} ${failure.reason}`);
-  return { ...result, jobId };
+/** One analysis job of the sample run; its submission line names its type. */
+function runAnalysis(gateway: GatewayTarget, payload: Record<string, unknown>, print: (line: string) => void) {
+  const describe = ` (${String(payload['analysisType']).toLowerCase()})`;
+  return runSampleJob(gateway, { stage: 'analysis', payload, resultKind: 'sedano.AnalysisResult', describe }, print);
 }
 
 /** Runs the sample analysis (see the module comment); throws unless both jobs succeed; resolves with the financial job's id. */
 export async function runSampleAnalysis({ gateway, print = console.log }: SampleAnalysisOptions): Promise<string> {
-  const financial = await runJob(
+  const financial = await runAnalysis(
     gateway,
     {
       analysisType: 'FINANCIAL',
@@ -48,19 +30,21 @@ export async function runSampleAnalysis({ gateway, print = console.log }: Sample
     },
     print,
   );
-  for (const document of financial.documents) {
+  for (const failure of financial.result.failed) print(`  failed ${failure.source}: ${failure.code} ${failure.reason}`);
+  for (const document of financial.result.documents) {
     const metrics = document.financial?.metrics.filter((metric) => metric.formula !== null) ?? [];
     print(`  ${document.documentId} (${document.language ?? '?'}): periods ${document.financial?.periods.join(', ')}`);
     for (const metric of metrics.slice(-3)) {
       print(`    ${metric.name} ${metric.period ?? ''} = ${metric.value}${metric.unit ?? ''}  (${metric.formula})`);
     }
   }
-  const sentiment = await runJob(
+  const sentiment = await runAnalysis(
     gateway,
     { analysisType: 'SENTIMENT', documents: [{ uri: 'en-feedback.txt' }, { uri: 'it-feedback.txt' }] },
     print,
   );
-  for (const document of sentiment.documents) {
+  for (const failure of sentiment.result.failed) print(`  failed ${failure.source}: ${failure.code} ${failure.reason}`);
+  for (const document of sentiment.result.documents) {
     const { label, score, confidence } = document.sentiment ?? { label: '-', score: 0, confidence: 0 };
     print(`  ${document.documentId} (${document.language ?? '?'}): ${label} ${score} (confidence ${confidence})`);
   }

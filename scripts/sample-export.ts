@@ -11,7 +11,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { sampleFinancialRequest } from '../services/exporter/sample-reports.ts';
 import type { JobView } from '../services/lib/status-view.ts';
-import { gatewayErrorMessage, gatewayEvents, gatewayRequest, type GatewayTarget } from './ctl/gateway-client.ts';
+import { gatewayErrorMessage, type GatewayTarget } from './ctl/gateway-client.ts';
+import { percentLine, runSampleJob } from './sample-job.ts';
 
 export interface SampleExportOptions {
   gateway: GatewayTarget;
@@ -32,41 +33,28 @@ export function sampleExportPayload(analysisJobId: string | undefined): Record<s
 }
 
 function progressLine(job: JobView): string | undefined {
-  const { progress } = job;
-  if (progress === null) return undefined;
-  const details = progress.details?.kind === 'sedano.ExportProgress' ? progress.details : undefined;
+  const details = job.progress?.details?.kind === 'sedano.ExportProgress' ? job.progress.details : undefined;
   const pages =
     details === undefined || details.page === 0
       ? ''
       : ` page ${details.page}${details.pages > 0 ? `/${details.pages}` : ''}`;
-  return `[${progress.percent.toFixed(1).padStart(5)}%] ${details?.phase ?? ''}${pages}  ${progress.message ?? ''}`;
+  return percentLine(job, ` ${details?.phase ?? ''}${pages}`);
 }
 
 /** Runs the sample export (see the module comment) and answers the PDF's path; throws unless the job succeeds. */
 export async function runSampleExport(options: SampleExportOptions): Promise<string> {
   const { gateway, print = console.log } = options;
-  const { jobId, eventsUrl } = await gatewayRequest<{ jobId: string; eventsUrl: string }>(gateway, 'POST', '/v1/jobs', {
-    stage: 'export',
-    payload: sampleExportPayload(options.analysisJobId),
-  });
-  print(
-    `export job ${jobId}: ${options.analysisJobId === undefined ? 'the sample financial report' : `analysis ${options.analysisJobId}`}`,
+  const { jobId, result } = await runSampleJob(
+    gateway,
+    {
+      stage: 'export',
+      payload: sampleExportPayload(options.analysisJobId),
+      resultKind: 'sedano.ExportResult',
+      describe: `: ${options.analysisJobId === undefined ? 'the sample financial report' : `analysis ${options.analysisJobId}`}`,
+      progressLine,
+    },
+    print,
   );
-  let final: JobView | undefined;
-  let lastLine: string | undefined;
-  for await (const event of gatewayEvents(gateway, eventsUrl)) {
-    const job = JSON.parse(event.data) as JobView;
-    const line = job.state === 'PROGRESS' ? progressLine(job) : `${job.state}`;
-    if (line !== undefined && line !== lastLine) print(line);
-    lastLine = line;
-    final = job;
-  }
-  const result = final?.result;
-  if (final?.state !== 'SUCCESS' || result?.kind !== 'sedano.ExportResult') {
-    throw new Error(
-      `the export job ended ${final?.state ?? 'without a status'}: ${final?.error?.message ?? 'no result'}`,
-    );
-  }
   const response = await fetch(`${gateway.url}/v1/exports/${jobId}`, {
     headers: { authorization: `Bearer ${gateway.token}` },
   });

@@ -9,7 +9,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_DOCUMENT_ROOT } from '../services/indexer/settings.ts';
 import type { JobView } from '../services/lib/status-view.ts';
-import { gatewayEvents, gatewayRequest, type GatewayTarget } from './ctl/gateway-client.ts';
+import { gatewayRequest, type GatewayTarget } from './ctl/gateway-client.ts';
+import { percentLine, runSampleJob } from './sample-job.ts';
 
 /** The collection the samples are indexed into. */
 export const SAMPLE_COLLECTION = 'samples';
@@ -36,14 +37,12 @@ interface SearchReply {
 }
 
 function progressLine(job: JobView): string | undefined {
-  const { progress } = job;
-  if (progress === null) return undefined;
-  const details = progress.details?.kind === 'sedano.IndexingProgress' ? progress.details : undefined;
+  const details = job.progress?.details?.kind === 'sedano.IndexingProgress' ? job.progress.details : undefined;
   const counts =
     details === undefined
       ? ''
       : ` ${details.documentsDone}/${details.documentsTotal} documents, ${details.chunksWritten} chunks written`;
-  return `[${progress.percent.toFixed(1).padStart(5)}%]${counts}  ${progress.message ?? ''}`;
+  return percentLine(job, counts);
 }
 
 /** Runs the sample indexing (see the module comment); throws unless the job succeeds. */
@@ -53,27 +52,17 @@ export async function runSampleIndexing({ gateway, print = console.log }: Sample
     .filter((name) => name !== 'manifest.json')
     .sort();
   const documents = files.map((uri) => ({ uri }));
-  const { jobId, eventsUrl } = await gatewayRequest<{ jobId: string; eventsUrl: string }>(gateway, 'POST', '/v1/jobs', {
-    stage: 'indexing',
-    payload: { collection: SAMPLE_COLLECTION, documents },
-  });
-  print(`indexing job ${jobId}: ${files.length} documents of ${DEFAULT_DOCUMENT_ROOT} into "${SAMPLE_COLLECTION}"`);
-
-  let final: JobView | undefined;
-  let lastLine: string | undefined;
-  for await (const event of gatewayEvents(gateway, eventsUrl)) {
-    const job = JSON.parse(event.data) as JobView;
-    const line = job.state === 'PROGRESS' ? progressLine(job) : `${job.state}`;
-    if (line !== undefined && line !== lastLine) print(line);
-    lastLine = line;
-    final = job;
-  }
-  const result = final?.result;
-  if (final?.state !== 'SUCCESS' || result?.kind !== 'sedano.IndexingResult') {
-    throw new Error(
-      `the indexing job ended ${final?.state ?? 'without a status'}: ${final?.error?.message ?? 'no result'}`,
-    );
-  }
+  const { result } = await runSampleJob(
+    gateway,
+    {
+      stage: 'indexing',
+      payload: { collection: SAMPLE_COLLECTION, documents },
+      resultKind: 'sedano.IndexingResult',
+      describe: `: ${files.length} documents of ${DEFAULT_DOCUMENT_ROOT} into "${SAMPLE_COLLECTION}"`,
+      progressLine,
+    },
+    print,
+  );
   print(
     `${result.indexed.length} indexed, ${result.unchanged.length} unchanged, ` +
       `${result.failed.length} failed, ${result.chunksWritten} chunks written`,

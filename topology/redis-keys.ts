@@ -60,6 +60,13 @@ export interface ModelRegistryKeys {
   readonly latest: (modelName: string) => string;
 }
 
+export interface ScheduleKeys {
+  /** Hash of one schedule's state: `cursorMs`, `lastJobId`, `lastSlotMs`, `lastRunAtMs`, `paused`. */
+  readonly schedule: (name: string) => string;
+  /** One slot's claim: `lease:<schedulerId>` while a scheduler emits it, then `fired:<jobId>`. */
+  readonly slotClaim: (name: string, slotMs: number) => string;
+}
+
 export interface RedisKeys {
   readonly namespace: string;
   /** SCAN pattern of every key of the namespace. */
@@ -87,10 +94,10 @@ export interface RedisKeys {
   readonly embedding: (embedder: string, dimension: number, textSha256: string) => string;
   /** SCAN pattern of every cached embedding. */
   readonly embeddingPattern: string;
-  /** Prefix of the scheduler's keys (services/scheduler/schedule-store.ts lays out its slots and claims under it). */
-  readonly schedulePrefix: string;
-  /** Prefix of the maintenance run ledger (services/maintenance/run-ledger.ts: one record per idempotency key). */
-  readonly maintenanceRunPrefix: string;
+  /** The scheduler's keys (services/scheduler/schedule-store.ts). */
+  readonly schedules: ScheduleKeys;
+  /** The maintenance run ledger's record of one idempotency key (services/maintenance/run-ledger.ts). */
+  readonly maintenanceRun: (idempotencyKey: string) => string;
   /** The model registry's index (the trainer writes it, the gateway and analysis read it). */
   readonly models: ModelRegistryKeys;
 }
@@ -137,8 +144,11 @@ export function redisKeys(namespace: string): RedisKeys {
     },
     embedding: (embedder, dimension, textSha256) => `${root}embeddings:${embedder}:${dimension}:${textSha256}`,
     embeddingPattern: `${root}embeddings:*`,
-    schedulePrefix: `${root}schedule:`,
-    maintenanceRunPrefix: `${root}maintenance:runs:`,
+    schedules: {
+      schedule: (name) => `${root}schedule:${name}`,
+      slotClaim: (name, slotMs) => `${root}schedule:${name}:slot:${slotMs}`,
+    },
+    maintenanceRun: (idempotencyKey) => `${root}maintenance:runs:${idempotencyKey}`,
     models: {
       names: `${models}names`,
       sequence: (modelName) => `${models}model:${modelName}:sequence`,

@@ -1,13 +1,15 @@
 /**
  * `ctl backup list` and `ctl backup restore <id>`: the backups the maintenance stage wrote to
  * `SEDANO_BACKUP_DIR` (default `.sedano/backups`), and their restore into an empty stack (the
- * LanceDB directory `SEDANO_DATA_DIR`, the namespace's status topic, the schema registry).
+ * LanceDB directory `SEDANO_DATA_DIR`, the model registry (`SEDANO_MODEL_DIR` and the namespace's
+ * Redis index), the namespace's status topic, the schema registry).
  */
 import type { Command } from 'commander';
 import type { BackupManifest } from '../../services/maintenance/tasks/backup-manifest.ts';
 import { listBackups, restoreBackup } from '../../services/maintenance/tasks/backup.ts';
 import { registrySubjects } from '../../services/maintenance/tasks/registry-subjects.ts';
 import { DEFAULT_LANCEDB_DATA_DIR } from '../../services/indexer/vector-store/create.ts';
+import { DEFAULT_MODEL_DIR, openModelArchive } from '../../services/trainer/model-catalog.ts';
 import { contractBindings } from '../../topology/contracts.ts';
 import type { CtlAction } from './command-context.ts';
 import { formatTable } from './output.ts';
@@ -18,7 +20,7 @@ export const DEFAULT_BACKUP_DIR = '.sedano/backups';
 /** The backups as a table, newest first (pure). */
 export function formatBackups(backups: readonly BackupManifest[]): string[] {
   return formatTable(
-    ['BACKUP', 'CREATED', 'COLLECTIONS', 'JOBS', 'SUBJECTS', 'BYTES'],
+    ['BACKUP', 'CREATED', 'COLLECTIONS', 'JOBS', 'SUBJECTS', 'MODELS', 'BYTES'],
     [...backups]
       .reverse()
       .map((backup) => [
@@ -27,6 +29,7 @@ export function formatBackups(backups: readonly BackupManifest[]): string[] {
         String(backup.collections.length),
         String(backup.statusEvents.count),
         String(backup.subjects.count),
+        String(backup.models?.count ?? 0),
         String(backup.files.reduce((sum, file) => sum + file.bytes, 0)),
       ]),
   );
@@ -46,7 +49,7 @@ export function registerBackup(program: Command, run: CtlAction): void {
     );
   backup
     .command('restore')
-    .description('restore a backup into an empty stack: collections, schema subjects, job statuses')
+    .description('restore a backup into an empty stack: collections, model versions, schema subjects, job statuses')
     .argument('<id>')
     .action(
       run(async ({ out, env, clients, names }, id: string) => {
@@ -59,11 +62,16 @@ export function registerBackup(program: Command, run: CtlAction): void {
           statusTopic: names.statusTopic,
           statusBinding: contractBindings(names).status,
           subjects: registrySubjects(clients.endpoints.schemaRegistryUrl),
+          models: openModelArchive(await clients.redis(), {
+            modelDir: env['SEDANO_MODEL_DIR'] ?? DEFAULT_MODEL_DIR,
+            namespace: names.namespace,
+          }),
         });
         if (out.json) out.data(result);
         else {
           out.line(
-            `restored ${id}: ${result.collections} collections, ${result.subjects} subjects, ${result.statusEvents} job statuses`,
+            `restored ${id}: ${result.collections} collections, ${result.models} model versions, ` +
+              `${result.subjects} subjects, ${result.statusEvents} job statuses`,
           );
         }
       }),

@@ -47,6 +47,27 @@ export const SERVICES: readonly ServiceDefinition[] = [
   { name: 'gateway', entry: 'services/gateway/main.ts', stopTimeoutMs: 15_000 },
 ];
 
+/**
+ * SEDANO_METRICS_PORT of each service `up` starts (blank: unset). Off unless `ctl up` itself is
+ * given one: nothing scrapes a local run, and the services share one host, so one port cannot
+ * serve them all. Given one, it is the first of consecutive ports, one per service in SERVICES
+ * order; the gateway's metrics are on its API port.
+ */
+export function serviceMetricsPorts(env: NodeJS.ProcessEnv): Record<string, string> {
+  const first = env['SEDANO_METRICS_PORT']?.trim();
+  const workers = SERVICES.filter((service) => service.name !== 'gateway');
+  const base = first === undefined || first === '' ? undefined : parseWholeNumber('SEDANO_METRICS_PORT', first, 1);
+  if (base !== undefined && base + workers.length - 1 > 65_535) {
+    throw new CtlError(`SEDANO_METRICS_PORT: ${base} leaves no room for ${workers.length} ports`);
+  }
+  return Object.fromEntries(
+    SERVICES.map((service) => {
+      const index = workers.indexOf(service);
+      return [service.name, base === undefined || index < 0 ? '' : String(base + index)];
+    }),
+  );
+}
+
 interface UpRecord {
   /** Stack components `up` started (and `down` stops). */
   stackStarted: ComponentName[];
@@ -100,6 +121,7 @@ async function waitUntilReady(url: string, pid: number, timeoutMs: number): Prom
 
 async function up({ out, clients, env, options, names }: CtlContext): Promise<void> {
   const timeoutMs = parseWholeNumber('--timeout', String(options['timeout']), 1);
+  const metricsPorts = serviceMetricsPorts(env);
   const log = (line: string) => (out.json ? out.note(line) : out.line(line));
 
   const before = await stackStatus({ env });
@@ -137,13 +159,18 @@ async function up({ out, clients, env, options, names }: CtlContext): Promise<vo
           command: process.execPath,
           args: [entry],
           cwd: REPO_ROOT,
-          env: { ...serviceEnv, SEDANO_NAMESPACE: names.namespace },
+          env: {
+            ...serviceEnv,
+            SEDANO_NAMESPACE: names.namespace,
+            SEDANO_METRICS_PORT: metricsPorts[service.name] ?? '',
+          },
           marker: entry,
         },
         pidFile,
         logFile,
       );
-      log(`${service.name}: started (pid ${pid}, log ${logFile})`);
+      const metrics = metricsPorts[service.name] ? `, metrics on :${metricsPorts[service.name]}` : '';
+      log(`${service.name}: started (pid ${pid}, log ${logFile}${metrics})`);
     }
     if (service.name === 'gateway') {
       if (!(await waitUntilReady(gatewayUrl, pid, timeoutMs))) {

@@ -4,6 +4,7 @@
  */
 import confluentSchemaRegistry from '@kafkajs/confluent-schema-registry';
 import type { SchemaRegistry as SchemaRegistryClient } from '@kafkajs/confluent-schema-registry';
+import { setTimeout } from 'node:timers/promises';
 import { SedanoError } from './errors.ts';
 
 // The package is CommonJS; its classes and enums are read from the default export.
@@ -15,9 +16,23 @@ import type { CompatibilityLevel } from '../../topology/contracts.ts';
 
 export type { CompatibilityLevel };
 
+/**
+ * How registry calls are retried: on a 5xx and on a dropped connection (ECONNRESET "socket hang
+ * up", ECONNREFUSED...), with exponential backoff for up to about 15 s in all. The client's
+ * default retries GETs only, but every call sedano makes is idempotent (a lookup, a config put,
+ * registering a schema that answers the same id again), and a registry that drops a connection
+ * under load (seen from Apicurio during a CI run) must not fail a service's start or a test set-up.
+ */
+export const REGISTRY_RETRY = {
+  retries: 6,
+  initialRetryTimeInSecs: 0.2,
+  maxRetryTimeInSecs: 5,
+  enableRetry: () => true,
+} as const;
+
 /** A client for the registry at `url` (e.g. http://127.0.0.1:8081/apis/ccompat/v7). */
 export function createSchemaRegistry(url: string): SchemaRegistry {
-  return new SchemaRegistry({ host: url });
+  return new SchemaRegistry({ host: url, retry: REGISTRY_RETRY });
 }
 
 /**
@@ -38,12 +53,26 @@ export async function registerAvroSchema(
   return id;
 }
 
+/** One call of the registry's REST API, retried like the client's calls (REGISTRY_RETRY). */
 async function registryRequest(url: string, init?: RequestInit): Promise<Response> {
-  return fetch(url, {
-    ...init,
-    headers: { 'Content-Type': 'application/vnd.schemaregistry.v1+json', ...init?.headers },
-    signal: AbortSignal.timeout(10_000),
-  });
+  let delayMs = REGISTRY_RETRY.initialRetryTimeInSecs * 1000;
+  for (let attempt = 0; ; attempt += 1) {
+    const last = attempt === REGISTRY_RETRY.retries;
+    try {
+      const response = await fetch(url, {
+        ...init,
+        headers: { 'Content-Type': 'application/vnd.schemaregistry.v1+json', ...init?.headers },
+        signal: AbortSignal.timeout(10_000),
+      });
+      if (response.status < 500 || last) return response;
+      await response.body?.cancel();
+    } catch (error) {
+      // fetch rejects only when no answer came (refused, reset, timed out).
+      if (last) throw error;
+    }
+    await setTimeout(delayMs);
+    delayMs = Math.min(delayMs * 2, REGISTRY_RETRY.maxRetryTimeInSecs * 1000);
+  }
 }
 
 /** The compatibility level set on `subject`, or undefined when the subject has none or does not exist. */

@@ -34,6 +34,7 @@ import {
   type SettingsSpec,
 } from './settings.ts';
 import { startTelemetry, type Telemetry } from './telemetry.ts';
+import { createWorkerMetrics, type WorkerMetrics } from './worker-metrics.ts';
 
 /** Exit code of a process stopped by bad configuration. */
 export const EXIT_BAD_CONFIGURATION = 2;
@@ -66,6 +67,11 @@ export interface ServiceKit<T> {
   readonly names: TopologyNames;
   readonly keys: RedisKeys;
   readonly telemetry: Telemetry;
+  /**
+   * The process's metrics, served at `GET /metrics` on SEDANO_METRICS_PORT (labelled with the
+   * worker id); undefined when the setting is unset. Stages started with `startStage` report to it.
+   */
+  readonly metrics: WorkerMetrics | undefined;
   /** The Kafka client (one per process; its client id is the worker id). */
   kafka(): KafkaClient;
   /** A new Redis connection, closed at the end (the status view needs one of its own for WATCH/MULTI). */
@@ -76,7 +82,7 @@ export interface ServiceKit<T> {
   startStage<S extends Stage>(
     definition: StageDefinition<S>,
     options?: Partial<
-      Omit<StageRuntimeOptions, 'kafka' | 'codec' | 'redis' | 'logger' | 'workerId' | 'names' | 'keys'>
+      Omit<StageRuntimeOptions, 'kafka' | 'codec' | 'redis' | 'logger' | 'workerId' | 'names' | 'keys' | 'metrics'>
     >,
   ): Promise<StageRuntime>;
   /** Adds a close step; steps run in reverse order of registration, each once, each even if another failed. */
@@ -142,6 +148,11 @@ export async function runService<S extends typeof baseSettings>(
     });
   }
 
+  const metrics =
+    base.metricsPort === undefined
+      ? undefined
+      : createWorkerMetrics({ port: base.metricsPort, defaultLabels: { worker: workerId } });
+  if (metrics !== undefined) addStep('metrics', () => metrics.close());
   let kafka: KafkaClient | undefined;
   let codec: Codec | undefined;
   const kit: ServiceKit<ResolvedSettings<S>> = {
@@ -152,6 +163,7 @@ export async function runService<S extends typeof baseSettings>(
     names: topologyNames(base.namespace),
     keys: redisKeys(base.namespace),
     telemetry,
+    metrics,
     shutdown: close,
     kafka: () =>
       (kafka ??= createKafkaClient({
@@ -178,6 +190,7 @@ export async function runService<S extends typeof baseSettings>(
         names: kit.names,
         keys: kit.keys,
         threadTelemetry: { serviceName, otlpEndpoint: base.otlpEndpoint },
+        ...(metrics === undefined ? {} : { metrics }),
       });
       addStep('stage runtime', () => runtime.close());
       logger.info({ stage: stage.stage }, 'stage running');
@@ -187,6 +200,9 @@ export async function runService<S extends typeof baseSettings>(
   };
 
   try {
+    // First, so a port already taken stops the service before it takes any job.
+    const port = await metrics?.listen();
+    if (port !== undefined) logger.info({ metricsPort: port }, `metrics at http://<host>:${port}/metrics`);
     await definition.start(kit);
   } catch (error) {
     if (error instanceof SettingsError) {

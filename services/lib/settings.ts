@@ -256,6 +256,12 @@ export const baseSettings = defineSettings({
     pattern: '^[\\w.@:-]+$',
     expected: 'letters, digits and . _ @ : -',
   }),
+  metricsPort: setting.integer('SEDANO_METRICS_PORT', {
+    description:
+      "port of the process's Prometheus endpoint (`GET /metrics`: jobs, lanes, threads, process); unset: none (the gateway's metrics are on its API port)",
+    minimum: 0,
+    maximum: 65_535,
+  }),
 });
 
 export type BaseSettings = ResolvedSettings<typeof baseSettings>;

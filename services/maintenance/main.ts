@@ -7,6 +7,7 @@ import { DEFAULT_EMBEDDING_CACHE_TTL_SECONDS } from '../indexer/embedding-access
 import { DEFAULT_LANCEDB_DATA_DIR, openVectorStore, vectorStoreOptionsOf } from '../indexer/store-access.ts';
 import { createJobClient } from '../lib/job-client.ts';
 import { runService } from '../lib/service-kit.ts';
+import { openModelArchive } from '../trainer/model-catalog.ts';
 import { declaredTopics } from '../../topology/topics.ts';
 import { startMaintenance } from './maintenance-worker.ts';
 import { maintenanceSettings } from './settings.ts';
@@ -50,7 +51,7 @@ await runService(
         logger: kit.logger,
         names,
         workerId: kit.workerId,
-        ledgerPrefix: keys.maintenanceRunPrefix,
+        keys,
         tasks: {
           CACHE_CLEANUP: createCacheCleanup({
             redis,
@@ -79,6 +80,7 @@ await runService(
             subjects: registrySubjects(settings.schemaRegistryUrl),
             subjectPrefix: `${names.namespace}.`,
             topology: { topics: declaredTopics(names, { replicationFactor: 1 }).map((topic) => topic.name) },
+            models: openModelArchive(redis, { modelDir: settings.modelDir, namespace: names.namespace }),
             keepDaily: settings.backupKeepDaily,
             keepWeekly: settings.backupKeepWeekly,
           }),

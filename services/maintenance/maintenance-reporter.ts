@@ -1,6 +1,6 @@
 /**
  * The status events of one maintenance run: STARTED, PROGRESS (at most one per interval, the
- * latest kept), then SUCCESS with its MaintenanceResult or FAILURE. Produced one after another,
+ * latest kept), then SUCCESS with its MaintenanceResult, FAILURE, or REVOKED. Produced one after another,
  * with sequence numbers that are microseconds since the epoch (above the scheduler's PENDING, 0).
  */
 import type { JobError } from '../../schemas/job-error.ts';
@@ -17,6 +17,8 @@ export interface MaintenanceReporter {
   progress: (current: number, total: number, message: string) => void;
   succeeded(result: MaintenanceResult): Promise<void>;
   failed(error: JobError): Promise<void>;
+  /** The run was revoked (before it started, or while it ran): REVOKED with the reason. */
+  revoked(reason: string): Promise<void>;
 }
 
 export interface MaintenanceReporterOptions {
@@ -84,5 +86,10 @@ export function createMaintenanceReporter(options: MaintenanceReporterOptions): 
     },
     succeeded: (result) => emit('SUCCESS', { result: { 'sedano.MaintenanceResult': result }, finishedAt: now() }),
     failed: (error) => emit('FAILURE', { error, finishedAt: now() }),
+    revoked: (reason) =>
+      emit('REVOKED', {
+        error: { code: 'SEDANO_ERR_JOB_REVOKED', type: 'RevokedError', message: reason, retriable: false },
+        finishedAt: now(),
+      }),
   };
 }

@@ -4,11 +4,16 @@
  *
  * It does not run on the stage runtime (services/lib/runtime/), which consumes a stage's three
  * lanes and its retry tiers, and whose requests carry a JobHeader; a MaintenanceRequest has
- * neither. Runs are sequential (one partition, and tasks that compete for the same stores
- * should not overlap); a request whose key already ran is skipped without a status event (its
- * job already ended); a failed run is reported FAILURE and frees its key, so the next slot or an
- * immediate run tries again. Heartbeats go on while a task runs, so a backup that takes longer
- * than the session timeout keeps its partition.
+ * neither (what moving it would take: README, "Maintenance and the stage runtime"). Runs are
+ * sequential (one partition, and tasks that compete for the same stores should not overlap); a
+ * request whose key already ran is skipped without a status event (its job already ended); a
+ * failed run is reported FAILURE and frees its key, so the next slot or an immediate run tries
+ * again. Heartbeats go on while a task runs, so a backup that takes longer than the session
+ * timeout keeps its partition.
+ *
+ * Revoke (`DELETE /v1/jobs/:id`, `ctl jobs revoke`), with the runtime's own control listener
+ * and revocations: a run revoked before it starts is not run (REVOKED, its key left free); a
+ * REVOKE while it runs aborts its task's signal, and the run ends REVOKED.
  */
 import type { JobStatusEvent } from '../../schemas/job-status-event.ts';
 import { maintenanceRequestContract, type MaintenanceRequest } from '../../schemas/maintenance-request.ts';
@@ -18,10 +23,14 @@ import { topologyNames, type TopologyNames } from '../../topology/names.ts';
 import { type Codec, PoisonMessageError, type SubjectBinding } from '../lib/codec.ts';
 import { createDeadLetterWriter } from '../lib/dead-letter.ts';
 import { isSedanoError } from '../lib/errors.ts';
-import type { IncomingMessage, KafkaClient, KafkaConsumer, KafkaProducer } from '../lib/kafka.ts';
+import type { IncomingMessage, KafkaClient, KafkaProducer } from '../lib/kafka.ts';
 import type { Logger } from '../lib/logger.ts';
+import { isRevoked, RevokedError } from '../lib/runtime/abort-reasons.ts';
+import { startControlListener } from '../lib/runtime/control-listener.ts';
+import { createRevocations, type Revocations } from '../lib/runtime/revocations.ts';
+import type { RedisKeys } from '../../topology/redis-keys.ts';
 import type { Redis } from 'ioredis';
-import { createMaintenanceReporter } from './maintenance-reporter.ts';
+import { createMaintenanceReporter, type MaintenanceReporter } from './maintenance-reporter.ts';
 import type { TaskRunners } from './maintenance-task.ts';
 import { createRunLedger, type RunLedger } from './run-ledger.ts';
 
@@ -32,14 +41,16 @@ export interface MaintenanceOptions {
   logger: Logger;
   /** The tasks this deployment runs; a request for another fails at once. */
   tasks: TaskRunners;
-  /** Prefix of the run ledger's keys (from the keyspace module), e.g. `sedano:maintenance:runs:`. */
-  ledgerPrefix: string;
+  /** The deployment's Redis keys: the run ledger's and the revocations'. */
+  keys: Pick<RedisKeys, 'maintenanceRun' | 'revoked'>;
   /** The deployment's names (dead-letter topic, defaults below). @default the default namespace's */
   names?: TopologyNames;
   /** @default names.maintenanceTopic */
   maintenanceTopic?: string;
   /** @default names.statusTopic */
   statusTopic?: string;
+  /** Where REVOKE commands come from. @default names.controlTopic */
+  controlTopic?: string;
   /** @default names.maintenanceGroup */
   groupId?: string;
   /** @default `maintenance-<random>` */
@@ -56,8 +67,8 @@ export interface MaintenanceOptions {
 
 export interface MaintenanceWorker {
   readonly workerId: string;
-  /** Runs finished by this worker, and requests skipped as already run. */
-  readonly counts: { ran: number; skipped: number; failed: number };
+  /** Runs finished by this worker, requests skipped as already run, and runs revoked. */
+  readonly counts: { ran: number; skipped: number; failed: number; revoked: number };
   /** Stops consuming (a running task is aborted), leaves the group; idempotent. */
   close(): Promise<void>;
 }
@@ -71,6 +82,7 @@ export function resolveMaintenanceOptions(options: MaintenanceOptions) {
     workerId: options.workerId ?? `maintenance-${crypto.randomUUID().slice(0, 8)}`,
     maintenanceTopic: options.maintenanceTopic ?? names.maintenanceTopic,
     statusTopic: options.statusTopic ?? names.statusTopic,
+    controlTopic: options.controlTopic ?? names.controlTopic,
     groupId: options.groupId ?? names.maintenanceGroup,
     runLeaseMs: options.runLeaseMs ?? 60_000,
     runRetentionMs: options.runRetentionMs ?? 2_592_000_000,
@@ -86,21 +98,34 @@ export async function startMaintenance(options: MaintenanceOptions): Promise<Mai
   const { workerId, maintenanceTopic, statusTopic, groupId } = resolved;
   const logger = options.logger.child({ component: 'maintenance', workerId });
   const producer = await options.kafka.producer();
-  const consumer = await options.kafka.consumer(groupId, { sessionTimeoutMs: resolved.sessionTimeoutMs });
   const deadLetters = createDeadLetterWriter({
     producer,
     codec: options.codec,
     names: resolved.names,
     consumerGroup: groupId,
   });
-  const ledger = createRunLedger(options.redis, options.ledgerPrefix);
+  const revocations = createRevocations({ redis: options.redis, keys: options.keys });
+  const running = new Map<string, AbortController>();
+  // Every worker reads every command, in a group of its own (as the stage runtime's workers do).
+  const control = await startControlListener({
+    consumer: await options.kafka.consumer(resolved.names.controlGroup(workerId)),
+    codec: options.codec,
+    controlTopic: resolved.controlTopic,
+    revocations,
+    logger,
+    stage: 'maintenance',
+    onRevoke: (jobId, reason) => running.get(jobId)?.abort(new RevokedError(reason)),
+    onPause: () => logger.info('a stage pause does not apply to maintenance: pause its schedules instead'),
+  });
   const shutdown = new AbortController();
-  const counts = { ran: 0, skipped: 0, failed: 0 };
+  const counts = { ran: 0, skipped: 0, failed: 0, revoked: 0 };
   const run = runOne({
     ...resolved,
     logger,
     producer,
-    ledger,
+    ledger: createRunLedger(options.redis, options.keys),
+    revocations,
+    running,
     signal: shutdown.signal,
     counts,
     statusBinding: {
@@ -110,6 +135,7 @@ export async function startMaintenance(options: MaintenanceOptions): Promise<Mai
     },
   });
 
+  const consumer = await options.kafka.consumer(groupId, { sessionTimeoutMs: resolved.sessionTimeoutMs });
   await consumer.consume({
     topics: [maintenanceTopic],
     fromBeginning: true,
@@ -125,14 +151,18 @@ export async function startMaintenance(options: MaintenanceOptions): Promise<Mai
       await withHeartbeats(heartbeat, () => run(request, message));
     },
   });
-  return closable(workerId, counts, consumer, producer, shutdown);
+  return closable(
+    workerId,
+    counts,
+    [() => consumer.stop(), () => consumer.close(), () => control.close(), () => producer.close()],
+    shutdown,
+  );
 }
 
 function closable(
   workerId: string,
   counts: MaintenanceWorker['counts'],
-  consumer: KafkaConsumer,
-  producer: KafkaProducer,
+  steps: readonly (() => Promise<void>)[],
   shutdown: AbortController,
 ): MaintenanceWorker {
   let closing: Promise<void> | undefined;
@@ -143,9 +173,7 @@ function closable(
       closing ??= (async () => {
         shutdown.abort(new Error('the maintenance worker is shutting down'));
         const failures: unknown[] = [];
-        for (const step of [() => consumer.stop(), () => consumer.close(), () => producer.close()]) {
-          await step().catch((error: unknown) => failures.push(error));
-        }
+        for (const step of steps) await step().catch((error: unknown) => failures.push(error));
         if (failures.length > 0) throw new AggregateError(failures, 'closing the maintenance worker failed');
       })();
       return closing;
@@ -165,60 +193,103 @@ async function withHeartbeats<T>(heartbeat: () => Promise<void>, work: () => Pro
 interface RunContext extends ResolvedMaintenanceOptions {
   producer: KafkaProducer;
   ledger: RunLedger;
+  revocations: Revocations;
+  /** The run in progress, by job id: a REVOKE aborts it. */
+  running: Map<string, AbortController>;
   signal: AbortSignal;
   counts: MaintenanceWorker['counts'];
   statusBinding: SubjectBinding<JobStatusEvent>;
 }
 
 function runOne(context: RunContext) {
-  const { ledger, workerId, logger, counts } = context;
-  const { runLeaseMs: leaseMs, runRetentionMs: retentionMs } = context;
+  const { ledger, workerId, logger, counts, revocations, running } = context;
   return async (request: MaintenanceRequest, message: IncomingMessage): Promise<void> => {
     const fields = { jobId: request.jobId, task: request.task, key: request.idempotencyKey, offset: message.offset };
-    const begun = await ledger.begin(request.idempotencyKey, workerId, leaseMs);
-    if (begun !== 'run') {
-      // `running`: another worker (this one's predecessor before a rebalance) still holds it.
-      counts.skipped += 1;
-      logger.info({ ...fields, begun }, 'maintenance run skipped: its key already ran');
-      return;
-    }
     const reporter = createMaintenanceReporter({
       ...context,
       request,
       onProgressError: (error) => logger.warn({ ...fields, err: error }, 'a progress event failed'),
     });
-    const renewal = setInterval(
-      () => void ledger.renew(request.idempotencyKey, workerId, leaseMs).catch(() => undefined),
-      leaseMs / 3,
-    );
+    // Registered before the revocation is read, so a REVOKE arriving in between is not lost.
+    const revoke = new AbortController();
+    running.set(request.jobId, revoke);
     try {
-      await reporter.started();
-      const runner = context.tasks[request.task];
-      if (runner === undefined) throw new Error(`this maintenance worker does not run ${request.task}`);
-      const outcome = await runner({
-        request,
-        signal: context.signal,
-        logger: logger.child(fields),
-        progress: reporter.progress,
-      });
-      await reporter.succeeded({ task: request.task, ...outcome });
-      await ledger.finish(request.idempotencyKey, request.jobId, retentionMs);
-      counts.ran += 1;
-      logger.info({ ...fields, ...outcome }, 'maintenance run succeeded');
-    } catch (error) {
-      await ledger.abandon(request.idempotencyKey, workerId).catch(() => undefined);
-      // Shutting down: the message is not committed, so the next worker of the group runs it.
-      if (context.signal.aborted) throw error;
-      counts.failed += 1;
-      logger.error({ ...fields, err: error }, 'maintenance run failed');
-      await reporter.failed({
-        code: isSedanoError(error) ? error.code : 'SEDANO_ERR_JOB_FAILED',
-        type: error instanceof Error ? error.name : 'Error',
-        message: error instanceof Error ? error.message : String(error),
-        retriable: false,
-      });
+      const refused = (await revocations.reasonRevoked(request.jobId)) ?? revokeReason(revoke.signal);
+      if (refused !== null) {
+        counts.revoked += 1;
+        logger.info({ ...fields, reason: refused }, 'maintenance run revoked before it started');
+        await reporter.revoked(refused);
+        return;
+      }
+      const begun = await ledger.begin(request.idempotencyKey, workerId, context.runLeaseMs);
+      if (begun !== 'run') {
+        // `running`: another worker (this one's predecessor before a rebalance) still holds it.
+        counts.skipped += 1;
+        logger.info({ ...fields, begun }, 'maintenance run skipped: its key already ran');
+        return;
+      }
+      await execute(context, request, reporter, revoke.signal, logger.child(fields));
     } finally {
-      clearInterval(renewal);
+      running.delete(request.jobId);
     }
   };
+}
+
+/** The reason of a revoke that aborted `signal`, or null. */
+function revokeReason(signal: AbortSignal): string | null {
+  return signal.aborted && isRevoked(signal.reason) ? signal.reason.message : null;
+}
+
+/** Runs a request whose key this worker holds, and reports how it ended. */
+async function execute(
+  context: RunContext,
+  request: MaintenanceRequest,
+  reporter: MaintenanceReporter,
+  revoked: AbortSignal,
+  logger: Logger,
+): Promise<void> {
+  const { ledger, workerId, counts } = context;
+  const { runLeaseMs: leaseMs, runRetentionMs: retentionMs } = context;
+  const renewal = setInterval(
+    () => void ledger.renew(request.idempotencyKey, workerId, leaseMs).catch(() => undefined),
+    leaseMs / 3,
+  );
+  try {
+    await reporter.started();
+    const runner = context.tasks[request.task];
+    if (runner === undefined) throw new Error(`this maintenance worker does not run ${request.task}`);
+    const outcome = await runner({
+      request,
+      signal: AbortSignal.any([context.signal, revoked]),
+      logger,
+      progress: reporter.progress,
+    });
+    // A task that finished in spite of its revoke ends REVOKED all the same (what it did stays done).
+    revoked.throwIfAborted();
+    await reporter.succeeded({ task: request.task, ...outcome });
+    await ledger.finish(request.idempotencyKey, request.jobId, retentionMs);
+    counts.ran += 1;
+    logger.info(outcome, 'maintenance run succeeded');
+  } catch (error) {
+    await ledger.abandon(request.idempotencyKey, workerId).catch(() => undefined);
+    // Shutting down: the message is not committed, so the next worker of the group runs it.
+    if (context.signal.aborted) throw error;
+    const reason = revokeReason(revoked);
+    if (reason !== null) {
+      counts.revoked += 1;
+      logger.info({ reason }, 'maintenance run revoked while it ran');
+      await reporter.revoked(reason);
+      return;
+    }
+    counts.failed += 1;
+    logger.error({ err: error }, 'maintenance run failed');
+    await reporter.failed({
+      code: isSedanoError(error) ? error.code : 'SEDANO_ERR_JOB_FAILED',
+      type: error instanceof Error ? error.name : 'Error',
+      message: error instanceof Error ? error.message : String(error),
+      retriable: false,
+    });
+  } finally {
+    clearInterval(renewal);
+  }
 }

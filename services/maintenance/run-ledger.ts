@@ -2,11 +2,12 @@
  * Which maintenance runs have happened, by idempotency key, so a slot fired twice (two
  * schedulers racing, a redelivery, a replayed request) runs once.
  *
- * Key `<prefix><idempotencyKey>`: `running:<workerId>` with a lease while a worker runs it
+ * Key `maintenanceRun(idempotencyKey)` (topology/redis-keys.ts): `running:<workerId>` with a lease while a worker runs it
  * (renewed while it runs; a worker that dies frees it when the lease ends), then `done:<jobId>`
  * kept for the retention. A failed run frees its key, so a later request for it may run.
  */
 import type { Redis } from 'ioredis';
+import type { RedisKeys } from '../../topology/redis-keys.ts';
 
 export type BeginOutcome = 'run' | 'done' | 'running';
 
@@ -25,8 +26,8 @@ const ABANDON = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`;
 
-export function createRunLedger(redis: Redis, prefix: string): RunLedger {
-  const key = (idempotencyKey: string) => `${prefix}${idempotencyKey}`;
+export function createRunLedger(redis: Redis, keys: Pick<RedisKeys, 'maintenanceRun'>): RunLedger {
+  const key = keys.maintenanceRun;
   const lease = (workerId: string) => `running:${workerId}`;
   return {
     async begin(idempotencyKey, workerId, leaseMs) {

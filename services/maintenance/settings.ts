@@ -6,6 +6,7 @@
 import { exportDirSetting, exportRetentionSetting } from '../exporter/storage/export-storage.ts';
 import { vectorStoreSettings } from '../indexer/store-access.ts';
 import { baseSettings, defineSettings, type ResolvedSettings, setting } from '../lib/settings.ts';
+import { modelDirSetting } from '../trainer/model-catalog.ts';
 
 export const maintenanceSettings = defineSettings({
   ...baseSettings,
@@ -24,6 +25,8 @@ export const maintenanceSettings = defineSettings({
     default: 4,
     minimum: 0,
   }),
+  // The trainer's setting: the backup copies the model registry's files from there.
+  modelDir: modelDirSetting,
   // Declared once with the exporter's storage port: the export stage writes there, the gateway serves from there.
   exportDir: exportDirSetting,
   exportRetention: exportRetentionSetting,

@@ -19,7 +19,7 @@ await runService(
         codec: kit.codec(),
         logger: kit.logger,
         names: kit.names,
-        keyPrefix: kit.keys.schedulePrefix,
+        keys: kit.keys.schedules,
         overrides: kit.settings.schedules,
         schedulerId: kit.workerId,
         lateToleranceMs: kit.settings.lateTolerance,

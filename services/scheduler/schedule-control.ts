@@ -155,7 +155,7 @@ export interface OpenScheduleControlOptions {
   producer: KafkaProducer;
   codec: Codec;
   names: TopologyNames;
-  keys: Pick<RedisKeys, 'schedulePrefix'>;
+  keys: Pick<RedisKeys, 'schedules'>;
   /** `SEDANO_SCHEDULES`, as the scheduler reads it. */
   overrides: Readonly<Record<string, ScheduleOverride>>;
 }
@@ -165,7 +165,7 @@ export function openScheduleControl(options: OpenScheduleControlOptions): Schedu
   const { names } = options;
   return createScheduleControl({
     schedules: resolveSchedules(MAINTENANCE_SCHEDULES, options.overrides),
-    store: createScheduleStore(options.redis, options.keys.schedulePrefix),
+    store: createScheduleStore(options.redis, options.keys.schedules),
     emit: createRunEmitter({
       producer: options.producer,
       codec: options.codec,

@@ -3,13 +3,14 @@
  * emits a slot, the cursor (newest slot fired or skipped on purpose) from which a restarted
  * scheduler applies the missed-slot policy, the last run, and the paused flag.
  *
- * Key layout, under a prefix the caller gives (from the keyspace module):
- * - `<prefix><name>`: hash `cursorMs`, `lastJobId`, `lastSlotMs`, `lastRunAtMs`, `paused` ("1").
- * - `<prefix><name>:slot:<slotMs>`: a slot's claim, `lease:<schedulerId>` expiring after the lease
+ * Keys (the keyspace module's `schedules`, topology/redis-keys.ts):
+ * - `schedule(name)`: hash `cursorMs`, `lastJobId`, `lastSlotMs`, `lastRunAtMs`, `paused` ("1").
+ * - `slotClaim(name, slotMs)`: a slot's claim, `lease:<schedulerId>` expiring after the lease
  *   (a scheduler that dies holding it frees the slot for another), then `fired:<jobId>` expiring
  *   after the retention.
  */
 import type { Redis } from 'ioredis';
+import type { ScheduleKeys } from '../../topology/redis-keys.ts';
 
 /** A claim attempt's outcome: this scheduler emits, another holds the lease, or the slot was fired. */
 export type ClaimOutcome = 'claimed' | 'held' | 'fired';
@@ -64,9 +65,9 @@ function numberOrNull(value: string | undefined): number | null {
   return value === undefined || value === '' ? null : Number(value);
 }
 
-export function createScheduleStore(redis: Redis, prefix: string): ScheduleStore {
-  const hashKey = (name: string) => `${prefix}${name}`;
-  const slotKey = (name: string, slotMs: number) => `${prefix}${name}:slot:${slotMs}`;
+export function createScheduleStore(redis: Redis, keys: ScheduleKeys): ScheduleStore {
+  const hashKey = keys.schedule;
+  const slotKey = keys.slotClaim;
   const lease = (schedulerId: string) => `lease:${schedulerId}`;
 
   return {

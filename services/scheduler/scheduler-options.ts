@@ -1,5 +1,6 @@
 /** The scheduler's options and their resolution (pure): defaults applied, every problem reported at once. */
 import type { Redis } from 'ioredis';
+import { redisKeys, type ScheduleKeys } from '../../topology/redis-keys.ts';
 import { MAINTENANCE_SCHEDULES, type ScheduleDeclaration } from '../../topology/schedules.ts';
 import { topologyNames, type TopologyNames } from '../../topology/names.ts';
 import type { Codec } from '../lib/codec.ts';
@@ -13,8 +14,8 @@ export interface SchedulerOptions {
   producer: KafkaProducer;
   codec: Codec;
   logger: Logger;
-  /** Prefix of the scheduler's Redis keys (from the keyspace module), e.g. `sedano:schedule:`. */
-  keyPrefix: string;
+  /** The scheduler's Redis keys. @default redisKeys(names.namespace).schedules */
+  keys?: ScheduleKeys;
   /** The deployment's topic names. @default the default namespace's */
   names?: TopologyNames;
   /** Topic of the maintenance requests. @default names.maintenanceTopic */
@@ -40,7 +41,7 @@ export interface SchedulerOptions {
 }
 
 export interface ResolvedSchedulerOptions {
-  keyPrefix: string;
+  keys: ScheduleKeys;
   maintenanceTopic: string;
   statusTopic: string;
   schedules: ResolvedSchedule[];
@@ -71,13 +72,12 @@ export function resolveSchedulerOptions(
       problems.push(`${name}: expected a positive whole number, got ${value}`);
     durations[name] = value as never;
   }
-  if (options.keyPrefix === '') problems.push('keyPrefix: expected a non-empty prefix');
   if (problems.length > 0) {
     throw new SedanoError('SEDANO_ERR_SCHEDULE_INVALID', `invalid scheduler options:\n${problems.join('\n')}`);
   }
   const names = options.names ?? topologyNames();
   return {
-    keyPrefix: options.keyPrefix,
+    keys: options.keys ?? redisKeys(names.namespace).schedules,
     maintenanceTopic: options.maintenanceTopic ?? names.maintenanceTopic,
     statusTopic: options.statusTopic ?? names.statusTopic,
     schedules: resolveSchedules(options.schedules ?? MAINTENANCE_SCHEDULES, options.overrides),

@@ -45,7 +45,7 @@ type SlotOutcome = 'fired' | 'done' | 'held' | 'failed';
 export async function startScheduler(options: SchedulerOptions): Promise<Scheduler> {
   const resolved = resolveSchedulerOptions(options);
   const { logger } = options;
-  const store = createScheduleStore(options.redis, resolved.keyPrefix);
+  const store = createScheduleStore(options.redis, resolved.keys);
   const emit = createRunEmitter({ ...resolved, producer: options.producer, codec: options.codec });
   const control = createScheduleControl({ ...resolved, store, emit, workerId: resolved.schedulerId });
   const loop = new SchedulerLoop(resolved, store, emit, logger);

@@ -20,6 +20,7 @@ interface ComposeService {
   build?: string;
   restart?: string;
   volumes?: string[];
+  environment?: Record<string, string>;
 }
 const compose = parse(read('docker-compose.yml'), { merge: true }) as { services: Record<string, ComposeService> };
 const prometheus = parse(read('deploy/prometheus/prometheus.yml')) as {
@@ -41,6 +42,20 @@ test('Prometheus scrapes every long-running sedano service, the gateway with a t
   const mounts = compose.services['prometheus']?.volumes ?? [];
   assert.ok(mounts.some((mount) => mount.endsWith(`:${gateway?.authorization?.credentials_file}:ro`)));
   assert.ok(mounts.some((mount) => mount.startsWith('./deploy/prometheus/prometheus.yml:')));
+});
+
+test("each worker target's service serves its metrics on the target's port; the gateway on its API port only", () => {
+  const workers = prometheus.scrape_configs.find((job) => job.job_name === 'sedano-workers');
+  const targets = workers?.static_configs.flatMap((config) => config.targets) ?? [];
+  assert.ok(targets.length > 0);
+  for (const target of targets) {
+    const [host, port] = target.split(':');
+    const service = compose.services[host ?? ''];
+    assert.ok(service?.build, `${host} is a sedano service`);
+    assert.equal(service.environment?.['SEDANO_METRICS_PORT'], port, `${host} sets SEDANO_METRICS_PORT=${port}`);
+  }
+  // Blank counts as unset (services/lib/settings.ts): no second endpoint beside its API's /metrics.
+  assert.equal(compose.services['gateway']?.environment?.['SEDANO_METRICS_PORT'], '');
 });
 
 test('every metric the Grafana dashboard queries is defined by the gateway or the workers', async () => {

@@ -37,14 +37,14 @@ export function jobErrorOf(error: unknown): JobError {
   };
 }
 
-/** Settles a failed attempt: a retry through a delay topic, or FAILURE and a dead letter. */
+/** Settles a failed attempt: a retry through a delay topic, or FAILURE and a dead letter; resolves with which. */
 export type FailedAttemptHandler = (
   message: IncomingMessage,
   header: JobHeader,
   attempt: number,
   reporter: JobReporter,
   error: unknown,
-) => Promise<void>;
+) => Promise<'RETRY' | 'FAILURE'>;
 
 export function createFailedAttemptHandler(options: FailedAttemptOptions): FailedAttemptHandler {
   const { producer, retryTopics, retryPolicy, deadLetters, ledger, now, random } = options;
@@ -54,7 +54,7 @@ export function createFailedAttemptHandler(options: FailedAttemptOptions): Faile
     attempt: number,
     reporter: JobReporter,
     error: unknown,
-  ): Promise<void> {
+  ): Promise<'RETRY' | 'FAILURE'> {
     const jobError = jobErrorOf(error);
     const policy = resolveRetryPolicy(retryPolicy, header.retryPolicy);
     if (jobError.retriable && attempt < policy.maxAttempts) {
@@ -67,7 +67,7 @@ export function createFailedAttemptHandler(options: FailedAttemptOptions): Faile
       };
       await producer.send(retryTopics[retryTier(dueAt - now())], [{ key: message.key, value: message.value, headers }]);
       await reporter.retrying(jobError, dueAt);
-      return;
+      return 'RETRY';
     }
     const final: JobError = jobError.retriable
       ? {
@@ -85,5 +85,6 @@ export function createFailedAttemptHandler(options: FailedAttemptOptions): Faile
       jobId: header.jobId,
     });
     await ledger.recordTerminal(header.jobId, 'FAILURE');
+    return 'FAILURE';
   };
 }

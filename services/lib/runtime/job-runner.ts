@@ -39,6 +39,8 @@ import { runAttempt } from './run-attempt.ts';
 import type { RunningJob, RunningJobs } from './running-jobs.ts';
 import type { SequenceClock } from './sequence-clock.ts';
 import type { JobContext, StageHandler } from './stage.ts';
+import type { StageMetrics } from './stage-metrics.ts';
+import type { AttemptOutcome } from '../worker-metrics.ts';
 import type { ResolvedStageOptions } from './stage-options.ts';
 
 export interface JobRunnerOptions<S extends Stage> {
@@ -61,6 +63,8 @@ export interface JobRunnerOptions<S extends Stage> {
   tracer: Tracer;
   logger: Logger;
   now: () => number;
+  /** Where attempts are counted and timed (default: nowhere). */
+  metrics?: StageMetrics;
 }
 
 /** What an attempt's error means for the job (pure): see the module comment. */
@@ -94,6 +98,8 @@ interface Attempt<S extends Stage> {
   job: RunningJob;
   /** The attempt's consumer span: the handler runs in its context. */
   span: Span;
+  /** True once the metrics were told it started: a job skipped as already ended never is. */
+  counted: boolean;
 }
 
 export class JobRunner<S extends Stage> {
@@ -123,29 +129,50 @@ export class JobRunner<S extends Stage> {
     const logger = this.#options.logger.child({ jobId, traceId, attempt: number });
     const job = running.start(jobId, number, now());
     const reporter = this.#reporter(request, number, traceId, logger);
-    const attempt: Attempt<S> = { message, request, number, logger, reporter, job, span };
+    const attempt: Attempt<S> = { message, request, number, logger, reporter, job, span, counted: false };
+    // Undefined: left unfinished (shutdown, or settling it failed), so not committed.
+    let outcome: AttemptOutcome | 'SKIPPED' | undefined;
     try {
-      return await this.#attempt(attempt);
+      outcome = await this.#attempt(attempt);
+      return true;
     } catch (error) {
       span.setStatus({ code: SpanStatusCode.ERROR, message: String(error) });
-      return await this.#settleError(attempt, error);
+      outcome = await this.#settleError(attempt, error);
+      return outcome !== undefined;
     } finally {
       running.end(job);
       span.end();
+      this.#measure(attempt, outcome);
     }
   }
 
-  /** Runs the attempt unless it is refused; resolves true when it may be committed. */
-  async #attempt(attempt: Attempt<S>): Promise<boolean> {
+  /** Reports the attempt to the metrics: its run time, and its wait since submitted (or due again). */
+  #measure(attempt: Attempt<S>, outcome: AttemptOutcome | 'SKIPPED' | undefined): void {
+    const { metrics, now } = this.#options;
+    const { topic, timestampMs } = attempt.message;
+    if (metrics === undefined || !attempt.counted || outcome === 'SKIPPED') return;
+    if (outcome === undefined) {
+      metrics.abandoned(topic);
+      return;
+    }
+    const { startedAt } = attempt.job.view;
+    // A retry is produced back to its lane when due: its message's timestamp is when it was due.
+    const queuedAt = attempt.number > 1 ? timestampMs : attempt.request.header.submittedAt;
+    metrics.ended(topic, outcome, now() - startedAt, startedAt - queuedAt);
+  }
+
+  /** Runs the attempt unless it is refused; resolves with its outcome (it may be committed). */
+  async #attempt(attempt: Attempt<S>): Promise<'SUCCESS' | 'REVOKED' | 'SKIPPED'> {
     const { ledger, rateLimiter, handler, options } = this.#options;
     const { request, reporter, job, message } = attempt;
     const { jobId } = request.header;
     const { ended, refused } = await this.#admission(jobId, message);
     if (ended !== null) return this.#skip(attempt, ended);
+    this.#count(attempt);
     if (refused !== null) {
       await reporter.revoked(refused);
       await ledger.recordTerminal(jobId, 'REVOKED');
-      return true;
+      return 'REVOKED';
     }
     // A revoke (or shutdown) that came while the reads were in flight: the handler never starts.
     job.controller.signal.throwIfAborted();
@@ -173,11 +200,11 @@ export class JobRunner<S extends Stage> {
       .finally(() => started);
     await reporter.succeeded(result);
     await ledger.recordTerminal(jobId, 'SUCCESS');
-    return true;
+    return 'SUCCESS';
   }
 
   /** Skips a job that already ended (a redelivery after a crash, a duplicate submission): no events. */
-  #skip(attempt: Attempt<S>, ended: JobState): boolean {
+  #skip(attempt: Attempt<S>, ended: JobState): 'SKIPPED' {
     const { message } = attempt;
     this.#skipped += 1;
     attempt.span.setAttribute('sedano.skipped', ended);
@@ -185,7 +212,14 @@ export class JobRunner<S extends Stage> {
       { state: ended, topic: message.topic, offset: message.offset },
       `skipped: the job already ended (${ended})`,
     );
-    return true;
+    return 'SKIPPED';
+  }
+
+  /** Tells the metrics the attempt started (once): after the reads, so a skipped job is not one. */
+  #count(attempt: Attempt<S>): void {
+    if (attempt.counted) return;
+    attempt.counted = true;
+    this.#options.metrics?.started(attempt.message.topic);
   }
 
   /** Reads the ledger, the revocation and the purge mark together (one round trip, not three). */
@@ -199,26 +233,27 @@ export class JobRunner<S extends Stage> {
     return { ended, refused: refusalOf(revoked, purgedBelow, message.offset) };
   }
 
-  /** Settles an attempt that threw; resolves true when its message may be committed. */
-  async #settleError(attempt: Attempt<S>, error: unknown): Promise<boolean> {
+  /** Settles an attempt that threw; resolves with its outcome, undefined when it must not be committed. */
+  async #settleError(attempt: Attempt<S>, error: unknown): Promise<AttemptOutcome | undefined> {
     const { jobId } = attempt.request.header;
+    // An attempt that failed before it was counted (its reads failed, or it was revoked during them).
+    this.#count(attempt);
     switch (attemptOutcome(error)) {
       case 'revoked':
         await attempt.reporter.revoked((error as Error).message);
         await this.#options.ledger.recordTerminal(jobId, 'REVOKED');
-        return true;
+        return 'REVOKED';
       case 'shutdown':
-        return false;
+        return undefined;
       case 'failed':
         attempt.logger.warn({ err: error }, 'attempt failed');
-        await this.#options.failedAttempt(
+        return this.#options.failedAttempt(
           attempt.message,
           attempt.request.header,
           attempt.number,
           attempt.reporter,
           error,
         );
-        return true;
     }
   }
 

@@ -17,11 +17,13 @@ import { MessageIntake } from './message-intake.ts';
 import { MessageProcessor } from './message-processor.ts';
 import { type OffsetCommitter, startOffsetCommitter } from './offset-committer.ts';
 import { OffsetTracker } from './offset-tracker.ts';
+import { type LagSampler, startLagSampler } from './lag-sampler.ts';
 import { type RetryForwarder, startRetryForwarder } from './retry-forwarder.ts';
 import { RunningJobs } from './running-jobs.ts';
 import { SequenceClock } from './sequence-clock.ts';
 import type { StageDefinition } from './stage.ts';
 import { resolveStageHandler } from './stage-handler.ts';
+import { countedDeadLetters, type StageMetrics, stageMetrics } from './stage-metrics.ts';
 import type { ResolvedStageOptions } from './stage-options.ts';
 import type { StageRuntimeOptions } from './stage-runtime-options.ts';
 import { resolveStageStores, type StageStores } from './stage-stores.ts';
@@ -51,6 +53,8 @@ export interface StageParts<S extends Stage> {
   committer: OffsetCommitter;
   forwarder: RetryForwarder;
   control: { close(): Promise<void> };
+  /** Samples the lanes' lag when the stage has metrics. */
+  lag: LagSampler | undefined;
 }
 
 /** What every wiring step below needs. */
@@ -62,6 +66,7 @@ interface StageWiring<S extends Stage> {
   stores: StageStores;
   now: () => number;
   random: () => number;
+  metrics: StageMetrics;
 }
 
 /** Builds the collaborators and connects them to Kafka; nothing is consumed yet. */
@@ -86,6 +91,7 @@ export async function assembleStage<S extends Stage>(
     stores,
     now,
     random: options.random ?? Math.random,
+    metrics: stageMetrics(options.metrics, definition.stage, topics.lanes),
   };
   const running = new RunningJobs();
   const tracker = new OffsetTracker();
@@ -112,6 +118,17 @@ export async function assembleStage<S extends Stage>(
   const startedAt = now();
   const control = await listenForControl(wiring, intake, running, startedAt);
   const committer = startOffsetCommitter({ consumer, tracker, intervalMs: resolved.commitIntervalMs, logger });
+  const lag =
+    options.metrics === undefined
+      ? undefined
+      : startLagSampler({
+          admin: await kafka.admin(),
+          groupId: topics.groupId,
+          lanes: topics.lanes,
+          intervalMs: resolved.presenceIntervalMs,
+          report: wiring.metrics.lag,
+          logger,
+        });
   return {
     definition,
     options: resolved,
@@ -131,6 +148,7 @@ export async function assembleStage<S extends Stage>(
     committer,
     forwarder,
     control,
+    lag,
   };
 }
 
@@ -176,15 +194,19 @@ function wireJobPath<S extends Stage>(
   producer: KafkaProducer,
   running: RunningJobs,
 ): { processor: MessageProcessor<S>; threads: ThreadPool | undefined } {
-  const { definition, options, resolved, topics, stores, now, random } = wiring;
+  const { definition, options, resolved, topics, stores, now, random, metrics } = wiring;
   const { codec, logger } = options;
   // A stage declared with `handlerModule` runs its handler in worker threads (stage.ts).
   const { handler, threads } = resolveStageHandler(definition, {
     threads: resolved.threads,
     logger,
     telemetry: options.threadTelemetry,
+    events: { size: metrics.threadPoolSize, replaced: metrics.threadRecycled },
   });
-  const deadLetters = createDeadLetterWriter({ producer, codec, names: options.names, consumerGroup: topics.groupId });
+  const deadLetters = countedDeadLetters(
+    createDeadLetterWriter({ producer, codec, names: options.names, consumerGroup: topics.groupId }),
+    metrics,
+  );
   const failedAttempt = createFailedAttemptHandler({
     producer,
     retryTopics: topics.retry,
@@ -210,6 +232,7 @@ function wireJobPath<S extends Stage>(
     tracer: options.tracer ?? trace.getTracer('sedano'),
     logger,
     now,
+    metrics,
   });
   const processor = new MessageProcessor({
     stage: definition.stage,

@@ -8,7 +8,7 @@ import type { Logger } from '../logger.ts';
 import { traceHeaders } from '../telemetry.ts';
 import type { StageDefinition, StageHandler } from './stage.ts';
 import type { ResolvedThreadOptions } from './stage-options.ts';
-import { ThreadPool } from './thread-pool.ts';
+import { ThreadPool, type ThreadPoolEvents } from './thread-pool.ts';
 
 export interface ResolvedHandler<S extends Stage> {
   handler: StageHandler<S>;
@@ -22,6 +22,7 @@ export function resolveStageHandler<S extends Stage>(
     threads: ResolvedThreadOptions;
     logger: Logger;
     telemetry: { serviceName: string; otlpEndpoint: string } | undefined;
+    events?: ThreadPoolEvents;
   },
 ): ResolvedHandler<S> {
   if (definition.handlerModule === undefined) return { handler: definition.handler, threads: undefined };
@@ -32,6 +33,7 @@ export function resolveStageHandler<S extends Stage>(
     handlerData: definition.handlerData,
     logger: options.logger,
     telemetry: options.telemetry,
+    events: options.events,
   });
   const handler: StageHandler<S> = (job) =>
     pool.run({

@@ -11,6 +11,7 @@ import type { Codec } from '../codec.ts';
 import type { KafkaClient } from '../kafka.ts';
 import type { Logger } from '../logger.ts';
 import type { PurgeMarks } from '../purge-marks.ts';
+import type { WorkerMetrics } from '../worker-metrics.ts';
 import type { WorkerPresence } from '../worker-presence.ts';
 import type { JobLedger } from './job-ledger.ts';
 import type { RateLimiter } from './rate-limiter.ts';
@@ -47,4 +48,6 @@ export interface StageRuntimeOptions {
   threadTelemetry?: { serviceName: string; otlpEndpoint: string };
   /** Overrides the stage's `sessionTimeoutMs` (see StageOptions). */
   sessionTimeoutMs?: number;
+  /** Where the stage's attempts, dead letters, lag and threads are measured (default: nowhere). */
+  metrics?: WorkerMetrics;
 }

@@ -165,6 +165,7 @@ class StageWorker<S extends Stage> implements StageRuntime {
     await step('control listener', () => control.close());
     await step('leave the group', () => consumer.close());
     await step('presence', async () => this.#heartbeat?.stop());
+    await step('lag sampler', async () => this.#parts.lag?.close());
     await step('producer', () => producer.close());
     this.#state = failures.length > 0 ? 'failed' : 'stopped';
   }

@@ -29,6 +29,14 @@ export interface ThreadPoolOptions {
   /** Where the threads export the handler's spans (default: nowhere). */
   telemetry?: { serviceName: string; otlpEndpoint: string } | undefined;
   logger: Logger;
+  /** Told the threads alive or starting when that changes, and why a thread was replaced (metrics). */
+  events?: ThreadPoolEvents | undefined;
+}
+
+export interface ThreadPoolEvents {
+  size(threads: number): void;
+  /** `max-jobs`, `max-heap`, `hard-time-limit`, `did-not-stop` or `crashed`. */
+  replaced(reason: string): void;
 }
 
 export interface ThreadJob {
@@ -112,6 +120,7 @@ export class ThreadPool {
 
   async #start(): Promise<PoolThread> {
     this.#count += 1;
+    this.#options.events?.size(this.#count);
     const data: ThreadData = {
       moduleHref: this.#options.module.href,
       loggerName: this.#options.loggerName,
@@ -134,6 +143,7 @@ export class ThreadPool {
       });
     } catch (error) {
       this.#count -= 1;
+      this.#options.events?.size(this.#count);
       void worker.terminate();
       throw new Error(`the handler module ${this.#options.module.href} did not load in a worker thread`, {
         cause: error,
@@ -166,10 +176,14 @@ export class ThreadPool {
       const finished = (heapBytes: number) => {
         thread.jobs += 1;
         const { maxJobsPerThread, maxHeapMb } = this.#options;
-        const recycle =
-          (maxJobsPerThread !== undefined && thread.jobs >= maxJobsPerThread) ||
-          (maxHeapMb !== undefined && heapBytes > maxHeapMb * 1024 * 1024);
-        return !recycle;
+        const reason =
+          maxJobsPerThread !== undefined && thread.jobs >= maxJobsPerThread
+            ? 'max-jobs'
+            : maxHeapMb !== undefined && heapBytes > maxHeapMb * 1024 * 1024
+              ? 'max-heap'
+              : undefined;
+        if (reason !== undefined) this.#options.events?.replaced(reason);
+        return reason === undefined;
       };
       const onMessage = (message: FromThread) => {
         switch (message.type) {
@@ -198,6 +212,7 @@ export class ThreadPool {
       };
       const onDeath = (cause: unknown) => {
         this.stats.terminated += 1;
+        this.#options.events?.replaced('crashed');
         const error = job.signal.aborted
           ? abortReason(job.signal)
           : new Error(`the worker thread running job ${job.jobId} died`, { cause });
@@ -210,6 +225,7 @@ export class ThreadPool {
         grace = setTimeout(
           () => {
             this.stats.terminated += 1;
+            this.#options.events?.replaced(hard ? 'hard-time-limit' : 'did-not-stop');
             this.#options.logger.warn({ jobId: job.jobId }, 'the job did not stop in time: its thread is terminated');
             settle(() => reject(reason), false);
           },
@@ -267,6 +283,7 @@ export class ThreadPool {
   #forget(thread: PoolThread): void {
     if (!this.#all.delete(thread)) return;
     this.#count -= 1;
+    this.#options.events?.size(this.#count);
     const idle = this.#idle.indexOf(thread);
     if (idle >= 0) this.#idle.splice(idle, 1);
     if (this.#closed) return;

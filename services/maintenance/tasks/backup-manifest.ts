@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
+import type { ModelsSection } from './model-backup.ts';
 
 export const MANIFEST_FILE = 'manifest.json';
 
@@ -31,6 +32,8 @@ export interface BackupManifest {
   subjects: { path: string; count: number };
   /** The topology file. */
   topologyPath: string;
+  /** The model registry's versions and their files; absent from a backup made without the registry. */
+  models?: ModelsSection;
   files: ManifestFile[];
 }
 

@@ -3,7 +3,8 @@
  *
  * A backup is a directory `<backupDir>/<id>/` (id from the slot, e.g. `backup-20261130T020000Z`):
  * a snapshot of each collection (the vector store's own `snapshot`), the status events (the
- * newest of each job, from the compacted status topic), the schema registry's subjects and the
+ * newest of each job, from the compacted status topic), the model registry (every version's
+ * record and files, through the trainer's archive port), the schema registry's subjects and the
  * topology, and `manifest.json` with every file's size and SHA-256. It is written under
  * `<id>.partial` and renamed when whole, so a crash never leaves a directory that looks
  * complete. Retention keeps the newest backup of each of the last `keepDaily` days and
@@ -15,10 +16,12 @@ import type { JobStatusEvent } from '../../../schemas/job-status-event.ts';
 import type { Codec, SubjectBinding } from '../../lib/codec.ts';
 import { SedanoError } from '../../lib/errors.ts';
 import type { KafkaAdmin, KafkaClient, KafkaProducer } from '../../lib/kafka.ts';
+import type { ModelArchive, ModelVersionRecord } from '../../trainer/model-catalog.ts';
 import { outcomeOf, type TaskRunner } from '../maintenance-task.ts';
 import { type BackupManifest, describeFiles, MANIFEST_FILE, manifestProblems } from './backup-manifest.ts';
 import { type BackupEntry, backupsToDelete } from './backup-retention.ts';
 import type { MaintainedStore } from './index-optimizer-port.ts';
+import { backedUpModels, backUpModels, modelsInTheWay, restoreModels } from './model-backup.ts';
 import type { SubjectsPort, SubjectSchema } from './registry-subjects.ts';
 import { exportStatusEvents, importStatusEvents } from './status-export.ts';
 
@@ -39,6 +42,8 @@ export interface BackupOptions {
   subjectPrefix: string;
   /** What to record as the topology (e.g. the declared topics). */
   topology: unknown;
+  /** The model registry to back up. @default none: the backup has no models section */
+  models?: ModelArchive;
   /** @default 7 */
   keepDaily?: number;
   /** @default 4 */
@@ -86,14 +91,16 @@ function outcomeOfManifest(manifest: BackupManifest, deleted: number) {
     chunks,
     statusEvents: manifest.statusEvents.count,
     subjects: manifest.subjects.count,
+    models: manifest.models?.count ?? 0,
     files: manifest.files.length,
     bytes,
     backupsDeleted: deleted,
   };
   const summary =
     `backup ${manifest.id}: ${counts.collections} collections (${chunks} chunks), ${counts.statusEvents} jobs, ` +
-    `${counts.subjects} subjects, ${counts.files} files, ${bytes} bytes; ${deleted} old backups deleted`;
-  return outcomeOf(summary, counts, ['collections', 'statusEvents', 'subjects']);
+    `${counts.subjects} subjects, ${counts.models} model versions, ${counts.files} files, ${bytes} bytes; ` +
+    `${deleted} old backups deleted`;
+  return outcomeOf(summary, counts, ['collections', 'statusEvents', 'subjects', 'models']);
 }
 
 export function createBackup(options: BackupOptions): TaskRunner {
@@ -123,7 +130,8 @@ export function createBackup(options: BackupOptions): TaskRunner {
       path.join(work, 'status-events.jsonl'),
       events.map((event) => `${JSON.stringify(event)}\n`).join(''),
     );
-    progress(names.length + 1, names.length + 3, 'schema subjects and topology');
+    progress(names.length + 1, names.length + 3, 'model registry, schema subjects and topology');
+    const models = options.models === undefined ? undefined : await backUpModels(options.models, work);
     const subjects = await options.subjects.list(options.subjectPrefix);
     await writeFile(path.join(work, 'subjects.json'), `${JSON.stringify(subjects, null, 2)}\n`);
     await writeFile(path.join(work, 'topology.json'), `${JSON.stringify(options.topology, null, 2)}\n`);
@@ -137,6 +145,7 @@ export function createBackup(options: BackupOptions): TaskRunner {
       statusEvents: { path: 'status-events.jsonl', count: events.length },
       subjects: { path: 'subjects.json', count: subjects.length },
       topologyPath: 'topology.json',
+      ...(models === undefined ? {} : { models }),
       files: await describeFiles(work),
     };
     await writeFile(path.join(work, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
@@ -164,21 +173,23 @@ export interface RestoreOptions {
   subjects: SubjectsPort;
   /** The subject name to register a backed-up subject under (e.g. another namespace's). @default unchanged */
   renameSubject?: (subject: string) => string;
+  /** The model registry the backed-up versions are restored into. @default none: models are not restored */
+  models?: ModelArchive;
 }
 
 export interface RestoreResult {
   collections: number;
   statusEvents: number;
   subjects: number;
+  /** Model versions restored. */
+  models: number;
 }
 
-/**
- * Restores a backup into an empty stack: checks every file against the manifest first, then
- * copies the collections into the data directory, registers the subjects and produces the
- * status events (the projector rebuilds the view from them). LanceDB collections only.
- */
-export async function restoreBackup(options: RestoreOptions): Promise<RestoreResult> {
-  const directory = path.join(options.backupDir, options.id);
+/** The backup's manifest, once its files match it and nothing it restores is in the target already. */
+async function checkedForRestore(
+  options: RestoreOptions,
+  directory: string,
+): Promise<{ manifest: BackupManifest; models: ModelVersionRecord[] }> {
   const manifest = await readManifest(directory);
   if (manifest === undefined) {
     throw new SedanoError('SEDANO_ERR_BACKUP_NOT_FOUND', `no backup ${options.id} in ${options.backupDir}`);
@@ -198,6 +209,24 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreRes
       throw new SedanoError('SEDANO_ERR_BACKUP_TARGET_NOT_EMPTY', `${target} exists`);
     }
   }
+  if (options.models === undefined || manifest.models === undefined) return { manifest, models: [] };
+  const models = await backedUpModels(directory, manifest.models);
+  const taken = await modelsInTheWay(options.models, models);
+  if (taken.length > 0) {
+    throw new SedanoError('SEDANO_ERR_BACKUP_TARGET_NOT_EMPTY', `the model registry has ${taken.join(', ')}`);
+  }
+  return { manifest, models };
+}
+
+/**
+ * Restores a backup into an empty stack: checks every file against the manifest first, then
+ * that no collection or model version is there already, then copies the collections into the
+ * data directory, restores the model versions (files, then index), registers the subjects and
+ * produces the status events (the projector rebuilds the view from them). LanceDB collections only.
+ */
+export async function restoreBackup(options: RestoreOptions): Promise<RestoreResult> {
+  const directory = path.join(options.backupDir, options.id);
+  const { manifest, models } = await checkedForRestore(options, directory);
   await mkdir(options.lanceDbDataDir, { recursive: true });
   for (const collection of manifest.collections) {
     // A LanceDB snapshot is itself a database holding the one table (see lancedb.ts).
@@ -206,6 +235,9 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreRes
       recursive: true,
       errorOnExist: true,
     });
+  }
+  if (options.models !== undefined && manifest.models !== undefined) {
+    await restoreModels(options.models, directory, manifest.models, models);
   }
   const subjects = JSON.parse(await readFile(path.join(directory, manifest.subjects.path), 'utf8')) as SubjectSchema[];
   const rename = options.renameSubject ?? ((subject: string) => subject);
@@ -217,5 +249,10 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreRes
     .filter((line) => line !== '')
     .map((line) => JSON.parse(line) as JobStatusEvent);
   await importStatusEvents(options.producer, options.codec, options.statusBinding, options.statusTopic, events);
-  return { collections: manifest.collections.length, statusEvents: events.length, subjects: subjects.length };
+  return {
+    collections: manifest.collections.length,
+    statusEvents: events.length,
+    subjects: subjects.length,
+    models: models.length,
+  };
 }

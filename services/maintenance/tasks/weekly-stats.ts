@@ -108,6 +108,11 @@ export function weeklyStats(
 const TERMINAL = new Set(['SUCCESS', 'FAILURE', 'REVOKED']);
 const STATES = ['PENDING', 'STARTED', 'PROGRESS', 'RETRY', 'SUCCESS', 'FAILURE', 'REVOKED'] as const;
 
+/** A table, or none when it has no rows (the section's paragraph says so instead). */
+function tableOf(columns: string[], rows: string[][]): ReportSection['table'] {
+  return rows.length === 0 ? null : { columns, rows };
+}
+
 /** The report's sections for the export stage's `default` template (pure). */
 export function weeklyReportSections(stats: WeeklyStats): ReportSection[] {
   const from = new Date(stats.window.startMs).toISOString().slice(0, 10);
@@ -126,10 +131,13 @@ export function weeklyReportSections(stats: WeeklyStats): ReportSection[] {
     },
     {
       heading: 'Run times',
-      paragraphs: ['Seconds from start to end of the jobs that ended (success or failure).'],
-      table: {
-        columns: ['Stage', 'Jobs', 'p50 s', 'p90 s', 'p99 s', 'max s'],
-        rows: Object.entries(stats.runTimes)
+      paragraphs: [
+        'Seconds from start to end of the jobs that ended (success or failure).',
+        ...(Object.keys(stats.runTimes).length === 0 ? ['No job ended.'] : []),
+      ],
+      table: tableOf(
+        ['Stage', 'Jobs', 'p50 s', 'p90 s', 'p99 s', 'max s'],
+        Object.entries(stats.runTimes)
           .sort(([a], [b]) => a.localeCompare(b))
           .map(([stage, t]) => [
             stage,
@@ -139,19 +147,25 @@ export function weeklyReportSections(stats: WeeklyStats): ReportSection[] {
             seconds(t.p99Ms),
             seconds(t.maxMs),
           ]),
-      },
+      ),
       charts: [],
     },
     {
       heading: 'Top failure codes',
       paragraphs: stats.topFailures.length === 0 ? ['No job failed.'] : [],
-      table: { columns: ['Code', 'Jobs'], rows: stats.topFailures.map(({ code, count }) => [code, String(count)]) },
+      table: tableOf(
+        ['Code', 'Jobs'],
+        stats.topFailures.map(({ code, count }) => [code, String(count)]),
+      ),
       charts: [],
     },
     {
       heading: 'Dead letters',
       paragraphs: stats.deadLetters.length === 0 ? ['No dead letter.'] : [],
-      table: { columns: ['Code', 'Messages'], rows: stats.deadLetters.map(({ code, count }) => [code, String(count)]) },
+      table: tableOf(
+        ['Code', 'Messages'],
+        stats.deadLetters.map(({ code, count }) => [code, String(count)]),
+      ),
       charts: [],
     },
     {

@@ -14,10 +14,15 @@ import { checkModelName } from './model-version.ts';
 export const MANIFEST_FILE = 'model.json';
 export const WEIGHTS_FILE = 'weights.bin';
 
+/** The directory of one version's files under the store's `root` (the backup copies it out and back). */
+export function versionDirectoryOf(root: string, modelName: string, version: number): string {
+  return join(root, checkModelName(modelName), String(version));
+}
+
 /** The store rooted at `root` (an absolute directory, created when missing). */
 export function createLocalModelStore(root: string): ModelFileStore {
   const modelDirectory = (modelName: string) => join(root, checkModelName(modelName));
-  const versionDirectory = (modelName: string, version: number) => join(modelDirectory(modelName), String(version));
+  const versionDirectory = (modelName: string, version: number) => versionDirectoryOf(root, modelName, version);
   return {
     async stage(modelName, files) {
       const location = join(modelDirectory(modelName), `.staging-${randomUUID()}`);

@@ -26,6 +26,44 @@ local latest = tonumber(redis.call('GET', KEYS[3]) or '0')
 if tonumber(ARGV[1]) > latest then redis.call('SET', KEYS[3], ARGV[1]) end
 return 1`;
 
+// A restored version: its job's claim, the sequence past it, then what RECORD does; never over a version already there.
+const RESTORE = `
+if redis.call('HEXISTS', KEYS[3], ARGV[1]) == 1 then return 0 end
+redis.call('HSET', KEYS[2], ARGV[4], ARGV[1])
+local sequence = tonumber(redis.call('GET', KEYS[1]) or '0')
+if tonumber(ARGV[1]) > sequence then redis.call('SET', KEYS[1], ARGV[1]) end
+redis.call('HSET', KEYS[3], ARGV[1], ARGV[2])
+redis.call('SADD', KEYS[4], ARGV[3])
+local latest = tonumber(redis.call('GET', KEYS[5]) or '0')
+if tonumber(ARGV[1]) > latest then redis.call('SET', KEYS[5], ARGV[1]) end
+return 1`;
+
+/**
+ * Records a version restored from a backup under its own number (the job that trained it keeps
+ * it, later claims go past it); false, and nothing written, when that version is already there.
+ */
+export async function restoreModelRecord(
+  redis: Redis,
+  keys: ModelRegistryKeys,
+  record: ModelVersionRecord,
+): Promise<boolean> {
+  const name = checkModelName(record.modelName);
+  const written = await redis.eval(
+    RESTORE,
+    5,
+    keys.sequence(name),
+    keys.jobs(name),
+    keys.versions(name),
+    keys.names,
+    keys.latest(name),
+    String(record.version),
+    JSON.stringify(record),
+    name,
+    record.trainingJobId,
+  );
+  return written === 1;
+}
+
 /** The index under `keys` (`redisKeys(namespace).models`). */
 export function createRedisModelIndex(redis: Redis, keys: ModelRegistryKeys): ModelIndex {
   const key = (modelName: string, what: 'sequence' | 'jobs' | 'versions' | 'latest') =>

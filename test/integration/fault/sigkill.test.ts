@@ -4,12 +4,13 @@
  * although some jobs ran more than once (their raw execution counts show the redeliveries).
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { test } from 'node:test';
 import type { Redis } from 'ioredis';
 import type { RedisKeys } from '../../../topology/redis-keys.ts';
 import { redisClient, uniqueName } from '../../support/resources.ts';
+import { startStageWorkerProcess } from '../../support/stage-worker-process.ts';
 import { waitFor } from '../../support/wait.ts';
 import { stageSandbox } from '../services/lib/runtime/stage-sandbox.ts';
 
@@ -33,23 +34,15 @@ test(
     const workers = new Map<number, ChildProcess>();
     let kills = 0;
 
-    function startWorker(slot: number): Promise<void> {
+    async function startWorker(slot: number): Promise<void> {
       const config = {
         topics: sandbox.topics,
-        redisNamespace: keys.namespace,
-        effectsPrefix,
         workerId: uniqueName(`fault-worker-${slot}`),
+        redisNamespace: keys.namespace,
+        extra: { effectsPrefix },
       };
-      const child = spawn(process.execPath, [WORKER], {
-        env: { ...process.env, SEDANO_FAULT_WORKER: JSON.stringify(config) },
-        stdio: ['ignore', 'pipe', 'inherit'],
-      });
-      workers.set(slot, child);
-      return new Promise((resolve) => child.stdout?.once('data', () => resolve()));
+      workers.set(slot, await startStageWorkerProcess(t, WORKER, config));
     }
-    t.after(() => {
-      for (const child of workers.values()) child.kill('SIGKILL');
-    });
 
     for (let slot = 0; slot < WORKERS; slot += 1) await startWorker(slot);
     const jobs = await sandbox.submitMany(

@@ -11,7 +11,7 @@
  * - An exporter process SIGKILLed mid-job leaves no file, and the rerun writes exactly one.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -29,6 +29,7 @@ import { sampleDefaultRequest, sampleFinancialRequest } from '../../../../servic
 import { createLocalDirectoryStorage } from '../../../../services/exporter/storage/local-directory-storage.ts';
 import { startStageRuntime } from '../../../../services/lib/runtime/stage-runtime.ts';
 import { endpoints, kafkaClient, onCleanup, redisClient, uniqueName } from '../../../support/resources.ts';
+import { startStageWorkerProcess } from '../../../support/stage-worker-process.ts';
 import { waitFor } from '../../../support/wait.ts';
 import { startGateway, TOKENS } from '../gateway/gateway-harness.ts';
 import { stageSandbox } from '../lib/runtime/stage-sandbox.ts';
@@ -313,32 +314,13 @@ test(
     const sandbox = await stageSandbox(t);
     const { keys } = redisClient(t);
     const settings = threadSettings(exportDir, keys.namespace);
-    const workers: ChildProcess[] = [];
-    t.after(() => {
-      for (const child of workers) child.kill('SIGKILL');
-    });
-    async function startWorker(): Promise<ChildProcess> {
-      const child = spawn(process.execPath, [EXPORTER_WORKER], {
-        env: {
-          ...process.env,
-          SEDANO_EXPORTER_WORKER: JSON.stringify({
-            topics: sandbox.topics,
-            workerId: uniqueName('exporter'),
-            settings,
-            redisNamespace: keys.namespace,
-          }),
-        },
-        stdio: ['ignore', 'pipe', 'inherit'],
+    const startWorker = () =>
+      startStageWorkerProcess(t, EXPORTER_WORKER, {
+        topics: sandbox.topics,
+        workerId: uniqueName('exporter'),
+        redisNamespace: keys.namespace,
+        extra: settings,
       });
-      workers.push(child);
-      await new Promise<void>((resolve, reject) => {
-        child.stdout?.once('data', () => resolve());
-        child.once('exit', (code) =>
-          reject(new Error(`the exporter worker exited with code ${code} before it was ready`)),
-        );
-      });
-      return child;
-    }
 
     const first = await startWorker();
     // A long report: laying out its pages takes seconds, so the kill lands mid-job.

@@ -34,7 +34,7 @@ test(
     const { valueSubject } = testNames();
     const maintenanceTopic = (await createTestTopic(t, admin, { prefix: 'test-maintenance' })).name;
     deleteSubjectAfter(t, valueSubject(maintenanceTopic));
-    const { redis, prefix } = redisClient(t);
+    const { redis, keys } = redisClient(t);
     const producer = await kafkaClient().producer();
     onCleanup(t, () => producer.close());
     const gateway = await startGateway(t, {
@@ -43,7 +43,7 @@ test(
           schedules: resolveSchedules([
             { name: 'nightly-backup', task: 'BACKUP', cron: '0 2 * * *', timeZone: 'Europe/Rome' },
           ]),
-          store: createScheduleStore(redis, `${prefix}schedule:`),
+          store: createScheduleStore(redis, keys.schedules),
           emit: createRunEmitter({
             producer,
             codec: createCodec({ registry: schemaRegistry() }),

@@ -11,7 +11,6 @@
  *   same chunks as a clean run and no duplicate ids.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { pino } from 'pino';
@@ -27,6 +26,7 @@ import type { VectorStore } from '../../../../services/indexer/vector-store/port
 import { startStageRuntime } from '../../../../services/lib/runtime/stage-runtime.ts';
 import { resolveSettings } from '../../../../services/lib/settings.ts';
 import { kafkaClient, onCleanup, redisClient, uniqueName } from '../../../support/resources.ts';
+import { startStageWorkerProcess } from '../../../support/stage-worker-process.ts';
 import { waitFor } from '../../../support/wait.ts';
 import { startGateway } from '../gateway/gateway-harness.ts';
 import { stageSandbox } from '../lib/runtime/stage-sandbox.ts';
@@ -209,32 +209,13 @@ test(
     onCleanup(t, () => store.dropCollection(cleanCollection));
     const sandbox = await stageSandbox(t);
 
-    const workers: ChildProcess[] = [];
-    t.after(() => {
-      for (const child of workers) child.kill('SIGKILL');
-    });
-    async function startWorker(): Promise<ChildProcess> {
-      const child = spawn(process.execPath, [INDEXER_WORKER], {
-        env: {
-          ...process.env,
-          SEDANO_INDEXER_WORKER: JSON.stringify({
-            topics: sandbox.topics,
-            workerId: uniqueName('indexer'),
-            settings,
-            redisNamespace: keys.namespace,
-          }),
-        },
-        stdio: ['ignore', 'pipe', 'inherit'],
+    const startWorker = () =>
+      startStageWorkerProcess(t, INDEXER_WORKER, {
+        topics: sandbox.topics,
+        workerId: uniqueName('indexer'),
+        redisNamespace: keys.namespace,
+        extra: settings,
       });
-      workers.push(child);
-      await new Promise<void>((resolve, reject) => {
-        child.stdout?.once('data', () => resolve());
-        child.once('exit', (code) =>
-          reject(new Error(`the indexer worker exited with code ${code} before it was ready`)),
-        );
-      });
-      return child;
-    }
 
     const first = await startWorker();
     const job = await submitIndexing(sandbox, { collection, documents });

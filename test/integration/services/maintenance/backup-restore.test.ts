@@ -1,8 +1,9 @@
 /**
- * Backup then restore into a fresh namespace (new data directory, status topic and subject):
- * the search returns the same hits, every backed-up job's newest status is back on the status
+ * Backup then restore into a fresh namespace (new data directory, model directory and Redis
+ * keys, status topic and subject): the search returns the same hits, the saved model is listed
+ * and loads with the same weights, every backed-up job's newest status is back on the status
  * topic and answers from the fresh view, the subject is registered; a second run of the slot
- * does nothing; a changed file stops the restore.
+ * does nothing; a registry that has the version already, or a changed file, stops the restore.
  */
 import assert from 'node:assert/strict';
 import { appendFile, mkdtemp, readdir, rm } from 'node:fs/promises';
@@ -20,6 +21,10 @@ import { registrySubjects } from '../../../../services/maintenance/tasks/registr
 import { maintenanceRun } from '../../../../services/scheduler/maintenance-run.ts';
 import { createRunEmitter } from '../../../../services/scheduler/schedule-control.ts';
 import { slotIdempotencyKey } from '../../../../services/scheduler/slot-identity.ts';
+import { openModelArchive, openModelCatalog } from '../../../../services/trainer/model-catalog.ts';
+import { openModelRegistry } from '../../../../services/trainer/model-registry/create.ts';
+import type { ModelVersionDraft } from '../../../../services/trainer/model-registry/model-version.ts';
+import type { ClassifierNetwork } from '../../../../services/trainer/training/classifier-network.ts';
 import { contractBindings } from '../../../../topology/contracts.ts';
 import { redisKeys } from '../../../../topology/redis-keys.ts';
 import {
@@ -30,6 +35,7 @@ import {
   kafkaAdmin,
   kafkaClient,
   onCleanup,
+  redisClient,
   testNames,
   uniqueName,
 } from '../../../support/resources.ts';
@@ -38,8 +44,54 @@ import { schedulerSandbox } from '../scheduler/scheduler-harness.ts';
 import { chunk } from './chunks.ts';
 import { taskContext } from './task-context.ts';
 
+const NETWORK: ClassifierNetwork = {
+  layers: [
+    {
+      inputs: 3,
+      units: 2,
+      weights: new Float32Array([0.5, -1, 2, 0.25, -3, 1.5]),
+      bias: new Float32Array([0.1, -0.1]),
+    },
+  ],
+};
+
+/** A model version as the trainer saves it (its network above). */
+function modelDraft(modelName: string): ModelVersionDraft {
+  return {
+    modelName,
+    modelType: 'text-classifier',
+    labels: ['a', 'b'],
+    embedder: { name: 'test', dimension: 3 },
+    hyperParameters: {
+      epochs: 1,
+      validationSplit: 0,
+      learningRate: 0.01,
+      batchSize: 32,
+      l2Regularization: 0,
+      hiddenUnits: 0,
+      earlyStoppingPatience: null,
+      balanceClasses: true,
+      seed: 1,
+    },
+    metrics: { accuracy: 1, loss: 0.1, validationAccuracy: null, validationLoss: null, epochs: 1 },
+    evaluation: null,
+    dataset: {
+      sha256: '0'.repeat(64),
+      examples: 4,
+      trainingExamples: 4,
+      validationExamples: 0,
+      labelCounts: { a: 2, b: 2 },
+      datasetUri: null,
+    },
+    trainingJobId: crypto.randomUUID(),
+    trainingTimeMs: 1,
+    warnings: [],
+    network: NETWORK,
+  };
+}
+
 test(
-  'backup then restore into a fresh namespace gives the same search hits and job statuses',
+  'backup then restore into a fresh namespace gives the same search hits, models and job statuses',
   { timeout: 90_000 },
   async (t) => {
     const sandbox = await schedulerSandbox(t);
@@ -62,6 +114,13 @@ test(
         chunk(`doc-${doc}`, 1, [1, 0, doc]),
       ]);
     }
+    // A model version saved by the trainer's registry (files in the model directory, index in Redis).
+    const models = redisClient(t);
+    const modelDir = path.join(scratch, 'models');
+    const saved = await openModelRegistry(models.redis, { modelDir, namespace: models.keys.namespace }).save(
+      modelDraft('sentiment'),
+      crypto.randomUUID(),
+    );
     const emit = createRunEmitter(sandbox);
     const runs = [1, 2, 3].map((n) =>
       maintenanceRun(
@@ -90,6 +149,7 @@ test(
       subjects,
       subjectPrefix: sandbox.statusTopic,
       topology: { topics: [sandbox.statusTopic] },
+      models: openModelArchive(models.redis, { modelDir, namespace: models.keys.namespace }),
     });
     const context = taskContext('BACKUP');
     const outcome = await backup(context);
@@ -97,14 +157,23 @@ test(
     assert.equal(outcome.counts['chunks'], 8);
     assert.equal(outcome.counts['statusEvents'], 3);
     assert.equal(outcome.counts['subjects'], 1);
-    assert.equal(outcome.itemsAffected, 5);
+    assert.equal(outcome.counts['models'], 1);
+    assert.equal(outcome.itemsAffected, 6);
     const [manifest] = await listBackups(backupDir);
     assert.ok(manifest);
     assert.ok(manifest.files.every((file) => /^[0-9a-f]{64}$/.test(file.sha256) && file.bytes >= 0));
     assert.deepEqual(
       manifest.files.filter((file) => !file.path.startsWith('collections/')).map((file) => file.path),
-      ['status-events.jsonl', 'subjects.json', 'topology.json'],
+      [
+        'models.json',
+        'models/sentiment/1/model.json',
+        'models/sentiment/1/weights.bin',
+        'status-events.jsonl',
+        'subjects.json',
+        'topology.json',
+      ],
     );
+    assert.deepEqual(manifest.models, { path: 'models.json', directory: 'models', count: 1 });
     // The same slot again: the backup is there, nothing new is written.
     assert.deepEqual((await backup(context)).counts, { ...outcome.counts, backupsDeleted: 0 });
     assert.deepEqual(await readdir(backupDir), [manifest.id]);
@@ -113,6 +182,9 @@ test(
     const freshTopic = (await createTestTopic(t, admin, { prefix: 'test-restored-status' })).name;
     deleteSubjectAfter(t, valueSubject(freshTopic));
     const freshData = path.join(scratch, 'restored');
+    const freshModels = redisClient(t);
+    const freshModelDir = path.join(scratch, 'restored-models');
+    const freshRegistry = { modelDir: freshModelDir, namespace: freshModels.keys.namespace };
     const restored = await restoreBackup({
       backupDir,
       id: manifest.id,
@@ -123,8 +195,19 @@ test(
       statusBinding: { ...statusBinding, subject: valueSubject(freshTopic) },
       subjects,
       renameSubject: (subject) => subject.replace(sandbox.statusTopic, freshTopic),
+      models: openModelArchive(freshModels.redis, freshRegistry),
     });
-    assert.deepEqual(restored, { collections: 1, statusEvents: 3, subjects: 1 });
+    assert.deepEqual(restored, { collections: 1, statusEvents: 3, subjects: 1, models: 1 });
+
+    // The model is listed and loads from the fresh registry, with the same record and weights.
+    const catalog = openModelCatalog(freshModels.redis, freshRegistry);
+    assert.deepEqual(await catalog.list(), [{ modelName: 'sentiment', latestVersion: 1, versions: 1 }]);
+    const record = await catalog.get('sentiment', 1);
+    assert.ok(record, 'the restored version');
+    assert.deepEqual({ ...record, artifactUri: saved.artifactUri }, saved);
+    assert.ok(record.artifactUri.includes('restored-models'), record.artifactUri);
+    const network = await catalog.readNetwork(record);
+    assert.deepEqual(network.layers, NETWORK.layers);
 
     const freshStore = await openLanceDbVectorStore({ dataDir: freshData });
     onCleanup(t, () => freshStore.close());
@@ -176,6 +259,23 @@ test(
       });
       assert.equal(job.state, run.request.jobId === started.jobId ? 'STARTED' : 'PENDING');
     }
+
+    // A registry that has the version already stops the restore before it writes anything.
+    await assert.rejects(
+      restoreBackup({
+        backupDir,
+        id: manifest.id,
+        lanceDbDataDir: path.join(scratch, 'never'),
+        producer: sandbox.producer,
+        codec: sandbox.codec,
+        statusTopic: freshTopic,
+        statusBinding: { ...statusBinding, subject: valueSubject(freshTopic) },
+        subjects,
+        models: openModelArchive(freshModels.redis, freshRegistry),
+      }),
+      { code: 'SEDANO_ERR_BACKUP_TARGET_NOT_EMPTY', message: /the model registry has sentiment@1/ },
+    );
+    assert.equal((await readdir(scratch)).includes('never'), false, 'nothing restored');
 
     // A changed file stops the restore before it writes anything.
     await appendFile(path.join(backupDir, manifest.id, 'status-events.jsonl'), '{}\n');

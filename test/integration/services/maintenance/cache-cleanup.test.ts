@@ -15,7 +15,14 @@ import { startMaintenance } from '../../../../services/maintenance/maintenance-w
 import { maintenanceRun } from '../../../../services/scheduler/maintenance-run.ts';
 import { createRunEmitter } from '../../../../services/scheduler/schedule-control.ts';
 import { slotIdempotencyKey } from '../../../../services/scheduler/slot-identity.ts';
-import { createTestTopic, kafkaAdmin, kafkaClient, onCleanup, uniqueName } from '../../../support/resources.ts';
+import {
+  createTestTopic,
+  kafkaAdmin,
+  kafkaClient,
+  onCleanup,
+  testNames,
+  uniqueName,
+} from '../../../support/resources.ts';
 import { waitFor } from '../../../support/wait.ts';
 import { schedulerSandbox } from '../scheduler/scheduler-harness.ts';
 
@@ -88,7 +95,9 @@ test(
       codec: sandbox.codec,
       redis,
       logger: pino({ level: 'silent' }),
-      ledgerPrefix: `${p}runs:`,
+      keys: sandbox.keys,
+      // The test run's names: its control topic (REVOKE) and dead-letter topic.
+      names: testNames(),
       maintenanceTopic: sandbox.maintenanceTopic,
       statusTopic: sandbox.statusTopic,
       groupId: uniqueName('test-maintenance'),
@@ -124,7 +133,7 @@ test(
       description: 'both requests handled',
       timeoutMs: 30_000,
     });
-    assert.deepEqual(worker.counts, { ran: 1, skipped: 1, failed: 0 });
+    assert.deepEqual(worker.counts, { ran: 1, skipped: 1, failed: 0, revoked: 0 });
 
     const events = await waitFor(
       async () => {
@@ -163,8 +172,13 @@ test(
     );
     assert.deepEqual(
       keysAfter.filter((key) => !keysBefore.includes(key)),
-      [`${p}runs:${run.request.idempotencyKey}`],
-      'the only new key is the run ledger’s',
+      [],
+      'no new key among the ones the cleanup looks at',
+    );
+    assert.equal(
+      await redis.get(sandbox.keys.maintenanceRun(run.request.idempotencyKey)),
+      `done:${run.request.jobId}`,
+      'the run ledger remembers the slot',
     );
     assert.deepEqual(await redis.zrange(`${view}index:all`, 0, -1), ['A', 'C']);
     assert.equal(membersBefore - (await redis.zcard(`${view}index:all`)), 1);

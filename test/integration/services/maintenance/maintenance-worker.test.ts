@@ -1,6 +1,7 @@
 /**
  * The maintenance worker's failure paths: a task that throws is reported FAILURE and frees its
- * key, so the slot delivered again runs; a task this worker does not run fails at once.
+ * key, so the slot delivered again runs; a task this worker does not run fails at once; a run
+ * revoked before it starts is not run, and one revoked while it runs is aborted, both REVOKED.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -9,7 +10,11 @@ import { startMaintenance } from '../../../../services/maintenance/maintenance-w
 import { maintenanceRun } from '../../../../services/scheduler/maintenance-run.ts';
 import { createRunEmitter } from '../../../../services/scheduler/schedule-control.ts';
 import { slotIdempotencyKey } from '../../../../services/scheduler/slot-identity.ts';
-import { kafkaClient, onCleanup, uniqueName } from '../../../support/resources.ts';
+import type { JobStatusEvent } from '../../../../schemas/job-status-event.ts';
+import { revokeCommand } from '../../../../services/gateway/revoke.ts';
+import { createRevocations } from '../../../../services/lib/runtime/revocations.ts';
+import { contractBindings } from '../../../../topology/contracts.ts';
+import { kafkaClient, onCleanup, testNames, uniqueName } from '../../../support/resources.ts';
 import { waitFor } from '../../../support/wait.ts';
 import { schedulerSandbox } from '../scheduler/scheduler-harness.ts';
 
@@ -24,7 +29,9 @@ test(
       codec: sandbox.codec,
       redis: sandbox.redis,
       logger: pino({ level: 'silent' }),
-      ledgerPrefix: `${sandbox.keyPrefix}runs:`,
+      keys: sandbox.keys,
+      // The test run's names: its control topic (REVOKE) and dead-letter topic.
+      names: testNames(),
       maintenanceTopic: sandbox.maintenanceTopic,
       statusTopic: sandbox.statusTopic,
       groupId: uniqueName('test-maintenance'),
@@ -80,5 +87,83 @@ test(
     const [unknown] = ends(optimise.request.jobId);
     assert.equal(unknown?.state, 'FAILURE');
     assert.match(unknown?.error?.message ?? '', /does not run OPTIMIZE_INDEX/);
+  },
+);
+
+test(
+  'a run revoked before it starts is not run; one revoked while it runs is aborted; both end REVOKED',
+  { timeout: 60_000 },
+  async (t) => {
+    const sandbox = await schedulerSandbox(t);
+    const names = testNames();
+    const ran: string[] = [];
+    let backupStarted = false;
+    const worker = await startMaintenance({
+      kafka: kafkaClient(),
+      codec: sandbox.codec,
+      redis: sandbox.redis,
+      logger: pino({ level: 'silent' }),
+      keys: sandbox.keys,
+      names,
+      maintenanceTopic: sandbox.maintenanceTopic,
+      statusTopic: sandbox.statusTopic,
+      groupId: uniqueName('test-maintenance'),
+      tasks: {
+        CACHE_CLEANUP: async ({ request }) => {
+          ran.push(request.jobId);
+          return { summary: 'ok', itemsAffected: 0, counts: {} };
+        },
+        // Runs until its signal is aborted, as a long backup that checks it would.
+        BACKUP: async ({ signal }) => {
+          backupStarted = true;
+          await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+          signal.throwIfAborted();
+          return { summary: 'never', itemsAffected: 0, counts: {} };
+        },
+      },
+    });
+    onCleanup(t, () => worker.close());
+    const emit = createRunEmitter(sandbox);
+    const run = (name: string, task: 'CACHE_CLEANUP' | 'BACKUP') => {
+      const slot = 1_764_470_400_000;
+      return maintenanceRun({ name, task }, slot, slotIdempotencyKey(name, slot), Date.now(), 'test');
+    };
+    const revokedEvent = (jobId: string) =>
+      waitFor(
+        async () => (await sandbox.statuses()).find((event) => event.jobId === jobId && event.state === 'REVOKED'),
+        { description: `REVOKED of ${jobId}`, timeoutMs: 30_000 },
+      );
+
+    // Revoked while queued (the gateway remembers the revocation at once), then delivered.
+    const queued = run(uniqueName('cleanup'), 'CACHE_CLEANUP');
+    await createRevocations({ redis: sandbox.redis, keys: sandbox.keys }).revoke(queued.request.jobId, 'not tonight');
+    await emit(queued);
+    const refused: JobStatusEvent = await revokedEvent(queued.request.jobId);
+    assert.equal(refused.error?.code, 'SEDANO_ERR_JOB_REVOKED');
+    assert.equal(refused.error?.message, 'not tonight');
+    // A later run of another schedule runs: the worker went on.
+    const later = run(uniqueName('cleanup'), 'CACHE_CLEANUP');
+    await emit(later);
+    await waitFor(() => worker.counts.ran === 1, { description: 'the later run ran', timeoutMs: 30_000 });
+    assert.deepEqual(ran, [later.request.jobId], 'the revoked run never ran');
+    assert.equal(await sandbox.redis.get(sandbox.keys.maintenanceRun(queued.request.idempotencyKey)), null);
+
+    // Revoked while it runs: a REVOKE command on the control topic aborts its task.
+    const long = run(uniqueName('backup'), 'BACKUP');
+    await emit(long);
+    await waitFor(() => backupStarted, { description: 'the backup started', timeoutMs: 30_000 });
+    const command = revokeCommand(long.request.jobId, 'stop the backup', 'test', Date.now());
+    await sandbox.producer.send(names.controlTopic, [
+      await sandbox.codec.toMessage(contractBindings(names).control, command.commandId, command),
+    ]);
+    const aborted = await revokedEvent(long.request.jobId);
+    assert.equal(aborted.error?.message, 'stop the backup');
+    const states = (await sandbox.statuses())
+      .filter((event) => event.jobId === long.request.jobId)
+      .map((event) => event.state);
+    assert.deepEqual(states, ['PENDING', 'STARTED', 'REVOKED']);
+    assert.deepEqual(worker.counts, { ran: 1, skipped: 0, failed: 0, revoked: 2 });
+    // Its key is free again (an immediate run, with its own key, is what runs it later).
+    assert.equal(await sandbox.redis.get(sandbox.keys.maintenanceRun(long.request.idempotencyKey)), null);
   },
 );

@@ -28,7 +28,7 @@ test(
     const lines: string[] = [];
     async function start(index: number, dieAfterClaims?: number): Promise<ChildProcess> {
       const config = {
-        keyPrefix: sandbox.keyPrefix,
+        redisNamespace: sandbox.keys.namespace,
         maintenanceTopic: sandbox.maintenanceTopic,
         statusTopic: sandbox.statusTopic,
         schedules: [schedule],

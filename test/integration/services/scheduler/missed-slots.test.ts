@@ -28,7 +28,7 @@ function startOne(
     producer: sandbox.producer,
     codec: sandbox.codec,
     logger: pino({ level: 'silent' }),
-    keyPrefix: sandbox.keyPrefix,
+    keys: sandbox.keys.schedules,
     maintenanceTopic: sandbox.maintenanceTopic,
     statusTopic: sandbox.statusTopic,
     schedules,
@@ -54,7 +54,7 @@ test(
       cron: '*/2 * * * * *',
       missedSlots: policy,
     }));
-    const store = createScheduleStore(sandbox.redis, sandbox.keyPrefix);
+    const store = createScheduleStore(sandbox.redis, sandbox.keys.schedules);
     const firedOf = async (name: string) => [
       ...bySlot((await sandbox.requests()).filter((r) => r.scheduleName === name)).keys(),
     ];

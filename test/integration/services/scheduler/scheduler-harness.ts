@@ -17,11 +17,15 @@ import {
   type CollectedMessages,
 } from '../../../support/resources.ts';
 import type { Redis } from 'ioredis';
+import type { RedisKeys } from '../../../../topology/redis-keys.ts';
 
 export interface SchedulerSandbox {
   maintenanceTopic: string;
   statusTopic: string;
+  /** A prefix of the test's own Redis namespace, for keys a test makes up (not the scheduler's). */
   keyPrefix: string;
+  /** The keys of the test's own Redis namespace (schedules, run ledger, revocations). */
+  keys: RedisKeys;
   redis: Redis;
   codec: Codec;
   producer: KafkaProducer;
@@ -39,7 +43,7 @@ export async function schedulerSandbox(t: TestContext): Promise<SchedulerSandbox
   const statusTopic = (await createTestTopic(t, admin, { prefix: 'test-status' })).name;
   deleteSubjectAfter(t, valueSubject(maintenanceTopic));
   deleteSubjectAfter(t, valueSubject(statusTopic));
-  const { redis, prefix } = redisClient(t);
+  const { redis, prefix, keys } = redisClient(t);
   const codec = createCodec({ registry: schemaRegistry() });
   const producer = await kafkaClient().producer();
   onCleanup(t, () => producer.close());
@@ -53,7 +57,8 @@ export async function schedulerSandbox(t: TestContext): Promise<SchedulerSandbox
   return {
     maintenanceTopic,
     statusTopic,
-    keyPrefix: `${prefix}schedule:`,
+    keyPrefix: `${prefix}scratch:`,
+    keys,
     redis,
     codec,
     producer,

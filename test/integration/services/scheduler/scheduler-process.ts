@@ -2,7 +2,7 @@
  * A scheduler process for the exactly-once test, started (and SIGKILLed) by it.
  *
  * Configuration comes as JSON in SEDANO_TEST_SCHEDULER: the scheduler's options without its
- * clients, plus `dieAfterClaims`: when set, the process kills itself with SIGKILL right after
+ * clients and keys, plus `redisNamespace` (the test's own, whose schedule keys it uses) and `dieAfterClaims`: when set, the process kills itself with SIGKILL right after
  * that many successful claims, before emitting the claimed slot (the worst moment to die).
  */
 import { Redis } from 'ioredis';
@@ -13,10 +13,16 @@ import { createKafkaClient } from '../../../../services/lib/kafka.ts';
 import { createSchemaRegistry } from '../../../../services/lib/schema-registry.ts';
 import type { SchedulerOptions } from '../../../../services/scheduler/scheduler-options.ts';
 import { startScheduler } from '../../../../services/scheduler/scheduler.ts';
+import { redisKeys } from '../../../../topology/redis-keys.ts';
 
-type Config = Omit<SchedulerOptions, 'redis' | 'producer' | 'codec' | 'logger'> & { dieAfterClaims?: number };
+type Config = Omit<SchedulerOptions, 'redis' | 'producer' | 'codec' | 'logger' | 'keys'> & {
+  redisNamespace: string;
+  dieAfterClaims?: number;
+};
 
-const { dieAfterClaims, ...config } = JSON.parse(process.env['SEDANO_TEST_SCHEDULER'] ?? '{}') as Config;
+const { dieAfterClaims, redisNamespace, ...config } = JSON.parse(
+  process.env['SEDANO_TEST_SCHEDULER'] ?? '{}',
+) as Config;
 const endpoints = resolveEndpoints(process.env);
 const redis = new Redis(endpoints.redisUrl);
 if (dieAfterClaims !== undefined) {
@@ -38,6 +44,7 @@ const producer = await createKafkaClient({
 }).producer();
 const scheduler = await startScheduler({
   ...config,
+  keys: redisKeys(redisNamespace).schedules,
   redis,
   producer,
   codec: createCodec({ registry: createSchemaRegistry(endpoints.schemaRegistryUrl) }),

@@ -86,3 +86,17 @@ test('the week’s figures: per stage and state, run times, failures, dead lette
   for (const { table } of sections)
     for (const row of table?.rows ?? []) assert.equal(row.length, table?.columns.length);
 });
+
+test('a quiet week: the empty tables give way to a sentence', () => {
+  const sections = weeklyReportSections(weeklyStats([], [], window));
+  const byHeading = new Map(sections.map((section) => [section.heading, section]));
+  for (const [heading, sentence] of [
+    ['Run times', 'No job ended.'],
+    ['Top failure codes', 'No job failed.'],
+    ['Dead letters', 'No dead letter.'],
+  ] as const) {
+    assert.equal(byHeading.get(heading)?.table, null, heading);
+    assert.ok(byHeading.get(heading)?.paragraphs.includes(sentence), heading);
+  }
+  assert.equal(byHeading.get('Throughput per day')?.table?.rows.length, 8);
+});

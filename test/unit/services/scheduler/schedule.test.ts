@@ -61,12 +61,12 @@ test('every bad schedule field is reported at once, with a code', () => {
 });
 
 test('scheduler options get their defaults, and bad durations are reported', () => {
-  const options = resolveSchedulerOptions({ keyPrefix: 'ns:schedule:' });
+  const options = resolveSchedulerOptions({});
   assert.equal(options.lateToleranceMs, 60_000);
   assert.equal(options.claimLeaseMs, 30_000);
   assert.equal(options.schedules.length, 4);
   assert.throws(
-    () => resolveSchedulerOptions({ keyPrefix: '', claimLeaseMs: -1 }),
-    /claimLeaseMs: expected a positive whole number[\s\S]*keyPrefix/,
+    () => resolveSchedulerOptions({ claimLeaseMs: -1, pollIntervalMs: 0 }),
+    /claimLeaseMs: expected a positive whole number[\s\S]*pollIntervalMs/,
   );
 });

@@ -21,21 +21,26 @@ function setQuery(values) {
   location.hash = `#/jobs${query.size > 0 ? `?${query}` : ''}`;
 }
 
+/**
+ * The filter form. Its fields hold what the person chose until Filter applies it: the page renders
+ * every second (its clock) and on every poll, and fields whose value was the applied filters were
+ * set back to them on each render, losing a choice not yet applied. Remounted (its `key`) when the
+ * applied filters change, so it starts from them.
+ */
 function Filters({ query }) {
   const [lookup, setLookup] = useState('');
   const [lookupError, setLookupError] = useState(undefined);
-  const current = Object.fromEntries(
-    ['state', 'stage', 'batchId', 'within'].map((name) => [name, query.get(name) ?? '']),
+  const [draft, setDraft] = useState(() =>
+    Object.fromEntries(['state', 'stage', 'batchId', 'within'].map((name) => [name, query.get(name) ?? ''])),
   );
+  const field = (name) => ({
+    name,
+    value: draft[name],
+    onInput: (event) => setDraft((previous) => ({ ...previous, [name]: event.currentTarget.value })),
+  });
   const apply = (event) => {
     event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    setQuery({
-      state: form.get('state'),
-      stage: form.get('stage'),
-      batchId: form.get('batchId').trim(),
-      within: form.get('within'),
-    });
+    setQuery({ ...draft, batchId: draft.batchId.trim() });
   };
   const find = (event) => {
     event.preventDefault();
@@ -46,22 +51,22 @@ function Filters({ query }) {
     <form class="filters" onSubmit=${apply} aria-label="Filter jobs">
       <label
         >State
-        <select name="state" value=${current.state}>
+        <select ...${field('state')}>
           <option value="">any</option>
           ${JOB_STATES.map((state) => html`<option value=${state}>${state}</option>`)}
         </select>
       </label>
       <label
         >Stage
-        <select name="stage" value=${current.stage}>
+        <select ...${field('stage')}>
           <option value="">any</option>
           ${STAGES.map((stage) => html`<option value=${stage}>${stage}</option>`)}
         </select>
       </label>
-      <label>Batch id <input name="batchId" value=${current.batchId} size="36" spellcheck="false" /></label>
+      <label>Batch id <input ...${field('batchId')} size="36" spellcheck="false" /></label>
       <label
         >Updated in
-        <select name="within" value=${current.within}>
+        <select ...${field('within')}>
           ${WITHIN.map(([value, text]) => html`<option value=${value}>${text}</option>`)}
         </select>
       </label>
@@ -79,11 +84,14 @@ function Filters({ query }) {
 }
 
 export function JobsPage({ query }) {
-  const [cursors, setCursors] = useState([undefined]);
-  const cursor = cursors.at(-1);
   const filters = ['state', 'stage', 'batchId'].flatMap((name) => (query.get(name) ? [[name, query.get(name)]] : []));
   const within = Number(query.get('within')) || null;
   const key = JSON.stringify([filters, within]);
+  // The pages walked through belong to the filters they were walked with: new filters start at the newest.
+  const [paging, setPaging] = useState({ key, cursors: [undefined] });
+  const cursors = paging.key === key ? paging.cursors : [undefined];
+  const setCursors = (next) => setPaging({ key, cursors: next });
+  const cursor = cursors.at(-1);
   const { data, error } = usePoll(
     (signal) => {
       const params = new URLSearchParams([...filters, ['limit', '25'], ...(cursor ? [['cursor', cursor]] : [])]);

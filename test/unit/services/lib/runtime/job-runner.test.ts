@@ -12,6 +12,7 @@ import { JobRunner, type JobRunnerOptions, refusalOf } from '../../../../../serv
 import { RunningJobs } from '../../../../../services/lib/runtime/running-jobs.ts';
 import { SequenceClock } from '../../../../../services/lib/runtime/sequence-clock.ts';
 import type { StageHandler } from '../../../../../services/lib/runtime/stage.ts';
+import type { StageMetrics } from '../../../../../services/lib/runtime/stage-metrics.ts';
 import { noopRequestSample } from '../../../schemas/samples.ts';
 import { waitFor } from '../../../../support/wait.ts';
 import { contractBindings } from '../../../../../topology/contracts.ts';
@@ -39,6 +40,8 @@ interface RunnerSetup {
 /** A runner over in-memory stores; `states` lists the status events it produced. */
 function runner(handler: StageHandler<'noop'>, { revoked = null, stores = {}, sending }: RunnerSetup = {}) {
   const states: string[] = [];
+  /** What the runner told the metrics, e.g. `started lane`, `ended lane SUCCESS`. */
+  const measured: string[] = [];
   const terminal: string[] = [];
   const failed: unknown[] = [];
   const running = new RunningJobs();
@@ -69,19 +72,32 @@ function runner(handler: StageHandler<'noop'>, { revoked = null, stores = {}, se
     failedAttempt: async (_message, _header, _attempt, reporter, error) => {
       failed.push(error);
       await reporter.failed({ code: 'SEDANO_ERR_JOB_FAILED', type: 'Error', message: 'x', retriable: false });
+      return 'FAILURE';
     },
     running,
     tracer: trace.getTracer('test'),
     logger: pino({ level: 'silent' }),
     now: Date.now,
+    metrics: {
+      ...Object.fromEntries(
+        ['deadLettered', 'lag', 'threadPoolSize', 'threadRecycled'].map((name) => [name, () => {}]),
+      ),
+      started: (topic: string) => void measured.push(`started ${topic}`),
+      ended: (topic: string, outcome: string, runMs: number, waitMs: number) => {
+        assert.ok(runMs >= 0 && waitMs >= 0, `times: run ${runMs}, wait ${waitMs}`);
+        measured.push(`ended ${topic} ${outcome}`);
+      },
+      abandoned: (topic: string) => void measured.push(`abandoned ${topic}`),
+    } as unknown as StageMetrics,
   });
   const run = () => created.run(message, noopRequestSample, ROOT_CONTEXT);
-  return { run, states, terminal, failed, running, runner: created };
+  return { run, states, terminal, failed, running, measured, runner: created };
 }
 
 test('a successful attempt reports STARTED then SUCCESS and is remembered as ended', async () => {
-  const { run, states, terminal, running } = runner(async () => RESULT);
+  const { run, states, terminal, running, measured } = runner(async () => RESULT);
   assert.equal(await run(), true);
+  assert.deepEqual(measured, ['started lane', 'ended lane SUCCESS']);
   assert.deepEqual(states, ['STARTED', 'SUCCESS']);
   assert.deepEqual(terminal, ['SUCCESS']);
   assert.equal(running.size, 0);
@@ -112,20 +128,22 @@ test('a revoke while it runs, even rebuilt from a thread, ends REVOKED', async (
 });
 
 test('an attempt aborted by shutdown reports nothing more and stays uncommitted', async () => {
-  const { run, states, terminal, failed } = runner(async () => {
+  const { run, states, terminal, failed, measured } = runner(async () => {
     throw fromPlainError(toPlainError(new ShutdownError()));
   });
   assert.equal(await run(), false);
   assert.deepEqual(states, ['STARTED']);
   assert.deepEqual(terminal, []);
   assert.deepEqual(failed, []);
+  assert.deepEqual(measured, ['started lane', 'abandoned lane'], 'not ended: it runs again');
 });
 
 test('any other error goes to what follows a failed attempt', async () => {
-  const { run, states, failed } = runner(async () => {
+  const { run, states, failed, measured } = runner(async () => {
     throw new Error('the document is not a PDF');
   });
   assert.equal(await run(), true);
+  assert.deepEqual(measured, ['started lane', 'ended lane FAILURE'], 'the outcome it settled on');
   assert.deepEqual(states, ['STARTED', 'FAILURE']);
   assert.equal((failed[0] as Error).message, 'the document is not a PDF');
 });
@@ -140,6 +158,7 @@ test('a job the ledger says already ended is skipped: it does not run, reports n
   assert.deepEqual(setup.states, []);
   assert.equal(setup.runner.skipped, 1);
   assert.equal(setup.running.size, 0);
+  assert.deepEqual(setup.measured, [], 'not an attempt for the metrics');
 });
 
 test('refusal: a revocation wins, then a purge mark above the offset; otherwise none', () => {
@@ -211,6 +230,7 @@ test('a job revoked while its reads are in flight never runs: REVOKED', async ()
   assert.equal(ran, false);
   assert.deepEqual(setup.states, ['REVOKED']);
   assert.deepEqual(held.terminal, ['REVOKED']);
+  assert.deepEqual(setup.measured, ['started lane', 'ended lane REVOKED']);
 });
 
 test('the handler does not wait for STARTED, but the attempt settles after it, and events stay in order', async () => {

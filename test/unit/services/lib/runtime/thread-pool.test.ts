@@ -33,6 +33,18 @@ function job(fields: FixtureJob, signal = new AbortController().signal, progress
   };
 }
 
+/** Records what a pool tells its metrics: `size n`, `replaced <reason>`. */
+function recorder(): { events: ThreadPoolOptions['events']; seen: string[] } {
+  const seen: string[] = [];
+  return {
+    seen,
+    events: {
+      size: (threads) => seen.push(`size ${threads}`),
+      replaced: (reason) => seen.push(`replaced ${reason}`),
+    },
+  };
+}
+
 /** A job that aborts with `reason` once the thread has started it (its first progress). */
 function abortedOnStart(fields: FixtureJob, reason: Error): ThreadJob {
   const controller = new AbortController();
@@ -77,7 +89,8 @@ test('the event loop stays free while a thread computes', async (t) => {
 });
 
 test('a thread is replaced after maxJobsPerThread jobs', async (t) => {
-  const threads = pool(t, { maxJobsPerThread: 2 });
+  const { events, seen } = recorder();
+  const threads = pool(t, { maxJobsPerThread: 2, events });
   const ids = [];
   for (let n = 0; n < 5; n += 1) ids.push(await threadOf(threads.run(job({ mode: 'echo' }))));
   assert.equal(ids[0], ids[1]);
@@ -85,6 +98,12 @@ test('a thread is replaced after maxJobsPerThread jobs', async (t) => {
   assert.equal(ids[2], ids[3]);
   assert.notEqual(ids[3], ids[4]);
   assert.deepEqual(threads.stats, { started: 3, recycled: 2, terminated: 0 });
+  assert.equal(seen.filter((event) => event === 'replaced max-jobs').length, 2);
+  assert.equal(seen.at(-1), 'size 1', 'one thread again, each time');
+  assert.ok(
+    seen.every((event) => event !== 'size 2'),
+    'a replaced thread leaves before the next starts',
+  );
 });
 
 test('a thread is replaced after a job that leaves its heap above maxHeapMb', async (t) => {
@@ -105,19 +124,23 @@ test('an abort reaches a cooperative handler, whose thread is kept', async (t) =
 });
 
 test('a handler that ignores its abort is terminated after the grace period; the pool goes on', async (t) => {
-  const threads = pool(t, { abortGraceMs: 200 });
+  const { events, seen } = recorder();
+  const threads = pool(t, { abortGraceMs: 200, events });
   const running = threads.run(abortedOnStart({ mode: 'stubborn', ms: 60_000 }, new RevokedError('stop')));
   await assert.rejects(running, { name: 'RevokedError' });
   assert.equal(threads.stats.terminated, 1);
+  assert.deepEqual(seen, ['size 1', 'replaced did-not-stop', 'size 0']);
   await threads.run(job({ mode: 'echo' }));
   assert.equal(threads.stats.started, 2);
 });
 
 test('the hard time limit terminates the thread at once, whatever the grace period', async (t) => {
-  const threads = pool(t, { abortGraceMs: 60_000 });
+  const { events, seen } = recorder();
+  const threads = pool(t, { abortGraceMs: 60_000, events });
   const running = threads.run(abortedOnStart({ mode: 'stubborn', ms: 60_000 }, new TimeLimitError('hard', 100)));
   await assert.rejects(running, { name: 'TimeLimitError', code: 'SEDANO_ERR_JOB_TIME_LIMIT' });
   assert.equal(threads.stats.terminated, 1);
+  assert.ok(seen.includes('replaced hard-time-limit'), seen.join(', '));
 });
 
 test('jobs beyond the pool size wait for a free thread', async (t) => {

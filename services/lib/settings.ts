@@ -251,7 +251,8 @@ export const baseSettings = defineSettings({
     default: 'info',
   }),
   workerId: setting.string('SEDANO_WORKER_ID', {
-    description: 'how a process names itself in status events, presence records and its control-topic group',
+    description:
+      "how a process names itself in status events, presence records and its groups; unique per live process (a process restarted with the same id takes its former self's group places at once)",
     defaultShown: '`<service>@<host>:<pid>`',
     pattern: '^[\\w.@:-]+$',
     expected: 'letters, digits and . _ @ : -',

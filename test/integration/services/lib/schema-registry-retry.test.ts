@@ -12,7 +12,7 @@ import {
   registerAvroSchema,
   setSubjectCompatibility,
 } from '../../../../services/lib/schema-registry.ts';
-import { deleteSubjectAfter, uniqueName } from '../../../support/resources.ts';
+import { deleteSubjectAfter, endpoints, uniqueName } from '../../../support/resources.ts';
 
 /**
  * A relay to the registry that resets every other connection once its first request arrives.
@@ -51,9 +51,7 @@ async function resettingRelay(t: TestContext, registryUrl: string): Promise<{ ur
 const schema = (name: string) => JSON.stringify({ type: 'record', name, namespace: 'sedano.test', fields: [] });
 
 test('registering a schema and setting a compatibility level survive connections the registry resets', async (t) => {
-  const registryUrl = process.env['SCHEMA_REGISTRY_URL'];
-  assert.ok(registryUrl, 'the global set-up exports SCHEMA_REGISTRY_URL');
-  const relay = await resettingRelay(t, registryUrl);
+  const relay = await resettingRelay(t, endpoints().schemaRegistryUrl);
   const subject = uniqueName('test-registry-retry');
   deleteSubjectAfter(t, subject);
 

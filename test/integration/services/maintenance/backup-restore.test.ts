@@ -23,7 +23,6 @@ import { createRunEmitter } from '../../../../services/scheduler/schedule-contro
 import { slotIdempotencyKey } from '../../../../services/scheduler/slot-identity.ts';
 import { openModelArchive, openModelCatalog } from '../../../../services/trainer/model-catalog.ts';
 import { openModelRegistry } from '../../../../services/trainer/model-registry/create.ts';
-import type { ModelVersionDraft } from '../../../../services/trainer/model-registry/model-version.ts';
 import type { ClassifierNetwork } from '../../../../services/trainer/training/classifier-network.ts';
 import { contractBindings } from '../../../../topology/contracts.ts';
 import { redisKeys } from '../../../../topology/redis-keys.ts';
@@ -42,6 +41,7 @@ import {
 import { waitFor } from '../../../support/wait.ts';
 import { schedulerSandbox } from '../scheduler/scheduler-harness.ts';
 import { chunk } from './chunks.ts';
+import { modelVersionDraft } from '../trainer/model-fixtures.ts';
 import { taskContext } from './task-context.ts';
 
 const NETWORK: ClassifierNetwork = {
@@ -54,41 +54,6 @@ const NETWORK: ClassifierNetwork = {
     },
   ],
 };
-
-/** A model version as the trainer saves it (its network above). */
-function modelDraft(modelName: string): ModelVersionDraft {
-  return {
-    modelName,
-    modelType: 'text-classifier',
-    labels: ['a', 'b'],
-    embedder: { name: 'test', dimension: 3 },
-    hyperParameters: {
-      epochs: 1,
-      validationSplit: 0,
-      learningRate: 0.01,
-      batchSize: 32,
-      l2Regularization: 0,
-      hiddenUnits: 0,
-      earlyStoppingPatience: null,
-      balanceClasses: true,
-      seed: 1,
-    },
-    metrics: { accuracy: 1, loss: 0.1, validationAccuracy: null, validationLoss: null, epochs: 1 },
-    evaluation: null,
-    dataset: {
-      sha256: '0'.repeat(64),
-      examples: 4,
-      trainingExamples: 4,
-      validationExamples: 0,
-      labelCounts: { a: 2, b: 2 },
-      datasetUri: null,
-    },
-    trainingJobId: crypto.randomUUID(),
-    trainingTimeMs: 1,
-    warnings: [],
-    network: NETWORK,
-  };
-}
 
 test(
   'backup then restore into a fresh namespace gives the same search hits, models and job statuses',
@@ -118,7 +83,7 @@ test(
     const models = redisClient(t);
     const modelDir = path.join(scratch, 'models');
     const saved = await openModelRegistry(models.redis, { modelDir, namespace: models.keys.namespace }).save(
-      modelDraft('sentiment'),
+      modelVersionDraft('sentiment', NETWORK),
       crypto.randomUUID(),
     );
     const emit = createRunEmitter(sandbox);

@@ -10,44 +10,14 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { openModelArchive } from '../../../../services/trainer/model-catalog.ts';
 import { openModelRegistry } from '../../../../services/trainer/model-registry/create.ts';
-import type { ModelVersionDraft } from '../../../../services/trainer/model-registry/model-version.ts';
 import { createRedisModelIndex } from '../../../../services/trainer/model-registry/redis-model-index.ts';
 import { onCleanup, redisClient } from '../../../support/resources.ts';
+import { modelVersionDraft } from './model-fixtures.ts';
 
-function draft(modelName: string, trainingJobId: string, bias: number): ModelVersionDraft {
-  return {
-    modelName,
-    modelType: 'text-classifier',
-    labels: ['a', 'b'],
-    embedder: { name: 'test', dimension: 2 },
-    hyperParameters: {
-      epochs: 1,
-      validationSplit: 0,
-      learningRate: 0.01,
-      batchSize: 32,
-      l2Regularization: 0,
-      hiddenUnits: 0,
-      earlyStoppingPatience: null,
-      balanceClasses: true,
-      seed: 1,
-    },
-    metrics: { accuracy: 1, loss: 0.1, validationAccuracy: null, validationLoss: null, epochs: 1 },
-    evaluation: null,
-    dataset: {
-      sha256: '0'.repeat(64),
-      examples: 2,
-      trainingExamples: 2,
-      validationExamples: 0,
-      labelCounts: { a: 1, b: 1 },
-      datasetUri: null,
-    },
-    trainingJobId,
-    trainingTimeMs: 1,
-    warnings: [],
-    network: {
-      layers: [{ inputs: 2, units: 2, weights: new Float32Array([1, 0, 0, 1]), bias: new Float32Array([bias, -bias]) }],
-    },
-  };
+/** A two-input version whose bias tells it apart. */
+function draft(modelName: string, trainingJobId: string, bias: number) {
+  const layer = { inputs: 2, units: 2, weights: new Float32Array([1, 0, 0, 1]), bias: new Float32Array([bias, -bias]) };
+  return modelVersionDraft(modelName, { layers: [layer] }, trainingJobId);
 }
 
 test('versions go out with their files and come back under their own numbers', async (t) => {

@@ -5,46 +5,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createRedisModelIndex } from '../../../../services/trainer/model-registry/redis-model-index.ts';
-import type { ModelVersionRecord } from '../../../../services/trainer/model-registry/model-version.ts';
+import { modelVersionRecord } from './model-fixtures.ts';
 import { redisClient } from '../../../support/resources.ts';
-
-function record(modelName: string, version: number, trainingJobId: string): ModelVersionRecord {
-  return {
-    modelName,
-    version,
-    modelType: 'text-classifier',
-    labels: ['a', 'b'],
-    embedder: { name: 'hashing-v1', dimension: 384 },
-    hyperParameters: {
-      epochs: 1,
-      validationSplit: 0,
-      learningRate: 0.01,
-      batchSize: 32,
-      l2Regularization: 0,
-      hiddenUnits: 0,
-      earlyStoppingPatience: null,
-      balanceClasses: true,
-      seed: 1,
-    },
-    metrics: { accuracy: 1, loss: 0.1, validationAccuracy: null, validationLoss: null, epochs: 1 },
-    evaluation: null,
-    dataset: {
-      sha256: '0'.repeat(64),
-      examples: 10,
-      trainingExamples: 10,
-      validationExamples: 0,
-      labelCounts: { a: 5, b: 5 },
-      datasetUri: null,
-    },
-    trainingJobId,
-    createdAt: new Date(0).toISOString(),
-    trainingTimeMs: 1,
-    artifactUri: 'file:///nowhere',
-    warnings: [],
-    layers: [{ inputs: 384, units: 2 }],
-    weightsSha256: '0'.repeat(64),
-  };
-}
 
 test('concurrent claims get distinct versions; a job gets its own back; only recorded versions are visible', async (t) => {
   const { redis, keys } = redisClient(t);
@@ -66,8 +28,8 @@ test('concurrent claims get distinct versions; a job gets its own back; only rec
   // Two runs finish out of order: the later-claimed version is recorded first.
   const [low, high] = [versions[2] ?? 0, versions[6] ?? 0].sort((a, b) => a - b) as [number, number];
   const jobOf = (version: number) => jobs[versions.indexOf(version)] ?? '';
-  await first.record(record('m', high, jobOf(high)));
-  await second.record(record('m', low, jobOf(low)));
+  await first.record(modelVersionRecord('m', high, jobOf(high)));
+  await second.record(modelVersionRecord('m', low, jobOf(low)));
   assert.equal(await second.latestVersion('m'), high, 'the highest recorded version, whatever the order');
   assert.deepEqual(
     (await first.versions('m')).map((found) => found.version),

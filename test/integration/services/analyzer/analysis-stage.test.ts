@@ -98,21 +98,10 @@ async function startAnalyzer(t: TestContext, sandbox: Sandbox, documents: Docume
     namespace: sandbox.keys.namespace,
     embedder: { kind: 'hashing', dimension: 384 },
   };
-  const runtime = await startStageRuntime(createAnalyzerStage(settings, { concurrency: 2, progressIntervalMs: 50 }), {
-    kafka: kafkaClient(),
-    codec: sandbox.codec,
-    redis: sandbox.redis,
-    logger: pino({ level: process.env['LOG_LEVEL'] ?? 'silent' }),
-    workerId: uniqueName('analyzer'),
-    names: sandbox.names,
-    keys: sandbox.keys,
-    topics: sandbox.topics,
-    ledger: sandbox.ledger,
-    presence: sandbox.presence,
-    purgeMarks: sandbox.purgeMarks,
-  });
-  onCleanup(t, () => runtime.close());
-  return runtime;
+  return sandbox.start(
+    createAnalyzerStage(settings, { concurrency: 2, progressIntervalMs: 50 }),
+    uniqueName('analyzer'),
+  );
 }
 
 /** Produces an analysis job to the sandbox's normal lane. */

@@ -18,7 +18,6 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { pino } from 'pino';
 import type { ExportReportRequest } from '../../../../schemas/export-report-request.ts';
 import type { ExportResult } from '../../../../schemas/export-result.ts';
 import type { JobStatusEvent } from '../../../../schemas/job-status-event.ts';
@@ -27,8 +26,7 @@ import { resolveExporterOptions } from '../../../../services/exporter/exporter-o
 import type { ExporterThreadSettings } from '../../../../services/exporter/settings.ts';
 import { sampleDefaultRequest, sampleFinancialRequest } from '../../../../services/exporter/sample-reports.ts';
 import { createLocalDirectoryStorage } from '../../../../services/exporter/storage/local-directory-storage.ts';
-import { startStageRuntime } from '../../../../services/lib/runtime/stage-runtime.ts';
-import { endpoints, kafkaClient, onCleanup, redisClient, uniqueName } from '../../../support/resources.ts';
+import { endpoints, redisClient, uniqueName } from '../../../support/resources.ts';
 import { startStageWorkerProcess } from '../../../support/stage-worker-process.ts';
 import { waitFor } from '../../../support/wait.ts';
 import { startGateway, TOKENS } from '../gateway/gateway-harness.ts';
@@ -62,20 +60,7 @@ test(
     const { redis } = redisClient(t);
     const settings = threadSettings(exportDir, gateway.viewNamespace);
     const stage = createExporterStage(settings, { concurrency: 2, progressIntervalMs: 50 });
-    const runtime = await startStageRuntime(stage, {
-      kafka: kafkaClient(),
-      codec: sandbox.codec,
-      redis,
-      logger: pino({ level: process.env['LOG_LEVEL'] ?? 'silent' }),
-      workerId: uniqueName('exporter'),
-      names: sandbox.names,
-      keys: sandbox.keys,
-      topics: sandbox.topics,
-      ledger: sandbox.ledger,
-      presence: sandbox.presence,
-      purgeMarks: sandbox.purgeMarks,
-    });
-    onCleanup(t, () => runtime.close());
+    await sandbox.start(stage, uniqueName('exporter'), { redis });
 
     const byDefault = await submitExport(sandbox, withJobId(sampleDefaultRequest('x', 'it')));
     const financial = await submitExport(sandbox, withJobId(sampleFinancialRequest('x', 'en')));

@@ -13,7 +13,6 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
-import { pino } from 'pino';
 import type { IndexingResult } from '../../../../schemas/indexing-result.ts';
 import type { JobStatusEvent } from '../../../../schemas/job-status-event.ts';
 import { resolveDocumentLimits } from '../../../../services/indexer/documents/limits.ts';
@@ -23,9 +22,8 @@ import { createIndexerStage } from '../../../../services/indexer/indexer-stage.t
 import { collectionSearchSettings, openCollectionSearch } from '../../../../services/indexer/search.ts';
 import { openLanceDbVectorStore } from '../../../../services/indexer/vector-store/lancedb.ts';
 import type { VectorStore } from '../../../../services/indexer/vector-store/port.ts';
-import { startStageRuntime } from '../../../../services/lib/runtime/stage-runtime.ts';
 import { resolveSettings } from '../../../../services/lib/settings.ts';
-import { kafkaClient, onCleanup, redisClient, uniqueName } from '../../../support/resources.ts';
+import { onCleanup, redisClient, uniqueName } from '../../../support/resources.ts';
 import { startStageWorkerProcess } from '../../../support/stage-worker-process.ts';
 import { waitFor } from '../../../support/wait.ts';
 import { startGateway } from '../gateway/gateway-harness.ts';
@@ -72,20 +70,9 @@ test('a mixed folder is indexed, searched, and re-indexed without writing', { ti
   onCleanup(t, () => collections.close());
   const gateway = await startGateway(t, { collections });
   const sandbox = gateway.sandbox;
-  const runtime = await startStageRuntime(createIndexerStage(settings, { concurrency: 2, progressIntervalMs: 50 }), {
-    kafka: kafkaClient(),
-    codec: sandbox.codec,
+  await sandbox.start(createIndexerStage(settings, { concurrency: 2, progressIntervalMs: 50 }), uniqueName('indexer'), {
     redis,
-    logger: pino({ level: process.env['LOG_LEVEL'] ?? 'silent' }),
-    workerId: uniqueName('indexer'),
-    names: sandbox.names,
-    keys: sandbox.keys,
-    topics: sandbox.topics,
-    ledger: sandbox.ledger,
-    presence: sandbox.presence,
-    purgeMarks: sandbox.purgeMarks,
   });
-  onCleanup(t, () => runtime.close());
 
   const first = await submitIndexing(sandbox, { collection, documents: folder.documents });
   const events = await sandbox.eventsUntil(first.header.jobId, 'SUCCESS', 120_000);

@@ -9,7 +9,6 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { pino } from 'pino';
 import { deadLetterRecordContract } from '../../../../schemas/dead-letter-record.ts';
 import { exportReportRequestContract, type ExportReportRequest } from '../../../../schemas/export-report-request.ts';
 import type { JobStatusEvent } from '../../../../schemas/job-status-event.ts';
@@ -17,7 +16,6 @@ import { resolveExporterOptions } from '../../../../services/exporter/exporter-o
 import { createExporterStage } from '../../../../services/exporter/exporter-stage.ts';
 import { validationProblems } from '../../../../services/lib/codec.ts';
 import { jobHeader } from '../../../../services/lib/job-client.ts';
-import { startStageRuntime } from '../../../../services/lib/runtime/stage-runtime.ts';
 import { createWeeklyReport } from '../../../../services/maintenance/tasks/weekly-report.ts';
 import { COMPATIBILITY_POLICIES, contractBindings } from '../../../../topology/contracts.ts';
 import {
@@ -26,7 +24,6 @@ import {
   endpoints,
   kafkaAdmin,
   kafkaClient,
-  onCleanup,
   testNames,
   uniqueName,
 } from '../../../support/resources.ts';
@@ -95,20 +92,10 @@ async function exportStage(t: Parameters<typeof stageSandbox>[0]) {
     redisUrl: endpoints().redisUrl,
     namespace: sandbox.keys.namespace,
   };
-  const runtime = await startStageRuntime(createExporterStage(settings, { concurrency: 1, progressIntervalMs: 50 }), {
-    kafka: kafkaClient(),
-    codec: sandbox.codec,
-    redis: sandbox.redis,
-    logger: pino({ level: process.env['LOG_LEVEL'] ?? 'silent' }),
-    workerId: uniqueName('exporter'),
-    names: sandbox.names,
-    keys: sandbox.keys,
-    topics: sandbox.topics,
-    ledger: sandbox.ledger,
-    presence: sandbox.presence,
-    purgeMarks: sandbox.purgeMarks,
-  });
-  onCleanup(t, () => runtime.close());
+  await sandbox.start(
+    createExporterStage(settings, { concurrency: 1, progressIntervalMs: 50 }),
+    uniqueName('exporter'),
+  );
   return sandbox;
 }
 

@@ -16,7 +16,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { promisify } from 'node:util';
-import { pino } from 'pino';
 import type { JobStatusEvent } from '../../../../schemas/job-status-event.ts';
 import { type TrainModelRequest, trainModelRequestContract } from '../../../../schemas/train-model-request.ts';
 import type { TrainingProgress } from '../../../../schemas/training-progress.ts';
@@ -24,7 +23,6 @@ import type { TrainingResult } from '../../../../schemas/training-result.ts';
 import { createHashingEmbedder, DEFAULT_HASHING_DIMENSION } from '../../../../services/indexer/embedding/hashing.ts';
 import type { SubjectBinding } from '../../../../services/lib/codec.ts';
 import { newJobId } from '../../../../services/lib/job-ids.ts';
-import { startStageRuntime } from '../../../../services/lib/runtime/stage-runtime.ts';
 import { createLocalModelStore } from '../../../../services/trainer/model-registry/local-model-store.ts';
 import { createModelRegistry } from '../../../../services/trainer/model-registry/model-registry.ts';
 import { createRedisModelIndex } from '../../../../services/trainer/model-registry/redis-model-index.ts';
@@ -32,7 +30,7 @@ import { loadClassifier } from '../../../../services/trainer/text-classifier.ts'
 import type { TrainerThreadSettings } from '../../../../services/trainer/settings.ts';
 import { createTrainerStage } from '../../../../services/trainer/trainer-stage.ts';
 import { resolveTrainerOptions } from '../../../../services/trainer/trainer-options.ts';
-import { endpoints, kafkaClient, onCleanup, redisClient, uniqueName } from '../../../support/resources.ts';
+import { endpoints, redisClient, uniqueName } from '../../../support/resources.ts';
 import { waitFor } from '../../../support/wait.ts';
 import { HELD_OUT, trainingRequest } from '../../../unit/services/trainer/training-fixtures.ts';
 import { startGateway, TOKENS } from '../gateway/gateway-harness.ts';
@@ -60,20 +58,7 @@ async function startTrainer(t: TestContext, options: { gateway?: boolean } = {})
     namespace: keys.namespace,
     limits: resolveTrainerOptions(),
   };
-  const runtime = await startStageRuntime(createTrainerStage(settings), {
-    kafka: kafkaClient(),
-    codec: sandbox.codec,
-    redis,
-    logger: pino({ level: process.env['LOG_LEVEL'] ?? 'silent' }),
-    workerId: uniqueName('trainer'),
-    names: sandbox.names,
-    keys: sandbox.keys,
-    topics: sandbox.topics,
-    ledger: sandbox.ledger,
-    presence: sandbox.presence,
-    purgeMarks: sandbox.purgeMarks,
-  });
-  onCleanup(t, () => runtime.close());
+  await sandbox.start(createTrainerStage(settings), uniqueName('trainer'), { redis });
   return { sandbox, registry, root, modelDir, gateway };
 }
 

@@ -22,6 +22,7 @@ import {
   type StageRuntimeOptions,
   type StageTopics,
 } from '../../../../../services/lib/runtime/stage-runtime.ts';
+import type { Stage } from '../../../../../topology/stages.ts';
 import { RETRY_TIERS, type RetryTier } from '../../../../../topology/topics.ts';
 import {
   collectMessages,
@@ -96,8 +97,9 @@ export async function stageSandbox(t: TestContext, options: { lanePartitions?: n
     purgeMarks,
     codec,
     producer,
-    async start(
-      definition: StageDefinition<'noop'>,
+    /** Runs `definition` on the sandbox's topics and stores until the test ends. */
+    async start<S extends Stage>(
+      definition: StageDefinition<S>,
       workerId = uniqueName('worker'),
       options: Partial<StageRuntimeOptions> = {},
     ): Promise<StageRuntime> {

@@ -10,14 +10,14 @@
  * (recorded in `<run dir>/up.json`; components that were already running are left alone).
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Command } from 'commander';
 import type { ComponentName } from '../../services/lib/endpoints.ts';
 import { applyDeclaredTopology } from '../../services/lib/topology-apply.ts';
 import { createSchemaRegistry } from '../../services/lib/schema-registry.ts';
-import { stackDown, stackStatus, stackUp } from '../local-stack/stack.ts';
+import { type ComponentStatus, stackDown, stackStatus, stackUp } from '../local-stack/stack.ts';
 import { forget, isAlive, runningPid, startDetached, stopProcess } from '../local-stack/processes.ts';
 import type { CtlAction, CtlContext } from './command-context.ts';
 import { defaultGatewayUrl } from './gateway-client.ts';
@@ -98,6 +98,22 @@ export function apiTokensVariable(token: string): string {
   return JSON.stringify([{ token, scopes: ['submit', 'read', 'admin'], name: 'local-admin' }]);
 }
 
+/**
+ * The recorded components `down` should still stop (pure): not one that was started again after
+ * the record was written (by `scripts/stack up` after a `scripts/stack down`, say), which is no
+ * longer what `up` started.
+ */
+export function stillStartedByUp(
+  recorded: readonly ComponentName[],
+  now: readonly Pick<ComponentStatus, 'name' | 'startedAtMs'>[],
+  recordWrittenAtMs: number | undefined,
+): ComponentName[] {
+  return recorded.filter((name) => {
+    const startedAtMs = now.find((status) => status.name === name)?.startedAtMs;
+    return startedAtMs === undefined || recordWrittenAtMs === undefined || startedAtMs <= recordWrittenAtMs;
+  });
+}
+
 function readUpRecord(env: NodeJS.ProcessEnv): UpRecord {
   const file = join(runDir(env), 'up.json');
   if (!existsSync(file)) return { stackStarted: [] };
@@ -127,9 +143,14 @@ async function up({ out, clients, env, options, names }: CtlContext): Promise<vo
   const before = await stackStatus({ env });
   await stackUp({ env, log });
   const started = before.filter((status) => status.state === 'stopped').map((status) => status.name);
-  const record = readUpRecord(env);
+  const recordFile = join(runDir(env), 'up.json');
+  const recorded = stillStartedByUp(
+    readUpRecord(env).stackStarted,
+    before,
+    statSync(recordFile, { throwIfNoEntry: false })?.mtimeMs,
+  );
   mkdirSync(runDir(env), { recursive: true });
-  const stackStarted = [...new Set([...record.stackStarted, ...started])];
+  const stackStarted = [...new Set([...recorded, ...started])];
   writeFileSync(join(runDir(env), 'up.json'), JSON.stringify({ stackStarted } satisfies UpRecord));
 
   const { topics, schemas } = await applyDeclaredTopology({

@@ -2,7 +2,7 @@
  * The local stack: starts, reuses, reports on and stops the infrastructure components on
  * 127.0.0.1. Components whose endpoint is given in the environment are left alone.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type ComponentName, ENDPOINT_VARIABLES, externalComponents } from '../../services/lib/endpoints.ts';
@@ -22,6 +22,8 @@ export interface ComponentStatus {
   name: ComponentName;
   state: 'external' | 'running' | 'not ready' | 'stopped';
   pid?: number;
+  /** When the running process was started (its pid file's time), ms since the epoch. */
+  startedAtMs?: number;
   endpoint: string;
   logFile?: string;
 }
@@ -172,7 +174,8 @@ export async function stackStatus(options: StackOptions = {}): Promise<Component
       const pid = runningPid(pidFile);
       if (pid === undefined) return { name: component.name, state: 'stopped', endpoint: component.endpoint };
       const state = (await component.isReady()) ? 'running' : 'not ready';
-      return { name: component.name, state, pid, endpoint: component.endpoint, logFile };
+      const startedAtMs = statSync(pidFile, { throwIfNoEntry: false })?.mtimeMs;
+      return { name: component.name, state, pid, startedAtMs, endpoint: component.endpoint, logFile };
     }),
   );
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { SERVICES, serviceMetricsPorts } from '../../../../scripts/ctl/services.ts';
+import { SERVICES, serviceMetricsPorts, stillStartedByUp } from '../../../../scripts/ctl/services.ts';
 
 test('ctl up gives no service a metrics port unless it is given one', () => {
   const ports = serviceMetricsPorts({});
@@ -24,4 +24,15 @@ test('given one, each service but the gateway gets its own consecutive port', ()
   assert.equal(new Set(given).size, SERVICES.length - 1);
   assert.throws(() => serviceMetricsPorts({ SEDANO_METRICS_PORT: 'x' }), /SEDANO_METRICS_PORT/);
   assert.throws(() => serviceMetricsPorts({ SEDANO_METRICS_PORT: '65534' }), /no room/);
+});
+
+test('ctl up keeps in its record only the stack components not started again since it wrote it', () => {
+  const now = [
+    { name: 'kafka' as const, startedAtMs: 1_000 },
+    { name: 'redis' as const, startedAtMs: 5_000 },
+    { name: 'jaeger' as const, startedAtMs: undefined },
+  ];
+  // Redis was started again after the record (scripts/stack down, then up): not up's any more.
+  assert.deepEqual(stillStartedByUp(['kafka', 'redis', 'jaeger'], now, 2_000), ['kafka', 'jaeger']);
+  assert.deepEqual(stillStartedByUp(['kafka', 'redis'], now, undefined), ['kafka', 'redis']);
 });

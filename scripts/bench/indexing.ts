@@ -143,6 +143,7 @@ export async function runIndexingBenchmark(options: IndexingBenchOptions): Promi
       SEDANO_INDEXER_CONCURRENCY: String(options.threads),
     });
     cleanup.add('indexer worker', () => worker.stop());
+    const started = await worker.memory();
     await stage.run('warm-up', corpus.warmUp);
     const atRest = await worker.memory();
     const rows: WorkloadFigures[] = [];
@@ -167,8 +168,8 @@ export async function runIndexingBenchmark(options: IndexingBenchOptions): Promi
     console.log(formatIndexingTable(rows));
     const mib = (bytes: number | undefined) => (bytes === undefined ? '?' : `${(bytes / MIB).toFixed(0)} MiB`);
     console.log(
-      `\nindexer worker process (runtime and its ${options.threads} threads): RSS at rest after warm-up ` +
-        `${mib(atRest?.rssBytes)}, peak RSS ${mib(workerMemory?.peakRssBytes)}`,
+      `\nindexer worker process (runtime and its ${options.threads} threads): RSS once running (no thread yet) ` +
+        `${mib(started?.rssBytes)}, at rest after warm-up ${mib(atRest?.rssBytes)}, peak RSS ${mib(workerMemory?.peakRssBytes)}`,
     );
     console.log(`benchmark process (corpus, producer, polling; not the worker): peak RSS ${mib(benchPeakRss)}`);
     if (memory !== undefined) console.log(memory);

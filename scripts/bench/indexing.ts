@@ -1,11 +1,13 @@
 /**
  * `npm run bench -- indexing`: throughput and memory of the indexing stage. Generates a corpus
- * (PDFs of many pages, DOCX and XLSX files; indexing-corpus.ts) in a temp dir, runs the real
- * indexing stage (stage runtime, worker threads, the configured embedder with its Redis cache,
- * LanceDB in a temp dir) on topics and Redis keys of the benchmark's own, submits one job per
- * document, and reports documents/s, pages/s and chunks/s per workload and the process's peak
- * RSS (every thread included). Then indexes one long PDF in a worker thread under an old-
- * generation limit and reports that thread's peak V8 heap. Prints figures; asserts nothing.
+ * (PDFs of many pages, DOCX and XLSX files; indexing-corpus.ts) in a temp dir, runs the indexer
+ * worker (`services/indexer/main.ts`: stage runtime, worker threads, the configured embedder with
+ * its Redis cache, LanceDB in a temp dir) as a child process on topics and Redis keys of the
+ * benchmark's own, submits one job per document, and reports documents/s, pages/s and chunks/s
+ * per workload, the worker's RSS at rest and at its peak (every thread included, read from
+ * /proc), and the benchmark process's own peak apart. Then indexes one long PDF in a worker
+ * thread under an old-generation limit and reports that thread's peak V8 heap. Prints figures;
+ * asserts nothing.
  *
  * Threads are started by a warm-up job per thread first, so the figures leave out start-up.
  */
@@ -16,23 +18,20 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { Redis } from 'ioredis';
-import { pino } from 'pino';
 import type { IndexDocumentsRequest } from '../../schemas/index-documents-request.ts';
-import { createIndexerStage } from '../../services/indexer/indexer-stage.ts';
 import { openLanceDbVectorStore } from '../../services/indexer/vector-store/lancedb.ts';
 import { createCodec, type SubjectBinding } from '../../services/lib/codec.ts';
 import { type Endpoints, resolveEndpoints } from '../../services/lib/endpoints.ts';
 import { jobHeader } from '../../services/lib/job-client.ts';
 import { createKafkaClient } from '../../services/lib/kafka.ts';
-import { startStageRuntime, stageTopics } from '../../services/lib/runtime/stage-runtime.ts';
+import { stageTopics } from '../../services/lib/runtime/stage-runtime.ts';
 import { createSchemaRegistry } from '../../services/lib/schema-registry.ts';
-import { resolveSettings } from '../../services/lib/settings.ts';
-import { type IndexerThreadSettings, indexerSettings, indexerThreadSettings } from '../../services/indexer/settings.ts';
 import { COMPATIBILITY_POLICIES, STAGE_REQUEST_CONTRACTS } from '../../topology/contracts.ts';
 import { type TopologyNames, topologyNames } from '../../topology/names.ts';
 import { type RedisKeys, redisKeys } from '../../topology/redis-keys.ts';
 import { declaredTopics } from '../../topology/topics.ts';
 import { Cleanup } from './cleanup.ts';
+import { startIndexerProcess } from './indexer-process.ts';
 import { writeDocx, writePdf, writeXlsx } from './indexing-corpus.ts';
 import type { MemoryWorkerData, MemoryWorkerReport } from './indexing-memory-worker.ts';
 
@@ -130,27 +129,23 @@ export async function runIndexingBenchmark(options: IndexingBenchOptions): Promi
     const keys = await redis.keys(`${redisPrefix}*`);
     for (let i = 0; i < keys.length; i += 1000) await redis.del(...keys.slice(i, i + 1000));
   });
-  let rssPeak = process.memoryUsage.rss();
-  const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage.rss())), 20);
-  sampler.unref();
-  cleanup.add('rss sampler', () => clearInterval(sampler));
   try {
     const root = join(workDir, 'documents');
     const dataDir = join(workDir, 'lancedb');
     await mkdir(root);
     console.log(`generating the corpus in ${root} …`);
     const corpus = await generateCorpus(root, options);
-    const settings = resolveSettings(indexerSettings, {
-      ...process.env,
+    const stage = await startBenchStage({ endpoints, names, keys, redis, cleanup });
+    const worker = await startIndexerProcess({
+      SEDANO_NAMESPACE: base,
       SEDANO_DOCUMENT_ROOTS: root,
       SEDANO_DATA_DIR: dataDir,
-      SEDANO_NAMESPACE: base,
+      SEDANO_INDEXER_CONCURRENCY: String(options.threads),
     });
-    const stage = await startBenchStage(
-      { endpoints, names, keys, redis, threads: options.threads, cleanup },
-      indexerThreadSettings(settings),
-    );
+    cleanup.add('indexer worker', () => worker.stop());
+    const started = await worker.memory();
     await stage.run('warm-up', corpus.warmUp);
+    const atRest = await worker.memory();
     const rows: WorkloadFigures[] = [];
     for (const workload of corpus.workloads) {
       if (workload.files.length === 0) continue;
@@ -161,17 +156,22 @@ export async function runIndexingBenchmark(options: IndexingBenchOptions): Promi
       await store.close();
       rows.push({ workload: workload.name, documents: workload.files.length, pages: workload.pages, chunks, seconds });
     }
-    const rss = rssPeak;
+    const workerMemory = await worker.memory();
+    await worker.stop();
+    const benchPeakRss = process.resourceUsage().maxRSS * 1024;
     const memory =
       options.longPdfPages > 0 ? await measureLongPdf(root, dataDir, base, options, endpoints.redisUrl) : undefined;
 
     console.log(
-      `\nindexing stage, ${options.threads} threads, embedder ${process.env['SEDANO_EMBEDDER'] ?? 'hashing'}, one job per document:\n`,
+      `\nindexer worker (child process), ${options.threads} threads, embedder ${process.env['SEDANO_EMBEDDER'] ?? 'hashing'}, one job per document:\n`,
     );
     console.log(formatIndexingTable(rows));
+    const mib = (bytes: number | undefined) => (bytes === undefined ? '?' : `${(bytes / MIB).toFixed(0)} MiB`);
     console.log(
-      `\npeak RSS of the process (runtime and its ${options.threads} threads): ${(rss / MIB).toFixed(0)} MiB`,
+      `\nindexer worker process (runtime and its ${options.threads} threads): RSS once running (no thread yet) ` +
+        `${mib(started?.rssBytes)}, at rest after warm-up ${mib(atRest?.rssBytes)}, peak RSS ${mib(workerMemory?.peakRssBytes)}`,
     );
+    console.log(`benchmark process (corpus, producer, polling; not the worker): peak RSS ${mib(benchPeakRss)}`);
     if (memory !== undefined) console.log(memory);
     return 0;
   } finally {
@@ -212,20 +212,16 @@ async function generateCorpus(root: string, options: IndexingBenchOptions): Prom
   };
 }
 
-/** The indexing stage on topics of the benchmark's own; `run` indexes files (one job each) and times it. */
+/** The indexing stage's topics of the benchmark's own; `run` indexes files (one job each, by the worker) and times it. */
 interface BenchStageContext {
   endpoints: Endpoints;
   names: TopologyNames;
   keys: RedisKeys;
   redis: Redis;
-  threads: number;
   cleanup: Cleanup;
 }
 
-async function startBenchStage(
-  { endpoints, names, keys, redis, threads, cleanup }: BenchStageContext,
-  settings: IndexerThreadSettings,
-) {
+async function startBenchStage({ endpoints, names, redis, keys, cleanup }: BenchStageContext) {
   const base = names.namespace;
   const kafka = createKafkaClient({ brokers: endpoints.kafkaBrokers, clientId: base, log: () => {} });
   const admin = await kafka.admin();
@@ -247,19 +243,6 @@ async function startBenchStage(
     await fetch(`${url}?permanent=true`, { method: 'DELETE' });
   });
   const codec = createCodec({ registry: createSchemaRegistry(endpoints.schemaRegistryUrl) });
-  const runtime = await startStageRuntime(
-    createIndexerStage(settings, { concurrency: threads, threads: { size: threads } }),
-    {
-      kafka,
-      codec,
-      redis,
-      logger: pino({ level: process.env['LOG_LEVEL'] ?? 'warn' }),
-      workerId: `${base}-indexer`,
-      names,
-      keys,
-    },
-  );
-  cleanup.add('stage runtime', () => runtime.close());
   const producer = await kafka.producer();
   cleanup.add('producer', () => producer.close());
 

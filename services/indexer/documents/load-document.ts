@@ -14,13 +14,7 @@ import { inspectArchive } from './archive-guard.ts';
 import { detectFormat, officeFormat, type DocumentFormat } from './detect-format.ts';
 import type { DocumentSection } from './document-section.ts';
 import type { DocumentLimits } from './limits.ts';
-import { loadCsv } from './loaders/csv.ts';
-import { loadDocx } from './loaders/docx.ts';
-import { loadHtml } from './loaders/html.ts';
-import { loadMarkdown } from './loaders/markdown.ts';
-import { loadPdf } from './loaders/pdf.ts';
-import { loadText } from './loaders/text.ts';
-import { loadXlsx } from './loaders/xlsx.ts';
+import { loaderFor } from './loader-registry.ts';
 
 /** A document whose bytes passed every pre-parse check. */
 export interface LoadedDocument {
@@ -35,18 +29,6 @@ export interface LoadedDocument {
    */
   sections: AsyncIterable<DocumentSection>;
 }
-
-type Loader = (bytes: Uint8Array, limits: DocumentLimits) => AsyncIterable<DocumentSection>;
-
-const LOADERS: Record<DocumentFormat, Loader> = {
-  pdf: loadPdf,
-  docx: loadDocx,
-  xlsx: loadXlsx,
-  csv: loadCsv,
-  markdown: loadMarkdown,
-  html: loadHtml,
-  text: loadText,
-};
 
 /**
  * Loads the file at `path` (already resolved inside a document root) with declared
@@ -65,11 +47,13 @@ export async function loadDocument(
     detected === 'zip' || detected === 'docx' || detected === 'xlsx'
       ? await officeArchive(bytes, detected, limits)
       : detected;
+  // Imported before the parse starts: an import that fails is the worker's problem (retriable), not the document's.
+  const loader = await loaderFor(format);
   return {
     format,
     byteLength: bytes.byteLength,
     contentHash,
-    sections: asDocumentErrors(LOADERS[format](bytes, limits), format),
+    sections: asDocumentErrors(loader(bytes, limits), format),
   };
 }
 

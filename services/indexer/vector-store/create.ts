@@ -2,12 +2,11 @@
  * Picks the vector store: Qdrant when a Qdrant URL is given (`QDRANT_URL`), otherwise the
  * embedded LanceDB store in a local data directory. Its settings (`vectorStoreSettings`) are
  * resolved once in a service's main.ts; each worker thread calls `createVectorStore` with the
- * resulting options for a store of its own.
+ * resulting options for a store of its own. The chosen store's client is imported only then:
+ * a thread on LanceDB never loads Qdrant's client, nor one on Qdrant LanceDB's.
  */
 import { type ResolvedSettings, setting } from '../../lib/settings.ts';
-import { openLanceDbVectorStore } from './lancedb.ts';
 import type { VectorStore } from './port.ts';
-import { createQdrantVectorStore } from './qdrant.ts';
 
 /** Where the embedded store keeps its data when `SEDANO_DATA_DIR` is unset (relative to the working directory). */
 export const DEFAULT_LANCEDB_DATA_DIR = '.sedano/data/lancedb';
@@ -51,11 +50,13 @@ export function vectorStoreOptionsOf(settings: ResolvedSettings<typeof vectorSto
 
 export async function createVectorStore(options: VectorStoreOptions): Promise<VectorStore> {
   if (options.qdrantUrl !== undefined) {
+    const { createQdrantVectorStore } = await import('./qdrant.ts');
     return createQdrantVectorStore({
       url: options.qdrantUrl,
       ...(options.qdrantApiKey !== undefined ? { apiKey: options.qdrantApiKey } : {}),
     });
   }
+  const { openLanceDbVectorStore } = await import('./lancedb.ts');
   return openLanceDbVectorStore({
     dataDir: options.dataDir ?? DEFAULT_LANCEDB_DATA_DIR,
     ...(options.snapshotDir !== undefined ? { snapshotDir: options.snapshotDir } : {}),

@@ -99,6 +99,14 @@ export interface ThreadOptions {
    */
   maxHeapMb?: number;
   /**
+   * Ceiling of each thread's V8 young generation, in MiB (the worker's
+   * `resourceLimits.maxYoungGenerationSizeMb`). V8 grows an allocation-heavy thread's young
+   * generation to tens of MiB, once per thread; a lower ceiling means more frequent, shorter
+   * scavenges and less resident memory.
+   * @default undefined (V8's own sizing)
+   */
+  maxYoungGenerationMb?: number;
+  /**
    * How long a thread may take to stop after its job's signal aborted (revoke, soft limit,
    * shutdown) before it is terminated, in milliseconds. The hard limit terminates at once.
    * @default 1000
@@ -110,6 +118,7 @@ export interface ResolvedThreadOptions {
   readonly size: number;
   readonly maxJobsPerThread: number | undefined;
   readonly maxHeapMb: number | undefined;
+  readonly maxYoungGenerationMb: number | undefined;
   readonly abortGraceMs: number;
 }
 
@@ -169,6 +178,7 @@ const StageOptionsSchema = Type.Object(
           size: positiveInteger,
           maxJobsPerThread: positiveInteger,
           maxHeapMb: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
+          maxYoungGenerationMb: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
           abortGraceMs: nonNegativeMs,
         },
         closed,
@@ -222,6 +232,7 @@ export function resolveStageOptions(options: StageOptions = {}): ResolvedStageOp
       size: threads.size ?? concurrency,
       maxJobsPerThread: threads.maxJobsPerThread,
       maxHeapMb: threads.maxHeapMb,
+      maxYoungGenerationMb: threads.maxYoungGenerationMb,
       abortGraceMs: threads.abortGraceMs ?? DEFAULTS.abortGraceMs,
     }),
     commitIntervalMs: options.commitIntervalMs ?? DEFAULTS.commitIntervalMs,

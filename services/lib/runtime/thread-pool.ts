@@ -21,6 +21,8 @@ export interface ThreadPoolOptions {
   size: number;
   maxJobsPerThread?: number | undefined;
   maxHeapMb?: number | undefined;
+  /** Each thread's V8 young-generation ceiling (`resourceLimits.maxYoungGenerationSizeMb`). */
+  maxYoungGenerationMb?: number | undefined;
   abortGraceMs?: number | undefined;
   /** Name of the threads' loggers. */
   loggerName: string;
@@ -128,7 +130,11 @@ export class ThreadPool {
       telemetry: this.#options.telemetry ?? null,
       handlerData: this.#options.handlerData ?? null,
     };
-    const worker = new Worker(THREAD_MAIN, { workerData: data });
+    const young = this.#options.maxYoungGenerationMb;
+    const worker = new Worker(THREAD_MAIN, {
+      workerData: data,
+      ...(young === undefined ? {} : { resourceLimits: { maxYoungGenerationSizeMb: young } }),
+    });
     try {
       await new Promise<void>((resolve, reject) => {
         const onMessage = (message: FromThread) => message.type === 'ready' && done(null);

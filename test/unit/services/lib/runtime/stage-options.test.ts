@@ -18,7 +18,13 @@ test('a stage that declares nothing gets every documented default', () => {
     softTimeLimitMs: undefined,
     hardTimeLimitMs: undefined,
     rateLimitPerSecond: undefined,
-    threads: { size: 8, maxJobsPerThread: undefined, maxHeapMb: undefined, abortGraceMs: 1_000 },
+    threads: {
+      size: 8,
+      maxJobsPerThread: undefined,
+      maxHeapMb: undefined,
+      maxYoungGenerationMb: undefined,
+      abortGraceMs: 1_000,
+    },
     commitIntervalMs: 1_000,
     fetchMaxWaitMs: 100,
     presenceIntervalMs: 5_000,
@@ -46,7 +52,13 @@ test('declared options win over the defaults, field by field, and an undefined f
   assert.equal(resolved.shutdownGraceMs, 0);
   assert.equal(resolved.softTimeLimitMs, 300);
   assert.equal(resolved.progressIntervalMs, 500);
-  assert.deepEqual(resolved.threads, { size: 2, maxJobsPerThread: undefined, maxHeapMb: undefined, abortGraceMs: 50 });
+  assert.deepEqual(resolved.threads, {
+    size: 2,
+    maxJobsPerThread: undefined,
+    maxHeapMb: undefined,
+    maxYoungGenerationMb: undefined,
+    abortGraceMs: 50,
+  });
 });
 
 test('the resolved options are frozen', () => {

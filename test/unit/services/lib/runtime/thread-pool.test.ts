@@ -70,6 +70,11 @@ test('a job runs in a thread and its progress comes back', async (t) => {
   assert.deepEqual(threads.stats, { started: 1, recycled: 0, terminated: 0 });
 });
 
+test("maxYoungGenerationMb becomes each thread's young-generation limit", async (t) => {
+  const result = JSON.stringify(await pool(t, { maxYoungGenerationMb: 8 }).run(job({ mode: 'limits' })));
+  assert.match(result, /maxYoungGenerationSizeMb\\":8[,}]/);
+});
+
 test('an error crosses the thread with its code and retriable flag', async (t) => {
   const threads = pool(t);
   const error = await threads.run(job({ mode: 'fail' })).catch((caught: unknown) => caught);

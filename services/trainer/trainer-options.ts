@@ -4,7 +4,7 @@
  * unknown option at once.
  */
 import Type from 'typebox';
-import Value from 'typebox/value';
+import { optionsProblems, withoutUndefined } from '../lib/options.ts';
 
 export interface TrainerOptions {
   /** Fewest examples a label may have. @default 5 */
@@ -60,16 +60,7 @@ const TrainerOptionsSchema = Type.Object(
 
 /** Applies the defaults and validates; throws a RangeError naming every problem (`/maxEpochs: must be >= 1`). */
 export function resolveTrainerOptions(options: TrainerOptions = {}): ResolvedTrainerOptions {
-  const problems = Value.Errors(TrainerOptionsSchema, options)
-    .filter((error) => error.keyword !== 'boolean')
-    .map((error) => {
-      if (error.keyword === 'additionalProperties') {
-        const unknown = (error.params as { additionalProperties?: string[] }).additionalProperties ?? [];
-        return `unknown option(s) ${unknown.join(', ')}`;
-      }
-      return `${error.instancePath || '/'}: ${error.message}`;
-    });
+  const problems = optionsProblems(TrainerOptionsSchema, options);
   if (problems.length > 0) throw new RangeError(`invalid trainer options: ${problems.join('; ')}`);
-  const given = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
-  return Object.freeze({ ...DEFAULT_TRAINER_OPTIONS, ...given });
+  return Object.freeze({ ...DEFAULT_TRAINER_OPTIONS, ...withoutUndefined(options) });
 }

@@ -5,7 +5,7 @@
  * object in, validated limits out.
  */
 import Type from 'typebox';
-import Value from 'typebox/value';
+import { optionsProblems, withoutUndefined } from '../../lib/options.ts';
 
 /** Limits as a caller writes them; every field is optional and falls back to its default. */
 export interface DocumentLimitsOptions {
@@ -56,19 +56,7 @@ const DocumentLimitsSchema = Type.Object(
  * invalid or unknown option at once (`/maxPdfPages: must be >= 1`).
  */
 export function resolveDocumentLimits(options: DocumentLimitsOptions = {}): DocumentLimits {
-  const problems = Value.Errors(DocumentLimitsSchema, options)
-    .filter((error) => error.keyword !== 'boolean')
-    .map((error) => {
-      if (error.keyword === 'additionalProperties') {
-        const unknown = (error.params as { additionalProperties?: string[] }).additionalProperties ?? [];
-        return `unknown option(s) ${unknown.join(', ')}`;
-      }
-      return `${error.instancePath || '/'}: ${error.message}`;
-    });
+  const problems = optionsProblems(DocumentLimitsSchema, options);
   if (problems.length > 0) throw new RangeError(`invalid document limits: ${problems.join('; ')}`);
   return Object.freeze({ ...DEFAULT_DOCUMENT_LIMITS, ...withoutUndefined(options) });
-}
-
-function withoutUndefined(options: DocumentLimitsOptions): DocumentLimitsOptions {
-  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
 }

@@ -6,8 +6,8 @@
  * `ResolvedStageOptions` is what the runtime reads: readonly, complete, units in the names.
  */
 import Type from 'typebox';
-import Value from 'typebox/value';
 import { SedanoError } from '../errors.ts';
+import { optionsProblems, withoutUndefined } from '../options.ts';
 import { type BackoffPolicy, DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.ts';
 
 /** How a stage runs, as its definition (or the service's settings) declares it. */
@@ -194,15 +194,7 @@ const StageOptionsSchema = Type.Object(
 
 /** Every problem with `options`, each with its path (`/threads/size: ...`); empty when valid (pure). */
 export function stageOptionsProblems(options: StageOptions): string[] {
-  return Value.Errors(StageOptionsSchema, withoutUndefined(options))
-    .filter((error) => error.keyword !== 'boolean')
-    .map((error) => {
-      if (error.keyword === 'additionalProperties') {
-        const unknown = (error.params as { additionalProperties?: string[] }).additionalProperties ?? [];
-        return `${error.instancePath || '/'}: unknown option(s) ${unknown.join(', ')}`;
-      }
-      return `${error.instancePath || '/'}: ${error.message}`;
-    });
+  return optionsProblems(StageOptionsSchema, options);
 }
 
 /**
@@ -243,6 +235,3 @@ export function resolveStageOptions(options: StageOptions = {}): ResolvedStageOp
 }
 
 /** The object without its undefined fields, so an explicit `undefined` means "the default". */
-function withoutUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as Partial<T>;
-}

@@ -9,6 +9,7 @@ import { Redis } from 'ioredis';
 import { resolveEndpoints, type Endpoints } from '../../services/lib/endpoints.ts';
 import { DEFAULT_NAMESPACE, type TopologyNames, topologyNames } from '../../topology/names.ts';
 import { type RedisKeys, redisKeys } from '../../topology/redis-keys.ts';
+import { declaredTopics } from '../../topology/topics.ts';
 import {
   createKafkaClient,
   type IncomingMessage,
@@ -158,4 +159,30 @@ export async function collectMessages(t: TestContext, topics: readonly string[])
     until: (done, description, timeoutMs = 30_000) =>
       waitFor(() => done(messages) && messages, { description, timeoutMs, intervalMs: 50 }),
   };
+}
+
+/**
+ * A deployment namespace of the test's own: the declared topics of `namespace` that `used`
+ * names, created now and deleted at the test's end with their subjects and every Redis key of
+ * the namespace (for tests that run whole services in a namespace, not a sandbox).
+ */
+export async function namespaceOfItsOwn(
+  t: TestContext,
+  namespace: string,
+  used: (names: TopologyNames) => readonly string[],
+): Promise<{ names: TopologyNames; keys: RedisKeys; redis: Redis }> {
+  const names = topologyNames(namespace);
+  const keys = redisKeys(namespace);
+  const wanted = new Set(used(names));
+  const topics = declaredTopics(names, { replicationFactor: 1 }).filter((topic) => wanted.has(topic.name));
+  const admin = await kafkaAdmin(t);
+  await admin.createTopics(topics);
+  onCleanup(t, () => admin.deleteTopics(topics.map((topic) => topic.name)));
+  for (const topic of topics) deleteSubjectAfter(t, names.valueSubject(topic.name));
+  const { redis } = redisClient(t);
+  onCleanup(t, async () => {
+    const left = await redis.keys(keys.pattern);
+    if (left.length > 0) await redis.del(...left);
+  });
+  return { names, keys, redis };
 }

@@ -12,13 +12,11 @@ import { startStageRuntime, stageTopics } from '../../../../services/lib/runtime
 import { createStatusView } from '../../../../services/lib/status-view.ts';
 import { createNoopStage } from '../../../../services/noop/noop-stage.ts';
 import { startStatusProjector } from '../../../../services/status-projector/projector.ts';
-import { type TopologyNames, topologyNames } from '../../../../topology/names.ts';
-import { type RedisKeys, redisKeys } from '../../../../topology/redis-keys.ts';
-import { declaredTopics } from '../../../../topology/topics.ts';
+import type { TopologyNames } from '../../../../topology/names.ts';
+import type { RedisKeys } from '../../../../topology/redis-keys.ts';
 import {
-  endpoints,
-  kafkaAdmin,
   kafkaClient,
+  namespaceOfItsOwn,
   onCleanup,
   redisClient,
   schemaRegistry,
@@ -29,31 +27,9 @@ import { waitFor } from '../../../support/wait.ts';
 type Deployment = { names: TopologyNames; keys: RedisKeys; workerId: string; submit: () => Promise<string> };
 
 async function deployment(t: Parameters<typeof onCleanup>[0], namespace: string): Promise<Deployment> {
-  const names = topologyNames(namespace);
-  const keys = redisKeys(namespace);
-  const admin = await kafkaAdmin(t);
-  const stage = stageTopics(names, 'noop');
-  const used = new Set([
-    ...stage.lanes,
-    ...Object.values(stage.retry),
-    stage.status,
-    stage.control,
-    names.batchesTopic,
-  ]);
-  const topics = declaredTopics(names, { replicationFactor: 1 }).filter((topic) => used.has(topic.name));
-  await admin.createTopics(topics);
-  onCleanup(t, () => admin.deleteTopics(topics.map((topic) => topic.name)));
-  onCleanup(t, async () => {
-    for (const subject of topics.map((topic) => names.valueSubject(topic.name))) {
-      const url = `${endpoints().schemaRegistryUrl}/subjects/${encodeURIComponent(subject)}`;
-      await fetch(url, { method: 'DELETE' });
-      await fetch(`${url}?permanent=true`, { method: 'DELETE' });
-    }
-  });
-  const { redis } = redisClient(t);
-  onCleanup(t, async () => {
-    const left = await redis.keys(keys.pattern);
-    if (left.length > 0) await redis.del(...left);
+  const { names, keys, redis } = await namespaceOfItsOwn(t, namespace, (names) => {
+    const stage = stageTopics(names, 'noop');
+    return [...stage.lanes, ...Object.values(stage.retry), stage.status, stage.control, names.batchesTopic];
   });
   const kafka = kafkaClient();
   const codec = createCodec({ registry: schemaRegistry() });

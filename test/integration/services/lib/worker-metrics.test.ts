@@ -12,17 +12,13 @@ import { test, type TestContext } from 'node:test';
 import { createCodec } from '../../../../services/lib/codec.ts';
 import { createJobClient } from '../../../../services/lib/job-client.ts';
 import { stageTopics } from '../../../../services/lib/runtime/stage-runtime.ts';
-import { topologyNames } from '../../../../topology/names.ts';
-import { redisKeys } from '../../../../topology/redis-keys.ts';
-import { declaredTopics } from '../../../../topology/topics.ts';
+import type { TopologyNames } from '../../../../topology/names.ts';
 import { histogram, parseExposition, sampleValue } from '../../../support/prometheus.ts';
 import {
   collectMessages,
-  endpoints,
-  kafkaAdmin,
   kafkaClient,
+  namespaceOfItsOwn,
   onCleanup,
-  redisClient,
   schemaRegistry,
   uniqueName,
 } from '../../../support/resources.ts';
@@ -30,35 +26,10 @@ import { waitFor } from '../../../support/wait.ts';
 
 const NOOP_MAIN = new URL('../../../../services/noop/main.ts', import.meta.url).pathname;
 
-/** The noop stage's topics (and the dead-letter topic) in a namespace of the test's own, removed after. */
-async function namespaceOfItsOwn(t: TestContext, namespace: string) {
-  const names = topologyNames(namespace);
+/** The noop stage's topics and the dead-letter topic, what the worker's namespace needs. */
+function noopTopics(names: TopologyNames): string[] {
   const stage = stageTopics(names, 'noop');
-  const used = new Set([
-    ...stage.lanes,
-    ...Object.values(stage.retry),
-    stage.status,
-    stage.control,
-    names.deadLetterTopic,
-  ]);
-  const topics = declaredTopics(names, { replicationFactor: 1 }).filter((topic) => used.has(topic.name));
-  const admin = await kafkaAdmin(t);
-  await admin.createTopics(topics);
-  onCleanup(t, () => admin.deleteTopics(topics.map((topic) => topic.name)));
-  onCleanup(t, async () => {
-    for (const subject of topics.map((topic) => names.valueSubject(topic.name))) {
-      const url = `${endpoints().schemaRegistryUrl}/subjects/${encodeURIComponent(subject)}`;
-      await fetch(url, { method: 'DELETE' });
-      await fetch(`${url}?permanent=true`, { method: 'DELETE' });
-    }
-  });
-  const { redis } = redisClient(t);
-  const keys = redisKeys(namespace);
-  onCleanup(t, async () => {
-    const left = await redis.keys(keys.pattern);
-    if (left.length > 0) await redis.del(...left);
-  });
-  return names;
+  return [...stage.lanes, ...Object.values(stage.retry), stage.status, stage.control, names.deadLetterTopic];
 }
 
 /** Starts the worker; resolves with its metrics port once the kit logged it, and a way to stop it. */
@@ -88,7 +59,7 @@ async function startWorker(
 }
 
 test("a worker's metrics endpoint counts its jobs by stage, lane and outcome", async (t) => {
-  const names = await namespaceOfItsOwn(t, uniqueName('metrics-ns'));
+  const { names } = await namespaceOfItsOwn(t, uniqueName('metrics-ns'), noopTopics);
   const workerId = uniqueName('metrics-worker');
   const worker = await startWorker(t, {
     SEDANO_NAMESPACE: names.namespace,

@@ -72,6 +72,8 @@ export interface FieldDetail {
 
 /** Each field of `record` that does not satisfy `contract`, with its path (empty: none). */
 export function validationDetails(contract: Contract<unknown>, record: unknown): FieldDetail[] {
+  // The plain check stops at the first problem and builds nothing: most records are valid.
+  if (contract.type.isValid(record)) return [];
   const details: FieldDetail[] = [];
   contract.type.isValid(record, {
     errorHook: (path, value, type) => {

@@ -100,6 +100,8 @@ interface Attempt<S extends Stage> {
   span: Span;
   /** True once the metrics were told it started: a job skipped as already ended never is. */
   counted: boolean;
+  /** Gives the concurrency slot back (keyed-scheduler.ts): called once the handler returned. */
+  release: () => void;
 }
 
 export class JobRunner<S extends Stage> {
@@ -115,8 +117,17 @@ export class JobRunner<S extends Stage> {
     return this.#skipped;
   }
 
-  /** Runs one attempt; resolves true when the message may be committed. */
-  async run(message: IncomingMessage, request: StageRequests[S], traceContext: Context): Promise<boolean> {
+  /**
+   * Runs one attempt; resolves true when the message may be committed. `release` is called once
+   * the handler has returned (or the attempt ended without running it): the outcome's events and
+   * the ledger write that follow need no slot.
+   */
+  async run(
+    message: IncomingMessage,
+    request: StageRequests[S],
+    traceContext: Context,
+    release: () => void = () => {},
+  ): Promise<boolean> {
     const { tracer, stage, running, now } = this.#options;
     const { jobId } = request.header;
     const number = numberHeader(message.headers, ATTEMPT_HEADER, 1);
@@ -129,17 +140,19 @@ export class JobRunner<S extends Stage> {
     const logger = this.#options.logger.child({ jobId, traceId, attempt: number });
     const job = running.start(jobId, number, now());
     const reporter = this.#reporter(request, number, traceId, logger);
-    const attempt: Attempt<S> = { message, request, number, logger, reporter, job, span, counted: false };
+    const attempt: Attempt<S> = { message, request, number, logger, reporter, job, span, counted: false, release };
     // Undefined: left unfinished (shutdown, or settling it failed), so not committed.
     let outcome: AttemptOutcome | 'SKIPPED' | undefined;
     try {
       outcome = await this.#attempt(attempt);
       return true;
     } catch (error) {
+      release();
       span.setStatus({ code: SpanStatusCode.ERROR, message: String(error) });
       outcome = await this.#settleError(attempt, error);
       return outcome !== undefined;
     } finally {
+      release();
       running.end(job);
       span.end();
       this.#measure(attempt, outcome);
@@ -189,7 +202,6 @@ export class JobRunner<S extends Stage> {
         reporter.progress(current, total, text, details);
       },
     };
-    // However the handler ends, the attempt settles only once STARTED is produced (or failed).
     const result = await context
       .with(trace.setSpan(context.active(), attempt.span), () =>
         runAttempt(handler, jobContext, job.controller, {
@@ -197,7 +209,12 @@ export class JobRunner<S extends Stage> {
           hardTimeLimitMs: request.header.hardTimeLimitMs ?? options.hardTimeLimitMs,
         }),
       )
-      .finally(() => started);
+      .finally(() => {
+        // The handler returned: the next job may start while this one settles. However the
+        // handler ended, the attempt settles only once STARTED is produced (or failed).
+        attempt.release();
+        return started;
+      });
     await reporter.succeeded(result);
     await ledger.recordTerminal(jobId, 'SUCCESS');
     return 'SUCCESS';

@@ -3,9 +3,18 @@
  * those of one key in the order they were added (per-key ordering, as a partition gives,
  * while many more tasks than partitions run in parallel). When a slot frees, the waiting
  * task of the highest priority (lowest number: the HIGH lane) whose key is free runs first.
+ *
+ * A task may give its slot back before it ends (`release`): a job's handler is what the
+ * concurrency bounds, and once it returned, producing its outcome and writing the ledger only
+ * wait on the broker and Redis. Holding the slot for those waits bounded a worker to
+ * concurrency / (time per job's settling) jobs per second whatever its CPU could do (issue 12).
+ * A released task still holds its key and still counts in `size` until it ends, so the order
+ * per key and the bound on jobs in hand are kept.
  */
 
-type Task = () => Promise<void>;
+/** Gives the task's slot back to the next task; calling it again does nothing. */
+export type ReleaseSlot = () => void;
+type Task = (release: ReleaseSlot) => Promise<void>;
 
 export class KeyedScheduler {
   readonly #concurrency: number;
@@ -14,6 +23,8 @@ export class KeyedScheduler {
   /** How many waiting tasks have each priority, so a search can stop at the best one present. */
   readonly #waitingByPriority = new Map<number, number>();
   #running = 0;
+  /** Tasks that released their slot and have not ended. */
+  #releasedRunning = 0;
   #held = false;
   #idle: (() => void)[] = [];
 
@@ -27,9 +38,9 @@ export class KeyedScheduler {
     this.#onSettled = onSettled;
   }
 
-  /** Tasks added and not finished (running or waiting). */
+  /** Tasks added and not finished (running, released and not ended, or waiting). */
   get size(): number {
-    return this.#running + this.#waiting.length;
+    return this.#running + this.#releasedRunning + this.#waiting.length;
   }
 
   /** True when as many tasks as the concurrency allows are added: time to stop taking more. */
@@ -98,12 +109,21 @@ export class KeyedScheduler {
       this.#waitingByPriority.set(entry.priority, this.#waitingByPriority.get(entry.priority)! - 1);
       this.#busyKeys.add(entry.key);
       this.#running += 1;
+      let released = false;
+      const release = () => {
+        if (released) return;
+        released = true;
+        this.#running -= 1;
+        this.#releasedRunning += 1;
+        this.#pump();
+      };
       // A task reports its own failures; the scheduler only needs to know it ended.
       void entry
-        .task()
+        .task(release)
         .catch(() => {})
         .finally(() => {
-          this.#running -= 1;
+          if (released) this.#releasedRunning -= 1;
+          else this.#running -= 1;
           this.#busyKeys.delete(entry.key);
           this.#pump();
           this.#onSettled();

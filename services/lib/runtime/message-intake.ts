@@ -1,7 +1,8 @@
 /**
  * How delivered messages become running jobs: the admission gate decides which are taken in
  * (higher lanes first, a full worker pauses its partitions), the offset tracker notes each
- * one as begun, and the keyed scheduler runs them, `concurrency` at once and in order per key.
+ * one as begun, and the keyed scheduler runs them, `concurrency` handlers at once and in order
+ * per key (a job whose handler returned settles its outcome without holding a slot).
  *
  * A message is finished (its offset may be committed) only when processing says it is done
  * with. When processing throws, the broker, the registry or Redis failed, not the job: the
@@ -11,7 +12,7 @@
 import type { IncomingMessage, KafkaConsumer } from '../kafka.ts';
 import type { Logger } from '../logger.ts';
 import { AdmissionGate } from './admission-gate.ts';
-import { KeyedScheduler } from './keyed-scheduler.ts';
+import { KeyedScheduler, type ReleaseSlot } from './keyed-scheduler.ts';
 import type { OffsetTracker } from './offset-tracker.ts';
 import { backoffMs, type BackoffPolicy } from './retry-policy.ts';
 
@@ -21,8 +22,12 @@ export interface MessageIntakeOptions {
   lanes: readonly string[];
   consumer: Pick<KafkaConsumer, 'pause' | 'resume' | 'seek'>;
   tracker: OffsetTracker;
-  /** Processes one message; resolves true when it is done with, false to leave it uncommitted. */
-  process: (message: IncomingMessage) => Promise<boolean>;
+  /**
+   * Processes one message; resolves true when it is done with, false to leave it uncommitted.
+   * It calls `release` once the job's handler has returned, so the next job may start while this
+   * one's outcome is produced (keyed-scheduler.ts).
+   */
+  process: (message: IncomingMessage, release: ReleaseSlot) => Promise<boolean>;
   /** The delay before a message whose processing threw is tried again. */
   infrastructureBackoff: BackoffPolicy;
   /** How long resumed partitions may wait for their next fetch, in ms (the gate's buffer covers it). */
@@ -104,10 +109,10 @@ export class MessageIntake {
     tracker.begin(message.topic, message.partition, message.offset);
     const key = message.key?.toString('utf8') ?? `${message.topic}/${message.partition}/${message.offset}`;
     let failures = 0;
-    const run = async (): Promise<void> => {
+    const run = async (release: ReleaseSlot): Promise<void> => {
       let done = false;
       try {
-        done = await this.#options.process(message);
+        done = await this.#options.process(message, release);
       } catch (error) {
         failures += 1;
         this.#tryAgainLater(message, failures, error, () => this.#scheduler.add(key, run, priority));

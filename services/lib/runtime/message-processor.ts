@@ -44,8 +44,11 @@ export class MessageProcessor<S extends Stage> {
     return this.#options.runner.skipped;
   }
 
-  /** Processes one message; resolves true when it is done with (and may be committed). */
-  async process(message: IncomingMessage): Promise<boolean> {
+  /**
+   * Processes one message; resolves true when it is done with (and may be committed).
+   * `release` gives the concurrency slot back once the job's handler returned (job-runner.ts).
+   */
+  async process(message: IncomingMessage, release: () => void = () => {}): Promise<boolean> {
     const { codec, stage } = this.#options;
     let decoded;
     try {
@@ -61,7 +64,7 @@ export class MessageProcessor<S extends Stage> {
       await this.#deadLetter(message, 'SEDANO_ERR_JOB_TYPE_MISMATCH', mismatch, header.jobId);
       return true;
     }
-    return this.#options.runner.run(message, decoded.record, decoded.traceContext);
+    return this.#options.runner.run(message, decoded.record, decoded.traceContext, release);
   }
 
   /**

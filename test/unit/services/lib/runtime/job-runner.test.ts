@@ -90,7 +90,7 @@ function runner(handler: StageHandler<'noop'>, { revoked = null, stores = {}, se
       abandoned: (topic: string) => void measured.push(`abandoned ${topic}`),
     } as unknown as StageMetrics,
   });
-  const run = () => created.run(message, noopRequestSample, ROOT_CONTEXT);
+  const run = (release?: () => void) => created.run(message, noopRequestSample, ROOT_CONTEXT, release);
   return { run, states, terminal, failed, running, measured, runner: created };
 }
 
@@ -263,4 +263,40 @@ test('a STARTED that cannot be produced fails the attempt (tried again in place)
   await assert.rejects(setup.run(), /the broker is away/);
   assert.deepEqual(setup.states, []);
   assert.deepEqual(setup.terminal, []);
+});
+
+test('the slot is given back once the handler returned, before SUCCESS is produced and the ledger written', async () => {
+  let produceSuccess!: () => void;
+  const successHeld = new Promise<void>((resolve) => (produceSuccess = resolve));
+  let handlerReturned = false;
+  const setup = runner(async () => ((handlerReturned = true), RESULT), {
+    sending: async (batch) => {
+      if (batch.includes('SUCCESS')) await successHeld;
+    },
+  });
+  const released: boolean[] = [];
+  const outcome = setup.run(() => released.push(handlerReturned));
+  await waitFor(() => released.length > 0, { description: 'the slot given back', intervalMs: 1 });
+  assert.deepEqual(released, [true], 'given back after the handler returned');
+  assert.deepEqual(setup.terminal, [], 'the ledger is written later');
+  assert.equal(setup.running.size, 1, 'the job is still running (it settles) after giving its slot back');
+  produceSuccess();
+  assert.equal(await outcome, true);
+  assert.deepEqual(setup.states, ['STARTED', 'SUCCESS']);
+  assert.deepEqual(setup.terminal, ['SUCCESS']);
+  assert.equal(setup.running.size, 0);
+});
+
+test('a failed or refused attempt gives its slot back too', async () => {
+  const failing = runner(async () => {
+    throw new Error('handler failed');
+  });
+  let failedReleases = 0;
+  assert.equal(await failing.run(() => (failedReleases += 1)), true);
+  assert.ok(failedReleases >= 1, 'released after the failure');
+  const refused = runner(async () => RESULT, { revoked: 'by the operator' });
+  let refusedReleases = 0;
+  assert.equal(await refused.run(() => (refusedReleases += 1)), true);
+  assert.ok(refusedReleases >= 1, 'released after the refusal');
+  assert.deepEqual(refused.states, ['REVOKED']);
 });

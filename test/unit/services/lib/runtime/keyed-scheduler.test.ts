@@ -96,3 +96,32 @@ test('the best priority waiting runs first whatever its number, also after waiti
   await scheduler.idle();
   assert.deepEqual(order, ['normal-1', 'normal-2', 'low', 'same key, low', 'same key, normal']);
 });
+
+test('a task that gives its slot back lets the next start, yet keeps its key and counts until it ends', async () => {
+  const scheduler = new KeyedScheduler(1);
+  const log: string[] = [];
+  let finishFirst!: () => void;
+  scheduler.add('a', async (release) => {
+    log.push('start a1');
+    release();
+    release(); // a second call changes nothing
+    await new Promise<void>((resolve) => (finishFirst = resolve));
+    log.push('end a1');
+  });
+  scheduler.add('a', async () => void log.push('start a2'));
+  let finishB!: () => void;
+  scheduler.add('b', () => (log.push('start b1'), new Promise<void>((resolve) => (finishB = resolve))));
+  scheduler.add('c', async () => void log.push('start c1'));
+  assert.deepEqual(log, ['start a1', 'start b1'], 'b1 took the slot a1 gave back; a2 waits for a1 to end');
+  assert.equal(scheduler.size, 4, 'a1 still counts while it settles');
+  let idle = false;
+  const idled = scheduler.idle().then(() => (idle = true));
+  finishB();
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(log.slice(2), ['start c1'], 'a2 still waits: a1 holds its key until it ends');
+  assert.equal(idle, false);
+  finishFirst();
+  await idled;
+  assert.deepEqual(log.slice(3), ['end a1', 'start a2']);
+  assert.equal(scheduler.size, 0);
+});

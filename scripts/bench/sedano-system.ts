@@ -88,15 +88,20 @@ export async function startSedanoSystem(options: SedanoSystemOptions): Promise<B
   });
   const codec = createCodec({ registry: createSchemaRegistry(endpoints.schemaRegistryUrl) });
 
-  const connect = (name: string) => {
-    const redis = new Redis(endpoints.redisUrl, { connectionName: `${base}-${name}` });
+  // As the service kit gives the stage runtime (and as a reader serving many requests would):
+  // the commands of one tick in one write.
+  const connect = (name: string, autoPipelining = false) => {
+    const redis = new Redis(endpoints.redisUrl, {
+      connectionName: `${base}-${name}`,
+      enableAutoPipelining: autoPipelining,
+    });
     cleanup.add(`redis ${name}`, () => redis.quit());
     return redis;
   };
-  const runtimeRedis = connect('runtime');
+  const runtimeRedis = connect('runtime', true);
   // The projector's view runs MULTI/EXEC: nothing else may use its connection.
   const view = createStatusView({ redis: connect('projector'), keys: keys.status });
-  const reader = createStatusView({ redis: connect('reader'), keys: keys.status });
+  const reader = createStatusView({ redis: connect('reader', true), keys: keys.status });
   cleanup.add('redis keys', () => reader.clear());
 
   const projector = await startStatusProjector({

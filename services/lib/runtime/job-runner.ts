@@ -36,6 +36,7 @@ import { createJobReporter, type JobReporter } from './job-reporter.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 import type { Revocations } from './revocations.ts';
 import { runAttempt } from './run-attempt.ts';
+import { FREE_SLOT, type Slot } from './keyed-scheduler.ts';
 import type { RunningJob, RunningJobs } from './running-jobs.ts';
 import type { SequenceClock } from './sequence-clock.ts';
 import type { JobContext, StageHandler } from './stage.ts';
@@ -100,8 +101,8 @@ interface Attempt<S extends Stage> {
   span: Span;
   /** True once the metrics were told it started: a job skipped as already ended never is. */
   counted: boolean;
-  /** Gives the concurrency slot back (keyed-scheduler.ts): called once the handler returned. */
-  release: () => void;
+  /** Where the handler runs (one of the stage's `concurrency`, keyed-scheduler.ts). */
+  slot: Slot;
 }
 
 export class JobRunner<S extends Stage> {
@@ -118,15 +119,14 @@ export class JobRunner<S extends Stage> {
   }
 
   /**
-   * Runs one attempt; resolves true when the message may be committed. `release` is called once
-   * the handler has returned (or the attempt ended without running it): the outcome's events and
-   * the ledger write that follow need no slot.
+   * Runs one attempt; resolves true when the message may be committed. Only the handler holds
+   * `slot`: the reads before it and the outcome's events and ledger write after it need none.
    */
   async run(
     message: IncomingMessage,
     request: StageRequests[S],
     traceContext: Context,
-    release: () => void = () => {},
+    slot: Slot = FREE_SLOT,
   ): Promise<boolean> {
     const { tracer, stage, running, now } = this.#options;
     const { jobId } = request.header;
@@ -140,19 +140,19 @@ export class JobRunner<S extends Stage> {
     const logger = this.#options.logger.child({ jobId, traceId, attempt: number });
     const job = running.start(jobId, number, now());
     const reporter = this.#reporter(request, number, traceId, logger);
-    const attempt: Attempt<S> = { message, request, number, logger, reporter, job, span, counted: false, release };
+    const attempt: Attempt<S> = { message, request, number, logger, reporter, job, span, counted: false, slot };
     // Undefined: left unfinished (shutdown, or settling it failed), so not committed.
     let outcome: AttemptOutcome | 'SKIPPED' | undefined;
     try {
       outcome = await this.#attempt(attempt);
       return true;
     } catch (error) {
-      release();
+      slot.release();
       span.setStatus({ code: SpanStatusCode.ERROR, message: String(error) });
       outcome = await this.#settleError(attempt, error);
       return outcome !== undefined;
     } finally {
-      release();
+      slot.release();
       running.end(job);
       span.end();
       this.#measure(attempt, outcome);
@@ -187,7 +187,10 @@ export class JobRunner<S extends Stage> {
       await ledger.recordTerminal(jobId, 'REVOKED');
       return 'REVOKED';
     }
-    // A revoke (or shutdown) that came while the reads were in flight: the handler never starts.
+    // The handler's slot: a revoke (or shutdown) while the job waits for it rejects, and one
+    // that came while the reads were in flight stops it here; either way the handler never starts.
+    await attempt.slot.acquire(job.controller.signal);
+    this.#options.running.begin(job, this.#options.now());
     job.controller.signal.throwIfAborted();
     await rateLimiter?.acquire(job.controller.signal);
     const started = reporter.started();
@@ -212,7 +215,7 @@ export class JobRunner<S extends Stage> {
       .finally(() => {
         // The handler returned: the next job may start while this one settles. However the
         // handler ended, the attempt settles only once STARTED is produced (or failed).
-        attempt.release();
+        attempt.slot.release();
         return started;
       });
     await reporter.succeeded(result);

@@ -1,31 +1,54 @@
 /**
- * Runs tasks with at most `concurrency` at once, never two of the same key at once and
- * those of one key in the order they were added (per-key ordering, as a partition gives,
- * while many more tasks than partitions run in parallel). When a slot frees, the waiting
- * task of the highest priority (lowest number: the HIGH lane) whose key is free runs first.
+ * Runs tasks in order per key, never two of the same key at once (per-key ordering, as a
+ * partition gives, while many more tasks than partitions run in parallel), and lends at most
+ * `concurrency` slots at once to the tasks that ask for one. A slot frees for the waiting
+ * request of the highest priority (lowest number: the HIGH lane), oldest first.
  *
- * A task may give its slot back before it ends (`release`): a job's handler is what the
- * concurrency bounds, and once it returned, producing its outcome and writing the ledger only
- * wait on the broker and Redis. Holding the slot for those waits bounded a worker to
- * concurrency / (time per job's settling) jobs per second whatever its CPU could do (issue 12).
- * A released task still holds its key and still counts in `size` until it ends, so the order
- * per key and the bound on jobs in hand are kept.
+ * A task starts as soon as its key is free and holds a slot only while it needs one: a job
+ * decodes its message and reads the ledger, its revocation and its purge mark before it asks
+ * (those only wait on Redis), runs its handler in the slot, and gives it back before it
+ * produces its outcome and writes the ledger. Holding the slot for those waits bounded a worker
+ * to concurrency / (time per job's waits) jobs per second whatever its CPU could do (issue 12).
+ * A task keeps its key and counts in `size` until it ends, so the order per key and the bound on
+ * jobs in hand (admission-gate.ts) are kept.
  */
 
-/** Gives the task's slot back to the next task; calling it again does nothing. */
-export type ReleaseSlot = () => void;
-type Task = (release: ReleaseSlot) => Promise<void>;
+import { abortReason } from './abort-reasons.ts';
+
+/** A task's slot: `acquire` resolves once one is lent to it; `release` gives it back (again: nothing). */
+export interface Slot {
+  /** Waits for a slot; rejects with the signal's reason if it aborts first, or with the drop reason. */
+  acquire(signal?: AbortSignal): Promise<void>;
+  release(): void;
+}
+
+/** A slot always free: for a caller that runs one job at a time (tests, tools). */
+export const FREE_SLOT: Slot = { acquire: async () => {}, release: () => {} };
+
+type Task = (slot: Slot) => Promise<void>;
+
+interface Waiting {
+  task: Task;
+  priority: number;
+}
+
+interface SlotRequest {
+  grant: () => void;
+  refuse: (reason: Error) => void;
+}
 
 export class KeyedScheduler {
   readonly #concurrency: number;
-  readonly #waiting: { key: string; task: Task; priority: number }[] = [];
-  readonly #busyKeys = new Set<string>();
-  /** How many waiting tasks have each priority, so a search can stop at the best one present. */
-  readonly #waitingByPriority = new Map<number, number>();
-  #running = 0;
-  /** Tasks that released their slot and have not ended. */
-  #releasedRunning = 0;
+  /** Per key, the tasks waiting for it, oldest first (the key is busy while it has an entry). */
+  readonly #byKey = new Map<string, Waiting[]>();
+  /** Per priority, the slot requests waiting, oldest first. */
+  readonly #slotRequests = new Map<number, SlotRequest[]>();
+  #slotsLent = 0;
+  #started = 0;
+  #waiting = 0;
   #held = false;
+  /** Set once stopped: the reason every slot request is refused with. */
+  #stopped: (() => Error) | undefined;
   #idle: (() => void)[] = [];
 
   readonly #onSettled: () => void;
@@ -38,34 +61,48 @@ export class KeyedScheduler {
     this.#onSettled = onSettled;
   }
 
-  /** Tasks added and not finished (running, released and not ended, or waiting). */
+  /** Tasks added and not finished (started, or waiting for their key). */
   get size(): number {
-    return this.#running + this.#releasedRunning + this.#waiting.length;
+    return this.#started + this.#waiting;
   }
 
-  /** True when as many tasks as the concurrency allows are added: time to stop taking more. */
-  get full(): boolean {
-    return this.size >= this.#concurrency;
+  /** Slots lent now (at most the concurrency). */
+  get busySlots(): number {
+    return this.#slotsLent;
   }
 
-  /** Adds a task; it runs when a slot is free and no earlier task of its key is unfinished. */
+  /** Adds a task; it starts once no earlier task of its key is unfinished. */
   add(key: string, task: Task, priority = 0): void {
-    this.#waiting.push({ key, task, priority });
-    this.#waitingByPriority.set(priority, (this.#waitingByPriority.get(priority) ?? 0) + 1);
-    this.#pump();
+    const queue = this.#byKey.get(key);
+    if (queue === undefined) {
+      this.#byKey.set(key, []);
+      this.#start(key, task, priority);
+    } else {
+      queue.push({ task, priority });
+      this.#waiting += 1;
+    }
   }
 
-  /** While held, no waiting task starts (running ones go on). */
+  /** While held, no slot is lent (tasks that hold one go on). */
   hold(held: boolean): void {
     this.#held = held;
-    if (!held) this.#pump();
+    if (!held) this.#lend();
   }
 
-  /** Forgets the tasks that have not started; returns how many. */
-  dropWaiting(): number {
-    const dropped = this.#waiting.splice(0).length;
-    this.#waitingByPriority.clear();
-    if (this.size === 0) for (const resolve of this.#idle.splice(0)) resolve();
+  /**
+   * Stops for good (a shutdown): forgets the tasks that have not started, and refuses every slot
+   * request, waiting or to come, with `reason()`: their tasks end without running their handler.
+   * Tasks holding a slot go on. Returns how many tasks were forgotten.
+   */
+  stop(reason: () => Error): number {
+    this.#stopped = reason;
+    let dropped = 0;
+    for (const queue of this.#byKey.values()) dropped += queue.splice(0).length;
+    this.#waiting = 0;
+    for (const requests of this.#slotRequests.values()) {
+      for (const request of requests.splice(0)) request.refuse(reason());
+    }
+    this.#resolveIdle();
     return dropped;
   }
 
@@ -75,60 +112,85 @@ export class KeyedScheduler {
     return new Promise((resolve) => this.#idle.push(resolve));
   }
 
-  /**
-   * The index of the next task to run: the highest priority with a free key, oldest first. The
-   * search stops at the first runnable task of the best priority waiting (nothing can beat it):
-   * with hundreds of tasks waiting, scanning them all for every start cost a burst of no-op jobs
-   * about 4% of its CPU.
-   */
-  #next(): number {
-    let best = -1;
-    let bestPresent = Infinity;
-    for (const [priority, count] of this.#waitingByPriority)
-      if (count > 0) bestPresent = Math.min(bestPresent, priority);
-    const earlier = new Set<string>();
-    for (let index = 0; index < this.#waiting.length; index += 1) {
-      const entry = this.#waiting[index];
-      if (!entry) continue;
-      // Only the oldest waiting task of a key may run, and only when its key is free.
-      const blocked = this.#busyKeys.has(entry.key) || earlier.has(entry.key);
-      earlier.add(entry.key);
-      if (blocked) continue;
-      if (entry.priority === bestPresent) return index;
-      if (best < 0 || entry.priority < (this.#waiting[best]?.priority ?? Infinity)) best = index;
-    }
-    return best;
+  #start(key: string, task: Task, priority: number): void {
+    this.#started += 1;
+    let holding = false;
+    const slot: Slot = {
+      acquire: (signal) => {
+        if (holding) return Promise.resolve();
+        signal?.throwIfAborted();
+        if (this.#stopped) return Promise.reject(this.#stopped());
+        return new Promise<void>((resolve, reject) => {
+          let requests = this.#slotRequests.get(priority);
+          if (requests === undefined) this.#slotRequests.set(priority, (requests = []));
+          const queue = requests;
+          const onAbort = () => {
+            const index = queue.indexOf(request);
+            if (index >= 0) queue.splice(index, 1);
+            reject(abortReason(signal!));
+          };
+          const request: SlotRequest = {
+            grant: () => {
+              signal?.removeEventListener('abort', onAbort);
+              holding = true;
+              resolve();
+            },
+            refuse: (reason) => {
+              signal?.removeEventListener('abort', onAbort);
+              reject(reason);
+            },
+          };
+          signal?.addEventListener('abort', onAbort, { once: true });
+          queue.push(request);
+          this.#lend();
+        });
+      },
+      release: () => {
+        if (!holding) return;
+        holding = false;
+        this.#slotsLent -= 1;
+        this.#lend();
+      },
+    };
+    // A task reports its own failures; the scheduler only needs to know it ended.
+    void task(slot)
+      .catch(() => {})
+      .finally(() => {
+        slot.release();
+        this.#started -= 1;
+        this.#next(key);
+        this.#onSettled();
+        this.#resolveIdle();
+      });
   }
 
-  #pump(): void {
-    while (!this.#held && this.#running < this.#concurrency) {
-      const index = this.#next();
-      if (index < 0) return;
-      const [entry] = this.#waiting.splice(index, 1);
-      if (!entry) return;
-      this.#waitingByPriority.set(entry.priority, this.#waitingByPriority.get(entry.priority)! - 1);
-      this.#busyKeys.add(entry.key);
-      this.#running += 1;
-      let released = false;
-      const release = () => {
-        if (released) return;
-        released = true;
-        this.#running -= 1;
-        this.#releasedRunning += 1;
-        this.#pump();
-      };
-      // A task reports its own failures; the scheduler only needs to know it ended.
-      void entry
-        .task(release)
-        .catch(() => {})
-        .finally(() => {
-          if (released) this.#releasedRunning -= 1;
-          else this.#running -= 1;
-          this.#busyKeys.delete(entry.key);
-          this.#pump();
-          this.#onSettled();
-          if (this.size === 0) for (const resolve of this.#idle.splice(0)) resolve();
-        });
+  /** Starts the next task of `key`, or frees the key. */
+  #next(key: string): void {
+    const next = this.#byKey.get(key)?.shift();
+    if (next === undefined) {
+      this.#byKey.delete(key);
+      return;
     }
+    this.#waiting -= 1;
+    this.#start(key, next.task, next.priority);
+  }
+
+  /** Lends free slots to the waiting requests: the best priority first, oldest first. */
+  #lend(): void {
+    while (!this.#held && this.#slotsLent < this.#concurrency) {
+      let best: SlotRequest[] | undefined;
+      let bestPriority = Infinity;
+      for (const [priority, requests] of this.#slotRequests) {
+        if (requests.length > 0 && priority < bestPriority) [best, bestPriority] = [requests, priority];
+      }
+      const request = best?.shift();
+      if (request === undefined) return;
+      this.#slotsLent += 1;
+      request.grant();
+    }
+  }
+
+  #resolveIdle(): void {
+    if (this.size === 0) for (const resolve of this.#idle.splice(0)) resolve();
   }
 }

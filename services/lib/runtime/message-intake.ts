@@ -12,7 +12,8 @@
 import type { IncomingMessage, KafkaConsumer } from '../kafka.ts';
 import type { Logger } from '../logger.ts';
 import { AdmissionGate } from './admission-gate.ts';
-import { KeyedScheduler, type ReleaseSlot } from './keyed-scheduler.ts';
+import { ShutdownError } from './abort-reasons.ts';
+import { KeyedScheduler, type Slot } from './keyed-scheduler.ts';
 import type { OffsetTracker } from './offset-tracker.ts';
 import { backoffMs, type BackoffPolicy } from './retry-policy.ts';
 
@@ -24,10 +25,10 @@ export interface MessageIntakeOptions {
   tracker: OffsetTracker;
   /**
    * Processes one message; resolves true when it is done with, false to leave it uncommitted.
-   * It calls `release` once the job's handler has returned, so the next job may start while this
-   * one's outcome is produced (keyed-scheduler.ts).
+   * Its job's handler runs in `slot` (one of `concurrency`, keyed-scheduler.ts): acquired once
+   * the job may start, released when the handler returned.
    */
-  process: (message: IncomingMessage, release: ReleaseSlot) => Promise<boolean>;
+  process: (message: IncomingMessage, slot: Slot) => Promise<boolean>;
   /** The delay before a message whose processing threw is tried again. */
   infrastructureBackoff: BackoffPolicy;
   /** How long resumed partitions may wait for their next fetch, in ms (the gate's buffer covers it). */
@@ -89,8 +90,8 @@ export class MessageIntake {
     this.#open = false;
     for (const timer of this.#retryTimers) clearTimeout(timer);
     this.#retryTimers.clear();
-    this.#scheduler.hold(true);
-    this.#scheduler.dropWaiting();
+    // Jobs not yet in a slot end as a shutdown ends them: uncommitted, for the next owner.
+    this.#scheduler.stop(() => new ShutdownError());
     let timer: NodeJS.Timeout | undefined;
     const grace = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, graceMs).unref();
@@ -109,10 +110,10 @@ export class MessageIntake {
     tracker.begin(message.topic, message.partition, message.offset);
     const key = message.key?.toString('utf8') ?? `${message.topic}/${message.partition}/${message.offset}`;
     let failures = 0;
-    const run = async (release: ReleaseSlot): Promise<void> => {
+    const run = async (slot: Slot): Promise<void> => {
       let done = false;
       try {
-        done = await this.#options.process(message, release);
+        done = await this.#options.process(message, slot);
       } catch (error) {
         failures += 1;
         this.#tryAgainLater(message, failures, error, () => this.#scheduler.add(key, run, priority));

@@ -15,6 +15,7 @@ import { JOB_TYPES } from '../job-client.ts';
 import type { IncomingMessage } from '../kafka.ts';
 import type { Logger } from '../logger.ts';
 import type { JobRunner } from './job-runner.ts';
+import { FREE_SLOT, type Slot } from './keyed-scheduler.ts';
 
 export interface MessageProcessorOptions<S extends Stage> {
   stage: S;
@@ -45,10 +46,10 @@ export class MessageProcessor<S extends Stage> {
   }
 
   /**
-   * Processes one message; resolves true when it is done with (and may be committed).
-   * `release` gives the concurrency slot back once the job's handler returned (job-runner.ts).
+   * Processes one message; resolves true when it is done with (and may be committed). The job's
+   * handler runs in `slot` (job-runner.ts); decoding and dead-lettering need none.
    */
-  async process(message: IncomingMessage, release: () => void = () => {}): Promise<boolean> {
+  async process(message: IncomingMessage, slot: Slot = FREE_SLOT): Promise<boolean> {
     const { codec, stage } = this.#options;
     let decoded;
     try {
@@ -64,7 +65,7 @@ export class MessageProcessor<S extends Stage> {
       await this.#deadLetter(message, 'SEDANO_ERR_JOB_TYPE_MISMATCH', mismatch, header.jobId);
       return true;
     }
-    return this.#options.runner.run(message, decoded.record, decoded.traceContext, release);
+    return this.#options.runner.run(message, decoded.record, decoded.traceContext, slot);
   }
 
   /**

@@ -1,6 +1,8 @@
 /**
- * The jobs a worker runs right now: each with the controller that aborts it (a revoke names
- * one job, shutdown aborts them all) and what the worker's presence record shows of it.
+ * The jobs a worker has taken on: each with the controller that aborts it (a revoke names
+ * one job, shutdown aborts them all) and what the worker's presence record shows of it. A job
+ * is registered before its reads (so a revoke that lands during them or while it waits for a
+ * slot stops it), and shows in the presence record once its handler begins.
  */
 import type { RunningJobView } from '../worker-presence.ts';
 
@@ -12,22 +14,31 @@ export interface RunningJob {
 
 export class RunningJobs {
   readonly #jobs = new Map<AbortController, RunningJobView>();
+  /** The jobs whose handler began (the others wait for their reads or a slot). */
+  readonly #begun = new Set<AbortController>();
 
-  /** Jobs running now. */
+  /** Jobs taken on and not ended (begun or not). */
   get size(): number {
     return this.#jobs.size;
   }
 
-  /** Records an attempt that starts now; call `end` with it when it is over. */
-  start(jobId: string, attempt: number, startedAt: number): RunningJob {
+  /** Records an attempt taken on now; call `begin` when its handler starts, `end` when it is over. */
+  start(jobId: string, attempt: number, takenAt: number): RunningJob {
     const controller = new AbortController();
-    const view: RunningJobView = { jobId, attempt, startedAt, progress: null };
+    const view: RunningJobView = { jobId, attempt, startedAt: takenAt, progress: null };
     this.#jobs.set(controller, view);
     return { controller, view };
   }
 
+  /** Marks the attempt's handler as started at `startedAt`: from now on the presence record shows it. */
+  begin(job: RunningJob, startedAt: number): void {
+    job.view.startedAt = startedAt;
+    this.#begun.add(job.controller);
+  }
+
   end(job: RunningJob): void {
     this.#jobs.delete(job.controller);
+    this.#begun.delete(job.controller);
   }
 
   /** Aborts every running attempt of a job with `reason`; returns how many there were. */
@@ -46,8 +57,8 @@ export class RunningJobs {
     for (const controller of this.#jobs.keys()) controller.abort(reason());
   }
 
-  /** What the presence record shows: a copy, so the record is not changed behind its back. */
+  /** What the presence record shows, the begun jobs: a copy, so the record is not changed behind its back. */
   views(): RunningJobView[] {
-    return [...this.#jobs.values()].map((view) => ({ ...view }));
+    return [...this.#begun].map((controller) => ({ ...this.#jobs.get(controller)! }));
   }
 }

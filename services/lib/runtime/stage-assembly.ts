@@ -107,7 +107,7 @@ export async function assembleStage<S extends Stage>(
     lanes: topics.lanes,
     consumer,
     tracker,
-    process: (message, release) => processor.process(message, release),
+    process: (message, slot) => processor.process(message, slot),
     infrastructureBackoff: resolved.infrastructureBackoff,
     // kafkajs sleeps a whole fetch wait when every partition is paused; then one fetch.
     refillMs: resolved.fetchMaxWaitMs + FETCH_ROUND_TRIP_MS,

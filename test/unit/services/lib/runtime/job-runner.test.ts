@@ -9,6 +9,7 @@ import type { IncomingMessage } from '../../../../../services/lib/kafka.ts';
 import { fromPlainError, toPlainError } from '../../../../../services/lib/runtime/thread-messages.ts';
 import { RevokedError, ShutdownError } from '../../../../../services/lib/runtime/abort-reasons.ts';
 import { JobRunner, type JobRunnerOptions, refusalOf } from '../../../../../services/lib/runtime/job-runner.ts';
+import { KeyedScheduler, type Slot } from '../../../../../services/lib/runtime/keyed-scheduler.ts';
 import { RunningJobs } from '../../../../../services/lib/runtime/running-jobs.ts';
 import { SequenceClock } from '../../../../../services/lib/runtime/sequence-clock.ts';
 import type { StageHandler } from '../../../../../services/lib/runtime/stage.ts';
@@ -90,7 +91,7 @@ function runner(handler: StageHandler<'noop'>, { revoked = null, stores = {}, se
       abandoned: (topic: string) => void measured.push(`abandoned ${topic}`),
     } as unknown as StageMetrics,
   });
-  const run = (release?: () => void) => created.run(message, noopRequestSample, ROOT_CONTEXT, release);
+  const run = (slot?: Slot) => created.run(message, noopRequestSample, ROOT_CONTEXT, slot);
   return { run, states, terminal, failed, running, measured, runner: created };
 }
 
@@ -265,21 +266,45 @@ test('a STARTED that cannot be produced fails the attempt (tried again in place)
   assert.deepEqual(setup.terminal, []);
 });
 
-test('the slot is given back once the handler returned, before SUCCESS is produced and the ledger written', async () => {
+/** A slot that logs when it is taken and given back, with what `seen()` says at that moment. */
+function loggingSlot(log: string[], seen: () => string): Slot {
+  let held = false;
+  return {
+    acquire: async () => void ((held = true), log.push(`acquire (${seen()})`)),
+    release: () => {
+      if (held) log.push(`release (${seen()})`);
+      held = false;
+    },
+  };
+}
+
+test('the handler holds the slot: taken after the reads, given back before SUCCESS is produced and the ledger written', async () => {
   let produceSuccess!: () => void;
   const successHeld = new Promise<void>((resolve) => (produceSuccess = resolve));
-  let handlerReturned = false;
-  const setup = runner(async () => ((handlerReturned = true), RESULT), {
+  let handlerRan = false;
+  const reads: string[] = [];
+  const setup = runner(async () => ((handlerRan = true), RESULT), {
+    stores: {
+      ledger: {
+        terminalState: async () => (reads.push('ledger'), null),
+        recordTerminal: async (_id, state) => void setup.terminal.push(state),
+      },
+    },
     sending: async (batch) => {
       if (batch.includes('SUCCESS')) await successHeld;
     },
   });
-  const released: boolean[] = [];
-  const outcome = setup.run(() => released.push(handlerReturned));
-  await waitFor(() => released.length > 0, { description: 'the slot given back', intervalMs: 1 });
-  assert.deepEqual(released, [true], 'given back after the handler returned');
-  assert.deepEqual(setup.terminal, [], 'the ledger is written later');
-  assert.equal(setup.running.size, 1, 'the job is still running (it settles) after giving its slot back');
+  const log: string[] = [];
+  const outcome = setup.run(
+    loggingSlot(log, () => `reads ${reads.length}, handler ${handlerRan}, presence ${setup.running.views().length}`),
+  );
+  await waitFor(() => log.length === 2, { description: 'the slot given back', intervalMs: 1 });
+  assert.deepEqual(log, [
+    'acquire (reads 1, handler false, presence 0)',
+    'release (reads 1, handler true, presence 1)',
+  ]);
+  assert.deepEqual(setup.terminal, [], 'the ledger is written after the slot is given back');
+  assert.equal(setup.running.size, 1, 'the job is still taken on (it settles) after giving its slot back');
   produceSuccess();
   assert.equal(await outcome, true);
   assert.deepEqual(setup.states, ['STARTED', 'SUCCESS']);
@@ -287,16 +312,42 @@ test('the slot is given back once the handler returned, before SUCCESS is produc
   assert.equal(setup.running.size, 0);
 });
 
-test('a failed or refused attempt gives its slot back too', async () => {
+test('a job refused or skipped never takes a slot; a failed one gives it back', async () => {
+  const refused = runner(async () => RESULT, { revoked: 'by the operator' });
+  const refusedLog: string[] = [];
+  assert.equal(await refused.run(loggingSlot(refusedLog, () => '')), true);
+  assert.deepEqual(refusedLog, []);
+  assert.deepEqual(refused.states, ['REVOKED']);
+
   const failing = runner(async () => {
     throw new Error('handler failed');
   });
-  let failedReleases = 0;
-  assert.equal(await failing.run(() => (failedReleases += 1)), true);
-  assert.ok(failedReleases >= 1, 'released after the failure');
-  const refused = runner(async () => RESULT, { revoked: 'by the operator' });
-  let refusedReleases = 0;
-  assert.equal(await refused.run(() => (refusedReleases += 1)), true);
-  assert.ok(refusedReleases >= 1, 'released after the refusal');
-  assert.deepEqual(refused.states, ['REVOKED']);
+  const failedLog: string[] = [];
+  assert.equal(await failing.run(loggingSlot(failedLog, () => '')), true);
+  assert.deepEqual(failedLog, ['acquire ()', 'release ()']);
+});
+
+test('a job revoked while it waits for a slot never runs: REVOKED, and its place in the line is given up', async () => {
+  const scheduler = new KeyedScheduler(1);
+  const blocker = Promise.withResolvers<void>();
+  scheduler.add('blocker', async (slot) => {
+    await slot.acquire();
+    await blocker.promise;
+  });
+  let ran = false;
+  const setup = runner(async () => ((ran = true), RESULT));
+  let outcome: Promise<boolean> | undefined;
+  scheduler.add(noopRequestSample.header.jobId, async (slot) => void (outcome = setup.run(slot)));
+  await waitFor(() => setup.running.size === 1 && scheduler.size === 2, {
+    description: 'waiting for a slot',
+    intervalMs: 1,
+  });
+  await setImmediate();
+  setup.running.abortJob(noopRequestSample.header.jobId, () => new RevokedError('by the operator'));
+  assert.equal(await outcome, true);
+  assert.equal(ran, false);
+  assert.deepEqual(setup.states, ['REVOKED']);
+  blocker.resolve();
+  await scheduler.idle();
+  assert.equal(scheduler.busySlots, 0);
 });

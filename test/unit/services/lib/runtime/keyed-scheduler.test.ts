@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { KeyedScheduler } from '../../../../../services/lib/runtime/keyed-scheduler.ts';
+import { KeyedScheduler, type Slot } from '../../../../../services/lib/runtime/keyed-scheduler.ts';
 
 function deferred() {
   let resolve!: () => void;
@@ -8,120 +8,198 @@ function deferred() {
   return { promise, resolve };
 }
 
-test('runs up to the concurrency at once, one task per key at a time, in order per key', async () => {
-  const scheduler = new KeyedScheduler(2);
-  const log: string[] = [];
-  const gates = new Map<string, ReturnType<typeof deferred>>();
-  const task = (name: string) => () => {
+const turn = () => new Promise((resolve) => setImmediate(resolve));
+
+/** A task that logs its start, takes a slot (at `priority`), logs it, and holds it until its gate opens. */
+function slotTask(log: string[], gates: Map<string, ReturnType<typeof deferred>>, name: string) {
+  return async (slot: Slot) => {
     log.push(`start ${name}`);
     const gate = deferred();
     gates.set(name, gate);
-    return gate.promise.then(() => void log.push(`end ${name}`));
+    await slot.acquire();
+    log.push(`slot ${name}`);
+    await gate.promise;
+    log.push(`end ${name}`);
   };
-  scheduler.add('a', task('a1'));
-  scheduler.add('a', task('a2'));
-  scheduler.add('b', task('b1'));
-  scheduler.add('c', task('c1'));
-  assert.deepEqual(log, ['start a1', 'start b1'], 'a2 waits for a1 although a slot is free for it');
-  assert.equal(scheduler.full, true);
-  gates.get('a1')?.resolve();
-  await new Promise((resolve) => setImmediate(resolve));
-  assert.deepEqual(log.slice(2), ['end a1', 'start a2']);
-  gates.get('b1')?.resolve();
-  await new Promise((resolve) => setImmediate(resolve));
-  assert.ok(log.includes('start c1'));
-  gates.get('a2')?.resolve();
-  gates.get('c1')?.resolve();
+}
+
+test('tasks start once their key is free, in order per key; at most `concurrency` hold a slot', async () => {
+  const scheduler = new KeyedScheduler(2);
+  const log: string[] = [];
+  const gates = new Map<string, ReturnType<typeof deferred>>();
+  scheduler.add('a', slotTask(log, gates, 'a1'));
+  scheduler.add('a', slotTask(log, gates, 'a2'));
+  scheduler.add('b', slotTask(log, gates, 'b1'));
+  scheduler.add('c', slotTask(log, gates, 'c1'));
+  await turn();
+  assert.deepEqual(log, ['start a1', 'start b1', 'start c1', 'slot a1', 'slot b1'], 'a2 waits for a1; c1 for a slot');
+  assert.equal(scheduler.busySlots, 2);
+  assert.equal(scheduler.size, 4);
+  gates.get('a1')!.resolve();
+  await turn();
+  assert.deepEqual(log.slice(5), ['end a1', 'start a2', 'slot c1'], 'c1 got the slot a1 freed; a2 started');
+  gates.get('b1')!.resolve();
+  await turn();
+  assert.ok(log.includes('slot a2'));
+  gates.get('a2')!.resolve();
+  gates.get('c1')!.resolve();
   await scheduler.idle();
   assert.equal(scheduler.size, 0);
+  assert.equal(scheduler.busySlots, 0);
 });
 
 test('a failing task frees its slot and its key', async () => {
   const scheduler = new KeyedScheduler(1);
-  scheduler.add('k', () => Promise.reject(new Error('boom')));
+  scheduler.add('k', async (slot) => {
+    await slot.acquire();
+    throw new Error('boom');
+  });
   let ran = false;
-  scheduler.add('k', async () => void (ran = true));
+  scheduler.add('k', async (slot) => {
+    await slot.acquire();
+    ran = true;
+  });
   await scheduler.idle();
   assert.equal(ran, true);
+  assert.equal(scheduler.busySlots, 0);
 });
 
-test('a free slot goes to the highest priority waiting, oldest first, never ahead of an older task of its key', async () => {
+test('a free slot goes to the best priority waiting for one, oldest first', async () => {
   const scheduler = new KeyedScheduler(1);
   const order: string[] = [];
-  let release!: () => void;
-  scheduler.add('blocker', () => new Promise<void>((resolve) => (release = resolve)));
-  const record = (name: string) => async () => void order.push(name);
+  const blocker = deferred();
+  scheduler.add('blocker', async (slot) => {
+    await slot.acquire();
+    await blocker.promise;
+  });
+  const record = (name: string) => async (slot: Slot) => {
+    await slot.acquire();
+    order.push(name);
+  };
   scheduler.add('low-1', record('low-1'), 2);
+  scheduler.add('normal', record('normal'), 1);
   scheduler.add('low-2', record('low-2'), 2);
-  scheduler.add('same', record('same key, low'), 2);
-  scheduler.add('same', record('same key, high'), 0);
-  scheduler.add('high', record('high'), 0);
-  release();
+  scheduler.add('high-1', record('high-1'), 0);
+  scheduler.add('high-2', record('high-2'), 0);
+  await turn();
+  blocker.resolve();
   await scheduler.idle();
-  assert.deepEqual(order, ['high', 'low-1', 'low-2', 'same key, low', 'same key, high']);
+  assert.deepEqual(order, ['high-1', 'high-2', 'normal', 'low-1', 'low-2']);
 });
 
-test('a held scheduler starts nothing new; dropped waiting tasks never run', async () => {
+test('a task of a key never asks for a slot ahead of an older task of its key, whatever its priority', async () => {
+  const scheduler = new KeyedScheduler(1);
+  const order: string[] = [];
+  const blocker = deferred();
+  scheduler.add('blocker', async (slot) => {
+    await slot.acquire();
+    await blocker.promise;
+  });
+  const record = (name: string) => async (slot: Slot) => {
+    await slot.acquire();
+    order.push(name);
+  };
+  scheduler.add('same', record('same key, low'), 2);
+  scheduler.add('same', record('same key, high'), 0);
+  scheduler.add('other', record('other, normal'), 1);
+  await turn();
+  blocker.resolve();
+  await scheduler.idle();
+  assert.deepEqual(order, ['other, normal', 'same key, low', 'same key, high']);
+});
+
+test('a held scheduler lends no slot; a stopped one refuses every request, waiting or later, and forgets tasks not started', async () => {
   const scheduler = new KeyedScheduler(1);
   const ran: string[] = [];
   scheduler.hold(true);
-  scheduler.add('a', async () => void ran.push('a'));
-  await new Promise((resolve) => setImmediate(resolve));
+  scheduler.add('a', async (slot) => {
+    await slot.acquire();
+    ran.push('a');
+  });
+  await turn();
   assert.equal(ran.length, 0);
   scheduler.hold(false);
   await scheduler.idle();
   assert.deepEqual(ran, ['a']);
+
   scheduler.hold(true);
-  scheduler.add('b', async () => void ran.push('b'));
-  assert.equal(scheduler.dropWaiting(), 1);
+  const refusals: unknown[] = [];
+  scheduler.add('b', async (slot) => {
+    await slot.acquire().catch((error: unknown) => void refusals.push(error));
+  });
+  scheduler.add('b', async () => void ran.push('b2'));
+  await turn();
+  assert.equal(
+    scheduler.stop(() => new Error('shutting down')),
+    1,
+    'b2 never started',
+  );
+  scheduler.add('c', async (slot) => {
+    await slot.acquire().catch((error: unknown) => void refusals.push(error));
+  });
   await scheduler.idle();
   assert.deepEqual(ran, ['a']);
+  assert.equal(refusals.length, 2);
+  for (const refusal of refusals) assert.match(String(refusal), /shutting down/);
 });
 
-test('the best priority waiting runs first whatever its number, also after waiting tasks were dropped', async () => {
-  const scheduler = new KeyedScheduler(1);
-  const order: string[] = [];
-  let release!: () => void;
-  const block = () => scheduler.add('blocker', () => new Promise<void>((resolve) => (release = resolve)));
-  const record = (name: string) => async () => void order.push(name);
-  block();
-  scheduler.add('high', record('dropped'), 0);
-  scheduler.dropWaiting();
-  scheduler.add('low', record('low'), 2);
-  scheduler.add('same', record('same key, low'), 2);
-  scheduler.add('same', record('same key, normal'), 1);
-  scheduler.add('normal-1', record('normal-1'), 1);
-  scheduler.add('normal-2', record('normal-2'), 1);
-  release();
-  await scheduler.idle();
-  assert.deepEqual(order, ['normal-1', 'normal-2', 'low', 'same key, low', 'same key, normal']);
-});
-
-test('a task that gives its slot back lets the next start, yet keeps its key and counts until it ends', async () => {
+test('a task that gives its slot back lets the next one have it, yet keeps its key and counts until it ends', async () => {
   const scheduler = new KeyedScheduler(1);
   const log: string[] = [];
-  let finishFirst!: () => void;
-  scheduler.add('a', async (release) => {
-    log.push('start a1');
-    release();
-    release(); // a second call changes nothing
-    await new Promise<void>((resolve) => (finishFirst = resolve));
+  const finishFirst = deferred();
+  scheduler.add('a', async (slot) => {
+    await slot.acquire();
+    log.push('handler a1');
+    slot.release();
+    slot.release(); // a second call changes nothing
+    await finishFirst.promise;
     log.push('end a1');
   });
-  scheduler.add('a', async () => void log.push('start a2'));
-  let finishB!: () => void;
-  scheduler.add('b', () => (log.push('start b1'), new Promise<void>((resolve) => (finishB = resolve))));
-  scheduler.add('c', async () => void log.push('start c1'));
-  assert.deepEqual(log, ['start a1', 'start b1'], 'b1 took the slot a1 gave back; a2 waits for a1 to end');
-  assert.equal(scheduler.size, 4, 'a1 still counts while it settles');
-  let idle = false;
-  const idled = scheduler.idle().then(() => (idle = true));
-  finishB();
-  await new Promise((resolve) => setImmediate(resolve));
-  assert.deepEqual(log.slice(2), ['start c1'], 'a2 still waits: a1 holds its key until it ends');
-  assert.equal(idle, false);
-  finishFirst();
-  await idled;
-  assert.deepEqual(log.slice(3), ['end a1', 'start a2']);
-  assert.equal(scheduler.size, 0);
+  scheduler.add('a', async (slot) => {
+    await slot.acquire();
+    log.push('handler a2');
+  });
+  const finishB = deferred();
+  scheduler.add('b', async (slot) => {
+    await slot.acquire();
+    log.push('handler b1');
+    await finishB.promise;
+  });
+  await turn();
+  assert.deepEqual(log, ['handler a1', 'handler b1'], 'b1 took the slot a1 gave back; a2 waits for a1 to end');
+  assert.equal(scheduler.size, 3, 'a1 still counts while it settles');
+  assert.equal(scheduler.busySlots, 1);
+  finishFirst.resolve();
+  await turn();
+  assert.deepEqual(log.slice(2), ['end a1'], 'a2 started, and waits for the slot b1 holds');
+  finishB.resolve();
+  await scheduler.idle();
+  assert.deepEqual(log.slice(3), ['handler a2']);
+});
+
+test('a task whose signal aborts while it waits for a slot stops waiting, with the signal reason', async () => {
+  const scheduler = new KeyedScheduler(1);
+  const blocker = deferred();
+  scheduler.add('blocker', async (slot) => {
+    await slot.acquire();
+    await blocker.promise;
+  });
+  const controller = new AbortController();
+  let refused: unknown;
+  scheduler.add('waiting', async (slot) => {
+    await slot.acquire(controller.signal).catch((error: unknown) => (refused = error));
+  });
+  let third = false;
+  scheduler.add('third', async (slot) => {
+    await slot.acquire();
+    third = true;
+  });
+  await turn();
+  controller.abort(new Error('revoked'));
+  await turn();
+  assert.match(String(refused), /revoked/);
+  blocker.resolve();
+  await scheduler.idle();
+  assert.equal(third, true, 'the aborted request gave up its place in the line');
+  assert.equal(scheduler.busySlots, 0);
 });

@@ -22,14 +22,18 @@ test('a revoke aborts only the attempts of its job; shutdown aborts every one', 
   assert.equal((second.controller.signal.reason as ShutdownError).code, 'SEDANO_ERR_WORKER_SHUTDOWN');
 });
 
-test('the presence record sees running attempts and their progress, and not ended ones', () => {
+test('the presence record sees attempts whose handler began, with their progress, and not ended ones', () => {
   const running = new RunningJobs();
-  const job = running.start('job-a', 1, 10);
+  const job = running.start('job-a', 1, 5);
+  running.start('job-b', 1, 6);
+  assert.deepEqual(running.views(), [], 'taken on, waiting for its reads or a slot: not shown');
+  assert.equal(running.size, 2);
+  running.begin(job, 10);
   job.view.progress = { current: 1, total: 2, message: null };
   assert.deepEqual(running.views(), [
     { jobId: 'job-a', attempt: 1, startedAt: 10, progress: { current: 1, total: 2, message: null } },
   ]);
   running.end(job);
   assert.deepEqual(running.views(), []);
-  assert.equal(running.size, 0);
+  assert.equal(running.size, 1);
 });

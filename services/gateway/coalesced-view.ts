@@ -74,7 +74,11 @@ export function coalesceReads<V>(
     });
 }
 
-/** `view` with its `get` coalesced (above) over `getMany`; every other method as it was. */
+/**
+ * `view` with its `get` coalesced (above) over `getMany`; every other method as it was. Callers
+ * that asked for the same job in one read share the view object it parsed: the gateway only
+ * reads views (replies are built as new objects, jobs.ts), and must keep doing so.
+ */
 export function coalescedView(view: StatusView): StatusView {
   const get = coalesceReads<JobView | undefined>((ids) => view.getMany(ids));
   return { ...view, get };

@@ -83,6 +83,8 @@ export interface StatusView {
    */
   applyBatch(events: readonly JobStatusEvent[]): Promise<BatchOutcome[]>;
   get(jobId: string): Promise<JobView | undefined>;
+  /** The views of `jobIds` in one read (MGET), undefined for an unknown job, in the order asked. */
+  getMany(jobIds: readonly string[]): Promise<(JobView | undefined)[]>;
   list(options: ListOptions): Promise<JobPage>;
   /** Undefined for a batch the view does not know (or whose results expired). */
   batchCounts(batchId: string): Promise<BatchCounts | undefined>;
@@ -256,6 +258,11 @@ export function createStatusView({ redis, keys, resultTtlSeconds = 86_400 }: Sta
     async get(jobId) {
       const raw = await redis.get(keys.job(jobId));
       return raw === null ? undefined : (JSON.parse(raw) as JobView);
+    },
+    async getMany(jobIds) {
+      if (jobIds.length === 0) return [];
+      const raws = await redis.mget(jobIds.map((jobId) => keys.job(jobId)));
+      return raws.map((raw) => (raw === null ? undefined : (JSON.parse(raw) as JobView)));
     },
     list,
     batchCounts,

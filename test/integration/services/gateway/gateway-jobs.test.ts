@@ -9,10 +9,12 @@ import { randomUUID } from 'node:crypto';
 import { test } from 'node:test';
 import { noopRequestContract } from '../../../../schemas/noop-request.ts';
 import type { DeadLetterRecord } from '../../../../schemas/dead-letter-record.ts';
+import type { JobStatusEvent } from '../../../../schemas/job-status-event.ts';
 import { jobIdForKey } from '../../../../services/lib/job-ids.ts';
 import { startTelemetry } from '../../../../services/lib/telemetry.ts';
 import { endpoints, uniqueName } from '../../../support/resources.ts';
 import { waitFor } from '../../../support/wait.ts';
+import { jobStatusEventSample } from '../../../unit/schemas/samples.ts';
 import { readEvents, startGateway, type GatewayHarness } from './gateway-harness.ts';
 
 interface JobBody {
@@ -240,6 +242,47 @@ test('gateway API on the real stack', { timeout: 240_000 }, async (t) => {
       const body = await json<{ error: { code: string; message: string } }>(response);
       assert.equal(body.error.code, 'SEDANO_ERR_API_NOT_FOUND', `${method} ${path}`);
       assert.ok(body.error.message.length > 0);
+    }
+  });
+
+  await t.test('concurrent reads of jobs share Redis reads, yet each shows the view as it was when asked', async () => {
+    const jobId = randomUUID();
+    const unknown = randomUUID();
+    const at = (state: 'PENDING' | 'STARTED' | 'PROGRESS', sequence: number): JobStatusEvent => ({
+      ...jobStatusEventSample,
+      jobId,
+      jobType: 'NOOP',
+      stage: 'NOOP',
+      state,
+      sequence,
+      progress: null,
+      result: null,
+      error: null,
+      batchId: null,
+      occurredAt: Date.now(),
+      finishedAt: null,
+    });
+    const readAll = async () => {
+      const paths = Array.from({ length: 30 }, (_, i) => `/v1/jobs/${i % 3 === 2 ? unknown : jobId}`);
+      const responses = await Promise.all(paths.map((path) => gateway.call('GET', path, { token: 'reader' })));
+      return Promise.all(
+        responses.map(async (response) => {
+          assert.ok(response.headers.get('x-request-id'));
+          return response.status === 200 ? (await json<JobBody>(response)).state : response.status;
+        }),
+      );
+    };
+    for (const [state, sequence] of [
+      ['PENDING', 1],
+      ['STARTED', 2],
+      ['PROGRESS', 3],
+    ] as const) {
+      // Each round starts after the view was written: every answer has that state, none an older one.
+      await gateway.view.apply(at(state, sequence));
+      assert.deepEqual(
+        await readAll(),
+        Array.from({ length: 30 }, (_, i) => (i % 3 === 2 ? 404 : state)),
+      );
     }
   });
 

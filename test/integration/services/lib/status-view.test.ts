@@ -214,3 +214,18 @@ test('clear deletes every key of its namespace and nothing else', async (t) => {
   assert.deepEqual(await redis.keys(keys.pattern), []);
   assert.equal(await redis.get(`${foreign}keep`), '1');
 });
+
+test('getMany reads several jobs in one go, in the order asked, unknown ones undefined', async (t) => {
+  const { redis } = redisClient(t);
+  const { view } = isolatedView(t, redis);
+  const [first, second] = [randomUUID(), randomUUID()];
+  await view.apply(statusEvent(first, 'PENDING', 1));
+  await view.apply(statusEvent(second, 'STARTED', 2));
+  const found = await view.getMany([second, randomUUID(), first, second]);
+  assert.deepEqual(
+    found.map((job) => job?.state),
+    ['STARTED', undefined, 'PENDING', 'STARTED'],
+  );
+  assert.deepEqual(found[2], await view.get(first));
+  assert.deepEqual(await view.getMany([]), []);
+});

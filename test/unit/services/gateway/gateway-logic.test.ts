@@ -77,6 +77,37 @@ test('auth: 401 without or with an unknown token, 403 without the scope', () => 
   assert.equal(status('Bearer secret-token-1', 'admin'), 403);
 });
 
+test('auth: only the exact token matches, whatever the lengths of the known tokens', () => {
+  const auth = createAuthenticator([
+    { token: 'short', scopes: ['read'], name: 'short' },
+    { token: 'a-much-longer-token-0001', scopes: ['read', 'submit'], name: 'long' },
+    { token: 'tökén-ünïcode', scopes: ['admin'], name: 'unicode' },
+  ]);
+  assert.equal(auth.authorize('Bearer short', 'read').name, 'short');
+  assert.equal(auth.authorize('bearer   a-much-longer-token-0001 ', 'submit').name, 'long');
+  assert.equal(auth.authorize('Bearer tökén-ünïcode', 'admin').name, 'unicode');
+  const refused = (header: string) => {
+    try {
+      auth.authorize(header, 'read');
+      return false;
+    } catch (error) {
+      return (error as SedanoError).code === 'SEDANO_ERR_API_UNAUTHORIZED';
+    }
+  };
+  // Prefixes, extensions, same length with one byte changed, another token's length: all unknown.
+  for (const token of [
+    'shor',
+    'shortx',
+    'shorT',
+    'a-much-longer-token-000',
+    'a-much-longer-token-0002',
+    'tokén-ünïcode',
+  ]) {
+    assert.ok(refused(`Bearer ${token}`), token);
+  }
+  assert.throws(() => createAuthenticator([]).authorize('Bearer short', 'read'), /not known/);
+});
+
 test('errors: client errors are 4xx with codes, outages 503, the rest 500 without details', () => {
   assert.equal(errorReply(apiError('SEDANO_ERR_API_NOT_FOUND', 'x'), 'r').statusCode, 404);
   const validation = errorReply(

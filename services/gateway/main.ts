@@ -72,7 +72,7 @@ await runService(
         producer,
         codec,
         redis,
-        // Its own connection: the view runs WATCH/MULTI on it.
+        // Its own connection: the view's scripts and reads do not queue behind the other commands.
         view: createStatusView({ redis: kit.redis(), keys: keys.status }),
         names,
         keys,

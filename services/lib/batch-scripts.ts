@@ -1,7 +1,7 @@
 /**
  * Redis scripts of the status view's batch keys (layout in status-view.ts): a value that lives
  * as long as its batch, and a marker claimed with a lease then marked done. Scripts, so each
- * read-then-write is atomic without WATCH (which the view's connection reserves for its applies).
+ * read-then-write is atomic without WATCH.
  */
 import type { Redis } from 'ioredis';
 

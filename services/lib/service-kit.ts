@@ -75,10 +75,10 @@ export interface ServiceKit<T> {
   /** The Kafka client (one per process; its client id is the worker id). */
   kafka(): KafkaClient;
   /**
-   * A new Redis connection, closed at the end (the status view needs one of its own for
-   * WATCH/MULTI). With `autoPipelining`, the commands issued in one tick go out in one write: for
-   * a connection many concurrent jobs share, where a write per command cost a burst of no-op
-   * jobs about 4% of its CPU in system calls (issue 12); never for one that runs WATCH.
+   * A new Redis connection, closed at the end. With `autoPipelining`, the commands issued in one
+   * tick go out in one write: for a connection many concurrent jobs share, where a write per
+   * command cost a burst of no-op jobs about 4% of its CPU in system calls (issue 12); never for
+   * one that runs WATCH (none does today).
    */
   redis(options?: { autoPipelining?: boolean }): Redis;
   /** The codec over the schema registry (one per process). */

@@ -26,7 +26,7 @@ if (command !== 'run' && command !== 'rebuild') {
         const { logger, names } = kit;
         // A declaration carries its follow-up's whole request, so it may be larger than a job message.
         const codec = kit.codec({ maxMessageBytes: BATCH_MAX_MESSAGE_BYTES });
-        // Its own connection: the view runs WATCH/MULTI on it.
+        // Its own connection: the view's scripts and reads do not queue behind the other commands.
         const view = createStatusView({
           redis: kit.redis(),
           keys: kit.keys.status,

@@ -1,6 +1,8 @@
 /**
  * The `indexing` stage: its handler (handler.ts) runs in the stage's worker threads, so
- * parsing PDFs and spreadsheets never holds the event loop that heartbeats to Kafka.
+ * parsing PDFs and spreadsheets never holds the event loop that heartbeats to Kafka; the vector
+ * store, the embedding cache's Redis connection and the embedder are the stage's thread
+ * services (thread-services.ts), once per process in the main thread.
  */
 import { defineStage, type StageOptions, type ThreadOptions } from '../lib/runtime/stage.ts';
 import type { IndexerThreadSettings } from './settings.ts';
@@ -27,6 +29,8 @@ export function createIndexerStage(settings: IndexerThreadSettings, options: Sta
     stage: 'indexing',
     handlerModule: new URL('./handler.ts', import.meta.url),
     handlerData: settings,
+    threadServices: async (logger) =>
+      (await import('./thread-services.ts')).openIndexerThreadServices(settings, logger),
     options: {
       concurrency: DEFAULT_INDEXER_CONCURRENCY,
       ...options,

@@ -12,6 +12,7 @@ import type { Logger } from '../logger.ts';
 import { abortReason, TimeLimitError } from './abort-reasons.ts';
 import type { ProgressDetails, StageResult } from './stage.ts';
 import { type FromThread, fromPlainError, type ThreadData, type ToThread, toPlainError } from './thread-messages.ts';
+import { type ThreadServicesFactory, ThreadServicesHost } from './thread-services.ts';
 
 const THREAD_MAIN = new URL('./thread-main.ts', import.meta.url);
 
@@ -28,6 +29,8 @@ export interface ThreadPoolOptions {
   loggerName: string;
   /** Given to the module's `createHandler` in every thread (structured clone). */
   handlerData?: unknown;
+  /** What the threads call in this thread (thread-services.ts): opened on the first call, closed with the pool. */
+  services?: ThreadServicesFactory | undefined;
   /** Where the threads export the handler's spans (default: nowhere). */
   telemetry?: { serviceName: string; otlpEndpoint: string } | undefined;
   logger: Logger;
@@ -80,10 +83,13 @@ export class ThreadPool {
   /** Threads alive or starting. */
   #count = 0;
   #closed = false;
+  readonly #services: ThreadServicesHost | undefined;
 
   constructor(options: ThreadPoolOptions) {
     if (!Number.isInteger(options.size) || options.size < 1) throw new RangeError('size must be a positive integer');
     this.#options = options;
+    this.#services =
+      options.services === undefined ? undefined : new ThreadServicesHost(options.services, options.logger);
   }
 
   /** Threads alive or starting. */
@@ -103,13 +109,17 @@ export class ThreadPool {
     return this.#runOn(thread, job);
   }
 
-  /** Stops every thread: idle ones export their last spans first; running jobs reject. */
+  /**
+   * Stops every thread: idle ones export their last spans first; running jobs reject. Then the
+   * thread services close, once the calls the threads made have settled.
+   */
   async close(): Promise<void> {
     this.#closed = true;
     for (const waiter of this.#waiters.splice(0)) waiter.reject(new Error('the thread pool is closed'));
     await Promise.all(
       [...this.#all].map((thread) => (this.#idle.includes(thread) ? this.#stop(thread) : thread.worker.terminate())),
     );
+    await this.#services?.close();
   }
 
   async #acquire(): Promise<PoolThread> {
@@ -157,10 +167,27 @@ export class ThreadPool {
     }
     this.stats.started += 1;
     const thread = { worker, jobs: 0 };
+    worker.on('message', (message: FromThread) => {
+      if (message.type === 'call') this.#answer(worker, message);
+    });
     this.#all.add(thread);
     // A thread that dies between jobs (a crash in code the module started) leaves the pool.
     worker.once('exit', () => this.#forget(thread));
     return thread;
+  }
+
+  /** Runs a thread's call of a thread service and posts the reply (a thread ended meanwhile gets none). */
+  #answer(worker: Worker, call: Extract<FromThread, { type: 'call' }>): void {
+    const reply = (message: ToThread) => worker.postMessage(message);
+    const services = this.#services;
+    const served =
+      services === undefined
+        ? Promise.reject(new Error('this stage declares no thread services'))
+        : services.serve(call.method, call.args);
+    served.then(
+      (value) => reply({ type: 'reply', id: call.id, ok: true, value }),
+      (error: unknown) => reply({ type: 'reply', id: call.id, ok: false, error: toPlainError(error) }),
+    );
   }
 
   #runOn(thread: PoolThread, job: ThreadJob): Promise<StageResult> {
@@ -213,6 +240,7 @@ export class ThreadPool {
             return;
           }
           case 'ready':
+          case 'call':
             return;
         }
       };

@@ -24,6 +24,8 @@ export interface ThreadPoolOptions {
   maxHeapMb?: number | undefined;
   /** Each thread's V8 young-generation ceiling (`resourceLimits.maxYoungGenerationSizeMb`). */
   maxYoungGenerationMb?: number | undefined;
+  /** Each thread's V8 old-generation ceiling (`resourceLimits.maxOldGenerationSizeMb`). */
+  maxOldGenerationMb?: number | undefined;
   abortGraceMs?: number | undefined;
   /** Name of the threads' loggers. */
   loggerName: string;
@@ -140,10 +142,13 @@ export class ThreadPool {
       telemetry: this.#options.telemetry ?? null,
       handlerData: this.#options.handlerData ?? null,
     };
-    const young = this.#options.maxYoungGenerationMb;
+    const { maxYoungGenerationMb: young, maxOldGenerationMb: old } = this.#options;
     const worker = new Worker(THREAD_MAIN, {
       workerData: data,
-      ...(young === undefined ? {} : { resourceLimits: { maxYoungGenerationSizeMb: young } }),
+      resourceLimits: {
+        ...(young === undefined ? {} : { maxYoungGenerationSizeMb: young }),
+        ...(old === undefined ? {} : { maxOldGenerationSizeMb: old }),
+      },
     });
     try {
       await new Promise<void>((resolve, reject) => {

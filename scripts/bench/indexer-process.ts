@@ -6,6 +6,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { INDEXER_NODE_FLAGS } from '../../services/indexer/node-flags.ts';
 import { type ProcessMemory, readProcessMemory } from './process-memory.ts';
 
 const INDEXER_MAIN = new URL('../../services/indexer/main.ts', import.meta.url).pathname;
@@ -26,7 +27,11 @@ export async function startIndexerProcess(env: Record<string, string>): Promise<
   const environment: NodeJS.ProcessEnv = { ...process.env, ...env, LOG_LEVEL: 'info' };
   // The metrics port of the environment may be a running worker's.
   delete environment['SEDANO_METRICS_PORT'];
-  const child = spawn(process.execPath, [INDEXER_MAIN], { env: environment, stdio: ['ignore', 'pipe', 'inherit'] });
+  // Started as every launcher starts it (its V8 flags included: services/indexer/node-flags.ts).
+  const child = spawn(process.execPath, [...INDEXER_NODE_FLAGS, INDEXER_MAIN], {
+    env: environment,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   await new Promise<void>((resolve, reject) => {
     child.once('error', reject);

@@ -8,6 +8,10 @@ import type { ProgressDetails, StageResult } from './stage.ts';
 
 /** The data a worker thread starts with. */
 export interface ThreadData {
+  /** The thread's entry module (thread-main.ts), which its boot script imports (thread-sources.ts). */
+  threadMain: string;
+  /** The thread's TypeScript modules as JavaScript, by file URL (thread-sources.ts). */
+  sources: Record<string, string>;
   /** The handler module (a file URL's href). */
   moduleHref: string;
   /** Name of the logger the thread's job loggers descend from. */

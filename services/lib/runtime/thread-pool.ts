@@ -13,6 +13,7 @@ import { abortReason, TimeLimitError } from './abort-reasons.ts';
 import type { ProgressDetails, StageResult } from './stage.ts';
 import { type FromThread, fromPlainError, type ThreadData, type ToThread, toPlainError } from './thread-messages.ts';
 import { type ThreadServicesFactory, ThreadServicesHost } from './thread-services.ts';
+import { strippedModuleGraph, THREAD_BOOT } from './thread-sources.ts';
 
 const THREAD_MAIN = new URL('./thread-main.ts', import.meta.url);
 
@@ -86,6 +87,8 @@ export class ThreadPool {
   #count = 0;
   #closed = false;
   readonly #services: ThreadServicesHost | undefined;
+  /** The threads' modules as JavaScript, prepared when the first thread starts. */
+  #sources: Record<string, string> | undefined;
 
   constructor(options: ThreadPoolOptions) {
     if (!Number.isInteger(options.size) || options.size < 1) throw new RangeError('size must be a positive integer');
@@ -136,6 +139,8 @@ export class ThreadPool {
     this.#count += 1;
     this.#options.events?.size(this.#count);
     const data: ThreadData = {
+      threadMain: THREAD_MAIN.href,
+      sources: (this.#sources ??= strippedModuleGraph([THREAD_MAIN, this.#options.module])),
       moduleHref: this.#options.module.href,
       loggerName: this.#options.loggerName,
       logLevel: this.#options.logger.level,
@@ -143,7 +148,8 @@ export class ThreadPool {
       handlerData: this.#options.handlerData ?? null,
     };
     const { maxYoungGenerationMb: young, maxOldGenerationMb: old } = this.#options;
-    const worker = new Worker(THREAD_MAIN, {
+    const worker = new Worker(THREAD_BOOT, {
+      eval: true,
       workerData: data,
       resourceLimits: {
         ...(young === undefined ? {} : { maxYoungGenerationSizeMb: young }),

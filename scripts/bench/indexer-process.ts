@@ -6,7 +6,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { INDEXER_NODE_FLAGS } from '../../services/indexer/node-flags.ts';
+import { INDEXER_LAUNCH } from '../../services/indexer/indexer-launch.ts';
 import { type ProcessMemory, readProcessMemory } from './process-memory.ts';
 
 const INDEXER_MAIN = new URL('../../services/indexer/main.ts', import.meta.url).pathname;
@@ -24,11 +24,11 @@ export interface IndexerProcess {
 
 /** Starts the indexer worker with `env` added to this process's environment; resolves once it runs. */
 export async function startIndexerProcess(env: Record<string, string>): Promise<IndexerProcess> {
-  const environment: NodeJS.ProcessEnv = { ...process.env, ...env, LOG_LEVEL: 'info' };
+  const environment: NodeJS.ProcessEnv = { ...process.env, ...INDEXER_LAUNCH.environment, ...env, LOG_LEVEL: 'info' };
   // The metrics port of the environment may be a running worker's.
   delete environment['SEDANO_METRICS_PORT'];
-  // Started as every launcher starts it (its V8 flags included: services/indexer/node-flags.ts).
-  const child = spawn(process.execPath, [...INDEXER_NODE_FLAGS, INDEXER_MAIN], {
+  // Started as every launcher starts it, its memory settings included (services/indexer/indexer-launch.ts).
+  const child = spawn(process.execPath, [...INDEXER_LAUNCH.nodeFlags, INDEXER_MAIN], {
     env: environment,
     stdio: ['ignore', 'pipe', 'inherit'],
   });

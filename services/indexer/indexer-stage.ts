@@ -9,17 +9,18 @@ import type { IndexerThreadSettings } from './settings.ts';
 
 /**
  * Thread defaults: a thread is replaced after 50 jobs, or after a job that leaves its heap above
- * 512 MiB; its young generation stays under 8 MiB and its old generation under 1 GiB. Parsing
+ * 512 MiB; its young generation stays under 8 MiB and its old generation under 512 MiB. Parsing
  * and chunking allocate fast, and V8 would otherwise grow each thread's young generation to tens
  * of MiB (with 4 threads that was about 150 MiB of the worker's peak RSS, for no measurable gain
- * in documents/s) and, sizing its heap by the machine's memory, let each thread's old
- * generation fill with up to 4 times its live data between full collections. The 1 GiB ceiling
- * (twice the replacement threshold, far above the 64 MiB a 500-page PDF needs) makes V8 collect
- * sooner: about 40 MiB less at the peak with 4 threads.
+ * in documents/s) and, sizing a heap by the machine's memory, let each thread's old generation
+ * fill with up to 4 times its live data between full collections. With a 512 MiB ceiling (the
+ * replacement threshold; a 500-page PDF needs 64 MiB) V8 collects sooner: about 70 MiB less at
+ * the worker's peak with 4 threads. A document that needs more fails its attempt (the thread
+ * dies and is replaced) instead of finishing in a thread that is then replaced.
  */
 export const DEFAULT_INDEXER_THREADS: Readonly<
   Required<Pick<ThreadOptions, 'maxJobsPerThread' | 'maxHeapMb' | 'maxYoungGenerationMb' | 'maxOldGenerationMb'>>
-> = Object.freeze({ maxJobsPerThread: 50, maxHeapMb: 512, maxYoungGenerationMb: 8, maxOldGenerationMb: 1024 });
+> = Object.freeze({ maxJobsPerThread: 50, maxHeapMb: 512, maxYoungGenerationMb: 8, maxOldGenerationMb: 512 });
 
 /** Indexing defaults: 4 jobs at once (one per thread), progress at most every 500 ms. */
 export const DEFAULT_INDEXER_CONCURRENCY = 4;

@@ -6,6 +6,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { INDEXER_LAUNCH } from '../../services/indexer/indexer-launch.ts';
 import { type ProcessMemory, readProcessMemory } from './process-memory.ts';
 
 const INDEXER_MAIN = new URL('../../services/indexer/main.ts', import.meta.url).pathname;
@@ -23,10 +24,14 @@ export interface IndexerProcess {
 
 /** Starts the indexer worker with `env` added to this process's environment; resolves once it runs. */
 export async function startIndexerProcess(env: Record<string, string>): Promise<IndexerProcess> {
-  const environment: NodeJS.ProcessEnv = { ...process.env, ...env, LOG_LEVEL: 'info' };
+  const environment: NodeJS.ProcessEnv = { ...process.env, ...INDEXER_LAUNCH.environment, ...env, LOG_LEVEL: 'info' };
   // The metrics port of the environment may be a running worker's.
   delete environment['SEDANO_METRICS_PORT'];
-  const child = spawn(process.execPath, [INDEXER_MAIN], { env: environment, stdio: ['ignore', 'pipe', 'inherit'] });
+  // Started as every launcher starts it, its memory settings included (services/indexer/indexer-launch.ts).
+  const child = spawn(process.execPath, [...INDEXER_LAUNCH.nodeFlags, INDEXER_MAIN], {
+    env: environment,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   await new Promise<void>((resolve, reject) => {
     child.once('error', reject);

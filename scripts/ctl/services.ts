@@ -17,6 +17,7 @@ import type { Command } from 'commander';
 import type { ComponentName } from '../../services/lib/endpoints.ts';
 import { applyDeclaredTopology } from '../../services/lib/topology-apply.ts';
 import { createSchemaRegistry } from '../../services/lib/schema-registry.ts';
+import { INDEXER_LAUNCH, type IndexerLaunch } from '../../services/indexer/indexer-launch.ts';
 import { type ComponentStatus, stackDown, stackStatus, stackUp } from '../local-stack/stack.ts';
 import { forget, isAlive, runningPid, startDetached, stopProcess } from '../local-stack/processes.ts';
 import type { CtlAction, CtlContext } from './command-context.ts';
@@ -31,6 +32,8 @@ export interface ServiceDefinition {
   entry: string;
   /** Longest a clean shutdown may take before the process is killed, in ms. */
   stopTimeoutMs: number;
+  /** Node.js flags and environment variables it starts with (memory settings a process cannot change once started). */
+  launch?: IndexerLaunch;
 }
 
 /** Every service `up` starts, in start order (`down` stops them in reverse). */
@@ -38,7 +41,7 @@ export const SERVICES: readonly ServiceDefinition[] = [
   { name: 'status-projector', entry: 'services/status-projector/main.ts', stopTimeoutMs: 15_000 },
   // The noop stage lets running jobs finish within its 30 s grace period.
   { name: 'noop', entry: 'services/noop/main.ts', stopTimeoutMs: 40_000 },
-  { name: 'indexer', entry: 'services/indexer/main.ts', stopTimeoutMs: 40_000 },
+  { name: 'indexer', entry: 'services/indexer/main.ts', stopTimeoutMs: 40_000, launch: INDEXER_LAUNCH },
   { name: 'analyzer', entry: 'services/analyzer/main.ts', stopTimeoutMs: 40_000 },
   { name: 'exporter', entry: 'services/exporter/main.ts', stopTimeoutMs: 40_000 },
   { name: 'trainer', entry: 'services/trainer/main.ts', stopTimeoutMs: 40_000 },
@@ -178,9 +181,10 @@ async function up({ out, clients, env, options, names }: CtlContext): Promise<vo
       pid = startDetached(
         {
           command: process.execPath,
-          args: [entry],
+          args: [...(service.launch?.nodeFlags ?? []), entry],
           cwd: REPO_ROOT,
           env: {
+            ...service.launch?.environment,
             ...serviceEnv,
             SEDANO_NAMESPACE: names.namespace,
             SEDANO_METRICS_PORT: metricsPorts[service.name] ?? '',

@@ -44,8 +44,14 @@ import type { ChunkRecord, VectorStore } from './vector-store/port.ts';
 /** Chunks embedded per call to the embedder (and per progress report). */
 export const DEFAULT_EMBED_BATCH_SIZE = 64;
 
+/** The store calls an indexing job makes (in a worker thread, run by the main thread's store: thread-calls.ts). */
+export type IndexingStore = Pick<
+  VectorStore,
+  'ensureCollection' | 'documentHash' | 'replaceDocument' | 'deleteDocument'
+>;
+
 export interface IndexDocumentsDependencies {
-  store: VectorStore;
+  store: IndexingStore;
   /** The embedder, usually wrapped in the Redis cache (embedding/cache.ts). */
   embedder: Embedder;
   /** Absolute directories the documents are read from. */

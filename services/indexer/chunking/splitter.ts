@@ -7,8 +7,6 @@
  * Pure. Chunks are spans of the original text (start/end offsets, UTF-16 code units), so
  * positions are exact and stable: the same text and options always give the same chunks.
  */
-import Type from 'typebox';
-import Value from 'typebox/value';
 import type { DocumentSection } from '../documents/document-section.ts';
 import { contentHash } from './content-hash.ts';
 
@@ -23,19 +21,29 @@ export type ResolvedSplitterOptions = Readonly<Required<SplitterOptions>>;
 
 export const DEFAULT_SPLITTER_OPTIONS: ResolvedSplitterOptions = Object.freeze({ chunkSize: 1000, chunkOverlap: 200 });
 
-const SplitterOptionsSchema = Type.Object(
-  {
-    chunkSize: Type.Optional(Type.Integer({ minimum: 1 })),
-    chunkOverlap: Type.Optional(Type.Integer({ minimum: 0 })),
-  },
-  { additionalProperties: false },
-);
+/** Each option's least value. */
+const MINIMA: Readonly<Record<keyof SplitterOptions, number>> = { chunkSize: 1, chunkOverlap: 0 };
+
+/**
+ * The problems of `options` (pure), worded as the typebox checks of the other options objects.
+ * Written out rather than a typebox schema: the splitter runs in every indexing worker thread,
+ * and typebox would be loaded in each of them for two numbers.
+ */
+function splitterOptionsProblems(options: SplitterOptions): string[] {
+  const problems: string[] = [];
+  for (const [name, value] of Object.entries(options)) {
+    if (value === undefined) continue;
+    if (!Object.hasOwn(MINIMA, name)) problems.push(`/: must not have additional properties (${name})`);
+    else if (!Number.isInteger(value)) problems.push(`/${name}: must be integer`);
+    else if ((value as number) < MINIMA[name as keyof SplitterOptions])
+      problems.push(`/${name}: must be >= ${MINIMA[name as keyof SplitterOptions]}`);
+  }
+  return problems;
+}
 
 /** Applies defaults and validates; throws a RangeError naming every problem. */
 export function resolveSplitterOptions(options: SplitterOptions = {}): ResolvedSplitterOptions {
-  const problems = Value.Errors(SplitterOptionsSchema, options)
-    .filter((error) => error.keyword !== 'boolean')
-    .map((error) => `${error.instancePath || '/'}: ${error.message}`);
+  const problems = splitterOptionsProblems(options);
   const resolved = {
     chunkSize: options.chunkSize ?? DEFAULT_SPLITTER_OPTIONS.chunkSize,
     chunkOverlap:

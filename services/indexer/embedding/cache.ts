@@ -36,8 +36,43 @@ export interface CachingEmbedder extends Embedder {
   keyOf(text: string): string;
 }
 
+/**
+ * Where the cached vectors live: Redis (`redisEmbeddingCacheStore`), or, in an indexing worker
+ * thread, the main thread's Redis connection reached through the stage's thread services.
+ */
+export interface EmbeddingCacheStore {
+  /** The stored bytes of each key, null where there are none. */
+  get(keys: readonly string[]): Promise<(Uint8Array | null)[]>;
+  /** Stores each entry's bytes with an expiry; rejects when any write failed. */
+  set(entries: readonly (readonly [string, Uint8Array])[], ttlSeconds: number): Promise<void>;
+}
+
+/** The cache store on a Redis connection: one MGET per lookup, one pipeline of SET … EX per write. */
+export function redisEmbeddingCacheStore(redis: Redis): EmbeddingCacheStore {
+  return {
+    get: (keys) => redis.mgetBuffer(...keys),
+    async set(entries, ttlSeconds) {
+      const write = redis.pipeline();
+      for (const [key, bytes] of entries)
+        write.set(key, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), 'EX', ttlSeconds);
+      const results = await write.exec();
+      const failure = results?.find(([error]) => error !== null)?.[0];
+      if (failure) throw failure;
+    },
+  };
+}
+
 /** Wraps `inner` so that identical texts are embedded once per TTL, across processes. */
 export function withEmbeddingCache(inner: Embedder, redis: Redis, options: EmbeddingCacheOptions): CachingEmbedder {
+  return withEmbeddingCacheStore(inner, redisEmbeddingCacheStore(redis), options);
+}
+
+/** withEmbeddingCache on any cache store. */
+export function withEmbeddingCacheStore(
+  inner: Embedder,
+  store: EmbeddingCacheStore,
+  options: EmbeddingCacheOptions,
+): CachingEmbedder {
   const ttlSeconds = options.ttlSeconds ?? DEFAULT_EMBEDDING_CACHE_TTL_SECONDS;
   if (!Number.isInteger(ttlSeconds) || ttlSeconds < 1)
     throw new RangeError(`ttlSeconds must be a positive integer, got ${ttlSeconds}`);
@@ -48,7 +83,7 @@ export function withEmbeddingCache(inner: Embedder, redis: Redis, options: Embed
   const embed = async (texts: readonly string[], signal?: AbortSignal): Promise<Float32Array[]> => {
     if (texts.length === 0) return [];
     const keys = texts.map(keyOf);
-    const cached = await redis.mgetBuffer(...keys);
+    const cached = await store.get(keys);
     const vectors: (Float32Array | undefined)[] = cached.map((bytes) =>
       bytes !== null && bytes.byteLength === vectorBytes ? fromBytes(bytes) : undefined,
     );
@@ -63,11 +98,10 @@ export function withEmbeddingCache(inner: Embedder, redis: Redis, options: Embed
       const missingTexts = [...missing.values()];
       const computed = checkVectors(inner.name, inner.dimension, missingTexts, await inner.embed(missingTexts, signal));
       const byKey = new Map([...missing.keys()].map((key, position) => [key, computed[position] as Float32Array]));
-      const write = redis.pipeline();
-      for (const [key, vector] of byKey) write.set(key, toBytes(vector), 'EX', ttlSeconds);
-      const results = await write.exec();
-      const failure = results?.find(([error]) => error !== null)?.[0];
-      if (failure) throw failure;
+      await store.set(
+        [...byKey].map(([key, vector]) => [key, toBytes(vector)] as const),
+        ttlSeconds,
+      );
       keys.forEach((key, position) => {
         vectors[position] ??= byKey.get(key);
       });
@@ -78,11 +112,11 @@ export function withEmbeddingCache(inner: Embedder, redis: Redis, options: Embed
   return { name: inner.name, dimension: inner.dimension, embed, stats, keyOf };
 }
 
-function toBytes(vector: Float32Array): Buffer {
-  return Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength);
+function toBytes(vector: Float32Array): Uint8Array {
+  return new Uint8Array(vector.buffer, vector.byteOffset, vector.byteLength);
 }
 
 /** Copies the bytes so the Float32Array is aligned and does not share Redis's buffer. */
-function fromBytes(bytes: Buffer): Float32Array {
+function fromBytes(bytes: Uint8Array): Float32Array {
   return new Float32Array(Uint8Array.from(bytes).buffer);
 }

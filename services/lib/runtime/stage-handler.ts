@@ -31,6 +31,7 @@ export function resolveStageHandler<S extends Stage>(
     ...options.threads,
     loggerName: `sedano-${definition.stage}`,
     handlerData: definition.handlerData,
+    services: definition.threadServices,
     logger: options.logger,
     telemetry: options.telemetry,
     events: options.events,

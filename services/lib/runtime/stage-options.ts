@@ -107,6 +107,15 @@ export interface ThreadOptions {
    */
   maxYoungGenerationMb?: number;
   /**
+   * Ceiling of each thread's V8 old generation, in MiB (the worker's
+   * `resourceLimits.maxOldGenerationSizeMb`). Besides the ceiling (a thread above it dies, and
+   * its job fails and is retried), V8 sizes how far a heap grows between full collections by it:
+   * under about 2 GiB it lets garbage pile up far less (a growing factor of 1.3-2 rather than 4),
+   * so a thread's resident memory stays nearer what it really holds.
+   * @default undefined (V8's own sizing, from the machine's memory)
+   */
+  maxOldGenerationMb?: number;
+  /**
    * How long a thread may take to stop after its job's signal aborted (revoke, soft limit,
    * shutdown) before it is terminated, in milliseconds. The hard limit terminates at once.
    * @default 1000
@@ -119,6 +128,7 @@ export interface ResolvedThreadOptions {
   readonly maxJobsPerThread: number | undefined;
   readonly maxHeapMb: number | undefined;
   readonly maxYoungGenerationMb: number | undefined;
+  readonly maxOldGenerationMb: number | undefined;
   readonly abortGraceMs: number;
 }
 
@@ -179,6 +189,7 @@ const StageOptionsSchema = Type.Object(
           maxJobsPerThread: positiveInteger,
           maxHeapMb: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
           maxYoungGenerationMb: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
+          maxOldGenerationMb: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
           abortGraceMs: nonNegativeMs,
         },
         closed,
@@ -225,6 +236,7 @@ export function resolveStageOptions(options: StageOptions = {}): ResolvedStageOp
       maxJobsPerThread: threads.maxJobsPerThread,
       maxHeapMb: threads.maxHeapMb,
       maxYoungGenerationMb: threads.maxYoungGenerationMb,
+      maxOldGenerationMb: threads.maxOldGenerationMb,
       abortGraceMs: threads.abortGraceMs ?? DEFAULTS.abortGraceMs,
     }),
     commitIntervalMs: options.commitIntervalMs ?? DEFAULTS.commitIntervalMs,

@@ -13,8 +13,10 @@ import type { StageRequests } from '../../../topology/contracts.ts';
 import type { Stage } from '../../../topology/stages.ts';
 import type { Logger } from '../logger.ts';
 import type { StageOptions } from './stage-options.ts';
+import type { ThreadServicesFactory } from './thread-services.ts';
 
 export type { StageOptions, ThreadOptions } from './stage-options.ts';
+export type { MainThreadCalls, ThreadServices, ThreadServicesFactory } from './thread-services.ts';
 
 /** Stage-specific progress details, as the status event carries them (wrapped by branch name). */
 export type ProgressDetails = JobProgress['details'];
@@ -44,7 +46,7 @@ export type StageDefinition<S extends Stage> = {
   stage: S;
   options?: StageOptions;
 } & (
-  | { handler: StageHandler<S>; handlerModule?: never; handlerData?: never }
+  | { handler: StageHandler<S>; handlerModule?: never; handlerData?: never; threadServices?: never }
   | {
       /**
        * A module (file URL) whose `handler` export, a StageHandler, runs in the stage's
@@ -57,6 +59,12 @@ export type StageDefinition<S extends Stage> = {
        * threads never read the environment.
        */
       handlerData?: unknown;
+      /**
+       * Services the threads call in the main thread (thread-services.ts), given to
+       * `createHandler` as its second argument: what should exist once per process rather
+       * than once per thread, such as a store connection. Opened on the first call.
+       */
+      threadServices?: ThreadServicesFactory;
       handler?: never;
     }
 );

@@ -10,6 +10,7 @@ import { context as otelContext, propagation } from '@opentelemetry/api';
 import { createLogger } from '../logger.ts';
 import type { StageHandler } from './stage.ts';
 import { fromPlainError, type FromThread, type ThreadData, toPlainError, type ToThread } from './thread-messages.ts';
+import type { MainThreadCalls } from './thread-services.ts';
 
 const port = parentPort;
 if (port === null) throw new Error('thread-main.ts runs only as a worker thread');
@@ -18,18 +19,37 @@ const { moduleHref, loggerName, logLevel, telemetry: telemetryOptions, handlerDa
 // Loaded only then: the SDK weighs on every thread's heap.
 const telemetry =
   telemetryOptions === null ? undefined : (await import('../telemetry.ts')).startTelemetry(telemetryOptions);
+const post = (message: FromThread) => port.postMessage(message);
+// Calls of the stage's thread services (thread-services.ts), answered by `reply` messages.
+const calls = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+let lastCallId = 0;
+const mainThread: MainThreadCalls = {
+  call: (method, args) =>
+    new Promise((resolve, reject) => {
+      lastCallId += 1;
+      calls.set(lastCallId, { resolve, reject });
+      post({ type: 'call', id: lastCallId, method, args: [...args] });
+    }),
+};
+port.on('message', (message: ToThread) => {
+  if (message.type !== 'reply') return;
+  const waiting = calls.get(message.id);
+  calls.delete(message.id);
+  if (message.ok) waiting?.resolve(message.value);
+  else waiting?.reject(fromPlainError(message.error));
+});
+
 const loaded = (await import(moduleHref)) as { handler?: unknown; createHandler?: unknown };
-// A module that needs its stage's settings exports `createHandler(handlerData)`; others export `handler`.
+// A module that needs its stage's settings exports `createHandler(handlerData, mainThread)`; others export `handler`.
 const made: unknown =
   typeof loaded.createHandler === 'function'
-    ? await (loaded.createHandler as (data: unknown) => unknown)(handlerData)
+    ? await (loaded.createHandler as (data: unknown, main: MainThreadCalls) => unknown)(handlerData, mainThread)
     : loaded.handler;
 if (typeof made !== 'function') throw new Error(`${moduleHref} has no "handler" or "createHandler" function export`);
 // The module declares itself for one stage; the pool only sends that stage's jobs.
 const handler = made as StageHandler<never>;
 const logger = createLogger(loggerName, logLevel);
 
-const post = (message: FromThread) => port.postMessage(message);
 /** V8 heap in use, external memory (buffers) included: what the pool's ceiling is about. */
 const heapBytes = () => {
   const stats = getHeapStatistics();
@@ -38,6 +58,7 @@ const heapBytes = () => {
 let running: AbortController | undefined;
 
 port.on('message', (message: ToThread) => {
+  if (message.type === 'reply') return;
   if (message.type === 'abort') {
     running?.abort(fromPlainError(message.reason));
     return;

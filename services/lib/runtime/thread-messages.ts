@@ -8,6 +8,10 @@ import type { ProgressDetails, StageResult } from './stage.ts';
 
 /** The data a worker thread starts with. */
 export interface ThreadData {
+  /** The thread's entry module (thread-main.ts), which its boot script imports (thread-sources.ts). */
+  threadMain: string;
+  /** The thread's TypeScript modules as JavaScript, by file URL (thread-sources.ts). */
+  sources: Record<string, string>;
   /** The handler module (a file URL's href). */
   moduleHref: string;
   /** Name of the logger the thread's job loggers descend from. */
@@ -33,14 +37,19 @@ export type ToThread =
     }
   | { type: 'abort'; reason: PlainError }
   /** The thread is being recycled: export its last spans and end. */
-  | { type: 'stop' };
+  | { type: 'stop' }
+  /** The answer to the thread's `call` of the same id (thread-services.ts). */
+  | { type: 'reply'; id: number; ok: true; value: unknown }
+  | { type: 'reply'; id: number; ok: false; error: PlainError };
 
 /** From a thread to the runtime. */
 export type FromThread =
   | { type: 'ready' }
   | { type: 'progress'; current: number; total: number; message: string | null; details: ProgressDetails | null }
   | { type: 'result'; result: StageResult; heapBytes: number }
-  | { type: 'error'; error: PlainError; heapBytes: number };
+  | { type: 'error'; error: PlainError; heapBytes: number }
+  /** A call of one of the stage's thread services, answered by a `reply` (thread-services.ts). */
+  | { type: 'call'; id: number; method: string; args: unknown[] };
 
 export interface PlainError {
   name: string;

@@ -12,6 +12,8 @@ import type { Logger } from '../logger.ts';
 import { abortReason, TimeLimitError } from './abort-reasons.ts';
 import type { ProgressDetails, StageResult } from './stage.ts';
 import { type FromThread, fromPlainError, type ThreadData, type ToThread, toPlainError } from './thread-messages.ts';
+import { type ThreadServicesFactory, ThreadServicesHost } from './thread-services.ts';
+import { strippedModuleGraph, THREAD_BOOT } from './thread-sources.ts';
 
 const THREAD_MAIN = new URL('./thread-main.ts', import.meta.url);
 
@@ -23,11 +25,15 @@ export interface ThreadPoolOptions {
   maxHeapMb?: number | undefined;
   /** Each thread's V8 young-generation ceiling (`resourceLimits.maxYoungGenerationSizeMb`). */
   maxYoungGenerationMb?: number | undefined;
+  /** Each thread's V8 old-generation ceiling (`resourceLimits.maxOldGenerationSizeMb`). */
+  maxOldGenerationMb?: number | undefined;
   abortGraceMs?: number | undefined;
   /** Name of the threads' loggers. */
   loggerName: string;
   /** Given to the module's `createHandler` in every thread (structured clone). */
   handlerData?: unknown;
+  /** What the threads call in this thread (thread-services.ts): opened on the first call, closed with the pool. */
+  services?: ThreadServicesFactory | undefined;
   /** Where the threads export the handler's spans (default: nowhere). */
   telemetry?: { serviceName: string; otlpEndpoint: string } | undefined;
   logger: Logger;
@@ -80,10 +86,15 @@ export class ThreadPool {
   /** Threads alive or starting. */
   #count = 0;
   #closed = false;
+  readonly #services: ThreadServicesHost | undefined;
+  /** The threads' modules as JavaScript, prepared when the first thread starts. */
+  #sources: Record<string, string> | undefined;
 
   constructor(options: ThreadPoolOptions) {
     if (!Number.isInteger(options.size) || options.size < 1) throw new RangeError('size must be a positive integer');
     this.#options = options;
+    this.#services =
+      options.services === undefined ? undefined : new ThreadServicesHost(options.services, options.logger);
   }
 
   /** Threads alive or starting. */
@@ -103,13 +114,17 @@ export class ThreadPool {
     return this.#runOn(thread, job);
   }
 
-  /** Stops every thread: idle ones export their last spans first; running jobs reject. */
+  /**
+   * Stops every thread: idle ones export their last spans first; running jobs reject. Then the
+   * thread services close, once the calls the threads made have settled.
+   */
   async close(): Promise<void> {
     this.#closed = true;
     for (const waiter of this.#waiters.splice(0)) waiter.reject(new Error('the thread pool is closed'));
     await Promise.all(
       [...this.#all].map((thread) => (this.#idle.includes(thread) ? this.#stop(thread) : thread.worker.terminate())),
     );
+    await this.#services?.close();
   }
 
   async #acquire(): Promise<PoolThread> {
@@ -124,16 +139,22 @@ export class ThreadPool {
     this.#count += 1;
     this.#options.events?.size(this.#count);
     const data: ThreadData = {
+      threadMain: THREAD_MAIN.href,
+      sources: (this.#sources ??= strippedModuleGraph([THREAD_MAIN, this.#options.module])),
       moduleHref: this.#options.module.href,
       loggerName: this.#options.loggerName,
       logLevel: this.#options.logger.level,
       telemetry: this.#options.telemetry ?? null,
       handlerData: this.#options.handlerData ?? null,
     };
-    const young = this.#options.maxYoungGenerationMb;
-    const worker = new Worker(THREAD_MAIN, {
+    const { maxYoungGenerationMb: young, maxOldGenerationMb: old } = this.#options;
+    const worker = new Worker(THREAD_BOOT, {
+      eval: true,
       workerData: data,
-      ...(young === undefined ? {} : { resourceLimits: { maxYoungGenerationSizeMb: young } }),
+      resourceLimits: {
+        ...(young === undefined ? {} : { maxYoungGenerationSizeMb: young }),
+        ...(old === undefined ? {} : { maxOldGenerationSizeMb: old }),
+      },
     });
     try {
       await new Promise<void>((resolve, reject) => {
@@ -157,10 +178,27 @@ export class ThreadPool {
     }
     this.stats.started += 1;
     const thread = { worker, jobs: 0 };
+    worker.on('message', (message: FromThread) => {
+      if (message.type === 'call') this.#answer(worker, message);
+    });
     this.#all.add(thread);
     // A thread that dies between jobs (a crash in code the module started) leaves the pool.
     worker.once('exit', () => this.#forget(thread));
     return thread;
+  }
+
+  /** Runs a thread's call of a thread service and posts the reply (a thread ended meanwhile gets none). */
+  #answer(worker: Worker, call: Extract<FromThread, { type: 'call' }>): void {
+    const reply = (message: ToThread) => worker.postMessage(message);
+    const services = this.#services;
+    const served =
+      services === undefined
+        ? Promise.reject(new Error('this stage declares no thread services'))
+        : services.serve(call.method, call.args);
+    served.then(
+      (value) => reply({ type: 'reply', id: call.id, ok: true, value }),
+      (error: unknown) => reply({ type: 'reply', id: call.id, ok: false, error: toPlainError(error) }),
+    );
   }
 
   #runOn(thread: PoolThread, job: ThreadJob): Promise<StageResult> {
@@ -213,6 +251,7 @@ export class ThreadPool {
             return;
           }
           case 'ready':
+          case 'call':
             return;
         }
       };

@@ -87,6 +87,6 @@ test('semantic validation in the worker: a record straight from Kafka fails at o
   const header = { ...noopRequestSample.header, jobType: 'INDEX_DOCUMENTS' as const };
   const indexing = { header, collection: 'c', documents: [], chunkSize: 0, chunkOverlap: null };
   // Refused before the handler builds anything (no vector store, no embedder: its settings are never read).
-  const indexingHandler = createHandler(undefined as never);
+  const indexingHandler = createHandler(undefined as never, undefined as never);
   await rejectsInvalid(() => indexingHandler(context(indexing)), 'indexing chunkSize 0');
 });

@@ -23,6 +23,7 @@ test('a stage that declares nothing gets every documented default', () => {
       maxJobsPerThread: undefined,
       maxHeapMb: undefined,
       maxYoungGenerationMb: undefined,
+      maxOldGenerationMb: undefined,
       abortGraceMs: 1_000,
     },
     commitIntervalMs: 1_000,
@@ -57,6 +58,7 @@ test('declared options win over the defaults, field by field, and an undefined f
     maxJobsPerThread: undefined,
     maxHeapMb: undefined,
     maxYoungGenerationMb: undefined,
+    maxOldGenerationMb: undefined,
     abortGraceMs: 50,
   });
 });

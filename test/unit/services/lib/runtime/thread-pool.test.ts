@@ -75,6 +75,11 @@ test("maxYoungGenerationMb becomes each thread's young-generation limit", async 
   assert.match(result, /maxYoungGenerationSizeMb\\":8[,}]/);
 });
 
+test("maxOldGenerationMb becomes each thread's old-generation limit", async (t) => {
+  const result = JSON.stringify(await pool(t, { maxOldGenerationMb: 640 }).run(job({ mode: 'limits' })));
+  assert.match(result, /maxOldGenerationSizeMb\\":640[,}]/);
+});
+
 test('an error crosses the thread with its code and retriable flag', async (t) => {
   const threads = pool(t);
   const error = await threads.run(job({ mode: 'fail' })).catch((caught: unknown) => caught);

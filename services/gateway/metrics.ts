@@ -108,10 +108,20 @@ export function createGatewayMetrics(
     buckets: HTTP_BUCKETS_SECONDS,
     registers: [registry],
   });
+  // Each (method, route, status) series looked up once: prom-client hashes a label object on
+  // every observe, and every request observes one (routes are few, so the map stays small).
+  const series = new Map<string, { observe(seconds: number): void }>();
   return {
     registry,
     submitted: (stage) => submitted.inc({ stage }),
-    observeRequest: (method, route, status, seconds) =>
-      requests.observe({ http_request_method: method, http_route: route, http_response_status_code: status }, seconds),
+    observeRequest: (method, route, status, seconds) => {
+      const key = `${method} ${status} ${route}`;
+      let child = series.get(key);
+      if (child === undefined) {
+        child = requests.labels({ http_request_method: method, http_route: route, http_response_status_code: status });
+        series.set(key, child);
+      }
+      child.observe(seconds);
+    },
   };
 }

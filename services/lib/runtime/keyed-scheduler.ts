@@ -17,7 +17,7 @@ import { abortReason } from './abort-reasons.ts';
 
 /** A task's slot: `acquire` resolves once one is lent to it; `release` gives it back (again: nothing). */
 export interface Slot {
-  /** Waits for a slot; rejects with the signal's reason if it aborts first, or with the drop reason. */
+  /** Waits for a slot; rejects with the signal's reason if it aborts first, or the stop reason once stopped. */
   acquire(signal?: AbortSignal): Promise<void>;
   release(): void;
 }

@@ -1,7 +1,7 @@
 /**
  * The stage runtime: runs a stage's handler for every job of its lanes, at least once,
  * committing offsets only up to the lowest unfinished message of each partition, with up to
- * `concurrency` jobs at once (more than the partitions it owns) and per-key ordering.
+ * `concurrency` handlers at once (more than the partitions it owns) and per-key ordering.
  *
  * It orchestrates small collaborators, each in its own module:
  * - `MessageIntake`: which delivered messages are taken in and when they run (admission gate,

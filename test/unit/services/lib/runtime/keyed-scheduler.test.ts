@@ -64,7 +64,8 @@ test('a failing task frees its slot and its key', async () => {
   assert.equal(scheduler.busySlots, 0);
 });
 
-test('a free slot goes to the best priority waiting for one, oldest first', async () => {
+/** A scheduler of one slot, held by a task until `blocker` resolves; `record(name)` logs when its task gets the slot. */
+function oneSlotTaken() {
   const scheduler = new KeyedScheduler(1);
   const order: string[] = [];
   const blocker = deferred();
@@ -76,6 +77,11 @@ test('a free slot goes to the best priority waiting for one, oldest first', asyn
     await slot.acquire();
     order.push(name);
   };
+  return { scheduler, order, record, blocker };
+}
+
+test('a free slot goes to the best priority waiting for one, oldest first', async () => {
+  const { scheduler, order, record, blocker } = oneSlotTaken();
   scheduler.add('low-1', record('low-1'), 2);
   scheduler.add('normal', record('normal'), 1);
   scheduler.add('low-2', record('low-2'), 2);
@@ -88,17 +94,7 @@ test('a free slot goes to the best priority waiting for one, oldest first', asyn
 });
 
 test('a task of a key never asks for a slot ahead of an older task of its key, whatever its priority', async () => {
-  const scheduler = new KeyedScheduler(1);
-  const order: string[] = [];
-  const blocker = deferred();
-  scheduler.add('blocker', async (slot) => {
-    await slot.acquire();
-    await blocker.promise;
-  });
-  const record = (name: string) => async (slot: Slot) => {
-    await slot.acquire();
-    order.push(name);
-  };
+  const { scheduler, order, record, blocker } = oneSlotTaken();
   scheduler.add('same', record('same key, low'), 2);
   scheduler.add('same', record('same key, high'), 0);
   scheduler.add('other', record('other, normal'), 1);

@@ -4,9 +4,21 @@ import { pino } from 'pino';
 import { isSedanoError, SedanoError } from '../../../../../services/lib/errors.ts';
 import type { ThreadServices } from '../../../../../services/lib/runtime/stage.ts';
 import { ThreadPool } from '../../../../../services/lib/runtime/thread-pool.ts';
+import type { ThreadServicesFactory } from '../../../../../services/lib/runtime/thread-services.ts';
 import type { ServicesFixtureJob } from './fixtures/services-handler.ts';
 
 const FIXTURE = new URL('./fixtures/services-handler.ts', import.meta.url);
+
+/** A pool of the fixture's threads over `services`. */
+function poolWith(services: ThreadServicesFactory, size: number): ThreadPool {
+  return new ThreadPool({
+    module: FIXTURE,
+    size,
+    loggerName: 'services-test',
+    logger: pino({ level: 'silent' }),
+    services,
+  });
+}
 
 function run(pool: ThreadPool, job: ServicesFixtureJob) {
   return pool.run({
@@ -41,13 +53,7 @@ test('threads call the services in the main thread, opened once on the first cal
       },
     };
   };
-  const pool = new ThreadPool({
-    module: FIXTURE,
-    size: 2,
-    loggerName: 'services-test',
-    logger: pino({ level: 'silent' }),
-    services,
-  });
+  const pool = poolWith(services, 2);
   try {
     const answers = await Promise.all([
       run(pool, { method: 'sum', args: [1, 2, 3] }),
@@ -74,13 +80,7 @@ test('a failed open is tried again on the next call', async () => {
     if (attempts === 1) throw new Error('store unreachable');
     return { methods: { ping: async () => 'pong' }, close: async () => undefined };
   };
-  const pool = new ThreadPool({
-    module: FIXTURE,
-    size: 1,
-    loggerName: 'services-test',
-    logger: pino({ level: 'silent' }),
-    services,
-  });
+  const pool = poolWith(services, 1);
   try {
     await assert.rejects(run(pool, { method: 'ping', args: [] }), /store unreachable/);
     assert.equal(payload(await run(pool, { method: 'ping', args: [] })), 'pong');

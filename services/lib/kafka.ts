@@ -17,9 +17,10 @@
 import kafkajs from 'kafkajs';
 import type { Admin, Consumer, IHeaders, KafkaMessage, LogEntry, Message, Producer } from 'kafkajs';
 import type { TopicDescription } from '../../topology/topics.ts';
+import { createDefaultPartitioner } from './kafka-partitioner.ts';
 
 // kafkajs is CommonJS and its enums are not visible as ESM named exports.
-const { Kafka, logLevel: KafkaLogLevel, ConfigResourceTypes, ConfigSource, Partitioners } = kafkajs;
+const { Kafka, logLevel: KafkaLogLevel, ConfigResourceTypes, ConfigSource } = kafkajs;
 
 /** A topic as declared in topology/ or as read back from the cluster. */
 export type { TopicDescription };
@@ -212,7 +213,16 @@ export function createKafkaClient(options: KafkaClientOptions): KafkaClient {
     removeGroupMember: (groupId, memberId) => removeGroupMember(kafka, groupId, memberId),
     producer: async () =>
       wrapProducer(
-        await connected(kafka.producer({ idempotent: true, createPartitioner: Partitioners.DefaultPartitioner })),
+        await connected(
+          kafka.producer({
+            idempotent: true,
+            // kafkajs's DefaultPartitioner rule without its 64-bit Long arithmetic (kafka-partitioner.ts).
+            createPartitioner: () => {
+              const partitionOf = createDefaultPartitioner();
+              return ({ topic, partitionMetadata, message }) => partitionOf(topic, partitionMetadata, message);
+            },
+          }),
+        ),
       ),
     // The broker's long-poll wait also bounds how long a disconnect waits for the fetch in
     // flight: kafkajs's default of 5 s is too long for that.

@@ -63,8 +63,13 @@ export function createProduceBatcher(producer: KafkaProducer, options: ProduceBa
     const taken = take();
     try {
       const encoded = await Promise.all(taken.map((entry) => entry.messages));
+      // Appended in place: a request carries up to maxMessages from as many entries.
       const byTopic = new Map<string, OutgoingMessage[]>();
-      taken.forEach(({ topic }, i) => byTopic.set(topic, [...(byTopic.get(topic) ?? []), ...encoded[i]!]));
+      taken.forEach(({ topic }, i) => {
+        const messages = byTopic.get(topic);
+        if (messages === undefined) byTopic.set(topic, encoded[i]!);
+        else for (const message of encoded[i]!) messages.push(message);
+      });
       const batches = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
       if (producer.sendMany) await producer.sendMany(batches);
       else for (const { topic, messages } of batches) await producer.send(topic, messages);

@@ -2,9 +2,9 @@
  * Concurrent reads of the status view, coalesced (pure: no I/O of its own). Under load, many
  * requests read jobs at once (`GET /v1/jobs/:id`, the event streams' polls), often the same job;
  * one Redis GET each costs a command, a write and a reply each. Here the ids asked for while no
- * read is in flight leave together at the end of the current turn as one `getMany` (one MGET),
- * each id once; ids asked for while a read is in flight wait for it to end and leave together
- * in the next one.
+ * read is in flight leave together once the current turn of the event loop has run its I/O
+ * callbacks (setImmediate), as one `getMany` (one MGET), each id once; ids asked for while a
+ * read is in flight wait for it to end and leave together in the next one.
  *
  * Never stale: an id is only ever answered by a read sent after it was asked for, so every
  * answer reflects Redis at some moment between the request's arrival and its reply (as a GET of
@@ -61,8 +61,12 @@ export function coalesceReads<V>(
   function schedule(): void {
     if (scheduled || inFlight || waiting.size === 0) return;
     scheduled = true;
-    // At the end of the current turn: the ids asked for in this turn go together.
-    process.nextTick(() => void flush());
+    // After the current turn's I/O callbacks: the ids of every request that arrived in this
+    // turn go together. (At the end of the current callback, process.nextTick, the first
+    // request of a turn left alone and the turn's others waited a round trip for it: about 21
+    // requests a read instead of 25, and a median 0.71x instead of 0.79x hello-world over 8
+    // alternated rounds of the API bench.)
+    setImmediate(() => void flush());
   }
 
   return (id) =>

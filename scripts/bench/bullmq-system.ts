@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { Queue, QueueEvents, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Endpoints } from '../../services/lib/endpoints.ts';
-import type { Cleanup } from './cleanup.ts';
+import { type Cleanup, deleteKeys } from './cleanup.ts';
 import type { BenchSystem, Recorder } from './load.ts';
 
 export interface BullmqSystemOptions {
@@ -32,14 +32,7 @@ export async function startBullmqSystem({
   const connection = { url: endpoints.redisUrl, maxRetriesPerRequest: null };
   const redis = new Redis(endpoints.redisUrl);
   cleanup.add('redis', () => redis.quit());
-  cleanup.add('bullmq keys', async () => {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      if (keys.length > 0) await redis.unlink(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-  });
+  cleanup.add('bullmq keys', () => deleteKeys(redis, `${prefix}:*`));
 
   const queue = new Queue(QUEUE, { connection, prefix });
   cleanup.add('queue', () => queue.close());

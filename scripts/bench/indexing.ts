@@ -30,7 +30,7 @@ import { COMPATIBILITY_POLICIES, STAGE_REQUEST_CONTRACTS } from '../../topology/
 import { type TopologyNames, topologyNames } from '../../topology/names.ts';
 import { type RedisKeys, redisKeys } from '../../topology/redis-keys.ts';
 import { declaredTopics } from '../../topology/topics.ts';
-import { Cleanup } from './cleanup.ts';
+import { Cleanup, deleteKeys } from './cleanup.ts';
 import { startIndexerProcess } from './indexer-process.ts';
 import { writeDocx, writePdf, writeXlsx } from './indexing-corpus.ts';
 import type { MemoryWorkerData, MemoryWorkerReport } from './indexing-memory-worker.ts';
@@ -125,10 +125,7 @@ export async function runIndexingBenchmark(options: IndexingBenchOptions): Promi
   cleanup.add('temp dir', () => rm(workDir, { recursive: true, force: true }));
   const redis = new Redis(endpoints.redisUrl);
   cleanup.add('redis', () => redis.quit());
-  cleanup.add('redis keys', async () => {
-    const keys = await redis.keys(`${redisPrefix}*`);
-    for (let i = 0; i < keys.length; i += 1000) await redis.del(...keys.slice(i, i + 1000));
-  });
+  cleanup.add('redis keys', () => deleteKeys(redis, `${redisPrefix}*`));
   try {
     const root = join(workDir, 'documents');
     const dataDir = join(workDir, 'lancedb');

@@ -25,7 +25,7 @@ import { COMPATIBILITY_POLICIES, STAGE_REQUEST_CONTRACTS } from '../../topology/
 import { type TopologyNames, topologyNames } from '../../topology/names.ts';
 import { redisKeys } from '../../topology/redis-keys.ts';
 import { declaredTopics } from '../../topology/topics.ts';
-import type { Cleanup } from './cleanup.ts';
+import { type Cleanup, deleteKeys } from './cleanup.ts';
 import type { BenchSystem, Recorder } from './load.ts';
 
 export type Detection = 'notify' | 'poll';
@@ -102,7 +102,8 @@ export async function startSedanoSystem(options: SedanoSystemOptions): Promise<B
   // The projector's view runs MULTI/EXEC: nothing else may use its connection.
   const view = createStatusView({ redis: connect('projector'), keys: keys.status });
   const reader = createStatusView({ redis: connect('reader', true), keys: keys.status });
-  cleanup.add('redis keys', () => reader.clear());
+  // Every key of the namespace: the view's, and the job ledger's (kept 7 days otherwise).
+  cleanup.add('redis keys', () => deleteKeys(runtimeRedis, keys.pattern));
 
   const projector = await startStatusProjector({
     kafka,

@@ -19,7 +19,7 @@ import { DEFAULT_HASHING_DIMENSION } from '../../services/indexer/embedding/hash
 import { resolveEndpoints } from '../../services/lib/endpoints.ts';
 import type { TrainerThreadSettings } from '../../services/trainer/settings.ts';
 import { resolveTrainerOptions } from '../../services/trainer/trainer-options.ts';
-import { Cleanup } from './cleanup.ts';
+import { Cleanup, deleteKeys } from './cleanup.ts';
 import { startTrainingBenchStage } from './training-stage-run.ts';
 import { generateLabelledCorpus } from './training-corpus.ts';
 import type { TrainingRunFigures, TrainingRunOptions } from './training-run.ts';
@@ -106,10 +106,7 @@ export async function runTrainingBenchmark(options: TrainingBenchOptions): Promi
   const redisPrefix = `${base}:`;
   const redis = new Redis(endpoints.redisUrl);
   cleanup.add('redis', () => redis.quit());
-  cleanup.add('redis keys', async () => {
-    const keys = await redis.keys(`${redisPrefix}*`);
-    for (let i = 0; i < keys.length; i += 1000) await redis.del(...keys.slice(i, i + 1000));
-  });
+  cleanup.add('redis keys', () => deleteKeys(redis, `${redisPrefix}*`));
   try {
     const rows: TrainingRunFigures[] = [];
     for (const examples of options.sizes) {

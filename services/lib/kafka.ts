@@ -9,10 +9,14 @@
  * turn of the event loop for every job's events and submissions) and the projector consumes
  * whole fetches (`handleBatch`). @platformatic/kafka 2.12.1 also allows one request in flight
  * on an idempotent producer; measured, it produces about 4x more messages per second in
- * requests of 500 (85-127k against 22-31k msg/s) and 1.3x with one message per request. The
- * profile of a 20,000 burst (README, Benchmark) puts kafkajs's request writes and decoding at
- * about a fifth of the bench process's CPU, but the limit now is the runtime's per-job waits,
- * so the swap (the consumer side included) is a change of its own, kept only if measured better.
+ * requests of 500 (85-127k against 22-31k msg/s) and 1.3x with one message per request;
+ * consuming 100,000 messages of 200 bytes from 6 partitions costs 1.2-1.5 µs of CPU a message
+ * against kafkajs's 1.8-2.6 (a throwaway script, two alternated rounds). The profile of a 20,000
+ * burst (README, Benchmark) puts kafkajs at about a fifth of the bench process's CPU, so the
+ * swap (a consumer rewrite: streams, pause/resume, seek, rebalance events) would buy at most
+ * about 10-15% there; it is a change of its own, kept only if measured better. kafkajs's
+ * partitioner, its costliest part per produced message, is replaced here (kafka-partitioner.ts);
+ * its grouping of a request's messages by partition still copies a list per message.
  */
 import kafkajs from 'kafkajs';
 import type { Admin, Consumer, IHeaders, KafkaMessage, LogEntry, Message, Producer } from 'kafkajs';

@@ -14,9 +14,14 @@
  * against kafkajs's 1.8-2.6 (a throwaway script, two alternated rounds). The profile of a 20,000
  * burst (README, Benchmark) puts kafkajs at about a fifth of the bench process's CPU, so the
  * swap (a consumer rewrite: streams, pause/resume, seek, rebalance events) would buy at most
- * about 10-15% there; it is a change of its own, kept only if measured better. kafkajs's
- * partitioner, its costliest part per produced message, is replaced here (kafka-partitioner.ts);
- * its grouping of a request's messages by partition still copies a list per message.
+ * about 10-15% there; it is a change of its own, kept only if measured better. The producer
+ * alone on @platformatic/kafka (this file's `producer()` rewritten, its `compatibilityPartitioner`:
+ * its default one takes `murmur2 >>> 0`, not Java's `& 0x7fffffff`, and would move keys to other
+ * partitions) did not pay: three alternated 20,000 bursts used 5.4-5.6 s of the bench process's
+ * CPU against kafkajs's 5.1-5.2, at no better throughput (whole-process CPU, start-up included).
+ * kafkajs's partitioner, its costliest part per produced message, is replaced here
+ * (kafka-partitioner.ts); its grouping of a request's messages by partition still copies a list
+ * per message.
  */
 import kafkajs from 'kafkajs';
 import type { Admin, Consumer, IHeaders, KafkaMessage, LogEntry, Message, Producer } from 'kafkajs';

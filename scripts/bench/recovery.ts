@@ -67,7 +67,6 @@ export async function runRecoveryBenchmark(options: RecoveryBenchOptions): Promi
   const cleanup = new Cleanup();
   const namespace = `bench-${randomUUID().slice(0, 8)}`;
   let worker: ChildProcess | undefined;
-  cleanup.add('worker', () => worker && kill(worker, 'SIGTERM'));
   try {
     const system = await startSedanoSystem({
       endpoints,
@@ -78,6 +77,9 @@ export async function runRecoveryBenchmark(options: RecoveryBenchOptions): Promi
       namespace,
       runtime: false,
     });
+    // Registered after the system's steps, so it runs before them: the worker is gone before
+    // the namespace's keys are deleted, and writes none after.
+    cleanup.add('worker', () => worker && kill(worker, 'SIGTERM'));
     const startedAt = performance.now();
     worker = startWorker(namespace);
     const first = await firstSuccess(system);

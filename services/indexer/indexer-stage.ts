@@ -12,11 +12,20 @@ import type { IndexerThreadSettings } from './settings.ts';
  * 512 MiB; its young generation stays under 8 MiB and its old generation under 512 MiB. Parsing
  * and chunking allocate fast, and V8 would otherwise grow each thread's young generation to tens
  * of MiB (with 4 threads that was about 150 MiB of the worker's peak RSS, for no measurable gain
- * in documents/s) and, sizing a heap by the machine's memory, let each thread's old generation
- * fill with up to 4 times its live data between full collections. With a 512 MiB ceiling (the
- * replacement threshold; a 500-page PDF needs 64 MiB) V8 collects sooner: about 70 MiB less at
- * the worker's peak with 4 threads. A document that needs more fails its attempt (the thread
- * dies and is replaced) instead of finishing in a thread that is then replaced.
+ * in documents/s); launched with INDEXER_LAUNCH, the process's `--max-semi-space-size` sets the
+ * same 8 MiB for every isolate and wins over this option, which holds for other launches.
+ *
+ * The old-generation ceiling is a trade of CPU for memory. V8 lets a heap grow by a factor that
+ * scales with its ceiling: up to 4 times its live data between full collections from 2 GiB up,
+ * 1.4 times at 512 MiB (the replacement threshold; a 500-page PDF needs 64 MiB). At 512 MiB a
+ * thread runs 5-6 full collections over a DOCX+XLSX run instead of 2-3, and the worker
+ * spends about 10% more CPU there (4.60-5.61 s against 4.26-4.75 s without a ceiling or at
+ * 2 GiB, 16 + 16 documents; V8's background threads 1.75-2.08 s against 1.46-1.74 s), for a
+ * peak about 25 MiB lower (476-492 MiB against 505-521 at 2 GiB; 1 GiB: 481-507, three runs
+ * each, alternated, 8 PDFs + 8 DOCX + 8 XLSX). The peak is reached while DOCX and XLSX are
+ * indexed, after the PDFs; no ceiling above 512 MiB stays within issue 12's 500 MiB.
+ * A document that needs more fails its attempt (the thread dies and is replaced) instead of
+ * finishing in a thread that is then replaced.
  */
 export const DEFAULT_INDEXER_THREADS: Readonly<
   Required<Pick<ThreadOptions, 'maxJobsPerThread' | 'maxHeapMb' | 'maxYoungGenerationMb' | 'maxOldGenerationMb'>>

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { cosineSimilarity } from '../../../../../services/indexer/embedding/embedder.ts';
-import { createHashingEmbedder, tokenize } from '../../../../../services/indexer/embedding/hashing.ts';
+import { cosineSimilarity, normaliseL2 } from '../../../../../services/indexer/embedding/embedder.ts';
+import { createHashingEmbedder, hashText, tokenize } from '../../../../../services/indexer/embedding/hashing.ts';
 
 const embedder = createHashingEmbedder();
 
@@ -77,4 +77,53 @@ test('inflected forms are close through character n-grams (violinist / violinist
   const [a, b, c] = await embedder.embed(['violinist', 'violinisti', 'tartaruga']);
   assert.ok(cosineSimilarity(a as Float32Array, b as Float32Array) > 0.5);
   assert.ok(cosineSimilarity(a as Float32Array, c as Float32Array) < 0.2);
+});
+
+/** The features as strings, hashed one by one: what hashText computes without building them. */
+function referenceHashText(text: string, dimension: number, stripAccents = true): Float32Array {
+  const vector = new Float32Array(dimension);
+  const fnv1a = (feature: string) => {
+    let hash = 0x811c9dc5;
+    for (let i = 0; i < feature.length; i += 1) hash = Math.imul(hash ^ feature.charCodeAt(i), 0x01000193);
+    return hash | 0;
+  };
+  const add = (feature: string, weight: number) => {
+    const hash = fnv1a(feature);
+    const index = (hash & 0x7fffffff) % dimension;
+    vector[index] = (vector[index] as number) + (hash < 0 ? -weight : weight);
+  };
+  const words = tokenize(text, stripAccents);
+  words.forEach((word, position) => {
+    add(`w:${word}`, 1);
+    const next = words[position + 1];
+    if (next !== undefined) add(`b:${word} ${next}`, 0.5);
+    const padded = `<${word}>`;
+    for (const size of [3, 4, 5]) {
+      for (let start = 0; start + size <= padded.length; start += 1)
+        add(`c:${padded.slice(start, start + size)}`, 0.25);
+    }
+  });
+  return normaliseL2(vector);
+}
+
+test('the vector is bit for bit that of the features built as strings (words of 1 to 12 letters, accents kept or not)', () => {
+  const texts = [
+    'a',
+    'ab cd',
+    'The night ferry to Dover carried twelve violinists and a tortoise.',
+    "Perché l'Università È chiusa? 2024! Crème brûlée — naïve café",
+    'x yz abc abcd abcde abcdef abcdefghijkl 1 22 333',
+    '',
+  ];
+  for (const text of texts) {
+    for (const stripAccents of [true, false]) {
+      for (const dimension of [2, 7, 384]) {
+        assert.deepEqual(
+          hashText(text, dimension, stripAccents),
+          referenceHashText(text, dimension, stripAccents),
+          text,
+        );
+      }
+    }
+  }
 });

@@ -1,3 +1,5 @@
+import type { Redis } from 'ioredis';
+
 /**
  * Cleanup steps of a benchmark, run in reverse order of registration (a topic is deleted
  * before the admin client that deletes it is closed). Every step runs even if one fails.
@@ -27,26 +29,19 @@ export class Cleanup {
   }
 }
 
-/** The one Redis command `deleteKeys` needs beyond SCAN (ioredis's `Redis` has both). */
-interface KeyDeleter {
-  scan(cursor: string, match: 'MATCH', pattern: string, count: 'COUNT', size: number): Promise<[string, string[]]>;
-  unlink(...keys: string[]): Promise<number>;
-}
-
 /**
  * Deletes every key matching `pattern` (e.g. a benchmark namespace's `bench-1a2b3c4d:*`); resolves
- * with how many. SCAN in steps, not KEYS: on a Redis holding millions of keys, one KEYS blocks
- * every client for seconds, a running benchmark's included. A benchmark must remove all of its
- * namespace's keys, not only its view's: job ledger entries live for 7 days, and left behind by
- * every burst of 20,000 jobs they had grown a developer's Redis to 2.4 million keys.
+ * with how many. SCAN in steps (ioredis's `scanStream`), not KEYS: on a Redis holding millions of
+ * keys, one KEYS blocks every client for seconds, a running benchmark's included. A benchmark
+ * must remove all of its namespace's keys, not only its view's: job ledger entries live for 7
+ * days, and left behind by every burst of 20,000 jobs they had grown a developer's Redis to 2.4
+ * million keys.
  */
-export async function deleteKeys(redis: KeyDeleter, pattern: string): Promise<number> {
+export async function deleteKeys(redis: Redis, pattern: string): Promise<number> {
   let deleted = 0;
-  let cursor = '0';
-  do {
-    const [next, found] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+  // Each chunk is one SCAN step's keys.
+  for await (const found of redis.scanStream({ match: pattern, count: 1000 }) as AsyncIterable<string[]>) {
     if (found.length > 0) deleted += await redis.unlink(...found);
-    cursor = next;
-  } while (cursor !== '0');
+  }
   return deleted;
 }

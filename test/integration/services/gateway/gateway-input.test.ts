@@ -315,6 +315,8 @@ test('gateway edges: authentication and malformed input', { timeout: 240_000 }, 
         const body = (await response.json()) as { error: { code: string; requestId: string } };
         assert.equal(body.error.code, code, `${route.method} ${route.path} with ${name}`);
         assert.ok(body.error.requestId);
+        // Set before the token check, so a refused request carries it too.
+        assert.equal(response.headers.get('x-request-id'), body.error.requestId);
       }
     }
     for (const path of ['/healthz', '/readyz']) {

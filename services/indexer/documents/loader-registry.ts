@@ -1,7 +1,7 @@
 /**
  * The document loaders by format, each imported the first time a document of its format
- * arrives: a parser library weighs on every thread that imports it (exceljs alone is about
- * 9 MiB per thread), so a thread that only ever sees PDFs never loads exceljs or mammoth.
+ * arrives: a parser library weighs on every thread that imports it (mammoth, pdf.js), so a
+ * thread that only ever sees PDFs never loads mammoth or the XLSX reader.
  * Node caches a module once imported, so later documents of a format pay nothing.
  */
 import type { DocumentFormat } from './detect-format.ts';

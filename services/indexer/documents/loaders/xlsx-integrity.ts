@@ -1,7 +1,8 @@
 /**
- * The check exceljs's streaming reader leaves out: a worksheet part whose XML stops before its
- * closing `</worksheet>` (truncated or cut by a broken tag) is read up to the break without
- * any error, so its remaining rows would vanish silently. Each worksheet part is inflated as a
+ * A worksheet part whose XML stops before its closing `</worksheet>` (truncated or cut by a
+ * broken tag) must fail its document as corrupt, naming the part, before any of its rows is
+ * indexed: otherwise its remaining rows would vanish (exceljs's streaming reader, used before,
+ * read such a part up to the break without any error). Each worksheet part is inflated as a
  * stream (only its last bytes are kept) and must end with its closing tag. The archive guard
  * has already bounded what the parts inflate to.
  */

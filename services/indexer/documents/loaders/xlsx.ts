@@ -1,31 +1,38 @@
 /**
- * XLSX loader (exceljs streaming reader): rows read one at a time, grouped into sections with
- * the sheet name and 1-based row range. Formulas give their cached result, rich text its
- * plain text, dates their ISO form. The archive guard has checked the zip first.
+ * XLSX loader: rows read one at a time, grouped into sections with the sheet name and 1-based
+ * row range. Formulas give their cached result, rich text its plain text; dates stay the
+ * numbers SpreadsheetML stores. The archive guard has checked the zip first.
  *
- * exceljs reads a worksheet whose XML breaks off up to the break without an error, so every
- * worksheet part must first end with its closing tag (xlsx-integrity.ts), and the reader must
- * emit as many worksheets as the package has parts: otherwise the document fails as corrupt
- * rather than being indexed with rows silently missing.
+ * The package is read in place (yauzl, random access on the bytes): the workbook's sheets and
+ * relationships, the shared strings, then each worksheet part inflated as a stream and parsed
+ * by the SAX readers of xlsx-xml.ts, in the workbook's sheet order (worksheet parts no sheet
+ * names follow, unnamed). Every worksheet part must first end with its closing tag
+ * (xlsx-integrity.ts), so a worksheet whose XML breaks off fails the document as corrupt
+ * rather than being indexed with rows silently missing; malformed XML fails it too.
+ *
+ * exceljs's streaming reader did this before; it built an object per SAX event, row and cell
+ * (about 5 MiB per workbook of the benchmark promoted to the old generation, against well under
+ * 1 MiB here), which made each indexing thread run several more full collections.
  */
-import { createRequire } from 'node:module';
-import { Readable } from 'node:stream';
-import type { stream } from 'exceljs';
+import { posix } from 'node:path';
+import yauzl from 'yauzl';
+import { SedanoError } from '../../../lib/errors.ts';
 import type { DocumentSection } from '../document-section.ts';
 import type { DocumentLimits } from '../limits.ts';
-import { SedanoError } from '../../../lib/errors.ts';
 import { RowGrouper } from './rows.ts';
 import { inspectWorksheetParts } from './xlsx-integrity.ts';
+import {
+  RelationshipsReader,
+  SharedStringsReader,
+  WorkbookSheetsReader,
+  WorksheetRowsReader,
+  type Relationship,
+} from './xlsx-xml.ts';
 
-/**
- * exceljs's streaming reader alone: the package's entry also loads its workbook model, its
- * writers and their dependencies, which a thread never runs. Loaded in every indexing thread
- * that meets an XLSX, the reader alone takes about half the time (95 against 175 ms) and holds
- * about 4 MiB less of the thread's heap (10 against 14 MiB after the load, measured in a worker).
- */
-const WorkbookReader = createRequire(import.meta.url)(
-  'exceljs/lib/stream/xlsx/workbook-reader.js',
-) as typeof stream.xlsx.WorkbookReader;
+const WORKBOOK = 'xl/workbook.xml';
+const WORKBOOK_RELATIONSHIPS = 'xl/_rels/workbook.xml.rels';
+const DEFAULT_SHARED_STRINGS = 'xl/sharedStrings.xml';
+const WORKSHEET_PART = /^xl\/worksheets\/[^/]+\.xml$/;
 
 /** Yields the rows of every sheet of an XLSX workbook, in groups. */
 export async function* loadXlsx(bytes: Uint8Array, limits: DocumentLimits): AsyncGenerator<DocumentSection> {
@@ -33,51 +40,110 @@ export async function* loadXlsx(bytes: Uint8Array, limits: DocumentLimits): Asyn
   if (worksheets.incomplete.length > 0) {
     throw corrupt(`the XML of ${worksheets.incomplete.join(', ')} breaks off before its end`);
   }
-  const input = Readable.from([Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)]);
-  const workbook = new WorkbookReader(input, {
-    worksheets: 'emit',
-    sharedStrings: 'cache',
-    hyperlinks: 'ignore',
-    styles: 'ignore',
-    entries: 'ignore',
+  const zip = await yauzl.fromBufferPromise(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), {
+    lazyEntries: true,
+    decodeStrings: true,
   });
-  const cellCounter = { cells: 0, max: limits.maxSheetCells };
-  let read = 0;
-  for await (const worksheet of workbook) {
-    read += 1;
-    // exceljs sets `name` on the reader from workbook.xml; its type declarations omit it.
-    const sheet = (worksheet as unknown as { name: string }).name;
-    const grouper = new RowGrouper(sheet, cellCounter);
-    for await (const row of worksheet) {
-      const values = Array.isArray(row.values) ? row.values.slice(1) : [];
-      const section = grouper.add({ number: row.number, cells: values.map(cellText) });
-      if (section) yield section;
+  try {
+    const entries = await entriesOf(zip);
+    const relationships = await readPart(zip, entries.get(WORKBOOK_RELATIONSHIPS), new RelationshipsReader());
+    const workbook = await readPart(zip, entries.get(WORKBOOK), new WorkbookSheetsReader());
+    if (workbook === undefined) throw corrupt(`the package has no ${WORKBOOK}`);
+    const targets = new Map((relationships?.relationships ?? []).map((each) => [each.id, each] as const));
+    const sharedPath =
+      relationships?.relationships.find((each) => each.type.endsWith('/sharedStrings'))?.target ?? undefined;
+    const shared = await readPart(
+      zip,
+      entries.get(sharedPath === undefined ? DEFAULT_SHARED_STRINGS : partPath(sharedPath)),
+      new SharedStringsReader(),
+    );
+    const sheets = sheetParts(workbook.sheets, targets, [...entries.keys()]);
+    const cellCounter = { cells: 0, max: limits.maxSheetCells };
+    for (const sheet of sheets) {
+      const entry = entries.get(sheet.path);
+      if (entry === undefined) continue;
+      const grouper = new RowGrouper(sheet.name, cellCounter);
+      const rows = new WorksheetRowsReader(shared?.strings ?? []);
+      for await (const text of partText(zip, entry)) {
+        rows.write(text);
+        for (const row of rows.take()) {
+          const section = grouper.add(row);
+          if (section) yield section;
+        }
+      }
+      rows.end();
+      for (const row of rows.take()) {
+        const section = grouper.add(row);
+        if (section) yield section;
+      }
+      const last = grouper.flush();
+      if (last) yield last;
     }
-    const last = grouper.flush();
-    if (last) yield last;
+  } finally {
+    zip.close();
   }
-  if (read < worksheets.parts.length) {
-    throw corrupt(`the workbook has ${worksheets.parts.length} worksheet parts, but only ${read} could be read`);
+}
+
+/** The worksheet parts to read: the workbook's sheets in order, then any part no sheet names. */
+function sheetParts(
+  sheets: readonly { name: string; relationshipId: string }[],
+  targets: ReadonlyMap<string, Relationship>,
+  entryNames: readonly string[],
+): { name: string | undefined; path: string }[] {
+  const parts: { name: string | undefined; path: string }[] = [];
+  for (const sheet of sheets) {
+    const target = targets.get(sheet.relationshipId);
+    // Chart sheets, dialog sheets and macro sheets hold no cells.
+    if (target === undefined || !target.type.endsWith('/worksheet')) continue;
+    parts.push({ name: sheet.name, path: partPath(target.target) });
   }
+  const named = new Set(parts.map((part) => part.path));
+  for (const name of entryNames)
+    if (WORKSHEET_PART.test(name) && !named.has(name)) parts.push({ name: undefined, path: name });
+  return parts;
+}
+
+/** A workbook relationship's target as a package path: relative to `xl/`, or absolute from the root. */
+function partPath(target: string): string {
+  return target.startsWith('/') ? posix.normalize(target.slice(1)) : posix.join('xl', target);
+}
+
+async function entriesOf(zip: yauzl.ZipFile): Promise<Map<string, yauzl.Entry>> {
+  const entries = new Map<string, yauzl.Entry>();
+  await new Promise<void>((resolve, reject) => {
+    zip.on('entry', (entry: yauzl.Entry) => {
+      entries.set(entry.fileName, entry);
+      zip.readEntry();
+    });
+    zip.on('end', () => resolve());
+    zip.on('error', reject);
+    zip.readEntry();
+  });
+  return entries;
+}
+
+/** The part's text, decoded as UTF-8 chunk by chunk as it inflates. */
+async function* partText(zip: yauzl.ZipFile, entry: yauzl.Entry): AsyncGenerator<string> {
+  const decoder = new TextDecoder();
+  for await (const chunk of (await zip.openReadStreamPromise(entry)) as AsyncIterable<Buffer>) {
+    yield decoder.decode(chunk, { stream: true });
+  }
+  const rest = decoder.decode();
+  if (rest !== '') yield rest;
+}
+
+/** Feeds a whole part to `reader`; undefined when the package has no such part. */
+async function readPart<R extends { write(text: string): void; end(): void }>(
+  zip: yauzl.ZipFile,
+  entry: yauzl.Entry | undefined,
+  reader: R,
+): Promise<R | undefined> {
+  if (entry === undefined) return undefined;
+  for await (const text of partText(zip, entry)) reader.write(text);
+  reader.end();
+  return reader;
 }
 
 function corrupt(why: string): SedanoError {
   return new SedanoError('SEDANO_ERR_DOCUMENT_CORRUPT', `the XLSX is damaged: ${why}`, { retriable: false });
-}
-
-/** The text a cell shows, for exceljs's cell value shapes. Pure. */
-export function cellText(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  if (value instanceof Date) return value.toISOString().replace(/T00:00:00\.000Z$/, '');
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
-  if (typeof value !== 'object') return '';
-  const cell = value as Record<string, unknown>;
-  if (Array.isArray(cell['richText'])) {
-    return (cell['richText'] as { text?: string }[]).map((run) => run.text ?? '').join('');
-  }
-  if ('result' in cell) return cellText(cell['result']);
-  if (typeof cell['text'] === 'string') return cell['text'];
-  if (typeof cell['error'] === 'string') return cell['error'];
-  return '';
 }

@@ -25,7 +25,9 @@ export interface Embedder {
 /** Scales `vector` in place to unit length (a zero vector stays zero) and returns it. */
 export function normaliseL2(vector: Float32Array): Float32Array {
   let sumOfSquares = 0;
-  for (const value of vector) sumOfSquares += value * value;
+  // An indexed loop: `for … of` made an iterator result per element until V8 optimised it
+  // (about 3 KB of garbage per vector in an indexing thread's allocation profile).
+  for (let i = 0; i < vector.length; i += 1) sumOfSquares += (vector[i] as number) * (vector[i] as number);
   if (sumOfSquares > 0) {
     const scale = 1 / Math.sqrt(sumOfSquares);
     for (let i = 0; i < vector.length; i += 1) vector[i] = (vector[i] as number) * scale;

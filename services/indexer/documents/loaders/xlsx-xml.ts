@@ -1,7 +1,8 @@
 /**
  * The SpreadsheetML parts an XLSX loader reads, each parsed as a stream of SAX events (saxes,
  * strict XML: a malformed part throws) into no more than the text it needs: the workbook's
- * sheets, its relationships, the shared strings and a worksheet's rows of cell texts.
+ * sheets and date system, its relationships, the shared strings, which cell styles show dates,
+ * and a worksheet's rows of cell texts.
  *
  * Nothing of a part is kept as a tree or as one object per cell: a worksheet's XML arrives in
  * inflated chunks and leaves a row as an array of strings, so the garbage of its parsing dies
@@ -11,6 +12,7 @@
  */
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import type { Row } from './rows.ts';
+import { type DateFormatKind, dateFormatKind, serialDateText } from './xlsx-dates.ts';
 
 /** A SAX reader of one part, fed its text in chunks. */
 abstract class PartReader {
@@ -59,11 +61,18 @@ export interface WorkbookSheet {
   relationshipId: string;
 }
 
-/** Reads `<sheets><sheet name r:id/></sheets>` of a workbook part. */
+/** Reads a workbook part's `<sheets><sheet name r:id/></sheets>` and its date system. */
 export class WorkbookSheetsReader extends PartReader {
   readonly sheets: WorkbookSheet[] = [];
+  /** True when the workbook counts dates from 1904 (`<workbookPr date1904="1"/>`). */
+  date1904 = false;
 
   protected open(name: string, tag: SaxesTagPlain): void {
+    if (name === 'workbookPr') {
+      const date1904 = tag.attributes['date1904'];
+      this.date1904 = date1904 === '1' || date1904 === 'true';
+      return;
+    }
     if (name !== 'sheet') return;
     const sheetName = tag.attributes['name'];
     const relationshipId = attribute(tag, 'id');
@@ -125,28 +134,70 @@ export class SharedStringsReader extends PartReader {
 }
 
 /**
+ * Reads `xl/styles.xml` for which cell styles show dates: `dateStyles` maps the index of each
+ * such style of `<cellXfs>` (a cell's `s`) to what it shows. The custom number formats
+ * (`<numFmts>`) come before the styles in the part (ECMA-376's order).
+ */
+export class StylesReader extends PartReader {
+  readonly dateStyles = new Map<number, DateFormatKind>();
+  readonly #formatCodes = new Map<number, string>();
+  #inCellStyles = false;
+  #styleIndex = 0;
+
+  protected open(name: string, tag: SaxesTagPlain): void {
+    if (name === 'numFmt') {
+      const id = Number.parseInt(tag.attributes['numFmtId'] ?? '', 10);
+      const code = tag.attributes['formatCode'];
+      if (Number.isInteger(id) && code !== undefined) this.#formatCodes.set(id, code);
+    } else if (name === 'cellXfs') {
+      this.#inCellStyles = true;
+    } else if (name === 'xf' && this.#inCellStyles) {
+      const id = Number.parseInt(tag.attributes['numFmtId'] ?? '0', 10);
+      const kind = dateFormatKind(id, this.#formatCodes.get(id));
+      if (kind !== undefined) this.dateStyles.set(this.#styleIndex, kind);
+      this.#styleIndex += 1;
+    }
+  }
+
+  protected close(name: string): void {
+    if (name === 'cellXfs') this.#inCellStyles = false;
+  }
+
+  protected text(): void {}
+}
+
+/** What a worksheet's cells need from the rest of the workbook to show their text. */
+export interface WorkbookContext {
+  sharedStrings: readonly string[];
+  /** Cell style index -> what it shows, for the styles that show dates (StylesReader). */
+  dateStyles: ReadonlyMap<number, DateFormatKind>;
+  date1904: boolean;
+}
+
+/**
  * Reads a worksheet's rows: each `<row>` becomes its 1-based number and the text of each cell
  * by column (empty strings between cells). Cell texts: a shared string, an inline string, a
- * formula's cached result, `true`/`false`, an error (`#N/A`), or a number as JavaScript writes
- * it (`148.5`); dates are numbers in SpreadsheetML and stay so (styles are not read).
+ * formula's cached result, `true`/`false`, an error (`#N/A`), a number in a date style as its
+ * date (xlsx-dates.ts), or any other number as JavaScript writes it (`148.5`).
  */
 export class WorksheetRowsReader extends PartReader {
-  readonly #sharedStrings: readonly string[];
+  readonly #workbook: WorkbookContext;
   #rows: Row[] = [];
   #rowNumber = 0;
   #cells: string[] | undefined;
   #column = 0;
   #inCell = false;
   #type = 'n';
+  #style = 0;
   #value: string | undefined;
   #inValue = false;
   #inline: string | undefined;
   #inInlineText = false;
   #inPhonetic = false;
 
-  constructor(sharedStrings: readonly string[]) {
+  constructor(workbook: WorkbookContext) {
     super();
-    this.#sharedStrings = sharedStrings;
+    this.#workbook = workbook;
   }
 
   /** The rows completed since the last call. */
@@ -174,6 +225,7 @@ export class WorksheetRowsReader extends PartReader {
         if (this.#column > MAX_COLUMNS) throw new Error(`cell ${reference ?? '?'} lies beyond column XFD`);
         this.#inCell = true;
         this.#type = tag.attributes['t'] ?? 'n';
+        this.#style = Number.parseInt(tag.attributes['s'] ?? '0', 10);
         this.#value = undefined;
         this.#inline = undefined;
         break;
@@ -237,13 +289,15 @@ export class WorksheetRowsReader extends PartReader {
       case 'inlineStr':
         return this.#inline ?? value ?? '';
       case 's':
-        return value === undefined ? '' : (this.#sharedStrings[Number.parseInt(value, 10)] ?? '');
+        return value === undefined ? '' : (this.#workbook.sharedStrings[Number.parseInt(value, 10)] ?? '');
       case 'b':
         return value === undefined || value.trim() === '' ? '' : String(Number.parseInt(value, 10) !== 0);
       case 'n': {
         if (value === undefined) return '';
         const number = Number.parseFloat(value);
-        return Number.isNaN(number) ? value : String(number);
+        if (Number.isNaN(number)) return value;
+        const date = this.#workbook.dateStyles.get(this.#style);
+        return date === undefined ? String(number) : serialDateText(number, date, this.#workbook.date1904);
       }
       default:
         // str (a formula's text), e (an error), d (an ISO date): the text as written.

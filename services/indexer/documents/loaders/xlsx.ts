@@ -1,12 +1,12 @@
 /**
  * XLSX loader: rows read one at a time, grouped into sections with the sheet name and 1-based
- * row range. Formulas give their cached result, rich text its plain text; dates stay the
- * numbers SpreadsheetML stores. The archive guard has checked the zip first.
+ * row range. Formulas give their cached result, rich text its plain text, a number in a date
+ * style its date (`2024-03-31`). The archive guard has checked the zip first.
  *
  * The package is read in place (yauzl, random access on the bytes): the workbook's sheets and
- * relationships, the shared strings, then each worksheet part inflated as a stream and parsed
- * by the SAX readers of xlsx-xml.ts, in the workbook's sheet order (worksheet parts no sheet
- * names follow, unnamed). Every worksheet part must first end with its closing tag
+ * relationships, the shared strings and the styles that show dates, then each worksheet part
+ * inflated as a stream and parsed by the SAX readers of xlsx-xml.ts, in the workbook's sheet
+ * order (worksheet parts no sheet names follow, unnamed). Every worksheet part must first end with its closing tag
  * (xlsx-integrity.ts), so a worksheet whose XML breaks off fails the document as corrupt
  * rather than being indexed with rows silently missing; malformed XML fails it too.
  *
@@ -24,7 +24,9 @@ import { inspectWorksheetParts } from './xlsx-integrity.ts';
 import {
   RelationshipsReader,
   SharedStringsReader,
+  StylesReader,
   WorkbookSheetsReader,
+  type WorkbookContext,
   WorksheetRowsReader,
   type Relationship,
 } from './xlsx-xml.ts';
@@ -32,6 +34,7 @@ import {
 const WORKBOOK = 'xl/workbook.xml';
 const WORKBOOK_RELATIONSHIPS = 'xl/_rels/workbook.xml.rels';
 const DEFAULT_SHARED_STRINGS = 'xl/sharedStrings.xml';
+const DEFAULT_STYLES = 'xl/styles.xml';
 const WORKSHEET_PART = /^xl\/worksheets\/[^/]+\.xml$/;
 
 /** Yields the rows of every sheet of an XLSX workbook, in groups. */
@@ -49,21 +52,30 @@ export async function* loadXlsx(bytes: Uint8Array, limits: DocumentLimits): Asyn
     const relationships = await readPart(zip, entries.get(WORKBOOK_RELATIONSHIPS), new RelationshipsReader());
     const workbook = await readPart(zip, entries.get(WORKBOOK), new WorkbookSheetsReader());
     if (workbook === undefined) throw corrupt(`the package has no ${WORKBOOK}`);
-    const targets = new Map((relationships?.relationships ?? []).map((each) => [each.id, each] as const));
-    const sharedPath =
-      relationships?.relationships.find((each) => each.type.endsWith('/sharedStrings'))?.target ?? undefined;
+    const related = relationships?.relationships ?? [];
+    const targets = new Map(related.map((each) => [each.id, each] as const));
     const shared = await readPart(
       zip,
-      entries.get(sharedPath === undefined ? DEFAULT_SHARED_STRINGS : partPath(sharedPath)),
+      entries.get(relatedPart(related, '/sharedStrings', DEFAULT_SHARED_STRINGS)),
       new SharedStringsReader(),
     );
+    const styles = await readPart(
+      zip,
+      entries.get(relatedPart(related, '/styles', DEFAULT_STYLES)),
+      new StylesReader(),
+    );
+    const context: WorkbookContext = {
+      sharedStrings: shared?.strings ?? [],
+      dateStyles: styles?.dateStyles ?? new Map(),
+      date1904: workbook.date1904,
+    };
     const sheets = sheetParts(workbook.sheets, targets, [...entries.keys()]);
     const cellCounter = { cells: 0, max: limits.maxSheetCells };
     for (const sheet of sheets) {
       const entry = entries.get(sheet.path);
       if (entry === undefined) continue;
       const grouper = new RowGrouper(sheet.name, cellCounter);
-      const rows = new WorksheetRowsReader(shared?.strings ?? []);
+      const rows = new WorksheetRowsReader(context);
       for await (const text of partText(zip, entry)) {
         rows.write(text);
         for (const row of rows.take()) {
@@ -101,6 +113,12 @@ function sheetParts(
   for (const name of entryNames)
     if (WORKSHEET_PART.test(name) && !named.has(name)) parts.push({ name: undefined, path: name });
   return parts;
+}
+
+/** The package path of the workbook's part of relationship type `typeSuffix`, or `fallback`. */
+function relatedPart(related: readonly Relationship[], typeSuffix: string, fallback: string): string {
+  const target = related.find((each) => each.type.endsWith(typeSuffix))?.target;
+  return target === undefined ? fallback : partPath(target);
 }
 
 /** A workbook relationship's target as a package path: relative to `xl/`, or absolute from the root. */

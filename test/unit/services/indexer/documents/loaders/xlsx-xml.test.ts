@@ -4,14 +4,21 @@ import {
   columnNumber,
   RelationshipsReader,
   SharedStringsReader,
+  StylesReader,
   WorkbookSheetsReader,
+  type WorkbookContext,
   WorksheetRowsReader,
 } from '../../../../../../services/indexer/documents/loaders/xlsx-xml.ts';
 
 const NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"';
 
-function rowsOf(xml: string, shared: string[] = [], chunk = xml.length) {
-  const reader = new WorksheetRowsReader(shared);
+function rowsOf(
+  xml: string,
+  sharedStrings: string[] = [],
+  chunk = xml.length,
+  dates: Pick<WorkbookContext, 'dateStyles' | 'date1904'> = { dateStyles: new Map(), date1904: false },
+) {
+  const reader = new WorksheetRowsReader({ sharedStrings, ...dates });
   const rows = [];
   for (let at = 0; at < xml.length; at += chunk) {
     reader.write(xml.slice(at, at + chunk));
@@ -70,6 +77,54 @@ test('worksheet rows: malformed or unfinished XML and a column beyond XFD throw'
   );
 });
 
+test('worksheet rows: a number in a date style shows its date, time or both; other styles their number', () => {
+  const xml =
+    `<worksheet ${NS}><sheetData><row r="1"><c r="A1" s="1"><v>45382</v></c><c r="B1" s="2"><v>45382.6041666667</v></c>` +
+    '<c r="C1" s="3"><v>0.5</v></c><c r="D1" s="4"><v>45382</v></c><c r="E1"><v>45382</v></c>' +
+    '<c r="F1" s="1" t="s"><v>0</v></c><c r="G1" s="1"><v>-1</v></c></row></sheetData></worksheet>';
+  const dateStyles = new Map([
+    [1, 'date'],
+    [2, 'datetime'],
+    [3, 'time'],
+  ] as const);
+  assert.deepEqual(rowsOf(xml, ['text'], xml.length, { dateStyles, date1904: false }), [
+    { number: 1, cells: ['2024-03-31', '2024-03-31T14:30:00', '12:00:00', '45382', '45382', 'text', '-1'] },
+  ]);
+  // The 1904 system counts 1,462 days fewer to the same date.
+  assert.deepEqual(
+    rowsOf(
+      `<worksheet ${NS}><sheetData><row r="1"><c r="A1" s="1"><v>43920</v></c></row></sheetData></worksheet>`,
+      [],
+      1e6,
+      {
+        dateStyles,
+        date1904: true,
+      },
+    ),
+    [{ number: 1, cells: ['2024-03-31'] }],
+  );
+});
+
+test('styles: the cell styles whose number format shows a date, built in or custom', () => {
+  const reader = new StylesReader();
+  reader.write(
+    `<styleSheet ${NS}><numFmts count="3"><numFmt numFmtId="164" formatCode="dd/mm/yyyy"/>` +
+      '<numFmt numFmtId="165" formatCode="#,##0.00 &quot;mln&quot;"/><numFmt numFmtId="166" formatCode="[h]:mm"/></numFmts>' +
+      '<cellStyleXfs count="1"><xf numFmtId="14"/></cellStyleXfs>' +
+      '<cellXfs count="6"><xf numFmtId="0"/><xf numFmtId="14" applyNumberFormat="1"/><xf numFmtId="164"/>' +
+      '<xf numFmtId="165"/><xf numFmtId="166"/><xf numFmtId="22"/></cellXfs></styleSheet>',
+  );
+  reader.end();
+  assert.deepEqual(
+    [...reader.dateStyles],
+    [
+      [1, 'date'],
+      [2, 'date'],
+      [5, 'datetime'],
+    ],
+  );
+});
+
 test('shared strings: plain and rich text, phonetic runs left out', () => {
   const reader = new SharedStringsReader();
   reader.write(
@@ -80,10 +135,11 @@ test('shared strings: plain and rich text, phonetic runs left out', () => {
   assert.deepEqual(reader.strings, ['Revenue', 'Margin', '東京', '']);
 });
 
-test('workbook sheets and relationships', () => {
+test('workbook sheets, date system and relationships', () => {
   const workbook = new WorkbookSheetsReader();
   workbook.write(
-    `<workbook ${NS} xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>` +
+    `<workbook ${NS} xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">` +
+      '<workbookPr date1904="1"/><sheets>' +
       '<sheet name="Summary" sheetId="1" r:id="rId2"/><sheet name="Inventory" sheetId="2" r:id="rId1"/></sheets></workbook>',
   );
   workbook.end();
@@ -91,6 +147,7 @@ test('workbook sheets and relationships', () => {
     { name: 'Summary', relationshipId: 'rId2' },
     { name: 'Inventory', relationshipId: 'rId1' },
   ]);
+  assert.equal(workbook.date1904, true);
   const relationships = new RelationshipsReader();
   relationships.write(
     '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">' +

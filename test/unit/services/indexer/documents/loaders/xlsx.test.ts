@@ -67,3 +67,19 @@ test('malformed worksheet XML fails the workbook; the cell limit covers every sh
   );
   assert.equal((await sectionsOf(await workbookBytes(), resolveDocumentLimits({ maxSheetCells: 13 }))).length, 2);
 });
+
+test('a date cell shows its date, and its date and time when its format has a time', async () => {
+  const workbook = new ExcelJS.Workbook();
+  const sheet = workbook.addWorksheet('Periods');
+  sheet.addRow(['Closing', new Date(Date.UTC(2024, 2, 31)), new Date(Date.UTC(2024, 5, 30, 14, 30))]);
+  sheet.getCell('C1').numFmt = 'yyyy-mm-dd hh:mm';
+  sheet.addRow(['Revenue', 1500000, 1650000.5]);
+  const sections = await sectionsOf(new Uint8Array(await workbook.xlsx.writeBuffer()));
+  assert.deepEqual(sections, [
+    {
+      text: 'Closing | 2024-03-31 | 2024-06-30T14:30:00\nRevenue | 1500000 | 1650000.5',
+      rows: [1, 2],
+      sheet: 'Periods',
+    },
+  ]);
+});

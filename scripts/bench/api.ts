@@ -33,6 +33,7 @@ import { createStatusView } from '../../services/lib/status-view.ts';
 import { topologyNames } from '../../topology/names.ts';
 import { redisKeys } from '../../topology/redis-keys.ts';
 import { declaredTopics, LANES } from '../../topology/topics.ts';
+import { deleteKeys } from './cleanup.ts';
 
 export const API_SYNOPSIS = 'npm run bench -- api [--duration 10] [--rounds 5] [--connections 50] [--json]';
 
@@ -271,8 +272,7 @@ export async function runApiBenchmark(options: ApiBenchOptions): Promise<number>
     await view.clear();
     await admin.deleteTopics(submitTopics.map((topic) => topic.name)).catch(() => {});
     await deleteSubjects(endpoints.schemaRegistryUrl, namespace);
-    const leftovers = await redis.keys(keys.pattern);
-    if (leftovers.length > 0) await redis.del(...leftovers);
+    await deleteKeys(redis, keys.pattern);
     await producer.close();
     await admin.close();
     redis.disconnect();

@@ -11,77 +11,79 @@
  *   analysis  sentiment and financial extraction quality on the labelled set, and analysis pages/s on one worker
  *   export    reports/s and pages/s of the export stage's rendering, short and long reports, and its peak RSS
  */
-import { ANALYSIS_SYNOPSIS, parseAnalysisOptions, runAnalysisBenchmark } from './bench/analysis.ts';
-import { API_SYNOPSIS, parseApiOptions, runApiBenchmark } from './bench/api.ts';
-import { EXPORT_SYNOPSIS, parseExportOptions, runExportBenchmark } from './bench/export.ts';
-import { INDEXING_SYNOPSIS, parseIndexingOptions, runIndexingBenchmark } from './bench/indexing.ts';
-import { NOOP_SYNOPSIS, parseNoopOptions, runNoopBenchmark } from './bench/noop.ts';
-import { parseRecoveryOptions, RECOVERY_SYNOPSIS, runRecoveryBenchmark } from './bench/recovery.ts';
-import { parseTrainingOptions, runTrainingBenchmark, TRAINING_SYNOPSIS } from './bench/training.ts';
+interface Benchmark {
+  synopsis: string;
+  /** Reads the benchmark's options (throwing on a bad one) and gives back its run. */
+  prepare: (args: readonly string[]) => () => Promise<number>;
+}
 
-/** Each benchmark reads its own options (throwing on a bad one) and gives back its run. */
-const BENCHMARKS: Record<string, { synopsis: string; prepare: (args: readonly string[]) => () => Promise<number> }> = {
-  noop: {
-    synopsis: NOOP_SYNOPSIS,
-    prepare(args) {
-      const options = parseNoopOptions(args);
-      return () => runNoopBenchmark(options);
-    },
+/**
+ * Each benchmark's module, imported only when that benchmark runs. Imported together they load
+ * TensorFlow, the analysers' tables, PDF rendering and exceljs: 125 MiB of heap after a full
+ * collection instead of the noop benchmark's own 30, which the process would carry (and its
+ * garbage collector mark) while it measures, the noop burst included.
+ */
+const BENCHMARKS: Record<string, () => Promise<Benchmark>> = {
+  async noop() {
+    const { NOOP_SYNOPSIS, parseNoopOptions, runNoopBenchmark } = await import('./bench/noop.ts');
+    return { synopsis: NOOP_SYNOPSIS, prepare: (args) => runWith(parseNoopOptions(args), runNoopBenchmark) };
   },
-  recovery: {
-    synopsis: RECOVERY_SYNOPSIS,
-    prepare(args) {
-      const options = parseRecoveryOptions(args);
-      return () => runRecoveryBenchmark(options);
-    },
+  async recovery() {
+    const { RECOVERY_SYNOPSIS, parseRecoveryOptions, runRecoveryBenchmark } = await import('./bench/recovery.ts');
+    return {
+      synopsis: RECOVERY_SYNOPSIS,
+      prepare: (args) => runWith(parseRecoveryOptions(args), runRecoveryBenchmark),
+    };
   },
-  api: {
-    synopsis: API_SYNOPSIS,
-    prepare(args) {
-      const options = parseApiOptions(args);
-      return () => runApiBenchmark(options);
-    },
+  async api() {
+    const { API_SYNOPSIS, parseApiOptions, runApiBenchmark } = await import('./bench/api.ts');
+    return { synopsis: API_SYNOPSIS, prepare: (args) => runWith(parseApiOptions(args), runApiBenchmark) };
   },
-  indexing: {
-    synopsis: INDEXING_SYNOPSIS,
-    prepare(args) {
-      const options = parseIndexingOptions(args);
-      return () => runIndexingBenchmark(options);
-    },
+  async indexing() {
+    const { INDEXING_SYNOPSIS, parseIndexingOptions, runIndexingBenchmark } = await import('./bench/indexing.ts');
+    return {
+      synopsis: INDEXING_SYNOPSIS,
+      prepare: (args) => runWith(parseIndexingOptions(args), runIndexingBenchmark),
+    };
   },
-  training: {
-    synopsis: TRAINING_SYNOPSIS,
-    prepare(args) {
-      const options = parseTrainingOptions(args);
-      return () => runTrainingBenchmark(options);
-    },
+  async training() {
+    const { TRAINING_SYNOPSIS, parseTrainingOptions, runTrainingBenchmark } = await import('./bench/training.ts');
+    return {
+      synopsis: TRAINING_SYNOPSIS,
+      prepare: (args) => runWith(parseTrainingOptions(args), runTrainingBenchmark),
+    };
   },
-  analysis: {
-    synopsis: ANALYSIS_SYNOPSIS,
-    prepare(args) {
-      const options = parseAnalysisOptions(args);
-      return () => runAnalysisBenchmark(options);
-    },
+  async analysis() {
+    const { ANALYSIS_SYNOPSIS, parseAnalysisOptions, runAnalysisBenchmark } = await import('./bench/analysis.ts');
+    return {
+      synopsis: ANALYSIS_SYNOPSIS,
+      prepare: (args) => runWith(parseAnalysisOptions(args), runAnalysisBenchmark),
+    };
   },
-  export: {
-    synopsis: EXPORT_SYNOPSIS,
-    prepare(args) {
-      const options = parseExportOptions(args);
-      return () => runExportBenchmark(options);
-    },
+  async export() {
+    const { EXPORT_SYNOPSIS, parseExportOptions, runExportBenchmark } = await import('./bench/export.ts');
+    return { synopsis: EXPORT_SYNOPSIS, prepare: (args) => runWith(parseExportOptions(args), runExportBenchmark) };
   },
 };
 
-const usage = [
-  'usage: npm run bench -- <name> [options]',
-  ...Object.values(BENCHMARKS).map((b) => `       ${b.synopsis}`),
-];
+/** A run of `benchmark` with options already read. */
+function runWith<O>(options: O, benchmark: (options: O) => Promise<number>): () => Promise<number> {
+  return () => benchmark(options);
+}
+
+/** Every benchmark's synopsis (imports them all: only for a command line that names none). */
+async function usage(): Promise<string[]> {
+  const all = await Promise.all(Object.values(BENCHMARKS).map((load) => load()));
+  return ['usage: npm run bench -- <name> [options]', ...all.map((b) => `       ${b.synopsis}`)];
+}
+
 const [name, ...args] = process.argv.slice(2);
-const benchmark = name === undefined ? undefined : BENCHMARKS[name];
-if (!benchmark) {
-  console.error([...(name === undefined ? [] : [`unknown benchmark "${name}"`]), ...usage].join('\n'));
+const load = name === undefined || !Object.hasOwn(BENCHMARKS, name) ? undefined : BENCHMARKS[name];
+if (!load) {
+  console.error([...(name === undefined ? [] : [`unknown benchmark "${name}"`]), ...(await usage())].join('\n'));
   process.exit(2);
 }
+const benchmark = await load();
 if (args.includes('--help') || args.includes('-h')) {
   console.log(`usage: ${benchmark.synopsis}`);
   process.exit(0);

@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import ExcelJS from 'exceljs';
 import { analyzeFinancial } from '../../../../../services/analyzer/financial/analyze-financial.ts';
+import { resolveDocumentLimits } from '../../../../../services/indexer/documents/limits.ts';
+import { loadXlsx } from '../../../../../services/indexer/documents/loaders/xlsx.ts';
 
 const prose = (text: string, language: string, page: number | null = null) => ({
   text,
@@ -69,4 +72,25 @@ test('amounts keep their context; an Italian document quoting dollars the Englis
     ],
   );
   assert.match(summary.amounts[0]?.context ?? '', /USD 1,234\.50/);
+});
+
+test('a workbook whose period headers are date cells gives its KPIs per date, as the XLSX loader shows them', async () => {
+  const workbook = new ExcelJS.Workbook();
+  const sheet = workbook.addWorksheet('KPI');
+  sheet.addRow(['KPI', new Date(Date.UTC(2024, 2, 31)), new Date(Date.UTC(2024, 5, 30))]);
+  sheet.addRow(['Ricavi', 1_000_000, 1_200_000]);
+  const sections = [];
+  for await (const section of loadXlsx(new Uint8Array(await workbook.xlsx.writeBuffer()), resolveDocumentLimits())) {
+    sections.push({
+      text: section.text,
+      page: null,
+      sheet: section.sheet ?? null,
+      rows: section.rows ?? null,
+      language: 'it',
+    });
+  }
+  const summary = analyzeFinancial(sections, 'it');
+  const metrics = Object.fromEntries(summary.metrics.map((m) => [`${m.name}[${m.period}]`, m.value]));
+  assert.equal(metrics['revenue[2024-03-31]'], 1_000_000);
+  assert.equal(metrics['revenue[2024-06-30]'], 1_200_000);
 });

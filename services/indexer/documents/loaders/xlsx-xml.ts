@@ -62,7 +62,7 @@ export interface WorkbookSheet {
 }
 
 /** Reads a workbook part's `<sheets><sheet name r:id/></sheets>` and its date system. */
-export class WorkbookSheetsReader extends PartReader {
+export class WorkbookReader extends PartReader {
   readonly sheets: WorkbookSheet[] = [];
   /** True when the workbook counts dates from 1904 (`<workbookPr date1904="1"/>`). */
   date1904 = false;

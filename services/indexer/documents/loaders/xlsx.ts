@@ -25,7 +25,7 @@ import {
   RelationshipsReader,
   SharedStringsReader,
   StylesReader,
-  WorkbookSheetsReader,
+  WorkbookReader,
   type WorkbookContext,
   WorksheetRowsReader,
   type Relationship,
@@ -50,7 +50,7 @@ export async function* loadXlsx(bytes: Uint8Array, limits: DocumentLimits): Asyn
   try {
     const entries = await entriesOf(zip);
     const relationships = await readPart(zip, entries.get(WORKBOOK_RELATIONSHIPS), new RelationshipsReader());
-    const workbook = await readPart(zip, entries.get(WORKBOOK), new WorkbookSheetsReader());
+    const workbook = await readPart(zip, entries.get(WORKBOOK), new WorkbookReader());
     if (workbook === undefined) throw corrupt(`the package has no ${WORKBOOK}`);
     const related = relationships?.relationships ?? [];
     const targets = new Map(related.map((each) => [each.id, each] as const));

@@ -5,7 +5,7 @@ import {
   RelationshipsReader,
   SharedStringsReader,
   StylesReader,
-  WorkbookSheetsReader,
+  WorkbookReader,
   type WorkbookContext,
   WorksheetRowsReader,
 } from '../../../../../../services/indexer/documents/loaders/xlsx-xml.ts';
@@ -136,7 +136,7 @@ test('shared strings: plain and rich text, phonetic runs left out', () => {
 });
 
 test('workbook sheets, date system and relationships', () => {
-  const workbook = new WorkbookSheetsReader();
+  const workbook = new WorkbookReader();
   workbook.write(
     `<workbook ${NS} xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">` +
       '<workbookPr date1904="1"/><sheets>' +

@@ -39,6 +39,14 @@ export interface StageOptions {
    */
   shutdownGraceMs?: number;
   /**
+   * How long each later shutdown step (aborted jobs ending, threads, the commit, leaving the
+   * group, closing the producer) may take before the shutdown goes on without it, in
+   * milliseconds. A step that overruns is logged by name and leaves the runtime `failed`; what
+   * it did not finish stays uncommitted, so the next owner runs it again.
+   * @default 10000
+   */
+  shutdownStepTimeoutMs?: number;
+  /**
    * Default soft time limit: the handler's signal aborts, in milliseconds; a job's header may set its own.
    * @default undefined (no limit)
    */
@@ -139,6 +147,7 @@ export interface ResolvedStageOptions {
   readonly infrastructureBackoff: Readonly<BackoffPolicy>;
   readonly progressIntervalMs: number;
   readonly shutdownGraceMs: number;
+  readonly shutdownStepTimeoutMs: number;
   readonly softTimeLimitMs: number | undefined;
   readonly hardTimeLimitMs: number | undefined;
   readonly rateLimitPerSecond: number | undefined;
@@ -155,6 +164,7 @@ const DEFAULTS = {
   infrastructureBackoff: { initialBackoffMs: 1_000, maxBackoffMs: 30_000, backoffMultiplier: 2 },
   progressIntervalMs: 500,
   shutdownGraceMs: 30_000,
+  shutdownStepTimeoutMs: 10_000,
   commitIntervalMs: 1_000,
   fetchMaxWaitMs: 100,
   presenceIntervalMs: 5_000,
@@ -179,6 +189,7 @@ const StageOptionsSchema = Type.Object(
     infrastructureBackoff: Type.Optional(Type.Object(backoffFields, closed)),
     progressIntervalMs: nonNegativeMs,
     shutdownGraceMs: nonNegativeMs,
+    shutdownStepTimeoutMs: positiveMs,
     softTimeLimitMs: positiveMs,
     hardTimeLimitMs: positiveMs,
     rateLimitPerSecond: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
@@ -228,6 +239,7 @@ export function resolveStageOptions(options: StageOptions = {}): ResolvedStageOp
     }),
     progressIntervalMs: options.progressIntervalMs ?? DEFAULTS.progressIntervalMs,
     shutdownGraceMs: options.shutdownGraceMs ?? DEFAULTS.shutdownGraceMs,
+    shutdownStepTimeoutMs: options.shutdownStepTimeoutMs ?? DEFAULTS.shutdownStepTimeoutMs,
     softTimeLimitMs: options.softTimeLimitMs,
     hardTimeLimitMs: options.hardTimeLimitMs,
     rateLimitPerSecond: options.rateLimitPerSecond,

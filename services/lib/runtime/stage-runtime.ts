@@ -14,7 +14,8 @@
  * - the offset committer, the retry forwarder, the control listener, the presence heartbeat.
  *
  * Shutdown stops taking jobs in, waits for running jobs, aborts the rest (they are
- * redelivered), commits and leaves the group.
+ * redelivered), commits and leaves the group; no step may hold it longer than
+ * `shutdownStepTimeoutMs`.
  */
 import { hostname } from 'node:os';
 import type { Stage } from '../../../topology/stages.ts';
@@ -63,6 +64,9 @@ export async function startStageRuntime<S extends Stage>(
   await worker.start();
   return worker;
 }
+
+/** What a shutdown step's time bound resolves to, told apart from whatever the step returns. */
+const OVERRAN = Symbol('overran');
 
 /** A started stage: its named steps (start, close) over its parts. */
 class StageWorker<S extends Stage> implements StageRuntime {
@@ -143,18 +147,36 @@ class StageWorker<S extends Stage> implements StageRuntime {
     this.#state = 'draining';
     const { intake, running, threads, committer, consumer, forwarder, control, producer, options } = this.#parts;
     const failures: unknown[] = [];
-    const step = async (name: string, action: () => Promise<unknown>) => {
+    const { logger } = this.#parts;
+    // Each step is bounded, so a handler that ignores its abort signal or a client call that
+    // never returns (kafkajs's consumer stop is known to, tulios/kafkajs#967) cannot hold the
+    // process: the step is logged by name and the shutdown goes on. Safe, because only finished
+    // jobs' offsets are committed; what a late step leaves is run again by the next owner.
+    const step = async (name: string, action: () => Promise<unknown>, timeoutMs = options.shutdownStepTimeoutMs) => {
+      let timer: NodeJS.Timeout | undefined;
+      const overran = new Promise<typeof OVERRAN>((resolve) => {
+        timer = setTimeout(() => resolve(OVERRAN), timeoutMs);
+      });
       try {
-        await action();
+        if ((await Promise.race([action(), overran])) === OVERRAN) {
+          failures.push(new Error(`shutdown step ${name} did not end within ${timeoutMs} ms`));
+          logger.warn({ step: name, timeoutMs }, `shutdown step did not end in time, going on: ${name}`);
+        }
       } catch (error) {
         failures.push(error);
-        this.#parts.logger.error({ err: error }, `shutdown step failed: ${name}`);
+        logger.error({ err: error }, `shutdown step failed: ${name}`);
+      } finally {
+        clearTimeout(timer);
       }
     };
     // From here no message is taken in, and jobs taken in but not started stay uncommitted:
     // the next owner runs them. The consumer keeps running until the final commit, which
-    // kafkajs refuses once it is stopped.
-    await step('drain', () => intake.drain(options.shutdownGraceMs));
+    // kafkajs refuses once it is stopped. The drain has the grace period on top of a step's time.
+    await step(
+      'drain',
+      () => intake.drain(options.shutdownGraceMs),
+      options.shutdownGraceMs + options.shutdownStepTimeoutMs,
+    );
     running.abortAll(() => new ShutdownError());
     await step('abort', () => intake.idle());
     await step('threads', async () => threads?.close());

@@ -205,6 +205,35 @@ test('shutdown aborts what outlives the grace period; the next worker runs it ag
   assert.equal(started, 2);
 });
 
+test('a handler that ignores its abort signal holds the shutdown no longer than a step; the next worker runs its job', async (t) => {
+  const sandbox = await stageSandbox(t);
+  let started = 0;
+  const { promise: released, resolve: release } = Promise.withResolvers<void>();
+  t.after(() => release());
+  const deaf = defineStage({
+    stage: 'noop',
+    options: { shutdownGraceMs: 100, shutdownStepTimeoutMs: 500 },
+    handler: async ({ attempt }) => {
+      started += 1;
+      // The first attempt ignores its signal and outlives the shutdown.
+      if (started === 1) await released;
+      return { 'sedano.NoopResult': { sleptMs: 0, spunMs: 0, payload: `attempt ${attempt}` } };
+    },
+  });
+  const first = await sandbox.start(deaf);
+  const job = await sandbox.submit();
+  await waitFor(() => started === 1, { description: 'the job started' });
+  await first.close();
+  assert.equal(first.state, 'failed', 'a step overran');
+  assert.equal(await sandbox.ledger.terminalState(job.header.jobId), null, 'not ended by the first worker');
+
+  await sandbox.start(deaf);
+  await waitFor(() => sandbox.ledger.terminalState(job.header.jobId), {
+    description: 'the job done by the second worker',
+  });
+  assert.equal(started, 2);
+});
+
 // Regression: pausing lanes when the window was full stalled partitions for good, because
 // kafkajs 2.2.4 never resumes a partition paused before its first fetch (tulios/kafkajs#1599).
 test('regression: 600 jobs on six partitions pass through a window of two without stalling', async (t) => {

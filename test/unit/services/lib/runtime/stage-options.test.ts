@@ -15,6 +15,7 @@ test('a stage that declares nothing gets every documented default', () => {
     infrastructureBackoff: { initialBackoffMs: 1_000, maxBackoffMs: 30_000, backoffMultiplier: 2 },
     progressIntervalMs: 500,
     shutdownGraceMs: 30_000,
+    shutdownStepTimeoutMs: 10_000,
     softTimeLimitMs: undefined,
     hardTimeLimitMs: undefined,
     rateLimitPerSecond: undefined,
@@ -39,6 +40,7 @@ test('declared options win over the defaults, field by field, and an undefined f
     retry: { maxAttempts: 5, initialBackoffMs: undefined },
     infrastructureBackoff: { maxBackoffMs: 2_000 },
     shutdownGraceMs: 0,
+    shutdownStepTimeoutMs: 500,
     softTimeLimitMs: 300,
     threads: { abortGraceMs: 50 },
     progressIntervalMs: undefined,
@@ -51,6 +53,7 @@ test('declared options win over the defaults, field by field, and an undefined f
     backoffMultiplier: 2,
   });
   assert.equal(resolved.shutdownGraceMs, 0);
+  assert.equal(resolved.shutdownStepTimeoutMs, 500);
   assert.equal(resolved.softTimeLimitMs, 300);
   assert.equal(resolved.progressIntervalMs, 500);
   assert.deepEqual(resolved.threads, {
@@ -74,17 +77,19 @@ test('every invalid or unknown option is reported at once, with its path, under 
   const options = {
     concurrency: 0,
     shutdownGraceMs: -1,
+    shutdownStepTimeoutMs: 0,
     threads: { size: 1.5 },
     retry: { backoffMultiplier: 0.5 },
     colour: 'blue',
   } as unknown as StageOptions;
-  assert.equal(stageOptionsProblems(options).length, 5);
+  assert.equal(stageOptionsProblems(options).length, 6);
   assert.throws(
     () => resolveStageOptions(options),
     (error: unknown) => {
       assert.ok(isSedanoError(error));
       assert.equal(error.code, 'SEDANO_ERR_STAGE_OPTIONS_INVALID');
-      for (const path of ['/concurrency', '/shutdownGraceMs', '/threads/size', '/retry/backoffMultiplier', 'colour']) {
+      const paths = ['/concurrency', '/shutdownGraceMs', '/shutdownStepTimeoutMs', '/threads/size'];
+      for (const path of [...paths, '/retry/backoffMultiplier', 'colour']) {
         assert.ok(error.message.includes(path), `${path} named in: ${error.message}`);
       }
       return true;

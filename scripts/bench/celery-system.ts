@@ -15,13 +15,14 @@ import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { availableParallelism, homedir, hostname } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import type { Endpoints } from '../../services/lib/endpoints.ts';
 import type { Cleanup } from './cleanup.ts';
 import type { BenchSystem, Recorder } from './load.ts';
+import { cacheDir } from '../local-stack/paths.ts';
 
 /** The pinned Celery release (and its Redis extra) the environment is made with. */
 export const CELERY_REQUIREMENT = 'celery[redis]==5.7.0';
@@ -37,7 +38,7 @@ export interface CelerySystemOptions {
   endpoints: Endpoints;
   /** The Redis database (index) of Celery's broker and results; it must be empty. */
   database: number;
-  /** Where the Python environment lives (default `~/.cache/sedano`). */
+  /** Where the Python environment lives (default the local stack's cache, `~/.cache/sedano`). */
   cacheDir?: string;
   cleanup: Cleanup;
   progress: (message: string) => void;
@@ -125,7 +126,7 @@ async function stopWorker(worker: ChildProcess): Promise<void> {
 
 export async function startCelerySystem(options: CelerySystemOptions): Promise<BenchSystem> {
   const { endpoints, database, cleanup, progress } = options;
-  const env = await ensureEnvironment(options.cacheDir ?? join(homedir(), '.cache', 'sedano'), progress);
+  const env = await ensureEnvironment(options.cacheDir ?? cacheDir(), progress);
   const url = new URL(endpoints.redisUrl);
   url.pathname = `/${database}`;
   const redisUrl = url.toString();

@@ -8,7 +8,6 @@
  * Confluent's registry that matter to sedano are listed in scripts/local-stack/README.md.
  */
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { LOCAL_ENDPOINTS, LOCAL_PORTS } from '../../services/lib/endpoints.ts';
 import type { Component, StackContext } from './component.ts';
@@ -32,19 +31,16 @@ async function apicurioHome(context: StackContext): Promise<string> {
     'Apicurio Registry is resolved from Maven Central with Maven (Debian: apt-get install -y maven)',
   );
   context.log(`schema-registry: fetching Apicurio Registry ${APICURIO_VERSION} from Maven Central`);
-  await run('mvn', ['-q', '-B', 'dependency:get', `-Dartifact=${ARTIFACT}`, '-Dtransitive=false']);
-  const localRepository = join(homedir(), '.m2', 'repository');
-  const archive = join(
-    localRepository,
-    'io/apicurio/apicurio-registry-app',
-    APICURIO_VERSION,
-    `apicurio-registry-app-${APICURIO_VERSION}-all.tar.gz`,
-  );
+  // Maven copies the archive to a directory of ours: its local repository follows Java's
+  // user.home (the passwd entry), which need not be $HOME (CI containers often differ).
+  const download = `${home}.download`;
   const partial = `${home}.partial`;
-  rmSync(partial, { recursive: true, force: true });
+  for (const dir of [download, partial]) rmSync(dir, { recursive: true, force: true });
+  await run('mvn', ['-q', '-B', 'dependency:copy', `-Dartifact=${ARTIFACT}`, `-DoutputDirectory=${download}`]);
   mkdirSync(partial, { recursive: true });
-  await run('tar', ['xzf', archive, '-C', partial]);
+  await run('tar', ['xzf', join(download, `apicurio-registry-app-${APICURIO_VERSION}-all.tar.gz`), '-C', partial]);
   renameSync(partial, home);
+  rmSync(download, { recursive: true, force: true });
   return home;
 }
 

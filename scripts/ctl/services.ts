@@ -123,6 +123,35 @@ function readUpRecord(env: NodeJS.ProcessEnv): UpRecord {
   return JSON.parse(readFileSync(file, 'utf8')) as UpRecord;
 }
 
+/**
+ * The stack components an `up` started (pure): stopped before it, with a process after it,
+ * ready or not (a failed `up` may leave some running, which `down` must still stop).
+ */
+export function startedByUp(
+  before: readonly Pick<ComponentStatus, 'name' | 'state'>[],
+  after: readonly Pick<ComponentStatus, 'name' | 'pid'>[],
+): ComponentName[] {
+  const wasStopped = new Set(before.filter((status) => status.state === 'stopped').map((status) => status.name));
+  return after.filter((status) => status.pid !== undefined && wasStopped.has(status.name)).map((status) => status.name);
+}
+
+/** Records in up.json the stack components `down` stops: this `up`'s, and the earlier ones still its. */
+function writeUpRecord(
+  env: NodeJS.ProcessEnv,
+  before: readonly ComponentStatus[],
+  after: readonly ComponentStatus[],
+): void {
+  const recordFile = join(runDir(env), 'up.json');
+  const recorded = stillStartedByUp(
+    readUpRecord(env).stackStarted,
+    before,
+    statSync(recordFile, { throwIfNoEntry: false })?.mtimeMs,
+  );
+  mkdirSync(runDir(env), { recursive: true });
+  const stackStarted = [...new Set([...recorded, ...startedByUp(before, after)])];
+  writeFileSync(recordFile, JSON.stringify({ stackStarted } satisfies UpRecord));
+}
+
 async function waitUntilReady(url: string, pid: number, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -144,17 +173,12 @@ async function up({ out, clients, env, options, names }: CtlContext): Promise<vo
   const log = (line: string) => (out.json ? out.note(line) : out.line(line));
 
   const before = await stackStatus({ env });
-  await stackUp({ env, log });
-  const started = before.filter((status) => status.state === 'stopped').map((status) => status.name);
-  const recordFile = join(runDir(env), 'up.json');
-  const recorded = stillStartedByUp(
-    readUpRecord(env).stackStarted,
-    before,
-    statSync(recordFile, { throwIfNoEntry: false })?.mtimeMs,
-  );
-  mkdirSync(runDir(env), { recursive: true });
-  const stackStarted = [...new Set([...recorded, ...started])];
-  writeFileSync(join(runDir(env), 'up.json'), JSON.stringify({ stackStarted } satisfies UpRecord));
+  try {
+    await stackUp({ env, log });
+  } finally {
+    // Also when a component failed to start: `down` then stops the ones that did.
+    writeUpRecord(env, before, await stackStatus({ env }));
+  }
 
   const { topics, schemas } = await applyDeclaredTopology({
     names,

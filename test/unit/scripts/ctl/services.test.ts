@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { SERVICES, serviceMetricsPorts, stillStartedByUp } from '../../../../scripts/ctl/services.ts';
+import { SERVICES, serviceMetricsPorts, startedByUp, stillStartedByUp } from '../../../../scripts/ctl/services.ts';
 
 test('ctl up gives no service a metrics port unless it is given one', () => {
   const ports = serviceMetricsPorts({});
@@ -35,4 +35,21 @@ test('ctl up keeps in its record only the stack components not started again sin
   // Redis was started again after the record (scripts/stack down, then up): not up's any more.
   assert.deepEqual(stillStartedByUp(['kafka', 'redis', 'jaeger'], now, 2_000), ['kafka', 'jaeger']);
   assert.deepEqual(stillStartedByUp(['kafka', 'redis'], now, undefined), ['kafka', 'redis']);
+});
+
+test('ctl up records the stack components it started, also those left running by a failed up', () => {
+  const before = [
+    { name: 'kafka' as const, state: 'stopped' as const },
+    { name: 'schema-registry' as const, state: 'stopped' as const },
+    { name: 'redis' as const, state: 'running' as const },
+    { name: 'jaeger' as const, state: 'stopped' as const },
+  ];
+  // The registry failed to start; Kafka is up, Jaeger has a process that is not ready yet.
+  const after = [
+    { name: 'kafka' as const, pid: 11 },
+    { name: 'schema-registry' as const, pid: undefined },
+    { name: 'redis' as const, pid: 12 },
+    { name: 'jaeger' as const, pid: 13 },
+  ];
+  assert.deepEqual(startedByUp(before, after), ['kafka', 'jaeger']);
 });

@@ -17,6 +17,7 @@ import type { TopologyNames } from '../../topology/names.ts';
 import type { Codec, Contract } from '../lib/codec.ts';
 import { consumeContractBatches, type DecodedMessage } from '../lib/contract-batch-consumer.ts';
 import { consumeContract } from '../lib/contract-consumer.ts';
+import { runCloseStep } from '../lib/close-step.ts';
 import { createDeadLetterWriter, type DeadLetterWriter } from '../lib/dead-letter.ts';
 import type { IncomingMessage, KafkaClient, KafkaConsumer, KafkaProducer } from '../lib/kafka.ts';
 import type { Logger } from '../lib/logger.ts';
@@ -64,15 +65,15 @@ export interface StatusProjector {
   close(): Promise<void>;
 }
 
-/** Closes every resource in order, even when one fails; the failures are thrown together. */
-async function closeAll(steps: readonly (() => Promise<unknown>)[]): Promise<void> {
+/** How long closing one Kafka connection may take before the close goes on without it. */
+const CLOSE_STEP_TIMEOUT_MS = 10_000;
+
+/** Closes every resource in order, each bounded, even when one fails; the failures are thrown together. */
+async function closeAll(steps: readonly (readonly [name: string, close: () => Promise<unknown>])[]): Promise<void> {
   const failures: unknown[] = [];
-  for (const step of steps) {
-    try {
-      await step();
-    } catch (error) {
-      failures.push(error);
-    }
+  for (const [name, close] of steps) {
+    const failure = await runCloseStep(name, close, CLOSE_STEP_TIMEOUT_MS);
+    if (failure !== undefined) failures.push(failure);
   }
   if (failures.length > 0) throw new AggregateError(failures, 'closing the status projector failed');
 }
@@ -195,8 +196,10 @@ export async function startStatusProjector(options: StatusProjectorOptions): Pro
       if (state !== 'failed') state = 'draining';
       try {
         // The consumers first: a message in flight may still write a dead letter or a follow-up.
-        const consumers = resources.consumers.map((consumer) => () => consumer.close());
-        await closeAll([...consumers, async () => producer?.close()]);
+        const consumers = resources.consumers.map(
+          (consumer, index) => [`consumer ${index}`, () => consumer.close()] as const,
+        );
+        await closeAll([...consumers, ['producer', async () => producer?.close()]]);
       } finally {
         if (state === 'draining') state = 'stopped';
       }
@@ -330,7 +333,10 @@ async function replayTopic<T>(
   try {
     return await replay({ ...options, topic, groupId, consumer, producer, ends, contract, apply });
   } finally {
-    await closeAll([() => consumer.close(), () => producer.close()]);
+    await closeAll([
+      ['consumer', () => consumer.close()],
+      ['producer', () => producer.close()],
+    ]);
   }
 }
 

@@ -26,6 +26,7 @@ import { type ResolvedStageOptions, resolveStageOptions } from './stage-options.
 import type { StageRuntimeOptions } from './stage-runtime-options.ts';
 import { stageTopics, type StageTopics } from './stage-topics.ts';
 import type { ThreadPool } from './thread-pool.ts';
+import { runCloseStep } from '../close-step.ts';
 import { startPresenceHeartbeat } from '../worker-presence.ts';
 
 export { stageTopics, type StageTopics, type StageRuntimeOptions };
@@ -64,9 +65,6 @@ export async function startStageRuntime<S extends Stage>(
   await worker.start();
   return worker;
 }
-
-/** What a shutdown step's time bound resolves to, told apart from whatever the step returns. */
-const OVERRAN = Symbol('overran');
 
 /** A started stage: its named steps (start, close) over its parts. */
 class StageWorker<S extends Stage> implements StageRuntime {
@@ -147,27 +145,15 @@ class StageWorker<S extends Stage> implements StageRuntime {
     this.#state = 'draining';
     const { intake, running, threads, committer, consumer, forwarder, control, producer, options } = this.#parts;
     const failures: unknown[] = [];
-    const { logger } = this.#parts;
-    // Each step is bounded, so a handler that ignores its abort signal or a client call that
-    // never returns (kafkajs's consumer stop is known to, tulios/kafkajs#967) cannot hold the
-    // process: the step is logged by name and the shutdown goes on. Safe, because only finished
-    // jobs' offsets are committed; what a late step leaves is run again by the next owner.
+    // Each step is bounded (close-step.ts), so a handler that ignores its abort signal or a
+    // Kafka call that never returns cannot hold the process: the step is logged by name and the
+    // shutdown goes on. Safe, because only finished jobs' offsets are committed: what a late
+    // step leaves is run again by the next owner.
     const step = async (name: string, action: () => Promise<unknown>, timeoutMs = options.shutdownStepTimeoutMs) => {
-      let timer: NodeJS.Timeout | undefined;
-      const overran = new Promise<typeof OVERRAN>((resolve) => {
-        timer = setTimeout(() => resolve(OVERRAN), timeoutMs);
-      });
-      try {
-        if ((await Promise.race([action(), overran])) === OVERRAN) {
-          failures.push(new Error(`shutdown step ${name} did not end within ${timeoutMs} ms`));
-          logger.warn({ step: name, timeoutMs }, `shutdown step did not end in time, going on: ${name}`);
-        }
-      } catch (error) {
-        failures.push(error);
-        logger.error({ err: error }, `shutdown step failed: ${name}`);
-      } finally {
-        clearTimeout(timer);
-      }
+      const failure = await runCloseStep(name, action, timeoutMs);
+      if (failure === undefined) return;
+      failures.push(failure);
+      this.#parts.logger.error({ err: failure }, `shutdown step failed: ${name}`);
     };
     // From here no message is taken in, and jobs taken in but not started stay uncommitted:
     // the next owner runs them. The consumer keeps running until the final commit, which

@@ -20,9 +20,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import type { Endpoints } from '../../services/lib/endpoints.ts';
+import { cacheDir } from '../local-stack/paths.ts';
 import type { Cleanup } from './cleanup.ts';
 import type { BenchSystem, Recorder } from './load.ts';
-import { cacheDir } from '../local-stack/paths.ts';
 
 /** The pinned Celery release (and its Redis extra) the environment is made with. */
 export const CELERY_REQUIREMENT = 'celery[redis]==5.7.0';

@@ -8,7 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { test, type TestContext } from 'node:test';
@@ -33,11 +33,12 @@ function dockerEnvironment(): Record<string, string> {
   );
 }
 
-/** A clean directory with only the two files `COPY package.json package-lock.json ./` puts there. */
+/** A clean directory with what the Dockerfile copies before its install step (package.json, the lockfile, patches/). */
 function cleanDirectory(t: TestContext): string {
   const directory = mkdtempSync(join(tmpdir(), 'sedano-docker-install-'));
   t.after(() => rmSync(directory, { recursive: true, force: true }));
   for (const file of ['package.json', 'package-lock.json']) copyFileSync(join(root, file), join(directory, file));
+  cpSync(join(root, 'patches'), join(directory, 'patches'), { recursive: true });
   return directory;
 }
 
@@ -65,14 +66,17 @@ test("the Dockerfile's install step runs from a clean directory with the lockfil
   assert.equal(status, 0, output);
   assert.ok(existsSync(join(directory, 'node_modules', '@lancedb', 'lancedb')), 'the vector store is installed');
   assert.ok(existsSync(join(directory, 'node_modules', 'fastify')), 'the gateway is installed');
+  const requestQueue = join(directory, 'node_modules', 'kafkajs', 'src', 'network', 'requestQueue', 'index.js');
+  assert.match(readFileSync(requestQueue, 'utf8'), /tulios\/kafkajs#1704/, 'patches/ applied to kafkajs');
 });
 
 test('the lockfile has what npm ci needs on linux/amd64 and linux/arm64', { timeout: 300_000 }, (t) => {
   const directory = cleanDirectory(t);
   for (const cpu of ['x64', 'arm64']) {
-    // A dry run resolves the whole tree for that platform against the lockfile, downloading nothing.
+    // A dry run resolves the whole tree for that platform against the lockfile, downloading
+    // nothing; with nothing installed, the postinstall (patch-package) has nothing to run.
     const { status, output } = run(
-      `${dockerInstallCommand()} --dry-run --os=linux --cpu=${cpu} --libc=glibc`,
+      `${dockerInstallCommand()} --dry-run --ignore-scripts --os=linux --cpu=${cpu} --libc=glibc`,
       directory,
     );
     assert.equal(status, 0, `linux/${cpu}: ${output}`);

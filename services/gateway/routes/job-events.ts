@@ -47,6 +47,13 @@ export const jobEventRoutes: FastifyPluginAsync<Pick<GatewayContext, (typeof JOB
   app,
   context,
 ) => {
+  // Open streams end when the server closes: the HTTP server's close waits for every request, and
+  // a stream would otherwise hold a SIGTERMed gateway until its job ends. Clients reconnect.
+  const openStreams = new Set<() => void>();
+  app.addHook('preClose', (done) => {
+    for (const finish of openStreams) finish();
+    done();
+  });
   app.get<{ Params: { id: string } }>(
     '/v1/jobs/:id/events',
     {
@@ -86,10 +93,12 @@ export const jobEventRoutes: FastifyPluginAsync<Pick<GatewayContext, (typeof JOB
       const finish = () => {
         if (closed) return;
         closed = true;
+        openStreams.delete(finish);
         clearInterval(heartbeat);
         clearTimeout(pollTimer);
         stream.end();
       };
+      openStreams.add(finish);
       stream.on('close', finish);
       let last: JobView = first;
       const send = (view: JobView) =>

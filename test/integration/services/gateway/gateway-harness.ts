@@ -54,6 +54,8 @@ export interface GatewayHarness {
   view: StatusView;
   /** The namespace of the view's keys (the sandbox's), for workers that read it. */
   viewNamespace: string;
+  /** Closes the gateway's HTTP server (as its shutdown does); the test's end closes it too. */
+  close(): Promise<void>;
 }
 
 export interface CallOptions {
@@ -196,6 +198,7 @@ export async function startGateway(t: TestContext, options: GatewayHarnessOption
     sandbox,
     view,
     viewNamespace: keys.namespace,
+    close: () => app.close(),
     async call(method, path, { token = 'admin', json, body, headers = {} } = {}) {
       const all: Record<string, string> = { ...headers };
       if (token !== null) {

@@ -477,3 +477,25 @@ test('gateway API on the real stack', { timeout: 240_000 }, async (t) => {
     },
   );
 });
+
+test('closing the gateway ends the open event streams instead of waiting for their jobs', async (t) => {
+  const gateway = await startGateway(t, { worker: true });
+  const jobId = await submitNoop(gateway, { sleepMs: 60_000 });
+  await jobUntil(gateway, jobId, ['STARTED', 'PROGRESS']);
+  const stream = await gateway.call('GET', `/v1/jobs/${jobId}/events`, { token: 'reader' });
+  assert.equal(stream.status, 200);
+  const events = readEvents(stream);
+  // Before the fix the close waited for the stream, which waited for the job (60 s).
+  await gateway.close();
+  const received = await events;
+  assert.ok(received.length >= 1, 'the stream sent the job before it ended');
+  assert.ok(
+    received.every((event) => !['SUCCESS', 'FAILURE'].includes((event.data as JobBody).state)),
+    'it ended with the server, not with the job',
+  );
+  // Revoked, so the worker need not wait out its shutdown grace for the sleeping job.
+  await gateway.sandbox.command({ command: 'REVOKE', jobId });
+  await waitFor(async () => (await gateway.sandbox.ledger.terminalState(jobId)) === 'REVOKED', {
+    description: 'the job revoked',
+  });
+});

@@ -27,3 +27,16 @@ export async function runCloseStep(name: string, action: () => Promise<unknown>,
     clearTimeout(timer);
   }
 }
+
+/** A named close step. */
+export type CloseStep = readonly [name: string, close: () => Promise<unknown>];
+
+/** Runs `steps` in order, each bounded, each even if an earlier one failed; resolves with their failures (never rejects). */
+export async function runCloseSteps(steps: readonly CloseStep[], timeoutMs: number): Promise<unknown[]> {
+  const failures: unknown[] = [];
+  for (const [name, close] of steps) {
+    const failure = await runCloseStep(name, close, timeoutMs);
+    if (failure !== undefined) failures.push(failure);
+  }
+  return failures;
+}

@@ -17,7 +17,7 @@ import type { TopologyNames } from '../../topology/names.ts';
 import type { Codec, Contract } from '../lib/codec.ts';
 import { consumeContractBatches, type DecodedMessage } from '../lib/contract-batch-consumer.ts';
 import { consumeContract } from '../lib/contract-consumer.ts';
-import { runCloseStep } from '../lib/close-step.ts';
+import { type CloseStep, runCloseSteps } from '../lib/close-step.ts';
 import { createDeadLetterWriter, type DeadLetterWriter } from '../lib/dead-letter.ts';
 import type { IncomingMessage, KafkaClient, KafkaConsumer, KafkaProducer } from '../lib/kafka.ts';
 import type { Logger } from '../lib/logger.ts';
@@ -69,12 +69,8 @@ export interface StatusProjector {
 const CLOSE_STEP_TIMEOUT_MS = 10_000;
 
 /** Closes every resource in order, each bounded, even when one fails; the failures are thrown together. */
-async function closeAll(steps: readonly (readonly [name: string, close: () => Promise<unknown>])[]): Promise<void> {
-  const failures: unknown[] = [];
-  for (const [name, close] of steps) {
-    const failure = await runCloseStep(name, close, CLOSE_STEP_TIMEOUT_MS);
-    if (failure !== undefined) failures.push(failure);
-  }
+async function closeAll(steps: readonly CloseStep[]): Promise<void> {
+  const failures = await runCloseSteps(steps, CLOSE_STEP_TIMEOUT_MS);
   if (failures.length > 0) throw new AggregateError(failures, 'closing the status projector failed');
 }
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CloseStepTimeoutError, runCloseStep } from '../../../../services/lib/close-step.ts';
+import { CloseStepTimeoutError, runCloseStep, runCloseSteps } from '../../../../services/lib/close-step.ts';
 
 test('a close step that ends is no failure', async () => {
   assert.equal(await runCloseStep('producer', async () => 'closed', 60_000), undefined);
@@ -19,4 +19,25 @@ test('a close step that never ends is over after its time, failing with an error
   const error = await failure;
   assert.ok(error instanceof CloseStepTimeoutError);
   assert.equal(error.message, 'leave the group did not end within 10000 ms');
+});
+
+test('close steps run in order, each even after a failure, and their failures are returned', async () => {
+  const ran: string[] = [];
+  const broken = new Error('connection reset');
+  const failures = await runCloseSteps(
+    [
+      ['consumer', async () => void ran.push('consumer')],
+      [
+        'retry consumer',
+        async () => {
+          ran.push('retry consumer');
+          throw broken;
+        },
+      ],
+      ['producer', async () => void ran.push('producer')],
+    ],
+    60_000,
+  );
+  assert.deepEqual(ran, ['consumer', 'retry consumer', 'producer']);
+  assert.deepEqual(failures, [broken]);
 });

@@ -50,7 +50,9 @@ export const jobEventRoutes: FastifyPluginAsync<Pick<GatewayContext, (typeof JOB
   // Open streams end when the server closes: the HTTP server's close waits for every request, and
   // a stream would otherwise hold a SIGTERMed gateway until its job ends. Clients reconnect.
   const openStreams = new Set<() => void>();
+  let serverClosing = false;
   app.addHook('preClose', (done) => {
+    serverClosing = true;
     for (const finish of openStreams) finish();
     done();
   });
@@ -104,7 +106,8 @@ export const jobEventRoutes: FastifyPluginAsync<Pick<GatewayContext, (typeof JOB
       const send = (view: JobView) =>
         stream.write(sseFrame('status', String(view.sequence), jobReply(view, context.now(), context.jaegerUiUrl)));
       send(first);
-      if (TERMINAL_STATES.has(first.state)) return finish();
+      // A stream that waited for its job while the server began to close ends at once too.
+      if (TERMINAL_STATES.has(first.state) || serverClosing) return finish();
       const poll = async () => {
         if (closed) return;
         try {

@@ -10,7 +10,7 @@ import { test } from 'node:test';
 import { noopRequestContract } from '../../../../schemas/noop-request.ts';
 import type { DeadLetterRecord } from '../../../../schemas/dead-letter-record.ts';
 import type { JobStatusEvent } from '../../../../schemas/job-status-event.ts';
-import { jobIdForKey } from '../../../../services/lib/job-ids.ts';
+import { jobIdForKey, newJobId } from '../../../../services/lib/job-ids.ts';
 import { startTelemetry } from '../../../../services/lib/telemetry.ts';
 import { endpoints, uniqueName } from '../../../support/resources.ts';
 import { waitFor } from '../../../support/wait.ts';
@@ -494,6 +494,28 @@ test('closing the gateway ends the open event streams instead of waiting for the
     'it ended with the server, not with the job',
   );
   // Revoked, so the worker need not wait out its shutdown grace for the sleeping job.
+  await gateway.sandbox.command({ command: 'REVOKE', jobId });
+  await waitFor(async () => (await gateway.sandbox.ledger.terminalState(jobId)) === 'REVOKED', {
+    description: 'the job revoked',
+  });
+});
+
+test('an event stream still waiting for its job when the gateway begins to close ends once the job appears', async (t) => {
+  const logLines: string[] = [];
+  const gateway = await startGateway(t, { worker: true, logLines });
+  const jobId = newJobId();
+  const stream = gateway.call('GET', `/v1/jobs/${jobId}/events`, { token: 'reader' });
+  await waitFor(() => logLines.some((line) => line.includes(`/v1/jobs/${jobId}/events`)), {
+    description: 'the stream request received',
+  });
+  const closed = gateway.close();
+  // The job appears (within the stream's 5 s wait) while the server is closing.
+  await gateway.sandbox.submit({ sleepMs: 60_000 }, jobId);
+  const response = await stream;
+  assert.equal(response.status, 200);
+  const events = await readEvents(response);
+  await closed;
+  assert.equal(events.length, 1, 'only the job as it was when the stream opened');
   await gateway.sandbox.command({ command: 'REVOKE', jobId });
   await waitFor(async () => (await gateway.sandbox.ledger.terminalState(jobId)) === 'REVOKED', {
     description: 'the job revoked',

@@ -192,10 +192,21 @@ export interface ConsumerOptions {
   sessionTimeoutMs?: number;
   /**
    * Longest wait of a fetch for new messages, in milliseconds (default 500, the Java client's).
-   * Also how long kafkajs sleeps when every partition is paused, so a consumer that pauses
-   * often (a busy stage) sets it lower.
    */
   maxWaitTimeMs?: number;
+  /**
+   * The fetch wait while any of the member's partitions is paused, in milliseconds (default
+   * `maxWaitTimeMs`; sedano's kafkajs patch). A resumed partition joins only the next fetch, so
+   * this bounds how soon it is read again; a consumer that pauses often (a busy stage) sets it
+   * low, and still long-polls for `maxWaitTimeMs` at rest.
+   */
+  pausedMaxWaitTimeMs?: number;
+  /**
+   * Most bytes a fetch returns per partition (default 1 MiB, kafkajs's); at least one record
+   * batch is always returned. A consumer that pauses mid-batch drops the rest of what it
+   * fetched and reads it again later, so it fetches less at once.
+   */
+  maxBytesPerPartition?: number;
 }
 
 function defaultLog(level: string, message: string, extra: object): void {
@@ -242,6 +253,12 @@ export function createKafkaClient(options: KafkaClientOptions): KafkaClient {
           kafka.consumer({
             groupId,
             maxWaitTimeInMs: consumerOptions.maxWaitTimeMs ?? 500,
+            ...(consumerOptions.pausedMaxWaitTimeMs === undefined
+              ? {}
+              : { pausedMaxWaitTimeInMs: consumerOptions.pausedMaxWaitTimeMs }),
+            ...(consumerOptions.maxBytesPerPartition === undefined
+              ? {}
+              : { maxBytesPerPartition: consumerOptions.maxBytesPerPartition }),
             sessionTimeout,
             // Three heartbeats per session, as Kafka recommends.
             heartbeatInterval: Math.floor(sessionTimeout / 3),

@@ -5,8 +5,8 @@
  * - a message of a lower lane is taken in; once 4 x `concurrency` jobs are in hand (running,
  *   or waiting in the scheduler as a buffer that keeps the slots busy while fetching resumes),
  *   its partition is paused until the jobs in hand fall to half that;
- * - fast jobs get a larger buffer: when every partition is paused, kafkajs sleeps a whole fetch
- *   wait before it fetches again, so the jobs left at the resume must last that long. The gate
+ * - fast jobs get a larger buffer: a resumed partition is read again only after the fetch in
+ *   flight and one more (`refillMs`), so the jobs left at the resume must last that long. The gate
  *   measures how many jobs end per second and keeps the resume level at least as many jobs as
  *   end within one refill (`refillMs`), up to 128 x `concurrency` in hand. Without it a no-op
  *   burst at concurrency 16 ran in cycles of ~69 jobs per ~125 ms, idle half the time. The cap

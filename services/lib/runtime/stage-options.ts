@@ -70,8 +70,9 @@ export interface StageOptions {
    */
   commitIntervalMs?: number;
   /**
-   * Longest time a fetch waits for messages, in milliseconds; paused partitions resume within
-   * it when every partition was paused.
+   * Longest time a fetch waits for messages while none of the worker's partitions is paused,
+   * in milliseconds: an idle worker asks the broker this often. While the admission gate holds
+   * partitions paused, fetches wait at most 20 ms (stage-assembly.ts).
    * @default 100
    */
   fetchMaxWaitMs?: number;

@@ -1,7 +1,8 @@
 /**
  * patches/kafkajs+2.2.4.patch (applied by patch-package at install): an idle connection arms no
  * timer, a throttled one still checks its pending requests, and a produce request's messages are
- * grouped per partition as before, in order.
+ * grouped per partition as before, in order. (The patch's fetch wait while a partition is paused is
+ * shown against the broker: test/integration/services/lib/kafka-paused-fetch.test.ts.)
  */
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';

@@ -1,8 +1,10 @@
 /**
  * patches/kafkajs+2.2.4.patch (applied by patch-package at install): an idle connection arms no
  * timer, a throttled one still checks its pending requests, and a produce request's messages are
- * grouped per partition as before, in order. (The patch's fetch wait while a partition is paused is
- * shown against the broker: test/integration/services/lib/kafka-paused-fetch.test.ts.)
+ * grouped per partition as before, in order; the protocol encoder's varints (written in place, and
+ * a 32-bit varlong as its varint) are the bytes the Kafka protocol defines. (The patch's fetch
+ * wait while a partition is paused is shown against the broker:
+ * test/integration/services/lib/kafka-paused-fetch.test.ts.)
  */
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
@@ -26,6 +28,16 @@ const groupMessagesPerPartition = require('kafkajs/src/producer/groupMessagesPer
   messages: { key: string }[];
   partitioner: (options: { message: { key: string } }) => number;
 }) => Record<string, { key: string }[]>;
+
+interface ProtocolEncoder {
+  writeUVarInt(value: number): ProtocolEncoder;
+  writeVarInt(value: number): ProtocolEncoder;
+  writeVarLong(value: number | bigint): ProtocolEncoder;
+  buffer: Buffer;
+}
+const Encoder = require('kafkajs/src/protocol/encoder.js') as (new () => ProtocolEncoder) & {
+  sizeOfVarLong(value: number): number;
+};
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
@@ -75,4 +87,48 @@ test("a produce request's messages are grouped per partition, each partition's i
     groupMessagesPerPartition({ topic: 'jobs', partitionMetadata: [], messages, partitioner: () => 0 }),
     {},
   );
+});
+
+/** An unsigned LEB128 varint of `value` (0 <= value < 2^64), as the Kafka protocol (and protobuf) define it. */
+function varintBytes(value: bigint): Buffer {
+  const bytes: number[] = [];
+  let rest = value;
+  do {
+    const low = Number(rest & 0x7fn);
+    rest >>= 7n;
+    bytes.push(rest === 0n ? low : low | 0x80);
+  } while (rest !== 0n);
+  return Buffer.from(bytes);
+}
+
+/** ZigZag of a signed `bits`-bit integer, as an unsigned one. */
+function zigzag(value: bigint, bits: bigint): bigint {
+  return BigInt.asUintN(Number(bits), (value << 1n) ^ (value >> (bits - 1n)));
+}
+
+test("the protocol encoder's varints and varlongs are the Kafka protocol's bytes, for every range", () => {
+  const edges = [0, 1, -1, 63, 64, -64, -65, 127, 128, 16_383, 16_384, 2 ** 31 - 1, -(2 ** 31)];
+  const random = Array.from({ length: 5_000 }, () => Math.trunc((Math.random() - 0.5) * 2 ** (1 + Math.random() * 52)));
+  for (const value of [...edges, 2 ** 31, -(2 ** 31) - 1, 2 ** 40, -(2 ** 53) + 1, 2 ** 53 - 1, ...random]) {
+    const expected = varintBytes(zigzag(BigInt(value), 64n));
+    assert.deepEqual(new Encoder().writeVarLong(value).buffer, expected, `varlong ${value}`);
+    assert.equal(Encoder.sizeOfVarLong(value), expected.length, `size of varlong ${value}`);
+    if (value >= -(2 ** 31) && value < 2 ** 31) {
+      assert.deepEqual(
+        new Encoder().writeVarInt(value).buffer,
+        varintBytes(zigzag(BigInt(value), 32n)),
+        `varint ${value}`,
+      );
+    }
+    if (value >= 0 && value < 2 ** 32) {
+      assert.deepEqual(
+        new Encoder().writeUVarInt(value).buffer,
+        varintBytes(BigInt(value)),
+        `unsigned varint ${value}`,
+      );
+    }
+  }
+  // Several in a row land one after another in the same buffer.
+  const encoder = new Encoder().writeVarInt(300).writeUVarInt(1).writeVarLong(-1);
+  assert.deepEqual(encoder.buffer, Buffer.from([0xd8, 0x04, 0x01, 0x01]));
 });

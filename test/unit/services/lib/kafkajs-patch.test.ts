@@ -2,7 +2,8 @@
  * patches/kafkajs+2.2.4.patch (applied by patch-package at install): an idle connection arms no
  * timer, a throttled one still checks its pending requests, and a produce request's messages are
  * grouped per partition as before, in order; the protocol encoder's varints (written in place, and
- * a 32-bit varlong as its varint) are the bytes the Kafka protocol defines. (The patch's fetch
+ * a 32-bit varlong as its varint) are the bytes the Kafka protocol defines; a decoded record's
+ * timestamp, offset and headers (Number arithmetic when exact) are what its bytes say. (The patch's fetch
  * wait while a partition is paused is shown against the broker:
  * test/integration/services/lib/kafka-paused-fetch.test.ts.)
  */
@@ -38,6 +39,31 @@ interface ProtocolEncoder {
 const Encoder = require('kafkajs/src/protocol/encoder.js') as (new () => ProtocolEncoder) & {
   sizeOfVarLong(value: number): number;
 };
+
+interface RecordContext {
+  firstOffset: string;
+  firstTimestamp: string;
+  timestampType: number;
+  maxTimestamp?: string;
+}
+interface DecodedRecord {
+  timestamp: string;
+  offset: string;
+  key: Buffer;
+  headers: Record<string, Buffer | Buffer[]>;
+}
+const encodeRecord = require('kafkajs/src/protocol/recordBatch/record/v0/index.js') as (record: {
+  offsetDelta: number;
+  timestampDelta: number | bigint;
+  key: Buffer;
+  value: Buffer;
+  headers: Record<string, string | string[]>;
+}) => ProtocolEncoder;
+const decodeRecord = require('kafkajs/src/protocol/recordBatch/record/v0/decoder.js') as (
+  decoder: unknown,
+  context: RecordContext,
+) => DecodedRecord;
+const Decoder = require('kafkajs/src/protocol/decoder.js') as new (buffer: Buffer) => { readVarInt(): number };
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
@@ -131,4 +157,49 @@ test("the protocol encoder's varints and varlongs are the Kafka protocol's bytes
   // Several in a row land one after another in the same buffer.
   const encoder = new Encoder().writeVarInt(300).writeUVarInt(1).writeVarLong(-1);
   assert.deepEqual(encoder.buffer, Buffer.from([0xd8, 0x04, 0x01, 0x01]));
+});
+
+test("a decoded record's timestamp, offset and headers are what its bytes say, within and beyond a Number's range", () => {
+  const contexts: RecordContext[] = [
+    { firstOffset: '42', firstTimestamp: '1796068986244', timestampType: 0 },
+    // Beyond 2^53: the sums go through 64-bit arithmetic, as before the patch.
+    { firstOffset: '9223372036854775000', firstTimestamp: '9007199254740990', timestampType: 0 },
+    { firstOffset: '0', firstTimestamp: '-5', timestampType: 0 },
+  ];
+  const deltas = [0, 1, -1, 300, -300, 2 ** 31 - 1, 2 ** 40, -(2 ** 40), 2n ** 55n, -(2n ** 62n)];
+  for (const context of contexts) {
+    for (const [index, timestampDelta] of deltas.entries()) {
+      const headers = { traceparent: '00-1', 'sedano-job': ['a', 'b'], toString: 'header' };
+      const bytes = encodeRecord({
+        offsetDelta: index,
+        timestampDelta,
+        key: Buffer.from('k'),
+        value: Buffer.from('v'),
+        headers,
+      }).buffer;
+      const decoder = new Decoder(bytes);
+      decoder.readVarInt(); // the record's length, read by the batch's decoder before it
+      const record = decodeRecord(decoder, context);
+      assert.equal(record.timestamp, String(BigInt(context.firstTimestamp) + BigInt(timestampDelta)));
+      assert.equal(record.offset, String(BigInt(context.firstOffset) + BigInt(index)));
+      assert.deepEqual(record.key, Buffer.from('k'));
+      assert.deepEqual(record.headers, {
+        traceparent: Buffer.from('00-1'),
+        'sedano-job': [Buffer.from('a'), Buffer.from('b')],
+        // A header named like an Object method is that header (unpatched, it became [method, value]).
+        toString: Buffer.from('header'),
+      });
+    }
+  }
+  // A broker's log-append time replaces every record's own.
+  const bytes = encodeRecord({
+    offsetDelta: 0,
+    timestampDelta: 5,
+    key: Buffer.from('k'),
+    value: Buffer.from('v'),
+    headers: {},
+  }).buffer;
+  const decoder = new Decoder(bytes);
+  decoder.readVarInt();
+  assert.equal(decodeRecord(decoder, { ...contexts[0]!, timestampType: 1, maxTimestamp: '77' }).timestamp, '77');
 });

@@ -4,9 +4,10 @@
  * job slots of the stage's live workers, at the mean run time of its recent successes.
  *
  * It is an estimate, and only when one can be made: no live worker, or no recent success to
- * time, gives none. Reading it never fails a submission, and the lag is cached per stage for
- * a couple of seconds so a burst of submissions does not become a burst of Kafka admin
- * requests.
+ * time, gives none. Reading it never fails a submission, and a stage's load (its lag, live
+ * workers and recent run times) is cached for a couple of seconds, so a burst of submissions
+ * does not become a burst of Kafka admin requests and Redis reads (each read of the load is
+ * several of each, and the recent successes are 50 job views).
  */
 import { type Lane, LANES, type Stage } from '../../topology/topics.ts';
 import type { Priority } from '../../schemas/priority.ts';
@@ -47,30 +48,26 @@ export function estimateSubmission(load: StageLoad, priority: Priority): SubmitE
   return { queuedAhead, slots: load.slots, meanRunMs, startsInMs, endsInMs: startsInMs + meanRunMs };
 }
 
-const LAG_CACHE_MS = 2_000;
+const LOAD_CACHE_MS = 2_000;
 const RECENT_RUNS = 50;
 
 /** Reads stage loads from Kafka (lag, cached per stage), worker presence and the view. */
 export function createSubmitEstimator(context: Pick<GatewayContext, 'admin' | 'topics' | 'workers' | 'view' | 'now'>) {
-  const lagCache = new Map<Stage, { at: number; lag: Promise<Record<Lane, number>> }>();
+  const loadCache = new Map<Stage, { at: number; load: Promise<StageLoad> }>();
 
-  function readLag(stage: Stage): Promise<Record<Lane, number>> {
-    const cached = lagCache.get(stage);
-    if (cached !== undefined && context.now() - cached.at <= LAG_CACHE_MS) return cached.lag;
-    const lag = readStageGroup(context.admin, context.topics.stages[stage]).then(({ lanes }) => ({
-      high: lanes.high.lag,
-      normal: lanes.normal.lag,
-      low: lanes.low.lag,
-    }));
-    lagCache.set(stage, { at: context.now(), lag });
+  function cachedLoad(stage: Stage): Promise<StageLoad> {
+    const cached = loadCache.get(stage);
+    if (cached !== undefined && context.now() - cached.at <= LOAD_CACHE_MS) return cached.load;
+    const load = readLoad(stage);
+    loadCache.set(stage, { at: context.now(), load });
     // A failed read is not kept: the next submission tries again.
-    lag.catch(() => lagCache.delete(stage));
-    return lag;
+    load.catch(() => loadCache.delete(stage));
+    return load;
   }
 
   async function readLoad(stage: Stage): Promise<StageLoad> {
-    const [lag, workers, recent] = await Promise.all([
-      readLag(stage),
+    const [{ lanes }, workers, recent] = await Promise.all([
+      readStageGroup(context.admin, context.topics.stages[stage]),
       context.workers.list(stage),
       context.view.list({ stage: stageSymbol(stage), state: 'SUCCESS', limit: RECENT_RUNS }),
     ]);
@@ -78,14 +75,14 @@ export function createSubmitEstimator(context: Pick<GatewayContext, 'admin' | 't
       job.startedAt !== null && job.finishedAt !== null ? [job.finishedAt - job.startedAt] : [],
     );
     const slots = workers.reduce((sum, worker) => sum + (worker.paused ? 0 : worker.concurrency), 0);
-    return { lag, slots, recentRunsMs };
+    return { lag: { high: lanes.high.lag, normal: lanes.normal.lag, low: lanes.low.lag }, slots, recentRunsMs };
   }
 
   return {
     /** The estimate, or undefined when none can be made (or its sources cannot be read now). */
     async estimate(stage: Stage, priority: Priority): Promise<SubmitEstimate | undefined> {
       try {
-        return estimateSubmission(await readLoad(stage), priority);
+        return estimateSubmission(await cachedLoad(stage), priority);
       } catch {
         return undefined;
       }

@@ -51,7 +51,7 @@ export function estimateSubmission(load: StageLoad, priority: Priority): SubmitE
 const LOAD_CACHE_MS = 2_000;
 const RECENT_RUNS = 50;
 
-/** Reads stage loads from Kafka (lag, cached per stage), worker presence and the view. */
+/** Reads stage loads (cached per stage) from Kafka (lag), worker presence and the view. */
 export function createSubmitEstimator(context: Pick<GatewayContext, 'admin' | 'topics' | 'workers' | 'view' | 'now'>) {
   const loadCache = new Map<Stage, { at: number; load: Promise<StageLoad> }>();
 

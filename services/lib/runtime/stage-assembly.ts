@@ -37,7 +37,8 @@ const FETCH_ROUND_TRIP_MS = 50;
  * resumed partition is read only by the next fetch, and the fetch in flight (of the lanes not
  * paused, often empty) waited the whole `fetchMaxWaitMs` on the broker, so a busy worker ran
  * out of jobs between fetches (docs/benchmarks.md). At rest nothing is paused and the consumer
- * long-polls for `fetchMaxWaitMs`, so an idle worker asks the broker no more often.
+ * long-polls for `fetchMaxWaitMs`, so an idle worker asks the broker no more often; a slow stage
+ * that stays full fetches its other (empty) partitions every 20 ms for as long as it is paused.
  */
 const PAUSED_FETCH_WAIT_MS = 20;
 /**

@@ -111,10 +111,11 @@ export async function assembleStage<S extends Stage>(
   };
   const running = new RunningJobs();
   const tracker = new OffsetTracker();
+  const pausedFetchWaitMs = Math.min(resolved.fetchMaxWaitMs, PAUSED_FETCH_WAIT_MS);
   const consumer = await kafka.consumer(topics.groupId, {
     sessionTimeoutMs: resolved.sessionTimeoutMs,
     maxWaitTimeMs: resolved.fetchMaxWaitMs,
-    pausedMaxWaitTimeMs: Math.min(resolved.fetchMaxWaitMs, PAUSED_FETCH_WAIT_MS),
+    pausedMaxWaitTimeMs: pausedFetchWaitMs,
     maxBytesPerPartition: FETCH_MAX_BYTES_PER_PARTITION,
   });
   await handOver(options, consumer, topics.groupId);
@@ -128,7 +129,7 @@ export async function assembleStage<S extends Stage>(
     process: (message, slot) => processor.process(message, slot),
     infrastructureBackoff: resolved.infrastructureBackoff,
     // A resumed partition waits for the fetch in flight (at most the paused wait), then one fetch.
-    refillMs: Math.min(resolved.fetchMaxWaitMs, PAUSED_FETCH_WAIT_MS) + FETCH_ROUND_TRIP_MS,
+    refillMs: pausedFetchWaitMs + FETCH_ROUND_TRIP_MS,
     logger,
     random: wiring.random,
   });

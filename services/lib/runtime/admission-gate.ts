@@ -4,7 +4,8 @@
  *
  * - a message of a lower lane is taken in; once 4 x `concurrency` jobs are in hand (running,
  *   or waiting in the scheduler as a buffer that keeps the slots busy while fetching resumes),
- *   its partition is paused until the jobs in hand fall to half that;
+ *   its partition is paused until the jobs in hand fall to half that (the rest of the fetch
+ *   that delivered the message is still taken in: MessageIntake.admitBatch);
  * - fast jobs get a larger buffer: a resumed partition is read again only after the fetch in
  *   flight and one more (`refillMs`), so the jobs left at the resume must last that long. The gate
  *   measures how many jobs end per second and keeps the resume level at least as many jobs as

@@ -67,13 +67,25 @@ export class MessageIntake {
     this.#open = true;
   }
 
-  /** Takes a delivered message in unless the gate holds it; never blocks the fetch loop. */
-  admit(message: IncomingMessage): void {
-    if (!this.#open) return;
+  /** Takes a delivered message in unless the intake is closed or the gate holds it (then false). Never blocks. */
+  admit(message: IncomingMessage): boolean {
+    if (!this.#open) return false;
     const priority = this.#priority(message.topic);
-    if (!this.#gate.offer(message, priority)) return;
+    if (!this.#gate.offer(message, priority)) return false;
     this.#receive(message, priority);
     this.#gate.taken(message, priority);
+    return true;
+  }
+
+  /**
+   * Takes in one partition's fetched messages, in order, up to the first one held (the gate has
+   * sought the partition back to it). The whole fetch is taken in even when the gate pauses the
+   * partition midway, past its limit: kafkajs drops a paused partition's undelivered messages
+   * and fetches and decodes them again on resume (each noop request four times in a 20,000
+   * burst, issue 12), and a fetch is at most the stage's bytes per partition.
+   */
+  admitBatch(messages: readonly IncomingMessage[]): void {
+    for (const message of messages) if (!this.admit(message)) return;
   }
 
   /** Holds (PAUSE_STAGE) or releases (RESUME_STAGE) the stage: no job starts while held. */

@@ -110,7 +110,7 @@ class StageWorker<S extends Stage> implements StageRuntime {
       fromBeginning: true,
       manualCommit: true,
       partitionsConcurrently: topics.lanes.length,
-      handle: (message) => intake.admit(message),
+      handleBatch: async (messages) => intake.admitBatch(messages),
     });
     this.#state = 'running';
     this.#heartbeat = this.#startHeartbeat();

@@ -118,3 +118,27 @@ test('while paused no job starts; resuming runs what was taken in', async (t) =>
   await open.idle();
   assert.deepEqual(seen, ['0']);
 });
+
+test('a fetched batch is taken in whole, even past the point where the gate pauses its partition', async (t) => {
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  // Concurrency 2: a lower lane pauses at 8 jobs in hand.
+  const { intake: open, tracker, paused } = intake(t, { process: async () => (await held, true) });
+  open.admitBatch(Array.from({ length: 12 }, (_, offset) => message('normal', String(offset))));
+  assert.deepEqual(paused, ['normal', 'normal', 'normal', 'normal', 'normal'], 'paused from the 8th message on');
+  assert.equal(tracker.inFlight, 12, 'all 12 taken in: none is dropped to be fetched again');
+  release();
+  await open.idle();
+  assert.deepEqual(committable(tracker), ['12']);
+});
+
+test('while the stage is paused a batch stops at its first message, sought back to for RESUME_STAGE', (t) => {
+  const sought: string[] = [];
+  const { intake: open, tracker } = intake(t, {
+    consumer: { pause: () => {}, resume: () => {}, seek: (target) => void sought.push(target.offset) },
+  });
+  open.pause(true);
+  open.admitBatch([message('normal', '5'), message('normal', '6'), message('normal', '7')]);
+  assert.deepEqual(sought, ['5'], 'one seek, to the first message');
+  assert.equal(tracker.inFlight, 0);
+});

@@ -28,7 +28,7 @@ import { createWorkerPresence, type WorkerPresence } from '../lib/worker-presenc
 import { type ApiToken, createAuthenticator, type Principal, type Scope } from './auth.ts';
 import { installClientErrorHandler } from './client-errors.ts';
 import type { GatewayContext } from './context.ts';
-import { coalescedView } from './coalesced-view.ts';
+import { coalescedView } from '../lib/coalesced-view.ts';
 import type { DeadLetterIndex } from './dead-letter-index.ts';
 import { errorReply } from './errors.ts';
 import { createGatewayMetrics, type MetricsSources } from './metrics.ts';

@@ -4,6 +4,7 @@
  */
 import type { Redis } from 'ioredis';
 import type { RedisKeys } from '../../../topology/redis-keys.ts';
+import { batchPerTurn } from '../turn-batcher.ts';
 
 export interface Revocations {
   revoke(jobId: string, reason: string): Promise<void>;
@@ -24,6 +25,10 @@ export function createRevocations({ redis, keys, ttlSeconds = 7 * 86_400 }: Revo
     async revoke(jobId, reason) {
       await redis.set(keys.revoked(jobId), reason, 'EX', ttlSeconds);
     },
-    reasonRevoked: (jobId) => redis.get(keys.revoked(jobId)),
+    // Every job about to start asks: the questions of one turn go as one MGET (turn-batcher.ts).
+    reasonRevoked: batchPerTurn<string, string | null>(
+      (jobIds) => redis.mget(jobIds.map((jobId) => keys.revoked(jobId))),
+      { maxPerCall: 500 },
+    ),
   };
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { coalesceReads, MAX_IDS_PER_READ } from '../../../../services/gateway/coalesced-view.ts';
+import { coalesceReads, MAX_IDS_PER_READ } from '../../../../services/lib/coalesced-view.ts';
 
 /** A readMany that records its calls and answers when told to (each call's answer: `<id>@<call>`). */
 function controlledReads() {

@@ -12,6 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { NoopRequest } from '../../schemas/noop-request.ts';
 import { createCodec, type SubjectBinding } from '../../services/lib/codec.ts';
+import { coalescedView } from '../../services/lib/coalesced-view.ts';
 import type { Endpoints } from '../../services/lib/endpoints.ts';
 import { jobHeader } from '../../services/lib/job-client.ts';
 import { createKafkaClient, type TopicDescription } from '../../services/lib/kafka.ts';
@@ -101,7 +102,8 @@ export async function startSedanoSystem(options: SedanoSystemOptions): Promise<B
   const runtimeRedis = connect('runtime', true);
   // The projector's view runs MULTI/EXEC: nothing else may use its connection.
   const view = createStatusView({ redis: connect('projector'), keys: keys.status });
-  const reader = createStatusView({ redis: connect('reader', true), keys: keys.status });
+  // Reads as the gateway's GET does: a turn's reads as one MGET (coalesced-view.ts).
+  const reader = coalescedView(createStatusView({ redis: connect('reader', true), keys: keys.status }));
   // Every key of the namespace: the view's, and the job ledger's (kept 7 days otherwise).
   cleanup.add('redis keys', () => deleteKeys(runtimeRedis, keys.pattern));
 

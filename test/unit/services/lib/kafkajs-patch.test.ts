@@ -3,7 +3,8 @@
  * timer, a throttled one still checks its pending requests, and a produce request's messages are
  * grouped per partition as before, in order; the protocol encoder's varints (written in place, and
  * a 32-bit varlong as its varint) are the bytes the Kafka protocol defines; a decoded record's
- * timestamp, offset and headers (Number arithmetic when exact) are what its bytes say. (The patch's fetch
+ * timestamp, offset and headers (Number arithmetic when exact) are what its bytes say; a record
+ * batch's CRC-32C (through @node-rs/crc32) is the checksum the table loop computes. (The patch's fetch
  * wait while a partition is paused is shown against the broker:
  * test/integration/services/lib/kafka-paused-fetch.test.ts.)
  */
@@ -202,4 +203,20 @@ test("a decoded record's timestamp, offset and headers are what its bytes say, w
   const decoder = new Decoder(bytes);
   decoder.readVarInt();
   assert.equal(decodeRecord(decoder, { ...contexts[0]!, timestampType: 1, maxTimestamp: '77' }).timestamp, '77');
+});
+
+test("a record batch's CRC-32C comes from @node-rs/crc32 and equals the table loop's, on the standard check value and random bytes", () => {
+  const crc32C = require('kafkajs/src/protocol/recordBatch/crc32C/index.js') as (buffer: Buffer) => number;
+  const tableLoop = require('kafkajs/src/protocol/recordBatch/crc32C/crc32C.js') as (buffer: Buffer) => number;
+  const { crc32c } = require('@node-rs/crc32') as { crc32c: (buffer: Buffer) => number };
+  // The CRC-32C check value (RFC 3720, and the catalogue of parametrised CRCs).
+  assert.equal(crc32C(Buffer.from('123456789')), 0xe3069283);
+  assert.equal(crc32C(Buffer.alloc(0)), 0);
+  for (const size of [1, 7, 61, 300, 4_096, 65_537]) {
+    const bytes = Buffer.from(Array.from({ length: size }, (_, i) => (i * 131 + size) % 256));
+    assert.equal(crc32C(bytes), tableLoop(bytes), `size ${size}`);
+    assert.equal(crc32C(bytes), crc32c(bytes), `size ${size}: the native function is the one used`);
+  }
+  // Without a prebuilt binary kafkajs falls back to the table loop (same checksums, 10-15 times slower).
+  assert.ok(crc32C.toString().includes('nativeCrc32C('), 'kafkajs calls the native function');
 });

@@ -69,11 +69,10 @@ interface BatchWrite {
   expireAt: string;
 }
 
-/** One job's write, as the script reads it (numbers as text: Lua would print them as floats). */
+/** One job's write, as the script reads it (numbers as text: Lua would print them as floats); its view's JSON travels apart. */
 interface JobWrite {
   id: string;
   key: string;
-  json: string;
   /** Expiry of a terminal view (ms since the epoch, as text); absent for an active one. */
   pxat?: string;
   score: string;
@@ -84,13 +83,20 @@ interface JobWrite {
   batches: BatchWrite[];
 }
 
-/** What the script gets: the checks (key, assumed sequence, job id), the writes, and the index of every job. */
+/**
+ * What the script gets: the checks (key, assumed sequence, job id), the writes, and the index of
+ * every job, as one JSON argument; and each write's view JSON, in the writes' order, as arguments
+ * of their own. (Inside the JSON argument a view, most of a write's bytes, would be escaped again
+ * by JSON.stringify and parsed again by Redis's cjson.)
+ */
 export interface ScriptPayload {
   checks: [string, number, string][];
   writes: JobWrite[];
   all: string;
   /** States in which a job is still active (a batch with any such job never expires). */
   active: string[];
+  /** The view JSON of `writes[i]`, at i. */
+  views: string[];
 }
 
 function batchWrite(keys: StatusViewKeys, batchId: string, { before, after }: JobChange, expireAt: number): BatchWrite {
@@ -115,14 +121,15 @@ export function scriptPayload(
   expiresAt: (view: JobView) => number,
   activeStates: readonly string[],
 ): ScriptPayload {
+  const views: string[] = [];
   const writes = plan.changes.map((change): JobWrite => {
     const { before, after } = change;
     const expireAt = expiresAt(after);
     const batchIds = [...new Set([before?.batchId, after.batchId])].filter((id) => id != null);
+    views.push(JSON.stringify(after));
     return {
       id: after.jobId,
       key: keys.job(after.jobId),
-      json: JSON.stringify(after),
       ...(TERMINAL_STATES.has(after.state) ? { pxat: String(expireAt) } : {}),
       score: String(after.updatedAt),
       ...(before ? { stateFrom: keys.state(before.state), stageFrom: keys.stage(before.stage) } : {}),
@@ -136,5 +143,6 @@ export function scriptPayload(
     writes,
     all: keys.all,
     active: [...activeStates],
+    views,
   };
 }

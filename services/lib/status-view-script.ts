@@ -8,6 +8,8 @@
  * batch's expiry (kept while any job of the batch is active, else the later of the batch's
  * current expiry and this job's).
  *
+ * The plan is ARGV[1] (JSON); the view JSON of its i-th write is ARGV[i + 1].
+ *
  * Key names travel in the payload rather than in KEYS: the view lives on one Redis (not a
  * cluster), and a batch touches a number of keys known only once it is planned.
  */
@@ -31,8 +33,9 @@ local function move(from, to, score, id)
   if from and from ~= to then redis.call('ZREM', from, id) end
   redis.call('ZADD', to, score, id)
 end
-for _, w in ipairs(p.writes) do
-  if w.pxat then redis.call('SET', w.key, w.json, 'PXAT', w.pxat) else redis.call('SET', w.key, w.json) end
+for i, w in ipairs(p.writes) do
+  local json = ARGV[i + 1]
+  if w.pxat then redis.call('SET', w.key, json, 'PXAT', w.pxat) else redis.call('SET', w.key, json) end
   redis.call('ZADD', p.all, w.score, w.id)
   move(w.stateFrom, w.stateTo, w.score, w.id)
   move(w.stageFrom, w.stageTo, w.score, w.id)
@@ -54,7 +57,7 @@ end
 return {}
 `;
 
-type ScriptRunner = Redis & { sedanoApplyStatusBatch?: (payload: string) => Promise<string[]> };
+type ScriptRunner = Redis & { sedanoApplyStatusBatch?: (plan: string, ...views: string[]) => Promise<string[]> };
 
 /**
  * Runs the script with `payload`; resolves with the jobs whose sequence was not the assumed
@@ -66,7 +69,8 @@ export async function writeStatusBatch(redis: Redis, payload: ScriptPayload): Pr
   if (runner.sedanoApplyStatusBatch === undefined) {
     redis.defineCommand('sedanoApplyStatusBatch', { numberOfKeys: 0, lua: SCRIPT });
   }
-  const reply = await runner.sedanoApplyStatusBatch!(JSON.stringify(payload));
+  const { views, ...plan } = payload;
+  const reply = await runner.sedanoApplyStatusBatch!(JSON.stringify(plan), ...views);
   const conflicts = new Map<string, string | null>();
   for (let i = 0; i + 1 < reply.length; i += 2) conflicts.set(reply[i]!, reply[i + 1] === '' ? null : reply[i + 1]!);
   return conflicts;

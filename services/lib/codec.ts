@@ -22,7 +22,7 @@ import { registerAvroSchema, type SchemaRegistry } from './schema-registry.ts';
 import { contextFromHeaders, traceHeaders } from './telemetry.ts';
 import { explainAvroBody } from './avro-body-check.ts';
 import { type ReadPlan, readPlan, unknownSymbols } from './enum-resolution.ts';
-import { MAGIC_BYTE, parseWireFormat } from './wire-format.ts';
+import { frameAvro, parseWireFormat } from './wire-format.ts';
 
 export type { Contract };
 
@@ -211,11 +211,7 @@ export function createCodec({ registry, maxMessageBytes = 1_048_576 }: CodecOpti
         );
       }
       const schemaId = await schemaIdFor(binding);
-      const body = binding.contract.type.toBuffer(record);
-      const header = Buffer.alloc(5);
-      header.writeUInt8(MAGIC_BYTE, 0);
-      header.writeInt32BE(schemaId, 1);
-      return Buffer.concat([header, body]);
+      return frameAvro(schemaId, binding.contract.type, record);
     },
 
     async decode(contract, value) {

@@ -4,7 +4,9 @@
  * grouped per partition as before, in order; the protocol encoder's varints (written in place, and
  * a 32-bit varlong as its varint) are the bytes the Kafka protocol defines; a decoded record's
  * timestamp, offset and headers (Number arithmetic when exact) are what its bytes say; a record
- * batch's CRC-32C (through @node-rs/crc32) is the checksum the table loop computes. (The patch's fetch
+ * batch's CRC-32C (through @node-rs/crc32) is the checksum the table loop computes; an encoder's
+ * buffers, from Node's pool and not zero-filled, never put a byte it did not write in what it
+ * encodes. (The patch's fetch
  * wait while a partition is paused is shown against the broker:
  * test/integration/services/lib/kafka-paused-fetch.test.ts.)
  */
@@ -219,4 +221,38 @@ test("a record batch's CRC-32C comes from @node-rs/crc32 and equals the table lo
   }
   // Without a prebuilt binary kafkajs falls back to the table loop (same checksums, 10-15 times slower).
   assert.ok(crc32C.toString().includes('nativeCrc32C('), 'kafkajs calls the native function');
+});
+
+test('a record batch encodes to the same bytes whatever the pool held before: no unwritten byte of an encoder leaks', async () => {
+  const { RecordBatch } = require('kafkajs/src/protocol/recordBatch/v0/index.js') as {
+    RecordBatch: (options: Record<string, unknown>) => Promise<{ buffer: Buffer }>;
+  };
+  const Record = require('kafkajs/src/protocol/recordBatch/record/v0/index.js') as (
+    options: Record<string, unknown>,
+  ) => unknown;
+  const encodeAfter = async (garbage: number) => {
+    // Node's pool hands out slices of 8 KiB blocks: leave this byte in the next few of them.
+    for (let i = 0; i < 64; i += 1) Buffer.allocUnsafe(1_000).fill(garbage);
+    const records = Array.from({ length: 20 }, (_, i) =>
+      Record({
+        offsetDelta: i,
+        timestampDelta: i * 3,
+        key: Buffer.from(`job-${i}`),
+        value: Buffer.alloc(100 + i * 50, i),
+        headers: { traceparent: `trace-${i}`, empty: Buffer.alloc(0) },
+      }),
+    );
+    const batch = await RecordBatch({
+      compression: 0,
+      firstOffset: '0',
+      firstTimestamp: 1_700_000_000_000,
+      maxTimestamp: 1_700_000_000_057,
+      records,
+    });
+    return batch.buffer;
+  };
+  const onZeros = await encodeAfter(0x00);
+  const onOnes = await encodeAfter(0xff);
+  assert.ok(onZeros.length > 2_000);
+  assert.deepEqual(onOnes, onZeros);
 });

@@ -105,6 +105,10 @@ export function createCodec({ registry, maxMessageBytes = 1_048_576 }: CodecOpti
   // By contract, then subject: a process may write two versions of a record to one subject.
   const schemaIds = new WeakMap<Contract<unknown>, Map<string, Promise<number>>>();
   const writerTypes = new Map<number, Promise<avro.Type>>();
+  // The same, once known: a record of a known schema is framed or read without awaiting a
+  // settled promise (each await costs a promise and a turn, six times a no-op job, issue 12).
+  const knownSchemaIds = new WeakMap<Contract<unknown>, Map<string, number>>();
+  const knownWriterTypes = new Map<number, avro.Type>();
   const plans = new Map<string, ReadPlan>();
 
   function schemaIdFor(binding: SubjectBinding<unknown>): Promise<number> {
@@ -114,23 +118,31 @@ export function createCodec({ registry, maxMessageBytes = 1_048_576 }: CodecOpti
     let id = ids.get(binding.subject);
     if (!id) {
       const schema = schemaText(binding.contract);
-      id = registerAvroSchema(registry, binding.subject, schema, binding.compatibility).catch((error: unknown) => {
-        ids.delete(binding.subject);
-        throw httpStatus(error) === 409
-          ? new SedanoError(
-              'SEDANO_ERR_REGISTRY_INCOMPATIBLE',
-              `${binding.contract.name} is not ${binding.compatibility}-compatible with ${binding.subject}: ${(error as Error).message}`,
-              { cause: error },
-            )
-          : new SedanoError(
-              'SEDANO_ERR_REGISTRY_UNAVAILABLE',
-              `registering ${binding.subject}: ${(error as Error).message}`,
-              {
-                retriable: true,
-                cause: error,
-              },
-            );
-      });
+      id = registerAvroSchema(registry, binding.subject, schema, binding.compatibility).then(
+        (registered) => {
+          let known = knownSchemaIds.get(binding.contract);
+          if (!known) knownSchemaIds.set(binding.contract, (known = new Map<string, number>()));
+          known.set(binding.subject, registered);
+          return registered;
+        },
+        (error: unknown) => {
+          ids.delete(binding.subject);
+          throw httpStatus(error) === 409
+            ? new SedanoError(
+                'SEDANO_ERR_REGISTRY_INCOMPATIBLE',
+                `${binding.contract.name} is not ${binding.compatibility}-compatible with ${binding.subject}: ${(error as Error).message}`,
+                { cause: error },
+              )
+            : new SedanoError(
+                'SEDANO_ERR_REGISTRY_UNAVAILABLE',
+                `registering ${binding.subject}: ${(error as Error).message}`,
+                {
+                  retriable: true,
+                  cause: error,
+                },
+              );
+        },
+      );
       ids.set(binding.subject, id);
     }
     return id;
@@ -141,8 +153,13 @@ export function createCodec({ registry, maxMessageBytes = 1_048_576 }: CodecOpti
     if (!type) {
       type = registry.getSchema(schemaId).then(
         // exportAttrs keeps logicalType (and docs), which schema() drops by default.
-        (schema) =>
-          avro.Type.forSchema((schema as avro.Type).schema({ exportAttrs: true }), { logicalTypes: LOGICAL_TYPES }),
+        (schema) => {
+          const type = avro.Type.forSchema((schema as avro.Type).schema({ exportAttrs: true }), {
+            logicalTypes: LOGICAL_TYPES,
+          });
+          knownWriterTypes.set(schemaId, type);
+          return type;
+        },
         (error: unknown) => {
           writerTypes.delete(schemaId);
           if (httpStatus(error) === 404) {
@@ -210,7 +227,7 @@ export function createCodec({ registry, maxMessageBytes = 1_048_576 }: CodecOpti
           },
         );
       }
-      const schemaId = await schemaIdFor(binding);
+      const schemaId = knownSchemaIds.get(binding.contract)?.get(binding.subject) ?? (await schemaIdFor(binding));
       return frameAvro(schemaId, binding.contract.type, record);
     },
 
@@ -230,7 +247,7 @@ export function createCodec({ registry, maxMessageBytes = 1_048_576 }: CodecOpti
       } catch (error) {
         throw new PoisonMessageError('SEDANO_ERR_CODEC_NOT_FRAMED', (error as Error).message, error);
       }
-      const writer = await writerType(frame.schemaId);
+      const writer = knownWriterTypes.get(frame.schemaId) ?? (await writerType(frame.schemaId));
       const plan = planFor(contract, frame.schemaId, writer);
       let record: unknown;
       try {

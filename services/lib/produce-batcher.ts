@@ -86,7 +86,8 @@ export function createProduceBatcher(producer: KafkaProducer, options: ProduceBa
       return new Promise<void>((resolve, reject) => {
         queue.push({
           topic,
-          messages: Promise.all(messages.map(async (message) => message)),
+          // Promise.resolve returns a promise as it is: no wrapper per message.
+          messages: Promise.all(messages.map((message) => Promise.resolve(message))),
           count: messages.length,
           resolve,
           reject,

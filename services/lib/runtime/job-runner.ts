@@ -39,7 +39,7 @@ import { runAttempt } from './run-attempt.ts';
 import { FREE_SLOT, type Slot } from './keyed-scheduler.ts';
 import type { RunningJob, RunningJobs } from './running-jobs.ts';
 import type { SequenceClock } from './sequence-clock.ts';
-import type { JobContext, StageHandler } from './stage.ts';
+import type { JobContext, StageHandler, StageResult } from './stage.ts';
 import type { StageMetrics } from './stage-metrics.ts';
 import type { AttemptOutcome } from '../worker-metrics.ts';
 import type { ResolvedStageOptions } from './stage-options.ts';
@@ -189,35 +189,38 @@ export class JobRunner<S extends Stage> {
     }
     // The handler's slot: a revoke (or shutdown) while the job waits for it rejects, and one
     // that came while the reads were in flight stops it here; either way the handler never starts.
-    await attempt.slot.acquire(job.controller.signal);
+    const { signal } = job.controller;
+    await attempt.slot.acquire(signal);
     this.#options.running.begin(job, this.#options.now());
-    job.controller.signal.throwIfAborted();
-    await rateLimiter?.acquire(job.controller.signal);
+    signal.throwIfAborted();
+    // Awaited only when there is one: \`await undefined\` costs every job a promise and a turn.
+    if (rateLimiter !== undefined) await rateLimiter.acquire(signal);
     const started = reporter.started();
     const jobContext: JobContext<StageRequests[S]> = {
       job: request,
       jobId,
       attempt: attempt.number,
-      signal: job.controller.signal,
+      signal,
       logger: attempt.logger,
       progress: (current, total, text, details) => {
         job.view.progress = { current, total, message: text ?? null };
         reporter.progress(current, total, text, details);
       },
     };
-    const result = await context
-      .with(trace.setSpan(context.active(), attempt.span), () =>
+    let result: StageResult;
+    try {
+      result = await context.with(trace.setSpan(context.active(), attempt.span), () =>
         runAttempt(handler, jobContext, job.controller, {
           softTimeLimitMs: request.header.softTimeLimitMs ?? options.softTimeLimitMs,
           hardTimeLimitMs: request.header.hardTimeLimitMs ?? options.hardTimeLimitMs,
         }),
-      )
-      .finally(() => {
-        // The handler returned: the next job may start while this one settles. However the
-        // handler ended, the attempt settles only once STARTED is produced (or failed).
-        attempt.slot.release();
-        return started;
-      });
+      );
+    } finally {
+      // The handler returned: the next job may start while this one settles. However the
+      // handler ended, the attempt settles only once STARTED is produced (its failure wins).
+      attempt.slot.release();
+      await started;
+    }
     await reporter.succeeded(result);
     await ledger.recordTerminal(jobId, 'SUCCESS');
     return 'SUCCESS';

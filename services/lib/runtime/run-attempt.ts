@@ -24,17 +24,18 @@ export async function runAttempt<Request>(
   const { softTimeLimitMs: soft, hardTimeLimitMs: hard } = limits;
   if (soft !== undefined) timers.push(setTimeout(() => controller.abort(new TimeLimitError('soft', soft)), soft));
   let hardError: TimeLimitError | undefined;
-  const hardLimit = new Promise<never>((_, reject) => {
-    if (hard === undefined) return;
-    timers.push(
-      setTimeout(() => {
-        hardError = new TimeLimitError('hard', hard);
-        controller.abort(hardError);
-        reject(hardError);
-      }, hard),
-    );
-  });
   try {
+    // Without a hard limit nothing races the handler (the race cost every job three promises).
+    if (hard === undefined) return await handler(context);
+    const hardLimit = new Promise<never>((_, reject) => {
+      timers.push(
+        setTimeout(() => {
+          hardError = new TimeLimitError('hard', hard);
+          controller.abort(hardError);
+          reject(hardError);
+        }, hard),
+      );
+    });
     return await Promise.race([handler(context), hardLimit]);
   } catch (error) {
     if (error === hardError) throw error;

@@ -29,8 +29,7 @@ export interface ProduceBatcher {
 
 interface Entry {
   topic: string;
-  messages: Promise<OutgoingMessage[]>;
-  count: number;
+  messages: readonly (OutgoingMessage | Promise<OutgoingMessage>)[];
   resolve: () => void;
   reject: (error: unknown) => void;
 }
@@ -51,9 +50,9 @@ export function createProduceBatcher(producer: KafkaProducer, options: ProduceBa
   function take(): Entry[] {
     const taken: Entry[] = [];
     let count = 0;
-    while (queue.length > 0 && (taken.length === 0 || count + queue[0]!.count <= maxMessages)) {
+    while (queue.length > 0 && (taken.length === 0 || count + queue[0]!.messages.length <= maxMessages)) {
       const entry = queue.shift()!;
-      count += entry.count;
+      count += entry.messages.length;
       taken.push(entry);
     }
     return taken;
@@ -62,14 +61,17 @@ export function createProduceBatcher(producer: KafkaProducer, options: ProduceBa
   async function flush(): Promise<void> {
     const taken = take();
     try {
-      const encoded = await Promise.all(taken.map((entry) => entry.messages));
-      // Appended in place: a request carries up to maxMessages from as many entries.
+      // One wait for every message of the request (Promise.resolve returns a promise as it is).
+      const encoded = await Promise.all(
+        taken.flatMap((entry) => entry.messages.map((message) => Promise.resolve(message))),
+      );
       const byTopic = new Map<string, OutgoingMessage[]>();
-      taken.forEach(({ topic }, i) => {
-        const messages = byTopic.get(topic);
-        if (messages === undefined) byTopic.set(topic, encoded[i]!);
-        else for (const message of encoded[i]!) messages.push(message);
-      });
+      let next = 0;
+      for (const { topic, messages: queued } of taken) {
+        let messages = byTopic.get(topic);
+        if (messages === undefined) byTopic.set(topic, (messages = []));
+        for (let i = 0; i < queued.length; i += 1) messages.push(encoded[next++]!);
+      }
       const batches = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
       if (producer.sendMany) await producer.sendMany(batches);
       else for (const { topic, messages } of batches) await producer.send(topic, messages);
@@ -84,19 +86,17 @@ export function createProduceBatcher(producer: KafkaProducer, options: ProduceBa
   return {
     send(topic, messages) {
       return new Promise<void>((resolve, reject) => {
-        queue.push({
-          topic,
-          // Promise.resolve returns a promise as it is: no wrapper per message.
-          messages: Promise.all(messages.map((message) => Promise.resolve(message))),
-          count: messages.length,
-          resolve,
-          reject,
-        });
+        // A message that fails to encode before its flush must not be an unhandled rejection:
+        // the flush reports it to this entry and every entry queued after it.
+        for (const message of messages) if (message instanceof Promise) message.catch(ignore);
+        queue.push({ topic, messages, resolve, reject });
         schedule();
       });
     },
   };
 }
+
+const ignore = () => {};
 
 const shared = new WeakMap<KafkaProducer, ProduceBatcher>();
 

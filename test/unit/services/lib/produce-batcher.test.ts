@@ -96,3 +96,27 @@ test('a failed request rejects its messages and every one queued after them, whi
   await next;
   assert.equal(requests.length, 2);
 });
+
+test('a message that fails to encode while it waits rejects its send and those after it, never unhandled', async (t) => {
+  const unhandled: unknown[] = [];
+  const onUnhandled = (reason: unknown) => void unhandled.push(reason);
+  process.on('unhandledRejection', onUnhandled);
+  t.after(() => process.off('unhandledRejection', onUnhandled));
+  const { producer, requests, inFlight } = fakeProducer();
+  const batcher = createProduceBatcher(producer);
+  const first = batcher.send('status', [message('a:STARTED')]);
+  await turn();
+  // Queued behind the request in flight; its encoding fails long before that request ends.
+  const failing = batcher.send('status', [Promise.reject(new Error('registry away'))]);
+  const after = batcher.send('status', [Promise.resolve(message('b:STARTED'))]);
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  inFlight[0]!.resolve();
+  await first;
+  await assert.rejects(failing, /registry away/);
+  await assert.rejects(after, /registry away/);
+  assert.deepEqual(unhandled, []);
+  assert.deepEqual(
+    requests.map((request) => request.flatMap((batch) => batch.values)),
+    [['a:STARTED']],
+  );
+});

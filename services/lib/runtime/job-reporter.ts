@@ -64,6 +64,7 @@ export function createJobReporter(options: JobReporterOptions): JobReporter {
   const now = options.now ?? Date.now;
   const { statusTopic: topic, statusBinding } = options;
   const startedAt = now();
+  const stageSymbol = stage.toUpperCase() as StageSymbol;
   const batcher = produceBatcherFor(producer);
   // After a failed event this job emits nothing more (as when its events were chained).
   let failure: { error: Error } | undefined;
@@ -75,7 +76,7 @@ export function createJobReporter(options: JobReporterOptions): JobReporter {
     const event: JobStatusEvent = {
       jobId: header.jobId,
       jobType: header.jobType,
-      stage: stage.toUpperCase() as StageSymbol,
+      stage: stageSymbol,
       state,
       sequence: clock.next(),
       attempt,

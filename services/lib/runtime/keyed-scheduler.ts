@@ -43,6 +43,8 @@ export class KeyedScheduler {
   readonly #byKey = new Map<string, Waiting[]>();
   /** Per priority, the slot requests waiting, oldest first. */
   readonly #slotRequests = new Map<number, SlotRequest[]>();
+  /** The priorities of #slotRequests, best (lowest) first: a lend looks at each in turn. */
+  readonly #priorities: number[] = [];
   #slotsLent = 0;
   #started = 0;
   #waiting = 0;
@@ -122,7 +124,11 @@ export class KeyedScheduler {
         if (this.#stopped) return Promise.reject(this.#stopped());
         return new Promise<void>((resolve, reject) => {
           let requests = this.#slotRequests.get(priority);
-          if (requests === undefined) this.#slotRequests.set(priority, (requests = []));
+          if (requests === undefined) {
+            this.#slotRequests.set(priority, (requests = []));
+            this.#priorities.push(priority);
+            this.#priorities.sort((a, b) => a - b);
+          }
           const queue = requests;
           const onAbort = () => {
             const index = queue.indexOf(request);
@@ -178,12 +184,11 @@ export class KeyedScheduler {
   /** Lends free slots to the waiting requests: the best priority first, oldest first. */
   #lend(): void {
     while (!this.#held && this.#slotsLent < this.#concurrency) {
-      let best: SlotRequest[] | undefined;
-      let bestPriority = Infinity;
-      for (const [priority, requests] of this.#slotRequests) {
-        if (requests.length > 0 && priority < bestPriority) [best, bestPriority] = [requests, priority];
+      let request: SlotRequest | undefined;
+      for (const priority of this.#priorities) {
+        request = this.#slotRequests.get(priority)!.shift();
+        if (request !== undefined) break;
       }
-      const request = best?.shift();
       if (request === undefined) return;
       this.#slotsLent += 1;
       request.grant();

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Redis } from 'ioredis';
+import { Redis } from 'ioredis';
 import { createJobLedger } from '../../../../../services/lib/runtime/job-ledger.ts';
 import { createRevocations } from '../../../../../services/lib/runtime/revocations.ts';
-import { redisClient } from '../../../../support/resources.ts';
+import { endpoints, redisClient } from '../../../../support/resources.ts';
 
 /** Counts the commands a store sends through `redis` by name (its own methods, shadowed). */
 function countCalls(redis: Redis, names: readonly string[]): Map<string, number> {
@@ -42,6 +42,23 @@ test('the ledger writes a turn of terminal states as one script, each with its e
   const ttl = await redis.ttl(keys.ledger('job-39'));
   assert.ok(ttl > 3_590 && ttl <= 3_600, `ttl ${ttl}`);
   assert.deepEqual(Object.fromEntries(counts), { mget: 2, sedanoSetAllWithExpiry: 1 });
+});
+
+test('on an auto-pipelined connection, as the service kit gives a stage runtime, the writes and reads land alike', async (t) => {
+  const { redis: plain, keys } = redisClient(t);
+  const redis = new Redis(endpoints().redisUrl, { enableAutoPipelining: true });
+  t.after(() => redis.disconnect());
+  const ledger = createJobLedger({ redis, keys });
+  const jobIds = Array.from({ length: 30 }, (_, i) => `auto-${i}`);
+  await Promise.all(jobIds.map((jobId) => ledger.recordTerminal(jobId, 'SUCCESS')));
+  assert.deepEqual(
+    await plain.mget(jobIds.map((jobId) => keys.ledger(jobId))),
+    jobIds.map(() => 'SUCCESS'),
+  );
+  assert.deepEqual(await Promise.all([...jobIds, 'auto-none'].map((jobId) => ledger.terminalState(jobId))), [
+    ...jobIds.map(() => 'SUCCESS'),
+    null,
+  ]);
 });
 
 test('a ledger read asked right after a write resolved sees it (a read never answers from before its question)', async (t) => {

@@ -6,29 +6,7 @@
  * at most one read in flight).
  */
 import type { JobView, StatusView } from './status-view.ts';
-import { batchPerTurn } from './turn-batcher.ts';
-
-/** Most ids one `readMany` call is given (a larger turn's ids are split across calls). */
-export const MAX_IDS_PER_READ = 500;
-
-/**
- * `read(id)` resolves with `readMany`'s answer for `id`, from a call made after `read` was
- * called; ids asked for together share calls, each id read once per call.
- */
-export function coalesceReads<V>(
-  readMany: (ids: readonly string[]) => Promise<readonly V[]>,
-): (id: string) => Promise<V> {
-  return batchPerTurn<string, V>(
-    async (ids) => {
-      const unique = [...new Set(ids)];
-      if (unique.length === ids.length) return readMany(ids);
-      const values = await readMany(unique);
-      const byId = new Map(unique.map((id, i) => [id, values[i]!]));
-      return ids.map((id) => byId.get(id)!);
-    },
-    { maxPerCall: MAX_IDS_PER_READ },
-  );
-}
+import { coalesceReads } from './turn-batcher.ts';
 
 /**
  * `view` with its `get` coalesced (above) over `getMany`; every other method as it was. Callers

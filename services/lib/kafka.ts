@@ -203,8 +203,8 @@ export interface ConsumerOptions {
   pausedMaxWaitTimeMs?: number;
   /**
    * Most bytes a fetch returns per partition (default 1 MiB, kafkajs's); at least one record
-   * batch is always returned. A consumer that pauses mid-batch drops the rest of what it
-   * fetched and reads it again later, so it fetches less at once.
+   * batch is always returned. A consumer that takes in what it fetched ahead of its work (a
+   * stage) bounds how much it holds with it.
    */
   maxBytesPerPartition?: number;
 }

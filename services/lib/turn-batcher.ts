@@ -73,3 +73,26 @@ export function batchPerTurn<I, O>(
       schedule();
     });
 }
+
+/** Most ids one `readMany` call of `coalesceReads` is given (a larger turn's ids are split across calls). */
+export const MAX_IDS_PER_READ = 500;
+
+/**
+ * Reads by id, batched per turn (above): `read(id)` resolves with `readMany`'s answer for `id`,
+ * from a call made after `read` was called; each id is read once per call however many callers
+ * asked for it (an MGET of the ids' keys, say).
+ */
+export function coalesceReads<V>(
+  readMany: (ids: readonly string[]) => Promise<readonly V[]>,
+): (id: string) => Promise<V> {
+  return batchPerTurn<string, V>(
+    async (ids) => {
+      const unique = [...new Set(ids)];
+      if (unique.length === ids.length) return readMany(ids);
+      const values = await readMany(unique);
+      const byId = new Map(unique.map((id, i) => [id, values[i]!]));
+      return ids.map((id) => byId.get(id)!);
+    },
+    { maxPerCall: MAX_IDS_PER_READ },
+  );
+}

@@ -10,7 +10,7 @@
 import type { Redis } from 'ioredis';
 import type { JobState } from '../../../schemas/job-state.ts';
 import type { RedisKeys } from '../../../topology/redis-keys.ts';
-import { batchPerTurn } from '../turn-batcher.ts';
+import { batchPerTurn, coalesceReads } from '../turn-batcher.ts';
 
 export interface JobLedger {
   /** The terminal state recorded for the job, or null if it has none. */
@@ -26,8 +26,8 @@ export interface JobLedgerOptions {
   ttlSeconds?: number;
 }
 
-/** Most jobs one MGET or one write script carries. */
-const MAX_JOBS_PER_CALL = 500;
+/** Most jobs one write script carries. */
+const MAX_WRITES_PER_CALL = 500;
 
 /** KEYS[i] = ARGV[i + 1], each expiring after ARGV[1] seconds. */
 const SET_ALL_WITH_EXPIRY = `
@@ -42,9 +42,8 @@ export function createJobLedger({ redis, keys, ttlSeconds = 7 * 86_400 }: JobLed
   if (runner.sedanoSetAllWithExpiry === undefined) {
     redis.defineCommand('sedanoSetAllWithExpiry', { lua: SET_ALL_WITH_EXPIRY });
   }
-  const terminalState = batchPerTurn<string, JobState | null>(
+  const terminalState = coalesceReads(
     async (jobIds) => (await redis.mget(jobIds.map((jobId) => keys.ledger(jobId)))) as (JobState | null)[],
-    { maxPerCall: MAX_JOBS_PER_CALL },
   );
   const recordTerminal = batchPerTurn<{ jobId: string; state: JobState }, void>(
     async (records) => {
@@ -57,7 +56,7 @@ export function createJobLedger({ redis, keys, ttlSeconds = 7 * 86_400 }: JobLed
       );
       return records.map(() => undefined);
     },
-    { maxPerCall: MAX_JOBS_PER_CALL },
+    { maxPerCall: MAX_WRITES_PER_CALL },
   );
   return {
     terminalState,

@@ -193,7 +193,7 @@ export class JobRunner<S extends Stage> {
     await attempt.slot.acquire(signal);
     this.#options.running.begin(job, this.#options.now());
     signal.throwIfAborted();
-    // Awaited only when there is one: \`await undefined\` costs every job a promise and a turn.
+    // Awaited only when there is one: `await undefined` costs every job a promise and a turn.
     if (rateLimiter !== undefined) await rateLimiter.acquire(signal);
     const started = reporter.started();
     const jobContext: JobContext<StageRequests[S]> = {

@@ -4,7 +4,7 @@
  */
 import type { Redis } from 'ioredis';
 import type { RedisKeys } from '../../../topology/redis-keys.ts';
-import { batchPerTurn } from '../turn-batcher.ts';
+import { coalesceReads } from '../turn-batcher.ts';
 
 export interface Revocations {
   revoke(jobId: string, reason: string): Promise<void>;
@@ -26,9 +26,6 @@ export function createRevocations({ redis, keys, ttlSeconds = 7 * 86_400 }: Revo
       await redis.set(keys.revoked(jobId), reason, 'EX', ttlSeconds);
     },
     // Every job about to start asks: the questions of one turn go as one MGET (turn-batcher.ts).
-    reasonRevoked: batchPerTurn<string, string | null>(
-      (jobIds) => redis.mget(jobIds.map((jobId) => keys.revoked(jobId))),
-      { maxPerCall: 500 },
-    ),
+    reasonRevoked: coalesceReads((jobIds) => redis.mget(jobIds.map((jobId) => keys.revoked(jobId)))),
   };
 }

@@ -42,10 +42,12 @@ const FETCH_ROUND_TRIP_MS = 50;
  */
 const PAUSED_FETCH_WAIT_MS = 20;
 /**
- * Bytes a fetch returns per partition (kafkajs's default is 1 MiB). When the gate pauses a
- * partition, kafkajs drops the rest of its fetched batch and fetches it again on resume: with
- * 1 MiB (2,000+ small requests) a 20,000 burst decoded 12.6 requests per job, with 64 KiB 3.6.
- * Kafka returns at least one record batch however large, so big requests still flow.
+ * Bytes a fetch returns per partition (kafkajs's default is 1 MiB). A stage takes a fetched
+ * batch in whole, even past the admission gate's limit (MessageIntake.admitBatch), so this
+ * bounds how far past it: with 1 MiB that was 2,000+ small requests. (Before the whole batch was
+ * taken in, kafkajs dropped a paused partition's rest and fetched it again: a 20,000 burst decoded
+ * 12.6 requests per job with 1 MiB, 3.6 with 64 KiB, each once now.) Kafka returns at least one record
+ * batch however large, so big requests still flow.
  */
 const FETCH_MAX_BYTES_PER_PARTITION = 64 * 1024;
 

@@ -8,16 +8,18 @@
  * - `sedano_stage_lag{stage,lane}`: messages of a lane not yet consumed by the stage's group;
  * - `sedano_jobs_submitted_total{stage}`;
  * - `http_server_request_duration_seconds{http_request_method,http_route,http_response_status_code}`:
- *   OpenTelemetry's `http.server.request.duration`, with its attribute names and buckets;
+ *   OpenTelemetry's `http.server.request.duration`, with its attribute names and buckets
+ *   (request-duration.ts: observed on every request, so not prom-client's Histogram);
  * - the process's own (`process_*`, `nodejs_*`: CPU, memory, event loop lag, GC);
  * - the job counters and histograms of job-event-metrics.ts, registered on the same registry.
  *
  * A source that cannot be read (Kafka or Redis down) leaves its gauge empty rather than failing the scrape.
  */
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import type { JobState } from '../../schemas/job-state.ts';
 import type { Lane, Stage } from '../../topology/topics.ts';
 import type { Logger } from '../lib/logger.ts';
+import { createRequestDuration } from './request-duration.ts';
 
 export interface MetricsSources {
   jobCounts(): Promise<{ stage: Stage; state: JobState; count: number }[]>;
@@ -101,27 +103,15 @@ export function createGatewayMetrics(
     labelNames: ['stage'],
     registers: [registry],
   });
-  const requests = new Histogram({
+  const requests = createRequestDuration({
     name: 'http_server_request_duration_seconds',
     help: 'Duration of HTTP server requests (OpenTelemetry http.server.request.duration)',
-    labelNames: ['http_request_method', 'http_route', 'http_response_status_code'],
     buckets: HTTP_BUCKETS_SECONDS,
-    registers: [registry],
+    registry,
   });
-  // Each (method, route, status) series looked up once: prom-client hashes a label object on
-  // every observe, and every request observes one (routes are few, so the map stays small).
-  const series = new Map<string, { observe(seconds: number): void }>();
   return {
     registry,
     submitted: (stage) => submitted.inc({ stage }),
-    observeRequest: (method, route, status, seconds) => {
-      const key = `${method} ${status} ${route}`;
-      let child = series.get(key);
-      if (child === undefined) {
-        child = requests.labels({ http_request_method: method, http_route: route, http_response_status_code: status });
-        series.set(key, child);
-      }
-      child.observe(seconds);
-    },
+    observeRequest: (method, route, status, seconds) => requests.observe(method, route, status, seconds),
   };
 }

@@ -61,11 +61,9 @@ export function createRequestDuration(options: {
     return series;
   }
 
+  const header = { name, help, type: 'histogram', aggregator: 'sum' } as const;
   const metric = {
-    name,
-    help,
-    type: 'histogram',
-    aggregator: 'sum',
+    ...header,
     async get() {
       const values = [];
       for (const byRoute of byMethod.values()) {
@@ -82,7 +80,7 @@ export function createRequestDuration(options: {
           }
         }
       }
-      return { name, help, type: 'histogram', aggregator: 'sum', values };
+      return { ...header, values };
     },
     reset() {
       byMethod.clear();

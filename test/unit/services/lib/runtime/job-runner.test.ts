@@ -36,10 +36,12 @@ interface RunnerSetup {
   stores?: Partial<Pick<JobRunnerOptions<'noop'>, 'ledger' | 'revocations' | 'purgeMarks'>>;
   /** Called with each produced batch before it counts as sent; a rejection fails the request. */
   sending?: (states: readonly string[]) => Promise<void>;
+  /** Called with the state of each event as it is encoded: handed to the produce batcher. */
+  encoding?: (state: string) => void;
 }
 
 /** A runner over in-memory stores; `states` lists the status events it produced. */
-function runner(handler: StageHandler<'noop'>, { revoked = null, stores = {}, sending }: RunnerSetup = {}) {
+function runner(handler: StageHandler<'noop'>, { revoked = null, stores = {}, sending, encoding }: RunnerSetup = {}) {
   const states: string[] = [];
   /** What the runner told the metrics, e.g. `started lane`, `ended lane SUCCESS`. */
   const measured: string[] = [];
@@ -59,7 +61,10 @@ function runner(handler: StageHandler<'noop'>, { revoked = null, stores = {}, se
       close: async () => {},
     },
     codec: {
-      toMessage: async (_binding: unknown, key: string, value: unknown) => ({ key, value }),
+      toMessage: async (_binding: unknown, key: string, value: unknown) => {
+        encoding?.((value as JobStatusEvent).state);
+        return { key, value };
+      },
     } as unknown as Codec,
     clock: new SequenceClock(Date.now),
     workerId: 'worker-1',
@@ -253,6 +258,50 @@ test('the handler does not wait for STARTED, but the attempt settles after it, a
   assert.equal(await outcome, true);
   assert.deepEqual(setup.states, ['STARTED', 'SUCCESS']);
   assert.deepEqual(setup.terminal, ['SUCCESS']);
+});
+
+/** A handler that returns once STARTED's request is in flight, and a `sending` hook holding that request until `settle`. */
+function startedHeldInFlight() {
+  let inFlight!: () => void;
+  const startedInFlight = new Promise<void>((resolve) => (inFlight = resolve));
+  let settle!: (error?: Error) => void;
+  const held = new Promise<void>((resolve, reject) => (settle = (error) => (error ? reject(error) : resolve())));
+  return {
+    handler: async () => (await startedInFlight, RESULT),
+    sending: async (batch: readonly string[]) => {
+      if (!batch.includes('STARTED')) return;
+      inFlight();
+      await held;
+    },
+    settle,
+  };
+}
+
+test('SUCCESS is queued behind STARTED as soon as the handler returns, not once STARTED is produced', async () => {
+  const started = startedHeldInFlight();
+  const encoded: string[] = [];
+  const setup = runner(started.handler, { sending: started.sending, encoding: (state) => encoded.push(state) });
+  let settled = false;
+  const outcome = setup.run().then((done) => ((settled = true), done));
+  await waitFor(() => encoded.includes('SUCCESS'), { description: 'SUCCESS queued', intervalMs: 1, timeoutMs: 2_000 });
+  assert.deepEqual(setup.states, [], 'STARTED is still in flight');
+  assert.equal(settled, false);
+  started.settle();
+  assert.equal(await outcome, true);
+  assert.deepEqual(setup.states, ['STARTED', 'SUCCESS']);
+  assert.deepEqual(setup.terminal, ['SUCCESS']);
+});
+
+test('a STARTED that fails after SUCCESS was queued behind it: SUCCESS is never sent, and STARTED fails the attempt', async () => {
+  const started = startedHeldInFlight();
+  const encoded: string[] = [];
+  const setup = runner(started.handler, { sending: started.sending, encoding: (state) => encoded.push(state) });
+  const outcome = setup.run();
+  await waitFor(() => encoded.includes('SUCCESS'), { description: 'SUCCESS queued', intervalMs: 1, timeoutMs: 2_000 });
+  started.settle(new Error('the broker is away'));
+  await assert.rejects(outcome, /the broker is away/);
+  assert.deepEqual(setup.states, []);
+  assert.deepEqual(setup.terminal, []);
 });
 
 test('a STARTED that cannot be produced fails the attempt (tried again in place) and nothing follows it', async () => {

@@ -48,11 +48,12 @@ async function decodeAll<T>(
 
 /** Starts consuming in the background; resolves once the consumer runs. */
 export async function consumeContractBatches<T>(options: ContractBatchConsumerOptions<T>): Promise<void> {
-  const { consumer, topics, fromBeginning, manualCommit, handleBatch } = options;
+  const { consumer, topics, fromBeginning, manualCommit, commitIntervalMs, handleBatch } = options;
   await consumer.consume({
     topics,
     fromBeginning,
     manualCommit,
+    commitIntervalMs,
     handleBatch: async (messages) => {
       const decoded = await decodeAll(options, messages);
       if (decoded.length > 0) await handleBatch(decoded);

@@ -17,6 +17,8 @@ export interface ContractConsumerOptions<T> {
   fromBeginning: boolean;
   /** Commit nothing unless the caller does (see KafkaConsumer.consume); default false. */
   manualCommit?: boolean;
+  /** Commit in the background at this interval (see KafkaConsumer.consume); default: after each batch. */
+  commitIntervalMs?: number;
   deadLetters: DeadLetterWriter;
   logger: Logger;
   handle: (record: T, message: IncomingMessage) => Promise<void> | void;
@@ -24,11 +26,14 @@ export interface ContractConsumerOptions<T> {
 
 /** Starts consuming in the background; resolves once the consumer runs. */
 export async function consumeContract<T>(options: ContractConsumerOptions<T>): Promise<void> {
-  const { consumer, codec, contract, topics, fromBeginning, manualCommit, deadLetters, logger, handle } = options;
+  const { consumer, codec, contract, topics, fromBeginning, manualCommit, commitIntervalMs, deadLetters, logger } =
+    options;
+  const { handle } = options;
   await consumer.consume({
     topics,
     fromBeginning,
     manualCommit,
+    commitIntervalMs,
     handle: async (message) => {
       let record: T;
       try {

@@ -27,6 +27,7 @@ import kafkajs from 'kafkajs';
 import type { Admin, Consumer, IHeaders, KafkaMessage, LogEntry, Message, Producer } from 'kafkajs';
 import type { TopicDescription } from '../../topology/topics.ts';
 import { createDefaultPartitioner } from './kafka-partitioner.ts';
+import { type IntervalCommits, startIntervalCommits } from './interval-commits.ts';
 
 // kafkajs is CommonJS and its enums are not visible as ESM named exports.
 const { Kafka, logLevel: KafkaLogLevel, ConfigResourceTypes, ConfigSource } = kafkajs;
@@ -118,9 +119,16 @@ export interface ConsumeOptions {
   handleBatch?: (messages: IncomingMessage[], heartbeat: () => Promise<void>) => Promise<void>;
   /**
    * When true, nothing is committed unless `commit` is called (the stage runtime commits
-   * only up to the lowest unfinished message). Default false: each handled message is committed.
+   * only up to the lowest unfinished message). Default false: each handled message is committed
+   * (once its partition's batch is handled, or with the next `commitIntervalMs` commit).
    */
   manualCommit?: boolean;
+  /**
+   * Without manualCommit: commit what was handled every `commitIntervalMs`, in the background
+   * (interval-commits.ts), rather than after each partition's batch while the next one waits.
+   * For consumers that may handle a message twice: a crash hands up to this much over again.
+   */
+  commitIntervalMs?: number;
   /** How many partitions `handle` may be called for at the same time (default 1). */
   partitionsConcurrently?: number;
 }
@@ -160,11 +168,14 @@ export interface KafkaConsumer {
   close(): Promise<void>;
 }
 
+/** Where the client's own log lines go (kafkajs's, and this module's). */
+export type KafkaLog = (level: 'error' | 'warn' | 'info' | 'debug', message: string, extra: object) => void;
+
 export interface KafkaClientOptions {
   brokers: readonly string[];
   clientId: string;
-  /** Where kafkajs's own log lines go; default: warnings and errors to stderr. */
-  log?: (level: 'error' | 'warn' | 'info' | 'debug', message: string, extra: object) => void;
+  /** Where kafkajs's own log lines (and this module's) go; default: warnings and errors to stderr. */
+  log?: KafkaLog;
 }
 
 export interface KafkaClient {
@@ -264,6 +275,7 @@ export function createKafkaClient(options: KafkaClientOptions): KafkaClient {
             heartbeatInterval: Math.floor(sessionTimeout / 3),
           }),
         ),
+        log,
       );
     },
   };
@@ -452,14 +464,45 @@ function partitionTarget({ topic, partition }: PartitionTarget): { topic: string
   return partition === undefined ? { topic } : { topic, partitions: [partition] };
 }
 
-function wrapConsumer(consumer: Consumer): KafkaConsumer {
+function wrapConsumer(consumer: Consumer, log: KafkaLog): KafkaConsumer {
+  // With `commitIntervalMs`: the handled offsets, committed in the background (interval-commits.ts).
+  let commits: IntervalCommits | undefined;
+  let closing = false;
+  // Returns a promise only when the caller must wait for it: a batch that ends while the
+  // consumer closes commits itself (kafkajs waits for that batch, then leaves the group, after
+  // which nothing can be committed).
+  const handled = (topic: string, partition: number, lastOffset: string): Promise<void> | undefined => {
+    if (commits === undefined) return undefined;
+    commits.handled(topic, partition, (BigInt(lastOffset) + 1n).toString());
+    return closing ? commits.flush() : undefined;
+  };
+  const flushCommits = async () => {
+    closing = true;
+    commits?.stop();
+    await commits?.flush();
+  };
   return {
-    async consume({ topics, fromBeginning, handle, handleBatch, manualCommit = false, partitionsConcurrently = 1 }) {
+    async consume(options) {
+      const { topics, fromBeginning, handle, handleBatch, manualCommit = false, partitionsConcurrently = 1 } = options;
       if ((handle === undefined) === (handleBatch === undefined)) {
         throw new TypeError('consume: give exactly one of handle and handleBatch');
       }
+      if (options.commitIntervalMs !== undefined && !manualCommit) {
+        const started = startIntervalCommits((offsets) => consumer.commitOffsets(offsets), {
+          intervalMs: options.commitIntervalMs,
+          onError: (error) =>
+            log('warn', 'offset commit failed; what was handled since the last one may be handled again', {
+              error: error instanceof Error ? error.message : String(error),
+            }),
+        });
+        consumer.on(consumer.events.GROUP_JOIN, (event) => started.assigned(event.payload.memberAssignment));
+        commits = started;
+      }
       await consumer.subscribe({ topics: [...topics], fromBeginning });
-      const common = { autoCommit: !manualCommit, partitionsConsumedConcurrently: partitionsConcurrently };
+      const common = {
+        autoCommit: !manualCommit && commits === undefined,
+        partitionsConsumedConcurrently: partitionsConcurrently,
+      };
       if (handleBatch !== undefined) {
         await consumer.run({
           ...common,
@@ -472,6 +515,8 @@ function wrapConsumer(consumer: Consumer): KafkaConsumer {
               messages.map((message) => incoming(topic, partition, message)),
               () => payload.heartbeat(),
             );
+            const committing = handled(topic, partition, payload.batch.lastOffset());
+            if (committing !== undefined) await committing;
           },
         });
         return;
@@ -481,6 +526,8 @@ function wrapConsumer(consumer: Consumer): KafkaConsumer {
         eachMessage: async (payload) => {
           const { topic, partition, message } = payload;
           await handle!(incoming(topic, partition, message), () => payload.heartbeat());
+          const committing = handled(topic, partition, message.offset);
+          if (committing !== undefined) await committing;
         },
       });
     },
@@ -498,7 +545,13 @@ function wrapConsumer(consumer: Consumer): KafkaConsumer {
     onJoin(listener) {
       consumer.on(consumer.events.GROUP_JOIN, (event) => listener(event.payload.memberId));
     },
-    stop: () => consumer.stop(),
-    close: () => consumer.disconnect(),
+    async stop() {
+      await flushCommits();
+      await consumer.stop();
+    },
+    async close() {
+      await flushCommits();
+      await consumer.disconnect();
+    },
   };
 }

@@ -145,6 +145,14 @@ interface LiveResources {
   deadLetterWriters: DeadLetterWriter[];
 }
 
+/**
+ * How often the projector commits what it applied, in the background (interval-commits.ts):
+ * kafkajs's commit after every partition's batch held the next partition's events behind a
+ * broker round trip. A crash applies up to this much again: the precedence rules ignore the
+ * events already applied (and restate.ts writes a finished job's terminal event once more).
+ */
+const COMMIT_INTERVAL_MS = 1_000;
+
 /** Consumes one topic of one contract from the beginning with a group of its own; registers what it made in `into`. */
 async function consumeTopic<T>(
   { kafka, codec, logger, names }: Pick<StatusProjectorOptions, 'kafka' | 'codec' | 'logger' | 'names'>,
@@ -168,6 +176,7 @@ async function consumeTopic<T>(
     topics: [what.topic],
     // A new group builds the view from the oldest record the compacted topic keeps.
     fromBeginning: true,
+    commitIntervalMs: COMMIT_INTERVAL_MS,
     deadLetters,
     logger,
     handleBatch: what.handleBatch,

@@ -26,9 +26,8 @@ export interface ContractConsumerOptions<T> {
 
 /** Starts consuming in the background; resolves once the consumer runs. */
 export async function consumeContract<T>(options: ContractConsumerOptions<T>): Promise<void> {
-  const { consumer, codec, contract, topics, fromBeginning, manualCommit, commitIntervalMs, deadLetters, logger } =
-    options;
-  const { handle } = options;
+  const { consumer, codec, contract, deadLetters, logger, handle } = options;
+  const { topics, fromBeginning, manualCommit, commitIntervalMs } = options;
   await consumer.consume({
     topics,
     fromBeginning,

@@ -1,8 +1,8 @@
 /**
  * Commits a consumer's handled offsets in the background, every `intervalMs`, rather than after
- * every fetched partition batch (pure: the commit itself is given). kafkajs's autoCommit commits
- * after each partition's batch and waits for it before handing over the next one, whatever its
- * autoCommitInterval says (tulios/kafkajs#446). The status projector gets a fetch of up to 12
+ * every fetched partition batch (no I/O of its own: the commit is given). kafkajs's autoCommit
+ * commits after each partition's batch and waits for it before handing over the next one,
+ * whatever its autoCommitInterval says (tulios/kafkajs#446). The status projector gets a fetch of up to 12
  * partitions; at 1,000 jobs/s that was one OffsetCommit round trip per batch, about 780 a
  * second, and the events of the later partitions waited behind them (docs/benchmarks.md).
  *
@@ -10,6 +10,7 @@
  * dies: at-least-once, as with any commit, over a window of up to `intervalMs`. Only consumers
  * that apply a message twice harmlessly use this (the projector's precedence rules do).
  */
+
 /** The offset of the next message to read in a partition (kafka.ts's PartitionOffset). */
 export interface HandledOffset {
   topic: string;

@@ -9,10 +9,12 @@ import { apiError, errorReply } from '../../../../services/gateway/errors.ts';
 import { estimateProgress } from '../../../../services/gateway/eta.ts';
 import { revokedEvent } from '../../../../services/gateway/revoke.ts';
 import { lagOf } from '../../../../services/gateway/stage-lag.ts';
+import { jobReply } from '../../../../services/gateway/routes/jobs.ts';
 import { summarizeWorkers } from '../../../../services/gateway/routes/stages.ts';
 import { SedanoError } from '../../../../services/lib/errors.ts';
 import { resolveSettings, SettingsError } from '../../../../services/lib/settings.ts';
-import type { JobView } from '../../../../services/lib/status-view.ts';
+import { applyStatusEvent, type JobView } from '../../../../services/lib/status-view.ts';
+import { jobStatusEventSample } from '../../schemas/samples.ts';
 
 const tokens = '[{"token":"secret-token-1","scopes":["read"],"name":"reader"}]';
 
@@ -165,6 +167,45 @@ test('eta: the rate since the attempt started, extended to the total', () => {
   assert.equal(estimateProgress({ ...running, progress: null }, 0), undefined);
   assert.equal(estimateProgress({ ...running, progress: { ...running.progress!, current: 0 } }, 0)?.etaMs, null);
   assert.equal(estimateProgress({ ...running, state: 'SUCCESS' }, 0)?.etaAt, null);
+});
+
+test('job reply: every field of the stored view, in its order, then the estimate and the trace link', () => {
+  // Views as the status view stores and reads them (apply, then a JSON round trip), so a field
+  // added to the view and not to the reply, or shown out of order, fails here.
+  const stored = (view: JobView | undefined) => JSON.parse(JSON.stringify(view)) as JobView;
+  const finished = stored(applyStatusEvent(undefined, jobStatusEventSample).view);
+  const inProgress = stored(
+    applyStatusEvent(undefined, {
+      ...jobStatusEventSample,
+      state: 'PROGRESS',
+      progress: { ...jobStatusEventSample.progress!, current: 1, percent: 50 },
+      finishedAt: null,
+      result: null,
+    }).view,
+  );
+  const pending = stored(
+    applyStatusEvent(undefined, { ...jobStatusEventSample, state: 'PENDING', progress: null }).view,
+  );
+  for (const view of [finished, inProgress, pending]) {
+    for (const jaegerUiUrl of [undefined, 'http://jaeger:16686']) {
+      const reply = jobReply(view, view.occurredAt + 1_000, jaegerUiUrl);
+      assert.deepEqual(Object.keys(reply), [...Object.keys(view), 'traceUrl']);
+      assert.deepEqual({ ...reply, progress: view.progress, traceUrl: undefined }, { ...view, traceUrl: undefined });
+      const estimate = estimateProgress(view, view.occurredAt + 1_000);
+      assert.deepEqual(reply.progress, view.progress && { ...view.progress, ...estimate });
+      if (reply.progress !== null) {
+        assert.deepEqual(Object.keys(reply.progress), [
+          ...Object.keys(view.progress!),
+          'ratePerSecond',
+          'etaMs',
+          'etaAt',
+        ]);
+      }
+      assert.equal(reply.traceUrl, jaegerUiUrl === undefined ? null : `${jaegerUiUrl}/trace/${view.traceId}`);
+    }
+  }
+  // Half done 35 s after it started: the other half is due 35 s after its last event, 34 s from now.
+  assert.equal(jobReply(inProgress, inProgress.occurredAt + 1_000, undefined).progress?.etaMs, 34_000);
 });
 
 test('lag: end minus committed per partition; uncommitted partitions from their first offset', () => {

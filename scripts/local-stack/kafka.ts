@@ -5,7 +5,7 @@
  * the log4j2 backend the broker's POM leaves out); they stay in ~/.m2 and the resolved
  * classpath is cached. Storage is formatted once with kafka.tools.StorageTool.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LOCAL_ENDPOINTS, LOCAL_PORTS } from '../../services/lib/endpoints.ts';
@@ -34,6 +34,18 @@ async function brokerClasspath(context: StackContext): Promise<string> {
   mkdirSync(join(context.cacheDir, 'kafka'), { recursive: true });
   await run('mvn', ['-q', '-B', '-f', pom, 'dependency:build-classpath', `-Dmdep.outputFile=${cached}`]);
   return readFileSync(cached, 'utf8').trim();
+}
+
+/**
+ * A new cluster id: 16 random bytes in URL-safe base64, as Kafka's `random-uuid` makes them, and
+ * like Kafka's never starting with '-': StorageTool's argument parser takes such an id after `-t`
+ * for an option of its own and refuses to format (one id in 64; it once stopped a fresh start).
+ */
+export function newClusterId(): string {
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }
 
 function serverProperties(dataDir: string): string {
@@ -77,7 +89,6 @@ export const kafka: Component = {
     const log4j = `-Dlog4j2.configurationFile=${join(context.root, 'scripts/local-stack/kafka/log4j2.properties')}`;
     if (!existsSync(join(dataDir, 'meta.properties'))) {
       context.log('kafka: formatting storage');
-      const clusterId = Buffer.from(randomUUID().replaceAll('-', ''), 'hex').toString('base64url');
       await run(java, [
         ...HEAP,
         log4j,
@@ -86,7 +97,7 @@ export const kafka: Component = {
         'kafka.tools.StorageTool',
         'format',
         '-t',
-        clusterId,
+        newClusterId(),
         '-c',
         properties,
       ]);

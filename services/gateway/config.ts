@@ -3,7 +3,7 @@
  *
  * - `SEDANO_API_TOKENS`: JSON `[{ "token": "...", "scopes": ["submit", "read", "admin"], "name": "..." }]`,
  *   or `SEDANO_API_TOKENS_FILE`: a file holding the same JSON (both: the tokens of both);
- * - the listening address, the Jaeger UI link, and collection search's embedder and store
+ * - the listening address, the access log, the Jaeger UI link, and collection search's embedder and store
  *   settings (the indexer's, so queries are embedded as the chunks were);
  * - the model directory of the model registry the model routes read (the trainer's).
  *
@@ -23,6 +23,7 @@ import {
   type SettingProblem,
   type SettingsCheck,
 } from '../lib/settings.ts';
+import { ACCESS_LOG_MODES } from './access-log.ts';
 import { compileValidator } from './validation.ts';
 import { SCOPES, type ApiToken } from './auth.ts';
 
@@ -86,6 +87,11 @@ export const gatewaySettings = defineSettings({
     { expected: `a readable file holding ${TOKENS_EXPECTED}`, parse: readTokensFile },
     { description: 'a file holding API tokens in the same JSON (with `SEDANO_API_TOKENS`: the tokens of both)' },
   ),
+  accessLog: setting.oneOf('SEDANO_GATEWAY_ACCESS_LOG', ACCESS_LOG_MODES, {
+    description:
+      'which answered requests get an access line at info: `writes-and-errors` (submissions, revocations and other changes, every 4xx and 5xx; successful reads at debug) or `all`',
+    default: 'writes-and-errors',
+  }),
   jaegerUiUrl: setting.url('JAEGER_UI_URL', {
     description: "base URL of the Jaeger UI, for a link to each job's trace",
   }),

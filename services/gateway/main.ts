@@ -80,6 +80,7 @@ await runService(
         tokens,
         logger,
         deadLetters,
+        accessLog: settings.accessLog,
         jaegerUiUrl: settings.jaegerUiUrl,
         jaegerQueryUrl: settings.jaegerQueryUrl,
         metricsRegistry,

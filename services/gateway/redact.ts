@@ -66,7 +66,7 @@ interface LoggedRequest {
 }
 
 /**
- * The pino serializers of the gateway's log: `req` (fastify's "incoming request" line) with
+ * The pino serializers of the gateway's log: `req` (the access line, app.ts) with
  * its URL redacted, `err` with its message and stack redacted.
  */
 export const redactingSerializers = {

@@ -54,6 +54,8 @@ export interface GatewayHarness {
   view: StatusView;
   /** The namespace of the view's keys (the sandbox's), for workers that read it. */
   viewNamespace: string;
+  /** The URL of every request the gateway's HTTP server received, in order (its access lines come only at the end). */
+  received: string[];
   /** Closes the gateway's HTTP server (as its shutdown does); the test's end closes it too. */
   close(): Promise<void>;
 }
@@ -76,7 +78,7 @@ export interface GatewayHarnessOptions {
   exports?: ExportDownloadDependencies;
   /** The model registry's read side (none: the model routes are not registered). */
   models?: ModelCatalog;
-  /** When given, the gateway's own log lines (JSON, from level info) are pushed here. */
+  /** When given, the gateway's own log lines (JSON, from level debug: successful reads' access lines too) are pushed here. */
   logLines?: string[];
   /** The stage whose topics the sandbox's lanes stand for (default noop), for a test running that stage's runtime on them. */
   stage?: Stage;
@@ -164,7 +166,7 @@ export async function startGateway(t: TestContext, options: GatewayHarnessOption
     logger:
       options.logLines === undefined
         ? logger
-        : pino({ level: 'info' }, { write: (line) => options.logLines?.push(line) }),
+        : pino({ level: 'debug' }, { write: (line) => options.logLines?.push(line) }),
     deadLetters,
     names,
     keys,
@@ -187,6 +189,8 @@ export async function startGateway(t: TestContext, options: GatewayHarnessOption
   });
   // Cleanups run in reverse order: the app closes before the worker, projector and clients.
   onCleanup(t, () => app.close());
+  const received: string[] = [];
+  app.server.on('request', (request: { url?: string }) => received.push(request.url ?? ''));
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
   if (address === null || typeof address === 'string') throw new Error('the gateway listens on no TCP port');
@@ -198,6 +202,7 @@ export async function startGateway(t: TestContext, options: GatewayHarnessOption
     sandbox,
     view,
     viewNamespace: keys.namespace,
+    received,
     close: () => app.close(),
     async call(method, path, { token = 'admin', json, body, headers = {} } = {}) {
       const all: Record<string, string> = { ...headers };

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { connect } from 'node:net';
 import { test } from 'node:test';
+import { waitFor } from '../../../support/wait.ts';
 import { startGateway, TOKENS, type CallOptions } from './gateway-harness.ts';
 
 interface Route {
@@ -400,6 +401,35 @@ test('gateway edges: authentication and malformed input', { timeout: 240_000 }, 
       logLines.some((line) => line.includes('access_token=[REDACTED]')),
       'the redacted URL is logged',
     );
+  });
+
+  await t.test('one access line per request: changes and errors at info, successful reads at debug', async () => {
+    const accessLine = async (response: Response) => {
+      await response.body?.cancel();
+      const requestId = response.headers.get('x-request-id');
+      const linesOf = () =>
+        logLines
+          .map((line) => JSON.parse(line) as Record<string, unknown>)
+          .filter((entry) => entry['reqId'] === requestId && entry['msg'] === 'request completed');
+      // Written when the response has ended, which the client may see first.
+      await waitFor(() => linesOf().length > 0, { description: `the access line of ${requestId}`, intervalMs: 20 });
+      const lines = linesOf();
+      assert.equal(lines.length, 1, `one access line for ${requestId}`);
+      return lines[0] as { level: number; req: { method: string; url: string }; res: { statusCode: number } };
+    };
+    const INFO = 30;
+    const DEBUG = 20;
+    const submitted = await accessLine(await gateway.call('POST', '/v1/jobs', { json: validNoop }));
+    assert.deepEqual([submitted.level, submitted.req.method, submitted.req.url], [INFO, 'POST', '/v1/jobs']);
+    assert.equal(submitted.res.statusCode, 202);
+    const read = await accessLine(await gateway.call('GET', '/v1/jobs?limit=1', { token: 'reader' }));
+    assert.deepEqual([read.level, read.res.statusCode], [DEBUG, 200]);
+    const probe = await accessLine(await gateway.call('GET', '/healthz', { token: null }));
+    assert.equal(probe.level, DEBUG);
+    const missing = await accessLine(await gateway.call('GET', `/v1/jobs/${randomUUID()}`, { token: 'reader' }));
+    assert.deepEqual([missing.level, missing.res.statusCode], [INFO, 404]);
+    const refused = await accessLine(await gateway.call('GET', '/v1/jobs', { token: null }));
+    assert.deepEqual([refused.level, refused.res.statusCode], [INFO, 401]);
   });
 
   await t.test('client faults are logged below error level, never as an outage', () => {

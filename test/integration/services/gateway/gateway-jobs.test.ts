@@ -501,11 +501,10 @@ test('closing the gateway ends the open event streams instead of waiting for the
 });
 
 test('an event stream still waiting for its job when the gateway begins to close ends once the job appears', async (t) => {
-  const logLines: string[] = [];
-  const gateway = await startGateway(t, { worker: true, logLines });
+  const gateway = await startGateway(t, { worker: true });
   const jobId = newJobId();
   const stream = gateway.call('GET', `/v1/jobs/${jobId}/events`, { token: 'reader' });
-  await waitFor(() => logLines.some((line) => line.includes(`/v1/jobs/${jobId}/events`)), {
+  await waitFor(() => gateway.received.includes(`/v1/jobs/${jobId}/events`), {
     description: 'the stream request received',
   });
   const closed = gateway.close();

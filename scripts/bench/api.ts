@@ -6,7 +6,8 @@
  * request and its PENDING event produced to Kafka, acks from all replicas, before the 202).
  * Prints figures; asserts nothing about time.
  *
- * The gateway is the real one (buildGatewayApp) on the real Redis and Kafka; the job read is a
+ * The gateway is the real one (buildGatewayApp) on the real Redis and Kafka, logging at info to a
+ * file as a deployed gateway does (its access log's default mode); the job read is a
  * real job view, written by the status view's own apply under a namespace of the benchmark's,
  * removed at the end. Both servers and the load generator share this process (and its CPU), as
  * each side of the ratio does alike.
@@ -16,7 +17,10 @@
  * processes changes within seconds, and two 10 s phases one after the other measured that change
  * as much as the route (ten runs of the same code gave 0.38x to 1.05x).
  */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import fastify from 'fastify';
 import { Redis } from 'ioredis';
@@ -165,7 +169,11 @@ export function formatApiTable(rows: readonly ApiFigures[]): string {
 
 export async function runApiBenchmark(options: ApiBenchOptions): Promise<number> {
   const endpoints = resolveEndpoints(process.env);
-  const logger = pino({ level: 'silent' });
+  // The gateway logs as deployed (LOG_LEVEL's default, info) to a file: its access lines are part
+  // of what a request costs.
+  const logDir = mkdtempSync(join(tmpdir(), 'sedano-bench-api-'));
+  const logFile = join(logDir, 'gateway.log');
+  const logger = pino({ level: 'info' }, pino.destination({ dest: logFile, sync: true }));
   const redis = new Redis(endpoints.redisUrl);
   const viewRedis = new Redis(endpoints.redisUrl);
   const namespace = `bench-api-${newJobId().slice(0, 8)}`;
@@ -263,7 +271,8 @@ export async function runApiBenchmark(options: ApiBenchOptions): Promise<number>
     console.log(
       `\n${options.connections} connections, loopback, one process; GET and hello-world ${options.durationSeconds} s ` +
         `each in ${options.rounds} alternating rounds, POST ${options.durationSeconds} s; ratios per round: ` +
-        gets.map((get, i) => `${(get.requests.average / hellos[i]!.requests.average).toFixed(2)}x`).join(' '),
+        gets.map((get, i) => `${(get.requests.average / hellos[i]!.requests.average).toFixed(2)}x`).join(' ') +
+        `; the gateway logged ${countLines(logFile)} lines at info`,
     );
     return rows.some((row) => row.failures > 0) ? 1 : 0;
   } finally {
@@ -277,7 +286,13 @@ export async function runApiBenchmark(options: ApiBenchOptions): Promise<number>
     await admin.close();
     redis.disconnect();
     viewRedis.disconnect();
+    rmSync(logDir, { recursive: true, force: true });
   }
+}
+
+function countLines(file: string): number {
+  const text = readFileSync(file, 'utf8');
+  return text.length === 0 ? 0 : text.split('\n').length - 1;
 }
 
 /** Removes the schema subjects the submissions registered (every subject of the bench's namespace). */

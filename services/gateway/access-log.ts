@@ -1,6 +1,9 @@
 /**
- * The gateway's access log (pure): the level of each answered request's line (app.ts writes it
- * when the response ends: request id, method, redacted URL, status, duration).
+ * The gateway's access log: one line per answered request, written when the response has ended
+ * (request id, method, redacted URL, status, duration in ms), in place of fastify's two
+ * ("incoming request", "request completed"). `accessLogLevel` (pure) chooses its level;
+ * `AccessLog` is the fastify log controller that writes it, for every answer, a framework
+ * error's (a bad URL, a parameter too long) too.
  *
  * By default (`writes-and-errors`) a successful read is logged at debug. A status API is polled
  * (dashboards, event streams, `jobs wait`): a line per poll made most of the log and cost a GET
@@ -8,6 +11,8 @@
  * docs/benchmarks.md), while `/metrics` counts every request by route, status and duration
  * anyway. `all` logs every request at info, as fastify does by default.
  */
+
+import { type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 
 /** `SEDANO_GATEWAY_ACCESS_LOG`'s values. */
 export const ACCESS_LOG_MODES = ['writes-and-errors', 'all'] as const;
@@ -34,4 +39,33 @@ export function accessLogLevel(
   if (PROBE_ROUTES.has(route)) return 'debug';
   if (mode === 'all' || !READ_METHODS.has(method)) return 'info';
   return 'debug';
+}
+
+/** fastify's per-request log lines, replaced by the access line (above). */
+export class AccessLog extends LogController {
+  readonly #mode: AccessLogMode;
+
+  constructor(mode: AccessLogMode) {
+    super();
+    this.#mode = mode;
+  }
+
+  /** Nothing when a request arrives: its line is written once it is answered. */
+  override incomingRequest(): void {}
+
+  override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    const line = { req: request, res: { statusCode: reply.statusCode }, responseTime: reply.elapsedTime };
+    // The response itself failed (the connection broke while it was written).
+    if (error) return request.log.error({ ...line, err: error }, 'request errored');
+    const route = request.routeOptions.url ?? 'unmatched';
+    request.log[accessLogLevel(this.#mode, request.method, route, reply.statusCode)](line, 'request completed');
+  }
+
+  /**
+   * The access line of a framework error's answer (app.ts's `frameworkErrors`): fastify follows
+   * such a reply to no end, so `requestCompleted` never runs for it, and it has no duration.
+   */
+  frameworkErrorAnswered(request: FastifyRequest, statusCode: number): void {
+    request.log.info({ req: request, res: { statusCode } }, 'request completed');
+  }
 }

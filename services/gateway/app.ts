@@ -25,7 +25,7 @@ import type { ScheduleControl } from '../scheduler/schedule-control.ts';
 import { createRevocations, type Revocations } from '../lib/runtime/revocations.ts';
 import type { StatusView } from '../lib/status-view.ts';
 import { createWorkerPresence, type WorkerPresence } from '../lib/worker-presence.ts';
-import { accessLogLevel, type AccessLogMode } from './access-log.ts';
+import { AccessLog, type AccessLogMode } from './access-log.ts';
 import { type ApiToken, createAuthenticator, type Principal, type Scope } from './auth.ts';
 import { installClientErrorHandler } from './client-errors.ts';
 import type { GatewayContext } from './context.ts';
@@ -142,6 +142,7 @@ export async function buildGatewayApp(dependencies: GatewayDependencies): Promis
   // or a cookie never reach the log. Typed as fastify's base logger, so the instance has the
   // default type the route modules take.
   const baseLogger: FastifyBaseLogger = logger.child({}, { serializers: redactingSerializers });
+  const accessLog = new AccessLog(dependencies.accessLog ?? 'writes-and-errors');
   const app = fastify({
     loggerInstance: baseLogger,
     requestIdHeader: 'x-request-id',
@@ -152,13 +153,13 @@ export async function buildGatewayApp(dependencies: GatewayDependencies): Promis
       // Typed for any route generic here; the reply is a plain one. No onRequest hook ran for
       // it, so its x-request-id is set here.
       void (reply as FastifyReply).code(statusCode).header('x-request-id', request.id).send(body);
+      accessLog.frameworkErrorAnswered(request, statusCode);
     },
     // Errors of Node's HTTP parser (a request fastify never sees) get the same bodies, logged as the client's fault.
     clientErrorHandler: installClientErrorHandler(baseLogger),
     bodyLimit: dependencies.bodyLimitBytes ?? 1_048_576,
-    // One access line per request, written by the onResponse hook below, rather than fastify's
-    // two ("incoming request", "request completed").
-    disableRequestLogging: true,
+    // One access line per answered request (access-log.ts), rather than fastify's two.
+    logController: accessLog,
   });
   app.setValidatorCompiler(({ schema, httpPart }) => compileValidator(schema, httpPart ?? 'body'));
   // Response schemas document the answers (/docs/json); replies are sent as built, not filtered by them.
@@ -197,7 +198,6 @@ export async function buildGatewayApp(dependencies: GatewayDependencies): Promis
   context.metrics = createGatewayMetrics(metricSources(context), logger, dependencies.metricsRegistry);
 
   const auth = createAuthenticator(dependencies.tokens);
-  const accessLog = dependencies.accessLog ?? 'writes-and-errors';
   // Callback hooks rather than async ones: every request runs them, and an async hook costs a
   // promise and a microtask turn each (measured in `npm run bench -- api`).
   // The request id is set on the reply first thing, so every answer (an error's too: fastify
@@ -215,13 +215,12 @@ export async function buildGatewayApp(dependencies: GatewayDependencies): Promis
     done();
   });
   app.addHook('onResponse', (request, reply, done) => {
-    const route = request.routeOptions.url ?? 'unmatched';
-    const { statusCode } = reply;
-    const responseTime = reply.elapsedTime;
-    context.metrics.observeRequest(request.method, route, statusCode, responseTime / 1000);
-    // The access line (access-log.ts): request id, method, redacted URL, status and duration; never headers.
-    const level = accessLogLevel(accessLog, request.method, route, statusCode);
-    request.log[level]({ req: request, res: { statusCode }, responseTime }, 'request completed');
+    context.metrics.observeRequest(
+      request.method,
+      request.routeOptions.url ?? 'unmatched',
+      reply.statusCode,
+      reply.elapsedTime / 1000,
+    );
     done();
   });
   app.setErrorHandler((error, request, reply) => {

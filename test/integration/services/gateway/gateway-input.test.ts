@@ -430,6 +430,9 @@ test('gateway edges: authentication and malformed input', { timeout: 240_000 }, 
     assert.deepEqual([missing.level, missing.res.statusCode], [INFO, 404]);
     const refused = await accessLine(await gateway.call('GET', '/v1/jobs', { token: null }));
     assert.deepEqual([refused.level, refused.res.statusCode], [INFO, 401]);
+    // Refused by the router before any route or hook runs.
+    const badUrl = await accessLine(await gateway.call('GET', '/v1/jobs/%zz', { token: 'reader' }));
+    assert.deepEqual([badUrl.level, badUrl.req.url, badUrl.res.statusCode], [INFO, '/v1/jobs/%zz', 400]);
   });
 
   await t.test('client faults are logged below error level, never as an outage', () => {

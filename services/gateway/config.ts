@@ -3,8 +3,8 @@
  *
  * - `SEDANO_API_TOKENS`: JSON `[{ "token": "...", "scopes": ["submit", "read", "admin"], "name": "..." }]`,
  *   or `SEDANO_API_TOKENS_FILE`: a file holding the same JSON (both: the tokens of both);
- * - the listening address, the access log, the Jaeger UI link, and collection search's embedder and store
- *   settings (the indexer's, so queries are embedded as the chunks were);
+ * - the listening address, the access log, the Jaeger UI link, and collection search's embedder
+ *   and store settings (the indexer's, so queries are embedded as the chunks were);
  * - the model directory of the model registry the model routes read (the trainer's).
  *
  * Every problem is reported at once, with the variable it is in; token values never appear in

@@ -66,8 +66,8 @@ interface LoggedRequest {
 }
 
 /**
- * The pino serializers of the gateway's log: `req` (the access line, app.ts) with
- * its URL redacted, `err` with its message and stack redacted.
+ * The pino serializers of the gateway's log: `req` (the access line, access-log.ts) with its URL
+ * redacted, `err` with its message and stack redacted.
  */
 export const redactingSerializers = {
   req(request: LoggedRequest) {

@@ -10,7 +10,8 @@
  * file as a deployed gateway does (its access log's default mode); the job read is a
  * real job view, written by the status view's own apply under a namespace of the benchmark's,
  * removed at the end. Both servers and the load generator share this process (and its CPU), as
- * each side of the ratio does alike.
+ * each side of the ratio does alike; with `--load-process`, autocannon runs in a child process
+ * (api-load.ts), and the ratio is that of the servers' own cost per request (docs/benchmarks.md).
  *
  * The GET and the hello-world take turns in short rounds (`--rounds`, the order swapped every
  * round), and each side's figures add its rounds up: on a shared machine the load of the other
@@ -18,7 +19,6 @@
  * as much as the route (ten runs of the same code gave 0.38x to 1.05x).
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -37,9 +37,11 @@ import { createStatusView } from '../../services/lib/status-view.ts';
 import { topologyNames } from '../../topology/names.ts';
 import { redisKeys } from '../../topology/redis-keys.ts';
 import { declaredTopics, LANES } from '../../topology/topics.ts';
+import { type AutocannonResult, autocannon, autocannonInChildProcess } from './api-load.ts';
 import { deleteKeys } from './cleanup.ts';
 
-export const API_SYNOPSIS = 'npm run bench -- api [--duration 10] [--rounds 5] [--connections 50] [--json]';
+export const API_SYNOPSIS =
+  'npm run bench -- api [--duration 10] [--rounds 5] [--connections 50] [--load-process] [--json]';
 
 export interface ApiBenchOptions {
   /** Seconds of load on each target in all (the GET and the hello-world: split over the rounds). */
@@ -47,6 +49,8 @@ export interface ApiBenchOptions {
   /** Turns the GET and the hello-world take, alternately. */
   rounds: number;
   connections: number;
+  /** autocannon in a child process rather than beside the servers (api-load.ts). */
+  loadProcess: boolean;
   json: boolean;
 }
 
@@ -57,6 +61,7 @@ export function parseApiOptions(args: readonly string[]): ApiBenchOptions {
       duration: { type: 'string', default: '10' },
       rounds: { type: 'string', default: '5' },
       connections: { type: 'string', default: '50' },
+      'load-process': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
     },
   });
@@ -70,27 +75,10 @@ export function parseApiOptions(args: readonly string[]): ApiBenchOptions {
     durationSeconds: whole('duration', values.duration),
     rounds: whole('rounds', values.rounds),
     connections: whole('connections', values.connections),
+    loadProcess: values['load-process'],
     json: values.json,
   };
 }
-
-/** The part of autocannon's result this benchmark reads (the package has no types). */
-interface AutocannonResult {
-  requests: { average: number; total: number };
-  duration: number;
-  latency: { p50: number; p97_5: number; p99: number };
-  non2xx: number;
-  errors: number;
-}
-type Autocannon = (options: {
-  url: string;
-  connections: number;
-  duration: number;
-  method?: 'GET' | 'POST';
-  body?: string;
-  headers?: Record<string, string>;
-}) => Promise<AutocannonResult>;
-const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
 export interface ApiFigures {
   target: string;
@@ -133,6 +121,11 @@ function figures(target: string, result: AutocannonResult): ApiFigures {
   };
 }
 
+/** `a` as a multiple of `b`; `-` when `b` is 0 (autocannon rounds latencies to whole milliseconds). */
+function ratio(a: number, b: number): string {
+  return b === 0 ? '-' : `${(a / b).toFixed(2)}x`;
+}
+
 /** The printed table (pure): one row per target, then the ratio of the gateway to hello-world. */
 export function formatApiTable(rows: readonly ApiFigures[]): string {
   const header = ['target', 'req/s', 'p50 ms', 'p97.5 ms', 'p99 ms', 'failures'];
@@ -151,10 +144,10 @@ export function formatApiTable(rows: readonly ApiFigures[]): string {
   if (gateway && hello) {
     cells.push([
       'gateway/hello-world',
-      `${(gateway.requestsPerSecond / hello.requestsPerSecond).toFixed(2)}x`,
-      `${(gateway.p50Ms / hello.p50Ms).toFixed(2)}x`,
-      `${(gateway.p97_5Ms / hello.p97_5Ms).toFixed(2)}x`,
-      `${(gateway.p99Ms / hello.p99Ms).toFixed(2)}x`,
+      ratio(gateway.requestsPerSecond, hello.requestsPerSecond),
+      ratio(gateway.p50Ms, hello.p50Ms),
+      ratio(gateway.p97_5Ms, hello.p97_5Ms),
+      ratio(gateway.p99Ms, hello.p99Ms),
       '',
     ]);
   }
@@ -233,18 +226,34 @@ export async function runApiBenchmark(options: ApiBenchOptions): Promise<number>
     const check = await fetch(`${gatewayUrl}/v1/jobs/${jobId}`, { headers: { authorization: `Bearer ${token}` } });
     if (check.status !== 200) throw new Error(`GET /v1/jobs/:id answered ${check.status}: ${await check.text()}`);
     const load = { connections: options.connections, duration: options.durationSeconds };
+    const loadGenerator = options.loadProcess ? autocannonInChildProcess : autocannon;
     // A short warm-up of each, so JIT and connection pools are not measured.
-    await autocannon({ ...load, duration: 2, url: helloUrl });
-    await autocannon({
+    await loadGenerator({ ...load, duration: 2, url: helloUrl });
+    await loadGenerator({
       ...load,
       duration: 2,
       url: `${gatewayUrl}/v1/jobs/${jobId}`,
       headers: { authorization: `Bearer ${token}` },
     });
     const round = { ...load, duration: Math.max(1, Math.round(options.durationSeconds / options.rounds)) };
+    // This process's CPU time per side: the servers' alone with --load-process, else the load generator's too.
+    const cpuMicros = { get: 0, hello: 0 };
+    const timed = async (side: keyof typeof cpuMicros, run: () => Promise<AutocannonResult>) => {
+      const before = process.cpuUsage();
+      const result = await run();
+      const used = process.cpuUsage(before);
+      cpuMicros[side] += used.user + used.system;
+      return result;
+    };
     const runGet = () =>
-      autocannon({ ...round, url: `${gatewayUrl}/v1/jobs/${jobId}`, headers: { authorization: `Bearer ${token}` } });
-    const runHello = () => autocannon({ ...round, url: helloUrl });
+      timed('get', () =>
+        loadGenerator({
+          ...round,
+          url: `${gatewayUrl}/v1/jobs/${jobId}`,
+          headers: { authorization: `Bearer ${token}` },
+        }),
+      );
+    const runHello = () => timed('hello', () => loadGenerator({ ...round, url: helloUrl }));
     const gets: AutocannonResult[] = [];
     const hellos: AutocannonResult[] = [];
     for (let turn = 0; turn < options.rounds; turn += 1) {
@@ -265,14 +274,19 @@ export async function runApiBenchmark(options: ApiBenchOptions): Promise<number>
       body: JSON.stringify({ stage: 'noop', payload: {} }),
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
     };
-    await autocannon({ ...submit, duration: 2 });
-    rows.push(figures('POST /v1/jobs', await autocannon(submit)));
+    await loadGenerator({ ...submit, duration: 2 });
+    rows.push(figures('POST /v1/jobs', await loadGenerator(submit)));
     console.log(options.json ? JSON.stringify(rows, null, 2) : formatApiTable(rows));
+    const perRequest = (micros: number, results: AutocannonResult[]) =>
+      (micros / results.reduce((sum, result) => sum + result.requests.total, 0)).toFixed(1);
     console.log(
-      `\n${options.connections} connections, loopback, one process; GET and hello-world ${options.durationSeconds} s ` +
-        `each in ${options.rounds} alternating rounds, POST ${options.durationSeconds} s; ratios per round: ` +
+      `\n${options.connections} connections, loopback, ` +
+        (options.loadProcess ? 'autocannon in a process of its own' : 'servers and autocannon in one process') +
+        `; GET and hello-world ${options.durationSeconds} s each in ${options.rounds} alternating rounds, ` +
+        `POST ${options.durationSeconds} s; ratios per round: ` +
         gets.map((get, i) => `${(get.requests.average / hellos[i]!.requests.average).toFixed(2)}x`).join(' ') +
-        `; the gateway logged ${countLines(logFile)} lines at info`,
+        `; CPU of the servers' process per request: GET ${perRequest(cpuMicros.get, gets)} µs, ` +
+        `hello-world ${perRequest(cpuMicros.hello, hellos)} µs; the gateway logged ${countLines(logFile)} lines at info`,
     );
     return rows.some((row) => row.failures > 0) ? 1 : 0;
   } finally {

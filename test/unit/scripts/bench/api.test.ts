@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
-import { combinedFigures, parseApiOptions } from '../../../../scripts/bench/api.ts';
+import { autocannonInChildProcess } from '../../../../scripts/bench/api-load.ts';
+import { combinedFigures, formatApiTable, parseApiOptions } from '../../../../scripts/bench/api.ts';
 
 const round = (total: number, duration: number, p50: number, failures = 0) => ({
   requests: { average: total / duration, total },
@@ -28,4 +31,49 @@ test('the options: rounds default to 5 and must be a whole number above 0', () =
   assert.equal(parseApiOptions([]).rounds, 5);
   assert.equal(parseApiOptions(['--rounds', '3']).rounds, 3);
   assert.throws(() => parseApiOptions(['--rounds', '0']), /--rounds/);
+});
+
+test('--load-process: off by default', () => {
+  assert.equal(parseApiOptions([]).loadProcess, false);
+  assert.equal(parseApiOptions(['--load-process']).loadProcess, true);
+});
+
+test('the load process runs autocannon against a server of this process and hands back its result', async () => {
+  let answered = 0;
+  const server = createServer((request, response) => {
+    answered += 1;
+    // A 400 without the header: the options' headers reach the requests.
+    response.statusCode = request.headers['x-probe'] === 'yes' ? 200 : 400;
+    response.end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const { port } = server.address() as AddressInfo;
+    const result = await autocannonInChildProcess({
+      url: `http://127.0.0.1:${port}/`,
+      connections: 2,
+      duration: 1,
+      headers: { 'x-probe': 'yes' },
+    });
+    assert.ok(result.requests.total > 0, 'requests were made');
+    // The load process stops counting at its deadline, with some requests still in flight.
+    assert.ok(answered >= result.requests.total, 'each counted request was answered by this process');
+    assert.equal(result.non2xx + result.errors, 0, 'every request carried the header');
+  } finally {
+    server.close();
+  }
+});
+
+test('the ratio row: a latency of 0 ms on hello-world gives no ratio rather than Infinity', () => {
+  const row = (target: string, requestsPerSecond: number, p50Ms: number) => ({
+    target,
+    requestsPerSecond,
+    p50Ms,
+    p97_5Ms: 2,
+    p99Ms: 4,
+    failures: 0,
+  });
+  const table = formatApiTable([row('GET', 300, 1), row('hello', 400, 0)]);
+  const ratios = table.split('\n').at(-1)!.split(/ +/);
+  assert.deepEqual(ratios, ['gateway/hello-world', '0.75x', '-', '1.00x', '1.00x']);
 });

@@ -4,7 +4,7 @@
  * servers, the load generator neither shares their CPU time nor their garbage collector
  * (docs/benchmarks.md, eighth round).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 
 /** The part of autocannon's options and result the API benchmark uses (the package has no types). */
@@ -32,14 +32,15 @@ const THIS_FILE = new URL(import.meta.url).pathname;
 
 /** autocannon in a child process of its own (this file run as a script). */
 export const autocannonInChildProcess: Autocannon = (options) => {
-  const child: ChildProcess = spawn(process.execPath, [THIS_FILE, JSON.stringify(options)], {
+  const child = spawn(process.execPath, [THIS_FILE, JSON.stringify(options)], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let output = '';
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
   return new Promise((resolve, reject) => {
     child.once('error', reject);
-    child.once('exit', (code) => {
+    // 'close' rather than 'exit': its stdout has been read to the end by then.
+    child.once('close', (code) => {
       if (code !== 0) reject(new Error(`the load process exited with code ${code}`));
       else resolve(JSON.parse(output) as AutocannonResult);
     });

@@ -223,18 +223,14 @@ export async function runApiBenchmark(options: ApiBenchOptions): Promise<number>
     await view.apply(event);
     const gatewayUrl = await gateway.listen({ host: '127.0.0.1', port: 0 });
     const helloUrl = await hello.listen({ host: '127.0.0.1', port: 0 });
-    const check = await fetch(`${gatewayUrl}/v1/jobs/${jobId}`, { headers: { authorization: `Bearer ${token}` } });
+    const jobRead = { url: `${gatewayUrl}/v1/jobs/${jobId}`, headers: { authorization: `Bearer ${token}` } };
+    const check = await fetch(jobRead.url, { headers: jobRead.headers });
     if (check.status !== 200) throw new Error(`GET /v1/jobs/:id answered ${check.status}: ${await check.text()}`);
     const load = { connections: options.connections, duration: options.durationSeconds };
     const loadGenerator = options.loadProcess ? autocannonInChildProcess : autocannon;
     // A short warm-up of each, so JIT and connection pools are not measured.
     await loadGenerator({ ...load, duration: 2, url: helloUrl });
-    await loadGenerator({
-      ...load,
-      duration: 2,
-      url: `${gatewayUrl}/v1/jobs/${jobId}`,
-      headers: { authorization: `Bearer ${token}` },
-    });
+    await loadGenerator({ ...load, ...jobRead, duration: 2 });
     const round = { ...load, duration: Math.max(1, Math.round(options.durationSeconds / options.rounds)) };
     // This process's CPU time per side: the servers' alone with --load-process, else the load generator's too.
     const cpuMicros = { get: 0, hello: 0 };
@@ -245,14 +241,7 @@ export async function runApiBenchmark(options: ApiBenchOptions): Promise<number>
       cpuMicros[side] += used.user + used.system;
       return result;
     };
-    const runGet = () =>
-      timed('get', () =>
-        loadGenerator({
-          ...round,
-          url: `${gatewayUrl}/v1/jobs/${jobId}`,
-          headers: { authorization: `Bearer ${token}` },
-        }),
-      );
+    const runGet = () => timed('get', () => loadGenerator({ ...round, ...jobRead }));
     const runHello = () => timed('hello', () => loadGenerator({ ...round, url: helloUrl }));
     const gets: AutocannonResult[] = [];
     const hellos: AutocannonResult[] = [];
@@ -284,7 +273,7 @@ export async function runApiBenchmark(options: ApiBenchOptions): Promise<number>
         (options.loadProcess ? 'autocannon in a process of its own' : 'servers and autocannon in one process') +
         `; GET and hello-world ${options.durationSeconds} s each in ${options.rounds} alternating rounds, ` +
         `POST ${options.durationSeconds} s; ratios per round: ` +
-        gets.map((get, i) => `${(get.requests.average / hellos[i]!.requests.average).toFixed(2)}x`).join(' ') +
+        gets.map((get, i) => ratio(get.requests.average, hellos[i]!.requests.average)).join(' ') +
         `; CPU of the servers' process per request: GET ${perRequest(cpuMicros.get, gets)} µs, ` +
         `hello-world ${perRequest(cpuMicros.hello, hellos)} µs; the gateway logged ${countLines(logFile)} lines at info`,
     );

@@ -16,23 +16,62 @@ import type { CompatibilityLevel } from '../../topology/contracts.ts';
 
 export type { CompatibilityLevel };
 
+// The client's HTTP layer (mappersmith) as its constructor types it.
+type ClientArgs = ConstructorParameters<typeof SchemaRegistry>[0];
+type HttpMiddleware = NonNullable<ClientArgs['middlewares']>[number];
+type RetryDecision = NonNullable<NonNullable<ClientArgs['retry']>['validateRetry']>;
+
 /**
- * How registry calls are retried: on a 5xx and on a dropped connection (ECONNRESET "socket hang
- * up", ECONNREFUSED...), with exponential backoff for up to about 15 s in all. The client's
- * default retries GETs only, but every call sedano makes is idempotent (a lookup, a config put,
- * registering a schema that answers the same id again), and a registry that drops a connection
- * under load (seen from Apicurio during a CI run) must not fail a service's start or a test set-up.
+ * How long one registry call may go without an answer before it is given up and tried again.
+ * Without it a call the registry took and never answered would wait forever, and so would
+ * everything that needs that schema (the codec shares one pending lookup per schema).
+ */
+export const REGISTRY_REQUEST_TIMEOUT_MS = 10_000;
+
+/** A 5xx or a call that timed out (the client reports it as status 400 with a TimeoutError). */
+const retriedAnswer: RetryDecision = (response) =>
+  response.status() >= 500 || response.error()?.name === 'TimeoutError';
+
+/**
+ * How registry calls are retried: on a 5xx, on a dropped connection (ECONNRESET "socket hang
+ * up", ECONNREFUSED...) and on a call that timed out, with exponential backoff (about 11 s of
+ * waits in all, on top of the calls). The client's default retries GETs only, but every call
+ * sedano makes is idempotent (a lookup, a config put, registering a schema that answers the
+ * same id again), and a registry that drops a connection under load (seen from Apicurio during
+ * a CI run) must not fail a service's start or a test set-up.
  */
 export const REGISTRY_RETRY = {
   retries: 6,
   initialRetryTimeInSecs: 0.2,
   maxRetryTimeInSecs: 5,
   enableRetry: () => true,
+  validateRetry: retriedAnswer,
 } as const;
 
+/**
+ * Gives every call of the client a timeout (mappersmith's per-request `timeout`). Written here
+ * rather than taken from mappersmith/middleware/timeout, whose ESM typings do not match the
+ * CommonJS ones the registry client is typed with.
+ */
+function timeoutMiddleware(timeoutMs: number): HttpMiddleware {
+  return () => ({ prepareRequest: (next) => next().then((request) => request.enhance({ timeout: timeoutMs })) });
+}
+
+export interface SchemaRegistryOptions {
+  /** Default REGISTRY_REQUEST_TIMEOUT_MS. */
+  requestTimeoutMs?: number;
+  /** Default REGISTRY_RETRY.retries. */
+  retries?: number;
+}
+
 /** A client for the registry at `url` (e.g. http://127.0.0.1:8081/apis/ccompat/v7). */
-export function createSchemaRegistry(url: string): SchemaRegistry {
-  return new SchemaRegistry({ host: url, retry: REGISTRY_RETRY });
+export function createSchemaRegistry(url: string, options: SchemaRegistryOptions = {}): SchemaRegistry {
+  const { requestTimeoutMs = REGISTRY_REQUEST_TIMEOUT_MS, retries = REGISTRY_RETRY.retries } = options;
+  return new SchemaRegistry({
+    host: url,
+    retry: { ...REGISTRY_RETRY, retries },
+    middlewares: [timeoutMiddleware(requestTimeoutMs)],
+  });
 }
 
 /**
@@ -62,7 +101,7 @@ async function registryRequest(url: string, init?: RequestInit): Promise<Respons
       const response = await fetch(url, {
         ...init,
         headers: { 'Content-Type': 'application/vnd.schemaregistry.v1+json', ...init?.headers },
-        signal: AbortSignal.timeout(10_000),
+        signal: AbortSignal.timeout(REGISTRY_REQUEST_TIMEOUT_MS),
       });
       if (response.status < 500 || last) return response;
       await response.body?.cancel();

@@ -1,4 +1,6 @@
 /** The schema registry's subjects (Confluent REST API), for the backup and its restore. */
+import { REGISTRY_REQUEST_TIMEOUT_MS } from '../../lib/schema-registry.ts';
+
 export interface SubjectSchema {
   subject: string;
   version: number;
@@ -17,6 +19,7 @@ export interface SubjectsPort {
 async function call<T>(url: string, init?: RequestInit): Promise<T> {
   const response = await fetch(url, {
     ...init,
+    signal: AbortSignal.timeout(REGISTRY_REQUEST_TIMEOUT_MS),
     headers: { 'content-type': 'application/vnd.schemaregistry.v1+json', ...init?.headers },
   });
   if (!response.ok)
@@ -35,7 +38,9 @@ export function registrySubjects(registryUrl: string): SubjectsPort {
           const latest = await call<{ version: number; schema: string }>(
             `${registryUrl}/subjects/${encodeURIComponent(subject)}/versions/latest`,
           );
-          const config = await fetch(`${registryUrl}/config/${encodeURIComponent(subject)}`);
+          const config = await fetch(`${registryUrl}/config/${encodeURIComponent(subject)}`, {
+            signal: AbortSignal.timeout(REGISTRY_REQUEST_TIMEOUT_MS),
+          });
           // 404: the subject has no level of its own.
           const compatibility = config.ok
             ? (((await config.json()) as { compatibilityLevel?: string }).compatibilityLevel ?? null)

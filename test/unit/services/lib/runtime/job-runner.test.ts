@@ -387,8 +387,9 @@ test('a job revoked while it waits for a slot never runs: REVOKED, and its place
   const setup = runner(async () => ((ran = true), RESULT));
   let outcome: Promise<boolean> | undefined;
   scheduler.add(noopRequestSample.header.jobId, async (slot) => void (outcome = setup.run(slot)));
-  await waitFor(() => setup.running.size === 1 && scheduler.size === 2, {
-    description: 'waiting for a slot',
+  // The job's task hands its run to the runner and ends; the run itself waits for the blocker's slot.
+  await waitFor(() => setup.running.size === 1 && scheduler.busySlots === 1, {
+    description: 'the job waiting for the slot the blocker holds',
     intervalMs: 1,
   });
   await setImmediate();

@@ -24,7 +24,7 @@ test(
   async (t) => {
     const sandbox = await stageSandbox(t);
     const done = new Set<string>();
-    await sandbox.start(
+    const runtime = await sandbox.start(
       defineStage({
         stage: 'noop',
         handler: async ({ jobId }) => {
@@ -42,13 +42,21 @@ test(
     await stackUp({ log: () => {} });
     t.diagnostic(`broker restarted in ${Date.now() - restartedAt} ms with ${JOBS - done.size} jobs not started yet`);
 
+    let ended = 0;
     const states = await waitFor(
       async () => {
         const all = await Promise.all(jobs.map((job) => sandbox.ledger.terminalState(job.header.jobId)));
-        return all.every((state) => state !== null) && all;
+        ended = all.filter((state) => state !== null).length;
+        return ended === JOBS && all;
       },
       { description: `all ${JOBS} jobs ended after the restart`, timeoutMs: 240_000, intervalMs: 500 },
-    );
+    ).finally(() => {
+      // Where a run that never finishes stopped, for the next reader of a failed CI log.
+      t.diagnostic(
+        `${ended} of ${JOBS} jobs ended; the runtime is ${runtime.state}, ${runtime.inFlight} in flight, ` +
+          `joined its group ${runtime.groupJoins} time(s), ${sandbox.status.messages.length} status events seen`,
+      );
+    });
     assert.deepEqual(new Set(states), new Set(['SUCCESS']));
   },
 );

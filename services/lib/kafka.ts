@@ -176,6 +176,13 @@ export interface KafkaClientOptions {
   clientId: string;
   /** Where kafkajs's own log lines (and this module's) go; default: warnings and errors to stderr. */
   log?: KafkaLog;
+  /**
+   * Told when one of the client's consumers stopped for good: kafkajs restarts a crashed
+   * consumer only after an error it deems retriable, and after any other (a session timeout the
+   * broker refuses, an authorization failure) leaves it stopped while the process lives on.
+   * The service kit ends the process then, for its supervisor to start it again.
+   */
+  onConsumerStopped?: (error: Error, groupId: string) => void;
 }
 
 export interface KafkaClient {
@@ -276,6 +283,7 @@ export function createKafkaClient(options: KafkaClientOptions): KafkaClient {
           }),
         ),
         log,
+        options.onConsumerStopped,
       );
     },
   };
@@ -464,7 +472,14 @@ function partitionTarget({ topic, partition }: PartitionTarget): { topic: string
   return partition === undefined ? { topic } : { topic, partitions: [partition] };
 }
 
-function wrapConsumer(consumer: Consumer, log: KafkaLog): KafkaConsumer {
+function wrapConsumer(
+  consumer: Consumer,
+  log: KafkaLog,
+  onStopped: KafkaClientOptions['onConsumerStopped'],
+): KafkaConsumer {
+  consumer.on(consumer.events.CRASH, ({ payload }) => {
+    if (!payload.restart) onStopped?.(payload.error, payload.groupId);
+  });
   // With `commitIntervalMs`: the handled offsets, committed in the background (interval-commits.ts).
   let commits: IntervalCommits | undefined;
   let closing = false;

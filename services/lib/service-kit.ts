@@ -8,9 +8,9 @@
  * starts telemetry, gives the service's `start` a kit of clients built on demand (each closed
  * at the end, in reverse order of creation), and on SIGTERM/SIGINT closes everything in order:
  * an idempotent close that runs every step even if one fails. Exit codes: 0 after a clean stop,
- * 1 for a crash (a failed start, a failed close step, an error nobody handled), 2 for bad
- * configuration. Library code never reads the environment and never exits: this is the one place
- * that decides how a process ends.
+ * 1 for a crash (a failed start, a failed close step, an error nobody handled, a Kafka consumer
+ * that stopped for good), 2 for bad configuration. Library code never reads the environment and
+ * never exits: this is the one place that decides how a process ends.
  */
 import { hostname } from 'node:os';
 import { Redis } from 'ioredis';
@@ -175,6 +175,12 @@ export async function runService<S extends typeof baseSettings>(
         brokers: base.kafkaBrokers,
         clientId: workerId,
         log: (level, message, extra) => logger[level]({ ...extra, component: 'kafkajs' }, message),
+        // A consumer kafkajs will not restart would leave the service alive and idle.
+        onConsumerStopped: (error, groupId) => {
+          logger.error({ err: error, groupId }, 'a Kafka consumer stopped for good: the service exits');
+          process.exitCode = EXIT_CRASH;
+          void close();
+        },
       })),
     redis({ autoPipelining = false } = {}) {
       const connection = new Redis(base.redisUrl, { enableAutoPipelining: autoPipelining });

@@ -75,6 +75,9 @@ export function kafkaClient(): KafkaClient {
     brokers: endpoints().kafkaBrokers,
     clientId: uniqueName('sedano-test'),
     ...(process.env['SEDANO_TEST_KAFKA_LOG'] === '1' ? {} : { log: () => {} }),
+    // Rare, and what a test that then waits in vain needs said: printed whatever the log setting.
+    onConsumerStopped: (error, groupId) =>
+      console.error(`a Kafka consumer of group ${groupId} stopped for good: ${error.name}: ${error.message}`),
   });
 }
 

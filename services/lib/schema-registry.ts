@@ -26,7 +26,7 @@ type RetryDecision = NonNullable<NonNullable<ClientArgs['retry']>['validateRetry
  * Without it a call the registry took and never answered would wait forever, and so would
  * everything that needs that schema (the codec shares one pending lookup per schema).
  */
-export const REGISTRY_REQUEST_TIMEOUT_MS = 10_000;
+const REGISTRY_REQUEST_TIMEOUT_MS = 10_000;
 
 /** A 5xx or a call that timed out (the client reports it as status 400 with a TimeoutError). */
 const retriedAnswer: RetryDecision = (response) =>
@@ -92,8 +92,11 @@ export async function registerAvroSchema(
   return id;
 }
 
-/** One call of the registry's REST API, retried like the client's calls (REGISTRY_RETRY). */
-async function registryRequest(url: string, init?: RequestInit): Promise<Response> {
+/**
+ * One call of the registry's REST API, bounded by REGISTRY_REQUEST_TIMEOUT_MS and retried like
+ * the client's calls (REGISTRY_RETRY), for what the client has no method for.
+ */
+export async function registryRequest(url: string, init?: RequestInit): Promise<Response> {
   let delayMs = REGISTRY_RETRY.initialRetryTimeInSecs * 1000;
   for (let attempt = 0; ; attempt += 1) {
     const last = attempt === REGISTRY_RETRY.retries;

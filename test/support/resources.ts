@@ -17,11 +17,7 @@ import {
   type KafkaClient,
   type TopicDescription,
 } from '../../services/lib/kafka.ts';
-import {
-  createSchemaRegistry,
-  REGISTRY_REQUEST_TIMEOUT_MS,
-  type SchemaRegistry,
-} from '../../services/lib/schema-registry.ts';
+import { createSchemaRegistry, registryRequest, type SchemaRegistry } from '../../services/lib/schema-registry.ts';
 import { waitFor } from './wait.ts';
 
 const cleanups = new WeakMap<TestContext, (() => unknown)[]>();
@@ -122,10 +118,8 @@ export function schemaRegistry(): SchemaRegistry {
 export function deleteSubjectAfter(t: TestContext, subject: string): void {
   onCleanup(t, async () => {
     const url = `${endpoints().schemaRegistryUrl}/subjects/${encodeURIComponent(subject)}`;
-    // Bounded like every registry call: a registry that never answers must not hold the test.
-    const timeout = () => AbortSignal.timeout(REGISTRY_REQUEST_TIMEOUT_MS);
-    await fetch(url, { method: 'DELETE', signal: timeout() });
-    await fetch(`${url}?permanent=true`, { method: 'DELETE', signal: timeout() });
+    await registryRequest(url, { method: 'DELETE' });
+    await registryRequest(`${url}?permanent=true`, { method: 'DELETE' });
   });
 }
 

@@ -1,5 +1,5 @@
 /** The schema registry's subjects (Confluent REST API), for the backup and its restore. */
-import { REGISTRY_REQUEST_TIMEOUT_MS } from '../../lib/schema-registry.ts';
+import { registryRequest } from '../../lib/schema-registry.ts';
 
 export interface SubjectSchema {
   subject: string;
@@ -17,11 +17,7 @@ export interface SubjectsPort {
 }
 
 async function call<T>(url: string, init?: RequestInit): Promise<T> {
-  const response = await fetch(url, {
-    ...init,
-    signal: AbortSignal.timeout(REGISTRY_REQUEST_TIMEOUT_MS),
-    headers: { 'content-type': 'application/vnd.schemaregistry.v1+json', ...init?.headers },
-  });
+  const response = await registryRequest(url, init);
   if (!response.ok)
     throw new Error(`schema registry ${init?.method ?? 'GET'} ${url}: ${response.status} ${await response.text()}`);
   return (await response.json()) as T;
@@ -38,9 +34,7 @@ export function registrySubjects(registryUrl: string): SubjectsPort {
           const latest = await call<{ version: number; schema: string }>(
             `${registryUrl}/subjects/${encodeURIComponent(subject)}/versions/latest`,
           );
-          const config = await fetch(`${registryUrl}/config/${encodeURIComponent(subject)}`, {
-            signal: AbortSignal.timeout(REGISTRY_REQUEST_TIMEOUT_MS),
-          });
+          const config = await registryRequest(`${registryUrl}/config/${encodeURIComponent(subject)}`);
           // 404: the subject has no level of its own.
           const compatibility = config.ok
             ? (((await config.json()) as { compatibilityLevel?: string }).compatibilityLevel ?? null)

@@ -153,7 +153,9 @@ export interface KafkaConsumer {
   commit(offsets: readonly PartitionOffset[]): Promise<void>;
   /**
    * Stops fetching from these topics while the group membership (and its heartbeats) goes on;
-   * messages fetched but not handled yet are fetched again after `resume`.
+   * messages fetched but not handled yet are fetched again after `resume`. Between a crash
+   * kafkajs restarts from and the next join, pause, resume and seek do nothing: the member that
+   * joins again has no partition paused and starts at the committed offsets.
    */
   pause(targets: readonly PartitionTarget[]): void;
   resume(targets: readonly PartitionTarget[]): void;
@@ -480,6 +482,13 @@ function wrapConsumer(
   consumer.on(consumer.events.CRASH, ({ payload }) => {
     if (!payload.restart) onStopped?.(payload.error, payload.groupId);
   });
+  // kafkajs restarts a crashed consumer (a broker restart, say) with a new group object, after a
+  // wait in which pause, resume and seek throw "Consumer group was not initialized" (once out of
+  // a job's end in CI). They have nothing to act on until the group is joined again: the new
+  // member starts with no partition paused, at the committed offsets. So they are skipped then.
+  let joined = false;
+  consumer.on(consumer.events.GROUP_JOIN, () => (joined = true));
+  consumer.on(consumer.events.STOP, () => (joined = false));
   // With `commitIntervalMs`: the handled offsets, committed in the background (interval-commits.ts).
   let commits: IntervalCommits | undefined;
   let closing = false;
@@ -551,9 +560,15 @@ function wrapConsumer(
     },
     // kafkajs 2.2.4 never resumes a partition paused before its first fetch (tulios/kafkajs#1599),
     // so sedano pauses single partitions it has read from, and gates lanes without pausing.
-    pause: (targets) => consumer.pause(targets.map(partitionTarget)),
-    resume: (targets) => consumer.resume(targets.map(partitionTarget)),
-    seek: (target) => consumer.seek({ ...target }),
+    pause: (targets) => {
+      if (joined) consumer.pause(targets.map(partitionTarget));
+    },
+    resume: (targets) => {
+      if (joined) consumer.resume(targets.map(partitionTarget));
+    },
+    seek: (target) => {
+      if (joined) consumer.seek({ ...target });
+    },
     onAssignment(listener) {
       consumer.on(consumer.events.GROUP_JOIN, (event) => listener(event.payload.memberAssignment));
     },

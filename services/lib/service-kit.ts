@@ -152,6 +152,15 @@ export async function runService<S extends typeof baseSettings>(
       void close();
     });
   }
+  // An error nothing caught (thrown in a library's callback or a timer) ends the service as
+  // Node would, exit code 1, but logged as JSON with its error and closed in order like a signal.
+  const crashed = (error: unknown, what: string): void => {
+    logger.fatal({ err: error }, `${what}: the service exits`);
+    process.exitCode = EXIT_CRASH;
+    void close();
+  };
+  process.on('uncaughtException', (error) => crashed(error, 'uncaught exception'));
+  process.on('unhandledRejection', (reason) => crashed(reason, 'unhandled rejection'));
 
   const metrics =
     base.metricsPort === undefined

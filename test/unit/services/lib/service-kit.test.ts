@@ -1,22 +1,33 @@
 /**
- * How a service stops on bad configuration, through the service kit: every problem printed
- * (variable, expected, given), exit code 2, before it connects to anything.
+ * How a service stops through the service kit: on bad configuration every problem printed
+ * (variable, expected, given), exit code 2, before it connects to anything; on an error nothing
+ * caught, logged as JSON, closed in order, exit code 1.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { test } from 'node:test';
 
-function runService(main: string, env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
+function run(
+  path: string,
+  args: readonly string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [new URL(`../../../../services/${main}`, import.meta.url).pathname], {
+    const child = spawn(process.execPath, [path, ...args], {
       env: { PATH: process.env['PATH'] ?? '', ...env },
-      stdio: ['ignore', 'ignore', 'pipe'],
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
+    let stdout = '';
     let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
     child.once('error', reject);
-    child.once('exit', (code) => resolve({ code, stderr }));
+    child.once('exit', (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+function runService(main: string, env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
+  return run(new URL(`../../../../services/${main}`, import.meta.url).pathname, [], env);
 }
 
 test('the noop worker with three bad settings prints all three and exits 2', async () => {
@@ -45,3 +56,34 @@ test('the gateway with three bad settings prints all three, never a token, and e
   assert.match(stderr, /SEDANO_API_TOKENS: expected a JSON array .* got \(hidden\)/);
   assert.doesNotMatch(stderr, /secret-token-value-1/);
 });
+
+for (const [how, message, what] of [
+  ['exception', 'a callback threw', 'uncaught exception'],
+  ['rejection', 'a promise nobody awaited failed', 'unhandled rejection'],
+] as const) {
+  test(`an ${what} is logged as JSON with its error, closes the service in order and exits 1`, async () => {
+    const { code, stdout, stderr } = await run(new URL('./crashing-service.ts', import.meta.url).pathname, [how], {
+      // Valid settings; the service connects to none of them.
+      KAFKA_BROKERS: '127.0.0.1:9',
+      SCHEMA_REGISTRY_URL: 'http://127.0.0.1:9',
+      REDIS_URL: 'redis://127.0.0.1:9',
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9',
+    });
+    assert.equal(code, 1, stdout + stderr);
+    const lines = stdout
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => JSON.parse(line) as { level: number; msg: string; err?: { message: string } });
+    const fatal = lines.find((line) => line.msg === `${what}: the service exits`);
+    assert.equal(fatal?.level, 60, stdout);
+    assert.equal(fatal?.err?.message, message);
+    // Closed like a signal closes it: every step, then the last line.
+    assert.ok(
+      lines.some((line) => line.msg === 'the close step ran'),
+      stdout,
+    );
+    assert.equal(lines.at(-1)?.msg, 'stopped');
+    // Said once, as JSON: Node did not print its own report.
+    assert.doesNotMatch(stderr, new RegExp(message), stderr);
+  });
+}

@@ -42,6 +42,12 @@ export const EXIT_BAD_CONFIGURATION = 2;
 export const EXIT_CRASH = 1;
 /** How long a process may linger after every close step ran before it is ended. */
 const EXIT_GRACE_MS = 5_000;
+/**
+ * How long a service that crashed may take to close before it exits anyway: a step may be stuck
+ * in the state that crashed it, and no supervisor stops a process that never exits. Twice the
+ * stage runtime's default drain (`shutdownGraceMs`, 30 s).
+ */
+const CRASH_CLOSE_LIMIT_MS = 60_000;
 
 export interface ServiceDefinition<S extends SettingsSpec> {
   /** The service's short name, e.g. `noop`: its spans are `sedano-noop`, its worker id `noop@host:pid`. */
@@ -152,15 +158,17 @@ export async function runService<S extends typeof baseSettings>(
       void close();
     });
   }
-  // An error nothing caught (thrown in a library's callback or a timer) ends the service as
-  // Node would, exit code 1, but logged as JSON with its error and closed in order like a signal.
-  const crashed = (error: unknown, what: string): void => {
-    logger.fatal({ err: error }, `${what}: the service exits`);
+  /** Ends the service after a crash: logged, closed in order like a signal, exit code 1. */
+  const crashed = (error: unknown, message: string, context: object = {}): void => {
+    logger.fatal({ err: error, ...context }, message);
     process.exitCode = EXIT_CRASH;
+    setTimeout(() => process.exit(), CRASH_CLOSE_LIMIT_MS).unref();
     void close();
   };
-  process.on('uncaughtException', (error) => crashed(error, 'uncaught exception'));
-  process.on('unhandledRejection', (reason) => crashed(reason, 'unhandled rejection'));
+  // An error nothing caught (thrown in a library's callback or a timer) ends the service as Node
+  // would, but logged as JSON with its error, and closed in order.
+  process.on('uncaughtException', (error) => crashed(error, 'uncaught exception: the service exits'));
+  process.on('unhandledRejection', (reason) => crashed(reason, 'unhandled rejection: the service exits'));
 
   const metrics =
     base.metricsPort === undefined
@@ -185,11 +193,8 @@ export async function runService<S extends typeof baseSettings>(
         clientId: workerId,
         log: (level, message, extra) => logger[level]({ ...extra, component: 'kafkajs' }, message),
         // A consumer kafkajs will not restart would leave the service alive and idle.
-        onConsumerStopped: (error, groupId) => {
-          logger.error({ err: error, groupId }, 'a Kafka consumer stopped for good: the service exits');
-          process.exitCode = EXIT_CRASH;
-          void close();
-        },
+        onConsumerStopped: (error, groupId) =>
+          crashed(error, 'a Kafka consumer stopped for good: the service exits', { groupId }),
       })),
     redis({ autoPipelining = false } = {}) {
       const connection = new Redis(base.redisUrl, { enableAutoPipelining: autoPipelining });

@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import { externalComponents } from '../../../services/lib/endpoints.ts';
 import { defineStage } from '../../../services/lib/runtime/stage.ts';
 import { stackDown, stackUp } from '../../../scripts/local-stack/stack.ts';
+import { kafkaClient } from '../../support/resources.ts';
 import { waitFor } from '../../support/wait.ts';
 import { stageSandbox } from '../services/lib/runtime/stage-sandbox.ts';
 
@@ -50,13 +51,37 @@ test(
         return ended === JOBS && all;
       },
       { description: `all ${JOBS} jobs ended after the restart`, timeoutMs: 240_000, intervalMs: 500 },
-    ).finally(() => {
+    ).finally(async () => {
       // Where a run that never finishes stopped, for the next reader of a failed CI log.
       t.diagnostic(
         `${ended} of ${JOBS} jobs ended; the runtime is ${runtime.state}, ${runtime.inFlight} in flight, ` +
-          `joined its group ${runtime.groupJoins} time(s), ${sandbox.status.messages.length} status events seen`,
+          `${runtime.skipped} skipped as ended, joined its group ${runtime.groupJoins} time(s), ` +
+          `${sandbox.status.messages.length} status events seen`,
       );
+      t.diagnostic(await whatTheTopicsHold(sandbox).catch((error: unknown) => `topics not read: ${String(error)}`));
     });
     assert.deepEqual(new Set(states), new Set(['SUCCESS']));
   },
 );
+
+/**
+ * How many messages each lane and delay topic holds, and the status events by state: a run
+ * that never ends shows whether jobs were retried, and whether retries were forwarded again.
+ */
+async function whatTheTopicsHold(sandbox: Awaited<ReturnType<typeof stageSandbox>>): Promise<string> {
+  const admin = await kafkaClient().admin();
+  try {
+    const held = async (topic: string) =>
+      (await admin.fetchTopicOffsets(topic)).reduce((sum, { low, high }) => sum + Number(high) - Number(low), 0);
+    const lanes = await Promise.all(sandbox.topics.lanes.map(held));
+    const retries = await Promise.all(Object.values(sandbox.topics.retry).map(held));
+    const states = new Map<string, number>();
+    for (const event of await sandbox.allEvents()) states.set(event.state, (states.get(event.state) ?? 0) + 1);
+    return (
+      `lanes hold ${lanes.join('/')} messages, delay topics ${retries.join('/')}; status events: ` +
+      [...states].map(([state, count]) => `${state} ${count}`).join(', ')
+    );
+  } finally {
+    await admin.close();
+  }
+}

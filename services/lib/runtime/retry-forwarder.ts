@@ -53,8 +53,18 @@ export async function startRetryForwarder(options: RetryForwarderOptions): Promi
       } else {
         logger.error({ topic: message.topic, offset: message.offset }, 'retry without a return topic: dropped');
       }
+      // A failed commit is logged, not thrown: kafkajs would hand the message over again and it
+      // would be forwarded twice, once more per try. The partition's next commit covers it; only
+      // a restart before that forwards it again (a duplicate the job runner must bear anyway).
       const next = (BigInt(message.offset) + 1n).toString();
-      await consumer.commit([{ topic: message.topic, partition: message.partition, offset: next }]);
+      await consumer
+        .commit([{ topic: message.topic, partition: message.partition, offset: next }])
+        .catch((error: unknown) =>
+          logger.warn(
+            { err: error, topic: message.topic, offset: message.offset },
+            'retry forwarded; its offset was not committed',
+          ),
+        );
     },
   });
 

@@ -53,9 +53,9 @@ export async function startRetryForwarder(options: RetryForwarderOptions): Promi
       } else {
         logger.error({ topic: message.topic, offset: message.offset }, 'retry without a return topic: dropped');
       }
-      // A failed commit is logged, not thrown: kafkajs would hand the message over again and it
-      // would be forwarded twice, once more per try. The partition's next commit covers it; only
-      // a restart before that forwards it again (a duplicate the job runner must bear anyway).
+      // A failed commit is logged, not thrown: thrown, kafkajs hands the message over again and
+      // it is forwarded again at each try. The partition's next commit covers it; only a restart
+      // before that forwards it again (a duplicate the job runner must bear anyway).
       const next = (BigInt(message.offset) + 1n).toString();
       await consumer
         .commit([{ topic: message.topic, partition: message.partition, offset: next }])

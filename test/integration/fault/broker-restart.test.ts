@@ -4,11 +4,11 @@
  * The broker can only be restarted when it is the local stack's.
  */
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import { externalComponents } from '../../../services/lib/endpoints.ts';
 import { defineStage } from '../../../services/lib/runtime/stage.ts';
 import { stackDown, stackUp } from '../../../scripts/local-stack/stack.ts';
-import { kafkaClient } from '../../support/resources.ts';
+import { kafkaAdmin } from '../../support/resources.ts';
 import { waitFor } from '../../support/wait.ts';
 import { stageSandbox } from '../services/lib/runtime/stage-sandbox.ts';
 
@@ -58,7 +58,7 @@ test(
           `${runtime.skipped} skipped as ended, joined its group ${runtime.groupJoins} time(s), ` +
           `${sandbox.status.messages.length} status events seen`,
       );
-      t.diagnostic(await whatTheTopicsHold(sandbox).catch((error: unknown) => `topics not read: ${String(error)}`));
+      t.diagnostic(await whatTheTopicsHold(t, sandbox).catch((error: unknown) => `topics not read: ${String(error)}`));
     });
     assert.deepEqual(new Set(states), new Set(['SUCCESS']));
   },
@@ -71,20 +71,16 @@ test(
  * lane messages in flight, after the job consumer had crashed and rejoined; the suspicion,
  * not shown, is retries forwarded more than once, each duplicate running another attempt.
  */
-async function whatTheTopicsHold(sandbox: Awaited<ReturnType<typeof stageSandbox>>): Promise<string> {
-  const admin = await kafkaClient().admin();
-  try {
-    const held = async (topic: string) =>
-      (await admin.fetchTopicOffsets(topic)).reduce((sum, { low, high }) => sum + Number(high) - Number(low), 0);
-    const lanes = await Promise.all(sandbox.topics.lanes.map(held));
-    const retries = await Promise.all(Object.values(sandbox.topics.retry).map(held));
-    const states = new Map<string, number>();
-    for (const event of await sandbox.allEvents()) states.set(event.state, (states.get(event.state) ?? 0) + 1);
-    return (
-      `lanes hold ${lanes.join('/')} messages, delay topics ${retries.join('/')}; status events: ` +
-      [...states].map(([state, count]) => `${state} ${count}`).join(', ')
-    );
-  } finally {
-    await admin.close();
-  }
+async function whatTheTopicsHold(t: TestContext, sandbox: Awaited<ReturnType<typeof stageSandbox>>): Promise<string> {
+  const admin = await kafkaAdmin(t);
+  const held = async (topic: string) =>
+    (await admin.fetchTopicOffsets(topic)).reduce((sum, { low, high }) => sum + Number(high) - Number(low), 0);
+  const lanes = await Promise.all(sandbox.topics.lanes.map(held));
+  const retries = await Promise.all(Object.values(sandbox.topics.retry).map(held));
+  const states = new Map<string, number>();
+  for (const event of await sandbox.allEvents()) states.set(event.state, (states.get(event.state) ?? 0) + 1);
+  return (
+    `lanes hold ${lanes.join('/')} messages, delay topics ${retries.join('/')}; status events: ` +
+    [...states].map(([state, count]) => `${state} ${count}`).join(', ')
+  );
 }

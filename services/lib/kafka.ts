@@ -28,6 +28,7 @@ import type { Admin, Consumer, IHeaders, KafkaMessage, LogEntry, Message, Produc
 import type { TopicDescription } from '../../topology/topics.ts';
 import { createDefaultPartitioner } from './kafka-partitioner.ts';
 import { type IntervalCommits, startIntervalCommits } from './interval-commits.ts';
+import { createRenewingProducer, type ProducerConnection } from './renewing-producer.ts';
 
 // kafkajs is CommonJS and its enums are not visible as ESM named exports.
 const { Kafka, logLevel: KafkaLogLevel, ConfigResourceTypes, ConfigSource } = kafkajs;
@@ -251,19 +252,27 @@ export function createKafkaClient(options: KafkaClientOptions): KafkaClient {
   return {
     admin: async () => wrapAdmin(await connected(kafka.admin())),
     removeGroupMember: (groupId, memberId) => removeGroupMember(kafka, groupId, memberId),
-    producer: async () =>
-      wrapProducer(
-        await connected(
-          kafka.producer({
-            idempotent: true,
-            // kafkajs's DefaultPartitioner rule without its 64-bit Long arithmetic (kafka-partitioner.ts).
-            createPartitioner: () => {
-              const partitionOf = createDefaultPartitioner();
-              return ({ topic, partitionMetadata, message }) => partitionOf(topic, partitionMetadata, message);
-            },
-          }),
-        ),
-      ),
+    producer: async () => {
+      const open = async () =>
+        wrapProducer(
+          await connected(
+            kafka.producer({
+              idempotent: true,
+              // kafkajs's DefaultPartitioner rule without its 64-bit Long arithmetic (kafka-partitioner.ts).
+              createPartitioner: () => {
+                const partitionOf = createDefaultPartitioner();
+                return ({ topic, partitionMetadata, message }) => partitionOf(topic, partitionMetadata, message);
+              },
+            }),
+          ),
+        );
+      // A failed send leaves kafkajs's batch numbers wrong for the broker (renewing-producer.ts).
+      return createRenewingProducer({
+        open,
+        first: await open(),
+        onRenew: (error) => log('warn', 'a send failed: the next send opens a new producer', { error: String(error) }),
+      });
+    },
     // The broker's long-poll wait also bounds how long a disconnect waits for the fetch in
     // flight: kafkajs's default of 5 s is too long for that.
     consumer: async (groupId, consumerOptions = {}) => {
@@ -432,7 +441,7 @@ function outgoing(messages: readonly OutgoingMessage[]): Message[] {
   }));
 }
 
-function wrapProducer(producer: Producer): KafkaProducer {
+function wrapProducer(producer: Producer): ProducerConnection<OutgoingMessage> {
   return {
     async send(topic, messages) {
       await producer.send({ topic, acks: -1, messages: outgoing(messages) });

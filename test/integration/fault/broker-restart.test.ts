@@ -67,9 +67,11 @@ test(
 /**
  * How many messages each lane and delay topic holds, and the status events by state: a run
  * that never ends shows whether jobs were retried, and whether retries were forwarded again.
- * Open (2026-12-01): one slow fresh-clone run timed out with 249 of 300 jobs ended and 7,078
- * lane messages in flight, after the job consumer had crashed and rejoined; the suspicion,
- * not shown, is retries forwarded more than once, each duplicate running another attempt.
+ * One slow fresh-clone run (2026-12-01, a 13.2 s restart) timed out with 249 of 300 jobs ended
+ * and 7,078 lane messages in flight. The likely cause, since fixed: sends that ran out of
+ * retries as the broker came back left kafkajs's producer with batch numbers the broker already
+ * held, so later status events were refused or dropped for good (renewing-producer.ts,
+ * broker-outage-producer.test.ts), and each failing attempt went round again.
  */
 async function whatTheTopicsHold(t: TestContext, sandbox: Awaited<ReturnType<typeof stageSandbox>>): Promise<string> {
   const admin = await kafkaAdmin(t);

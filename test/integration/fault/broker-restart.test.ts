@@ -79,10 +79,11 @@ async function whatTheTopicsHold(t: TestContext, sandbox: Awaited<ReturnType<typ
     (await admin.fetchTopicOffsets(topic)).reduce((sum, { low, high }) => sum + Number(high) - Number(low), 0);
   const lanes = await Promise.all(sandbox.topics.lanes.map(held));
   const retries = await Promise.all(Object.values(sandbox.topics.retry).map(held));
+  const status = await held(sandbox.topics.status);
   const states = new Map<string, number>();
   for (const event of await sandbox.allEvents()) states.set(event.state, (states.get(event.state) ?? 0) + 1);
   return (
-    `lanes hold ${lanes.join('/')} messages, delay topics ${retries.join('/')}; status events: ` +
-    [...states].map(([state, count]) => `${state} ${count}`).join(', ')
+    `lanes hold ${lanes.join('/')} messages, delay topics ${retries.join('/')}, the status topic ${status}; ` +
+    `status events read so far: ${[...states].map(([state, count]) => `${state} ${count}`).join(', ')}`
   );
 }

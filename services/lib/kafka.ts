@@ -93,7 +93,11 @@ export interface ConsumerGroupDescription {
 }
 
 export interface KafkaProducer {
-  /** Produces with acks from all in-sync replicas; resolves once the broker has them. */
+  /**
+   * Produces with acks from all in-sync replicas; resolves once the broker has them. Sends go
+   * one at a time (renewing-producer.ts). A send that fails may still have put some of its
+   * messages on the topic: sent again, they are there twice (at-least-once).
+   */
   send(topic: string, messages: readonly OutgoingMessage[]): Promise<void>;
   /**
    * Produces to several topics in one request (as `send`, each topic's messages in order).

@@ -65,7 +65,8 @@ export function createRenewingProducer<Message>(
       } catch (error) {
         // Nothing else is in flight on it (one request at a time): close it in the background.
         current = undefined;
-        onRenew?.(error);
+        // A send that failed because close() closed its producer needs no new one.
+        if (!closed) onRenew?.(error);
         void producer.close().catch(() => {});
         throw error;
       }

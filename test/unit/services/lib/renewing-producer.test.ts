@@ -114,19 +114,25 @@ test('a new producer that cannot be opened fails its send, and the next send tri
   assert.deepEqual(third.sent, ['t:c']);
 });
 
-test('close closes the producer at once, and a send queued behind it is refused', async () => {
+test('close closes the producer at once, a send queued behind it is refused, and a send it broke is no renewal', async () => {
   const first = fakeProducer('first');
-  const producer = createRenewingProducer({ first: first.producer, open: () => assert.fail('no renewal') });
+  const renewals: unknown[] = [];
+  const producer = createRenewingProducer({
+    first: first.producer,
+    open: () => assert.fail('no renewal'),
+    onRenew: (error) => renewals.push(error),
+  });
 
   const inFlight = producer.send('t', one('a'));
   const queued = producer.send('t', one('b'));
   await settle();
   await producer.close();
   assert.equal(first.closed, true);
-  first.waiting[0]!.resolve();
-  await inFlight;
+  first.waiting[0]!.reject(new Error('the producer is disconnected'));
+  await assert.rejects(inFlight, /disconnected/);
   await assert.rejects(queued, /closed/);
   await assert.rejects(producer.send('t', one('c')), /closed/);
+  assert.deepEqual(renewals, []);
 });
 
 test('a producer that opens after close is closed at once, and its send refused', async () => {

@@ -30,8 +30,8 @@ test(
         stage: 'noop',
         handler: async ({ jobId }) => {
           done.add(jobId);
-          await new Promise((resolve) => setTimeout(resolve, 20));
-          return { 'sedano.NoopResult': { sleptMs: 20, spunMs: 0, payload: null } };
+          await new Promise((resolve) => setTimeout(resolve, 200));
+          return { 'sedano.NoopResult': { sleptMs: 200, spunMs: 0, payload: null } };
         },
       }),
     );

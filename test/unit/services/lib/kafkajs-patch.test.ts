@@ -6,7 +6,7 @@
  * timestamp, offset and headers (Number arithmetic when exact) are what its bytes say; a record
  * batch's CRC-32C (through @node-rs/crc32) is the checksum the table loop computes; an encoder's
  * buffers, from Node's pool and not zero-filled, never put a byte it did not write in what it
- * encodes. (The patch's fetch
+ * encodes; a group coordinator lookup that no broker answered is tried again. (The patch's fetch
  * wait while a partition is paused is shown against the broker:
  * test/integration/services/lib/kafka-paused-fetch.test.ts.)
  */
@@ -255,4 +255,37 @@ test('a record batch encodes to the same bytes whatever the pool held before: no
   const onOnes = await encodeAfter(0xff);
   assert.ok(onZeros.length > 2_000);
   assert.deepEqual(onOnes, onZeros);
+});
+
+test('a coordinator lookup that no broker answered is tried again, not failed for good', async () => {
+  const Cluster = require('kafkajs/src/cluster/index.js') as {
+    prototype: { findGroupCoordinator(this: unknown, options: { groupId: string }): Promise<unknown> };
+  };
+  const createRetry = require('kafkajs/src/retry/index.js') as (
+    options: Record<string, number>,
+  ) => (fn: (...args: unknown[]) => Promise<unknown>) => Promise<unknown>;
+  const { KafkaJSGroupCoordinatorNotFound } = require('kafkajs/src/errors.js') as {
+    KafkaJSGroupCoordinatorNotFound: new (message: string) => Error;
+  };
+  // A broker restarting: the first lookups find no broker that answers, then the broker is back.
+  let lookups = 0;
+  let refreshes = 0;
+  const cluster = {
+    retrier: createRetry({ retries: 5, initialRetryTime: 1, maxRetryTime: 2 }),
+    logger: { debug: () => {} },
+    findGroupCoordinatorMetadata: async () => {
+      lookups += 1;
+      if (lookups < 3) throw new KafkaJSGroupCoordinatorNotFound('Failed to find group coordinator');
+      return { coordinator: { nodeId: 1 } };
+    },
+    refreshMetadata: async () => {
+      refreshes += 1;
+    },
+    findBroker: async ({ nodeId }: { nodeId: number }) => `broker ${nodeId}`,
+  };
+  // Unpatched, kafkajs gave up at the first lookup: a consumer rejoining its group during a broker
+  // restart stopped for good (a local gateway's dead-letter consumer did, and the gateway exited).
+  assert.equal(await Cluster.prototype.findGroupCoordinator.call(cluster, { groupId: 'g' }), 'broker 1');
+  assert.equal(lookups, 3);
+  assert.equal(refreshes, 2, 'the metadata is read again before each new lookup');
 });

@@ -71,7 +71,7 @@ test(
  * and 7,078 lane messages in flight. The likely cause, since fixed: sends that ran out of
  * retries as the broker came back left kafkajs's producer with batch numbers the broker already
  * held, so later status events were refused or dropped for good (renewing-producer.ts,
- * broker-outage-producer.test.ts), and each failing attempt went round again.
+ * broker-outage.test.ts), and each failing attempt went round again.
  */
 async function whatTheTopicsHold(t: TestContext, sandbox: Awaited<ReturnType<typeof stageSandbox>>): Promise<string> {
   const admin = await kafkaAdmin(t);

@@ -6,17 +6,18 @@
  * numbers it already holds, acknowledging it. kafkajs (2.2.4) winds every partition of a failed
  * request back to the number it had, including partitions the broker appended: one refused for
  * its size beside them, or a request whose answer a broker restart lost. The producer's next
- * batch to such a partition reuses an appended range: it is acknowledged and dropped (one
- * message), or refused as out of order with every batch after it (more), for as long as the
- * producer lives. A new producer id starts every partition afresh; the failed messages, sent
- * again by their caller, may then be on the topic twice, which consumers already bear
- * (at-least-once), where before a later message was lost.
+ * batch to such a partition reuses an appended range: it is acknowledged and dropped (a batch
+ * of the same size), or refused as out of order (any other size), and so is every batch after
+ * it until one has the dropped size. A new producer id starts every partition afresh; the
+ * failed messages, sent again by their caller, may then be on the topic twice, which consumers
+ * already bear (at-least-once), where before a later message was lost.
  *
  * One request at a time, because the winding back happens while kafkajs retries a request too:
- * a concurrent send to the same broker took the wound-back numbers in between and was dropped.
- * A send's own retries are safe (the same messages under the same numbers). sedano's hot paths
- * already share one request at a time (produce-batcher.ts), and kafkajs allows an idempotent
- * producer one request in flight per broker anyway; what is lost is overlap across brokers.
+ * a concurrent send to the same broker could take the wound-back numbers in between and be
+ * dropped. A send's own retries are safe (the same messages under the same numbers). sedano's
+ * hot paths already share one request at a time (produce-batcher.ts), and kafkajs allows an
+ * idempotent producer one request in flight per broker anyway; what is lost is overlap across
+ * brokers.
  */
 
 /**

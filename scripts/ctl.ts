@@ -15,6 +15,7 @@ import { registerModels } from './ctl/models.ts';
 import { CtlError } from './ctl/output.ts';
 import { registerPurge } from './ctl/purge.ts';
 import { registerSchedules } from './ctl/schedules.ts';
+import { registerServiceStates } from './ctl/service-states.ts';
 import { registerServices } from './ctl/services.ts';
 import { registerWorkers } from './ctl/workers.ts';
 
@@ -26,6 +27,7 @@ const program = new Command('sedano')
   .showHelpAfterError('(add --help for usage)');
 const runner = createCtlRunner(process.env, process.stdout, process.stderr);
 registerServices(program, runner.run);
+registerServiceStates(program, runner.run);
 registerWorkers(program, runner.run);
 registerLag(program, runner.run);
 registerPurge(program, runner.run);

@@ -2,9 +2,11 @@
  * `ctl up` / `ctl down`: the whole system in the background, like `docker compose up -d`.
  *
  * `up` starts the local stack (components not given in the environment), applies topology/,
- * then starts each service of SERVICES detached, with its pid file and log under
- * `<run dir>/services/<name>/` (scripts/local-stack/processes.ts does the process work), and
- * waits until the gateway answers `GET /readyz`. It creates the local admin token once
+ * then starts each service of SERVICES detached under a supervisor that starts it again when it
+ * exits (scripts/local-stack/supervise.ts: docker-compose.yml's `restart: unless-stopped`), with
+ * its pid file, supervisor status and log under `<run dir>/services/<name>/`
+ * (scripts/local-stack/processes.ts does the process work), and waits until the gateway answers
+ * `GET /readyz`. It creates the local admin token once
  * (`<run dir>/admin-token`, mode 0600) and gives it to the gateway in SEDANO_API_TOKENS.
  * `down` stops the services it started, then the stack components that `up` started
  * (recorded in `<run dir>/up.json`; components that were already running are left alone).
@@ -20,6 +22,7 @@ import { createSchemaRegistry } from '../../services/lib/schema-registry.ts';
 import { INDEXER_LAUNCH, type IndexerLaunch } from '../../services/indexer/indexer-launch.ts';
 import { type ComponentStatus, stackDown, stackStatus, stackUp } from '../local-stack/stack.ts';
 import { forget, isAlive, runningPid, startDetached, stopProcess } from '../local-stack/processes.ts';
+import type { SupervisorStatus } from '../local-stack/supervision.ts';
 import type { CtlAction, CtlContext } from './command-context.ts';
 import { defaultGatewayUrl } from './gateway-client.ts';
 import { replicationFactor } from './infra.ts';
@@ -71,14 +74,39 @@ export function serviceMetricsPorts(env: NodeJS.ProcessEnv): Record<string, stri
   );
 }
 
+/** The supervisor each service runs under (its pid is the one in the service's pid file). */
+const SUPERVISOR = join(REPO_ROOT, 'scripts/local-stack/supervise.ts');
+/** Said when `up` fails on a service that exited: its supervisor keeps starting it again. */
+const ENDLESS_RESTARTS = ' (its supervisor starts it again until `npm run ctl -- down`)';
+
 interface UpRecord {
   /** Stack components `up` started (and `down` stops). */
   stackStarted: ComponentName[];
 }
 
-function serviceFiles(service: ServiceDefinition, env: NodeJS.ProcessEnv) {
+/** Where a service's pid file (its supervisor's pid), supervisor status and log are. */
+export function serviceFiles(service: Pick<ServiceDefinition, 'name'>, env: NodeJS.ProcessEnv) {
   const dir = join(servicesDir(env), service.name);
-  return { dir, pidFile: join(dir, 'pid.json'), logFile: join(dir, `${service.name}.log`) };
+  return {
+    dir,
+    pidFile: join(dir, 'pid.json'),
+    statusFile: join(dir, 'supervisor.json'),
+    logFile: join(dir, `${service.name}.log`),
+  };
+}
+
+/** The supervisor's status of a service (supervise.ts), if it wrote one. */
+export function readSupervisorStatus(statusFile: string): SupervisorStatus | undefined {
+  try {
+    return JSON.parse(readFileSync(statusFile, 'utf8')) as SupervisorStatus;
+  } catch {
+    return undefined;
+  }
+}
+
+/** True once a service's supervisor has had to start it again. */
+function restarted(statusFile: string): boolean {
+  return (readSupervisorStatus(statusFile)?.restarts ?? 0) > 0;
 }
 
 function lastLines(file: string, count: number): string {
@@ -152,10 +180,10 @@ function writeUpRecord(
   writeFileSync(recordFile, JSON.stringify({ stackStarted } satisfies UpRecord));
 }
 
-async function waitUntilReady(url: string, pid: number, timeoutMs: number): Promise<boolean> {
+async function waitUntilReady(url: string, exited: () => boolean, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (!isAlive(pid)) return false;
+    if (exited()) return false;
     try {
       const response = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(2_000) });
       if (response.status === 200) return true;
@@ -191,10 +219,12 @@ async function up({ out, clients, env, options, names }: CtlContext): Promise<vo
 
   const token = ensureAdminToken(env);
   const gatewayUrl = defaultGatewayUrl(env);
+  // The services this `up` started: a restart of one already running is its supervisor's business.
+  const startedNow = new Set<string>();
   for (const service of SERVICES) {
     const entry = join(REPO_ROOT, service.entry);
     if (!existsSync(entry)) throw new CtlError(`${service.name}: ${service.entry} is missing`);
-    const { dir, pidFile, logFile } = serviceFiles(service, env);
+    const { dir, pidFile, statusFile, logFile } = serviceFiles(service, env);
     mkdirSync(dir, { recursive: true });
     let pid = runningPid(pidFile);
     if (pid !== undefined) {
@@ -202,10 +232,18 @@ async function up({ out, clients, env, options, names }: CtlContext): Promise<vo
     } else {
       const serviceEnv: Record<string, string> =
         service.name === 'gateway' ? { SEDANO_API_TOKENS: apiTokensVariable(token) } : {};
+      rmSync(statusFile, { force: true });
+      startedNow.add(service.name);
       pid = startDetached(
         {
           command: process.execPath,
-          args: [...(service.launch?.nodeFlags ?? []), entry],
+          args: [
+            SUPERVISOR,
+            ...['--name', service.name, '--status', statusFile, '--'],
+            process.execPath,
+            ...(service.launch?.nodeFlags ?? []),
+            entry,
+          ],
           cwd: REPO_ROOT,
           env: {
             ...service.launch?.environment,
@@ -222,18 +260,23 @@ async function up({ out, clients, env, options, names }: CtlContext): Promise<vo
       log(`${service.name}: started (pid ${pid}, log ${logFile}${metrics})`);
     }
     if (service.name === 'gateway') {
-      if (!(await waitUntilReady(gatewayUrl, pid, timeoutMs))) {
-        throw new CtlError(
-          `gateway: ${isAlive(pid) ? `not ready after ${timeoutMs} ms` : 'exited'}; last lines of ${logFile}:\n${lastLines(logFile, 15)}`,
-        );
+      const gatewayPid = pid;
+      const exited = () => !isAlive(gatewayPid) || (startedNow.has(service.name) && restarted(statusFile));
+      if (!(await waitUntilReady(gatewayUrl, exited, timeoutMs))) {
+        const what = exited() ? 'exited' : `not ready after ${timeoutMs} ms`;
+        throw new CtlError(`gateway: ${what}${ENDLESS_RESTARTS}; last lines of ${logFile}:\n${lastLines(logFile, 15)}`);
       }
     }
   }
-  // A service that died while the gateway got ready (bad configuration, a port taken) is reported now.
+  // A service that exited while the gateway got ready (bad configuration, a port taken) is
+  // reported now, though its supervisor starts it again.
   for (const service of SERVICES) {
-    const { pidFile, logFile } = serviceFiles(service, env);
-    if (existsSync(pidFile) && runningPid(pidFile) === undefined) {
-      throw new CtlError(`${service.name} exited after starting; last lines of ${logFile}:\n${lastLines(logFile, 15)}`);
+    const { pidFile, statusFile, logFile } = serviceFiles(service, env);
+    const exited = runningPid(pidFile) === undefined || (startedNow.has(service.name) && restarted(statusFile));
+    if (existsSync(pidFile) && exited) {
+      throw new CtlError(
+        `${service.name} exited after starting${ENDLESS_RESTARTS}; last lines of ${logFile}:\n${lastLines(logFile, 15)}`,
+      );
     }
   }
   if (out.json) {

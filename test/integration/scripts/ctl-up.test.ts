@@ -1,11 +1,12 @@
 /**
  * `ctl up`, the gateway-backed commands (`jobs …`, `dlq replay`) against the services `up`
  * started, then `ctl down`. One heavy test: `up` reuses the running stack (so `down` leaves it
- * alone), applies the topology, and starts the status projector, a noop worker and the gateway
- * on the real topics, with a run directory and a gateway port of the test's own.
+ * alone), applies the topology, and starts every service on the real topics, with a run
+ * directory and a gateway port of the test's own; a killed service is started again.
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +16,7 @@ import { createDeadLetterWriter } from '../../../services/lib/dead-letter.ts';
 import { newJobId } from '../../../services/lib/job-ids.ts';
 import { contractBindings } from '../../../topology/contracts.ts';
 import type { DeadLetterSummary } from '../../../scripts/ctl/dlq.ts';
+import type { ServiceState } from '../../../scripts/ctl/service-states.ts';
 import { SERVICES } from '../../../scripts/ctl/services.ts';
 import { kafkaClient, onCleanup, schemaRegistry, testNames } from '../../support/resources.ts';
 import { waitFor } from '../../support/wait.ts';
@@ -64,6 +66,34 @@ test('ctl up runs the system in the background; jobs and dlq commands use its ga
   assert.equal(again.code, 0, again.stderr);
   assert.match(again.stdout, /^gateway: already running/m);
   assert.match(again.stdout, /^sedano is up: gateway http:\/\/127\.0\.0\.1:\d+, admin token in /m);
+
+  // A service that dies is started again by its supervisor (scripts/local-stack/supervise.ts), as
+  // docker-compose.yml's restart policy does: the jobs below run on a noop worker killed here.
+  const states = async () => {
+    const result = await ctl(['services', '--json'], env);
+    return { code: result.code, services: json<{ services: ServiceState[] }>(result).services };
+  };
+  const started = await states();
+  assert.equal(started.code, 0, 'every service runs');
+  assert.deepEqual(
+    started.services.map((service) => [service.name, service.state, service.restarts]),
+    SERVICES.map((service) => [service.name, 'running', 0]),
+  );
+  const killed = started.services.find((service) => service.name === 'noop')?.pid;
+  assert.ok(killed !== null && killed !== undefined);
+  process.kill(killed, 'SIGKILL');
+  const noop = await waitFor(
+    async () => {
+      const service = (await states()).services.find((candidate) => candidate.name === 'noop');
+      return service?.state === 'running' && service.restarts === 1 && service;
+    },
+    { description: 'the noop worker started again', timeoutMs: 30_000 },
+  );
+  assert.notEqual(noop.pid, killed);
+  assert.equal(noop.lastExit?.signal, 'SIGKILL');
+  const strict = await ctl(['services', '--fail-on-restart'], env);
+  assert.equal(strict.code, 1);
+  assert.match(strict.stderr, /restarted: noop \(1\)/);
 
   // jobs submit --watch: the reply, then one JSON line per status event, ending with SUCCESS.
   const submitted = await ctl(
@@ -179,4 +209,36 @@ test('ctl up runs the system in the background; jobs and dlq commands use its ga
   await assert.rejects(fetch(`${gatewayUrl}/healthz`), 'the gateway is gone');
   const stack = await ctl(['stack', 'status']);
   assert.equal(stack.code, 0, 'down left the stack it did not start running');
+});
+
+test('ctl up fails on a service that exits while it starts, and down stops its supervisor', async (t) => {
+  const runDir = mkdtempSync(join(tmpdir(), 'sedano-ctl-up-'));
+  onCleanup(t, () => rmSync(runDir, { recursive: true, force: true }));
+  // The gateway's port is taken (by a server that is not ready): the gateway exits as it
+  // starts, and its supervisor starts it again.
+  const holder = createHttpServer((_request, response) => response.writeHead(503).end());
+  await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+  onCleanup(t, () => {
+    holder.closeAllConnections();
+    return new Promise<void>((resolve) => holder.close(() => resolve()));
+  });
+  const address = holder.address();
+  assert.ok(typeof address === 'object' && address !== null);
+  const env = { SEDANO_RUN_DIR: runDir, SEDANO_GATEWAY_PORT: String(address.port) };
+  onCleanup(t, () => ctl(['down'], env));
+
+  const up = await ctl(['up', '--timeout', '120000'], env);
+  assert.equal(up.code, 1);
+  assert.match(up.stderr, /gateway: exited \(its supervisor starts it again until `npm run ctl -- down`\)/);
+  assert.match(up.stderr, /EADDRINUSE/, 'with the last lines of its log');
+  // Running or waiting to run again: either, depending on the moment.
+  const states = await ctl(['services', '--json'], env);
+  const gateway = json<{ services: ServiceState[] }>(states).services.find((service) => service.name === 'gateway');
+  assert.ok(gateway !== undefined && gateway.restarts >= 1, 'started again');
+
+  const down = await ctl(['down', '--json'], env);
+  assert.equal(down.code, 0, down.stderr);
+  assert.ok(json<{ stopped: string[] }>(down).stopped.includes('gateway'));
+  const after = await ctl(['services', '--json'], env);
+  assert.ok(json<{ services: ServiceState[] }>(after).services.every((service) => service.state === 'stopped'));
 });

@@ -1,19 +1,24 @@
 /** The schema registry's subjects (Confluent REST API), for the backup and its restore. */
-import { registryRequest } from '../../lib/schema-registry.ts';
+import {
+  type CompatibilityLevel,
+  getSubjectCompatibility,
+  registryRequest,
+  setSubjectCompatibility,
+} from '../../lib/schema-registry.ts';
 
 export interface SubjectSchema {
   subject: string;
   version: number;
   schema: string;
   /** The subject's own compatibility level, or null when it follows the registry's default. */
-  compatibility: string | null;
+  compatibility: CompatibilityLevel | null;
 }
 
 export interface SubjectsPort {
   /** The latest schema of every subject whose name starts with `prefix`. */
   list(prefix: string): Promise<SubjectSchema[]>;
   /** Sets the subject's compatibility level (if any), then registers `schema` (a no-op if it is there). */
-  register(subject: string, schema: string, compatibility: string | null): Promise<void>;
+  register(subject: string, schema: string, compatibility: CompatibilityLevel | null): Promise<void>;
 }
 
 async function call<T>(url: string, init?: RequestInit): Promise<T> {
@@ -34,22 +39,15 @@ export function registrySubjects(registryUrl: string): SubjectsPort {
           const latest = await call<{ version: number; schema: string }>(
             `${registryUrl}/subjects/${encodeURIComponent(subject)}/versions/latest`,
           );
-          const config = await registryRequest(`${registryUrl}/config/${encodeURIComponent(subject)}`);
-          // 404: the subject has no level of its own.
-          const compatibility = config.ok
-            ? (((await config.json()) as { compatibilityLevel?: string }).compatibilityLevel ?? null)
-            : null;
+          // Undefined only when the registry says the subject has no level of its own (404): a
+          // registry that fails the read fails the backup rather than drop the level from it.
+          const compatibility = (await getSubjectCompatibility(registryUrl, subject)) ?? null;
           return { subject, version: latest.version, schema: latest.schema, compatibility };
         }),
       );
     },
     async register(subject, schema, compatibility) {
-      if (compatibility !== null) {
-        await call(`${registryUrl}/config/${encodeURIComponent(subject)}`, {
-          method: 'PUT',
-          body: JSON.stringify({ compatibility }),
-        });
-      }
+      if (compatibility !== null) await setSubjectCompatibility(registryUrl, subject, compatibility);
       await call(`${registryUrl}/subjects/${encodeURIComponent(subject)}/versions`, {
         method: 'POST',
         body: JSON.stringify({ schema }),

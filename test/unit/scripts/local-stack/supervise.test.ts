@@ -28,7 +28,6 @@ function supervised(
   delays = ['--first-delay-ms', '50', '--max-delay-ms', '200'],
 ) {
   const dir = mkdtempSync(join(tmpdir(), 'sedano-supervise-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
   const statusFile = join(dir, 'supervisor.json');
   const logFile = join(dir, 'service.log');
   const pid = startDetached(
@@ -51,7 +50,11 @@ function supervised(
     join(dir, 'pid.json'),
     logFile,
   );
-  t.after(() => stopProcess(pid, 1_000));
+  // Stopped before its directory goes: the supervisor writes its status there to the end.
+  t.after(async () => {
+    await stopProcess(pid, 1_000);
+    rmSync(dir, { recursive: true, force: true });
+  });
   const status = () => {
     try {
       return JSON.parse(readFileSync(statusFile, 'utf8')) as SupervisorStatus;

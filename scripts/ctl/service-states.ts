@@ -1,11 +1,12 @@
 /**
  * `ctl services`: the processes `ctl up` started, as `docker compose ps` shows containers: each
- * service running, restarting (its supervisor waits to start it again) or stopped, with its pid,
+ * service running, restarting (its supervisor waits to start it again), unsupervised (its
+ * supervisor was killed alone and the service runs on; `ctl up` or `down` stops it) or stopped, with its pid,
  * how long its current run has lasted and how many times its supervisor started it again
  * (scripts/local-stack/supervise.ts). The workers' view of the same system is `ctl status`.
  */
 import type { Command } from 'commander';
-import { isAlive, runningPid } from '../local-stack/processes.ts';
+import { isAlive, leftInGroup, runningPid } from '../local-stack/processes.ts';
 import type { SupervisorStatus } from '../local-stack/supervision.ts';
 import type { CtlAction } from './command-context.ts';
 import { CtlError, formatDuration, formatTable } from './output.ts';
@@ -13,7 +14,7 @@ import { readSupervisorStatus, SERVICES, serviceFiles } from './services.ts';
 
 export interface ServiceState {
   name: string;
-  state: 'running' | 'restarting' | 'stopped';
+  state: 'running' | 'restarting' | 'unsupervised' | 'stopped';
   /** The service's own process (not its supervisor's), while it runs. */
   pid: number | null;
   /** How long its current run has lasted, while it runs. */
@@ -22,17 +23,26 @@ export interface ServiceState {
   lastExit: SupervisorStatus['lastExit'];
 }
 
-/** A service's state from its supervisor's liveness and status file (pure; `serviceAlive` checks a pid). */
+/**
+ * A service's state from its supervisor's liveness and status file (pure; `serviceAlive` checks
+ * a pid; `leftRunning` are the processes a supervisor that is gone left in its group).
+ */
 export function serviceState(
   name: string,
   supervisorRunning: boolean,
   status: SupervisorStatus | undefined,
   serviceAlive: (pid: number) => boolean,
   nowMs: number,
+  leftRunning: readonly number[] = [],
 ): ServiceState {
   const restarts = status?.restarts ?? 0;
   const lastExit = status?.lastExit ?? null;
-  if (!supervisorRunning) return { name, state: 'stopped', pid: null, upForMs: null, restarts, lastExit };
+  if (!supervisorRunning) {
+    const recorded = status?.servicePid ?? null;
+    const pid = recorded !== null && leftRunning.includes(recorded) ? recorded : leftRunning[0];
+    if (pid === undefined) return { name, state: 'stopped', pid: null, upForMs: null, restarts, lastExit };
+    return { name, state: 'unsupervised', pid, upForMs: null, restarts, lastExit };
+  }
   const pid = status?.servicePid ?? null;
   if (pid === null || !serviceAlive(pid))
     return { name, state: 'restarting', pid: null, upForMs: null, restarts, lastExit };
@@ -67,6 +77,7 @@ export function readServiceStates(env: NodeJS.ProcessEnv, nowMs = Date.now()): S
       readSupervisorStatus(statusFile),
       isAlive,
       nowMs,
+      leftInGroup(pidFile)?.pids,
     );
   });
 }
@@ -74,7 +85,7 @@ export function readServiceStates(env: NodeJS.ProcessEnv, nowMs = Date.now()): S
 export function registerServiceStates(program: Command, run: CtlAction): void {
   program
     .command('services')
-    .description('the services `up` started: running, restarting or stopped, with their restarts')
+    .description('the services `up` started: running, restarting, unsupervised or stopped, with their restarts')
     .option('--fail-on-restart', 'exit 1 also if a running service was restarted (CI: nothing crashed)')
     .action(
       run(async ({ out, options, env }) => {

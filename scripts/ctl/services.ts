@@ -10,6 +10,7 @@
  * (`<run dir>/admin-token`, mode 0600) and gives it to the gateway in SEDANO_API_TOKENS.
  * `down` stops the services it started, then the stack components that `up` started
  * (recorded in `<run dir>/up.json`; components that were already running are left alone).
+ * Both first stop a service whose supervisor was killed alone and left it running.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -21,7 +22,7 @@ import { applyDeclaredTopology } from '../../services/lib/topology-apply.ts';
 import { createSchemaRegistry } from '../../services/lib/schema-registry.ts';
 import { INDEXER_LAUNCH, type IndexerLaunch } from '../../services/indexer/indexer-launch.ts';
 import { type ComponentStatus, stackDown, stackStatus, stackUp } from '../local-stack/stack.ts';
-import { forget, isAlive, runningPid, startDetached, stopProcess } from '../local-stack/processes.ts';
+import { forget, isAlive, leftInGroup, runningPid, startDetached, stopProcess } from '../local-stack/processes.ts';
 import type { SupervisorStatus } from '../local-stack/supervision.ts';
 import type { CtlAction, CtlContext } from './command-context.ts';
 import { defaultGatewayUrl } from './gateway-client.ts';
@@ -230,6 +231,7 @@ async function up({ out, clients, env, options, names }: CtlContext): Promise<vo
     if (pid !== undefined) {
       log(`${service.name}: already running (pid ${pid})`);
     } else {
+      await stopLeftUnsupervised(service, pidFile, log);
       const serviceEnv: Record<string, string> =
         service.name === 'gateway' ? { SEDANO_API_TOKENS: apiTokensVariable(token) } : {};
       rmSync(statusFile, { force: true });
@@ -287,6 +289,23 @@ async function up({ out, clients, env, options, names }: CtlContext): Promise<vo
   }
 }
 
+/**
+ * Stops what a service's supervisor left running when it was killed alone (not through `down`):
+ * a service with no supervisor, which a new one would otherwise run beside. Returns whether
+ * there was anything.
+ */
+async function stopLeftUnsupervised(
+  service: ServiceDefinition,
+  pidFile: string,
+  log: (line: string) => void,
+): Promise<boolean> {
+  const left = leftInGroup(pidFile);
+  if (left === undefined) return false;
+  const how = await stopProcess(left.pgid, service.stopTimeoutMs);
+  log(`${service.name}: its supervisor was gone; ${how} the process it left running (pid ${left.pids.join(', ')})`);
+  return true;
+}
+
 async function down({ out, env }: CtlContext): Promise<void> {
   const log = (line: string) => (out.json ? out.note(line) : out.line(line));
   const stopped: string[] = [];
@@ -294,8 +313,16 @@ async function down({ out, env }: CtlContext): Promise<void> {
   for (const service of [...SERVICES].reverse()) {
     const { pidFile } = serviceFiles(service, env);
     const pid = runningPid(pidFile);
+    if (pid === undefined) {
+      try {
+        if (await stopLeftUnsupervised(service, pidFile, log)) stopped.push(service.name);
+      } catch (error) {
+        failures.push(`${service.name}: ${(error as Error).message}`);
+      }
+      forget(pidFile);
+      continue;
+    }
     forget(pidFile);
-    if (pid === undefined) continue;
     try {
       const how = await stopProcess(pid, service.stopTimeoutMs);
       log(`${service.name}: ${how} (pid ${pid})`);

@@ -18,6 +18,7 @@ import { contractBindings } from '../../../topology/contracts.ts';
 import type { DeadLetterSummary } from '../../../scripts/ctl/dlq.ts';
 import type { ServiceState } from '../../../scripts/ctl/service-states.ts';
 import { SERVICES } from '../../../scripts/ctl/services.ts';
+import { isAlive } from '../../../scripts/local-stack/processes.ts';
 import { kafkaClient, onCleanup, schemaRegistry, testNames } from '../../support/resources.ts';
 import { waitFor } from '../../support/wait.ts';
 import { noopRequestSample } from '../../unit/schemas/samples.ts';
@@ -73,6 +74,9 @@ test('ctl up runs the system in the background; jobs and dlq commands use its ga
     const result = await ctl(['services', '--json'], env);
     return { code: result.code, services: json<{ services: ServiceState[] }>(result).services };
   };
+  /** A service's supervisor: the process its pid file names. */
+  const supervisorPid = (service: string) =>
+    (JSON.parse(readFileSync(join(runDir, 'services', service, 'pid.json'), 'utf8')) as { pid: number }).pid;
   const started = await states();
   assert.equal(started.code, 0, 'every service runs');
   assert.deepEqual(
@@ -94,6 +98,33 @@ test('ctl up runs the system in the background; jobs and dlq commands use its ga
   const strict = await ctl(['services', '--fail-on-restart'], env);
   assert.equal(strict.code, 1);
   assert.match(strict.stderr, /restarted: noop \(1\)/);
+
+  // A supervisor killed alone leaves its service running in its process group: `ctl services`
+  // shows it unsupervised, and `up` stops it before starting the service again, so that two
+  // copies never run side by side.
+  const supervisor = supervisorPid('noop');
+  process.kill(supervisor, 'SIGKILL');
+  const unsupervised = await waitFor(
+    async () => {
+      const now = await states();
+      const service = now.services.find((candidate) => candidate.name === 'noop');
+      return service?.state === 'unsupervised' && { code: now.code, service };
+    },
+    { description: 'the noop worker without its supervisor' },
+  );
+  assert.equal(unsupervised.code, 1);
+  assert.equal(unsupervised.service.pid, noop.pid);
+  const resupervised = await ctl(['up'], env);
+  assert.equal(resupervised.code, 0, resupervised.stderr);
+  assert.match(
+    resupervised.stdout,
+    new RegExp(`^noop: its supervisor was gone; stopped the process it left running \\(pid ${noop.pid}\\)$`, 'm'),
+  );
+  assert.match(resupervised.stdout, /^noop: started \(pid \d+/m);
+  assert.ok(!isAlive(noop.pid!), 'the unsupervised worker is stopped');
+  const afterUp = (await states()).services.find((candidate) => candidate.name === 'noop');
+  assert.equal(afterUp?.state, 'running');
+  assert.equal(afterUp?.restarts, 0, 'a new supervisor');
 
   // jobs submit --watch: the reply, then one JSON line per status event, ending with SUCCESS.
   const submitted = await ctl(
@@ -199,8 +230,16 @@ test('ctl up runs the system in the background; jobs and dlq commands use its ga
   assert.equal(twice.code, 1);
   assert.match(twice.stderr, /SEDANO_ERR_API_CONFLICT/);
 
+  // `down` also stops a service whose supervisor was killed alone.
+  const schedulerSupervisor = supervisorPid('scheduler');
+  const scheduler = (await states()).services.find((candidate) => candidate.name === 'scheduler')?.pid;
+  assert.ok(scheduler !== null && scheduler !== undefined);
+  process.kill(schedulerSupervisor, 'SIGKILL');
+  await waitFor(() => !isAlive(schedulerSupervisor), { description: 'the supervisor of the scheduler gone' });
   const down = await ctl(['down', '--json'], env);
   assert.equal(down.code, 0, down.stderr);
+  assert.match(down.stderr, /scheduler: its supervisor was gone; stopped the process it left running/);
+  assert.ok(!isAlive(scheduler), 'the unsupervised scheduler is stopped');
   // Stopped in reverse start order (scripts/ctl/services.ts).
   assert.deepEqual(json<{ stopped: string[] }>(down).stopped, SERVICES.map((service) => service.name).reverse());
   for (const service of ['status-projector', 'noop', 'gateway']) {

@@ -25,6 +25,13 @@ test('between two runs, or with its process gone, it is restarting; without a su
   assert.equal(stopped.state, 'stopped');
   assert.equal(stopped.pid, null);
   assert.equal(stopped.restarts, 2, 'the last run is still told');
+});
+
+test('a service its supervisor left running, when the supervisor was killed alone, is unsupervised', () => {
+  const left = serviceState('noop', false, status, () => true, now, [status.servicePid!, 9_999_999]);
+  assert.equal(left.state, 'unsupervised');
+  assert.equal(left.pid, status.servicePid, 'the service the status file names, of what is left');
+  assert.equal(serviceState('noop', false, undefined, () => true, now, [4242]).pid, 4242);
   assert.equal(serviceState('noop', false, undefined, () => true, now).restarts, 0);
 });
 

@@ -8,7 +8,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { isAlive, startDetached, stopProcess } from '../../../../scripts/local-stack/processes.ts';
+import {
+  isAlive,
+  leftInGroup,
+  runningPid,
+  startDetached,
+  stopProcess,
+} from '../../../../scripts/local-stack/processes.ts';
 import type { SupervisorStatus } from '../../../../scripts/local-stack/supervision.ts';
 import { waitFor } from '../../../support/wait.ts';
 
@@ -62,7 +68,7 @@ function supervised(
       return undefined;
     }
   };
-  return { pid, status, log: () => readFileSync(logFile, 'utf8') };
+  return { pid, pidFile: join(dir, 'pid.json'), status, log: () => readFileSync(logFile, 'utf8') };
 }
 
 test('a service that is killed is started again, and the restart is logged and counted', async (t) => {
@@ -97,4 +103,21 @@ test('a service that keeps exiting is started again with a growing wait', async 
   assert.deepEqual(waits.slice(0, 4), [0.1, 0.1, 0.2, 0.2], '50, 100, 200 and 200 ms, rounded to tenths');
   // A stop while it waits to start the service again ends the supervisor at once.
   assert.equal(await stopProcess(pid, 5_000), 'stopped');
+});
+
+test('a supervisor killed alone leaves its service in its process group, where it is found and stopped', async (t) => {
+  const { pid, pidFile, status } = supervised(t, []);
+  const service = await waitFor(() => status()?.servicePid, { description: 'the service started' });
+  assert.equal(leftInGroup(pidFile), undefined, 'nothing is left over while the supervisor runs');
+
+  process.kill(pid, 'SIGKILL');
+  await waitFor(() => !isAlive(pid), { description: 'the supervisor gone' });
+  assert.equal(runningPid(pidFile), undefined);
+  assert.ok(isAlive(service), 'its service runs on, unsupervised');
+  assert.deepEqual(leftInGroup(pidFile), { pgid: pid, pids: [service] });
+
+  // As ctl up and down stop it: the group's SIGTERM, waiting for the group rather than its leader.
+  assert.equal(await stopProcess(pid, 5_000), 'stopped');
+  assert.equal(isAlive(service), false);
+  assert.equal(leftInGroup(pidFile), undefined);
 });

@@ -313,22 +313,19 @@ async function down({ out, env }: CtlContext): Promise<void> {
   for (const service of [...SERVICES].reverse()) {
     const { pidFile } = serviceFiles(service, env);
     const pid = runningPid(pidFile);
-    if (pid === undefined) {
-      try {
-        if (await stopLeftUnsupervised(service, pidFile, log)) stopped.push(service.name);
-      } catch (error) {
-        failures.push(`${service.name}: ${(error as Error).message}`);
-      }
-      forget(pidFile);
-      continue;
-    }
-    forget(pidFile);
     try {
-      const how = await stopProcess(pid, service.stopTimeoutMs);
-      log(`${service.name}: ${how} (pid ${pid})`);
-      stopped.push(service.name);
+      if (pid !== undefined) {
+        const how = await stopProcess(pid, service.stopTimeoutMs);
+        log(`${service.name}: ${how} (pid ${pid})`);
+        stopped.push(service.name);
+      } else if (await stopLeftUnsupervised(service, pidFile, log)) {
+        stopped.push(service.name);
+      }
     } catch (error) {
       failures.push(`${service.name}: ${(error as Error).message}`);
+    } finally {
+      // After the stop: what a supervisor killed alone left is found through its pid file.
+      forget(pidFile);
     }
   }
   const { stackStarted } = readUpRecord(env);

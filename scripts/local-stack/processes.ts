@@ -76,11 +76,15 @@ function readPidRecord(pidFile: string): PidRecord | undefined {
   }
 }
 
+/** True while the recorded process runs the recorded command (not a process that reused its pid). */
+function stillRuns(record: PidRecord): boolean {
+  return isAlive(record.pid) && commandLineOf(record.pid).includes(record.command);
+}
+
 /** The pid recorded in `pidFile` if that process still runs the recorded command. */
 export function runningPid(pidFile: string): number | undefined {
   const record = readPidRecord(pidFile);
-  if (record === undefined || !isAlive(record.pid)) return undefined;
-  return commandLineOf(record.pid).includes(record.command) ? record.pid : undefined;
+  return record !== undefined && stillRuns(record) ? record.pid : undefined;
 }
 
 /**
@@ -91,7 +95,7 @@ export function runningPid(pidFile: string): number | undefined {
  */
 export function leftInGroup(pidFile: string): { pgid: number; pids: number[] } | undefined {
   const record = readPidRecord(pidFile);
-  if (record === undefined || runningPid(pidFile) !== undefined) return undefined;
+  if (record === undefined || stillRuns(record)) return undefined;
   const pids = groupMembers(record.pid).filter((pid) => commandLineOf(pid).includes(record.command));
   return pids.length === 0 ? undefined : { pgid: record.pid, pids };
 }

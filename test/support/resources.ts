@@ -129,6 +129,9 @@ export function deleteSubjectAfter(t: TestContext, subject: string): void {
  */
 export function redisClient(t: TestContext): { redis: Redis; prefix: string; keys: RedisKeys } {
   const redis = new Redis(endpoints().redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
+  // A test that stops Redis (fault/redis-restart.test.ts) sees its failures in what it asserts;
+  // unheard, ioredis printed each reconnection's error to the test log.
+  redis.on('error', () => {});
   const namespace = uniqueName('sedano-test');
   const keys = redisKeys(namespace);
   const prefix = `${namespace}:`;

@@ -1,8 +1,9 @@
 /**
  * What follows a failed attempt: a retriable error with attempts left sends the message to the
  * delay topic of its backoff (it comes back to its lane when due) and reports RETRY; otherwise
- * the job reports FAILURE (ATTEMPTS_EXHAUSTED when retries ran out), its message goes to the
- * dead-letter topic, and the ledger remembers that it ended.
+ * the job reports FAILURE (ATTEMPTS_EXHAUSTED when retries ran out) and its message goes to the
+ * dead-letter topic. The runner then has the ledger remember a FAILURE (job-runner.ts: a write
+ * that fails is tried again, not the whole attempt).
  */
 import type { JobError } from '../../../schemas/job-error.ts';
 import type { JobHeader } from '../../../schemas/job-header.ts';
@@ -11,7 +12,6 @@ import type { DeadLetterWriter } from '../dead-letter.ts';
 import { isSedanoError } from '../errors.ts';
 import type { IncomingMessage, KafkaProducer } from '../kafka.ts';
 import { ATTEMPT_HEADER, DUE_AT_HEADER, RETURN_TOPIC_HEADER } from './headers.ts';
-import type { JobLedger } from './job-ledger.ts';
 import type { JobReporter } from './job-reporter.ts';
 import { backoffMs, resolveRetryPolicy, retryTier, type RetryPolicy } from './retry-policy.ts';
 
@@ -22,7 +22,6 @@ export interface FailedAttemptOptions {
   /** The stage's retry defaults; a job's header may override them. */
   retryPolicy: RetryPolicy;
   deadLetters: DeadLetterWriter;
-  ledger: JobLedger;
   now: () => number;
   random: () => number;
 }
@@ -47,7 +46,7 @@ export type FailedAttemptHandler = (
 ) => Promise<'RETRY' | 'FAILURE'>;
 
 export function createFailedAttemptHandler(options: FailedAttemptOptions): FailedAttemptHandler {
-  const { producer, retryTopics, retryPolicy, deadLetters, ledger, now, random } = options;
+  const { producer, retryTopics, retryPolicy, deadLetters, now, random } = options;
   return async function failedAttempt(
     message: IncomingMessage,
     header: JobHeader,
@@ -84,7 +83,6 @@ export function createFailedAttemptHandler(options: FailedAttemptOptions): Faile
       attempts: attempt,
       jobId: header.jobId,
     });
-    await ledger.recordTerminal(header.jobId, 'FAILURE');
     return 'FAILURE';
   };
 }

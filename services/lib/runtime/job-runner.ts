@@ -7,7 +7,16 @@
  * - revoked while it ran: REVOKED;
  * - aborted by the worker's shutdown: nothing reported, the message stays uncommitted and the
  *   next owner of the partition runs the job again;
- * - any other error: what follows a failed attempt (retry or failure, failed-attempt.ts).
+ * - any other error of the handler: what follows a failed attempt (retry or failure,
+ *   failed-attempt.ts), and the ledger remembers a FAILURE.
+ *
+ * Only the handler's error is the job's. When Redis or the broker fails around it (the reads
+ * before it, the rate limiter, STARTED or SUCCESS not produced), `run` rejects: the message stays
+ * uncommitted and is tried again in place after the infrastructure backoff (message-intake.ts),
+ * with no attempt used up and no RETRY reported. Once the outcome is reported, a ledger write
+ * that fails is tried again on its own until it is done: running the job again for it would
+ * repeat its effects (a Redis restart in the middle of a run once ran most jobs twice,
+ * test/integration/fault/redis-restart.test.ts).
  *
  * Abort reasons are recognised by their code (abort-reasons.ts): one may have been rebuilt
  * from a worker thread's message.
@@ -28,12 +37,14 @@ import type { Codec, SubjectBinding } from '../codec.ts';
 import type { IncomingMessage, KafkaProducer } from '../kafka.ts';
 import type { Logger } from '../logger.ts';
 import type { PurgeMarks } from '../purge-marks.ts';
-import { isRevoked, isShutdown } from './abort-reasons.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { abortReason, isRevoked, isShutdown } from './abort-reasons.ts';
 import type { FailedAttemptHandler } from './failed-attempt.ts';
 import { ATTEMPT_HEADER, numberHeader } from './headers.ts';
 import type { JobLedger } from './job-ledger.ts';
 import { createJobReporter, type JobReporter } from './job-reporter.ts';
 import type { RateLimiter } from './rate-limiter.ts';
+import { backoffMs } from './retry-policy.ts';
 import type { Revocations } from './revocations.ts';
 import { runAttempt } from './run-attempt.ts';
 import { FREE_SLOT, type Slot } from './keyed-scheduler.ts';
@@ -47,7 +58,10 @@ import type { ResolvedStageOptions } from './stage-options.ts';
 export interface JobRunnerOptions<S extends Stage> {
   stage: S;
   handler: StageHandler<S>;
-  options: Pick<ResolvedStageOptions, 'progressIntervalMs' | 'softTimeLimitMs' | 'hardTimeLimitMs'>;
+  options: Pick<
+    ResolvedStageOptions,
+    'progressIntervalMs' | 'softTimeLimitMs' | 'hardTimeLimitMs' | 'infrastructureBackoff'
+  >;
   producer: KafkaProducer;
   codec: Codec;
   clock: SequenceClock;
@@ -64,6 +78,8 @@ export interface JobRunnerOptions<S extends Stage> {
   tracer: Tracer;
   logger: Logger;
   now: () => number;
+  /** The jitter of the infrastructure backoff (default Math.random). */
+  random?: () => number;
   /** Where attempts are counted and timed (default: nowhere). */
   metrics?: StageMetrics;
 }
@@ -79,6 +95,25 @@ export function attemptOutcome(error: unknown): 'revoked' | 'shutdown' | 'failed
 export function refusalOf(revoked: string | null, purgedBelow: number | undefined, offset: string): string | null {
   if (revoked !== null) return revoked;
   return purgedBelow !== undefined && Number(offset) < purgedBelow ? 'purged' : null;
+}
+
+/**
+ * Redis or the broker failed around the job, not the job: `run` rejects with `cause`, so the
+ * message is tried again in place (message-intake.ts) rather than settled as a failed attempt.
+ */
+class InfrastructureFailure extends Error {
+  constructor(cause: unknown) {
+    super('Redis or the broker failed around the job', { cause });
+  }
+}
+
+/** `pending`, its failure turned into an InfrastructureFailure. */
+async function aroundTheJob<T>(pending: Promise<T>): Promise<T> {
+  try {
+    return await pending;
+  } catch (error) {
+    throw new InfrastructureFailure(error);
+  }
 }
 
 /** What the stores say of a job about to start, read together. */
@@ -145,10 +180,11 @@ export class JobRunner<S extends Stage> {
     let outcome: AttemptOutcome | 'SKIPPED' | undefined;
     try {
       outcome = await this.#attempt(attempt);
-      return true;
+      return outcome !== undefined;
     } catch (error) {
       slot.release();
       span.setStatus({ code: SpanStatusCode.ERROR, message: String(error) });
+      if (error instanceof InfrastructureFailure) throw error.cause;
       outcome = await this.#settleError(attempt, error);
       return outcome !== undefined;
     } finally {
@@ -174,18 +210,20 @@ export class JobRunner<S extends Stage> {
     metrics.ended(topic, outcome, now() - startedAt, startedAt - queuedAt);
   }
 
-  /** Runs the attempt unless it is refused; resolves with its outcome (it may be committed). */
-  async #attempt(attempt: Attempt<S>): Promise<'SUCCESS' | 'REVOKED' | 'SKIPPED'> {
-    const { ledger, rateLimiter, handler, options } = this.#options;
+  /**
+   * Runs the attempt unless it is refused; resolves with its outcome (it may be committed), or
+   * undefined when the worker's shutdown came before the ledger could be written.
+   */
+  async #attempt(attempt: Attempt<S>): Promise<'SUCCESS' | 'REVOKED' | 'SKIPPED' | undefined> {
+    const { rateLimiter, handler, options } = this.#options;
     const { request, reporter, job, message } = attempt;
     const { jobId } = request.header;
-    const { ended, refused } = await this.#admission(jobId, message);
+    const { ended, refused } = await aroundTheJob(this.#admission(jobId, message));
     if (ended !== null) return this.#skip(attempt, ended);
     this.#count(attempt);
     if (refused !== null) {
-      await reporter.revoked(refused);
-      await ledger.recordTerminal(jobId, 'REVOKED');
-      return 'REVOKED';
+      await aroundTheJob(reporter.revoked(refused));
+      return (await this.#remember(attempt, 'REVOKED')) ? 'REVOKED' : undefined;
     }
     // The handler's slot: a revoke (or shutdown) while the job waits for it rejects, and one
     // that came while the reads were in flight stops it here; either way the handler never starts.
@@ -194,7 +232,7 @@ export class JobRunner<S extends Stage> {
     this.#options.running.begin(job, this.#options.now());
     signal.throwIfAborted();
     // Awaited only when there is one: `await undefined` costs every job a promise and a turn.
-    if (rateLimiter !== undefined) await rateLimiter.acquire(signal);
+    if (rateLimiter !== undefined) await this.#rateLimited(rateLimiter, signal);
     const started = reporter.started();
     const jobContext: JobContext<StageRequests[S]> = {
       job: request,
@@ -226,11 +264,46 @@ export class JobRunner<S extends Stage> {
       // The handler returned: the next job may start while this one settles. However the
       // handler ended, the attempt settles only once STARTED is produced (its failure wins).
       attempt.slot.release();
-      await started;
+      await aroundTheJob(started);
     }
-    await succeeded;
-    await ledger.recordTerminal(jobId, 'SUCCESS');
-    return 'SUCCESS';
+    await aroundTheJob(succeeded);
+    return (await this.#remember(attempt, 'SUCCESS')) ? 'SUCCESS' : undefined;
+  }
+
+  /** Waits for the rate limiter: its abort is the job's (revoke, shutdown), its other failures Redis's. */
+  async #rateLimited(rateLimiter: RateLimiter, signal: AbortSignal): Promise<void> {
+    try {
+      await rateLimiter.acquire(signal);
+    } catch (error) {
+      throw signal.aborted ? abortReason(signal) : new InfrastructureFailure(error);
+    }
+  }
+
+  /**
+   * Writes the job's terminal state to the ledger once its outcome is reported, trying again
+   * with the infrastructure backoff until it is written (module comment). False when the
+   * worker's shutdown comes first: the message stays uncommitted, and the job runs again on
+   * the next owner of its partition, as every job unfinished at a shutdown does.
+   */
+  async #remember(attempt: Attempt<S>, state: JobState): Promise<boolean> {
+    const { ledger, running, options, random = Math.random } = this.#options;
+    const { jobId } = attempt.request.header;
+    const shutdown = running.allAborted;
+    for (let failures = 1; ; failures += 1) {
+      try {
+        await ledger.recordTerminal(jobId, state);
+        return true;
+      } catch (error) {
+        if (shutdown.aborted) return false;
+        const delayMs = backoffMs(options.infrastructureBackoff, failures, random());
+        attempt.logger.error(
+          { err: error, state, failures, delayMs },
+          'the job ended, but the ledger could not remember it; trying again',
+        );
+        const aborted = await sleep(delayMs, false, { signal: shutdown }).catch(() => true);
+        if (aborted) return false;
+      }
+    }
   }
 
   /** Skips a job that already ended (a redelivery after a crash, a duplicate submission): no events. */
@@ -265,25 +338,26 @@ export class JobRunner<S extends Stage> {
 
   /** Settles an attempt that threw; resolves with its outcome, undefined when it must not be committed. */
   async #settleError(attempt: Attempt<S>, error: unknown): Promise<AttemptOutcome | undefined> {
-    const { jobId } = attempt.request.header;
-    // An attempt that failed before it was counted (its reads failed, or it was revoked during them).
+    // An attempt that failed before it was counted (revoked during its reads).
     this.#count(attempt);
     switch (attemptOutcome(error)) {
       case 'revoked':
         await attempt.reporter.revoked((error as Error).message);
-        await this.#options.ledger.recordTerminal(jobId, 'REVOKED');
-        return 'REVOKED';
+        return (await this.#remember(attempt, 'REVOKED')) ? 'REVOKED' : undefined;
       case 'shutdown':
         return undefined;
-      case 'failed':
+      case 'failed': {
         attempt.logger.warn({ err: error }, 'attempt failed');
-        return this.#options.failedAttempt(
+        const settled = await this.#options.failedAttempt(
           attempt.message,
           attempt.request.header,
           attempt.number,
           attempt.reporter,
           error,
         );
+        if (settled === 'RETRY') return 'RETRY';
+        return (await this.#remember(attempt, 'FAILURE')) ? 'FAILURE' : undefined;
+      }
     }
   }
 

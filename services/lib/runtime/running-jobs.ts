@@ -16,6 +16,13 @@ export class RunningJobs {
   readonly #jobs = new Map<AbortController, RunningJobView>();
   /** The jobs whose handler began (the others wait for their reads or a slot). */
   readonly #begun = new Set<AbortController>();
+  /** Aborted by `abortAll`: a job revoked earlier has its own signal aborted already. */
+  readonly #all = new AbortController();
+
+  /** Aborts once every attempt is aborted (the worker's shutdown), also for jobs whose own signal already fired. */
+  get allAborted(): AbortSignal {
+    return this.#all.signal;
+  }
 
   /** Jobs taken on and not ended (begun or not). */
   get size(): number {
@@ -54,6 +61,7 @@ export class RunningJobs {
 
   /** Aborts every running attempt with `reason`. */
   abortAll(reason: () => Error): void {
+    this.#all.abort(reason());
     for (const controller of this.#jobs.keys()) controller.abort(reason());
   }
 

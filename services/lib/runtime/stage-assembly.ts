@@ -233,7 +233,6 @@ function wireJobPath<S extends Stage>(
     retryTopics: topics.retry,
     retryPolicy: resolved.retry,
     deadLetters,
-    ledger: stores.ledger,
     now,
     random,
   });
@@ -253,6 +252,7 @@ function wireJobPath<S extends Stage>(
     tracer: options.tracer ?? trace.getTracer('sedano'),
     logger,
     now,
+    random,
     metrics,
   });
   const processor = new MessageProcessor({

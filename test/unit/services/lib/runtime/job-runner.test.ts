@@ -38,10 +38,14 @@ interface RunnerSetup {
   sending?: (states: readonly string[]) => Promise<void>;
   /** Called with the state of each event as it is encoded: handed to the produce batcher. */
   encoding?: (state: string) => void;
+  rateLimiter?: JobRunnerOptions<'noop'>['rateLimiter'];
 }
 
 /** A runner over in-memory stores; `states` lists the status events it produced. */
-function runner(handler: StageHandler<'noop'>, { revoked = null, stores = {}, sending, encoding }: RunnerSetup = {}) {
+function runner(
+  handler: StageHandler<'noop'>,
+  { revoked = null, stores = {}, sending, encoding, rateLimiter }: RunnerSetup = {},
+) {
   const states: string[] = [];
   /** What the runner told the metrics, e.g. `started lane`, `ended lane SUCCESS`. */
   const measured: string[] = [];
@@ -51,7 +55,12 @@ function runner(handler: StageHandler<'noop'>, { revoked = null, stores = {}, se
   const created = new JobRunner({
     stage: 'noop',
     handler,
-    options: { progressIntervalMs: 0, softTimeLimitMs: undefined, hardTimeLimitMs: undefined },
+    options: {
+      progressIntervalMs: 0,
+      softTimeLimitMs: undefined,
+      hardTimeLimitMs: undefined,
+      infrastructureBackoff: { initialBackoffMs: 1, maxBackoffMs: 4, backoffMultiplier: 2 },
+    },
     producer: {
       send: async (_topic, messages) => {
         const batch = messages.map((sent) => (sent.value as unknown as JobStatusEvent).state);
@@ -74,7 +83,7 @@ function runner(handler: StageHandler<'noop'>, { revoked = null, stores = {}, se
     revocations: { revoke: async () => {}, reasonRevoked: async () => revoked },
     purgeMarks: { markPurge: async () => {}, purgeMark: async () => undefined },
     ...stores,
-    rateLimiter: undefined,
+    rateLimiter,
     failedAttempt: async (_message, _header, _attempt, reporter, error) => {
       failed.push(error);
       await reporter.failed({ code: 'SEDANO_ERR_JOB_FAILED', type: 'Error', message: 'x', retriable: false });
@@ -84,6 +93,7 @@ function runner(handler: StageHandler<'noop'>, { revoked = null, stores = {}, se
     tracer: trace.getTracer('test'),
     logger: pino({ level: 'silent' }),
     now: Date.now,
+    random: () => 0.5,
     metrics: {
       ...Object.fromEntries(
         ['deadLettered', 'lag', 'threadPoolSize', 'threadRecycled'].map((name) => [name, () => {}]),
@@ -313,6 +323,120 @@ test('a STARTED that cannot be produced fails the attempt (tried again in place)
   await assert.rejects(setup.run(), /the broker is away/);
   assert.deepEqual(setup.states, []);
   assert.deepEqual(setup.terminal, []);
+  assert.deepEqual(setup.failed, [], 'not a failed attempt of the job: no RETRY, no attempt used up');
+});
+
+test('a SUCCESS that cannot be produced is not the job failing: tried again in place, no RETRY', async () => {
+  const setup = runner(async () => RESULT, {
+    sending: async (batch) => {
+      if (batch.includes('SUCCESS')) throw new Error('the broker is away');
+    },
+  });
+  await assert.rejects(setup.run(), /the broker is away/);
+  assert.deepEqual(setup.failed, []);
+  assert.deepEqual(setup.terminal, []);
+  assert.deepEqual(setup.measured, ['started lane', 'abandoned lane']);
+});
+
+const redisAway = () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:6379'));
+
+test('reads that fail before the job starts are not the job failing: tried again in place, nothing reported', async () => {
+  let ran = false;
+  const setup = runner(async () => ((ran = true), RESULT), {
+    stores: { ledger: { terminalState: redisAway, recordTerminal: async () => {} } },
+  });
+  await assert.rejects(setup.run(), /ECONNREFUSED/);
+  assert.equal(ran, false);
+  assert.deepEqual(setup.states, []);
+  assert.deepEqual(setup.failed, []);
+  assert.deepEqual(setup.measured, [], 'not an attempt for the metrics');
+  assert.equal(setup.running.size, 0);
+});
+
+test('a rate limiter that fails is Redis failing: tried again in place; one aborted by a revoke is REVOKED', async () => {
+  let ran = false;
+  const failing = runner(async () => ((ran = true), RESULT), { rateLimiter: { acquire: redisAway } });
+  await assert.rejects(failing.run(), /ECONNREFUSED/);
+  assert.equal(ran, false);
+  assert.deepEqual([failing.states, failing.failed], [[], []]);
+
+  const revokedWhileWaiting = runner(async () => ((ran = true), RESULT), {
+    rateLimiter: {
+      // As the real one rejects when its sleep is aborted: with an AbortError, not the reason.
+      acquire: (signal) =>
+        new Promise((_, reject) =>
+          signal?.addEventListener('abort', () => reject(new Error('The operation was aborted'))),
+        ),
+    },
+  });
+  const outcome = revokedWhileWaiting.run();
+  await waitFor(() => revokedWhileWaiting.running.size === 1, { description: 'waiting', intervalMs: 1 });
+  await setImmediate();
+  revokedWhileWaiting.running.abortJob(noopRequestSample.header.jobId, () => new RevokedError('by the operator'));
+  assert.equal(await outcome, true);
+  assert.equal(ran, false);
+  assert.deepEqual(revokedWhileWaiting.states, ['REVOKED']);
+  assert.deepEqual(revokedWhileWaiting.failed, []);
+});
+
+/** A ledger whose first `failures` writes fail; `written` lists the states it took. */
+function flakyLedger(failures: number) {
+  const tried: string[] = [];
+  const written: string[] = [];
+  const ledger = {
+    terminalState: async () => null,
+    recordTerminal: async (_jobId: string, state: string) => {
+      tried.push(state);
+      if (tried.length <= failures) throw new Error('connect ECONNREFUSED 127.0.0.1:6379');
+      written.push(state);
+    },
+  };
+  return { ledger, tried, written };
+}
+
+test('a ledger write that fails after SUCCESS is tried again on its own: the handler runs once, no RETRY', async () => {
+  let runs = 0;
+  const flaky = flakyLedger(3);
+  const setup = runner(async () => ((runs += 1), RESULT), { stores: { ledger: flaky.ledger } });
+  assert.equal(await setup.run(), true);
+  assert.equal(runs, 1);
+  assert.deepEqual(setup.states, ['STARTED', 'SUCCESS']);
+  assert.deepEqual(flaky.tried, ['SUCCESS', 'SUCCESS', 'SUCCESS', 'SUCCESS']);
+  assert.deepEqual(flaky.written, ['SUCCESS']);
+  assert.deepEqual(setup.failed, []);
+  assert.deepEqual(setup.measured, ['started lane', 'ended lane SUCCESS']);
+});
+
+test('the ledger writes of FAILURE and REVOKED are tried again on their own too', async () => {
+  const failedLedger = flakyLedger(1);
+  const failing = runner(
+    async () => {
+      throw new Error('the document is not a PDF');
+    },
+    { stores: { ledger: failedLedger.ledger } },
+  );
+  assert.equal(await failing.run(), true);
+  assert.equal(failing.failed.length, 1, 'what follows a failed attempt ran once');
+  assert.deepEqual(failing.states, ['STARTED', 'FAILURE']);
+  assert.deepEqual(failedLedger.written, ['FAILURE']);
+
+  const revokedLedger = flakyLedger(2);
+  const refused = runner(async () => RESULT, { revoked: 'by the operator', stores: { ledger: revokedLedger.ledger } });
+  assert.equal(await refused.run(), true);
+  assert.deepEqual(refused.states, ['REVOKED']);
+  assert.deepEqual(revokedLedger.written, ['REVOKED']);
+});
+
+test("a ledger write still failing at the worker's shutdown leaves the message uncommitted", async () => {
+  const flaky = flakyLedger(Infinity);
+  const setup = runner(async () => RESULT, { stores: { ledger: flaky.ledger } });
+  const outcome = setup.run();
+  await waitFor(() => flaky.tried.length >= 3, { description: 'three writes tried', intervalMs: 1 });
+  setup.running.abortAll(() => new ShutdownError());
+  assert.equal(await outcome, false);
+  assert.deepEqual(setup.states, ['STARTED', 'SUCCESS']);
+  assert.deepEqual(flaky.written, []);
+  assert.deepEqual(setup.measured, ['started lane', 'abandoned lane'], 'not ended: the next owner runs it again');
 });
 
 /** A slot that logs when it is taken and given back, with what `seen()` says at that moment. */

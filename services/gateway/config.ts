@@ -87,6 +87,13 @@ export const gatewaySettings = defineSettings({
     { expected: `a readable file holding ${TOKENS_EXPECTED}`, parse: readTokensFile },
     { description: 'a file holding API tokens in the same JSON (with `SEDANO_API_TOKENS`: the tokens of both)' },
   ),
+  redisTimeoutMs: setting.integer('SEDANO_GATEWAY_REDIS_TIMEOUT_MS', {
+    description:
+      'how long a request waits for Redis before it answers 503 `SEDANO_ERR_API_UNAVAILABLE` (Redis away or not answering)',
+    default: 2_000,
+    minimum: 1,
+    maximum: 60_000,
+  }),
   accessLog: setting.oneOf('SEDANO_GATEWAY_ACCESS_LOG', ACCESS_LOG_MODES, {
     description:
       'which answered requests get an access line at info: `writes-and-errors` (submissions, revocations and other changes, every 4xx and 5xx; successful reads at debug) or `all`',

@@ -96,7 +96,8 @@ function isOutage(error: FastifyLikeError): boolean {
     /^Kafka/.test(name) ||
     name === 'MaxRetriesPerRequestError' ||
     ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EPIPE'].includes(code) ||
-    /Connection is closed|connect ECONNREFUSED/.test(error.message ?? '')
+    // ioredis's: the connection is gone, or a command went unanswered for its `commandTimeout`.
+    /Connection is closed|connect ECONNREFUSED|^Command timed out$/.test(error.message ?? '')
   );
 }
 

@@ -30,7 +30,10 @@ await runService(
       const tokens = apiTokensOf(settings);
       const kafka = kit.kafka();
       const codec = kit.codec();
-      const redis = kit.redis();
+      // A request waits at most redisTimeoutMs for Redis: while Redis was away, a read waited for
+      // ioredis's reconnections (10-42 s) before its 503, and a submission for its estimate.
+      const redisOptions = { commandTimeoutMs: settings.redisTimeoutMs };
+      const redis = kit.redis(redisOptions);
       const topics = gatewayTopics(names);
       const admin = await kafka.admin();
       kit.onClose('admin', () => admin.close());
@@ -73,7 +76,7 @@ await runService(
         codec,
         redis,
         // Its own connection: the view's scripts and reads do not queue behind the other commands.
-        view: createStatusView({ redis: kit.redis(), keys: keys.status }),
+        view: createStatusView({ redis: kit.redis(redisOptions), keys: keys.status }),
         names,
         keys,
         topics,

@@ -88,6 +88,11 @@ export interface GatewayHarnessOptions {
   jaegerQueryUrl?: string;
   /** The registry of the gateway's `/metrics` (default: its own). */
   metricsRegistry?: Registry;
+  /**
+   * The gateway's SEDANO_GATEWAY_REDIS_TIMEOUT_MS, as its main.ts gives its connections: a command
+   * on the view's connection unanswered by then fails (default: none, ioredis's defaults).
+   */
+  redisTimeoutMs?: number;
 }
 
 export async function startGateway(t: TestContext, options: GatewayHarnessOptions = {}): Promise<GatewayHarness> {
@@ -98,7 +103,11 @@ export async function startGateway(t: TestContext, options: GatewayHarnessOption
   const { names, keys } = sandbox;
   const { redis } = redisClient(t);
   // The view needs a connection of its own (its transactions WATCH keys).
-  const viewRedis = new Redis(endpoints().redisUrl);
+  const viewRedis = new Redis(
+    endpoints().redisUrl,
+    options.redisTimeoutMs === undefined ? {} : { commandTimeout: options.redisTimeoutMs },
+  );
+  viewRedis.on('error', () => {});
   const view = createStatusView({ redis: viewRedis, keys: keys.status });
   onCleanup(t, async () => {
     await view.clear();

@@ -134,6 +134,11 @@ test('errors: client errors are 4xx with codes, outages 503, the rest 500 withou
     503,
   );
   assert.equal(errorReply({ name: 'KafkaJSConnectionError', message: 'down' }, 'r').statusCode, 503);
+  // ioredis's, for a command unanswered within the gateway's SEDANO_GATEWAY_REDIS_TIMEOUT_MS.
+  const timedOut = errorReply(new Error('Command timed out'), 'r');
+  assert.deepEqual([timedOut.statusCode, timedOut.body.error.code], [503, 'SEDANO_ERR_API_UNAVAILABLE']);
+  assert.equal(timedOut.body.error.message, 'a backing service did not answer: Command timed out');
+  assert.equal(errorReply(new Error('a Command timed out in the handler'), 'r').statusCode, 500);
   const internal = errorReply(new TypeError('secret detail'), 'req-1');
   assert.equal(internal.statusCode, 500);
   assert.equal(internal.serverFault, true);

@@ -28,6 +28,7 @@
  * awaited before the handler runs: the shared batcher keeps it ahead of the job's later events,
  * and the attempt does not settle until it is produced.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { type Context, context, type Span, SpanKind, SpanStatusCode, trace, type Tracer } from '@opentelemetry/api';
 import type { StageRequests } from '../../../topology/contracts.ts';
 import type { Stage } from '../../../topology/stages.ts';
@@ -37,7 +38,6 @@ import type { Codec, SubjectBinding } from '../codec.ts';
 import type { IncomingMessage, KafkaProducer } from '../kafka.ts';
 import type { Logger } from '../logger.ts';
 import type { PurgeMarks } from '../purge-marks.ts';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { abortReason, isRevoked, isShutdown } from './abort-reasons.ts';
 import type { FailedAttemptHandler } from './failed-attempt.ts';
 import { ATTEMPT_HEADER, numberHeader } from './headers.ts';
@@ -50,7 +50,7 @@ import { runAttempt } from './run-attempt.ts';
 import { FREE_SLOT, type Slot } from './keyed-scheduler.ts';
 import type { RunningJob, RunningJobs } from './running-jobs.ts';
 import type { SequenceClock } from './sequence-clock.ts';
-import type { JobContext, StageHandler } from './stage.ts';
+import type { JobContext, StageHandler, StageResult } from './stage.ts';
 import type { StageMetrics } from './stage-metrics.ts';
 import type { AttemptOutcome } from '../worker-metrics.ts';
 import type { ResolvedStageOptions } from './stage-options.ts';
@@ -98,21 +98,12 @@ export function refusalOf(revoked: string | null, purgedBelow: number | undefine
 }
 
 /**
- * Redis or the broker failed around the job, not the job: `run` rejects with `cause`, so the
- * message is tried again in place (message-intake.ts) rather than settled as a failed attempt.
+ * What the handler threw (`cause`): the one error that is the job's, with its abort (revoke,
+ * shutdown). Marking it, not the failures around it, keeps a job that succeeds free of wrappers.
  */
-class InfrastructureFailure extends Error {
+class HandlerFailure extends Error {
   constructor(cause: unknown) {
-    super('Redis or the broker failed around the job', { cause });
-  }
-}
-
-/** `pending`, its failure turned into an InfrastructureFailure. */
-async function aroundTheJob<T>(pending: Promise<T>): Promise<T> {
-  try {
-    return await pending;
-  } catch (error) {
-    throw new InfrastructureFailure(error);
+    super('the handler failed', { cause });
   }
 }
 
@@ -183,9 +174,11 @@ export class JobRunner<S extends Stage> {
       return outcome !== undefined;
     } catch (error) {
       slot.release();
-      span.setStatus({ code: SpanStatusCode.ERROR, message: String(error) });
-      if (error instanceof InfrastructureFailure) throw error.cause;
-      outcome = await this.#settleError(attempt, error);
+      const ofTheJob = error instanceof HandlerFailure ? error.cause : error;
+      span.setStatus({ code: SpanStatusCode.ERROR, message: String(ofTheJob) });
+      // Anything else is Redis or the broker failing around the job: tried again in place.
+      if (!(error instanceof HandlerFailure) && !isRevoked(error) && !isShutdown(error)) throw error;
+      outcome = await this.#settleError(attempt, ofTheJob);
       return outcome !== undefined;
     } finally {
       slot.release();
@@ -218,11 +211,11 @@ export class JobRunner<S extends Stage> {
     const { rateLimiter, handler, options } = this.#options;
     const { request, reporter, job, message } = attempt;
     const { jobId } = request.header;
-    const { ended, refused } = await aroundTheJob(this.#admission(jobId, message));
+    const { ended, refused } = await this.#admission(jobId, message);
     if (ended !== null) return this.#skip(attempt, ended);
     this.#count(attempt);
     if (refused !== null) {
-      await aroundTheJob(reporter.revoked(refused));
+      await reporter.revoked(refused);
       return (await this.#remember(attempt, 'REVOKED')) ? 'REVOKED' : undefined;
     }
     // The handler's slot: a revoke (or shutdown) while the job waits for it rejects, and one
@@ -247,12 +240,17 @@ export class JobRunner<S extends Stage> {
     };
     let succeeded: Promise<void>;
     try {
-      const result = await context.with(trace.setSpan(context.active(), attempt.span), () =>
-        runAttempt(handler, jobContext, job.controller, {
-          softTimeLimitMs: request.header.softTimeLimitMs ?? options.softTimeLimitMs,
-          hardTimeLimitMs: request.header.hardTimeLimitMs ?? options.hardTimeLimitMs,
-        }),
-      );
+      let result: StageResult;
+      try {
+        result = await context.with(trace.setSpan(context.active(), attempt.span), () =>
+          runAttempt(handler, jobContext, job.controller, {
+            softTimeLimitMs: request.header.softTimeLimitMs ?? options.softTimeLimitMs,
+            hardTimeLimitMs: request.header.hardTimeLimitMs ?? options.hardTimeLimitMs,
+          }),
+        );
+      } catch (error) {
+        throw new HandlerFailure(error);
+      }
       // Queued at once, behind STARTED even while STARTED is still in flight: the batcher sends
       // a job's events in order, in one request when they meet, and a STARTED that fails takes
       // every message queued behind it down unsent. Waiting for STARTED's acknowledgement first
@@ -264,9 +262,9 @@ export class JobRunner<S extends Stage> {
       // The handler returned: the next job may start while this one settles. However the
       // handler ended, the attempt settles only once STARTED is produced (its failure wins).
       attempt.slot.release();
-      await aroundTheJob(started);
+      await started;
     }
-    await aroundTheJob(succeeded);
+    await succeeded;
     return (await this.#remember(attempt, 'SUCCESS')) ? 'SUCCESS' : undefined;
   }
 
@@ -275,7 +273,7 @@ export class JobRunner<S extends Stage> {
     try {
       await rateLimiter.acquire(signal);
     } catch (error) {
-      throw signal.aborted ? abortReason(signal) : new InfrastructureFailure(error);
+      throw signal.aborted ? abortReason(signal) : error;
     }
   }
 

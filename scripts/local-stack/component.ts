@@ -41,6 +41,12 @@ export interface Component {
   isReady(): Promise<boolean>;
   /** Where clients reach it, for status output. */
   endpoint: string;
+  /**
+   * A log the component writes and rolls over itself (a file name in its state dir), beside
+   * its console output in `<name>.log`; `scripts/stack logs` shows both. For a component whose
+   * full log grows without bound (the broker's: 175 MB after a day of test runs).
+   */
+  rollingLog?: string;
 }
 
 /** A missing tool or a taken port: the message says what to do. */

@@ -79,6 +79,7 @@ export const kafka: Component = {
   readyTimeoutMs: 90_000,
   stopTimeoutMs: 30_000,
   endpoint: LOCAL_ENDPOINTS.kafkaBrokers.join(','),
+  rollingLog: 'server.log',
 
   async prepare(context) {
     const { java } = findJava(17, 'Kafka 4');
@@ -86,12 +87,16 @@ export const kafka: Component = {
     const dataDir = join(context.stateDir, 'data');
     const properties = join(context.stateDir, 'server.properties');
     writeFileSync(properties, serverProperties(dataDir));
-    const log4j = `-Dlog4j2.configurationFile=${join(context.root, 'scripts/local-stack/kafka/log4j2.properties')}`;
+    const log4j = [
+      `-Dlog4j2.configurationFile=${join(context.root, 'scripts/local-stack/kafka/log4j2.properties')}`,
+      // Where log4j2.properties rolls the broker's full log (`rollingLog` below).
+      `-Dsedano.logDir=${context.stateDir}`,
+    ];
     if (!existsSync(join(dataDir, 'meta.properties'))) {
       context.log('kafka: formatting storage');
       await run(java, [
         ...HEAP,
-        log4j,
+        ...log4j,
         '-cp',
         classpath,
         'kafka.tools.StorageTool',
@@ -105,7 +110,7 @@ export const kafka: Component = {
     return {
       command: java,
       marker: 'kafka.Kafka',
-      args: [...HEAP, '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20', log4j, '-cp', classpath, 'kafka.Kafka', properties],
+      args: [...HEAP, '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20', ...log4j, '-cp', classpath, 'kafka.Kafka', properties],
     };
   },
 

@@ -180,9 +180,12 @@ export async function stackStatus(options: StackOptions = {}): Promise<Component
   );
 }
 
-/** The log file of each component (that exists), for `scripts/stack logs`. */
+/** The log files of each component (that exist): its console output, then its rolling log, for `scripts/stack logs`. */
 export function stackLogFiles(names: readonly string[], env: NodeJS.ProcessEnv = process.env): string[] {
   return COMPONENTS.filter((component) => names.length === 0 || names.includes(component.name))
-    .map((component) => filesOf(component, env).logFile)
+    .flatMap((component) => {
+      const { dir, logFile } = filesOf(component, env);
+      return component.rollingLog === undefined ? [logFile] : [logFile, join(dir, component.rollingLog)];
+    })
     .filter((file) => existsSync(file));
 }

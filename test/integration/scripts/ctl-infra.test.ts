@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
+import { stackLogFiles } from '../../../scripts/local-stack/stack.ts';
 import { declaredTopics } from '../../../topology/topics.ts';
 import { testNames } from '../../support/resources.ts';
 import { ctl, json } from './ctl-support.ts';
@@ -51,6 +53,14 @@ test('ctl stack status and up: the running stack is reported and reused; down re
   assert.equal(up.code, 0, up.stderr);
   for (const component of components.filter((entry) => entry.state === 'running')) {
     assert.match(up.stdout, new RegExp(`^${component.name}: already running`, 'm'));
+  }
+
+  // The local broker's full log rolls over in server.log (its console, kafka.log, gets warnings only).
+  if (components.some((component) => component.name === 'kafka' && component.state === 'running')) {
+    const [consoleLog, rollingLog] = stackLogFiles(['kafka']);
+    assert.match(consoleLog ?? '', /kafka\/kafka\.log$/);
+    assert.match(rollingLog ?? '', /kafka\/server\.log$/);
+    assert.match(readFileSync(rollingLog!, 'utf8'), /^\[[^\]]+\] INFO /m);
   }
 
   // `stack down` with real names would stop the stack every test shares: only its argument check is run.

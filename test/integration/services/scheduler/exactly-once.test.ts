@@ -26,7 +26,7 @@ test(
       for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     });
     const lines: string[] = [];
-    async function start(index: number, dieAfterClaims?: number): Promise<ChildProcess> {
+    async function start(index: number, role: { dieAfterClaims: number } | { claimHandicapMs: number }) {
       const config = {
         redisNamespace: sandbox.keys.namespace,
         maintenanceTopic: sandbox.maintenanceTopic,
@@ -36,7 +36,7 @@ test(
         claimLeaseMs: 2_000,
         lateToleranceMs: 5_000,
         pollIntervalMs: 250,
-        dieAfterClaims,
+        ...role,
       };
       const child = spawn(process.execPath, [PROCESS], {
         env: { ...process.env, SEDANO_TEST_SCHEDULER: JSON.stringify(config) },
@@ -59,12 +59,25 @@ test(
       return child;
     }
 
-    // The third scheduler dies right after its third claim, before emitting that slot.
-    const [first, second, doomed] = await Promise.all([start(0), start(1), start(2, 3)]);
+    // The third scheduler dies right after its third claim, before emitting that slot. The other
+    // two claim 50 ms late, so it wins its slots (scheduler-process.ts) and they race each other.
+    const late = { claimHandicapMs: 50 };
+    const [first, second, doomed] = await Promise.all([
+      start(0, late),
+      start(1, late),
+      start(2, { dieAfterClaims: 3 }),
+    ]);
     assert.ok(first && second && doomed);
     await waitFor(() => doomed.signalCode === 'SIGKILL', {
       description: 'the third scheduler killed itself holding a claim',
       timeoutMs: 30_000,
+    }).catch(async (error: unknown) => {
+      const emitted = (await sandbox.statuses()).map((event) => event.workerId);
+      t.diagnostic(
+        `the third scheduler is ${doomed.exitCode === null ? 'running' : `gone (code ${doomed.exitCode})`}; ` +
+          `slots emitted by ${[...new Set(emitted)].map((id) => `${id} ${emitted.filter((e) => e === id).length}`).join(', ')}`,
+      );
+      throw error;
     });
     const killedAt = Date.now();
     const dying = lines.find((line) => line.startsWith('2: dying holding'));

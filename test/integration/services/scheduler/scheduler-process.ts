@@ -4,6 +4,9 @@
  * Configuration comes as JSON in SEDANO_TEST_SCHEDULER: the scheduler's options without its
  * clients and keys, plus `redisNamespace` (the test's own, whose schedule keys it uses) and `dieAfterClaims`: when set, the process kills itself with SIGKILL right after
  * that many successful claims, before emitting the claimed slot (the worst moment to die).
+ * `claimHandicapMs` delays each of its claims by that much, so that a scheduler without one
+ * wins the races for the slots: the three wake at the same instant, and in one CI run the one
+ * meant to die lost 30 slots in a row and never made its claims.
  */
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
@@ -18,13 +21,21 @@ import { redisKeys } from '../../../../topology/redis-keys.ts';
 type Config = Omit<SchedulerOptions, 'redis' | 'producer' | 'codec' | 'logger' | 'keys'> & {
   redisNamespace: string;
   dieAfterClaims?: number;
+  claimHandicapMs?: number;
 };
 
-const { dieAfterClaims, redisNamespace, ...config } = JSON.parse(
+const { dieAfterClaims, claimHandicapMs, redisNamespace, ...config } = JSON.parse(
   process.env['SEDANO_TEST_SCHEDULER'] ?? '{}',
 ) as Config;
 const endpoints = resolveEndpoints(process.env);
 const redis = new Redis(endpoints.redisUrl);
+if (claimHandicapMs !== undefined) {
+  const set = redis.set.bind(redis) as (...args: unknown[]) => Promise<unknown>;
+  (redis as unknown as { set: (...args: unknown[]) => Promise<unknown> }).set = async (...args) => {
+    if (args.includes('NX')) await new Promise((resolve) => setTimeout(resolve, claimHandicapMs));
+    return set(...args);
+  };
+}
 if (dieAfterClaims !== undefined) {
   let claims = 0;
   const set = redis.set.bind(redis) as (...args: unknown[]) => Promise<unknown>;

@@ -6,7 +6,7 @@
  * that many successful claims, before emitting the claimed slot (the worst moment to die).
  * `claimHandicapMs` delays each of its claims by that much, so that a scheduler without one
  * wins the races for the slots: the three wake at the same instant, and in one CI run the one
- * meant to die lost 30 slots in a row and never made its claims.
+ * meant to die had not made its third claim after 30 slots (most likely it lost those races).
  */
 import { Redis } from 'ioredis';
 import { pino } from 'pino';

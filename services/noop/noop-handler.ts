@@ -9,6 +9,9 @@ import type { StageHandler } from '../lib/runtime/stage.ts';
 
 /** Keeps one CPU busy for `ms` milliseconds, or until the signal aborts. */
 async function spin(ms: number, signal: AbortSignal): Promise<number> {
+  // No spin asked is none done: measured, it was 1 ms when a millisecond ticked between the two
+  // clock reads (a CI run's stage-runtime test saw spunMs 1 for cpuSpinMs 0).
+  if (ms <= 0) return 0;
   const started = Date.now();
   while (Date.now() - started < ms && !signal.aborted) {
     const slice = Date.now();

@@ -216,7 +216,7 @@ export class JobRunner<S extends Stage> {
     this.#count(attempt);
     if (refused !== null) {
       await reporter.revoked(refused);
-      return (await this.#remember(attempt, 'REVOKED')) ? 'REVOKED' : undefined;
+      return this.#remember(attempt, 'REVOKED');
     }
     // The handler's slot: a revoke (or shutdown) while the job waits for it rejects, and one
     // that came while the reads were in flight stops it here; either way the handler never starts.
@@ -265,7 +265,7 @@ export class JobRunner<S extends Stage> {
       await started;
     }
     await succeeded;
-    return (await this.#remember(attempt, 'SUCCESS')) ? 'SUCCESS' : undefined;
+    return this.#remember(attempt, 'SUCCESS');
   }
 
   /** Waits for the rate limiter: its abort is the job's (revoke, shutdown), its other failures Redis's. */
@@ -279,27 +279,27 @@ export class JobRunner<S extends Stage> {
 
   /**
    * Writes the job's terminal state to the ledger once its outcome is reported, trying again
-   * with the infrastructure backoff until it is written (module comment). False when the
-   * worker's shutdown comes first: the message stays uncommitted, and the job runs again on
-   * the next owner of its partition, as every job unfinished at a shutdown does.
+   * with the infrastructure backoff until it is written (module comment); resolves with the
+   * state. Undefined when the worker's shutdown comes first: the message stays uncommitted, and
+   * the job runs again on the next owner of its partition, as every job unfinished at a shutdown does.
    */
-  async #remember(attempt: Attempt<S>, state: JobState): Promise<boolean> {
+  async #remember<T extends JobState>(attempt: Attempt<S>, state: T): Promise<T | undefined> {
     const { ledger, running, options, random = Math.random } = this.#options;
     const { jobId } = attempt.request.header;
     const shutdown = running.allAborted;
     for (let failures = 1; ; failures += 1) {
       try {
         await ledger.recordTerminal(jobId, state);
-        return true;
+        return state;
       } catch (error) {
-        if (shutdown.aborted) return false;
+        if (shutdown.aborted) return undefined;
         const delayMs = backoffMs(options.infrastructureBackoff, failures, random());
         attempt.logger.error(
           { err: error, state, failures, delayMs },
           'the job ended, but the ledger could not remember it; trying again',
         );
         const aborted = await sleep(delayMs, false, { signal: shutdown }).catch(() => true);
-        if (aborted) return false;
+        if (aborted) return undefined;
       }
     }
   }
@@ -341,7 +341,7 @@ export class JobRunner<S extends Stage> {
     switch (attemptOutcome(error)) {
       case 'revoked':
         await attempt.reporter.revoked((error as Error).message);
-        return (await this.#remember(attempt, 'REVOKED')) ? 'REVOKED' : undefined;
+        return this.#remember(attempt, 'REVOKED');
       case 'shutdown':
         return undefined;
       case 'failed': {
@@ -354,7 +354,7 @@ export class JobRunner<S extends Stage> {
           error,
         );
         if (settled === 'RETRY') return 'RETRY';
-        return (await this.#remember(attempt, 'FAILURE')) ? 'FAILURE' : undefined;
+        return this.#remember(attempt, 'FAILURE');
       }
     }
   }

@@ -29,24 +29,28 @@ const { dieAfterClaims, claimHandicapMs, redisNamespace, ...config } = JSON.pars
 ) as Config;
 const endpoints = resolveEndpoints(process.env);
 const redis = new Redis(endpoints.redisUrl);
+type SetCall = (...args: unknown[]) => Promise<unknown>;
+/** Replaces the connection's SET (a claim is a SET NX) with `around`, given the real one. */
+function aroundSet(around: (set: SetCall, args: unknown[]) => Promise<unknown>): void {
+  const set = redis.set.bind(redis) as SetCall;
+  (redis as unknown as { set: SetCall }).set = (...args) => around(set, args);
+}
 if (claimHandicapMs !== undefined) {
-  const set = redis.set.bind(redis) as (...args: unknown[]) => Promise<unknown>;
-  (redis as unknown as { set: (...args: unknown[]) => Promise<unknown> }).set = async (...args) => {
+  aroundSet(async (set, args) => {
     if (args.includes('NX')) await new Promise((resolve) => setTimeout(resolve, claimHandicapMs));
     return set(...args);
-  };
+  });
 }
 if (dieAfterClaims !== undefined) {
   let claims = 0;
-  const set = redis.set.bind(redis) as (...args: unknown[]) => Promise<unknown>;
-  (redis as unknown as { set: (...args: unknown[]) => Promise<unknown> }).set = async (...args) => {
+  aroundSet(async (set, args) => {
     const result = await set(...args);
     if (result === 'OK' && args.includes('NX') && ++claims >= dieAfterClaims) {
       process.stdout.write(`dying holding ${String(args[0])}\n`);
       process.kill(process.pid, 'SIGKILL');
     }
     return result;
-  };
+  });
 }
 const producer = await createKafkaClient({
   brokers: endpoints.kafkaBrokers,

@@ -16,7 +16,15 @@ import { test } from 'node:test';
 import { externalComponents } from '../../../services/lib/endpoints.ts';
 import { stackDown, stackUp } from '../../../scripts/local-stack/stack.ts';
 import { createKafkaClient, type IncomingMessage } from '../../../services/lib/kafka.ts';
-import { createTestTopic, endpoints, kafkaAdmin, kafkaClient, onCleanup, uniqueName } from '../../support/resources.ts';
+import {
+  collectMessages,
+  createTestTopic,
+  endpoints,
+  kafkaAdmin,
+  kafkaClient,
+  onCleanup,
+  uniqueName,
+} from '../../support/resources.ts';
 import { waitFor } from '../../support/wait.ts';
 
 const SENDERS = 4;
@@ -52,6 +60,9 @@ test(
     // Several senders at once, batches of one to three messages to any partition: the shapes
     // the stages' status events, retries and dead letters have.
     const acknowledged = new Set<string>();
+    // When each value was acknowledged and where it went, to say where a lost one was in the fault.
+    const sent = new Map<string, { partition: number; acknowledgedAt?: number }>();
+    let stoppedAt = 0;
     const failures: string[] = [];
     const sendsSinceRestart = new Array<number>(SENDERS).fill(0);
     let restarted = false;
@@ -65,9 +76,13 @@ test(
           value: Buffer.from(value),
           partition: Math.floor(Math.random() * PARTITIONS),
         }));
+        messages.forEach(({ partition }, at) => sent.set(values[at]!, { partition }));
         try {
           await producer.send(topic.name, messages);
-          for (const value of values) acknowledged.add(value);
+          for (const value of values) {
+            acknowledged.add(value);
+            sent.get(value)!.acknowledgedAt = Date.now();
+          }
           if (restarted) sendsSinceRestart[index]! += 1;
         } catch (error) {
           failures.push((error as Error).message);
@@ -83,11 +98,13 @@ test(
     });
 
     await waitFor(() => acknowledged.size >= 1000, { description: 'a thousand messages acknowledged' });
+    stoppedAt = Date.now();
     await stackDown({ only: ['kafka'], log: () => {} });
     // The fault's shape, not a wait for a condition: the broker stays away about as long as
     // kafkajs retries a send, so sends run out of retries while it stops and starts again.
     await new Promise((resolve) => setTimeout(resolve, OUTAGE_MS));
     await stackUp({ log: () => {} });
+    const restartedAt = Date.now();
     restarted = true;
     await waitFor(() => sendsSinceRestart.every((count) => count >= 200), {
       description: '200 acknowledged sends of each sender after the restart',
@@ -96,20 +113,40 @@ test(
     sending = false;
     await Promise.all(senders);
 
-    // Every send has settled: the topic's end offsets say how much the reader has to read.
+    // Every send has settled: the topic's end offsets say how much the reader has to read. Each
+    // value was sent once (a failed send's are not sent again), so the topic holds `held` distinct
+    // values; the reader counts distinct ones, as it may read some twice after rejoining its group.
     const held = (await admin.fetchTopicOffsets(topic.name)).reduce((sum, { high }) => sum + Number(high), 0);
-    await waitFor(() => stoppedForGood.length > 0 || read.length >= held, {
+    const distinct = (messages: readonly IncomingMessage[]) =>
+      new Set(messages.map((message) => message.value?.toString('utf8')));
+    await waitFor(() => stoppedForGood.length > 0 || distinct(read).size >= held, {
       description: `the reader at the ${held} messages on the topic`,
       timeoutMs: 120_000,
     });
     assert.deepEqual(stoppedForGood, [], 'the reader stopped for good');
-    const onTopic = new Set(read.map((message) => message.value?.toString('utf8')));
+    const onTopic = distinct(read);
     const lost = [...acknowledged].filter((value) => !onTopic.has(value));
     t.diagnostic(
-      `${acknowledged.size} acknowledged, ${held} on the topic, ${failures.length} failed sends: ` +
+      `${acknowledged.size} acknowledged, ${held} on the topic, ${read.length} read (${read.length - onTopic.size} twice), ` +
+        `${failures.length} failed sends: ` +
         [...new Set(failures)].join('; '),
     );
-    assert.deepEqual(lost, [], 'acknowledged messages missing from the topic');
+    if (lost.length > 0) {
+      // The reader may have skipped them rather than the broker dropped them: a new reader says which.
+      const again = await collectMessages(t, [topic.name]);
+      const onTopicAgain = distinct(
+        await again.until((messages) => distinct(messages).size >= held, `a new reader at the ${held} messages`),
+      );
+      const where = lost.map((value) => {
+        const { partition, acknowledgedAt = 0 } = sent.get(value)!;
+        return (
+          `${value} (partition ${partition}, acknowledged ${acknowledgedAt - stoppedAt} ms after the stop, ` +
+          `${acknowledgedAt - restartedAt} ms after the restart, ${onTopicAgain.has(value) ? 'on' : 'not on'} the topic)`
+        );
+      });
+      t.diagnostic(`lost: ${where.join('; ')}`);
+    }
+    assert.deepEqual(lost, [], 'acknowledged messages missing from the reader');
     assert.deepEqual(
       failures.filter((message) => /sequence number/.test(message)),
       [],

@@ -241,7 +241,7 @@ async function up({ out, clients, env, options, names }: CtlContext): Promise<vo
           command: process.execPath,
           args: [
             SUPERVISOR,
-            ...['--name', service.name, '--status', statusFile, '--'],
+            ...['--name', service.name, '--status', statusFile, '--log', logFile, '--'],
             process.execPath,
             ...(service.launch?.nodeFlags ?? []),
             entry,

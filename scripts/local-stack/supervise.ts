@@ -1,5 +1,5 @@
 /**
- * `node scripts/local-stack/supervise.ts --name <service> --status <file> -- <command> [args...]`:
+ * `node scripts/local-stack/supervise.ts --name <service> --status <file> [--log <file>] -- <command> [args...]`:
  * runs a service of `ctl up` and starts it again whenever it exits, as docker-compose.yml's
  * `restart: unless-stopped` does for the same services. A sedano service ends itself on a fault
  * it cannot recover from (a Kafka consumer stopped for good, a crash: service-kit.ts) and leaves
@@ -7,6 +7,9 @@
  *
  * The wait before each restart doubles (supervision.ts). Each exit is logged as a line of
  * the service's own log, and `--status` holds the restarts so far (`ctl services` shows them).
+ *
+ * `--log` names the file the service writes to (the supervisor's own output, which the service
+ * inherits): the supervisor rolls it over once it reaches 10 MB (log-roll.ts, supervision.ts).
  *
  * Stopped by signalling its process group (`ctl down`; processes.ts's stopProcess): the service
  * and the supervisor both get the SIGTERM, the service shuts down, and the supervisor exits with
@@ -16,17 +19,29 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { DEFAULT_RESTART_POLICY, restartDelayMs, type RestartPolicy, type SupervisorStatus } from './supervision.ts';
+import { rollLog } from './log-roll.ts';
+import {
+  DEFAULT_LOG_ROLL,
+  DEFAULT_RESTART_POLICY,
+  restartDelayMs,
+  type RestartPolicy,
+  type SupervisorStatus,
+} from './supervision.ts';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
     name: { type: 'string' },
     status: { type: 'string' },
+    log: { type: 'string' },
     // The policy's timings: tests shorten them.
     'first-delay-ms': { type: 'string' },
     'max-delay-ms': { type: 'string' },
     'healthy-run-ms': { type: 'string' },
+    // The log's rolling: tests shorten them too.
+    'log-max-bytes': { type: 'string' },
+    'log-keep': { type: 'string' },
+    'log-check-ms': { type: 'string' },
   },
 });
 const [serviceCommand, ...serviceArgs] = positionals;
@@ -41,6 +56,12 @@ const policy: RestartPolicy = {
   firstDelayMs: Number(values['first-delay-ms'] ?? DEFAULT_RESTART_POLICY.firstDelayMs),
   maxDelayMs: Number(values['max-delay-ms'] ?? DEFAULT_RESTART_POLICY.maxDelayMs),
   healthyRunMs: Number(values['healthy-run-ms'] ?? DEFAULT_RESTART_POLICY.healthyRunMs),
+};
+
+const logRoll = {
+  maxBytes: Number(values['log-max-bytes'] ?? DEFAULT_LOG_ROLL.maxBytes),
+  keep: Number(values['log-keep'] ?? DEFAULT_LOG_ROLL.keep),
+  checkEveryMs: Number(values['log-check-ms'] ?? DEFAULT_LOG_ROLL.checkEveryMs),
 };
 
 let status: SupervisorStatus = { servicePid: null, startedAt: new Date().toISOString(), restarts: 0, lastExit: null };
@@ -98,4 +119,19 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   });
 }
 
+/** Rolls the service's log over when it has grown too large; a failure is said in it, and the service runs on. */
+function checkLog(file: string): void {
+  try {
+    const moved = rollLog(file, logRoll);
+    if (moved > 0) console.error(`supervisor: ${name}'s log rolled over: its last ${moved} bytes are in ${file}.1`);
+  } catch (error) {
+    console.error(`supervisor: ${name}'s log could not be rolled over: ${(error as Error).message}`);
+  }
+}
+
+const logFile = values.log;
+if (logFile !== undefined) {
+  checkLog(logFile);
+  setInterval(() => checkLog(logFile), logRoll.checkEveryMs).unref();
+}
 start();

@@ -28,6 +28,14 @@ export function restartDelayMs(
   return Math.min(previousDelayMs * 2, policy.maxDelayMs);
 }
 
+/**
+ * When the supervisor rolls its service's log over (log-roll.ts): at 10 MB, keeping 4 parts
+ * beside the current file, as the broker's own log does (kafka/log4j2.properties). A service's
+ * log grows by 0.25-0.6 MB a broker restart (its warnings while it reconnects: 1.6-3.6 MB after
+ * six), and a system left running from `npm start` may live through many.
+ */
+export const DEFAULT_LOG_ROLL = { maxBytes: 10 * 1024 * 1024, keep: 4, checkEveryMs: 10_000 };
+
 /** What the supervisor's status file holds (its `--status`; `ctl services` reads it). */
 export interface SupervisorStatus {
   /** The service's process now (null while it waits to be started again). */

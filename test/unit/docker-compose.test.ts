@@ -19,6 +19,7 @@ interface ComposeService {
   command?: string[];
   environment?: Record<string, string>;
   depends_on?: Record<string, { condition: string }>;
+  logging?: { driver: string; options?: Record<string, string> };
 }
 const compose = parse(read('docker-compose.yml'), { merge: true }) as { services: Record<string, ComposeService> };
 const services = compose.services;
@@ -66,4 +67,10 @@ test('services start after the topology is applied', () => {
     assert.equal(service.depends_on?.['topology']?.condition, 'service_completed_successfully', name);
   }
   assert.deepEqual(services['topology']?.command, ['node', 'scripts/topology.ts', 'apply']);
+});
+
+test('every container rolls its log over, as the local stack rolls the broker and services logs', () => {
+  for (const [name, service] of Object.entries(services)) {
+    assert.deepEqual(service.logging, { driver: 'json-file', options: { 'max-size': '10m', 'max-file': '5' } }, name);
+  }
 });

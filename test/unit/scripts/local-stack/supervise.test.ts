@@ -3,7 +3,7 @@
  * that records its pid and waits, killed and stopped the ways `ctl` and a crash do.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -28,10 +28,17 @@ process.on('SIGTERM', () => { console.log('stand-in: stopping'); process.exit(0)
 setInterval(() => {}, 60_000);
 `;
 
+/** A stand-in service that writes a numbered line of about 100 bytes every millisecond or so. */
+const CHATTY = `
+let line = 0;
+setInterval(() => { for (let n = 0; n < 5; n += 1) console.log('line ' + line++ + ' ' + 'x'.repeat(90)); }, 5);
+`;
+
 function supervised(
   t: test.TestContext,
   serviceArgs: string[],
-  delays = ['--first-delay-ms', '50', '--max-delay-ms', '200'],
+  supervisorArgs = ['--first-delay-ms', '50', '--max-delay-ms', '200'],
+  service = STAND_IN,
 ) {
   const dir = mkdtempSync(join(tmpdir(), 'sedano-supervise-'));
   const statusFile = join(dir, 'supervisor.json');
@@ -45,11 +52,11 @@ function supervised(
         'stand-in',
         '--status',
         statusFile,
-        ...delays,
+        ...supervisorArgs.map((arg) => arg.replace('{log}', logFile)),
         '--',
         process.execPath,
         '-e',
-        STAND_IN,
+        service,
         ...serviceArgs,
       ],
     },
@@ -68,7 +75,7 @@ function supervised(
       return undefined;
     }
   };
-  return { pid, pidFile: join(dir, 'pid.json'), status, log: () => readFileSync(logFile, 'utf8') };
+  return { pid, pidFile: join(dir, 'pid.json'), status, logFile, log: () => readFileSync(logFile, 'utf8') };
 }
 
 test('a service that is killed is started again, and the restart is logged and counted', async (t) => {
@@ -120,4 +127,40 @@ test('a supervisor killed alone leaves its service in its process group, where i
   assert.equal(await stopProcess(pid, 5_000), 'stopped');
   assert.equal(isAlive(service), false);
   assert.equal(leftInGroup(pidFile), undefined);
+});
+
+test("the supervisor rolls its service's log over, keeping the parts it is told to, each of whole lines in order", async (t) => {
+  const { logFile, log } = supervised(
+    t,
+    [],
+    ['--log', '{log}', '--log-max-bytes', '20000', '--log-keep', '2', '--log-check-ms', '20'],
+    CHATTY,
+  );
+  // Rolled at least three times: the first part has moved up to .2 and another has taken .1 since.
+  await waitFor(() => existsSync(`${logFile}.2`) && log().includes('log rolled over'), {
+    description: 'the log rolled over twice',
+  });
+  const firstOfPart2 = Number(/^line (\d+)/m.exec(readFileSync(`${logFile}.2`, 'utf8'))?.[1]);
+  await waitFor(() => Number(/^line (\d+)/m.exec(readFileSync(`${logFile}.2`, 'utf8'))?.[1]) > firstOfPart2, {
+    description: 'the log rolled over once more',
+  });
+  assert.equal(existsSync(`${logFile}.3`), false, 'no more than two parts are kept');
+  const parts = [`${logFile}.2`, `${logFile}.1`, logFile].map((file) => readFileSync(file, 'utf8'));
+  const numbers: number[] = [];
+  for (const part of parts) {
+    for (const line of part.trimEnd().split('\n')) {
+      if (line.startsWith('supervisor: ')) {
+        assert.match(line, /^supervisor: stand-in's log rolled over: its last \d+ bytes are in .+\.1$/);
+        continue;
+      }
+      const match = /^line (\d+) x{90}$/.exec(line);
+      assert.ok(match, `a whole line: ${JSON.stringify(line)}`);
+      numbers.push(Number(match[1]));
+    }
+  }
+  assert.ok(
+    numbers.every((number, at) => at === 0 || number > numbers[at - 1]!),
+    'the parts hold the lines in the order written',
+  );
+  assert.ok(readFileSync(`${logFile}.1`).length >= 20_000, 'a part is rolled over once it reaches the size');
 });

@@ -4,9 +4,9 @@
  * that have not read the command yet), and, for a job that has not started, a REVOKED status
  * event from the gateway itself, so the job ends even while no worker of its stage runs.
  *
- * A worker that starts the job at the same moment is harmless: its events carry lower
- * sequences than the gateway's REVOKED, or arrive after it and are ignored as the job is final,
- * and the command aborts its attempt.
+ * A worker that starts the job at the same moment is harmless: its events arrive before the
+ * gateway's REVOKED, which ends the job whatever their sequences (a terminal event ends an active
+ * job, job-view.ts), or after it and are ignored as the job is final; the command aborts its attempt.
  */
 import type { ControlCommand } from '../../schemas/control-command.ts';
 import type { JobStatusEvent } from '../../schemas/job-status-event.ts';

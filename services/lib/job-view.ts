@@ -127,15 +127,40 @@ export function eventOfView(view: JobView): JobStatusEvent {
 type JobProgressDetails = NonNullable<JobStatusEvent['progress']>['details'];
 
 /**
- * The view after `event`, given the job's current view (pure). A lower sequence than the
- * stored one is stale, the same sequence a duplicate, and a terminal job never changes; so
- * redelivered and reordered events are harmless. Neither argument is modified.
+ * How two events of one job order (pure): a later attempt's comes after an earlier attempt's,
+ * then the higher sequence comes after. A sequence is microseconds of the clock of the worker
+ * that produced it (runtime/sequence-clock.ts), and an attempt may run on another machine than
+ * the one before it: ordering by sequence alone put a retry run on a clock behind the first
+ * worker's before that worker's RETRY, and the view never left RETRY.
+ */
+export function compareStatusEvents(
+  a: Pick<JobStatusEvent, 'attempt' | 'sequence'>,
+  b: Pick<JobStatusEvent, 'attempt' | 'sequence'>,
+): number {
+  return a.attempt - b.attempt || a.sequence - b.sequence;
+}
+
+/**
+ * The view after `event`, given the job's current view (pure). An event that orders before the
+ * stored one (`compareStatusEvents`) is stale, an equal one a duplicate, and a terminal job never
+ * changes; so redelivered and reordered events are harmless. A terminal event ends an active
+ * job even when it orders before its view: the worker that ran a job again after the first one
+ * crashed may have a clock behind the first's, and a job's terminal event is the one thing that
+ * must never be lost behind a STARTED or PROGRESS. Neither argument is modified.
  */
 export function applyStatusEvent(current: JobView | undefined, event: JobStatusEvent): ApplyOutcome {
   if (current === undefined) return { view: viewOf(event, undefined), applied: true };
   if (current.jobId !== event.jobId) throw new RangeError(`event of job ${event.jobId} applied to ${current.jobId}`);
-  if (event.sequence < current.sequence) return { view: current, applied: false, reason: 'stale' };
-  if (event.sequence === current.sequence) return { view: current, applied: false, reason: 'duplicate' };
-  if (TERMINAL_STATES.has(current.state)) return { view: current, applied: false, reason: 'terminal' };
-  return { view: viewOf(event, current), applied: true };
+  if (statusEventWins(current, event)) return { view: viewOf(event, current), applied: true };
+  const order = compareStatusEvents(event, current);
+  return { view: current, applied: false, reason: order === 0 ? 'duplicate' : order < 0 ? 'stale' : 'terminal' };
+}
+
+type Precedence = Pick<JobStatusEvent, 'state' | 'attempt' | 'sequence'>;
+
+/** Whether `event` takes the place of `current` (a job's view, or the event it came from), as `applyStatusEvent` rules (pure). */
+export function statusEventWins(current: Precedence, event: Precedence): boolean {
+  const order = compareStatusEvents(event, current);
+  if (order === 0 || TERMINAL_STATES.has(current.state)) return false;
+  return order > 0 || TERMINAL_STATES.has(event.state);
 }

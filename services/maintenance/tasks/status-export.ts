@@ -5,6 +5,7 @@
  */
 import { jobStatusEventContract, type JobStatusEvent } from '../../../schemas/job-status-event.ts';
 import type { Codec, SubjectBinding } from '../../lib/codec.ts';
+import { statusEventWins } from '../../lib/job-view.ts';
 import type { KafkaAdmin, KafkaClient, KafkaProducer } from '../../lib/kafka.ts';
 import { readTopicToEnd } from './topic-reader.ts';
 
@@ -17,10 +18,10 @@ export interface StatusExportOptions {
   groupId: string;
 }
 
-/** Keeps `event` if it is newer than the one known for its job (pure). */
+/** Keeps `event` if the view would take it over the one known for its job (job-view.ts's precedence; pure). */
 export function keepNewest(latest: Map<string, JobStatusEvent>, event: JobStatusEvent): void {
   const known = latest.get(event.jobId);
-  if (known === undefined || event.sequence >= known.sequence) latest.set(event.jobId, event);
+  if (known === undefined || statusEventWins(known, event)) latest.set(event.jobId, event);
 }
 
 /** Each job's newest event, ordered by job id. */

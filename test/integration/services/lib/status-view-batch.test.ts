@@ -96,6 +96,37 @@ test('a terminal event is never overtaken by its PROGRESS, in the same batch or 
   assert.equal(stored?.result?.kind, 'sedano.NoopResult');
 });
 
+test('a job retried or run again on a worker whose clock is behind ends in its terminal state, counted once', async (t) => {
+  const { redis } = redisClient(t);
+  const { view, keys } = isolatedView(t, redis);
+  const [retried, rerun, batchId] = [randomUUID(), randomUUID(), randomUUID()];
+  const result = { 'sedano.NoopResult': { sleptMs: 0, spunMs: 0, payload: null } };
+  // Each second worker's clock is 5 ms behind the first's; the batches come one at a time, as the topic has them.
+  for (const events of [
+    [
+      statusEvent(retried, 'STARTED', 100, { batchId, attempt: 1 }),
+      statusEvent(rerun, 'STARTED', 100, { batchId, attempt: 1 }),
+    ],
+    [
+      statusEvent(retried, 'RETRY', 101, { batchId, attempt: 1 }),
+      statusEvent(rerun, 'STARTED', 95, { batchId, attempt: 1 }),
+    ],
+    [
+      statusEvent(retried, 'STARTED', 96, { batchId, attempt: 2 }),
+      statusEvent(rerun, 'PROGRESS', 96, { batchId, attempt: 1, progress }),
+    ],
+    [
+      statusEvent(retried, 'SUCCESS', 97, { batchId, attempt: 2, result }),
+      statusEvent(rerun, 'SUCCESS', 97, { batchId, attempt: 1, result }),
+    ],
+  ]) {
+    await view.applyBatch(events);
+  }
+  for (const jobId of [retried, rerun]) assert.equal((await view.get(jobId))?.state, 'SUCCESS', jobId);
+  const counts = Object.entries(await redis.hgetall(keys.batch(batchId))).filter(([, count]) => count !== '0');
+  assert.deepEqual(counts, [['SUCCESS', '2']]);
+});
+
 test('duplicates and reorderings inside batches give the views and counts of one event at a time', async (t) => {
   const { redis } = redisClient(t);
   const batched = isolatedView(t, redis);

@@ -138,6 +138,53 @@ for (const terminal of ['SUCCESS', 'FAILURE', 'REVOKED'] as const) {
   });
 }
 
+test("a later attempt's events win over the earlier attempt's, even from a worker whose clock is behind", () => {
+  // Attempt 1 ran on a worker whose clock is 5 s ahead of the one that runs attempt 2.
+  const { view, outcomes } = project([
+    event('STARTED', 100),
+    event('RETRY', 101, { nextAttemptAt: T0 + 102_000 }),
+    event('STARTED', 96, { attempt: 2 }),
+    event('PROGRESS', 97, { attempt: 2 }),
+    event('SUCCESS', 98, { attempt: 2, finishedAt: T0 + 98_000 }),
+    // A redelivered event of the earlier attempt stays behind.
+    event('RETRY', 101, { nextAttemptAt: T0 + 102_000 }),
+  ]);
+  assert.deepEqual(outcomes.map(ignored), ['applied', 'applied', 'applied', 'applied', 'applied', 'stale']);
+  assert.equal(view?.state, 'SUCCESS');
+  assert.equal(view.attempt, 2);
+});
+
+test('a terminal event ends a job whose view has a higher sequence from another worker; a PROGRESS stays stale', () => {
+  // The job's first worker crashed after STARTED, and the one that ran it again has a clock 5 s behind.
+  const { view, outcomes } = project([
+    event('STARTED', 100),
+    event('STARTED', 94),
+    event('PROGRESS', 95),
+    event('SUCCESS', 96, { finishedAt: T0 + 96_000 }),
+    event('PROGRESS', 101),
+  ]);
+  assert.deepEqual(outcomes.map(ignored), ['applied', 'stale', 'stale', 'applied', 'terminal']);
+  assert.equal(view?.state, 'SUCCESS');
+  assert.equal(view.sequence, 96);
+});
+
+test('whatever order they arrive in, with the second attempt on a clock behind the first, the view ends at SUCCESS', () => {
+  const history = [
+    event('PENDING', 1, { submittedAt: T0 }),
+    event('STARTED', 200, { submittedAt: T0, startedAt: T0 + 2000 }),
+    event('RETRY', 300, { submittedAt: T0, startedAt: T0 + 2000, nextAttemptAt: T0 + 9000 }),
+    event('STARTED', 150, { submittedAt: T0, startedAt: T0 + 9000, attempt: 2 }),
+    event('PROGRESS', 160, { submittedAt: T0, startedAt: T0 + 9000, attempt: 2 }),
+    event('SUCCESS', 170, { submittedAt: T0, startedAt: T0 + 9000, finishedAt: T0 + 10_000, attempt: 2 }),
+  ];
+  const expected = project(history).view;
+  assert.equal(expected?.state, 'SUCCESS');
+  for (const order of permutations(history)) {
+    const { view } = project([...order, ...order.slice().reverse()]);
+    assert.deepEqual(view, expected, order.map((e) => `${e.attempt}:${e.sequence}`).join(','));
+  }
+});
+
 test('SUCCESS followed by a late PROGRESS keeps the result', () => {
   const success = { ...jobStatusEventSample, sequence: 7 };
   const { view, outcomes } = project([success, { ...jobStatusEventRetrySample, jobId: success.jobId, sequence: 6 }]);

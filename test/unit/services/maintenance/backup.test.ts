@@ -49,15 +49,28 @@ test('the manifest check names missing, changed and unexpected files', () => {
   assert.deepEqual(manifestProblems(expected, expected), []);
 });
 
-test("the status export keeps each job's newest event", () => {
+test("the status export keeps the event each job's view ends at", () => {
   const latest = new Map<string, JobStatusEvent>();
-  const event = (jobId: string, sequence: number) => ({ jobId, sequence }) as JobStatusEvent;
-  for (const e of [event('a', 0), event('a', 5), event('b', 3), event('a', 2)]) keepNewest(latest, e);
+  const event = (jobId: string, state: JobStatusEvent['state'], attempt: number, sequence: number) =>
+    ({ jobId, state, attempt, sequence }) as JobStatusEvent;
+  for (const e of [
+    event('a', 'PENDING', 0, 0),
+    event('a', 'PROGRESS', 1, 5),
+    event('b', 'STARTED', 1, 3),
+    event('a', 'STARTED', 1, 2),
+    // c's second attempt ran on a worker whose clock is behind the first's: its SUCCESS is the end.
+    event('c', 'RETRY', 1, 9),
+    event('c', 'SUCCESS', 2, 7),
+    event('c', 'PROGRESS', 2, 6),
+  ]) {
+    keepNewest(latest, e);
+  }
   assert.deepEqual(
-    [...latest.values()].map((e) => [e.jobId, e.sequence]),
+    [...latest.values()].map((e) => [e.jobId, e.state, e.sequence]),
     [
-      ['a', 5],
-      ['b', 3],
+      ['a', 'PROGRESS', 5],
+      ['b', 'STARTED', 3],
+      ['c', 'SUCCESS', 7],
     ],
   );
 });

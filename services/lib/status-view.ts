@@ -34,6 +34,7 @@ import { type ApplyOutcome, type JobView, TERMINAL_STATES } from './job-view.ts'
 export {
   type ApplyOutcome,
   applyStatusEvent,
+  compareStatusEvents,
   eventOfView,
   type IgnoredReason,
   type JobResultView,

@@ -13,13 +13,19 @@ import type { JobStatusEvent } from '../../schemas/job-status-event.ts';
 import type { SubjectBinding } from '../../topology/contracts.ts';
 import type { Codec } from '../lib/codec.ts';
 import type { KafkaProducer } from '../lib/kafka.ts';
-import { type ApplyOutcome, eventOfView, type JobView, TERMINAL_STATES } from '../lib/status-view.ts';
+import {
+  type ApplyOutcome,
+  compareStatusEvents,
+  eventOfView,
+  type JobView,
+  TERMINAL_STATES,
+} from '../lib/status-view.ts';
 
 /** The terminal view to state again after `event` was ignored, if any (pure). */
 export function terminalToRestate(outcome: ApplyOutcome, event: JobStatusEvent): JobView | undefined {
   const { view } = outcome;
   if (outcome.applied || view === undefined || !TERMINAL_STATES.has(view.state)) return undefined;
-  return event.sequence === view.sequence ? undefined : view;
+  return compareStatusEvents(event, view) === 0 ? undefined : view;
 }
 
 /** Produces the terminal event of each of `views` again, in one request. */

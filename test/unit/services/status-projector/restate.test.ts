@@ -36,3 +36,9 @@ test('nothing is restated for an applied event or a job that has not ended', () 
   const { outcome } = after(at('PROGRESS', 5), at('PENDING', 0));
   assert.equal(terminalToRestate(outcome, at('PENDING', 0)), undefined);
 });
+
+test("an earlier attempt's event with the terminal event's sequence is no duplicate: the terminal event is restated", () => {
+  const earlier = { ...at('RETRY', 5), attempt: jobStatusEventSample.attempt - 1 };
+  const { stored, outcome } = after(at('SUCCESS', 5), earlier);
+  assert.equal(terminalToRestate(outcome, earlier), stored);
+});

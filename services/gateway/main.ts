@@ -17,6 +17,7 @@ import { buildGatewayApp } from './app.ts';
 import { apiTokensOf, checkGatewaySettings, gatewaySettings } from './config.ts';
 import { createDeadLetterIndex, startDeadLetterIndexer } from './dead-letter-index.ts';
 import { createJobEventMetrics } from './job-event-metrics.ts';
+import { producerWithDeadline } from './kafka-deadline.ts';
 import { startStatusMetrics } from './status-metrics.ts';
 import { gatewayTopics } from './topics.ts';
 
@@ -37,7 +38,8 @@ await runService(
       const topics = gatewayTopics(names);
       const admin = await kafka.admin();
       kit.onClose('admin', () => admin.close());
-      const producer = await kafka.producer();
+      // A request waits at most kafkaTimeoutMs for Kafka to confirm a write (kafka-deadline.ts).
+      const producer = producerWithDeadline(await kafka.producer(), settings.kafkaTimeoutMs);
       kit.onClose('producer', () => producer.close());
       let collections: CollectionSearch | undefined;
       try {

@@ -18,7 +18,8 @@ import { externalComponents } from '../../../services/lib/endpoints.ts';
 import { defineStage } from '../../../services/lib/runtime/stage.ts';
 import { createStatusView } from '../../../services/lib/status-view.ts';
 import { startStatusProjector } from '../../../services/status-projector/projector.ts';
-import { stackDown, stackStatus, stackUp } from '../../../scripts/local-stack/stack.ts';
+import { stackDown, stackUp } from '../../../scripts/local-stack/stack.ts';
+import { freezeComponent } from '../../support/freeze.ts';
 import { endpoints, kafkaClient, onCleanup, uniqueName } from '../../support/resources.ts';
 import { waitFor } from '../../support/wait.ts';
 import { stageSandbox } from '../services/lib/runtime/stage-sandbox.ts';
@@ -66,20 +67,10 @@ const restart: RedisFault = {
   failsCalls: true,
 };
 
-let frozenPid: number | undefined;
+let thaw: (() => void) | undefined;
 const freeze: RedisFault = {
-  async begin(t) {
-    const redis = (await stackStatus()).find(({ name }) => name === 'redis');
-    assert.ok(redis?.pid !== undefined, 'the local stack runs Redis');
-    frozenPid = redis.pid;
-    // Never left frozen for the tests after this one, whatever happens here.
-    onCleanup(t, () => freeze.end());
-    process.kill(frozenPid, 'SIGSTOP');
-  },
-  async end() {
-    if (frozenPid !== undefined) process.kill(frozenPid, 'SIGCONT');
-    frozenPid = undefined;
-  },
+  begin: async (t) => void (thaw = await freezeComponent(t, 'redis')),
+  end: async () => thaw?.(),
   failsCalls: false,
 };
 

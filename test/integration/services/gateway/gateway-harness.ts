@@ -20,6 +20,7 @@ import type { ScheduleControl } from '../../../../services/scheduler/schedule-co
 import type { ApiToken } from '../../../../services/gateway/auth.ts';
 import { createDeadLetterIndex, startDeadLetterIndexer } from '../../../../services/gateway/dead-letter-index.ts';
 import { gatewayTopics, type GatewayTopics, routedProducer } from '../../../../services/gateway/topics.ts';
+import { producerWithDeadline } from '../../../../services/gateway/kafka-deadline.ts';
 import type { CollectionSearch } from '../../../../services/indexer/search.ts';
 import type { ExportDownloadDependencies } from '../../../../services/gateway/routes/exports.ts';
 import type { ModelCatalog } from '../../../../services/trainer/model-catalog.ts';
@@ -93,6 +94,8 @@ export interface GatewayHarnessOptions {
    * on the view's connection unanswered by then fails (default: none, ioredis's defaults).
    */
   redisTimeoutMs?: number;
+  /** The gateway's SEDANO_GATEWAY_KAFKA_TIMEOUT_MS, as its main.ts bounds its producer (default: none). */
+  kafkaTimeoutMs?: number;
 }
 
 export async function startGateway(t: TestContext, options: GatewayHarnessOptions = {}): Promise<GatewayHarness> {
@@ -167,7 +170,10 @@ export async function startGateway(t: TestContext, options: GatewayHarnessOption
   if (options.worker) await sandbox.start(createNoopStage());
   const app = await buildGatewayApp({
     admin: gatewayAdmin,
-    producer: sandbox.producer,
+    producer:
+      options.kafkaTimeoutMs === undefined
+        ? sandbox.producer
+        : producerWithDeadline(sandbox.producer, options.kafkaTimeoutMs),
     codec: sandbox.codec,
     redis,
     view,

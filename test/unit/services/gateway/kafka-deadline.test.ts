@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { isSedanoError } from '../../../../services/lib/errors.ts';
+import type { KafkaProducer } from '../../../../services/lib/kafka.ts';
+import { producerWithDeadline } from '../../../../services/gateway/kafka-deadline.ts';
+
+/** A producer whose writes settle when the test says. */
+function heldProducer() {
+  const writes: { resolve: () => void; reject: (error: Error) => void }[] = [];
+  const write = () => new Promise<void>((resolve, reject) => void writes.push({ resolve, reject }));
+  const producer: KafkaProducer = { send: write, sendMany: write, close: async () => {} };
+  return { producer, writes };
+}
+
+test('a write Kafka confirms in time resolves, and one it refuses rejects with its own error', async () => {
+  const { producer, writes } = heldProducer();
+  const bounded = producerWithDeadline(producer, 1_000);
+  const sent = bounded.send('topic', []);
+  writes[0]!.resolve();
+  await sent;
+  const refused = bounded.sendMany!([]);
+  writes[1]!.reject(new Error('broker said no'));
+  await assert.rejects(refused, /broker said no/);
+});
+
+test('a write not confirmed within the deadline rejects with 503 SEDANO_ERR_API_UNAVAILABLE; its late end changes nothing', async (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  const { producer, writes } = heldProducer();
+  const sent = producerWithDeadline(producer, 5_000).send('topic', []);
+  t.mock.timers.tick(4_999);
+  let settled = false;
+  void sent.then(
+    () => (settled = true),
+    () => (settled = true),
+  );
+  await Promise.resolve();
+  assert.equal(settled, false, 'not before the deadline');
+  t.mock.timers.tick(1);
+  await assert.rejects(sent, (error) => {
+    assert.ok(isSedanoError(error));
+    assert.equal(error.code, 'SEDANO_ERR_API_UNAVAILABLE');
+    assert.match(error.message, /within 5000 ms; it may still take effect/);
+    return true;
+  });
+  // The write failing after the deadline is no unhandled rejection (the test runner would fail on one).
+  writes[0]!.reject(new Error('request timed out'));
+  await new Promise((resolve) => setImmediate(resolve));
+});
+
+test('a producer without sendMany gets none', () => {
+  const bounded = producerWithDeadline({ send: async () => {}, close: async () => {} }, 1_000);
+  assert.equal('sendMany' in bounded, false);
+});

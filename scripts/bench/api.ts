@@ -7,7 +7,8 @@
  * Prints figures; asserts nothing about time.
  *
  * The gateway is the real one (buildGatewayApp) on the real Redis and Kafka, logging at info to a
- * file as a deployed gateway does (its access log's default mode); the job read is a
+ * file as a deployed gateway does (its access log's default mode), with its Redis and Kafka
+ * timeouts (SEDANO_GATEWAY_REDIS_TIMEOUT_MS, SEDANO_GATEWAY_KAFKA_TIMEOUT_MS); the job read is a
  * real job view, written by the status view's own apply under a namespace of the benchmark's,
  * removed at the end. Both servers and the load generator share this process (and its CPU), as
  * each side of the ratio does alike; with `--load-process`, autocannon runs in a child process
@@ -27,6 +28,9 @@ import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import type { JobStatusEvent } from '../../schemas/job-status-event.ts';
 import { buildGatewayApp } from '../../services/gateway/app.ts';
+import { gatewaySettings } from '../../services/gateway/config.ts';
+import { producerWithDeadline } from '../../services/gateway/kafka-deadline.ts';
+import { resolveSettings } from '../../services/lib/settings.ts';
 import { createDeadLetterIndex } from '../../services/gateway/dead-letter-index.ts';
 import { createCodec } from '../../services/lib/codec.ts';
 import { resolveEndpoints } from '../../services/lib/endpoints.ts';
@@ -167,15 +171,20 @@ export async function runApiBenchmark(options: ApiBenchOptions): Promise<number>
   const logDir = mkdtempSync(join(tmpdir(), 'sedano-bench-api-'));
   const logFile = join(logDir, 'gateway.log');
   const logger = pino({ level: 'info' }, pino.destination({ dest: logFile, sync: true }));
-  const redis = new Redis(endpoints.redisUrl);
-  const viewRedis = new Redis(endpoints.redisUrl);
+  // The gateway's Redis and Kafka timeouts as its main.ts sets them (from the environment, else their defaults).
+  const { redisTimeoutMs, kafkaTimeoutMs } = resolveSettings(
+    { redisTimeoutMs: gatewaySettings.redisTimeoutMs, kafkaTimeoutMs: gatewaySettings.kafkaTimeoutMs },
+    process.env,
+  );
+  const redis = new Redis(endpoints.redisUrl, { commandTimeout: redisTimeoutMs });
+  const viewRedis = new Redis(endpoints.redisUrl, { commandTimeout: redisTimeoutMs });
   const namespace = `bench-api-${newJobId().slice(0, 8)}`;
   const names = topologyNames(namespace);
   const keys = redisKeys(namespace);
   const view = createStatusView({ redis: viewRedis, keys: keys.status });
   const kafka = createKafkaClient({ brokers: endpoints.kafkaBrokers, clientId: namespace, log: () => {} });
   const admin = await kafka.admin();
-  const producer = await kafka.producer();
+  const producer = producerWithDeadline(await kafka.producer(), kafkaTimeoutMs);
   const token = `bench-${newJobId()}`;
   const gateway = await buildGatewayApp({
     admin,

@@ -29,7 +29,7 @@ import { pino } from 'pino';
 import type { JobStatusEvent } from '../../schemas/job-status-event.ts';
 import { buildGatewayApp } from '../../services/gateway/app.ts';
 import { gatewaySettings } from '../../services/gateway/config.ts';
-import { producerWithDeadline } from '../../services/gateway/kafka-deadline.ts';
+import { adminWithDeadline, producerWithDeadline } from '../../services/gateway/kafka-deadline.ts';
 import { resolveSettings } from '../../services/lib/settings.ts';
 import { createDeadLetterIndex } from '../../services/gateway/dead-letter-index.ts';
 import { createCodec } from '../../services/lib/codec.ts';
@@ -187,7 +187,7 @@ export async function runApiBenchmark(options: ApiBenchOptions): Promise<number>
   const producer = producerWithDeadline(await kafka.producer(), kafkaTimeoutMs);
   const token = `bench-${newJobId()}`;
   const gateway = await buildGatewayApp({
-    admin,
+    admin: adminWithDeadline(admin, kafkaTimeoutMs),
     producer,
     codec: createCodec({ registry: createSchemaRegistry(endpoints.schemaRegistryUrl) }),
     redis,

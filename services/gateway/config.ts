@@ -96,7 +96,7 @@ export const gatewaySettings = defineSettings({
   }),
   kafkaTimeoutMs: setting.integer('SEDANO_GATEWAY_KAFKA_TIMEOUT_MS', {
     description:
-      'how long a request waits for Kafka to confirm a write (a submission, a revocation, a replay) before it answers 503 `SEDANO_ERR_API_UNAVAILABLE`; the write may still take effect',
+      "how long a request waits for Kafka (to confirm a write: a submission, a revocation, a replay; or to answer a read: a stage's lag) before it answers 503 `SEDANO_ERR_API_UNAVAILABLE`; a write may still take effect",
     default: 5_000,
     minimum: 1,
     maximum: 120_000,

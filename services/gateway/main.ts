@@ -17,7 +17,7 @@ import { buildGatewayApp } from './app.ts';
 import { apiTokensOf, checkGatewaySettings, gatewaySettings } from './config.ts';
 import { createDeadLetterIndex, startDeadLetterIndexer } from './dead-letter-index.ts';
 import { createJobEventMetrics } from './job-event-metrics.ts';
-import { producerWithDeadline } from './kafka-deadline.ts';
+import { adminWithDeadline, producerWithDeadline } from './kafka-deadline.ts';
 import { startStatusMetrics } from './status-metrics.ts';
 import { gatewayTopics } from './topics.ts';
 
@@ -36,9 +36,9 @@ await runService(
       const redisOptions = { commandTimeoutMs: settings.redisTimeoutMs };
       const redis = kit.redis(redisOptions);
       const topics = gatewayTopics(names);
-      const admin = await kafka.admin();
+      // A request waits at most kafkaTimeoutMs for Kafka to answer a call (kafka-deadline.ts).
+      const admin = adminWithDeadline(await kafka.admin(), settings.kafkaTimeoutMs);
       kit.onClose('admin', () => admin.close());
-      // A request waits at most kafkaTimeoutMs for Kafka to confirm a write (kafka-deadline.ts).
       const producer = producerWithDeadline(await kafka.producer(), settings.kafkaTimeoutMs);
       kit.onClose('producer', () => producer.close());
       let collections: CollectionSearch | undefined;

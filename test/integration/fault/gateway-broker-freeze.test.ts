@@ -1,10 +1,11 @@
 /**
- * The broker hangs (SIGSTOP) while the gateway serves: a submission answers 503
- * `SEDANO_ERR_API_UNAVAILABLE` within the gateway's Kafka timeout (SEDANO_GATEWAY_KAFKA_TIMEOUT_MS)
- * rather than once the broker answers again (20.2 s for a 20 s freeze, measured against the
- * system from `npm start` before the timeout). Once the broker is back, the submission retried
- * with its Idempotency-Key is accepted as the same job, and the job reaches the view. The broker
- * can only be frozen when it is the local stack's.
+ * The broker hangs (SIGSTOP) while the gateway serves: a submission, and a read that needs the
+ * broker (`GET /v1/stages`), answer 503 `SEDANO_ERR_API_UNAVAILABLE` within the gateway's Kafka
+ * timeout (SEDANO_GATEWAY_KAFKA_TIMEOUT_MS) rather than once the broker answers again or kafkajs
+ * gives up (20.2 s for a 20 s freeze, and 30 s, measured against the system from `npm start`
+ * before the timeout). Once the broker is back, the submission retried with its Idempotency-Key
+ * is accepted as the same job, and the job reaches the view. The broker can only be frozen when
+ * it is the local stack's.
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -22,7 +23,7 @@ const FREEZE_MS = 10_000;
 const localBroker = !externalComponents(process.env).has('kafka');
 
 test(
-  'while the broker hangs the gateway answers a submission 503 in time, and its retry is the same job',
+  'while the broker hangs the gateway answers a submission and a stage read 503 in time; the retry is the same job',
   {
     timeout: 120_000,
     skip: localBroker ? false : 'KAFKA_BROKERS points at a broker this test cannot freeze',
@@ -38,18 +39,27 @@ test(
     // The fault's longest shape, not a wait for a condition: a gateway without the timeout answers once it ends.
     const thawLater = setTimeout(thaw, FREEZE_MS);
     let frozen: { status: number; code?: string; ms: number };
+    let stagesRead: typeof frozen;
     try {
       const started = Date.now();
       const response = await submit({ 'idempotency-key': key });
       const body = (await response.json()) as { error?: { code: string; message: string } };
       frozen = { status: response.status, code: body.error?.code, ms: Date.now() - started };
       t.diagnostic(`with the broker frozen: POST answered ${frozen.status} in ${frozen.ms} ms: ${body.error?.message}`);
+      // A read that needs the broker (the stage's lag) is bounded the same way.
+      const readStarted = Date.now();
+      const stages = await gateway.call('GET', '/v1/stages');
+      const stagesBody = (await stages.json()) as { error?: { code: string } };
+      stagesRead = { status: stages.status, code: stagesBody.error?.code, ms: Date.now() - readStarted };
+      t.diagnostic(`GET /v1/stages answered ${stagesRead.status} in ${stagesRead.ms} ms`);
     } finally {
       clearTimeout(thawLater);
       thaw();
     }
     assert.deepEqual([frozen.status, frozen.code], [503, 'SEDANO_ERR_API_UNAVAILABLE']);
     assert.ok(frozen.ms < ANSWERED_WITHIN_MS, `POST answered in ${frozen.ms} ms`);
+    assert.deepEqual([stagesRead.status, stagesRead.code], [503, 'SEDANO_ERR_API_UNAVAILABLE']);
+    assert.ok(stagesRead.ms < ANSWERED_WITHIN_MS, `GET /v1/stages answered in ${stagesRead.ms} ms`);
 
     const retried = await waitFor(
       async () => {

@@ -20,7 +20,7 @@ import type { ScheduleControl } from '../../../../services/scheduler/schedule-co
 import type { ApiToken } from '../../../../services/gateway/auth.ts';
 import { createDeadLetterIndex, startDeadLetterIndexer } from '../../../../services/gateway/dead-letter-index.ts';
 import { gatewayTopics, type GatewayTopics, routedProducer } from '../../../../services/gateway/topics.ts';
-import { producerWithDeadline } from '../../../../services/gateway/kafka-deadline.ts';
+import { adminWithDeadline, producerWithDeadline } from '../../../../services/gateway/kafka-deadline.ts';
 import type { CollectionSearch } from '../../../../services/indexer/search.ts';
 import type { ExportDownloadDependencies } from '../../../../services/gateway/routes/exports.ts';
 import type { ModelCatalog } from '../../../../services/trainer/model-catalog.ts';
@@ -94,7 +94,7 @@ export interface GatewayHarnessOptions {
    * on the view's connection unanswered by then fails (default: none, ioredis's defaults).
    */
   redisTimeoutMs?: number;
-  /** The gateway's SEDANO_GATEWAY_KAFKA_TIMEOUT_MS, as its main.ts bounds its producer (default: none). */
+  /** The gateway's SEDANO_GATEWAY_KAFKA_TIMEOUT_MS, as its main.ts bounds its producer and admin (default: none). */
   kafkaTimeoutMs?: number;
 }
 
@@ -165,7 +165,10 @@ export async function startGateway(t: TestContext, options: GatewayHarnessOption
     logger,
   });
   onCleanup(t, () => indexer.close());
-  const gatewayAdmin = await kafka.admin();
+  const gatewayAdmin =
+    options.kafkaTimeoutMs === undefined
+      ? await kafka.admin()
+      : adminWithDeadline(await kafka.admin(), options.kafkaTimeoutMs);
   onCleanup(t, () => gatewayAdmin.close());
   if (options.worker) await sandbox.start(createNoopStage());
   const app = await buildGatewayApp({

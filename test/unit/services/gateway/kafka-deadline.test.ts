@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { isSedanoError } from '../../../../services/lib/errors.ts';
-import type { KafkaProducer } from '../../../../services/lib/kafka.ts';
-import { producerWithDeadline } from '../../../../services/gateway/kafka-deadline.ts';
+import type { KafkaAdmin, KafkaProducer } from '../../../../services/lib/kafka.ts';
+import { adminWithDeadline, producerWithDeadline } from '../../../../services/gateway/kafka-deadline.ts';
 
 /** A producer whose writes settle when the test says. */
 function heldProducer() {
@@ -50,4 +50,20 @@ test('a write not confirmed within the deadline rejects with 503 SEDANO_ERR_API_
 test('a producer without sendMany gets none', () => {
   const bounded = producerWithDeadline({ send: async () => {}, close: async () => {} }, 1_000);
   assert.equal('sendMany' in bounded, false);
+});
+
+test('an admin call not answered within the deadline rejects with 503; one answered passes its answer on', async (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  const never = new Promise<never>(() => {});
+  const admin = { fetchTopicOffsets: () => never, listTopics: async () => ['lane'] } as unknown as KafkaAdmin;
+  const bounded = adminWithDeadline(admin, 5_000);
+  assert.deepEqual(await bounded.listTopics(), ['lane']);
+  const offsets = bounded.fetchTopicOffsets('lane');
+  t.mock.timers.tick(5_000);
+  await assert.rejects(offsets, (error) => {
+    assert.ok(isSedanoError(error));
+    assert.equal(error.code, 'SEDANO_ERR_API_UNAVAILABLE');
+    assert.equal(error.message, 'Kafka did not answer within 5000 ms');
+    return true;
+  });
 });

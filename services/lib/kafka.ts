@@ -29,6 +29,7 @@ import type { TopicDescription } from '../../topology/topics.ts';
 import { createDefaultPartitioner } from './kafka-partitioner.ts';
 import { type IntervalCommits, startIntervalCommits } from './interval-commits.ts';
 import { createRenewingProducer, type ProducerConnection } from './renewing-producer.ts';
+import { untilTopicsHaveLeaders } from './topic-leaders.ts';
 
 // kafkajs is CommonJS and its enums are not visible as ESM named exports.
 const { Kafka, logLevel: KafkaLogLevel, ConfigResourceTypes, ConfigSource } = kafkajs;
@@ -374,8 +375,9 @@ function wrapAdmin(admin: Admin): KafkaAdmin {
       return result;
     },
     async createTopics(topics) {
+      // Not kafkajs's wait for leaders, which fails on a broker not caught up yet (topic-leaders.ts).
       await admin.createTopics({
-        waitForLeaders: true,
+        waitForLeaders: false,
         topics: topics.map((topic) => ({
           topic: topic.name,
           numPartitions: topic.partitions,
@@ -383,6 +385,8 @@ function wrapAdmin(admin: Admin): KafkaAdmin {
           configEntries: Object.entries(topic.configs).map(([name, value]) => ({ name, value })),
         })),
       });
+      const names = topics.map((topic) => topic.name);
+      await untilTopicsHaveLeaders(names, () => admin.fetchTopicMetadata({ topics: names }));
     },
     async replaceTopicConfigs(name, configs) {
       await admin.alterConfigs({

@@ -1,0 +1,54 @@
+/**
+ * Waiting until topics just created have a leader on every partition, before their creator
+ * produces to them or reads them.
+ *
+ * kafkajs's own wait (`createTopics({ waitForLeaders: true })`) takes only LEADER_NOT_AVAILABLE
+ * for "not yet": a broker whose metadata does not hold the new topic yet answers
+ * UNKNOWN_TOPIC_OR_PARTITION, and kafkajs then fails the whole creation although the topics
+ * were created (kafkajs issue #1222; a CI run failed so on a loaded machine: "This server does
+ * not host this topic-partition"). This wait takes both for "not yet".
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/** Partitions of each topic as a metadata request returns them (kafkajs's `fetchTopicMetadata`). */
+export interface TopicsMetadata {
+  topics: { name: string; partitions: { partitionId: number; leader: number }[] }[];
+}
+
+/** Error types of a metadata request that mean "the broker has not caught up yet". */
+const NOT_YET = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE']);
+
+export interface LeaderWaitOptions {
+  /** @default 30_000, kafkajs's own wait's bound */
+  timeoutMs?: number;
+  /** @default 100, as kafkajs's own wait */
+  intervalMs?: number;
+  now?: () => number;
+}
+
+/** Resolves once `fetchMetadata` shows every one of `topics` with a leader on each partition. */
+export async function untilTopicsHaveLeaders(
+  topics: readonly string[],
+  fetchMetadata: () => Promise<TopicsMetadata>,
+  { timeoutMs = 30_000, intervalMs = 100, now = Date.now }: LeaderWaitOptions = {},
+): Promise<void> {
+  const deadline = now() + timeoutMs;
+  let last = 'no answer yet';
+  for (;;) {
+    try {
+      const known = new Map((await fetchMetadata()).topics.map((topic) => [topic.name, topic.partitions]));
+      const waiting = topics.filter((name) => {
+        const partitions = known.get(name) ?? [];
+        return partitions.length === 0 || partitions.some((partition) => partition.leader < 0);
+      });
+      if (waiting.length === 0) return;
+      last = `without a leader yet: ${waiting.join(', ')}`;
+    } catch (error) {
+      const type = (error as { type?: unknown }).type;
+      if (typeof type !== 'string' || !NOT_YET.has(type)) throw error;
+      last = `${type}: ${(error as Error).message}`;
+    }
+    if (now() >= deadline) throw new Error(`topics created, but not all led within ${timeoutMs} ms (${last})`);
+    await sleep(intervalMs);
+  }
+}

@@ -31,8 +31,9 @@ export function restartDelayMs(
 /**
  * When the supervisor rolls its service's log over (log-roll.ts): at 10 MB, keeping 4 parts
  * beside the current file, as the broker's own log does (kafka/log4j2.properties). A service's
- * log grows by 0.25-0.6 MB a broker restart (its warnings while it reconnects: 1.6-3.6 MB after
- * six), and a system left running from `npm start` may live through many.
+ * log is appended to by every `ctl up` and never emptied: on a development machine each reached
+ * 1.5-3.6 MB in a day of sessions, and a broker restart adds 20-50 KB to each (its warnings while
+ * it reconnects).
  */
 export const DEFAULT_LOG_ROLL = { maxBytes: 10 * 1024 * 1024, keep: 4, checkEveryMs: 10_000 };
 

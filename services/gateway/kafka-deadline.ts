@@ -3,8 +3,8 @@
  * `timeoutMs` rejects with 503 `SEDANO_ERR_API_UNAVAILABLE`, so a request never waits longer
  * than that for the broker. Before it, with the broker frozen (SIGSTOP) for 20 s, a submission
  * waited the whole 20 s for its 202, and `GET /v1/stages` answered 503 after 30 s (kafkajs's
- * request timeout; the dashboard's polls queued behind one another meanwhile). Its default,
- * 5 s, is far above a call's usual few milliseconds and far below kafkajs's 30 s.
+ * timeout for the lock on its metadata, which its calls for the five stages waited on). Its
+ * default, 5 s, is far above a call's usual few milliseconds and far below kafkajs's 30 s.
  *
  * The call itself goes on, so a write may still reach its topic after the 503; the error says
  * so. A submission retried with the same Idempotency-Key is produced again with the same job id

@@ -9,9 +9,11 @@
  * - decode: resolves the writer's schema (fetched by id, cached) against the reader's
  *   contract, so records written with an older or newer compatible schema read fine; every
  *   way a message can be bad is a PoisonMessageError with its own code, while an outage of
- *   the registry is a retriable error, never a poison message.
+ *   the registry is a retriable error, never a poison message. A schema id the registry does
+ *   not know is asked for again before the message is called poison (`lookUpWriterSchema`).
  */
 import type { Context } from '@opentelemetry/api';
+import { setTimeout as sleep } from 'node:timers/promises';
 import avro from 'avsc';
 import { type Contract, schemaText } from '../../schemas/contract.ts';
 import { LOGICAL_TYPES } from '../../schemas/logical-types.ts';
@@ -42,10 +44,44 @@ export interface Decoded<T> {
   schemaId: number;
 }
 
+/**
+ * How long the registry must keep giving an answer that a registry still loading its schemas
+ * gives too, before the answer counts: 404 for a schema id (the message is poison) or 409 for a
+ * registration (the schema is incompatible). Apicurio serves its API before it has loaded its
+ * journal: restarted here, it listened 7 s before "KafkaSQL storage bootstrapped in 9693 ms",
+ * and meanwhile answered 404 for ids it held and 409 "An artifact ... already exists" for
+ * subjects it held (a status projector, then a worker, dead-lettered real records, and a
+ * worker's STARTED failed after its handler ran: registry-outage.test.ts). A registry replica
+ * behind the one that gave an id out answers 404 too. The caller waits for the verdict, inside
+ * a consumer's 6 s session for most consumers, so it is short unless the registry has just
+ * failed (REGISTRY_RECOVERY_CONFIRM_MS).
+ */
+export const REGISTRY_CONFIRM_MS = 3_000;
+
+/**
+ * The same, within REGISTRY_RECOVERY_MS of a failed call (refused, timed out, 5xx): a registry
+ * that has just come back may still be loading. Longer than a consumer's session: a consumer
+ * that loses its partitions for it reads the message again, and a lost job is worse.
+ */
+export const REGISTRY_RECOVERY_CONFIRM_MS = 60_000;
+const REGISTRY_RECOVERY_MS = 5 * 60_000;
+
+/**
+ * How long an id found unknown stays so without being asked for again: the messages of an
+ * upstream that writes a bad id are dead-lettered at once rather than each after the wait.
+ */
+const UNKNOWN_SCHEMA_VERDICT_MS = 60_000;
+/** The most ids remembered as unknown (an upstream writing random ids); the oldest is dropped first. */
+const MAX_UNKNOWN_SCHEMA_IDS = 10_000;
+
 export interface CodecOptions {
   registry: SchemaRegistry;
   /** Largest message `decode` accepts, in bytes (default 1 MiB, a job topic's max.message.bytes). */
   maxMessageBytes?: number;
+  /** Default REGISTRY_CONFIRM_MS. */
+  registryConfirmMs?: number;
+  /** Default REGISTRY_RECOVERY_CONFIRM_MS. */
+  registryRecoveryConfirmMs?: number;
 }
 
 export interface Codec {
@@ -55,6 +91,8 @@ export interface Codec {
   toMessage<T>(binding: SubjectBinding<T>, key: string, record: T): Promise<OutgoingMessage>;
   /** The decoded record of a consumed message and the trace context its headers carry. */
   fromMessage<T>(contract: Contract<T>, message: IncomingMessage): Promise<Decoded<T> & { traceContext: Context }>;
+  /** Resolves once `binding`'s schema id is known (registered on first use), so encoding it needs no registry. */
+  prepare(binding: SubjectBinding<unknown>): Promise<void>;
 }
 
 /** Every problem that stops `record` from being a valid `contract`, as "field: problem" lines. */
@@ -101,7 +139,29 @@ function httpStatus(error: unknown): number | undefined {
   return typeof status === 'number' ? status : undefined;
 }
 
-export function createCodec({ registry, maxMessageBytes = 1_048_576 }: CodecOptions): Codec {
+/**
+ * `ask`'s answer, asked again while it fails with `doubtfulStatus` (an answer a registry still
+ * loading gives too), for up to `confirmMs`; then that failure. Any other failure ends it at once.
+ */
+async function askUntilSure<T>(ask: () => Promise<T>, doubtfulStatus: number, confirmMs: number): Promise<T> {
+  const giveUpAt = Date.now() + confirmMs;
+  for (let delayMs = 100; ; delayMs = Math.min(delayMs * 2, 1_000)) {
+    try {
+      return await ask();
+    } catch (error) {
+      if (httpStatus(error) !== doubtfulStatus || Date.now() + delayMs > giveUpAt) throw error;
+    }
+    await sleep(delayMs);
+  }
+}
+
+export function createCodec(options: CodecOptions): Codec {
+  const { registry, maxMessageBytes = 1_048_576 } = options;
+  const { registryConfirmMs = REGISTRY_CONFIRM_MS, registryRecoveryConfirmMs = REGISTRY_RECOVERY_CONFIRM_MS } = options;
+  let registryFailedAt = -Infinity;
+  const failed = (error: unknown): unknown => ((registryFailedAt = Date.now()), error);
+  const confirmMs = () =>
+    Date.now() - registryFailedAt < REGISTRY_RECOVERY_MS ? registryRecoveryConfirmMs : registryConfirmMs;
   // By contract, then subject: a process may write two versions of a record to one subject.
   const schemaIds = new WeakMap<Contract<unknown>, Map<string, Promise<number>>>();
   const writerTypes = new Map<number, Promise<avro.Type>>();
@@ -110,6 +170,8 @@ export function createCodec({ registry, maxMessageBytes = 1_048_576 }: CodecOpti
   const knownSchemaIds = new WeakMap<Contract<unknown>, Map<string, number>>();
   const knownWriterTypes = new Map<number, avro.Type>();
   const plans = new Map<string, ReadPlan>();
+  // Ids the registry kept answering 404 for, with when (insertion order: oldest first).
+  const unknownIds = new Map<number, number>();
 
   function schemaIdFor(binding: SubjectBinding<unknown>): Promise<number> {
     let bySubject = schemaIds.get(binding.contract);
@@ -118,7 +180,8 @@ export function createCodec({ registry, maxMessageBytes = 1_048_576 }: CodecOpti
     let id = ids.get(binding.subject);
     if (!id) {
       const schema = schemaText(binding.contract);
-      id = registerAvroSchema(registry, binding.subject, schema, binding.compatibility).then(
+      const register = () => registerAvroSchema(registry, binding.subject, schema, binding.compatibility);
+      id = askUntilSure(register, 409, confirmMs()).then(
         (registered) => {
           let known = knownSchemaIds.get(binding.contract);
           if (!known) knownSchemaIds.set(binding.contract, (known = new Map<string, number>()));
@@ -136,10 +199,7 @@ export function createCodec({ registry, maxMessageBytes = 1_048_576 }: CodecOpti
             : new SedanoError(
                 'SEDANO_ERR_REGISTRY_UNAVAILABLE',
                 `registering ${binding.subject}: ${(error as Error).message}`,
-                {
-                  retriable: true,
-                  cause: error,
-                },
+                { retriable: true, cause: failed(error) },
               );
         },
       );
@@ -151,37 +211,44 @@ export function createCodec({ registry, maxMessageBytes = 1_048_576 }: CodecOpti
   function writerType(schemaId: number): Promise<avro.Type> {
     let type = writerTypes.get(schemaId);
     if (!type) {
-      type = registry.getSchema(schemaId).then(
+      const foundUnknownAt = unknownIds.get(schemaId);
+      if (foundUnknownAt !== undefined && Date.now() - foundUnknownAt < UNKNOWN_SCHEMA_VERDICT_MS) {
+        return Promise.reject(unknownSchema(schemaId, `it did within the last ${UNKNOWN_SCHEMA_VERDICT_MS} ms`));
+      }
+      const waitMs = confirmMs();
+      type = askUntilSure(() => registry.getSchema(schemaId), 404, waitMs).then(
         // exportAttrs keeps logicalType (and docs), which schema() drops by default.
         (schema) => {
           const type = avro.Type.forSchema((schema as avro.Type).schema({ exportAttrs: true }), {
             logicalTypes: LOGICAL_TYPES,
           });
           knownWriterTypes.set(schemaId, type);
+          unknownIds.delete(schemaId);
           return type;
         },
         (error: unknown) => {
           writerTypes.delete(schemaId);
           if (httpStatus(error) === 404) {
-            throw new PoisonMessageError(
-              'SEDANO_ERR_CODEC_UNKNOWN_SCHEMA',
-              `schema id ${schemaId} is not in the registry`,
-              error,
-            );
+            unknownIds.delete(schemaId);
+            unknownIds.set(schemaId, Date.now());
+            if (unknownIds.size > MAX_UNKNOWN_SCHEMA_IDS) unknownIds.delete(unknownIds.keys().next().value!);
+            throw unknownSchema(schemaId, `for ${waitMs} ms`, error);
           }
           throw new SedanoError(
             'SEDANO_ERR_REGISTRY_UNAVAILABLE',
             `fetching schema id ${schemaId}: ${(error as Error).message}`,
-            {
-              retriable: true,
-              cause: error,
-            },
+            { retriable: true, cause: failed(error) },
           );
         },
       );
       writerTypes.set(schemaId, type);
     }
     return type;
+  }
+
+  function unknownSchema(schemaId: number, howLong: string, cause?: unknown): PoisonMessageError {
+    const reason = `schema id ${schemaId} is not in the registry (it answered 404 ${howLong})`;
+    return new PoisonMessageError('SEDANO_ERR_CODEC_UNKNOWN_SCHEMA', reason, cause);
   }
 
   function planFor(contract: Contract<unknown>, schemaId: number, writer: avro.Type): ReadPlan {
@@ -290,6 +357,10 @@ export function createCodec({ registry, maxMessageBytes = 1_048_576 }: CodecOpti
     async fromMessage(contract, message) {
       const decoded = await codec.decode(contract, message.value);
       return { ...decoded, traceContext: contextFromHeaders(message.headers) };
+    },
+
+    async prepare(binding) {
+      if (knownSchemaIds.get(binding.contract)?.get(binding.subject) === undefined) await schemaIdFor(binding);
     },
   };
   return codec;

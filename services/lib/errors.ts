@@ -28,7 +28,8 @@ export const ERROR_TABLE = {
   SEDANO_ERR_CODEC_UNKNOWN_SCHEMA: {
     status: 400,
     retriable: false,
-    message: 'The schema id in the message is not known to the schema registry.',
+    message:
+      'The schema id in the message is not known to the schema registry: it answered 404 for 3 s (60 s within 5 minutes of a failed call, as a registry that restarts serves before it has loaded its schemas).',
   },
   SEDANO_ERR_CODEC_WRONG_SCHEMA: {
     status: 400,

@@ -10,8 +10,8 @@
  * - any other error of the handler: what follows a failed attempt (retry or failure,
  *   failed-attempt.ts), and the ledger remembers a FAILURE.
  *
- * Only the handler's error is the job's. When Redis or the broker fails around it (the reads
- * before it, the rate limiter, STARTED or SUCCESS not produced), `run` rejects: the message stays
+ * Only the handler's error is the job's. When Redis, the broker or the schema registry fails
+ * around it (the reads before it, the rate limiter, STARTED or SUCCESS not produced), `run` rejects: the message stays
  * uncommitted and is tried again in place after the infrastructure backoff (message-intake.ts),
  * with no attempt used up and no RETRY reported. Once the outcome is reported, a ledger write
  * that fails is tried again on its own until it is done: running the job again for it would
@@ -134,6 +134,8 @@ interface Attempt<S extends Stage> {
 export class JobRunner<S extends Stage> {
   readonly #options: JobRunnerOptions<S>;
   #skipped = 0;
+  /** True once the status events' schema id is known: encoding them needs the registry no more. */
+  #statusSchemaKnown = false;
 
   constructor(options: JobRunnerOptions<S>) {
     this.#options = options;
@@ -213,6 +215,9 @@ export class JobRunner<S extends Stage> {
     const { jobId } = request.header;
     const { ended, refused } = await this.#admission(jobId, message);
     if (ended !== null) return this.#skip(attempt, ended);
+    // Before a handler first runs, not after: STARTED is not awaited before the handler, and a
+    // STARTED the registry could not encode ran it twice (registry-outage.test.ts).
+    if (!this.#statusSchemaKnown) await this.#knowStatusSchema();
     this.#count(attempt);
     if (refused !== null) {
       await reporter.revoked(refused);
@@ -266,6 +271,11 @@ export class JobRunner<S extends Stage> {
     }
     await succeeded;
     return this.#remember(attempt, 'SUCCESS');
+  }
+
+  async #knowStatusSchema(): Promise<void> {
+    await this.#options.codec.prepare(this.#options.statusBinding);
+    this.#statusSchemaKnown = true;
   }
 
   /** Waits for the rate limiter: its abort is the job's (revoke, shutdown), its other failures Redis's. */

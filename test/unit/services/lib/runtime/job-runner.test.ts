@@ -39,12 +39,14 @@ interface RunnerSetup {
   /** Called with the state of each event as it is encoded: handed to the produce batcher. */
   encoding?: (state: string) => void;
   rateLimiter?: JobRunnerOptions<'noop'>['rateLimiter'];
+  /** Stands for the codec learning the status schema's id from the registry. */
+  prepare?: () => Promise<void>;
 }
 
 /** A runner over in-memory stores; `states` lists the status events it produced. */
 function runner(
   handler: StageHandler<'noop'>,
-  { revoked = null, stores = {}, sending, encoding, rateLimiter }: RunnerSetup = {},
+  { revoked = null, stores = {}, sending, encoding, rateLimiter, prepare = async () => {} }: RunnerSetup = {},
 ) {
   const states: string[] = [];
   /** What the runner told the metrics, e.g. `started lane`, `ended lane SUCCESS`. */
@@ -74,6 +76,7 @@ function runner(
         encoding?.((value as JobStatusEvent).state);
         return { key, value };
       },
+      prepare,
     } as unknown as Codec,
     clock: new SequenceClock(Date.now),
     workerId: 'worker-1',
@@ -117,6 +120,34 @@ test('a successful attempt reports STARTED then SUCCESS and is remembered as end
   assert.deepEqual(states, ['STARTED', 'SUCCESS']);
   assert.deepEqual(terminal, ['SUCCESS']);
   assert.equal(running.size, 0);
+});
+
+// Regression: STARTED is not awaited before the handler, so a STARTED the registry could not
+// encode (it was restarting) failed the attempt after its handler ran, and it ran again.
+test('the status schema is known before a handler first runs: a registry that fails it leaves the job unrun', async () => {
+  let runs = 0;
+  let prepares = 0;
+  const { run, states } = runner(
+    async () => {
+      runs += 1;
+      return RESULT;
+    },
+    {
+      prepare: async () => {
+        prepares += 1;
+        if (prepares === 1) throw new Error('registry unavailable');
+      },
+    },
+  );
+  await assert.rejects(run(), /registry unavailable/);
+  assert.equal(runs, 0);
+  assert.deepEqual(states, []);
+  // Tried again in place (message-intake.ts): it runs once, and the schema is not asked for after.
+  assert.equal(await run(), true);
+  assert.equal(await run(), true);
+  assert.equal(runs, 2);
+  assert.equal(prepares, 2);
+  assert.deepEqual(states, ['STARTED', 'SUCCESS', 'STARTED', 'SUCCESS']);
 });
 
 test('a job revoked before it starts is REVOKED without running', async () => {

@@ -10,8 +10,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { test } from 'node:test';
-import { externalComponents } from '../../../services/lib/endpoints.ts';
-import { freezeComponent } from '../../support/freeze.ts';
+import { faultTestOptions, freezeComponent } from '../../support/stack-faults.ts';
 import { waitFor } from '../../support/wait.ts';
 import { startGateway } from '../services/gateway/gateway-harness.ts';
 
@@ -20,14 +19,10 @@ const KAFKA_TIMEOUT_MS = 1_000;
 const ANSWERED_WITHIN_MS = 5_000;
 /** How long the broker stays frozen at most. */
 const FREEZE_MS = 10_000;
-const localBroker = !externalComponents(process.env).has('kafka');
 
 test(
   'while the broker hangs the gateway answers a submission and a stage read 503 in time; the retry is the same job',
-  {
-    timeout: 120_000,
-    skip: localBroker ? false : 'KAFKA_BROKERS points at a broker this test cannot freeze',
-  },
+  faultTestOptions('kafka', 120_000),
   async (t) => {
     const gateway = await startGateway(t, { kafkaTimeoutMs: KAFKA_TIMEOUT_MS });
     const key = `freeze-${randomUUID()}`;

@@ -10,16 +10,14 @@
  * keeps its view).
  */
 import assert from 'node:assert/strict';
-import { Writable } from 'node:stream';
 import { test, type TestContext } from 'node:test';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
-import { externalComponents } from '../../../services/lib/endpoints.ts';
 import { defineStage } from '../../../services/lib/runtime/stage.ts';
 import { createStatusView } from '../../../services/lib/status-view.ts';
 import { startStatusProjector } from '../../../services/status-projector/projector.ts';
-import { stackDown, stackUp } from '../../../scripts/local-stack/stack.ts';
-import { freezeComponent } from '../../support/freeze.ts';
+import { countingLogger } from '../../support/counting-logger.ts';
+import { faultTestOptions, freezeFault, type StackFault, stopFault } from '../../support/stack-faults.ts';
 import { endpoints, kafkaClient, onCleanup, uniqueName } from '../../support/resources.ts';
 import { waitFor } from '../../support/wait.ts';
 import { stageSandbox } from '../services/lib/runtime/stage-sandbox.ts';
@@ -35,46 +33,15 @@ const JOBS = JOBS_RUNNING + JOBS_DURING;
 const RUNNING_MS = 2_000;
 /** Longer than a worker's Redis command waits for a connection (the sandbox's: 3 reconnections). */
 const OUTAGE_MS = 8_000;
-const localRedis = !externalComponents(process.env).has('redis');
-
-/** A logger that counts its lines by message, for what the runtime said during the outage. */
-function countingLogger(): { logger: pino.Logger; said: Map<string, number> } {
-  const said = new Map<string, number>();
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString('utf8').split('\n')) {
-        if (line === '') continue;
-        const { msg } = JSON.parse(line) as { msg: string };
-        said.set(msg, (said.get(msg) ?? 0) + 1);
-      }
-      done();
-    },
-  });
-  return { logger: pino({ level: 'warn' }, sink), said };
-}
-
 /** A fault of Redis: it begins once the first jobs run, and ends `OUTAGE_MS` later. */
-interface RedisFault {
-  begin(t: TestContext): Promise<void>;
-  end(): Promise<void>;
+interface RedisFault extends StackFault {
   /** The runtime logs these (Redis's calls fail and are tried again), or says nothing (they wait). */
   failsCalls: boolean;
 }
 
-const restart: RedisFault = {
-  begin: async () => void (await stackDown({ only: ['redis'], log: () => {} })),
-  end: async () => void (await stackUp({ log: () => {} })),
-  failsCalls: true,
-};
-
-let thaw: (() => void) | undefined;
-const freeze: RedisFault = {
-  begin: async (t) => void (thaw = await freezeComponent(t, 'redis')),
-  end: async () => thaw?.(),
-  failsCalls: false,
-};
-
-const options = { timeout: 300_000, skip: localRedis ? false : 'REDIS_URL points at a Redis this test cannot stop' };
+const restart: RedisFault = { ...stopFault('redis'), failsCalls: true };
+const freeze: RedisFault = { ...freezeFault('redis'), failsCalls: false };
+const options = faultTestOptions('redis');
 
 test('a Redis restart in the middle of a run: every job ends once, in SUCCESS, with no retry', options, (t) =>
   throughRedisFault(t, restart),
@@ -87,7 +54,8 @@ test('Redis hanging in the middle of a run: every job waits for it, then ends on
 async function throughRedisFault(t: TestContext, fault: RedisFault): Promise<void> {
   const sandbox = await stageSandbox(t);
   const runs = new Map<string, number>();
-  const { logger, said } = countingLogger();
+  const log = countingLogger();
+  const { logger, said } = log;
   const runtime = await sandbox.start(
     defineStage({
       stage: 'noop',
@@ -131,20 +99,14 @@ async function throughRedisFault(t: TestContext, fault: RedisFault): Promise<voi
   await fault.end();
   t.diagnostic(`the fault lasted ${Date.now() - stoppedAt} ms; ${ranDuringOutage} of ${JOBS} jobs had run by then`);
 
-  let ended = 0;
-  const states = await waitFor(
-    async () => {
-      const all = await Promise.all(jobIds.map((jobId) => sandbox.ledger.terminalState(jobId)));
-      ended = all.filter((state) => state !== null).length;
-      return ended === JOBS && all;
-    },
-    { description: `all ${JOBS} jobs ended after the fault`, timeoutMs: 240_000, intervalMs: 500 },
-  ).finally(() =>
-    t.diagnostic(
-      `${ended} of ${JOBS} jobs ended; the runtime is ${runtime.state}, ${runtime.inFlight} in flight; ` +
-        `it said: ${[...said].map(([message, count]) => `"${message}" ${count}x`).join(', ')}`,
-    ),
-  );
+  const states = await sandbox.untilEnded(jobIds, {
+    timeoutMs: 240_000,
+    onEnd: (ended) =>
+      t.diagnostic(
+        `${ended} of ${JOBS} jobs ended; the runtime is ${runtime.state}, ${runtime.inFlight} in flight; ` +
+          `it said: ${log.summary()}`,
+      ),
+  });
   assert.deepEqual(new Set(states), new Set(['SUCCESS']));
 
   const runCounts = [...runs.values()];

@@ -173,6 +173,24 @@ export async function stageSandbox(t: TestContext, options: { lanePartitions?: n
         { description: `${state} of job ${jobId}`, ...(timeoutMs === undefined ? {} : { timeoutMs }) },
       );
     },
+    /**
+     * Waits until the ledger remembers every job of `jobIds` ended, and returns their terminal
+     * states in that order; `onEnd` hears how many had ended, whether or not all did in time.
+     */
+    async untilEnded(
+      jobIds: readonly string[],
+      { timeoutMs, onEnd }: { timeoutMs: number; onEnd?: (ended: number) => void },
+    ): Promise<(string | null)[]> {
+      let ended = 0;
+      return waitFor(
+        async () => {
+          const all = await Promise.all(jobIds.map((jobId) => ledger.terminalState(jobId)));
+          ended = all.filter((state) => state !== null).length;
+          return ended === jobIds.length && all;
+        },
+        { description: `all ${jobIds.length} jobs ended`, timeoutMs, intervalMs: 500 },
+      ).finally(() => onEnd?.(ended));
+    },
     /** Every status event seen so far, decoded, in arrival order. */
     async allEvents(): Promise<JobStatusEvent[]> {
       return Promise.all(

@@ -29,7 +29,7 @@ import { pino } from 'pino';
 import type { JobStatusEvent } from '../../schemas/job-status-event.ts';
 import { buildGatewayApp } from '../../services/gateway/app.ts';
 import { gatewaySettings } from '../../services/gateway/config.ts';
-import { adminWithDeadline, producerWithDeadline } from '../../services/gateway/kafka-deadline.ts';
+import { adminWithDeadline, codecWithDeadline, producerWithDeadline } from '../../services/gateway/deadlines.ts';
 import { resolveSettings } from '../../services/lib/settings.ts';
 import { createDeadLetterIndex } from '../../services/gateway/dead-letter-index.ts';
 import { createCodec } from '../../services/lib/codec.ts';
@@ -171,9 +171,13 @@ export async function runApiBenchmark(options: ApiBenchOptions): Promise<number>
   const logDir = mkdtempSync(join(tmpdir(), 'sedano-bench-api-'));
   const logFile = join(logDir, 'gateway.log');
   const logger = pino({ level: 'info' }, pino.destination({ dest: logFile, sync: true }));
-  // The gateway's Redis and Kafka timeouts as its main.ts sets them (from the environment, else their defaults).
-  const { redisTimeoutMs, kafkaTimeoutMs } = resolveSettings(
-    { redisTimeoutMs: gatewaySettings.redisTimeoutMs, kafkaTimeoutMs: gatewaySettings.kafkaTimeoutMs },
+  // The gateway's Redis, Kafka and registry timeouts as its main.ts sets them (from the environment, else their defaults).
+  const { redisTimeoutMs, kafkaTimeoutMs, registryTimeoutMs } = resolveSettings(
+    {
+      redisTimeoutMs: gatewaySettings.redisTimeoutMs,
+      kafkaTimeoutMs: gatewaySettings.kafkaTimeoutMs,
+      registryTimeoutMs: gatewaySettings.registryTimeoutMs,
+    },
     process.env,
   );
   const redis = new Redis(endpoints.redisUrl, { commandTimeout: redisTimeoutMs });
@@ -189,7 +193,10 @@ export async function runApiBenchmark(options: ApiBenchOptions): Promise<number>
   const gateway = await buildGatewayApp({
     admin: adminWithDeadline(admin, kafkaTimeoutMs),
     producer,
-    codec: createCodec({ registry: createSchemaRegistry(endpoints.schemaRegistryUrl) }),
+    codec: codecWithDeadline(
+      createCodec({ registry: createSchemaRegistry(endpoints.schemaRegistryUrl) }),
+      registryTimeoutMs,
+    ),
     redis,
     view,
     tokens: [{ token, scopes: ['read', 'submit'], name: 'bench' }],

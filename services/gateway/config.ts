@@ -101,6 +101,13 @@ export const gatewaySettings = defineSettings({
     minimum: 1,
     maximum: 120_000,
   }),
+  registryTimeoutMs: setting.integer('SEDANO_GATEWAY_REGISTRY_TIMEOUT_MS', {
+    description:
+      "how long a request waits for the schema registry (a subject's first registration, a schema's first lookup) before it answers 503 `SEDANO_ERR_API_UNAVAILABLE`",
+    default: 5_000,
+    minimum: 1,
+    maximum: 120_000,
+  }),
   accessLog: setting.oneOf('SEDANO_GATEWAY_ACCESS_LOG', ACCESS_LOG_MODES, {
     description:
       'which answered requests get an access line at info: `writes-and-errors` (submissions, revocations and other changes, every 4xx and 5xx; successful reads at debug) or `all`',

@@ -17,9 +17,9 @@ import { buildGatewayApp } from './app.ts';
 import { apiTokensOf, checkGatewaySettings, gatewaySettings } from './config.ts';
 import { createDeadLetterIndex, startDeadLetterIndexer } from './dead-letter-index.ts';
 import { createJobEventMetrics } from './job-event-metrics.ts';
-import { adminWithDeadline, producerWithDeadline } from './kafka-deadline.ts';
+import { adminWithDeadline, codecWithDeadline, producerWithDeadline } from './deadlines.ts';
 import { startStatusMetrics } from './status-metrics.ts';
-import { gatewayTopics } from './topics.ts';
+import { gatewayTopics, gatewayWrites } from './topics.ts';
 
 await runService(
   {
@@ -36,11 +36,20 @@ await runService(
       const redisOptions = { commandTimeoutMs: settings.redisTimeoutMs };
       const redis = kit.redis(redisOptions);
       const topics = gatewayTopics(names);
-      // A request waits at most kafkaTimeoutMs for Kafka to answer a call (kafka-deadline.ts).
+      // A request waits at most kafkaTimeoutMs for Kafka to answer a call (deadlines.ts).
       const admin = adminWithDeadline(await kafka.admin(), settings.kafkaTimeoutMs);
       kit.onClose('admin', () => admin.close());
       const producer = producerWithDeadline(await kafka.producer(), settings.kafkaTimeoutMs);
       kit.onClose('producer', () => producer.close());
+      // Requests wait at most registryTimeoutMs for the registry; the consumers below wait as long as it takes.
+      const requestCodec = codecWithDeadline(codec, settings.registryTimeoutMs);
+      // Learned now, so that a submission needs no registry while it is away (deadlines.ts).
+      const writes = gatewayWrites(topics);
+      void Promise.all(writes.map((binding) => codec.prepare(binding))).then(
+        () => logger.info({ subjects: writes.length }, 'schema ids known for every subject the gateway writes'),
+        (error: unknown) =>
+          logger.warn({ err: error }, 'schema ids not learned at start: each is learned at its first write'),
+      );
       let collections: CollectionSearch | undefined;
       try {
         collections = await openCollectionSearch(settings);
@@ -69,13 +78,20 @@ await runService(
         logger,
       });
       kit.onClose('status metrics', () => statusMetrics.close());
-      const schedules = openScheduleControl({ redis, producer, codec, names, keys, overrides: settings.schedules });
+      const schedules = openScheduleControl({
+        redis,
+        producer,
+        codec: requestCodec,
+        names,
+        keys,
+        overrides: settings.schedules,
+      });
       const app = await buildGatewayApp({
         schedules,
         exports: { storage: openExportStorage(settings.exportDir) },
         admin,
         producer,
-        codec,
+        codec: requestCodec,
         redis,
         // Its own connection: the view's scripts and reads do not queue behind the other commands.
         view: createStatusView({ redis: kit.redis(redisOptions), keys: keys.status }),

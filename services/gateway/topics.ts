@@ -6,6 +6,7 @@
  * sandbox's topics without a second submission path.
  */
 import { type ContractBindings, contractBindings } from '../../topology/contracts.ts';
+import type { SubjectBinding } from '../lib/codec.ts';
 import type { TopologyNames } from '../../topology/names.ts';
 import { type Lane, LANES, RETRY_TIERS, type Stage, STAGES } from '../../topology/stages.ts';
 import type { Stage as StageSymbol } from '../../schemas/stage.ts';
@@ -83,4 +84,11 @@ export function routedProducer(producer: KafkaProducer, names: TopologyNames, to
 /** A stage as status events and the view name it (`NOOP`), from its topology name (`noop`). */
 export function stageSymbol(stage: Stage): StageSymbol {
   return stage.toUpperCase() as StageSymbol;
+}
+
+/** Every subject the gateway writes to: each stage's lanes, PENDING events, batch declarations, commands, scheduled runs. */
+export function gatewayWrites(topics: GatewayTopics): SubjectBinding<unknown>[] {
+  const { contracts } = topics;
+  const lanes = STAGES.flatMap((stage) => LANES.map((lane) => contracts.request(stage, lane)));
+  return [...lanes, contracts.status, contracts.batchDeclaration, contracts.control, contracts.maintenance];
 }

@@ -20,7 +20,7 @@ import type { ScheduleControl } from '../../../../services/scheduler/schedule-co
 import type { ApiToken } from '../../../../services/gateway/auth.ts';
 import { createDeadLetterIndex, startDeadLetterIndexer } from '../../../../services/gateway/dead-letter-index.ts';
 import { gatewayTopics, type GatewayTopics, routedProducer } from '../../../../services/gateway/topics.ts';
-import { adminWithDeadline, producerWithDeadline } from '../../../../services/gateway/kafka-deadline.ts';
+import { adminWithDeadline, codecWithDeadline, producerWithDeadline } from '../../../../services/gateway/deadlines.ts';
 import type { CollectionSearch } from '../../../../services/indexer/search.ts';
 import type { ExportDownloadDependencies } from '../../../../services/gateway/routes/exports.ts';
 import type { ModelCatalog } from '../../../../services/trainer/model-catalog.ts';
@@ -96,6 +96,8 @@ export interface GatewayHarnessOptions {
   redisTimeoutMs?: number;
   /** The gateway's SEDANO_GATEWAY_KAFKA_TIMEOUT_MS, as its main.ts bounds its producer and admin (default: none). */
   kafkaTimeoutMs?: number;
+  /** The gateway's SEDANO_GATEWAY_REGISTRY_TIMEOUT_MS, as its main.ts bounds its requests' codec (default: none). */
+  registryTimeoutMs?: number;
 }
 
 export async function startGateway(t: TestContext, options: GatewayHarnessOptions = {}): Promise<GatewayHarness> {
@@ -177,7 +179,10 @@ export async function startGateway(t: TestContext, options: GatewayHarnessOption
       options.kafkaTimeoutMs === undefined
         ? sandbox.producer
         : producerWithDeadline(sandbox.producer, options.kafkaTimeoutMs),
-    codec: sandbox.codec,
+    codec:
+      options.registryTimeoutMs === undefined
+        ? sandbox.codec
+        : codecWithDeadline(sandbox.codec, options.registryTimeoutMs),
     redis,
     view,
     tokens: Object.values(TOKENS),

@@ -1,5 +1,5 @@
 /**
- * The gateway's producer and admin with a deadline: a Kafka call not answered within
+ * The gateway's producer, admin and codec with a deadline: a Kafka call not answered within
  * `timeoutMs` rejects with 503 `SEDANO_ERR_API_UNAVAILABLE`, so a request never waits longer
  * than that for the broker. Before it, with the broker frozen (SIGSTOP) for 20 s, a submission
  * waited the whole 20 s for its 202, and `GET /v1/stages` answered 503 after 30 s (kafkajs's
@@ -9,7 +9,14 @@
  * The call itself goes on, so a write may still reach its topic after the 503; the error says
  * so. A submission retried with the same Idempotency-Key is produced again with the same job id
  * (submissions.ts frees the key when the write fails), and a job id runs once.
+ *
+ * The codec's calls of the schema registry (a subject's first registration, a writer schema's
+ * first lookup) get a deadline of their own: with the registry frozen, a submission whose
+ * subject the gateway had not registered yet answered 503 after 82 s (the registry client's
+ * seven 10 s timeouts and its backoff). The gateway learns its subjects' ids at start
+ * (main.ts), so this only matters for a registry that is away then.
  */
+import type { Codec } from '../lib/codec.ts';
 import type { KafkaAdmin, KafkaProducer } from '../lib/kafka.ts';
 import { apiError } from './errors.ts';
 
@@ -51,5 +58,17 @@ export function adminWithDeadline(admin: KafkaAdmin, timeoutMs: number): KafkaAd
     listGroups: () => bounded(admin.listGroups()),
     deleteGroups: (groupIds) => bounded(admin.deleteGroups(groupIds)),
     close: () => admin.close(),
+  };
+}
+
+export function codecWithDeadline(codec: Codec, timeoutMs: number): Codec {
+  const unanswered = `the schema registry did not answer within ${timeoutMs} ms`;
+  const bounded = <T>(call: Promise<T>) => within(call, timeoutMs, unanswered);
+  return {
+    encode: (binding, record) => bounded(codec.encode(binding, record)),
+    decode: (contract, value) => bounded(codec.decode(contract, value)),
+    toMessage: (binding, key, record) => bounded(codec.toMessage(binding, key, record)),
+    fromMessage: (contract, message) => bounded(codec.fromMessage(contract, message)),
+    prepare: (binding) => bounded(codec.prepare(binding)),
   };
 }

@@ -2,7 +2,11 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { isSedanoError } from '../../../../services/lib/errors.ts';
 import type { KafkaAdmin, KafkaProducer } from '../../../../services/lib/kafka.ts';
-import { adminWithDeadline, producerWithDeadline } from '../../../../services/gateway/kafka-deadline.ts';
+import { adminWithDeadline, codecWithDeadline, producerWithDeadline } from '../../../../services/gateway/deadlines.ts';
+import { gatewayTopics, gatewayWrites } from '../../../../services/gateway/topics.ts';
+import type { Codec, SubjectBinding } from '../../../../services/lib/codec.ts';
+import { topologyNames } from '../../../../topology/names.ts';
+import { LANES, STAGES } from '../../../../topology/stages.ts';
 
 /** A producer whose writes settle when the test says. */
 function heldProducer() {
@@ -66,4 +70,43 @@ test('an admin call not answered within the deadline rejects with 503; one answe
     assert.equal(error.message, 'Kafka did not answer within 5000 ms');
     return true;
   });
+});
+
+test('a codec call the registry does not answer within the deadline rejects with 503; one answered passes its answer on', async (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  const never = new Promise<never>(() => {});
+  const encoded = Buffer.from([0, 0, 0, 0, 7]);
+  const codec = {
+    encode: async () => encoded,
+    toMessage: () => never,
+    prepare: () => never,
+  } as unknown as Codec;
+  const bounded = codecWithDeadline(codec, 5_000);
+  const binding = {} as SubjectBinding<unknown>;
+  assert.equal(await bounded.encode(binding, {}), encoded);
+  const message = bounded.toMessage(binding, 'key', {});
+  const prepared = bounded.prepare(binding);
+  t.mock.timers.tick(5_000);
+  for (const call of [message, prepared]) {
+    await assert.rejects(call, (error) => {
+      assert.ok(isSedanoError(error));
+      assert.equal(error.code, 'SEDANO_ERR_API_UNAVAILABLE');
+      assert.equal(error.message, 'the schema registry did not answer within 5000 ms');
+      return true;
+    });
+  }
+});
+
+test("the subjects the gateway learns at start are every subject it writes: each stage's lanes, PENDING, batches, commands, scheduled runs", () => {
+  const topics = gatewayTopics(topologyNames('sedano'));
+  const subjects = gatewayWrites(topics).map((binding) => binding.subject);
+  assert.equal(new Set(subjects).size, subjects.length);
+  for (const stage of STAGES) {
+    for (const lane of LANES)
+      assert.ok(subjects.includes(`${topics.stages[stage].lanes[lane]}-value`), `${stage} ${lane}`);
+  }
+  for (const topic of [topics.status, topics.batches, topics.control, topologyNames('sedano').maintenanceTopic]) {
+    assert.ok(subjects.includes(`${topic}-value`), topic);
+  }
+  assert.equal(subjects.length, STAGES.length * LANES.length + 4);
 });

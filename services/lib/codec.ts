@@ -10,7 +10,7 @@
  *   contract, so records written with an older or newer compatible schema read fine; every
  *   way a message can be bad is a PoisonMessageError with its own code, while an outage of
  *   the registry is a retriable error, never a poison message. A schema id the registry does
- *   not know is asked for again before the message is called poison (`lookUpWriterSchema`).
+ *   not know is asked for again before the message is called poison (REGISTRY_CONFIRM_MS).
  */
 import type { Context } from '@opentelemetry/api';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -213,7 +213,7 @@ export function createCodec(options: CodecOptions): Codec {
     if (!type) {
       const foundUnknownAt = unknownIds.get(schemaId);
       if (foundUnknownAt !== undefined && Date.now() - foundUnknownAt < UNKNOWN_SCHEMA_VERDICT_MS) {
-        return Promise.reject(unknownSchema(schemaId, `it did within the last ${UNKNOWN_SCHEMA_VERDICT_MS} ms`));
+        return Promise.reject(unknownSchema(schemaId, `within the last ${UNKNOWN_SCHEMA_VERDICT_MS} ms`));
       }
       const waitMs = confirmMs();
       type = askUntilSure(() => registry.getSchema(schemaId), 404, waitMs).then(

@@ -11,12 +11,12 @@
  *   failed-attempt.ts), and the ledger remembers a FAILURE.
  *
  * Only the handler's error is the job's. When Redis, the broker or the schema registry fails
- * around it (the reads before it, the rate limiter, STARTED or SUCCESS not produced), `run` rejects: the message stays
- * uncommitted and is tried again in place after the infrastructure backoff (message-intake.ts),
- * with no attempt used up and no RETRY reported. Once the outcome is reported, a ledger write
- * that fails is tried again on its own until it is done: running the job again for it would
- * repeat its effects (a Redis restart in the middle of a run once ran most jobs twice,
- * test/integration/fault/redis-restart.test.ts).
+ * around it (the reads before it, the rate limiter, STARTED or SUCCESS not produced), `run`
+ * rejects: the message stays uncommitted and is tried again in place after the infrastructure
+ * backoff (message-intake.ts), with no attempt used up and no RETRY reported. Once the outcome
+ * is reported, a ledger write that fails is tried again on its own until it is done: running
+ * the job again for it would repeat its effects (a Redis restart in the middle of a run once ran
+ * most jobs twice, test/integration/fault/redis-restart.test.ts).
  *
  * Abort reasons are recognised by their code (abort-reasons.ts): one may have been rebuilt
  * from a worker thread's message.

@@ -102,7 +102,10 @@ test('a schema id the registry does not know is asked for again, and is poison o
   assert.ok(asks.length >= 2, `asked ${asks.length} times`);
   // The next message of that id is poison at once, without asking.
   const asked = asks.length;
-  await assert.rejects(codec.decode(noopRequestContract, framed(7)), { code: 'SEDANO_ERR_CODEC_UNKNOWN_SCHEMA' });
+  await assert.rejects(codec.decode(noopRequestContract, framed(7)), {
+    code: 'SEDANO_ERR_CODEC_UNKNOWN_SCHEMA',
+    message: 'schema id 7 is not in the registry (it answered 404 within the last 60000 ms)',
+  });
   assert.equal(asks.length, asked);
 
   // Unknown at first (a registry still loading), then known: the message decodes.

@@ -19,7 +19,7 @@ import { createDeadLetterIndex, startDeadLetterIndexer } from './dead-letter-ind
 import { createJobEventMetrics } from './job-event-metrics.ts';
 import { adminWithDeadline, codecWithDeadline, producerWithDeadline } from './deadlines.ts';
 import { startStatusMetrics } from './status-metrics.ts';
-import { gatewayTopics, gatewayWrites } from './topics.ts';
+import { gatewayTopics, learnGatewayWrites } from './topics.ts';
 
 await runService(
   {
@@ -44,9 +44,8 @@ await runService(
       // Requests wait at most registryTimeoutMs for the registry; the consumers below wait as long as it takes.
       const requestCodec = codecWithDeadline(codec, settings.registryTimeoutMs);
       // Learned now, so that a submission needs no registry while it is away (deadlines.ts).
-      const writes = gatewayWrites(topics);
-      void Promise.all(writes.map((binding) => codec.prepare(binding))).then(
-        () => logger.info({ subjects: writes.length }, 'schema ids known for every subject the gateway writes'),
+      void learnGatewayWrites(codec, topics).then(
+        (subjects) => logger.info({ subjects }, 'schema ids known for every subject the gateway writes'),
         (error: unknown) =>
           logger.warn({ err: error }, 'schema ids not learned at start: each is learned at its first write'),
       );

@@ -6,7 +6,7 @@
  * sandbox's topics without a second submission path.
  */
 import { type ContractBindings, contractBindings } from '../../topology/contracts.ts';
-import type { SubjectBinding } from '../lib/codec.ts';
+import type { Codec, SubjectBinding } from '../lib/codec.ts';
 import type { TopologyNames } from '../../topology/names.ts';
 import { type Lane, LANES, RETRY_TIERS, type Stage, STAGES } from '../../topology/stages.ts';
 import type { Stage as StageSymbol } from '../../schemas/stage.ts';
@@ -91,4 +91,14 @@ export function gatewayWrites(topics: GatewayTopics): SubjectBinding<unknown>[] 
   const { contracts } = topics;
   const lanes = STAGES.flatMap((stage) => LANES.map((lane) => contracts.request(stage, lane)));
   return [...lanes, contracts.status, contracts.batchDeclaration, contracts.control, contracts.maintenance];
+}
+
+/**
+ * Learns the schema id of every subject the gateway writes (registering those not registered
+ * yet), so that a submission needs no registry call while it is away; resolves with how many.
+ */
+export async function learnGatewayWrites(codec: Codec, topics: GatewayTopics): Promise<number> {
+  const writes = gatewayWrites(topics);
+  await Promise.all(writes.map((binding) => codec.prepare(binding)));
+  return writes.length;
 }

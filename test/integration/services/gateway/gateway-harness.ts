@@ -19,7 +19,12 @@ import { buildGatewayApp } from '../../../../services/gateway/app.ts';
 import type { ScheduleControl } from '../../../../services/scheduler/schedule-control.ts';
 import type { ApiToken } from '../../../../services/gateway/auth.ts';
 import { createDeadLetterIndex, startDeadLetterIndexer } from '../../../../services/gateway/dead-letter-index.ts';
-import { gatewayTopics, type GatewayTopics, routedProducer } from '../../../../services/gateway/topics.ts';
+import {
+  gatewayTopics,
+  type GatewayTopics,
+  learnGatewayWrites,
+  routedProducer,
+} from '../../../../services/gateway/topics.ts';
 import { adminWithDeadline, codecWithDeadline, producerWithDeadline } from '../../../../services/gateway/deadlines.ts';
 import type { CollectionSearch } from '../../../../services/indexer/search.ts';
 import type { ExportDownloadDependencies } from '../../../../services/gateway/routes/exports.ts';
@@ -98,6 +103,11 @@ export interface GatewayHarnessOptions {
   kafkaTimeoutMs?: number;
   /** The gateway's SEDANO_GATEWAY_REGISTRY_TIMEOUT_MS, as its main.ts bounds its requests' codec (default: none). */
   registryTimeoutMs?: number;
+  /**
+   * Learns the schema ids of the subjects the gateway writes before it listens, as its main.ts
+   * does at start (there in the background; default: no, each is learned at its first write).
+   */
+  learnWrites?: boolean;
 }
 
 export async function startGateway(t: TestContext, options: GatewayHarnessOptions = {}): Promise<GatewayHarness> {
@@ -210,6 +220,7 @@ export async function startGateway(t: TestContext, options: GatewayHarnessOption
       if (!response.ok) throw new Error(`registry answered ${response.status}`);
     },
   });
+  if (options.learnWrites) await learnGatewayWrites(sandbox.codec, topics);
   // Cleanups run in reverse order: the app closes before the worker, projector and clients.
   onCleanup(t, () => app.close());
   const received: string[] = [];

@@ -37,7 +37,11 @@ export function createAuthenticator(tokens: readonly ApiToken[]): Authenticator 
     authorize(authorization, scope) {
       const match = /^Bearer +(\S+) *$/i.exec(authorization ?? '');
       if (!match?.[1]) {
-        throw apiError('SEDANO_ERR_API_UNAUTHORIZED', 'a bearer token is required (Authorization: Bearer <token>)');
+        // Worded so that the reply's redaction (redact.ts: "Bearer" and the word after it) leaves it whole.
+        throw apiError(
+          'SEDANO_ERR_API_UNAUTHORIZED',
+          'an API token is required (the header "Authorization: Bearer" followed by the token)',
+        );
       }
       const presented = Buffer.from(match[1], 'utf8');
       let principal: Principal | undefined;
@@ -50,7 +54,7 @@ export function createAuthenticator(tokens: readonly ApiToken[]): Authenticator 
         const equal = timingSafeEqual(sameLength ? candidate.bytes : presented, presented);
         if (equal && sameLength) principal = candidate.principal;
       }
-      if (!principal) throw apiError('SEDANO_ERR_API_UNAUTHORIZED', 'the bearer token is not known');
+      if (!principal) throw apiError('SEDANO_ERR_API_UNAUTHORIZED', 'the API token is not known');
       if (!principal.scopes.includes(scope)) {
         throw apiError(
           'SEDANO_ERR_API_FORBIDDEN',

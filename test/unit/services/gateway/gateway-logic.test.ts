@@ -79,6 +79,26 @@ test('auth: 401 without or with an unknown token, 403 without the scope', () => 
   assert.equal(status('Bearer secret-token-1', 'admin'), 403);
 });
 
+test("auth: a 401 reaches the client as written, whole through the reply's redaction of credentials", () => {
+  const auth = createAuthenticator([{ token: 'secret-token-1', scopes: ['read'], name: 'reader' }]);
+  for (const header of [undefined, 'Token x', 'Bearer', 'Bearer secret-token-2']) {
+    let thrown: unknown;
+    assert.throws(() => {
+      try {
+        auth.authorize(header, 'read');
+      } catch (error) {
+        thrown = error;
+        throw error;
+      }
+    });
+    const { message } = thrown as SedanoError;
+    const reply = errorReply(thrown, 'r');
+    assert.equal(reply.statusCode, 401);
+    assert.equal(reply.body.error.message, message, String(header));
+    assert.ok(!message.includes('secret-token-2'), message);
+  }
+});
+
 test('auth: only the exact token matches, whatever the lengths of the known tokens', () => {
   const auth = createAuthenticator([
     { token: 'short', scopes: ['read'], name: 'short' },

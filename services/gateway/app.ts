@@ -161,6 +161,9 @@ export async function buildGatewayApp(dependencies: GatewayDependencies): Promis
     // One access line per answered request (access-log.ts), rather than fastify's two.
     logController: accessLog,
   });
+  // Bodies are JSON only: fastify's text/plain parser would hand a route a string, refused as a
+  // validation error (400) where any other content type gets 415.
+  app.removeContentTypeParser('text/plain');
   app.setValidatorCompiler(({ schema, httpPart }) => compileValidator(schema, httpPart ?? 'body'));
   // Response schemas document the answers (/docs/json); replies are sent as built, not filtered by them.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));

@@ -341,6 +341,7 @@ test('gateway edges: authentication and malformed input', { timeout: 240_000 }, 
         const body = JSON.parse(text) as { error: { code: string; message: string; details?: { path: string }[] } };
         assert.match(body.error.code, /^SEDANO_ERR_API_[A-Z_]+$/, label);
         assert.ok(body.error.message.length > 0, label);
+        if (name === 'text/plain body') assert.equal(body.error.code, 'SEDANO_ERR_API_UNSUPPORTED_MEDIA_TYPE', label);
         if (body.error.code === 'SEDANO_ERR_API_VALIDATION' && body.error.details !== undefined) {
           assert.ok(
             body.error.details.length > 0 && body.error.details.every((detail) => detail.path.startsWith('/')),

@@ -68,11 +68,14 @@ export function createFailedAttemptHandler(options: FailedAttemptOptions): Faile
       await reporter.retrying(jobError, dueAt);
       return 'RETRY';
     }
+    // Not retriable, as the error table says of its code: the runtime tries it no more (a replay
+    // from the dead-letter topic is a new decision, not another attempt).
     const final: JobError = jobError.retriable
       ? {
           ...jobError,
           code: 'SEDANO_ERR_JOB_ATTEMPTS_EXHAUSTED',
           message: `${attempt} attempts failed; last: ${jobError.message}`,
+          retriable: false,
         }
       : jobError;
     await reporter.failed(final);

@@ -135,6 +135,7 @@ test('exhausted attempts end in FAILURE and a dead-letter record; a NonRetriable
   const exhaustedEvents = await finalOf(exhausted.header.jobId);
   assert.deepEqual(states(exhaustedEvents), ['STARTED', 'RETRY', 'STARTED', 'FAILURE']);
   assert.equal(exhaustedEvents.at(-1)?.error?.code, 'SEDANO_ERR_JOB_ATTEMPTS_EXHAUSTED');
+  assert.equal(exhaustedEvents.at(-1)?.error?.retriable, false, 'retriable as the error table says of its code');
   assert.match(exhaustedEvents.at(-1)?.error?.message ?? '', /2 attempts failed; last: still down/);
   const invalidEvents = await finalOf(invalid.header.jobId);
   assert.deepEqual(states(invalidEvents), ['STARTED', 'FAILURE']);

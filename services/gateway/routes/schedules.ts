@@ -6,11 +6,9 @@
  * every scheduler (the slots of a pause are skipped, never caught up).
  */
 import type { FastifyInstance } from 'fastify';
-import { isSedanoError } from '../../lib/errors.ts';
 import type { StatusView } from '../../lib/status-view.ts';
 import type { ScheduleControl, ScheduleStatus } from '../../scheduler/schedule-control.ts';
-import { apiError } from '../errors.ts';
-import { emptyBody } from '../schemas.ts';
+import { emptyBody, routeResponses } from '../schemas.ts';
 
 export interface ScheduleRouteDependencies {
   control: ScheduleControl;
@@ -49,13 +47,6 @@ export function scheduleView(status: ScheduleStatus, lastRunState: string | null
   };
 }
 
-function notFoundAsApiError(error: unknown): never {
-  if (isSedanoError(error) && error.code === 'SEDANO_ERR_SCHEDULE_NOT_FOUND') {
-    throw apiError('SEDANO_ERR_API_NOT_FOUND', error.message);
-  }
-  throw error;
-}
-
 export function scheduleRoutes(app: FastifyInstance, { control, view }: ScheduleRouteDependencies): void {
   app.get(
     '/v1/schedules',
@@ -86,6 +77,10 @@ export function scheduleRoutes(app: FastifyInstance, { control, view }: Schedule
         tags: ['schedules'],
         params: nameParams,
         body: emptyBody,
+        response: routeResponses(
+          { 202: { description: 'The run: its job id' } },
+          { body: true, codes: ['SEDANO_ERR_SCHEDULE_NOT_FOUND'] },
+        ),
         headers: {
           type: 'object',
           properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 200 } },
@@ -95,7 +90,7 @@ export function scheduleRoutes(app: FastifyInstance, { control, view }: Schedule
     async (request, reply) => {
       const key = request.headers['idempotency-key'];
       const runId = typeof key === 'string' ? key : undefined;
-      const run = await control.runNow(request.params.name, runId).catch(notFoundAsApiError);
+      const run = await control.runNow(request.params.name, runId);
       request.log.info({ schedule: request.params.name, jobId: run.jobId }, 'schedule run now');
       return reply.code(202).send({ name: request.params.name, ...run });
     },
@@ -111,11 +106,15 @@ export function scheduleRoutes(app: FastifyInstance, { control, view }: Schedule
           tags: ['schedules'],
           params: nameParams,
           body: emptyBody,
+          response: routeResponses(
+            { 200: { description: 'The schedule and whether it is paused now' } },
+            { body: true, codes: ['SEDANO_ERR_SCHEDULE_NOT_FOUND'] },
+          ),
         },
       },
       async (request) => {
         const { name } = request.params;
-        await (action === 'pause' ? control.pause(name) : control.resume(name)).catch(notFoundAsApiError);
+        await (action === 'pause' ? control.pause(name) : control.resume(name));
         request.log.info({ schedule: name, by: request.principal?.name }, `schedule ${action}d`);
         return { name, paused: action === 'pause' };
       },

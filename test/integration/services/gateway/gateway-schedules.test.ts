@@ -95,8 +95,12 @@ test(
     assert.equal((await list())[0]?.paused, true);
     await gateway.call('POST', '/v1/schedules/nightly-backup/resume');
     assert.equal((await list())[0]?.paused, false);
-    const missing = await gateway.call('POST', '/v1/schedules/no-such/run');
-    assert.equal(missing.status, 404);
-    assert.equal(((await missing.json()) as { error: { code: string } }).error.code, 'SEDANO_ERR_API_NOT_FOUND');
+    for (const action of ['run', 'pause', 'resume']) {
+      const missing = await gateway.call('POST', `/v1/schedules/no-such/${action}`);
+      assert.equal(missing.status, 404, action);
+      const { error } = (await missing.json()) as { error: { code: string; message: string } };
+      assert.equal(error.code, 'SEDANO_ERR_SCHEDULE_NOT_FOUND', action);
+      assert.match(error.message, /no-such/, action);
+    }
   },
 );

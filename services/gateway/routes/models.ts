@@ -25,7 +25,17 @@ const modelParams = {
 
 const versionParams = {
   type: 'object',
-  properties: { name: nameParam, version: { type: 'integer', minimum: 1, description: 'A version, from 1.' } },
+  properties: {
+    name: nameParam,
+    version: {
+      type: 'integer',
+      minimum: 1,
+      // A version is an Avro int (training-result.avsc): a larger number names none, and one past
+      // 2^53 would reach the handler rounded.
+      maximum: 2_147_483_647,
+      description: 'A version, from 1.',
+    },
+  },
   required: ['name', 'version'],
   additionalProperties: false,
 } as const;

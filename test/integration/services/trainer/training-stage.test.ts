@@ -155,6 +155,16 @@ test(
     const missing = await gateway.call('GET', `/v1/models/${modelName}/versions/9`, { token: 'reader' });
     assert.equal(missing.status, 404);
     assert.equal(((await missing.json()) as { error: { code: string } }).error.code, 'SEDANO_ERR_MODEL_NOT_FOUND');
+    // A version past an Avro int names none: refused as such, not looked up rounded (2^53 and beyond).
+    const huge = await gateway.call('GET', `/v1/models/${modelName}/versions/99999999999999999999`, {
+      token: 'reader',
+    });
+    assert.equal(huge.status, 400);
+    const { error } = (await huge.json()) as { error: { code: string; details: { path: string }[] } };
+    assert.deepEqual(
+      [error.code, error.details.map((detail) => detail.path)],
+      ['SEDANO_ERR_API_VALIDATION', ['/version']],
+    );
     assert.equal((await gateway.call('GET', '/v1/models/no-such-model', { token: 'reader' })).status, 404);
     assert.equal((await gateway.call('GET', '/v1/models', { token: null })).status, 401);
     const docs = (await (await gateway.call('GET', '/docs/json', { token: 'reader' })).json()) as {

@@ -82,7 +82,7 @@ export const deadLetterRoutes: FastifyPluginAsync<
     async (request, reply) => {
       const { id } = request.params;
       const deadLetter = await context.deadLetters.get(id);
-      if (deadLetter === undefined) throw notFound('dead letter', id);
+      if (deadLetter === undefined) throw notFound('dead letter', id, 'or the gateway has not indexed it yet');
       const earlier = await context.deadLetters.replayOf(id);
       if (earlier !== null) {
         throw apiError('SEDANO_ERR_API_CONFLICT', `dead letter ${id} was already replayed as job ${earlier}`, [

@@ -72,8 +72,9 @@ export function jobReply(view: JobView, now: number, jaegerUiUrl: string | undef
   };
 }
 
-export function notFound(what: string, id: string) {
-  return apiError('SEDANO_ERR_API_NOT_FOUND', `${what} ${id} is not known (or its result has expired)`);
+/** 404 for `what` (a job, batch or dead letter); `why` says what else than a wrong id may explain it. */
+export function notFound(what: string, id: string, why = 'or its result has expired') {
+  return apiError('SEDANO_ERR_API_NOT_FOUND', `${what} ${id} is not known (${why})`);
 }
 
 export async function findJob(context: Pick<GatewayContext, 'view'>, jobId: string): Promise<JobView> {

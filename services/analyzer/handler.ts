@@ -9,6 +9,7 @@
  * on a new version) and classifies with the thread's embedder, which must be the model's.
  */
 import type { Logger } from '../lib/logger.ts';
+import { assertRequestRules } from '../lib/request-rules.ts';
 import type { StageHandler } from '../lib/runtime/stage.ts';
 import { Redis } from 'ioredis';
 import { openIndexedDocuments, resolveDocumentLimits } from '../indexer/document-access.ts';
@@ -46,6 +47,8 @@ export function createHandler(settings: AnalyzerThreadSettings): StageHandler<'a
       throw error;
     }));
   return async ({ job, signal, progress, logger }) => {
+    // A record produced straight to Kafka skipped the gateway's check: the same rules, the same code.
+    assertRequestRules('analysis', job);
     const result = await analyzeDocuments(job, await threadDependencies(logger), { signal, progress });
     return { 'sedano.AnalysisResult': result };
   };

@@ -1,7 +1,8 @@
 /**
  * The rules of a job request that its Avro contract cannot say (pure): a duration is not
  * negative, a probability is in [0, 1], a retry policy allows at least one attempt, a chunk
- * overlap is below the chunk size, a collection name is one every vector store accepts.
+ * overlap is below the chunk size, a collection name is one every vector store accepts, an
+ * indexing or analysis job names at least one document.
  *
  * Checked twice with the same code (`SEDANO_ERR_JOB_INVALID_REQUEST`) and the same paths: by
  * the gateway at submission (a 400 naming each field), and by the stage's handler for a record
@@ -53,6 +54,9 @@ function noopProblems(payload: Partial<StageRequests['noop']>): RuleViolation[] 
 
 function indexingProblems(payload: Partial<StageRequests['indexing']>): RuleViolation[] {
   const problems: RuleViolation[] = [];
+  if (payload.documents?.length === 0) {
+    problems.push({ path: '/payload/documents', message: 'name at least one document to index' });
+  }
   if (payload.collection !== undefined && !COLLECTION_NAME_PATTERN.test(payload.collection)) {
     problems.push({
       path: '/payload/collection',
@@ -71,6 +75,13 @@ function indexingProblems(payload: Partial<StageRequests['indexing']>): RuleViol
     });
   }
   return problems;
+}
+
+function analysisProblems(payload: Partial<StageRequests['analysis']>): RuleViolation[] {
+  if ((payload.documentIds?.length ?? 0) + (payload.documents?.length ?? 0) > 0) return [];
+  return [
+    { path: '/payload/documents', message: 'name at least one document to analyse, in documentIds or documents' },
+  ];
 }
 
 function optionProblems(options: RequestOptions): RuleViolation[] {
@@ -94,15 +105,26 @@ function optionProblems(options: RequestOptions): RuleViolation[] {
   return problems;
 }
 
+function payloadProblems<S extends Stage>(stage: S, payload: Partial<StageRequests[S]>): RuleViolation[] {
+  switch (stage) {
+    case 'noop':
+      return noopProblems(payload);
+    case 'indexing':
+      return indexingProblems(payload);
+    case 'analysis':
+      return analysisProblems(payload);
+    default:
+      return [];
+  }
+}
+
 /** Every rule a request of `stage` breaks (its payload, and the header fields a submission sets). */
 export function requestRuleViolations<S extends Stage>(
   stage: S,
   payload: Partial<StageRequests[S]>,
   options: RequestOptions = {},
 ): RuleViolation[] {
-  const payloadProblems =
-    stage === 'noop' ? noopProblems(payload) : stage === 'indexing' ? indexingProblems(payload) : [];
-  return [...payloadProblems, ...optionProblems(options)];
+  return [...payloadProblems(stage, payload), ...optionProblems(options)];
 }
 
 /** The error of a request that breaks rules: SEDANO_ERR_JOB_INVALID_REQUEST, not retriable, each field in `details`. */

@@ -126,7 +126,7 @@ test('gateway API on the real stack', { timeout: 240_000 }, async (t) => {
     assert.deepEqual([a.created, b.created], [true, false]);
     await jobUntil(gateway, a.jobId, ['SUCCESS']);
     const other = await gateway.call('POST', '/v1/jobs', {
-      json: { stage: 'indexing', payload: { collection: 'c', documents: [] } },
+      json: { stage: 'indexing', payload: { collection: 'c', documents: [{ uri: 'a.pdf' }] } },
       headers: { 'idempotency-key': key },
     });
     assert.equal(other.status, 409, 'the same key for another stage is a conflict');
@@ -428,17 +428,26 @@ test('gateway API on the real stack', { timeout: 240_000 }, async (t) => {
   await t.test(
     'semantic validation happens too late no more: 400 with the path at submission, the same code in the worker',
     async () => {
+      const document = { uri: 'a.pdf' };
       const bad: [Record<string, unknown>, string][] = [
         [{ stage: 'noop', payload: { sleepMs: -1 } }, '/payload/sleepMs'],
         [{ stage: 'noop', payload: { failureRate: 2 } }, '/payload/failureRate'],
         [{ stage: 'noop', payload: {}, retryPolicy: { maxAttempts: -1 } }, '/retryPolicy/maxAttempts'],
-        [{ stage: 'indexing', payload: { collection: 'c', documents: [], chunkSize: 0 } }, '/payload/chunkSize'],
-        [{ stage: 'indexing', payload: { collection: 'c', documents: [], chunkSize: -1 } }, '/payload/chunkSize'],
         [
-          { stage: 'indexing', payload: { collection: 'c', documents: [], chunkSize: 100, chunkOverlap: 200 } },
+          { stage: 'indexing', payload: { collection: 'c', documents: [document], chunkSize: 0 } },
+          '/payload/chunkSize',
+        ],
+        [
+          { stage: 'indexing', payload: { collection: 'c', documents: [document], chunkSize: -1 } },
+          '/payload/chunkSize',
+        ],
+        [
+          { stage: 'indexing', payload: { collection: 'c', documents: [document], chunkSize: 100, chunkOverlap: 200 } },
           '/payload/chunkOverlap',
         ],
-        [{ stage: 'indexing', payload: { collection: '../etc', documents: [] } }, '/payload/collection'],
+        [{ stage: 'indexing', payload: { collection: '../etc', documents: [document] } }, '/payload/collection'],
+        [{ stage: 'indexing', payload: { collection: 'c', documents: [] } }, '/payload/documents'],
+        [{ stage: 'analysis', payload: { analysisType: 'FINANCIAL' } }, '/payload/documents'],
       ];
       for (const [body, path] of bad) {
         const response = await gateway.call('POST', '/v1/jobs', { json: body });

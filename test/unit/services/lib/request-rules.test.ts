@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { noopRequestSample } from '../../schemas/samples.ts';
+import { analyzeDocumentsRequestSample, noopRequestSample } from '../../schemas/samples.ts';
+import { createHandler as createAnalysisHandler } from '../../../../services/analyzer/handler.ts';
 import { DEFAULT_SPLITTER_OPTIONS } from '../../../../services/indexer/chunking/splitter.ts';
 import { createHandler } from '../../../../services/indexer/handler.ts';
 import { assertCollectionName } from '../../../../services/indexer/vector-store/chunk-checks.ts';
@@ -45,6 +46,19 @@ test('semantic validation: the rules the contract cannot say, with the path of e
   ] as const) {
     assert.deepEqual(paths(requestRuleViolations('indexing', payload)), expected, JSON.stringify(payload));
   }
+  // Indexing names at least one document; an analysis names its documents by id, by reference or
+  // both, and with neither there is nothing to analyse.
+  const reference = { uri: 'a.pdf', documentId: null, contentType: null, metadata: {} };
+  assert.deepEqual(paths(requestRuleViolations('indexing', { collection: 'docs', documents: [] })), [
+    '/payload/documents',
+  ]);
+  assert.deepEqual(paths(requestRuleViolations('indexing', { collection: 'docs', documents: [reference] })), []);
+  assert.deepEqual(paths(requestRuleViolations('analysis', { documentIds: [], documents: [] })), [
+    '/payload/documents',
+  ]);
+  assert.deepEqual(paths(requestRuleViolations('analysis', {})), ['/payload/documents']);
+  assert.deepEqual(paths(requestRuleViolations('analysis', { documentIds: ['a.pdf'], documents: [] })), []);
+  assert.deepEqual(paths(requestRuleViolations('analysis', { documentIds: [], documents: [reference] })), []);
 });
 
 test('semantic validation: the rules agree with the splitter and the vector stores', () => {
@@ -89,4 +103,7 @@ test('semantic validation in the worker: a record straight from Kafka fails at o
   // Refused before the handler builds anything (no vector store, no embedder: its settings are never read).
   const indexingHandler = createHandler(undefined as never, undefined as never);
   await rejectsInvalid(() => indexingHandler(context(indexing)), 'indexing chunkSize 0');
+  const analysis = { ...analyzeDocumentsRequestSample, documentIds: [], documents: [] };
+  // Refused before the handler builds anything (its settings are never read).
+  await rejectsInvalid(() => createAnalysisHandler(undefined as never)(context(analysis)), 'analysis of no document');
 });

@@ -232,8 +232,14 @@ async function up({ out, clients, env, options, names }: CtlContext): Promise<vo
       log(`${service.name}: already running (pid ${pid})`);
     } else {
       await stopLeftUnsupervised(service, pidFile, log);
+      // Jaeger serves its UI where it serves its query API, so each job's view links to its trace.
       const serviceEnv: Record<string, string> =
-        service.name === 'gateway' ? { SEDANO_API_TOKENS: apiTokensVariable(token) } : {};
+        service.name === 'gateway'
+          ? {
+              SEDANO_API_TOKENS: apiTokensVariable(token),
+              JAEGER_UI_URL: env['JAEGER_UI_URL'] ?? clients.endpoints.jaegerQueryUrl,
+            }
+          : {};
       rmSync(statusFile, { force: true });
       startedNow.add(service.name);
       pid = startDetached(

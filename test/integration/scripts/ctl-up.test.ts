@@ -19,7 +19,7 @@ import type { DeadLetterSummary } from '../../../scripts/ctl/dlq.ts';
 import type { ServiceState } from '../../../scripts/ctl/service-states.ts';
 import { SERVICES } from '../../../scripts/ctl/services.ts';
 import { isAlive } from '../../../scripts/local-stack/processes.ts';
-import { kafkaClient, onCleanup, schemaRegistry, testNames } from '../../support/resources.ts';
+import { endpoints, kafkaClient, onCleanup, schemaRegistry, testNames } from '../../support/resources.ts';
 import { waitFor } from '../../support/wait.ts';
 import { noopRequestSample } from '../../unit/schemas/samples.ts';
 import { ctl, type CtlResult, json } from './ctl-support.ts';
@@ -145,7 +145,12 @@ test('ctl up runs the system in the background; jobs and dlq commands use its ga
   assert.match(got.stdout, /^state {5}SUCCESS$/m);
   const listed = await ctl(['jobs', 'list', '--stage', 'noop', '--state', 'success', '--limit', '1000', '--json'], env);
   assert.equal(listed.code, 0, listed.stderr);
-  assert.ok(json<{ jobs: { jobId: string }[] }>(listed).jobs.some((job) => job.jobId === jobId));
+  const listedJob = json<{ jobs: { jobId: string; traceUrl: string | null }[] }>(listed).jobs.find(
+    (job) => job.jobId === jobId,
+  );
+  assert.ok(listedJob, 'the job is listed');
+  // The gateway links each job to its trace in the stack's Jaeger.
+  assert.ok(listedJob.traceUrl?.startsWith(`${endpoints().jaegerQueryUrl}/trace/`), String(listedJob.traceUrl));
 
   // A finished job cannot be revoked; an unknown one is not found; a wrong token is refused.
   const late = await ctl(['jobs', 'revoke', jobId], env);

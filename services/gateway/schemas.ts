@@ -92,7 +92,8 @@ export const jobListQuery = {
   type: 'object',
   properties: {
     state: { type: 'string', enum: [...JOB_STATE_SYMBOLS] },
-    stage: { type: 'string', enum: [...STAGES] },
+    // Maintenance runs are jobs of the view too (the scheduler's), listed under their own name.
+    stage: { type: 'string', enum: [...STAGES, 'maintenance'] },
     batchId: uuidSchema,
     ...pageQuery,
   },

@@ -82,7 +82,7 @@ export function routedProducer(producer: KafkaProducer, names: TopologyNames, to
 }
 
 /** A stage as status events and the view name it (`NOOP`), from its topology name (`noop`). */
-export function stageSymbol(stage: Stage): StageSymbol {
+export function stageSymbol(stage: Stage | 'maintenance'): StageSymbol {
   return stage.toUpperCase() as StageSymbol;
 }
 

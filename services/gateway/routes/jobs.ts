@@ -142,7 +142,7 @@ export const jobRoutes: FastifyPluginAsync<Pick<GatewayContext, (typeof JOB_ROUT
     },
   );
 
-  app.get<{ Querystring: Omit<ListOptions, 'limit' | 'stage'> & { limit?: number; stage?: Stage } }>(
+  app.get<{ Querystring: Omit<ListOptions, 'limit' | 'stage'> & { limit?: number; stage?: Stage | 'maintenance' } }>(
     '/v1/jobs',
     {
       config: { scope: 'read' },

@@ -86,6 +86,14 @@ test(
       timeoutMs: 20_000,
     });
     assert.equal(seen.lastRun?.jobId, jobId);
+    // The run is a job of the view, listed under the maintenance stage.
+    const listed = await gateway.call('GET', '/v1/jobs?stage=maintenance', { token: 'reader' });
+    assert.equal(listed.status, 200);
+    const { jobs } = (await listed.json()) as { jobs: { jobId: string; stage: string }[] };
+    assert.deepEqual(
+      jobs.map((job) => [job.jobId, job.stage]),
+      [[jobId, 'MAINTENANCE']],
+    );
 
     assert.deepEqual(await (await gateway.call('POST', '/v1/schedules/nightly-backup/pause')).json(), {
       name: 'nightly-backup',

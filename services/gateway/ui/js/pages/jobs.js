@@ -6,7 +6,8 @@ import { api } from '../api.js';
 import { ErrorBox, JobLink, Loading, ProgressBar, StateBadge, useNow, usePoll } from '../components.js';
 import { formatAge, formatDuration, JOB_STATES, updatedSince } from '../format.js';
 
-const STAGES = ['indexing', 'analysis', 'training', 'export', 'noop'];
+/** The stages a job may belong to: the pipeline's and the scheduler's maintenance runs. */
+const STAGES = ['indexing', 'analysis', 'training', 'export', 'noop', 'maintenance'];
 /** How recently a job changed, in ms (the API lists newest first, so the page filters and stops paging). */
 const WITHIN = [
   ['', 'any time'],

@@ -112,7 +112,9 @@ function Nav({ current, optional, principal, onSignOut }) {
 function Page({ route, principal, optional }) {
   const [page = 'overview', id] = route.parts;
   const props = { principal, query: route.query };
-  if (page === 'jobs' && id) return html`<${JobPage} ...${props} jobId=${id} />`;
+  // Keyed by the job: another job's page starts afresh, with nothing of the last one's state
+  // (a dead letter's "Replayed as", a button's "submitted as").
+  if (page === 'jobs' && id) return html`<${JobPage} ...${props} key=${id} jobId=${id} />`;
   if (page === 'jobs') return html`<${JobsPage} ...${props} key=${route.query.toString()} />`;
   if (page === 'batches') return html`<${BatchesPage} ...${props} batchId=${id} />`;
   if (page === 'workers') return html`<${WorkersPage} ...${props} />`;

@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { DeadLetterRecord } from '../../../../../schemas/dead-letter-record.ts';
+import { noopRequestContract } from '../../../../../schemas/noop-request.ts';
 import { startTelemetry } from '../../../../../services/lib/telemetry.ts';
 import { accessibilityViolations, launchBrowser } from '../../../../support/browser.ts';
 import { endpoints, uniqueName } from '../../../../support/resources.ts';
@@ -206,6 +207,69 @@ test('the dashboard in a real browser', { timeout: 120_000 }, async (t) => {
     assert.match(await rows.nth(1).innerText(), /SEDANO_ERR_CODEC_NOT_FRAMED/);
     await screenshot(page, 'dead-letters');
     assert.deepEqual(await accessibilityViolations(page), [], 'the dead letters page breaks no WCAG A/AA rule');
+  });
+
+  await t.test("retry from a dead letter opens the new job afresh; no page keeps another job's replay", async () => {
+    const once = { maxAttempts: 1, initialBackoffMs: null, maxBackoffMs: null, backoffMultiplier: null };
+    const failed = await gateway.sandbox.submit({ sleepMs: 0, failureRate: 1 }, undefined, 1, { retryPolicy: once });
+    const failedId = failed.header.jobId;
+    await waitFor(
+      async () =>
+        ((await (await gateway.call('GET', `/v1/jobs/${failedId}`)).json()) as { state?: string }).state === 'FAILURE',
+      {
+        description: `FAILURE of ${failedId}`,
+        timeoutMs: 30_000,
+      },
+    );
+    const laneTopic = gateway.topics.stages.noop.lanes.normal;
+    await gateway.deadLetter({
+      sourceTopic: laneTopic,
+      sourcePartition: 0,
+      sourceOffset: 99,
+      consumerGroup: gateway.topics.stages.noop.groupId,
+      originalKey: Buffer.from(failedId),
+      originalValue: await gateway.sandbox.codec.encode(
+        { subject: `${laneTopic}-value`, contract: noopRequestContract, compatibility: 'FULL_TRANSITIVE' },
+        failed,
+      ),
+      originalHeaders: [],
+      reason: 'noop failed on purpose (failureRate 1)',
+      errorCode: 'SEDANO_ERR_JOB_ATTEMPTS_EXHAUSTED',
+      failedAt: Date.now(),
+      attempts: 1,
+      jobId: failedId,
+    });
+    // The gateway indexes the dead letter as it reads its topic; the page looks it up once.
+    await waitFor(
+      async () => {
+        const listed = await gateway.call('GET', '/v1/dead-letters?limit=200');
+        const { deadLetters } = (await listed.json()) as { deadLetters: { jobId: string | null }[] };
+        return deadLetters.some((letter) => letter.jobId === failedId);
+      },
+      { description: 'the dead letter indexed', timeoutMs: 30_000 },
+    );
+    await page.goto(`${gateway.baseUrl}/ui/#/jobs/${failedId}`);
+    const retry = page.locator('.job-head').getByRole('button', { name: 'Retry from dead letter' });
+    await retry.click();
+    await page
+      .getByRole('dialog', { name: 'Retry from dead letter' })
+      .getByRole('button', { name: 'Retry from dead letter' })
+      .click();
+    await page.waitForURL((url) => /#\/jobs\/[0-9a-f-]{36}$/.test(url.hash) && !url.hash.endsWith(failedId));
+    const replayId = new URL(page.url()).hash.split('/').at(-1) ?? '';
+    await page.locator('h1').getByText(replayId).waitFor();
+    assert.equal(
+      await page.getByText(/submitted as/).count(),
+      0,
+      "the new job's page shows nothing of the button that opened it",
+    );
+    // Back on the failed job, its replay is shown; then another job's page, reached without a reload, shows none.
+    await page.evaluate(`location.hash = '#/jobs/${failedId}'`);
+    await page.getByText('Replayed as').waitFor({ timeout: 20_000 });
+    await page.evaluate(`location.hash = '#/jobs/${revokedJobId}'`);
+    await page.locator('h1').getByText(revokedJobId).waitFor();
+    await page.locator('.badge[data-state="REVOKED"]').waitFor();
+    assert.equal(await page.getByText('Replayed as').count(), 0, "a job's page shows no other job's replay");
   });
 
   await t.test(

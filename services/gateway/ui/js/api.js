@@ -75,6 +75,27 @@ export async function api(path, options = {}) {
   return response.json();
 }
 
+/**
+ * Downloads a file the API serves (an export's PDF) as `fileName`: fetched with the token (a
+ * plain link cannot send it), then saved through an object URL. Rejects with an ApiError.
+ */
+export async function downloadFile(path, fileName) {
+  let response;
+  try {
+    response = await fetch(path, { headers: headers() });
+  } catch (error) {
+    throw new ApiError(0, 'NETWORK', `the gateway cannot be reached (${error.message})`);
+  }
+  if (!response.ok) throw await failure(response);
+  const url = URL.createObjectURL(await response.blob());
+  const link = Object.assign(document.createElement('a'), { href: url, download: fileName });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  // After the click has handed the file to the browser's download.
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
 /** Whether a route exists: a 404 of the gateway's "no route" kind means it does not. */
 export async function routeAnswers(path) {
   try {

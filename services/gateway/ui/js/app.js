@@ -8,15 +8,15 @@ import { BatchesPage } from './pages/batches.js';
 import { DeadLettersPage } from './pages/dead-letters.js';
 import { JobPage } from './pages/job.js';
 import { JobsPage } from './pages/jobs.js';
-import { ListingPage, ExportsPage } from './pages/optional.js';
+import { ExportsPage } from './pages/exports.js';
+import { ListingPage } from './pages/optional.js';
 import { OverviewPage } from './pages/overview.js';
 import { WorkersPage } from './pages/workers.js';
 
-/** Pages shown only once their routes answer (other stages add them). */
+/** Pages shown only once their routes answer (a gateway without a scheduler or a model registry has none). */
 const OPTIONAL = [
   { path: 'schedules', title: 'Schedules', probe: '/v1/schedules' },
   { path: 'models', title: 'Models', probe: '/v1/models' },
-  { path: 'exports', title: 'Exports', probe: '/v1/exports/00000000-0000-4000-8000-000000000000' },
 ];
 
 function parseHash(hash) {
@@ -82,6 +82,8 @@ function Nav({ current, optional, principal, onSignOut }) {
     ['batches', 'Batches'],
     ['workers', 'Workers'],
     ['dead-letters', 'Dead letters'],
+    // Every gateway has the export route (it answers 503 without an export storage).
+    ['exports', 'Exports'],
     ...optional.map((page) => [page.path, page.title]),
   ];
   return html`<header class="top">
@@ -119,8 +121,8 @@ function Page({ route, principal, optional }) {
   if (page === 'batches') return html`<${BatchesPage} ...${props} batchId=${id} />`;
   if (page === 'workers') return html`<${WorkersPage} ...${props} />`;
   if (page === 'dead-letters') return html`<${DeadLettersPage} ...${props} />`;
-  if (page === 'exports' && optional.some((p) => p.path === 'exports')) return html`<${ExportsPage} ...${props} />`;
-  const listing = optional.find((p) => p.path === page && p.path !== 'exports');
+  if (page === 'exports') return html`<${ExportsPage} ...${props} />`;
+  const listing = optional.find((p) => p.path === page);
   if (listing) return html`<${ListingPage} ...${props} title=${listing.title} path=${listing.probe} />`;
   return html`<${OverviewPage} ...${props} />`;
 }

@@ -6,6 +6,7 @@ import { useEffect, useState } from '../../vendor/hooks.mjs';
 import { api, readEventStream } from '../api.js';
 import { ConfirmButton, ErrorBox, Facts, JobLink, Loading, ProgressBar, StateBadge, useNow } from '../components.js';
 import { formatDuration, formatTime, TERMINAL } from '../format.js';
+import { ExportDownload } from './exports.js';
 import { TraceTimeline } from './trace.js';
 
 const RECONNECT_MS = 2000;
@@ -108,6 +109,7 @@ function Actions({ job, principal }) {
     }
     ${!canRevoke && !TERMINAL.has(job.state) && html`<span class="muted">Revoking needs the submit scope.</span>`}
     <${DeadLetterReplay} job=${job} principal=${principal} />
+    <${ExportDownload} job=${job} />
   </div>`;
 }
 

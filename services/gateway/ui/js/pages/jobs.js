@@ -4,7 +4,7 @@ import { html } from '../../vendor/htm-preact.mjs';
 import { useState } from '../../vendor/hooks.mjs';
 import { api } from '../api.js';
 import { ErrorBox, JobLink, Loading, ProgressBar, StateBadge, useNow, usePoll } from '../components.js';
-import { formatAge, formatDuration, JOB_STATES, updatedSince } from '../format.js';
+import { formatAge, formatDuration, JOB_ID, JOB_STATES, updatedSince } from '../format.js';
 
 /** The stages a job may belong to: the pipeline's and the scheduler's maintenance runs. */
 const STAGES = ['indexing', 'analysis', 'training', 'export', 'noop', 'maintenance'];
@@ -15,7 +15,6 @@ const WITHIN = [
   ['3600000', 'the last hour'],
   ['86400000', 'the last 24 h'],
 ];
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function setQuery(values) {
   const query = new URLSearchParams(Object.entries(values).filter(([, value]) => value));
@@ -45,7 +44,7 @@ function Filters({ query }) {
   };
   const find = (event) => {
     event.preventDefault();
-    if (!UUID.test(lookup.trim())) return setLookupError({ code: 'INPUT', message: 'a job id is a UUID' });
+    if (!JOB_ID.test(lookup.trim())) return setLookupError({ code: 'INPUT', message: 'a job id is a UUID' });
     location.hash = `#/jobs/${lookup.trim()}`;
   };
   return html`<div class="toolbar">

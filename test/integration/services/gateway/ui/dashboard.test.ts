@@ -7,11 +7,18 @@
  * SEDANO_SCREENSHOTS=1 (the README shows them).
  */
 import assert from 'node:assert/strict';
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
+import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
 import type { DeadLetterRecord } from '../../../../../schemas/dead-letter-record.ts';
 import { noopRequestContract } from '../../../../../schemas/noop-request.ts';
 import { startTelemetry } from '../../../../../services/lib/telemetry.ts';
+import { openExportStorage } from '../../../../../services/exporter/export-access.ts';
+import { jobStatusEventSample } from '../../../../unit/schemas/samples.ts';
 import { accessibilityViolations, launchBrowser } from '../../../../support/browser.ts';
 import { endpoints, uniqueName } from '../../../../support/resources.ts';
 import { waitFor } from '../../../../support/wait.ts';
@@ -86,7 +93,13 @@ test('the dashboard in a real browser', { timeout: 120_000 }, async (t) => {
     exportDelayMs: 200,
   });
   t.after(() => telemetry.shutdown());
-  const gateway = await startGateway(t, { worker: true, jaegerQueryUrl: endpoints().jaegerQueryUrl });
+  const exportDir = mkdtempSync(join(tmpdir(), 'sedano-dashboard-exports-'));
+  t.after(() => rmSync(exportDir, { recursive: true, force: true }));
+  const gateway = await startGateway(t, {
+    worker: true,
+    jaegerQueryUrl: endpoints().jaegerQueryUrl,
+    exports: { storage: openExportStorage(exportDir) },
+  });
   const browser = await launchBrowser(t);
 
   await t.test('a wrong token shows an error, not data', async () => {
@@ -271,6 +284,69 @@ test('the dashboard in a real browser', { timeout: 120_000 }, async (t) => {
     await page.locator('.badge[data-state="REVOKED"]').waitFor();
     assert.equal(await page.getByText('Replayed as').count(), 0, "a job's page shows no other job's replay");
   });
+
+  await t.test(
+    'an export job: the exports page and its job page download its PDF; no page load asks for a made-up export',
+    async () => {
+      // An export job that succeeded, in the view as the projector puts it, and its file in the storage.
+      const jobId = randomUUID();
+      const pdf = Buffer.from('%PDF-1.4\n% a report of the dashboard test\n%%EOF\n');
+      writeFileSync(join(exportDir, `${jobId}.pdf`), pdf);
+      const now = Date.now();
+      await gateway.view.apply({
+        ...jobStatusEventSample,
+        jobId,
+        jobType: 'EXPORT_REPORT',
+        stage: 'EXPORT',
+        state: 'SUCCESS',
+        sequence: 1,
+        attempt: 1,
+        progress: null,
+        result: {
+          'sedano.ExportResult': {
+            fileUri: pathToFileURL(join(exportDir, `${jobId}.pdf`)).href,
+            sizeBytes: pdf.length,
+            sha256: createHash('sha256').update(pdf).digest('hex'),
+            pages: 1,
+            template: 'DEFAULT',
+            fileName: `${jobId}.pdf`,
+            contentType: 'application/pdf',
+            language: 'en',
+            createdAt: now,
+          },
+        },
+        occurredAt: now,
+        submittedAt: now - 1_000,
+        startedAt: now - 900,
+        finishedAt: now,
+        batchId: null,
+        workerId: 'export@dashboard-test',
+      });
+      const fresh = await browser.newPage();
+      const exportRequests: string[] = [];
+      fresh.on('request', (request) => {
+        if (request.url().includes('/v1/exports/')) exportRequests.push(request.url());
+      });
+      await signIn(fresh, gateway.baseUrl, TOKENS.admin.token);
+      await fresh.getByRole('link', { name: 'Exports' }).click();
+      assert.deepEqual(exportRequests, [], 'signing in and opening a page download nothing');
+      await fresh.getByLabel('Export job id').fill(jobId);
+      await fresh.getByRole('button', { name: 'Open' }).click();
+      const saved = async (where: string) => {
+        const [download] = await Promise.all([
+          fresh.waitForEvent('download'),
+          fresh.getByRole('button', { name: 'Download PDF' }).click(),
+        ]);
+        assert.equal(download.suggestedFilename(), `${jobId}.pdf`, where);
+        assert.deepEqual(readFileSync(await download.path()), pdf, where);
+      };
+      await saved('the exports page');
+      assert.match(await fresh.locator('main').innerText(), new RegExp(`${jobId}\\.pdf`), 'the page names the file');
+      await fresh.goto(`${gateway.baseUrl}/ui/#/jobs/${jobId}`);
+      await saved("the job's page");
+      await fresh.close();
+    },
+  );
 
   await t.test(
     'the workers page shows the worker, which answers a ping; at a phone width nothing overflows',

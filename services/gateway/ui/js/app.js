@@ -11,6 +11,7 @@ import { JobsPage } from './pages/jobs.js';
 import { ExportsPage } from './pages/exports.js';
 import { ListingPage } from './pages/optional.js';
 import { OverviewPage } from './pages/overview.js';
+import { SchedulesPage } from './pages/schedules.js';
 import { WorkersPage } from './pages/workers.js';
 
 /** Pages shown only once their routes answer (a gateway without a scheduler or a model registry has none). */
@@ -122,6 +123,8 @@ function Page({ route, principal, optional }) {
   if (page === 'workers') return html`<${WorkersPage} ...${props} />`;
   if (page === 'dead-letters') return html`<${DeadLettersPage} ...${props} />`;
   if (page === 'exports') return html`<${ExportsPage} ...${props} />`;
+  if (page === 'schedules' && optional.some((p) => p.path === 'schedules'))
+    return html`<${SchedulesPage} ...${props} />`;
   const listing = optional.find((p) => p.path === page);
   if (listing) return html`<${ListingPage} ...${props} title=${listing.title} path=${listing.probe} />`;
   return html`<${OverviewPage} ...${props} />`;

@@ -1,22 +1,9 @@
 /** The schedule routes: list with next fire times and the last run's state, run now (admin), pause and resume. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { resolveSchedules } from '../../../../services/scheduler/schedule.ts';
-import { createRunEmitter, createScheduleControl } from '../../../../services/scheduler/schedule-control.ts';
-import { createScheduleStore } from '../../../../services/scheduler/schedule-store.ts';
-import {
-  createTestTopic,
-  deleteSubjectAfter,
-  kafkaAdmin,
-  kafkaClient,
-  onCleanup,
-  redisClient,
-  schemaRegistry,
-  testNames,
-} from '../../../support/resources.ts';
-import { createCodec } from '../../../../services/lib/codec.ts';
 import { waitFor } from '../../../support/wait.ts';
 import { startGateway } from './gateway-harness.ts';
+import { testScheduleControl } from './test-schedules.ts';
 
 interface ScheduleBody {
   name: string;
@@ -30,29 +17,10 @@ test(
   'schedules: listed with next fire times, run now with an idempotency key, paused and resumed',
   { timeout: 60_000 },
   async (t) => {
-    const admin = await kafkaAdmin(t);
-    const { valueSubject } = testNames();
-    const maintenanceTopic = (await createTestTopic(t, admin, { prefix: 'test-maintenance' })).name;
-    deleteSubjectAfter(t, valueSubject(maintenanceTopic));
-    const { redis, keys } = redisClient(t);
-    const producer = await kafkaClient().producer();
-    onCleanup(t, () => producer.close());
     const gateway = await startGateway(t, {
-      schedules: (topics) =>
-        createScheduleControl({
-          schedules: resolveSchedules([
-            { name: 'nightly-backup', task: 'BACKUP', cron: '0 2 * * *', timeZone: 'Europe/Rome' },
-          ]),
-          store: createScheduleStore(redis, keys.schedules),
-          emit: createRunEmitter({
-            producer,
-            codec: createCodec({ registry: schemaRegistry() }),
-            maintenanceTopic,
-            statusTopic: topics.status,
-          }),
-          now: Date.now,
-          workerId: 'gateway',
-        }),
+      schedules: await testScheduleControl(t, [
+        { name: 'nightly-backup', task: 'BACKUP', cron: '0 2 * * *', timeZone: 'Europe/Rome' },
+      ]),
     });
     const list = async () =>
       (

@@ -1,5 +1,5 @@
-// Pages of stages added later (schedules, models): shown once their routes answer, drawn from
-// whatever their replies hold, so the dashboard need not change when they land.
+// A page of a stage added later (models): shown once its route answers, drawn from whatever its
+// reply holds, so the dashboard need not change when it lands.
 import { html } from '../../vendor/htm-preact.mjs';
 import { api } from '../api.js';
 import { ErrorBox, Loading, usePoll } from '../components.js';

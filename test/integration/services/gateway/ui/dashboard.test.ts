@@ -23,6 +23,7 @@ import { accessibilityViolations, launchBrowser } from '../../../../support/brow
 import { endpoints, uniqueName } from '../../../../support/resources.ts';
 import { waitFor } from '../../../../support/wait.ts';
 import { startGateway, TOKENS, type GatewayHarness } from '../gateway-harness.ts';
+import { testScheduleControl } from '../test-schedules.ts';
 
 const SCREENSHOTS = process.env['SEDANO_SCREENSHOTS'] === '1';
 const DOCS = new URL('../../../../../docs/', import.meta.url);
@@ -99,6 +100,9 @@ test('the dashboard in a real browser', { timeout: 120_000 }, async (t) => {
     worker: true,
     jaegerQueryUrl: endpoints().jaegerQueryUrl,
     exports: { storage: openExportStorage(exportDir) },
+    schedules: await testScheduleControl(t, [
+      { name: 'nightly-backup', task: 'BACKUP', cron: '0 2 * * *', timeZone: 'Europe/Rome' },
+    ]),
   });
   const browser = await launchBrowser(t);
 
@@ -347,6 +351,35 @@ test('the dashboard in a real browser', { timeout: 120_000 }, async (t) => {
       await fresh.close();
     },
   );
+
+  await t.test('the schedules page runs a schedule now, pauses and resumes it, each confirmed first', async () => {
+    const scheduled = async () =>
+      (
+        (await (await gateway.call('GET', '/v1/schedules')).json()) as {
+          schedules: { name: string; paused: boolean; lastRun: { jobId: string } | null }[];
+        }
+      ).schedules[0];
+    await page.goto(`${gateway.baseUrl}/ui/#/schedules`);
+    const row = page.locator('tr[data-schedule="nightly-backup"]');
+    await row.waitFor();
+    assert.match(await row.innerText(), /BACKUP/);
+    const confirm = async (label: string) => {
+      await row.getByRole('button', { name: label }).click();
+      await row.getByRole('dialog', { name: label }).getByRole('button', { name: label }).click();
+    };
+    await confirm('Run now');
+    const run = await waitFor(async () => (await scheduled())?.lastRun ?? false, { description: 'the run' });
+    // The row shows the run's job, linked, once the page has read the list again.
+    await row.locator(`a[href="#/jobs/${run.jobId}"]`).waitFor({ timeout: 20_000 });
+    await confirm('Pause');
+    await row.locator('.badge', { hasText: 'paused' }).waitFor({ timeout: 20_000 });
+    assert.equal((await scheduled())?.paused, true);
+    await screenshot(page, 'schedules');
+    assert.deepEqual(await accessibilityViolations(page), [], 'the schedules page breaks no WCAG A/AA rule');
+    await confirm('Resume');
+    await row.getByRole('button', { name: 'Pause' }).waitFor({ timeout: 20_000 });
+    assert.equal((await scheduled())?.paused, false);
+  });
 
   await t.test(
     'the workers page shows the worker, which answers a ping; at a phone width nothing overflows',

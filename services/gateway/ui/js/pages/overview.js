@@ -1,8 +1,8 @@
 // Overview: each stage with its live workers, jobs running, lag per lane, jobs per minute
-// and run times, refreshed every two seconds.
+// and run times, refreshed every two seconds; an admin pauses and resumes a stage here.
 import { html } from '../../vendor/htm-preact.mjs';
 import { api } from '../api.js';
-import { ErrorBox, Loading, usePoll } from '../components.js';
+import { ConfirmButton, ErrorBox, Loading, usePoll } from '../components.js';
 import { formatDuration, stageFigures } from '../format.js';
 
 const REFRESH_MS = 2000;
@@ -21,13 +21,30 @@ async function loadOverview(signal) {
   return stages.map((stage, i) => ({ ...stage, figures: figures[i] }));
 }
 
-function StageCard({ stage }) {
+/** Pause or resume a stage on every worker (admin): its workers stop taking jobs, the queued ones wait. */
+function StageControl({ stage, principal, onDone }) {
+  if (!principal.scopes.includes('admin')) return null;
+  const action = stage.paused ? 'resume' : 'pause';
+  const label = stage.paused ? 'Resume' : 'Pause';
+  const question = stage.paused
+    ? `Resume ${stage.stage}? Its workers take jobs again.`
+    : `Pause ${stage.stage}? Its workers take no new job (running ones finish) until it is resumed.`;
+  return html`<${ConfirmButton}
+    label=${label}
+    question=${question}
+    action=${async () => (await api(`/v1/stages/${stage.stage}/${action}`, { json: {} }), `${action} sent`)}
+    onDone=${onDone}
+  />`;
+}
+
+function StageCard({ stage, principal, onChange }) {
   const { figures } = stage;
   const totalLag = LANES.reduce((sum, lane) => sum + (stage.lag[lane] ?? 0), 0);
   return html`<section class="card stage" aria-labelledby=${`stage-${stage.stage}`} data-stage=${stage.stage}>
     <h2 id=${`stage-${stage.stage}`}>
       ${stage.stage} ${stage.paused && html`<span class="badge state-retry">paused</span>`}
     </h2>
+    <${StageControl} stage=${stage} principal=${principal} onDone=${onChange} />
     <dl class="figures">
       <div>
         <dt>Workers</dt>
@@ -83,8 +100,8 @@ function StageCard({ stage }) {
   </section>`;
 }
 
-export function OverviewPage() {
-  const { data, error } = usePoll(loadOverview, REFRESH_MS);
+export function OverviewPage({ principal }) {
+  const { data, error, reload } = usePoll(loadOverview, REFRESH_MS);
   return html`<h1>Overview</h1>
     <p class="muted">
       Refreshed every ${REFRESH_MS / 1000} s. Jobs per minute: jobs finished in the last minute; run times: successes of
@@ -94,6 +111,10 @@ export function OverviewPage() {
     ${
       data === undefined && !error
         ? html`<${Loading} what="stages" />`
-        : html`<div class="cards">${(data ?? []).map((stage) => html`<${StageCard} stage=${stage} />`)}</div>`
+        : html`<div class="cards">
+            ${(data ?? []).map(
+              (stage) => html`<${StageCard} stage=${stage} principal=${principal} onChange=${reload} />`,
+            )}
+          </div>`
     }`;
 }

@@ -352,6 +352,29 @@ test('the dashboard in a real browser', { timeout: 120_000 }, async (t) => {
     },
   );
 
+  await t.test('the overview pauses a stage and resumes it, each confirmed first; a job waits meanwhile', async () => {
+    await page.goto(`${gateway.baseUrl}/ui/#/overview`);
+    const noop = page.locator('[data-stage="noop"]');
+    const confirm = async (label: string) => {
+      await noop.getByRole('button', { name: label }).click();
+      await noop.getByRole('dialog', { name: label }).getByRole('button', { name: label }).click();
+    };
+    await confirm('Pause');
+    await noop.locator('.badge', { hasText: 'paused' }).waitFor({ timeout: 20_000 });
+    const jobId = await submit(gateway, { sleepMs: 0 });
+    // The paused stage takes no job: it waits in its lane (the card's lag) and in the view, queued.
+    await noop.locator('td[data-lane="normal"]', { hasText: /^1$/ }).waitFor({ timeout: 20_000 });
+    const state = async () =>
+      ((await (await gateway.call('GET', `/v1/jobs/${jobId}`)).json()) as { state?: string }).state;
+    await waitFor(async () => (await state()) === 'PENDING', { description: `${jobId} queued in the view` });
+    await confirm('Resume');
+    await noop.locator('.badge', { hasText: 'paused' }).waitFor({ state: 'detached', timeout: 20_000 });
+    await waitFor(async () => (await state()) === 'SUCCESS', {
+      description: `SUCCESS of ${jobId} once resumed`,
+      timeoutMs: 30_000,
+    });
+  });
+
   await t.test('the schedules page runs a schedule now, pauses and resumes it, each confirmed first', async () => {
     const scheduled = async () =>
       (

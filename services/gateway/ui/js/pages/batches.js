@@ -3,7 +3,7 @@ import { html } from '../../vendor/htm-preact.mjs';
 import { useState } from '../../vendor/hooks.mjs';
 import { api } from '../api.js';
 import { ErrorBox, Facts, JobLink, Loading, ProgressBar, StateBadge, useNow, usePoll } from '../components.js';
-import { formatAge, JOB_STATES } from '../format.js';
+import { formatAge, JOB_STATES, UUID } from '../format.js';
 
 async function loadRecentBatches(signal) {
   const { jobs } = await api('/v1/jobs?limit=500', { signal });
@@ -54,7 +54,12 @@ export function BatchesPage({ batchId }) {
       <label>Batch id <input value=${lookup} onInput=${(e) => setLookup(e.currentTarget.value)} size="36" /></label>
       <button type="submit">Open</button>
     </form>
-    ${batchId && html`<${Batch} batchId=${batchId} key=${batchId} />`}
+    ${
+      batchId &&
+      (UUID.test(batchId)
+        ? html`<${Batch} batchId=${batchId} key=${batchId} />`
+        : html`<${ErrorBox} error=${{ code: 'INPUT', message: 'a batch id is a UUID' }} />`)
+    }
     <section class="card" aria-labelledby="recent-title">
       <h2 id="recent-title">Batches of recent jobs</h2>
       <${ErrorBox} error=${recent.error} />

@@ -5,7 +5,7 @@ import { html } from '../../vendor/htm-preact.mjs';
 import { useState } from '../../vendor/hooks.mjs';
 import { api, downloadFile } from '../api.js';
 import { ErrorBox, Facts, JobLink, StateBadge } from '../components.js';
-import { formatTime, JOB_ID } from '../format.js';
+import { formatTime, UUID } from '../format.js';
 
 /** The button that saves a succeeded export job's PDF; nothing for any other job. */
 export function ExportDownload({ job }) {
@@ -61,7 +61,7 @@ export function ExportsPage() {
   const find = async (event) => {
     event.preventDefault();
     const id = jobId.trim();
-    if (!JOB_ID.test(id)) return setState({ error: { code: 'INPUT', message: 'a job id is a UUID' } });
+    if (!UUID.test(id)) return setState({ error: { code: 'INPUT', message: 'a job id is a UUID' } });
     try {
       setState({ job: await api(`/v1/jobs/${id}`) });
     } catch (error) {

@@ -4,7 +4,7 @@ import { html } from '../../vendor/htm-preact.mjs';
 import { useState } from '../../vendor/hooks.mjs';
 import { api } from '../api.js';
 import { ErrorBox, JobLink, Loading, ProgressBar, StateBadge, useNow, usePoll } from '../components.js';
-import { formatAge, formatDuration, JOB_ID, JOB_STATES, updatedSince } from '../format.js';
+import { formatAge, formatDuration, UUID, JOB_STATES, updatedSince } from '../format.js';
 
 /** The stages a job may belong to: the pipeline's and the scheduler's maintenance runs. */
 const STAGES = ['indexing', 'analysis', 'training', 'export', 'noop', 'maintenance'];
@@ -44,7 +44,7 @@ function Filters({ query }) {
   };
   const find = (event) => {
     event.preventDefault();
-    if (!JOB_ID.test(lookup.trim())) return setLookupError({ code: 'INPUT', message: 'a job id is a UUID' });
+    if (!UUID.test(lookup.trim())) return setLookupError({ code: 'INPUT', message: 'a job id is a UUID' });
     location.hash = `#/jobs/${lookup.trim()}`;
   };
   return html`<div class="toolbar">

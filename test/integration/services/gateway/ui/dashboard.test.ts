@@ -352,6 +352,18 @@ test('the dashboard in a real browser', { timeout: 120_000 }, async (t) => {
     },
   );
 
+  await t.test('a batch id that is no UUID is refused on the page, not asked of the API again and again', async () => {
+    const asked: string[] = [];
+    const listen = (request: { url(): string }) => {
+      if (request.url().includes('not-a-batch')) asked.push(request.url());
+    };
+    page.on('request', listen);
+    await page.goto(`${gateway.baseUrl}/ui/#/batches/not-a-batch`);
+    await page.getByRole('alert').getByText('a batch id is a UUID').waitFor();
+    page.off('request', listen);
+    assert.deepEqual(asked, []);
+  });
+
   await t.test('the overview pauses a stage and resumes it, each confirmed first; a job waits meanwhile', async () => {
     await page.goto(`${gateway.baseUrl}/ui/#/overview`);
     const noop = page.locator('[data-stage="noop"]');

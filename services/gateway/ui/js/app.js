@@ -9,7 +9,7 @@ import { DeadLettersPage } from './pages/dead-letters.js';
 import { JobPage } from './pages/job.js';
 import { JobsPage } from './pages/jobs.js';
 import { ExportsPage } from './pages/exports.js';
-import { ListingPage } from './pages/optional.js';
+import { ModelsPage } from './pages/models.js';
 import { OverviewPage } from './pages/overview.js';
 import { SchedulesPage } from './pages/schedules.js';
 import { WorkersPage } from './pages/workers.js';
@@ -123,10 +123,12 @@ function Page({ route, principal, optional }) {
   if (page === 'workers') return html`<${WorkersPage} ...${props} />`;
   if (page === 'dead-letters') return html`<${DeadLettersPage} ...${props} />`;
   if (page === 'exports') return html`<${ExportsPage} ...${props} />`;
-  if (page === 'schedules' && optional.some((p) => p.path === 'schedules'))
-    return html`<${SchedulesPage} ...${props} />`;
-  const listing = optional.find((p) => p.path === page);
-  if (listing) return html`<${ListingPage} ...${props} title=${listing.title} path=${listing.probe} />`;
+  const shown = (path) => optional.some((p) => p.path === path);
+  if (page === 'schedules' && shown('schedules')) return html`<${SchedulesPage} ...${props} />`;
+  if (page === 'models' && shown('models')) {
+    const [, name, version] = route.parts;
+    return html`<${ModelsPage} ...${props} name=${name && decodeURIComponent(name)} version=${version} />`;
+  }
   return html`<${OverviewPage} ...${props} />`;
 }
 

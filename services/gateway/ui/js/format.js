@@ -66,21 +66,6 @@ export function updatedSince(jobs, since) {
   return { jobs: kept, exhausted: kept.length < jobs.length };
 }
 
-/** The first array of objects in a reply (`{ schedules: [...] }`), for pages that list what they do not know. */
-export function rowsOf(reply) {
-  if (Array.isArray(reply)) return reply;
-  if (reply && typeof reply === 'object') {
-    for (const value of Object.values(reply)) if (Array.isArray(value)) return value;
-  }
-  return [];
-}
-
-/** A cell's text: strings as they are, everything else as compact JSON. */
-export function cellText(value) {
-  if (value === null || value === undefined) return '—';
-  return typeof value === 'string' ? value : JSON.stringify(value);
-}
-
 /** The states a job ends in. */
 export const TERMINAL = new Set(['SUCCESS', 'FAILURE', 'REVOKED']);
 

@@ -11,7 +11,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { type TestContext, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
 import type { DeadLetterRecord } from '../../../../../schemas/dead-letter-record.ts';
@@ -20,10 +20,13 @@ import { startTelemetry } from '../../../../../services/lib/telemetry.ts';
 import { openExportStorage } from '../../../../../services/exporter/export-access.ts';
 import { jobStatusEventSample } from '../../../../unit/schemas/samples.ts';
 import { accessibilityViolations, launchBrowser } from '../../../../support/browser.ts';
-import { endpoints, uniqueName } from '../../../../support/resources.ts';
+import { endpoints, redisClient, uniqueName } from '../../../../support/resources.ts';
 import { waitFor } from '../../../../support/wait.ts';
 import { startGateway, TOKENS, type GatewayHarness } from '../gateway-harness.ts';
 import { testScheduleControl } from '../test-schedules.ts';
+import { openModelCatalog, type ModelCatalog } from '../../../../../services/trainer/model-catalog.ts';
+import { openModelRegistry } from '../../../../../services/trainer/model-registry/create.ts';
+import { modelVersionDraft } from '../../trainer/model-fixtures.ts';
 
 const SCREENSHOTS = process.env['SEDANO_SCREENSHOTS'] === '1';
 const DOCS = new URL('../../../../../docs/', import.meta.url);
@@ -45,6 +48,34 @@ const RECORD_PERCENTS = `(() => {
 
 async function screenshot(page: Page, name: string): Promise<void> {
   if (SCREENSHOTS) await page.screenshot({ path: new URL(`dashboard-${name}.png`, DOCS).pathname, fullPage: true });
+}
+
+/** A model registry with one version of `MODEL` (two labels, evaluated on a validation set), read through the catalog. */
+const MODEL = 'dashboard-model';
+async function testModelCatalog(t: TestContext): Promise<ModelCatalog> {
+  const { redis, keys } = redisClient(t);
+  const modelDir = mkdtempSync(join(tmpdir(), 'sedano-dashboard-models-'));
+  t.after(() => rmSync(modelDir, { recursive: true, force: true }));
+  const options = { modelDir, namespace: keys.namespace };
+  const layer = { inputs: 2, units: 2, weights: new Float32Array([1, 0, 0, 1]), bias: new Float32Array([0, 0]) };
+  const evaluation = {
+    accuracy: 0.875,
+    macroF1: 0.873,
+    perLabel: [
+      { label: 'a', precision: 1, recall: 0.75, f1: 0.857, support: 4 },
+      { label: 'b', precision: 0.8, recall: 1, f1: 0.889, support: 4 },
+    ],
+    confusionMatrix: [
+      [3, 1],
+      [0, 4],
+    ],
+    examples: 8,
+  };
+  await openModelRegistry(redis, options).save(
+    { ...modelVersionDraft(MODEL, { layers: [layer] }), evaluation },
+    randomUUID(),
+  );
+  return openModelCatalog(redis, options);
 }
 
 async function signIn(page: Page, baseUrl: string, token: string): Promise<void> {
@@ -100,6 +131,7 @@ test('the dashboard in a real browser', { timeout: 120_000 }, async (t) => {
     worker: true,
     jaegerQueryUrl: endpoints().jaegerQueryUrl,
     exports: { storage: openExportStorage(exportDir) },
+    models: await testModelCatalog(t),
     schedules: await testScheduleControl(t, [
       { name: 'nightly-backup', task: 'BACKUP', cron: '0 2 * * *', timeZone: 'Europe/Rome' },
     ]),
@@ -363,6 +395,27 @@ test('the dashboard in a real browser', { timeout: 120_000 }, async (t) => {
     page.off('request', listen);
     assert.deepEqual(asked, []);
   });
+
+  await t.test(
+    "the models page lists the model, its versions, and a version's per-label figures and confusion matrix",
+    async () => {
+      await page.goto(`${gateway.baseUrl}/ui/#/models`);
+      await page.locator(`tr[data-model="${MODEL}"]`).getByRole('link', { name: MODEL }).click();
+      await page
+        .locator('tr[data-version="1"]')
+        .getByRole('link', { name: `${MODEL}@1` })
+        .click();
+      const matrix = page.getByRole('table', { name: 'Confusion matrix' });
+      await matrix.waitFor();
+      assert.match(page.url(), new RegExp(`#/models/${MODEL}/1$`));
+      // Rows are the actual label, columns the predicted one.
+      assert.deepEqual(await matrix.locator('tbody tr').allInnerTexts(), ['a\t3\t1', 'b\t0\t4']);
+      const perLabel = page.getByRole('table', { name: 'Per label' });
+      assert.match(await perLabel.locator('tr[data-label="a"]').innerText(), /100\.0%\s+75\.0%\s+85\.7%\s+4/);
+      await screenshot(page, 'model');
+      assert.deepEqual(await accessibilityViolations(page), [], 'the model page breaks no WCAG A/AA rule');
+    },
+  );
 
   await t.test('the overview pauses a stage and resumes it, each confirmed first; a job waits meanwhile', async () => {
     await page.goto(`${gateway.baseUrl}/ui/#/overview`);

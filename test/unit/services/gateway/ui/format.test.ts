@@ -14,7 +14,6 @@ interface Format {
     failed: Job[],
     now: number,
   ): { succeededPerMinute: number; failedPerMinute: number; meanRunMs: number | null; p95RunMs: number | null };
-  rowsOf(reply: unknown): unknown[];
   updatedSince(jobs: { updatedAt: number }[], since: number | null): { jobs: unknown[]; exhausted: boolean };
 }
 interface Api {
@@ -48,12 +47,6 @@ test("a stage's figures: jobs per minute from the last minute, run times of rece
   assert.equal(figures.p95RunMs, 1000);
   assert.equal(format.stageFigures([], [], now).meanRunMs, null);
   assert.equal(format.quantile([3, 1, 2], 0.5), 2);
-});
-
-test('pages of routes the dashboard does not know list the first array of their reply', () => {
-  assert.deepEqual(format.rowsOf({ total: 1, schedules: [{ id: 1 }] }), [{ id: 1 }]);
-  assert.deepEqual(format.rowsOf([{ id: 2 }]), [{ id: 2 }]);
-  assert.deepEqual(format.rowsOf(null), []);
 });
 
 test('Server-Sent Events frames: fields, multi-line data, comments', () => {

@@ -165,8 +165,7 @@ function Version({ name, version }) {
         ${
           evaluation
             ? html`<p>
-                  Accuracy ${percent(evaluation.accuracy)}, macro F1 ${percent(evaluation.macroF1)},
-                  ${evaluation.examples} examples.
+                  ${`Accuracy ${percent(evaluation.accuracy)}, macro F1 ${percent(evaluation.macroF1)}, ${evaluation.examples} examples.`}
                 </p>
                 <div class="table-wrap"><${PerLabel} evaluation=${evaluation} /></div>
                 <div class="table-wrap">

@@ -77,8 +77,8 @@ export function SchedulesPage({ principal }) {
                       <td>
                         ${
                           schedule.lastRun
-                            ? html`${formatTime(Date.parse(schedule.lastRun.runAt))}
-                                <${JobLink} jobId=${schedule.lastRun.jobId} />
+                            ? html`<div>${formatTime(Date.parse(schedule.lastRun.runAt))}</div>
+                                <${JobLink} jobId=${schedule.lastRun.jobId} />${' '}
                                 ${schedule.lastRun.state ? html`<${StateBadge} state=${schedule.lastRun.state} />` : html`<span class="muted">expired</span>`}`
                             : '—'
                         }

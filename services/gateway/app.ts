@@ -31,7 +31,7 @@ import { installClientErrorHandler } from './client-errors.ts';
 import type { GatewayContext } from './context.ts';
 import { coalescedView } from '../lib/coalesced-view.ts';
 import type { DeadLetterIndex } from './dead-letter-index.ts';
-import { errorReply } from './errors.ts';
+import { apiError, errorReply } from './errors.ts';
 import { createGatewayMetrics, type MetricsSources } from './metrics.ts';
 import { redactingSerializers } from './redact.ts';
 import { BATCH_ROUTE_NEEDS, batchRoutes } from './routes/batches.ts';
@@ -134,6 +134,19 @@ function pick<K extends keyof GatewayContext>(context: GatewayContext, keys: rea
   return Object.fromEntries(keys.map((key) => [key, context[key]])) as Pick<GatewayContext, K>;
 }
 
+const PROTOTYPE_KEYS_REFUSED =
+  'the body has a "__proto__" key, or a "constructor" key holding "prototype": the API refuses them';
+
+/** Whether `text` is JSON to the language's own parser, which knows nothing of prototype keys. */
+function isPlainJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export async function buildGatewayApp(dependencies: GatewayDependencies): Promise<FastifyInstance> {
   const { logger, redis } = dependencies;
   const { names, keys } = dependencies;
@@ -164,6 +177,19 @@ export async function buildGatewayApp(dependencies: GatewayDependencies): Promis
   // Bodies are JSON only: fastify's text/plain parser would hand a route a string, refused as a
   // validation error (400) where any other content type gets 415.
   app.removeContentTypeParser('text/plain');
+  // fastify's own JSON parser (it refuses `__proto__` and `constructor.prototype` keys), with a
+  // message that says so: its own, "Body is not valid JSON", misleads for a body that is.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    // A string, as `parseAs` asks; fastify's types give the parser either kind.
+    const text = body.toString();
+    parseJson(request, text, (error, value) => {
+      if (error !== null && isPlainJson(text)) {
+        done(apiError('SEDANO_ERR_API_MALFORMED_JSON', PROTOTYPE_KEYS_REFUSED), undefined);
+      } else done(error, value);
+    });
+  });
   app.setValidatorCompiler(({ schema, httpPart }) => compileValidator(schema, httpPart ?? 'body'));
   // Response schemas document the answers (/docs/json); replies are sent as built, not filtered by them.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));

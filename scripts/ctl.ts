@@ -17,6 +17,7 @@ import { registerPurge } from './ctl/purge.ts';
 import { registerSchedules } from './ctl/schedules.ts';
 import { registerServiceStates } from './ctl/service-states.ts';
 import { registerServices } from './ctl/services.ts';
+import { registerStages } from './ctl/stages.ts';
 import { registerWorkers } from './ctl/workers.ts';
 
 const program = new Command('sedano')
@@ -29,6 +30,7 @@ const runner = createCtlRunner(process.env, process.stdout, process.stderr);
 registerServices(program, runner.run);
 registerServiceStates(program, runner.run);
 registerWorkers(program, runner.run);
+registerStages(program, runner.run);
 registerLag(program, runner.run);
 registerPurge(program, runner.run);
 registerJobs(program, runner.run);

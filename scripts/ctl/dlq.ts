@@ -13,7 +13,7 @@ import type { Codec } from '../../services/lib/codec.ts';
 import type { IncomingMessage } from '../../services/lib/kafka.ts';
 import type { CtlAction } from './command-context.ts';
 import type { CtlClients } from './clients.ts';
-import { gatewayRequest, resolveGatewayTarget } from './gateway-client.ts';
+import { gatewayRequest, resolveGatewayTarget, withGatewayOptions } from './gateway-client.ts';
 import { CtlError, formatTable, parseWholeNumber, UsageError } from './output.ts';
 
 /** A dead letter as `dlq list` shows it. */
@@ -136,27 +136,22 @@ export function registerDlq(program: Command, run: CtlAction): void {
       }),
     );
 
-  dlq
-    .command('replay')
-    .description('submits a dead letter again as a new job (through the gateway)')
-    .argument('<id>', 'the dead letter, `<partition>-<offset>` as `dlq list` shows it')
-    .option(
-      '--url <url>',
-      'the gateway (default: SEDANO_GATEWAY_URL, else http://127.0.0.1:$SEDANO_GATEWAY_PORT or 8080)',
-    )
-    .option('--token <token>', 'API token (default: SEDANO_API_TOKEN, else the local admin token `up` wrote)')
-    .action(
-      run(async ({ out, options, env }, id: string) => {
-        if (!/^\d{1,5}-\d{1,19}$/.test(id))
-          throw new UsageError(`not a dead-letter id (<partition>-<offset>): "${id}"`);
-        const reply = await gatewayRequest<{ jobId?: string }>(
-          resolveGatewayTarget(options, env),
-          'POST',
-          `/v1/dead-letters/${id}/replay`,
-          {},
-        );
-        if (out.json) out.data(reply);
-        else out.line(`replayed ${id} as job ${reply.jobId ?? '(unknown)'}`);
-      }),
-    );
+  withGatewayOptions(
+    dlq
+      .command('replay')
+      .description('submits a dead letter again as a new job (through the gateway)')
+      .argument('<id>', 'the dead letter, `<partition>-<offset>` as `dlq list` shows it'),
+  ).action(
+    run(async ({ out, options, env }, id: string) => {
+      if (!/^\d{1,5}-\d{1,19}$/.test(id)) throw new UsageError(`not a dead-letter id (<partition>-<offset>): "${id}"`);
+      const reply = await gatewayRequest<{ jobId?: string }>(
+        resolveGatewayTarget(options, env),
+        'POST',
+        `/v1/dead-letters/${id}/replay`,
+        {},
+      );
+      if (out.json) out.data(reply);
+      else out.line(`replayed ${id} as job ${reply.jobId ?? '(unknown)'}`);
+    }),
+  );
 }

@@ -4,6 +4,7 @@
  * and a parser for its Server-Sent Events.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import type { Command } from 'commander';
 import { CtlError, UsageError } from './output.ts';
 import { adminTokenFile } from './run-dir.ts';
 
@@ -15,6 +16,16 @@ export interface GatewayTarget {
 /** The gateway's URL when none is given: `SEDANO_GATEWAY_URL`, else 127.0.0.1 on `SEDANO_GATEWAY_PORT` (8080). */
 export function defaultGatewayUrl(env: NodeJS.ProcessEnv): string {
   return env['SEDANO_GATEWAY_URL'] ?? `http://127.0.0.1:${env['SEDANO_GATEWAY_PORT'] ?? '8080'}`;
+}
+
+/** Adds `--url` and `--token` to a command that calls the gateway (read back by `resolveGatewayTarget`). */
+export function withGatewayOptions(command: Command): Command {
+  return command
+    .option(
+      '--url <url>',
+      'the gateway (default: SEDANO_GATEWAY_URL, else http://127.0.0.1:$SEDANO_GATEWAY_PORT or 8080)',
+    )
+    .option('--token <token>', 'API token (default: SEDANO_API_TOKEN, else the local admin token `up` wrote)');
 }
 
 /** `--url` and `--token`, else the local defaults: `SEDANO_API_TOKEN`, else the token `up` wrote. */

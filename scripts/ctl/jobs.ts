@@ -13,7 +13,13 @@ import type { JobState } from '../../schemas/job-state.ts';
 import type { JobView } from '../../services/lib/status-view.ts';
 import { STAGES } from '../../topology/topics.ts';
 import { type CtlAction, type CtlContext, parseStage } from './command-context.ts';
-import { type GatewayTarget, gatewayEvents, gatewayRequest, resolveGatewayTarget } from './gateway-client.ts';
+import {
+  type GatewayTarget,
+  gatewayEvents,
+  gatewayRequest,
+  resolveGatewayTarget,
+  withGatewayOptions,
+} from './gateway-client.ts';
 import { CtlError, formatDuration, formatProgress, formatTable, parseWholeNumber, UsageError } from './output.ts';
 
 /** A job as the gateway answers it. */
@@ -106,15 +112,6 @@ export function listQuery(options: Record<string, unknown>): string {
   return text === '' ? '' : `?${text}`;
 }
 
-function withGateway(command: Command): Command {
-  return command
-    .option(
-      '--url <url>',
-      'the gateway (default: SEDANO_GATEWAY_URL, else http://127.0.0.1:$SEDANO_GATEWAY_PORT or 8080)',
-    )
-    .option('--token <token>', 'API token (default: SEDANO_API_TOKEN, else the local admin token `up` wrote)');
-}
-
 async function watch({ out }: CtlContext, target: GatewayTarget, id: string): Promise<void> {
   const interactive = !out.json && process.stderr.isTTY === true;
   const bar = interactive
@@ -163,7 +160,7 @@ async function watch({ out }: CtlContext, target: GatewayTarget, id: string): Pr
 export function registerJobs(program: Command, run: CtlAction): void {
   const jobs = program.command('jobs').description('submit, read, list, revoke and watch jobs (through the gateway)');
 
-  withGateway(
+  withGatewayOptions(
     jobs
       .command('submit')
       .description('submits a job and prints its id')
@@ -193,7 +190,9 @@ export function registerJobs(program: Command, run: CtlAction): void {
     }),
   );
 
-  withGateway(jobs.command('get').description("a job's state, progress, result or error").argument('<job-id>')).action(
+  withGatewayOptions(
+    jobs.command('get').description("a job's state, progress, result or error").argument('<job-id>'),
+  ).action(
     run(async ({ out, options, env }, id: string) => {
       const job = await gatewayRequest<JobReply>(resolveGatewayTarget(options, env), 'GET', `/v1/jobs/${jobId(id)}`);
       if (out.json) out.data(job);
@@ -201,7 +200,7 @@ export function registerJobs(program: Command, run: CtlAction): void {
     }),
   );
 
-  withGateway(
+  withGatewayOptions(
     jobs
       .command('list')
       .description('jobs, most recently updated first')
@@ -235,7 +234,7 @@ export function registerJobs(program: Command, run: CtlAction): void {
     }),
   );
 
-  withGateway(
+  withGatewayOptions(
     jobs
       .command('revoke')
       .description('revokes a job: a queued one never starts, a running one is aborted')
@@ -255,7 +254,7 @@ export function registerJobs(program: Command, run: CtlAction): void {
     }),
   );
 
-  withGateway(
+  withGatewayOptions(
     jobs
       .command('watch')
       .description('draws a live progress bar until the job ends (exit 0 on SUCCESS, 1 otherwise)')

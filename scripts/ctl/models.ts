@@ -5,7 +5,7 @@
  * confusion matrix on the validation set.
  */
 import type { Command } from 'commander';
-import { gatewayRequest, resolveGatewayTarget } from './gateway-client.ts';
+import { gatewayRequest, resolveGatewayTarget, withGatewayOptions } from './gateway-client.ts';
 import { type CtlAction } from './command-context.ts';
 import { formatTable, UsageError } from './output.ts';
 
@@ -105,14 +105,7 @@ export function formatModelVersion(version: VersionDetail): string[] {
 
 export function registerModels(program: Command, run: CtlAction): void {
   const models = program.command('models').description('trained models and their versions (through the gateway)');
-  const gatewayOptions = (command: Command) =>
-    command
-      .option(
-        '--url <url>',
-        'the gateway (default: SEDANO_GATEWAY_URL, else http://127.0.0.1:$SEDANO_GATEWAY_PORT or 8080)',
-      )
-      .option('--token <token>', 'API token (default: SEDANO_API_TOKEN, else the local admin token `up` wrote)');
-  gatewayOptions(models.command('list').description('every model with its latest version')).action(
+  withGatewayOptions(models.command('list').description('every model with its latest version')).action(
     run(async ({ out, env, options }) => {
       const reply = await gatewayRequest<{ models: ModelSummary[] }>(
         resolveGatewayTarget(options, env),
@@ -123,7 +116,7 @@ export function registerModels(program: Command, run: CtlAction): void {
       else formatModelList(reply.models).forEach((line) => out.line(line));
     }),
   );
-  gatewayOptions(
+  withGatewayOptions(
     models
       .command('show')
       .description("a model's versions with their metrics, or one version (name@version) whole")

@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import type { CtlAction } from './command-context.ts';
-import { gatewayRequest, resolveGatewayTarget } from './gateway-client.ts';
+import { gatewayRequest, resolveGatewayTarget, withGatewayOptions } from './gateway-client.ts';
 import { formatTable } from './output.ts';
 
 /** A schedule as GET /v1/schedules answers it. */
@@ -36,18 +36,11 @@ export function formatSchedules(schedules: readonly ScheduleReply[]): string[] {
   );
 }
 
-function withGateway(command: Command): Command {
-  return command
-    .option(
-      '--url <url>',
-      'the gateway (default: SEDANO_GATEWAY_URL, else http://127.0.0.1:$SEDANO_GATEWAY_PORT or 8080)',
-    )
-    .option('--token <token>', 'API token (default: SEDANO_API_TOKEN, else the local admin token `up` wrote)');
-}
-
 export function registerSchedules(program: Command, run: CtlAction): void {
   const schedules = program.command('schedules').description('maintenance schedules: list, run now, pause, resume');
-  withGateway(schedules.command('list').description('each schedule: next fire time, last run and its state')).action(
+  withGatewayOptions(
+    schedules.command('list').description('each schedule: next fire time, last run and its state'),
+  ).action(
     run(async ({ out, options, env }) => {
       const reply = await gatewayRequest<{ schedules: ScheduleReply[] }>(
         resolveGatewayTarget(options, env),
@@ -58,7 +51,7 @@ export function registerSchedules(program: Command, run: CtlAction): void {
       else for (const line of formatSchedules(reply.schedules)) out.line(line);
     }),
   );
-  withGateway(
+  withGatewayOptions(
     schedules
       .command('run')
       .description('run a schedule now (its own idempotency key)')
@@ -79,7 +72,7 @@ export function registerSchedules(program: Command, run: CtlAction): void {
     }),
   );
   for (const action of ['pause', 'resume'] as const) {
-    withGateway(
+    withGatewayOptions(
       schedules
         .command(action)
         .description(action === 'pause' ? 'stop firing a schedule' : 'fire a paused schedule again (no catch-up)')

@@ -152,6 +152,20 @@ test('ctl up runs the system in the background; jobs and dlq commands use its ga
   // The gateway links each job to its trace in the stack's Jaeger.
   assert.ok(listedJob.traceUrl?.startsWith(`${endpoints().jaegerQueryUrl}/trace/`), String(listedJob.traceUrl));
 
+  // stages pause|resume send their command through the gateway; an unknown stage is a usage error.
+  const paused = await ctl(['stages', 'pause', 'noop'], env);
+  assert.equal(paused.code, 0, paused.stderr);
+  assert.match(paused.stdout, /^noop: PAUSE_STAGE sent to every worker \(command [0-9a-f-]{36}\)$/m);
+  const resumed = await ctl(['stages', 'resume', 'noop', '--json'], env);
+  assert.equal(resumed.code, 0, resumed.stderr);
+  assert.deepEqual((({ stage, command }) => ({ stage, command }))(json<{ stage: string; command: string }>(resumed)), {
+    stage: 'noop',
+    command: 'RESUME_STAGE',
+  });
+  const unknownStage = await ctl(['stages', 'pause', 'nope'], env);
+  assert.equal(unknownStage.code, 2);
+  assert.match(unknownStage.stderr, /unknown stage "nope"; stages: indexing, analysis/);
+
   // A finished job cannot be revoked; an unknown one is not found; a wrong token is refused.
   const late = await ctl(['jobs', 'revoke', jobId], env);
   assert.equal(late.code, 1);

@@ -184,7 +184,8 @@ export async function buildGatewayApp(dependencies: GatewayDependencies): Promis
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     // A string, as `parseAs` asks; fastify's types give the parser either kind.
     const text = body.toString();
-    parseJson(request, text, (error, value) => {
+    // fastify's default parser answers through `done`; its type allows a promise it never returns.
+    void parseJson(request, text, (error, value) => {
       if (error !== null && isPlainJson(text)) {
         done(apiError('SEDANO_ERR_API_MALFORMED_JSON', PROTOTYPE_KEYS_REFUSED), undefined);
       } else done(error, value);

@@ -7,7 +7,7 @@
  * jobs. Nothing else in the repository writes a topic, group or subject name; Redis key names
  * come from `redis-keys.ts` in the same way.
  */
-import { type Lane, type RetryTier, type Stage } from './stages.ts';
+import { type Lane, type RetryTier, type Stage, type WorkerStage } from './stages.ts';
 
 /** The namespace of a deployment that sets none. */
 export const DEFAULT_NAMESPACE = 'sedano';
@@ -48,6 +48,8 @@ export interface TopologyNames {
   readonly rebuildGroup: (runId: string) => string;
   /** The maintenance workers' group. */
   readonly maintenanceGroup: string;
+  /** The group a worker of this stage joins: its stage group, or the maintenance group. */
+  readonly workerGroup: (stage: WorkerStage) => string;
   /** A worker's own group on the control topic: every worker reads every command. */
   readonly controlGroup: (workerId: string) => string;
   /** Prefix shared by every worker's control group (for listing them). */
@@ -75,6 +77,8 @@ export function topologyNames(namespace: string = DEFAULT_NAMESPACE): TopologyNa
     throw new RangeError(`namespace "${namespace}" does not match ${NAMESPACE_PATTERN}`);
   }
   const name = (rest: string) => `${namespace}.${rest}`;
+  const stageGroup = (stage: Stage) => name(`stage.${stage}`);
+  const maintenanceGroup = name('maintenance');
   return {
     namespace,
     jobTopic: (stage, lane) => name(`jobs.${stage}.${lane}`),
@@ -85,12 +89,13 @@ export function topologyNames(namespace: string = DEFAULT_NAMESPACE): TopologyNa
     maintenanceTopic: name('maintenance'),
     controlTopic: name('control'),
     smokeTopic: name('smoke'),
-    stageGroup: (stage) => name(`stage.${stage}`),
+    stageGroup,
     retryGroup: (stageGroupId) => `${stageGroupId}.retry`,
     statusProjectorGroup: name('status-projector'),
     batchDeclarationsGroup: (projectorGroupId) => `${projectorGroupId}.batches`,
     rebuildGroup: (runId) => name(`status-projector.rebuild.${runId}`),
-    maintenanceGroup: name('maintenance'),
+    maintenanceGroup,
+    workerGroup: (stage) => (stage === 'maintenance' ? maintenanceGroup : stageGroup(stage)),
     controlGroup: (workerId) => name(`control.${workerId}`),
     controlGroupPrefix: name('control.'),
     deadLetterIndexGroup: name('gateway.dead-letters'),

@@ -4,6 +4,14 @@
 export const STAGES = ['indexing', 'analysis', 'training', 'export', 'noop'] as const;
 export type Stage = (typeof STAGES)[number];
 
+/**
+ * What a worker runs, as its presence record and PING name it: a job stage, or `maintenance`,
+ * whose worker consumes the maintenance topic on its own consumer rather than the stage
+ * runtime (README, "Maintenance and the stage runtime"), so it has no lanes, lag or pause.
+ */
+export const WORKER_STAGES = [...STAGES, 'maintenance'] as const;
+export type WorkerStage = (typeof WORKER_STAGES)[number];
+
 /** Priority lanes, highest first: a worker drains them in this order. */
 export const LANES = ['high', 'normal', 'low'] as const;
 export type Lane = (typeof LANES)[number];

@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import { DEFAULT_NAMESPACE, type TopologyNames, topologyNames } from '../../topology/names.ts';
 import { type RedisKeys, redisKeys } from '../../topology/redis-keys.ts';
-import { type Lane, LANES, type Stage, STAGES } from '../../topology/stages.ts';
+import { type Lane, LANES, type Stage, STAGES, WORKER_STAGES, type WorkerStage } from '../../topology/stages.ts';
 import { type CtlClients, createCtlClients } from './clients.ts';
 import { createOutput, type Output, UsageError } from './output.ts';
 
@@ -65,6 +65,13 @@ function namespaceNames(given: unknown): TopologyNames {
 export function parseStage(value: string): Stage {
   const stage = STAGES.find((candidate) => candidate === value.toLowerCase());
   if (stage === undefined) throw new UsageError(`unknown stage "${value}"; stages: ${STAGES.join(', ')}`);
+  return stage;
+}
+
+/** A stage of workers named on the command line (a job stage or `maintenance`), or a UsageError. */
+export function parseWorkerStage(value: string): WorkerStage {
+  const stage = WORKER_STAGES.find((candidate) => candidate === value.toLowerCase());
+  if (stage === undefined) throw new UsageError(`unknown stage "${value}"; stages: ${WORKER_STAGES.join(', ')}`);
   return stage;
 }
 

@@ -1,5 +1,6 @@
 /**
- * `ctl status`, `ctl inspect active` and `ctl ping`: the workers of each stage.
+ * `ctl status`, `ctl inspect active` and `ctl ping`: the workers of each stage, the
+ * maintenance worker among them (stage `maintenance`, group `<namespace>.maintenance`).
  *
  * A worker is alive when it is a member of its stage's consumer group (Kafka's word); its
  * presence record in Redis (services/lib/worker-presence.ts) adds what it runs now. `ping`
@@ -11,17 +12,17 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Command } from 'commander';
 import type { ControlCommand } from '../../schemas/control-command.ts';
 import { contractBindings } from '../../topology/contracts.ts';
-import { type Stage, STAGES } from '../../topology/stages.ts';
+import { WORKER_STAGES, type WorkerStage } from '../../topology/stages.ts';
 import type { ConsumerGroupDescription } from '../../services/lib/kafka.ts';
 import { createWorkerPresence, type WorkerRecord } from '../../services/lib/worker-presence.ts';
+import { type CtlAction, parseWorkerStage } from './command-context.ts';
+import { CtlError, formatDuration, formatProgress, formatTable, parseWholeNumber } from './output.ts';
 
 type GroupMember = ConsumerGroupDescription['members'][number];
-import { type CtlAction, parseStage } from './command-context.ts';
-import { CtlError, formatDuration, formatProgress, formatTable, parseWholeNumber } from './output.ts';
 
 /** One worker of a stage as `status` shows it. */
 export interface WorkerStatus {
-  stage: Stage;
+  stage: WorkerStage;
   workerId: string;
   /** alive: in the stage group; not-in-group: a fresh presence record but no group membership. */
   state: 'alive' | 'not-in-group';
@@ -38,7 +39,7 @@ export interface WorkerStatus {
 
 /** Joins the group's members and the presence records of one stage (pure). */
 export function stageWorkers(
-  stage: Stage,
+  stage: WorkerStage,
   members: readonly GroupMember[],
   records: readonly WorkerRecord[],
   now: number,
@@ -66,7 +67,7 @@ export function stageWorkers(
 }
 
 /** Human lines of `ctl status` (pure). */
-export function formatStatus(stages: readonly Stage[], workers: readonly WorkerStatus[]): string[] {
+export function formatStatus(stages: readonly WorkerStage[], workers: readonly WorkerStatus[]): string[] {
   const rows = stages.flatMap((stage) => {
     const mine = workers.filter((worker) => worker.stage === stage);
     if (mine.length === 0) return [[stage, '(no workers)', '', '', '', '', '']];
@@ -86,7 +87,7 @@ export function formatStatus(stages: readonly Stage[], workers: readonly WorkerS
 /** A job running now, as `inspect active` shows it. */
 export interface ActiveJob {
   jobId: string;
-  stage: Stage;
+  stage: WorkerStage;
   workerId: string;
   attempt: number;
   startedAt: number;
@@ -130,14 +131,14 @@ export function registerWorkers(program: Command, run: CtlAction): void {
   program
     .command('status')
     .description("each stage's workers: alive (a member of the stage's consumer group) or not, and what they run")
-    .argument('[stage]', `one stage (${STAGES.join(', ')}); default every stage`)
+    .argument('[stage]', `one stage (${WORKER_STAGES.join(', ')}); default every stage`)
     .action(
       run(async ({ out, clients, names, keys }, stageName: string | undefined) => {
-        const stages = stageName === undefined ? [...STAGES] : [parseStage(stageName)];
+        const stages = stageName === undefined ? [...WORKER_STAGES] : [parseWorkerStage(stageName)];
         const admin = await clients.admin();
         const presence = createWorkerPresence({ redis: await clients.redis(), keys });
         const [groups, records] = await Promise.all([
-          Promise.all(stages.map((stage) => admin.describeGroup(names.stageGroup(stage)))),
+          Promise.all(stages.map((stage) => admin.describeGroup(names.workerGroup(stage)))),
           presence.list(),
         ]);
         const now = Date.now();
@@ -162,7 +163,7 @@ export function registerWorkers(program: Command, run: CtlAction): void {
     .option('--stage <stage>', 'only this stage')
     .action(
       run(async ({ out, clients, options, keys }) => {
-        const stage = typeof options['stage'] === 'string' ? parseStage(options['stage']) : undefined;
+        const stage = typeof options['stage'] === 'string' ? parseWorkerStage(options['stage']) : undefined;
         const presence = createWorkerPresence({ redis: await clients.redis(), keys });
         const jobs = activeJobs(await presence.list(stage), Date.now());
         if (out.json) out.data({ jobs });
@@ -177,7 +178,7 @@ export function registerWorkers(program: Command, run: CtlAction): void {
     .option('--timeout <ms>', 'how long to wait for the answers, in milliseconds', '5000')
     .action(
       run(async ({ out, clients, options, names, keys }) => {
-        const stage = typeof options['stage'] === 'string' ? parseStage(options['stage']) : undefined;
+        const stage = typeof options['stage'] === 'string' ? parseWorkerStage(options['stage']) : undefined;
         const timeoutMs = parseWholeNumber('--timeout', String(options['timeout']), 1);
         const presence = createWorkerPresence({ redis: await clients.redis(), keys });
         const expected = (await presence.list(stage)).map((record) => record.workerId);

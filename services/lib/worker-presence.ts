@@ -12,7 +12,7 @@
  */
 import type { Redis } from 'ioredis';
 import type { RedisKeys } from '../../topology/redis-keys.ts';
-import type { Stage } from '../../topology/stages.ts';
+import type { WorkerStage } from '../../topology/stages.ts';
 import type { Logger } from './logger.ts';
 
 /** A job running now on a worker. */
@@ -28,7 +28,7 @@ export interface RunningJobView {
 /** What a worker says of itself at each heartbeat. */
 export interface WorkerRecord {
   workerId: string;
-  stage: Stage;
+  stage: WorkerStage;
   host: string;
   pid: number;
   /** When the worker started, ms since the epoch. */
@@ -45,7 +45,7 @@ export interface WorkerPresence {
   /** Publishes (or refreshes) a worker's record; it disappears `ttlMs` later unless published again. */
   publish(record: WorkerRecord, ttlMs: number): Promise<void>;
   /** The records of the workers alive now (of one stage, if named), ordered by worker id. */
-  list(stage?: Stage): Promise<WorkerRecord[]>;
+  list(stage?: WorkerStage): Promise<WorkerRecord[]>;
   /** Removes a worker's record at once (clean shutdown). */
   remove(workerId: string): Promise<void>;
   /** Records a worker's answer to the PING command `commandId`. */

@@ -14,7 +14,13 @@
  * Revoke (`DELETE /v1/jobs/:id`, `ctl jobs revoke`), with the runtime's own control listener
  * and revocations: a run revoked before it starts is not run (REVOKED, its key left free); a
  * REVOKE while it runs aborts its task's signal, and the run ends REVOKED.
+ *
+ * Presence and PING as the runtime's workers have them (worker-presence.ts), with the stage
+ * `maintenance`: a record every `presenceIntervalMs` naming the run in progress with its last
+ * progress, removed on close, so `ctl status`, `ctl inspect active`, `ctl ping` and the
+ * dashboard's Workers page show this worker too.
  */
+import { hostname } from 'node:os';
 import type { JobStatusEvent } from '../../schemas/job-status-event.ts';
 import { maintenanceRequestContract, type MaintenanceRequest } from '../../schemas/maintenance-request.ts';
 import { jobStatusEventContract } from '../../schemas/job-status-event.ts';
@@ -28,6 +34,7 @@ import type { Logger } from '../lib/logger.ts';
 import { isRevoked, RevokedError } from '../lib/runtime/abort-reasons.ts';
 import { startControlListener } from '../lib/runtime/control-listener.ts';
 import { createRevocations, type Revocations } from '../lib/runtime/revocations.ts';
+import { createWorkerPresence, type RunningJobView, startPresenceHeartbeat } from '../lib/worker-presence.ts';
 import type { RedisKeys } from '../../topology/redis-keys.ts';
 import type { Redis } from 'ioredis';
 import { createMaintenanceReporter, type MaintenanceReporter } from './maintenance-reporter.ts';
@@ -41,8 +48,8 @@ export interface MaintenanceOptions {
   logger: Logger;
   /** The tasks this deployment runs; a request for another fails at once. */
   tasks: TaskRunners;
-  /** The deployment's Redis keys: the run ledger's and the revocations'. */
-  keys: Pick<RedisKeys, 'maintenanceRun' | 'revoked'>;
+  /** The deployment's Redis keys: the run ledger's, the revocations' and worker presence's. */
+  keys: Pick<RedisKeys, 'maintenanceRun' | 'revoked' | 'workers'>;
   /** The deployment's names (dead-letter topic, defaults below). @default the default namespace's */
   names?: TopologyNames;
   /** @default names.maintenanceTopic */
@@ -63,6 +70,8 @@ export interface MaintenanceOptions {
   progressIntervalMs?: number;
   /** Consumer session timeout, in ms. @default 30_000 */
   sessionTimeoutMs?: number;
+  /** Time between two presence records, in ms (the stage runtime's default). @default 5_000 */
+  presenceIntervalMs?: number;
 }
 
 export interface MaintenanceWorker {
@@ -88,6 +97,7 @@ export function resolveMaintenanceOptions(options: MaintenanceOptions) {
     runRetentionMs: options.runRetentionMs ?? 2_592_000_000,
     progressIntervalMs: options.progressIntervalMs ?? 1_000,
     sessionTimeoutMs: options.sessionTimeoutMs ?? 30_000,
+    presenceIntervalMs: options.presenceIntervalMs ?? 5_000,
   };
 }
 
@@ -105,7 +115,11 @@ export async function startMaintenance(options: MaintenanceOptions): Promise<Mai
     consumerGroup: groupId,
   });
   const revocations = createRevocations({ redis: options.redis, keys: options.keys });
+  const presence = createWorkerPresence({ redis: options.redis, keys: options.keys });
+  const startedAt = Date.now();
   const running = new Map<string, AbortController>();
+  // The run in progress as presence shows it: set once its key is held, with its last progress.
+  const runViews = new Map<string, RunningJobView>();
   // Every worker reads every command, in a group of its own (as the stage runtime's workers do).
   const control = await startControlListener({
     consumer: await options.kafka.consumer(resolved.names.controlGroup(workerId)),
@@ -116,6 +130,11 @@ export async function startMaintenance(options: MaintenanceOptions): Promise<Mai
     stage: 'maintenance',
     onRevoke: (jobId, reason) => running.get(jobId)?.abort(new RevokedError(reason)),
     onPause: () => logger.info('a stage pause does not apply to maintenance: pause its schedules instead'),
+    onPing: (command) => {
+      presence.recordPong(command.commandId, workerId, Date.now() - startedAt).catch((error: unknown) => {
+        logger.warn({ err: error, commandId: command.commandId }, 'PING not answered');
+      });
+    },
   });
   const shutdown = new AbortController();
   const counts = { ran: 0, skipped: 0, failed: 0, revoked: 0 };
@@ -126,6 +145,7 @@ export async function startMaintenance(options: MaintenanceOptions): Promise<Mai
     ledger: createRunLedger(options.redis, options.keys),
     revocations,
     running,
+    runViews,
     signal: shutdown.signal,
     counts,
     statusBinding: {
@@ -151,10 +171,33 @@ export async function startMaintenance(options: MaintenanceOptions): Promise<Mai
       await withHeartbeats(heartbeat, () => run(request, message));
     },
   });
+  const presenceHeartbeat = startPresenceHeartbeat({
+    presence,
+    intervalMs: resolved.presenceIntervalMs,
+    logger,
+    snapshot: () => ({
+      workerId,
+      stage: 'maintenance',
+      host: hostname(),
+      pid: process.pid,
+      startedAt,
+      heartbeatAt: Date.now(),
+      concurrency: 1,
+      rateLimitPerSecond: null,
+      paused: false,
+      running: [...runViews.values()].map((view) => ({ ...view })),
+    }),
+  });
   return closable(
     workerId,
     counts,
-    [() => consumer.stop(), () => consumer.close(), () => control.close(), () => producer.close()],
+    [
+      () => presenceHeartbeat.stop(),
+      () => consumer.stop(),
+      () => consumer.close(),
+      () => control.close(),
+      () => producer.close(),
+    ],
     shutdown,
   );
 }
@@ -196,6 +239,8 @@ interface RunContext extends ResolvedMaintenanceOptions {
   revocations: Revocations;
   /** The run in progress, by job id: a REVOKE aborts it. */
   running: Map<string, AbortController>;
+  /** The run in progress as the worker's presence record shows it, by job id. */
+  runViews: Map<string, RunningJobView>;
   signal: AbortSignal;
   counts: MaintenanceWorker['counts'];
   statusBinding: SubjectBinding<JobStatusEvent>;
@@ -248,8 +293,14 @@ async function execute(
   revoked: AbortSignal,
   logger: Logger,
 ): Promise<void> {
-  const { ledger, workerId, counts } = context;
+  const { ledger, workerId, counts, runViews } = context;
   const { runLeaseMs: leaseMs, runRetentionMs: retentionMs } = context;
+  const view: RunningJobView = { jobId: request.jobId, attempt: 1, startedAt: Date.now(), progress: null };
+  runViews.set(request.jobId, view);
+  const progress: MaintenanceReporter['progress'] = (current, total, message) => {
+    view.progress = { current, total, message };
+    reporter.progress(current, total, message);
+  };
   const renewal = setInterval(
     () => void ledger.renew(request.idempotencyKey, workerId, leaseMs).catch(() => undefined),
     leaseMs / 3,
@@ -262,7 +313,7 @@ async function execute(
       request,
       signal: AbortSignal.any([context.signal, revoked]),
       logger,
-      progress: reporter.progress,
+      progress,
     });
     // A task that finished in spite of its revoke ends REVOKED all the same (what it did stays done).
     revoked.throwIfAborted();
@@ -291,5 +342,6 @@ async function execute(
     });
   } finally {
     clearInterval(renewal);
+    runViews.delete(request.jobId);
   }
 }

@@ -1,8 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { pino } from 'pino';
+import { createKafkaClient } from '../../../services/lib/kafka.ts';
 import { createWorkerPresence, type WorkerRecord } from '../../../services/lib/worker-presence.ts';
+import { startMaintenance } from '../../../services/maintenance/maintenance-worker.ts';
 import { redisKeys } from '../../../topology/redis-keys.ts';
-import { onCleanup, redisClient, testNames, uniqueName } from '../../support/resources.ts';
+import { endpoints, onCleanup, redisClient, testNames, uniqueName } from '../../support/resources.ts';
+import { waitFor } from '../../support/wait.ts';
+import { schedulerSandbox } from '../services/scheduler/scheduler-harness.ts';
 import { ctl, json, startCtlWorker } from './ctl-support.ts';
 import type { ActiveJob, WorkerStatus } from '../../../scripts/ctl/workers.ts';
 
@@ -90,4 +95,58 @@ test('ctl ping: every worker answers with its id and uptime; a silent worker fai
   assert.match(failed.stdout, new RegExp(`^${worker.workerId}\\s+\\S+$`, 'm'), 'the live worker is listed');
   assert.match(failed.stdout, new RegExp(`^${ghost.workerId}: no answer within 3000 ms$`, 'm'));
   assert.match(failed.stderr, /did not answer/);
+});
+
+test('ctl status and ping list the maintenance worker as stage maintenance', async (t) => {
+  const sandbox = await schedulerSandbox(t);
+  const names = testNames();
+  const workerId = uniqueName('maintenance@ctl-test');
+  // The worker id as client id, as the service kit gives it: `status` names group members by it.
+  const kafka = createKafkaClient({ brokers: endpoints().kafkaBrokers, clientId: workerId, log: () => {} });
+  const worker = await startMaintenance({
+    kafka,
+    codec: sandbox.codec,
+    redis: sandbox.redis,
+    logger: pino({ level: 'silent' }),
+    // Presence where `ctl` looks (the test run's namespace); the run ledger in the sandbox's keys.
+    keys: { ...sandbox.keys, workers: redisKeys(names.namespace).workers },
+    names,
+    // The namespace's maintenance group (what `status` describes), on a topic of the test's own.
+    groupId: names.maintenanceGroup,
+    maintenanceTopic: sandbox.maintenanceTopic,
+    statusTopic: sandbox.statusTopic,
+    workerId,
+    presenceIntervalMs: 500,
+    tasks: {},
+  });
+  onCleanup(t, () => worker.close());
+
+  const status = await waitFor(
+    async () => {
+      const result = await ctl(['status', 'maintenance', '--json']);
+      const mine = json<{ workers: WorkerStatus[] }>(result).workers.find((w) => w.workerId === workerId);
+      return mine?.state === 'alive' && mine.heartbeat && mine;
+    },
+    { description: 'ctl status shows the maintenance worker alive', timeoutMs: 30_000 },
+  );
+  assert.equal(status.stage, 'maintenance');
+  assert.equal(status.concurrency, 1);
+  assert.equal(status.pid, process.pid);
+
+  const human = await ctl(['status']);
+  assert.equal(human.code, 0, human.stderr);
+  assert.match(human.stdout, new RegExp(`^maintenance\\s+${workerId}\\s+alive\\s+0/1`, 'm'));
+
+  const ping = await ctl(['ping', '--stage', 'maintenance', '--timeout', '20000', '--json']);
+  assert.equal(ping.code, 0, `${ping.stdout}\n${ping.stderr}`);
+  const { answers, silent } = json<{ answers: { workerId: string }[]; silent: string[] }>(ping);
+  assert.ok(
+    answers.some((answer) => answer.workerId === workerId),
+    `${workerId} answered: ${ping.stdout}`,
+  );
+  assert.deepEqual(silent, []);
+
+  const unknown = await ctl(['status', 'beat']);
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /stages: indexing, analysis, training, export, noop, maintenance/);
 });

@@ -2,21 +2,54 @@
  * The maintenance worker's failure paths: a task that throws is reported FAILURE and frees its
  * key, so the slot delivered again runs; a task this worker does not run fails at once; a run
  * revoked before it starts is not run, and one revoked while it runs is aborted, both REVOKED.
+ * And its presence: a record naming the run in progress with its progress, a PING answered, the
+ * record gone once the worker is closed.
  */
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { type TestContext, test } from 'node:test';
 import { pino } from 'pino';
-import { startMaintenance } from '../../../../services/maintenance/maintenance-worker.ts';
+import {
+  type MaintenanceOptions,
+  type MaintenanceWorker,
+  startMaintenance,
+} from '../../../../services/maintenance/maintenance-worker.ts';
 import { maintenanceRun } from '../../../../services/scheduler/maintenance-run.ts';
 import { createRunEmitter } from '../../../../services/scheduler/schedule-control.ts';
 import { slotIdempotencyKey } from '../../../../services/scheduler/slot-identity.ts';
 import type { JobStatusEvent } from '../../../../schemas/job-status-event.ts';
 import { revokeCommand } from '../../../../services/gateway/revoke.ts';
 import { createRevocations } from '../../../../services/lib/runtime/revocations.ts';
+import { createWorkerPresence } from '../../../../services/lib/worker-presence.ts';
+import type { ControlCommand } from '../../../../schemas/control-command.ts';
 import { contractBindings } from '../../../../topology/contracts.ts';
 import { kafkaClient, onCleanup, testNames, uniqueName } from '../../../support/resources.ts';
 import { waitFor } from '../../../support/wait.ts';
-import { schedulerSandbox } from '../scheduler/scheduler-harness.ts';
+import { type SchedulerSandbox, schedulerSandbox } from '../scheduler/scheduler-harness.ts';
+
+/**
+ * A maintenance worker on the sandbox's topics and keys, with the test run's names (its control
+ * topic, for REVOKE and PING, and dead-letter topic) and a group of its own; closed after the test.
+ */
+async function startTestMaintenance(
+  t: TestContext,
+  sandbox: SchedulerSandbox,
+  options: Pick<MaintenanceOptions, 'tasks'> & Partial<MaintenanceOptions>,
+): Promise<MaintenanceWorker> {
+  const worker = await startMaintenance({
+    kafka: kafkaClient(),
+    codec: sandbox.codec,
+    redis: sandbox.redis,
+    logger: pino({ level: 'silent' }),
+    keys: sandbox.keys,
+    names: testNames(),
+    maintenanceTopic: sandbox.maintenanceTopic,
+    statusTopic: sandbox.statusTopic,
+    groupId: uniqueName('test-maintenance'),
+    ...options,
+  });
+  onCleanup(t, () => worker.close());
+  return worker;
+}
 
 test(
   'a failed run is reported FAILURE and runs again when its slot comes again; an unknown task fails',
@@ -24,17 +57,7 @@ test(
   async (t) => {
     const sandbox = await schedulerSandbox(t);
     let attempts = 0;
-    const worker = await startMaintenance({
-      kafka: kafkaClient(),
-      codec: sandbox.codec,
-      redis: sandbox.redis,
-      logger: pino({ level: 'silent' }),
-      keys: sandbox.keys,
-      // The test run's names: its control topic (REVOKE) and dead-letter topic.
-      names: testNames(),
-      maintenanceTopic: sandbox.maintenanceTopic,
-      statusTopic: sandbox.statusTopic,
-      groupId: uniqueName('test-maintenance'),
+    const worker = await startTestMaintenance(t, sandbox, {
       tasks: {
         BACKUP: async () => {
           attempts += 1;
@@ -43,7 +66,6 @@ test(
         },
       },
     });
-    onCleanup(t, () => worker.close());
     const emit = createRunEmitter(sandbox);
     const slot = 1_764_470_400_000;
     const backup = maintenanceRun(
@@ -98,16 +120,7 @@ test(
     const names = testNames();
     const ran: string[] = [];
     let backupStarted = false;
-    const worker = await startMaintenance({
-      kafka: kafkaClient(),
-      codec: sandbox.codec,
-      redis: sandbox.redis,
-      logger: pino({ level: 'silent' }),
-      keys: sandbox.keys,
-      names,
-      maintenanceTopic: sandbox.maintenanceTopic,
-      statusTopic: sandbox.statusTopic,
-      groupId: uniqueName('test-maintenance'),
+    const worker = await startTestMaintenance(t, sandbox, {
       tasks: {
         CACHE_CLEANUP: async ({ request }) => {
           ran.push(request.jobId);
@@ -122,7 +135,6 @@ test(
         },
       },
     });
-    onCleanup(t, () => worker.close());
     const emit = createRunEmitter(sandbox);
     const run = (name: string, task: 'CACHE_CLEANUP' | 'BACKUP') => {
       const slot = 1_764_470_400_000;
@@ -165,5 +177,90 @@ test(
     assert.deepEqual(worker.counts, { ran: 1, skipped: 0, failed: 0, revoked: 2 });
     // Its key is free again (an immediate run, with its own key, is what runs it later).
     assert.equal(await sandbox.redis.get(sandbox.keys.maintenanceRun(long.request.idempotencyKey)), null);
+  },
+);
+
+test(
+  'the maintenance worker publishes its presence with the run in progress, answers a PING, and leaves on close',
+  { timeout: 60_000 },
+  async (t) => {
+    const sandbox = await schedulerSandbox(t);
+    const names = testNames();
+    const presence = createWorkerPresence({ redis: sandbox.redis, keys: sandbox.keys });
+    const workerId = uniqueName('maintenance-presence');
+    let finish: () => void = () => undefined;
+    const finished = new Promise<void>((resolve) => (finish = resolve));
+    const worker = await startTestMaintenance(t, sandbox, {
+      workerId,
+      presenceIntervalMs: 200,
+      progressIntervalMs: 0,
+      tasks: {
+        // Reports one of two steps, then holds until the test lets it finish.
+        BACKUP: async ({ progress }) => {
+          progress(1, 2, 'vector store copied');
+          await finished;
+          return { summary: 'ok', itemsAffected: 1, counts: {} };
+        },
+      },
+    });
+    const mine = async () => (await presence.list('maintenance')).find((record) => record.workerId === workerId);
+
+    const idle = await waitFor(mine, { description: 'the idle worker is present', timeoutMs: 10_000 });
+    assert.deepEqual(
+      { stage: idle.stage, concurrency: idle.concurrency, paused: idle.paused, running: idle.running },
+      { stage: 'maintenance', concurrency: 1, paused: false, running: [] },
+    );
+
+    const slot = 1_764_470_400_000;
+    const name = uniqueName('backup');
+    const backup = maintenanceRun({ name, task: 'BACKUP' }, slot, slotIdempotencyKey(name, slot), Date.now(), 'test');
+    await createRunEmitter(sandbox)(backup);
+    const busy = await waitFor(
+      async () => {
+        const record = await mine();
+        return record?.running[0]?.progress !== null && record?.running[0]?.progress !== undefined && record;
+      },
+      { description: 'the record shows the run with its progress', timeoutMs: 30_000 },
+    );
+    assert.equal(busy.running.length, 1);
+    assert.equal(busy.running[0]?.jobId, backup.request.jobId);
+    assert.deepEqual(busy.running[0]?.progress, { current: 1, total: 2, message: 'vector store copied' });
+
+    // A PING naming the maintenance stage is answered (one naming another stage is not).
+    const ping = (stage: string | null): ControlCommand => ({
+      commandId: crypto.randomUUID(),
+      command: 'PING',
+      jobId: null,
+      stage,
+      reason: null,
+      requester: 'test',
+      issuedAt: Date.now(),
+    });
+    const toMaintenance = ping('maintenance');
+    const toNoop = ping('noop');
+    const bindings = contractBindings(names);
+    await sandbox.producer.send(names.controlTopic, [
+      await sandbox.codec.toMessage(bindings.control, toNoop.commandId, toNoop),
+      await sandbox.codec.toMessage(bindings.control, toMaintenance.commandId, toMaintenance),
+    ]);
+    const [answer] = await waitFor(
+      async () => {
+        const answers = await presence.pongs(toMaintenance.commandId);
+        return answers.length > 0 && answers;
+      },
+      { description: 'the PING is answered', timeoutMs: 30_000 },
+    );
+    assert.equal(answer?.workerId, workerId);
+    assert.ok((answer?.uptimeMs ?? -1) >= 0);
+    // Commands are applied in order, so the noop PING before it was read and not answered.
+    assert.deepEqual(await presence.pongs(toNoop.commandId), []);
+
+    finish();
+    await waitFor(async () => (await mine())?.running.length === 0, {
+      description: 'the finished run leaves the record',
+      timeoutMs: 30_000,
+    });
+    await worker.close();
+    assert.equal(await mine(), undefined, 'a closed worker has no presence record');
   },
 );

@@ -1,21 +1,26 @@
 /**
- * Workers: `POST /v1/workers/ping` sends a PING on the control topic (to every worker, or one
- * stage's) and answers with its command id; `GET /v1/workers/pings/:id` lists the answers so
- * far (worker id and uptime, from worker presence), as the CLI's `ping` reads them. The live
- * workers themselves are in `GET /v1/stages`.
+ * Workers: `GET /v1/workers` lists the live workers (their presence records: every job stage's
+ * and the maintenance worker's); `POST /v1/workers/ping` sends a PING on the control topic (to
+ * every worker, or one stage's) and answers with its command id; `GET /v1/workers/pings/:id`
+ * lists the answers so far (worker id and uptime, from worker presence), as the CLI's `ping`
+ * reads them. `GET /v1/stages` shows each job stage's workers beside its topics and lag.
  */
 import type { FastifyPluginAsync } from 'fastify';
 import type { ControlCommand } from '../../../schemas/control-command.ts';
-import { type Stage, STAGES } from '../../../topology/topics.ts';
+import { WORKER_STAGES, type WorkerStage } from '../../../topology/stages.ts';
 import { newJobId } from '../../lib/job-ids.ts';
 import type { GatewayContext } from '../context.ts';
 import { routeResponses, uuidSchema } from '../schemas.ts';
 
+const stageFilter = { type: 'string', enum: [...WORKER_STAGES], description: "Only this stage's workers." } as const;
+
 const pingBody = {
   type: ['object', 'null'],
-  properties: { stage: { type: 'string', enum: [...STAGES], description: "Only this stage's workers." } },
+  properties: { stage: stageFilter },
   additionalProperties: false,
 } as const;
+
+const listQuery = { type: 'object', properties: { stage: stageFilter }, additionalProperties: false } as const;
 
 const pingParams = {
   type: 'object',
@@ -38,7 +43,21 @@ export const workerRoutes: FastifyPluginAsync<Pick<GatewayContext, (typeof WORKE
   app,
   context,
 ) => {
-  app.post<{ Body: { stage?: Stage } | null }>(
+  app.get<{ Querystring: { stage?: WorkerStage } }>(
+    '/v1/workers',
+    {
+      config: { scope: 'read' },
+      schema: {
+        summary: 'The live workers: stage, host, uptime, heartbeat, the jobs each runs with their progress',
+        tags: ['workers'],
+        querystring: listQuery,
+        response: routeResponses({ 200: { description: 'Every live worker, ordered by worker id' } }),
+      },
+    },
+    async (request) => ({ workers: await context.workers.list(request.query.stage) }),
+  );
+
+  app.post<{ Body: { stage?: WorkerStage } | null }>(
     '/v1/workers/ping',
     {
       config: { scope: 'admin' },

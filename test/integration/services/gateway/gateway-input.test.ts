@@ -38,6 +38,7 @@ const ROUTES: Route[] = [
   { method: 'GET', path: '/v1/exports/:id', scope: 'read', body: false },
   { method: 'GET', path: '/v1/jobs/:id/trace', scope: 'read', body: false },
   { method: 'GET', path: '/v1/whoami', scope: 'read', body: false },
+  { method: 'GET', path: '/v1/workers', scope: 'read', body: false },
   { method: 'POST', path: '/v1/workers/ping', scope: 'admin', body: true },
   { method: 'GET', path: '/v1/workers/pings/:id', scope: 'read', body: false },
 ];
@@ -125,6 +126,10 @@ function malformed(route: Route): [string, string, CallOptions][] {
         cases.push([`query ${query}`, `${route.path}?${query}`, {}]);
       }
     }
+  }
+  if (route.path === '/v1/workers') {
+    for (const query of ['stage=nope', 'stage=NOOP', 'unknown=1'])
+      cases.push([`query ${query}`, `${route.path}?${query}`, {}]);
   }
   if (route.path === '/v1/jobs' && route.method === 'POST') {
     const bodies: [string, unknown][] = [

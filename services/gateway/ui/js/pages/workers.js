@@ -1,5 +1,5 @@
-// Workers: who is alive (worker presence), what each runs with its progress, uptime and
-// heartbeat age; ping asks every worker to answer.
+// Workers: who is alive (worker presence: every stage's workers and the maintenance worker),
+// what each runs with its progress, uptime and heartbeat age; ping asks every worker to answer.
 import { html } from '../../vendor/htm-preact.mjs';
 import { useState } from '../../vendor/hooks.mjs';
 import { api } from '../api.js';
@@ -98,9 +98,9 @@ function WorkerCard({ worker, now }) {
 }
 
 export function WorkersPage({ principal }) {
-  const { data, error } = usePoll((signal) => api('/v1/stages', { signal }), 2000);
+  const { data, error } = usePoll((signal) => api('/v1/workers', { signal }), 2000);
   const now = useNow();
-  const workers = (data?.stages ?? []).flatMap((stage) => stage.workers);
+  const workers = data?.workers ?? [];
   return html`<h1>Workers</h1>
     <${Ping} principal=${principal} expected=${workers.map((w) => w.workerId)} />
     <${ErrorBox} error=${error} />

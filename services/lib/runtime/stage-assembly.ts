@@ -4,7 +4,7 @@
  */
 import { trace } from '@opentelemetry/api';
 import { contractBindings } from '../../../topology/contracts.ts';
-import type { Stage } from '../../../topology/stages.ts';
+import { RETRY_TIERS, type Stage } from '../../../topology/stages.ts';
 import { createDeadLetterWriter } from '../dead-letter.ts';
 import type { KafkaConsumer, KafkaProducer } from '../kafka.ts';
 import type { Logger } from '../logger.ts';
@@ -203,7 +203,7 @@ async function forwardRetries<S extends Stage>(
       options.names.retryGroup(topics.groupId),
     ),
     producer,
-    retryTopics: Object.values(topics.retry),
+    retryTopics: RETRY_TIERS.map((tier) => ({ topic: topics.retry[tier.name], holdMs: tier.delayMs })),
     logger: options.logger,
     now,
   });

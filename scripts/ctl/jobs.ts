@@ -20,6 +20,7 @@ import {
   resolveGatewayTarget,
   withGatewayOptions,
 } from './gateway-client.ts';
+import { parseDurationMs } from '../../services/lib/units.ts';
 import { CtlError, formatDuration, formatProgress, formatTable, parseWholeNumber, UsageError } from './output.ts';
 
 /** A job as the gateway answers it. */
@@ -65,7 +66,26 @@ export function submissionBody(
     body['priority'] = priority;
   }
   if (typeof options['batchId'] === 'string') body['batchId'] = options['batchId'];
+  if (typeof options['countdown'] === 'string') {
+    const countdownMs = parseDurationMs(options['countdown']);
+    if (countdownMs === undefined) {
+      throw new UsageError(`--countdown: a duration such as 30s, 5m or 1500 (ms), got "${options['countdown']}"`);
+    }
+    body['countdownMs'] = countdownMs;
+  }
+  if (typeof options['notBefore'] === 'string') body['notBefore'] = parseTime('--not-before', options['notBefore']);
   return body;
+}
+
+/** A time on the command line: ISO 8601 (`2026-12-03T09:00:00Z`) or milliseconds since the epoch. */
+function parseTime(flag: string, text: string): number {
+  const ms = /^\d+$/.test(text) ? Number(text) : Date.parse(text);
+  if (!Number.isSafeInteger(ms)) {
+    throw new UsageError(
+      `${flag}: an ISO 8601 time such as 2026-12-03T09:00:00Z, or ms since the epoch, got "${text}"`,
+    );
+  }
+  return ms;
 }
 
 /** Human lines of one job (pure). */
@@ -85,7 +105,11 @@ export function formatJob(job: JobReply, now: number): string[] {
   } else if (job.startedAt !== null) {
     lines.push(`running   ${formatDuration(now - job.startedAt)}`);
   }
-  if (job.nextAttemptAt !== null) lines.push(`retry at  ${new Date(job.nextAttemptAt).toISOString()}`);
+  if (job.nextAttemptAt !== null) {
+    // A PENDING job's next attempt is its first: a delayed job's due time.
+    const label = job.state === 'PENDING' ? 'due at   ' : 'retry at ';
+    lines.push(`${label} ${new Date(job.nextAttemptAt).toISOString()}`);
+  }
   if (job.error !== null) lines.push(`error     ${job.error.code}: ${job.error.message}`);
   if (job.result !== null) lines.push(`result    ${JSON.stringify(job.result)}`);
   if (job.batchId !== null) lines.push(`batch     ${job.batchId}`);
@@ -169,6 +193,8 @@ export function registerJobs(program: Command, run: CtlAction): void {
       .option('--payload-file <path>', 'read the payload from a JSON file')
       .option('--priority <priority>', `${PRIORITY_SYMBOLS.join(', ')} (default NORMAL)`)
       .option('--batch-id <uuid>', 'a batch to add the job to')
+      .option('--countdown <duration>', "start no sooner than this long from now, e.g. 30s, 5m (Celery's countdown)")
+      .option('--not-before <time>', "start no sooner than this ISO 8601 time or ms since the epoch (Celery's eta)")
       .option('--idempotency-key <key>', 'a repeated submission with the same key returns the same job')
       .option('--watch', 'then watch the job until it ends'),
   ).action(

@@ -31,9 +31,32 @@ export const OPTION_SCHEMAS: Record<string, JsonSchema> = Object.fromEntries(
   }),
 );
 
+/** The longest a job may be delayed at submission: 30 days. */
+export const MAX_DELAY_MS = 30 * 86_400_000;
+
+/**
+ * When a job may start (Celery's countdown and eta): options of the submission, not header
+ * fields, since the delay is spent before the job reaches its lane (job-client.ts). One or the other.
+ */
+export const DELAY_SCHEMAS: Record<'countdownMs' | 'notBefore', JsonSchema> = {
+  countdownMs: {
+    type: 'integer',
+    minimum: 0,
+    maximum: MAX_DELAY_MS,
+    description: "Start no sooner than this many milliseconds after submission (Celery's countdown); at most 30 days.",
+  },
+  notBefore: {
+    type: 'integer',
+    minimum: 0,
+    maximum: Number.MAX_SAFE_INTEGER,
+    description:
+      "Start no sooner than this time, in milliseconds since the epoch (Celery's eta); at most 30 days ahead, a past time starts it at once.",
+  },
+};
+
 /** One job: `{ stage, payload, …options }`, the payload's schema chosen by the stage. */
 export function submissionSchema(options: { batchIdAllowed: boolean; parentJobIdAllowed?: boolean }): JsonSchema {
-  const optionSchemas = { ...OPTION_SCHEMAS };
+  const optionSchemas: Record<string, JsonSchema> = { ...OPTION_SCHEMAS, ...DELAY_SCHEMAS };
   if (!options.batchIdAllowed) delete optionSchemas['batchId'];
   if (options.parentJobIdAllowed === false) delete optionSchemas['parentJobId'];
   return {
@@ -209,7 +232,8 @@ export const submissionReplySchema: JsonSchema = {
     statusUrl: { type: 'string' },
     eventsUrl: { type: 'string' },
     created: { type: 'boolean' },
+    notBefore: { type: ['integer', 'null'], description: "A delayed job's due time, ms since the epoch" },
   },
-  required: ['jobId', 'stage', 'priority', 'batchId', 'statusUrl', 'eventsUrl', 'created'],
+  required: ['jobId', 'stage', 'priority', 'batchId', 'statusUrl', 'eventsUrl', 'created', 'notBefore'],
   additionalProperties: true,
 };

@@ -10,10 +10,10 @@ import type { Priority } from '../../schemas/priority.ts';
 import type { Stage } from '../../topology/topics.ts';
 import type { JobClient, JobSubmission, StagePayload, SubmitOptions, SubmittedJob } from '../lib/job-client.ts';
 import { jobIdForKey } from '../lib/job-ids.ts';
-import { invalidRequestError, requestRuleViolations } from '../lib/request-rules.ts';
+import { invalidRequestError, requestRuleViolations, type RuleViolation } from '../lib/request-rules.ts';
 import { fillDefaults, type JsonSchema } from './avro-json-schema.ts';
 import { apiError } from './errors.ts';
-import { OPTION_SCHEMAS, PAYLOAD_SCHEMAS } from './schemas.ts';
+import { MAX_DELAY_MS, OPTION_SCHEMAS, PAYLOAD_SCHEMAS } from './schemas.ts';
 import type { RedisKeys } from '../../topology/redis-keys.ts';
 
 /** A job as the API receives it (already validated against `submissionSchema`). */
@@ -26,6 +26,10 @@ export interface SubmissionBody {
   retryPolicy?: RetryPolicy | null;
   softTimeLimitMs?: number | null;
   hardTimeLimitMs?: number | null;
+  /** Start no sooner than this many ms after submission (Celery's countdown). */
+  countdownMs?: number;
+  /** Start no sooner than this time, ms since the epoch (Celery's eta). */
+  notBefore?: number;
 }
 
 /** What the API answers for a submitted job. */
@@ -38,19 +42,28 @@ export interface SubmissionReply {
   eventsUrl: string;
   /** False when an earlier submission with the same Idempotency-Key made this job. */
   created: boolean;
+  /** A delayed job's due time, ms since the epoch; null when it may start at once. */
+  notBefore: number | null;
 }
 
-/** The job client's submission for a validated body, defaults filled in (pure). */
+/** Where a submission comes from and when, for `toJobSubmission`. */
+export interface SubmissionContext {
+  submitter: string;
+  /** The time the submission is judged at (its delay counts from it), ms since the epoch. */
+  now: number;
+  idempotencyKey?: string | undefined;
+  /** The body's path in the request, for the error details (e.g. `/jobs/3` in a batch). */
+  pathPrefix?: string;
+}
+
 /**
- * A submission body as the job client takes it, defaults filled in; throws
- * SEDANO_ERR_JOB_INVALID_REQUEST (400) naming each field that breaks a rule of its stage
- * (request-rules.ts), its path under `pathPrefix` (e.g. `/jobs/3` in a batch).
+ * A submission body as the job client takes it, defaults filled in, a countdown turned into its
+ * due time (pure); throws SEDANO_ERR_JOB_INVALID_REQUEST (400) naming each field that breaks a
+ * rule of its stage (request-rules.ts) or of the delay, its path under `pathPrefix`.
  */
 export function toJobSubmission(
   body: SubmissionBody,
-  submitter: string,
-  idempotencyKey?: string,
-  pathPrefix = '',
+  { submitter, now, idempotencyKey, pathPrefix = '' }: SubmissionContext,
 ): JobSubmission {
   const options: SubmitOptions = { submitter };
   if (body.priority !== undefined) options.priority = body.priority;
@@ -63,12 +76,28 @@ export function toJobSubmission(
   if (body.hardTimeLimitMs != null) options.hardTimeLimitMs = body.hardTimeLimitMs;
   if (idempotencyKey !== undefined) options.idempotencyKey = idempotencyKey;
   const payload = fillDefaults(PAYLOAD_SCHEMAS[body.stage], body.payload) as StagePayload<Stage>;
-  const violations = requestRuleViolations(body.stage, payload, options);
+  const violations = [...requestRuleViolations(body.stage, payload, options), ...delayViolations(body, now)];
   if (violations.length > 0) throw invalidRequestError(violations, pathPrefix);
+  const notBefore = body.countdownMs !== undefined ? now + body.countdownMs : body.notBefore;
+  if (notBefore !== undefined && notBefore > now) options.notBefore = notBefore;
   return { stage: body.stage, payload, options };
 }
 
-export function submissionReply(job: Pick<SubmittedJob, 'jobId' | 'stage' | 'priority' | 'batchId'>, created: boolean) {
+/** A countdown and a due time together, or a due time beyond the longest delay (pure). */
+function delayViolations(body: SubmissionBody, now: number): RuleViolation[] {
+  if (body.countdownMs !== undefined && body.notBefore !== undefined) {
+    return [{ path: '/notBefore', message: 'give countdownMs or notBefore, not both' }];
+  }
+  if (body.notBefore !== undefined && body.notBefore - now > MAX_DELAY_MS) {
+    return [{ path: '/notBefore', message: `at most 30 days ahead (${now + MAX_DELAY_MS}), got ${body.notBefore}` }];
+  }
+  return [];
+}
+
+export function submissionReply(
+  job: Pick<SubmittedJob, 'jobId' | 'stage' | 'priority' | 'batchId' | 'notBefore'>,
+  created: boolean,
+) {
   return {
     jobId: job.jobId,
     stage: job.stage,
@@ -77,6 +106,7 @@ export function submissionReply(job: Pick<SubmittedJob, 'jobId' | 'stage' | 'pri
     statusUrl: `/v1/jobs/${job.jobId}`,
     eventsUrl: `/v1/jobs/${job.jobId}/events`,
     created,
+    notBefore: job.notBefore,
   } satisfies SubmissionReply;
 }
 
@@ -93,6 +123,7 @@ interface Claim {
   stage: Stage;
   priority: Priority;
   batchId: string | null;
+  notBefore: number | null;
 }
 
 /** How long an idempotency key is remembered: a day, like a finished job in the view. */
@@ -112,10 +143,14 @@ export async function submitJob(
     stage: submission.stage,
     priority: submission.options?.priority ?? 'NORMAL',
     batchId: submission.options?.batchId ?? null,
+    notBefore: submission.options?.notBefore ?? null,
   };
   const claimed = await redis.set(claimKey, JSON.stringify(claim), 'EX', IDEMPOTENCY_TTL_SECONDS, 'NX');
   if (claimed !== 'OK') {
-    const earlier = JSON.parse((await redis.get(claimKey)) ?? JSON.stringify(claim)) as Claim;
+    // A claim stored before delays existed has no notBefore: it was not delayed.
+    const stored = JSON.parse((await redis.get(claimKey)) ?? JSON.stringify(claim)) as Partial<Claim> &
+      Omit<Claim, 'notBefore'>;
+    const earlier: Claim = { ...stored, notBefore: stored.notBefore ?? null };
     if (earlier.stage !== submission.stage) {
       throw apiError(
         'SEDANO_ERR_API_CONFLICT',

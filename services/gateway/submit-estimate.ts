@@ -37,14 +37,18 @@ export interface StageLoad {
 
 const LANE_OF: Record<Priority, Lane> = { HIGH: 'high', NORMAL: 'normal', LOW: 'low' };
 
-/** The estimate for a job of `priority` just produced to a stage under `load` (pure). */
-export function estimateSubmission(load: StageLoad, priority: Priority): SubmitEstimate | undefined {
+/**
+ * The estimate for a job of `priority` just produced to a stage under `load` (pure). A job
+ * delayed by `delayMs` starts no sooner than that, nor before the queue ahead of it now drains.
+ */
+export function estimateSubmission(load: StageLoad, priority: Priority, delayMs = 0): SubmitEstimate | undefined {
   if (load.slots <= 0 || load.recentRunsMs.length === 0) return undefined;
   const lanes = LANES.slice(0, LANES.indexOf(LANE_OF[priority]) + 1);
-  // The lag read after producing counts the job itself.
-  const queuedAhead = Math.max(0, lanes.reduce((sum, lane) => sum + load.lag[lane], 0) - 1);
+  // The lag read after producing counts the job itself, unless it waits on a delay topic.
+  const itself = delayMs > 0 ? 0 : 1;
+  const queuedAhead = Math.max(0, lanes.reduce((sum, lane) => sum + load.lag[lane], 0) - itself);
   const meanRunMs = Math.round(load.recentRunsMs.reduce((sum, ms) => sum + ms, 0) / load.recentRunsMs.length);
-  const startsInMs = Math.round((queuedAhead / load.slots) * meanRunMs);
+  const startsInMs = Math.max(delayMs, Math.round((queuedAhead / load.slots) * meanRunMs));
   return { queuedAhead, slots: load.slots, meanRunMs, startsInMs, endsInMs: startsInMs + meanRunMs };
 }
 
@@ -80,9 +84,9 @@ export function createSubmitEstimator(context: Pick<GatewayContext, 'admin' | 't
 
   return {
     /** The estimate, or undefined when none can be made (or its sources cannot be read now). */
-    async estimate(stage: Stage, priority: Priority): Promise<SubmitEstimate | undefined> {
+    async estimate(stage: Stage, priority: Priority, delayMs = 0): Promise<SubmitEstimate | undefined> {
       try {
-        return estimateSubmission(await cachedLoad(stage), priority);
+        return estimateSubmission(await cachedLoad(stage), priority, delayMs);
       } catch {
         return undefined;
       }

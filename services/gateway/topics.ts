@@ -10,7 +10,8 @@ import type { Codec, SubjectBinding } from '../lib/codec.ts';
 import type { TopologyNames } from '../../topology/names.ts';
 import { type Lane, LANES, RETRY_TIERS, type Stage, STAGES } from '../../topology/stages.ts';
 import type { Stage as StageSymbol } from '../../schemas/stage.ts';
-import type { KafkaProducer } from '../lib/kafka.ts';
+import type { KafkaProducer, OutgoingMessage } from '../lib/kafka.ts';
+import { RETURN_TOPIC_HEADER } from '../lib/runtime/headers.ts';
 
 export interface StageTopicNames {
   lanes: Record<Lane, string>;
@@ -64,7 +65,10 @@ export function stageOfTopic(topics: GatewayTopics, topic: string): Stage | unde
   });
 }
 
-/** A producer that sends what is addressed to a topic of the namespace to the matching topic of `topics`. */
+/**
+ * A producer that sends what is addressed to a topic of the namespace to the matching topic of
+ * `topics`: the topic it is sent to, and the lane a delayed job's header names (job-client.ts).
+ */
 export function routedProducer(producer: KafkaProducer, names: TopologyNames, topics: GatewayTopics): KafkaProducer {
   const declared = gatewayTopics(names);
   const routes = new Map<string, string>([
@@ -73,9 +77,16 @@ export function routedProducer(producer: KafkaProducer, names: TopologyNames, to
   ]);
   for (const stage of STAGES) {
     for (const lane of LANES) routes.set(declared.stages[stage].lanes[lane], topics.stages[stage].lanes[lane]);
+    declared.stages[stage].retry.forEach((tier, i) => routes.set(tier, topics.stages[stage].retry[i] ?? tier));
   }
+  const route = (topic: string) => routes.get(topic) ?? topic;
+  const routeReturnTopic = (message: OutgoingMessage): OutgoingMessage => {
+    const lane = message.headers?.[RETURN_TOPIC_HEADER];
+    if (lane === undefined) return message;
+    return { ...message, headers: { ...message.headers, [RETURN_TOPIC_HEADER]: route(lane.toString()) } };
+  };
   return {
-    send: (topic, messages) => producer.send(routes.get(topic) ?? topic, messages),
+    send: (topic, messages) => producer.send(route(topic), messages.map(routeReturnTopic)),
     // The producer is shared with the rest of the gateway, which closes it.
     close: async () => {},
   };

@@ -6,6 +6,11 @@
  * status cannot be written the job still runs and reports STARTED, whereas a PENDING without
  * its request would be a job that never runs.
  *
+ * A delayed job (`notBefore` in the future: Celery's countdown and eta) goes to the stage's
+ * delay topic for its delay, the one retries wait on, with its due time and lane in Kafka
+ * headers; the stage's retry forwarder moves it to its lane when due (runtime/retry-forwarder.ts).
+ * Its PENDING carries the due time as `nextAttemptAt`.
+ *
  * A batch is declared on the batches topic before its children are produced: its size and,
  * optionally, a follow-up job encoded in full, which the status projector produces once every
  * child has ended (services/status-projector/follow-up.ts). Declared first, so a projector never
@@ -27,6 +32,8 @@ import type { Codec } from './codec.ts';
 import { jobIdForKey, newJobId } from './job-ids.ts';
 import type { KafkaProducer, OutgoingMessage } from './kafka.ts';
 import { produceBatcherFor } from './produce-batcher.ts';
+import { DUE_AT_HEADER, NOT_BEFORE_HEADER, RETURN_TOPIC_HEADER } from './runtime/headers.ts';
+import { retryTier } from './runtime/retry-policy.ts';
 
 /** A stage's request without its header, which the client fills in. */
 export type StagePayload<S extends Stage> = Omit<StageRequests[S], 'header'>;
@@ -43,6 +50,8 @@ export interface SubmitOptions {
   retryPolicy?: RetryPolicy;
   softTimeLimitMs?: number;
   hardTimeLimitMs?: number;
+  /** When the job may start, ms since the epoch; a time not in the future starts it at once. */
+  notBefore?: number;
 }
 
 export interface JobSubmission<S extends Stage = Stage> {
@@ -55,9 +64,11 @@ export interface SubmittedJob {
   jobId: string;
   stage: Stage;
   priority: Priority;
-  /** The topic the request was produced to. */
+  /** The topic the request was produced to: its lane, or a delay topic for a delayed job. */
   topic: string;
   batchId: string | null;
+  /** A delayed job's due time, ms since the epoch; null for a job that may start at once. */
+  notBefore: number | null;
 }
 
 export interface BatchOptions {
@@ -167,8 +178,13 @@ export function batchDeclaration(
   return { ...batch, followUp: encoded };
 }
 
-/** The PENDING event of a job that was just submitted (pure). */
-export function pendingEvent(stage: Stage, header: JobHeader, traceId: string | null): JobStatusEvent {
+/** The PENDING event of a job that was just submitted (pure); a delayed job's says when it is due. */
+export function pendingEvent(
+  stage: Stage,
+  header: JobHeader,
+  traceId: string | null,
+  notBefore: number | null = null,
+): JobStatusEvent {
   return {
     jobId: header.jobId,
     jobType: header.jobType,
@@ -183,10 +199,19 @@ export function pendingEvent(stage: Stage, header: JobHeader, traceId: string | 
     submittedAt: header.submittedAt,
     startedAt: null,
     finishedAt: null,
-    nextAttemptAt: null,
+    nextAttemptAt: notBefore,
     batchId: header.batchId,
     workerId: null,
     traceId,
+  };
+}
+
+/** A request on a delay topic: its due time and lane in the headers the retry forwarder reads (pure). */
+export function delayedRequest(request: OutgoingMessage, lane: string, notBefore: number): OutgoingMessage {
+  const due = String(notBefore);
+  return {
+    ...request,
+    headers: { ...request.headers, [DUE_AT_HEADER]: due, [RETURN_TOPIC_HEADER]: lane, [NOT_BEFORE_HEADER]: due },
   };
 }
 
@@ -197,16 +222,28 @@ export function createJobClient({ producer, codec, names, submitter, now = Date.
   async function prepare(submission: JobSubmission): Promise<PreparedJob> {
     const { stage, payload, options = {} } = submission;
     const header = jobHeader(stage, options, submitter, now());
-    const topic = names.jobTopic(stage, LANES[header.priority]);
+    const lane = names.jobTopic(stage, LANES[header.priority]);
+    const delayMs = (options.notBefore ?? header.submittedAt) - header.submittedAt;
+    const notBefore = delayMs > 0 ? header.submittedAt + delayMs : null;
+    const topic = notBefore === null ? lane : names.retryTopic(stage, retryTier(delayMs));
     return tracer.startActiveSpan(`${topic} publish`, { kind: SpanKind.PRODUCER }, async (span) => {
       try {
         span.setAttribute('sedano.job_id', header.jobId);
         const traceId = span.spanContext().traceId;
+        // Encoded for its lane, where it runs: a delay topic carries its lane's records unchanged.
         const binding = bindings.request(stage, LANES[header.priority]);
+        const request = await codec.toMessage(binding, header.jobId, {
+          ...payload,
+          header,
+        } as StageRequests[typeof stage]);
         return {
-          job: { jobId: header.jobId, stage, priority: header.priority, topic, batchId: header.batchId },
-          request: await codec.toMessage(binding, header.jobId, { ...payload, header } as StageRequests[typeof stage]),
-          pending: await codec.toMessage(bindings.status, header.jobId, pendingEvent(stage, header, traceId)),
+          job: { jobId: header.jobId, stage, priority: header.priority, topic, batchId: header.batchId, notBefore },
+          request: notBefore === null ? request : delayedRequest(request, lane, notBefore),
+          pending: await codec.toMessage(
+            bindings.status,
+            header.jobId,
+            pendingEvent(stage, header, traceId, notBefore),
+          ),
         };
       } finally {
         span.end();

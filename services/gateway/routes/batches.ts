@@ -18,7 +18,12 @@ interface BatchBody {
 }
 
 /** What the batch routes use of the gateway's collaborators. */
-export const BATCH_ROUTE_NEEDS = ['jobClient', 'metrics', 'view'] as const satisfies readonly (keyof GatewayContext)[];
+export const BATCH_ROUTE_NEEDS = [
+  'jobClient',
+  'metrics',
+  'view',
+  'now',
+] as const satisfies readonly (keyof GatewayContext)[];
 
 /** The batch routes, a fastify plugin given only what they use. */
 export const batchRoutes: FastifyPluginAsync<Pick<GatewayContext, (typeof BATCH_ROUTE_NEEDS)[number]>> = async (
@@ -44,12 +49,17 @@ export const batchRoutes: FastifyPluginAsync<Pick<GatewayContext, (typeof BATCH_
     },
     async (request, reply) => {
       const submitter = request.principal?.name ?? 'gateway';
-      const submissions = request.body.jobs.map((job, i) => toJobSubmission(job, submitter, undefined, `/jobs/${i}`));
+      const now = context.now();
+      const submissions = request.body.jobs.map((job, i) =>
+        toJobSubmission(job, { submitter, now, pathPrefix: `/jobs/${i}` }),
+      );
       const { batchId: requestedId, followUp } = request.body;
       const { batchId, jobs, followUpJobId } = await inServerSpan(request, async (traceId) => {
         const batch = await context.jobClient.submitBatch(submissions, {
           ...(requestedId === undefined ? {} : { batchId: requestedId }),
-          ...(followUp === undefined ? {} : { followUp: toJobSubmission(followUp, submitter, undefined, '/followUp') }),
+          ...(followUp === undefined
+            ? {}
+            : { followUp: toJobSubmission(followUp, { submitter, now, pathPrefix: '/followUp' }) }),
         });
         request.log.info({ batchId: batch.batchId, jobs: batch.jobs.length, traceId }, 'batch submitted');
         return batch;

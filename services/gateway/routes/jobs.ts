@@ -115,6 +115,8 @@ export const jobRoutes: FastifyPluginAsync<Pick<GatewayContext, (typeof JOB_ROUT
         description:
           'Produces the request and its PENDING status; answers 202 with the job id, its status URL and, ' +
           'when one can be made, an `estimate` of when it starts and ends (null otherwise). ' +
+          "`countdownMs` or `notBefore` delays the job (Celery's countdown and eta): it waits on a delay topic, " +
+          "PENDING with `nextAttemptAt` its due time, and the reply's `notBefore` says when. " +
           'An `Idempotency-Key` header makes a repeated submission return the same job.',
         tags: ['jobs'],
         body: submissionSchema({ batchIdAllowed: true }),
@@ -130,14 +132,19 @@ export const jobRoutes: FastifyPluginAsync<Pick<GatewayContext, (typeof JOB_ROUT
     },
     async (request, reply) => {
       const key = checkIdempotencyKey(request.headers['idempotency-key']);
-      const submission = toJobSubmission(request.body, request.principal?.name ?? 'gateway', key);
+      const submission = toJobSubmission(request.body, {
+        submitter: request.principal?.name ?? 'gateway',
+        now: context.now(),
+        idempotencyKey: key,
+      });
       const submitted = await inServerSpan(request, async (traceId) => {
         const job = await submitJob(context, submission);
         request.log.info({ jobId: job.jobId, stage: job.stage, created: job.created, traceId }, 'job submitted');
         return job;
       });
       context.metrics.submitted(submitted.stage);
-      const estimate = (await estimator.estimate(submitted.stage, submitted.priority)) ?? null;
+      const delayMs = submitted.notBefore === null ? 0 : Math.max(0, submitted.notBefore - context.now());
+      const estimate = (await estimator.estimate(submitted.stage, submitted.priority, delayMs)) ?? null;
       return reply.code(202).send({ ...submitted, estimate });
     },
   );

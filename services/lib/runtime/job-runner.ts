@@ -40,7 +40,7 @@ import type { Logger } from '../logger.ts';
 import type { PurgeMarks } from '../purge-marks.ts';
 import { abortReason, isRevoked, isShutdown } from './abort-reasons.ts';
 import type { FailedAttemptHandler } from './failed-attempt.ts';
-import { ATTEMPT_HEADER, numberHeader } from './headers.ts';
+import { ATTEMPT_HEADER, NOT_BEFORE_HEADER, numberHeader } from './headers.ts';
 import type { JobLedger } from './job-ledger.ts';
 import { createJobReporter, type JobReporter } from './job-reporter.ts';
 import type { RateLimiter } from './rate-limiter.ts';
@@ -193,7 +193,7 @@ export class JobRunner<S extends Stage> {
   /** Reports the attempt to the metrics: its run time, and its wait since submitted (or due again). */
   #measure(attempt: Attempt<S>, outcome: AttemptOutcome | 'SKIPPED' | undefined): void {
     const { metrics, now } = this.#options;
-    const { topic, timestampMs } = attempt.message;
+    const { topic, timestampMs, headers } = attempt.message;
     if (metrics === undefined || !attempt.counted || outcome === 'SKIPPED') return;
     if (outcome === undefined) {
       metrics.abandoned(topic);
@@ -201,7 +201,10 @@ export class JobRunner<S extends Stage> {
     }
     const { startedAt } = attempt.job.view;
     // A retry is produced back to its lane when due: its message's timestamp is when it was due.
-    const queuedAt = attempt.number > 1 ? timestampMs : attempt.request.header.submittedAt;
+    // A delayed job waits from its due time, not from its submission.
+    const { submittedAt } = attempt.request.header;
+    const queuedAt =
+      attempt.number > 1 ? timestampMs : Math.max(submittedAt, numberHeader(headers, NOT_BEFORE_HEADER, submittedAt));
     metrics.ended(topic, outcome, now() - startedAt, startedAt - queuedAt);
   }
 

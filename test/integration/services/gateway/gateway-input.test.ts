@@ -152,6 +152,10 @@ function malformed(route: Route): [string, string, CallOptions][] {
       ['a bad retry policy', { ...validNoop, retryPolicy: { maxAttempts: 'three' } }],
       ['a time limit of 0', { ...validNoop, hardTimeLimitMs: 0 }],
       ['a header field', { ...validNoop, jobId: randomUUID() }],
+      ['a countdown beyond 30 days', { ...validNoop, countdownMs: 31 * 86_400_000 }],
+      ['a negative countdown', { ...validNoop, countdownMs: -1 }],
+      ['a fractional countdown', { ...validNoop, countdownMs: 1.5 }],
+      ['a due time as a string', { ...validNoop, notBefore: '2026-12-03T09:00:00Z' }],
     ];
     for (const [name, body] of bodies) cases.push([name, path, { json: body }]);
     cases.push([

@@ -208,6 +208,61 @@ test('gateway API on the real stack', { timeout: 240_000 }, async (t) => {
     },
   );
 
+  await t.test(
+    "a delayed job (Celery's countdown, eta) waits PENDING with its due time, then runs; one revoked meanwhile never starts",
+    async () => {
+      const before = Date.now();
+      const response = await gateway.call('POST', '/v1/jobs', {
+        json: { stage: 'noop', payload: {}, countdownMs: 5_000 },
+      });
+      assert.equal(response.status, 202, await response.clone().text());
+      const delayed = await json<{ jobId: string; notBefore: number; estimate: { startsInMs: number } | null }>(
+        response,
+      );
+      assert.ok(delayed.notBefore >= before + 5_000 && delayed.notBefore <= Date.now() + 5_000, `${delayed.notBefore}`);
+      if (delayed.estimate !== null) assert.ok(delayed.estimate.startsInMs >= 4_000, 'the estimate starts when due');
+      const pending = await jobUntil(gateway, delayed.jobId, ['PENDING', 'STARTED', 'SUCCESS']);
+      assert.equal(pending.state, 'PENDING');
+      assert.equal(pending['nextAttemptAt'], delayed.notBefore, "the view shows the job's due time");
+      const done = await jobUntil(gateway, delayed.jobId, ['SUCCESS', 'FAILURE']);
+      assert.equal(done.state, 'SUCCESS');
+      assert.ok((done['startedAt'] as number) >= delayed.notBefore, 'started no sooner than its due time');
+
+      // `notBefore` (an eta), revoked while it waits: the worker refuses it when it comes due.
+      const eta = await gateway.call('POST', '/v1/jobs', {
+        json: { stage: 'noop', payload: {}, notBefore: Date.now() + 1_500 },
+      });
+      assert.equal(eta.status, 202);
+      const waiting = await json<{ jobId: string; notBefore: number }>(eta);
+      await jobUntil(gateway, waiting.jobId, ['PENDING']);
+      assert.equal((await gateway.call('DELETE', `/v1/jobs/${waiting.jobId}`, { token: 'submitter' })).status, 202);
+      assert.deepEqual(await gateway.sandbox.untilEnded([waiting.jobId], { timeoutMs: 30_000 }), ['REVOKED']);
+      const states = (await gateway.sandbox.events(waiting.jobId)).map((event) => event.state);
+      assert.ok(!states.includes('STARTED'), `never started: ${states.join(', ')}`);
+
+      // Both at once, or beyond 30 days: refused, naming the field.
+      for (const refused of [
+        { countdownMs: 1_000, notBefore: Date.now() + 1_000 },
+        { notBefore: Date.now() + 31 * 86_400_000 },
+      ]) {
+        const response = await gateway.call('POST', '/v1/jobs', { json: { stage: 'noop', payload: {}, ...refused } });
+        assert.equal(response.status, 400);
+        const { error } = await json<{ error: { code: string; details: { path: string }[] } }>(response);
+        assert.equal(error.code, 'SEDANO_ERR_JOB_INVALID_REQUEST');
+        assert.deepEqual(
+          error.details.map((detail) => detail.path),
+          ['/notBefore'],
+        );
+      }
+
+      // A due time in the past starts the job at once, as Celery's eta does.
+      const past = await gateway.call('POST', '/v1/jobs', { json: { stage: 'noop', payload: {}, notBefore: 1 } });
+      const immediate = await json<{ jobId: string; notBefore: number | null }>(past);
+      assert.equal(immediate.notBefore, null);
+      await jobUntil(gateway, immediate.jobId, ['SUCCESS']);
+    },
+  );
+
   await t.test('listing is newest first and pages by cursor', async () => {
     const ids = [await submitNoop(gateway, {}), await submitNoop(gateway, {}), await submitNoop(gateway, {})];
     for (const id of ids) await jobUntil(gateway, id, ['SUCCESS']);

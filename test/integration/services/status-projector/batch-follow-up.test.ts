@@ -119,6 +119,7 @@ async function declaredBatch(
     priority: header.priority,
     topic: box.lane,
     batchId: null,
+    notBefore: null,
   };
   const declaration = batchDeclaration(
     { batchId, size, submittedAt: header.submittedAt, submitter: 'batch-test' },
@@ -303,6 +304,7 @@ test('end to end: a noop stage runs the children, then the follow-up the project
     priority: header.priority,
     topic: stage.topics.lanes[1]!,
     batchId: null,
+    notBefore: null,
   };
   const declaration = batchDeclaration(
     { batchId, size: 5, submittedAt: header.submittedAt, submitter: 'batch-test' },

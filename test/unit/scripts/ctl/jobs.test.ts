@@ -21,6 +21,15 @@ test('submit: the payload as JSON (default {}), the stage checked, the priority 
   assert.throws(() => submissionBody('noop', { priority: 'urgent' }), /--priority/);
 });
 
+test("submit: --countdown as a duration (Celery's countdown), --not-before as an ISO time or ms (its eta)", () => {
+  assert.equal(submissionBody('noop', { countdown: '30s' })['countdownMs'], 30_000);
+  assert.equal(submissionBody('noop', { countdown: '1500' })['countdownMs'], 1_500);
+  assert.equal(submissionBody('noop', { notBefore: '2026-12-03T09:00:00Z' })['notBefore'], Date.UTC(2026, 11, 3, 9));
+  assert.equal(submissionBody('noop', { notBefore: '1796292000000' })['notBefore'], 1_796_292_000_000);
+  assert.throws(() => submissionBody('noop', { countdown: 'soon' }), /--countdown/);
+  assert.throws(() => submissionBody('noop', { notBefore: 'tomorrow' }), /--not-before/);
+});
+
 test('list: filters become the query string, checked first', () => {
   assert.equal(listQuery({}), '');
   assert.equal(listQuery({ state: 'success', stage: 'noop', limit: '10' }), '?state=SUCCESS&stage=noop&limit=10');
@@ -28,34 +37,51 @@ test('list: filters become the query string, checked first', () => {
   assert.throws(() => listQuery({ limit: '0' }), /--limit/);
 });
 
+const failedJob: JobReply = {
+  jobId: 'a0000000-0000-4000-8000-000000000001',
+  jobType: 'NOOP',
+  stage: 'NOOP',
+  state: 'FAILURE',
+  sequence: 9,
+  attempt: 3,
+  progress: { current: 1, total: 2, percent: 50, message: null, details: null },
+  result: null,
+  error: { code: 'SEDANO_ERR_JOB_ATTEMPTS_EXHAUSTED', type: 'Error', message: '3 attempts failed', retriable: true },
+  submittedAt: 1_000,
+  startedAt: 2_000,
+  finishedAt: 5_000,
+  nextAttemptAt: null,
+  occurredAt: 5_000,
+  updatedAt: 5_000,
+  batchId: null,
+  workerId: 'noop@a:1',
+  traceId: 't',
+  traceUrl: 'http://jaeger/trace/t',
+};
+
 test('a job reads as its state, progress, error and trace', () => {
-  const job: JobReply = {
-    jobId: 'a0000000-0000-4000-8000-000000000001',
-    jobType: 'NOOP',
-    stage: 'NOOP',
-    state: 'FAILURE',
-    sequence: 9,
-    attempt: 3,
-    progress: { current: 1, total: 2, percent: 50, message: null, details: null },
-    result: null,
-    error: { code: 'SEDANO_ERR_JOB_ATTEMPTS_EXHAUSTED', type: 'Error', message: '3 attempts failed', retriable: true },
-    submittedAt: 1_000,
-    startedAt: 2_000,
-    finishedAt: 5_000,
-    nextAttemptAt: null,
-    occurredAt: 5_000,
-    updatedAt: 5_000,
-    batchId: null,
-    workerId: 'noop@a:1',
-    traceId: 't',
-    traceUrl: 'http://jaeger/trace/t',
-  };
-  const lines = formatJob(job, 6_000);
+  const lines = formatJob(failedJob, 6_000);
   assert.ok(lines.includes('state     FAILURE (attempt 3)'));
   assert.ok(lines.includes('progress  1/2 (50%)'));
   assert.ok(lines.includes('error     SEDANO_ERR_JOB_ATTEMPTS_EXHAUSTED: 3 attempts failed'));
   assert.ok(lines.some((line) => line.startsWith('finished  ') && line.endsWith('(ran 3.0s)')));
   assert.ok(lines.includes('trace     http://jaeger/trace/t'));
+});
+
+test("a delayed job's due time reads as such; a retry's next attempt as a retry", () => {
+  const pending: JobReply = {
+    ...failedJob,
+    state: 'PENDING',
+    attempt: 0,
+    progress: null,
+    error: null,
+    startedAt: null,
+    finishedAt: null,
+    nextAttemptAt: Date.UTC(2026, 11, 3, 9),
+    workerId: null,
+  };
+  assert.ok(formatJob(pending, 2_000).includes('due at    2026-12-03T09:00:00.000Z'));
+  assert.ok(formatJob({ ...pending, state: 'RETRY' }, 2_000).includes('retry at  2026-12-03T09:00:00.000Z'));
 });
 
 test('purge confirmation: only y or yes', () => {

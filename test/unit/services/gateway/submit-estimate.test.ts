@@ -29,6 +29,19 @@ test('a HIGH job waits only for the high lane; a LOW one for every lane', () => 
   assert.equal(estimateSubmission(busy, 'LOW')?.queuedAhead, 80);
 });
 
+test('a delayed job starts when due, or once the queue ahead of it now drains if that is later', () => {
+  const queue = load({ lag: { high: 0, normal: 8, low: 0 }, slots: 4, recentRunsMs: [1_000] });
+  // It is not in the lag (it waits on a delay topic): 8 ahead, 2 s to drain.
+  assert.deepEqual(estimateSubmission(queue, 'NORMAL', 5_000), {
+    queuedAhead: 8,
+    slots: 4,
+    meanRunMs: 1_000,
+    startsInMs: 5_000,
+    endsInMs: 6_000,
+  });
+  assert.equal(estimateSubmission(queue, 'NORMAL', 500)?.startsInMs, 2_000);
+});
+
 test('no live worker or no timed success: no estimate', () => {
   assert.equal(estimateSubmission(load({ slots: 0 }), 'NORMAL'), undefined);
   assert.equal(estimateSubmission(load({ recentRunsMs: [] }), 'NORMAL'), undefined);

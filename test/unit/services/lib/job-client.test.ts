@@ -1,16 +1,21 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { batchDeclarationContract } from '../../../../schemas/batch-declaration.ts';
-import { jobStatusEventContract } from '../../../../schemas/job-status-event.ts';
+import { jobStatusEventContract, type JobStatusEvent } from '../../../../schemas/job-status-event.ts';
 import { validationProblems } from '../../../../services/lib/codec.ts';
+import type { Codec } from '../../../../services/lib/codec.ts';
 import {
   batchDeclaration,
+  createJobClient,
   followUpKey,
   followUpOptions,
   jobHeader,
   pendingEvent,
 } from '../../../../services/lib/job-client.ts';
 import { jobIdForKey } from '../../../../services/lib/job-ids.ts';
+import type { OutgoingMessage } from '../../../../services/lib/kafka.ts';
+import { DUE_AT_HEADER, NOT_BEFORE_HEADER, RETURN_TOPIC_HEADER } from '../../../../services/lib/runtime/headers.ts';
+import { topologyNames } from '../../../../topology/names.ts';
 
 test('an idempotency key always gives the same version-5 job id', () => {
   const id = jobIdForKey('upload-42');
@@ -54,6 +59,7 @@ test('a batch declaration carries the follow-up as produced: request bytes, head
     priority: 'NORMAL' as const,
     topic: 't',
     batchId: null,
+    notBefore: null,
   };
   const request = { key: job.jobId, value: Buffer.from([0, 0, 0, 0, 1, 2]), headers: { traceparent: '00-ab-cd-01' } };
   const pending = { key: job.jobId, value: Buffer.from([0, 0, 0, 0, 3, 4]) };
@@ -67,4 +73,50 @@ test('a batch declaration carries the follow-up as produced: request bytes, head
     pending: pending.value,
   });
   assert.deepEqual(validationProblems(batchDeclarationContract, declaration), []);
+});
+
+/** The PENDING event among the messages a test client sent (its codec writes JSON). */
+function pendingOf(sent: readonly { topic: string; message: OutgoingMessage }[]): JobStatusEvent | undefined {
+  const pending = sent.find(({ topic }) => topic === topologyNames('sedano').statusTopic)?.message;
+  return pending === undefined ? undefined : (JSON.parse(String(pending.value)) as JobStatusEvent);
+}
+
+test('a delayed job goes to the delay topic of its delay with its due time and lane; a past due time changes nothing', async () => {
+  const sent: { topic: string; message: OutgoingMessage }[] = [];
+  const names = topologyNames('sedano');
+  const noop = { sleepMs: 0, cpuSpinMs: 0, failureRate: 0, payload: null };
+  const client = createJobClient({
+    producer: {
+      send: async (topic, messages) => void sent.push(...messages.map((message) => ({ topic, message }))),
+      close: async () => {},
+    },
+    // The records as JSON: what matters here is where they go and with which headers.
+    codec: {
+      toMessage: async (_binding: unknown, key: string, record: unknown) => ({
+        key,
+        value: Buffer.from(JSON.stringify(record)),
+        headers: { traceparent: '00-ab-cd-01' },
+      }),
+    } as unknown as Codec,
+    names,
+    submitter: 'test',
+    now: () => 1_000_000,
+  });
+
+  const delayed = await client.submit('noop', noop, { notBefore: 1_000_000 + 90_000, priority: 'HIGH' });
+  assert.equal(delayed.topic, names.retryTopic('noop', '1m'), 'the longest tier not above 90 s');
+  assert.equal(delayed.notBefore, 1_090_000);
+  const request = sent.find(({ topic }) => topic === delayed.topic)?.message;
+  assert.equal(String(request?.headers?.[DUE_AT_HEADER]), '1090000');
+  assert.equal(String(request?.headers?.[NOT_BEFORE_HEADER]), '1090000');
+  assert.equal(String(request?.headers?.[RETURN_TOPIC_HEADER]), names.jobTopic('noop', 'high'));
+  assert.equal(String(request?.headers?.['traceparent']), '00-ab-cd-01', 'the trace context stays');
+  assert.equal(pendingOf(sent)?.nextAttemptAt, 1_090_000, 'its PENDING says when it is due');
+
+  sent.length = 0;
+  const now = await client.submit('noop', noop, { notBefore: 999_000 });
+  assert.equal(now.topic, names.jobTopic('noop', 'normal'));
+  assert.equal(now.notBefore, null);
+  assert.equal(sent.find(({ topic }) => topic === now.topic)?.message.headers?.[DUE_AT_HEADER], undefined);
+  assert.equal(pendingOf(sent)?.nextAttemptAt, null);
 });

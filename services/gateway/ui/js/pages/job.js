@@ -143,7 +143,8 @@ export function JobPage({ jobId, principal }) {
             ['Started', formatTime(job.startedAt)],
             ['Finished', formatTime(job.finishedAt)],
             ['Run time', formatDuration(runMs)],
-            ['Next attempt', formatTime(job.nextAttemptAt)],
+            // A PENDING job's next attempt is its first: a delayed job's due time.
+            [job.state === 'PENDING' ? 'Due at' : 'Next attempt', formatTime(job.nextAttemptAt)],
             ['Worker', job.workerId ?? '—'],
             ['Batch', job.batchId ? html`<a href=${`#/batches/${job.batchId}`} class="mono">${job.batchId}</a>` : '—'],
           ]}

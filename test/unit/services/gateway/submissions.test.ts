@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { MAX_DELAY_MS } from '../../../../services/gateway/schemas.ts';
+import { toJobSubmission } from '../../../../services/gateway/submissions.ts';
+import { routedProducer, gatewayTopics } from '../../../../services/gateway/topics.ts';
+import { isSedanoError } from '../../../../services/lib/errors.ts';
+import type { OutgoingMessage } from '../../../../services/lib/kafka.ts';
+import { DUE_AT_HEADER, RETURN_TOPIC_HEADER } from '../../../../services/lib/runtime/headers.ts';
+import { topologyNames } from '../../../../topology/names.ts';
+
+const context = { submitter: 'test', now: 1_000_000 };
+
+/** The details of the 400 a submission gets, or fails the test. */
+function refused(body: Parameters<typeof toJobSubmission>[0]): { path: string; message: string }[] {
+  try {
+    toJobSubmission(body, { ...context, pathPrefix: '/jobs/2' });
+  } catch (error) {
+    assert.ok(isSedanoError(error));
+    assert.equal(error.code, 'SEDANO_ERR_JOB_INVALID_REQUEST');
+    return (error.details as { path: string; message: string }[]).map(({ path, message }) => ({ path, message }));
+  }
+  assert.fail('the submission was accepted');
+}
+
+test("a countdown becomes the job's due time; a due time in the past or now starts it at once", () => {
+  const delayed = toJobSubmission({ stage: 'noop', payload: {}, countdownMs: 30_000 }, context);
+  assert.equal(delayed.options?.notBefore, 1_030_000);
+  const eta = toJobSubmission({ stage: 'noop', payload: {}, notBefore: 1_000_000 + MAX_DELAY_MS }, context);
+  assert.equal(eta.options?.notBefore, 1_000_000 + MAX_DELAY_MS);
+  for (const body of [
+    { stage: 'noop' as const, payload: {}, countdownMs: 0 },
+    { stage: 'noop' as const, payload: {}, notBefore: 999_999 },
+    { stage: 'noop' as const, payload: {} },
+  ]) {
+    assert.equal(toJobSubmission(body, context).options?.notBefore, undefined, JSON.stringify(body));
+  }
+});
+
+test('a countdown with a due time, or a due time beyond 30 days, is refused at /notBefore', () => {
+  assert.deepEqual(refused({ stage: 'noop', payload: {}, countdownMs: 1, notBefore: 1_000_001 }), [
+    { path: '/jobs/2/notBefore', message: 'give countdownMs or notBefore, not both' },
+  ]);
+  const [tooLate] = refused({ stage: 'noop', payload: {}, notBefore: 1_000_001 + MAX_DELAY_MS });
+  assert.equal(tooLate?.path, '/jobs/2/notBefore');
+  assert.match(tooLate?.message ?? '', /^at most 30 days ahead/);
+});
+
+test("the gateway's routed producer sends a delayed job to the routed delay topic, its lane header routed too", async () => {
+  const names = topologyNames('sedano');
+  const declared = gatewayTopics(names);
+  const mine = gatewayTopics(topologyNames('sandbox'));
+  const sent: { topic: string; messages: readonly OutgoingMessage[] }[] = [];
+  const producer = routedProducer(
+    { send: async (topic, messages) => void sent.push({ topic, messages }), close: async () => {} },
+    names,
+    mine,
+  );
+  const lane = declared.stages.noop.lanes.high;
+  await producer.send(declared.stages.noop.retry[1]!, [
+    { key: 'j', value: null, headers: { [DUE_AT_HEADER]: '5', [RETURN_TOPIC_HEADER]: lane } },
+  ]);
+  await producer.send(lane, [{ key: 'k', value: null }]);
+  assert.equal(sent[0]?.topic, mine.stages.noop.retry[1]);
+  assert.equal(String(sent[0]?.messages[0]?.headers?.[RETURN_TOPIC_HEADER]), mine.stages.noop.lanes.high);
+  assert.equal(String(sent[0]?.messages[0]?.headers?.[DUE_AT_HEADER]), '5');
+  assert.equal(sent[1]?.topic, mine.stages.noop.lanes.high);
+  assert.equal(sent[1]?.messages[0]?.headers, undefined, 'a message without a lane header is left as it is');
+});

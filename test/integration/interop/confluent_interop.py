@@ -9,10 +9,12 @@ this uses confluent_kafka.avro's MessageSerializer and CachedSchemaRegistryClien
 fall back to python3-avro and write the same Confluent wire format.
 
   produce --bootstrap B --registry URL --topic T --schema-file F --record-file R
-      Encodes the JSON record under subject <T>-value (TopicNameStrategy), produces it with
-      key = header.jobId, and prints the schema id. The schema must already be registered
-      under the subject (sedano's `topology apply` registers every subject): the producer
-      only looks it up, so it never registers a schema text of its own.
+          [--subject-topic L] [--header NAME=VALUE ...]
+      Encodes the JSON record under subject <T>-value (TopicNameStrategy; <L>-value with
+      --subject-topic, as a delayed job on a delay topic is framed for its lane), produces it
+      with key = header.jobId and the headers given, and prints the schema id. The schema must
+      already be registered under the subject (sedano's `topology apply` registers every
+      subject): the producer only looks it up, so it never registers a schema text of its own.
   consume --bootstrap B --registry URL --topic T --group G --timeout S
       Reads one message from the beginning of T and prints {"key", "schemaId", "value"} as
       one JSON line; exits 1 if none arrives within S seconds.
@@ -85,13 +87,16 @@ def produce(args, serializer):
     with open(args.record_file, encoding="utf-8") as file:
         record = json.load(file)
     # Subject <topic>-value; with auto.register.schemas off this only looks the schema up.
-    value = serializer.encode_record_with_schema(args.topic, schema, from_json(schema, record))
+    subject_topic = args.subject_topic or args.topic
+    value = serializer.encode_record_with_schema(subject_topic, schema, from_json(schema, record))
+    headers = dict(header.split("=", 1) for header in args.header)
     errors = []
     producer = Producer({"bootstrap.servers": args.bootstrap, "enable.idempotence": True})
     producer.produce(
         args.topic,
         key=record["header"]["jobId"].encode("utf-8"),
         value=value,
+        headers=headers,
         on_delivery=lambda error, _message: error and errors.append(error),
     )
     if producer.flush(30) > 0 or errors:
@@ -141,6 +146,8 @@ def main():
     parser.add_argument("--topic", required=True)
     parser.add_argument("--schema-file", help="produce: the Avro schema registered under <topic>-value")
     parser.add_argument("--record-file", help="produce: the record, as sedano's JSON")
+    parser.add_argument("--subject-topic", help="produce: frame the record with <this topic>-value instead")
+    parser.add_argument("--header", action="append", default=[], help="produce: a Kafka header, NAME=VALUE")
     parser.add_argument("--group", help="consume: consumer group id")
     parser.add_argument("--timeout", type=float, default=30, help="consume: seconds to wait for a message")
     args = parser.parse_args()

@@ -13,10 +13,13 @@ import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { pino } from 'pino';
 import { schemaText } from '../../../schemas/contract.ts';
 import { type NoopRequest, noopRequestContract } from '../../../schemas/noop-request.ts';
 import { createCodec, type SubjectBinding } from '../../../services/lib/codec.ts';
 import type { IncomingMessage } from '../../../services/lib/kafka.ts';
+import { DUE_AT_HEADER, NOT_BEFORE_HEADER, RETURN_TOPIC_HEADER } from '../../../services/lib/runtime/headers.ts';
+import { startRetryForwarder } from '../../../services/lib/runtime/retry-forwarder.ts';
 import { registerAvroSchema } from '../../../services/lib/schema-registry.ts';
 import { parseWireFormat } from '../../../services/lib/wire-format.ts';
 import {
@@ -56,10 +59,16 @@ async function requirePythonClient(): Promise<void> {
 }
 
 /** Runs confluent_interop.py and returns what it printed; its stderr is in the error if it fails. */
-async function python(mode: 'produce' | 'consume', topic: string, options: Record<string, string>): Promise<string> {
+async function python(
+  mode: 'produce' | 'consume',
+  topic: string,
+  options: Record<string, string>,
+  headers: Record<string, string> = {},
+): Promise<string> {
   const { kafkaBrokers, schemaRegistryUrl } = endpoints();
   const args = [SCRIPT, mode, '--bootstrap', kafkaBrokers.join(','), '--registry', schemaRegistryUrl, '--topic', topic];
   for (const [name, value] of Object.entries(options)) args.push(`--${name}`, value);
+  for (const [name, value] of Object.entries(headers)) args.push('--header', `${name}=${value}`);
   const { stdout } = await execFileAsync(PYTHON, args, { timeout: PYTHON_TIMEOUT_MS });
   return stdout.trim();
 }
@@ -77,6 +86,16 @@ async function tempDir(t: TestContext): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'sedano-interop-'));
   onCleanup(t, () => rm(dir, { recursive: true, force: true }));
   return dir;
+}
+
+/** The files the Python producer reads: the job's schema and the record, removed afterwards. */
+async function jobFiles(t: TestContext, binding: SubjectBinding<NoopRequest>, record: NoopRequest) {
+  const dir = await tempDir(t);
+  const schemaFile = join(dir, 'schema.avsc');
+  const recordFile = join(dir, 'record.json');
+  await writeFile(schemaFile, schemaText(binding.contract));
+  await writeFile(recordFile, JSON.stringify(record));
+  return { schemaFile, recordFile };
 }
 
 /** Checks the Python client, then makes a topic and its job subject binding, both removed afterwards. */
@@ -104,11 +123,7 @@ test(
     );
 
     const record = sampleJob();
-    const dir = await tempDir(t);
-    const schemaFile = join(dir, 'schema.avsc');
-    const recordFile = join(dir, 'record.json');
-    await writeFile(schemaFile, schemaText(binding.contract));
-    await writeFile(recordFile, JSON.stringify(record));
+    const { schemaFile, recordFile } = await jobFiles(t, binding, record);
 
     const consumer = await kafkaClient().consumer(uniqueName('test-interop-group'));
     onCleanup(t, () => consumer.close());
@@ -153,5 +168,47 @@ test(
     const { header: expectedHeader, ...expectedFields } = record;
     assert.deepEqual(header, expectedHeader);
     assert.deepEqual(fields, expectedFields);
+  },
+);
+
+test(
+  'a delayed job produced from Python (docs/python-producer.md) waits on its delay topic, then reaches its lane whole',
+  { timeout: 120_000 },
+  async (t) => {
+    const { topic: lane, binding } = await interopTopic(t);
+    const delay = (await createTestTopic(t, await kafkaAdmin(t), { prefix: 'test-interop-delay' })).name;
+    await registerAvroSchema(schemaRegistry(), binding.subject, schemaText(binding.contract), binding.compatibility);
+    const kafka = kafkaClient();
+    const forwarderProducer = await kafka.producer();
+    onCleanup(t, () => forwarderProducer.close());
+    const forwarder = await startRetryForwarder({
+      consumer: await kafka.consumer(uniqueName('test-interop-forwarder')),
+      producer: forwarderProducer,
+      retryTopics: [{ topic: delay, holdMs: 5_000 }],
+      logger: pino({ level: 'silent' }),
+    });
+    onCleanup(t, () => forwarder.close());
+    const consumer = await kafka.consumer(uniqueName('test-interop-group'));
+    onCleanup(t, () => consumer.close());
+    const received = new Promise<IncomingMessage>((resolve) => {
+      void consumer.consume({ topics: [lane.name], fromBeginning: true, handle: (message) => resolve(message) });
+    });
+
+    const record = sampleJob();
+    const { schemaFile, recordFile } = await jobFiles(t, binding, record);
+    const due = Date.now() + 2_000;
+    await python(
+      'produce',
+      delay,
+      { 'schema-file': schemaFile, 'record-file': recordFile, 'subject-topic': lane.name },
+      { [DUE_AT_HEADER]: String(due), [NOT_BEFORE_HEADER]: String(due), [RETURN_TOPIC_HEADER]: lane.name },
+    );
+
+    const message = await received;
+    assert.ok(message.timestampMs >= due, 'forwarded to its lane once due');
+    assert.equal(message.headers[NOT_BEFORE_HEADER]?.toString(), String(due), 'its due time stays for the queue wait');
+    assert.equal(message.headers[DUE_AT_HEADER], undefined);
+    const decoded = await createCodec({ registry: schemaRegistry() }).decode(noopRequestContract, message.value);
+    assert.equal(decoded.record.header.jobId, record.header.jobId);
   },
 );

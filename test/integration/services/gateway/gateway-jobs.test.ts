@@ -255,6 +255,24 @@ test('gateway API on the real stack', { timeout: 240_000 }, async (t) => {
         );
       }
 
+      // In a batch: a delayed child, and a follow-up delayed past the batch's end, produced by the projector.
+      const submittedAt = Date.now();
+      const batchResponse = await gateway.call('POST', '/v1/batches', {
+        json: {
+          jobs: [{ ...validNoopJob, countdownMs: 1_500 }, validNoopJob],
+          followUp: { ...validNoopJob, countdownMs: 4_000 },
+        },
+      });
+      assert.equal(batchResponse.status, 202, await batchResponse.clone().text());
+      const batch = await json<{ jobs: { jobId: string; notBefore: number | null }[]; followUpJobId: string }>(
+        batchResponse,
+      );
+      assert.equal(batch.jobs[1]?.notBefore, null);
+      const child = await jobUntil(gateway, batch.jobs[0]!.jobId, ['SUCCESS']);
+      assert.ok((child['startedAt'] as number) >= batch.jobs[0]!.notBefore!, 'the delayed child waited');
+      const followUp = await jobUntil(gateway, batch.followUpJobId, ['SUCCESS']);
+      assert.ok((followUp['startedAt'] as number) >= submittedAt + 4_000, 'the follow-up waited for its due time');
+
       // A due time in the past starts the job at once, as Celery's eta does.
       const past = await gateway.call('POST', '/v1/jobs', { json: { stage: 'noop', payload: {}, notBefore: 1 } });
       const immediate = await json<{ jobId: string; notBefore: number | null }>(past);

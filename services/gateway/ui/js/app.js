@@ -112,6 +112,15 @@ function Nav({ current, optional, principal, onSignOut }) {
   </header>`;
 }
 
+/** A path part as typed: decoded when it is valid percent-encoding, else as it is (a bad link must not break the app). */
+function decodedPart(part) {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part;
+  }
+}
+
 function Page({ route, principal, optional }) {
   const [page = 'overview', id] = route.parts;
   const props = { principal, query: route.query };
@@ -127,7 +136,7 @@ function Page({ route, principal, optional }) {
   if (page === 'schedules' && shown('schedules')) return html`<${SchedulesPage} ...${props} />`;
   if (page === 'models' && shown('models')) {
     const [, name, version] = route.parts;
-    return html`<${ModelsPage} ...${props} name=${name && decodeURIComponent(name)} version=${version} />`;
+    return html`<${ModelsPage} ...${props} name=${name && decodedPart(name)} version=${version} />`;
   }
   return html`<${OverviewPage} ...${props} />`;
 }

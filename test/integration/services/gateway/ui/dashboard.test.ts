@@ -431,6 +431,11 @@ test('the dashboard in a real browser', { timeout: 120_000 }, async (t) => {
       assert.match(await perLabel.locator('tr[data-label="a"]').innerText(), /100\.0%\s+75\.0%\s+85\.7%\s+4/);
       await screenshot(page, 'model');
       assert.deepEqual(await accessibilityViolations(page), [], 'the model page breaks no WCAG A/AA rule');
+
+      // A hand-typed link with a broken escape names no model; the page says so instead of going blank.
+      await page.goto(`${gateway.baseUrl}/ui/#/models/%E0%A4%A`);
+      await page.getByRole('alert').waitFor();
+      assert.match(await page.getByRole('alert').innerText(), /^SEDANO_ERR_API_VALIDATION: .*\/name/);
     },
   );
 

@@ -5,12 +5,17 @@
  *
  * - `sedano_jobs_finished_total{stage,state}`: jobs that ended, by terminal state;
  * - `sedano_job_run_duration_seconds{stage,state}`: started to finished, of the final attempt;
- * - `sedano_job_queue_wait_seconds{stage}`: submitted to started, of first attempts;
+ * - `sedano_job_queue_wait_seconds{stage}`: submitted (a delayed job: due) to started, of first attempts;
  * - `sedano_job_retries_total{stage}`: attempts that failed and will be tried again.
  *
  * A status event carries no lane (priority): per-lane figures come from the workers
  * (services/lib/worker-metrics.ts). Each gateway counts from when it started, as Prometheus
  * counters do; with several gateways, aggregate with `max` (they count the same events).
+ *
+ * A delayed job's due time is in its PENDING only (`nextAttemptAt`), so each gateway keeps the
+ * due times of the delayed jobs it saw submitted and not yet started (at most
+ * MAX_REMEMBERED_DUE_TIMES, the oldest forgotten first); one it did not see (submitted before
+ * it started) counts its wait from its submission.
  */
 import { Counter, Histogram, type Registry } from 'prom-client';
 import type { JobStatusEvent } from '../../schemas/job-status-event.ts';
@@ -22,7 +27,11 @@ export type JobObservation =
   | { kind: 'started'; stage: string; waitSeconds: number }
   | { kind: 'retry'; stage: string };
 
-export function observationsOf(event: JobStatusEvent): JobObservation[] {
+/** The most due times of waiting delayed jobs a gateway keeps for their queue wait (about 10 MB). */
+export const MAX_REMEMBERED_DUE_TIMES = 100_000;
+
+/** What a status event adds to the job metrics (pure); `dueAt` is a delayed job's due time, if known. */
+export function observationsOf(event: JobStatusEvent, dueAt: number | null = null): JobObservation[] {
   const stage = event.stage.toLowerCase();
   switch (event.state) {
     case 'SUCCESS':
@@ -38,10 +47,13 @@ export function observationsOf(event: JobStatusEvent): JobObservation[] {
         },
       ];
     }
-    case 'STARTED':
+    case 'STARTED': {
       // Queue wait is the first attempt's: a retry's wait is its backoff, which the policy sets.
+      // A delayed job waits from its due time: its countdown is what it asked for.
       if (event.attempt !== 1 || event.submittedAt === null || event.startedAt === null) return [];
-      return [{ kind: 'started', stage, waitSeconds: Math.max(0, event.startedAt - event.submittedAt) / 1000 }];
+      const queuedAt = Math.max(event.submittedAt, dueAt ?? event.submittedAt);
+      return [{ kind: 'started', stage, waitSeconds: Math.max(0, event.startedAt - queuedAt) / 1000 }];
+    }
     case 'RETRY':
       return [{ kind: 'retry', stage }];
     default:
@@ -69,7 +81,7 @@ export function createJobEventMetrics(registry: Registry): JobEventMetrics {
   });
   const wait = new Histogram({
     name: 'sedano_job_queue_wait_seconds',
-    help: 'Time from submission to the start of the first attempt, by stage',
+    help: "Time from submission (a delayed job's due time) to the start of the first attempt, by stage",
     labelNames: ['stage'],
     buckets: WAIT_BUCKETS_SECONDS,
     registers: [registry],
@@ -80,9 +92,22 @@ export function createJobEventMetrics(registry: Registry): JobEventMetrics {
     labelNames: ['stage'],
     registers: [registry],
   });
+  // Delayed jobs seen PENDING and not started yet, in the order they were seen: their due times.
+  const dueTimes = new Map<string, number>();
+  const dueAtOf = (event: JobStatusEvent): number | null => {
+    if (event.state === 'PENDING') {
+      if (event.nextAttemptAt !== null) dueTimes.set(event.jobId, event.nextAttemptAt);
+      if (dueTimes.size > MAX_REMEMBERED_DUE_TIMES) dueTimes.delete(dueTimes.keys().next().value!);
+      return null;
+    }
+    const dueAt = dueTimes.get(event.jobId) ?? null;
+    // Started, or ended without starting (revoked while it waited): its wait is over.
+    if (dueAt !== null) dueTimes.delete(event.jobId);
+    return dueAt;
+  };
   return {
     observe(event) {
-      for (const observation of observationsOf(event)) {
+      for (const observation of observationsOf(event, dueAtOf(event))) {
         if (observation.kind === 'finished') {
           const labels = { stage: observation.stage, state: observation.state };
           finished.inc(labels);

@@ -38,6 +38,9 @@ test('what each status event adds to the job metrics', () => {
     [],
     'first attempts only',
   );
+  assert.deepEqual(observationsOf(event({ state: 'STARTED', startedAt: 6_250 }), 6_000), [
+    { kind: 'started', stage: 'noop', waitSeconds: 0.25 },
+  ]);
   assert.deepEqual(observationsOf(event({ state: 'RETRY' })), [{ kind: 'retry', stage: 'noop' }]);
   assert.deepEqual(observationsOf(event({ state: 'SUCCESS', startedAt: 2_000, finishedAt: 5_000 })), [
     { kind: 'finished', stage: 'noop', state: 'SUCCESS', runSeconds: 3 },
@@ -61,4 +64,18 @@ test('counters and histograms move with the events', async () => {
   const run = histogram(exposition, 'sedano_job_run_duration_seconds', { stage: 'noop', state: 'SUCCESS' });
   assert.deepEqual([run.count, run.sum, run.buckets['0.5'], run.buckets['0.25']], [1, 0.5, 1, 0]);
   assert.equal(histogram(exposition, 'sedano_job_queue_wait_seconds', { stage: 'noop' }).sum, 0.1);
+});
+
+test("a delayed job's queue wait counts from its due time, which its PENDING carries", async () => {
+  const registry = new Registry();
+  const metrics = createJobEventMetrics(registry);
+  const delayed = '00000000-0000-4000-8000-000000000002';
+  metrics.observe(event({ jobId: delayed, state: 'PENDING', attempt: 0, nextAttemptAt: 61_000 }));
+  metrics.observe(event({ jobId: delayed, state: 'STARTED', startedAt: 61_500 }));
+  // Seen once: another STARTED of it (a duplicate after a crash) counts from its submission.
+  metrics.observe(event({ jobId: delayed, state: 'STARTED', startedAt: 1_500 }));
+  const wait = histogram(parseExposition(await registry.metrics()), 'sedano_job_queue_wait_seconds', {
+    stage: 'noop',
+  });
+  assert.deepEqual([wait.count, wait.sum], [2, 1]);
 });

@@ -16,6 +16,7 @@ import { type MaintenanceRequest, maintenanceRequestContract } from '../schemas/
 import { type NoopRequest, noopRequestContract } from '../schemas/noop-request.ts';
 import { type TrainModelRequest, trainModelRequestContract } from '../schemas/train-model-request.ts';
 import type { Contract } from '../schemas/contract.ts';
+import type { JobType } from '../schemas/job-type.ts';
 import type { TopologyNames } from './names.ts';
 import { LANES, type Lane, RETRY_TIERS, type RetryTier, type Stage, STAGES } from './stages.ts';
 
@@ -45,6 +46,15 @@ export const STAGE_REQUEST_CONTRACTS: { [S in Stage]: Contract<StageRequests[S]>
   training: trainModelRequestContract,
   export: exportReportRequestContract,
   noop: noopRequestContract,
+};
+
+/** The job type each stage's requests carry in their header (a record on the wrong lane is refused). */
+export const JOB_TYPES: Record<Stage, JobType> = {
+  indexing: 'INDEX_DOCUMENTS',
+  analysis: 'ANALYZE_DOCUMENTS',
+  training: 'TRAIN_MODEL',
+  export: 'EXPORT_REPORT',
+  noop: 'NOOP',
 };
 
 export interface CompatibilityPolicy {

@@ -21,11 +21,10 @@ import type { BatchDeclaration } from '../../schemas/batch-declaration.ts';
 import type { FollowUpJob } from '../../schemas/follow-up-job.ts';
 import type { JobHeader } from '../../schemas/job-header.ts';
 import type { JobStatusEvent } from '../../schemas/job-status-event.ts';
-import type { JobType } from '../../schemas/job-type.ts';
 import type { Priority } from '../../schemas/priority.ts';
 import type { RetryPolicy } from '../../schemas/retry-policy.ts';
 import type { Stage as StageSymbol } from '../../schemas/stage.ts';
-import { contractBindings, type StageRequests } from '../../topology/contracts.ts';
+import { contractBindings, JOB_TYPES, type StageRequests } from '../../topology/contracts.ts';
 import type { TopologyNames } from '../../topology/names.ts';
 import type { Lane, Stage } from '../../topology/stages.ts';
 import type { Codec } from './codec.ts';
@@ -108,14 +107,6 @@ export interface JobClientOptions {
   submitter: string;
   now?: () => number;
 }
-
-export const JOB_TYPES: Record<Stage, JobType> = {
-  indexing: 'INDEX_DOCUMENTS',
-  analysis: 'ANALYZE_DOCUMENTS',
-  training: 'TRAIN_MODEL',
-  export: 'EXPORT_REPORT',
-  noop: 'NOOP',
-};
 
 const LANES: Record<Priority, Lane> = { HIGH: 'high', NORMAL: 'normal', LOW: 'low' };
 

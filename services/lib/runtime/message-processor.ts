@@ -7,11 +7,10 @@
  * it reads the ledger together with the job's revocation and purge mark, in one round trip.
  */
 import type { JobHeader } from '../../../schemas/job-header.ts';
-import { STAGE_REQUEST_CONTRACTS } from '../../../topology/contracts.ts';
+import { JOB_TYPES, STAGE_REQUEST_CONTRACTS } from '../../../topology/contracts.ts';
 import type { Stage } from '../../../topology/stages.ts';
 import { type Codec, PoisonMessageError } from '../codec.ts';
 import type { DeadLetterWriter } from '../dead-letter.ts';
-import { JOB_TYPES } from '../job-client.ts';
 import type { IncomingMessage } from '../kafka.ts';
 import type { Logger } from '../logger.ts';
 import type { JobRunner } from './job-runner.ts';

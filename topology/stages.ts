@@ -17,13 +17,19 @@ export const LANES = ['high', 'normal', 'low'] as const;
 export type Lane = (typeof LANES)[number];
 
 /**
- * Retry delay tiers: a failed attempt waits on the tier whose delay is the longest one not
- * above its backoff, so a retry never blocks a job partition.
+ * Delay tiers: a failed attempt (or a delayed job) waits on the tier whose delay is the longest
+ * one not above its backoff (its countdown), so a retry never blocks a job partition. A tier's
+ * head holds the messages behind it at most the tier's delay (retry-forwarder.ts): the 1 s
+ * tier keeps a short countdown (or backoff) within a second of its due time.
  */
 export const RETRY_TIERS = [
+  { name: '1s', delayMs: 1_000 },
   { name: '5s', delayMs: 5_000 },
   { name: '1m', delayMs: 60_000 },
   { name: '10m', delayMs: 600_000 },
   { name: '1h', delayMs: 3_600_000 },
 ] as const;
 export type RetryTier = (typeof RETRY_TIERS)[number]['name'];
+
+/** The longest a job may be delayed at submission (a countdown or `notBefore`): 30 days. */
+export const MAX_DELAY_MS = 30 * 86_400_000;

@@ -11,7 +11,7 @@ import { JOB_STATE_SYMBOLS } from '../../schemas/job-state.ts';
 import { PRIORITY_SYMBOLS } from '../../schemas/priority.ts';
 import type { JobState } from '../../schemas/job-state.ts';
 import type { JobView } from '../../services/lib/status-view.ts';
-import { STAGES } from '../../topology/topics.ts';
+import { MAX_DELAY_MS, STAGES } from '../../topology/stages.ts';
 import { type CtlAction, type CtlContext, parseStage } from './command-context.ts';
 import {
   type GatewayTarget,
@@ -66,10 +66,15 @@ export function submissionBody(
     body['priority'] = priority;
   }
   if (typeof options['batchId'] === 'string') body['batchId'] = options['batchId'];
+  if (typeof options['countdown'] === 'string' && typeof options['notBefore'] === 'string') {
+    throw new UsageError('--countdown or --not-before, not both');
+  }
   if (typeof options['countdown'] === 'string') {
     const countdownMs = parseDurationMs(options['countdown']);
-    if (countdownMs === undefined) {
-      throw new UsageError(`--countdown: a duration such as 30s, 5m or 1500 (ms), got "${options['countdown']}"`);
+    if (countdownMs === undefined || countdownMs > MAX_DELAY_MS) {
+      throw new UsageError(
+        `--countdown: a duration up to 30d, such as 30s, 5m or 1500 (ms), got "${options['countdown']}"`,
+      );
     }
     body['countdownMs'] = countdownMs;
   }
@@ -77,15 +82,25 @@ export function submissionBody(
   return body;
 }
 
-/** A time on the command line: ISO 8601 (`2026-12-03T09:00:00Z`) or milliseconds since the epoch. */
+/**
+ * A time on the command line: ISO 8601 with its zone (`2026-12-03T09:00:00Z`, `…+01:00`) or
+ * milliseconds since the epoch. A time without a zone is refused rather than read as local time.
+ */
 function parseTime(flag: string, text: string): number {
+  const zoned = /^\d+$/.test(text) || /T.*(Z|[+-]\d\d:?\d\d)$/i.test(text);
   const ms = /^\d+$/.test(text) ? Number(text) : Date.parse(text);
-  if (!Number.isSafeInteger(ms)) {
+  if (!zoned || !Number.isSafeInteger(ms)) {
     throw new UsageError(
-      `${flag}: an ISO 8601 time such as 2026-12-03T09:00:00Z, or ms since the epoch, got "${text}"`,
+      `${flag}: an ISO 8601 time with its zone, such as 2026-12-03T09:00:00Z, or ms since the epoch, got "${text}"`,
     );
   }
   return ms;
+}
+
+/** The human line of a submission (pure): its id, and a delayed job's due time. */
+export function submittedLine(reply: { jobId: string; created: boolean; notBefore: number | null }): string {
+  const due = reply.notBefore === null ? '' : ` (due at ${new Date(reply.notBefore).toISOString()})`;
+  return `${reply.created === false ? 'already submitted' : 'submitted'}: ${reply.jobId}${due}`;
 }
 
 /** Human lines of one job (pure). */
@@ -203,7 +218,7 @@ export function registerJobs(program: Command, run: CtlAction): void {
       const target = resolveGatewayTarget(options, env);
       const headers: Record<string, string> =
         typeof options['idempotencyKey'] === 'string' ? { 'idempotency-key': options['idempotencyKey'] } : {};
-      const reply = await gatewayRequest<{ jobId: string; created: boolean }>(
+      const reply = await gatewayRequest<{ jobId: string; created: boolean; notBefore: number | null }>(
         target,
         'POST',
         '/v1/jobs',
@@ -211,7 +226,7 @@ export function registerJobs(program: Command, run: CtlAction): void {
         headers,
       );
       if (out.json) out.data(reply);
-      else out.line(`${reply.created === false ? 'already submitted' : 'submitted'}: ${reply.jobId}`);
+      else out.line(submittedLine(reply));
       if (options['watch'] === true) await watch(context, target, reply.jobId);
     }),
   );

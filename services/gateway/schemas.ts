@@ -7,6 +7,7 @@
 import { loadSchema } from '../../schemas/schema-loader.ts';
 import { STAGE_REQUEST_CONTRACTS } from '../../topology/contracts.ts';
 import { type Stage, STAGES } from '../../topology/topics.ts';
+import { MAX_DELAY_MS } from '../../topology/stages.ts';
 import { JOB_STATE_SYMBOLS } from '../../schemas/job-state.ts';
 import { ERROR_TABLE, type ErrorCode } from '../lib/errors.ts';
 import { avroToJsonSchema, type JsonSchema } from './avro-json-schema.ts';
@@ -30,9 +31,6 @@ export const OPTION_SCHEMAS: Record<string, JsonSchema> = Object.fromEntries(
     return [name, name.endsWith('TimeLimitMs') ? { ...schema, minimum: 1 } : schema];
   }),
 );
-
-/** The longest a job may be delayed at submission: 30 days. */
-export const MAX_DELAY_MS = 30 * 86_400_000;
 
 /**
  * When a job may start (Celery's countdown and eta): options of the submission, not header

@@ -13,7 +13,8 @@ import { jobIdForKey } from '../lib/job-ids.ts';
 import { invalidRequestError, requestRuleViolations, type RuleViolation } from '../lib/request-rules.ts';
 import { fillDefaults, type JsonSchema } from './avro-json-schema.ts';
 import { apiError } from './errors.ts';
-import { MAX_DELAY_MS, OPTION_SCHEMAS, PAYLOAD_SCHEMAS } from './schemas.ts';
+import { OPTION_SCHEMAS, PAYLOAD_SCHEMAS } from './schemas.ts';
+import { MAX_DELAY_MS } from '../../topology/stages.ts';
 import type { RedisKeys } from '../../topology/redis-keys.ts';
 
 /** A job as the API receives it (already validated against `submissionSchema`). */
@@ -61,10 +62,32 @@ export interface SubmissionContext {
  * due time (pure); throws SEDANO_ERR_JOB_INVALID_REQUEST (400) naming each field that breaks a
  * rule of its stage (request-rules.ts) or of the delay, its path under `pathPrefix`.
  */
-export function toJobSubmission(
+export function toJobSubmission(body: SubmissionBody, context: SubmissionContext): JobSubmission {
+  const { submission, violations } = checkedSubmission(body, context);
+  if (violations.length > 0) throw invalidRequestError(violations);
+  return submission;
+}
+
+/**
+ * A batch's jobs and follow-up as the job client takes them (pure); throws one
+ * SEDANO_ERR_JOB_INVALID_REQUEST naming every bad field of every job (`/jobs/3/...`, `/followUp/...`).
+ */
+export function toBatchSubmissions(
+  body: { jobs: SubmissionBody[]; followUp?: SubmissionBody | undefined },
+  context: Omit<SubmissionContext, 'pathPrefix' | 'idempotencyKey'>,
+): { jobs: JobSubmission[]; followUp: JobSubmission | undefined } {
+  const jobs = body.jobs.map((job, i) => checkedSubmission(job, { ...context, pathPrefix: `/jobs/${i}` }));
+  const followUp = body.followUp && checkedSubmission(body.followUp, { ...context, pathPrefix: '/followUp' });
+  const violations = [...jobs, ...(followUp ? [followUp] : [])].flatMap((checked) => checked.violations);
+  if (violations.length > 0) throw invalidRequestError(violations);
+  return { jobs: jobs.map((checked) => checked.submission), followUp: followUp?.submission };
+}
+
+/** A submission and the rules it breaks, their paths under `pathPrefix` (pure). */
+function checkedSubmission(
   body: SubmissionBody,
   { submitter, now, idempotencyKey, pathPrefix = '' }: SubmissionContext,
-): JobSubmission {
+): { submission: JobSubmission; violations: RuleViolation[] } {
   const options: SubmitOptions = { submitter };
   if (body.priority !== undefined) options.priority = body.priority;
   if (body.batchId !== undefined) options.batchId = body.batchId;
@@ -76,11 +99,12 @@ export function toJobSubmission(
   if (body.hardTimeLimitMs != null) options.hardTimeLimitMs = body.hardTimeLimitMs;
   if (idempotencyKey !== undefined) options.idempotencyKey = idempotencyKey;
   const payload = fillDefaults(PAYLOAD_SCHEMAS[body.stage], body.payload) as StagePayload<Stage>;
-  const violations = [...requestRuleViolations(body.stage, payload, options), ...delayViolations(body, now)];
-  if (violations.length > 0) throw invalidRequestError(violations, pathPrefix);
+  const violations = [...requestRuleViolations(body.stage, payload, options), ...delayViolations(body, now)].map(
+    ({ path, message }) => ({ path: `${pathPrefix}${path}`, message }),
+  );
   const notBefore = body.countdownMs !== undefined ? now + body.countdownMs : body.notBefore;
   if (notBefore !== undefined && notBefore > now) options.notBefore = notBefore;
-  return { stage: body.stage, payload, options };
+  return { submission: { stage: body.stage, payload, options }, violations };
 }
 
 /** A countdown and a due time together, or a due time beyond the longest delay (pure). */

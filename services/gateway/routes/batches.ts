@@ -8,7 +8,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { GatewayContext } from '../context.ts';
 import { inServerSpan } from '../tracing.ts';
 import { batchBody, batchIdParams, routeResponses } from '../schemas.ts';
-import { type SubmissionBody, submissionReply, toJobSubmission } from '../submissions.ts';
+import { type SubmissionBody, submissionReply, toBatchSubmissions } from '../submissions.ts';
 import { notFound } from './jobs.ts';
 
 interface BatchBody {
@@ -49,17 +49,12 @@ export const batchRoutes: FastifyPluginAsync<Pick<GatewayContext, (typeof BATCH_
     },
     async (request, reply) => {
       const submitter = request.principal?.name ?? 'gateway';
-      const now = context.now();
-      const submissions = request.body.jobs.map((job, i) =>
-        toJobSubmission(job, { submitter, now, pathPrefix: `/jobs/${i}` }),
-      );
-      const { batchId: requestedId, followUp } = request.body;
+      const { jobs: submissions, followUp } = toBatchSubmissions(request.body, { submitter, now: context.now() });
+      const { batchId: requestedId } = request.body;
       const { batchId, jobs, followUpJobId } = await inServerSpan(request, async (traceId) => {
         const batch = await context.jobClient.submitBatch(submissions, {
           ...(requestedId === undefined ? {} : { batchId: requestedId }),
-          ...(followUp === undefined
-            ? {}
-            : { followUp: toJobSubmission(followUp, { submitter, now, pathPrefix: '/followUp' }) }),
+          ...(followUp === undefined ? {} : { followUp }),
         });
         request.log.info({ batchId: batch.batchId, jobs: batch.jobs.length, traceId }, 'batch submitted');
         return batch;

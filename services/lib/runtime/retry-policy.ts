@@ -54,8 +54,8 @@ export function backoffMs(policy: BackoffPolicy, failures: number, random: numbe
 
 /**
  * The delay topic tier for a delay: the longest tier not longer than the delay (the
- * shortest for smaller delays). A tier holds delays of one order of magnitude, so waiting
- * for its head message keeps the others close to their due time.
+ * shortest for smaller delays). A tier holds delays of about one order of magnitude, and its
+ * head holds the others at most the tier's delay (retry-forwarder.ts).
  */
 export function retryTier(delayMs: number): RetryTier {
   let tier: RetryTier = RETRY_TIERS[0].name;

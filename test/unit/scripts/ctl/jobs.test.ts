@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { formatJob, type JobReply, listQuery, submissionBody } from '../../../../scripts/ctl/jobs.ts';
+import { formatJob, type JobReply, listQuery, submissionBody, submittedLine } from '../../../../scripts/ctl/jobs.ts';
 import { UsageError } from '../../../../scripts/ctl/output.ts';
 import { isYes } from '../../../../scripts/ctl/purge.ts';
 import { newestDeadLetters, type DeadLetterSummary } from '../../../../scripts/ctl/dlq.ts';
@@ -26,8 +26,24 @@ test("submit: --countdown as a duration (Celery's countdown), --not-before as an
   assert.equal(submissionBody('noop', { countdown: '1500' })['countdownMs'], 1_500);
   assert.equal(submissionBody('noop', { notBefore: '2026-12-03T09:00:00Z' })['notBefore'], Date.UTC(2026, 11, 3, 9));
   assert.equal(submissionBody('noop', { notBefore: '1796292000000' })['notBefore'], 1_796_292_000_000);
+  assert.equal(
+    submissionBody('noop', { notBefore: '2026-12-03T10:00:00+01:00' })['notBefore'],
+    Date.UTC(2026, 11, 3, 9),
+  );
   assert.throws(() => submissionBody('noop', { countdown: 'soon' }), /--countdown/);
+  assert.throws(() => submissionBody('noop', { countdown: '31d' }), /--countdown: a duration up to 30d/);
   assert.throws(() => submissionBody('noop', { notBefore: 'tomorrow' }), /--not-before/);
+  assert.throws(
+    () => submissionBody('noop', { notBefore: '2026-12-03T09:00:00' }),
+    /--not-before: an ISO 8601 time with its zone/,
+    'a time without a zone is not read as local time',
+  );
+  assert.throws(() => submissionBody('noop', { countdown: '5s', notBefore: '1' }), /not both/);
+  assert.equal(submittedLine({ jobId: 'j', created: true, notBefore: null }), 'submitted: j');
+  assert.equal(
+    submittedLine({ jobId: 'j', created: true, notBefore: Date.UTC(2026, 11, 3, 9) }),
+    'submitted: j (due at 2026-12-03T09:00:00.000Z)',
+  );
 });
 
 test('list: filters become the query string, checked first', () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { MAX_DELAY_MS } from '../../../../services/gateway/schemas.ts';
-import { toJobSubmission } from '../../../../services/gateway/submissions.ts';
+import { MAX_DELAY_MS } from '../../../../topology/stages.ts';
+import { toBatchSubmissions, toJobSubmission } from '../../../../services/gateway/submissions.ts';
 import { routedProducer, gatewayTopics } from '../../../../services/gateway/topics.ts';
 import { isSedanoError } from '../../../../services/lib/errors.ts';
 import type { OutgoingMessage } from '../../../../services/lib/kafka.ts';
@@ -65,4 +65,29 @@ test("the gateway's routed producer sends a delayed job to the routed delay topi
   assert.equal(String(sent[0]?.messages[0]?.headers?.[DUE_AT_HEADER]), '5');
   assert.equal(sent[1]?.topic, mine.stages.noop.lanes.high);
   assert.equal(sent[1]?.messages[0]?.headers, undefined, 'a message without a lane header is left as it is');
+});
+
+test("a batch's 400 names every bad field of every job and of its follow-up, not the first job's only", () => {
+  const bad = { stage: 'noop' as const, payload: { sleepMs: -1 } };
+  assert.throws(
+    () =>
+      toBatchSubmissions(
+        {
+          jobs: [{ stage: 'noop', payload: {} }, bad, { ...bad, countdownMs: 1, notBefore: 2 }],
+          followUp: { stage: 'noop', payload: {}, notBefore: 1_000_000 + MAX_DELAY_MS + 1 },
+        },
+        context,
+      ),
+    (error: unknown) => {
+      assert.ok(isSedanoError(error));
+      assert.deepEqual(
+        (error.details as { path: string }[]).map(({ path }) => path),
+        ['/jobs/1/payload/sleepMs', '/jobs/2/payload/sleepMs', '/jobs/2/notBefore', '/followUp/notBefore'],
+      );
+      return true;
+    },
+  );
+  const ok = toBatchSubmissions({ jobs: [{ stage: 'noop', payload: {}, countdownMs: 5 }] }, context);
+  assert.equal(ok.jobs[0]?.options?.notBefore, 1_000_005);
+  assert.equal(ok.followUp, undefined);
 });

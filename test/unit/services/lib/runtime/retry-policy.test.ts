@@ -29,7 +29,8 @@ test("a job's overrides replace the stage's defaults field by field", () => {
 });
 
 test('a delay goes to the longest tier not longer than it', () => {
-  assert.equal(retryTier(100), '5s');
+  assert.equal(retryTier(100), '1s', 'the shortest tier for a delay shorter than every tier');
+  assert.equal(retryTier(4_999), '1s');
   assert.equal(retryTier(5_000), '5s');
   assert.equal(retryTier(59_999), '5s');
   assert.equal(retryTier(60_000), '1m');

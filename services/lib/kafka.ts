@@ -29,7 +29,7 @@ import type { TopicDescription } from '../../topology/topics.ts';
 import { createDefaultPartitioner } from './kafka-partitioner.ts';
 import { type IntervalCommits, startIntervalCommits } from './interval-commits.ts';
 import { createRenewingProducer, type ProducerConnection } from './renewing-producer.ts';
-import { untilTopicsHaveLeaders } from './topic-leaders.ts';
+import { untilTopicsHaveLeaders, whileLeadersSettle } from './topic-leaders.ts';
 
 // kafkajs is CommonJS and its enums are not visible as ESM named exports.
 const { Kafka, logLevel: KafkaLogLevel, ConfigResourceTypes, ConfigSource } = kafkajs;
@@ -407,7 +407,7 @@ function wrapAdmin(admin: Admin): KafkaAdmin {
       if (names.length > 0) await admin.deleteTopics({ topics: [...names] });
     },
     async fetchTopicOffsets(name) {
-      const offsets = await admin.fetchTopicOffsets(name);
+      const offsets = await whileLeadersSettle(() => admin.fetchTopicOffsets(name));
       return offsets.map(({ partition, low, high }) => ({ partition, low, high }));
     },
     async describeGroup(groupId) {

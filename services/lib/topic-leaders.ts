@@ -1,6 +1,6 @@
 /**
  * Waiting until topics just created have a leader on every partition, before their creator
- * produces to them or reads them.
+ * produces to them or reads them; and asking a partition's leader again while it settles.
  *
  * kafkajs's own wait (`createTopics({ waitForLeaders: true })`) takes only LEADER_NOT_AVAILABLE
  * for "not yet": a broker whose metadata does not hold the new topic yet answers
@@ -49,6 +49,35 @@ export async function untilTopicsHaveLeaders(
       last = `${type}: ${(error as Error).message}`;
     }
     if (now() >= deadline) throw new Error(`topics created, but not all led within ${timeoutMs} ms (${last})`);
+    await sleep(intervalMs);
+  }
+}
+
+/**
+ * Error types a partition's leader answers for a moment after the partition was created or
+ * moved: its metadata already names the broker, which is not leading it yet (a CI run's
+ * ListOffsets on a topic created and led a moment before: "This server is not the leader for
+ * that topic-partition").
+ */
+const LEADER_SETTLING = new Set(['NOT_LEADER_FOR_PARTITION', 'LEADER_NOT_AVAILABLE']);
+
+/**
+ * Runs `request`, and again every `intervalMs` while it fails because a leader is settling, for
+ * at most `timeoutMs` (default 2 s); any other failure is thrown at once. kafkajs's
+ * `fetchTopicOffsets` gives up on NOT_LEADER_FOR_PARTITION at the first answer.
+ */
+export async function whileLeadersSettle<T>(
+  request: () => Promise<T>,
+  { timeoutMs = 2_000, intervalMs = 100, now = Date.now }: LeaderWaitOptions = {},
+): Promise<T> {
+  const deadline = now() + timeoutMs;
+  for (;;) {
+    try {
+      return await request();
+    } catch (error) {
+      const type = (error as { type?: unknown }).type;
+      if (typeof type !== 'string' || !LEADER_SETTLING.has(type) || now() >= deadline) throw error;
+    }
     await sleep(intervalMs);
   }
 }

@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { type TopicsMetadata, untilTopicsHaveLeaders } from '../../../../services/lib/topic-leaders.ts';
+import {
+  type TopicsMetadata,
+  untilTopicsHaveLeaders,
+  whileLeadersSettle,
+} from '../../../../services/lib/topic-leaders.ts';
 
 /** A broker error as kafkajs throws it: a `type` naming the protocol error. */
 const brokerError = (type: string) => Object.assign(new Error(`broker said ${type}`), { type });
@@ -51,4 +55,43 @@ test('past its deadline the wait fails, saying what it waited for', async () => 
     untilTopicsHaveLeaders(['a'], broker.fetch, { timeoutMs: 50, intervalMs: 1, now: () => (clock += 20) }),
     /not all led within 50 ms \(without a leader yet: a\)/,
   );
+});
+
+test('a request a settling leader refuses is asked again; another failure, or one past the bound, is thrown', async () => {
+  let calls = 0;
+  const offsets = await whileLeadersSettle(
+    async () => {
+      calls += 1;
+      if (calls < 3) throw brokerError('NOT_LEADER_FOR_PARTITION');
+      return [{ partition: 0, low: '0', high: '3' }];
+    },
+    { intervalMs: 1 },
+  );
+  assert.deepEqual([calls, offsets[0]?.high], [3, '3']);
+
+  let others = 0;
+  await assert.rejects(
+    whileLeadersSettle(
+      async () => {
+        others += 1;
+        throw brokerError('UNKNOWN_TOPIC_OR_PARTITION');
+      },
+      { intervalMs: 1 },
+    ),
+    /UNKNOWN_TOPIC_OR_PARTITION/,
+  );
+  assert.equal(others, 1, 'a topic that is not there is not waited for');
+
+  let clock = 0;
+  await assert.rejects(
+    whileLeadersSettle(
+      async () => {
+        clock += 600;
+        throw brokerError('NOT_LEADER_FOR_PARTITION');
+      },
+      { timeoutMs: 2_000, intervalMs: 1, now: () => clock },
+    ),
+    /NOT_LEADER_FOR_PARTITION/,
+  );
+  assert.equal(clock, 2_400, 'asked until the bound, then the last failure is thrown');
 });

@@ -214,9 +214,9 @@ export function createJobClient({ producer, codec, names, submitter, now = Date.
     const { stage, payload, options = {} } = submission;
     const header = jobHeader(stage, options, submitter, now());
     const lane = names.jobTopic(stage, LANES[header.priority]);
-    const delayMs = (options.notBefore ?? header.submittedAt) - header.submittedAt;
-    const notBefore = delayMs > 0 ? header.submittedAt + delayMs : null;
-    const topic = notBefore === null ? lane : names.retryTopic(stage, retryTier(delayMs));
+    const notBefore =
+      options.notBefore !== undefined && options.notBefore > header.submittedAt ? options.notBefore : null;
+    const topic = notBefore === null ? lane : names.retryTopic(stage, retryTier(notBefore - header.submittedAt));
     return tracer.startActiveSpan(`${topic} publish`, { kind: SpanKind.PRODUCER }, async (span) => {
       try {
         span.setAttribute('sedano.job_id', header.jobId);

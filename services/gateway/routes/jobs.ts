@@ -143,7 +143,7 @@ export const jobRoutes: FastifyPluginAsync<Pick<GatewayContext, (typeof JOB_ROUT
         return job;
       });
       context.metrics.submitted(submitted.stage);
-      const delayMs = submitted.notBefore === null ? 0 : Math.max(0, submitted.notBefore - context.now());
+      const delayMs = Math.max(0, (submitted.notBefore ?? 0) - context.now());
       const estimate = (await estimator.estimate(submitted.stage, submitted.priority, delayMs)) ?? null;
       return reply.code(202).send({ ...submitted, estimate });
     },

@@ -48,7 +48,8 @@ export const workerRoutes: FastifyPluginAsync<Pick<GatewayContext, (typeof WORKE
     {
       config: { scope: 'read' },
       schema: {
-        summary: 'The live workers: stage, host, uptime, heartbeat, the jobs each runs with their progress',
+        summary:
+          'The live workers as of their last presence record: stage, host, start and heartbeat times, their jobs',
         tags: ['workers'],
         querystring: listQuery,
         response: routeResponses({ 200: { description: 'Every live worker, ordered by worker id' } }),

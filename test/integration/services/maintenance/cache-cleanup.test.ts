@@ -8,23 +8,14 @@ import { mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { pino } from 'pino';
 import { createCacheCleanup } from '../../../../services/maintenance/tasks/cache-cleanup.ts';
 import { createDirectoryFileStore } from '../../../../services/maintenance/tasks/file-store.ts';
-import { startMaintenance } from '../../../../services/maintenance/maintenance-worker.ts';
 import { maintenanceRun } from '../../../../services/scheduler/maintenance-run.ts';
 import { createRunEmitter } from '../../../../services/scheduler/schedule-control.ts';
 import { slotIdempotencyKey } from '../../../../services/scheduler/slot-identity.ts';
-import {
-  createTestTopic,
-  kafkaAdmin,
-  kafkaClient,
-  onCleanup,
-  testNames,
-  uniqueName,
-} from '../../../support/resources.ts';
+import { createTestTopic, kafkaAdmin, kafkaClient, onCleanup, uniqueName } from '../../../support/resources.ts';
 import { waitFor } from '../../../support/wait.ts';
-import { schedulerSandbox } from '../scheduler/scheduler-harness.ts';
+import { schedulerSandbox, startTestMaintenance } from '../scheduler/scheduler-harness.ts';
 
 const DAY = 86_400_000;
 
@@ -90,17 +81,8 @@ test(
     const keysBefore = (await redis.keys(`${p}*`)).sort();
     const membersBefore = await redis.zcard(`${view}index:all`);
 
-    const worker = await startMaintenance({
-      kafka: kafkaClient(),
-      codec: sandbox.codec,
+    const worker = await startTestMaintenance(t, sandbox, {
       redis,
-      logger: pino({ level: 'silent' }),
-      keys: sandbox.keys,
-      // The test run's names: its control topic (REVOKE) and dead-letter topic.
-      names: testNames(),
-      maintenanceTopic: sandbox.maintenanceTopic,
-      statusTopic: sandbox.statusTopic,
-      groupId: uniqueName('test-maintenance'),
       progressIntervalMs: 0,
       tasks: {
         CACHE_CLEANUP: createCacheCleanup({
@@ -115,7 +97,6 @@ test(
         }),
       },
     });
-    onCleanup(t, () => worker.close());
 
     // The same slot emitted twice (as two racing schedulers or a replay would): one run.
     const emit = createRunEmitter(sandbox);

@@ -6,13 +6,7 @@
  * record gone once the worker is closed.
  */
 import assert from 'node:assert/strict';
-import { type TestContext, test } from 'node:test';
-import { pino } from 'pino';
-import {
-  type MaintenanceOptions,
-  type MaintenanceWorker,
-  startMaintenance,
-} from '../../../../services/maintenance/maintenance-worker.ts';
+import { test } from 'node:test';
 import { maintenanceRun } from '../../../../services/scheduler/maintenance-run.ts';
 import { createRunEmitter } from '../../../../services/scheduler/schedule-control.ts';
 import { slotIdempotencyKey } from '../../../../services/scheduler/slot-identity.ts';
@@ -22,34 +16,9 @@ import { createRevocations } from '../../../../services/lib/runtime/revocations.
 import { createWorkerPresence } from '../../../../services/lib/worker-presence.ts';
 import type { ControlCommand } from '../../../../schemas/control-command.ts';
 import { contractBindings } from '../../../../topology/contracts.ts';
-import { kafkaClient, onCleanup, testNames, uniqueName } from '../../../support/resources.ts';
+import { testNames, uniqueName } from '../../../support/resources.ts';
 import { waitFor } from '../../../support/wait.ts';
-import { type SchedulerSandbox, schedulerSandbox } from '../scheduler/scheduler-harness.ts';
-
-/**
- * A maintenance worker on the sandbox's topics and keys, with the test run's names (its control
- * topic, for REVOKE and PING, and dead-letter topic) and a group of its own; closed after the test.
- */
-async function startTestMaintenance(
-  t: TestContext,
-  sandbox: SchedulerSandbox,
-  options: Pick<MaintenanceOptions, 'tasks'> & Partial<MaintenanceOptions>,
-): Promise<MaintenanceWorker> {
-  const worker = await startMaintenance({
-    kafka: kafkaClient(),
-    codec: sandbox.codec,
-    redis: sandbox.redis,
-    logger: pino({ level: 'silent' }),
-    keys: sandbox.keys,
-    names: testNames(),
-    maintenanceTopic: sandbox.maintenanceTopic,
-    statusTopic: sandbox.statusTopic,
-    groupId: uniqueName('test-maintenance'),
-    ...options,
-  });
-  onCleanup(t, () => worker.close());
-  return worker;
-}
+import { schedulerSandbox, startTestMaintenance } from '../scheduler/scheduler-harness.ts';
 
 test(
   'a failed run is reported FAILURE and runs again when its slot comes again; an unknown task fails',

@@ -5,6 +5,12 @@ import { jobStatusEventContract, type JobStatusEvent } from '../../../../schemas
 import { createCodec, type Codec, type Contract } from '../../../../services/lib/codec.ts';
 import type { KafkaProducer } from '../../../../services/lib/kafka.ts';
 import {
+  type MaintenanceOptions,
+  type MaintenanceWorker,
+  startMaintenance,
+} from '../../../../services/maintenance/maintenance-worker.ts';
+import { pino } from 'pino';
+import {
   collectMessages,
   createTestTopic,
   deleteSubjectAfter,
@@ -14,6 +20,7 @@ import {
   redisClient,
   testNames,
   schemaRegistry,
+  uniqueName,
   type CollectedMessages,
 } from '../../../support/resources.ts';
 import type { Redis } from 'ioredis';
@@ -75,4 +82,29 @@ export function bySlot(requests: readonly MaintenanceRequest[]): Map<number, Mai
     slots.set(request.slotTime, [...(slots.get(request.slotTime) ?? []), request]);
   }
   return slots;
+}
+
+/**
+ * A maintenance worker on the sandbox's topics and keys, with the test run's names (its control
+ * topic, for REVOKE and PING, and dead-letter topic) and a group of its own; closed after the test.
+ */
+export async function startTestMaintenance(
+  t: TestContext,
+  sandbox: SchedulerSandbox,
+  options: Pick<MaintenanceOptions, 'tasks'> & Partial<MaintenanceOptions>,
+): Promise<MaintenanceWorker> {
+  const worker = await startMaintenance({
+    kafka: kafkaClient(),
+    codec: sandbox.codec,
+    redis: sandbox.redis,
+    logger: pino({ level: 'silent' }),
+    keys: sandbox.keys,
+    names: testNames(),
+    maintenanceTopic: sandbox.maintenanceTopic,
+    statusTopic: sandbox.statusTopic,
+    groupId: uniqueName('test-maintenance'),
+    ...options,
+  });
+  onCleanup(t, () => worker.close());
+  return worker;
 }

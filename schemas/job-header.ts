@@ -33,4 +33,10 @@ export interface JobHeader {
    * keeps the job type's default.
    */
   hardTimeLimitMs: number | null;
+  /**
+   * Time after which the job must not start (Celery's expires), milliseconds since the epoch (UTC): an
+   * attempt, first or retry, that would start later ends REVOKED with SEDANO_ERR_JOB_EXPIRED. Null: it
+   * never expires.
+   */
+  expiresAt: number | null;
 }

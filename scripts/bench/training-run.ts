@@ -78,6 +78,7 @@ try {
         retryPolicy: null,
         softTimeLimitMs: null,
         hardTimeLimitMs: null,
+        expiresAt: null,
       },
       modelType: 'text-classifier',
       modelName: `bench-${options.examples}-${options.hiddenUnits}`,

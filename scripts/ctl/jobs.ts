@@ -79,6 +79,17 @@ export function submissionBody(
     body['countdownMs'] = countdownMs;
   }
   if (typeof options['notBefore'] === 'string') body['notBefore'] = parseTime('--not-before', options['notBefore']);
+  if (typeof options['expires'] === 'string' && typeof options['expiresAt'] === 'string') {
+    throw new UsageError('--expires or --expires-at, not both');
+  }
+  if (typeof options['expires'] === 'string') {
+    const expiresInMs = parseDurationMs(options['expires']);
+    if (expiresInMs === undefined || expiresInMs < 1) {
+      throw new UsageError(`--expires: a duration such as 30s, 10m or 1500 (ms), got "${options['expires']}"`);
+    }
+    body['expiresInMs'] = expiresInMs;
+  }
+  if (typeof options['expiresAt'] === 'string') body['expiresAt'] = parseTime('--expires-at', options['expiresAt']);
   return body;
 }
 
@@ -97,10 +108,23 @@ function parseTime(flag: string, text: string): number {
   return ms;
 }
 
-/** The human line of a submission (pure): its id, and a delayed job's due time. */
-export function submittedLine(reply: { jobId: string; created: boolean; notBefore: number | null }): string {
-  const due = reply.notBefore === null ? '' : ` (due at ${new Date(reply.notBefore).toISOString()})`;
-  return `${reply.created === false ? 'already submitted' : 'submitted'}: ${reply.jobId}${due}`;
+/** What `POST /v1/jobs` answers, as far as the CLI reads it. */
+interface SubmittedReply {
+  jobId: string;
+  created: boolean;
+  notBefore: number | null;
+  /** Absent from a gateway of the version before expiries. */
+  expiresAt?: number | null;
+}
+
+/** The human line of a submission (pure): its id, a delayed job's due time, an expiring one's expiry. */
+export function submittedLine(reply: SubmittedReply): string {
+  const times = [
+    ...(reply.notBefore == null ? [] : [`due at ${new Date(reply.notBefore).toISOString()}`]),
+    ...(reply.expiresAt == null ? [] : [`expires at ${new Date(reply.expiresAt).toISOString()}`]),
+  ];
+  const suffix = times.length === 0 ? '' : ` (${times.join(', ')})`;
+  return `${reply.created === false ? 'already submitted' : 'submitted'}: ${reply.jobId}${suffix}`;
 }
 
 /** Human lines of one job (pure). */
@@ -210,6 +234,8 @@ export function registerJobs(program: Command, run: CtlAction): void {
       .option('--batch-id <uuid>', 'a batch to add the job to')
       .option('--countdown <duration>', "start no sooner than this long from now, e.g. 30s, 5m (Celery's countdown)")
       .option('--not-before <time>', "start no sooner than this ISO 8601 time or ms since the epoch (Celery's eta)")
+      .option('--expires <duration>', "start no later than this long from now, or never, e.g. 10m (Celery's expires)")
+      .option('--expires-at <time>', 'start no later than this ISO 8601 time or ms since the epoch, or never')
       .option('--idempotency-key <key>', 'a repeated submission with the same key returns the same job')
       .option('--watch', 'then watch the job until it ends'),
   ).action(
@@ -218,7 +244,7 @@ export function registerJobs(program: Command, run: CtlAction): void {
       const target = resolveGatewayTarget(options, env);
       const headers: Record<string, string> =
         typeof options['idempotencyKey'] === 'string' ? { 'idempotency-key': options['idempotencyKey'] } : {};
-      const reply = await gatewayRequest<{ jobId: string; created: boolean; notBefore: number | null }>(
+      const reply = await gatewayRequest<SubmittedReply>(
         target,
         'POST',
         '/v1/jobs',

@@ -23,6 +23,7 @@ function header(jobId: string) {
     retryPolicy: null,
     softTimeLimitMs: null,
     hardTimeLimitMs: null,
+    expiresAt: null,
   };
 }
 

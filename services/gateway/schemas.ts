@@ -35,8 +35,10 @@ export const OPTION_SCHEMAS: Record<string, JsonSchema> = Object.fromEntries(
 /**
  * When a job may start (Celery's countdown and eta): options of the submission, not header
  * fields, since the delay is spent before the job reaches its lane (job-client.ts). One or the other.
+ * Until when it may start (Celery's expires): the header's `expiresAt`, given as is or as
+ * `expiresInMs` from the submission. One or the other.
  */
-export const DELAY_SCHEMAS: Record<'countdownMs' | 'notBefore', JsonSchema> = {
+export const TIMING_SCHEMAS: Record<'countdownMs' | 'notBefore' | 'expiresInMs' | 'expiresAt', JsonSchema> = {
   countdownMs: {
     type: 'integer',
     minimum: 0,
@@ -50,11 +52,25 @@ export const DELAY_SCHEMAS: Record<'countdownMs' | 'notBefore', JsonSchema> = {
     description:
       "Start no sooner than this time, in milliseconds since the epoch (Celery's eta); at most 30 days ahead, a past time starts it at once.",
   },
+  expiresInMs: {
+    type: 'integer',
+    minimum: 1,
+    maximum: Number.MAX_SAFE_INTEGER,
+    description:
+      "Start no later than this many milliseconds after submission (Celery's expires): an attempt, first or retry, due later ends REVOKED with SEDANO_ERR_JOB_EXPIRED. Must end after the job's due time.",
+  },
+  expiresAt: {
+    type: 'integer',
+    minimum: 0,
+    maximum: Number.MAX_SAFE_INTEGER,
+    description:
+      "Start no later than this time, in milliseconds since the epoch (Celery's expires); see expiresInMs. Must be after the job's due time.",
+  },
 };
 
 /** One job: `{ stage, payload, …options }`, the payload's schema chosen by the stage. */
 export function submissionSchema(options: { batchIdAllowed: boolean; parentJobIdAllowed?: boolean }): JsonSchema {
-  const optionSchemas: Record<string, JsonSchema> = { ...OPTION_SCHEMAS, ...DELAY_SCHEMAS };
+  const optionSchemas: Record<string, JsonSchema> = { ...OPTION_SCHEMAS, ...TIMING_SCHEMAS };
   if (!options.batchIdAllowed) delete optionSchemas['batchId'];
   if (options.parentJobIdAllowed === false) delete optionSchemas['parentJobId'];
   return {
@@ -231,7 +247,11 @@ export const submissionReplySchema: JsonSchema = {
     eventsUrl: { type: 'string' },
     created: { type: 'boolean' },
     notBefore: { type: ['integer', 'null'], description: "A delayed job's due time, ms since the epoch" },
+    expiresAt: {
+      type: ['integer', 'null'],
+      description: 'When the job expires (no attempt starts after it), ms since the epoch; null: never',
+    },
   },
-  required: ['jobId', 'stage', 'priority', 'batchId', 'statusUrl', 'eventsUrl', 'created', 'notBefore'],
+  required: ['jobId', 'stage', 'priority', 'batchId', 'statusUrl', 'eventsUrl', 'created', 'notBefore', 'expiresAt'],
   additionalProperties: true,
 };

@@ -31,6 +31,10 @@ export interface SubmissionBody {
   countdownMs?: number;
   /** Start no sooner than this time, ms since the epoch (Celery's eta). */
   notBefore?: number;
+  /** Start no later than this many ms after submission, or never (Celery's expires). */
+  expiresInMs?: number;
+  /** Start no later than this time, ms since the epoch, or never (Celery's expires). */
+  expiresAt?: number;
 }
 
 /** What the API answers for a submitted job. */
@@ -45,6 +49,8 @@ export interface SubmissionReply {
   created: boolean;
   /** A delayed job's due time, ms since the epoch; null when it may start at once. */
   notBefore: number | null;
+  /** When the job expires (no attempt starts after it), ms since the epoch; null: never. */
+  expiresAt: number | null;
 }
 
 /** Where a submission comes from and when, for `toJobSubmission`. */
@@ -59,7 +65,7 @@ export interface SubmissionContext {
 
 /**
  * A submission body as the job client takes it, defaults filled in, a countdown turned into its
- * due time (pure); throws SEDANO_ERR_JOB_INVALID_REQUEST (400) naming each field that breaks a
+ * due time and an `expiresInMs` into its expiry (pure); throws SEDANO_ERR_JOB_INVALID_REQUEST (400) naming each field that breaks a
  * rule of its stage (request-rules.ts) or of the delay, its path under `pathPrefix`.
  */
 export function toJobSubmission(body: SubmissionBody, context: SubmissionContext): JobSubmission {
@@ -99,11 +105,15 @@ function checkedSubmission(
   if (body.hardTimeLimitMs != null) options.hardTimeLimitMs = body.hardTimeLimitMs;
   if (idempotencyKey !== undefined) options.idempotencyKey = idempotencyKey;
   const payload = fillDefaults(PAYLOAD_SCHEMAS[body.stage], body.payload) as StagePayload<Stage>;
-  const violations = [...requestRuleViolations(body.stage, payload, options), ...delayViolations(body, now)].map(
-    ({ path, message }) => ({ path: `${pathPrefix}${path}`, message }),
-  );
   const notBefore = body.countdownMs !== undefined ? now + body.countdownMs : body.notBefore;
   if (notBefore !== undefined && notBefore > now) options.notBefore = notBefore;
+  const expiresAt = body.expiresInMs !== undefined ? now + body.expiresInMs : body.expiresAt;
+  if (expiresAt !== undefined) options.expiresAt = expiresAt;
+  const violations = [
+    ...requestRuleViolations(body.stage, payload, options),
+    ...delayViolations(body, now),
+    ...expiryViolations(body, expiresAt, options.notBefore ?? now),
+  ].map(({ path, message }) => ({ path: `${pathPrefix}${path}`, message }));
   return { submission: { stage: body.stage, payload, options }, violations };
 }
 
@@ -118,8 +128,29 @@ function delayViolations(body: SubmissionBody, now: number): RuleViolation[] {
   return [];
 }
 
+/**
+ * Both expiry fields, or an expiry not after the time the job may first start (pure): such a job
+ * could never run, so it is refused rather than accepted to be REVOKED at once.
+ */
+function expiryViolations(body: SubmissionBody, expiresAt: number | undefined, dueAt: number): RuleViolation[] {
+  if (body.expiresInMs !== undefined && body.expiresAt !== undefined) {
+    return [{ path: '/expiresAt', message: 'give expiresInMs or expiresAt, not both' }];
+  }
+  const path = body.expiresInMs !== undefined ? '/expiresInMs' : '/expiresAt';
+  if (expiresAt !== undefined && expiresAt <= dueAt) {
+    return [{ path, message: `must be after the time the job may start (${dueAt}); it would expire at ${expiresAt}` }];
+  }
+  if (expiresAt !== undefined && expiresAt > LATEST_DATE_MS) {
+    return [{ path, message: `must end by ${LATEST_DATE_MS}, the latest time a date can hold; got ${expiresAt}` }];
+  }
+  return [];
+}
+
+/** The latest time a JavaScript Date holds (ECMA-262's time range), ms since the epoch. */
+const LATEST_DATE_MS = 8.64e15;
+
 export function submissionReply(
-  job: Pick<SubmittedJob, 'jobId' | 'stage' | 'priority' | 'batchId' | 'notBefore'>,
+  job: Pick<SubmittedJob, 'jobId' | 'stage' | 'priority' | 'batchId' | 'notBefore' | 'expiresAt'>,
   created: boolean,
 ) {
   return {
@@ -131,6 +162,7 @@ export function submissionReply(
     eventsUrl: `/v1/jobs/${job.jobId}/events`,
     created,
     notBefore: job.notBefore,
+    expiresAt: job.expiresAt,
   } satisfies SubmissionReply;
 }
 
@@ -148,6 +180,7 @@ interface Claim {
   priority: Priority;
   batchId: string | null;
   notBefore: number | null;
+  expiresAt: number | null;
 }
 
 /** How long an idempotency key is remembered: a day, like a finished job in the view. */
@@ -168,13 +201,14 @@ export async function submitJob(
     priority: submission.options?.priority ?? 'NORMAL',
     batchId: submission.options?.batchId ?? null,
     notBefore: submission.options?.notBefore ?? null,
+    expiresAt: submission.options?.expiresAt ?? null,
   };
   const claimed = await redis.set(claimKey, JSON.stringify(claim), 'EX', IDEMPOTENCY_TTL_SECONDS, 'NX');
   if (claimed !== 'OK') {
-    // A claim stored before delays existed has no notBefore: it was not delayed.
+    // A claim stored before delays and expiries existed has neither: it had none.
     const stored = JSON.parse((await redis.get(claimKey)) ?? JSON.stringify(claim)) as Partial<Claim> &
-      Omit<Claim, 'notBefore'>;
-    const earlier: Claim = { ...stored, notBefore: stored.notBefore ?? null };
+      Omit<Claim, 'notBefore' | 'expiresAt'>;
+    const earlier: Claim = { ...stored, notBefore: stored.notBefore ?? null, expiresAt: stored.expiresAt ?? null };
     if (earlier.stage !== submission.stage) {
       throw apiError(
         'SEDANO_ERR_API_CONFLICT',

@@ -89,6 +89,12 @@ export const ERROR_TABLE = {
     retriable: false,
     message: 'The job was revoked (cancelled) before it started or while it ran.',
   },
+  SEDANO_ERR_JOB_EXPIRED: {
+    status: 410,
+    retriable: false,
+    message:
+      "The job's `expiresAt` passed before an attempt could start (Celery's expires): it ended REVOKED without running again.",
+  },
   SEDANO_ERR_JOB_TIME_LIMIT: {
     status: 504,
     retriable: false,

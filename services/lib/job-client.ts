@@ -51,6 +51,8 @@ export interface SubmitOptions {
   hardTimeLimitMs?: number;
   /** When the job may start, ms since the epoch; a time not in the future starts it at once. */
   notBefore?: number;
+  /** After this time (ms since the epoch) no attempt starts: it ends REVOKED, SEDANO_ERR_JOB_EXPIRED. */
+  expiresAt?: number;
 }
 
 export interface JobSubmission<S extends Stage = Stage> {
@@ -68,6 +70,8 @@ export interface SubmittedJob {
   batchId: string | null;
   /** A delayed job's due time, ms since the epoch; null for a job that may start at once. */
   notBefore: number | null;
+  /** When the job expires (its header's `expiresAt`), ms since the epoch; null: never. */
+  expiresAt: number | null;
 }
 
 export interface BatchOptions {
@@ -130,6 +134,7 @@ export function jobHeader(stage: Stage, options: SubmitOptions, submitter: strin
     retryPolicy: options.retryPolicy ?? null,
     softTimeLimitMs: options.softTimeLimitMs ?? null,
     hardTimeLimitMs: options.hardTimeLimitMs ?? null,
+    expiresAt: options.expiresAt ?? null,
   };
 }
 
@@ -228,7 +233,15 @@ export function createJobClient({ producer, codec, names, submitter, now = Date.
           header,
         } as StageRequests[typeof stage]);
         return {
-          job: { jobId: header.jobId, stage, priority: header.priority, topic, batchId: header.batchId, notBefore },
+          job: {
+            jobId: header.jobId,
+            stage,
+            priority: header.priority,
+            topic,
+            batchId: header.batchId,
+            notBefore,
+            expiresAt: header.expiresAt,
+          },
           request: notBefore === null ? request : delayedRequest(request, lane, notBefore),
           pending: await codec.toMessage(
             bindings.status,

@@ -102,6 +102,7 @@ export const deadLetterRoutes: FastifyPluginAsync<
       }
       const { header, ...payload } = request_;
       const requester = request.principal?.name ?? 'gateway';
+      // An operator's replay is a new job: the original's expiresAt (long past, as a rule) is not kept.
       const submission: JobSubmission = {
         stage,
         payload: payload,

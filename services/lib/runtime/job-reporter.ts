@@ -19,6 +19,9 @@ import { produceBatcherFor } from '../produce-batcher.ts';
 import type { SequenceClock } from './sequence-clock.ts';
 import type { ProgressDetails, StageResult } from './stage.ts';
 
+/** The error type of a REVOKED event, by its code. */
+const ERROR_TYPES = { SEDANO_ERR_JOB_REVOKED: 'RevokedError', SEDANO_ERR_JOB_EXPIRED: 'ExpiredError' } as const;
+
 export interface JobReporterOptions {
   producer: KafkaProducer;
   codec: Codec;
@@ -45,7 +48,8 @@ export interface JobReporter {
   succeeded(result: StageResult): Promise<void>;
   retrying(error: JobError, nextAttemptAt: number): Promise<void>;
   failed(error: JobError): Promise<void>;
-  revoked(reason: string): Promise<void>;
+  /** REVOKED: by a revoke or purge (the default code), or past the job's `expiresAt`. */
+  revoked(reason: string, code?: 'SEDANO_ERR_JOB_REVOKED' | 'SEDANO_ERR_JOB_EXPIRED'): Promise<void>;
 }
 
 /** PROGRESS fields from a handler's call (pure). */
@@ -127,9 +131,9 @@ export function createJobReporter(options: JobReporterOptions): JobReporter {
     succeeded: (result) => finish('SUCCESS', { result }),
     retrying: (error, nextAttemptAt) => finish('RETRY', { error, nextAttemptAt, finishedAt: null }),
     failed: (error) => finish('FAILURE', { error }),
-    revoked: (reason) =>
+    revoked: (reason, code = 'SEDANO_ERR_JOB_REVOKED') =>
       finish('REVOKED', {
-        error: { code: 'SEDANO_ERR_JOB_REVOKED', type: 'RevokedError', message: reason, retriable: false },
+        error: { code, type: ERROR_TYPES[code], message: reason, retriable: false },
       }),
   };
 }

@@ -32,6 +32,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { type Context, context, type Span, SpanKind, SpanStatusCode, trace, type Tracer } from '@opentelemetry/api';
 import type { StageRequests } from '../../../topology/contracts.ts';
 import type { Stage } from '../../../topology/stages.ts';
+import type { JobHeader } from '../../../schemas/job-header.ts';
 import type { JobState } from '../../../schemas/job-state.ts';
 import type { JobStatusEvent } from '../../../schemas/job-status-event.ts';
 import type { Codec, SubjectBinding } from '../codec.ts';
@@ -91,10 +92,31 @@ export function attemptOutcome(error: unknown): 'revoked' | 'shutdown' | 'failed
   return 'failed';
 }
 
-/** Why a job must not start (pure): its revocation's reason, `purged` below a purge mark, or null. */
-export function refusalOf(revoked: string | null, purgedBelow: number | undefined, offset: string): string | null {
-  if (revoked !== null) return revoked;
-  return purgedBelow !== undefined && Number(offset) < purgedBelow ? 'purged' : null;
+/** Why a job must not start: it ends REVOKED with this code and message. */
+export interface Refusal {
+  code: 'SEDANO_ERR_JOB_REVOKED' | 'SEDANO_ERR_JOB_EXPIRED';
+  message: string;
+}
+
+/**
+ * Why a job must not start (pure), or null: its revocation's reason; past its `expiresAt`
+ * (Celery's expires, checked at every attempt, so a retry due after it is not run); `purged`
+ * below a purge mark.
+ */
+export function refusalOf(
+  revoked: string | null,
+  purgedBelow: number | undefined,
+  message: { offset: string; expiresAt: number | null },
+  now: number,
+): Refusal | null {
+  if (revoked !== null) return { code: 'SEDANO_ERR_JOB_REVOKED', message: revoked };
+  if (message.expiresAt !== null && now > message.expiresAt) {
+    return { code: 'SEDANO_ERR_JOB_EXPIRED', message: `expired at ${new Date(message.expiresAt).toISOString()}` };
+  }
+  if (purgedBelow !== undefined && Number(message.offset) < purgedBelow) {
+    return { code: 'SEDANO_ERR_JOB_REVOKED', message: 'purged' };
+  }
+  return null;
 }
 
 /**
@@ -112,7 +134,7 @@ interface Admission {
   /** The terminal state the ledger remembers, or null. */
   ended: JobState | null;
   /** Why it must not start (refusalOf), or null. */
-  refused: string | null;
+  refused: Refusal | null;
 }
 
 /** One attempt as the runner sees it while it runs. */
@@ -216,14 +238,14 @@ export class JobRunner<S extends Stage> {
     const { rateLimiter, handler, options } = this.#options;
     const { request, reporter, job, message } = attempt;
     const { jobId } = request.header;
-    const { ended, refused } = await this.#admission(jobId, message);
+    const { ended, refused } = await this.#admission(request.header, message);
     if (ended !== null) return this.#skip(attempt, ended);
     // Before a handler first runs, not after: STARTED is not awaited before the handler, and a
     // STARTED the registry could not encode ran it twice (registry-outage.test.ts).
     if (!this.#statusSchemaKnown) await this.#knowStatusSchema();
     this.#count(attempt);
     if (refused !== null) {
-      await reporter.revoked(refused);
+      await reporter.revoked(refused.message, refused.code);
       return this.#remember(attempt, 'REVOKED');
     }
     // The handler's slot: a revoke (or shutdown) while the job waits for it rejects, and one
@@ -337,14 +359,15 @@ export class JobRunner<S extends Stage> {
   }
 
   /** Reads the ledger, the revocation and the purge mark together (one round trip, not three). */
-  async #admission(jobId: string, message: IncomingMessage): Promise<Admission> {
-    const { ledger, revocations, purgeMarks } = this.#options;
+  async #admission(header: JobHeader, message: IncomingMessage): Promise<Admission> {
+    const { ledger, revocations, purgeMarks, now } = this.#options;
     const [ended, revoked, purgedBelow] = await Promise.all([
-      ledger.terminalState(jobId),
-      revocations.reasonRevoked(jobId),
+      ledger.terminalState(header.jobId),
+      revocations.reasonRevoked(header.jobId),
       purgeMarks.purgeMark(message.topic, message.partition),
     ]);
-    return { ended, refused: refusalOf(revoked, purgedBelow, message.offset) };
+    const refused = refusalOf(revoked, purgedBelow, { offset: message.offset, expiresAt: header.expiresAt }, now());
+    return { ended, refused };
   }
 
   /** Settles an attempt that threw; resolves with its outcome, undefined when it must not be committed. */

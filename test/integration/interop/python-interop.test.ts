@@ -78,8 +78,13 @@ function jobBinding(topic: string): SubjectBinding<NoopRequest> {
   return { subject: testNames().valueSubject(topic), contract: noopRequestContract, compatibility: 'FULL_TRANSITIVE' };
 }
 
+/** A noop job with an expiry, so both directions carry a timestamp-millis that is not null. */
 function sampleJob(): NoopRequest {
-  return { ...noopRequestSample, header: { ...noopRequestSample.header, jobId: randomUUID() } };
+  const { header } = noopRequestSample;
+  return {
+    ...noopRequestSample,
+    header: { ...header, jobId: randomUUID(), expiresAt: header.submittedAt + 3_600_000 },
+  };
 }
 
 async function tempDir(t: TestContext): Promise<string> {

@@ -46,6 +46,32 @@ test('a new field with a default is accepted at FULL_TRANSITIVE, and each versio
   assert.deepEqual(newReadsOld.record.tags, [], 'the new reader fills in the default');
 });
 
+test("JobHeader's expiresAt, its first change: the header before it and the current one read each other", async (t) => {
+  const subject = `${uniqueName('test-evolution')}-value`;
+  deleteSubjectAfter(t, subject);
+  const codec = createCodec({ registry: schemaRegistry() });
+  // The NoopRequest an upstream producer of the version before still writes, and the one sedano reads.
+  const withoutExpiry = noopRequestWith((fields) =>
+    fields.map((field) => {
+      if (field.name !== 'header') return field;
+      const header = field.type as AvroRecordSchema;
+      return { ...field, type: { ...header, fields: header.fields.filter((inner) => inner.name !== 'expiresAt') } };
+    }),
+  );
+  const before: SubjectBinding<NoopRequest> = { subject, contract: withoutExpiry, compatibility: 'FULL_TRANSITIVE' };
+  const { expiresAt: _expiresAt, ...headerBefore } = noopRequestSample.header;
+  const oldRecord = await codec.encode(before, { ...noopRequestSample, header: headerBefore } as NoopRequest);
+  const expiring = { ...noopRequestSample, header: { ...noopRequestSample.header, expiresAt: 1_796_292_000_000 } };
+  const newRecord = await codec.encode({ ...before, contract: noopRequestContract }, expiring);
+  assert.notEqual(newRecord.readUInt32BE(1), oldRecord.readUInt32BE(1), 'the registry took the current header');
+
+  const currentReadsOld = await codec.decode(noopRequestContract, oldRecord);
+  assert.equal(currentReadsOld.record.header.expiresAt, null, 'a job of the version before never expires');
+  const oldReadsCurrent = await codec.decode(withoutExpiry, newRecord);
+  assert.equal(oldReadsCurrent.record.header.jobId, expiring.header.jobId);
+  assert.equal('expiresAt' in oldReadsCurrent.record.header, false, 'a worker of the version before ignores it');
+});
+
 test('incompatible changes are refused by the registry with a clear error', async (t) => {
   const subject = `${uniqueName('test-evolution')}-value`;
   deleteSubjectAfter(t, subject);

@@ -30,6 +30,7 @@ function header(jobId: string, jobType: JobHeader['jobType']): JobHeader {
     retryPolicy: null,
     softTimeLimitMs: null,
     hardTimeLimitMs: null,
+    expiresAt: null,
   };
 }
 
@@ -42,6 +43,7 @@ export const indexDocumentsRequestSample: IndexDocumentsRequest = {
     retryPolicy: { maxAttempts: 5, initialBackoffMs: 2_000, maxBackoffMs: 300_000, backoffMultiplier: null },
     softTimeLimitMs: 1_500_000,
     hardTimeLimitMs: 1_800_000,
+    expiresAt: 1_742_083_200_000,
   },
   collection: 'contracts-2025',
   documents: [

@@ -134,6 +134,7 @@ async function submitAnalysis(
       retryPolicy: null,
       softTimeLimitMs: null,
       hardTimeLimitMs: null,
+      expiresAt: null,
     },
   };
   await sandbox.producer.send(lane, [await sandbox.codec.toMessage(binding, job.header.jobId, job)]);

@@ -156,6 +156,7 @@ export async function submitIndexing(
       retryPolicy: null,
       softTimeLimitMs: null,
       hardTimeLimitMs: null,
+      expiresAt: null,
     },
   };
   await sandbox.producer.send(lane, [await sandbox.codec.toMessage(binding, job.header.jobId, job)]);

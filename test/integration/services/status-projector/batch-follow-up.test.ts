@@ -120,6 +120,7 @@ async function declaredBatch(
     topic: box.lane,
     batchId: null,
     notBefore: null,
+    expiresAt: null,
   };
   const declaration = batchDeclaration(
     { batchId, size, submittedAt: header.submittedAt, submitter: 'batch-test' },
@@ -305,6 +306,7 @@ test('end to end: a noop stage runs the children, then the follow-up the project
     topic: stage.topics.lanes[1]!,
     batchId: null,
     notBefore: null,
+    expiresAt: null,
   };
   const declaration = batchDeclaration(
     { batchId, size: 5, submittedAt: header.submittedAt, submitter: 'batch-test' },

@@ -46,6 +46,28 @@ test("submit: --countdown as a duration (Celery's countdown), --not-before as an
   );
 });
 
+test("submit: --expires as a duration, --expires-at as an ISO time or ms (Celery's expires)", () => {
+  assert.equal(submissionBody('noop', { expires: '10m' })['expiresInMs'], 600_000);
+  assert.equal(submissionBody('noop', { expiresAt: '2026-12-03T09:00:00Z' })['expiresAt'], Date.UTC(2026, 11, 3, 9));
+  assert.equal(submissionBody('noop', { expiresAt: '1796292000000' })['expiresAt'], 1_796_292_000_000);
+  assert.throws(() => submissionBody('noop', { expires: 'later' }), /--expires: a duration/);
+  assert.throws(() => submissionBody('noop', { expires: '0' }), /--expires: a duration/);
+  assert.throws(() => submissionBody('noop', { expiresAt: '2026-12-03T09:00:00' }), /--expires-at: an ISO 8601 time/);
+  assert.throws(() => submissionBody('noop', { expires: '5s', expiresAt: '1' }), /--expires or --expires-at/);
+  const body = submissionBody('noop', { countdown: '5s', expires: '1m' });
+  assert.deepEqual([body['countdownMs'], body['expiresInMs']], [5_000, 60_000], 'a countdown and an expiry together');
+  assert.equal(
+    submittedLine({
+      jobId: 'j',
+      created: true,
+      notBefore: Date.UTC(2026, 11, 3, 9),
+      expiresAt: Date.UTC(2026, 11, 3, 10),
+    }),
+    'submitted: j (due at 2026-12-03T09:00:00.000Z, expires at 2026-12-03T10:00:00.000Z)',
+  );
+  assert.equal(submittedLine({ jobId: 'j', created: true, notBefore: null, expiresAt: null }), 'submitted: j');
+});
+
 test('list: filters become the query string, checked first', () => {
   assert.equal(listQuery({}), '');
   assert.equal(listQuery({ state: 'success', stage: 'noop', limit: '10' }), '?state=SUCCESS&stage=noop&limit=10');

@@ -45,6 +45,47 @@ test('a countdown with a due time, or a due time beyond 30 days, is refused at /
   assert.match(tooLate?.message ?? '', /^at most 30 days ahead/);
 });
 
+test("an expiry in ms becomes the header's expiresAt; it must come after the job may start", () => {
+  assert.equal(
+    toJobSubmission({ stage: 'noop', payload: {}, expiresInMs: 60_000 }, context).options?.expiresAt,
+    1_060_000,
+  );
+  assert.equal(
+    toJobSubmission({ stage: 'noop', payload: {}, expiresAt: 1_000_001 }, context).options?.expiresAt,
+    1_000_001,
+  );
+  const both = toJobSubmission({ stage: 'noop', payload: {}, countdownMs: 5_000, expiresInMs: 5_001 }, context);
+  assert.deepEqual([both.options?.notBefore, both.options?.expiresAt], [1_005_000, 1_005_001]);
+  assert.equal(toJobSubmission({ stage: 'noop', payload: {} }, context).options?.expiresAt, undefined);
+  assert.deepEqual(refused({ stage: 'noop', payload: {}, expiresInMs: 1, expiresAt: 2_000_000 }), [
+    { path: '/jobs/2/expiresAt', message: 'give expiresInMs or expiresAt, not both' },
+  ]);
+  assert.deepEqual(refused({ stage: 'noop', payload: {}, expiresAt: 1_000_000 }), [
+    {
+      path: '/jobs/2/expiresAt',
+      message: 'must be after the time the job may start (1000000); it would expire at 1000000',
+    },
+  ]);
+  assert.deepEqual(refused({ stage: 'noop', payload: {}, countdownMs: 5_000, expiresInMs: 5_000 }), [
+    {
+      path: '/jobs/2/expiresInMs',
+      message: 'must be after the time the job may start (1005000); it would expire at 1005000',
+    },
+  ]);
+  assert.deepEqual(
+    refused({ stage: 'noop', payload: {}, notBefore: 1_000_000 + 3_600_000, expiresAt: 1_000_000 + 60_000 }).map(
+      ({ path }) => path,
+    ),
+    ['/jobs/2/expiresAt'],
+    'an expiry before the due time',
+  );
+  assert.deepEqual(
+    refused({ stage: 'noop', payload: {}, expiresInMs: Number.MAX_SAFE_INTEGER - 1_000_000 }).map(({ path }) => path),
+    ['/jobs/2/expiresInMs'],
+    'beyond the latest time a date can hold',
+  );
+});
+
 test("the gateway's routed producer sends a delayed job to the routed delay topic, its lane header routed too", async () => {
   const names = topologyNames('sedano');
   const declared = gatewayTopics(names);

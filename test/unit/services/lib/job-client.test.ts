@@ -30,6 +30,8 @@ test('the header takes the options and the PENDING event follows from it', () =>
   assert.equal(header.jobType, 'INDEX_DOCUMENTS');
   assert.equal(header.priority, 'HIGH');
   assert.equal(header.submitter, 'api');
+  assert.equal(header.expiresAt, null, 'no expiry unless asked');
+  assert.equal(jobHeader('noop', { expiresAt: 61_000 }, 'api', 1000).expiresAt, 61_000);
   const event = pendingEvent('indexing', header, null);
   assert.equal(event.state, 'PENDING');
   assert.equal(event.stage, 'INDEXING');
@@ -60,6 +62,7 @@ test('a batch declaration carries the follow-up as produced: request bytes, head
     topic: 't',
     batchId: null,
     notBefore: null,
+    expiresAt: null,
   };
   const request = { key: job.jobId, value: Buffer.from([0, 0, 0, 0, 1, 2]), headers: { traceparent: '00-ab-cd-01' } };
   const pending = { key: job.jobId, value: Buffer.from([0, 0, 0, 0, 3, 4]) };

@@ -84,6 +84,7 @@ export function trainingRequest(
       retryPolicy: null,
       softTimeLimitMs: null,
       hardTimeLimitMs: null,
+      expiresAt: null,
     },
     modelType: 'text-classifier',
     modelName: 'topics',

@@ -55,6 +55,55 @@ test('a job revoked while queued never starts, also on a worker started after th
   assert.equal(await sandbox.ledger.terminalState(job.header.jobId), 'REVOKED');
 });
 
+test("a job queued past its expiresAt never starts: REVOKED with SEDANO_ERR_JOB_EXPIRED (Celery's expires)", async (t) => {
+  const sandbox = await stageSandbox(t);
+  const expiresAt = Date.now() - 1;
+  const expired = await sandbox.submit({ sleepMs: 10 }, undefined, 1, { expiresAt });
+  const fresh = await sandbox.submit({ sleepMs: 10 }, undefined, 1, { expiresAt: Date.now() + 3_600_000 });
+  const started: string[] = [];
+  await sandbox.start(sleepyStage(started));
+  const events = await sandbox.eventsUntil(expired.header.jobId, 'REVOKED');
+  assert.deepEqual(states(events), ['REVOKED']);
+  assert.deepEqual(
+    { ...events[0]?.error },
+    {
+      code: 'SEDANO_ERR_JOB_EXPIRED',
+      type: 'ExpiredError',
+      message: `expired at ${new Date(expiresAt).toISOString()}`,
+      retriable: false,
+    },
+  );
+  assert.equal(await sandbox.ledger.terminalState(expired.header.jobId), 'REVOKED');
+  assert.deepEqual(states(await sandbox.eventsUntil(fresh.header.jobId, 'SUCCESS')), ['STARTED', 'SUCCESS']);
+  assert.deepEqual(started, [fresh.header.jobId], 'only the job not expired ran');
+});
+
+test('a retry due after the job expires is not run: RETRY, then REVOKED expired', async (t) => {
+  const sandbox = await stageSandbox(t);
+  const attempts: number[] = [];
+  let expiresAt = Infinity;
+  await sandbox.start(
+    defineStage({
+      stage: 'noop',
+      options: { retry: { initialBackoffMs: 200, maxAttempts: 3 } },
+      handler: async ({ attempt }) => {
+        attempts.push(attempt);
+        // The first attempt fails once the expiry has passed, so its retry is due after it.
+        await waitFor(() => Date.now() > expiresAt, { description: 'the expiry passed' });
+        throw new Error('flaky dependency');
+      },
+    }),
+  );
+  expiresAt = Date.now() + 5_000;
+  const job = await sandbox.submit({}, undefined, 1, { expiresAt });
+  const events = await sandbox.eventsUntil(job.header.jobId, 'REVOKED');
+  assert.deepEqual(states(events), ['STARTED', 'RETRY', 'REVOKED']);
+  assert.equal(events.at(-1)?.error?.code, 'SEDANO_ERR_JOB_EXPIRED');
+  assert.equal(events.at(-1)?.attempt, 2);
+  assert.deepEqual(attempts, [1], 'the retry never ran');
+  assert.equal(await sandbox.ledger.terminalState(job.header.jobId), 'REVOKED');
+});
+
 test('a running job is revoked within 2 s: its signal aborts and it ends REVOKED', async (t) => {
   const sandbox = await stageSandbox(t);
   const started: string[] = [];

@@ -208,11 +208,20 @@ test('a job the ledger says already ended is skipped: it does not run, reports n
   assert.deepEqual(setup.measured, [], 'not an attempt for the metrics');
 });
 
-test('refusal: a revocation wins, then a purge mark above the offset; otherwise none', () => {
-  assert.equal(refusalOf('revoked by ops', 10, '3'), 'revoked by ops');
-  assert.equal(refusalOf(null, 10, '3'), 'purged');
-  assert.equal(refusalOf(null, 3, '3'), null);
-  assert.equal(refusalOf(null, undefined, '3'), null);
+test('refusal: a revocation wins, then an expiry passed, then a purge mark above the offset; otherwise none', () => {
+  const queued = { offset: '3', expiresAt: null };
+  const revoked = (message: string) => ({ code: 'SEDANO_ERR_JOB_REVOKED', message });
+  assert.deepEqual(refusalOf('revoked by ops', 10, queued, 0), revoked('revoked by ops'));
+  assert.deepEqual(refusalOf(null, 10, queued, 0), revoked('purged'));
+  assert.equal(refusalOf(null, 3, queued, 0), null);
+  assert.equal(refusalOf(null, undefined, queued, 0), null);
+  const expiring = { offset: '3', expiresAt: Date.parse('2026-12-02T10:00:00Z') };
+  assert.equal(refusalOf(null, undefined, expiring, expiring.expiresAt), null, 'not expired at its expiry');
+  assert.deepEqual(refusalOf(null, 10, expiring, expiring.expiresAt + 1), {
+    code: 'SEDANO_ERR_JOB_EXPIRED',
+    message: 'expired at 2026-12-02T10:00:00.000Z',
+  });
+  assert.deepEqual(refusalOf('revoked by ops', undefined, expiring, expiring.expiresAt + 1), revoked('revoked by ops'));
 });
 
 test('a job queued below a purge mark is REVOKED (purged) without running', async () => {

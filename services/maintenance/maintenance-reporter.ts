@@ -42,7 +42,8 @@ function nextSequence(now: number): number {
 export function createMaintenanceReporter(options: MaintenanceReporterOptions): MaintenanceReporter {
   const { producer, codec, statusBinding, statusTopic, request, workerId, progressIntervalMs } = options;
   const now = options.now ?? Date.now;
-  const startedAt = now();
+  // Set by STARTED: a run revoked before it started has no start (as the stage runtime's reporter).
+  let startedAt: number | null = null;
   let chain: Promise<void> = Promise.resolve();
   let lastProgressAt = 0;
 
@@ -75,7 +76,10 @@ export function createMaintenanceReporter(options: MaintenanceReporterOptions): 
   }
 
   return {
-    started: () => emit('STARTED', {}),
+    started: () => {
+      startedAt = now();
+      return emit('STARTED', {});
+    },
     progress: (current, total, message) => {
       if (now() - lastProgressAt < progressIntervalMs) return;
       lastProgressAt = now();

@@ -67,7 +67,9 @@ export function createJobReporter(options: JobReporterOptions): JobReporter {
   const { producer, codec, clock, stage, header, attempt, workerId, traceId, progressIntervalMs } = options;
   const now = options.now ?? Date.now;
   const { statusTopic: topic, statusBinding } = options;
-  const startedAt = now();
+  // When the attempt's handler began (its STARTED); null on the events of an attempt refused or
+  // revoked before then, so the view keeps the start it had, none for a job that never ran (job-view.ts).
+  let startedAt: number | null = null;
   const stageSymbol = stage.toUpperCase() as StageSymbol;
   const batcher = produceBatcherFor(producer);
   // After a failed event this job emits nothing more (as when its events were chained).
@@ -121,7 +123,10 @@ export function createJobReporter(options: JobReporterOptions): JobReporter {
   }
 
   return {
-    started: () => emit('STARTED', {}),
+    started: () => {
+      startedAt = now();
+      return emit('STARTED', {});
+    },
     progress(current, total, message = null, details = null) {
       pending = progressOf(current, total, message, details);
       const wait = lastProgressAt + progressIntervalMs - now();

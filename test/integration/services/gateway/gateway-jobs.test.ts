@@ -302,6 +302,7 @@ test('gateway API on the real stack', { timeout: 240_000 }, async (t) => {
       const expired = await jobUntil(gateway, expiring.jobId, ['REVOKED', 'SUCCESS', 'FAILURE']);
       assert.equal(expired.state, 'REVOKED');
       assert.equal((expired['error'] as { code: string }).code, 'SEDANO_ERR_JOB_EXPIRED');
+      assert.equal(expired['startedAt'], null, 'the view shows no start');
       const states = (await gateway.sandbox.events(expiring.jobId)).map((event) => event.state);
       assert.ok(!states.includes('STARTED'), `never started: ${states.join(', ')}`);
       assert.equal((await jobUntil(gateway, lasting.jobId, ['SUCCESS', 'FAILURE', 'REVOKED'])).state, 'SUCCESS');

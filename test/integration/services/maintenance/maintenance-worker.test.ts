@@ -122,6 +122,7 @@ test(
     const refused: JobStatusEvent = await revokedEvent(queued.request.jobId);
     assert.equal(refused.error?.code, 'SEDANO_ERR_JOB_REVOKED');
     assert.equal(refused.error?.message, 'not tonight');
+    assert.equal(refused.startedAt, null, 'it never started');
     // A later run of another schedule runs: the worker went on.
     const later = run(uniqueName('cleanup'), 'CACHE_CLEANUP');
     await emit(later);

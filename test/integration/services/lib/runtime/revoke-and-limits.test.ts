@@ -51,6 +51,7 @@ test('a job revoked while queued never starts, also on a worker started after th
   assert.deepEqual(states(events), ['REVOKED']);
   assert.equal(events[0]?.error?.code, 'SEDANO_ERR_JOB_REVOKED');
   assert.equal(events[0]?.error?.message, 'uploaded by mistake');
+  assert.equal(events[0]?.startedAt, null, 'it never started');
   assert.deepEqual(started, []);
   assert.equal(await sandbox.ledger.terminalState(job.header.jobId), 'REVOKED');
 });
@@ -73,6 +74,7 @@ test("a job queued past its expiresAt never starts: REVOKED with SEDANO_ERR_JOB_
       retriable: false,
     },
   );
+  assert.equal(events[0]?.startedAt, null, 'it never started');
   assert.equal(await sandbox.ledger.terminalState(expired.header.jobId), 'REVOKED');
   assert.deepEqual(states(await sandbox.eventsUntil(fresh.header.jobId, 'SUCCESS')), ['STARTED', 'SUCCESS']);
   assert.deepEqual(started, [fresh.header.jobId], 'only the job not expired ran');
@@ -100,6 +102,7 @@ test('a retry due after the job expires is not run: RETRY, then REVOKED expired'
   assert.deepEqual(states(events), ['STARTED', 'RETRY', 'REVOKED']);
   assert.equal(events.at(-1)?.error?.code, 'SEDANO_ERR_JOB_EXPIRED');
   assert.equal(events.at(-1)?.attempt, 2);
+  assert.equal(events.at(-1)?.startedAt, null, 'its second attempt never started');
   assert.deepEqual(attempts, [1], 'the retry never ran');
   assert.equal(await sandbox.ledger.terminalState(job.header.jobId), 'REVOKED');
 });

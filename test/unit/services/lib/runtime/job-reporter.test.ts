@@ -72,3 +72,55 @@ test('a terminal event is never sent ahead of its PROGRESS', async () => {
   const states = requests.flat().map((value) => value.split(':')[1]);
   assert.deepEqual(states, ['STARTED', 'PROGRESS', 'FAILURE']);
 });
+
+test('startedAt is when STARTED was emitted; an attempt refused before it has none, and an expiry its own code', async () => {
+  const events: JobStatusEvent[] = [];
+  const capturing = {
+    toMessage: (_binding: unknown, key: string, event: JobStatusEvent): Promise<OutgoingMessage> => {
+      events.push(event);
+      return Promise.resolve({ key, value: null });
+    },
+  } as unknown as Codec;
+  let time = 1_000;
+  const names = topologyNames('test-reporter');
+  const reporterAt = (jobId: string) =>
+    createJobReporter({
+      producer: recordingProducer().producer,
+      codec: capturing,
+      clock: new SequenceClock(),
+      stage: 'noop',
+      header: { ...noopRequestSample.header, jobId },
+      attempt: 2,
+      workerId: 'worker-1',
+      traceId: null,
+      progressIntervalMs: 0,
+      statusTopic: names.statusTopic,
+      statusBinding: contractBindings(names).status,
+      onProgressError: (error) => assert.fail(error as Error),
+      now: () => time,
+    });
+  const ran = reporterAt('ran');
+  const expired = reporterAt('expired');
+  time = 1_500; // the reads and the job's slot took 500 ms
+  await ran.started();
+  time = 1_700;
+  await ran.succeeded({ 'sedano.NoopResult': { sleptMs: 0, spunMs: 0, payload: null } });
+  await expired.revoked('expired at 1970-01-01T00:00:01.600Z', 'SEDANO_ERR_JOB_EXPIRED');
+  assert.deepEqual(
+    events.map(({ jobId, state, startedAt, finishedAt }) => [jobId, state, startedAt, finishedAt]),
+    [
+      ['ran', 'STARTED', 1_500, null],
+      ['ran', 'SUCCESS', 1_500, 1_700],
+      ['expired', 'REVOKED', null, 1_700],
+    ],
+  );
+  assert.deepEqual(
+    { ...events[2]?.error },
+    {
+      code: 'SEDANO_ERR_JOB_EXPIRED',
+      type: 'ExpiredError',
+      message: 'expired at 1970-01-01T00:00:01.600Z',
+      retriable: false,
+    },
+  );
+});

@@ -34,6 +34,8 @@ export interface WorkerPresenceKeys {
   readonly index: string;
   /** Hash of the answers to one PING command. */
   readonly pong: (commandId: string) => string;
+  /** When one PING command was sent, kept as long as its answers (so an unknown id is told apart). */
+  readonly ping: (commandId: string) => string;
   /** SCAN pattern of every presence key. */
   readonly pattern: string;
 }
@@ -122,6 +124,7 @@ export function redisKeys(namespace: string): RedisKeys {
       worker: (workerId) => `${workers}worker:${workerId}`,
       index: `${workers}index`,
       pong: (commandId) => `${workers}pong:${commandId}`,
+      ping: (commandId) => `${workers}ping:${commandId}`,
       pattern: `${workers}*`,
     },
     status: {

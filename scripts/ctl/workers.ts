@@ -191,6 +191,7 @@ export function registerWorkers(program: Command, run: CtlAction): void {
           requester: `ctl@${hostname()}`,
           issuedAt: Date.now(),
         };
+        await presence.recordPing(command.commandId, command.issuedAt);
         const producer = await clients.producer();
         await producer.send(names.controlTopic, [
           await clients.codec().toMessage(contractBindings(names).control, command.commandId, command),

@@ -306,7 +306,7 @@ export const ERROR_TABLE = {
     status: 404,
     retriable: false,
     message:
-      'No such job, batch, dead letter or route (a finished job leaves the view `SEDANO_RESULT_TTL` seconds after it ended).',
+      'No such job, batch, dead letter, PING or route (a finished job leaves the view `SEDANO_RESULT_TTL` seconds after it ended).',
   },
   SEDANO_ERR_API_CONFLICT: {
     status: 409,

@@ -8,7 +8,9 @@
  * - `index`: sorted set of worker ids scored by their record's expiry time (ms since
  *   the epoch), so listing does not SCAN; members past their expiry are pruned on `list`;
  * - `pong(commandId)`: hash of worker id -> uptime in ms, the answers to one PING,
- *   expiring after `pongTtlSeconds`.
+ *   expiring after `pongTtlSeconds`;
+ * - `ping(commandId)`: when the PING was sent, written by its sender before it is produced and
+ *   kept as long, so "no answers yet" and "no such PING" are told apart.
  */
 import type { Redis } from 'ioredis';
 import type { RedisKeys } from '../../topology/redis-keys.ts';
@@ -48,6 +50,10 @@ export interface WorkerPresence {
   list(stage?: WorkerStage): Promise<WorkerRecord[]>;
   /** Removes a worker's record at once (clean shutdown). */
   remove(workerId: string): Promise<void>;
+  /** Records that the PING command `commandId` is about to be sent (before it is produced). */
+  recordPing(commandId: string, issuedAt: number): Promise<void>;
+  /** Whether the PING `commandId` is known: recorded by its sender, or answered; false once expired. */
+  pingKnown(commandId: string): Promise<boolean>;
   /** Records a worker's answer to the PING command `commandId`. */
   recordPong(commandId: string, workerId: string, uptimeMs: number): Promise<void>;
   /** The answers to one PING so far, ordered by worker id. */
@@ -70,7 +76,7 @@ export function createWorkerPresence({
   pongTtlSeconds = 300,
   now = Date.now,
 }: WorkerPresenceOptions): WorkerPresence {
-  const { worker: recordKey, index: indexKey, pong: pongKey } = keys.workers;
+  const { worker: recordKey, index: indexKey, pong: pongKey, ping: pingKey } = keys.workers;
 
   return {
     async publish(record, ttlMs) {
@@ -96,6 +102,13 @@ export function createWorkerPresence({
     },
     async remove(workerId) {
       await redis.multi().del(recordKey(workerId)).zrem(indexKey, workerId).exec();
+    },
+    async recordPing(commandId, issuedAt) {
+      await redis.set(pingKey(commandId), String(issuedAt), 'EX', pongTtlSeconds);
+    },
+    async pingKnown(commandId) {
+      // A PING another client produced without recording it is known by its answers.
+      return (await redis.exists(pingKey(commandId), pongKey(commandId))) > 0;
     },
     async recordPong(commandId, workerId, uptimeMs) {
       await redis

@@ -3,13 +3,14 @@
  * and the maintenance worker's); `POST /v1/workers/ping` sends a PING on the control topic (to
  * every worker, or one stage's) and answers with its command id; `GET /v1/workers/pings/:id`
  * lists the answers so far (worker id and uptime, from worker presence), as the CLI's `ping`
- * reads them. `GET /v1/stages` shows each job stage's workers beside its topics and lag.
+ * reads them; a 404 for a PING neither sent by a gateway or the CLI nor answered (or expired). `GET /v1/stages` shows each job stage's workers beside its topics and lag.
  */
 import type { FastifyPluginAsync } from 'fastify';
 import type { ControlCommand } from '../../../schemas/control-command.ts';
 import { WORKER_STAGES, type WorkerStage } from '../../../topology/stages.ts';
 import { newJobId } from '../../lib/job-ids.ts';
 import type { GatewayContext } from '../context.ts';
+import { apiError } from '../errors.ts';
 import { routeResponses, uuidSchema } from '../schemas.ts';
 
 const stageFilter = { type: 'string', enum: [...WORKER_STAGES], description: "Only this stage's workers." } as const;
@@ -82,6 +83,7 @@ export const workerRoutes: FastifyPluginAsync<Pick<GatewayContext, (typeof WORKE
         requester: request.principal?.name ?? 'gateway',
         issuedAt: context.now(),
       };
+      await context.workers.recordPing(command.commandId, command.issuedAt);
       await context.producer.send(context.topics.control, [
         await context.codec.toMessage(context.topics.contracts.control, command.commandId, command),
       ]);
@@ -99,9 +101,17 @@ export const workerRoutes: FastifyPluginAsync<Pick<GatewayContext, (typeof WORKE
         summary: 'The answers to a PING so far',
         tags: ['workers'],
         params: pingParams,
-        response: routeResponses({ 200: { description: 'Each answer: worker id and uptime' } }),
+        response: routeResponses(
+          { 200: { description: 'Each answer: worker id and uptime' } },
+          { codes: ['SEDANO_ERR_API_NOT_FOUND'] },
+        ),
       },
     },
-    async (request) => ({ commandId: request.params.id, answers: await context.workers.pongs(request.params.id) }),
+    async (request) => {
+      const { id } = request.params;
+      const [known, answers] = await Promise.all([context.workers.pingKnown(id), context.workers.pongs(id)]);
+      if (!known) throw apiError('SEDANO_ERR_API_NOT_FOUND', `no PING ${id} (unknown, or sent over 5 minutes ago)`);
+      return { commandId: id, answers };
+    },
   );
 };

@@ -454,6 +454,23 @@ test('gateway API on the real stack', { timeout: 240_000 }, async (t) => {
     await jobUntil(gateway, jobId, ['SUCCESS']);
   });
 
+  await t.test("a PING's answers are listed; a PING never sent is a 404, not an empty list", async () => {
+    const sent = await gateway.call('POST', '/v1/workers/ping', { json: { stage: 'noop' } });
+    assert.equal(sent.status, 202);
+    const { answersUrl } = await json<{ answersUrl: string }>(sent);
+    const answers = await waitFor(
+      async () => {
+        const found = await json<{ answers: { workerId: string }[] }>(await gateway.call('GET', answersUrl));
+        return found.answers.length > 0 && found.answers;
+      },
+      { description: 'the sandbox worker answered' },
+    );
+    assert.ok(answers.every((answer) => answer.workerId.length > 0));
+    const unknown = await gateway.call('GET', `/v1/workers/pings/${randomUUID()}`);
+    assert.equal(unknown.status, 404);
+    assert.equal((await json<{ error: { code: string } }>(unknown)).error.code, 'SEDANO_ERR_API_NOT_FOUND');
+  });
+
   await t.test('dead letters: listed; replayed once as a new job; poison refused', async () => {
     const original = await gateway.sandbox.submit({ sleepMs: 0, failureRate: 0, payload: 'again' });
     const laneTopic = gateway.topics.stages.noop.lanes.normal;

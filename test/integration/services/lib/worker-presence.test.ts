@@ -78,6 +78,18 @@ test('pongs are recorded per command', async (t) => {
   assert.ok(ttl > 0 && ttl <= 300, `pong ttl ${ttl}`);
 });
 
+test('a PING is known once its sender recorded it or a worker answered it; an unknown one is not', async (t) => {
+  const { redis, keys } = redisClient(t);
+  const presence = createWorkerPresence({ redis, keys });
+  assert.equal(await presence.pingKnown('cmd-unknown'), false);
+  await presence.recordPing('cmd-sent', 1_000);
+  assert.equal(await presence.pingKnown('cmd-sent'), true, 'sent, no answer yet');
+  await presence.recordPong('cmd-answered', 'noop@a:1', 42);
+  assert.equal(await presence.pingKnown('cmd-answered'), true, 'answered, sent by a client that did not record it');
+  const ttl = await redis.ttl(keys.workers.ping('cmd-sent'));
+  assert.ok(ttl > 0 && ttl <= 300, `ping ttl ${ttl}`);
+});
+
 test('the heartbeat publishes at once, refreshes, and removes the record when stopped', async (t) => {
   const { redis, keys } = redisClient(t);
   const presence = createWorkerPresence({ redis, keys });

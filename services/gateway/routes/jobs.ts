@@ -143,8 +143,11 @@ export const jobRoutes: FastifyPluginAsync<Pick<GatewayContext, (typeof JOB_ROUT
         return job;
       });
       context.metrics.submitted(submitted.stage);
+      // A repeated submission's job was queued earlier, and may have ended: its status says more.
       const delayMs = Math.max(0, (submitted.notBefore ?? 0) - context.now());
-      const estimate = (await estimator.estimate(submitted.stage, submitted.priority, delayMs)) ?? null;
+      const estimate = submitted.created
+        ? ((await estimator.estimate(submitted.stage, submitted.priority, delayMs)) ?? null)
+        : null;
       return reply.code(202).send({ ...submitted, estimate });
     },
   );

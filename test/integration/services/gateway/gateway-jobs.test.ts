@@ -119,11 +119,12 @@ test('gateway API on the real stack', { timeout: 240_000 }, async (t) => {
     assert.equal(first.status, 202);
     assert.equal(second.status, 202);
     const [a, b] = [
-      await json<{ jobId: string; created: boolean }>(first),
-      await json<{ jobId: string; created: boolean }>(second),
+      await json<{ jobId: string; created: boolean; estimate: unknown }>(first),
+      await json<{ jobId: string; created: boolean; estimate: unknown }>(second),
     ];
     assert.equal(a.jobId, b.jobId);
     assert.deepEqual([a.created, b.created], [true, false]);
+    assert.equal(b.estimate, null, "a repeat's job was queued before: no estimate as if it were new");
     await jobUntil(gateway, a.jobId, ['SUCCESS']);
     const other = await gateway.call('POST', '/v1/jobs', {
       json: { stage: 'indexing', payload: { collection: 'c', documents: [{ uri: 'a.pdf' }] } },

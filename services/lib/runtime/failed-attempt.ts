@@ -2,7 +2,8 @@
  * What follows a failed attempt: a retriable error with attempts left sends the message to the
  * delay topic of its backoff (it comes back to its lane when due) and reports RETRY; otherwise
  * the job reports FAILURE (ATTEMPTS_EXHAUSTED when retries ran out) and its message goes to the
- * dead-letter topic. The runner then has the ledger remember a FAILURE (job-runner.ts: a write
+ * dead-letter topic. A retry that would come due after the job's expiry is not made: the job
+ * ends REVOKED (SEDANO_ERR_JOB_EXPIRED) at once, rather than waiting out the backoff to be refused. The runner then has the ledger remember a FAILURE (job-runner.ts: a write
  * that fails is tried again, not the whole attempt).
  */
 import type { JobError } from '../../../schemas/job-error.ts';
@@ -12,6 +13,7 @@ import type { DeadLetterWriter } from '../dead-letter.ts';
 import { isSedanoError } from '../errors.ts';
 import type { IncomingMessage, KafkaProducer } from '../kafka.ts';
 import { ATTEMPT_HEADER, DUE_AT_HEADER, RETURN_TOPIC_HEADER } from './headers.ts';
+import { expiryRefusal } from './expiry.ts';
 import type { JobReporter } from './job-reporter.ts';
 import { backoffMs, resolveRetryPolicy, retryTier, type RetryPolicy } from './retry-policy.ts';
 
@@ -36,14 +38,17 @@ export function jobErrorOf(error: unknown): JobError {
   };
 }
 
-/** Settles a failed attempt: a retry through a delay topic, or FAILURE and a dead letter; resolves with which. */
+/**
+ * Settles a failed attempt: a retry through a delay topic, REVOKED when the job would expire
+ * before its retry, or FAILURE and a dead letter; resolves with which.
+ */
 export type FailedAttemptHandler = (
   message: IncomingMessage,
   header: JobHeader,
   attempt: number,
   reporter: JobReporter,
   error: unknown,
-) => Promise<'RETRY' | 'FAILURE'>;
+) => Promise<'RETRY' | 'REVOKED' | 'FAILURE'>;
 
 export function createFailedAttemptHandler(options: FailedAttemptOptions): FailedAttemptHandler {
   const { producer, retryTopics, retryPolicy, deadLetters, now, random } = options;
@@ -53,11 +58,16 @@ export function createFailedAttemptHandler(options: FailedAttemptOptions): Faile
     attempt: number,
     reporter: JobReporter,
     error: unknown,
-  ): Promise<'RETRY' | 'FAILURE'> {
+  ): Promise<'RETRY' | 'REVOKED' | 'FAILURE'> {
     const jobError = jobErrorOf(error);
     const policy = resolveRetryPolicy(retryPolicy, header.retryPolicy);
     if (jobError.retriable && attempt < policy.maxAttempts) {
       const dueAt = now() + backoffMs(policy, attempt, random());
+      const expired = expiryRefusal(header.expiresAt, dueAt, `, before its retry at ${new Date(dueAt).toISOString()}`);
+      if (expired !== null) {
+        await reporter.revoked(`${expired.message}; attempt ${attempt}: ${jobError.message}`, expired.code);
+        return 'REVOKED';
+      }
       const headers = {
         ...message.headers,
         [ATTEMPT_HEADER]: String(attempt + 1),

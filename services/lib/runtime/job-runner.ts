@@ -43,6 +43,7 @@ import { abortReason, isRevoked, isShutdown } from './abort-reasons.ts';
 import type { FailedAttemptHandler } from './failed-attempt.ts';
 import { ATTEMPT_HEADER, NOT_BEFORE_HEADER, numberHeader } from './headers.ts';
 import type { JobLedger } from './job-ledger.ts';
+import { expiryRefusal } from './expiry.ts';
 import { createJobReporter, type JobReporter } from './job-reporter.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 import { backoffMs } from './retry-policy.ts';
@@ -100,8 +101,7 @@ export interface Refusal {
 
 /**
  * Why a job must not start (pure), or null: its revocation's reason; past its `expiresAt`
- * (Celery's expires, checked at every attempt, so a retry due after it is not run); `purged`
- * below a purge mark.
+ * (expiry.ts); `purged` below a purge mark.
  */
 export function refusalOf(
   revoked: string | null,
@@ -110,9 +110,8 @@ export function refusalOf(
   now: number,
 ): Refusal | null {
   if (revoked !== null) return { code: 'SEDANO_ERR_JOB_REVOKED', message: revoked };
-  if (message.expiresAt !== null && now > message.expiresAt) {
-    return { code: 'SEDANO_ERR_JOB_EXPIRED', message: `expired at ${new Date(message.expiresAt).toISOString()}` };
-  }
+  const expired = expiryRefusal(message.expiresAt, now);
+  if (expired !== null) return expired;
   if (purgedBelow !== undefined && Number(message.offset) < purgedBelow) {
     return { code: 'SEDANO_ERR_JOB_REVOKED', message: 'purged' };
   }
@@ -256,6 +255,13 @@ export class JobRunner<S extends Stage> {
     signal.throwIfAborted();
     // Awaited only when there is one: `await undefined` costs every job a promise and a turn.
     if (rateLimiter !== undefined) await this.#rateLimited(rateLimiter, signal);
+    // Again: a full worker, a paused stage or the rate limit may have held the job past its expiry.
+    const expired = expiryRefusal(request.header.expiresAt, this.#options.now());
+    if (expired !== null) {
+      attempt.slot.release();
+      await reporter.revoked(expired.message, expired.code);
+      return this.#remember(attempt, 'REVOKED');
+    }
     const started = reporter.started();
     const jobContext: JobContext<StageRequests[S]> = {
       job: request,
@@ -390,7 +396,7 @@ export class JobRunner<S extends Stage> {
           error,
         );
         if (settled === 'RETRY') return 'RETRY';
-        return this.#remember(attempt, 'FAILURE');
+        return this.#remember(attempt, settled);
       }
     }
   }

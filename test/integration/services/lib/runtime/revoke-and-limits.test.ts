@@ -80,7 +80,7 @@ test("a job queued past its expiresAt never starts: REVOKED with SEDANO_ERR_JOB_
   assert.deepEqual(started, [fresh.header.jobId], 'only the job not expired ran');
 });
 
-test('a retry due after the job expires is not run: RETRY, then REVOKED expired', async (t) => {
+test('a job that fails with its retry due after its expiry ends REVOKED expired at once, without a retry', async (t) => {
   const sandbox = await stageSandbox(t);
   const attempts: number[] = [];
   let expiresAt = Infinity;
@@ -90,7 +90,7 @@ test('a retry due after the job expires is not run: RETRY, then REVOKED expired'
       options: { retry: { initialBackoffMs: 200, maxAttempts: 3 } },
       handler: async ({ attempt }) => {
         attempts.push(attempt);
-        // The first attempt fails once the expiry has passed, so its retry is due after it.
+        // The attempt fails once the expiry has passed, so its retry would be due after it.
         await waitFor(() => Date.now() > expiresAt, { description: 'the expiry passed' });
         throw new Error('flaky dependency');
       },
@@ -99,12 +99,39 @@ test('a retry due after the job expires is not run: RETRY, then REVOKED expired'
   expiresAt = Date.now() + 5_000;
   const job = await sandbox.submit({}, undefined, 1, { expiresAt });
   const events = await sandbox.eventsUntil(job.header.jobId, 'REVOKED');
-  assert.deepEqual(states(events), ['STARTED', 'RETRY', 'REVOKED']);
-  assert.equal(events.at(-1)?.error?.code, 'SEDANO_ERR_JOB_EXPIRED');
-  assert.equal(events.at(-1)?.attempt, 2);
-  assert.equal(events.at(-1)?.startedAt, null, 'its second attempt never started');
-  assert.deepEqual(attempts, [1], 'the retry never ran');
+  assert.deepEqual(states(events), ['STARTED', 'REVOKED']);
+  const revoked = events.at(-1);
+  assert.equal(revoked?.error?.code, 'SEDANO_ERR_JOB_EXPIRED');
+  assert.match(revoked?.error?.message ?? '', /^expired at .*, before its retry at .*; attempt 1: flaky dependency$/);
+  assert.deepEqual(attempts, [1], 'no retry was made');
   assert.equal(await sandbox.ledger.terminalState(job.header.jobId), 'REVOKED');
+});
+
+test('a job that waits for a free slot past its expiry does not run: REVOKED expired', async (t) => {
+  const sandbox = await stageSandbox(t);
+  const started: string[] = [];
+  let expiresAt = Infinity;
+  await sandbox.start(
+    defineStage({
+      stage: 'noop',
+      options: { concurrency: 1 },
+      handler: async ({ jobId }) => {
+        started.push(jobId);
+        // The one slot stays taken until the second job's expiry has passed.
+        await waitFor(() => Date.now() > expiresAt, { description: 'the expiry passed' });
+        return { 'sedano.NoopResult': { sleptMs: 0, spunMs: 0, payload: null } };
+      },
+    }),
+  );
+  expiresAt = Date.now() + 4_000;
+  const holding = await sandbox.submit();
+  await waitFor(() => started.includes(holding.header.jobId), { description: 'the first job holds the slot' });
+  const waiting = await sandbox.submit({}, undefined, 1, { expiresAt });
+  const events = await sandbox.eventsUntil(waiting.header.jobId, 'REVOKED');
+  assert.deepEqual(states(events), ['REVOKED']);
+  assert.equal(events[0]?.error?.code, 'SEDANO_ERR_JOB_EXPIRED');
+  assert.deepEqual(started, [holding.header.jobId], 'the expired job never ran');
+  assert.deepEqual(states(await sandbox.eventsUntil(holding.header.jobId, 'SUCCESS')), ['STARTED', 'SUCCESS']);
 });
 
 test('a running job is revoked within 2 s: its signal aborts and it ends REVOKED', async (t) => {

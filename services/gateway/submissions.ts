@@ -186,9 +186,43 @@ interface Claim {
 /** How long an idempotency key is remembered: a day, like a finished job in the view. */
 const IDEMPOTENCY_TTL_SECONDS = 86_400;
 
+type IdempotencyStores = { redis: Redis; keys: Pick<RedisKeys, 'idempotency'> };
+
+/**
+ * The reply to a repeated submission, when an earlier one claimed `key` (a 409 when for
+ * another stage); null when the key is free. A route asks this before it judges the body: the
+ * first submission's delay and expiry were judged at its own time, and a client retrying a
+ * while later must get its job, not a 400.
+ */
+export async function repeatedSubmission(
+  { redis, keys }: IdempotencyStores,
+  key: string,
+  stage: Stage,
+): Promise<SubmissionReply | null> {
+  const jobId = jobIdForKey(key);
+  const stored = await redis.get(keys.idempotency(jobId));
+  return stored === null ? null : earlierReply(jobId, stored, stage);
+}
+
+/** The reply naming the job an earlier claim made (pure); a 409 when it was for another stage. */
+function earlierReply(jobId: string, stored: string, stage: Stage): SubmissionReply {
+  // A claim stored before delays and expiries existed has neither: it had none.
+  const claim = JSON.parse(stored) as Partial<Claim> & Omit<Claim, 'notBefore' | 'expiresAt'>;
+  if (claim.stage !== stage) {
+    throw apiError(
+      'SEDANO_ERR_API_CONFLICT',
+      `Idempotency-Key already names job ${jobId} of stage ${claim.stage}, not ${stage}`,
+    );
+  }
+  return submissionReply(
+    { jobId, ...claim, notBefore: claim.notBefore ?? null, expiresAt: claim.expiresAt ?? null },
+    false,
+  );
+}
+
 /** Submits one job; with a key, the same key gives back the same job (202 both times). */
 export async function submitJob(
-  { jobClient, redis, keys }: { jobClient: JobClient; redis: Redis; keys: Pick<RedisKeys, 'idempotency'> },
+  { jobClient, redis, keys }: { jobClient: JobClient } & IdempotencyStores,
   submission: JobSubmission,
 ): Promise<SubmissionReply> {
   const key = submission.options?.idempotencyKey;
@@ -205,17 +239,8 @@ export async function submitJob(
   };
   const claimed = await redis.set(claimKey, JSON.stringify(claim), 'EX', IDEMPOTENCY_TTL_SECONDS, 'NX');
   if (claimed !== 'OK') {
-    // A claim stored before delays and expiries existed has neither: it had none.
-    const stored = JSON.parse((await redis.get(claimKey)) ?? JSON.stringify(claim)) as Partial<Claim> &
-      Omit<Claim, 'notBefore' | 'expiresAt'>;
-    const earlier: Claim = { ...stored, notBefore: stored.notBefore ?? null, expiresAt: stored.expiresAt ?? null };
-    if (earlier.stage !== submission.stage) {
-      throw apiError(
-        'SEDANO_ERR_API_CONFLICT',
-        `Idempotency-Key already names job ${jobId} of stage ${earlier.stage}, not ${submission.stage}`,
-      );
-    }
-    return submissionReply({ jobId, ...earlier }, false);
+    // Claimed between the route's look and this one: the same answer as a repeat.
+    return earlierReply(jobId, (await redis.get(claimKey)) ?? JSON.stringify(claim), submission.stage);
   }
   try {
     return submissionReply(await jobClient.submit(submission.stage, submission.payload, submission.options), true);

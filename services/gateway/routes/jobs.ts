@@ -18,7 +18,13 @@ import {
   submissionReplySchema,
   submissionSchema,
 } from '../schemas.ts';
-import { checkIdempotencyKey, type SubmissionBody, submitJob, toJobSubmission } from '../submissions.ts';
+import {
+  checkIdempotencyKey,
+  type SubmissionBody,
+  repeatedSubmission,
+  submitJob,
+  toJobSubmission,
+} from '../submissions.ts';
 import { createSubmitEstimator } from '../submit-estimate.ts';
 import { inServerSpan } from '../tracing.ts';
 
@@ -132,16 +138,20 @@ export const jobRoutes: FastifyPluginAsync<Pick<GatewayContext, (typeof JOB_ROUT
     },
     async (request, reply) => {
       const key = checkIdempotencyKey(request.headers['idempotency-key']);
-      const submission = toJobSubmission(request.body, {
-        submitter: request.principal?.name ?? 'gateway',
-        now: context.now(),
-        idempotencyKey: key,
-      });
-      const submitted = await inServerSpan(request, async (traceId) => {
-        const job = await submitJob(context, submission);
-        request.log.info({ jobId: job.jobId, stage: job.stage, created: job.created, traceId }, 'job submitted');
-        return job;
-      });
+      // A repeat gets its job before the body is judged (repeatedSubmission says why).
+      let submitted = key === undefined ? null : await repeatedSubmission(context, key, request.body.stage);
+      if (submitted === null) {
+        const submission = toJobSubmission(request.body, {
+          submitter: request.principal?.name ?? 'gateway',
+          now: context.now(),
+          idempotencyKey: key,
+        });
+        submitted = await inServerSpan(request, async (traceId) => {
+          const job = await submitJob(context, submission);
+          request.log.info({ jobId: job.jobId, stage: job.stage, created: job.created, traceId }, 'job submitted');
+          return job;
+        });
+      }
       context.metrics.submitted(submitted.stage);
       // A repeated submission's job was queued earlier, and may have ended: its status says more.
       const delayMs = Math.max(0, (submitted.notBefore ?? 0) - context.now());

@@ -131,6 +131,19 @@ test('gateway API on the real stack', { timeout: 240_000 }, async (t) => {
       headers: { 'idempotency-key': key },
     });
     assert.equal(other.status, 409, 'the same key for another stage is a conflict');
+
+    // A client's retry after its expiry time passed: the same job, not a 400 for a past expiresAt.
+    const expiringKey = `order-${randomUUID()}`;
+    const expiring = {
+      json: { ...validNoopJob, expiresAt: Date.now() + 1_000 },
+      headers: { 'idempotency-key': expiringKey },
+    };
+    const firstTry = await json<{ jobId: string; expiresAt: number }>(await gateway.call('POST', '/v1/jobs', expiring));
+    await waitFor(() => Date.now() > firstTry.expiresAt, { description: 'the expiry passed' });
+    const retried = await gateway.call('POST', '/v1/jobs', expiring);
+    assert.equal(retried.status, 202, await retried.clone().text());
+    const again = await json<{ jobId: string; created: boolean; expiresAt: number }>(retried);
+    assert.deepEqual([again.jobId, again.created, again.expiresAt], [firstTry.jobId, false, firstTry.expiresAt]);
   });
 
   await t.test('revoke a running job: 202, then REVOKED; revoking a finished job is a conflict', async () => {
@@ -282,50 +295,6 @@ test('gateway API on the real stack', { timeout: 240_000 }, async (t) => {
     },
   );
 
-  await t.test(
-    "an expiring job (Celery's expires): held past its expiry by a paused stage, it ends REVOKED expired without starting",
-    async () => {
-      const pause = await gateway.call('POST', '/v1/stages/noop/pause', { json: { reason: 'expiry test' } });
-      assert.equal(pause.status, 202);
-      const before = Date.now();
-      const expiring = await json<{ jobId: string; expiresAt: number }>(
-        await gateway.call('POST', '/v1/jobs', { json: { ...validNoopJob, expiresInMs: 1_000 } }),
-      );
-      assert.ok(
-        expiring.expiresAt >= before + 1_000 && expiring.expiresAt <= Date.now() + 1_000,
-        'the reply echoes it',
-      );
-      const lasting = await json<{ jobId: string; expiresAt: number }>(
-        await gateway.call('POST', '/v1/jobs', { json: { ...validNoopJob, expiresAt: Date.now() + 3_600_000 } }),
-      );
-      await waitFor(() => Date.now() > expiring.expiresAt, { description: 'the expiry passed' });
-      assert.equal((await gateway.call('POST', '/v1/stages/noop/resume')).status, 202);
-      const expired = await jobUntil(gateway, expiring.jobId, ['REVOKED', 'SUCCESS', 'FAILURE']);
-      assert.equal(expired.state, 'REVOKED');
-      assert.equal((expired['error'] as { code: string }).code, 'SEDANO_ERR_JOB_EXPIRED');
-      assert.equal(expired['startedAt'], null, 'the view shows no start');
-      const states = (await gateway.sandbox.events(expiring.jobId)).map((event) => event.state);
-      assert.ok(!states.includes('STARTED'), `never started: ${states.join(', ')}`);
-      assert.equal((await jobUntil(gateway, lasting.jobId, ['SUCCESS', 'FAILURE', 'REVOKED'])).state, 'SUCCESS');
-
-      // Both fields, or an expiry not after the countdown's end: refused, naming the field.
-      for (const [refused, path] of [
-        [{ expiresInMs: 1_000, expiresAt: Date.now() + 1_000 }, '/expiresAt'],
-        [{ countdownMs: 5_000, expiresInMs: 2_000 }, '/expiresInMs'],
-        [{ expiresAt: Date.now() - 1 }, '/expiresAt'],
-      ] as const) {
-        const response = await gateway.call('POST', '/v1/jobs', { json: { ...validNoopJob, ...refused } });
-        assert.equal(response.status, 400, JSON.stringify(refused));
-        const { error } = await json<{ error: { code: string; details: { path: string }[] } }>(response);
-        assert.equal(error.code, 'SEDANO_ERR_JOB_INVALID_REQUEST');
-        assert.deepEqual(
-          error.details.map((detail) => detail.path),
-          [path],
-        );
-      }
-    },
-  );
-
   await t.test('listing is newest first and pages by cursor', async () => {
     const ids = [await submitNoop(gateway, {}), await submitNoop(gateway, {}), await submitNoop(gateway, {})];
     for (const id of ids) await jobUntil(gateway, id, ['SUCCESS']);
@@ -431,6 +400,50 @@ test('gateway API on the real stack', { timeout: 240_000 }, async (t) => {
     assert.ok(estimate['meanRunMs']! > 0);
     assert.equal(estimate['endsInMs'], estimate['startsInMs']! + estimate['meanRunMs']!);
   });
+
+  await t.test(
+    "an expiring job (Celery's expires): held past its expiry by a paused stage, it ends REVOKED expired without starting",
+    async () => {
+      const pause = await gateway.call('POST', '/v1/stages/noop/pause', { json: { reason: 'expiry test' } });
+      assert.equal(pause.status, 202);
+      const before = Date.now();
+      const expiring = await json<{ jobId: string; expiresAt: number }>(
+        await gateway.call('POST', '/v1/jobs', { json: { ...validNoopJob, expiresInMs: 1_000 } }),
+      );
+      assert.ok(
+        expiring.expiresAt >= before + 1_000 && expiring.expiresAt <= Date.now() + 1_000,
+        'the reply echoes it',
+      );
+      const lasting = await json<{ jobId: string; expiresAt: number }>(
+        await gateway.call('POST', '/v1/jobs', { json: { ...validNoopJob, expiresAt: Date.now() + 3_600_000 } }),
+      );
+      await waitFor(() => Date.now() > expiring.expiresAt, { description: 'the expiry passed' });
+      assert.equal((await gateway.call('POST', '/v1/stages/noop/resume')).status, 202);
+      const expired = await jobUntil(gateway, expiring.jobId, ['REVOKED', 'SUCCESS', 'FAILURE']);
+      assert.equal(expired.state, 'REVOKED');
+      assert.equal((expired['error'] as { code: string }).code, 'SEDANO_ERR_JOB_EXPIRED');
+      assert.equal(expired['startedAt'], null, 'the view shows no start');
+      const states = (await gateway.sandbox.events(expiring.jobId)).map((event) => event.state);
+      assert.ok(!states.includes('STARTED'), `never started: ${states.join(', ')}`);
+      assert.equal((await jobUntil(gateway, lasting.jobId, ['SUCCESS', 'FAILURE', 'REVOKED'])).state, 'SUCCESS');
+
+      // Both fields, or an expiry not after the countdown's end: refused, naming the field.
+      for (const [refused, path] of [
+        [{ expiresInMs: 1_000, expiresAt: Date.now() + 1_000 }, '/expiresAt'],
+        [{ countdownMs: 5_000, expiresInMs: 2_000 }, '/expiresInMs'],
+        [{ expiresAt: Date.now() - 1 }, '/expiresAt'],
+      ] as const) {
+        const response = await gateway.call('POST', '/v1/jobs', { json: { ...validNoopJob, ...refused } });
+        assert.equal(response.status, 400, JSON.stringify(refused));
+        const { error } = await json<{ error: { code: string; details: { path: string }[] } }>(response);
+        assert.equal(error.code, 'SEDANO_ERR_JOB_INVALID_REQUEST');
+        assert.deepEqual(
+          error.details.map((detail) => detail.path),
+          [path],
+        );
+      }
+    },
+  );
 
   await t.test('stages: group members, lag, workers; pause and resume', async () => {
     const stages = await json<{

@@ -234,8 +234,8 @@ export function registerJobs(program: Command, run: CtlAction): void {
       .option('--batch-id <uuid>', 'a batch to add the job to')
       .option('--countdown <duration>', "start no sooner than this long from now, e.g. 30s, 5m (Celery's countdown)")
       .option('--not-before <time>', "start no sooner than this ISO 8601 time or ms since the epoch (Celery's eta)")
-      .option('--expires <duration>', "start no later than this long from now, or never, e.g. 10m (Celery's expires)")
-      .option('--expires-at <time>', 'start no later than this ISO 8601 time or ms since the epoch, or never')
+      .option('--expires <duration>', "if not started within this long, e.g. 10m, never run it (Celery's expires)")
+      .option('--expires-at <time>', 'if not started by this ISO 8601 time or ms since the epoch, never run it')
       .option('--idempotency-key <key>', 'a repeated submission with the same key returns the same job')
       .option('--watch', 'then watch the job until it ends'),
   ).action(

@@ -32,6 +32,9 @@ export const OPTION_SCHEMAS: Record<string, JsonSchema> = Object.fromEntries(
   }),
 );
 
+/** The latest time a JavaScript Date holds (ECMA-262's time range), ms since the epoch. */
+export const LATEST_DATE_MS = 8.64e15;
+
 /**
  * When a job may start (Celery's countdown and eta): options of the submission, not header
  * fields, since the delay is spent before the job reaches its lane (job-client.ts). One or the other.
@@ -40,31 +43,31 @@ export const OPTION_SCHEMAS: Record<string, JsonSchema> = Object.fromEntries(
  */
 export const TIMING_SCHEMAS: Record<'countdownMs' | 'notBefore' | 'expiresInMs' | 'expiresAt', JsonSchema> = {
   countdownMs: {
-    type: 'integer',
+    type: ['integer', 'null'],
     minimum: 0,
     maximum: MAX_DELAY_MS,
     description: "Start no sooner than this many milliseconds after submission (Celery's countdown); at most 30 days.",
   },
   notBefore: {
-    type: 'integer',
+    type: ['integer', 'null'],
     minimum: 0,
     maximum: Number.MAX_SAFE_INTEGER,
     description:
       "Start no sooner than this time, in milliseconds since the epoch (Celery's eta); at most 30 days ahead, a past time starts it at once.",
   },
   expiresInMs: {
-    type: 'integer',
+    type: ['integer', 'null'],
     minimum: 1,
     maximum: Number.MAX_SAFE_INTEGER,
     description:
-      "Start no later than this many milliseconds after submission (Celery's expires): an attempt, first or retry, due later ends REVOKED with SEDANO_ERR_JOB_EXPIRED. Must end after the job's due time.",
+      "No attempt starts later than this many milliseconds after submission (Celery's expires): the job ends REVOKED with SEDANO_ERR_JOB_EXPIRED instead. Must end after the job may start (its due time; a batch follow-up's, its children's latest). Null: it never expires.",
   },
   expiresAt: {
-    type: 'integer',
+    type: ['integer', 'null'],
     minimum: 0,
-    maximum: Number.MAX_SAFE_INTEGER,
+    maximum: LATEST_DATE_MS,
     description:
-      "Start no later than this time, in milliseconds since the epoch (Celery's expires); see expiresInMs. Must be after the job's due time.",
+      "No attempt starts later than this time, in milliseconds since the epoch (Celery's expires); see expiresInMs. Null: it never expires.",
   },
 };
 

@@ -13,7 +13,7 @@ import { jobIdForKey } from '../lib/job-ids.ts';
 import { invalidRequestError, requestRuleViolations, type RuleViolation } from '../lib/request-rules.ts';
 import { fillDefaults, type JsonSchema } from './avro-json-schema.ts';
 import { apiError } from './errors.ts';
-import { OPTION_SCHEMAS, PAYLOAD_SCHEMAS } from './schemas.ts';
+import { LATEST_DATE_MS, OPTION_SCHEMAS, PAYLOAD_SCHEMAS } from './schemas.ts';
 import { MAX_DELAY_MS } from '../../topology/stages.ts';
 import type { RedisKeys } from '../../topology/redis-keys.ts';
 
@@ -27,14 +27,14 @@ export interface SubmissionBody {
   retryPolicy?: RetryPolicy | null;
   softTimeLimitMs?: number | null;
   hardTimeLimitMs?: number | null;
-  /** Start no sooner than this many ms after submission (Celery's countdown). */
-  countdownMs?: number;
-  /** Start no sooner than this time, ms since the epoch (Celery's eta). */
-  notBefore?: number;
-  /** Start no later than this many ms after submission, or never (Celery's expires). */
-  expiresInMs?: number;
-  /** Start no later than this time, ms since the epoch, or never (Celery's expires). */
-  expiresAt?: number;
+  /** Start no sooner than this many ms after submission (Celery's countdown); null: at once. */
+  countdownMs?: number | null;
+  /** Start no sooner than this time, ms since the epoch (Celery's eta); null: at once. */
+  notBefore?: number | null;
+  /** No attempt starts later than this many ms after submission (Celery's expires); null: never expires. */
+  expiresInMs?: number | null;
+  /** No attempt starts later than this time, ms since the epoch (Celery's expires); null: never expires. */
+  expiresAt?: number | null;
 }
 
 /** What the API answers for a submitted job. */
@@ -61,6 +61,8 @@ export interface SubmissionContext {
   idempotencyKey?: string | undefined;
   /** The body's path in the request, for the error details (e.g. `/jobs/3` in a batch). */
   pathPrefix?: string;
+  /** The job cannot start before this (a batch's follow-up: its children's latest due time). */
+  startsNoSoonerThan?: number;
 }
 
 /**
@@ -83,7 +85,11 @@ export function toBatchSubmissions(
   context: Omit<SubmissionContext, 'pathPrefix' | 'idempotencyKey'>,
 ): { jobs: JobSubmission[]; followUp: JobSubmission | undefined } {
   const jobs = body.jobs.map((job, i) => checkedSubmission(job, { ...context, pathPrefix: `/jobs/${i}` }));
-  const followUp = body.followUp && checkedSubmission(body.followUp, { ...context, pathPrefix: '/followUp' });
+  // The follow-up starts once every child has ended, so no sooner than the last one is due.
+  const childrenDue = Math.max(context.now, ...jobs.map(({ submission }) => submission.options?.notBefore ?? 0));
+  const followUp =
+    body.followUp &&
+    checkedSubmission(body.followUp, { ...context, pathPrefix: '/followUp', startsNoSoonerThan: childrenDue });
   const violations = [...jobs, ...(followUp ? [followUp] : [])].flatMap((checked) => checked.violations);
   if (violations.length > 0) throw invalidRequestError(violations);
   return { jobs: jobs.map((checked) => checked.submission), followUp: followUp?.submission };
@@ -92,7 +98,7 @@ export function toBatchSubmissions(
 /** A submission and the rules it breaks, their paths under `pathPrefix` (pure). */
 function checkedSubmission(
   body: SubmissionBody,
-  { submitter, now, idempotencyKey, pathPrefix = '' }: SubmissionContext,
+  { submitter, now, idempotencyKey, pathPrefix = '', startsNoSoonerThan = now }: SubmissionContext,
 ): { submission: JobSubmission; violations: RuleViolation[] } {
   const options: SubmitOptions = { submitter };
   if (body.priority !== undefined) options.priority = body.priority;
@@ -105,24 +111,24 @@ function checkedSubmission(
   if (body.hardTimeLimitMs != null) options.hardTimeLimitMs = body.hardTimeLimitMs;
   if (idempotencyKey !== undefined) options.idempotencyKey = idempotencyKey;
   const payload = fillDefaults(PAYLOAD_SCHEMAS[body.stage], body.payload) as StagePayload<Stage>;
-  const notBefore = body.countdownMs !== undefined ? now + body.countdownMs : body.notBefore;
-  if (notBefore !== undefined && notBefore > now) options.notBefore = notBefore;
-  const expiresAt = body.expiresInMs !== undefined ? now + body.expiresInMs : body.expiresAt;
-  if (expiresAt !== undefined) options.expiresAt = expiresAt;
+  const notBefore = body.countdownMs != null ? now + body.countdownMs : body.notBefore;
+  if (notBefore != null && notBefore > now) options.notBefore = notBefore;
+  const expiresAt = body.expiresInMs != null ? now + body.expiresInMs : body.expiresAt;
+  if (expiresAt != null) options.expiresAt = expiresAt;
   const violations = [
     ...requestRuleViolations(body.stage, payload, options),
     ...delayViolations(body, now),
-    ...expiryViolations(body, expiresAt, options.notBefore ?? now),
+    ...expiryViolations(body, expiresAt ?? null, Math.max(options.notBefore ?? now, startsNoSoonerThan)),
   ].map(({ path, message }) => ({ path: `${pathPrefix}${path}`, message }));
   return { submission: { stage: body.stage, payload, options }, violations };
 }
 
 /** A countdown and a due time together, or a due time beyond the longest delay (pure). */
 function delayViolations(body: SubmissionBody, now: number): RuleViolation[] {
-  if (body.countdownMs !== undefined && body.notBefore !== undefined) {
+  if (body.countdownMs != null && body.notBefore != null) {
     return [{ path: '/notBefore', message: 'give countdownMs or notBefore, not both' }];
   }
-  if (body.notBefore !== undefined && body.notBefore - now > MAX_DELAY_MS) {
+  if (body.notBefore != null && body.notBefore - now > MAX_DELAY_MS) {
     return [{ path: '/notBefore', message: `at most 30 days ahead (${now + MAX_DELAY_MS}), got ${body.notBefore}` }];
   }
   return [];
@@ -132,22 +138,20 @@ function delayViolations(body: SubmissionBody, now: number): RuleViolation[] {
  * Both expiry fields, or an expiry not after the time the job may first start (pure): such a job
  * could never run, so it is refused rather than accepted to be REVOKED at once.
  */
-function expiryViolations(body: SubmissionBody, expiresAt: number | undefined, dueAt: number): RuleViolation[] {
-  if (body.expiresInMs !== undefined && body.expiresAt !== undefined) {
+function expiryViolations(body: SubmissionBody, expiresAt: number | null, dueAt: number): RuleViolation[] {
+  if (body.expiresInMs != null && body.expiresAt != null) {
     return [{ path: '/expiresAt', message: 'give expiresInMs or expiresAt, not both' }];
   }
-  const path = body.expiresInMs !== undefined ? '/expiresInMs' : '/expiresAt';
-  if (expiresAt !== undefined && expiresAt <= dueAt) {
-    return [{ path, message: `must be after the time the job may start (${dueAt}); it would expire at ${expiresAt}` }];
+  const path = body.expiresInMs != null ? '/expiresInMs' : '/expiresAt';
+  if (expiresAt !== null && expiresAt > LATEST_DATE_MS) {
+    return [{ path, message: `must end by ${LATEST_DATE_MS} (the latest time a date can hold), got ${expiresAt}` }];
   }
-  if (expiresAt !== undefined && expiresAt > LATEST_DATE_MS) {
-    return [{ path, message: `must end by ${LATEST_DATE_MS}, the latest time a date can hold; got ${expiresAt}` }];
+  if (expiresAt !== null && expiresAt <= dueAt) {
+    const [due, expiry] = [new Date(dueAt).toISOString(), new Date(expiresAt).toISOString()];
+    return [{ path, message: `must be after the time the job may start (${due}); it would expire at ${expiry}` }];
   }
   return [];
 }
-
-/** The latest time a JavaScript Date holds (ECMA-262's time range), ms since the epoch. */
-const LATEST_DATE_MS = 8.64e15;
 
 export function submissionReply(
   job: Pick<SubmittedJob, 'jobId' | 'stage' | 'priority' | 'batchId' | 'notBefore' | 'expiresAt'>,

@@ -80,7 +80,10 @@ function viewOf(event: JobStatusEvent, current: JobView | undefined): JobView {
     // Emitters that do not know when the job was accepted or its attempt started leave these
     // (and the batch and trace, which never change for a job) out: the first value seen stays.
     submittedAt: event.submittedAt ?? current?.submittedAt ?? null,
-    startedAt: event.startedAt ?? current?.startedAt ?? null,
+    // A later attempt's event names that attempt's start, null for one refused before it ran
+    // (an expired retry): the earlier attempt's start would make its backoff look like run time.
+    startedAt:
+      event.attempt > (current?.attempt ?? 0) ? event.startedAt : (event.startedAt ?? current?.startedAt ?? null),
     finishedAt: event.finishedAt,
     nextAttemptAt: event.nextAttemptAt,
     occurredAt: event.occurredAt,

@@ -38,7 +38,9 @@ export const batchRoutes: FastifyPluginAsync<Pick<GatewayContext, (typeof BATCH_
         summary: 'Submit many jobs as one batch',
         description:
           'Answers 202 with the batch id, its status URL, each job and the id of the follow-up job, ' +
-          'which is submitted once when every job of the batch has ended (whatever their outcome).',
+          'which is submitted once when every job of the batch has ended (whatever their outcome). ' +
+          "Each job's and the follow-up's countdown and expiry count from the batch's submission; the " +
+          "follow-up's expiry must come after its children's latest due time.",
         tags: ['batches'],
         body: batchBody,
         response: routeResponses(

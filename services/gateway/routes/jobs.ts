@@ -123,6 +123,8 @@ export const jobRoutes: FastifyPluginAsync<Pick<GatewayContext, (typeof JOB_ROUT
           'when one can be made, an `estimate` of when it starts and ends (null otherwise). ' +
           "`countdownMs` or `notBefore` delays the job (Celery's countdown and eta): it waits on a delay topic, " +
           "PENDING with `nextAttemptAt` its due time, and the reply's `notBefore` says when. " +
+          "`expiresInMs` or `expiresAt` makes it expire (Celery's expires): no attempt, first or retry, starts after it, " +
+          'and the job ends REVOKED with SEDANO_ERR_JOB_EXPIRED instead; the reply echoes `expiresAt`. ' +
           'An `Idempotency-Key` header makes a repeated submission return the same job.',
         tags: ['jobs'],
         body: submissionSchema({ batchIdAllowed: true }),

@@ -63,13 +63,15 @@ test("an expiry in ms becomes the header's expiresAt; it must come after the job
   assert.deepEqual(refused({ stage: 'noop', payload: {}, expiresAt: 1_000_000 }), [
     {
       path: '/jobs/2/expiresAt',
-      message: 'must be after the time the job may start (1000000); it would expire at 1000000',
+      message:
+        'must be after the time the job may start (1970-01-01T00:16:40.000Z); it would expire at 1970-01-01T00:16:40.000Z',
     },
   ]);
   assert.deepEqual(refused({ stage: 'noop', payload: {}, countdownMs: 5_000, expiresInMs: 5_000 }), [
     {
       path: '/jobs/2/expiresInMs',
-      message: 'must be after the time the job may start (1005000); it would expire at 1005000',
+      message:
+        'must be after the time the job may start (1970-01-01T00:16:45.000Z); it would expire at 1970-01-01T00:16:45.000Z',
     },
   ]);
   assert.deepEqual(
@@ -84,6 +86,44 @@ test("an expiry in ms becomes the header's expiresAt; it must come after the job
     ['/jobs/2/expiresInMs'],
     'beyond the latest time a date can hold',
   );
+});
+
+test('null timing fields are absent: no delay, no expiry (a reply echoed back is accepted)', () => {
+  const submission = toJobSubmission(
+    { stage: 'noop', payload: {}, countdownMs: null, notBefore: null, expiresInMs: null, expiresAt: null },
+    context,
+  );
+  assert.deepEqual([submission.options?.notBefore, submission.options?.expiresAt], [undefined, undefined]);
+});
+
+test("a batch follow-up's expiry must come after its children's latest due time", () => {
+  const batch = (followUpExpiresInMs: number) =>
+    toBatchSubmissions(
+      {
+        jobs: [
+          { stage: 'noop', payload: {}, countdownMs: 10_000 },
+          { stage: 'noop', payload: {} },
+        ],
+        followUp: { stage: 'noop', payload: {}, expiresInMs: followUpExpiresInMs },
+      },
+      context,
+    );
+  assert.throws(
+    () => batch(5_000),
+    (error: unknown) => {
+      assert.ok(isSedanoError(error));
+      assert.deepEqual(error.details, [
+        {
+          in: 'body',
+          path: '/followUp/expiresInMs',
+          message:
+            'must be after the time the job may start (1970-01-01T00:16:50.000Z); it would expire at 1970-01-01T00:16:45.000Z',
+        },
+      ]);
+      return true;
+    },
+  );
+  assert.equal(batch(60_000).followUp?.options?.expiresAt, 1_060_000);
 });
 
 test("the gateway's routed producer sends a delayed job to the routed delay topic, its lane header routed too", async () => {

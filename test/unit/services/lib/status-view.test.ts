@@ -208,6 +208,10 @@ test('the first submittedAt and startedAt (and batch and trace) stay when a late
   assert.equal(retried?.startedAt, T0 + 9000);
   assert.equal(retried.attempt, 2);
   assert.equal(retried.submittedAt, T0);
+  // A later attempt refused before it ran (an expired retry) has no start, not the earlier one's.
+  const refused = applyStatusEvent(started, event('REVOKED', 4, { attempt: 2, finishedAt: T0 + 60_000 })).view;
+  assert.equal(refused?.startedAt, null);
+  assert.equal(refused.submittedAt, T0);
 });
 
 test('fields that describe only the latest event are replaced, not kept', () => {

@@ -59,6 +59,11 @@ export interface JobStatusEvent {
   workerId: string | null;
   /** OpenTelemetry trace id of the job (32 lowercase hex digits). */
   traceId: string | null;
+  /**
+   * The job's expiry (its header's expiresAt): no attempt starts after it. Null when it never expires,
+   * or from an emitter that does not know (the view keeps the value it has).
+   */
+  expiresAt: number | null;
 }
 
 /** Full name of the JobStatusEvent schema. */

@@ -149,6 +149,8 @@ export function formatJob(job: JobReply, now: number): string[] {
     const label = job.state === 'PENDING' ? 'due at   ' : 'retry at ';
     lines.push(`${label} ${new Date(job.nextAttemptAt).toISOString()}`);
   }
+  // Absent from a gateway of the version before expiries.
+  if (job.expiresAt != null) lines.push(`expires   ${new Date(job.expiresAt).toISOString()}`);
   if (job.error !== null) lines.push(`error     ${job.error.code}: ${job.error.message}`);
   if (job.result !== null) lines.push(`result    ${JSON.stringify(job.result)}`);
   if (job.batchId !== null) lines.push(`batch     ${job.batchId}`);

@@ -35,6 +35,7 @@ export function revokedEvent(view: JobView, reason: string, now: number): JobSta
     batchId: view.batchId,
     workerId: null,
     traceId: view.traceId,
+    expiresAt: view.expiresAt ?? null,
   };
 }
 

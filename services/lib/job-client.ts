@@ -199,6 +199,7 @@ export function pendingEvent(
     batchId: header.batchId,
     workerId: null,
     traceId,
+    expiresAt: header.expiresAt,
   };
 }
 

@@ -48,6 +48,8 @@ export interface JobView {
   batchId: string | null;
   workerId: string | null;
   traceId: string | null;
+  /** When the job expires (no attempt starts after it), ms since the epoch; null: never. */
+  expiresAt: number | null;
 }
 
 /** Why an event left the view unchanged. */
@@ -91,6 +93,8 @@ function viewOf(event: JobStatusEvent, current: JobView | undefined): JobView {
     batchId: event.batchId ?? current?.batchId ?? null,
     workerId: event.workerId,
     traceId: event.traceId ?? current?.traceId ?? null,
+    // Absent from views stored before expiries: never expires.
+    expiresAt: event.expiresAt ?? current?.expiresAt ?? null,
   };
 }
 
@@ -124,6 +128,7 @@ export function eventOfView(view: JobView): JobStatusEvent {
     batchId: view.batchId,
     workerId: view.workerId,
     traceId: view.traceId,
+    expiresAt: view.expiresAt ?? null,
   };
 }
 

@@ -67,6 +67,7 @@ export function createMaintenanceReporter(options: MaintenanceReporterOptions): 
       batchId: null,
       workerId,
       traceId: null,
+      expiresAt: null,
       ...fields,
     };
     chain = chain.then(async () =>

@@ -48,6 +48,7 @@ export function maintenanceRun(
     batchId: null,
     workerId,
     traceId: null,
+    expiresAt: null,
   };
   return { request, pending };
 }

@@ -74,6 +74,8 @@ export function jobReply(view: JobView, now: number, jaegerUiUrl: string | undef
     batchId: view.batchId,
     workerId: view.workerId,
     traceId: view.traceId,
+    // A view stored before expiries has none: it never expires.
+    expiresAt: view.expiresAt ?? null,
     traceUrl: jaegerUiUrl !== undefined && view.traceId !== null ? `${jaegerUiUrl}/trace/${view.traceId}` : null,
   };
 }

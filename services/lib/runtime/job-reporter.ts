@@ -97,6 +97,7 @@ export function createJobReporter(options: JobReporterOptions): JobReporter {
       batchId: header.batchId,
       workerId,
       traceId,
+      expiresAt: header.expiresAt,
       ...fields,
     };
     if (failure) return Promise.reject(failure.error);

@@ -192,6 +192,7 @@ export const jobStatusEventSample: JobStatusEvent = {
   batchId: 'b7a1c2d3-4e5f-4a6b-8c7d-9e0f1a2b3c4d',
   workerId: 'indexing-worker-2/4711',
   traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+  expiresAt: null,
 };
 
 /** A RETRY event of a training job: another branch of each multi-record union. */

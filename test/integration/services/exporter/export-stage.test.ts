@@ -264,6 +264,7 @@ test(
         batchId: null,
         workerId: null,
         traceId: null,
+        expiresAt: null,
       });
       const request = withJobId({
         ...sampleDefaultRequest('x', 'en'),

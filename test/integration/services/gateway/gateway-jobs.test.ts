@@ -425,7 +425,10 @@ test('gateway API on the real stack', { timeout: 240_000 }, async (t) => {
       assert.equal(expired['startedAt'], null, 'the view shows no start');
       const states = (await gateway.sandbox.events(expiring.jobId)).map((event) => event.state);
       assert.ok(!states.includes('STARTED'), `never started: ${states.join(', ')}`);
-      assert.equal((await jobUntil(gateway, lasting.jobId, ['SUCCESS', 'FAILURE', 'REVOKED'])).state, 'SUCCESS');
+      const lastingView = await jobUntil(gateway, lasting.jobId, ['SUCCESS', 'FAILURE', 'REVOKED']);
+      assert.equal(lastingView.state, 'SUCCESS');
+      assert.equal(lastingView['expiresAt'], lasting.expiresAt, 'the view shows its expiry');
+      assert.equal(expired['expiresAt'], expiring.expiresAt);
 
       // Both fields, or an expiry not after the countdown's end: refused, naming the field.
       for (const [refused, path] of [

@@ -54,6 +54,7 @@ function seededEvents(slot: number): JobStatusEvent[] {
     batchId: null,
     workerId: 'w',
     traceId: null,
+    expiresAt: null,
   };
   const events: JobStatusEvent[] = [
     // A job seen twice: only its newest event counts.

@@ -94,6 +94,7 @@ const failedJob: JobReply = {
   batchId: null,
   workerId: 'noop@a:1',
   traceId: 't',
+  expiresAt: null,
   traceUrl: 'http://jaeger/trace/t',
 };
 
@@ -120,6 +121,9 @@ test("a delayed job's due time reads as such; a retry's next attempt as a retry"
   };
   assert.ok(formatJob(pending, 2_000).includes('due at    2026-12-03T09:00:00.000Z'));
   assert.ok(formatJob({ ...pending, state: 'RETRY' }, 2_000).includes('retry at  2026-12-03T09:00:00.000Z'));
+  const expiring = formatJob({ ...pending, expiresAt: Date.UTC(2026, 11, 3, 10) }, 2_000);
+  assert.ok(expiring.includes('expires   2026-12-03T10:00:00.000Z'));
+  assert.ok(!formatJob(pending, 2_000).some((line) => line.startsWith('expires')), 'no line without an expiry');
 });
 
 test('purge confirmation: only y or yes', () => {

@@ -36,6 +36,7 @@ function view(overrides: Partial<JobView>): JobView {
     batchId: null,
     workerId: null,
     traceId: null,
+    expiresAt: null,
     ...overrides,
   };
 }

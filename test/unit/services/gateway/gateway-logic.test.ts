@@ -185,6 +185,7 @@ const running: JobView = {
   batchId: null,
   workerId: 'w',
   traceId: null,
+  expiresAt: null,
 };
 
 test('eta: the rate since the attempt started, extended to the total', () => {

@@ -24,6 +24,7 @@ function event(fields: Partial<JobStatusEvent>): JobStatusEvent {
     batchId: null,
     workerId: null,
     traceId: null,
+    expiresAt: null,
     ...fields,
   };
 }

@@ -25,6 +25,7 @@ function event(fields: Partial<JobStatusEvent>): JobStatusEvent {
     batchId: null,
     workerId: null,
     traceId: null,
+    expiresAt: null,
     ...fields,
   };
 }

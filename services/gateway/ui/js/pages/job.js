@@ -145,6 +145,8 @@ export function JobPage({ jobId, principal }) {
             ['Run time', formatDuration(runMs)],
             // A PENDING job's next attempt is its first: a delayed job's due time.
             [job.state === 'PENDING' ? 'Due at' : 'Next attempt', formatTime(job.nextAttemptAt)],
+            // No attempt starts after it (Celery's expires); a view from before expiries has none.
+            ['Expires at', formatTime(job.expiresAt ?? null)],
             ['Worker', job.workerId ?? '—'],
             ['Batch', job.batchId ? html`<a href=${`#/batches/${job.batchId}`} class="mono">${job.batchId}</a>` : '—'],
           ]}

@@ -197,22 +197,27 @@ test('the dashboard in a real browser', { timeout: 120_000 }, async (t) => {
     assert.deepEqual(await accessibilityViolations(page), [], 'the job page breaks no WCAG A/AA rule');
   });
 
-  await t.test("a delayed job's page says when it is due, then shows it run", async () => {
-    const response = await gateway.call('POST', '/v1/jobs', {
-      json: { stage: 'noop', payload: {}, countdownMs: 8_000 },
-    });
-    assert.equal(response.status, 202, await response.clone().text());
-    const { jobId, notBefore } = (await response.json()) as { jobId: string; notBefore: number };
-    await page.goto(`${gateway.baseUrl}/ui/#/jobs/${jobId}`);
-    await page.locator('.badge[data-state="PENDING"]').waitFor();
-    const due = page.locator('.facts > div', { has: page.locator('dt', { hasText: 'Due at' }) });
-    await due.waitFor();
-    // The page's own time format: its dd reads the due time, not a dash.
-    assert.notEqual((await due.locator('dd').innerText()).trim(), '—');
-    assert.ok(Date.now() < notBefore, 'seen before it was due');
-    await page.locator('.badge[data-state="SUCCESS"]').waitFor({ timeout: 30_000 });
-    assert.equal(await page.locator('dt', { hasText: 'Due at' }).count(), 0, 'once it ran, no due time is shown');
-  });
+  await t.test(
+    "a delayed, expiring job's page says when it is due and when it expires, then shows it run",
+    async () => {
+      const response = await gateway.call('POST', '/v1/jobs', {
+        json: { stage: 'noop', payload: {}, countdownMs: 8_000, expiresInMs: 3_600_000 },
+      });
+      assert.equal(response.status, 202, await response.clone().text());
+      const { jobId, notBefore } = (await response.json()) as { jobId: string; notBefore: number };
+      await page.goto(`${gateway.baseUrl}/ui/#/jobs/${jobId}`);
+      await page.locator('.badge[data-state="PENDING"]').waitFor();
+      const due = page.locator('.facts > div', { has: page.locator('dt', { hasText: 'Due at' }) });
+      await due.waitFor();
+      // The page's own time format: its dd reads the due time, not a dash.
+      assert.notEqual((await due.locator('dd').innerText()).trim(), '—');
+      assert.ok(Date.now() < notBefore, 'seen before it was due');
+      const expires = page.locator('.facts > div', { has: page.locator('dt', { hasText: 'Expires at' }) });
+      assert.notEqual((await expires.locator('dd').innerText()).trim(), '—', 'its expiry is shown');
+      await page.locator('.badge[data-state="SUCCESS"]').waitFor({ timeout: 30_000 });
+      assert.equal(await page.locator('dt', { hasText: 'Due at' }).count(), 0, 'once it ran, no due time is shown');
+    },
+  );
 
   let revokedJobId = '';
   await t.test('revoke from the job page, by keyboard, confirmed first, ends the job REVOKED', async () => {

@@ -1,14 +1,16 @@
 /**
  * Runs one attempt of one decoded job in its own consumer span: skip it (the ledger says it
- * already ended), refuse it (revoked, or queued before a `ctl purge` mark) or wait for the rate
- * limiter, report STARTED, run the handler within its time limits, then settle the outcome:
+ * already ended), refuse it (revoked, expired, or queued before a `ctl purge` mark) or wait for
+ * its slot and the rate limiter (then refuse it if it expired meanwhile), report STARTED, run the
+ * handler within its time limits, then settle the outcome:
  *
  * - the handler's result: SUCCESS, and the ledger remembers the job ended;
  * - revoked while it ran: REVOKED;
  * - aborted by the worker's shutdown: nothing reported, the message stays uncommitted and the
  *   next owner of the partition runs the job again;
- * - any other error of the handler: what follows a failed attempt (retry or failure,
- *   failed-attempt.ts), and the ledger remembers a FAILURE.
+ * - any other error of the handler: what follows a failed attempt (retry, failure, or REVOKED
+ *   when the retry would come due after the job's expiry: failed-attempt.ts), and the ledger
+ *   remembers the job's end.
  *
  * Only the handler's error is the job's. When Redis, the broker or the schema registry fails
  * around it (the reads before it, the rate limiter, STARTED or SUCCESS not produced), `run`
@@ -106,13 +108,13 @@ export interface Refusal {
 export function refusalOf(
   revoked: string | null,
   purgedBelow: number | undefined,
-  message: { offset: string; expiresAt: number | null },
+  queued: { offset: string; expiresAt: number | null },
   now: number,
 ): Refusal | null {
   if (revoked !== null) return { code: 'SEDANO_ERR_JOB_REVOKED', message: revoked };
-  const expired = expiryRefusal(message.expiresAt, now);
+  const expired = expiryRefusal(queued.expiresAt, now);
   if (expired !== null) return expired;
-  if (purgedBelow !== undefined && Number(message.offset) < purgedBelow) {
+  if (purgedBelow !== undefined && Number(queued.offset) < purgedBelow) {
     return { code: 'SEDANO_ERR_JOB_REVOKED', message: 'purged' };
   }
   return null;

@@ -481,6 +481,12 @@ export interface SedanoErrorOptions {
   cause?: unknown;
   /** Structured detail for the client (e.g. each bad field's `{ path, message }`); shown in API answers. */
   details?: readonly unknown[];
+  /**
+   * For a retriable failure: try again no sooner than this many ms from now (an upstream's
+   * `Retry-After`, Celery's `self.retry(countdown=…)`); the retry waits the longer of this and
+   * its backoff (failed-attempt.ts).
+   */
+  retryAfterMs?: number;
 }
 
 /** The base of every error sedano raises on purpose. */
@@ -489,6 +495,8 @@ export class SedanoError extends Error {
   /** True if trying again later may succeed (an outage), false if it never will (bad input). */
   readonly retriable: boolean;
   readonly details: readonly unknown[] | undefined;
+  /** Try again no sooner than this many ms from when it was thrown (SedanoErrorOptions). */
+  readonly retryAfterMs: number | undefined;
   readonly [BRAND] = true;
 
   constructor(code: ErrorCode, message: string, options: SedanoErrorOptions = {}) {
@@ -497,6 +505,7 @@ export class SedanoError extends Error {
     this.code = code;
     this.retriable = options.retriable ?? ERROR_TABLE[code].retriable;
     this.details = options.details;
+    this.retryAfterMs = options.retryAfterMs;
   }
 
   /** The HTTP status of this error's code (ERROR_TABLE). */

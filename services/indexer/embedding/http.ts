@@ -3,8 +3,9 @@
  * with `{ model, input: [texts] }` and a bearer key, answering `{ data: [{ index, embedding }] }`.
  * Works with OpenAI, Azure-style proxies, Ollama, vLLM, LM Studio and text-embeddings-inference.
  *
- * Outages (no connection, 5xx, 429) are retriable SEDANO_ERR_EMBEDDER_UNAVAILABLE; refusals
- * and unusable answers are SEDANO_ERR_EMBEDDER_BAD_RESPONSE.
+ * Outages (no connection, 5xx, 429) are retriable SEDANO_ERR_EMBEDDER_UNAVAILABLE, with the
+ * answer's `Retry-After` as the error's `retryAfterMs` (the job's retry waits at least that);
+ * refusals and unusable answers are SEDANO_ERR_EMBEDDER_BAD_RESPONSE.
  */
 import { SedanoError } from '../../lib/errors.ts';
 import { checkVectors, embedderName, type Embedder } from './embedder.ts';
@@ -58,10 +59,12 @@ export function createHttpEmbedder(options: HttpEmbedderOptions): Embedder {
     if (!response.ok) {
       const body = (await response.text().catch(() => '')).slice(0, 500);
       const retriable = response.status === 429 || response.status >= 500;
+      // A rate limit's or an outage's Retry-After: the job's retry waits at least that long.
+      const retryAfterMs = retriable ? retryAfterMsOf(response.headers.get('retry-after'), Date.now()) : undefined;
       throw new SedanoError(
         retriable ? 'SEDANO_ERR_EMBEDDER_UNAVAILABLE' : 'SEDANO_ERR_EMBEDDER_BAD_RESPONSE',
         `POST ${url} answered ${response.status}: ${body}`,
-        { retriable },
+        { retriable, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) },
       );
     }
     return parseVectors(
@@ -111,4 +114,15 @@ function parseVectors(url: string, body: EmbeddingsResponse | undefined, expecte
     );
   }
   return ordered.map((item) => Float32Array.from(item.embedding));
+}
+
+/**
+ * An HTTP `Retry-After` as ms from `now` (pure): delay-seconds or an HTTP date (RFC 9110
+ * section 10.2.3); undefined when absent, unreadable or not in the future.
+ */
+export function retryAfterMsOf(header: string | null, now: number): number | undefined {
+  if (header === null) return undefined;
+  const text = header.trim();
+  const ms = /^\d+$/.test(text) ? Number(text) * 1000 : Date.parse(text) - now;
+  return Number.isFinite(ms) && ms > 0 ? ms : undefined;
 }

@@ -8,7 +8,7 @@
  */
 import type { JobError } from '../../../schemas/job-error.ts';
 import type { JobHeader } from '../../../schemas/job-header.ts';
-import type { RetryTier } from '../../../topology/stages.ts';
+import { MAX_DELAY_MS, type RetryTier } from '../../../topology/stages.ts';
 import type { DeadLetterWriter } from '../dead-letter.ts';
 import { isSedanoError } from '../errors.ts';
 import type { IncomingMessage, KafkaProducer } from '../kafka.ts';
@@ -26,6 +26,13 @@ export interface FailedAttemptOptions {
   deadLetters: DeadLetterWriter;
   now: () => number;
   random: () => number;
+}
+
+/** How long a thrown value asks its retry to wait at least, in ms (pure): its `retryAfterMs`, or 0. */
+export function retryAfterOf(error: unknown): number {
+  const retryAfterMs = isSedanoError(error) ? error.retryAfterMs : undefined;
+  if (typeof retryAfterMs !== 'number' || !Number.isFinite(retryAfterMs) || retryAfterMs <= 0) return 0;
+  return Math.min(retryAfterMs, MAX_DELAY_MS);
 }
 
 /** The job error a thrown value reports (pure). */
@@ -62,7 +69,8 @@ export function createFailedAttemptHandler(options: FailedAttemptOptions): Faile
     const jobError = jobErrorOf(error);
     const policy = resolveRetryPolicy(retryPolicy, header.retryPolicy);
     if (jobError.retriable && attempt < policy.maxAttempts) {
-      const dueAt = now() + backoffMs(policy, attempt, random());
+      // An error that names its own wait (an upstream's Retry-After) gets at least that.
+      const dueAt = now() + Math.max(backoffMs(policy, attempt, random()), retryAfterOf(error));
       const expired = expiryRefusal(header.expiresAt, dueAt, `, before its retry at ${new Date(dueAt).toISOString()}`);
       if (expired !== null) {
         await reporter.revoked(`${expired.message}; attempt ${attempt}: ${jobError.message}`, expired.code);

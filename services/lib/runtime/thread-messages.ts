@@ -57,17 +57,19 @@ export interface PlainError {
   stack?: string;
   code?: string;
   retriable?: boolean;
+  retryAfterMs?: number;
 }
 
 export function toPlainError(error: unknown): PlainError {
   if (!(error instanceof Error)) return { name: 'Error', message: String(error) };
-  const { code, retriable } = error as { code?: unknown; retriable?: unknown };
+  const { code, retriable, retryAfterMs } = error as { code?: unknown; retriable?: unknown; retryAfterMs?: unknown };
   return {
     name: error.name,
     message: error.message,
     ...(error.stack === undefined ? {} : { stack: error.stack }),
     ...(typeof code === 'string' ? { code } : {}),
     ...(typeof retriable === 'boolean' ? { retriable } : {}),
+    ...(typeof retryAfterMs === 'number' ? { retryAfterMs } : {}),
   };
 }
 
@@ -75,7 +77,10 @@ export function toPlainError(error: unknown): PlainError {
 export function fromPlainError(plain: PlainError): Error {
   const error =
     plain.code !== undefined && plain.code in ERROR_CODES
-      ? new SedanoError(plain.code as ErrorCode, plain.message, { retriable: plain.retriable ?? false })
+      ? new SedanoError(plain.code as ErrorCode, plain.message, {
+          retriable: plain.retriable ?? false,
+          ...(plain.retryAfterMs === undefined ? {} : { retryAfterMs: plain.retryAfterMs }),
+        })
       : new Error(plain.message);
   error.name = plain.name;
   if (plain.stack !== undefined) error.stack = plain.stack;

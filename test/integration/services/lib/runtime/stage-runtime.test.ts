@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'node:test';
 import { deadLetterRecordContract } from '../../../../../schemas/dead-letter-record.ts';
 import { createCodec } from '../../../../../services/lib/codec.ts';
-import { NonRetriableError } from '../../../../../services/lib/errors.ts';
+import { NonRetriableError, SedanoError } from '../../../../../services/lib/errors.ts';
 import { defineStage } from '../../../../../services/lib/runtime/stage.ts';
 import { createNoopStage } from '../../../../../services/noop/noop-stage.ts';
 import { startTelemetry } from '../../../../../services/lib/telemetry.ts';
@@ -107,6 +107,31 @@ test('a failed attempt is retried through a delay topic and then succeeds', asyn
   // the jitter leaves on a busy machine.
   assert.ok((retry?.nextAttemptAt ?? 0) >= (events[0]?.occurredAt ?? Infinity) + 100, 'due after the backoff');
   assert.equal(events[2]?.attempt, 2);
+});
+
+test("an error's retryAfterMs (an upstream's Retry-After) makes the retry wait that long, not the backoff", async (t) => {
+  const sandbox = await stageSandbox(t);
+  const attempts: number[] = [];
+  await sandbox.start(
+    defineStage({
+      stage: 'noop',
+      options: { retry: { initialBackoffMs: 100, maxAttempts: 3 } },
+      handler: async ({ attempt }) => {
+        attempts.push(attempt);
+        if (attempt === 1) {
+          throw new SedanoError('SEDANO_ERR_EMBEDDER_UNAVAILABLE', 'answered 429', { retryAfterMs: 3_000 });
+        }
+        return { 'sedano.NoopResult': { sleptMs: 0, spunMs: 0, payload: null } };
+      },
+    }),
+  );
+  const job = await sandbox.submit();
+  const events = await sandbox.eventsUntil(job.header.jobId, 'SUCCESS');
+  assert.deepEqual(states(events), ['STARTED', 'RETRY', 'STARTED', 'SUCCESS']);
+  const [first, retry, second] = events;
+  assert.ok((retry?.nextAttemptAt ?? 0) >= (first?.occurredAt ?? Infinity) + 3_000, 'due after the Retry-After');
+  assert.ok((second?.startedAt ?? 0) >= (retry?.nextAttemptAt ?? Infinity), 'the retry started no sooner');
+  assert.deepEqual(attempts, [1, 2]);
 });
 
 test('exhausted attempts end in FAILURE and a dead-letter record; a NonRetriableError fails at once', async (t) => {

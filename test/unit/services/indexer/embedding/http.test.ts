@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { test, type TestContext } from 'node:test';
 import { isSedanoError } from '../../../../../services/lib/errors.ts';
-import { createHttpEmbedder } from '../../../../../services/indexer/embedding/http.ts';
+import { createHttpEmbedder, retryAfterMsOf } from '../../../../../services/indexer/embedding/http.ts';
 
 interface Received {
   authorization: string | undefined;
@@ -119,6 +119,41 @@ test('429 and 5xx are retriable outages; 4xx is a refusal with the body in the m
     (error: Error) =>
       hasCode('SEDANO_ERR_EMBEDDER_BAD_RESPONSE', false)(error) && /401.*invalid api key/.test(error.message),
   );
+});
+
+test("a rate limit's Retry-After becomes the error's retryAfterMs (seconds or an HTTP date)", async (t) => {
+  const answers = [
+    { status: 429, retryAfter: '7' },
+    { status: 503, retryAfter: new Date(Date.now() + 60_000).toUTCString() },
+    { status: 429, retryAfter: 'soon' },
+  ];
+  const { baseUrl } = await embeddingsServer(t, (_, response) => {
+    const { status, retryAfter } = answers.shift() ?? { status: 500, retryAfter: '' };
+    response.writeHead(status, { 'content-type': 'application/json', 'retry-after': retryAfter }).end('{}');
+  });
+  const embedder = createHttpEmbedder({ baseUrl, model: 'm', dimension: 4 });
+  const retryAfter = async () => {
+    const error = await embedder.embed(['x']).then(
+      () => assert.fail('the embedder answered'),
+      (error: unknown) => error,
+    );
+    assert.ok(isSedanoError(error) && error.retriable);
+    return error.retryAfterMs;
+  };
+  assert.equal(await retryAfter(), 7_000);
+  const fromDate = (await retryAfter()) ?? 0;
+  assert.ok(fromDate > 55_000 && fromDate <= 60_000, `${fromDate} ms`);
+  assert.equal(await retryAfter(), undefined, 'unreadable: the backoff alone');
+});
+
+test('Retry-After is read as delay-seconds or an HTTP date, only when in the future', () => {
+  const now = Date.parse('2026-12-02T10:00:00Z');
+  assert.equal(retryAfterMsOf('120', now), 120_000);
+  assert.equal(retryAfterMsOf(' 3 ', now), 3_000);
+  assert.equal(retryAfterMsOf('Wed, 02 Dec 2026 10:00:30 GMT', now), 30_000);
+  for (const unusable of [null, '', '0', '-5', '1.5', 'later', 'Wed, 02 Dec 2026 09:59:00 GMT']) {
+    assert.equal(retryAfterMsOf(unusable, now), undefined, String(unusable));
+  }
 });
 
 test('an endpoint that does not answer is a retriable outage', async (t) => {

@@ -31,5 +31,15 @@ export const RETRY_TIERS = [
 ] as const;
 export type RetryTier = (typeof RETRY_TIERS)[number]['name'];
 
-/** The longest a job may be delayed at submission (a countdown or `notBefore`): 30 days. */
+/**
+ * The longest a job may be delayed at submission (a countdown or `notBefore`), and the longest
+ * an error's `retryAfterMs` may hold its retry: 30 days.
+ */
 export const MAX_DELAY_MS = 30 * 86_400_000;
+
+/**
+ * How long a revocation is remembered (services/lib/runtime/revocations.ts): the longest wait
+ * before an attempt (MAX_DELAY_MS) and a job topic's retention (7 days) besides, so a job
+ * revoked while it waits is still refused when it comes due.
+ */
+export const REVOCATION_TTL_SECONDS = MAX_DELAY_MS / 1000 + 7 * 86_400;

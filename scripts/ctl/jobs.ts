@@ -141,6 +141,11 @@ export function formatJob(job: JobReply, now: number): string[] {
   if (job.finishedAt !== null) {
     const took = job.startedAt === null ? '' : ` (ran ${formatDuration(job.finishedAt - job.startedAt)})`;
     lines.push(`finished  ${new Date(job.finishedAt).toISOString()}${took}`);
+  } else if (job.startedAt !== null && job.state === 'RETRY') {
+    // Between attempts: the failed attempt's run, not the backoff since.
+    lines.push(
+      `failed    ${new Date(job.occurredAt).toISOString()} (ran ${formatDuration(job.occurredAt - job.startedAt)})`,
+    );
   } else if (job.startedAt !== null) {
     lines.push(`running   ${formatDuration(now - job.startedAt)}`);
   }

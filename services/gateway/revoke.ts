@@ -1,8 +1,9 @@
 /**
  * Revoking a job: a REVOKE control command for the workers (they abort it if it runs, and
  * refuse it when it arrives; the revocation is also remembered in Redis at once, for workers
- * that have not read the command yet), and, for a job that has not started, a REVOKED status
- * event from the gateway itself, so the job ends even while no worker of its stage runs.
+ * that have not read the command yet), and, for a job not running (PENDING, or RETRY: waiting for
+ * its next attempt), a REVOKED status event from the gateway itself, so the job ends at once,
+ * even while no worker of its stage runs.
  *
  * A worker that starts the job at the same moment is harmless: its events arrive before the
  * gateway's REVOKED, which ends the job whatever their sequences (a terminal event ends an active
@@ -14,8 +15,12 @@ import { newJobId } from '../lib/job-ids.ts';
 import type { JobView } from '../lib/status-view.ts';
 import type { GatewayContext } from './context.ts';
 
-/** The REVOKED event the gateway writes for a job that never started (pure). */
+/**
+ * The REVOKED event the gateway writes for a job not running (pure). A job waiting for its retry
+ * is refused its next attempt, as a worker would refuse it: that attempt's REVOKED, never started.
+ */
 export function revokedEvent(view: JobView, reason: string, now: number): JobStatusEvent {
+  const waitingForRetry = view.state === 'RETRY';
   return {
     jobId: view.jobId,
     jobType: view.jobType,
@@ -23,13 +28,13 @@ export function revokedEvent(view: JobView, reason: string, now: number): JobSta
     state: 'REVOKED',
     // Microseconds of time, as the workers' sequences (services/lib/runtime/sequence-clock.ts).
     sequence: now * 1000,
-    attempt: view.attempt,
+    attempt: waitingForRetry ? view.attempt + 1 : view.attempt,
     progress: null,
     result: null,
     error: { code: 'SEDANO_ERR_JOB_REVOKED', type: 'RevokedError', message: reason, retriable: false },
     occurredAt: now,
     submittedAt: view.submittedAt,
-    startedAt: view.startedAt,
+    startedAt: waitingForRetry ? null : view.startedAt,
     finishedAt: now,
     nextAttemptAt: null,
     batchId: view.batchId,
@@ -55,7 +60,8 @@ export async function revokeJob(
   await revocations.revoke(view.jobId, reason);
   const command = revokeCommand(view.jobId, reason, requester, now);
   await producer.send(topics.control, [await codec.toMessage(topics.contracts.control, command.commandId, command)]);
-  if (view.state === 'PENDING') {
+  // Not running (queued, or waiting for its retry): the job ends now, not when a worker meets it.
+  if (view.state === 'PENDING' || view.state === 'RETRY') {
     const event = revokedEvent(view, reason, now);
     await producer.send(topics.status, [await codec.toMessage(topics.contracts.status, view.jobId, event)]);
   }

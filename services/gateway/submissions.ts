@@ -10,6 +10,7 @@ import type { Priority } from '../../schemas/priority.ts';
 import type { Stage } from '../../topology/topics.ts';
 import type { JobClient, JobSubmission, StagePayload, SubmitOptions, SubmittedJob } from '../lib/job-client.ts';
 import { jobIdForKey } from '../lib/job-ids.ts';
+import { LEDGER_TTL_SECONDS } from '../lib/runtime/job-ledger.ts';
 import { invalidRequestError, requestRuleViolations, type RuleViolation } from '../lib/request-rules.ts';
 import { fillDefaults, type JsonSchema } from './avro-json-schema.ts';
 import { apiError } from './errors.ts';
@@ -187,8 +188,12 @@ interface Claim {
   expiresAt: number | null;
 }
 
-/** How long an idempotency key is remembered: a day, like a finished job in the view. */
-const IDEMPOTENCY_TTL_SECONDS = 86_400;
+/**
+ * How long an idempotency key is remembered: as long as the workers' ledger remembers its job
+ * ended. A key forgotten sooner would submit its job (the same id) again, and the workers would
+ * skip it as already ended, without an event: it would stay PENDING.
+ */
+const IDEMPOTENCY_TTL_SECONDS = LEDGER_TTL_SECONDS;
 
 type IdempotencyStores = { redis: Redis; keys: Pick<RedisKeys, 'idempotency'> };
 

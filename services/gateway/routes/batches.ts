@@ -6,6 +6,7 @@
  */
 import type { FastifyPluginAsync } from 'fastify';
 import type { GatewayContext } from '../context.ts';
+import { apiError } from '../errors.ts';
 import { inServerSpan } from '../tracing.ts';
 import { batchBody, batchIdParams, routeResponses } from '../schemas.ts';
 import { type SubmissionBody, submissionReply, toBatchSubmissions } from '../submissions.ts';
@@ -45,11 +46,18 @@ export const batchRoutes: FastifyPluginAsync<Pick<GatewayContext, (typeof BATCH_
         body: batchBody,
         response: routeResponses(
           { 202: { description: 'Accepted: the batch id, its jobs and the follow-up job id' } },
-          { body: true, codes: ['SEDANO_ERR_JOB_INVALID_REQUEST'] },
+          { body: true, codes: ['SEDANO_ERR_JOB_INVALID_REQUEST', 'SEDANO_ERR_API_BAD_REQUEST'] },
         ),
       },
     },
     async (request, reply) => {
+      // Refused rather than ignored: a client retrying with it would get a second batch.
+      if (request.headers['idempotency-key'] !== undefined) {
+        throw apiError(
+          'SEDANO_ERR_API_BAD_REQUEST',
+          'POST /v1/batches takes no Idempotency-Key: a repeat would be a second batch (send each job with its own key to POST /v1/jobs instead)',
+        );
+      }
       const submitter = request.principal?.name ?? 'gateway';
       const { jobs: submissions, followUp } = toBatchSubmissions(request.body, { submitter, now: context.now() });
       const { batchId: requestedId } = request.body;

@@ -144,7 +144,9 @@ export const jobRoutes: FastifyPluginAsync<Pick<GatewayContext, (typeof JOB_ROUT
       const key = checkIdempotencyKey(request.headers['idempotency-key']);
       // A repeat gets its job before the body is judged (repeatedSubmission says why).
       let submitted = key === undefined ? null : await repeatedSubmission(context, key, request.body.stage);
-      if (submitted === null) {
+      if (submitted !== null) {
+        request.log.info({ jobId: submitted.jobId, stage: submitted.stage, created: false }, 'job submitted');
+      } else {
         const submission = toJobSubmission(request.body, {
           submitter: request.principal?.name ?? 'gateway',
           now: context.now(),

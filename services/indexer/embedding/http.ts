@@ -116,13 +116,19 @@ function parseVectors(url: string, body: EmbeddingsResponse | undefined, expecte
   return ordered.map((item) => Float32Array.from(item.embedding));
 }
 
+/** An HTTP date as RFC 9110 section 5.6.7 asks senders to write it (IMF-fixdate, always GMT). */
+const IMF_FIXDATE = /^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/;
+
 /**
- * An HTTP `Retry-After` as ms from `now` (pure): delay-seconds or an HTTP date (RFC 9110
- * section 10.2.3); undefined when absent, unreadable or not in the future.
+ * An HTTP `Retry-After` as ms from `now` (pure): delay-seconds or an IMF-fixdate (RFC 9110
+ * section 10.2.3), the first value when fetch joined two headers with ", "; undefined when
+ * absent, in another form (a zone-less or ISO date would be read as local time) or not in the future.
  */
 export function retryAfterMsOf(header: string | null, now: number): number | undefined {
   if (header === null) return undefined;
   const text = header.trim();
-  const ms = /^\d+$/.test(text) ? Number(text) * 1000 : Date.parse(text) - now;
+  const seconds = /^(\d+)\s*(?:,|$)/.exec(text);
+  const date = text.slice(0, 29);
+  const ms = seconds ? Number(seconds[1]) * 1000 : IMF_FIXDATE.test(date) ? Date.parse(date) - now : NaN;
   return Number.isFinite(ms) && ms > 0 ? ms : undefined;
 }

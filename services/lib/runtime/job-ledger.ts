@@ -36,7 +36,10 @@ return #KEYS`;
 
 type ScriptRunner = Redis & { sedanoSetAllWithExpiry?: (...args: (string | number)[]) => Promise<number> };
 
-export function createJobLedger({ redis, keys, ttlSeconds = 7 * 86_400 }: JobLedgerOptions): JobLedger {
+/** How long the ledger remembers a job ended by default: 7 days, a job topic's retention. */
+export const LEDGER_TTL_SECONDS = 7 * 86_400;
+
+export function createJobLedger({ redis, keys, ttlSeconds = LEDGER_TTL_SECONDS }: JobLedgerOptions): JobLedger {
   const runner = redis as ScriptRunner;
   // defineCommand sends EVALSHA, and the script's text only when Redis does not know it yet.
   if (runner.sedanoSetAllWithExpiry === undefined) {

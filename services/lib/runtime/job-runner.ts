@@ -253,7 +253,6 @@ export class JobRunner<S extends Stage> {
     // that came while the reads were in flight stops it here; either way the handler never starts.
     const { signal } = job.controller;
     await attempt.slot.acquire(signal);
-    this.#options.running.begin(job, this.#options.now());
     signal.throwIfAborted();
     // Awaited only when there is one: `await undefined` costs every job a promise and a turn.
     if (rateLimiter !== undefined) await this.#rateLimited(rateLimiter, signal);
@@ -264,6 +263,8 @@ export class JobRunner<S extends Stage> {
       await reporter.revoked(expired.message, expired.code);
       return this.#remember(attempt, 'REVOKED');
     }
+    // The handler starts now: the presence record shows it, and both metrics and STARTED count from here.
+    this.#options.running.begin(job, this.#options.now());
     const started = reporter.started();
     const jobContext: JobContext<StageRequests[S]> = {
       job: request,

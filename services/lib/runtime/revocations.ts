@@ -4,6 +4,7 @@
  */
 import type { Redis } from 'ioredis';
 import type { RedisKeys } from '../../../topology/redis-keys.ts';
+import { REVOCATION_TTL_SECONDS } from '../../../topology/stages.ts';
 import { coalesceReads } from '../turn-batcher.ts';
 
 export interface Revocations {
@@ -16,11 +17,15 @@ export interface RevocationsOptions {
   redis: Redis;
   /** The namespace's keys (`keys.revoked(jobId)`). */
   keys: Pick<RedisKeys, 'revoked'>;
-  /** How long a revocation is remembered, in seconds (default 7 days, a job topic's retention). */
+  /** How long a revocation is remembered, in seconds (default REVOCATION_TTL_SECONDS: 37 days). */
   ttlSeconds?: number;
 }
 
-export function createRevocations({ redis, keys, ttlSeconds = 7 * 86_400 }: RevocationsOptions): Revocations {
+export function createRevocations({
+  redis,
+  keys,
+  ttlSeconds = REVOCATION_TTL_SECONDS,
+}: RevocationsOptions): Revocations {
   return {
     async revoke(jobId, reason) {
       await redis.set(keys.revoked(jobId), reason, 'EX', ttlSeconds);

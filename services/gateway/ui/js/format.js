@@ -13,6 +13,16 @@ export function formatDuration(ms) {
   return `${Math.floor(minutes / 1440)} d ${Math.floor((minutes % 1440) / 60)} h`;
 }
 
+/**
+ * How long a job's latest attempt has run, in ms, or null when it has not started: until it
+ * finished, until it failed for a job waiting for its retry (not through the backoff), or until now.
+ */
+export function runTimeMs(job, now) {
+  if (!job.startedAt) return null;
+  const end = job.finishedAt ?? (job.state === 'RETRY' ? job.occurredAt : now);
+  return end - job.startedAt;
+}
+
 /** A time (ms since the epoch) as an ISO-like local date and time; an em dash for none. */
 export function formatTime(ms) {
   if (ms === null || ms === undefined) return '—';

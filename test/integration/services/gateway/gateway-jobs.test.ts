@@ -146,26 +146,51 @@ test('gateway API on the real stack', { timeout: 240_000 }, async (t) => {
     assert.deepEqual([again.jobId, again.created, again.expiresAt], [firstTry.jobId, false, firstTry.expiresAt]);
   });
 
-  await t.test('revoke a running job: 202, then REVOKED; revoking a finished job is a conflict', async () => {
-    const jobId = await submitNoop(gateway, { sleepMs: 60_000 });
-    await jobUntil(gateway, jobId, ['STARTED', 'PROGRESS']);
-    const revoke = await gateway.call('DELETE', `/v1/jobs/${jobId}`, { token: 'submitter' });
-    assert.equal(revoke.status, 202);
-    const revoked = await jobUntil(gateway, jobId, ['REVOKED', 'SUCCESS', 'FAILURE']);
-    assert.equal(revoked.state, 'REVOKED');
-    assert.equal((revoked['error'] as { code: string }).code, 'SEDANO_ERR_JOB_REVOKED');
-    assert.equal((await gateway.call('DELETE', `/v1/jobs/${jobId}`)).status, 202, 'revoking again is harmless');
+  await t.test(
+    'revoke a running job, or one waiting for its retry: 202, then REVOKED; revoking a finished job is a conflict',
+    async () => {
+      const jobId = await submitNoop(gateway, { sleepMs: 60_000 });
+      await jobUntil(gateway, jobId, ['STARTED', 'PROGRESS']);
+      const revoke = await gateway.call('DELETE', `/v1/jobs/${jobId}`, { token: 'submitter' });
+      assert.equal(revoke.status, 202);
+      const revoked = await jobUntil(gateway, jobId, ['REVOKED', 'SUCCESS', 'FAILURE']);
+      assert.equal(revoked.state, 'REVOKED');
+      assert.equal((revoked['error'] as { code: string }).code, 'SEDANO_ERR_JOB_REVOKED');
+      assert.equal((await gateway.call('DELETE', `/v1/jobs/${jobId}`)).status, 202, 'revoking again is harmless');
 
-    const done = await submitNoop(gateway, {});
-    await jobUntil(gateway, done, ['SUCCESS']);
-    const conflict = await gateway.call('DELETE', `/v1/jobs/${done}`);
-    assert.equal(conflict.status, 409);
-    assert.equal((await json<{ error: { code: string } }>(conflict)).error.code, 'SEDANO_ERR_API_CONFLICT');
-  });
+      // Waiting for its retry (due in a minute): REVOKED at once, its next attempt never started.
+      const failing = await json<{ jobId: string }>(
+        await gateway.call('POST', '/v1/jobs', {
+          json: {
+            stage: 'noop',
+            payload: { failureRate: 1 },
+            retryPolicy: { maxAttempts: 3, initialBackoffMs: 60_000, maxBackoffMs: 60_000, backoffMultiplier: 1 },
+          },
+        }),
+      );
+      const retrying = await jobUntil(gateway, failing.jobId, ['RETRY']);
+      assert.equal((await gateway.call('DELETE', `/v1/jobs/${failing.jobId}`, { token: 'submitter' })).status, 202);
+      const ended = await jobUntil(gateway, failing.jobId, ['REVOKED']);
+      assert.ok(Date.now() < (retrying['nextAttemptAt'] as number), 'ended before its retry was due');
+      assert.deepEqual([ended['attempt'], ended['startedAt']], [2, null], 'its second attempt never started');
+
+      const done = await submitNoop(gateway, {});
+      await jobUntil(gateway, done, ['SUCCESS']);
+      const conflict = await gateway.call('DELETE', `/v1/jobs/${done}`);
+      assert.equal(conflict.status, 409);
+      assert.equal((await json<{ error: { code: string } }>(conflict)).error.code, 'SEDANO_ERR_API_CONFLICT');
+    },
+  );
 
   await t.test(
     'a batch: counts per state, progress and state until SUCCESS, then its follow-up runs once',
     async () => {
+      const keyed = await gateway.call('POST', '/v1/batches', {
+        json: { jobs: [validNoopJob] },
+        headers: { 'idempotency-key': `batch-${randomUUID()}` },
+      });
+      assert.equal(keyed.status, 400, 'a key is refused, not ignored');
+      assert.equal((await json<{ error: { code: string } }>(keyed)).error.code, 'SEDANO_ERR_API_BAD_REQUEST');
       const response = await gateway.call('POST', '/v1/batches', {
         json: {
           jobs: [1, 2, 3].map((n) => ({ stage: 'noop', payload: { sleepMs: n * 10 } })),

@@ -121,6 +121,9 @@ test("a delayed job's due time reads as such; a retry's next attempt as a retry"
   };
   assert.ok(formatJob(pending, 2_000).includes('due at    2026-12-03T09:00:00.000Z'));
   assert.ok(formatJob({ ...pending, state: 'RETRY' }, 2_000).includes('retry at  2026-12-03T09:00:00.000Z'));
+  const waiting = formatJob({ ...pending, state: 'RETRY', startedAt: 1_000, occurredAt: 1_400 }, 60_000);
+  assert.ok(waiting.includes('failed    1970-01-01T00:00:01.400Z (ran 400ms)'), waiting.join('\n'));
+  assert.ok(!waiting.some((line) => line.startsWith('running')), 'not running while it waits for its retry');
   const expiring = formatJob({ ...pending, expiresAt: Date.UTC(2026, 11, 3, 10) }, 2_000);
   assert.ok(expiring.includes('expires   2026-12-03T10:00:00.000Z'));
   assert.ok(!formatJob(pending, 2_000).some((line) => line.startsWith('expires')), 'no line without an expiry');

@@ -273,4 +273,7 @@ test('workers summary and the revoked event', () => {
   assert.equal(event.state, 'REVOKED');
   assert.equal(event.sequence, 3_000_000);
   assert.equal(event.error?.code, 'SEDANO_ERR_JOB_REVOKED');
+  // Waiting for its retry: the next attempt is refused, never started, so the view shows no run.
+  const retrying = revokedEvent({ ...running, state: 'RETRY', attempt: 1, startedAt: 1_000 }, 'why', 3_000);
+  assert.deepEqual([retrying.attempt, retrying.startedAt, retrying.finishedAt], [2, null, 3_000]);
 });

@@ -5,7 +5,7 @@ import { html } from '../../vendor/htm-preact.mjs';
 import { useEffect, useState } from '../../vendor/hooks.mjs';
 import { api, readEventStream } from '../api.js';
 import { ConfirmButton, ErrorBox, Facts, JobLink, Loading, ProgressBar, StateBadge, useNow } from '../components.js';
-import { formatDuration, formatTime, TERMINAL } from '../format.js';
+import { formatDuration, formatTime, runTimeMs, TERMINAL } from '../format.js';
 import { ExportDownload } from './exports.js';
 import { TraceTimeline } from './trace.js';
 
@@ -119,7 +119,7 @@ export function JobPage({ jobId, principal }) {
   if (job === undefined)
     return html`<h1>Job</h1>
       <${ErrorBox} error=${error} />${!error && html`<${Loading} />`}`;
-  const runMs = job.startedAt ? (job.finishedAt ?? now) - job.startedAt : null;
+  const runMs = runTimeMs(job, now);
   return html`<h1>Job <span class="mono small">${job.jobId}</span></h1>
     <div class="job-head">
       <${StateBadge} state=${job.state} />

@@ -4,7 +4,7 @@ import { html } from '../../vendor/htm-preact.mjs';
 import { useState } from '../../vendor/hooks.mjs';
 import { api } from '../api.js';
 import { ErrorBox, JobLink, Loading, ProgressBar, StateBadge, useNow, usePoll } from '../components.js';
-import { formatAge, formatDuration, UUID, JOB_STATES, updatedSince } from '../format.js';
+import { formatAge, formatDuration, runTimeMs, UUID, JOB_STATES, updatedSince } from '../format.js';
 
 /** The stages a job may belong to: the pipeline's and the scheduler's maintenance runs. */
 const STAGES = ['indexing', 'analysis', 'training', 'export', 'noop', 'maintenance'];
@@ -140,7 +140,7 @@ export function JobsPage({ query }) {
                           : '—'
                       }
                     </td>
-                    <td>${job.startedAt ? formatDuration((job.finishedAt ?? now) - job.startedAt) : '—'}</td>
+                    <td>${formatDuration(runTimeMs(job, now))}</td>
                     <td>${formatAge(job.updatedAt, now)}</td>
                   </tr>`,
               )}

@@ -53,6 +53,8 @@ test('a job revoked while queued never starts, also on a worker started after th
   assert.equal(events[0]?.error?.message, 'uploaded by mistake');
   assert.equal(events[0]?.startedAt, null, 'it never started');
   assert.deepEqual(started, []);
+  const ttl = await sandbox.redis.ttl(sandbox.keys.revoked(job.header.jobId));
+  assert.ok(ttl > 30 * 86_400, `remembered past the longest wait for an attempt (30 days), got ${ttl} s`);
   assert.equal(await sandbox.ledger.terminalState(job.header.jobId), 'REVOKED');
 });
 

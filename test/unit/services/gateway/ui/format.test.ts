@@ -15,6 +15,7 @@ interface Format {
     now: number,
   ): { succeededPerMinute: number; failedPerMinute: number; meanRunMs: number | null; p95RunMs: number | null };
   updatedSince(jobs: { updatedAt: number }[], since: number | null): { jobs: unknown[]; exhausted: boolean };
+  runTimeMs(job: Job & { state: string; occurredAt: number }, now: number): number | null;
 }
 interface Api {
   parseFrame(text: string): { event: string; id: string; data: unknown } | undefined;
@@ -30,6 +31,14 @@ test('durations read as a person says them', () => {
   assert.equal(format.formatDuration(12_340), '12.3 s');
   assert.equal(format.formatDuration(245_000), '4 min 05 s');
   assert.equal(format.formatDuration(7_620_000), '2 h 07 min');
+});
+
+test("a job's run time: until it finished, until it failed while it waits for its retry, else until now", () => {
+  const job = { state: 'SUCCESS', startedAt: 1_000, finishedAt: 1_500, occurredAt: 1_500 };
+  assert.equal(format.runTimeMs(job, 9_000), 500);
+  assert.equal(format.runTimeMs({ ...job, state: 'RETRY', finishedAt: null, occurredAt: 1_200 }, 9_000), 200);
+  assert.equal(format.runTimeMs({ ...job, state: 'STARTED', finishedAt: null }, 9_000), 8_000);
+  assert.equal(format.runTimeMs({ ...job, state: 'REVOKED', startedAt: null }, 9_000), null, 'never started');
 });
 
 test("a stage's figures: jobs per minute from the last minute, run times of recent successes", () => {

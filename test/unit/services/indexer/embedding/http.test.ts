@@ -151,7 +151,20 @@ test('Retry-After is read as delay-seconds or an HTTP date, only when in the fut
   assert.equal(retryAfterMsOf('120', now), 120_000);
   assert.equal(retryAfterMsOf(' 3 ', now), 3_000);
   assert.equal(retryAfterMsOf('Wed, 02 Dec 2026 10:00:30 GMT', now), 30_000);
-  for (const unusable of [null, '', '0', '-5', '1.5', 'later', 'Wed, 02 Dec 2026 09:59:00 GMT']) {
+  assert.equal(retryAfterMsOf('120, 120', now), 120_000, 'two headers joined: the first');
+  assert.equal(retryAfterMsOf('Wed, 02 Dec 2026 10:00:30 GMT, Wed, 02 Dec 2026 10:00:30 GMT', now), 30_000);
+  for (const unusable of [
+    null,
+    '',
+    '0',
+    '-5',
+    '1.5',
+    'later',
+    'Wed, 02 Dec 2026 09:59:00 GMT',
+    'Wed, 02 Dec 2026 10:00:30',
+    '2026-12-02T10:00:30Z',
+    'Wednesday, 02-Dec-26 10:00:30 GMT',
+  ]) {
     assert.equal(retryAfterMsOf(unusable, now), undefined, String(unusable));
   }
 });

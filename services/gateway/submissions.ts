@@ -68,8 +68,9 @@ export interface SubmissionContext {
 
 /**
  * A submission body as the job client takes it, defaults filled in, a countdown turned into its
- * due time and an `expiresInMs` into its expiry (pure); throws SEDANO_ERR_JOB_INVALID_REQUEST (400) naming each field that breaks a
- * rule of its stage (request-rules.ts) or of the delay, its path under `pathPrefix`.
+ * due time and an `expiresInMs` into its expiry (pure); throws SEDANO_ERR_JOB_INVALID_REQUEST
+ * (400) naming each field that breaks a rule of its stage (request-rules.ts), of the delay or of
+ * the expiry, its path under `pathPrefix`.
  */
 export function toJobSubmission(body: SubmissionBody, context: SubmissionContext): JobSubmission {
   const { submission, violations } = checkedSubmission(body, context);

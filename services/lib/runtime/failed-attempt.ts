@@ -3,8 +3,9 @@
  * delay topic of its backoff (it comes back to its lane when due) and reports RETRY; otherwise
  * the job reports FAILURE (ATTEMPTS_EXHAUSTED when retries ran out) and its message goes to the
  * dead-letter topic. A retry that would come due after the job's expiry is not made: the job
- * ends REVOKED (SEDANO_ERR_JOB_EXPIRED) at once, rather than waiting out the backoff to be refused. The runner then has the ledger remember a FAILURE (job-runner.ts: a write
- * that fails is tried again, not the whole attempt).
+ * ends REVOKED (SEDANO_ERR_JOB_EXPIRED) at once, rather than waiting out the backoff to be
+ * refused. The runner then has the ledger remember the FAILURE or REVOKED (job-runner.ts: a
+ * write that fails is tried again, not the whole attempt).
  */
 import type { JobError } from '../../../schemas/job-error.ts';
 import type { JobHeader } from '../../../schemas/job-header.ts';

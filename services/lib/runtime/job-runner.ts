@@ -245,10 +245,7 @@ export class JobRunner<S extends Stage> {
     // STARTED the registry could not encode ran it twice (registry-outage.test.ts).
     if (!this.#statusSchemaKnown) await this.#knowStatusSchema();
     this.#count(attempt);
-    if (refused !== null) {
-      await reporter.revoked(refused.message, refused.code);
-      return this.#remember(attempt, 'REVOKED');
-    }
+    if (refused !== null) return this.#refuse(attempt, refused);
     // The handler's slot: a revoke (or shutdown) while the job waits for it rejects, and one
     // that came while the reads were in flight stops it here; either way the handler never starts.
     const { signal } = job.controller;
@@ -260,8 +257,7 @@ export class JobRunner<S extends Stage> {
     const expired = expiryRefusal(request.header.expiresAt, this.#options.now());
     if (expired !== null) {
       attempt.slot.release();
-      await reporter.revoked(expired.message, expired.code);
-      return this.#remember(attempt, 'REVOKED');
+      return this.#refuse(attempt, expired);
     }
     // The handler starts now: the presence record shows it, and both metrics and STARTED count from here.
     this.#options.running.begin(job, this.#options.now());
@@ -305,6 +301,12 @@ export class JobRunner<S extends Stage> {
     }
     await succeeded;
     return this.#remember(attempt, 'SUCCESS');
+  }
+
+  /** Ends an attempt that must not start: REVOKED with the refusal's code, and the ledger told. */
+  async #refuse(attempt: Attempt<S>, refusal: Refusal): Promise<'REVOKED' | undefined> {
+    await attempt.reporter.revoked(refusal.message, refusal.code);
+    return this.#remember(attempt, 'REVOKED');
   }
 
   async #knowStatusSchema(): Promise<void> {

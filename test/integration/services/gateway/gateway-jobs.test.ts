@@ -124,6 +124,8 @@ test('gateway API on the real stack', { timeout: 240_000 }, async (t) => {
     ];
     assert.equal(a.jobId, b.jobId);
     assert.deepEqual([a.created, b.created], [true, false]);
+    const claimTtl = await gateway.sandbox.redis.ttl(gateway.sandbox.keys.idempotency(a.jobId));
+    assert.ok(claimTtl > 86_400, `the key is kept as long as the ledger (7 days), got ${claimTtl} s`);
     assert.equal(b.estimate, null, "a repeat's job was queued before: no estimate as if it were new");
     await jobUntil(gateway, a.jobId, ['SUCCESS']);
     const other = await gateway.call('POST', '/v1/jobs', {

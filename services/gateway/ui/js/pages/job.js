@@ -146,7 +146,7 @@ export function JobPage({ jobId, principal }) {
             // A PENDING job's next attempt is its first: a delayed job's due time.
             [job.state === 'PENDING' ? 'Due at' : 'Next attempt', formatTime(job.nextAttemptAt)],
             // No attempt starts after it (Celery's expires); a view from before expiries has none.
-            ['Expires at', formatTime(job.expiresAt ?? null)],
+            ['Expires at', formatTime(job.expiresAt)],
             ['Worker', job.workerId ?? '—'],
             ['Batch', job.batchId ? html`<a href=${`#/batches/${job.batchId}`} class="mono">${job.batchId}</a>` : '—'],
           ]}

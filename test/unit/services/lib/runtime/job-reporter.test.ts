@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import type { JobStatusEvent } from '../../../../../schemas/job-status-event.ts';
 import type { Codec } from '../../../../../services/lib/codec.ts';
 import type { KafkaProducer, OutgoingMessage } from '../../../../../services/lib/kafka.ts';
-import { createJobReporter } from '../../../../../services/lib/runtime/job-reporter.ts';
+import { createJobReporter, type JobReporterOptions } from '../../../../../services/lib/runtime/job-reporter.ts';
 import { SequenceClock } from '../../../../../services/lib/runtime/sequence-clock.ts';
 import { contractBindings } from '../../../../../topology/contracts.ts';
 import { topologyNames } from '../../../../../topology/names.ts';
@@ -27,7 +27,12 @@ function recordingProducer() {
   return { producer, requests };
 }
 
-function reporter(producer: KafkaProducer, jobId: string, clock: SequenceClock) {
+function reporter(
+  producer: KafkaProducer,
+  jobId: string,
+  clock: SequenceClock,
+  options: Partial<Pick<JobReporterOptions, 'codec' | 'now'>> = {},
+) {
   const names = topologyNames('test-reporter');
   return createJobReporter({
     producer,
@@ -42,6 +47,7 @@ function reporter(producer: KafkaProducer, jobId: string, clock: SequenceClock) 
     statusTopic: names.statusTopic,
     statusBinding: contractBindings(names).status,
     onProgressError: (error) => assert.fail(error as Error),
+    ...options,
   });
 }
 
@@ -82,23 +88,8 @@ test('startedAt is when STARTED was emitted; an attempt refused before it has no
     },
   } as unknown as Codec;
   let time = 1_000;
-  const names = topologyNames('test-reporter');
   const reporterAt = (jobId: string) =>
-    createJobReporter({
-      producer: recordingProducer().producer,
-      codec: capturing,
-      clock: new SequenceClock(),
-      stage: 'noop',
-      header: { ...noopRequestSample.header, jobId },
-      attempt: 2,
-      workerId: 'worker-1',
-      traceId: null,
-      progressIntervalMs: 0,
-      statusTopic: names.statusTopic,
-      statusBinding: contractBindings(names).status,
-      onProgressError: (error) => assert.fail(error as Error),
-      now: () => time,
-    });
+    reporter(recordingProducer().producer, jobId, new SequenceClock(), { codec: capturing, now: () => time });
   const ran = reporterAt('ran');
   const expired = reporterAt('expired');
   time = 1_500; // the reads and the job's slot took 500 ms

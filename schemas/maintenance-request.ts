@@ -17,6 +17,13 @@ export interface MaintenanceRequest {
   idempotencyKey: string;
   /** When the scheduler emitted the request, milliseconds since the epoch (UTC). */
   requestedAt: number;
+  /**
+   * Time after which the run must not start, milliseconds since the epoch (UTC): the schedule's next
+   * slot under the skip and latest policies, so runs do not pile up while no maintenance worker takes
+   * them; a run that would start later ends REVOKED with SEDANO_ERR_JOB_EXPIRED. Null (the all policy,
+   * an immediate run): it never expires.
+   */
+  expiresAt: number | null;
 }
 
 /** Full name of the MaintenanceRequest schema. */

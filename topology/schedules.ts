@@ -9,7 +9,9 @@
 /**
  * What a scheduler does with the slots that passed while every scheduler was down:
  * `skip` fires none of them, `latest` fires the most recent one once, `all` fires each of
- * them, oldest first, up to the schedule's bound.
+ * them, oldest first, up to the schedule's bound. Under `skip` and `latest`, a run no
+ * maintenance worker started by the schedule's next slot expires then (not run: the newer
+ * slot's run does the work; services/scheduler/maintenance-run.ts); under `all`, none expires.
  */
 export type MissedSlotPolicy = 'skip' | 'latest' | 'all';
 

@@ -10,6 +10,7 @@ import type { MaintenanceRequest } from '../../schemas/maintenance-request.ts';
 import type { MaintenanceResult } from '../../schemas/maintenance-result.ts';
 import type { Codec, SubjectBinding } from '../lib/codec.ts';
 import type { KafkaProducer } from '../lib/kafka.ts';
+import { type RevocationCode, revocationError } from '../lib/runtime/expiry.ts';
 
 export interface MaintenanceReporter {
   started(): Promise<void>;
@@ -17,8 +18,8 @@ export interface MaintenanceReporter {
   progress: (current: number, total: number, message: string) => void;
   succeeded(result: MaintenanceResult): Promise<void>;
   failed(error: JobError): Promise<void>;
-  /** The run was revoked (before it started, or while it ran): REVOKED with the reason. */
-  revoked(reason: string): Promise<void>;
+  /** The run was revoked (before it started, or while it ran), or expired: REVOKED with the reason. */
+  revoked(reason: string, code?: RevocationCode): Promise<void>;
 }
 
 export interface MaintenanceReporterOptions {
@@ -67,7 +68,7 @@ export function createMaintenanceReporter(options: MaintenanceReporterOptions): 
       batchId: null,
       workerId,
       traceId: null,
-      expiresAt: null,
+      expiresAt: request.expiresAt,
       ...fields,
     };
     chain = chain.then(async () =>
@@ -91,10 +92,6 @@ export function createMaintenanceReporter(options: MaintenanceReporterOptions): 
     },
     succeeded: (result) => emit('SUCCESS', { result: { 'sedano.MaintenanceResult': result }, finishedAt: now() }),
     failed: (error) => emit('FAILURE', { error, finishedAt: now() }),
-    revoked: (reason) =>
-      emit('REVOKED', {
-        error: { code: 'SEDANO_ERR_JOB_REVOKED', type: 'RevokedError', message: reason, retriable: false },
-        finishedAt: now(),
-      }),
+    revoked: (reason, code) => emit('REVOKED', { error: revocationError(reason, code), finishedAt: now() }),
   };
 }

@@ -13,7 +13,9 @@
  *
  * Revoke (`DELETE /v1/jobs/:id`, `ctl jobs revoke`), with the runtime's own control listener
  * and revocations: a run revoked before it starts is not run (REVOKED, its key left free); a
- * REVOKE while it runs aborts its task's signal, and the run ends REVOKED.
+ * REVOKE while it runs aborts its task's signal, and the run ends REVOKED. A run taken after
+ * its `expiresAt` (its schedule's next slot: services/scheduler/maintenance-run.ts) is not run
+ * either (REVOKED with SEDANO_ERR_JOB_EXPIRED, its key left free).
  *
  * Presence and PING as the runtime's workers have them (worker-presence.ts), with the stage
  * `maintenance`: a record every `presenceIntervalMs` naming the run in progress with its last
@@ -33,6 +35,7 @@ import type { IncomingMessage, KafkaClient, KafkaProducer } from '../lib/kafka.t
 import type { Logger } from '../lib/logger.ts';
 import { isRevoked, RevokedError } from '../lib/runtime/abort-reasons.ts';
 import { startControlListener } from '../lib/runtime/control-listener.ts';
+import { expiryRefusal } from '../lib/runtime/expiry.ts';
 import { createRevocations, type Revocations } from '../lib/runtime/revocations.ts';
 import { createWorkerPresence, type RunningJobView, startPresenceHeartbeat } from '../lib/worker-presence.ts';
 import type { RedisKeys } from '../../topology/redis-keys.ts';
@@ -76,8 +79,8 @@ export interface MaintenanceOptions {
 
 export interface MaintenanceWorker {
   readonly workerId: string;
-  /** Runs finished by this worker, requests skipped as already run, and runs revoked. */
-  readonly counts: { ran: number; skipped: number; failed: number; revoked: number };
+  /** Runs finished by this worker, requests skipped as already run, runs revoked, and runs expired. */
+  readonly counts: { ran: number; skipped: number; failed: number; revoked: number; expired: number };
   /** Stops consuming (a running task is aborted), leaves the group; idempotent. */
   close(): Promise<void>;
 }
@@ -137,7 +140,7 @@ export async function startMaintenance(options: MaintenanceOptions): Promise<Mai
     },
   });
   const shutdown = new AbortController();
-  const counts = { ran: 0, skipped: 0, failed: 0, revoked: 0 };
+  const counts = { ran: 0, skipped: 0, failed: 0, revoked: 0, expired: 0 };
   const run = runOne({
     ...resolved,
     logger,
@@ -265,6 +268,13 @@ function runOne(context: RunContext) {
         counts.revoked += 1;
         logger.info({ ...fields, reason: refused }, 'maintenance run revoked before it started');
         await reporter.revoked(refused);
+        return;
+      }
+      const expired = expiryRefusal(request.expiresAt, Date.now(), ": the schedule's next slot came before it started");
+      if (expired !== null) {
+        counts.expired += 1;
+        logger.info({ ...fields, reason: expired.message }, 'maintenance run expired before it started');
+        await reporter.revoked(expired.message, expired.code);
         return;
       }
       const begun = await ledger.begin(request.idempotencyKey, workerId, context.runLeaseMs);

@@ -2,10 +2,17 @@
  * The records a scheduler writes for one run (pure): the MaintenanceRequest for the
  * maintenance topic and its PENDING status event, so the run shows in the status view from
  * the moment it is emitted.
+ *
+ * A slot's run expires when the schedule's next slot comes, under the `skip` and `latest`
+ * policies: those policies never catch up on missed slots, and a maintenance worker that was
+ * down for a day must not run a day of cache cleanups one after another when it returns
+ * (Celery users set `expires` on their beat entries for this). Under `all`, every slot is
+ * wanted, so its runs never expire; neither does an immediate run, asked for by hand.
  */
 import type { JobStatusEvent } from '../../schemas/job-status-event.ts';
 import type { MaintenanceRequest } from '../../schemas/maintenance-request.ts';
 import type { ResolvedSchedule } from './schedule.ts';
+import type { SlotCalendar } from './slot-calendar.ts';
 import { maintenanceJobId } from './slot-identity.ts';
 
 export interface MaintenanceRun {
@@ -13,13 +20,26 @@ export interface MaintenanceRun {
   pending: JobStatusEvent;
 }
 
-/** The request and PENDING event of `schedule`'s run for `slotMs` under `idempotencyKey`. */
+/** When the run of `schedule`'s slot `slotMs` expires (pure): its next slot, or null (see above). */
+export function slotRunExpiry(
+  schedule: Pick<ResolvedSchedule, 'missedSlots'>,
+  calendar: Pick<SlotCalendar, 'next'>,
+  slotMs: number,
+): number | null {
+  return schedule.missedSlots === 'all' ? null : calendar.next(slotMs);
+}
+
+/**
+ * The request and PENDING event of `schedule`'s run for `slotMs` under `idempotencyKey`,
+ * expiring at `expiresAtMs` (null: never).
+ */
 export function maintenanceRun(
   schedule: Pick<ResolvedSchedule, 'name' | 'task'>,
   slotMs: number,
   idempotencyKey: string,
   requestedAtMs: number,
   workerId: string | null,
+  expiresAtMs: number | null = null,
 ): MaintenanceRun {
   const jobId = maintenanceJobId(idempotencyKey);
   const request: MaintenanceRequest = {
@@ -29,6 +49,7 @@ export function maintenanceRun(
     slotTime: slotMs,
     idempotencyKey,
     requestedAt: requestedAtMs,
+    expiresAt: expiresAtMs,
   };
   const pending: JobStatusEvent = {
     jobId,
@@ -48,7 +69,7 @@ export function maintenanceRun(
     batchId: null,
     workerId,
     traceId: null,
-    expiresAt: null,
+    expiresAt: expiresAtMs,
   };
   return { request, pending };
 }

@@ -11,7 +11,7 @@
  * and the maintenance stage runs a key once.
  */
 import { dueSlots } from './due-slots.ts';
-import { maintenanceRun } from './maintenance-run.ts';
+import { maintenanceRun, slotRunExpiry } from './maintenance-run.ts';
 import type { ResolvedSchedule } from './schedule.ts';
 import { createRunEmitter, createScheduleControl, type RunEmitter, type ScheduleControl } from './schedule-control.ts';
 import { createScheduleStore, type ScheduleStore } from './schedule-store.ts';
@@ -133,17 +133,18 @@ class SchedulerLoop {
     tracked.cursorMs = now;
     for (const slot of [...tracked.pending].sort((a, b) => a - b)) {
       if (this.state !== 'running') return;
-      const outcome = await this.fire(schedule, slot);
+      const outcome = await this.fire(tracked, slot);
       if (outcome === 'fired' || outcome === 'done') tracked.pending.delete(slot);
     }
   }
 
-  private async fire(schedule: ResolvedSchedule, slotMs: number): Promise<SlotOutcome> {
+  private async fire({ schedule, calendar }: Tracked, slotMs: number): Promise<SlotOutcome> {
     const { schedulerId, claimLeaseMs, claimRetentionMs, now } = this.options;
     const claim = await this.store.claim(schedule.name, slotMs, schedulerId, claimLeaseMs);
     if (claim === 'fired') return 'done';
     if (claim === 'held') return 'held';
-    const run = maintenanceRun(schedule, slotMs, slotIdempotencyKey(schedule.name, slotMs), now(), schedulerId);
+    const key = slotIdempotencyKey(schedule.name, slotMs);
+    const run = maintenanceRun(schedule, slotMs, key, now(), schedulerId, slotRunExpiry(schedule, calendar, slotMs));
     const fields = { schedule: schedule.name, slot: new Date(slotMs).toISOString(), jobId: run.request.jobId };
     try {
       await this.emit(run);

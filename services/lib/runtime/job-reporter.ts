@@ -16,11 +16,9 @@ import type { Stage } from '../../../topology/stages.ts';
 import type { Codec } from '../codec.ts';
 import type { KafkaProducer } from '../kafka.ts';
 import { produceBatcherFor } from '../produce-batcher.ts';
+import { type RevocationCode, revocationError } from './expiry.ts';
 import type { SequenceClock } from './sequence-clock.ts';
 import type { ProgressDetails, StageResult } from './stage.ts';
-
-/** The error type of a REVOKED event, by its code. */
-const ERROR_TYPES = { SEDANO_ERR_JOB_REVOKED: 'RevokedError', SEDANO_ERR_JOB_EXPIRED: 'ExpiredError' } as const;
 
 export interface JobReporterOptions {
   producer: KafkaProducer;
@@ -49,7 +47,7 @@ export interface JobReporter {
   retrying(error: JobError, nextAttemptAt: number): Promise<void>;
   failed(error: JobError): Promise<void>;
   /** REVOKED: by a revoke or purge (the default code), or past the job's `expiresAt`. */
-  revoked(reason: string, code?: 'SEDANO_ERR_JOB_REVOKED' | 'SEDANO_ERR_JOB_EXPIRED'): Promise<void>;
+  revoked(reason: string, code?: RevocationCode): Promise<void>;
 }
 
 /** PROGRESS fields from a handler's call (pure). */
@@ -137,9 +135,6 @@ export function createJobReporter(options: JobReporterOptions): JobReporter {
     succeeded: (result) => finish('SUCCESS', { result }),
     retrying: (error, nextAttemptAt) => finish('RETRY', { error, nextAttemptAt, finishedAt: null }),
     failed: (error) => finish('FAILURE', { error }),
-    revoked: (reason, code = 'SEDANO_ERR_JOB_REVOKED') =>
-      finish('REVOKED', {
-        error: { code, type: ERROR_TYPES[code], message: reason, retriable: false },
-      }),
+    revoked: (reason, code) => finish('REVOKED', { error: revocationError(reason, code) }),
   };
 }

@@ -239,6 +239,7 @@ export const maintenanceRequestSample: MaintenanceRequest = {
   slotTime: Date.UTC(2025, 2, 15, 2, 0, 0),
   idempotencyKey: 'backup@2025-03-15T02:00:00.000Z',
   requestedAt: Date.UTC(2025, 2, 15, 2, 0, 0, 12),
+  expiresAt: Date.UTC(2025, 2, 16, 2, 0, 0),
 };
 
 export const controlCommandSample: ControlCommand = {

@@ -114,7 +114,7 @@ test(
       description: 'both requests handled',
       timeoutMs: 30_000,
     });
-    assert.deepEqual(worker.counts, { ran: 1, skipped: 1, failed: 0, revoked: 0 });
+    assert.deepEqual(worker.counts, { ran: 1, skipped: 1, failed: 0, revoked: 0, expired: 0 });
 
     const events = await waitFor(
       async () => {

@@ -1,8 +1,8 @@
 /**
  * The maintenance worker's failure paths: a task that throws is reported FAILURE and frees its
  * key, so the slot delivered again runs; a task this worker does not run fails at once; a run
- * revoked before it starts is not run, and one revoked while it runs is aborted, both REVOKED.
- * And its presence: a record naming the run in progress with its progress, a PING answered, the
+ * revoked before it starts is not run, and one revoked while it runs is aborted, both REVOKED;
+ * a run taken after its expiry (its schedule's next slot) is not run. And its presence: a record naming the run in progress with its progress, a PING answered, the
  * record gone once the worker is closed.
  */
 import assert from 'node:assert/strict';
@@ -144,9 +144,54 @@ test(
       .filter((event) => event.jobId === long.request.jobId)
       .map((event) => event.state);
     assert.deepEqual(states, ['PENDING', 'STARTED', 'REVOKED']);
-    assert.deepEqual(worker.counts, { ran: 1, skipped: 0, failed: 0, revoked: 2 });
+    assert.deepEqual(worker.counts, { ran: 1, skipped: 0, failed: 0, revoked: 2, expired: 0 });
     // Its key is free again (an immediate run, with its own key, is what runs it later).
     assert.equal(await sandbox.redis.get(sandbox.keys.maintenanceRun(long.request.idempotencyKey)), null);
+  },
+);
+
+test(
+  "a run taken after its expiry (its schedule's next slot) ends REVOKED as expired and frees its key; one not expired runs",
+  { timeout: 60_000 },
+  async (t) => {
+    const sandbox = await schedulerSandbox(t);
+    const ran: string[] = [];
+    const worker = await startTestMaintenance(t, sandbox, {
+      tasks: {
+        CACHE_CLEANUP: async ({ request }) => {
+          ran.push(request.jobId);
+          return { summary: 'ok', itemsAffected: 0, counts: {} };
+        },
+      },
+    });
+    const emit = createRunEmitter(sandbox);
+    // An hourly schedule's runs, as a scheduler fired them while no maintenance worker took them:
+    // the one of two hours ago expired when the next hour came; the current hour's has not.
+    const name = uniqueName('cleanup');
+    const hour = 3_600_000;
+    const current = Math.floor(Date.now() / hour) * hour;
+    const runOf = (slot: number) =>
+      maintenanceRun({ name, task: 'CACHE_CLEANUP' }, slot, slotIdempotencyKey(name, slot), slot, 'test', slot + hour);
+    const superseded = runOf(current - 2 * hour);
+    const latest = runOf(current);
+    await emit(superseded);
+    await emit(latest);
+    await waitFor(() => worker.counts.ran === 1, { description: 'the current run ran', timeoutMs: 30_000 });
+    assert.deepEqual(ran, [latest.request.jobId], 'the superseded run never ran');
+    assert.deepEqual(worker.counts, { ran: 1, skipped: 0, failed: 0, revoked: 0, expired: 1 });
+
+    const events = (await sandbox.statuses()).filter((event) => event.jobId === superseded.request.jobId);
+    assert.deepEqual(
+      events.map((event) => event.state),
+      ['PENDING', 'REVOKED'],
+    );
+    const [pending, revoked] = events;
+    assert.equal(pending?.expiresAt, current - hour, 'the PENDING shows when it expires');
+    assert.equal(revoked?.error?.code, 'SEDANO_ERR_JOB_EXPIRED');
+    assert.match(revoked?.error?.message ?? '', /^expired at .*: the schedule's next slot came before it started$/);
+    assert.equal(revoked?.startedAt, null, 'it never started');
+    assert.equal(revoked?.expiresAt, current - hour);
+    assert.equal(await sandbox.redis.get(sandbox.keys.maintenanceRun(superseded.request.idempotencyKey)), null);
   },
 );
 

@@ -1,7 +1,8 @@
 /**
  * Every scheduler stopped across several slots, then one restarted: the missed slots are
  * fired as each schedule's policy says (skip none, latest the most recent once, all up to the
- * bound); then pause, resume and an immediate run.
+ * bound), each run expiring at its next slot unless the policy is all; then pause, resume and
+ * an immediate run.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -100,7 +101,12 @@ test(
       const expected = { skip: [], latest: missed.slice(-1), all: missed.slice(-2) }[schedule.missedSlots];
       assert.deepEqual(fired, expected, `${schedule.missedSlots}: missed slots fired`);
       const all = bySlot((await sandbox.requests()).filter((r) => r.scheduleName === schedule.name));
-      for (const [slot, runs] of all) assert.equal(runs.length, 1, `${schedule.name} slot ${slot} fired once`);
+      for (const [slot, runs] of all) {
+        assert.equal(runs.length, 1, `${schedule.name} slot ${slot} fired once`);
+        // skip and latest never catch up, so a run not taken by its next slot expires then; all keeps each.
+        const expiresAt = schedule.missedSlots === 'all' ? null : slot + PERIOD_MS;
+        assert.equal(runs[0]?.expiresAt, expiresAt, `${schedule.missedSlots}: slot ${slot}'s run expiry`);
+      }
     }
   },
 );

@@ -1,8 +1,9 @@
 /**
  * The rules of a job request that its Avro contract cannot say (pure): a duration is not
- * negative, a probability is in [0, 1], a retry policy allows at least one attempt, a chunk
- * overlap is below the chunk size, a collection name is one every vector store accepts, an
- * indexing or analysis job names at least one document.
+ * negative, a probability is in [0, 1], a retry policy allows at least one attempt and waits
+ * at most 30 days (MAX_DELAY_MS) before one, a chunk overlap is below the chunk size, a
+ * collection name is one every vector store accepts, an indexing or analysis job names at least
+ * one document.
  *
  * Checked twice with the same code (`SEDANO_ERR_JOB_INVALID_REQUEST`) and the same paths: by
  * the gateway at submission (a 400 naming each field), and by the stage's handler for a record
@@ -11,6 +12,7 @@
  */
 import type { JobHeader } from '../../schemas/job-header.ts';
 import type { StageRequests } from '../../topology/contracts.ts';
+import { MAX_DELAY_MS } from '../../topology/stages.ts';
 import type { Stage } from '../../topology/topics.ts';
 import { NonRetriableError } from './errors.ts';
 
@@ -38,6 +40,18 @@ function atLeast(
 ): void {
   if (value !== null && value !== undefined && !(value >= minimum)) {
     problems.push({ path, message: `${what} must be at least ${minimum}, got ${value}` });
+  }
+}
+
+function atMost(
+  problems: RuleViolation[],
+  path: string,
+  value: number | null | undefined,
+  maximum: number,
+  what: string,
+): void {
+  if (value !== null && value !== undefined && value > maximum) {
+    problems.push({ path, message: `${what} must be at most ${maximum}, got ${value}` });
   }
 }
 
@@ -92,6 +106,9 @@ function optionProblems(options: RequestOptions): RuleViolation[] {
     atLeast(problems, '/retryPolicy/initialBackoffMs', policy.initialBackoffMs, 0, 'a backoff');
     atLeast(problems, '/retryPolicy/maxBackoffMs', policy.maxBackoffMs, 0, 'a backoff');
     atLeast(problems, '/retryPolicy/backoffMultiplier', policy.backoffMultiplier, 1, 'a backoff multiplier');
+    // The longest any attempt may wait: revocations and the delay tiers are kept for that long.
+    atMost(problems, '/retryPolicy/initialBackoffMs', policy.initialBackoffMs, MAX_DELAY_MS, 'a backoff (30 days)');
+    atMost(problems, '/retryPolicy/maxBackoffMs', policy.maxBackoffMs, MAX_DELAY_MS, 'a backoff (30 days)');
     const { initialBackoffMs: initial, maxBackoffMs: max } = policy;
     if (initial != null && max != null && initial >= 0 && max >= 0 && max < initial) {
       problems.push({

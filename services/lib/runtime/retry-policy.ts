@@ -5,7 +5,7 @@
  * retried job waits (its delay topic tier).
  */
 import type { RetryPolicy as RetryOverrides } from '../../../schemas/retry-policy.ts';
-import { RETRY_TIERS, type RetryTier } from '../../../topology/stages.ts';
+import { MAX_DELAY_MS, RETRY_TIERS, type RetryTier } from '../../../topology/stages.ts';
 
 /** How long to wait after each failure: exponential, capped, with jitter (see backoffMs). */
 export interface BackoffPolicy {
@@ -43,12 +43,13 @@ export function resolveRetryPolicy(stage: RetryPolicy, job: RetryOverrides | nul
 
 /**
  * Delay after the `failures`-th failure in a row (1 for the first; for a job, before attempt
- * `failures + 1`): the exponential delay, capped, with "equal jitter" (between half and all of
- * it) so that what failed together is not tried again together. `random` is in [0, 1).
+ * `failures + 1`): the exponential delay, capped by the policy and by MAX_DELAY_MS (a stage's
+ * setting is not checked against it), with "equal jitter" (between half and all of it) so that
+ * what failed together is not tried again together. `random` is in [0, 1).
  */
 export function backoffMs(policy: BackoffPolicy, failures: number, random: number = Math.random()): number {
   const exponential = policy.initialBackoffMs * policy.backoffMultiplier ** (failures - 1);
-  const capped = Math.min(policy.maxBackoffMs, exponential);
+  const capped = Math.min(policy.maxBackoffMs, exponential, MAX_DELAY_MS);
   return Math.round(capped / 2 + (capped / 2) * random);
 }
 

@@ -35,6 +35,14 @@ test('semantic validation: the rules the contract cannot say, with the path of e
     ),
     ['/retryPolicy/maxBackoffMs'],
   );
+  // A backoff beyond 30 days would outlive the job's revocation and its delay tier.
+  const month = 30 * 86_400_000;
+  const overAMonth = { ...policy, maxAttempts: 2, initialBackoffMs: month + 1, maxBackoffMs: month + 1 };
+  const longViolations = requestRuleViolations('noop', {}, { retryPolicy: overAMonth });
+  assert.deepEqual(paths(longViolations), ['/retryPolicy/initialBackoffMs', '/retryPolicy/maxBackoffMs']);
+  assert.match(longViolations[1]?.message ?? '', /at most 2592000000, got 2592000001/);
+  const aMonth = { ...overAMonth, initialBackoffMs: month, maxBackoffMs: month };
+  assert.deepEqual(requestRuleViolations('noop', {}, { retryPolicy: aMonth }), []);
   for (const [payload, expected] of [
     [{ chunkSize: 0 }, ['/payload/chunkSize']],
     [{ chunkSize: -1 }, ['/payload/chunkSize']],

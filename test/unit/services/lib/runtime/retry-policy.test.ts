@@ -15,6 +15,10 @@ test('backoff grows exponentially, is capped, and jitters between half and all o
   assert.equal(backoffMs(policy, 3, 0.5), 3_000);
   assert.equal(backoffMs(policy, 10, 0.999999), 10_000, 'capped');
   assert.equal(backoffMs(policy, 10, 0), 5_000);
+  // A stage's own setting is not checked like a job's: 30 days is the most any attempt waits.
+  const unbounded = { ...policy, maxBackoffMs: Number.MAX_SAFE_INTEGER };
+  assert.equal(backoffMs(unbounded, 2_000, 0), 15 * 86_400_000, 'half of 30 days, the least jitter');
+  assert.ok(backoffMs(unbounded, 60, 0.999999) <= 30 * 86_400_000);
 });
 
 test("a job's overrides replace the stage's defaults field by field", () => {

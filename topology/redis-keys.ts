@@ -23,6 +23,11 @@ export interface StatusViewKeys {
   readonly batchDeclaration: (batchId: string) => string;
   /** A batch's follow-up marker: a claim with a lease, then `submitted`. */
   readonly followUpMarker: (batchId: string) => string;
+  /**
+   * The batch id of a declared follow-up, by the follow-up's job id: the job is known from its
+   * batch's submission, before its PENDING exists (status-view.ts `declaredFollowUp`).
+   */
+  readonly followUpBatch: (jobId: string) => string;
   /** SCAN pattern of every key of the view (rebuild drops them). */
   readonly pattern: string;
 }
@@ -136,6 +141,7 @@ export function redisKeys(namespace: string): RedisKeys {
       batch: (batchId) => `${status}batch:${batchId}`,
       batchDeclaration: (batchId) => `${status}batch:${batchId}:declaration`,
       followUpMarker: (batchId) => `${status}batch:${batchId}:follow-up-submitted`,
+      followUpBatch: (jobId) => `${status}follow-up:${jobId}:batch`,
       pattern: `${status}*`,
     },
     idempotency: (jobId) => `${root}gateway:idempotency:${jobId}`,

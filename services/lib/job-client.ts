@@ -28,7 +28,7 @@ import { contractBindings, JOB_TYPES, type StageRequests } from '../../topology/
 import type { TopologyNames } from '../../topology/names.ts';
 import type { Lane, Stage } from '../../topology/stages.ts';
 import type { Codec } from './codec.ts';
-import { jobIdForKey, newJobId } from './job-ids.ts';
+import { followUpKey, jobIdForKey, newJobId } from './job-ids.ts';
 import type { KafkaProducer, OutgoingMessage } from './kafka.ts';
 import { produceBatcherFor } from './produce-batcher.ts';
 import { DUE_AT_HEADER, NOT_BEFORE_HEADER, RETURN_TOPIC_HEADER } from './runtime/headers.ts';
@@ -136,11 +136,6 @@ export function jobHeader(stage: Stage, options: SubmitOptions, submitter: strin
     hardTimeLimitMs: options.hardTimeLimitMs ?? null,
     expiresAt: options.expiresAt ?? null,
   };
-}
-
-/** The idempotency key of a batch's follow-up, from which its job id comes. */
-export function followUpKey(batchId: string): string {
-  return `batch:${batchId}:follow-up`;
 }
 
 /** The follow-up's options, with what makes it the batch's follow-up (pure); throws on a conflicting option. */

@@ -8,6 +8,16 @@ export function newJobId(): string {
   return randomUUID();
 }
 
+/** The idempotency key of a batch's follow-up, from which its job id comes. */
+export function followUpKey(batchId: string): string {
+  return `batch:${batchId}:follow-up`;
+}
+
+/** The job id of a batch's follow-up (pure): the batch always names the same job. */
+export function followUpJobIdOf(batchId: string): string {
+  return jobIdForKey(followUpKey(batchId));
+}
+
 /** The UUID version 5 (RFC 9562) of `key` in sedano's namespace: the same key gives the same id. */
 export function jobIdForKey(key: string): string {
   const bytes = createHash('sha1').update(JOB_ID_NAMESPACE).update(key, 'utf8').digest().subarray(0, 16);

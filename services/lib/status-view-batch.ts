@@ -8,6 +8,7 @@
  */
 import type { JobStatusEvent } from '../../schemas/job-status-event.ts';
 import type { StatusViewKeys } from '../../topology/redis-keys.ts';
+import { followUpJobIdOf } from './job-ids.ts';
 import { type ApplyOutcome, applyStatusEvent, type JobView, TERMINAL_STATES } from './job-view.ts';
 
 /** One event's outcome; `created` is true when its job was not in the view before it. */
@@ -61,6 +62,8 @@ interface BatchWrite {
   hash: string;
   jobs: string;
   declaration: string;
+  /** Its follow-up's batch index (keys.followUpBatch): lives as long as the batch, as the declaration does. */
+  followUpIndex: string;
   /** State -> count delta, zero deltas left out. */
   deltas: Record<string, number>;
   /** Whether the job belongs to the batch after the change (otherwise it leaves its index). */
@@ -108,6 +111,7 @@ function batchWrite(keys: StatusViewKeys, batchId: string, { before, after }: Jo
     hash: keys.batch(batchId),
     jobs: keys.batchJobs(batchId),
     declaration: keys.batchDeclaration(batchId),
+    followUpIndex: keys.followUpBatch(followUpJobIdOf(batchId)),
     deltas,
     member: after.batchId === batchId,
     expireAt: String(expireAt),

@@ -49,7 +49,7 @@ for i, w in ipairs(p.writes) do
     end
     local at = tonumber(b.expireAt)
     if expireAt > at then at = expireAt end
-    for _, key in ipairs({ b.hash, b.jobs, b.declaration }) do
+    for _, key in ipairs({ b.hash, b.jobs, b.declaration, b.followUpIndex }) do
       if active then redis.call('PERSIST', key) else redis.call('PEXPIREAT', key, string.format('%d', at)) end
     end
   end

@@ -15,9 +15,13 @@
  *   `resultTtlSeconds` after it was stored while the view has seen no job of the batch.
  * - `batch:<batchId>:follow-up-submitted`: the follow-up's marker: a claim token (with a lease)
  *   while one projector submits it, then `submitted`, which expires with the batch.
+ * - `follow-up:<jobId>:batch`: the batch id of a declared follow-up, stored with the declaration
+ *   and expiring with it, so the follow-up is known (PENDING, from its declared event) from the
+ *   batch's submission on, not only once its batch ended (`declaredFollowUp`).
  */
 import type { Redis } from 'ioredis';
 import type { BatchDeclaration } from '../../schemas/batch-declaration.ts';
+import type { FollowUpJob } from '../../schemas/follow-up-job.ts';
 import type { JobState } from '../../schemas/job-state.ts';
 import { JOB_STATE_SYMBOLS } from '../../schemas/job-state.ts';
 import type { JobStatusEvent } from '../../schemas/job-status-event.ts';
@@ -94,6 +98,12 @@ export interface StatusView {
   /** Stores (or stores again, unchanged) a batch's declaration; it expires with the batch. */
   storeBatchDeclaration(declaration: BatchDeclaration): Promise<void>;
   batchDeclaration(batchId: string): Promise<BatchDeclaration | undefined>;
+  /**
+   * The follow-up a stored declaration names `jobId` for, with its batch id; undefined for any
+   * other job. Its PENDING event is in `followUp.pending`, encoded: the view of a follow-up whose
+   * batch has not ended yet.
+   */
+  declaredFollowUp(jobId: string): Promise<{ batchId: string; followUp: FollowUpJob } | undefined>;
   /** Claims the submission of a batch's follow-up with `token` for `leaseMs` (SET NX). */
   claimFollowUp(batchId: string, token: string, leaseMs: number): Promise<FollowUpClaim>;
   /** Marks the follow-up submitted (after its request and PENDING were produced); it expires with the batch. */
@@ -272,13 +282,20 @@ export function createStatusView({ redis, keys, resultTtlSeconds = 86_400 }: Sta
       return batchViewOf(batchId, counts, declaration);
     },
     async storeBatchDeclaration(declaration) {
-      const { batchId } = declaration;
-      await setForBatchLife(redis, keys.batchDeclaration(batchId), keys.batch(batchId), {
-        value: declarationToJson(declaration),
-        unknownBatchTtlMs: ttlMs,
-      });
+      const { batchId, followUp } = declaration;
+      const forBatchLife = (key: string, value: string) =>
+        setForBatchLife(redis, key, keys.batch(batchId), { value, unknownBatchTtlMs: ttlMs });
+      await Promise.all([
+        forBatchLife(keys.batchDeclaration(batchId), declarationToJson(declaration)),
+        ...(followUp === null ? [] : [forBatchLife(keys.followUpBatch(followUp.jobId), batchId)]),
+      ]);
     },
     batchDeclaration,
+    async declaredFollowUp(jobId) {
+      const batchId = await redis.get(keys.followUpBatch(jobId));
+      const followUp = batchId === null ? undefined : (await batchDeclaration(batchId))?.followUp;
+      return followUp?.jobId === jobId && batchId !== null ? { batchId, followUp } : undefined;
+    },
     claimFollowUp: (batchId, token, leaseMs) => claimMarker(redis, keys.followUpMarker(batchId), token, leaseMs),
     async confirmFollowUp(batchId) {
       // The marker is not among the keys the applies expire, so it never goes without an expiry.

@@ -19,7 +19,7 @@ export interface ExportDownloadDependencies {
 }
 
 /** What the export route uses of the gateway's collaborators. */
-export const EXPORT_ROUTE_NEEDS = ['view'] as const;
+export const EXPORT_ROUTE_NEEDS = ['view', 'codec'] as const;
 
 /** The stored file of a succeeded export job, as its result names it (pure). */
 export function exportedFile(view: JobView): { fileName: string; sha256: string; sizeBytes: number } {
@@ -45,7 +45,7 @@ export function etagMatches(header: string | undefined, etag: string): boolean {
 
 export const exportRoutes: FastifyPluginAsync<
   Pick<GatewayContext, (typeof EXPORT_ROUTE_NEEDS)[number]> & { exports: ExportDownloadDependencies | undefined }
-> = async (app, { view, exports }) => {
+> = async (app, { view, codec, exports }) => {
   app.get<{ Params: { id: string } }>(
     '/v1/exports/:id',
     {
@@ -73,7 +73,7 @@ export const exportRoutes: FastifyPluginAsync<
       const storage = exports?.storage;
       if (storage === undefined)
         throw apiError('SEDANO_ERR_API_UNAVAILABLE', 'this gateway has no export storage configured');
-      const file = exportedFile(await findJob({ view }, request.params.id));
+      const file = exportedFile(await findJob({ view, codec }, request.params.id));
       const etag = `"${file.sha256}"`;
       void reply.header('etag', etag).header('cache-control', 'private, no-cache');
       if (etagMatches(request.headers['if-none-match'], etag)) return reply.code(304).send();

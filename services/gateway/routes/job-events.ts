@@ -16,13 +16,16 @@ import type { FastifyPluginAsync } from 'fastify';
 import { TERMINAL_STATES, type JobView } from '../../lib/status-view.ts';
 import type { GatewayContext } from '../context.ts';
 import { jobIdParams, routeResponses } from '../schemas.ts';
-import { jobReply, notFound } from './jobs.ts';
+import { jobReply, notFound, readJob } from './jobs.ts';
 
 /** The job's view once it is there, waiting up to `appearWithinMs`; SEDANO_ERR_API_NOT_FOUND after that. */
-async function jobWhenInView(context: Pick<GatewayContext, 'view' | 'now' | 'sse'>, jobId: string): Promise<JobView> {
+async function jobWhenInView(
+  context: Pick<GatewayContext, 'view' | 'codec' | 'now' | 'sse'>,
+  jobId: string,
+): Promise<JobView> {
   const deadline = context.now() + context.sse.appearWithinMs;
   for (;;) {
-    const view = await context.view.get(jobId);
+    const view = await readJob(context, jobId);
     if (view !== undefined) return view;
     if (context.now() >= deadline) throw notFound('job', jobId);
     await new Promise((resolve) => setTimeout(resolve, context.sse.pollIntervalMs));
@@ -37,6 +40,7 @@ export function sseFrame(event: string, id: string, data: unknown): string {
 /** What the event stream uses of the gateway's collaborators. */
 export const JOB_EVENT_ROUTE_NEEDS = [
   'view',
+  'codec',
   'now',
   'sse',
   'jaegerUiUrl',
@@ -111,7 +115,7 @@ export const jobEventRoutes: FastifyPluginAsync<Pick<GatewayContext, (typeof JOB
       const poll = async () => {
         if (closed) return;
         try {
-          const view = await context.view.get(first.jobId);
+          const view = await readJob(context, first.jobId);
           if (view === undefined) {
             stream.write(
               sseFrame('error', String(last.sequence), {

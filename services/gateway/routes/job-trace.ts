@@ -16,6 +16,7 @@ const JAEGER_TIMEOUT_MS = 5_000;
 /** What the trace route uses of the gateway's collaborators. */
 export const JOB_TRACE_ROUTE_NEEDS = [
   'view',
+  'codec',
   'jaegerUiUrl',
   'jaegerQueryUrl',
 ] as const satisfies readonly (keyof GatewayContext)[];

@@ -3,7 +3,8 @@
  * list (`GET /v1/jobs`, newest first, by cursor) and revoke (`DELETE /v1/jobs/:id`).
  */
 import type { FastifyPluginAsync } from 'fastify';
-import { TERMINAL_STATES, type JobView, type ListOptions } from '../../lib/status-view.ts';
+import { jobStatusEventContract } from '../../../schemas/job-status-event.ts';
+import { applyStatusEvent, TERMINAL_STATES, type JobView, type ListOptions } from '../../lib/status-view.ts';
 import type { GatewayContext } from '../context.ts';
 import { estimateProgress, type ProgressEstimate } from '../eta.ts';
 import { stageSymbol } from '../topics.ts';
@@ -85,8 +86,26 @@ export function notFound(what: string, id: string, why = 'or its result has expi
   return apiError('SEDANO_ERR_API_NOT_FOUND', `${what} ${id} is not known (${why})`);
 }
 
-export async function findJob(context: Pick<GatewayContext, 'view'>, jobId: string): Promise<JobView> {
+/**
+ * A job's view; for a batch's follow-up not submitted yet (its batch has not ended), the view of
+ * the PENDING event its batch declared, so the id `POST /v1/batches` answers is a job from the
+ * start (a Celery chord's callback is PENDING too). Undefined for a job the view does not know.
+ */
+export async function readJob(
+  context: Pick<GatewayContext, 'view' | 'codec'>,
+  jobId: string,
+): Promise<JobView | undefined> {
   const view = await context.view.get(jobId);
+  if (view !== undefined) return view;
+  const declared = await context.view.declaredFollowUp(jobId);
+  if (declared === undefined) return undefined;
+  const { record } = await context.codec.decode(jobStatusEventContract, declared.followUp.pending);
+  return applyStatusEvent(undefined, record).view;
+}
+
+/** `readJob`, or SEDANO_ERR_API_NOT_FOUND. */
+export async function findJob(context: Pick<GatewayContext, 'view' | 'codec'>, jobId: string): Promise<JobView> {
+  const view = await readJob(context, jobId);
   if (view === undefined) throw notFound('job', jobId);
   return view;
 }

@@ -250,6 +250,51 @@ test('gateway API on the real stack', { timeout: 240_000 }, async (t) => {
   );
 
   await t.test(
+    "a batch's follow-up is a PENDING job from the batch's submission: read, streamed, and revoked before its batch ends",
+    async () => {
+      const submitBatch = async () => {
+        const response = await gateway.call('POST', '/v1/batches', {
+          json: {
+            // Its one child runs 5 s: long enough that the follow-up is read before the batch ends.
+            jobs: [{ stage: 'noop', payload: { sleepMs: 5_000 } }],
+            followUp: { ...validNoopJob, expiresInMs: 600_000 },
+          },
+        });
+        assert.equal(response.status, 202, await response.clone().text());
+        return json<{ batchId: string; jobs: { jobId: string }[]; followUpJobId: string }>(response);
+      };
+      const [revoked, streamed] = await Promise.all([submitBatch(), submitBatch()]);
+
+      // Known from its batch's declaration, before any event of its own exists.
+      const waiting = await jobUntil(gateway, revoked.followUpJobId, ['PENDING']);
+      assert.deepEqual(await gateway.sandbox.events(revoked.followUpJobId), [], 'the follow-up is not submitted yet');
+      assert.equal(waiting['batchId'], null, 'no child of its batch');
+      assert.equal(typeof waiting['expiresAt'], 'number', 'its declared expiry shows');
+
+      // A stream opened now follows it from PENDING to its end, after its batch's.
+      const stream = gateway.call('GET', `/v1/jobs/${streamed.followUpJobId}/events`, { token: 'reader' });
+
+      // Revoked before its batch ends: it ends at once, and is not submitted when the batch ends.
+      const deleted = await gateway.call('DELETE', `/v1/jobs/${revoked.followUpJobId}`, {
+        token: 'submitter',
+        json: { reason: 'not needed after all' },
+      });
+      assert.equal(deleted.status, 202, await deleted.clone().text());
+      await jobUntil(gateway, revoked.followUpJobId, ['REVOKED']);
+
+      const states = (await readEvents(await stream)).map((event) => (event.data as JobBody).state);
+      assert.equal(states[0], 'PENDING', `states: ${states.join(', ')}`);
+      assert.equal(states.at(-1), 'SUCCESS', `states: ${states.join(', ')}`);
+      await jobUntil(gateway, revoked.jobs[0]!.jobId, ['SUCCESS']);
+      const ended = await jobUntil(gateway, revoked.followUpJobId, ['REVOKED', 'SUCCESS']);
+      assert.equal(ended.state, 'REVOKED');
+      assert.equal((ended['error'] as { message: string }).message, 'not needed after all');
+      const events = (await gateway.sandbox.events(revoked.followUpJobId)).map((event) => event.state);
+      assert.ok(!events.includes('STARTED'), `the revoked follow-up never started: ${events.join(', ')}`);
+    },
+  );
+
+  await t.test(
     "a delayed job (Celery's countdown, eta) waits PENDING with its due time, then runs; one revoked meanwhile never starts",
     async () => {
       const before = Date.now();

@@ -1,7 +1,7 @@
 /**
  * The status view against a real Redis, without Kafka: expiry of finished jobs and the lazy
- * cleanup of their index entries, batch counts and batch expiry, batch declarations and the
- * follow-up marker, pagination with ties, atomicity of concurrent applies to one job, and clear().
+ * cleanup of their index entries, batch counts and batch expiry, batch declarations (with their
+ * follow-up's index) and the follow-up marker, pagination with ties, atomicity of concurrent applies to one job, and clear().
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -9,6 +9,7 @@ import { test, type TestContext } from 'node:test';
 import type { Redis } from 'ioredis';
 import type { JobState } from '../../../../schemas/job-state.ts';
 import type { JobStatusEvent } from '../../../../schemas/job-status-event.ts';
+import { followUpJobIdOf } from '../../../../services/lib/job-ids.ts';
 import { createStatusView, type JobView, type StatusView } from '../../../../services/lib/status-view.ts';
 import { redisKeys, type StatusViewKeys } from '../../../../topology/redis-keys.ts';
 import { onCleanup, redisClient, uniqueName } from '../../../support/resources.ts';
@@ -89,30 +90,39 @@ test('finished jobs expire after the result TTL and listings drop their index en
   assert.equal(await view.batchCounts(randomUUID()), undefined);
 });
 
-test('a batch declaration lives as long as its batch, and a batch view reads it', async (t) => {
+test('a batch declaration and its follow-up live as long as their batch, and a batch view reads them', async (t) => {
   const { redis } = redisClient(t);
   const { view, keys } = isolatedView(t, redis);
   const batchId = randomUUID();
   const declarationKey = keys.batchDeclaration(batchId);
-  const declaration = { ...batchDeclarationSample, batchId, size: 2 };
+  const followUp = { ...batchDeclarationSample.followUp!, jobId: followUpJobIdOf(batchId) };
+  const followUpKey = keys.followUpBatch(followUp.jobId);
+  const declaration = { ...batchDeclarationSample, batchId, size: 2, followUp };
   // Before any job of the batch: kept for the result TTL, unless a job comes.
   await view.storeBatchDeclaration(declaration);
   const unknownTtl = await redis.pttl(declarationKey);
   assert.ok(unknownTtl > (TTL_SECONDS - 5) * 1000 && unknownTtl <= TTL_SECONDS * 1000, `ttl ${unknownTtl} ms`);
+  assert.ok((await redis.pttl(followUpKey)) > (TTL_SECONDS - 5) * 1000);
   assert.deepEqual(await view.batchDeclaration(batchId), declaration);
+  // The follow-up is known by its own id from the declaration on (the gateway shows it PENDING).
+  assert.deepEqual(await view.declaredFollowUp(followUp.jobId), { batchId, followUp });
+  assert.equal(await view.declaredFollowUp(randomUUID()), undefined);
   assert.deepEqual((await view.batch(batchId))?.summary.counts.PENDING, 2, 'declared, not seen yet: PENDING');
 
   const [first, second] = [randomUUID(), randomUUID()];
   await view.apply(statusEvent(first, 'STARTED', 2, { batchId }));
   assert.equal(await redis.pttl(declarationKey), -1, 'an active batch keeps its declaration');
+  assert.equal(await redis.pttl(followUpKey), -1, 'and its follow-up');
   await view.apply(statusEvent(first, 'SUCCESS', 3, { batchId }));
   await view.apply(statusEvent(second, 'FAILURE', 3, { batchId }));
   const batchExpiry = await redis.pexpiretime(keys.batch(batchId));
   assert.ok(batchExpiry > 0);
   assert.equal(await redis.pexpiretime(declarationKey), batchExpiry, 'it expires with the batch');
+  assert.equal(await redis.pexpiretime(followUpKey), batchExpiry, 'so does its follow-up');
   // Stored again once the batch ended (a redelivery, a rebuild): the batch's expiry again.
   await view.storeBatchDeclaration(declaration);
   assert.equal(await redis.pexpiretime(declarationKey), batchExpiry);
+  assert.equal(await redis.pexpiretime(followUpKey), batchExpiry);
 
   const batch = await view.batch(batchId);
   assert.deepEqual(

@@ -7,12 +7,11 @@ import type { Codec } from '../../../../services/lib/codec.ts';
 import {
   batchDeclaration,
   createJobClient,
-  followUpKey,
   followUpOptions,
   jobHeader,
   pendingEvent,
 } from '../../../../services/lib/job-client.ts';
-import { jobIdForKey } from '../../../../services/lib/job-ids.ts';
+import { followUpJobIdOf, followUpKey, jobIdForKey } from '../../../../services/lib/job-ids.ts';
 import type { OutgoingMessage } from '../../../../services/lib/kafka.ts';
 import { DUE_AT_HEADER, NOT_BEFORE_HEADER, RETURN_TOPIC_HEADER } from '../../../../services/lib/runtime/headers.ts';
 import { topologyNames } from '../../../../topology/names.ts';
@@ -46,6 +45,7 @@ test("a batch's follow-up has the batch's idempotency key, and refuses options t
   assert.deepEqual(options, { priority: 'LOW', idempotencyKey: `batch:${batchId}:follow-up` });
   const header = jobHeader('noop', options, 'api', 1000);
   assert.equal(header.jobId, jobIdForKey(followUpKey(batchId)));
+  assert.equal(header.jobId, followUpJobIdOf(batchId), 'the view computes the same id from the batch alone');
   assert.deepEqual([header.batchId, header.parentJobId], [null, null], 'not a child of its batch');
   for (const conflicting of [{ batchId }, { parentJobId: batchId }, { idempotencyKey: 'mine' }]) {
     assert.throws(() => followUpOptions(batchId, conflicting), RangeError);

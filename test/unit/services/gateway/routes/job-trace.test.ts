@@ -44,7 +44,7 @@ async function gateway(t: TestContext, jaegerQueryUrl: string | undefined, trace
   });
   const view = { jobId: JOB, traceId } as JobView;
   const context = {
-    view: { get: async (id: string) => (id === JOB ? view : undefined) },
+    view: { get: async (id: string) => (id === JOB ? view : undefined), declaredFollowUp: async () => undefined },
     jaegerUiUrl: 'http://jaeger.example:16686',
     jaegerQueryUrl,
   } as unknown as GatewayContext;

@@ -16,7 +16,20 @@ export interface ScheduleReply {
   missedSlots: string;
   paused: boolean;
   nextFireTimes: string[];
-  lastRun: { jobId: string; slotTime: string; runAt: string; state: string | null } | null;
+  lastRun: {
+    jobId: string;
+    slotTime: string;
+    runAt: string;
+    /** null: the job has left the view (its result expired). */
+    state: string | null;
+    errorCode: string | null;
+  } | null;
+}
+
+/** The last run's state as the table shows it (pure): an expired run apart from a revoked one. */
+function lastRunState(lastRun: NonNullable<ScheduleReply['lastRun']>): string {
+  if (lastRun.state === null) return 'result gone';
+  return lastRun.errorCode === 'SEDANO_ERR_JOB_EXPIRED' ? 'REVOKED (expired)' : lastRun.state;
 }
 
 /** The schedules as a table (pure). */
@@ -31,7 +44,7 @@ export function formatSchedules(schedules: readonly ScheduleReply[]): string[] {
       schedule.missedSlots,
       schedule.paused ? 'paused' : (schedule.nextFireTimes[0] ?? '-'),
       schedule.lastRun?.runAt ?? '-',
-      schedule.lastRun ? (schedule.lastRun.state ?? 'expired') : '-',
+      schedule.lastRun ? lastRunState(schedule.lastRun) : '-',
     ]),
   );
 }

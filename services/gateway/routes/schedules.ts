@@ -6,7 +6,7 @@
  * every scheduler (the slots of a pause are skipped, never caught up).
  */
 import type { FastifyInstance } from 'fastify';
-import type { StatusView } from '../../lib/status-view.ts';
+import type { JobView, StatusView } from '../../lib/status-view.ts';
 import type { ScheduleControl, ScheduleStatus } from '../../scheduler/schedule-control.ts';
 import { emptyBody, routeResponses } from '../schemas.ts';
 
@@ -24,8 +24,8 @@ const nameParams = {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-/** A schedule as the API shows it (pure, apart from the last run's state given). */
-export function scheduleView(status: ScheduleStatus, lastRunState: string | null) {
+/** A schedule as the API shows it (pure), given its last run's job as the view has it (undefined: gone). */
+export function scheduleView(status: ScheduleStatus, lastRunJob: Pick<JobView, 'state' | 'error'> | undefined) {
   return {
     name: status.name,
     task: status.task,
@@ -42,7 +42,9 @@ export function scheduleView(status: ScheduleStatus, lastRunState: string | null
             slotTime: iso(status.lastRun.slotMs),
             runAt: iso(status.lastRun.runAtMs),
             // null: the job has left the view (its result expired).
-            state: lastRunState,
+            state: lastRunJob?.state ?? null,
+            // Tells an expired run (SEDANO_ERR_JOB_EXPIRED: its next slot came first) from a revoked one.
+            errorCode: lastRunJob?.error?.code ?? null,
           },
   };
 }
@@ -59,12 +61,10 @@ export function scheduleRoutes(app: FastifyInstance, { control, view }: Schedule
     },
     async () => {
       const statuses = await control.list(3);
-      const states = await Promise.all(
-        statuses.map(async (status) =>
-          status.lastRun ? ((await view.get(status.lastRun.jobId))?.state ?? null) : null,
-        ),
+      const lastRuns = await Promise.all(
+        statuses.map(async (status) => (status.lastRun ? await view.get(status.lastRun.jobId) : undefined)),
       );
-      return { schedules: statuses.map((status, i) => scheduleView(status, states[i] ?? null)) };
+      return { schedules: statuses.map((status, i) => scheduleView(status, lastRuns[i])) };
     },
   );
 

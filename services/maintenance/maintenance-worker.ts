@@ -270,18 +270,21 @@ function runOne(context: RunContext) {
         await reporter.revoked(refused);
         return;
       }
-      const expired = expiryRefusal(request.expiresAt, Date.now(), ": the schedule's next slot came before it started");
-      if (expired !== null) {
-        counts.expired += 1;
-        logger.info({ ...fields, reason: expired.message }, 'maintenance run expired before it started');
-        await reporter.revoked(expired.message, expired.code);
-        return;
-      }
       const begun = await ledger.begin(request.idempotencyKey, workerId, context.runLeaseMs);
       if (begun !== 'run') {
         // `running`: another worker (this one's predecessor before a rebalance) still holds it.
         counts.skipped += 1;
         logger.info({ ...fields, begun }, 'maintenance run skipped: its key already ran');
+        return;
+      }
+      // Only once the key is held: a repeat of a run that is running or done is skipped above,
+      // with no event, rather than reported expired over the run's own outcome.
+      const expired = expiryRefusal(request.expiresAt, Date.now(), ": the schedule's next slot came before it started");
+      if (expired !== null) {
+        await ledger.abandon(request.idempotencyKey, workerId);
+        counts.expired += 1;
+        logger.info({ ...fields, reason: expired.message }, 'maintenance run expired before it started');
+        await reporter.revoked(expired.message, expired.code);
         return;
       }
       await execute(context, request, reporter, revoke.signal, logger.child(fields));

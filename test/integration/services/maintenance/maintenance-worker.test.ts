@@ -192,6 +192,25 @@ test(
     assert.equal(revoked?.startedAt, null, 'it never started');
     assert.equal(revoked?.expiresAt, current - hour);
     assert.equal(await sandbox.redis.get(sandbox.keys.maintenanceRun(superseded.request.idempotencyKey)), null);
+
+    // Delivered again past its expiry while another worker runs it, or after it ran: skipped like
+    // any repeat, with no event of its own, not reported expired over the run's outcome.
+    const heldElsewhere = runOf(current - 3 * hour);
+    const alreadyRan = runOf(current - 4 * hour);
+    const ledgerKey = (run: typeof latest) => sandbox.keys.maintenanceRun(run.request.idempotencyKey);
+    await sandbox.redis.set(ledgerKey(heldElsewhere), 'running:another-worker', 'PX', 60_000);
+    await sandbox.redis.set(ledgerKey(alreadyRan), `done:${alreadyRan.request.jobId}`, 'PX', 60_000);
+    const next = runOf(current + hour);
+    for (const run of [heldElsewhere, alreadyRan, next]) await emit(run);
+    // One partition, taken in order: once the last has run, the two before it were handled.
+    await waitFor(() => worker.counts.ran === 2, { description: 'the next run ran', timeoutMs: 30_000 });
+    assert.deepEqual(worker.counts, { ran: 2, skipped: 2, failed: 0, revoked: 0, expired: 1 });
+    const statuses = await sandbox.statuses();
+    for (const run of [heldElsewhere, alreadyRan]) {
+      const states = statuses.filter((event) => event.jobId === run.request.jobId).map((event) => event.state);
+      assert.deepEqual(states, ['PENDING'], `a repeat adds no event: ${states.join(', ')}`);
+    }
+    assert.equal(await sandbox.redis.get(ledgerKey(heldElsewhere)), 'running:another-worker', 'its holder keeps it');
   },
 );
 

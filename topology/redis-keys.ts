@@ -72,6 +72,8 @@ export interface ScheduleKeys {
   readonly schedule: (name: string) => string;
   /** One slot's claim: `lease:<schedulerId>` while a scheduler emits it, then `fired:<jobId>`. */
   readonly slotClaim: (name: string, slotMs: number) => string;
+  /** An immediate run asked for with `runId` (an Idempotency-Key): its job id, so a repeat is answered, not run again. */
+  readonly immediateRun: (name: string, runId: string) => string;
 }
 
 export interface RedisKeys {
@@ -156,6 +158,7 @@ export function redisKeys(namespace: string): RedisKeys {
     schedules: {
       schedule: (name) => `${root}schedule:${name}`,
       slotClaim: (name, slotMs) => `${root}schedule:${name}:slot:${slotMs}`,
+      immediateRun: (name, runId) => `${root}schedule:${name}:run:${runId}`,
     },
     maintenanceRun: (idempotencyKey) => `${root}maintenance:runs:${idempotencyKey}`,
     models: {

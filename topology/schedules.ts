@@ -11,7 +11,8 @@
  * `skip` fires none of them, `latest` fires the most recent one once, `all` fires each of
  * them, oldest first, up to the schedule's bound. Under `skip` and `latest`, a run no
  * maintenance worker started by the schedule's next slot expires then (not run: the newer
- * slot's run does the work; services/scheduler/maintenance-run.ts); under `all`, none expires.
+ * slot's run does the work; services/scheduler/maintenance-run.ts), unless the schedule's
+ * `expiresAtNextSlot` is false; under `all`, none expires.
  */
 export type MissedSlotPolicy = 'skip' | 'latest' | 'all';
 
@@ -29,6 +30,12 @@ export interface ScheduleDeclaration {
   readonly timeZone?: string;
   /** @default 'latest' */
   readonly missedSlots?: MissedSlotPolicy;
+  /**
+   * Whether a run no maintenance worker started by the next slot expires then, under `skip` and
+   * `latest` (never under `all`). False for a task whose run does the work of its own slot only
+   * (a report of the week before it), which a later slot's run does not do. @default true
+   */
+  readonly expiresAtNextSlot?: boolean;
 }
 
 export const MAINTENANCE_SCHEDULES = [
@@ -41,6 +48,14 @@ export const MAINTENANCE_SCHEDULES = [
     missedSlots: 'latest',
   },
   { name: 'backup', task: 'BACKUP', cron: '0 2 * * *', timeZone: 'UTC', missedSlots: 'latest' },
-  // A week's report missed entirely is still wanted, but never twice for one Monday.
-  { name: 'weekly-report', task: 'WEEKLY_REPORT', cron: '0 8 * * 1', timeZone: 'UTC', missedSlots: 'latest' },
+  // Each run reports the week before its slot, so a run waiting for a worker past the next Monday
+  // is still wanted (it does not expire); a slot missed by every scheduler is not fired late.
+  {
+    name: 'weekly-report',
+    task: 'WEEKLY_REPORT',
+    cron: '0 8 * * 1',
+    timeZone: 'UTC',
+    missedSlots: 'latest',
+    expiresAtNextSlot: false,
+  },
 ] as const satisfies readonly ScheduleDeclaration[];

@@ -7,7 +7,9 @@
  * policies: those policies never catch up on missed slots, and a maintenance worker that was
  * down for a day must not run a day of cache cleanups one after another when it returns
  * (Celery users set `expires` on their beat entries for this). Under `all`, every slot is
- * wanted, so its runs never expire; neither does an immediate run, asked for by hand.
+ * wanted, so its runs never expire; neither do those of a schedule declared with
+ * `expiresAtNextSlot: false` (the weekly report: a later run does not report an earlier week),
+ * nor an immediate run, asked for by hand.
  */
 import type { JobStatusEvent } from '../../schemas/job-status-event.ts';
 import type { MaintenanceRequest } from '../../schemas/maintenance-request.ts';
@@ -22,11 +24,11 @@ export interface MaintenanceRun {
 
 /** When the run of `schedule`'s slot `slotMs` expires (pure): its next slot, or null (see above). */
 export function slotRunExpiry(
-  schedule: Pick<ResolvedSchedule, 'missedSlots'>,
+  schedule: Pick<ResolvedSchedule, 'missedSlots' | 'expiresAtNextSlot'>,
   calendar: Pick<SlotCalendar, 'next'>,
   slotMs: number,
 ): number | null {
-  return schedule.missedSlots === 'all' ? null : calendar.next(slotMs);
+  return schedule.missedSlots === 'all' || !schedule.expiresAtNextSlot ? null : calendar.next(slotMs);
 }
 
 /**

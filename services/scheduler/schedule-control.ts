@@ -22,6 +22,12 @@ import { createScheduleStore, type ScheduleStore } from './schedule-store.ts';
 import { slotCalendar } from './slot-calendar.ts';
 import { immediateRunKey } from './slot-identity.ts';
 
+/**
+ * How long an immediate run's `runId` is remembered: as long as a maintenance worker remembers
+ * that a key ran (its run ledger's default retention, services/maintenance/maintenance-worker.ts).
+ */
+export const IMMEDIATE_RUN_RETENTION_MS = 30 * 86_400_000;
+
 /** Writes a run's request, then its PENDING event (a PENDING without its request would never run). */
 export type RunEmitter = (run: MaintenanceRun) => Promise<void>;
 
@@ -68,8 +74,11 @@ export interface ScheduleStatus {
 
 export interface ScheduleControl {
   list(count?: number): Promise<ScheduleStatus[]>;
-  /** Emits an immediate run; the same `runId` is the same run. */
-  runNow(name: string, runId?: string): Promise<{ jobId: string; idempotencyKey: string }>;
+  /**
+   * Emits an immediate run; the same `runId` is the same run: a repeat within
+   * IMMEDIATE_RUN_RETENTION_MS is answered with it (`created: false`), not emitted again.
+   */
+  runNow(name: string, runId?: string): Promise<{ jobId: string; idempotencyKey: string; created: boolean }>;
   pause(name: string): Promise<void>;
   /** Resumes; the slots that passed while paused are skipped, never caught up. */
   resume(name: string): Promise<void>;
@@ -127,13 +136,23 @@ export function createScheduleControl({
         }),
       );
     },
-    async runNow(name, runId = crypto.randomUUID()) {
+    async runNow(name, runId) {
       const schedule = scheduleNamed(name);
       const at = now();
-      const run = maintenanceRun(schedule, at, immediateRunKey(name, runId), at, workerId);
-      await emit(run);
-      await store.recordRun(name, run.request.jobId, at);
-      return { jobId: run.request.jobId, idempotencyKey: run.request.idempotencyKey };
+      const run = maintenanceRun(schedule, at, immediateRunKey(name, runId ?? crypto.randomUUID()), at, workerId);
+      const { jobId, idempotencyKey } = run.request;
+      // Emitted again, a run that failed would run again under its job id, whose view stays FAILURE.
+      if (runId !== undefined && !(await store.claimImmediateRun(name, runId, jobId, IMMEDIATE_RUN_RETENTION_MS))) {
+        return { jobId, idempotencyKey, created: false };
+      }
+      try {
+        await emit(run);
+      } catch (error) {
+        if (runId !== undefined) await store.releaseImmediateRun(name, runId).catch(() => undefined);
+        throw error;
+      }
+      await store.recordRun(name, jobId, at);
+      return { jobId, idempotencyKey, created: true };
     },
     async pause(name) {
       scheduleNamed(name);

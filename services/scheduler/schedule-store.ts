@@ -8,6 +8,8 @@
  * - `slotClaim(name, slotMs)`: a slot's claim, `lease:<schedulerId>` expiring after the lease
  *   (a scheduler that dies holding it frees the slot for another), then `fired:<jobId>` expiring
  *   after the retention.
+ * - `immediateRun(name, runId)`: the job id of an immediate run asked for with `runId`, kept for
+ *   the retention, so a repeat of the request is answered with it rather than run again.
  */
 import type { Redis } from 'ioredis';
 import type { ScheduleKeys } from '../../topology/redis-keys.ts';
@@ -31,6 +33,10 @@ export interface ScheduleStore {
   release(name: string, slotMs: number, schedulerId: string): Promise<void>;
   /** Marks a claimed slot fired, and records the run and the cursor (never moved back). */
   recordFired(name: string, slotMs: number, jobId: string, runAtMs: number, retentionMs: number): Promise<void>;
+  /** Claims `runId` for an immediate run's `jobId` (SET NX) for `retentionMs`; false: asked for before. */
+  claimImmediateRun(name: string, runId: string, jobId: string, retentionMs: number): Promise<boolean>;
+  /** Frees an immediate run's claim whose emission failed, so a repeat emits it. */
+  releaseImmediateRun(name: string, runId: string): Promise<void>;
   /** Records an immediate run as the last run, leaving the cursor alone. */
   recordRun(name: string, jobId: string, runAtMs: number): Promise<void>;
   /** Moves the cursor forward to `cursorMs` (never back); sets it if it was missing. */
@@ -83,6 +89,12 @@ export function createScheduleStore(redis: Redis, keys: ScheduleKeys): ScheduleS
     },
     async recordFired(name, slotMs, jobId, runAtMs, retentionMs) {
       await redis.eval(FIRED, 2, slotKey(name, slotMs), hashKey(name), slotMs, jobId, runAtMs, retentionMs);
+    },
+    async claimImmediateRun(name, runId, jobId, retentionMs) {
+      return (await redis.set(keys.immediateRun(name, runId), jobId, 'PX', retentionMs, 'NX')) === 'OK';
+    },
+    async releaseImmediateRun(name, runId) {
+      await redis.del(keys.immediateRun(name, runId));
     },
     async recordRun(name, jobId, runAtMs) {
       await redis.hset(hashKey(name), { lastJobId: jobId, lastSlotMs: runAtMs, lastRunAtMs: runAtMs });

@@ -29,10 +29,35 @@ export interface ResolvedSchedule {
   missedSlots: MissedSlotPolicy;
   /** Bound of the `all` policy, in slots. */
   maxMissedSlots: number;
+  /** Whether a slot's run expires at the next slot (under skip and latest; maintenance-run.ts). */
+  expiresAtNextSlot: boolean;
 }
 
 /** @default 24: a day of an hourly schedule. */
 export const DEFAULT_MAX_MISSED_SLOTS = 24;
+
+/** The largest `maxMissedSlots`: a scheduler walks that many slots in one look, on its event loop. */
+export const MAX_MISSED_SLOTS = 1000;
+
+const OVERRIDE_FIELDS = ['cron', 'timeZone', 'missedSlots', 'maxMissedSlots', 'enabled'] as const;
+
+/** What is wrong with the fields of a deployment's override (pure): unknown ones and wrong types. */
+function overrideProblems(name: string, override: Readonly<Record<string, unknown>>): string[] {
+  const where = `schedules.${name}`;
+  const problems = Object.keys(override)
+    .filter((field) => !(OVERRIDE_FIELDS as readonly string[]).includes(field))
+    .map((field) => `${where}.${field}: no such field (a schedule takes ${OVERRIDE_FIELDS.join(', ')})`);
+  for (const field of ['cron', 'timeZone'] as const) {
+    const value = override[field];
+    if (value !== undefined && (typeof value !== 'string' || value.trim() === '')) {
+      problems.push(`${where}.${field}: expected a non-empty string, got ${JSON.stringify(value)}`);
+    }
+  }
+  if (override['enabled'] !== undefined && typeof override['enabled'] !== 'boolean') {
+    problems.push(`${where}.enabled: expected true or false, got ${JSON.stringify(override['enabled'])}`);
+  }
+  return problems;
+}
 
 /** A schedule's cron expression read in its time zone; croner's own objects never start a timer here. */
 export function cronOf(schedule: Pick<ResolvedSchedule, 'cron' | 'timeZone'>): Cron {
@@ -44,7 +69,9 @@ function problemsOf(schedule: ResolvedSchedule): string[] {
   const where = `schedules.${schedule.name}`;
   try {
     // nextRun converts into the time zone, which is where croner rejects an unknown zone.
-    cronOf(schedule).nextRun(new Date(0));
+    if (cronOf(schedule).nextRun(new Date(0)) === null) {
+      problems.push(`${where}: cron "${schedule.cron}" never fires (no such date)`);
+    }
   } catch (error) {
     problems.push(`${where}: cron "${schedule.cron}" in time zone "${schedule.timeZone}": ${(error as Error).message}`);
   }
@@ -53,8 +80,9 @@ function problemsOf(schedule: ResolvedSchedule): string[] {
       `${where}.missedSlots: expected one of ${MISSED_SLOT_POLICIES.join(', ')}, got "${schedule.missedSlots}"`,
     );
   }
-  if (!Number.isInteger(schedule.maxMissedSlots) || schedule.maxMissedSlots < 1) {
-    problems.push(`${where}.maxMissedSlots: expected a whole number of at least 1, got ${schedule.maxMissedSlots}`);
+  const bound = schedule.maxMissedSlots;
+  if (!Number.isInteger(bound) || bound < 1 || bound > MAX_MISSED_SLOTS) {
+    problems.push(`${where}.maxMissedSlots: expected a whole number from 1 to ${MAX_MISSED_SLOTS}, got ${bound}`);
   }
   return problems;
 }
@@ -74,6 +102,7 @@ export function resolveSchedules(
   const resolved: ResolvedSchedule[] = [];
   for (const declaration of declared) {
     const override = overrides[declaration.name] ?? {};
+    problems.push(...overrideProblems(declaration.name, override as Readonly<Record<string, unknown>>));
     const schedule: ResolvedSchedule = {
       name: declaration.name,
       task: declaration.task,
@@ -81,6 +110,7 @@ export function resolveSchedules(
       timeZone: override.timeZone ?? declaration.timeZone ?? 'UTC',
       missedSlots: override.missedSlots ?? declaration.missedSlots ?? 'latest',
       maxMissedSlots: override.maxMissedSlots ?? DEFAULT_MAX_MISSED_SLOTS,
+      expiresAtNextSlot: declaration.expiresAtNextSlot ?? true,
     };
     problems.push(...problemsOf(schedule));
     if (override.enabled !== false) resolved.push(schedule);

@@ -8,7 +8,8 @@
  * slot whose claim another scheduler holds stays pending here until it is fired: if that
  * scheduler dies, its lease expires and this one fires it. A slot emitted twice that way (its
  * emitter died after producing and before marking it) has the same job id and idempotency key,
- * and the maintenance stage runs a key once.
+ * and the maintenance stage runs a key once. A slot whose run would expire before it is
+ * emitted (its next slot has come, under skip and latest: maintenance-run.ts) is not fired.
  */
 import { dueSlots } from './due-slots.ts';
 import { maintenanceRun, slotRunExpiry } from './maintenance-run.ts';
@@ -133,6 +134,14 @@ class SchedulerLoop {
     tracked.cursorMs = now;
     for (const slot of [...tracked.pending].sort((a, b) => a - b)) {
       if (this.state !== 'running') return;
+      // A slot whose next slot has come (a missed one fired beside an on-time one, one retried
+      // after a claim's lease) would emit a run already expired: its newer slot does its work.
+      const expiresAt = slotRunExpiry(schedule, calendar, slot);
+      if (expiresAt !== null && expiresAt <= now) {
+        tracked.pending.delete(slot);
+        this.logger.info({ schedule: schedule.name, slot: new Date(slot).toISOString() }, 'slot superseded: not fired');
+        continue;
+      }
       const outcome = await this.fire(tracked, slot);
       if (outcome === 'fired' || outcome === 'done') tracked.pending.delete(slot);
     }

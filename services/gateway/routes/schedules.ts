@@ -74,6 +74,8 @@ export function scheduleRoutes(app: FastifyInstance, { control, view }: Schedule
       config: { scope: 'admin' },
       schema: {
         summary: 'Run a schedule now (an immediate run with its own idempotency key)',
+        description:
+          'With an Idempotency-Key, a repeat within 30 days answers the same run (`created: false`) without running it again.',
         tags: ['schedules'],
         params: nameParams,
         body: emptyBody,
@@ -91,7 +93,9 @@ export function scheduleRoutes(app: FastifyInstance, { control, view }: Schedule
       const key = request.headers['idempotency-key'];
       const runId = typeof key === 'string' ? key : undefined;
       const run = await control.runNow(request.params.name, runId);
-      request.log.info({ schedule: request.params.name, jobId: run.jobId }, 'schedule run now');
+      const { reason } = request.body ?? {};
+      const fields = { schedule: request.params.name, jobId: run.jobId, by: request.principal?.name, reason };
+      request.log.info(fields, run.created ? 'schedule run now' : 'schedule run now repeated: the same run');
       return reply.code(202).send({ name: request.params.name, ...run });
     },
   );
@@ -115,7 +119,8 @@ export function scheduleRoutes(app: FastifyInstance, { control, view }: Schedule
       async (request) => {
         const { name } = request.params;
         await (action === 'pause' ? control.pause(name) : control.resume(name));
-        request.log.info({ schedule: name, by: request.principal?.name }, `schedule ${action}d`);
+        const { reason } = request.body ?? {};
+        request.log.info({ schedule: name, by: request.principal?.name, reason }, `schedule ${action}d`);
         return { name, paused: action === 'pause' };
       },
     );

@@ -10,7 +10,7 @@ interface ScheduleBody {
   paused: boolean;
   timeZone: string;
   nextFireTimes: string[];
-  lastRun: { jobId: string; state: string | null } | null;
+  lastRun: { jobId: string; state: string | null; errorCode: string | null } | null;
 }
 
 test(
@@ -44,16 +44,26 @@ test(
       headers: { 'idempotency-key': 'k-1' },
     });
     assert.equal(run.status, 202);
-    const { jobId } = (await run.json()) as { jobId: string };
+    const { jobId, created } = (await run.json()) as { jobId: string; created: boolean };
+    assert.equal(created, true);
     const again = await gateway.call('POST', '/v1/schedules/nightly-backup/run', {
       headers: { 'idempotency-key': 'k-1' },
+      json: { reason: 'a client retrying' },
     });
-    assert.equal(((await again.json()) as { jobId: string }).jobId, jobId, 'the same key is the same run');
+    assert.equal(again.status, 202);
+    // Not emitted again: a run that failed would otherwise run again under a job that stays FAILURE.
+    assert.deepEqual(await again.json(), {
+      name: 'nightly-backup',
+      jobId,
+      idempotencyKey: 'schedule:nightly-backup:run:k-1',
+      created: false,
+    });
     const seen = await waitFor(async () => (await list())[0]?.lastRun?.state === 'PENDING' && (await list())[0], {
       description: 'the last run and its state',
       timeoutMs: 20_000,
     });
     assert.equal(seen.lastRun?.jobId, jobId);
+    assert.equal(seen.lastRun?.errorCode, null);
     // The run is a job of the view, listed under the maintenance stage.
     const listed = await gateway.call('GET', '/v1/jobs?stage=maintenance', { token: 'reader' });
     assert.equal(listed.status, 200);

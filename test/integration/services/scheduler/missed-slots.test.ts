@@ -112,6 +112,35 @@ test(
 );
 
 test(
+  'a missed slot whose next slot is also due now is superseded, not fired already expired',
+  { timeout: 60_000 },
+  async (t) => {
+    const sandbox = await schedulerSandbox(t);
+    const schedule = { name: uniqueName('minutely'), task: 'CACHE_CLEANUP' as const, cron: '* * * * *' };
+    const store = createScheduleStore(sandbox.redis, sandbox.keys.schedules);
+    // Schedulers back 10 s after a minute's slot, having missed the ones before: the latest missed
+    // slot (a minute earlier) and the on-time one are both due, and the on-time one supersedes it.
+    const minute = 60_000;
+    const onTime = Math.floor(Date.now() / minute) * minute - 5 * minute;
+    await store.advanceCursor(schedule.name, onTime - 5 * minute);
+    await startOne(t, sandbox, [schedule], { lateToleranceMs: minute, now: () => onTime + 10_000 });
+    const fired = await waitFor(
+      async () => {
+        const requests = (await sandbox.requests()).filter((request) => request.scheduleName === schedule.name);
+        return requests.length > 0 && requests;
+      },
+      { description: 'the on-time slot fired', timeoutMs: 15_000 },
+    );
+    assert.deepEqual(
+      fired.map((request) => [request.slotTime, request.expiresAt]),
+      [[onTime, onTime + minute]],
+      'only the on-time slot, expiring at its next slot',
+    );
+    assert.equal((await store.state(schedule.name)).cursorMs, onTime, 'the cursor is the newest slot fired');
+  },
+);
+
+test(
   'a paused schedule fires nothing, resumes without catching up, and runs at once on demand',
   { timeout: 60_000 },
   async (t) => {

@@ -53,9 +53,12 @@ test("a slot's run expires at the schedule's next slot under skip and latest, ne
   const calendar = slotCalendar(nightly);
   const monday = Date.parse('2026-03-30T00:00:00Z');
   const tuesday = Date.parse('2026-03-31T00:00:00Z');
-  assert.equal(slotRunExpiry({ missedSlots: 'latest' }, calendar, monday), tuesday);
-  assert.equal(slotRunExpiry({ missedSlots: 'skip' }, calendar, monday), tuesday);
-  assert.equal(slotRunExpiry({ missedSlots: 'all' }, calendar, monday), null);
+  const expiring = { expiresAtNextSlot: true };
+  assert.equal(slotRunExpiry({ ...expiring, missedSlots: 'latest' }, calendar, monday), tuesday);
+  assert.equal(slotRunExpiry({ ...expiring, missedSlots: 'skip' }, calendar, monday), tuesday);
+  assert.equal(slotRunExpiry({ ...expiring, missedSlots: 'all' }, calendar, monday), null);
+  // A schedule whose run does its own slot's work only (the weekly report) never expires.
+  assert.equal(slotRunExpiry({ expiresAtNextSlot: false, missedSlots: 'latest' }, calendar, monday), null);
   // An expression that never fires again leaves its last run unexpiring.
-  assert.equal(slotRunExpiry({ missedSlots: 'latest' }, { next: () => null }, monday), null);
+  assert.equal(slotRunExpiry({ ...expiring, missedSlots: 'latest' }, { next: () => null }, monday), null);
 });

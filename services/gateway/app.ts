@@ -32,6 +32,7 @@ import type { GatewayContext } from './context.ts';
 import { coalescedView } from '../lib/coalesced-view.ts';
 import type { DeadLetterIndex } from './dead-letter-index.ts';
 import { apiError, errorReply } from './errors.ts';
+import { lowerCaseIds } from './id-case.ts';
 import { createGatewayMetrics, type MetricsSources } from './metrics.ts';
 import { redactingSerializers } from './redact.ts';
 import { BATCH_ROUTE_NEEDS, batchRoutes } from './routes/batches.ts';
@@ -242,6 +243,11 @@ export async function buildGatewayApp(dependencies: GatewayDependencies): Promis
     } catch (error) {
       return done(error as Error);
     }
+    done();
+  });
+  // Ids are read in lower case, whatever case the client sent them in (id-case.ts).
+  app.addHook('preValidation', (request, _reply, done) => {
+    lowerCaseIds(request);
     done();
   });
   app.addHook('onResponse', (request, reply, done) => {

@@ -140,6 +140,46 @@ export const jobListQuery = {
   additionalProperties: false,
 } as const;
 
+/** The longest window `GET /v1/jobs/counts` counts over: a stage's count reads the ids of its window. */
+export const MAX_COUNT_WINDOW_MS = 3_600_000;
+
+export const jobCountsQuery = {
+  type: 'object',
+  properties: {
+    sinceMs: {
+      type: 'integer',
+      minimum: 1,
+      maximum: MAX_COUNT_WINDOW_MS,
+      default: 60_000,
+      description: 'The window, in ms before now: jobs whose status last changed within it are counted.',
+    },
+    stage: { type: 'string', enum: [...STAGES, 'maintenance'] },
+  },
+  additionalProperties: false,
+} as const;
+
+/** The body of `GET /v1/jobs/counts`. */
+export const jobCountsReplySchema: JsonSchema = {
+  type: 'object',
+  properties: {
+    stage: { type: ['string', 'null'], description: 'The stage counted; null: every stage' },
+    sinceMs: { type: 'integer' },
+    since: { type: 'integer', description: 'The start of the window, ms since the epoch' },
+    counts: {
+      type: 'object',
+      description: 'Per state, the jobs in that state whose status last changed in the window',
+      properties: Object.fromEntries(JOB_STATE_SYMBOLS.map((state) => [state, { type: 'integer' }])),
+      required: [...JOB_STATE_SYMBOLS],
+    },
+    truncated: {
+      type: 'boolean',
+      description:
+        "True when a stage's count covers only its 10,000 jobs changed most recently (the counts are lower bounds)",
+    },
+  },
+  required: ['stage', 'sinceMs', 'since', 'counts', 'truncated'],
+};
+
 export const deadLetterListQuery = {
   type: 'object',
   properties: { ...pageQuery },

@@ -112,11 +112,28 @@ export interface StatusView {
   releaseFollowUp(batchId: string, token: string): Promise<void>;
   /** Jobs per stage and state, for each of `stages` (the schema's symbols, e.g. `NOOP`) and every state. */
   countsByStageAndState(stages: readonly Stage[]): Promise<{ stage: Stage; state: JobState; count: number }[]>;
+  /**
+   * Jobs per state whose view last changed at or after `since` (ms since the epoch), of one stage
+   * (the schema's symbol) or of all: a finished job's last change is its end, so the SUCCESS and
+   * FAILURE counts are the jobs that ended in the window. Read from the indexes, not the views: an
+   * index entry of an expired job lingers until a listing meets it, but an entry scored within a
+   * window shorter than `resultTtlSeconds` belongs to a job that cannot have expired yet.
+   */
+  countChangedSince(since: number, stage?: Stage): Promise<ChangedCounts>;
   /** Deletes every key of the view; resolves with how many. */
   clear(): Promise<number>;
 }
 
 const SCAN_COUNT = 500;
+
+/** Most of a stage's jobs `countChangedSince` counts: a minute of a 20,000-job burst sends no megabytes. */
+export const MAX_STAGE_COUNT = 10_000;
+
+/** Jobs per state changed in a window; `truncated`: a stage's count covers its newest MAX_STAGE_COUNT only. */
+export interface ChangedCounts {
+  counts: Record<JobState, number>;
+  truncated: boolean;
+}
 
 interface IndexEntry {
   member: string;
@@ -318,6 +335,24 @@ export function createStatusView({ redis, keys, resultTtlSeconds = 86_400 }: Sta
         return { ...pair, count: Number(count) };
       });
     },
+    async countChangedSince(since, stage) {
+      const pipeline = redis.pipeline();
+      if (stage === undefined) {
+        for (const state of JOB_STATE_SYMBOLS) pipeline.zcount(keys.state(state), since, '+inf');
+        return { counts: countsPerState(await pipeline.exec(), (reply) => Number(reply)), truncated: false };
+      }
+      // The state indexes span every stage: the stage's jobs of the window (the newest
+      // MAX_STAGE_COUNT of them: a burst's minute would send Redis megabytes), then each state's index.
+      const ids = await redis.zrevrangebyscore(keys.stage(stage), '+inf', since, 'LIMIT', 0, MAX_STAGE_COUNT + 1);
+      const truncated = ids.length > MAX_STAGE_COUNT;
+      if (truncated) ids.pop();
+      if (ids.length === 0) return { counts: countsPerState([], () => 0), truncated };
+      for (const state of JOB_STATE_SYMBOLS) pipeline.zmscore(keys.state(state), ...ids);
+      const counts = countsPerState(await pipeline.exec(), (reply) =>
+        (reply as (string | null)[]).reduce((count, score) => count + (score === null ? 0 : 1), 0),
+      );
+      return { counts, truncated };
+    },
     async clear() {
       let deleted = 0;
       let cursor = '0';
@@ -330,6 +365,20 @@ export function createStatusView({ redis, keys, resultTtlSeconds = 86_400 }: Sta
       return deleted;
     },
   };
+}
+
+/** One count per state, in JOB_STATE_SYMBOLS order, from a pipeline's replies (none: every count is 0). */
+function countsPerState(
+  replies: [Error | null, unknown][] | null,
+  count: (reply: unknown) => number,
+): Record<JobState, number> {
+  return Object.fromEntries(
+    JOB_STATE_SYMBOLS.map((state, i) => {
+      const [error, reply] = replies?.[i] ?? [null, 0];
+      if (error) throw error;
+      return [state, count(reply)];
+    }),
+  ) as Record<JobState, number>;
 }
 
 function encodeCursor(entry: IndexEntry): string {

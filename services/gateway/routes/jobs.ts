@@ -13,6 +13,8 @@ import { apiError } from '../errors.ts';
 import { revokeJob } from '../revoke.ts';
 import {
   emptyBody,
+  jobCountsQuery,
+  jobCountsReplySchema,
   jobIdParams,
   jobListQuery,
   routeResponses,
@@ -211,6 +213,31 @@ export const jobRoutes: FastifyPluginAsync<Pick<GatewayContext, (typeof JOB_ROUT
       });
       const now = context.now();
       return { jobs: page.jobs.map((view) => jobReply(view, now, context.jaegerUiUrl)), nextCursor: page.nextCursor };
+    },
+  );
+
+  app.get<{ Querystring: { sinceMs?: number; stage?: Stage | 'maintenance' } }>(
+    '/v1/jobs/counts',
+    {
+      config: { scope: 'read' },
+      schema: {
+        summary: 'Jobs per state whose status changed in the last `sinceMs` (default one minute)',
+        description:
+          "Counted in the status view's indexes, not by listing jobs: SUCCESS and FAILURE are the jobs that " +
+          "ended in the window (the dashboard's jobs per minute). `stage` counts one stage's jobs only.",
+        tags: ['jobs'],
+        querystring: jobCountsQuery,
+        response: routeResponses({ 200: { description: 'Counts per state', schema: jobCountsReplySchema } }),
+      },
+    },
+    async (request) => {
+      const { sinceMs = 60_000, stage } = request.query;
+      const since = context.now() - sinceMs;
+      const { counts, truncated } = await context.view.countChangedSince(
+        since,
+        stage === undefined ? undefined : stageSymbol(stage),
+      );
+      return { stage: stage ?? null, sinceMs, since, counts, truncated };
     },
   );
 

@@ -3,7 +3,7 @@
 import { html, render } from '../vendor/htm-preact.mjs';
 import { useEffect, useState } from '../vendor/hooks.mjs';
 import { api, forgetToken, onUnauthorized, routeAnswers, storedToken, storeToken } from './api.js';
-import { ErrorBox } from './components.js';
+import { ErrorBox, Loading } from './components.js';
 import { BatchesPage } from './pages/batches.js';
 import { DeadLettersPage } from './pages/dead-letters.js';
 import { JobPage } from './pages/job.js';
@@ -131,21 +131,32 @@ function Page({ route, principal, optional }) {
   if (page === 'batches') return html`<${BatchesPage} ...${props} batchId=${id} />`;
   if (page === 'workers') return html`<${WorkersPage} ...${props} />`;
   if (page === 'dead-letters') return html`<${DeadLettersPage} ...${props} />`;
-  if (page === 'exports') return html`<${ExportsPage} ...${props} />`;
-  const shown = (path) => optional.some((p) => p.path === path);
+  if (page === 'exports') {
+    const jobId = id && decodedPart(id);
+    return html`<${ExportsPage} ...${props} key=${jobId ?? ''} jobId=${jobId} />`;
+  }
+  if (page === 'overview') return html`<${OverviewPage} ...${props} />`;
+  // Until the probes answer, an optional page's link is neither shown nor refused.
+  if (optional === undefined && OPTIONAL.some((p) => p.path === page)) return html`<${Loading} what="the page" />`;
+  const shown = (path) => optional?.some((p) => p.path === path);
   if (page === 'schedules' && shown('schedules')) return html`<${SchedulesPage} ...${props} />`;
   if (page === 'models' && shown('models')) {
     const [, name, version] = route.parts;
     return html`<${ModelsPage} ...${props} name=${name && decodedPart(name)} version=${version} />`;
   }
-  return html`<${OverviewPage} ...${props} />`;
+  return html`<h1>Page not found</h1>
+    <p role="alert">
+      The dashboard has no page <code>#/${route.parts.map(decodedPart).join('/')}</code>.
+      <a href="#/overview">Go to the overview</a>.
+    </p>`;
 }
 
 function App() {
   const route = useRoute();
   const [principal, setPrincipal] = useState(undefined);
   const [signInReason, setSignInReason] = useState(undefined);
-  const [optional, setOptional] = useState([]);
+  // The optional pages whose routes answer; undefined until the probes are done.
+  const [optional, setOptional] = useState(undefined);
   useEffect(() => {
     if (storedToken() === null) return setPrincipal(null);
     api('/v1/whoami')
@@ -186,7 +197,7 @@ function App() {
     forgetToken();
     setPrincipal(null);
   };
-  return html`<${Nav} current=${page} optional=${optional} principal=${principal} onSignOut=${signOut} />
+  return html`<${Nav} current=${page} optional=${optional ?? []} principal=${principal} onSignOut=${signOut} />
     <main id="main" tabindex="-1">
       <${Page} route=${route} principal=${principal} optional=${optional} />
     </main>`;

@@ -4,24 +4,27 @@ import { useEffect, useRef, useState } from '../vendor/hooks.mjs';
 import { api } from './api.js';
 
 /**
- * Calls `load(signal)` now and every `intervalMs` (none: once); re-runs when `deps` change.
+ * Calls `load(signal)` now and every `intervalMs` (none: once), until `done(data)` says the data
+ * will not change (none: never); re-runs when `deps` change.
  * Returns `{ data, error, reload }`; a failed call keeps the last data and shows the error.
  */
-export function usePoll(load, intervalMs, deps = []) {
+export function usePoll(load, intervalMs, deps = [], done = undefined) {
   const [state, setState] = useState({ data: undefined, error: undefined });
   const [tick, setTick] = useState(0);
   useEffect(() => {
     const controller = new AbortController();
     let timer;
     const run = async () => {
+      let finished = false;
       try {
         const data = await load(controller.signal);
         if (!controller.signal.aborted) setState({ data, error: undefined });
+        finished = done?.(data) ?? false;
       } catch (error) {
         if (controller.signal.aborted || error.name === 'AbortError') return;
         setState((previous) => ({ data: previous.data, error }));
       }
-      if (intervalMs && !controller.signal.aborted) timer = setTimeout(run, intervalMs);
+      if (intervalMs && !finished && !controller.signal.aborted) timer = setTimeout(run, intervalMs);
     };
     run();
     return () => {

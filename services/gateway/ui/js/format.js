@@ -1,5 +1,5 @@
-// Pure helpers of the dashboard: formatting and the overview's figures (no DOM, no fetch),
-// so they run the same in the browser and in Node's unit tests.
+// Pure helpers of the dashboard: formatting, the overview's figures and the job page's reconnect
+// decision (no DOM, no fetch), so they run the same in the browser and in Node's unit tests.
 
 /** A duration in ms as `850 ms`, `12.3 s`, `4 min 05 s`, `2 h 07 min`; an em dash for none. */
 export function formatDuration(ms) {
@@ -23,14 +23,27 @@ export function runTimeMs(job, now) {
   return end - job.startedAt;
 }
 
-/** A time (ms since the epoch) as an ISO-like local date and time; an em dash for none. */
+const pad = (n, width = 2) => String(n).padStart(width, '0');
+
+/** The offset of the browser's time zone from UTC at `date`: `UTC`, `UTC+02:00`, `UTC-03:30`. */
+export function utcOffset(date) {
+  const minutes = -date.getTimezoneOffset();
+  if (minutes === 0) return 'UTC';
+  const abs = Math.abs(minutes);
+  return `UTC${minutes > 0 ? '+' : '-'}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+}
+
+/**
+ * A time (ms since the epoch) as an ISO-like date and time in the browser's zone, with that
+ * zone's offset (pages show times in UTC or a schedule's zone too); an em dash for none.
+ */
 export function formatTime(ms) {
   if (ms === null || ms === undefined) return '—';
   const date = new Date(ms);
-  const pad = (n, width = 2) => String(n).padStart(width, '0');
   return (
     `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ` +
-    `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.${pad(date.getMilliseconds(), 3)}`
+    `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.${pad(date.getMilliseconds(), 3)} ` +
+    utcOffset(date)
   );
 }
 
@@ -48,18 +61,14 @@ export function quantile(values, q) {
 }
 
 /**
- * The overview's figures for one stage from its recently finished jobs (views as the API shows
- * them): jobs that finished in the last minute, succeeded and failed, and the mean and p95 run
- * time (started to finished) of the successes that finished within `windowMs`.
+ * The mean and p95 run time (started to finished) of a stage's recent successes (views as the
+ * API shows them, newest first) that finished within `windowMs` of `now`.
  */
-export function stageFigures(succeeded, failed, now, windowMs = 15 * 60_000) {
-  const inLast = (jobs, ms) => jobs.filter((job) => job.finishedAt !== null && now - job.finishedAt <= ms);
-  const runTimes = inLast(succeeded, windowMs)
-    .filter((job) => job.startedAt !== null)
+export function runTimeFigures(succeeded, now, windowMs = 15 * 60_000) {
+  const runTimes = succeeded
+    .filter((job) => job.finishedAt !== null && now - job.finishedAt <= windowMs && job.startedAt !== null)
     .map((job) => job.finishedAt - job.startedAt);
   return {
-    succeededPerMinute: inLast(succeeded, 60_000).length,
-    failedPerMinute: inLast(failed, 60_000).length,
     meanRunMs: runTimes.length === 0 ? null : runTimes.reduce((sum, ms) => sum + ms, 0) / runTimes.length,
     p95RunMs: quantile(runTimes, 0.95),
     sampled: runTimes.length,
@@ -78,6 +87,19 @@ export function updatedSince(jobs, since) {
 
 /** The states a job ends in. */
 export const TERMINAL = new Set(['SUCCESS', 'FAILURE', 'REVOKED']);
+
+/**
+ * Whether the job page opens the job's event stream again after it ended: not once the job
+ * ended, else after a clean end (the gateway ends open streams when it shuts down: clients
+ * reconnect) or a network or server failure, but not when the job cannot be read (a 4xx: unknown,
+ * left the view, or the token lost its scope). `job`: the job as last seen; `failure`: the error
+ * the stream ended with, undefined for a clean end.
+ */
+export function reopensStream(job, failure) {
+  if (job !== undefined && TERMINAL.has(job.state)) return false;
+  if (failure === undefined) return true;
+  return failure.status === 0 || failure.status >= 500;
+}
 
 export const JOB_STATES = ['PENDING', 'STARTED', 'PROGRESS', 'RETRY', 'SUCCESS', 'FAILURE', 'REVOKED'];
 

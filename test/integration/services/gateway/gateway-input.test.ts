@@ -23,6 +23,7 @@ interface Route {
 const ROUTES: Route[] = [
   { method: 'POST', path: '/v1/jobs', scope: 'submit', body: true },
   { method: 'GET', path: '/v1/jobs', scope: 'read', body: false },
+  { method: 'GET', path: '/v1/jobs/counts', scope: 'read', body: false },
   { method: 'GET', path: '/v1/jobs/:id', scope: 'read', body: false },
   { method: 'GET', path: '/v1/jobs/:id/events', scope: 'read', body: false },
   { method: 'DELETE', path: '/v1/jobs/:id', scope: 'submit', body: true },
@@ -125,6 +126,20 @@ function malformed(route: Route): [string, string, CallOptions][] {
       ]) {
         cases.push([`query ${query}`, `${route.path}?${query}`, {}]);
       }
+    }
+  }
+  if (route.path === '/v1/jobs/counts') {
+    for (const query of [
+      'sinceMs=0',
+      'sinceMs=-1',
+      'sinceMs=abc',
+      'sinceMs=1.5',
+      'sinceMs=3600001',
+      'stage=nope',
+      'stage=NOOP',
+      'unknown=1',
+    ]) {
+      cases.push([`query ${query}`, `${route.path}?${query}`, {}]);
     }
   }
   if (route.path === '/v1/workers') {

@@ -12,6 +12,7 @@ import type { DeadLetterRecord } from '../../../../schemas/dead-letter-record.ts
 import type { JobStatusEvent } from '../../../../schemas/job-status-event.ts';
 import { jobIdForKey, newJobId } from '../../../../services/lib/job-ids.ts';
 import { startTelemetry } from '../../../../services/lib/telemetry.ts';
+import { MAX_STAGE_COUNT } from '../../../../services/lib/status-view.ts';
 import { endpoints, uniqueName } from '../../../support/resources.ts';
 import { waitFor } from '../../../support/wait.ts';
 import { jobStatusEventSample } from '../../../unit/schemas/samples.ts';
@@ -404,6 +405,39 @@ test('gateway API on the real stack', { timeout: 240_000 }, async (t) => {
     }
   });
 
+  // Was: an upper-case UUID passed validation, then was a 404 for a job the view held in lower case.
+  await t.test('ids in upper case name the same jobs and batches as in lower case', async () => {
+    const batchId = randomUUID();
+    const submitted = await gateway.call('POST', '/v1/batches', {
+      json: { batchId: batchId.toUpperCase(), jobs: [validNoopJob] },
+    });
+    assert.equal(submitted.status, 202, await submitted.clone().text());
+    const batch = await json<{ batchId: string; jobs: { jobId: string }[] }>(submitted);
+    assert.equal(batch.batchId, batchId, 'a batch id given in upper case is stored in lower case');
+    const jobId = batch.jobs[0]!.jobId;
+    await jobUntil(gateway, jobId, ['SUCCESS']);
+    const upper = jobId.toUpperCase();
+    const job = await gateway.call('GET', `/v1/jobs/${upper}`, { token: 'reader' });
+    assert.equal(job.status, 200, await job.clone().text());
+    assert.equal((await json<JobBody>(job)).jobId, jobId);
+    const events = await gateway.call('GET', `/v1/jobs/${upper}/events`, { token: 'reader' });
+    assert.equal(events.status, 200);
+    assert.equal(((await readEvents(events)).at(-1)?.data as JobBody).state, 'SUCCESS');
+    const listed = await json<{ jobs: JobBody[] }>(
+      await gateway.call('GET', `/v1/jobs?batchId=${batchId.toUpperCase()}`, { token: 'reader' }),
+    );
+    assert.deepEqual(
+      listed.jobs.map((listedJob) => listedJob.jobId),
+      [jobId],
+    );
+    const counts = await gateway.call('GET', `/v1/batches/${batchId.toUpperCase()}`, { token: 'reader' });
+    assert.equal(counts.status, 200, await counts.clone().text());
+    assert.equal((await json<{ batchId: string }>(counts)).batchId, batchId);
+    // Found, so refused as ended (409), not unknown (404).
+    const revoke = await gateway.call('DELETE', `/v1/jobs/${upper}`);
+    assert.equal(revoke.status, 409, await revoke.clone().text());
+  });
+
   await t.test('concurrent reads of jobs share Redis reads, yet each shows the view as it was when asked', async () => {
     const jobId = randomUUID();
     const unknown = randomUUID();
@@ -708,6 +742,81 @@ test('gateway API on the real stack', { timeout: 240_000 }, async (t) => {
       }
     },
   );
+});
+
+// Was: the dashboard counted jobs per minute from the newest 200 jobs of each state, so it never showed more than 200.
+test('GET /v1/jobs/counts counts the jobs per state that changed in a window, of a stage or of all', async (t) => {
+  const gateway = await startGateway(t);
+  const now = Date.now();
+  const event = (stage: 'NOOP' | 'EXPORT', state: 'PENDING' | 'SUCCESS' | 'FAILURE', agoMs: number) => ({
+    ...jobStatusEventSample,
+    jobId: randomUUID(),
+    jobType: stage === 'NOOP' ? ('NOOP' as const) : ('EXPORT_REPORT' as const),
+    stage,
+    state,
+    sequence: 1,
+    progress: null,
+    result: null,
+    error: null,
+    batchId: null,
+    occurredAt: now - agoMs,
+    finishedAt: state === 'PENDING' ? null : now - agoMs,
+  });
+  await gateway.view.applyBatch([
+    ...Array.from({ length: 250 }, () => event('NOOP', 'SUCCESS', 1_000)),
+    ...Array.from({ length: 3 }, () => event('NOOP', 'FAILURE', 2_000)),
+    ...Array.from({ length: 2 }, () => event('NOOP', 'PENDING', 3_000)),
+    // Older than a minute, and another stage's.
+    ...Array.from({ length: 5 }, () => event('NOOP', 'SUCCESS', 300_000)),
+    ...Array.from({ length: 4 }, () => event('EXPORT', 'SUCCESS', 1_000)),
+  ]);
+  const counts = async (query: string) => {
+    const response = await gateway.call('GET', `/v1/jobs/counts${query}`, { token: 'reader' });
+    assert.equal(response.status, 200, await response.clone().text());
+    return json<{
+      stage: string | null;
+      sinceMs: number;
+      since: number;
+      counts: Record<string, number>;
+      truncated: boolean;
+    }>(response);
+  };
+  const noop = await counts('?stage=noop&sinceMs=60000');
+  assert.deepEqual(noop.counts, {
+    PENDING: 2,
+    STARTED: 0,
+    PROGRESS: 0,
+    RETRY: 0,
+    SUCCESS: 250,
+    FAILURE: 3,
+    REVOKED: 0,
+  });
+  assert.equal(noop.stage, 'noop');
+  assert.equal(noop.truncated, false);
+  assert.ok(Math.abs(noop.since - (now - 60_000)) < 30_000, 'the window ends now');
+  const all = await counts('');
+  assert.equal(all.sinceMs, 60_000, 'one minute unless told');
+  assert.equal(all.stage, null);
+  assert.equal(all.counts['SUCCESS'], 254, 'every stage');
+  assert.equal((await counts('?stage=noop&sinceMs=600000')).counts['SUCCESS'], 255, 'ten minutes');
+  assert.equal((await counts('?stage=training')).counts['SUCCESS'], 0, 'a stage without jobs');
+  const refused = await gateway.call('GET', '/v1/jobs/counts?sinceMs=0', { token: 'reader' });
+  assert.equal(refused.status, 400);
+  const body = await json<{ error: { code: string; details: { in: string; path: string }[] } }>(refused);
+  assert.equal(body.error.code, 'SEDANO_ERR_API_VALIDATION');
+  assert.deepEqual(
+    body.error.details.map((detail) => [detail.in, detail.path]),
+    [['querystring', '/sinceMs']],
+  );
+
+  // A stage's count reads its jobs of the window, the newest MAX_STAGE_COUNT of them at most.
+  await gateway.view.applyBatch(Array.from({ length: MAX_STAGE_COUNT }, () => event('NOOP', 'SUCCESS', 500)));
+  const bounded = await counts('?stage=noop');
+  assert.deepEqual(
+    [bounded.counts['SUCCESS'], bounded.counts['FAILURE'], bounded.truncated],
+    [MAX_STAGE_COUNT, 0, true],
+  );
+  assert.equal((await counts('')).counts['SUCCESS'], 254 + MAX_STAGE_COUNT, 'every stage: counted whole');
 });
 
 test('closing the gateway ends the open event streams instead of waiting for their jobs', async (t) => {

@@ -12,12 +12,15 @@ async function loadRecentBatches(signal) {
   return [...latest].slice(0, 20).map(([batchId, updatedAt]) => ({ batchId, updatedAt }));
 }
 
+/** Jobs of a batch listed on its card; the jobs page pages through all of them. */
+const LISTED_JOBS = 100;
+
 async function loadBatch(batchId, signal) {
   const [batch, page] = await Promise.all([
     api(`/v1/batches/${batchId}`, { signal }),
-    api(`/v1/jobs?batchId=${batchId}&limit=100`, { signal }),
+    api(`/v1/jobs?batchId=${batchId}&limit=${LISTED_JOBS}`, { signal }),
   ]);
-  return { ...batch, jobs: page.jobs };
+  return { ...batch, jobs: page.jobs, more: page.nextCursor !== null };
 }
 
 function Batch({ batchId }) {
@@ -35,6 +38,10 @@ function Batch({ batchId }) {
       ]}
     />
     <h3>Jobs</h3>
+    <p class="muted" data-listed=${data.jobs.length}>
+      ${data.more ? `The ${data.jobs.length} most recently updated of ${data.total} jobs. ` : ''}
+      <a href=${`#/jobs?batchId=${data.batchId}`}>${data.more ? 'All of them' : 'These jobs'} on the jobs page</a>
+    </p>
     <ul class="plain">
       ${data.jobs.map((job) => html`<li><${JobLink} jobId=${job.jobId} /> <${StateBadge} state=${job.state} /></li>`)}
     </ul>

@@ -1,10 +1,18 @@
 // Dead letters: newest first, with why the message was given up on; replay submits its
-// request again as a new job (admin scope).
+// request again as a new job (admin scope), offered only for a message that decoded as a request.
 import { html } from '../../vendor/htm-preact.mjs';
 import { useState } from '../../vendor/hooks.mjs';
 import { api } from '../api.js';
 import { ConfirmButton, ErrorBox, JobLink, Loading, usePoll } from '../components.js';
 import { formatTime } from '../format.js';
+
+/**
+ * Whether a dead letter is a poison message: one that never decoded as a request (a codec error,
+ * or no value at all), which the API refuses to replay (409).
+ */
+export function isPoison(letter) {
+  return letter.originalBytes === null || letter.errorCode.startsWith('SEDANO_ERR_CODEC_');
+}
 
 export function DeadLettersPage() {
   const [cursors, setCursors] = useState([undefined]);
@@ -51,15 +59,17 @@ export function DeadLettersPage() {
                     ${
                       letter.replayedAs
                         ? html`as <${JobLink} jobId=${letter.replayedAs} />`
-                        : html`<${ConfirmButton}
-                            label="Replay"
-                            question=${`Submit the request of dead letter ${letter.id} again as a new job?`}
-                            action=${async () => {
-                              const job = await api(`/v1/dead-letters/${letter.id}/replay`, { json: {} });
-                              return html`submitted <${JobLink} jobId=${job.jobId} />`;
-                            }}
-                            onDone=${reload}
-                          />`
+                        : isPoison(letter)
+                          ? html`<span class="muted">poison message: not replayable</span>`
+                          : html`<${ConfirmButton}
+                              label="Replay"
+                              question=${`Submit the request of dead letter ${letter.id} again as a new job?`}
+                              action=${async () => {
+                                const job = await api(`/v1/dead-letters/${letter.id}/replay`, { json: {} });
+                                return html`submitted <${JobLink} jobId=${job.jobId} />`;
+                              }}
+                              onDone=${reload}
+                            />`
                     }
                   </td>
                 </tr>`,

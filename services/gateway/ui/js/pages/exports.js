@@ -1,11 +1,14 @@
-// Exports: an export job found by its id, with its state and report, and the report's PDF saved
-// through `GET /v1/exports/:id` once the job has succeeded. The job's own page offers the same
-// download.
+// Exports: an export job found by its id (kept in the address, `#/exports/<id>`, so a reload or a
+// shared link shows it again), with its state and report, read again every few seconds until the
+// job ends, and the report's PDF saved through `GET /v1/exports/:id` once the job has succeeded.
+// The job's own page offers the same download.
 import { html } from '../../vendor/htm-preact.mjs';
 import { useState } from '../../vendor/hooks.mjs';
 import { api, downloadFile } from '../api.js';
-import { ErrorBox, Facts, JobLink, StateBadge } from '../components.js';
-import { formatTime, UUID } from '../format.js';
+import { ErrorBox, Facts, JobLink, Loading, StateBadge, usePoll } from '../components.js';
+import { formatTime, TERMINAL, UUID } from '../format.js';
+
+const REFRESH_MS = 2000;
 
 /** The button that saves a succeeded export job's PDF; nothing for any other job. */
 export function ExportDownload({ job }) {
@@ -55,24 +58,38 @@ function ExportReport({ job }) {
   </section>`;
 }
 
-export function ExportsPage() {
-  const [jobId, setJobId] = useState('');
-  const [state, setState] = useState({});
-  const find = async (event) => {
+/** The export job `jobId`, read until it ends. */
+function ExportLookup({ jobId }) {
+  const { data, error } = usePoll(
+    (signal) => api(`/v1/jobs/${jobId}`, { signal }),
+    REFRESH_MS,
+    [jobId],
+    (job) => TERMINAL.has(job.state),
+  );
+  return html`<${ErrorBox} error=${error} />
+    ${data === undefined ? !error && html`<${Loading} what="the export" />` : html`<${ExportReport} job=${data} />`}`;
+}
+
+export function ExportsPage({ jobId: shown }) {
+  const [jobId, setJobId] = useState(shown ?? '');
+  const [inputError, setInputError] = useState(undefined);
+  const find = (event) => {
     event.preventDefault();
     const id = jobId.trim();
-    if (!UUID.test(id)) return setState({ error: { code: 'INPUT', message: 'a job id is a UUID' } });
-    try {
-      setState({ job: await api(`/v1/jobs/${id}`) });
-    } catch (error) {
-      setState({ error });
-    }
+    if (!UUID.test(id)) return setInputError({ code: 'INPUT', message: 'a job id is a UUID' });
+    setInputError(undefined);
+    location.hash = `#/exports/${id.toLowerCase()}`;
   };
   return html`<h1>Exports</h1>
     <form class="filters" onSubmit=${find} aria-label="Find an export by its job id">
       <label>Export job id <input value=${jobId} onInput=${(e) => setJobId(e.currentTarget.value)} size="36" /></label>
       <button type="submit">Open</button>
     </form>
-    <${ErrorBox} error=${state.error} />
-    ${state.job && html`<${ExportReport} job=${state.job} />`}`;
+    <${ErrorBox} error=${inputError} />
+    ${
+      shown &&
+      (UUID.test(shown)
+        ? html`<${ExportLookup} jobId=${shown.toLowerCase()} key=${shown} />`
+        : html`<${ErrorBox} error=${{ code: 'INPUT', message: 'a job id is a UUID' }} />`)
+    }`;
 }

@@ -5,44 +5,59 @@ import { html } from '../../vendor/htm-preact.mjs';
 import { useEffect, useState } from '../../vendor/hooks.mjs';
 import { api, readEventStream } from '../api.js';
 import { ConfirmButton, ErrorBox, Facts, JobLink, Loading, ProgressBar, StateBadge, useNow } from '../components.js';
-import { formatDuration, formatTime, runTimeMs, TERMINAL } from '../format.js';
+import { formatDuration, formatTime, reopensStream, runTimeMs, TERMINAL } from '../format.js';
 import { ExportDownload } from './exports.js';
 import { TraceTimeline } from './trace.js';
 
 const RECONNECT_MS = 2000;
 
-/** The job's latest view: fetched once, then each event of its stream until a terminal state. */
+/**
+ * The job's latest view: fetched once, then each event of its stream until a terminal state. A
+ * stream that ends before the job did (the gateway shut down, a proxy cut it) is opened again
+ * after RECONNECT_MS (reopensStream says when).
+ */
 function useLiveJob(jobId) {
-  const [state, setState] = useState({ job: undefined, error: undefined, live: false });
+  const [state, setState] = useState({ job: undefined, error: undefined, live: false, reconnecting: false });
   useEffect(() => {
     const controller = new AbortController();
     let timer;
+    // The job as last seen, for the decision to reconnect (state updates are not read back here).
+    let latest;
     const connect = async () => {
+      let failure;
+      setState((s) => ({ ...s, live: true, reconnecting: false }));
       try {
-        setState((s) => ({ ...s, live: true }));
         await readEventStream(
           `/v1/jobs/${jobId}/events`,
           ({ event, data }) => {
-            if (event === 'status') setState({ job: data, error: undefined, live: true });
-            else if (event === 'error') setState((s) => ({ ...s, error: { code: data.code, message: data.message } }));
+            if (event === 'status') {
+              latest = data;
+              setState({ job: data, error: undefined, live: true, reconnecting: false });
+            } else if (event === 'error') {
+              // The stream's own last word (the job left the view): as final as the API's 404.
+              failure = { status: 404, code: data.code, message: data.message };
+            }
           },
           controller.signal,
         );
-        setState((s) => ({ ...s, live: false }));
       } catch (error) {
         if (controller.signal.aborted) return;
-        setState((s) => ({ ...s, error, live: false }));
-        // A stream cut short (a restart, a proxy) is opened again unless the job cannot be read.
-        if (error.status === 0 || error.status >= 500) timer = setTimeout(connect, RECONNECT_MS);
-        return;
+        failure = error;
       }
+      if (controller.signal.aborted) return;
+      const again = reopensStream(latest, failure);
+      setState((s) => ({ ...s, error: failure ?? s.error, live: false, reconnecting: again }));
+      if (again) timer = setTimeout(connect, RECONNECT_MS);
     };
     api(`/v1/jobs/${jobId}`, { signal: controller.signal })
       .then((job) => {
-        setState({ job, error: undefined, live: false });
+        latest = job;
+        setState({ job, error: undefined, live: false, reconnecting: false });
         if (!TERMINAL.has(job.state)) connect();
       })
-      .catch((error) => !controller.signal.aborted && setState({ job: undefined, error, live: false }));
+      .catch(
+        (error) => !controller.signal.aborted && setState({ job: undefined, error, live: false, reconnecting: false }),
+      );
     return () => {
       controller.abort();
       clearTimeout(timer);
@@ -70,13 +85,33 @@ function Progress({ job, now }) {
   </div>`;
 }
 
+/**
+ * The dead letter of `job`, or null: dead letters are listed newest first by when they failed, so
+ * the pages are read back to the job's submission (a minute earlier, for the clocks of other hosts).
+ */
+async function deadLetterOf(job, signal) {
+  const since = job.submittedAt - 60_000;
+  let cursor = null;
+  do {
+    const page = await api(`/v1/dead-letters?limit=200${cursor ? `&cursor=${cursor}` : ''}`, { signal });
+    const found = page.deadLetters.find((letter) => letter.jobId === job.jobId);
+    if (found) return found;
+    const oldest = page.deadLetters.at(-1);
+    if (oldest === undefined || oldest.failedAt < since) return null;
+    cursor = page.nextCursor;
+  } while (cursor);
+  return null;
+}
+
 function DeadLetterReplay({ job, principal }) {
   const [entry, setEntry] = useState(undefined);
   useEffect(() => {
     if (job.state !== 'FAILURE' || !principal.scopes.includes('admin')) return;
-    api('/v1/dead-letters?limit=200')
-      .then((page) => setEntry(page.deadLetters.find((letter) => letter.jobId === job.jobId) ?? null))
-      .catch(() => setEntry(null));
+    const controller = new AbortController();
+    deadLetterOf(job, controller.signal)
+      .then(setEntry)
+      .catch(() => !controller.signal.aborted && setEntry(null));
+    return () => controller.abort();
   }, [job.jobId, job.state]);
   if (!entry) return null;
   if (entry.replayedAs) return html`<p>Replayed as <${JobLink} jobId=${entry.replayedAs} />.</p>`;
@@ -102,7 +137,8 @@ function Actions({ job, principal }) {
         disabled=${!canRevoke}
         question=${`Revoke job ${job.jobId}? A queued job never starts; a running one is aborted.`}
         action=${async () => {
-          await api(`/v1/jobs/${job.jobId}`, { method: 'DELETE', json: { reason: `revoked from the dashboard` } });
+          // No reason of its own: the API's default, "revoked by <token name>", says who.
+          await api(`/v1/jobs/${job.jobId}`, { method: 'DELETE', json: {} });
           return 'revoke sent';
         }}
       />`
@@ -114,7 +150,7 @@ function Actions({ job, principal }) {
 }
 
 export function JobPage({ jobId, principal }) {
-  const { job, error, live } = useLiveJob(jobId);
+  const { job, error, live, reconnecting } = useLiveJob(jobId);
   const now = useNow(500);
   if (job === undefined)
     return html`<h1>Job</h1>
@@ -123,7 +159,9 @@ export function JobPage({ jobId, principal }) {
   return html`<h1>Job <span class="mono small">${job.jobId}</span></h1>
     <div class="job-head">
       <${StateBadge} state=${job.state} />
-      <span class="muted" role="status">${live ? 'live' : TERMINAL.has(job.state) ? 'ended' : 'not live'}</span>
+      <span class="muted" role="status" data-live=${live ? 'live' : reconnecting ? 'reconnecting' : 'not-live'}>
+        ${live ? 'live' : reconnecting ? 'reconnecting…' : TERMINAL.has(job.state) ? 'ended' : 'not live'}
+      </span>
       <${Actions} job=${job} principal=${principal} />
     </div>
     <${ErrorBox} error=${error} />

@@ -1,21 +1,28 @@
 // Overview: each stage with its live workers, jobs running, lag per lane, jobs per minute
-// and run times, refreshed every two seconds; an admin pauses and resumes a stage here.
+// (counted by the API over the view's indexes) and run times (of its latest successes),
+// refreshed every two seconds; an admin pauses and resumes a stage here.
 import { html } from '../../vendor/htm-preact.mjs';
 import { api } from '../api.js';
 import { ConfirmButton, ErrorBox, Loading, usePoll } from '../components.js';
-import { formatDuration, stageFigures } from '../format.js';
+import { formatDuration, runTimeFigures } from '../format.js';
 
 const REFRESH_MS = 2000;
 const LANES = ['high', 'normal', 'low'];
 
 async function loadOverview(signal) {
   const { stages } = await api('/v1/stages', { signal });
-  const recent = (stage, state) =>
-    api(`/v1/jobs?stage=${stage}&state=${state}&limit=200`, { signal }).then((page) => page.jobs);
   const figures = await Promise.all(
     stages.map(async ({ stage }) => {
-      const [succeeded, failed] = await Promise.all([recent(stage, 'SUCCESS'), recent(stage, 'FAILURE')]);
-      return stageFigures(succeeded, failed, Date.now());
+      const [{ counts, truncated }, successes] = await Promise.all([
+        api(`/v1/jobs/counts?stage=${stage}&sinceMs=60000`, { signal }),
+        api(`/v1/jobs?stage=${stage}&state=SUCCESS&limit=200`, { signal }),
+      ]);
+      return {
+        // Past the API's bound the counts are lower bounds.
+        succeededPerMinute: `${counts.SUCCESS}${truncated ? '+' : ''}`,
+        failedPerMinute: `${counts.FAILURE}${truncated ? '+' : ''}`,
+        ...runTimeFigures(successes.jobs, Date.now()),
+      };
     }),
   );
   return stages.map((stage, i) => ({ ...stage, figures: figures[i] }));
@@ -39,7 +46,7 @@ function StageControl({ stage, principal, onDone }) {
 
 function StageCard({ stage, principal, onChange }) {
   const { figures } = stage;
-  const totalLag = LANES.reduce((sum, lane) => sum + (stage.lag[lane] ?? 0), 0);
+  const uncommitted = LANES.reduce((sum, lane) => sum + (stage.lag[lane] ?? 0), 0);
   return html`<section class="card stage" aria-labelledby=${`stage-${stage.stage}`} data-stage=${stage.stage}>
     <h2 id=${`stage-${stage.stage}`}>
       ${stage.stage} ${stage.paused && html`<span class="badge state-retry">paused</span>`}
@@ -73,7 +80,7 @@ function StageCard({ stage, principal, onChange }) {
     </dl>
     <table class="lag">
       <caption>
-        Lag per lane (${totalLag} waiting)
+        Lag per lane: ${uncommitted} not yet committed
       </caption>
       <thead>
         <tr>
@@ -105,7 +112,9 @@ export function OverviewPage({ principal }) {
   return html`<h1>Overview</h1>
     <p class="muted">
       Refreshed every ${REFRESH_MS / 1000} s. Jobs per minute: jobs finished in the last minute; run times: successes of
-      the last 15 minutes (latest 200).
+      the last 15 minutes (latest 200). Lag: requests a lane holds past its group's committed offset, waiting or
+      running, and finished ones behind an unfinished job of the same partition (a partition commits up to its oldest
+      unfinished job).
     </p>
     <${ErrorBox} error=${error} />
     ${

@@ -34,6 +34,18 @@ function Controls({ schedule, admin, onDone }) {
     }`;
 }
 
+/**
+ * The last run's state: an expiry reads as such, not as a revocation by someone; a run whose job
+ * has left the status view (its result's time there is over) has no state to show.
+ */
+function LastRunState({ run }) {
+  if (run.state === null) return html`<span class="muted">result gone</span>`;
+  if (run.errorCode === 'SEDANO_ERR_JOB_EXPIRED') {
+    return html`<${StateBadge} state=${run.state} /> <span class="muted">(expired)</span>`;
+  }
+  return html`<${StateBadge} state=${run.state} />`;
+}
+
 export function SchedulesPage({ principal }) {
   const { data, error, reload } = usePoll((signal) => api('/v1/schedules', { signal }), REFRESH_MS);
   const admin = principal.scopes.includes('admin');
@@ -79,11 +91,15 @@ export function SchedulesPage({ principal }) {
                           schedule.lastRun
                             ? html`<div>${formatTime(Date.parse(schedule.lastRun.runAt))}</div>
                                 <${JobLink} jobId=${schedule.lastRun.jobId} />${' '}
-                                ${schedule.lastRun.state ? html`<${StateBadge} state=${schedule.lastRun.state} />` : html`<span class="muted">expired</span>`}`
+                                <${LastRunState} run=${schedule.lastRun} />`
                             : '—'
                         }
                       </td>
-                      <td class="actions"><${Controls} schedule=${schedule} admin=${admin} onDone=${reload} /></td>
+                      <td>
+                        <div class="actions">
+                          <${Controls} schedule=${schedule} admin=${admin} onDone=${reload} />
+                        </div>
+                      </td>
                     </tr>`,
                 )}
               </tbody>

@@ -15,6 +15,7 @@ import { type TestContext, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
 import type { DeadLetterRecord } from '../../../../../schemas/dead-letter-record.ts';
+import type { JobStatusEvent } from '../../../../../schemas/job-status-event.ts';
 import { noopRequestContract } from '../../../../../schemas/noop-request.ts';
 import { startTelemetry } from '../../../../../services/lib/telemetry.ts';
 import { openExportStorage } from '../../../../../services/exporter/export-access.ts';
@@ -88,6 +89,30 @@ async function submit(gateway: GatewayHarness, payload: Record<string, unknown>)
   const response = await gateway.call('POST', '/v1/jobs', { json: { stage: 'noop', payload } });
   assert.equal(response.status, 202, await response.clone().text());
   return ((await response.json()) as { jobId: string }).jobId;
+}
+
+/** A status event of a noop job, as the projector would apply it. */
+function noopEvent(fields: Partial<JobStatusEvent>): JobStatusEvent {
+  const now = Date.now();
+  return {
+    ...jobStatusEventSample,
+    jobId: randomUUID(),
+    jobType: 'NOOP',
+    stage: 'NOOP',
+    state: 'SUCCESS',
+    sequence: 1,
+    attempt: 1,
+    progress: null,
+    result: null,
+    error: null,
+    occurredAt: now,
+    submittedAt: now - 1_000,
+    startedAt: now - 900,
+    finishedAt: now,
+    batchId: null,
+    workerId: 'noop@dashboard-test',
+    ...fields,
+  };
 }
 
 async function deadLetters(gateway: GatewayHarness, jobId: string): Promise<void> {
@@ -164,6 +189,14 @@ test('the dashboard in a real browser', { timeout: 120_000 }, async (t) => {
     assert.equal(await noop.locator('[data-figure="workers"]').innerText(), '1');
     await submit(gateway, { sleepMs: 50 });
     await noop.locator('[data-figure="succeeded"]').filter({ hasNotText: /^0$/ }).waitFor({ timeout: 20_000 });
+    // Was: counted in the page from the newest 200 jobs, so never above 200.
+    await gateway.view.applyBatch(Array.from({ length: 250 }, () => noopEvent({})));
+    await waitFor(async () => Number(await noop.locator('[data-figure="succeeded"]').innerText()) > 250, {
+      description: 'more than 250 successes in the last minute',
+      timeoutMs: 20_000,
+    });
+    // Was: "(N waiting)", though a lane's lag counts finished jobs its group has not committed yet.
+    assert.match(await noop.locator('table.lag caption').innerText(), /^Lag per lane: \d+ not yet committed$/);
     await screenshot(page, 'overview');
     assert.deepEqual(await accessibilityViolations(page), [], 'the overview breaks no WCAG A/AA rule');
   });
@@ -185,6 +218,36 @@ test('the dashboard in a real browser', { timeout: 120_000 }, async (t) => {
       `the bar moved through a value between 0 and 100: ${seen.join(', ')}`,
     );
     assert.equal(await page.evaluate<boolean | undefined>('window.notReloaded'), true, 'the page was not reloaded');
+  });
+
+  // Was: a stream that ended cleanly before its job did (as a gateway's shutdown ends it) left the page not live for good.
+  await t.test('the job page opens the event stream again when it ends before the job did', async () => {
+    const fresh = await browser.newPage();
+    await signIn(fresh, gateway.baseUrl, TOKENS.admin.token);
+    await fresh.locator('nav').waitFor();
+    const jobId = await submit(gateway, { sleepMs: 5_000 });
+    const streamUrl = `${gateway.baseUrl}/v1/jobs/${jobId}/events`;
+    const opened: string[] = [];
+    fresh.on('request', (request) => {
+      if (request.url() === streamUrl) opened.push(request.url());
+    });
+    // The first stream sends the job as it is, then ends, cleanly.
+    await fresh.route(
+      streamUrl,
+      async (route) => {
+        const job = await (await gateway.call('GET', `/v1/jobs/${jobId}`)).text();
+        await route.fulfill({
+          status: 200,
+          contentType: 'text/event-stream',
+          body: `event: status\nid: 1\ndata: ${job}\n\n`,
+        });
+      },
+      { times: 1 },
+    );
+    await fresh.goto(`${gateway.baseUrl}/ui/#/jobs/${jobId}`);
+    await fresh.locator('.badge[data-state="SUCCESS"]').waitFor({ timeout: 30_000 });
+    assert.ok(opened.length >= 2, `the stream was opened ${opened.length} times`);
+    await fresh.close();
   });
 
   await t.test('the trace timeline of that job shows its spans: API, Kafka, worker', async () => {
@@ -238,8 +301,13 @@ test('the dashboard in a real browser', { timeout: 120_000 }, async (t) => {
     await revoke.press('Enter');
     await dialog.getByRole('button', { name: 'Revoke' }).press('Enter');
     await page.locator('.badge[data-state="REVOKED"]').waitFor({ timeout: 20_000 });
-    const job = (await (await gateway.call('GET', `/v1/jobs/${jobId}`)).json()) as { state: string };
+    const job = (await (await gateway.call('GET', `/v1/jobs/${jobId}`)).json()) as {
+      state: string;
+      error: { message: string } | null;
+    };
     assert.equal(job.state, 'REVOKED');
+    // Was: "revoked from the dashboard", in place of the API's default, which names who.
+    assert.match(job.error?.message ?? '', /test-admin/);
   });
 
   // Was flaky in full runs (2 of 4): the page re-rendered every second (its clock) and every poll,
@@ -276,6 +344,10 @@ test('the dashboard in a real browser', { timeout: 120_000 }, async (t) => {
     await rows.nth(1).waitFor({ timeout: 20_000 });
     assert.match(await rows.nth(0).innerText(), /SEDANO_ERR_JOB_ATTEMPTS_EXHAUSTED/, 'newest first');
     assert.match(await rows.nth(1).innerText(), /SEDANO_ERR_CODEC_NOT_FRAMED/);
+    // Was: a Replay button the API always answers 409 for a message that never decoded.
+    assert.equal(await rows.nth(1).getByRole('button', { name: 'Replay' }).count(), 0);
+    assert.match(await rows.nth(1).innerText(), /not replayable/);
+    assert.equal(await rows.nth(0).getByRole('button', { name: 'Replay' }).count(), 1);
     await screenshot(page, 'dead-letters');
     assert.deepEqual(await accessibilityViolations(page), [], 'the dead letters page breaks no WCAG A/AA rule');
   });
@@ -346,20 +418,48 @@ test('the dashboard in a real browser', { timeout: 120_000 }, async (t) => {
   await t.test(
     'an export job: the exports page and its job page download its PDF; no page load asks for a made-up export',
     async () => {
-      // An export job that succeeded, in the view as the projector puts it, and its file in the storage.
+      // An export job, first running, then succeeded, in the view as the projector puts it, and its file in the storage.
       const jobId = randomUUID();
       const pdf = Buffer.from('%PDF-1.4\n% a report of the dashboard test\n%%EOF\n');
       writeFileSync(join(exportDir, `${jobId}.pdf`), pdf);
       const now = Date.now();
-      await gateway.view.apply({
+      const exportJob = {
         ...jobStatusEventSample,
         jobId,
         jobType: 'EXPORT_REPORT',
         stage: 'EXPORT',
-        state: 'SUCCESS',
+        state: 'STARTED',
         sequence: 1,
         attempt: 1,
         progress: null,
+        result: null,
+        occurredAt: now - 900,
+        submittedAt: now - 1_000,
+        startedAt: now - 900,
+        finishedAt: null,
+        batchId: null,
+        workerId: 'export@dashboard-test',
+      } satisfies JobStatusEvent;
+      await gateway.view.apply(exportJob);
+      const fresh = await browser.newPage();
+      const exportRequests: string[] = [];
+      fresh.on('request', (request) => {
+        if (request.url().includes('/v1/exports/')) exportRequests.push(request.url());
+      });
+      await signIn(fresh, gateway.baseUrl, TOKENS.admin.token);
+      await fresh.getByRole('link', { name: 'Exports' }).click();
+      assert.deepEqual(exportRequests, [], 'signing in and opening a page download nothing');
+      await fresh.getByLabel('Export job id').fill(jobId.toUpperCase());
+      await fresh.getByRole('button', { name: 'Open' }).click();
+      // Was: a one-time lookup, gone on a reload; now in the address, and read until the job ends.
+      await fresh.waitForURL((url) => url.hash === `#/exports/${jobId}`);
+      await fresh.locator('.badge[data-state="STARTED"]').waitFor();
+      await gateway.view.apply({
+        ...exportJob,
+        state: 'SUCCESS',
+        sequence: 2,
+        occurredAt: now,
+        finishedAt: now,
         result: {
           'sedano.ExportResult': {
             fileUri: pathToFileURL(join(exportDir, `${jobId}.pdf`)).href,
@@ -373,23 +473,11 @@ test('the dashboard in a real browser', { timeout: 120_000 }, async (t) => {
             createdAt: now,
           },
         },
-        occurredAt: now,
-        submittedAt: now - 1_000,
-        startedAt: now - 900,
-        finishedAt: now,
-        batchId: null,
-        workerId: 'export@dashboard-test',
       });
-      const fresh = await browser.newPage();
-      const exportRequests: string[] = [];
-      fresh.on('request', (request) => {
-        if (request.url().includes('/v1/exports/')) exportRequests.push(request.url());
-      });
-      await signIn(fresh, gateway.baseUrl, TOKENS.admin.token);
-      await fresh.getByRole('link', { name: 'Exports' }).click();
-      assert.deepEqual(exportRequests, [], 'signing in and opening a page download nothing');
-      await fresh.getByLabel('Export job id').fill(jobId);
-      await fresh.getByRole('button', { name: 'Open' }).click();
+      await fresh.locator('.badge[data-state="SUCCESS"]').waitFor({ timeout: 20_000 });
+      await fresh.reload();
+      await fresh.locator('.badge[data-state="SUCCESS"]').waitFor();
+      assert.equal(await fresh.getByLabel('Export job id').inputValue(), jobId, 'a reload keeps the export shown');
       const saved = async (where: string) => {
         const [download] = await Promise.all([
           fresh.waitForEvent('download'),
@@ -405,6 +493,27 @@ test('the dashboard in a real browser', { timeout: 120_000 }, async (t) => {
       await fresh.close();
     },
   );
+
+  // Was: the batch's card listed its newest 100 jobs and said nothing of the others.
+  await t.test('a batch of more than 100 jobs says how many it lists, and links to all of them', async () => {
+    const batchId = randomUUID();
+    await gateway.view.applyBatch(Array.from({ length: 101 }, () => noopEvent({ batchId })));
+    await page.goto(`${gateway.baseUrl}/ui/#/batches/${batchId}`);
+    const listed = page.locator('[data-listed]');
+    await listed.waitFor();
+    assert.match(await listed.innerText(), /The 100 most recently updated of 101 jobs/);
+    await listed.getByRole('link', { name: 'All of them on the jobs page' }).click();
+    await page.waitForURL((url) => url.hash === `#/jobs?batchId=${batchId}`);
+    await page.locator('tr[data-job]').first().waitFor();
+  });
+
+  // Was: an unknown page showed the overview, as if the link were right.
+  await t.test('an unknown page says so', async () => {
+    await page.goto(`${gateway.baseUrl}/ui/#/no-such-page`);
+    await page.getByRole('heading', { name: 'Page not found' }).waitFor();
+    assert.match(await page.getByRole('alert').innerText(), /no page #\/no-such-page/);
+    assert.equal(await page.locator('[data-stage]').count(), 0);
+  });
 
   await t.test('a batch id that is no UUID is refused on the page, not asked of the API again and again', async () => {
     const asked: string[] = [];
@@ -486,6 +595,27 @@ test('the dashboard in a real browser', { timeout: 120_000 }, async (t) => {
     const run = await waitFor(async () => (await scheduled())?.lastRun ?? false, { description: 'the run' });
     // The row shows the run's job, linked, once the page has read the list again.
     await row.locator(`a[href="#/jobs/${run.jobId}"]`).waitFor({ timeout: 20_000 });
+    // Was: an expired run read as REVOKED, as if someone had revoked it.
+    const queued = await waitFor(async () => (await gateway.view.get(run.jobId)) ?? false, {
+      description: 'the run in the view',
+    });
+    await gateway.view.apply({
+      ...noopEvent({}),
+      jobId: run.jobId,
+      jobType: queued.jobType,
+      stage: queued.stage,
+      state: 'REVOKED',
+      sequence: queued.sequence + 1,
+      startedAt: null,
+      error: {
+        code: 'SEDANO_ERR_JOB_EXPIRED',
+        type: 'ExpiredError',
+        message: 'the run expired before it started',
+        retriable: false,
+      },
+    });
+    await row.getByText('(expired)').waitFor({ timeout: 20_000 });
+    assert.equal(await row.locator('.badge[data-state="REVOKED"]').count(), 1);
     await confirm('Pause');
     await row.locator('.badge', { hasText: 'paused' }).waitFor({ timeout: 20_000 });
     assert.equal((await scheduled())?.paused, true);
@@ -508,7 +638,7 @@ test('the dashboard in a real browser', { timeout: 120_000 }, async (t) => {
       await screenshot(page, 'workers');
       assert.deepEqual(await accessibilityViolations(page), [], 'the workers page breaks no WCAG A/AA rule');
       await page.setViewportSize({ width: 390, height: 844 });
-      for (const hash of ['#/overview', '#/jobs', '#/workers']) {
+      for (const hash of ['#/overview', '#/jobs', '#/workers', '#/dead-letters']) {
         await page.goto(`${gateway.baseUrl}/ui/${hash}`);
         await page.locator('main h1').waitFor();
         await page
@@ -519,6 +649,11 @@ test('the dashboard in a real browser', { timeout: 120_000 }, async (t) => {
         const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
         assert.ok(overflow <= 0, `${hash} is ${overflow} px wider than a phone`);
         if (hash === '#/jobs') await screenshot(page, 'phone-jobs');
+        if (hash === '#/dead-letters') {
+          // Was: the reason squeezed to 70 px, a few letters a line; the table scrolls sideways instead.
+          const width = (await page.locator('td.reason').first().boundingBox())?.width ?? 0;
+          assert.ok(width >= 200, `the reason is ${width} px wide`);
+        }
         assert.deepEqual(await accessibilityViolations(page), [], `${hash} at a phone width breaks no WCAG A/AA rule`);
       }
     },

@@ -8,12 +8,10 @@ interface Job {
 }
 interface Format {
   formatDuration(ms: number | null): string;
+  formatTime(ms: number | null): string;
   quantile(values: number[], q: number): number | null;
-  stageFigures(
-    succeeded: Job[],
-    failed: Job[],
-    now: number,
-  ): { succeededPerMinute: number; failedPerMinute: number; meanRunMs: number | null; p95RunMs: number | null };
+  runTimeFigures(succeeded: Job[], now: number): { meanRunMs: number | null; p95RunMs: number | null };
+  reopensStream(job: { state: string } | undefined, failure: { status: number } | undefined): boolean;
   updatedSince(jobs: { updatedAt: number }[], since: number | null): { jobs: unknown[]; exhausted: boolean };
   runTimeMs(job: Job & { state: string; occurredAt: number }, now: number): number | null;
 }
@@ -41,21 +39,53 @@ test("a job's run time: until it finished, until it failed while it waits for it
   assert.equal(format.runTimeMs({ ...job, state: 'REVOKED', startedAt: null }, 9_000), null, 'never started');
 });
 
-test("a stage's figures: jobs per minute from the last minute, run times of recent successes", () => {
+test("a stage's run times: of the successes of the last 15 minutes", () => {
   const now = 1_000_000;
   const job = (finishedAgoMs: number, runMs: number): Job => ({
     startedAt: now - finishedAgoMs - runMs,
     finishedAt: now - finishedAgoMs,
   });
   const succeeded = [job(1_000, 100), job(30_000, 200), job(59_000, 300), job(120_000, 1000), job(3_600_000, 9)];
-  const failed = [job(10_000, 5), job(90_000, 5)];
-  const figures = format.stageFigures(succeeded, failed, now);
-  assert.equal(figures.succeededPerMinute, 3);
-  assert.equal(figures.failedPerMinute, 1);
+  const figures = format.runTimeFigures(succeeded, now);
   assert.equal(figures.meanRunMs, 400, 'the four successes of the last 15 minutes');
   assert.equal(figures.p95RunMs, 1000);
-  assert.equal(format.stageFigures([], [], now).meanRunMs, null);
+  assert.equal(format.runTimeFigures([], now).meanRunMs, null);
   assert.equal(format.quantile([3, 1, 2], 0.5), 2);
+});
+
+// Was: a local time without its zone, shown next to UTC times and schedules' own zones.
+test("times say the browser's zone, as an offset from UTC", (t) => {
+  const zone = process.env['TZ'];
+  t.after(() => {
+    if (zone === undefined) delete process.env['TZ'];
+    else process.env['TZ'] = zone;
+  });
+  const at = Date.UTC(2025, 0, 15, 12, 4, 5, 7);
+  process.env['TZ'] = 'UTC';
+  assert.equal(format.formatTime(at), '2025-01-15 12:04:05.007 UTC');
+  process.env['TZ'] = 'Europe/Rome';
+  assert.equal(format.formatTime(at), '2025-01-15 13:04:05.007 UTC+01:00');
+  assert.equal(format.formatTime(Date.UTC(2025, 6, 15, 12, 0, 0)), '2025-07-15 14:00:00.000 UTC+02:00', 'summer time');
+  process.env['TZ'] = 'America/St_Johns';
+  assert.equal(format.formatTime(at), '2025-01-15 08:34:05.007 UTC-03:30');
+  process.env['TZ'] = 'Asia/Kolkata';
+  assert.equal(format.formatTime(at), '2025-01-15 17:34:05.007 UTC+05:30');
+  assert.equal(format.formatTime(null), '—');
+});
+
+// Was: a stream that ended cleanly (the gateway shutting down) left the job page "not live" for good.
+test('the job page opens its event stream again unless the job ended or cannot be read', () => {
+  const running = { state: 'PROGRESS' };
+  assert.equal(format.reopensStream(running, undefined), true, 'a clean end before the job ended');
+  assert.equal(format.reopensStream(undefined, undefined), true);
+  assert.equal(format.reopensStream(running, { status: 0 }), true, 'the network');
+  assert.equal(format.reopensStream(running, { status: 503 }), true, 'the gateway, unavailable');
+  assert.equal(format.reopensStream(running, { status: 404 }), false, 'the job left the view');
+  assert.equal(format.reopensStream(running, { status: 401 }), false, 'the token');
+  for (const state of ['SUCCESS', 'FAILURE', 'REVOKED']) {
+    assert.equal(format.reopensStream({ state }, undefined), false, state);
+    assert.equal(format.reopensStream({ state }, { status: 0 }), false, state);
+  }
 });
 
 test('Server-Sent Events frames: fields, multi-line data, comments', () => {

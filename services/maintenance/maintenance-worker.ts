@@ -7,8 +7,9 @@
  * neither (what moving it would take: README, "Maintenance and the stage runtime"). Runs are
  * sequential (one partition, and tasks that compete for the same stores should not overlap); a
  * request whose key already ran is skipped without a status event (its job already ended); a
- * failed run is reported FAILURE and frees its key, so the next slot or an immediate run tries
- * again. Heartbeats go on while a task runs, so a backup that takes longer than the session
+ * failed run is reported FAILURE and its key is marked ended too: run again under the same job
+ * id, its outcome would go unseen (a terminal view never changes), so the next slot or an
+ * immediate run, each with a key of its own, tries again. Heartbeats go on while a task runs, so a backup that takes longer than the session
  * timeout keeps its partition.
  *
  * Revoke (`DELETE /v1/jobs/:id`, `ctl jobs revoke`), with the runtime's own control listener
@@ -336,10 +337,13 @@ async function execute(
     counts.ran += 1;
     logger.info(outcome, 'maintenance run succeeded');
   } catch (error) {
-    await ledger.abandon(request.idempotencyKey, workerId).catch(() => undefined);
-    // Shutting down: the message is not committed, so the next worker of the group runs it.
-    if (context.signal.aborted) throw error;
+    // Shutting down: the key is freed and the message not committed, so the next worker runs it.
+    // Revoked: the key is freed too (a redelivery meets the revocation again).
     const reason = revokeReason(revoked);
+    if (context.signal.aborted || reason !== null) {
+      await ledger.abandon(request.idempotencyKey, workerId).catch(() => undefined);
+    }
+    if (context.signal.aborted) throw error;
     if (reason !== null) {
       counts.revoked += 1;
       logger.info({ reason }, 'maintenance run revoked while it ran');
@@ -354,6 +358,7 @@ async function execute(
       message: error instanceof Error ? error.message : String(error),
       retriable: false,
     });
+    await ledger.finish(request.idempotencyKey, request.jobId, context.runRetentionMs);
   } finally {
     clearInterval(renewal);
     runViews.delete(request.jobId);

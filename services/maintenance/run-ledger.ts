@@ -4,7 +4,8 @@
  *
  * Key `maintenanceRun(idempotencyKey)` (topology/redis-keys.ts): `running:<workerId>` with a lease while a worker runs it
  * (renewed while it runs; a worker that dies frees it when the lease ends), then `done:<jobId>`
- * kept for the retention. A failed run frees its key, so a later request for it may run.
+ * kept for the retention, once its job ended SUCCESS or FAILURE. A run revoked, expired or cut
+ * by a shutdown frees its key.
  */
 import type { Redis } from 'ioredis';
 import type { RedisKeys } from '../../topology/redis-keys.ts';

@@ -64,6 +64,12 @@ export interface JobStatusEvent {
    * or from an emitter that does not know (the view keeps the value it has).
    */
   expiresAt: number | null;
+  /**
+   * The job's request without its header, as JSON for people to read (Celery's argsrepr):
+   * credential-like fields and URL queries redacted, cut at 1,024 characters (a cut one ends in an
+   * ellipsis). Null from an emitter that does not know (the view keeps the value it has).
+   */
+  payloadPreview: string | null;
 }
 
 /** Full name of the JobStatusEvent schema. */

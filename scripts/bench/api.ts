@@ -236,6 +236,7 @@ export async function runApiBenchmark(options: ApiBenchOptions): Promise<number>
       workerId: 'bench-worker',
       traceId: '0af7651916cd43dd8448eb211c80319c',
       expiresAt: null,
+      payloadPreview: null,
     };
     await view.apply(event);
     const gatewayUrl = await gateway.listen({ host: '127.0.0.1', port: 0 });

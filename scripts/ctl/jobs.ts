@@ -135,6 +135,8 @@ export function formatJob(job: JobReply, now: number): string[] {
     `state     ${job.state}${job.attempt > 1 ? ` (attempt ${job.attempt})` : ''}`,
     `progress  ${formatProgress(job.progress)}`,
   ];
+  // Absent from a gateway of the version before previews; null when no emitter said.
+  if (job.payloadPreview != null) lines.push(`payload   ${job.payloadPreview}`);
   if (job.workerId !== null) lines.push(`worker    ${job.workerId}`);
   if (job.submittedAt !== null) lines.push(`submitted ${new Date(job.submittedAt).toISOString()}`);
   if (job.startedAt !== null) lines.push(`started   ${new Date(job.startedAt).toISOString()}`);

@@ -34,7 +34,7 @@ import type { DeadLetterIndex } from './dead-letter-index.ts';
 import { apiError, errorReply } from './errors.ts';
 import { lowerCaseIds } from './id-case.ts';
 import { createGatewayMetrics, type MetricsSources } from './metrics.ts';
-import { redactingSerializers } from './redact.ts';
+import { redactingSerializers } from '../lib/redaction.ts';
 import { BATCH_ROUTE_NEEDS, batchRoutes } from './routes/batches.ts';
 import type { CollectionSearch } from '../indexer/search.ts';
 import { collectionRoutes } from './routes/collections.ts';
@@ -152,7 +152,7 @@ export async function buildGatewayApp(dependencies: GatewayDependencies): Promis
   const { logger, redis } = dependencies;
   const { names, keys } = dependencies;
   const topics = dependencies.topics ?? gatewayTopics(names);
-  // Every URL and error the gateway logs is redacted (redact.ts): tokens sent in a query string
+  // Every URL and error the gateway logs is redacted (services/lib/redaction.ts): tokens sent in a query string
   // or a cookie never reach the log. Typed as fastify's base logger, so the instance has the
   // default type the route modules take.
   const baseLogger: FastifyBaseLogger = logger.child({}, { serializers: redactingSerializers });

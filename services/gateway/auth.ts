@@ -37,7 +37,7 @@ export function createAuthenticator(tokens: readonly ApiToken[]): Authenticator 
     authorize(authorization, scope) {
       const match = /^Bearer +(\S+) *$/i.exec(authorization ?? '');
       if (!match?.[1]) {
-        // Worded so that the reply's redaction (redact.ts: "Bearer" and the word after it) leaves it whole.
+        // Worded so that the reply's redaction (services/lib/redaction.ts: "Bearer" and the word after it) leaves it whole.
         throw apiError(
           'SEDANO_ERR_API_UNAUTHORIZED',
           'an API token is required (the header "Authorization: Bearer" followed by the token)',

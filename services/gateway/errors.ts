@@ -10,7 +10,7 @@
  */
 import type { ErrorObject } from 'ajv';
 import { ERROR_TABLE, type ErrorCode, isSedanoError, SedanoError } from '../lib/errors.ts';
-import { redactText } from './redact.ts';
+import { redactText } from '../lib/redaction.ts';
 import { type FieldProblem, fieldProblems } from './validation.ts';
 
 /** An error meant for the API client: a SedanoError whose status is its code's (kept for the route modules' readability). */

@@ -41,6 +41,7 @@ export function revokedEvent(view: JobView, reason: string, now: number): JobSta
     workerId: null,
     traceId: view.traceId,
     expiresAt: view.expiresAt ?? null,
+    payloadPreview: view.payloadPreview ?? null,
   };
 }
 

@@ -30,6 +30,7 @@ import type { Lane, Stage } from '../../topology/stages.ts';
 import type { Codec } from './codec.ts';
 import { followUpKey, jobIdForKey, newJobId } from './job-ids.ts';
 import type { KafkaProducer, OutgoingMessage } from './kafka.ts';
+import { payloadPreview } from './payload-preview.ts';
 import { produceBatcherFor } from './produce-batcher.ts';
 import { DUE_AT_HEADER, NOT_BEFORE_HEADER, RETURN_TOPIC_HEADER } from './runtime/headers.ts';
 import { retryTier } from './runtime/retry-policy.ts';
@@ -175,6 +176,7 @@ export function pendingEvent(
   header: JobHeader,
   traceId: string | null,
   notBefore: number | null = null,
+  preview: string | null = null,
 ): JobStatusEvent {
   return {
     jobId: header.jobId,
@@ -195,6 +197,7 @@ export function pendingEvent(
     workerId: null,
     traceId,
     expiresAt: header.expiresAt,
+    payloadPreview: preview,
   };
 }
 
@@ -224,10 +227,8 @@ export function createJobClient({ producer, codec, names, submitter, now = Date.
         const traceId = span.spanContext().traceId;
         // Encoded for its lane, where it runs: a delay topic carries its lane's records unchanged.
         const binding = bindings.request(stage, LANES[header.priority]);
-        const request = await codec.toMessage(binding, header.jobId, {
-          ...payload,
-          header,
-        } as StageRequests[typeof stage]);
+        const record = { ...payload, header } as StageRequests[typeof stage];
+        const request = await codec.toMessage(binding, header.jobId, record);
         return {
           job: {
             jobId: header.jobId,
@@ -242,7 +243,7 @@ export function createJobClient({ producer, codec, names, submitter, now = Date.
           pending: await codec.toMessage(
             bindings.status,
             header.jobId,
-            pendingEvent(stage, header, traceId, notBefore),
+            pendingEvent(stage, header, traceId, notBefore, payloadPreview(record)),
           ),
         };
       } finally {

@@ -50,6 +50,8 @@ export interface JobView {
   traceId: string | null;
   /** When the job expires (no attempt starts after it), ms since the epoch; null: never. */
   expiresAt: number | null;
+  /** The job's payload for people to read (payload-preview.ts); null: no emitter said. */
+  payloadPreview: string | null;
 }
 
 /** Why an event left the view unchanged. */
@@ -95,6 +97,8 @@ function viewOf(event: JobStatusEvent, current: JobView | undefined): JobView {
     traceId: event.traceId ?? current?.traceId ?? null,
     // Absent from views stored before expiries: never expires.
     expiresAt: event.expiresAt ?? current?.expiresAt ?? null,
+    // Absent from views stored before previews, and from events of emitters that do not know it.
+    payloadPreview: event.payloadPreview ?? current?.payloadPreview ?? null,
   };
 }
 
@@ -129,6 +133,7 @@ export function eventOfView(view: JobView): JobStatusEvent {
     workerId: view.workerId,
     traceId: view.traceId,
     expiresAt: view.expiresAt ?? null,
+    payloadPreview: view.payloadPreview ?? null,
   };
 }
 

@@ -10,6 +10,7 @@ import type { MaintenanceRequest } from '../../schemas/maintenance-request.ts';
 import type { MaintenanceResult } from '../../schemas/maintenance-result.ts';
 import type { Codec, SubjectBinding } from '../lib/codec.ts';
 import type { KafkaProducer } from '../lib/kafka.ts';
+import { payloadPreview } from '../lib/payload-preview.ts';
 import { type RevocationCode, revocationError } from '../lib/runtime/expiry.ts';
 
 export interface MaintenanceReporter {
@@ -43,6 +44,7 @@ function nextSequence(now: number): number {
 export function createMaintenanceReporter(options: MaintenanceReporterOptions): MaintenanceReporter {
   const { producer, codec, statusBinding, statusTopic, request, workerId, progressIntervalMs } = options;
   const now = options.now ?? Date.now;
+  const preview = payloadPreview(request);
   // Set by STARTED: a run revoked before it started has no start (as the stage runtime's reporter).
   let startedAt: number | null = null;
   let chain: Promise<void> = Promise.resolve();
@@ -69,6 +71,7 @@ export function createMaintenanceReporter(options: MaintenanceReporterOptions): 
       workerId,
       traceId: null,
       expiresAt: request.expiresAt,
+      payloadPreview: preview,
       ...fields,
     };
     chain = chain.then(async () =>

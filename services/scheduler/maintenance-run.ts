@@ -13,6 +13,7 @@
  */
 import type { JobStatusEvent } from '../../schemas/job-status-event.ts';
 import type { MaintenanceRequest } from '../../schemas/maintenance-request.ts';
+import { payloadPreview } from '../lib/payload-preview.ts';
 import type { ResolvedSchedule } from './schedule.ts';
 import type { SlotCalendar } from './slot-calendar.ts';
 import { maintenanceJobId } from './slot-identity.ts';
@@ -72,6 +73,7 @@ export function maintenanceRun(
     workerId,
     traceId: null,
     expiresAt: expiresAtMs,
+    payloadPreview: payloadPreview(request),
   };
   return { request, pending };
 }

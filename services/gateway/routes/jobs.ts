@@ -79,6 +79,7 @@ export function jobReply(view: JobView, now: number, jaegerUiUrl: string | undef
     traceId: view.traceId,
     // A view stored before expiries has none: it never expires.
     expiresAt: view.expiresAt ?? null,
+    payloadPreview: view.payloadPreview ?? null,
     traceUrl: jaegerUiUrl !== undefined && view.traceId !== null ? `${jaegerUiUrl}/trace/${view.traceId}` : null,
   };
 }
@@ -247,6 +248,10 @@ export const jobRoutes: FastifyPluginAsync<Pick<GatewayContext, (typeof JOB_ROUT
       config: { scope: 'read' },
       schema: {
         summary: 'A job: state, progress and ETA, result or error',
+        description:
+          "`payloadPreview` is what the job was asked to do (Flower's args): its request without the header, as JSON, " +
+          'with credential-like fields, URL users and credential query parameters redacted, cut at 1,024 characters ' +
+          '(a cut one ends in an ellipsis); null when no event of the job carried one.',
         tags: ['jobs'],
         params: jobIdParams,
         response: routeResponses(

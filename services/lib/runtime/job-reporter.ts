@@ -29,6 +29,8 @@ export interface JobReporterOptions {
   attempt: number;
   workerId: string;
   traceId: string | null;
+  /** The job's payload preview (payload-preview.ts), on every event. */
+  payloadPreview: string | null;
   progressIntervalMs: number;
   /** Where events go: the namespace's status topic (tests use their own). */
   statusTopic: string;
@@ -96,6 +98,7 @@ export function createJobReporter(options: JobReporterOptions): JobReporter {
       workerId,
       traceId,
       expiresAt: header.expiresAt,
+      payloadPreview: options.payloadPreview,
       ...fields,
     };
     if (failure) return Promise.reject(failure.error);

@@ -46,6 +46,7 @@ import type { FailedAttemptHandler } from './failed-attempt.ts';
 import { ATTEMPT_HEADER, NOT_BEFORE_HEADER, numberHeader } from './headers.ts';
 import type { JobLedger } from './job-ledger.ts';
 import { expiryRefusal } from './expiry.ts';
+import { payloadPreview } from '../payload-preview.ts';
 import { createJobReporter, type JobReporter } from './job-reporter.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 import { backoffMs } from './retry-policy.ts';
@@ -417,6 +418,7 @@ export class JobRunner<S extends Stage> {
       attempt,
       workerId,
       traceId,
+      payloadPreview: payloadPreview(request),
       statusTopic,
       statusBinding,
       progressIntervalMs: options.progressIntervalMs,

@@ -8,11 +8,16 @@ import { test } from 'node:test';
 import type avro from 'avsc';
 import { defineContract } from '../../../schemas/contract.ts';
 import { loadSchema } from '../../../schemas/schema-loader.ts';
+import {
+  JOB_STATUS_EVENT_SCHEMA_NAME,
+  jobStatusEventContract,
+  type JobStatusEvent,
+} from '../../../schemas/job-status-event.ts';
 import { noopRequestContract, type NoopRequest } from '../../../schemas/noop-request.ts';
 import { createCodec, type SubjectBinding } from '../../../services/lib/codec.ts';
 import { isSedanoError } from '../../../services/lib/errors.ts';
 import { deleteSubjectAfter, schemaRegistry, uniqueName } from '../../support/resources.ts';
-import { noopRequestSample } from '../../unit/schemas/samples.ts';
+import { jobStatusEventSample, noopRequestSample } from '../../unit/schemas/samples.ts';
 
 type AvroRecordSchema = Extract<avro.Schema, { fields: unknown }> & { fields: avro.schema.RecordType['fields'] };
 
@@ -70,6 +75,33 @@ test("JobHeader's expiresAt, its first change: the header before it and the curr
   const oldReadsCurrent = await codec.decode(withoutExpiry, newRecord);
   assert.equal(oldReadsCurrent.record.header.jobId, expiring.header.jobId);
   assert.equal('expiresAt' in oldReadsCurrent.record.header, false, 'a worker of the version before ignores it');
+});
+
+test("JobStatusEvent's payloadPreview: the event before it and the current one read each other", async (t) => {
+  const subject = `${uniqueName('test-evolution')}-value`;
+  deleteSubjectAfter(t, subject);
+  const codec = createCodec({ registry: schemaRegistry() });
+  // The status event a worker or gateway of the version before still writes, and the one sedano reads.
+  const schema = structuredClone(loadSchema(JOB_STATUS_EVENT_SCHEMA_NAME)) as unknown as AvroRecordSchema;
+  const withoutPreview = defineContract<JobStatusEvent>({
+    ...schema,
+    fields: schema.fields.filter((field) => field.name !== 'payloadPreview'),
+  });
+  const before: SubjectBinding<JobStatusEvent> = {
+    subject,
+    contract: withoutPreview,
+    compatibility: 'FULL_TRANSITIVE',
+  };
+  const { payloadPreview: _payloadPreview, ...eventBefore } = jobStatusEventSample;
+  const oldRecord = await codec.encode(before, eventBefore as JobStatusEvent);
+  const newRecord = await codec.encode({ ...before, contract: jobStatusEventContract }, jobStatusEventSample);
+  assert.notEqual(newRecord.readUInt32BE(1), oldRecord.readUInt32BE(1), 'the registry took the current event');
+
+  const currentReadsOld = await codec.decode(jobStatusEventContract, oldRecord);
+  assert.equal(currentReadsOld.record.payloadPreview, null, 'an event of the version before has no preview');
+  const oldReadsCurrent = await codec.decode(withoutPreview, newRecord);
+  assert.equal(oldReadsCurrent.record.jobId, jobStatusEventSample.jobId);
+  assert.equal('payloadPreview' in oldReadsCurrent.record, false, 'a projector of the version before ignores it');
 });
 
 test('incompatible changes are refused by the registry with a clear error', async (t) => {

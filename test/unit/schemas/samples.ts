@@ -193,6 +193,7 @@ export const jobStatusEventSample: JobStatusEvent = {
   workerId: 'indexing-worker-2/4711',
   traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
   expiresAt: null,
+  payloadPreview: '{"collection":"contracts-2025","documents":[{"documentId":"doc-0042"}]}',
 };
 
 /** A RETRY event of a training job: another branch of each multi-record union. */

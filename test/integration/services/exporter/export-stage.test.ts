@@ -265,6 +265,7 @@ test(
         workerId: null,
         traceId: null,
         expiresAt: null,
+        payloadPreview: null,
       });
       const request = withJobId({
         ...sampleDefaultRequest('x', 'en'),

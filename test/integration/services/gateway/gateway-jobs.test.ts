@@ -92,6 +92,25 @@ test('gateway API on the real stack', { timeout: 240_000 }, async (t) => {
     assert.equal(typeof job['finishedAt'], 'number');
   });
 
+  await t.test("a job's payload is shown from its PENDING to its end, its credentials redacted", async () => {
+    const document = 'https://anna:pw@docs.example/a.pdf?token=s3cret&page=2';
+    const response = await gateway.call('POST', '/v1/jobs', {
+      json: { stage: 'noop', payload: { sleepMs: 300, payload: document } },
+    });
+    assert.equal(response.status, 202);
+    const { jobId } = await json<{ jobId: string }>(response);
+    const shown = {
+      sleepMs: 300,
+      cpuSpinMs: 0,
+      failureRate: 0,
+      payload: 'https://[REDACTED]@docs.example/a.pdf?token=[REDACTED]&page=2',
+    };
+    for (const states of [['PENDING', 'STARTED', 'PROGRESS'], ['SUCCESS']]) {
+      const job = await jobUntil(gateway, jobId, states);
+      assert.deepEqual(JSON.parse(job['payloadPreview'] as string), shown, job.state);
+    }
+  });
+
   await t.test('an event stream opened just before the job reaches the view waits for it', async () => {
     // The job id of an idempotency key is known before the job exists.
     const key = `stream-first-${randomUUID()}`;

@@ -55,6 +55,7 @@ function seededEvents(slot: number): JobStatusEvent[] {
     workerId: 'w',
     traceId: null,
     expiresAt: null,
+    payloadPreview: null,
   };
   const events: JobStatusEvent[] = [
     // A job seen twice: only its newest event counts.

@@ -95,11 +95,14 @@ const failedJob: JobReply = {
   workerId: 'noop@a:1',
   traceId: 't',
   expiresAt: null,
+  payloadPreview: null,
   traceUrl: 'http://jaeger/trace/t',
 };
 
-test('a job reads as its state, progress, error and trace', () => {
-  const lines = formatJob(failedJob, 6_000);
+test('a job reads as its state, progress, payload, error and trace', () => {
+  assert.ok(!formatJob(failedJob, 6_000).some((line) => line.startsWith('payload')), 'no line without a preview');
+  const lines = formatJob({ ...failedJob, payloadPreview: '{"sleepMs":5}' }, 6_000);
+  assert.ok(lines.includes('payload   {"sleepMs":5}'));
   assert.ok(lines.includes('state     FAILURE (attempt 3)'));
   assert.ok(lines.includes('progress  1/2 (50%)'));
   assert.ok(lines.includes('error     SEDANO_ERR_JOB_ATTEMPTS_EXHAUSTED: 3 attempts failed'));

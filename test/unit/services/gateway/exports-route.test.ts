@@ -37,6 +37,7 @@ function view(overrides: Partial<JobView>): JobView {
     workerId: null,
     traceId: null,
     expiresAt: null,
+    payloadPreview: null,
     ...overrides,
   };
 }

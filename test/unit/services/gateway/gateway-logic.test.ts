@@ -186,6 +186,7 @@ const running: JobView = {
   workerId: 'w',
   traceId: null,
   expiresAt: null,
+  payloadPreview: null,
 };
 
 test('eta: the rate since the attempt started, extended to the total', () => {

@@ -25,6 +25,7 @@ function event(fields: Partial<JobStatusEvent>): JobStatusEvent {
     workerId: null,
     traceId: null,
     expiresAt: null,
+    payloadPreview: null,
     ...fields,
   };
 }

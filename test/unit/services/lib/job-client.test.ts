@@ -115,6 +115,11 @@ test('a delayed job goes to the delay topic of its delay with its due time and l
   assert.equal(String(request?.headers?.[RETURN_TOPIC_HEADER]), names.jobTopic('noop', 'high'));
   assert.equal(String(request?.headers?.['traceparent']), '00-ab-cd-01', 'the trace context stays');
   assert.equal(pendingOf(sent)?.nextAttemptAt, 1_090_000, 'its PENDING says when it is due');
+  assert.equal(
+    pendingOf(sent)?.payloadPreview,
+    '{"sleepMs":0,"cpuSpinMs":0,"failureRate":0,"payload":null}',
+    'and shows its payload',
+  );
 
   sent.length = 0;
   const now = await client.submit('noop', noop, { notBefore: 999_000 });

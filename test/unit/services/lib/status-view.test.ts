@@ -34,6 +34,7 @@ function event(state: JobState, sequence: number, fields: Partial<JobStatusEvent
     nextAttemptAt: null,
     batchId: null,
     traceId: null,
+    payloadPreview: null,
     ...fields,
   };
 }
@@ -192,10 +193,10 @@ test('SUCCESS followed by a late PROGRESS keeps the result', () => {
   assert.equal(view?.result?.kind, 'sedano.IndexingResult');
 });
 
-test('the first submittedAt and startedAt (and batch and trace) stay when a later event has none', () => {
+test('the first submittedAt and startedAt (and batch, trace and payload preview) stay when a later event has none', () => {
   const batchId = 'b7a1c2d3-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
   const { view: started } = project([
-    event('PENDING', 1, { submittedAt: T0, batchId, traceId: 'a'.repeat(32) }),
+    event('PENDING', 1, { submittedAt: T0, batchId, traceId: 'a'.repeat(32), payloadPreview: '{"sleepMs":5}' }),
     event('STARTED', 2, { startedAt: T0 + 2000, batchId: null, traceId: null }),
     event('PROGRESS', 3),
   ]);
@@ -203,6 +204,7 @@ test('the first submittedAt and startedAt (and batch and trace) stay when a late
   assert.equal(started.startedAt, T0 + 2000);
   assert.equal(started.batchId, batchId);
   assert.equal(started.traceId, 'a'.repeat(32));
+  assert.equal(started.payloadPreview, '{"sleepMs":5}');
   // A new attempt names its own start: the event's value wins over the stored one.
   const retried = applyStatusEvent(started, event('STARTED', 4, { attempt: 2, startedAt: T0 + 9000 })).view;
   assert.equal(retried?.startedAt, T0 + 9000);

@@ -1,6 +1,6 @@
 // One job, live: its state, progress, rate and ETA move with the job's event stream (read with
 // fetch, as EventSource cannot send the token); attempts and error, result, times; revoke and
-// replay-from-dead-letter; and its trace drawn as a timeline.
+// replay-from-dead-letter; its payload (Flower's args); and its trace drawn as a timeline.
 import { html } from '../../vendor/htm-preact.mjs';
 import { useEffect, useState } from '../../vendor/hooks.mjs';
 import { api, readEventStream } from '../api.js';
@@ -212,5 +212,24 @@ ${JSON.stringify(job.result, null, 2)}</pre>`
         }
       </section>
     </div>
+    <${PayloadPreview} preview=${job.payloadPreview} />
     <${TraceTimeline} job=${job} />`;
+}
+
+/**
+ * What the job was asked to do (Flower's args): the preview its events carry, redacted and cut at
+ * 1,024 characters (payload-preview.ts), so it is shown indented only when it is whole JSON.
+ */
+function PayloadPreview({ preview }) {
+  if (preview == null) return null;
+  let text = preview;
+  try {
+    text = JSON.stringify(JSON.parse(preview), null, 2);
+  } catch {
+    // A cut preview is no longer JSON: shown as it is, ending in its ellipsis.
+  }
+  return html`<section class="card" aria-labelledby="payload-title">
+    <h2 id="payload-title">Payload</h2>
+    <pre class="json" tabindex="0" aria-label="Payload as JSON">${text}</pre>
+  </section>`;
 }

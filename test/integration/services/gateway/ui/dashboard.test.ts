@@ -288,6 +288,8 @@ test('the dashboard in a real browser', { timeout: 120_000 }, async (t) => {
     revokedJobId = jobId;
     await page.goto(`${gateway.baseUrl}/ui/#/jobs/${jobId}`);
     await page.locator('.badge[data-state="STARTED"], .badge[data-state="PROGRESS"]').waitFor({ timeout: 20_000 });
+    // What it was asked to do, as Flower shows a task's args.
+    assert.match(await page.getByLabel('Payload as JSON').innerText(), /"sleepMs": 60000/);
     const revoke = page.locator('.job-head .action > button.danger');
     const dialog = page.getByRole('dialog', { name: 'Revoke' });
     await revoke.focus();

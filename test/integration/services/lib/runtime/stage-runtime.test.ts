@@ -46,6 +46,9 @@ test('noop jobs run once each and report STARTED, PROGRESS and SUCCESS with incr
       'sedano.NoopResult': { sleptMs: 20, spunMs: 0, payload: job.payload },
     });
     assert.equal(await sandbox.ledger.terminalState(job.header.jobId), 'SUCCESS');
+    // A job produced with no PENDING still shows its payload: every worker event carries it.
+    const { header: _header, ...payload } = job;
+    for (const event of events) assert.deepEqual(JSON.parse(event.payloadPreview ?? 'null'), payload, event.state);
   }
 });
 

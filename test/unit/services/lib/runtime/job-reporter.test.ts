@@ -15,6 +15,8 @@ const codec = {
     Promise.resolve({ key, value: Buffer.from(`${event.jobId}:${event.state}:${event.sequence}`) }),
 } as unknown as Codec;
 
+const PREVIEW = '{"sleepMs":0,"spinMs":0}';
+
 function recordingProducer() {
   const requests: string[][] = [];
   const producer: KafkaProducer = {
@@ -43,6 +45,7 @@ function reporter(
     attempt: 1,
     workerId: 'worker-1',
     traceId: null,
+    payloadPreview: PREVIEW,
     progressIntervalMs: 0,
     statusTopic: names.statusTopic,
     statusBinding: contractBindings(names).status,
@@ -79,7 +82,7 @@ test('a terminal event is never sent ahead of its PROGRESS', async () => {
   assert.deepEqual(states, ['STARTED', 'PROGRESS', 'FAILURE']);
 });
 
-test('startedAt is when STARTED was emitted; an attempt refused before it has none, and an expiry its own code', async () => {
+test('startedAt is when STARTED was emitted; an attempt refused before it has none, and an expiry its own code; every event has the payload preview', async () => {
   const events: JobStatusEvent[] = [];
   const capturing = {
     toMessage: (_binding: unknown, key: string, event: JobStatusEvent): Promise<OutgoingMessage> => {
@@ -104,6 +107,10 @@ test('startedAt is when STARTED was emitted; an attempt refused before it has no
       ['ran', 'SUCCESS', 1_500, 1_700],
       ['expired', 'REVOKED', null, 1_700],
     ],
+  );
+  assert.deepEqual(
+    events.map((event) => event.payloadPreview),
+    [PREVIEW, PREVIEW, PREVIEW],
   );
   assert.deepEqual(
     { ...events[2]?.error },

@@ -1,18 +1,41 @@
 /**
- * Credentials out of the gateway's log (pure). The gateway accepts a token only in the
+ * Credentials out of what sedano logs or shows (pure). The gateway accepts a token only in the
  * `Authorization` header, but a client may still send one elsewhere (`?access_token=`,
  * `?token=`, `?authorization=Bearer …`, a cookie); whatever the route and whatever the answer,
- * every URL, header set and error message the gateway logs passes through here first.
+ * every URL, header set and error message the gateway logs passes through here first. A job's
+ * payload preview (payload-preview.ts) does too: its fields and the URLs in it.
  */
 import { stdSerializers } from 'pino';
 
 export const REDACTED = '[REDACTED]';
 
-/** Query parameters that carry a credential (compared without case, `-` and `_`). */
-const SECRET_PARAMS = new Set(['accesstoken', 'token', 'authorization', 'auth', 'apikey', 'key', 'secret', 'password']);
+/** Parts of a name (compared without case, `-`, `_` and spaces) that make its value a credential. */
+const CREDENTIAL_WORDS = [
+  'password',
+  'passwd',
+  'secret',
+  'token',
+  'credential',
+  'apikey',
+  'privatekey',
+  'authorization',
+  'signature',
+];
+
+/** Whole names that do: `key` and `auth` alone, and `sig` (an Azure SAS URL's signature). */
+const CREDENTIAL_NAMES = new Set(['key', 'auth', 'sig']);
 
 /** Headers that carry a credential. */
 const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-api-key']);
+
+/**
+ * Whether a query parameter, header-like or payload field name carries a credential:
+ * `access_token`, `X-Amz-Signature`, `dbPassword`, `api-key`, `key`.
+ */
+export function isCredentialName(name: string): boolean {
+  const normalized = name.toLowerCase().replace(/[-_\s]/g, '');
+  return CREDENTIAL_NAMES.has(normalized) || CREDENTIAL_WORDS.some((word) => normalized.includes(word));
+}
 
 function isSecretParam(name: string): boolean {
   let decoded = name;
@@ -21,7 +44,7 @@ function isSecretParam(name: string): boolean {
   } catch {
     // A malformed escape is compared as written.
   }
-  return SECRET_PARAMS.has(decoded.toLowerCase().replace(/[-_\s]/g, ''));
+  return isCredentialName(decoded);
 }
 
 /** A URL (or request target) with every credential-carrying query parameter's value replaced. */
@@ -48,9 +71,13 @@ export function redactHeaders(headers: Record<string, unknown>): Record<string, 
   );
 }
 
-/** Free text (an error message, a stack) with bearer tokens and credential query parameters replaced. */
+/**
+ * Free text (an error message, a stack, a payload's string) with bearer tokens, a URL's user and
+ * password (`https://user:pass@host`) and credential query parameters replaced.
+ */
 export function redactText(text: string): string {
   return text
+    .replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@'"]+@/gi, `$1${REDACTED}@`)
     .replace(/\b(Bearer|Basic)(\s+|%20)[^\s'",;&]+/gi, `$1$2${REDACTED}`)
     .replace(/([?&])([^=&\s'"#]+)=([^&\s'"#]*)/g, (match, sep: string, name: string) =>
       isSecretParam(name) ? `${sep}${name}=${REDACTED}` : match,

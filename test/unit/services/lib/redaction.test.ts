@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { redactHeaders, redactingSerializers, redactText, redactUrl } from '../../../../services/gateway/redact.ts';
+import {
+  isCredentialName,
+  redactHeaders,
+  redactingSerializers,
+  redactText,
+  redactUrl,
+} from '../../../../services/lib/redaction.ts';
 
 test('redact: the admin token written to the log from a query string is replaced, other parameters kept', () => {
   assert.equal(redactUrl('/v1/jobs?access_token=s3cret&limit=5'), '/v1/jobs?access_token=[REDACTED]&limit=5');
@@ -27,4 +33,18 @@ test('redact: headers and free text lose their credentials', () => {
     remoteAddress: '::1',
     remotePort: undefined,
   });
+});
+
+test('redact: credential names by word or whole name; a URL user and password in free text', () => {
+  for (const name of ['access_token', 'X-Amz-Signature', 'dbPassword', 'api-key', 'key', 'sig', 'sshPrivateKey']) {
+    assert.ok(isCredentialName(name), name);
+  }
+  for (const name of ['keywords', 'monkey', 'signed', 'author', 'collection', 'documentId']) {
+    assert.ok(!isCredentialName(name), name);
+  }
+  assert.equal(
+    redactText('connect redis://:s3cret@redis:6379 and https://anna:pw@host/x failed'),
+    'connect redis://[REDACTED]@redis:6379 and https://[REDACTED]@host/x failed',
+  );
+  assert.equal(redactText('https://host/a@b and anna@example.com'), 'https://host/a@b and anna@example.com');
 });

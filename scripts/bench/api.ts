@@ -36,6 +36,7 @@ import { createCodec } from '../../services/lib/codec.ts';
 import { resolveEndpoints } from '../../services/lib/endpoints.ts';
 import { newJobId } from '../../services/lib/job-ids.ts';
 import { createKafkaClient } from '../../services/lib/kafka.ts';
+import { payloadPreview } from '../../services/lib/payload-preview.ts';
 import { createSchemaRegistry } from '../../services/lib/schema-registry.ts';
 import { createStatusView } from '../../services/lib/status-view.ts';
 import { topologyNames } from '../../topology/names.ts';
@@ -236,7 +237,8 @@ export async function runApiBenchmark(options: ApiBenchOptions): Promise<number>
       workerId: 'bench-worker',
       traceId: '0af7651916cd43dd8448eb211c80319c',
       expiresAt: null,
-      payloadPreview: null,
+      // What a noop job's events carry, so the reply is a deployed gateway's.
+      payloadPreview: payloadPreview({ sleepMs: 1_000, cpuSpinMs: 0, failureRate: 0, payload: null }),
     };
     await view.apply(event);
     const gatewayUrl = await gateway.listen({ host: '127.0.0.1', port: 0 });

@@ -121,6 +121,7 @@ export function JobsPage({ query }) {
                 <th scope="col">Progress</th>
                 <th scope="col">Run time</th>
                 <th scope="col">Updated</th>
+                <th scope="col">Payload</th>
               </tr>
             </thead>
             <tbody>
@@ -142,6 +143,7 @@ export function JobsPage({ query }) {
                     </td>
                     <td>${formatDuration(runTimeMs(job, now))}</td>
                     <td>${formatAge(job.updatedAt, now)}</td>
+                    <td class="payload mono small" title=${job.payloadPreview ?? ''}>${job.payloadPreview ?? '—'}</td>
                   </tr>`,
               )}
             </tbody>

@@ -330,7 +330,10 @@ test('the dashboard in a real browser', { timeout: 120_000 }, async (t) => {
     await filters.getByRole('button', { name: 'Filter' }).click();
     // Only the revoked job (the unfiltered list is replaced once the filtered page arrives).
     await waitFor(async () => (await page.locator('tr[data-job]').count()) === 1, { description: 'one row' });
-    assert.equal(await page.locator(`tr[data-job="${revokedJobId}"]`).count(), 1);
+    const revokedRow = page.locator(`tr[data-job="${revokedJobId}"]`);
+    assert.equal(await revokedRow.count(), 1);
+    // Its payload on one line, as Flower lists a task's args; in full in its title.
+    assert.match((await revokedRow.locator('td.payload').getAttribute('title')) ?? '', /"sleepMs":60000/);
     assert.match(page.url(), /#\/jobs\?state=REVOKED&within=900000$/, 'the filters are in the address, to share');
     assert.equal(await filters.getByLabel('State').inputValue(), 'REVOKED', 'the form shows the applied filters');
     await page.getByLabel('Job id').fill(revokedJobId);

@@ -9,32 +9,51 @@ import { stdSerializers } from 'pino';
 
 export const REDACTED = '[REDACTED]';
 
-/** Parts of a name (compared without case, `-`, `_` and spaces) that make its value a credential. */
-const CREDENTIAL_WORDS = [
+/** Words that make a name's value a credential wherever they stand: `dbPassword`, `X-Amz-Signature`. */
+const CREDENTIAL_WORDS = new Set([
   'password',
   'passwd',
+  'pwd',
+  'passphrase',
   'secret',
   'token',
   'credential',
-  'apikey',
-  'privatekey',
-  'authorization',
+  'credentials',
   'signature',
-];
+  'authorization',
+  'cookie',
+]);
 
-/** Whole names that do: `key` and `auth` alone, and `sig` (an Azure SAS URL's signature). */
-const CREDENTIAL_NAMES = new Set(['key', 'auth', 'sig']);
+/** Two words that do together: `apiKey`, `sshPrivateKey`, `AccountKey` (an `idempotencyKey` does not). */
+const CREDENTIAL_PAIRS = new Set(['apikey', 'privatekey', 'accesskey', 'accountkey', 'sshkey', 'signingkey']);
+
+/** Whole names that do: `key`, `auth`, `pass` and `sig` alone; the pairs above written as one word. */
+const CREDENTIAL_NAMES = new Set(['key', 'auth', 'pass', 'sig', 'accesstoken', ...CREDENTIAL_PAIRS]);
 
 /** Headers that carry a credential. */
 const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-api-key']);
 
+/** A name's words, lower case: split at `-`, `_`, `.`, spaces and camel case (`X-Amz-Signature`, `maxTokens`). */
+function wordsOf(name: string): string[] {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[-_.\s]+/)
+    .filter((word) => word !== '');
+}
+
 /**
- * Whether a query parameter, header-like or payload field name carries a credential:
- * `access_token`, `X-Amz-Signature`, `dbPassword`, `api-key`, `key`.
+ * Whether a query parameter or a payload field's name says its value is a credential, by its
+ * words rather than its letters, so that `maxTokens`, `tokenizer` and `idempotencyKey` stay shown:
+ * `access_token`, `X-Amz-Signature`, `dbPassword`, `api-key`, `AccountKey`, `key`.
  */
 export function isCredentialName(name: string): boolean {
-  const normalized = name.toLowerCase().replace(/[-_\s]/g, '');
-  return CREDENTIAL_NAMES.has(normalized) || CREDENTIAL_WORDS.some((word) => normalized.includes(word));
+  const words = wordsOf(name);
+  if (CREDENTIAL_NAMES.has(words.join(''))) return true;
+  return words.some(
+    (word, i) => CREDENTIAL_WORDS.has(word) || (i > 0 && CREDENTIAL_PAIRS.has(`${words[i - 1]}${word}`)),
+  );
 }
 
 function isSecretParam(name: string): boolean {
@@ -73,13 +92,14 @@ export function redactHeaders(headers: Record<string, unknown>): Record<string, 
 
 /**
  * Free text (an error message, a stack, a payload's string) with bearer tokens, a URL's user and
- * password (`https://user:pass@host`) and credential query parameters replaced.
+ * password (`https://user:pass@host`) and every `name=value` whose name is a credential's
+ * replaced: a query or fragment parameter, a connection string's `AccountKey=…;`, `password="…"`.
  */
 export function redactText(text: string): string {
   return text
     .replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@'"]+@/gi, `$1${REDACTED}@`)
     .replace(/\b(Bearer|Basic)(\s+|%20)[^\s'",;&]+/gi, `$1$2${REDACTED}`)
-    .replace(/([?&])([^=&\s'"#]+)=([^&\s'"#]*)/g, (match, sep: string, name: string) =>
+    .replace(/(^|[?&#;\s])([^=&\s'"#;?/]+)=("[^"]*"|[^&\s'"#;]*)/g, (match, sep: string, name: string) =>
       isSecretParam(name) ? `${sep}${name}=${REDACTED}` : match,
     );
 }

@@ -16,6 +16,7 @@ import type { Stage } from '../../../topology/stages.ts';
 import type { Codec } from '../codec.ts';
 import type { KafkaProducer } from '../kafka.ts';
 import { produceBatcherFor } from '../produce-batcher.ts';
+import { redactText } from '../redaction.ts';
 import { type RevocationCode, revocationError } from './expiry.ts';
 import type { SequenceClock } from './sequence-clock.ts';
 import type { ProgressDetails, StageResult } from './stage.ts';
@@ -114,7 +115,9 @@ export function createJobReporter(options: JobReporterOptions): JobReporter {
     const progress = pending;
     pending = undefined;
     lastProgressAt = now();
-    emit('PROGRESS', { progress }).catch(options.onProgressError);
+    // A handler's message may quote what it reads, a presigned URL included: shown, so redacted.
+    const message = progress.message === null ? null : redactText(progress.message);
+    emit('PROGRESS', { progress: { ...progress, message } }).catch(options.onProgressError);
   }
 
   function finish(state: JobState, fields: Partial<JobStatusEvent>): Promise<void> {

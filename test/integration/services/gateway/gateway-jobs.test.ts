@@ -95,7 +95,8 @@ test('gateway API on the real stack', { timeout: 240_000 }, async (t) => {
   await t.test("a job's payload is shown from its PENDING to its end, its credentials redacted", async () => {
     const document = 'https://anna:pw@docs.example/a.pdf?token=s3cret&page=2';
     const response = await gateway.call('POST', '/v1/jobs', {
-      json: { stage: 'noop', payload: { sleepMs: 300, payload: document } },
+      // Delayed, so its PENDING is read before any worker event: the submission's own preview.
+      json: { stage: 'noop', payload: { sleepMs: 300, payload: document }, countdownMs: 1500 },
     });
     assert.equal(response.status, 202);
     const { jobId } = await json<{ jobId: string }>(response);
@@ -105,7 +106,7 @@ test('gateway API on the real stack', { timeout: 240_000 }, async (t) => {
       failureRate: 0,
       payload: 'https://[REDACTED]@docs.example/a.pdf?token=[REDACTED]&page=2',
     };
-    for (const states of [['PENDING', 'STARTED', 'PROGRESS'], ['SUCCESS']]) {
+    for (const states of [['PENDING'], ['SUCCESS']]) {
       const job = await jobUntil(gateway, jobId, states);
       assert.deepEqual(JSON.parse(job['payloadPreview'] as string), shown, job.state);
     }

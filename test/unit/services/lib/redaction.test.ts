@@ -36,10 +36,35 @@ test('redact: headers and free text lose their credentials', () => {
 });
 
 test('redact: credential names by word or whole name; a URL user and password in free text', () => {
-  for (const name of ['access_token', 'X-Amz-Signature', 'dbPassword', 'api-key', 'key', 'sig', 'sshPrivateKey']) {
+  for (const name of [
+    'access_token',
+    'accesstoken',
+    'X-Amz-Signature',
+    'dbPassword',
+    'DB_PASSWORD',
+    'api-key',
+    'api.key',
+    'apikey',
+    'AccountKey',
+    'key',
+    'sig',
+    'pwd',
+    'Cookie',
+    'sshPrivateKey',
+    'client_secret',
+  ]) {
     assert.ok(isCredentialName(name), name);
   }
-  for (const name of ['keywords', 'monkey', 'signed', 'author', 'collection', 'documentId']) {
+  for (const name of [
+    'keywords',
+    'monkey',
+    'signed',
+    'author',
+    'maxTokens',
+    'tokenizer',
+    'idempotencyKey',
+    'passage',
+  ]) {
     assert.ok(!isCredentialName(name), name);
   }
   assert.equal(

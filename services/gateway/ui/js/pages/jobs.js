@@ -121,7 +121,7 @@ export function JobsPage({ query }) {
                 <th scope="col">Progress</th>
                 <th scope="col">Run time</th>
                 <th scope="col">Updated</th>
-                <th scope="col">Payload</th>
+                <th scope="col" class="payload">Payload</th>
               </tr>
             </thead>
             <tbody>

@@ -40,6 +40,14 @@ test('a thrown non-error is reported by its text', () => {
   });
 });
 
+test("an error's message loses its credentials: the job page, the API and the dead letter show it", () => {
+  const error = new Error('cannot read https://b.s3.amazonaws.com/a.pdf?X-Amz-Signature=s3cret&x=1: 403');
+  assert.equal(
+    jobErrorOf(error).message,
+    'cannot read https://b.s3.amazonaws.com/a.pdf?X-Amz-Signature=[REDACTED]&x=1: 403',
+  );
+});
+
 /** A failed-attempt handler over a recording producer and reporter, at a fixed time. */
 function handlerAt(now: number) {
   const sent: { topic: string; dueAt: string | undefined }[] = [];

@@ -72,6 +72,20 @@ test('jobs that start and end within one window share a request, each job in the
   }
 });
 
+test('a PROGRESS message loses its credentials: a handler may quote the URL it reads', async () => {
+  const events: JobStatusEvent[] = [];
+  const capturing = {
+    toMessage: (_binding: unknown, key: string, event: JobStatusEvent): Promise<OutgoingMessage> => {
+      events.push(event);
+      return Promise.resolve({ key, value: null });
+    },
+  } as unknown as Codec;
+  const job = reporter(recordingProducer().producer, 'a', new SequenceClock(), { codec: capturing });
+  job.progress(1, 2, 'reading https://anna:s3cret@docs.example/a.pdf?token=s3cret2');
+  await job.succeeded({ 'sedano.NoopResult': { sleptMs: 0, spunMs: 0, payload: null } });
+  assert.equal(events[0]?.progress?.message, 'reading https://[REDACTED]@docs.example/a.pdf?token=[REDACTED]');
+});
+
 test('a terminal event is never sent ahead of its PROGRESS', async () => {
   const { producer, requests } = recordingProducer();
   const job = reporter(producer, 'a', new SequenceClock());

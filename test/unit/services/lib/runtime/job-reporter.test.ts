@@ -17,6 +17,18 @@ const codec = {
 
 const PREVIEW = '{"sleepMs":0,"spinMs":0}';
 
+/** A codec that keeps every event it is given. */
+function capturingCodec() {
+  const events: JobStatusEvent[] = [];
+  const capturing = {
+    toMessage: (_binding: unknown, key: string, event: JobStatusEvent): Promise<OutgoingMessage> => {
+      events.push(event);
+      return Promise.resolve({ key, value: null });
+    },
+  } as unknown as Codec;
+  return { events, capturing };
+}
+
 function recordingProducer() {
   const requests: string[][] = [];
   const producer: KafkaProducer = {
@@ -73,13 +85,7 @@ test('jobs that start and end within one window share a request, each job in the
 });
 
 test('a PROGRESS message loses its credentials: a handler may quote the URL it reads', async () => {
-  const events: JobStatusEvent[] = [];
-  const capturing = {
-    toMessage: (_binding: unknown, key: string, event: JobStatusEvent): Promise<OutgoingMessage> => {
-      events.push(event);
-      return Promise.resolve({ key, value: null });
-    },
-  } as unknown as Codec;
+  const { events, capturing } = capturingCodec();
   const job = reporter(recordingProducer().producer, 'a', new SequenceClock(), { codec: capturing });
   job.progress(1, 2, 'reading https://anna:s3cret@docs.example/a.pdf?token=s3cret2');
   await job.succeeded({ 'sedano.NoopResult': { sleptMs: 0, spunMs: 0, payload: null } });
@@ -97,13 +103,7 @@ test('a terminal event is never sent ahead of its PROGRESS', async () => {
 });
 
 test('startedAt is when STARTED was emitted; an attempt refused before it has none, and an expiry its own code; every event has the payload preview', async () => {
-  const events: JobStatusEvent[] = [];
-  const capturing = {
-    toMessage: (_binding: unknown, key: string, event: JobStatusEvent): Promise<OutgoingMessage> => {
-      events.push(event);
-      return Promise.resolve({ key, value: null });
-    },
-  } as unknown as Codec;
+  const { events, capturing } = capturingCodec();
   let time = 1_000;
   const reporterAt = (jobId: string) =>
     reporter(recordingProducer().producer, jobId, new SequenceClock(), { codec: capturing, now: () => time });

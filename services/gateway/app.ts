@@ -9,6 +9,7 @@
  * (errors.ts); bodies are validated as sent, unknown fields refused (validation.ts).
  */
 import { randomUUID } from 'node:crypto';
+import compress from '@fastify/compress';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
@@ -273,6 +274,10 @@ export async function buildGatewayApp(dependencies: GatewayDependencies): Promis
     return reply.code(statusCode).send(body);
   });
 
+  // Replies of 1 KiB or more go compressed to a client that accepts it (zstd, br or gzip; never
+  // an event stream): the dashboard's list of 25 jobs, with their results and payloads, is tens
+  // of kilobytes, asked for every 3 s. Request bodies are taken as sent (no decompression hook).
+  await app.register(compress, { globalDecompression: false });
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',

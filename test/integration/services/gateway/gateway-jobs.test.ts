@@ -62,9 +62,14 @@ test('gateway API on the real stack', { timeout: 240_000 }, async (t) => {
     assert.equal(submitted.created, true);
     // The job is in the view once the projector applied its PENDING: the stream needs it.
     await jobUntil(gateway, submitted.jobId, ['PENDING', 'STARTED', 'PROGRESS']);
-    const stream = await gateway.call('GET', submitted.eventsUrl, { token: 'reader' });
+    // Asked for compressed as a browser does: an event stream is never compressed (it would wait for a buffer).
+    const stream = await gateway.call('GET', submitted.eventsUrl, {
+      token: 'reader',
+      headers: { 'accept-encoding': 'gzip, br' },
+    });
     assert.equal(stream.status, 200);
     assert.match(stream.headers.get('content-type') ?? '', /^text\/event-stream/);
+    assert.equal(stream.headers.get('content-encoding'), null);
     const events = await readEvents(stream); // resolves only when the server ends the stream
     const states = events.map((event) => (event.data as JobBody).state);
     assert.equal(states.at(-1), 'SUCCESS', `states: ${states.join(', ')}`);
@@ -403,6 +408,15 @@ test('gateway API on the real stack', { timeout: 240_000 }, async (t) => {
     } while (cursor !== null);
     assert.equal(new Set(seen).size, seen.length, 'no job twice');
     for (const id of ids) assert.ok(seen.includes(id));
+    // A page of 1 KiB or more goes compressed to a client that accepts it, as it is to one that does not.
+    const big = `/v1/jobs?state=SUCCESS&stage=noop&limit=3`;
+    const zipped = await gateway.call('GET', big, { headers: { 'accept-encoding': 'gzip' } });
+    const plain = await gateway.call('GET', big, { headers: { 'accept-encoding': 'identity' } });
+    assert.equal(zipped.headers.get('content-encoding'), 'gzip');
+    assert.equal(plain.headers.get('content-encoding'), null);
+    const [zippedJobs, plainJobs] = [await json<{ jobs: JobBody[] }>(zipped), await json<{ jobs: JobBody[] }>(plain)];
+    assert.ok(JSON.stringify(plainJobs).length >= 1024, 'a page above the threshold');
+    assert.deepEqual([zippedJobs.jobs.length, plainJobs.jobs.length], [3, 3]);
     const first = await json<{ jobs: JobBody[] }>(await gateway.call('GET', '/v1/jobs?limit=1'));
     assert.equal(first.jobs.length, 1);
   });

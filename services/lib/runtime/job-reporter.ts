@@ -30,8 +30,11 @@ export interface JobReporterOptions {
   attempt: number;
   workerId: string;
   traceId: string | null;
-  /** The job's payload preview (payload-preview.ts), on every event. */
-  payloadPreview: string | null;
+  /**
+   * Makes the job's payload preview (payload-preview.ts), put on every event: called at the first
+   * one, so a redelivered job skipped before it reports anything costs none.
+   */
+  payloadPreview: () => string | null;
   progressIntervalMs: number;
   /** Where events go: the namespace's status topic (tests use their own). */
   statusTopic: string;
@@ -78,8 +81,10 @@ export function createJobReporter(options: JobReporterOptions): JobReporter {
   let lastProgressAt = 0;
   let pending: JobProgress | undefined;
   let timer: NodeJS.Timeout | undefined;
+  let preview: string | null | undefined;
 
   function emit(state: JobState, fields: Partial<JobStatusEvent>): Promise<void> {
+    if (preview === undefined) preview = options.payloadPreview();
     const event: JobStatusEvent = {
       jobId: header.jobId,
       jobType: header.jobType,
@@ -99,7 +104,7 @@ export function createJobReporter(options: JobReporterOptions): JobReporter {
       workerId,
       traceId,
       expiresAt: header.expiresAt,
-      payloadPreview: options.payloadPreview,
+      payloadPreview: preview,
       ...fields,
     };
     if (failure) return Promise.reject(failure.error);

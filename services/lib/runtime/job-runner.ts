@@ -418,7 +418,7 @@ export class JobRunner<S extends Stage> {
       attempt,
       workerId,
       traceId,
-      payloadPreview: payloadPreview(request),
+      payloadPreview: () => payloadPreview(request),
       statusTopic,
       statusBinding,
       progressIntervalMs: options.progressIntervalMs,

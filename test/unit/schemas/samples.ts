@@ -296,3 +296,29 @@ export const batchDeclarationWithoutFollowUpSample: BatchDeclaration = {
   size: 1,
   followUp: null,
 };
+
+/** A noop job's status event with nothing optional set: a test names the state, times and ids it needs. */
+export function noopStatusEvent(fields: Partial<JobStatusEvent>): JobStatusEvent {
+  return {
+    jobId: crypto.randomUUID(),
+    jobType: 'NOOP',
+    stage: 'NOOP',
+    state: 'SUCCESS',
+    sequence: 1,
+    attempt: 1,
+    progress: null,
+    result: null,
+    error: null,
+    occurredAt: 0,
+    submittedAt: null,
+    startedAt: null,
+    finishedAt: null,
+    nextAttemptAt: null,
+    batchId: null,
+    workerId: null,
+    traceId: null,
+    expiresAt: null,
+    payloadPreview: null,
+    ...fields,
+  };
+}

@@ -4,30 +4,16 @@ import { Registry } from 'prom-client';
 import type { JobStatusEvent } from '../../../../schemas/job-status-event.ts';
 import { createJobEventMetrics, observationsOf } from '../../../../services/gateway/job-event-metrics.ts';
 import { histogram, parseExposition, sampleValue } from '../../../support/prometheus.ts';
+import { noopStatusEvent } from '../../schemas/samples.ts';
 
 function event(fields: Partial<JobStatusEvent>): JobStatusEvent {
-  return {
+  return noopStatusEvent({
     jobId: '00000000-0000-4000-8000-000000000001',
-    jobType: 'NOOP',
-    stage: 'NOOP',
     state: 'PENDING',
-    sequence: 1,
-    attempt: 1,
-    progress: null,
-    result: null,
-    error: null,
     occurredAt: 10_000,
     submittedAt: 1_000,
-    startedAt: null,
-    finishedAt: null,
-    nextAttemptAt: null,
-    batchId: null,
-    workerId: null,
-    traceId: null,
-    expiresAt: null,
-    payloadPreview: null,
     ...fields,
-  };
+  });
 }
 
 test('what each status event adds to the job metrics', () => {

@@ -2,33 +2,19 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { JobStatusEvent } from '../../../../schemas/job-status-event.ts';
 import { percentile, weeklyReportSections, weeklyStats } from '../../../../services/maintenance/tasks/weekly-stats.ts';
+import { noopStatusEvent } from '../../schemas/samples.ts';
 
 const start = Date.parse('2026-11-23T08:00:00Z');
 const window = { startMs: start, endMs: start + 7 * 86_400_000 };
 
 function event(fields: Partial<JobStatusEvent>): JobStatusEvent {
-  return {
-    jobId: crypto.randomUUID(),
-    jobType: 'NOOP',
-    stage: 'NOOP',
-    state: 'SUCCESS',
-    sequence: 1,
-    attempt: 1,
-    progress: null,
-    result: null,
-    error: null,
+  return noopStatusEvent({
     occurredAt: start + 1_000,
     submittedAt: start,
     startedAt: start,
     finishedAt: start + 1_000,
-    nextAttemptAt: null,
-    batchId: null,
-    workerId: null,
-    traceId: null,
-    expiresAt: null,
-    payloadPreview: null,
     ...fields,
-  };
+  });
 }
 
 test('nearest-rank percentiles', () => {

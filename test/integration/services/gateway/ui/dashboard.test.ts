@@ -19,7 +19,7 @@ import type { JobStatusEvent } from '../../../../../schemas/job-status-event.ts'
 import { noopRequestContract } from '../../../../../schemas/noop-request.ts';
 import { startTelemetry } from '../../../../../services/lib/telemetry.ts';
 import { openExportStorage } from '../../../../../services/exporter/export-access.ts';
-import { jobStatusEventSample } from '../../../../unit/schemas/samples.ts';
+import { jobStatusEventSample, noopStatusEvent } from '../../../../unit/schemas/samples.ts';
 import { accessibilityViolations, launchBrowser } from '../../../../support/browser.ts';
 import { endpoints, redisClient, uniqueName } from '../../../../support/resources.ts';
 import { waitFor } from '../../../../support/wait.ts';
@@ -94,25 +94,15 @@ async function submit(gateway: GatewayHarness, payload: Record<string, unknown>)
 /** A status event of a noop job, as the projector would apply it. */
 function noopEvent(fields: Partial<JobStatusEvent>): JobStatusEvent {
   const now = Date.now();
-  return {
-    ...jobStatusEventSample,
-    jobId: randomUUID(),
-    jobType: 'NOOP',
-    stage: 'NOOP',
-    state: 'SUCCESS',
-    sequence: 1,
-    attempt: 1,
-    progress: null,
-    result: null,
-    error: null,
+  return noopStatusEvent({
     occurredAt: now,
     submittedAt: now - 1_000,
     startedAt: now - 900,
     finishedAt: now,
-    batchId: null,
     workerId: 'noop@dashboard-test',
+    traceId: jobStatusEventSample.traceId,
     ...fields,
-  };
+  });
 }
 
 async function deadLetters(gateway: GatewayHarness, jobId: string): Promise<void> {

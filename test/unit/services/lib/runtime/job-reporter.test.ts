@@ -57,7 +57,7 @@ function reporter(
     attempt: 1,
     workerId: 'worker-1',
     traceId: null,
-    payloadPreview: PREVIEW,
+    payloadPreview: () => PREVIEW,
     progressIntervalMs: 0,
     statusTopic: names.statusTopic,
     statusBinding: contractBindings(names).status,

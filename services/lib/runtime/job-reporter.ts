@@ -16,7 +16,7 @@ import type { Stage } from '../../../topology/stages.ts';
 import type { Codec } from '../codec.ts';
 import type { KafkaProducer } from '../kafka.ts';
 import { produceBatcherFor } from '../produce-batcher.ts';
-import { redactText } from '../redaction.ts';
+import { redactStrings } from '../redaction.ts';
 import { type RevocationCode, revocationError } from './expiry.ts';
 import type { SequenceClock } from './sequence-clock.ts';
 import type { ProgressDetails, StageResult } from './stage.ts';
@@ -120,9 +120,8 @@ export function createJobReporter(options: JobReporterOptions): JobReporter {
     const progress = pending;
     pending = undefined;
     lastProgressAt = now();
-    // A handler's message may quote what it reads, a presigned URL included: shown, so redacted.
-    const message = progress.message === null ? null : redactText(progress.message);
-    emit('PROGRESS', { progress: { ...progress, message } }).catch(options.onProgressError);
+    // A handler's message and details may name what it reads, a presigned URL included: shown, so redacted.
+    emit('PROGRESS', { progress: redactStrings(progress) }).catch(options.onProgressError);
   }
 
   function finish(state: JobState, fields: Partial<JobStatusEvent>): Promise<void> {

@@ -3,7 +3,9 @@ import { test } from 'node:test';
 import {
   isCredentialName,
   redactHeaders,
+  REDACTED,
   redactingSerializers,
+  redactStrings,
   redactText,
   redactUrl,
 } from '../../../../services/lib/redaction.ts';
@@ -72,4 +74,29 @@ test('redact: credential names by word or whole name; a URL user and password in
     'connect redis://[REDACTED]@redis:6379 and https://[REDACTED]@host/x failed',
   );
   assert.equal(redactText('https://host/a@b and anna@example.com'), 'https://host/a@b and anna@example.com');
+});
+
+test('redact: every string through arrays and objects, other values and the original untouched', () => {
+  const progress = {
+    current: 1,
+    total: 2,
+    message: 'reading https://anna:s3cret@docs.example/a.pdf',
+    details: {
+      'sedano.AnalysisProgress': { currentDocument: 'a.pdf?token=t0k', sectionsDone: null, tags: ['x?sig=1'] },
+    },
+  };
+  assert.deepEqual(redactStrings(progress), {
+    current: 1,
+    total: 2,
+    message: 'reading https://[REDACTED]@docs.example/a.pdf',
+    details: {
+      'sedano.AnalysisProgress': {
+        currentDocument: `a.pdf?token=${REDACTED}`,
+        sectionsDone: null,
+        tags: [`x?sig=${REDACTED}`],
+      },
+    },
+  });
+  assert.equal(progress.message, 'reading https://anna:s3cret@docs.example/a.pdf');
+  assert.equal(redactStrings(null), null);
 });

@@ -92,6 +92,26 @@ test('a PROGRESS message loses its credentials: a handler may quote the URL it r
   assert.equal(events[0]?.progress?.message, 'reading https://[REDACTED]@docs.example/a.pdf?token=[REDACTED]');
 });
 
+test('PROGRESS details lose their credentials too: a document without an id is named by its URI', async () => {
+  const { events, capturing } = capturingCodec();
+  const job = reporter(recordingProducer().producer, 'a', new SequenceClock(), { codec: capturing });
+  const uri = 's3://docs/a.pdf?X-Amz-Credential=AKIA%2F20261203&X-Amz-Signature=abc123';
+  const details = {
+    'sedano.IndexingProgress': { currentDocument: uri, documentsDone: 0, documentsTotal: 1, chunksWritten: 0 },
+  };
+  job.progress(0, 1, null, details);
+  await job.succeeded({ 'sedano.NoopResult': { sleptMs: 0, spunMs: 0, payload: null } });
+  assert.deepEqual(events[0]?.progress?.details, {
+    'sedano.IndexingProgress': {
+      currentDocument: 's3://docs/a.pdf?X-Amz-Credential=[REDACTED]&X-Amz-Signature=[REDACTED]',
+      documentsDone: 0,
+      documentsTotal: 1,
+      chunksWritten: 0,
+    },
+  });
+  assert.equal(details['sedano.IndexingProgress'].currentDocument, uri, "the handler's own object is left as it was");
+});
+
 test('a terminal event is never sent ahead of its PROGRESS', async () => {
   const { producer, requests } = recordingProducer();
   const job = reporter(producer, 'a', new SequenceClock());

@@ -37,3 +37,19 @@ test('the presence record sees attempts whose handler began, with their progress
   assert.deepEqual(running.views(), []);
   assert.equal(running.size, 1);
 });
+
+test('the presence record shows a progress message without its credentials, as the PROGRESS event does', () => {
+  const running = new RunningJobs();
+  const job = running.start('job-a', 1, 5);
+  running.begin(job, 10);
+  job.view.progress = { current: 0, total: 1, message: 'reading s3://b/a.pdf?X-Amz-Signature=abc&X-Amz-Expires=300' };
+  assert.equal(
+    running.views()[0]?.progress?.message,
+    'reading s3://b/a.pdf?X-Amz-Signature=[REDACTED]&X-Amz-Expires=300',
+  );
+  assert.equal(
+    job.view.progress.message,
+    'reading s3://b/a.pdf?X-Amz-Signature=abc&X-Amz-Expires=300',
+    'the job keeps its own',
+  );
+});

@@ -25,6 +25,12 @@ const DAY_MS = 24 * HOUR_MS;
 export const JOB_MAX_MESSAGE_BYTES = 1_048_576;
 
 /**
+ * Largest status event the status topic accepts (1 MiB): a result that would make one larger
+ * fails its job (job-reporter.ts) rather than be refused by the broker, in place, forever.
+ */
+export const STATUS_MAX_MESSAGE_BYTES = 1_048_576;
+
+/**
  * Largest batch declaration (1 MiB + 64 KiB): it carries its follow-up's framed request, which
  * may be as large as a job topic accepts, plus the follow-up's PENDING event and headers.
  */
@@ -86,6 +92,7 @@ export function declaredTopics(names: TopologyNames, options: TopologyOptions): 
       'min.compaction.lag.ms': String(HOUR_MS),
       'segment.ms': String(HOUR_MS),
       'delete.retention.ms': String(DAY_MS),
+      'max.message.bytes': String(STATUS_MAX_MESSAGE_BYTES),
     },
   });
   topics.push({

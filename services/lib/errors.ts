@@ -119,6 +119,18 @@ export const ERROR_TABLE = {
     message:
       "The header's job type is not its topic's (e.g. `INDEX_DOCUMENTS` on a noop lane): the record is dead-lettered and never runs.",
   },
+  SEDANO_ERR_JOB_RESULT_INVALID: {
+    status: 500,
+    retriable: false,
+    message:
+      "The handler's result does not satisfy its stage's result contract, so no SUCCESS could be reported: the job failed (each bad field named) and is in the dead-letter topic.",
+  },
+  SEDANO_ERR_JOB_RESULT_TOO_LARGE: {
+    status: 500,
+    retriable: false,
+    message:
+      "The handler's result makes a status event larger than the status topic accepts (1 MiB): the job failed and is in the dead-letter topic; large output belongs in storage, referenced by the result.",
+  },
   SEDANO_ERR_WORKER_SHUTDOWN: {
     status: 503,
     retriable: true,

@@ -13,11 +13,9 @@
  * stored for every job, and an indexing request can list thousands of documents.
  */
 import { isCredentialName, REDACTED, redactText } from './redaction.ts';
+import { cutText } from './shown-text.ts';
 
 export const PAYLOAD_PREVIEW_MAX_CHARS = 1024;
-
-/** Ends a preview that was cut. */
-const ELLIPSIS = '…';
 
 /** A `{ name, value }` (or `{ key, value }`) pair whose name is a credential's: `{ name: 'DB_PASSWORD', value }`. */
 function isCredentialPair(value: object): boolean {
@@ -48,15 +46,6 @@ function redacted(name: string, value: unknown): unknown {
     return value.slice(0, PAYLOAD_PREVIEW_MAX_CHARS);
   if (typeof value === 'object' && isCredentialPair(value)) return { ...value, value: REDACTED };
   return value;
-}
-
-/** `text` cut to at most `max` characters, the last an ellipsis, never between a surrogate pair. */
-export function cutText(text: string, max: number): string {
-  if (text.length <= max) return text;
-  let end = max - ELLIPSIS.length;
-  const last = text.charCodeAt(end - 1);
-  if (last >= 0xd800 && last <= 0xdbff) end -= 1;
-  return text.slice(0, end) + ELLIPSIS;
 }
 
 /**

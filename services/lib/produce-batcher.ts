@@ -7,6 +7,12 @@
  *
  * kafkajs's idempotent producer allows one request in flight: producing each job's events on
  * their own spends a broker round trip per event, which capped sedano near 650 jobs/s.
+ *
+ * The broker refuses a partition's record batch larger than its topic's `max.message.bytes`
+ * (1 MiB), failing every message of the request with it, and kafkajs does not split one: so a
+ * flush whose messages add up to more than `maxBytes` goes out as several requests, one after
+ * another, in order. A few large results finishing together would otherwise fail each other's
+ * jobs, again on every try.
  */
 import type { KafkaProducer, OutgoingMessage } from './kafka.ts';
 
@@ -15,6 +21,11 @@ export interface ProduceBatcherOptions {
   maxMessages?: number;
   /** How long the first message of an idle batcher waits for others, in milliseconds (default 0: the next turn of the event loop). */
   lingerMs?: number;
+  /**
+   * Most bytes (keys, values and headers) in one request (default 1,000,000: below a topic's
+   * 1 MiB, with room for the framing); a larger message goes alone.
+   */
+  maxBytes?: number;
 }
 
 export interface ProduceBatcher {
@@ -35,7 +46,7 @@ interface Entry {
 }
 
 export function createProduceBatcher(producer: KafkaProducer, options: ProduceBatcherOptions = {}): ProduceBatcher {
-  const { maxMessages = 2000, lingerMs = 0 } = options;
+  const { maxMessages = 2000, lingerMs = 0, maxBytes = 1_000_000 } = options;
   const queue: Entry[] = [];
   let busy = false;
 
@@ -65,22 +76,42 @@ export function createProduceBatcher(producer: KafkaProducer, options: ProduceBa
       const encoded = await Promise.all(
         taken.flatMap((entry) => entry.messages.map((message) => Promise.resolve(message))),
       );
-      const byTopic = new Map<string, OutgoingMessage[]>();
       let next = 0;
-      for (const { topic, messages: queued } of taken) {
-        let messages = byTopic.get(topic);
-        if (messages === undefined) byTopic.set(topic, (messages = []));
-        for (let i = 0; i < queued.length; i += 1) messages.push(encoded[next++]!);
+      let request = new Map<string, OutgoingMessage[]>();
+      let requestBytes = 0;
+      // The entries whose last message is in the request being filled: settled once it is sent.
+      const waiting: Entry[] = [];
+      for (const entry of taken) {
+        for (let i = 0; i < entry.messages.length; i += 1) {
+          const message = encoded[next++]!;
+          const bytes = messageBytes(message);
+          if (requestBytes > 0 && requestBytes + bytes > maxBytes) {
+            await send(request);
+            for (const done of waiting.splice(0)) done.resolve();
+            request = new Map();
+            requestBytes = 0;
+          }
+          let messages = request.get(entry.topic);
+          if (messages === undefined) request.set(entry.topic, (messages = []));
+          messages.push(message);
+          requestBytes += bytes;
+        }
+        waiting.push(entry);
       }
-      const batches = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
-      if (producer.sendMany) await producer.sendMany(batches);
-      else for (const { topic, messages } of batches) await producer.send(topic, messages);
-      for (const entry of taken) entry.resolve();
+      await send(request);
+      for (const done of waiting) done.resolve();
     } catch (error) {
+      // Entries already resolved ignore this: only the unsent ones and those behind them fail.
       for (const entry of [...taken, ...queue.splice(0)]) entry.reject(error);
     }
     busy = false;
     if (queue.length > 0) schedule();
+  }
+
+  async function send(request: Map<string, OutgoingMessage[]>): Promise<void> {
+    const batches = [...request].map(([topic, messages]) => ({ topic, messages }));
+    if (producer.sendMany) await producer.sendMany(batches);
+    else for (const { topic, messages } of batches) await producer.send(topic, messages);
   }
 
   return {
@@ -97,6 +128,13 @@ export function createProduceBatcher(producer: KafkaProducer, options: ProduceBa
 }
 
 const ignore = () => {};
+
+/** What a message adds to a request, near enough: its key, value and headers. */
+function messageBytes(message: OutgoingMessage): number {
+  let bytes = (message.key?.length ?? 0) + (message.value?.length ?? 0);
+  for (const name in message.headers) bytes += name.length + message.headers[name]!.length;
+  return bytes;
+}
 
 const shared = new WeakMap<KafkaProducer, ProduceBatcher>();
 

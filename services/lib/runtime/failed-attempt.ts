@@ -13,7 +13,7 @@ import { MAX_DELAY_MS, type RetryTier } from '../../../topology/stages.ts';
 import type { DeadLetterWriter } from '../dead-letter.ts';
 import { isSedanoError } from '../errors.ts';
 import type { IncomingMessage, KafkaProducer } from '../kafka.ts';
-import { redactText } from '../redaction.ts';
+import { shownText } from '../shown-text.ts';
 import { ATTEMPT_HEADER, DUE_AT_HEADER, RETURN_TOPIC_HEADER } from './headers.ts';
 import { expiryRefusal } from './expiry.ts';
 import type { JobReporter } from './job-reporter.ts';
@@ -38,14 +38,14 @@ export function retryAfterOf(error: unknown): number {
 }
 
 /**
- * The job error a thrown value reports (pure); its message loses its credentials (redaction.ts),
- * since the job page, the API and the dead letter show it.
+ * The job error a thrown value reports (pure); its message is shown (shown-text.ts): redacted,
+ * since the job page, the API and the dead letter show it, and cut, so its FAILURE fits its topic.
  */
 export function jobErrorOf(error: unknown): JobError {
   return {
     code: isSedanoError(error) ? error.code : 'SEDANO_ERR_JOB_FAILED',
     type: error instanceof Error ? error.name : typeof error,
-    message: redactText(error instanceof Error ? error.message : String(error)),
+    message: shownText(error instanceof Error ? error.message : String(error)),
     retriable: isSedanoError(error) ? error.retriable : true,
   };
 }

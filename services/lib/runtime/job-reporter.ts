@@ -12,11 +12,14 @@ import type { JobState } from '../../../schemas/job-state.ts';
 import type { JobStatusEvent } from '../../../schemas/job-status-event.ts';
 import type { Stage as StageSymbol } from '../../../schemas/stage.ts';
 import type { SubjectBinding } from '../../../topology/contracts.ts';
+import { STATUS_MAX_MESSAGE_BYTES } from '../../../topology/topics.ts';
 import type { Stage } from '../../../topology/stages.ts';
 import type { Codec } from '../codec.ts';
-import type { KafkaProducer } from '../kafka.ts';
+import { isSedanoError, SedanoError } from '../errors.ts';
+import type { KafkaProducer, OutgoingMessage } from '../kafka.ts';
 import { produceBatcherFor } from '../produce-batcher.ts';
 import { redactStrings } from '../redaction.ts';
+import { cutText, SHOWN_TEXT_MAX_CHARS } from '../shown-text.ts';
 import { type RevocationCode, revocationError } from './expiry.ts';
 import type { SequenceClock } from './sequence-clock.ts';
 import type { ProgressDetails, StageResult } from './stage.ts';
@@ -56,6 +59,33 @@ export interface JobReporter {
   revoked(reason: string, code?: RevocationCode): Promise<void>;
 }
 
+/**
+ * Largest encoded status event the reporter queues: the status topic's limit less room for the
+ * key, the trace headers and the record batch's framing.
+ */
+export const MAX_STATUS_EVENT_BYTES = STATUS_MAX_MESSAGE_BYTES - 4096;
+
+/**
+ * The job's own error for a SUCCESS its result cannot be encoded into (pure), or undefined for a
+ * failure that is not the result's (the registry away: tried again in place). The codec refuses
+ * a record that breaks its contract with a code that is never retriable.
+ */
+export function resultRefusal(error: unknown): SedanoError | undefined {
+  if (!isSedanoError(error) || error.code !== 'SEDANO_ERR_CODEC_INVALID_RECORD') return undefined;
+  return new SedanoError('SEDANO_ERR_JOB_RESULT_INVALID', `the result cannot be reported: ${error.message}`, {
+    cause: error,
+    details: error.details,
+  });
+}
+
+/** Whether `succeeded` rejected for the result itself (pure): the job's failure, not an outage. */
+export function isRefusedResult(error: unknown): boolean {
+  return (
+    isSedanoError(error) &&
+    (error.code === 'SEDANO_ERR_JOB_RESULT_INVALID' || error.code === 'SEDANO_ERR_JOB_RESULT_TOO_LARGE')
+  );
+}
+
 /** PROGRESS fields from a handler's call (pure). */
 export function progressOf(
   current: number,
@@ -83,9 +113,10 @@ export function createJobReporter(options: JobReporterOptions): JobReporter {
   let timer: NodeJS.Timeout | undefined;
   let preview: string | null | undefined;
 
-  function emit(state: JobState, fields: Partial<JobStatusEvent>): Promise<void> {
+  /** The next event of the job (its sequence taken now). */
+  function eventOf(state: JobState, fields: Partial<JobStatusEvent>): JobStatusEvent {
     if (preview === undefined) preview = options.payloadPreview();
-    const event: JobStatusEvent = {
+    return {
       jobId: header.jobId,
       jobType: header.jobType,
       stage: stageSymbol,
@@ -107,11 +138,43 @@ export function createJobReporter(options: JobReporterOptions): JobReporter {
       payloadPreview: preview,
       ...fields,
     };
+  }
+
+  /** Queues an event's message behind the job's earlier ones; the batcher keeps that order on the topic. */
+  function queue(message: OutgoingMessage | Promise<OutgoingMessage>): Promise<void> {
     if (failure) return Promise.reject(failure.error);
-    // Queued now, in emit order: the batcher keeps that order on the topic.
-    const sent = batcher.send(topic, [codec.toMessage(statusBinding, header.jobId, event)]);
+    const sent = batcher.send(topic, [message]);
     sent.catch((error: unknown) => (failure ??= { error: error instanceof Error ? error : new Error(String(error)) }));
     return sent;
+  }
+
+  function emit(state: JobState, fields: Partial<JobStatusEvent>): Promise<void> {
+    return queue(codec.toMessage(statusBinding, header.jobId, eventOf(state, fields)));
+  }
+
+  /**
+   * SUCCESS, encoded before it is queued: a result the status topic cannot take (not the stage's
+   * result contract, or too large) rejects with the job's own error (resultRefusal), and nothing
+   * is queued, where a message refused in the batcher would fail every event queued with it and
+   * be tried again in place, forever. Nothing of the job is emitted in between (its progress has
+   * stopped), so it still follows the job's earlier events.
+   */
+  async function succeed(result: StageResult): Promise<void> {
+    const event = eventOf('SUCCESS', { finishedAt: now(), result });
+    let message: OutgoingMessage;
+    try {
+      message = await codec.toMessage(statusBinding, header.jobId, event);
+    } catch (error) {
+      throw resultRefusal(error) ?? error;
+    }
+    const bytes = message.value?.length ?? 0;
+    if (bytes > MAX_STATUS_EVENT_BYTES) {
+      throw new SedanoError(
+        'SEDANO_ERR_JOB_RESULT_TOO_LARGE',
+        `the result makes a SUCCESS event of ${bytes} bytes, more than the ${MAX_STATUS_EVENT_BYTES} a status event may have: store large output and return a reference to it`,
+      );
+    }
+    return queue(message);
   }
 
   function flushProgress(): void {
@@ -120,14 +183,21 @@ export function createJobReporter(options: JobReporterOptions): JobReporter {
     const progress = pending;
     pending = undefined;
     lastProgressAt = now();
-    // A handler's message and details may name what it reads, a presigned URL included: shown, so redacted.
-    emit('PROGRESS', { progress: redactStrings(progress) }).catch(options.onProgressError);
+    // A handler's message and details may name what it reads, a presigned URL included: shown, so
+    // redacted; the message cut as any shown text is (shown-text.ts).
+    const shown = redactStrings(progress);
+    if (shown.message !== null) shown.message = cutText(shown.message, SHOWN_TEXT_MAX_CHARS);
+    emit('PROGRESS', { progress: shown }).catch(options.onProgressError);
   }
 
-  function finish(state: JobState, fields: Partial<JobStatusEvent>): Promise<void> {
+  function stopProgress(): void {
     clearTimeout(timer);
     timer = undefined;
     pending = undefined;
+  }
+
+  function finish(state: JobState, fields: Partial<JobStatusEvent>): Promise<void> {
+    stopProgress();
     return emit(state, { finishedAt: now(), ...fields });
   }
 
@@ -142,7 +212,10 @@ export function createJobReporter(options: JobReporterOptions): JobReporter {
       if (wait <= 0) flushProgress();
       else timer ??= setTimeout(flushProgress, wait).unref();
     },
-    succeeded: (result) => finish('SUCCESS', { result }),
+    succeeded: (result) => {
+      stopProgress();
+      return succeed(result);
+    },
     retrying: (error, nextAttemptAt) => finish('RETRY', { error, nextAttemptAt, finishedAt: null }),
     failed: (error) => finish('FAILURE', { error }),
     revoked: (reason, code) => finish('REVOKED', { error: revocationError(reason, code) }),

@@ -12,7 +12,9 @@
  *   when the retry would come due after the job's expiry: failed-attempt.ts), and the ledger
  *   remembers the job's end.
  *
- * Only the handler's error is the job's. When Redis, the broker or the schema registry fails
+ * Only the handler's error is the job's, and a result the status topic cannot take (not the
+ * stage's result contract, or too large: job-reporter.ts), which would fail the same way in
+ * place forever and hold its partition's commits. When Redis, the broker or the schema registry fails
  * around it (the reads before it, the rate limiter, STARTED or SUCCESS not produced), `run`
  * rejects: the message stays uncommitted and is tried again in place after the infrastructure
  * backoff (message-intake.ts), with no attempt used up and no RETRY reported. Once the outcome
@@ -47,7 +49,7 @@ import { ATTEMPT_HEADER, NOT_BEFORE_HEADER, numberHeader } from './headers.ts';
 import type { JobLedger } from './job-ledger.ts';
 import { expiryRefusal } from './expiry.ts';
 import { payloadPreview } from '../payload-preview.ts';
-import { createJobReporter, type JobReporter } from './job-reporter.ts';
+import { createJobReporter, isRefusedResult, type JobReporter } from './job-reporter.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 import { backoffMs } from './retry-policy.ts';
 import type { Revocations } from './revocations.ts';
@@ -300,7 +302,11 @@ export class JobRunner<S extends Stage> {
       attempt.slot.release();
       await started;
     }
-    await succeeded;
+    // A result the status topic cannot take fails the job (a retry would give it again); any
+    // other failure to report SUCCESS is the broker's or the registry's: tried again in place.
+    await succeeded.catch((error: unknown) => {
+      throw isRefusedResult(error) ? new HandlerFailure(error) : error;
+    });
     return this.#remember(attempt, 'SUCCESS');
   }
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { cutText, PAYLOAD_PREVIEW_MAX_CHARS, payloadPreview } from '../../../../services/lib/payload-preview.ts';
+import { PAYLOAD_PREVIEW_MAX_CHARS, payloadPreview } from '../../../../services/lib/payload-preview.ts';
+import { cutText } from '../../../../services/lib/shown-text.ts';
 import { indexDocumentsRequestSample } from '../../schemas/samples.ts';
 
 /** The preview of `request`, parsed back. */

@@ -120,3 +120,48 @@ test('a message that fails to encode while it waits rejects its send and those a
     [['a:STARTED']],
   );
 });
+
+test('a flush larger than maxBytes goes out as several requests in order; a failure fails only the unsent', async () => {
+  const { producer, requests, inFlight } = fakeProducer();
+  // Each message is 1 byte of key (its letter) and 9 of value: 10 bytes.
+  const batcher = createProduceBatcher(producer, { maxBytes: 25 });
+  const big = (value: string): OutgoingMessage => ({ key: value[0]!, value: Buffer.from(value.padEnd(9, '.')) });
+  const settled: string[] = [];
+  const track = (name: string, sent: Promise<void>) =>
+    sent.then(
+      () => settled.push(`${name} sent`),
+      () => settled.push(`${name} failed`),
+    );
+  const all = Promise.all([
+    track('a', batcher.send('status', [big('a:STARTED'), big('a:SUCCESS')])),
+    track('b', batcher.send('lane', [big('b:REQUEST')])),
+    track('c', batcher.send('status', [big('c:SUCCESS')])),
+    track('d', batcher.send('status', [big('d:SUCCESS')])),
+  ]);
+  await turn();
+  assert.deepEqual(requests, [[{ topic: 'status', values: ['a:STARTED', 'a:SUCCESS'] }]]);
+  inFlight[0]!.resolve();
+  await turn();
+  assert.deepEqual(requests[1], [
+    { topic: 'lane', values: ['b:REQUEST'] },
+    { topic: 'status', values: ['c:SUCCESS'] },
+  ]);
+  assert.deepEqual(settled, ['a sent']);
+  inFlight[1]!.reject(new Error('broker away'));
+  await all;
+  assert.equal(requests.length, 2, 'nothing is sent after a failed request');
+  assert.deepEqual(settled, ['a sent', 'b failed', 'c failed', 'd failed']);
+});
+
+test('a message larger than maxBytes goes alone', async () => {
+  const { producer, requests, inFlight } = fakeProducer();
+  const batcher = createProduceBatcher(producer, { maxBytes: 10 });
+  const sent = [batcher.send('status', [message('a:RESULT-OF-MANY-BYTES')]), batcher.send('status', [message('b:X')])];
+  await turn();
+  assert.deepEqual(requests, [[{ topic: 'status', values: ['a:RESULT-OF-MANY-BYTES'] }]]);
+  inFlight[0]!.resolve();
+  await turn();
+  assert.deepEqual(requests[1], [{ topic: 'status', values: ['b:X'] }]);
+  inFlight[1]!.resolve();
+  await Promise.all(sent);
+});

@@ -8,12 +8,35 @@ import { NonRetriableError, SedanoError } from '../../../../../services/lib/erro
 import { defineStage } from '../../../../../services/lib/runtime/stage.ts';
 import { createNoopStage } from '../../../../../services/noop/noop-stage.ts';
 import { startTelemetry } from '../../../../../services/lib/telemetry.ts';
-import { collectMessages, endpoints, onCleanup, schemaRegistry, uniqueName } from '../../../../support/resources.ts';
+import {
+  type CollectedMessages,
+  collectMessages,
+  endpoints,
+  kafkaAdmin,
+  onCleanup,
+  schemaRegistry,
+  uniqueName,
+} from '../../../../support/resources.ts';
 import { traceSpans } from '../../../../support/jaeger.ts';
 import { waitFor } from '../../../../support/wait.ts';
 import { stageSandbox } from './stage-sandbox.ts';
 
 const states = (events: { state: string }[]) => events.map((event) => event.state);
+
+/** The dead letters of jobs from `lanes`, by job id, once there are `count` of them. */
+async function deadLettersByJob(collected: CollectedMessages, lanes: readonly string[], count: number) {
+  const codec = createCodec({ registry: schemaRegistry(), maxMessageBytes: 4_194_304 });
+  return waitFor(
+    async () => {
+      const decoded = await Promise.all(
+        collected.messages.map(async (message) => (await codec.decode(deadLetterRecordContract, message.value)).record),
+      );
+      const mine = decoded.filter((record) => lanes.includes(record.sourceTopic));
+      return mine.length >= count && new Map(mine.map((record) => [record.jobId, record]));
+    },
+    { description: `${count} dead letters` },
+  );
+}
 
 test('noop jobs run once each and report STARTED, PROGRESS and SUCCESS with increasing sequences', async (t) => {
   const sandbox = await stageSandbox(t);
@@ -169,24 +192,68 @@ test('exhausted attempts end in FAILURE and a dead-letter record; a NonRetriable
   assert.deepEqual(states(invalidEvents), ['STARTED', 'FAILURE']);
   assert.equal(invalidEvents.at(-1)?.error?.retriable, false);
 
-  const codec = createCodec({ registry: schemaRegistry(), maxMessageBytes: 4_194_304 });
-  const records = await waitFor(
-    async () => {
-      const decoded = await Promise.all(
-        deadLetters.messages.map(
-          async (message) => (await codec.decode(deadLetterRecordContract, message.value)).record,
-        ),
-      );
-      const mine = decoded.filter((record) => sandbox.topics.lanes.includes(record.sourceTopic));
-      return mine.length >= 2 && mine;
-    },
-    { description: 'two dead letters' },
-  );
-  const byJob = new Map(records.map((record) => [record.jobId, record]));
+  const byJob = await deadLettersByJob(deadLetters, sandbox.topics.lanes, 2);
   assert.equal(byJob.get(exhausted.header.jobId)?.errorCode, 'SEDANO_ERR_JOB_ATTEMPTS_EXHAUSTED');
   assert.equal(byJob.get(exhausted.header.jobId)?.attempts, 2);
   assert.equal(byJob.get(invalid.header.jobId)?.errorCode, 'SEDANO_ERR_JOB_FAILED');
   assert.equal(byJob.get(invalid.header.jobId)?.attempts, 1);
+});
+
+// Regression: a result larger than the status topic takes failed its SUCCESS on the broker, and
+// the job was tried again in place forever, holding its partition's commits.
+test('a result the status topic cannot take fails its job; large results finishing together all succeed', async (t) => {
+  const sandbox = await stageSandbox(t, { lanePartitions: 1 });
+  const deadLetters = await collectMessages(t, [sandbox.names.deadLetterTopic]);
+  await sandbox.start(
+    defineStage({
+      stage: 'noop',
+      options: { concurrency: 4 },
+      handler: async ({ job }) => {
+        const [kind, size] = (job.payload ?? '').split(':');
+        const sleptMs = kind === 'invalid' ? 1.5 : 0;
+        return { 'sedano.NoopResult': { sleptMs, spunMs: 0, payload: 'r'.repeat(Number(size ?? 0)) } };
+      },
+    }),
+  );
+  const huge = await sandbox.submit({ payload: 'huge:1100000' });
+  const invalid = await sandbox.submit({ payload: 'invalid:0' });
+  // Four results of 600 KB finishing together: each reaches the topic (produce-batcher.ts splits
+  // what one request to a partition cannot carry).
+  const large = await Promise.all(Array.from({ length: 4 }, () => sandbox.submit({ payload: 'large:600000' })));
+  const endOf = async (jobId: string) =>
+    waitFor(
+      async () => {
+        const found = await sandbox.events(jobId);
+        return found.some((event) => event.state === 'FAILURE' || event.state === 'SUCCESS') && found;
+      },
+      { description: `the end of ${jobId}` },
+    );
+  const hugeEvents = await endOf(huge.header.jobId);
+  assert.deepEqual(states(hugeEvents), ['STARTED', 'FAILURE']);
+  assert.equal(hugeEvents.at(-1)?.error?.code, 'SEDANO_ERR_JOB_RESULT_TOO_LARGE');
+  assert.equal(hugeEvents.at(-1)?.error?.retriable, false);
+  const invalidEvents = await endOf(invalid.header.jobId);
+  assert.deepEqual(states(invalidEvents), ['STARTED', 'FAILURE']);
+  assert.equal(invalidEvents.at(-1)?.error?.code, 'SEDANO_ERR_JOB_RESULT_INVALID');
+  assert.match(invalidEvents.at(-1)?.error?.message ?? '', /sleptMs/);
+  for (const job of large) {
+    const events = await endOf(job.header.jobId);
+    assert.equal(events.at(-1)?.state, 'SUCCESS');
+  }
+  const letters = await deadLettersByJob(deadLetters, sandbox.topics.lanes, 2);
+  assert.equal(letters.get(huge.header.jobId)?.errorCode, 'SEDANO_ERR_JOB_RESULT_TOO_LARGE');
+  assert.equal(letters.get(invalid.header.jobId)?.errorCode, 'SEDANO_ERR_JOB_RESULT_INVALID');
+  // Every message of the lane is committed: nothing holds the partition.
+  const admin = await kafkaAdmin(t);
+  const lane = sandbox.topics.lanes[1]!;
+  await waitFor(
+    async () => {
+      const [end] = await admin.fetchTopicOffsets(lane);
+      const [committed] = await admin.fetchGroupOffsets(sandbox.topics.groupId, [lane]);
+      return end !== undefined && committed?.offset === end.high;
+    },
+    { description: 'every message of the lane committed' },
+  );
 });
 
 test('a job that already ended is not run again when redelivered; the runtime records why', async (t) => {

@@ -9,6 +9,7 @@ import {
 import { DUE_AT_HEADER } from '../../../../../services/lib/runtime/headers.ts';
 import type { JobReporter } from '../../../../../services/lib/runtime/job-reporter.ts';
 import { fromPlainError, toPlainError } from '../../../../../services/lib/runtime/thread-messages.ts';
+import { SHOWN_TEXT_MAX_CHARS } from '../../../../../services/lib/shown-text.ts';
 import { noopRequestSample } from '../../../schemas/samples.ts';
 
 test('an ordinary error is a retriable job failure', () => {
@@ -46,6 +47,10 @@ test("an error's message loses its credentials: the job page, the API and the de
     jobErrorOf(error).message,
     'cannot read https://b.s3.amazonaws.com/a.pdf?X-Amz-Signature=[REDACTED]&x=1: 403',
   );
+  // One quoting a whole response body is cut: its FAILURE must fit the status topic.
+  const long = jobErrorOf(new Error(`upstream said: ${'x'.repeat(2_000_000)}`)).message;
+  assert.equal(long.length, SHOWN_TEXT_MAX_CHARS);
+  assert.ok(long.startsWith('upstream said: x') && long.endsWith('…'));
 });
 
 /** A failed-attempt handler over a recording producer and reporter, at a fixed time. */

@@ -3,7 +3,14 @@ import { test } from 'node:test';
 import type { JobStatusEvent } from '../../../../../schemas/job-status-event.ts';
 import type { Codec } from '../../../../../services/lib/codec.ts';
 import type { KafkaProducer, OutgoingMessage } from '../../../../../services/lib/kafka.ts';
-import { createJobReporter, type JobReporterOptions } from '../../../../../services/lib/runtime/job-reporter.ts';
+import { SedanoError } from '../../../../../services/lib/errors.ts';
+import {
+  createJobReporter,
+  isRefusedResult,
+  type JobReporterOptions,
+  MAX_STATUS_EVENT_BYTES,
+} from '../../../../../services/lib/runtime/job-reporter.ts';
+import { SHOWN_TEXT_MAX_CHARS } from '../../../../../services/lib/shown-text.ts';
 import { SequenceClock } from '../../../../../services/lib/runtime/sequence-clock.ts';
 import { contractBindings } from '../../../../../topology/contracts.ts';
 import { topologyNames } from '../../../../../topology/names.ts';
@@ -155,4 +162,43 @@ test('startedAt is when STARTED was emitted; an attempt refused before it has no
       retriable: false,
     },
   );
+});
+
+test('a result too large for a status event, or not the contract, rejects with the job error and queues nothing', async () => {
+  const { producer, requests } = recordingProducer();
+  const sized = (bytes: number) =>
+    ({
+      toMessage: (_binding: unknown, key: string) => Promise.resolve({ key, value: Buffer.alloc(bytes) }),
+    }) as unknown as Codec;
+  const tooLarge = reporter(producer, 'large', new SequenceClock(), { codec: sized(MAX_STATUS_EVENT_BYTES + 1) });
+  const result = { 'sedano.NoopResult': { sleptMs: 0, spunMs: 0, payload: 'x'.repeat(10) } };
+  const refused = await tooLarge.succeeded(result).catch((error: unknown) => error);
+  assert.ok(isRefusedResult(refused));
+  assert.equal((refused as SedanoError).code, 'SEDANO_ERR_JOB_RESULT_TOO_LARGE');
+  assert.match((refused as Error).message, new RegExp(`SUCCESS event of ${MAX_STATUS_EVENT_BYTES + 1} bytes`));
+  await reporter(producer, 'fits', new SequenceClock(), { codec: sized(MAX_STATUS_EVENT_BYTES) }).succeeded(result);
+
+  const refusing = (error: Error) => ({ toMessage: () => Promise.reject(error) }) as unknown as Codec;
+  const invalid = new SedanoError('SEDANO_ERR_CODEC_INVALID_RECORD', 'invalid JobStatusEvent: result: not a long');
+  const notContract = await reporter(producer, 'invalid', new SequenceClock(), { codec: refusing(invalid) })
+    .succeeded(result)
+    .catch((error: unknown) => error);
+  assert.equal((notContract as SedanoError).code, 'SEDANO_ERR_JOB_RESULT_INVALID');
+  assert.match((notContract as Error).message, /result: not a long/);
+  const away = new SedanoError('SEDANO_ERR_REGISTRY_UNAVAILABLE', 'the registry is away');
+  const outage = await reporter(producer, 'away', new SequenceClock(), { codec: refusing(away) })
+    .succeeded(result)
+    .catch((error: unknown) => error);
+  assert.equal(outage, away, 'an outage is not the result: tried again in place');
+  assert.equal(isRefusedResult(outage), false);
+  assert.equal(requests.flat().length, 1, 'only the SUCCESS that fits was produced');
+});
+
+test('a PROGRESS message is cut as any shown text is', async () => {
+  const { events, capturing } = capturingCodec();
+  const job = reporter(recordingProducer().producer, 'a', new SequenceClock(), { codec: capturing });
+  job.progress(1, 2, 'x'.repeat(SHOWN_TEXT_MAX_CHARS + 100));
+  await job.succeeded({ 'sedano.NoopResult': { sleptMs: 0, spunMs: 0, payload: null } });
+  assert.equal(events[0]?.progress?.message?.length, SHOWN_TEXT_MAX_CHARS);
+  assert.ok(events[0]?.progress?.message?.endsWith('…'));
 });

@@ -18,6 +18,7 @@ import { noopRequestSample } from '../../../schemas/samples.ts';
 import { waitFor } from '../../../../support/wait.ts';
 import { contractBindings } from '../../../../../topology/contracts.ts';
 import { topologyNames } from '../../../../../topology/names.ts';
+import { SedanoError } from '../../../../../services/lib/errors.ts';
 
 const message: IncomingMessage = {
   topic: 'lane',
@@ -376,6 +377,19 @@ test('a SUCCESS that cannot be produced is not the job failing: tried again in p
   assert.deepEqual(setup.failed, []);
   assert.deepEqual(setup.terminal, []);
   assert.deepEqual(setup.measured, ['started lane', 'abandoned lane']);
+});
+
+test('a result the status topic cannot take fails the job (what follows a failed attempt), not tried again in place', async () => {
+  const setup = runner(async () => RESULT, {
+    encoding: (state) => {
+      if (state === 'SUCCESS') throw new SedanoError('SEDANO_ERR_CODEC_INVALID_RECORD', 'invalid: result: not a long');
+    },
+  });
+  assert.equal(await setup.run(), true, 'settled: the message may be committed');
+  assert.deepEqual(setup.states, ['STARTED', 'FAILURE']);
+  assert.equal((setup.failed[0] as SedanoError).code, 'SEDANO_ERR_JOB_RESULT_INVALID');
+  assert.deepEqual(setup.terminal, ['FAILURE']);
+  assert.deepEqual(setup.measured, ['started lane', 'ended lane FAILURE']);
 });
 
 const redisAway = () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:6379'));

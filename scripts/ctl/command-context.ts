@@ -1,7 +1,7 @@
 /**
  * How a `ctl` command's action gets what it needs: the output (human or `--json`), the
- * connections (opened on first use, closed after the command), the environment and the
- * command's options, global ones included.
+ * connections (opened on first use, closed after the command), the environment, the directory
+ * the user ran the command from and the command's options, global ones included.
  */
 import type { Command } from 'commander';
 import { DEFAULT_NAMESPACE, type TopologyNames, topologyNames } from '../../topology/names.ts';
@@ -14,6 +14,8 @@ export interface CtlContext {
   out: Output;
   clients: CtlClients;
   env: NodeJS.ProcessEnv;
+  /** Where the user ran the command (`invocationDir`): relative paths they give resolve against it. */
+  cwd: string;
   /** The command's options, with the global ones (`--json`, `--namespace`). */
   options: Record<string, unknown>;
   /** The topics, groups and subjects of the namespace operated on. */
@@ -44,11 +46,19 @@ export function createCtlRunner(env: NodeJS.ProcessEnv, stdout: NodeJS.WritableS
       const out = createOutput(options['json'] === true, stdout, stderr);
       const names = namespaceNames(options['namespace'] ?? env['SEDANO_NAMESPACE']);
       await action(
-        { out, clients, env, options, names, keys: redisKeys(names.namespace) },
+        { out, clients, env, cwd: invocationDir(env), options, names, keys: redisKeys(names.namespace) },
         ...(commanderArgs.slice(0, -2) as never),
       );
     };
   return { run, close: () => clients.close() } satisfies CtlRunner;
+}
+
+/**
+ * The directory the user ran the command from: `npm run ctl` runs it from the package root and
+ * leaves the user's directory in INIT_CWD; the `sedano` bin runs where it was called.
+ */
+export function invocationDir(env: NodeJS.ProcessEnv): string {
+  return env['INIT_CWD'] ?? process.cwd();
 }
 
 /** The names of the namespace given (blank: the default), or a UsageError. */

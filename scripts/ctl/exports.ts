@@ -22,7 +22,7 @@ export function etagChecksum(etag: string | null): string | undefined {
   return match?.[1];
 }
 
-/** Where the file goes: `--output`, else `<job-id>.pdf` in the working directory (pure). */
+/** Where the file goes: `--output` against `cwd`, else `<job-id>.pdf` in `cwd` (pure). */
 export function downloadPath(jobId: string, output: unknown, cwd: string): string {
   return typeof output === 'string' && output !== '' ? resolve(cwd, output) : join(cwd, `${jobId}.pdf`);
 }
@@ -36,10 +36,10 @@ export function registerExports(program: Command, run: CtlAction): void {
       .argument('<job-id>')
       .option('-o, --output <file>', 'where to write it (default: <job-id>.pdf here)'),
   ).action(
-    run(async ({ out, options, env }, id: string) => {
+    run(async ({ out, options, env, cwd }, id: string) => {
       if (!UUID.test(id)) throw new UsageError(`not a job id (a UUID): "${id}"`);
       const target = resolveGatewayTarget(options, env);
-      const path = downloadPath(id.toLowerCase(), options['output'], process.cwd());
+      const path = downloadPath(id.toLowerCase(), options['output'], cwd);
       let response: Response;
       try {
         response = await fetch(`${target.url}/v1/exports/${id.toLowerCase()}`, {

@@ -5,14 +5,15 @@
  * 0 on SUCCESS, 1 on FAILURE or REVOKED.
  */
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { JOB_STATE_SYMBOLS } from '../../schemas/job-state.ts';
 import { PRIORITY_SYMBOLS } from '../../schemas/priority.ts';
 import type { JobState } from '../../schemas/job-state.ts';
 import type { JobView } from '../../services/lib/status-view.ts';
-import { MAX_DELAY_MS, STAGES } from '../../topology/stages.ts';
-import { type CtlAction, type CtlContext, parseStage } from './command-context.ts';
+import { MAX_DELAY_MS, STAGES, WORKER_STAGES } from '../../topology/stages.ts';
+import { type CtlAction, type CtlContext, parseStage, parseWorkerStage } from './command-context.ts';
 import {
   type GatewayTarget,
   gatewayEvents,
@@ -39,15 +40,20 @@ function jobId(value: string): string {
   return value.toLowerCase();
 }
 
-/** The body of `POST /v1/jobs` from the command line (pure apart from reading a payload file). */
+/**
+ * The body of `POST /v1/jobs` from the command line (pure apart from reading a payload file).
+ * A relative `--payload-file` is read from `cwd`, the directory the user ran the command from.
+ */
 export function submissionBody(
   stage: string,
   options: Record<string, unknown>,
+  cwd: string = process.cwd(),
   readFile: (path: string) => string = (path) => readFileSync(path, 'utf8'),
 ): Record<string, unknown> {
+  const payloadFile = typeof options['payloadFile'] === 'string' ? resolve(cwd, options['payloadFile']) : undefined;
   const payloadText =
-    typeof options['payloadFile'] === 'string'
-      ? readFile(options['payloadFile'])
+    payloadFile !== undefined
+      ? readPayloadFile(payloadFile, readFile)
       : typeof options['payload'] === 'string'
         ? options['payload']
         : '{}';
@@ -55,7 +61,9 @@ export function submissionBody(
   try {
     payload = JSON.parse(payloadText);
   } catch {
-    throw new UsageError('--payload: not valid JSON');
+    throw new UsageError(
+      payloadFile === undefined ? '--payload: not valid JSON' : `--payload-file: "${payloadFile}" is not valid JSON`,
+    );
   }
   const body: Record<string, unknown> = { stage: parseStage(stage), payload };
   if (typeof options['priority'] === 'string') {
@@ -91,6 +99,16 @@ export function submissionBody(
   }
   if (typeof options['expiresAt'] === 'string') body['expiresAt'] = parseTime('--expires-at', options['expiresAt']);
   return body;
+}
+
+/** The text of a payload file; one that cannot be read is the user's mistake (exit 2), named. */
+function readPayloadFile(path: string, readFile: (path: string) => string): string {
+  try {
+    return readFile(path);
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new UsageError(`--payload-file: cannot read "${path}" (${reason})`);
+  }
 }
 
 /**
@@ -175,7 +193,8 @@ export function listQuery(options: Record<string, unknown>): string {
     }
     query.set('state', state);
   }
-  if (typeof options['stage'] === 'string') query.set('stage', parseStage(options['stage']));
+  // Maintenance jobs (the scheduler's) are listed too, though `jobs submit` cannot start one.
+  if (typeof options['stage'] === 'string') query.set('stage', parseWorkerStage(options['stage']));
   if (typeof options['batchId'] === 'string') query.set('batchId', options['batchId']);
   if (typeof options['limit'] === 'string')
     query.set('limit', String(parseWholeNumber('--limit', options['limit'], 1)));
@@ -249,7 +268,7 @@ export function registerJobs(program: Command, run: CtlAction): void {
       .option('--watch', 'then watch the job until it ends'),
   ).action(
     run(async (context, stage: string) => {
-      const { out, options, env } = context;
+      const { out, options, env, cwd } = context;
       const target = resolveGatewayTarget(options, env);
       const headers: Record<string, string> =
         typeof options['idempotencyKey'] === 'string' ? { 'idempotency-key': options['idempotencyKey'] } : {};
@@ -257,7 +276,7 @@ export function registerJobs(program: Command, run: CtlAction): void {
         target,
         'POST',
         '/v1/jobs',
-        submissionBody(stage, options),
+        submissionBody(stage, options, cwd),
         headers,
       );
       if (out.json) out.data(reply);
@@ -281,7 +300,7 @@ export function registerJobs(program: Command, run: CtlAction): void {
       .command('list')
       .description('jobs, most recently updated first')
       .option('--state <state>', JOB_STATE_SYMBOLS.join(', '))
-      .option('--stage <stage>', STAGES.join(', '))
+      .option('--stage <stage>', WORKER_STAGES.join(', '))
       .option('--batch-id <uuid>', 'the jobs of one batch')
       .option('--limit <n>', 'at most this many (default 50)')
       .option('--cursor <cursor>', 'the next page (printed after a full page)'),

@@ -1,7 +1,18 @@
-/** The CLI as a child process, for what needs no infrastructure: help and usage errors. */
+/**
+ * The CLI as a child process, for what needs no infrastructure: help, usage errors, and paths
+ * given on the command line (against a fake gateway).
+ */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { test } from 'node:test';
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { once } from 'node:events';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type TestContext, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 
 function ctl(...args: string[]) {
   const result = spawnSync(process.execPath, ['scripts/ctl.ts', ...args], {
@@ -41,4 +52,81 @@ test('usage errors exit with 2: unknown command, unknown option, missing argumen
     assert.equal(code, 2, `${args.join(' ')}: ${stderr}`);
     assert.notEqual(stderr, '', args.join(' '));
   }
+});
+
+/** The CLI as `npm run ctl` runs it: from the package root, with INIT_CWD the user's directory. */
+async function ctlUnderNpm(initCwd: string, args: string[]) {
+  const child = spawn(process.execPath, [ctlPath, ...args], {
+    cwd: repoRoot,
+    env: { ...process.env, INIT_CWD: initCwd },
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const [code] = (await once(child, 'close')) as [number | null];
+  return { code, stdout, stderr };
+}
+
+/** A gateway answering a submission (recording its body) and an export download; closed by the test. */
+async function fakeGateway(t: TestContext, pdf: Buffer) {
+  const submissions: unknown[] = [];
+  const server = createServer((request, response) => {
+    if (request.method === 'POST' && request.url === '/v1/jobs') {
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      request.on('end', () => {
+        submissions.push(JSON.parse(body));
+        response.setHeader('content-type', 'application/json');
+        response.end(JSON.stringify({ jobId: JOB_ID, created: true, notBefore: null }));
+      });
+    } else if (request.method === 'GET' && request.url === `/v1/exports/${JOB_ID}`) {
+      response.setHeader('etag', `"${createHash('sha256').update(pdf).digest('hex')}"`);
+      response.end(pdf);
+    } else {
+      response.statusCode = 404;
+      response.end();
+    }
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  t.after(() => server.close());
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, submissions };
+}
+
+const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
+const ctlPath = join(repoRoot, 'scripts/ctl.ts');
+const JOB_ID = 'a0000000-0000-4000-8000-000000000001';
+
+test('npm run ctl: relative paths resolve against where the user ran it (INIT_CWD), not the package root', async (t) => {
+  const here = mkdtempSync(join(tmpdir(), 'ctl-init-cwd-'));
+  t.after(() => rmSync(here, { recursive: true, force: true }));
+  // Where the bug put the download.
+  t.after(() => rmSync(join(repoRoot, `${JOB_ID}.pdf`), { force: true }));
+  writeFileSync(join(here, 'payload.json'), '{"sleepMs": 7}');
+  const pdf = Buffer.from('%PDF-1.7 not really');
+  const gateway = await fakeGateway(t, pdf);
+  const target = ['--url', gateway.url, '--token', 't'];
+
+  const submitted = await ctlUnderNpm(here, ['jobs', 'submit', 'noop', '--payload-file', 'payload.json', ...target]);
+  assert.equal(submitted.code, 0, submitted.stderr);
+  assert.deepEqual(gateway.submissions, [{ stage: 'noop', payload: { sleepMs: 7 } }]);
+
+  const downloaded = await ctlUnderNpm(here, ['exports', 'get', JOB_ID, ...target]);
+  assert.equal(downloaded.code, 0, downloaded.stderr);
+  assert.deepEqual(readFileSync(join(here, `${JOB_ID}.pdf`)), pdf, 'the default file, in the user directory');
+  assert.equal(existsSync(join(repoRoot, `${JOB_ID}.pdf`)), false, 'nothing in the package root');
+
+  const named = await ctlUnderNpm(here, ['exports', 'get', JOB_ID, '-o', 'out/report.pdf', ...target]);
+  assert.equal(named.code, 0, named.stderr);
+  assert.deepEqual(readFileSync(join(here, 'out/report.pdf')), pdf, '--output, in the user directory');
+});
+
+const unreachable = ['--url', 'http://127.0.0.1:1', '--token', 'x'];
+
+test('an unreadable --payload-file is a usage error (exit 2) naming the file', () => {
+  const missing = join(tmpdir(), 'ctl-no-such-dir', 'payload.json');
+  const { code, stderr } = ctl('jobs', 'submit', 'noop', '--payload-file', missing, ...unreachable);
+  assert.equal(code, 2, stderr);
+  assert.equal(stderr, `sedano: --payload-file: cannot read "${missing}" (ENOENT)\n`);
 });

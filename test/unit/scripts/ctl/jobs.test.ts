@@ -13,12 +13,35 @@ test('submit: the payload as JSON (default {}), the stage checked, the priority 
     priority: 'HIGH',
     batchId: 'b',
   });
-  assert.deepEqual(submissionBody('noop', { payloadFile: 'p.json' }, () => '{"cpuSpinMs":1}').payload, {
+  assert.deepEqual(submissionBody('noop', { payloadFile: 'p.json' }, '/', () => '{"cpuSpinMs":1}').payload, {
     cpuSpinMs: 1,
   });
   assert.throws(() => submissionBody('noop', { payload: '{' }), UsageError);
   assert.throws(() => submissionBody('cooking', {}), /unknown stage "cooking"/);
   assert.throws(() => submissionBody('noop', { priority: 'urgent' }), /--priority/);
+});
+
+test('submit: --payload-file is read from the directory given (where the user ran the command)', () => {
+  const read: string[] = [];
+  const readFile = (path: string) => (read.push(path), '{}');
+  submissionBody('noop', { payloadFile: 'jobs/p.json' }, '/home/me', readFile);
+  submissionBody('noop', { payloadFile: '/srv/p.json' }, '/home/me', readFile);
+  assert.deepEqual(read, ['/home/me/jobs/p.json', '/srv/p.json']);
+});
+
+test('submit: a --payload-file that cannot be read, or is not JSON, is a usage error naming it', () => {
+  const missing = () => {
+    throw Object.assign(new Error('ENOENT: no such file or directory'), { code: 'ENOENT' });
+  };
+  assert.throws(
+    () => submissionBody('noop', { payloadFile: 'p.json' }, '/home/me', missing),
+    (error) =>
+      error instanceof UsageError && error.message === '--payload-file: cannot read "/home/me/p.json" (ENOENT)',
+  );
+  assert.throws(
+    () => submissionBody('noop', { payloadFile: 'p.json' }, '/home/me', () => '{'),
+    (error) => error instanceof UsageError && error.message === '--payload-file: "/home/me/p.json" is not valid JSON',
+  );
 });
 
 test("submit: --countdown as a duration (Celery's countdown), --not-before as an ISO time or ms (its eta)", () => {
@@ -73,6 +96,11 @@ test('list: filters become the query string, checked first', () => {
   assert.equal(listQuery({ state: 'success', stage: 'noop', limit: '10' }), '?state=SUCCESS&stage=noop&limit=10');
   assert.throws(() => listQuery({ state: 'DONE' }), /--state/);
   assert.throws(() => listQuery({ limit: '0' }), /--limit/);
+});
+
+test('list: --stage maintenance is accepted, as GET /v1/jobs?stage=maintenance is', () => {
+  assert.equal(listQuery({ stage: 'Maintenance' }), '?stage=maintenance');
+  assert.throws(() => listQuery({ stage: 'cooking' }), /unknown stage "cooking"; stages: .*maintenance/);
 });
 
 const failedJob: JobReply = {

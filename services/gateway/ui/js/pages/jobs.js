@@ -1,4 +1,4 @@
-// Jobs: newest first, filtered by state, stage, batch and how recently they changed, a page at a
+// Jobs: most recently updated first, filtered by state, stage, batch and how recently they changed, a page at a
 // time; lookup by id.
 import { html } from '../../vendor/htm-preact.mjs';
 import { useState } from '../../vendor/hooks.mjs';
@@ -8,7 +8,7 @@ import { formatAge, formatDuration, runTimeMs, UUID, JOB_STATES, updatedSince } 
 
 /** The stages a job may belong to: the pipeline's and the scheduler's maintenance runs. */
 const STAGES = ['indexing', 'analysis', 'training', 'export', 'noop', 'maintenance'];
-/** How recently a job changed, in ms (the API lists newest first, so the page filters and stops paging). */
+/** How recently a job changed, in ms (the API lists the most recently updated first, so the page filters and stops paging). */
 const WITHIN = [
   ['', 'any time'],
   ['900000', 'the last 15 min'],

@@ -19,6 +19,7 @@ import type { DocumentAnalysis } from '../../schemas/document-analysis.ts';
 import type { FailedDocument } from '../../schemas/failed-document.ts';
 import { type ErrorCode, isSedanoError, SedanoError } from '../lib/errors.ts';
 import type { JobContext } from '../lib/runtime/stage.ts';
+import { shownText } from '../lib/shown-text.ts';
 import type { DocumentLimits, IndexedDocuments } from '../indexer/document-access.ts';
 import { analysisProgressReport, type AnalysisProgressState, SECTIONS_PER_REPORT } from './analysis-progress.ts';
 import { analyzeDocumentText, type SectionText } from './analyze-document.ts';
@@ -197,10 +198,13 @@ async function readAll(
   return sections;
 }
 
-/** The failed[] entry for a document's error, or a rethrow when it is not the document's fault. */
+/**
+ * The failed[] entry for a document's error, or a rethrow when it is not the document's fault;
+ * its reason shown as an error message is (redacted, cut: shown-text.ts).
+ */
 function failure(error: unknown, source: string, signal: AbortSignal): FailedDocument {
   if (signal.aborted) throw signal.reason;
   if (isSedanoError(error) && error.retriable) throw error;
   const code: ErrorCode = isSedanoError(error) ? error.code : 'SEDANO_ERR_JOB_FAILED';
-  return { source, code, reason: error instanceof Error ? error.message : String(error) };
+  return { source, code, reason: shownText(error instanceof Error ? error.message : String(error)) };
 }

@@ -12,6 +12,7 @@
 import type { ControlCommand } from '../../schemas/control-command.ts';
 import type { JobStatusEvent } from '../../schemas/job-status-event.ts';
 import { newJobId } from '../lib/job-ids.ts';
+import { shownText } from '../lib/shown-text.ts';
 import type { JobView } from '../lib/status-view.ts';
 import type { GatewayContext } from './context.ts';
 
@@ -43,6 +44,16 @@ export function revokedEvent(view: JobView, reason: string, now: number): JobSta
     expiresAt: view.expiresAt ?? null,
     payloadPreview: view.payloadPreview ?? null,
   };
+}
+
+/**
+ * What a revoked job's error says (pure): who revoked it and, when they said, why. The reason is
+ * shown to every `read` token and logged by the workers, so it is shown as any text is
+ * (redacted, cut: shown-text.ts).
+ */
+export function revokeReason(requester: string, given: string | undefined): string {
+  const who = `revoked by ${requester}`;
+  return shownText(given === undefined || given.trim() === '' ? who : `${who}: ${given}`);
 }
 
 /** The control command that revokes a job (pure). */

@@ -25,6 +25,7 @@ import type { IndexedDocument } from '../../schemas/indexed-document.ts';
 import type { IndexingResult } from '../../schemas/indexing-result.ts';
 import type { SkippedDocument } from '../../schemas/skipped-document.ts';
 import { type ErrorCode, isSedanoError } from '../lib/errors.ts';
+import { shownText } from '../lib/shown-text.ts';
 import type { JobContext } from '../lib/runtime/stage.ts';
 import {
   type Chunk,
@@ -235,6 +236,8 @@ function chunkRecord(
 /**
  * The failed[] entry for a document's error, or a rethrow when the error is not the
  * document's fault: an abort, an outage (retriable), or any error of the embedder or store.
+ * Its reason is an error message, shown as one is (redacted, cut: shown-text.ts); its source is
+ * the reference as the request gave it, for the submitter to match.
  */
 async function failure(
   error: unknown,
@@ -248,7 +251,7 @@ async function failure(
     const cause = error.cause;
     // The embedder or store refused this document's input for good (e.g. a bad vector): its fault.
     if (!isSedanoError(cause) || cause.retriable) throw cause;
-    return { source: reference.uri, code: cause.code, reason: cause.message };
+    return { source: reference.uri, code: cause.code, reason: shownText(cause.message) };
   }
   if (isSedanoError(error) && error.retriable) throw error;
   const code: ErrorCode = isSedanoError(error) ? error.code : 'SEDANO_ERR_JOB_FAILED';
@@ -260,7 +263,7 @@ async function failure(
       if (removed > 0) reason += `; its ${removed} chunk(s) were removed from ${collection}`;
     }
   }
-  return { source: reference.uri, code, reason };
+  return { source: reference.uri, code, reason: shownText(reason) };
 }
 
 /**

@@ -10,7 +10,7 @@ import { estimateProgress, type ProgressEstimate } from '../eta.ts';
 import { stageSymbol } from '../topics.ts';
 import type { Stage } from '../../../topology/topics.ts';
 import { apiError } from '../errors.ts';
-import { revokeJob } from '../revoke.ts';
+import { revokeJob, revokeReason } from '../revoke.ts';
 import {
   emptyBody,
   jobCountsQuery,
@@ -286,8 +286,8 @@ export const jobRoutes: FastifyPluginAsync<Pick<GatewayContext, (typeof JOB_ROUT
       }
       if (view.state !== 'REVOKED') {
         const requester = request.principal?.name ?? 'gateway';
-        await revokeJob(context, view, request.body?.reason ?? `revoked by ${requester}`, requester);
-        request.log.info({ jobId: view.jobId, traceId: view.traceId }, 'job revoked');
+        await revokeJob(context, view, revokeReason(requester, request.body?.reason), requester);
+        request.log.info({ jobId: view.jobId, traceId: view.traceId, requester }, 'job revoked');
       }
       return reply.code(202).send({ jobId: view.jobId, state: 'REVOKED', statusUrl: `/v1/jobs/${view.jobId}` });
     },

@@ -179,11 +179,17 @@ test('gateway API on the real stack', { timeout: 240_000 }, async (t) => {
     async () => {
       const jobId = await submitNoop(gateway, { sleepMs: 60_000 });
       await jobUntil(gateway, jobId, ['STARTED', 'PROGRESS']);
-      const revoke = await gateway.call('DELETE', `/v1/jobs/${jobId}`, { token: 'submitter' });
+      const revoke = await gateway.call('DELETE', `/v1/jobs/${jobId}`, {
+        token: 'submitter',
+        json: { reason: 'wrong file s3://b/a.pdf?X-Amz-Signature=abc' },
+      });
       assert.equal(revoke.status, 202);
       const revoked = await jobUntil(gateway, jobId, ['REVOKED', 'SUCCESS', 'FAILURE']);
       assert.equal(revoked.state, 'REVOKED');
-      assert.equal((revoked['error'] as { code: string }).code, 'SEDANO_ERR_JOB_REVOKED');
+      const { code, message } = revoked['error'] as { code: string; message: string };
+      assert.equal(code, 'SEDANO_ERR_JOB_REVOKED');
+      // Who revoked it, then why, with the reason's credentials redacted.
+      assert.match(message, /^revoked by \S+: wrong file s3:\/\/b\/a\.pdf\?X-Amz-Signature=\[REDACTED\]$/);
       assert.equal((await gateway.call('DELETE', `/v1/jobs/${jobId}`)).status, 202, 'revoking again is harmless');
 
       // Waiting for its retry (due in a minute): REVOKED at once, its next attempt never started.
@@ -314,7 +320,7 @@ test('gateway API on the real stack', { timeout: 240_000 }, async (t) => {
       await jobUntil(gateway, revoked.jobs[0]!.jobId, ['SUCCESS']);
       const ended = await jobUntil(gateway, revoked.followUpJobId, ['REVOKED', 'SUCCESS']);
       assert.equal(ended.state, 'REVOKED');
-      assert.equal((ended['error'] as { message: string }).message, 'not needed after all');
+      assert.equal((ended['error'] as { message: string }).message, 'revoked by test-submitter: not needed after all');
       const events = (await gateway.sandbox.events(revoked.followUpJobId)).map((event) => event.state);
       assert.ok(!events.includes('STARTED'), `the revoked follow-up never started: ${events.join(', ')}`);
     },

@@ -81,6 +81,12 @@ test('a changed document replaces its chunks; a deleted one loses them; the cach
 
   const rechunked = await run({ documents: [reference('a.md')], chunkSize: 120 });
   assert.equal(rechunked.indexed.length, 1, 'a new chunk size re-indexes an unchanged file');
+
+  // A reason is an error message, shown as one is: the reference named without its credential.
+  const withToken = await run({ documents: [reference('gone.md?token=s3cret')] });
+  assert.equal(withToken.failed[0]?.source, 'gone.md?token=s3cret', 'the source as the request gave it');
+  assert.match(withToken.failed[0]?.reason ?? '', /gone\.md\?token=\[REDACTED\]/);
+  assert.doesNotMatch(withToken.failed[0]?.reason ?? '', /s3cret/);
   await store.dropCollection(request.collection);
 });
 

@@ -140,9 +140,16 @@ test('a bad document fails alone with its code; the others are analysed', async 
   const result = await analyzeDocuments(
     request({
       analysisType: 'SENTIMENT',
-      documents: ['broken.pdf', 'empty.txt', 'good.txt', 'junk.bin', 'scan.pdf', '../escape.txt', 'missing.txt'].map(
-        reference,
-      ),
+      documents: [
+        'broken.pdf',
+        'empty.txt',
+        'good.txt',
+        'junk.bin',
+        'scan.pdf',
+        '../escape.txt',
+        'missing.txt',
+        'missing.txt?token=s3cret',
+      ].map(reference),
     }),
     dependencies({ documentRoots: [root] }),
     ctx,
@@ -160,8 +167,13 @@ test('a bad document fails alone with its code; the others are analysed', async 
       ['scan.pdf', 'SEDANO_ERR_DOCUMENT_NO_TEXT'],
       ['../escape.txt', 'SEDANO_ERR_DOCUMENT_PATH_TRAVERSAL'],
       ['missing.txt', 'SEDANO_ERR_DOCUMENT_NOT_FOUND'],
+      ['missing.txt?token=s3cret', 'SEDANO_ERR_DOCUMENT_NOT_FOUND'],
     ],
   );
+  // A reason is an error message, shown as one is: it names the reference without its credential.
+  const reason = result.failed.at(-1)?.reason ?? '';
+  assert.match(reason, /missing\.txt\?token=\[REDACTED\]/);
+  assert.doesNotMatch(reason, /s3cret/);
 });
 
 test('indexed documents are read back in order, overlap removed; unknown ids fail with a code', async () => {

@@ -7,7 +7,8 @@ import { createAuthenticator } from '../../../../services/gateway/auth.ts';
 import { apiTokensOf, checkGatewaySettings, gatewaySettings } from '../../../../services/gateway/config.ts';
 import { apiError, errorReply } from '../../../../services/gateway/errors.ts';
 import { estimateProgress } from '../../../../services/gateway/eta.ts';
-import { revokedEvent } from '../../../../services/gateway/revoke.ts';
+import { revokedEvent, revokeReason } from '../../../../services/gateway/revoke.ts';
+import { SHOWN_TEXT_MAX_CHARS } from '../../../../services/lib/shown-text.ts';
 import { lagOf } from '../../../../services/gateway/stage-lag.ts';
 import { jobReply } from '../../../../services/gateway/routes/jobs.ts';
 import { summarizeWorkers } from '../../../../services/gateway/routes/stages.ts';
@@ -277,4 +278,15 @@ test('workers summary and the revoked event', () => {
   // Waiting for its retry: the next attempt is refused, never started, so the view shows no run.
   const retrying = revokedEvent({ ...running, state: 'RETRY', attempt: 1, startedAt: 1_000 }, 'why', 3_000);
   assert.deepEqual([retrying.attempt, retrying.startedAt, retrying.finishedAt], [2, null, 3_000]);
+});
+
+test("a revoke's reason says who revoked the job, then why, redacted and cut", () => {
+  assert.equal(revokeReason('ops', undefined), 'revoked by ops');
+  assert.equal(revokeReason('ops', '  '), 'revoked by ops');
+  assert.equal(revokeReason('ops', 'duplicate upload'), 'revoked by ops: duplicate upload');
+  assert.equal(
+    revokeReason('ops', 'wrong file https://anna:pw@host/a.pdf?X-Amz-Signature=abc'),
+    'revoked by ops: wrong file https://[REDACTED]@host/a.pdf?X-Amz-Signature=[REDACTED]',
+  );
+  assert.equal(revokeReason('ops', 'x'.repeat(SHOWN_TEXT_MAX_CHARS)).length, SHOWN_TEXT_MAX_CHARS);
 });

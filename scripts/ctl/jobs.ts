@@ -203,6 +203,24 @@ export function listQuery(options: Record<string, unknown>): string {
   return text === '' ? '' : `?${text}`;
 }
 
+const FAILED_DOCUMENTS_SHOWN = 5;
+
+/**
+ * The documents an indexing or analysis job could not do, from its result's `failed` (pure): a
+ * job that succeeded may have done none, and `watch` would otherwise end on a bare SUCCESS.
+ */
+export function failedDocumentLines(result: unknown): string[] {
+  const failed = (result as { failed?: unknown } | null)?.failed;
+  if (!Array.isArray(failed) || failed.length === 0) return [];
+  const lines = [`${failed.length} document(s) failed:`];
+  for (const entry of failed.slice(0, FAILED_DOCUMENTS_SHOWN) as { source: string; code: string; reason: string }[]) {
+    lines.push(`  ${entry.source}: ${entry.code}: ${entry.reason}`);
+  }
+  if (failed.length > FAILED_DOCUMENTS_SHOWN)
+    lines.push(`  … and ${failed.length - FAILED_DOCUMENTS_SHOWN} more (jobs get)`);
+  return lines;
+}
+
 async function watch({ out }: CtlContext, target: GatewayTarget, id: string): Promise<void> {
   const interactive = !out.json && process.stderr.isTTY === true;
   const bar = interactive
@@ -244,6 +262,7 @@ async function watch({ out }: CtlContext, target: GatewayTarget, id: string): Pr
   if (!out.json) {
     const error = last.error === null ? '' : `: ${last.error.code}: ${last.error.message}`;
     out.line(`job ${id} ended: ${last.state}${error}`);
+    for (const line of failedDocumentLines(last.result)) out.line(line);
   }
   if (last.state !== 'SUCCESS') throw new CtlError(`job ${id} ended with ${last.state}`);
 }

@@ -160,7 +160,23 @@ async function open(
       },
     );
   }
-  return openIndexed(dependencies.store, request.collection ?? dependencies.defaultCollection, target.documentId);
+  try {
+    return await openIndexed(
+      dependencies.store,
+      request.collection ?? dependencies.defaultCollection,
+      target.documentId,
+    );
+  } catch (error) {
+    // A job that names no collection reads the analyser's default, which need not be the one
+    // its documents were indexed into (`npm start` indexes its samples into `samples`): say so.
+    if (request.collection !== null || !isSedanoError(error) || error.code !== 'SEDANO_ERR_VECTOR_COLLECTION_NOT_FOUND')
+      throw error;
+    throw new SedanoError(
+      error.code,
+      `${error.message}: the job names no collection, so the analyser's default (SEDANO_ANALYSIS_COLLECTION) was read; name the collection the documents were indexed into`,
+      { retriable: error.retriable, cause: error },
+    );
+  }
 }
 
 async function readAll(

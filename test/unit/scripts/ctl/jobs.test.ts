@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { formatJob, type JobReply, listQuery, submissionBody, submittedLine } from '../../../../scripts/ctl/jobs.ts';
+import {
+  failedDocumentLines,
+  formatJob,
+  type JobReply,
+  listQuery,
+  submissionBody,
+  submittedLine,
+} from '../../../../scripts/ctl/jobs.ts';
 import { UsageError } from '../../../../scripts/ctl/output.ts';
 import { isYes } from '../../../../scripts/ctl/purge.ts';
 import { newestDeadLetters, type DeadLetterSummary } from '../../../../scripts/ctl/dlq.ts';
@@ -179,4 +186,23 @@ test('dead letters: newest first, at most the limit', () => {
     newestDeadLetters([entry('0-1', 10), entry('1-5', 30), entry('2-0', 20), entry('0-2', null)], 2).map((e) => e.id),
     ['1-5', '2-0'],
   );
+});
+
+test("watch: a succeeded job's failed documents are listed, at most five", () => {
+  assert.deepEqual(failedDocumentLines(null), []);
+  assert.deepEqual(failedDocumentLines({ sleptMs: 1 }), []);
+  assert.deepEqual(failedDocumentLines({ documents: [], failed: [] }), []);
+  const failed = (n: number) =>
+    Array.from({ length: n }, (_, i) => ({
+      source: `d${i}.pdf`,
+      code: 'SEDANO_ERR_DOCUMENT_NOT_FOUND',
+      reason: 'gone',
+    }));
+  assert.deepEqual(failedDocumentLines({ failed: failed(1) }), [
+    '1 document(s) failed:',
+    '  d0.pdf: SEDANO_ERR_DOCUMENT_NOT_FOUND: gone',
+  ]);
+  const many = failedDocumentLines({ failed: failed(7) });
+  assert.equal(many.length, 7);
+  assert.equal(many.at(-1), '  … and 2 more (jobs get)');
 });

@@ -209,6 +209,18 @@ test('indexed documents are read back in order, overlap removed; unknown ids fai
     ctx,
   );
   assert.equal(elsewhere.failed[0]?.code, 'SEDANO_ERR_VECTOR_COLLECTION_NOT_FOUND');
+  assert.doesNotMatch(elsewhere.failed[0]?.reason ?? '', /default/, 'it named its collection');
+  // Naming none reads the default: the reason says so, since the documents may be in another.
+  const byDefault = await analyzeDocuments(
+    request({ documentIds: ['report'], collection: null }),
+    dependencies({ store, defaultCollection: 'documents' }),
+    ctx,
+  );
+  assert.equal(byDefault.failed[0]?.code, 'SEDANO_ERR_VECTOR_COLLECTION_NOT_FOUND');
+  assert.match(
+    byDefault.failed[0]?.reason ?? '',
+    /the job names no collection, so the analyser's default \(SEDANO_ANALYSIS_COLLECTION\)/,
+  );
 });
 
 test('a long indexed document is paged through and reports progress per section', async () => {

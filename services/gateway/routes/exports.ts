@@ -11,7 +11,7 @@ import type { JobView } from '../../lib/status-view.ts';
 import type { GatewayContext } from '../context.ts';
 import { apiError } from '../errors.ts';
 import { jobIdParams, routeResponses } from '../schemas.ts';
-import { findJob, notFound } from './jobs.ts';
+import { findJob } from './jobs.ts';
 
 /** What the download route needs: read access to the export storage. */
 export interface ExportDownloadDependencies {
@@ -23,7 +23,12 @@ export const EXPORT_ROUTE_NEEDS = ['view', 'codec'] as const;
 
 /** The stored file of a succeeded export job, as its result names it (pure). */
 export function exportedFile(view: JobView): { fileName: string; sha256: string; sizeBytes: number } {
-  if (view.stage !== 'EXPORT') throw notFound('export job', view.jobId);
+  if (view.stage !== 'EXPORT') {
+    throw apiError(
+      'SEDANO_ERR_API_NOT_FOUND',
+      `job ${view.jobId} is a ${view.stage.toLowerCase()} job, not an export job: only an export job has a file`,
+    );
+  }
   if (view.state !== 'SUCCESS' || view.result?.kind !== 'sedano.ExportResult') {
     throw apiError(
       'SEDANO_ERR_API_NOT_FOUND',

@@ -56,7 +56,8 @@ test('an export job that has not succeeded, or a job of another stage, is a 404'
   }
   assert.throws(
     () => exportedFile(view({ stage: 'NOOP' })),
-    (error: { status?: number }) => error.status === 404,
+    (error: { status?: number; message?: string }) =>
+      error.status === 404 && /is a noop job, not an export job/.test(error.message ?? ''),
   );
 });
 

@@ -96,6 +96,8 @@ export interface RedisKeys {
   readonly status: StatusViewKeys;
   /** The gateway's idempotency claim of one job id. */
   readonly idempotency: (jobId: string) => string;
+  /** The gateway's claim of a batch id, with its declaration's fingerprint (services/gateway/batch-declarations.ts). */
+  readonly batchClaim: (batchId: string) => string;
   /** The gateway's record that a stage is paused. */
   readonly stagePause: (stage: string) => string;
   readonly deadLetters: DeadLetterIndexKeys;
@@ -147,6 +149,7 @@ export function redisKeys(namespace: string): RedisKeys {
       pattern: `${status}*`,
     },
     idempotency: (jobId) => `${root}gateway:idempotency:${jobId}`,
+    batchClaim: (batchId) => `${root}gateway:batch-claim:${batchId}`,
     stagePause: (stage) => `${root}gateway:pause:${stage}`,
     deadLetters: {
       entry: (id) => `${deadLetters}entry:${id}`,

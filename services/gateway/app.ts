@@ -32,7 +32,7 @@ import { installClientErrorHandler } from './client-errors.ts';
 import type { GatewayContext } from './context.ts';
 import { coalescedView } from '../lib/coalesced-view.ts';
 import type { DeadLetterIndex } from './dead-letter-index.ts';
-import { apiError, errorReply } from './errors.ts';
+import { apiError, errorReply, shortened } from './errors.ts';
 import { lowerCaseIds } from './id-case.ts';
 import { createGatewayMetrics, type MetricsSources } from './metrics.ts';
 import { redactingSerializers } from '../lib/redaction.ts';
@@ -136,6 +136,12 @@ function pick<K extends keyof GatewayContext>(context: GatewayContext, keys: rea
   return Object.fromEntries(keys.map((key) => [key, context[key]])) as Pick<GatewayContext, K>;
 }
 
+/** The longest path parameter the router accepts, in characters (fastify's default, said in the 414's message). */
+const MAX_PARAM_LENGTH = 100;
+
+/** The default largest request body: a job topic's largest record, in bytes. */
+const DEFAULT_BODY_LIMIT_BYTES = 1_048_576;
+
 const PROTOTYPE_KEYS_REFUSED =
   'the body has a "__proto__" key, or a "constructor" key holding "prototype": the API refuses them';
 
@@ -164,7 +170,7 @@ export async function buildGatewayApp(dependencies: GatewayDependencies): Promis
     genReqId: () => randomUUID(),
     // Errors fastify meets before routing (a bad URL, a parameter over maxParamLength) get the same bodies.
     frameworkErrors: (error, request, reply) => {
-      const { statusCode, body } = errorReply(error, request.id);
+      const { statusCode, body } = errorReply(error, request.id, { maxParamLength: MAX_PARAM_LENGTH });
       // Typed for any route generic here; the reply is a plain one. No onRequest hook ran for
       // it, so its x-request-id is set here.
       void (reply as FastifyReply).code(statusCode).header('x-request-id', request.id).send(body);
@@ -172,7 +178,8 @@ export async function buildGatewayApp(dependencies: GatewayDependencies): Promis
     },
     // Errors of Node's HTTP parser (a request fastify never sees) get the same bodies, logged as the client's fault.
     clientErrorHandler: installClientErrorHandler(baseLogger),
-    bodyLimit: dependencies.bodyLimitBytes ?? 1_048_576,
+    bodyLimit: dependencies.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     // One access line per answered request (access-log.ts), rather than fastify's two.
     logController: accessLog,
   });
@@ -261,14 +268,20 @@ export async function buildGatewayApp(dependencies: GatewayDependencies): Promis
     done();
   });
   app.setErrorHandler((error, request, reply) => {
-    const { statusCode, body, serverFault } = errorReply(error, request.id);
+    const { statusCode, body, serverFault } = errorReply(error, request.id, {
+      bodyLimitBytes: request.routeOptions.bodyLimit,
+      contentType: request.headers['content-type'],
+    });
     if (serverFault) request.log.error({ err: error, code: body.error.code }, 'request failed');
     else request.log.info({ code: body.error.code, status: statusCode }, body.error.message);
     return reply.code(statusCode).send(body);
   });
   app.setNotFoundHandler((request, reply) => {
     const { statusCode, body } = errorReply(
-      { code: 'FST_ERR_NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}` },
+      {
+        code: 'FST_ERR_NOT_FOUND',
+        message: `no route ${request.method} ${shortened(request.url.split('?')[0] ?? '')}`,
+      },
       request.id,
     );
     return reply.code(statusCode).send(body);

@@ -6,7 +6,8 @@
  * one (`FRAMEWORK_CODES`, `CLIENT_ERROR_CODES`); validation errors list each bad field's path
  * in `details`. Bad input of any kind is a 4xx, never a 5xx; an outage of Kafka, the registry
  * or Redis is a 503; anything else is a 500 whose message says no more than to look in the log
- * under the request id.
+ * under the request id. fastify's own messages are replaced by ones that say what to send
+ * instead (the body limit, the media type), and a path is never echoed whole (`shortened`).
  */
 import type { ErrorObject } from 'ajv';
 import { ERROR_TABLE, type ErrorCode, isSedanoError, SedanoError } from '../lib/errors.ts';
@@ -55,6 +56,70 @@ export function errorBodySchema(codes?: readonly ErrorCode[]) {
 
 /** The JSON schema of every error body. */
 export const ERROR_BODY_SCHEMA = errorBodySchema();
+
+/** At most this many characters of a value the client sent (a path, an id, a header) are quoted back. */
+export const QUOTED_CHARACTERS = 64;
+
+/**
+ * `value` quoted for an error message (pure): whole up to QUOTED_CHARACTERS, otherwise cut there
+ * with an ellipsis and its length, so a 16 KB path parameter is not sent back in full.
+ */
+export function shortened(value: string, max = QUOTED_CHARACTERS): string {
+  const head = JSON.stringify(value.slice(0, max));
+  return value.length <= max ? head : `${head.slice(0, -1)}…" (${value.length} characters)`;
+}
+
+/** What the request tells about the limits an error broke (app.ts gives what it knows). */
+export interface ErrorContext {
+  /** The route's largest request body, in bytes. */
+  bodyLimitBytes?: number;
+  /** The request's `Content-Type` header. */
+  contentType?: string | undefined;
+  /** The longest path parameter the router accepts, in characters. */
+  maxParamLength?: number;
+}
+
+const KIB = 1_024;
+const MIB = 1_048_576;
+
+/** `1 MiB, 1048576 bytes`, `64 KiB, 65536 bytes` or `1500 bytes` (pure). */
+function sizeText(bytes: number): string {
+  if (bytes >= MIB && bytes % MIB === 0) return `${bytes / MIB} MiB, ${bytes} bytes`;
+  if (bytes >= KIB && bytes % KIB === 0) return `${bytes / KIB} KiB, ${bytes} bytes`;
+  return `${bytes} bytes`;
+}
+
+/** The path fastify's router quotes in its message (`'<path>' is …`), or undefined. */
+function quotedPath(message: string | undefined): string | undefined {
+  return /^'([\s\S]*)' is /.exec(message ?? '')?.[1];
+}
+
+/**
+ * The message of an error fastify raised itself (pure), saying what the client should send
+ * instead; undefined for any other error (its own message stands).
+ */
+function frameworkMessage(error: FastifyLikeError, code: ErrorCode, context: ErrorContext): string | undefined {
+  if (isSedanoError(error)) return undefined;
+  if (code === 'SEDANO_ERR_API_PAYLOAD_TOO_LARGE') {
+    const limit = context.bodyLimitBytes === undefined ? '' : ` (${sizeText(context.bodyLimitBytes)})`;
+    return `the request body is larger than the gateway accepts${limit}; large content travels by reference`;
+  }
+  if (code === 'SEDANO_ERR_API_UNSUPPORTED_MEDIA_TYPE') {
+    const type = context.contentType?.trim() ?? '';
+    if (type === '') return 'the request body has no Content-Type: send it as application/json';
+    return `the request body's Content-Type ${shortened(type)} is not accepted: send it as application/json`;
+  }
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    const path = quotedPath(error.message);
+    const limit = context.maxParamLength === undefined ? '' : ` the ${context.maxParamLength} characters`;
+    return `a path parameter is longer than${limit} the gateway accepts${path === undefined ? '' : `: ${shortened(path)}`}`;
+  }
+  if (error.code === 'FST_ERR_BAD_URL') {
+    const path = quotedPath(error.message);
+    return `the path is not a valid URL (a malformed percent-encoding)${path === undefined ? '' : `: ${shortened(path)}`}`;
+  }
+  return undefined;
+}
 
 interface FastifyLikeError {
   code?: unknown;
@@ -130,8 +195,8 @@ function codeOf(error: FastifyLikeError): ErrorCode | undefined {
   return error.name === 'SyntaxError' ? 'SEDANO_ERR_API_MALFORMED_JSON' : 'SEDANO_ERR_API_BAD_REQUEST';
 }
 
-/** The reply for an error thrown while handling a request. */
-export function errorReply(thrown: unknown, requestId: string): ErrorReply {
+/** The reply for an error thrown while handling a request; `context` names the limits it broke. */
+export function errorReply(thrown: unknown, requestId: string, context: ErrorContext = {}): ErrorReply {
   const reply = (code: ErrorCode, message: string, details?: readonly unknown[]): ErrorReply => {
     const statusCode = ERROR_TABLE[code].status;
     return {
@@ -151,7 +216,7 @@ export function errorReply(thrown: unknown, requestId: string): ErrorReply {
   if (code === undefined || code === 'SEDANO_ERR_API_INTERNAL') {
     return reply('SEDANO_ERR_API_INTERNAL', `internal error; the gateway's log has it under request ${requestId}`);
   }
-  const message = error.message ?? ERROR_TABLE[code].message;
+  const message = frameworkMessage(error, code, context) ?? error.message ?? ERROR_TABLE[code].message;
   if (code === 'SEDANO_ERR_API_UNAVAILABLE' && !(isSedanoError(error) && error.code === code)) {
     return reply(code, `a backing service did not answer: ${message}`);
   }

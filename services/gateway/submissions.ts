@@ -125,13 +125,19 @@ function checkedSubmission(
   return { submission: { stage: body.stage, payload, options }, violations };
 }
 
+/** A time in ms since the epoch as ISO 8601 (UTC), or the number itself past the dates JavaScript can hold. */
+function isoTime(ms: number): string {
+  return Math.abs(ms) <= LATEST_DATE_MS ? new Date(ms).toISOString() : String(ms);
+}
+
 /** A countdown and a due time together, or a due time beyond the longest delay (pure). */
 function delayViolations(body: SubmissionBody, now: number): RuleViolation[] {
   if (body.countdownMs != null && body.notBefore != null) {
     return [{ path: '/notBefore', message: 'give countdownMs or notBefore, not both' }];
   }
   if (body.notBefore != null && body.notBefore - now > MAX_DELAY_MS) {
-    return [{ path: '/notBefore', message: `at most 30 days ahead (${now + MAX_DELAY_MS}), got ${body.notBefore}` }];
+    const [latest, due] = [isoTime(now + MAX_DELAY_MS), isoTime(body.notBefore)];
+    return [{ path: '/notBefore', message: `at most 30 days ahead (${latest}), got ${due}` }];
   }
   return [];
 }
@@ -149,7 +155,7 @@ function expiryViolations(body: SubmissionBody, expiresAt: number | null, dueAt:
     return [{ path, message: `must end by ${LATEST_DATE_MS} (the latest time a date can hold), got ${expiresAt}` }];
   }
   if (expiresAt !== null && expiresAt <= dueAt) {
-    const [due, expiry] = [new Date(dueAt).toISOString(), new Date(expiresAt).toISOString()];
+    const [due, expiry] = [isoTime(dueAt), isoTime(expiresAt)];
     return [{ path, message: `must be after the time the job may start (${due}); it would expire at ${expiry}` }];
   }
   return [];

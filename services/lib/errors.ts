@@ -326,6 +326,12 @@ export const ERROR_TABLE = {
     message:
       'The request conflicts with the current state (e.g. revoking a job that already ended, replaying a dead letter twice).',
   },
+  SEDANO_ERR_API_BATCH_REDECLARED: {
+    status: 409,
+    retriable: false,
+    message:
+      'The batch id is already declared with other jobs, another follow-up or by another token; an exact repeat of its declaration gets the first answer, anything else needs a new batch id.',
+  },
   SEDANO_ERR_API_REPLAY_UNDECODABLE: {
     status: 409,
     retriable: false,

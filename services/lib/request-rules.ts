@@ -1,9 +1,9 @@
 /**
  * The rules of a job request that its Avro contract cannot say (pure): a duration is not
- * negative, a probability is in [0, 1], a retry policy allows at least one attempt and waits
- * at most 30 days (MAX_DELAY_MS) before one, a chunk overlap is below the chunk size, a
- * collection name is one every vector store accepts, an indexing or analysis job names at least
- * one document.
+ * negative, a soft time limit is not above the hard one, a probability is in [0, 1], a retry
+ * policy allows at least one attempt and waits at most 30 days (MAX_DELAY_MS) before one, a
+ * chunk overlap is below the chunk size, a collection name is one every vector store accepts,
+ * an indexing or analysis job names at least one document.
  *
  * Checked twice with the same code (`SEDANO_ERR_JOB_INVALID_REQUEST`) and the same paths: by
  * the gateway at submission (a 400 naming each field), and by the stage's handler for a record
@@ -119,6 +119,14 @@ function optionProblems(options: RequestOptions): RuleViolation[] {
   }
   atLeast(problems, '/softTimeLimitMs', options.softTimeLimitMs, 1, 'a time limit');
   atLeast(problems, '/hardTimeLimitMs', options.hardTimeLimitMs, 1, 'a time limit');
+  const { softTimeLimitMs: soft, hardTimeLimitMs: hard } = options;
+  // The hard limit ends the attempt first: the soft one, the handler's chance to stop cleanly, would never fire.
+  if (soft != null && hard != null && soft >= 1 && hard >= 1 && soft > hard) {
+    problems.push({
+      path: '/softTimeLimitMs',
+      message: `the soft time limit (${soft} ms) must not be above the hard one (${hard} ms): the hard limit would always end the attempt first`,
+    });
+  }
   return problems;
 }
 

@@ -2,10 +2,13 @@
  * Batches: `POST /v1/batches` submits many jobs under one batch id (every job is validated
  * and encoded before anything is produced), optionally with a follow-up job that the status
  * projector submits once every child has ended (services/status-projector/follow-up.ts);
- * `GET /v1/batches/:id` their counts per state, progress and overall state (batch-view.ts).
+ * `GET /v1/batches/:id` their counts per state, progress and overall state (batch-view.ts). A
+ * `batchId` is declared once (batch-declarations.ts): an exact repeat gets the first answer,
+ * another declaration of the id a 409.
  */
 import type { FastifyPluginAsync } from 'fastify';
 import type { GatewayContext } from '../context.ts';
+import { batchFingerprint, declareBatchOnce, type DeclaredBatch } from '../batch-declarations.ts';
 import { apiError } from '../errors.ts';
 import { inServerSpan } from '../tracing.ts';
 import { batchBody, batchIdParams, routeResponses } from '../schemas.ts';
@@ -21,6 +24,8 @@ interface BatchBody {
 /** What the batch routes use of the gateway's collaborators. */
 export const BATCH_ROUTE_NEEDS = [
   'jobClient',
+  'redis',
+  'keys',
   'metrics',
   'view',
   'now',
@@ -41,12 +46,19 @@ export const batchRoutes: FastifyPluginAsync<Pick<GatewayContext, (typeof BATCH_
           'Answers 202 with the batch id, its status URL, each job and the id of the follow-up job, ' +
           'which is submitted once when every job of the batch has ended (whatever their outcome). ' +
           "Each job's and the follow-up's countdown and expiry count from the batch's submission; the " +
-          "follow-up's expiry must come after its children's latest due time.",
+          "follow-up's expiry must come after its children's latest due time. A `batchId` is declared " +
+          'once: an exact repeat of its declaration (the same token, jobs and follow-up: a client retrying ' +
+          'after a lost reply) is answered 202 with the same job ids (`created: false`) and submits nothing; ' +
+          'a different declaration of an id already declared is refused with 409 ' +
+          '`SEDANO_ERR_API_BATCH_REDECLARED`.',
         tags: ['batches'],
         body: batchBody,
         response: routeResponses(
           { 202: { description: 'Accepted: the batch id, its jobs and the follow-up job id' } },
-          { body: true, codes: ['SEDANO_ERR_JOB_INVALID_REQUEST', 'SEDANO_ERR_API_BAD_REQUEST'] },
+          {
+            body: true,
+            codes: ['SEDANO_ERR_JOB_INVALID_REQUEST', 'SEDANO_ERR_API_BAD_REQUEST', 'SEDANO_ERR_API_BATCH_REDECLARED'],
+          },
         ),
       },
     },
@@ -59,22 +71,43 @@ export const batchRoutes: FastifyPluginAsync<Pick<GatewayContext, (typeof BATCH_
         );
       }
       const submitter = request.principal?.name ?? 'gateway';
-      const { jobs: submissions, followUp } = toBatchSubmissions(request.body, { submitter, now: context.now() });
       const { batchId: requestedId } = request.body;
-      const { batchId, jobs, followUpJobId } = await inServerSpan(request, async (traceId) => {
-        const batch = await context.jobClient.submitBatch(submissions, {
-          ...(requestedId === undefined ? {} : { batchId: requestedId }),
-          ...(followUp === undefined ? {} : { followUp }),
+      // Judged and submitted only once the id is claimed: a repeat is answered as the first
+      // declaration was, whatever the time now makes of its delays and expiries.
+      const submit = async (): Promise<DeclaredBatch & { batchId: string }> => {
+        const { jobs: submissions, followUp } = toBatchSubmissions(request.body, { submitter, now: context.now() });
+        return inServerSpan(request, async (traceId) => {
+          const batch = await context.jobClient.submitBatch(submissions, {
+            ...(requestedId === undefined ? {} : { batchId: requestedId }),
+            ...(followUp === undefined ? {} : { followUp }),
+          });
+          request.log.info({ batchId: batch.batchId, jobs: batch.jobs.length, traceId }, 'batch submitted');
+          for (const job of batch.jobs) context.metrics.submitted(job.stage);
+          const jobs = batch.jobs.map(({ jobId, stage, priority, notBefore, expiresAt }) => ({
+            jobId,
+            stage,
+            priority,
+            notBefore,
+            expiresAt,
+          }));
+          return { batchId: batch.batchId, jobs, followUpJobId: batch.followUpJobId };
         });
-        request.log.info({ batchId: batch.batchId, jobs: batch.jobs.length, traceId }, 'batch submitted');
-        return batch;
-      });
-      for (const job of jobs) context.metrics.submitted(job.stage);
+      };
+      const { batch, created } =
+        requestedId === undefined
+          ? { batch: await submit(), created: true }
+          : await declareBatchOnce(
+              context,
+              requestedId,
+              batchFingerprint({ submitter, jobs: request.body.jobs, followUp: request.body.followUp }),
+              submit,
+            );
+      const { batchId } = batch;
       return reply.code(202).send({
         batchId,
         statusUrl: `/v1/batches/${batchId}`,
-        jobs: jobs.map((job) => submissionReply(job, true)),
-        followUpJobId,
+        jobs: batch.jobs.map((job) => submissionReply({ ...job, batchId }, created)),
+        followUpJobId: batch.followUpJobId,
       });
     },
   );

@@ -7,7 +7,7 @@
  */
 import type { FastifyPluginAsync } from 'fastify';
 import type { ModelCatalog, ModelVersionRecord } from '../../trainer/model-catalog.ts';
-import { apiError } from '../errors.ts';
+import { apiError, shortened } from '../errors.ts';
 import { routeResponses } from '../schemas.ts';
 
 const nameParam = {
@@ -186,7 +186,7 @@ export const modelRoutes: FastifyPluginAsync<{ catalog: ModelCatalog }> = async 
       const { name } = request.params;
       const versions = await catalog.versions(name);
       const latest = versions.at(-1);
-      if (latest === undefined) throw apiError('SEDANO_ERR_MODEL_NOT_FOUND', `no model named ${name}`);
+      if (latest === undefined) throw apiError('SEDANO_ERR_MODEL_NOT_FOUND', `no model named ${shortened(name)}`);
       return { modelName: name, latestVersion: latest.version, versions: versions.map(versionSummary) };
     },
   );
@@ -212,7 +212,7 @@ export const modelRoutes: FastifyPluginAsync<{ catalog: ModelCatalog }> = async 
       const { name, version } = request.params;
       const record = await catalog.get(name, version);
       if (record === undefined) {
-        throw apiError('SEDANO_ERR_MODEL_NOT_FOUND', `model ${name} has no version ${version}`);
+        throw apiError('SEDANO_ERR_MODEL_NOT_FOUND', `model ${shortened(name)} has no version ${version}`);
       }
       return { ...record, ...versionSummary(record) };
     },

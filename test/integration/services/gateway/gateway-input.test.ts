@@ -365,7 +365,19 @@ test('gateway edges: authentication and malformed input', { timeout: 240_000 }, 
         const body = JSON.parse(text) as { error: { code: string; message: string; details?: { path: string }[] } };
         assert.match(body.error.code, /^SEDANO_ERR_API_[A-Z_]+$/, label);
         assert.ok(body.error.message.length > 0, label);
-        if (name === 'text/plain body') assert.equal(body.error.code, 'SEDANO_ERR_API_UNSUPPORTED_MEDIA_TYPE', label);
+        if (name === 'text/plain body') {
+          assert.equal(body.error.code, 'SEDANO_ERR_API_UNSUPPORTED_MEDIA_TYPE', label);
+          assert.match(body.error.message, /"text\/plain" is not accepted: send it as application\/json/, label);
+        }
+        // The limit is said, as the gateway is configured (1 MiB by default).
+        if (name === 'oversize body') {
+          assert.equal(body.error.code, 'SEDANO_ERR_API_PAYLOAD_TOO_LARGE', label);
+          assert.match(body.error.message, /\(1 MiB, 1048576 bytes\)/, label);
+        }
+        // A long id is quoted cut, not echoed whole.
+        if (path.includes('x'.repeat(300)) || path.includes('x'.repeat(129))) {
+          assert.ok(!body.error.message.includes('x'.repeat(65)), label);
+        }
         // Valid JSON refused for a prototype key is told so, not called invalid JSON.
         if (name === 'prototype poisoning') assert.match(body.error.message, /"__proto__" key/, label);
         if (body.error.code === 'SEDANO_ERR_API_VALIDATION' && body.error.details !== undefined) {

@@ -6,11 +6,9 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import pino from 'pino';
-import { topologyNames } from '../../../../topology/names.ts';
-import { redisKeys } from '../../../../topology/redis-keys.ts';
-import { buildGatewayApp, type GatewayDependencies } from '../../../../services/gateway/app.ts';
+import { buildGatewayApp } from '../../../../services/gateway/app.ts';
 import { ERROR_TABLE, isErrorCode } from '../../../../services/lib/errors.ts';
+import { inertDependencies } from './inert-dependencies.ts';
 
 interface Operation {
   responses?: Record<string, { description?: string; content?: Record<string, { schema?: ErrorSchema }> }>;
@@ -20,20 +18,9 @@ interface ErrorSchema {
 }
 
 async function openApiDocument() {
-  const inert = {} as never;
-  const dependencies: GatewayDependencies = {
-    admin: inert,
-    producer: inert,
-    codec: inert,
-    redis: inert,
-    view: inert,
-    deadLetters: inert,
-    tokens: [{ token: 'a-token-of-the-test-0001', scopes: ['read'], name: 'reader' }],
-    logger: pino({ level: 'silent' }),
-    checkRegistry: async () => {},
-    names: topologyNames('test-openapi'),
-    keys: redisKeys('test-openapi'),
-  };
+  const dependencies = inertDependencies('test-openapi', [
+    { token: 'a-token-of-the-test-0001', scopes: ['read'], name: 'reader' },
+  ]);
   const app = await buildGatewayApp(dependencies);
   await app.ready();
   const document = app.swagger() as { paths: Record<string, Record<string, Operation>> };

@@ -172,3 +172,55 @@ test("a batch's 400 names every bad field of every job and of its follow-up, not
   assert.equal(ok.jobs[0]?.options?.notBefore, 1_000_005);
   assert.equal(ok.followUp, undefined);
 });
+
+test('a due time beyond 30 days is told in ISO times, as an expiry is', () => {
+  const [tooLate] = refused({ stage: 'noop', payload: {}, notBefore: 1_000_001 + MAX_DELAY_MS });
+  assert.deepEqual(tooLate, {
+    path: '/jobs/2/notBefore',
+    message: 'at most 30 days ahead (1970-01-31T00:16:40.000Z), got 1970-01-31T00:16:40.001Z',
+  });
+});
+
+test('a soft time limit above the hard one is refused, for a job and for each job of a batch', () => {
+  assert.deepEqual(refused({ stage: 'noop', payload: {}, softTimeLimitMs: 5_000, hardTimeLimitMs: 1_000 }), [
+    {
+      path: '/jobs/2/softTimeLimitMs',
+      message:
+        'the soft time limit (5000 ms) must not be above the hard one (1000 ms): the hard limit would always end the attempt first',
+    },
+  ]);
+  for (const [soft, hard] of [
+    [1_000, 1_000],
+    [1_000, 5_000],
+    [5_000, null],
+    [null, 1_000],
+  ] as const) {
+    const job = toJobSubmission({ stage: 'noop', payload: {}, softTimeLimitMs: soft, hardTimeLimitMs: hard }, context);
+    assert.deepEqual(
+      [job.options?.softTimeLimitMs, job.options?.hardTimeLimitMs],
+      [soft ?? undefined, hard ?? undefined],
+    );
+  }
+  assert.throws(
+    () =>
+      toBatchSubmissions(
+        {
+          jobs: [
+            { stage: 'noop', payload: {} },
+            { stage: 'noop', payload: {}, softTimeLimitMs: 2, hardTimeLimitMs: 1 },
+          ],
+          followUp: { stage: 'noop', payload: {}, softTimeLimitMs: 3, hardTimeLimitMs: 2 },
+        },
+        context,
+      ),
+    (error: unknown) => {
+      assert.ok(isSedanoError(error));
+      assert.equal(error.code, 'SEDANO_ERR_JOB_INVALID_REQUEST');
+      assert.deepEqual(
+        (error.details as { path: string }[]).map(({ path }) => path),
+        ['/jobs/1/softTimeLimitMs', '/followUp/softTimeLimitMs'],
+      );
+      return true;
+    },
+  );
+});

@@ -1,0 +1,163 @@
+/**
+ * A batch id is declared once. `POST /v1/batches` with a `batchId` claims the id in Redis before
+ * anything is produced, with a fingerprint of the declaration (its submitter, jobs and
+ * follow-up, as sent): the batches topic is compacted by batch id and the projector keeps the
+ * latest declaration, so a second, different declaration would silently replace the first (its
+ * size, and its follow-up's request under the same follow-up job id).
+ *
+ * - No claim yet: one script sets it (SET NX, with a lease while the batch is submitted), so of
+ *   two gateways declaring the same id at once only one submits; the claim then holds the
+ *   answer (job ids, due times) for 7 days, the idempotency keys' time.
+ * - The same fingerprint (a client retrying after a lost reply): the first answer again, the
+ *   jobs `created: false`, nothing produced; a repeat arriving while the first is still being
+ *   submitted waits for its answer.
+ * - Another fingerprint, or no claim but a declaration in the status view (declared by another
+ *   client of the batches topic, or over 7 days ago): 409 SEDANO_ERR_API_BATCH_REDECLARED.
+ *
+ * A submission that fails drops its claim, so the client may try again (as an Idempotency-Key's).
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Redis } from 'ioredis';
+import type { RedisKeys } from '../../topology/redis-keys.ts';
+import { releaseMarker } from '../lib/batch-scripts.ts';
+import type { SubmittedJob } from '../lib/job-client.ts';
+import { LEDGER_TTL_SECONDS } from '../lib/runtime/job-ledger.ts';
+import { apiError } from './errors.ts';
+
+/** What the answer to a declaration names: each job (in the body's order) and the follow-up. */
+export interface DeclaredBatch {
+  jobs: Pick<SubmittedJob, 'jobId' | 'stage' | 'priority' | 'notBefore' | 'expiresAt'>[];
+  followUpJobId: string | null;
+}
+
+/** What a declaration is told apart by: who sent it, its jobs and its follow-up, as sent. */
+export interface BatchDeclarationRequest {
+  submitter: string;
+  jobs: readonly unknown[];
+  followUp?: unknown;
+}
+
+export interface BatchDeclarationStores {
+  redis: Redis;
+  keys: Pick<RedisKeys, 'batchClaim' | 'status'>;
+}
+
+export interface DeclareBatchOptions {
+  /** How long a claim whose batch is being submitted holds, in ms (default 60,000). */
+  leaseMs?: number;
+  /** How often a repeat waiting for the first answer looks again, in ms (default 50). */
+  pollIntervalMs?: number;
+}
+
+/** The value with every object's keys in order, so equal declarations serialise alike (pure). */
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value === null || typeof value !== 'object') return value;
+  const entries = Object.entries(value as Record<string, unknown>).filter(([, field]) => field !== undefined);
+  return Object.fromEntries(
+    entries.sort(([a], [b]) => (a < b ? -1 : 1)).map(([key, field]) => [key, canonical(field)]),
+  );
+}
+
+/** The SHA-256 of a declaration's canonical JSON (pure): the same for an exact repeat, whatever its key order. */
+export function batchFingerprint({ submitter, jobs, followUp }: BatchDeclarationRequest): string {
+  const text = JSON.stringify(canonical({ submitter, jobs, followUp: followUp ?? null }));
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/**
+ * KEYS[1] the claim, KEYS[2] the view's declaration of the batch. Returns the claim held (JSON),
+ * '' when there is none but the view has a declaration, or nil once ARGV[1] claims it for ARGV[2] ms.
+ */
+const CLAIM = `
+local held = redis.call('GET', KEYS[1])
+if held then return held end
+if redis.call('EXISTS', KEYS[2]) == 1 then return '' end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return false`;
+
+/** KEYS[1] = ARGV[2] for ARGV[3] s if it still holds ARGV[1] (this request's claim); 1 if so. */
+const CONFIRM = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
+return 1`;
+
+interface Claim<B extends DeclaredBatch = DeclaredBatch> {
+  fingerprint: string;
+  /** While the batch is being submitted: the claiming request's token. */
+  token?: string;
+  /** Once it was: the answer. */
+  batch?: B;
+}
+
+/** A claim this module wrote; undefined for anything else under its key. */
+function parseClaim<B extends DeclaredBatch>(text: string): Claim<B> | undefined {
+  try {
+    const claim = JSON.parse(text) as Partial<Claim<B>> | null;
+    return typeof claim?.fingerprint === 'string' ? (claim as Claim<B>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function redeclared(batchId: string) {
+  return apiError(
+    'SEDANO_ERR_API_BATCH_REDECLARED',
+    `batch ${batchId} is already declared with other jobs, another follow-up or by another token; ` +
+      'only an exact repeat of its declaration is answered again (use a new batch id for another batch)',
+  );
+}
+
+/**
+ * Submits a batch under `batchId` once: `submit` runs only for the first declaration of the id,
+ * and its answer is kept; an exact repeat gets that answer (`created: false`); another
+ * declaration a 409 SEDANO_ERR_API_BATCH_REDECLARED.
+ */
+export async function declareBatchOnce<B extends DeclaredBatch>(
+  { redis, keys }: BatchDeclarationStores,
+  batchId: string,
+  fingerprint: string,
+  submit: () => Promise<B>,
+  { leaseMs = 60_000, pollIntervalMs = 50 }: DeclareBatchOptions = {},
+): Promise<{ batch: B; created: boolean }> {
+  const claimKey = keys.batchClaim(batchId);
+  // A waiting repeat outlives the first request's lease by one poll at most: then it claims itself.
+  const deadline = Date.now() + leaseMs + pollIntervalMs;
+  for (;;) {
+    const mine = JSON.stringify({ fingerprint, token: randomUUID() } satisfies Claim);
+    const held = (await redis.eval(CLAIM, 2, claimKey, keys.status.batchDeclaration(batchId), mine, leaseMs)) as
+      string | null;
+    if (held === null) return { batch: await submitClaimed(redis, claimKey, mine, fingerprint, submit), created: true };
+    const earlier = parseClaim<B>(held);
+    if (earlier === undefined || earlier.fingerprint !== fingerprint) throw redeclared(batchId);
+    if (earlier.batch !== undefined) return { batch: earlier.batch, created: false };
+    if (Date.now() >= deadline) {
+      throw apiError(
+        'SEDANO_ERR_API_UNAVAILABLE',
+        `batch ${batchId} is still being submitted by an earlier request with the same declaration; try again`,
+      );
+    }
+    await sleep(pollIntervalMs);
+  }
+}
+
+async function submitClaimed<B extends DeclaredBatch>(
+  redis: Redis,
+  claimKey: string,
+  mine: string,
+  fingerprint: string,
+  submit: () => Promise<B>,
+): Promise<B> {
+  let batch: B;
+  try {
+    batch = await submit();
+  } catch (error) {
+    // Nothing was produced (or not all of it): the id is free for the client's next try.
+    await releaseMarker(redis, claimKey, mine);
+    throw error;
+  }
+  const done = JSON.stringify({ fingerprint, batch } satisfies Claim);
+  await redis.eval(CONFIRM, 1, claimKey, mine, done, LEDGER_TTL_SECONDS);
+  return batch;
+}

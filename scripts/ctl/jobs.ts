@@ -98,8 +98,30 @@ export function submissionBody(
     body['expiresInMs'] = expiresInMs;
   }
   if (typeof options['expiresAt'] === 'string') body['expiresAt'] = parseTime('--expires-at', options['expiresAt']);
+  for (const [option, field, flag] of TIME_LIMIT_OPTIONS) {
+    if (typeof options[option] !== 'string') continue;
+    const limitMs = parseDurationMs(options[option]);
+    if (limitMs === undefined || limitMs < 1) {
+      throw new UsageError(`${flag}: a duration such as 30s, 10m or 1500 (ms), got "${options[option]}"`);
+    }
+    body[field] = limitMs;
+  }
+  if (typeof options['maxAttempts'] === 'string') {
+    const maxAttempts = Number(options['maxAttempts']);
+    if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
+      throw new UsageError(`--max-attempts: a whole number of at least 1, got "${options['maxAttempts']}"`);
+    }
+    // The rest of the policy stays the stage's: the API fills what a policy leaves out.
+    body['retryPolicy'] = { maxAttempts };
+  }
   return body;
 }
+
+/** The time limits on the command line, by Celery's names: the option, the body's field, the flag. */
+const TIME_LIMIT_OPTIONS = [
+  ['softTimeLimit', 'softTimeLimitMs', '--soft-time-limit'],
+  ['timeLimit', 'hardTimeLimitMs', '--time-limit'],
+] as const;
 
 /** The text of a payload file; one that cannot be read is the user's mistake (exit 2), named. */
 function readPayloadFile(path: string, readFile: (path: string) => string): string {
@@ -283,6 +305,12 @@ export function registerJobs(program: Command, run: CtlAction): void {
       .option('--not-before <time>', "start no sooner than this ISO 8601 time or ms since the epoch (Celery's eta)")
       .option('--expires <duration>', "if not started within this long, e.g. 10m, never run it (Celery's expires)")
       .option('--expires-at <time>', 'if not started by this ISO 8601 time or ms since the epoch, never run it')
+      .option(
+        '--soft-time-limit <duration>',
+        "abort the handler's signal after this long, e.g. 30s (Celery's soft_time_limit)",
+      )
+      .option('--time-limit <duration>', "fail the attempt after this long, e.g. 1m (Celery's time_limit)")
+      .option('--max-attempts <n>', 'attempts in all, retries included (the stage retry policy otherwise)')
       .option('--idempotency-key <key>', 'a repeated submission with the same key returns the same job')
       .option('--watch', 'then watch the job until it ends'),
   ).action(

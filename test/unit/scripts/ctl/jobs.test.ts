@@ -206,3 +206,18 @@ test("watch: a succeeded job's failed documents are listed, at most five", () =>
   assert.equal(many.length, 7);
   assert.equal(many.at(-1), '  … and 2 more (jobs get)');
 });
+
+test("submit: time limits by Celery's names (--soft-time-limit, --time-limit) and --max-attempts", () => {
+  assert.deepEqual(submissionBody('noop', { softTimeLimit: '30s', timeLimit: '1m', maxAttempts: '5' }), {
+    stage: 'noop',
+    payload: {},
+    softTimeLimitMs: 30_000,
+    hardTimeLimitMs: 60_000,
+    retryPolicy: { maxAttempts: 5 },
+  });
+  assert.throws(() => submissionBody('noop', { timeLimit: 'soon' }), /--time-limit: a duration/);
+  assert.throws(() => submissionBody('noop', { softTimeLimit: '0' }), /--soft-time-limit: a duration/);
+  for (const bad of ['0', '1.5', 'x']) {
+    assert.throws(() => submissionBody('noop', { maxAttempts: bad }), /--max-attempts: a whole number of at least 1/);
+  }
+});

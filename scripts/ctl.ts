@@ -41,6 +41,14 @@ registerInfra(program, runner.run);
 registerSchedules(program, runner.run);
 registerBackup(program, runner.run);
 
+/** Tells the user why the command failed: a line, or under `--json` one JSON document, on stderr. */
+function fail(message: string, exitCode: number): void {
+  process.exitCode = exitCode;
+  // A script that asked for JSON parses the failure too rather than matching text.
+  const json = program.opts()['json'] === true;
+  process.stderr.write(json ? `${JSON.stringify({ error: { message, exitCode } })}\n` : `sedano: ${message}\n`);
+}
+
 try {
   await program.parseAsync();
 } catch (error) {
@@ -48,11 +56,9 @@ try {
     // commander printed the help or the usage problem already.
     process.exitCode = error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? 0 : 2;
   } else if (error instanceof CtlError) {
-    process.stderr.write(`sedano: ${error.message}\n`);
-    process.exitCode = error.exitCode;
+    fail(error.message, error.exitCode);
   } else {
-    process.stderr.write(`sedano: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 1;
+    fail(error instanceof Error ? error.message : String(error), 1);
   }
 } finally {
   await runner.close();

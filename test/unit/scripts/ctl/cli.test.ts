@@ -130,3 +130,11 @@ test('an unreadable --payload-file is a usage error (exit 2) naming the file', (
   assert.equal(code, 2, stderr);
   assert.equal(stderr, `sedano: --payload-file: cannot read "${missing}" (ENOENT)\n`);
 });
+
+test('under --json a failure is a JSON document on stderr, with the exit code', () => {
+  const { code, stdout, stderr } = ctl('--json', 'jobs', 'get', 'not-a-uuid', '--token', 'x');
+  assert.equal(code, 2);
+  assert.equal(stdout, '');
+  assert.deepEqual(JSON.parse(stderr), { error: { message: 'not a job id (a UUID): "not-a-uuid"', exitCode: 2 } });
+  assert.match(ctl('jobs', 'get', 'not-a-uuid', '--token', 'x').stderr, /^sedano: not a job id/);
+});

@@ -1,8 +1,9 @@
 /**
  * Stages: `GET /v1/stages` shows each stage's topics, its consumer group (members, lag per
  * lane, from Kafka), its live workers (worker presence in Redis: jobs in flight, rate limit,
- * paused), and the last pause or resume given through the API; `POST /v1/stages/:stage/pause`
- * and `/resume` send PAUSE_STAGE and RESUME_STAGE to every worker on the control topic.
+ * paused), the run times of its latest successes (run-times.ts), and the last pause or resume
+ * given through the API; `POST /v1/stages/:stage/pause` and `/resume` send PAUSE_STAGE and
+ * RESUME_STAGE to every worker on the control topic.
  */
 import type { FastifyPluginAsync } from 'fastify';
 import type { ControlCommand } from '../../../schemas/control-command.ts';
@@ -10,6 +11,7 @@ import { type Stage, STAGES } from '../../../topology/topics.ts';
 import { newJobId } from '../../lib/job-ids.ts';
 import type { WorkerRecord } from '../../lib/worker-presence.ts';
 import type { GatewayContext } from '../context.ts';
+import { createRunTimesReader } from '../run-times.ts';
 import { readStageGroup } from '../stage-lag.ts';
 import { emptyBody, routeResponses, stageParams } from '../schemas.ts';
 
@@ -41,6 +43,7 @@ export const STAGE_ROUTE_NEEDS = [
   'redis',
   'keys',
   'topics',
+  'view',
   'workers',
 ] as const satisfies readonly (keyof GatewayContext)[];
 
@@ -50,13 +53,15 @@ export const stageRoutes: FastifyPluginAsync<Pick<GatewayContext, (typeof STAGE_
   context,
 ) => {
   const pauseKey = (stage: Stage) => context.keys.stagePause(stage);
+  const runTimes = createRunTimesReader(context);
 
   async function describeStage(stage: Stage) {
     const names = context.topics.stages[stage];
-    const [group, workers, pauseRaw] = await Promise.all([
+    const [group, workers, pauseRaw, recentRunTimes] = await Promise.all([
       readStageGroup(context.admin, names),
       context.workers.list(stage),
       context.redis.get(pauseKey(stage)),
+      runTimes(stage),
     ]);
     const lastCommand = pauseRaw === null ? null : (JSON.parse(pauseRaw) as PauseRecord);
     const summary = summarizeWorkers(workers);
@@ -71,6 +76,7 @@ export const stageRoutes: FastifyPluginAsync<Pick<GatewayContext, (typeof STAGE_
       // What the workers report; with no live worker, what the API last commanded.
       paused: summary.paused ?? lastCommand?.paused ?? false,
       lastPauseCommand: lastCommand,
+      runTimes: recentRunTimes,
       workers,
     };
   }
@@ -80,7 +86,8 @@ export const stageRoutes: FastifyPluginAsync<Pick<GatewayContext, (typeof STAGE_
     {
       config: { scope: 'read' },
       schema: {
-        summary: 'Each stage: topics, group members, lag per lane, in-flight jobs, rate limit, paused',
+        summary:
+          'Each stage: topics, group members, lag per lane, in-flight jobs, rate limit, paused, run times of its latest successes',
         tags: ['stages'],
         response: routeResponses({ 200: { description: 'Every stage' } }, { validated: false }),
       },

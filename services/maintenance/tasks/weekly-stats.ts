@@ -5,6 +5,7 @@
  */
 import type { JobStatusEvent } from '../../../schemas/job-status-event.ts';
 import type { ReportSection } from '../../../schemas/report-section.ts';
+import { percentile } from '../../lib/percentile.ts';
 
 export interface WeekWindow {
   /** Inclusive start and exclusive end, in ms since the epoch. */
@@ -35,12 +36,6 @@ export interface WeeklyStats {
 }
 
 const DAY_MS = 86_400_000;
-
-/** The nearest-rank percentile of sorted values (pure). */
-export function percentile(sorted: readonly number[], fraction: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(fraction * sorted.length) - 1))]!;
-}
 
 function ranked(counts: Map<string, number>, limit: number): { code: string; count: number }[] {
   return [...counts.entries()]

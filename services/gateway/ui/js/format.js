@@ -53,28 +53,6 @@ export function formatAge(ms, now) {
   return `${formatDuration(Math.max(0, now - ms))} ago`;
 }
 
-/** The q-quantile of values (nearest rank); null for none. */
-export function quantile(values, q) {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
-}
-
-/**
- * The mean and p95 run time (started to finished) of a stage's recent successes (views as the
- * API shows them, newest first) that finished within `windowMs` of `now`.
- */
-export function runTimeFigures(succeeded, now, windowMs = 15 * 60_000) {
-  const runTimes = succeeded
-    .filter((job) => job.finishedAt !== null && now - job.finishedAt <= windowMs && job.startedAt !== null)
-    .map((job) => job.finishedAt - job.startedAt);
-  return {
-    meanRunMs: runTimes.length === 0 ? null : runTimes.reduce((sum, ms) => sum + ms, 0) / runTimes.length,
-    p95RunMs: quantile(runTimes, 0.95),
-    sampled: runTimes.length,
-  };
-}
-
 /**
  * The jobs of a page (newest first) updated at or after `since` (null: all), and whether the
  * page reached an older job, so that no later page can hold a match.

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { JobStatusEvent } from '../../../../schemas/job-status-event.ts';
-import { percentile, weeklyReportSections, weeklyStats } from '../../../../services/maintenance/tasks/weekly-stats.ts';
+import { percentile } from '../../../../services/lib/percentile.ts';
+import { weeklyReportSections, weeklyStats } from '../../../../services/maintenance/tasks/weekly-stats.ts';
 import { noopStatusEvent } from '../../schemas/samples.ts';
 
 const start = Date.parse('2026-11-23T08:00:00Z');

@@ -9,8 +9,6 @@ interface Job {
 interface Format {
   formatDuration(ms: number | null): string;
   formatTime(ms: number | null): string;
-  quantile(values: number[], q: number): number | null;
-  runTimeFigures(succeeded: Job[], now: number): { meanRunMs: number | null; p95RunMs: number | null };
   reopensStream(job: { state: string } | undefined, failure: { status: number } | undefined): boolean;
   updatedSince(jobs: { updatedAt: number }[], since: number | null): { jobs: unknown[]; exhausted: boolean };
   runTimeMs(job: Job & { state: string; occurredAt: number }, now: number): number | null;
@@ -37,20 +35,6 @@ test("a job's run time: until it finished, until it failed while it waits for it
   assert.equal(format.runTimeMs({ ...job, state: 'RETRY', finishedAt: null, occurredAt: 1_200 }, 9_000), 200);
   assert.equal(format.runTimeMs({ ...job, state: 'STARTED', finishedAt: null }, 9_000), 8_000);
   assert.equal(format.runTimeMs({ ...job, state: 'REVOKED', startedAt: null }, 9_000), null, 'never started');
-});
-
-test("a stage's run times: of the successes of the last 15 minutes", () => {
-  const now = 1_000_000;
-  const job = (finishedAgoMs: number, runMs: number): Job => ({
-    startedAt: now - finishedAgoMs - runMs,
-    finishedAt: now - finishedAgoMs,
-  });
-  const succeeded = [job(1_000, 100), job(30_000, 200), job(59_000, 300), job(120_000, 1000), job(3_600_000, 9)];
-  const figures = format.runTimeFigures(succeeded, now);
-  assert.equal(figures.meanRunMs, 400, 'the four successes of the last 15 minutes');
-  assert.equal(figures.p95RunMs, 1000);
-  assert.equal(format.runTimeFigures([], now).meanRunMs, null);
-  assert.equal(format.quantile([3, 1, 2], 0.5), 2);
 });
 
 // Was: a local time without its zone, shown next to UTC times and schedules' own zones.

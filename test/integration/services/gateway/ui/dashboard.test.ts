@@ -179,6 +179,12 @@ test('the dashboard in a real browser', { timeout: 120_000 }, async (t) => {
     assert.equal(await noop.locator('[data-figure="workers"]').innerText(), '1');
     await submit(gateway, { sleepMs: 50 });
     await noop.locator('[data-figure="succeeded"]').filter({ hasNotText: /^0$/ }).waitFor({ timeout: 20_000 });
+    // Run times come from GET /v1/stages (read once for every dashboard), not from 200 jobs per stage.
+    await noop
+      .locator('[data-figure="mean-run"]')
+      .filter({ hasText: / ms$| s$/ })
+      .waitFor({ timeout: 20_000 });
+    assert.match(await noop.locator('[data-figure="p95-run"]').innerText(), / ms$| s$/);
     // Was: counted in the page from the newest 200 jobs, so never above 200.
     await gateway.view.applyBatch(Array.from({ length: 250 }, () => noopEvent({})));
     await waitFor(async () => Number(await noop.locator('[data-figure="succeeded"]').innerText()) > 250, {

@@ -14,12 +14,11 @@ import type { Stage as StageSymbol } from '../../../schemas/stage.ts';
 import type { SubjectBinding } from '../../../topology/contracts.ts';
 import { STATUS_MAX_MESSAGE_BYTES } from '../../../topology/topics.ts';
 import type { Stage } from '../../../topology/stages.ts';
-import type { Codec } from '../codec.ts';
+import { type Codec, validationProblems } from '../codec.ts';
 import { isSedanoError, SedanoError } from '../errors.ts';
 import type { KafkaProducer, OutgoingMessage } from '../kafka.ts';
 import { produceBatcherFor } from '../produce-batcher.ts';
-import { redactStrings } from '../redaction.ts';
-import { cutText, SHOWN_TEXT_MAX_CHARS } from '../shown-text.ts';
+import { shownStrings } from '../shown-text.ts';
 import { type RevocationCode, revocationError } from './expiry.ts';
 import type { SequenceClock } from './sequence-clock.ts';
 import type { ProgressDetails, StageResult } from './stage.ts';
@@ -184,10 +183,19 @@ export function createJobReporter(options: JobReporterOptions): JobReporter {
     pending = undefined;
     lastProgressAt = now();
     // A handler's message and details may name what it reads, a presigned URL included: shown, so
-    // redacted; the message cut as any shown text is (shown-text.ts).
-    const shown = redactStrings(progress);
-    if (shown.message !== null) shown.message = cutText(shown.message, SHOWN_TEXT_MAX_CHARS);
-    emit('PROGRESS', { progress: shown }).catch(options.onProgressError);
+    // redacted, and cut as any shown text is (shown-text.ts).
+    const event = eventOf('PROGRESS', { progress: shownStrings(progress) });
+    // Checked before it is queued: a PROGRESS the codec would refuse (a `current` that is not a
+    // whole number) would fail the whole produce request, and with it the job's own later events.
+    // Dropped instead, as a PROGRESS that fails to produce is (the next one replaces it).
+    const problems = validationProblems(statusBinding.contract, event);
+    if (problems.length > 0) {
+      options.onProgressError(
+        new SedanoError('SEDANO_ERR_CODEC_INVALID_RECORD', `PROGRESS not sent: ${problems.join('; ')}`),
+      );
+      return;
+    }
+    queue(codec.toMessage(statusBinding, header.jobId, event)).catch(options.onProgressError);
   }
 
   function stopProgress(): void {

@@ -4,7 +4,7 @@
  * is registered before its reads (so a revoke that lands during them or while it waits for a
  * slot stops it), and shows in the presence record once its handler begins.
  */
-import { redactStrings } from '../redaction.ts';
+import { shownStrings } from '../shown-text.ts';
 import type { RunningJobView } from '../worker-presence.ts';
 
 /** One running attempt, as `RunningJobs.start` hands it out. */
@@ -68,9 +68,9 @@ export class RunningJobs {
 
   /**
    * What the presence record shows, the begun jobs: a copy, so the record is not changed behind
-   * its back, with the progress message redacted as the job's PROGRESS event is (job-reporter.ts).
+   * its back, with the progress message shown as the job's PROGRESS event is (job-reporter.ts).
    */
   views(): RunningJobView[] {
-    return [...this.#begun].map((controller) => redactStrings({ ...this.#jobs.get(controller)! }));
+    return [...this.#begun].map((controller) => shownStrings({ ...this.#jobs.get(controller)! }));
   }
 }

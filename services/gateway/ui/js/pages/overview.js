@@ -68,11 +68,11 @@ function StageCard({ stage, principal, onChange }) {
       </div>
       <div>
         <dt>Mean run time</dt>
-        <dd data-figure="mean-run">${formatDuration(stage.runTimes.meanRunMs)}</dd>
+        <dd data-figure="mean-run">${formatDuration(stage.runTimes?.meanRunMs ?? null)}</dd>
       </div>
       <div>
         <dt>p95 run time</dt>
-        <dd data-figure="p95-run">${formatDuration(stage.runTimes.p95RunMs)}</dd>
+        <dd data-figure="p95-run">${formatDuration(stage.runTimes?.p95RunMs ?? null)}</dd>
       </div>
     </dl>
     <table class="lag">

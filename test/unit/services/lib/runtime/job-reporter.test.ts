@@ -14,12 +14,21 @@ import { SHOWN_TEXT_MAX_CHARS } from '../../../../../services/lib/shown-text.ts'
 import { SequenceClock } from '../../../../../services/lib/runtime/sequence-clock.ts';
 import { contractBindings } from '../../../../../topology/contracts.ts';
 import { topologyNames } from '../../../../../topology/names.ts';
+import { jobIdForKey } from '../../../../../services/lib/job-ids.ts';
 import { noopRequestSample } from '../../../schemas/samples.ts';
 
-/** A codec whose messages carry the event's job and state as their value. */
+/** The tests name their jobs; events carry a job id (a UUID, as the contract wants) made from the name. */
+const jobNames = new Map<string, string>();
+function jobIdOf(name: string): string {
+  const jobId = jobIdForKey(`reporter-test:${name}`);
+  jobNames.set(jobId, name);
+  return jobId;
+}
+
+/** A codec whose messages carry the event's job (by its name) and state as their value. */
 const codec = {
   toMessage: (_binding: unknown, key: string, event: JobStatusEvent): Promise<OutgoingMessage> =>
-    Promise.resolve({ key, value: Buffer.from(`${event.jobId}:${event.state}:${event.sequence}`) }),
+    Promise.resolve({ key, value: Buffer.from(`${jobNames.get(event.jobId)}:${event.state}:${event.sequence}`) }),
 } as unknown as Codec;
 
 const PREVIEW = '{"sleepMs":0,"spinMs":0}';
@@ -50,9 +59,9 @@ function recordingProducer() {
 
 function reporter(
   producer: KafkaProducer,
-  jobId: string,
+  jobName: string,
   clock: SequenceClock,
-  options: Partial<Pick<JobReporterOptions, 'codec' | 'now'>> = {},
+  options: Partial<Pick<JobReporterOptions, 'codec' | 'now' | 'onProgressError'>> = {},
 ) {
   const names = topologyNames('test-reporter');
   return createJobReporter({
@@ -60,7 +69,7 @@ function reporter(
     codec,
     clock,
     stage: 'noop',
-    header: { ...noopRequestSample.header, jobId },
+    header: { ...noopRequestSample.header, jobId: jobIdOf(jobName) },
     attempt: 1,
     workerId: 'worker-1',
     traceId: null,
@@ -142,7 +151,7 @@ test('startedAt is when STARTED was emitted; an attempt refused before it has no
   await ran.succeeded({ 'sedano.NoopResult': { sleptMs: 0, spunMs: 0, payload: null } });
   await expired.revoked('expired at 1970-01-01T00:00:01.600Z', 'SEDANO_ERR_JOB_EXPIRED');
   assert.deepEqual(
-    events.map(({ jobId, state, startedAt, finishedAt }) => [jobId, state, startedAt, finishedAt]),
+    events.map(({ jobId, state, startedAt, finishedAt }) => [jobNames.get(jobId), state, startedAt, finishedAt]),
     [
       ['ran', 'STARTED', 1_500, null],
       ['ran', 'SUCCESS', 1_500, 1_700],
@@ -201,4 +210,30 @@ test('a PROGRESS message is cut as any shown text is', async () => {
   await job.succeeded({ 'sedano.NoopResult': { sleptMs: 0, spunMs: 0, payload: null } });
   assert.equal(events[0]?.progress?.message?.length, SHOWN_TEXT_MAX_CHARS);
   assert.ok(events[0]?.progress?.message?.endsWith('…'));
+});
+
+test('a PROGRESS the codec would refuse is dropped and reported, and the job goes on to its SUCCESS', async () => {
+  const { producer, requests } = recordingProducer();
+  const dropped: unknown[] = [];
+  const job = reporter(producer, 'fraction', new SequenceClock(), { onProgressError: (error) => dropped.push(error) });
+  await job.started();
+  job.progress(0.5, 2, 'half a unit');
+  await job.succeeded({ 'sedano.NoopResult': { sleptMs: 0, spunMs: 0, payload: null } });
+  assert.equal((dropped[0] as SedanoError).code, 'SEDANO_ERR_CODEC_INVALID_RECORD');
+  assert.deepEqual(
+    requests.flat().map((value) => value.split(':')[1]),
+    ['STARTED', 'SUCCESS'],
+  );
+});
+
+test("PROGRESS details' strings are cut as shown text is", async () => {
+  const { events, capturing } = capturingCodec();
+  const job = reporter(recordingProducer().producer, 'long-uri', new SequenceClock(), { codec: capturing });
+  const currentDocument = `s3://docs/${'x'.repeat(SHOWN_TEXT_MAX_CHARS * 2)}`;
+  job.progress(0, 1, null, {
+    'sedano.IndexingProgress': { currentDocument, documentsDone: 0, documentsTotal: 1, chunksWritten: 0 },
+  });
+  await job.succeeded({ 'sedano.NoopResult': { sleptMs: 0, spunMs: 0, payload: null } });
+  const details = events[0]?.progress?.details as { 'sedano.IndexingProgress': { currentDocument: string } };
+  assert.equal(details['sedano.IndexingProgress'].currentDocument.length, SHOWN_TEXT_MAX_CHARS);
 });

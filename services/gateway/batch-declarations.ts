@@ -5,22 +5,25 @@
  * latest declaration, so a second, different declaration would silently replace the first (its
  * size, and its follow-up's request under the same follow-up job id).
  *
- * - No claim yet: one script sets it (SET NX, with a lease while the batch is submitted), so of
- *   two gateways declaring the same id at once only one submits; the claim then holds the
- *   answer (job ids, due times) for 7 days, the idempotency keys' time.
+ * - No claim yet: one script sets it (unless the view already holds a declaration of the id),
+ *   so of two gateways declaring the same id at once only one submits. The claim is kept 7 days
+ *   (the idempotency keys' time) with the declaration's fingerprint: while the batch is being
+ *   submitted, with the request's lease (60 s); then with the answer (job ids, due times).
  * - The same fingerprint (a client retrying after a lost reply): the first answer again, the
  *   jobs `created: false`, nothing produced; a repeat arriving while the first is still being
- *   submitted waits for its answer.
+ *   submitted waits for its answer. One arriving after the submission failed, or after the
+ *   first request's lease lapsed, takes the claim over and submits the batch again (part of it
+ *   may be on its topics already: the job ids are new, as for a retry without a batch id).
  * - Another fingerprint, or no claim but a declaration in the status view (declared by another
- *   client of the batches topic, or over 7 days ago): 409 SEDANO_ERR_API_BATCH_REDECLARED.
+ *   client of the batches topic, or after the claim expired while the view still holds the
+ *   batch): 409 SEDANO_ERR_API_BATCH_REDECLARED.
  *
- * A submission that fails drops its claim, so the client may try again (as an Idempotency-Key's).
+ * Once submitted, the batch is answered even if Redis fails to record the answer.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import type { RedisKeys } from '../../topology/redis-keys.ts';
-import { releaseMarker } from '../lib/batch-scripts.ts';
 import type { SubmittedJob } from '../lib/job-client.ts';
 import { LEDGER_TTL_SECONDS } from '../lib/runtime/job-ledger.ts';
 import { apiError } from './errors.ts';
@@ -68,26 +71,29 @@ export function batchFingerprint({ submitter, jobs, followUp }: BatchDeclaration
 
 /**
  * KEYS[1] the claim, KEYS[2] the view's declaration of the batch. Returns the claim held (JSON),
- * '' when there is none but the view has a declaration, or nil once ARGV[1] claims it for ARGV[2] ms.
+ * '' when there is none but the view has a declaration, or nil once ARGV[1] claims it for ARGV[2] s.
  */
 const CLAIM = `
 local held = redis.call('GET', KEYS[1])
 if held then return held end
 if redis.call('EXISTS', KEYS[2]) == 1 then return '' end
-redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
 return false`;
 
 /** KEYS[1] = ARGV[2] for ARGV[3] s if it still holds ARGV[1] (this request's claim); 1 if so. */
-const CONFIRM = `
+const SWAP = `
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
 return 1`;
 
 interface Claim<B extends DeclaredBatch = DeclaredBatch> {
   fingerprint: string;
-  /** While the batch is being submitted: the claiming request's token. */
+  /** While the batch is being submitted: the claiming request's token, and when its lease ends (ms). */
   token?: string;
-  /** Once it was: the answer. */
+  leaseUntil?: number;
+  /** The submission failed: an exact repeat submits it again. */
+  failed?: true;
+  /** Once it was submitted: the answer. */
   batch?: B;
 }
 
@@ -122,16 +128,29 @@ export async function declareBatchOnce<B extends DeclaredBatch>(
   { leaseMs = 60_000, pollIntervalMs = 50 }: DeclareBatchOptions = {},
 ): Promise<{ batch: B; created: boolean }> {
   const claimKey = keys.batchClaim(batchId);
-  // A waiting repeat outlives the first request's lease by one poll at most: then it claims itself.
+  // A waiting repeat outlives the first request's lease by one poll at most: then it takes over.
   const deadline = Date.now() + leaseMs + pollIntervalMs;
   for (;;) {
-    const mine = JSON.stringify({ fingerprint, token: randomUUID() } satisfies Claim);
-    const held = (await redis.eval(CLAIM, 2, claimKey, keys.status.batchDeclaration(batchId), mine, leaseMs)) as
-      string | null;
+    const mine = JSON.stringify({ fingerprint, token: randomUUID(), leaseUntil: Date.now() + leaseMs } satisfies Claim);
+    const held = (await redis.eval(
+      CLAIM,
+      2,
+      claimKey,
+      keys.status.batchDeclaration(batchId),
+      mine,
+      LEDGER_TTL_SECONDS,
+    )) as string | null;
     if (held === null) return { batch: await submitClaimed(redis, claimKey, mine, fingerprint, submit), created: true };
     const earlier = parseClaim<B>(held);
     if (earlier === undefined || earlier.fingerprint !== fingerprint) throw redeclared(batchId);
     if (earlier.batch !== undefined) return { batch: earlier.batch, created: false };
+    // The same declaration, whose submission failed or whose request went away (its lease
+    // lapsed): this repeat takes the claim over, unless another took it first.
+    if (earlier.failed === true || (earlier.leaseUntil ?? 0) < Date.now()) {
+      const taken = (await redis.eval(SWAP, 1, claimKey, held, mine, LEDGER_TTL_SECONDS)) as number;
+      if (taken === 1) return { batch: await submitClaimed(redis, claimKey, mine, fingerprint, submit), created: true };
+      continue;
+    }
     if (Date.now() >= deadline) {
       throw apiError(
         'SEDANO_ERR_API_UNAVAILABLE',
@@ -153,11 +172,16 @@ async function submitClaimed<B extends DeclaredBatch>(
   try {
     batch = await submit();
   } catch (error) {
-    // Nothing was produced (or not all of it): the id is free for the client's next try.
-    await releaseMarker(redis, claimKey, mine);
+    // Part of it may be on its topics already (the declaration goes first), so the id is not
+    // freed, which would make the view's declaration refuse the retry: the claim says the
+    // submission failed, and an exact repeat submits it again.
+    const failed = JSON.stringify({ fingerprint, failed: true } satisfies Claim);
+    await redis.eval(SWAP, 1, claimKey, mine, failed, LEDGER_TTL_SECONDS).catch(() => {});
     throw error;
   }
   const done = JSON.stringify({ fingerprint, batch } satisfies Claim);
-  await redis.eval(CONFIRM, 1, claimKey, mine, done, LEDGER_TTL_SECONDS);
+  // The batch is submitted: its answer goes to the client even if Redis fails now (a repeat
+  // then waits out the lease and submits it again, as a retry without a claim would).
+  await redis.eval(SWAP, 1, claimKey, mine, done, LEDGER_TTL_SECONDS).catch(() => {});
   return batch;
 }

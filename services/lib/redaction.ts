@@ -96,13 +96,15 @@ export function redactHeaders(headers: Record<string, unknown>): Record<string, 
  * replaced: a query or fragment parameter, a connection string's `AccountKey=…;`, `password="…"`.
  */
 export function redactText(text: string): string {
-  return text
-    // Not `\b` before the scheme: a run of `a.a.a.…` is then tried from every letter (quadratic).
-    .replace(/(?<![a-z0-9+.-])([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@'"]+@/gi, `$1${REDACTED}@`)
-    .replace(/\b(Bearer|Basic)(\s+|%20)[^\s'",;&]+/gi, `$1$2${REDACTED}`)
-    .replace(/(^|[?&#;\s])([^=&\s'"#;?/]+)=("[^"]*"|[^&\s'"#;]*)/g, (match, sep: string, name: string) =>
-      isSecretParam(name) ? `${sep}${name}=${REDACTED}` : match,
-    );
+  return (
+    text
+      // Not `\b` before the scheme: a run of `a.a.a.…` is then tried from every letter (quadratic).
+      .replace(/(?<![a-z0-9+.-])([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@'"]+@/gi, `$1${REDACTED}@`)
+      .replace(/\b(Bearer|Basic)(\s+|%20)[^\s'",;&]+/gi, `$1$2${REDACTED}`)
+      .replace(/(^|[?&#;\s])([^=&\s'"#;?/]+)=("[^"]*"|[^&\s'"#;]*)/g, (match, sep: string, name: string) =>
+        isSecretParam(name) ? `${sep}${name}=${REDACTED}` : match,
+      )
+  );
 }
 
 /**

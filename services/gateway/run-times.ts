@@ -47,18 +47,24 @@ export function runTimesOf(
   return { meanRunMs, p95RunMs: percentile(runMs, 0.95), sampled: runMs.length };
 }
 
+/** A read of a stage's run times: shared while in flight and for CACHE_MS after it settled. */
+interface CachedRead {
+  settledAt: number | undefined;
+  runTimes: Promise<RunTimes | null>;
+}
+
 /**
  * Reads a stage's run times from the status view: a read is shared by every request until it
  * has been settled for CACHE_MS, and one that fails gives null (the stage's other figures stand).
  */
 export function createRunTimesReader(context: Pick<GatewayContext, 'view' | 'now'>) {
-  const cache = new Map<Stage, { settledAt: number | undefined; runTimes: Promise<RunTimes | null> }>();
+  const cache = new Map<Stage, CachedRead>();
   return function runTimes(stage: Stage): Promise<RunTimes | null> {
     const cached = cache.get(stage);
     if (cached !== undefined && (cached.settledAt === undefined || context.now() - cached.settledAt <= CACHE_MS)) {
       return cached.runTimes;
     }
-    const entry: { settledAt: number | undefined; runTimes: Promise<RunTimes | null> } = {
+    const entry: CachedRead = {
       settledAt: undefined,
       runTimes: context.view.list({ stage: stageSymbol(stage), limit: RECENT_JOBS }).then(
         (page) => runTimesOf(page.jobs, context.now()),

@@ -107,16 +107,12 @@ export function redactText(text: string): string {
   );
 }
 
-/**
- * A value with every string in it redacted as free text (redactText), through arrays and plain
- * objects, other values as they are: a progress's message and stage-specific details
- * (`currentDocument` is the reference's URI when it has no id, a presigned URL included).
- */
-export function redactStrings<T>(value: T): T {
-  if (typeof value === 'string') return redactText(value) as T;
-  if (Array.isArray(value)) return value.map((item: unknown) => redactStrings(item)) as T;
+/** A value with every string in it passed through `map`, through arrays and plain objects, other values as they are (pure). */
+export function mapStrings<T>(value: T, map: (text: string) => string): T {
+  if (typeof value === 'string') return map(value) as T;
+  if (Array.isArray(value)) return value.map((item: unknown) => mapStrings(item, map)) as T;
   if (typeof value === 'object' && value !== null) {
-    return Object.fromEntries(Object.entries(value).map(([name, item]) => [name, redactStrings(item)])) as T;
+    return Object.fromEntries(Object.entries(value).map(([name, item]) => [name, mapStrings(item, map)])) as T;
   }
   return value;
 }

@@ -4,7 +4,7 @@
  * `read` token sees it, and cut, since a handler's error may quote a whole response body and a
  * status event must stay below the status topic's limit (topology/topics.ts).
  */
-import { redactStrings, redactText } from './redaction.ts';
+import { mapStrings, redactText } from './redaction.ts';
 
 /** Longest message shown: enough for any error's explanation, far below a status event's limit. */
 export const SHOWN_TEXT_MAX_CHARS = 4096;
@@ -31,14 +31,5 @@ export function shownText(text: string): string {
  * (`currentDocument` is a reference's URI when it has no id), the presence record's progress.
  */
 export function shownStrings<T>(value: T): T {
-  return cutStrings(redactStrings(value));
-}
-
-function cutStrings<T>(value: T): T {
-  if (typeof value === 'string') return cutText(value, SHOWN_TEXT_MAX_CHARS) as T;
-  if (Array.isArray(value)) return value.map((item: unknown) => cutStrings(item)) as T;
-  if (typeof value === 'object' && value !== null) {
-    return Object.fromEntries(Object.entries(value).map(([name, item]) => [name, cutStrings(item)])) as T;
-  }
-  return value;
+  return mapStrings(value, shownText);
 }

@@ -5,7 +5,7 @@ import {
   redactHeaders,
   REDACTED,
   redactingSerializers,
-  redactStrings,
+  mapStrings,
   redactText,
   redactUrl,
 } from '../../../../services/lib/redaction.ts';
@@ -85,7 +85,7 @@ test('redact: every string through arrays and objects, other values and the orig
       'sedano.AnalysisProgress': { currentDocument: 'a.pdf?token=t0k', sectionsDone: null, tags: ['x?sig=1'] },
     },
   };
-  assert.deepEqual(redactStrings(progress), {
+  assert.deepEqual(mapStrings(progress, redactText), {
     current: 1,
     total: 2,
     message: 'reading https://[REDACTED]@docs.example/a.pdf',
@@ -98,7 +98,7 @@ test('redact: every string through arrays and objects, other values and the orig
     },
   });
   assert.equal(progress.message, 'reading https://anna:s3cret@docs.example/a.pdf');
-  assert.equal(redactStrings(null), null);
+  assert.equal(mapStrings(null, redactText), null);
 });
 
 // Was: `\b` before a URL's scheme made a long run of `a.a.a.…` quadratic (80 kB took 4 s), and

@@ -9,11 +9,10 @@
 import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { LOCAL_ENDPOINTS, LOCAL_PORTS } from '../../services/lib/endpoints.ts';
-import { type Component, PrerequisiteError, type StackContext } from './component.ts';
-import { requireCommand, run } from './commands.ts';
+import type { Component, StackContext } from './component.ts';
+import { run } from './commands.ts';
+import { findGo } from './go.ts';
 import { answersHttp } from './network.ts';
-
-const GO_HINT = 'Jaeger is built with Go 1.24 or newer (https://go.dev/dl, or Debian backports golang-1.24)';
 
 /** The Jaeger module version required by jaeger/go.mod (the v1.76.0 tag is the v2.13.0 release commit). */
 function jaegerVersion(moduleDir: string): string {
@@ -28,13 +27,11 @@ async function jaegerBinary(context: StackContext): Promise<string> {
   const version = jaegerVersion(moduleDir);
   const binary = join(context.cacheDir, 'jaeger', version, 'jaeger');
   if (existsSync(binary)) return binary;
-  const goVersion = requireCommand('go', ['version'], GO_HINT);
-  const [major = 0, minor = 0] = (/go(\d+)\.(\d+)/.exec(goVersion) ?? []).slice(1).map(Number);
-  if (major < 1 || (major === 1 && minor < 24)) throw new PrerequisiteError(`${goVersion}: ${GO_HINT}`);
+  const go = findGo(24, 'Jaeger, built from the Go module proxy,');
   context.log(`jaeger: building cmd/jaeger ${version} with Go (first run only, a few minutes)`);
   mkdirSync(join(context.cacheDir, 'jaeger', version), { recursive: true });
   const partial = `${binary}.partial`;
-  await run('go', ['build', '-trimpath', '-o', partial, 'github.com/jaegertracing/jaeger/cmd/jaeger'], {
+  await run(go, ['build', '-trimpath', '-o', partial, 'github.com/jaegertracing/jaeger/cmd/jaeger'], {
     cwd: moduleDir,
     env: {
       // Build with the Go on this machine, never a downloaded toolchain.

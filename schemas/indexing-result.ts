@@ -24,4 +24,22 @@ export interface IndexingResult {
   failed: FailedDocument[];
   /** Chunks upserted in total. */
   chunksWritten: number;
+  /**
+   * Documents indexed but left out of `indexed`, which holds as many as the result's size budget
+   * allows (see README, Indexing stage).
+   * @defaultValue 0
+   */
+  indexedOmitted: number;
+  /**
+   * Documents unchanged but left out of `unchanged`, which holds as many as the result's size budget
+   * allows (see README, Indexing stage).
+   * @defaultValue 0
+   */
+  unchangedOmitted: number;
+  /**
+   * Documents failed but left out of `failed`, which holds as many as the result's size budget allows
+   * (see README, Indexing stage).
+   * @defaultValue 0
+   */
+  failedOmitted: number;
 }

@@ -15,6 +15,8 @@
  *   attempt, so the runtime retries the job; documents finished before are then unchanged.
  * - A job whose every document failed still succeeds: the job did what was asked, and its
  *   result says, per document, why nothing was indexed (see README, Indexing stage).
+ * - The result's lists are cut to a size budget, the rest counted (result-budget.ts), so a job
+ *   of many documents never makes a SUCCESS the status topic refuses.
  */
 import { posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,6 +41,7 @@ import { loadDocument } from './documents/load-document.ts';
 import { resolveDocument } from './documents/resolve.ts';
 import type { Embedder } from './embedding/embedder.ts';
 import { chunkingFraction, indexingProgressReport, type IndexingProgressState } from './indexing-progress.ts';
+import { withinBudget } from './result-budget.ts';
 import { chunkId } from './vector-store/chunk-id.ts';
 import type { ChunkRecord, VectorStore } from './vector-store/port.ts';
 
@@ -100,6 +103,9 @@ export async function indexDocuments(
     unchanged: [],
     failed: [],
     chunksWritten: 0,
+    indexedOmitted: 0,
+    unchangedOmitted: 0,
+    failedOmitted: 0,
   };
   const state: IndexingProgressState = {
     currentDocument: null,
@@ -150,7 +156,7 @@ export async function indexDocuments(
     `${result.indexed.length} indexed, ${result.unchanged.length} unchanged, ${result.failed.length} failed; ` +
       `${result.chunksWritten} chunk(s) written`,
   );
-  return result;
+  return withinBudget(result);
 }
 
 function splitterOptions(request: IndexingRequest): ResolvedSplitterOptions {

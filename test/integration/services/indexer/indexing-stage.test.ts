@@ -7,6 +7,8 @@
  *   root) indexes the good files, fails the bad ones with their codes, and a search finds each
  *   sample's known sentence in its own document, at its page, sheet or heading.
  * - Re-running the same job writes nothing (every document unchanged).
+ * - A job of many documents whose result lists would outgrow a status event succeeds, its lists
+ *   cut to their size budget and the rest counted.
  * - An indexer process SIGKILLed mid-job, then restarted, ends the job in SUCCESS with the
  *   same chunks as a clean run and no duplicate ids.
  */
@@ -32,6 +34,7 @@ import {
   indexerThreadSettingsFor,
   mixedFolder,
   pdfCorpus,
+  reference,
   storedChunkIds,
   submitIndexing,
   tempDir,
@@ -178,6 +181,45 @@ test('a mixed folder is indexed, searched, and re-indexed without writing', { ti
     assert.equal(rerun.failed.length, Object.keys(folder.bad).length);
     assert.equal((await store.info(collection))?.chunkCount, before);
   });
+});
+
+test('a job whose per-document lists outgrow a status event succeeds, its lists cut and the rest counted', async (t) => {
+  const folder = mixedFolder(t);
+  const dataDir = tempDir(t, 'sedano-index-data-');
+  const collection = uniqueName('test-indexing-budget');
+  const { redis, keys } = redisClient(t);
+  const settings = indexerThreadSettingsFor({ root: folder.root, dataDir, namespace: keys.namespace });
+  await openStore(t, dataDir, collection);
+  const sandbox = await stageSandbox(t);
+  await sandbox.start(createIndexerStage(settings, { concurrency: 1 }), uniqueName('indexer'), { redis });
+
+  // 1,800 references of about 450 characters: a request of some 820 KB the job topic takes,
+  // whose failed[] alone (each source, its code and a reason quoting it) would make a SUCCESS of
+  // some 1.3 MB, more than the status topic's 1 MiB: the job failed after its work before.
+  const good = folder.documents[0];
+  assert.ok(good);
+  const elsewhere = Array.from({ length: 1_800 }, (_, i) =>
+    reference(`s3://sedano-archive/${'quarterly/'.repeat(42)}report-${String(i).padStart(4, '0')}.pdf`),
+  );
+  const job = await submitIndexing(sandbox, { collection, documents: [good, ...elsewhere] });
+  const events = await sandbox.eventsUntil(job.header.jobId, 'SUCCESS', 120_000);
+  assert.ok(!events.some((event) => event.state === 'FAILURE'), 'no attempt failed');
+  const result = resultOf(events);
+
+  assert.equal(result.failed.length + result.failedOmitted, elsewhere.length);
+  assert.ok(result.failedOmitted > 0, `${result.failed.length} listed, ${result.failedOmitted} counted`);
+  assert.deepEqual(
+    result.failed.map((failure) => failure.source),
+    elsewhere.slice(0, result.failed.length).map((document) => document.uri),
+    "the first failures listed, in the request's order",
+  );
+  assert.ok(result.failed.every((failure) => failure.code === 'SEDANO_ERR_DOCUMENT_UNSUPPORTED'));
+  assert.equal(result.indexed.length + result.indexedOmitted, 1, 'the good document, listed or counted');
+  assert.ok(result.chunksWritten > 0);
+  t.diagnostic(
+    `failed: ${result.failed.length} listed, ${result.failedOmitted} counted; ` +
+      `indexed: ${result.indexed.length} listed, ${result.indexedOmitted} counted`,
+  );
 });
 
 test(

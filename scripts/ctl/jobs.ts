@@ -232,14 +232,19 @@ const FAILED_DOCUMENTS_SHOWN = 5;
  * job that succeeded may have done none, and `watch` would otherwise end on a bare SUCCESS.
  */
 export function failedDocumentLines(result: unknown): string[] {
-  const failed = (result as { failed?: unknown } | null)?.failed;
+  const { failed, failedOmitted } = (result ?? {}) as { failed?: unknown; failedOmitted?: unknown };
   if (!Array.isArray(failed) || failed.length === 0) return [];
-  const lines = [`${failed.length} document(s) failed:`];
+  // An indexing result counts the failures its size budget left out of the list (result-budget.ts).
+  const total = failed.length + (typeof failedOmitted === 'number' ? failedOmitted : 0);
+  const lines = [`${total} document(s) failed:`];
   for (const entry of failed.slice(0, FAILED_DOCUMENTS_SHOWN) as { source: string; code: string; reason: string }[]) {
     lines.push(`  ${entry.source}: ${entry.code}: ${entry.reason}`);
   }
-  if (failed.length > FAILED_DOCUMENTS_SHOWN)
-    lines.push(`  … and ${failed.length - FAILED_DOCUMENTS_SHOWN} more (jobs get)`);
+  const more = total - Math.min(failed.length, FAILED_DOCUMENTS_SHOWN);
+  if (more > 0) {
+    const listed = failed.length - Math.min(failed.length, FAILED_DOCUMENTS_SHOWN);
+    lines.push(`  … and ${more} more (${listed > 0 ? `${listed} listed by jobs get` : 'counted, not listed'})`);
+  }
   return lines;
 }
 

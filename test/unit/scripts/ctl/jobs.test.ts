@@ -204,7 +204,15 @@ test("watch: a succeeded job's failed documents are listed, at most five", () =>
   ]);
   const many = failedDocumentLines({ failed: failed(7) });
   assert.equal(many.length, 7);
-  assert.equal(many.at(-1), '  … and 2 more (jobs get)');
+  assert.equal(many.at(-1), '  … and 2 more (2 listed by jobs get)');
+  // An indexing result whose size budget left failures out of its list counts them.
+  const cut = failedDocumentLines({ failed: failed(7), failedOmitted: 993 });
+  assert.equal(cut[0], '1000 document(s) failed:');
+  assert.equal(cut.at(-1), '  … and 995 more (2 listed by jobs get)');
+  assert.equal(
+    failedDocumentLines({ failed: failed(3), failedOmitted: 4 }).at(-1),
+    '  … and 4 more (counted, not listed)',
+  );
 });
 
 test("submit: time limits by Celery's names (--soft-time-limit, --time-limit) and --max-attempts", () => {

@@ -35,8 +35,8 @@ const TERMINAL_STATES: ReadonlySet<JobState> = new Set<JobState>(['SUCCESS', 'FA
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-function jobId(value: string): string {
-  if (!UUID.test(value)) throw new UsageError(`not a job id (a UUID): "${value}"`);
+function jobId(value: string, what: 'job' | 'batch' = 'job'): string {
+  if (!UUID.test(value)) throw new UsageError(`not a ${what} id (a UUID): "${value}"`);
   return value.toLowerCase();
 }
 
@@ -225,6 +225,19 @@ export function listQuery(options: Record<string, unknown>): string {
   return text === '' ? '' : `?${text}`;
 }
 
+export interface BatchRevocationReply {
+  batchId: string;
+  revoked: number;
+  alreadyEnded: number;
+  notYetInView: number;
+}
+
+/** What `jobs revoke --batch` prints (pure). */
+export function batchRevokedLine({ batchId, revoked, alreadyEnded, notYetInView }: BatchRevocationReply): string {
+  const unseen = notYetInView > 0 ? `; ${notYetInView} not in the view yet: run it again` : '';
+  return `batch ${batchId}: ${revoked} job(s) revoked, ${alreadyEnded} already ended${unseen}`;
+}
+
 const FAILED_DOCUMENTS_SHOWN = 5;
 
 /**
@@ -385,13 +398,26 @@ export function registerJobs(program: Command, run: CtlAction): void {
     jobs
       .command('revoke')
       .description('revokes a job: a queued one never starts, a running one is aborted')
-      .argument('<job-id>')
+      .argument('<id>', 'a job id, or with --batch a batch id')
+      .option('--batch', "the id is a batch's: revoke its jobs that have not ended, and its follow-up")
       .option('--reason <text>', 'why, for the audit trail'),
   ).action(
     run(async ({ out, options, env }, id: string) => {
       const body = typeof options['reason'] === 'string' ? { reason: options['reason'] } : {};
+      const target = resolveGatewayTarget(options, env);
+      if (options['batch'] === true) {
+        const reply = await gatewayRequest<BatchRevocationReply>(
+          target,
+          'DELETE',
+          `/v1/batches/${jobId(id, 'batch')}`,
+          body,
+        );
+        if (out.json) out.data(reply);
+        else out.line(batchRevokedLine(reply));
+        return;
+      }
       const reply = await gatewayRequest<{ jobId: string; state: string }>(
-        resolveGatewayTarget(options, env),
+        target,
         'DELETE',
         `/v1/jobs/${jobId(id)}`,
         body,

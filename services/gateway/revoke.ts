@@ -13,6 +13,8 @@ import type { ControlCommand } from '../../schemas/control-command.ts';
 import type { JobStatusEvent } from '../../schemas/job-status-event.ts';
 import { newJobId } from '../lib/job-ids.ts';
 import { shownText } from '../lib/shown-text.ts';
+import type { BatchView } from '../lib/batch-view.ts';
+import { TERMINAL_STATES } from '../lib/job-view.ts';
 import type { JobView } from '../lib/status-view.ts';
 import type { GatewayContext } from './context.ts';
 
@@ -61,20 +63,81 @@ export function revokeCommand(jobId: string, reason: string, requester: string, 
   return { commandId: newJobId(), command: 'REVOKE', jobId, stage: null, reason, requester, issuedAt: now };
 }
 
+type RevokeContext = Pick<GatewayContext, 'producer' | 'codec' | 'topics' | 'revocations' | 'now'>;
+
+/**
+ * Revokes a job by id, whatever the view knows of it: remembered in Redis and commanded to the
+ * workers. Enough on its own for a job not yet submitted (a batch's follow-up): the worker that
+ * meets it refuses it, and it ends REVOKED then.
+ */
+async function revokeAhead(context: RevokeContext, jobId: string, reason: string, requester: string): Promise<void> {
+  const { producer, codec, topics, revocations } = context;
+  await revocations.revoke(jobId, reason);
+  const command = revokeCommand(jobId, reason, requester, context.now());
+  await producer.send(topics.control, [await codec.toMessage(topics.contracts.control, command.commandId, command)]);
+}
+
 export async function revokeJob(
-  context: Pick<GatewayContext, 'producer' | 'codec' | 'topics' | 'revocations' | 'now'>,
+  context: RevokeContext,
   view: JobView,
   reason: string,
   requester: string,
 ): Promise<void> {
-  const { producer, codec, topics, revocations } = context;
-  const now = context.now();
-  await revocations.revoke(view.jobId, reason);
-  const command = revokeCommand(view.jobId, reason, requester, now);
-  await producer.send(topics.control, [await codec.toMessage(topics.contracts.control, command.commandId, command)]);
+  const { producer, codec, topics } = context;
+  await revokeAhead(context, view.jobId, reason, requester);
   // Not running (queued, or waiting for its retry): the job ends now, not when a worker meets it.
   if (view.state === 'PENDING' || view.state === 'RETRY') {
-    const event = revokedEvent(view, reason, now);
+    const event = revokedEvent(view, reason, context.now());
     await producer.send(topics.status, [await codec.toMessage(topics.contracts.status, view.jobId, event)]);
   }
+}
+
+/** Jobs revoked at once: a batch's revocations share produce requests without flooding them. */
+const BATCH_REVOKE_CONCURRENCY = 50;
+
+export interface BatchRevocation {
+  /** Jobs of the batch revoked now (the follow-up included). */
+  revoked: number;
+  /** Jobs of the batch that had already ended (revoked earlier included). */
+  alreadyEnded: number;
+  /**
+   * Declared jobs the view has not seen yet (their PENDING not projected yet, within
+   * milliseconds of the submission): not revoked; a repeat of the revocation reaches them.
+   */
+  notYetInView: number;
+}
+
+/**
+ * Revokes every job of a batch that has not ended, and its follow-up: revoked ahead when it is
+ * not submitted yet (the batch's end submits it, and its worker refuses it), so a cancelled
+ * batch never runs what was to follow it. `jobs` are the batch's jobs in the view.
+ */
+export async function revokeBatch(
+  context: RevokeContext,
+  batch: Pick<BatchView, 'size' | 'followUpJobId'>,
+  jobs: readonly JobView[],
+  followUp: JobView | undefined,
+  reason: string,
+  requester: string,
+): Promise<BatchRevocation> {
+  const open = jobs.filter((job) => !TERMINAL_STATES.has(job.state));
+  for (let i = 0; i < open.length; i += BATCH_REVOKE_CONCURRENCY) {
+    await Promise.all(
+      open.slice(i, i + BATCH_REVOKE_CONCURRENCY).map((job) => revokeJob(context, job, reason, requester)),
+    );
+  }
+  let revoked = open.length;
+  let alreadyEnded = jobs.length - open.length;
+  if (batch.followUpJobId !== null) {
+    if (followUp === undefined) {
+      await revokeAhead(context, batch.followUpJobId, reason, requester);
+      revoked += 1;
+    } else if (TERMINAL_STATES.has(followUp.state)) {
+      alreadyEnded += 1;
+    } else {
+      await revokeJob(context, followUp, reason, requester);
+      revoked += 1;
+    }
+  }
+  return { revoked, alreadyEnded, notYetInView: Math.max(0, (batch.size ?? 0) - jobs.length) };
 }

@@ -2,7 +2,8 @@
  * Batches: `POST /v1/batches` submits many jobs under one batch id (every job is validated
  * and encoded before anything is produced), optionally with a follow-up job that the status
  * projector submits once every child has ended (services/status-projector/follow-up.ts);
- * `GET /v1/batches/:id` their counts per state, progress and overall state (batch-view.ts). A
+ * `GET /v1/batches/:id` their counts per state, progress and overall state (batch-view.ts);
+ * `DELETE /v1/batches/:id` revokes every job of the batch not ended yet, and its follow-up. A
  * `batchId` is declared once (batch-declarations.ts): an exact repeat gets the first answer,
  * another declaration of the id a 409.
  */
@@ -11,7 +12,9 @@ import type { GatewayContext } from '../context.ts';
 import { batchFingerprint, declareBatchOnce, type DeclaredBatch } from '../batch-declarations.ts';
 import { apiError } from '../errors.ts';
 import { inServerSpan } from '../tracing.ts';
-import { batchBody, batchIdParams, routeResponses } from '../schemas.ts';
+import { revokeBatch, revokeReason } from '../revoke.ts';
+import { batchBody, batchIdParams, emptyBody, routeResponses } from '../schemas.ts';
+import type { JobView } from '../../lib/status-view.ts';
 import { type SubmissionBody, submissionReply, toBatchSubmissions } from '../submissions.ts';
 import { notFound } from './jobs.ts';
 
@@ -29,6 +32,10 @@ export const BATCH_ROUTE_NEEDS = [
   'metrics',
   'view',
   'now',
+  'producer',
+  'codec',
+  'topics',
+  'revocations',
 ] as const satisfies readonly (keyof GatewayContext)[];
 
 /** The batch routes, a fastify plugin given only what they use. */
@@ -132,4 +139,51 @@ export const batchRoutes: FastifyPluginAsync<Pick<GatewayContext, (typeof BATCH_
       return { batchId: batch.batchId, ...batch.summary, size: batch.size, followUpJobId: batch.followUpJobId };
     },
   );
+
+  app.delete<{ Params: { id: string }; Body: { reason?: string } | null }>(
+    '/v1/batches/:id',
+    {
+      config: { scope: 'submit' },
+      schema: {
+        summary: "Revoke a batch's jobs and its follow-up",
+        description:
+          "Every job of the batch that has not ended is revoked as `DELETE /v1/jobs/:id` revokes one (Celery's " +
+          '`GroupResult.revoke()`); the follow-up too, ahead of its submission when the batch has not ended, so ' +
+          'it never runs. Answers 202 with how many jobs were revoked and how many had already ended; ' +
+          '`notYetInView` counts declared jobs whose PENDING the view has not shown yet (milliseconds after the ' +
+          'submission), which a repeat of the request reaches. Repeating it is harmless.',
+        tags: ['batches'],
+        params: batchIdParams,
+        body: emptyBody,
+        response: routeResponses(
+          { 202: { description: 'Accepted: the revocations are on their way' } },
+          { body: true, codes: ['SEDANO_ERR_API_NOT_FOUND'] },
+        ),
+      },
+    },
+    async (request, reply) => {
+      const batch = await context.view.batch(request.params.id);
+      if (batch === undefined) throw notFound('batch', request.params.id);
+      const { batchId } = batch;
+      const jobs = await batchJobs(context.view, batchId);
+      const followUp = batch.followUpJobId === null ? undefined : await context.view.get(batch.followUpJobId);
+      const requester = request.principal?.name ?? 'gateway';
+      const reason = revokeReason(requester, request.body?.reason);
+      const outcome = await revokeBatch(context, batch, jobs, followUp, reason, requester);
+      request.log.info({ batchId, requester, ...outcome }, 'batch revoked');
+      return reply.code(202).send({ batchId, statusUrl: `/v1/batches/${batchId}`, ...outcome });
+    },
+  );
 };
+
+/** Every job of a batch the view holds, read before any is revoked (a revocation moves a job in the list's order). */
+async function batchJobs(view: GatewayContext['view'], batchId: string): Promise<JobView[]> {
+  const jobs: JobView[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await view.list({ batchId, limit: 1000, ...(cursor === undefined ? {} : { cursor }) });
+    jobs.push(...page.jobs);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor !== undefined);
+  return jobs;
+}

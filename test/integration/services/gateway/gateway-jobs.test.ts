@@ -282,6 +282,67 @@ test('gateway API on the real stack', { timeout: 240_000 }, async (t) => {
   );
 
   await t.test(
+    'revoking a batch ends its queued and running jobs REVOKED, leaves the finished ones, and its follow-up never runs',
+    async () => {
+      const response = await gateway.call('POST', '/v1/batches', {
+        json: {
+          jobs: [
+            validNoopJob,
+            { stage: 'noop', payload: { sleepMs: 60_000 } },
+            { ...validNoopJob, countdownMs: 60_000 },
+          ],
+          followUp: { stage: 'noop', payload: { payload: 'the report of the batch' } },
+        },
+      });
+      assert.equal(response.status, 202, await response.clone().text());
+      const batch = await json<{ batchId: string; jobs: { jobId: string }[]; followUpJobId: string }>(response);
+      const [done, running, queued] = batch.jobs.map((job) => job.jobId) as [string, string, string];
+      await jobUntil(gateway, done, ['SUCCESS']);
+      await jobUntil(gateway, running, ['STARTED', 'PROGRESS']);
+      await jobUntil(gateway, queued, ['PENDING']);
+
+      const revoke = await gateway.call('DELETE', `/v1/batches/${batch.batchId}`, {
+        token: 'submitter',
+        json: { reason: 'wrong folder' },
+      });
+      assert.equal(revoke.status, 202, await revoke.clone().text());
+      assert.deepEqual(await json(revoke), {
+        batchId: batch.batchId,
+        statusUrl: `/v1/batches/${batch.batchId}`,
+        revoked: 3,
+        alreadyEnded: 1,
+        notYetInView: 0,
+      });
+      for (const jobId of [running, queued]) {
+        assert.equal((await jobUntil(gateway, jobId, ['REVOKED', 'SUCCESS', 'FAILURE'])).state, 'REVOKED');
+      }
+      assert.equal((await jobUntil(gateway, done, ['SUCCESS'])).state, 'SUCCESS', 'a finished job stays as it ended');
+      // Every child ended, so the projector submits the follow-up; revoked ahead, it is refused.
+      const followUp = await jobUntil(gateway, batch.followUpJobId, ['REVOKED', 'SUCCESS', 'FAILURE']);
+      assert.equal(followUp.state, 'REVOKED');
+      assert.match((followUp['error'] as { message: string }).message, /^revoked by \S+: wrong folder$/);
+      const states = (await gateway.sandbox.events(batch.followUpJobId)).map((event) => event.state);
+      assert.ok(!states.includes('STARTED'), `the follow-up never started: ${states.join(', ')}`);
+      const counts = await json<{ state: string; counts: Record<string, number> }>(
+        await gateway.call('GET', `/v1/batches/${batch.batchId}`, { token: 'reader' }),
+      );
+      assert.deepEqual([counts.counts['SUCCESS'], counts.counts['REVOKED']], [1, 2]);
+
+      const again = await gateway.call('DELETE', `/v1/batches/${batch.batchId}`, { token: 'submitter' });
+      assert.equal(again.status, 202, 'revoking again is harmless');
+      assert.deepEqual(
+        [(await json<{ revoked: number; alreadyEnded: number }>(again)).revoked],
+        [0],
+        'nothing left to revoke',
+      );
+      const unknown = await gateway.call('DELETE', `/v1/batches/${randomUUID()}`, { token: 'submitter' });
+      assert.equal(unknown.status, 404);
+      const reader = await gateway.call('DELETE', `/v1/batches/${batch.batchId}`, { token: 'reader' });
+      assert.equal(reader.status, 403, 'a read token cannot revoke');
+    },
+  );
+
+  await t.test(
     "a batch's follow-up is a PENDING job from the batch's submission: read, streamed, and revoked before its batch ends",
     async () => {
       const submitBatch = async () => {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
+  batchRevokedLine,
   failedDocumentLines,
   formatJob,
   type JobReply,
@@ -228,4 +229,13 @@ test("submit: time limits by Celery's names (--soft-time-limit, --time-limit) an
   for (const bad of ['0', '1.5', 'x']) {
     assert.throws(() => submissionBody('noop', { maxAttempts: bad }), /--max-attempts: a whole number of at least 1/);
   }
+});
+
+test('revoke --batch: what was revoked, what had ended, and a repeat asked for jobs the view has not shown yet', () => {
+  const reply = { batchId: 'b1', revoked: 3, alreadyEnded: 1, notYetInView: 0 };
+  assert.equal(batchRevokedLine(reply), 'batch b1: 3 job(s) revoked, 1 already ended');
+  assert.equal(
+    batchRevokedLine({ ...reply, notYetInView: 2 }),
+    'batch b1: 3 job(s) revoked, 1 already ended; 2 not in the view yet: run it again',
+  );
 });

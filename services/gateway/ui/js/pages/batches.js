@@ -1,8 +1,19 @@
-// Batches: the batches of recent jobs, and one batch's counts per state, progress, follow-up and jobs.
+// Batches: the batches of recent jobs, and one batch's counts per state, progress, follow-up and jobs;
+// revoking a batch that has not ended (its jobs not ended, and its follow-up).
 import { html } from '../../vendor/htm-preact.mjs';
 import { useState } from '../../vendor/hooks.mjs';
 import { api } from '../api.js';
-import { ErrorBox, Facts, JobLink, Loading, ProgressBar, StateBadge, useNow, usePoll } from '../components.js';
+import {
+  ConfirmButton,
+  ErrorBox,
+  Facts,
+  JobLink,
+  Loading,
+  ProgressBar,
+  StateBadge,
+  useNow,
+  usePoll,
+} from '../components.js';
 import { formatAge, JOB_STATES, UUID } from '../format.js';
 
 async function loadRecentBatches(signal) {
@@ -23,12 +34,39 @@ async function loadBatch(batchId, signal) {
   return { ...batch, jobs: page.jobs, more: page.nextCursor !== null };
 }
 
-function Batch({ batchId }) {
+function RevokeBatch({ batch, principal, onDone }) {
+  const canRevoke = principal.scopes.includes('submit');
+  const open = batch.total - batch.finished;
+  const followUp = batch.followUpJobId ? ', and its follow-up' : '';
+  return html`<div class="actions">
+    <${ConfirmButton}
+      label="Revoke batch"
+      danger
+      disabled=${!canRevoke}
+      question=${`Revoke the ${open} job(s) of batch ${batch.batchId} that have not ended${followUp}? Queued jobs never start; running ones are aborted.`}
+      action=${async () => {
+        // No reason of its own: the API's default, "revoked by <token name>", says who.
+        const reply = await api(`/v1/batches/${batch.batchId}`, { method: 'DELETE', json: {} });
+        return `${reply.revoked} revoked, ${reply.alreadyEnded} already ended`;
+      }}
+      onDone=${onDone}
+    />
+    ${!canRevoke && html`<span class="muted">Revoking needs the submit scope.</span>`}
+  </div>`;
+}
+
+function Batch({ batchId, principal }) {
   const { data, error } = usePoll((signal) => loadBatch(batchId, signal), 2000, [batchId]);
+  // Kept on the card: the button goes once every job has ended, the poll after the revocation.
+  const [revoked, setRevoked] = useState(undefined);
   if (!data) return html`<${ErrorBox} error=${error} />${!error && html`<${Loading} what="the batch" />`}`;
   return html`<section class="card" aria-labelledby="batch-title">
     <h2 id="batch-title">Batch <span class="mono small">${data.batchId}</span></h2>
-    <div class="job-head"><${StateBadge} state=${data.state} /></div>
+    <div class="job-head">
+      <${StateBadge} state=${data.state} />
+      ${data.finished < data.total && html`<${RevokeBatch} batch=${data} principal=${principal} onDone=${setRevoked} />`}
+    </div>
+    ${revoked && html`<p class="muted" role="status">Batch revoked: ${revoked}.</p>`}
     <${ProgressBar} percent=${data.percent} label="Batch progress" />
     <${Facts}
       items=${[
@@ -48,7 +86,7 @@ function Batch({ batchId }) {
   </section>`;
 }
 
-export function BatchesPage({ batchId }) {
+export function BatchesPage({ batchId, principal }) {
   const [lookup, setLookup] = useState('');
   const recent = usePoll(loadRecentBatches, 5000);
   const now = useNow();
@@ -64,7 +102,7 @@ export function BatchesPage({ batchId }) {
     ${
       batchId &&
       (UUID.test(batchId)
-        ? html`<${Batch} batchId=${batchId} key=${batchId} />`
+        ? html`<${Batch} batchId=${batchId} principal=${principal} key=${batchId} />`
         : html`<${ErrorBox} error=${{ code: 'INPUT', message: 'a batch id is a UUID' }} />`)
     }
     <section class="card" aria-labelledby="recent-title">

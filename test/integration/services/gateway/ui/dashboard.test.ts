@@ -508,6 +508,39 @@ test('the dashboard in a real browser', { timeout: 120_000 }, async (t) => {
     await page.locator('tr[data-job]').first().waitFor();
   });
 
+  await t.test('revoke a batch from its page: its queued jobs and its follow-up end REVOKED', async () => {
+    const response = await gateway.call('POST', '/v1/batches', {
+      json: {
+        jobs: [1, 2].map(() => ({ stage: 'noop', payload: {}, countdownMs: 600_000 })),
+        followUp: { stage: 'noop', payload: {} },
+      },
+    });
+    assert.equal(response.status, 202, await response.clone().text());
+    const batch = (await response.json()) as { batchId: string; followUpJobId: string };
+    await page.goto(`${gateway.baseUrl}/ui/#/batches/${batch.batchId}`);
+    const card = page.locator('section[aria-labelledby="batch-title"]');
+    await card.locator('li .badge[data-state="PENDING"]').nth(1).waitFor({ timeout: 20_000 });
+    await card.getByRole('button', { name: 'Revoke batch' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Revoke batch' });
+    assert.match(
+      await dialog.innerText(),
+      /Revoke the 2 job\(s\) of batch \S+ that have not ended, and its follow-up\?/,
+    );
+    await dialog.getByRole('button', { name: 'Revoke batch' }).click();
+    await card.locator('li .badge[data-state="REVOKED"]').nth(1).waitFor({ timeout: 20_000 });
+    // Still said once the batch has ended and its button is gone.
+    await card.getByRole('status').getByText('Batch revoked: 3 revoked, 0 already ended.').waitFor();
+    assert.equal(await card.getByRole('button', { name: 'Revoke batch' }).count(), 0, 'an ended batch offers none');
+    const followUp = await waitFor(
+      async () => {
+        const job = (await (await gateway.call('GET', `/v1/jobs/${batch.followUpJobId}`)).json()) as { state?: string };
+        return job.state !== undefined && ['REVOKED', 'SUCCESS', 'FAILURE'].includes(job.state) && job.state;
+      },
+      { description: 'the follow-up ended', timeoutMs: 30_000 },
+    );
+    assert.equal(followUp, 'REVOKED');
+  });
+
   // Was: an unknown page showed the overview, as if the link were right.
   await t.test('an unknown page says so', async () => {
     await page.goto(`${gateway.baseUrl}/ui/#/no-such-page`);

@@ -135,6 +135,14 @@ export const jobListQuery = {
     // Maintenance runs are jobs of the view too (the scheduler's), listed under their own name.
     stage: { type: 'string', enum: [...STAGES, 'maintenance'] },
     batchId: uuidSchema,
+    fields: {
+      type: 'string',
+      enum: ['all', 'summary'],
+      default: 'all',
+      description:
+        "`summary` leaves each job's `result` out: a list polled for states and progress need not carry " +
+        'results, which can be large (an indexing result lists up to 256 KiB of documents).',
+    },
     ...pageQuery,
   },
   additionalProperties: false,

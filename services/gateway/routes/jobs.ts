@@ -43,6 +43,11 @@ export type JobReply = Omit<JobView, 'progress'> & { progress: ProgressReply | n
  * part of this function's cost in `GET /v1/jobs/:id` (docs/benchmarks.md), and the declared
  * return type makes a field added to JobView a compile error here until the API shows it.
  */
+/** A job of a list asked with `fields=summary` (pure): every field but its result. */
+export function summaryReply({ result: _result, ...summary }: JobReply): Omit<JobReply, 'result'> {
+  return summary;
+}
+
 export function jobReply(view: JobView, now: number, jaegerUiUrl: string | undefined): JobReply {
   const { progress } = view;
   const estimate = estimateProgress(view, now);
@@ -190,7 +195,13 @@ export const jobRoutes: FastifyPluginAsync<Pick<GatewayContext, (typeof JOB_ROUT
     },
   );
 
-  app.get<{ Querystring: Omit<ListOptions, 'limit' | 'stage'> & { limit?: number; stage?: Stage | 'maintenance' } }>(
+  app.get<{
+    Querystring: Omit<ListOptions, 'limit' | 'stage'> & {
+      limit?: number;
+      stage?: Stage | 'maintenance';
+      fields?: 'all' | 'summary';
+    };
+  }>(
     '/v1/jobs',
     {
       config: { scope: 'read' },
@@ -205,7 +216,7 @@ export const jobRoutes: FastifyPluginAsync<Pick<GatewayContext, (typeof JOB_ROUT
       },
     },
     async (request) => {
-      const { stage, limit, ...filters } = request.query;
+      const { stage, limit, fields, ...filters } = request.query;
       // The API names stages as topology/ does (`noop`); the view as the status events do (`NOOP`).
       const page = await context.view.list({
         ...filters,
@@ -213,7 +224,9 @@ export const jobRoutes: FastifyPluginAsync<Pick<GatewayContext, (typeof JOB_ROUT
         limit: limit ?? 50,
       });
       const now = context.now();
-      return { jobs: page.jobs.map((view) => jobReply(view, now, context.jaegerUiUrl)), nextCursor: page.nextCursor };
+      const reply = (view: JobView) => jobReply(view, now, context.jaegerUiUrl);
+      const jobs = fields === 'summary' ? page.jobs.map((view) => summaryReply(reply(view))) : page.jobs.map(reply);
+      return { jobs, nextCursor: page.nextCursor };
     },
   );
 

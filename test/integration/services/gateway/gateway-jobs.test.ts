@@ -486,6 +486,16 @@ test('gateway API on the real stack', { timeout: 240_000 }, async (t) => {
     assert.deepEqual([zippedJobs.jobs.length, plainJobs.jobs.length], [3, 3]);
     const first = await json<{ jobs: JobBody[] }>(await gateway.call('GET', '/v1/jobs?limit=1'));
     assert.equal(first.jobs.length, 1);
+    // `fields=summary`: the same jobs, each without its result (what the dashboard's lists ask).
+    const summary = await json<{ jobs: JobBody[] }>(await gateway.call('GET', `${big}&fields=summary`));
+    assert.deepEqual(
+      summary.jobs.map((job) => job.jobId),
+      plainJobs.jobs.map((job) => job.jobId),
+    );
+    assert.ok(plainJobs.jobs.every((job) => job['result'] !== null && typeof job['result'] === 'object'));
+    assert.ok(summary.jobs.every((job) => !('result' in job) && job.state === 'SUCCESS' && 'payloadPreview' in job));
+    const bogus = await gateway.call('GET', '/v1/jobs?fields=everything');
+    assert.equal(bogus.status, 400);
   });
 
   await t.test('unknown ids are 404 with a clear code, never PENDING', async () => {

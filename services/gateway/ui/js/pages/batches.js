@@ -17,7 +17,7 @@ import {
 import { formatAge, JOB_STATES, UUID } from '../format.js';
 
 async function loadRecentBatches(signal) {
-  const { jobs } = await api('/v1/jobs?limit=500', { signal });
+  const { jobs } = await api('/v1/jobs?limit=500&fields=summary', { signal });
   const latest = new Map();
   for (const job of jobs) if (job.batchId && !latest.has(job.batchId)) latest.set(job.batchId, job.updatedAt);
   return [...latest].slice(0, 20).map(([batchId, updatedAt]) => ({ batchId, updatedAt }));
@@ -29,7 +29,7 @@ const LISTED_JOBS = 100;
 async function loadBatch(batchId, signal) {
   const [batch, page] = await Promise.all([
     api(`/v1/batches/${batchId}`, { signal }),
-    api(`/v1/jobs?batchId=${batchId}&limit=${LISTED_JOBS}`, { signal }),
+    api(`/v1/jobs?batchId=${batchId}&limit=${LISTED_JOBS}&fields=summary`, { signal }),
   ]);
   return { ...batch, jobs: page.jobs, more: page.nextCursor !== null };
 }

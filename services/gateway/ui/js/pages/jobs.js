@@ -94,7 +94,13 @@ export function JobsPage({ query }) {
   const cursor = cursors.at(-1);
   const { data, error } = usePoll(
     (signal) => {
-      const params = new URLSearchParams([...filters, ['limit', '25'], ...(cursor ? [['cursor', cursor]] : [])]);
+      // A list shows no results: `summary` leaves them out (an indexing result can be 256 KiB).
+      const params = new URLSearchParams([
+        ...filters,
+        ['limit', '25'],
+        ['fields', 'summary'],
+        ...(cursor ? [['cursor', cursor]] : []),
+      ]);
       return api(`/v1/jobs?${params}`, { signal });
     },
     cursor === undefined ? 3000 : 0,

@@ -114,7 +114,7 @@ export interface BatchRevocation {
  */
 export async function revokeBatch(
   context: RevokeContext,
-  batch: Pick<BatchView, 'size' | 'followUpJobId'>,
+  batch: Pick<BatchView, 'size' | 'followUpJobId' | 'counts'>,
   jobs: readonly JobView[],
   followUp: JobView | undefined,
   reason: string,
@@ -139,5 +139,8 @@ export async function revokeBatch(
       revoked += 1;
     }
   }
-  return { revoked, alreadyEnded, notYetInView: Math.max(0, (batch.size ?? 0) - jobs.length) };
+  // From the batch's own tally of the jobs it has seen: a finished job's view may have expired
+  // before its batch's, and is no job to wait for.
+  const seen = Object.values(batch.counts).reduce((sum, count) => sum + count, 0);
+  return { revoked, alreadyEnded, notYetInView: Math.max(0, (batch.size ?? 0) - seen) };
 }

@@ -43,11 +43,6 @@ export type JobReply = Omit<JobView, 'progress'> & { progress: ProgressReply | n
  * part of this function's cost in `GET /v1/jobs/:id` (docs/benchmarks.md), and the declared
  * return type makes a field added to JobView a compile error here until the API shows it.
  */
-/** A job of a list asked with `fields=summary` (pure): every field but its result. */
-export function summaryReply({ result: _result, ...summary }: JobReply): Omit<JobReply, 'result'> {
-  return summary;
-}
-
 export function jobReply(view: JobView, now: number, jaegerUiUrl: string | undefined): JobReply {
   const { progress } = view;
   const estimate = estimateProgress(view, now);
@@ -87,6 +82,11 @@ export function jobReply(view: JobView, now: number, jaegerUiUrl: string | undef
     payloadPreview: view.payloadPreview ?? null,
     traceUrl: jaegerUiUrl !== undefined && view.traceId !== null ? `${jaegerUiUrl}/trace/${view.traceId}` : null,
   };
+}
+
+/** A job of a list asked with `fields=summary` (pure): every field but its result. */
+export function summaryReply({ result: _result, ...summary }: JobReply): Omit<JobReply, 'result'> {
+  return summary;
 }
 
 /** 404 for `what` (a job, batch or dead letter); `why` says what else than a wrong id may explain it. */

@@ -29,6 +29,7 @@ const ROUTES: Route[] = [
   { method: 'DELETE', path: '/v1/jobs/:id', scope: 'submit', body: true },
   { method: 'POST', path: '/v1/batches', scope: 'submit', body: true },
   { method: 'GET', path: '/v1/batches/:id', scope: 'read', body: false },
+  { method: 'DELETE', path: '/v1/batches/:id', scope: 'submit', body: true },
   { method: 'GET', path: '/v1/stages', scope: 'read', body: false },
   { method: 'POST', path: '/v1/stages/:stage/pause', scope: 'admin', body: true },
   { method: 'POST', path: '/v1/stages/:stage/resume', scope: 'admin', body: true },

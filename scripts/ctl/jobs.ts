@@ -205,8 +205,11 @@ export function formatJob(job: JobReply, now: number): string[] {
   return lines;
 }
 
-/** The query string of `GET /v1/jobs` from the command line (pure). */
-export function listQuery(options: Record<string, unknown>): string {
+/**
+ * The query string of `GET /v1/jobs` from the command line (pure). The table shows no results,
+ * so it asks for none (`summary`: an indexing result can be 256 KiB); `--json` gets them all.
+ */
+export function listQuery(options: Record<string, unknown>, summary = false): string {
   const query = new URLSearchParams();
   if (typeof options['state'] === 'string') {
     const state = options['state'].toUpperCase();
@@ -221,6 +224,7 @@ export function listQuery(options: Record<string, unknown>): string {
   if (typeof options['limit'] === 'string')
     query.set('limit', String(parseWholeNumber('--limit', options['limit'], 1)));
   if (typeof options['cursor'] === 'string') query.set('cursor', options['cursor']);
+  if (summary) query.set('fields', 'summary');
   const text = query.toString();
   return text === '' ? '' : `?${text}`;
 }
@@ -374,7 +378,7 @@ export function registerJobs(program: Command, run: CtlAction): void {
       const page = await gatewayRequest<{ jobs: JobReply[]; nextCursor: string | null }>(
         resolveGatewayTarget(options, env),
         'GET',
-        `/v1/jobs${listQuery(options)}`,
+        `/v1/jobs${listQuery(options, !out.json)}`,
       );
       if (out.json) {
         out.data(page);

@@ -101,6 +101,7 @@ test("submit: --expires as a duration, --expires-at as an ISO time or ms (Celery
 
 test('list: filters become the query string, checked first', () => {
   assert.equal(listQuery({}), '');
+  assert.equal(listQuery({ limit: '10' }, true), '?limit=10&fields=summary', 'the table asks for no results');
   assert.equal(listQuery({ state: 'success', stage: 'noop', limit: '10' }), '?state=SUCCESS&stage=noop&limit=10');
   assert.throws(() => listQuery({ state: 'DONE' }), /--state/);
   assert.throws(() => listQuery({ limit: '0' }), /--limit/);

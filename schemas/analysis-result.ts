@@ -17,4 +17,10 @@ export interface AnalysisResult {
    * @defaultValue []
    */
   failed: FailedDocument[];
+  /**
+   * Documents failed but left out of `failed`, which holds as many as the analysis result's size
+   * budget allows (see README, Analysis stage).
+   * @defaultValue 0
+   */
+  failedOmitted: number;
 }

@@ -10,10 +10,22 @@ export interface FinancialAnalysis {
    */
   amounts: MonetaryAmount[];
   /**
+   * Amounts found but left out of `amounts`, which holds as many as the analysis result's size budget
+   * allows (see README, Analysis stage).
+   * @defaultValue 0
+   */
+  amountsOmitted: number;
+  /**
    * Percentages found, as numbers in percent (12.5 for 12.5%).
    * @defaultValue []
    */
   percentages: number[];
+  /**
+   * Percentages found but left out of `percentages`, which holds as many as the analysis result's size
+   * budget allows (see README, Analysis stage).
+   * @defaultValue 0
+   */
+  percentagesOmitted: number;
   /**
    * Periods mentioned (e.g. 2024, Q3 2024).
    * @defaultValue []
@@ -24,6 +36,12 @@ export interface FinancialAnalysis {
    * @defaultValue []
    */
   metrics: FinancialMetric[];
+  /**
+   * Metrics found or derived but left out of `metrics`, which holds as many as the analysis result's
+   * size budget allows (see README, Analysis stage).
+   * @defaultValue 0
+   */
+  metricsOmitted: number;
   /** How the document's numbers were read: comma-decimal (1.234,56) or dot-decimal (1,234.56). */
   numberFormat: string | null;
 }

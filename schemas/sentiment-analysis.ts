@@ -28,6 +28,12 @@ export interface SentimentAnalysis {
    */
   sentences: SentenceSentiment[];
   /**
+   * Sentences scored but left out of `sentences`, which holds as many as the analysis result's size
+   * budget allows (see README, Analysis stage).
+   * @defaultValue 0
+   */
+  sentencesOmitted: number;
+  /**
    * Per-label probabilities of a trained classifier; empty for the lexicon.
    * @defaultValue {}
    */

@@ -19,4 +19,10 @@ export interface TextStatistics {
    * @defaultValue []
    */
   entities: NamedEntity[];
+  /**
+   * Entities found but left out of `entities`, which holds as many as the analysis result's size
+   * budget allows (see README, Analysis stage).
+   * @defaultValue 0
+   */
+  entitiesOmitted: number;
 }

@@ -12,6 +12,7 @@
  *   (SEDANO_ERR_MODEL_NOT_FOUND, not retriable).
  * - The signal (revoke, time limit, shutdown) is checked between documents and between
  *   sections, so a revoke stops the job at the next boundary.
+ * - A result too large for a status event has its detail lists cut (result-budget.ts).
  */
 import type { AnalysisResult } from '../../schemas/analysis-result.ts';
 import type { AnalyzeDocumentsRequest } from '../../schemas/analyze-documents-request.ts';
@@ -26,6 +27,7 @@ import { analyzeDocumentText, type SectionText } from './analyze-document.ts';
 import type { LoadClassifier, TextClassifier } from './classifier-port.ts';
 import { classifySentiment } from './classify-sentiment.ts';
 import { type OpenedDocument, openIndexed, openReference } from './read-sections.ts';
+import { withinBudget } from './result-budget.ts';
 import { documentAnalysisOf } from './to-contract.ts';
 
 /** Most characters of text analysed per document (about 10,000 pages); a longer one fails as too large. */
@@ -67,7 +69,7 @@ export async function analyzeDocuments(
     ...request.documentIds.map((documentId): Target => ({ kind: 'indexed', documentId })),
     ...request.documents.map((reference): Target => ({ kind: 'reference', reference })),
   ];
-  const result: AnalysisResult = { analysisType: request.analysisType, documents: [], failed: [] };
+  const result: AnalysisResult = { analysisType: request.analysisType, documents: [], failed: [], failedOmitted: 0 };
   const state: AnalysisProgressState = {
     currentDocument: null,
     documentsDone: 0,
@@ -95,7 +97,7 @@ export async function analyzeDocuments(
   }
   state.currentDocument = null;
   report(`${result.documents.length} analysed, ${result.failed.length} failed`);
-  return result;
+  return withinBudget(result);
 }
 
 async function loadModel(modelId: string, dependencies: AnalyzeDocumentsDependencies): Promise<TextClassifier> {

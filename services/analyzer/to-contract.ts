@@ -15,16 +15,20 @@ export function documentAnalysisOf(documentId: string, source: string, findings:
     languages: findings.languages,
     financial: findings.financial === null ? null : financialOf(findings.financial),
     sentiment: findings.sentiment === null ? null : sentimentOf(findings.sentiment),
-    statistics: findings.statistics === null ? null : (findings.statistics satisfies TextStatistics),
+    statistics:
+      findings.statistics === null ? null : ({ ...findings.statistics, entitiesOmitted: 0 } satisfies TextStatistics),
   };
 }
 
 function financialOf(summary: FinancialSummary): FinancialAnalysis {
   return {
     amounts: summary.amounts,
+    amountsOmitted: 0,
     percentages: summary.percentages,
+    percentagesOmitted: 0,
     periods: summary.periods,
     metrics: summary.metrics,
+    metricsOmitted: 0,
     numberFormat: summary.numberFormat,
   };
 }
@@ -37,6 +41,7 @@ export function sentimentOf(summary: SentimentSummary): SentimentAnalysis {
     supported: summary.supported,
     method: summary.method,
     sentences: summary.sentences,
+    sentencesOmitted: 0,
     probabilities: summary.probabilities,
   };
 }

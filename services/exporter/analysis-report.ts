@@ -165,7 +165,8 @@ function documentsSection(result: AnalysisResult, language: ReportLanguage): Rep
       rows: result.documents.map((document) => [
         document.documentId,
         document.language ?? '',
-        String(document.financial?.amounts.length ?? 0),
+        // Every amount found, listed or left out by the result's size budget.
+        String(document.financial === null ? 0 : document.financial.amounts.length + document.financial.amountsOmitted),
         (document.financial?.periods ?? []).join(', '),
       ]),
     },
@@ -228,9 +229,17 @@ function statisticsSection(result: AnalysisResult, language: ReportLanguage): Re
 function failedSection(result: AnalysisResult, language: ReportLanguage): ReportSection | null {
   if (result.failed.length === 0) return null;
   const it = language === 'it';
+  const omitted = result.failedOmitted;
   return {
     heading: it ? 'Documenti non analizzati' : 'Documents not analysed',
-    paragraphs: [],
+    paragraphs:
+      omitted === 0
+        ? []
+        : [
+            it
+              ? `Altri ${omitted} documenti non analizzati non sono elencati.`
+              : `${omitted} more documents not analysed are not listed.`,
+          ],
     table: {
       columns: it ? ['Documento', 'Codice', 'Motivo'] : ['Document', 'Code', 'Reason'],
       rows: result.failed.map((failed) => [failed.source, failed.code, failed.reason]),

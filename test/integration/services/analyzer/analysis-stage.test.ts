@@ -9,6 +9,8 @@
  * - A sentiment job and a comprehensive job over references (feedback in both languages, the
  *   results PDF) reach SUCCESS with the expected labels, statistics and entities.
  * - A job naming an unknown model fails at once with SEDANO_ERR_MODEL_NOT_FOUND.
+ * - A comprehensive job over twelve large annual reports reaches SUCCESS: its detail lists are
+ *   cut to the result's size budget and counted, every document listed.
  * - A revoke while a long job runs stops it between documents: REVOKED, never SUCCESS, and
  *   its last progress counted fewer documents than the job had.
  * - The gateway takes an analysis job and serves its result.
@@ -45,6 +47,7 @@ import { type TrainModelRequest, trainModelRequestContract } from '../../../../s
 import { createTrainerStage } from '../../../../services/trainer/trainer-stage.ts';
 import { resolveTrainerOptions } from '../../../../services/trainer/trainer-options.ts';
 import { HELD_OUT, trainingRequest } from '../../../unit/services/trainer/training-fixtures.ts';
+import { annualReportPages } from '../../../unit/services/analyzer/annual-report-fixture.ts';
 
 type Sandbox = Awaited<ReturnType<typeof stageSandbox>>;
 
@@ -244,6 +247,42 @@ test(
     const failure = failed.find((event) => event.state === 'FAILURE');
     assert.equal(failure?.error?.code, 'SEDANO_ERR_MODEL_NOT_FOUND');
     assert.equal(failed.filter((event) => event.state === 'RETRY').length, 0, 'not retried');
+  },
+);
+
+test(
+  'an analysis of twelve annual reports succeeds, its detail lists cut to fit a status event and counted',
+  { timeout: 180_000 },
+  async (t) => {
+    const sandbox = await stageSandbox(t);
+    const root = tempDir(t, 'sedano-analysis-reports-');
+    const names = Array.from({ length: 12 }, (_, i) => `annual-report-${i + 1}.txt`);
+    // About 110 KB of Avro each (comprehensive): the whole result would be some 1.3 MB.
+    for (const name of names) writeFileSync(join(root, name), annualReportPages(50).join('\n\n'));
+    await startAnalyzer(t, sandbox, {
+      documentRoots: [root],
+      store: { dataDir: tempDir(t, 'sedano-analysis-data-') },
+      defaultCollection: uniqueName('test-analysis-budget'),
+      maxDocumentChars: 1_000_000,
+    });
+    const job = await submitAnalysis(sandbox, { analysisType: 'COMPREHENSIVE', documents: names.map(reference) });
+    const result = resultOf(await sandbox.eventsUntil(job.header.jobId, 'SUCCESS', 150_000));
+    assert.deepEqual(
+      result.documents.map((d) => d.documentId),
+      names,
+      'every document analysed and listed',
+    );
+    for (const analysis of result.documents) {
+      const statistics = analysis.statistics;
+      const financial = analysis.financial;
+      assert.ok(statistics && financial && analysis.sentiment);
+      assert.equal(statistics.entities.length, 0, 'entities cut first');
+      assert.ok(statistics.entitiesOmitted > 0);
+      assert.ok(analysis.sentiment.sentencesOmitted > 0, 'sentence scores cut next');
+      assert.ok(financial.amounts.length + financial.amountsOmitted >= 500, 'every amount listed or counted');
+      assert.ok(financial.metrics.length > 50 && financial.metricsOmitted === 0, 'the metrics kept whole');
+    }
+    t.diagnostic(`listed amounts per document: ${result.documents[0]?.financial?.amounts.length}`);
   },
 );
 

@@ -208,6 +208,7 @@ test(
           'sedano.AnalysisResult': {
             analysisType: 'FINANCIAL',
             failed: [],
+            failedOmitted: 0,
             documents: [
               {
                 documentId: 'relazione-2024.pdf',
@@ -219,7 +220,10 @@ test(
                 financial: {
                   numberFormat: null,
                   amounts: [],
+                  amountsOmitted: 0,
                   percentages: [],
+                  percentagesOmitted: 0,
+                  metricsOmitted: 0,
                   periods: ['2023', '2024'],
                   metrics: [
                     {

@@ -23,7 +23,10 @@ function document(
     financial: {
       numberFormat: null,
       amounts: [{ value: 1, currency: 'EUR', context: null }],
+      amountsOmitted: 0,
       percentages: [],
+      percentagesOmitted: 0,
+      metricsOmitted: 0,
       periods: ['2024'],
       metrics: metrics.map((metric) => ({ ...metric, formula: null, inputs: [], provenance: [] })),
     },
@@ -44,6 +47,7 @@ const result: AnalysisResult = {
     ]),
   ],
   failed: [{ source: 'rotto.pdf', code: 'SEDANO_ERR_DOCUMENT_CORRUPT', reason: 'truncated' }],
+  failedOmitted: 0,
 };
 
 function reader(job: { state: string; result: unknown } | undefined): ReadJobResult {
@@ -130,4 +134,20 @@ test("the analyzer's metric keys become readers' names; its derived growth is le
     ],
   );
   assert.equal(metricLabel('net_income', 'it'), 'Utile netto');
+});
+
+test('a result cut to its size budget: amounts counted with the omitted ones, the failed documents left out said', () => {
+  const analysed = document('bilancio-2024.xlsx', []);
+  assert.ok(analysed.financial);
+  const cut: AnalysisResult = {
+    ...result,
+    documents: [{ ...analysed, financial: { ...analysed.financial, amountsOmitted: 499 } }],
+    failedOmitted: 41,
+  };
+  const sections = analysisContent(cut, 'en').sections;
+  const documents = sections.find((section) => section.heading === 'Documents analysed');
+  assert.deepEqual(documents?.table?.rows[0]?.slice(0, 3), ['bilancio-2024.xlsx', 'it', '500']);
+  const failed = sections.find((section) => section.heading === 'Documents not analysed');
+  assert.deepEqual(failed?.paragraphs, ['41 more documents not analysed are not listed.']);
+  assert.equal(failed?.table?.rows.length, 1);
 });

@@ -11,9 +11,11 @@
  *   submitted, with the request's lease (60 s); then with the answer (job ids, due times).
  * - The same fingerprint (a client retrying after a lost reply): the first answer again, the
  *   jobs `created: false`, nothing produced; a repeat arriving while the first is still being
- *   submitted waits for its answer. One arriving after the submission failed, or after the
- *   first request's lease lapsed, takes the claim over and submits the batch again (part of it
- *   may be on its topics already: the job ids are new, as for a retry without a batch id).
+ *   submitted waits for its answer (for one lease at most, then 503: try again). The lease is
+ *   renewed while the batch is being submitted, however slowly. One arriving after the
+ *   submission failed, or after the lease lapsed (the first request's gateway stopped or died),
+ *   takes the claim over and submits the batch again (part of it may be on its topics already:
+ *   the job ids are new, as for a retry without a batch id).
  * - Another fingerprint, or no claim but a declaration in the status view (declared by another
  *   client of the batches topic, or after the claim expired while the view still holds the
  *   batch): 409 SEDANO_ERR_API_BATCH_REDECLARED.
@@ -140,7 +142,8 @@ export async function declareBatchOnce<B extends DeclaredBatch>(
       mine,
       LEDGER_TTL_SECONDS,
     )) as string | null;
-    if (held === null) return { batch: await submitClaimed(redis, claimKey, mine, fingerprint, submit), created: true };
+    if (held === null)
+      return { batch: await submitClaimed(redis, claimKey, mine, fingerprint, submit, leaseMs), created: true };
     const earlier = parseClaim<B>(held);
     if (earlier === undefined || earlier.fingerprint !== fingerprint) throw redeclared(batchId);
     if (earlier.batch !== undefined) return { batch: earlier.batch, created: false };
@@ -148,7 +151,8 @@ export async function declareBatchOnce<B extends DeclaredBatch>(
     // lapsed): this repeat takes the claim over, unless another took it first.
     if (earlier.failed === true || (earlier.leaseUntil ?? 0) < Date.now()) {
       const taken = (await redis.eval(SWAP, 1, claimKey, held, mine, LEDGER_TTL_SECONDS)) as number;
-      if (taken === 1) return { batch: await submitClaimed(redis, claimKey, mine, fingerprint, submit), created: true };
+      if (taken === 1)
+        return { batch: await submitClaimed(redis, claimKey, mine, fingerprint, submit, leaseMs), created: true };
       continue;
     }
     if (Date.now() >= deadline) {
@@ -167,7 +171,9 @@ async function submitClaimed<B extends DeclaredBatch>(
   mine: string,
   fingerprint: string,
   submit: () => Promise<B>,
+  leaseMs: number,
 ): Promise<B> {
+  const lease = holdLease(redis, claimKey, mine, leaseMs);
   let batch: B;
   try {
     batch = await submit();
@@ -176,12 +182,41 @@ async function submitClaimed<B extends DeclaredBatch>(
     // freed, which would make the view's declaration refuse the retry: the claim says the
     // submission failed, and an exact repeat submits it again.
     const failed = JSON.stringify({ fingerprint, failed: true } satisfies Claim);
-    await redis.eval(SWAP, 1, claimKey, mine, failed, LEDGER_TTL_SECONDS).catch(() => {});
+    await redis.eval(SWAP, 1, claimKey, await lease.stop(), failed, LEDGER_TTL_SECONDS).catch(() => {});
     throw error;
   }
   const done = JSON.stringify({ fingerprint, batch } satisfies Claim);
   // The batch is submitted: its answer goes to the client even if Redis fails now (a repeat
   // then waits out the lease and submits it again, as a retry without a claim would).
-  await redis.eval(SWAP, 1, claimKey, mine, done, LEDGER_TTL_SECONDS).catch(() => {});
+  await redis.eval(SWAP, 1, claimKey, await lease.stop(), done, LEDGER_TTL_SECONDS).catch(() => {});
   return batch;
+}
+
+/**
+ * Renews the claim's lease every third of it while its batch is being submitted, so a repeat
+ * takes over only from a request that went away (its gateway stopped or died), never from one
+ * whose submission is slow (a broker that stalls for longer than the lease): that would submit
+ * the batch twice. A renewal that fails (Redis away) is tried again at the next turn. `stop`
+ * waits for a renewal in flight and gives the claim's value as it now stands.
+ */
+function holdLease(redis: Redis, claimKey: string, claim: string, leaseMs: number): { stop(): Promise<string> } {
+  let held = claim;
+  let stopped = false;
+  let renewal: Promise<void> = Promise.resolve();
+  const renew = async () => {
+    const renewed = JSON.stringify({ ...(JSON.parse(held) as Claim), leaseUntil: Date.now() + leaseMs });
+    const swapped = (await redis.eval(SWAP, 1, claimKey, held, renewed, LEDGER_TTL_SECONDS).catch(() => 0)) as number;
+    if (swapped === 1) held = renewed;
+  };
+  const timer = setInterval(() => {
+    if (!stopped) renewal = renewal.then(renew);
+  }, leaseMs / 3);
+  return {
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await renewal;
+      return held;
+    },
+  };
 }

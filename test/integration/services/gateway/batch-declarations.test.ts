@@ -1,7 +1,8 @@
 /**
  * A batch id's claim in Redis (services/gateway/batch-declarations.ts), on a real Redis, past the
  * happy paths the gateway tests cover: a submission that fails after its declaration reached
- * the view, and a first request whose lease lapsed.
+ * the view, a first request that went away (its lease lapsed), and one slower than its lease
+ * (renewed: never submitted twice).
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -37,25 +38,54 @@ test('after a failed submission an exact repeat submits again, though the view h
   );
 });
 
-test("a repeat takes over a claim whose request's lease lapsed; the first still answers its client", async (t) => {
+test('a repeat takes over a claim whose request went away (its lease lapsed, never renewed)', async (t) => {
   const { redis, keys } = redisClient(t);
   const stores = { redis, keys };
   const batchId = randomUUID();
-  let finishFirst!: () => void;
-  const first = declareBatchOnce(
-    stores,
-    batchId,
-    'fingerprint-a',
-    () => new Promise<DeclaredBatch>((resolve) => (finishFirst = () => resolve(answer('job-1')))),
-    { leaseMs: 100, pollIntervalMs: 20 },
-  );
+  // What a gateway that died while submitting leaves: its claim, the lease past.
+  const stale = { fingerprint: 'fingerprint-a', token: randomUUID(), leaseUntil: Date.now() - 1 };
+  await redis.set(keys.batchClaim(batchId), JSON.stringify(stale), 'EX', 60);
   const second = await declareBatchOnce(stores, batchId, 'fingerprint-a', async () => answer('job-2'), {
     leaseMs: 100,
     pollIntervalMs: 20,
   });
   assert.deepEqual(second, { batch: answer('job-2'), created: true });
+  const repeat = await declareBatchOnce(stores, batchId, 'fingerprint-a', async () => assert.fail('submitted again'));
+  assert.deepEqual(repeat, { batch: answer('job-2'), created: false });
+});
+
+test('a submission slower than its lease keeps its claim: a repeat meanwhile gets a 503, never a second submission', async (t) => {
+  const { redis, keys } = redisClient(t);
+  const stores = { redis, keys };
+  const batchId = randomUUID();
+  const options = { leaseMs: 100, pollIntervalMs: 20 };
+  let finishFirst!: () => void;
+  let submitting!: () => void;
+  const started = new Promise<void>((resolve) => (submitting = resolve));
+  const first = declareBatchOnce(
+    stores,
+    batchId,
+    'fingerprint-a',
+    () =>
+      new Promise<DeclaredBatch>((resolve) => {
+        submitting();
+        finishFirst = () => resolve(answer('job-1'));
+      }),
+    options,
+  );
+  await started;
+  // Was: after 100 ms the repeat took the claim over and submitted the batch a second time.
+  await assert.rejects(
+    declareBatchOnce(stores, batchId, 'fingerprint-a', async () => assert.fail('submitted twice'), options),
+    (error: { code?: string }) => error.code === 'SEDANO_ERR_API_UNAVAILABLE',
+  );
+  await assert.rejects(
+    declareBatchOnce(stores, batchId, 'fingerprint-a', async () => assert.fail('submitted twice'), options),
+    (error: { code?: string }) => error.code === 'SEDANO_ERR_API_UNAVAILABLE',
+    'still held, a few leases later',
+  );
   finishFirst();
   assert.deepEqual(await first, { batch: answer('job-1'), created: true });
   const repeat = await declareBatchOnce(stores, batchId, 'fingerprint-a', async () => assert.fail('submitted again'));
-  assert.deepEqual(repeat.batch, answer('job-2'), 'the claim keeps the answer of the request that held it');
+  assert.deepEqual(repeat, { batch: answer('job-1'), created: false }, "the first request's answer");
 });

@@ -139,6 +139,9 @@ function pick<K extends keyof GatewayContext>(context: GatewayContext, keys: rea
 /** The longest path parameter the router accepts, in characters (fastify's default, said in the 414's message). */
 const MAX_PARAM_LENGTH = 100;
 
+/** The methods the gateway's routes take (HEAD with every GET), looked up for a 405's `Allow`. */
+const ROUTE_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+
 /** The default largest request body: a job topic's largest record, in bytes. */
 const DEFAULT_BODY_LIMIT_BYTES = 1_048_576;
 
@@ -277,11 +280,21 @@ export async function buildGatewayApp(dependencies: GatewayDependencies): Promis
     return reply.code(statusCode).send(body);
   });
   app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '';
+    // A path the gateway serves, asked with another method, is a 405 naming the methods it takes (RFC 9110 15.5.6).
+    const allowed = ROUTE_METHODS.filter((method) => app.findRoute({ method, url: path }) !== null);
+    if (allowed.length > 0) {
+      const { statusCode, body } = errorReply(
+        apiError(
+          'SEDANO_ERR_API_METHOD_NOT_ALLOWED',
+          `${shortened(path)} does not take ${request.method}; it takes ${allowed.join(', ')}`,
+        ),
+        request.id,
+      );
+      return reply.code(statusCode).header('allow', allowed.join(', ')).send(body);
+    }
     const { statusCode, body } = errorReply(
-      {
-        code: 'FST_ERR_NOT_FOUND',
-        message: `no route ${request.method} ${shortened(request.url.split('?')[0] ?? '')}`,
-      },
+      { code: 'FST_ERR_NOT_FOUND', message: `no route ${request.method} ${shortened(path)}` },
       request.id,
     );
     return reply.code(statusCode).send(body);

@@ -320,6 +320,11 @@ export const ERROR_TABLE = {
     message:
       'No such job, batch, dead letter, PING or route (a finished job leaves the view `SEDANO_RESULT_TTL` seconds after it ended).',
   },
+  SEDANO_ERR_API_METHOD_NOT_ALLOWED: {
+    status: 405,
+    retriable: false,
+    message: 'The route does not take this method; the `Allow` header lists the methods it takes.',
+  },
   SEDANO_ERR_API_CONFLICT: {
     status: 409,
     retriable: false,

@@ -321,6 +321,28 @@ test('gateway edges: authentication and malformed input', { timeout: 240_000 }, 
     }
   });
 
+  await t.test(
+    'every route, asked with a method it does not take, is a 405 whose Allow lists those it does',
+    async () => {
+      // The methods of every route whose pattern the path matches (`/v1/jobs/counts` is also a `/v1/jobs/:id`).
+      const matches = (pattern: string, path: string) =>
+        new RegExp(`^${pattern.replace(/:\w+/g, '[^/]+')}$`).test(path);
+      for (const route of ROUTES) {
+        const path = concrete(route);
+        const methods = ROUTES.filter((other) => matches(other.path, path)).map((other) => other.method);
+        const allowed = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'].filter((method) =>
+          methods.some((taken) => taken === method || (method === 'HEAD' && taken === 'GET')),
+        );
+        const wrong = 'PUT'; // no route takes PUT
+        const response = await gateway.call(wrong, path);
+        const body = (await response.json()) as { error: { code: string } };
+        assert.equal(response.status, 405, `${wrong} ${path}`);
+        assert.equal(body.error.code, 'SEDANO_ERR_API_METHOD_NOT_ALLOWED', `${wrong} ${path}`);
+        assert.equal(response.headers.get('allow'), allowed.join(', '), `${wrong} ${path}`);
+      }
+    },
+  );
+
   await t.test('401 without a valid token, 403 without the scope, on every non-health route', async () => {
     for (const route of ROUTES) {
       const path = concrete(route);

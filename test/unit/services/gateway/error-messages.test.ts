@@ -112,6 +112,28 @@ test('414 and other router errors quote at most 64 characters of the path', asyn
   assert.ok(errorOf(badUrl, 400).message.length < 200);
 });
 
+test('a path the gateway serves, asked with another method, is a 405 with the methods it takes in Allow', async (t) => {
+  const app = await inertApp(t);
+  const headers = { authorization: `Bearer ${TOKEN}` };
+  const job = await app.inject({ method: 'PUT', url: '/v1/jobs/6f1c2b9e-0d1a-4c55-9f0e-2a7d3b4c5e6f', headers });
+  const error = errorOf(job, 405);
+  assert.equal(error.code, 'SEDANO_ERR_API_METHOD_NOT_ALLOWED');
+  assert.equal(job.headers['allow'], 'GET, HEAD, DELETE');
+  assert.equal(
+    error.message,
+    '"/v1/jobs/6f1c2b9e-0d1a-4c55-9f0e-2a7d3b4c5e6f" does not take PUT; it takes GET, HEAD, DELETE',
+  );
+  const stages = await app.inject({ method: 'DELETE', url: '/v1/stages?x=1', headers });
+  assert.equal(errorOf(stages, 405).code, 'SEDANO_ERR_API_METHOD_NOT_ALLOWED');
+  assert.equal(stages.headers['allow'], 'GET, HEAD');
+  const submit = await app.inject({ method: 'PATCH', url: '/v1/jobs', headers });
+  assert.equal(submit.headers['allow'], 'GET, HEAD, POST');
+  // A path no route serves stays a 404, whatever the method.
+  const nothing = await app.inject({ method: 'PUT', url: '/v1/nothing', headers });
+  assert.equal(errorOf(nothing, 404).code, 'SEDANO_ERR_API_NOT_FOUND');
+  assert.equal(nothing.headers['allow'], undefined);
+});
+
 test('shortened: a value of at most 64 characters whole, a longer one cut with an ellipsis and its length', () => {
   const { errorReply, shortened } = gatewayErrors;
   assert.equal(typeof shortened, 'function');

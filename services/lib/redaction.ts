@@ -66,8 +66,26 @@ function isSecretParam(name: string): boolean {
   return isCredentialName(decoded);
 }
 
-/** A URL (or request target) with every credential-carrying query parameter's value replaced. */
+/**
+ * A URL (or request target) with every credential-carrying query parameter's value replaced,
+ * and the credentials `redactText` finds once it is percent-decoded (a user and password or a
+ * bearer token sent escaped in a path or a value: `/v1/exports/https%3A%2F%2Fuser%3Apass%40host`):
+ * such a URL is given decoded, redacted.
+ */
 export function redactUrl(url: string): string {
+  const named = redactParams(url);
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(named);
+  } catch {
+    return named; // A malformed escape: the router refuses it; the parameters were redacted as written.
+  }
+  const redacted = redactText(decoded);
+  return redacted === decoded ? named : redacted;
+}
+
+/** A URL with every credential-carrying query parameter's value replaced. */
+function redactParams(url: string): string {
   const query = url.indexOf('?');
   if (query === -1) return url;
   const fragment = url.indexOf('#', query);

@@ -108,3 +108,18 @@ test('redact: a long text without a URL is read in linear time', { timeout: 10_0
   assert.equal(redactText(text), text);
   assert.equal(redactText(`x https://u:p@h/ ${text}`).startsWith('x https://[REDACTED]@h/ '), true);
 });
+
+test('redactUrl: credentials sent percent-encoded in a path or a value are found once decoded', () => {
+  assert.equal(
+    redactUrl('/v1/exports/https%3A%2F%2Fuser%3As3cret%40host%2Fa.pdf'),
+    '/v1/exports/https://[REDACTED]@host/a.pdf',
+  );
+  assert.equal(redactUrl('/v1/jobs/Bearer%20s3cret-token'), '/v1/jobs/Bearer [REDACTED]');
+  assert.equal(
+    redactUrl('/v1/jobs?next=https%3A%2F%2Fu%3As3cret%40h&token=t0k'),
+    '/v1/jobs?next=https://[REDACTED]@h&token=[REDACTED]',
+  );
+  // Without credentials, or with a malformed escape, the URL stays as sent (parameters redacted).
+  assert.equal(redactUrl('/v1/jobs/a%20b?state=PENDING'), '/v1/jobs/a%20b?state=PENDING');
+  assert.equal(redactUrl('/v1/jobs/%zz?token=t0k'), '/v1/jobs/%zz?token=[REDACTED]');
+});

@@ -55,6 +55,11 @@ export interface JobStatusEvent {
   nextAttemptAt: number | null;
   /** Batch the job belongs to, if any. */
   batchId: string | null;
+  /**
+   * Job this one was made from, as its header says (a dead letter's replay: the original job), if any;
+   * null also from an emitter that does not know (the view keeps the value it has).
+   */
+  parentJobId: string | null;
   /** Worker process that emitted the event. */
   workerId: string | null;
   /** OpenTelemetry trace id of the job (32 lowercase hex digits). */

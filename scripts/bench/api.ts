@@ -234,6 +234,7 @@ export async function runApiBenchmark(options: ApiBenchOptions): Promise<number>
       finishedAt: null,
       nextAttemptAt: null,
       batchId: null,
+      parentJobId: null,
       workerId: 'bench-worker',
       traceId: '0af7651916cd43dd8448eb211c80319c',
       expiresAt: null,

@@ -41,6 +41,7 @@ export function revokedEvent(view: JobView, reason: string, now: number): JobSta
     finishedAt: now,
     nextAttemptAt: null,
     batchId: view.batchId,
+    parentJobId: view.parentJobId ?? null,
     workerId: null,
     traceId: view.traceId,
     expiresAt: view.expiresAt ?? null,

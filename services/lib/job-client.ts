@@ -194,6 +194,7 @@ export function pendingEvent(
     finishedAt: null,
     nextAttemptAt: notBefore,
     batchId: header.batchId,
+    parentJobId: header.parentJobId,
     workerId: null,
     traceId,
     expiresAt: header.expiresAt,

@@ -46,6 +46,8 @@ export interface JobView {
   /** `occurredAt` of the last applied event: the score of the job in every index. */
   updatedAt: number;
   batchId: string | null;
+  /** The job it was made from (a replay's original job), if any. */
+  parentJobId: string | null;
   workerId: string | null;
   traceId: string | null;
   /** When the job expires (no attempt starts after it), ms since the epoch; null: never. */
@@ -93,6 +95,8 @@ function viewOf(event: JobStatusEvent, current: JobView | undefined): JobView {
     occurredAt: event.occurredAt,
     updatedAt: event.occurredAt,
     batchId: event.batchId ?? current?.batchId ?? null,
+    // Absent from views stored before parents were shown, and from emitters that do not know it.
+    parentJobId: event.parentJobId ?? current?.parentJobId ?? null,
     workerId: event.workerId,
     traceId: event.traceId ?? current?.traceId ?? null,
     // Absent from views stored before expiries: never expires.
@@ -130,6 +134,7 @@ export function eventOfView(view: JobView): JobStatusEvent {
     finishedAt: view.finishedAt,
     nextAttemptAt: view.nextAttemptAt,
     batchId: view.batchId,
+    parentJobId: view.parentJobId ?? null,
     workerId: view.workerId,
     traceId: view.traceId,
     expiresAt: view.expiresAt ?? null,

@@ -68,6 +68,7 @@ export function createMaintenanceReporter(options: MaintenanceReporterOptions): 
       finishedAt: null,
       nextAttemptAt: null,
       batchId: null,
+      parentJobId: null,
       workerId,
       traceId: null,
       expiresAt: request.expiresAt,

@@ -70,6 +70,7 @@ export function maintenanceRun(
     finishedAt: null,
     nextAttemptAt: null,
     batchId: null,
+    parentJobId: null,
     workerId,
     traceId: null,
     expiresAt: expiresAtMs,

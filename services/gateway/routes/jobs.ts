@@ -75,6 +75,8 @@ export function jobReply(view: JobView, now: number, jaegerUiUrl: string | undef
     occurredAt: view.occurredAt,
     updatedAt: view.updatedAt,
     batchId: view.batchId,
+    // A view stored before parents were shown has none.
+    parentJobId: view.parentJobId ?? null,
     workerId: view.workerId,
     traceId: view.traceId,
     // A view stored before expiries has none: it never expires.

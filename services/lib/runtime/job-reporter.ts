@@ -131,6 +131,7 @@ export function createJobReporter(options: JobReporterOptions): JobReporter {
       finishedAt: null,
       nextAttemptAt: null,
       batchId: header.batchId,
+      parentJobId: header.parentJobId,
       workerId,
       traceId,
       expiresAt: header.expiresAt,

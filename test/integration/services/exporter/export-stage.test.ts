@@ -266,6 +266,7 @@ test(
         finishedAt: now,
         nextAttemptAt: null,
         batchId: null,
+        parentJobId: null,
         workerId: null,
         traceId: null,
         expiresAt: null,

@@ -755,6 +755,7 @@ test('gateway API on the real stack', { timeout: 240_000 }, async (t) => {
     assert.equal(replayed.parentJobId, original.header.jobId);
     const job = await jobUntil(gateway, replayed.jobId, ['SUCCESS']);
     assert.equal((job['result'] as { payload: string }).payload, 'again');
+    assert.equal(job['parentJobId'], original.header.jobId, "the replay's view names the job it was made from");
     const again = await gateway.call('POST', `/v1/dead-letters/${exhausted!.id}/replay`);
     assert.equal(again.status, 409);
     const againBody = await json<{ error: { code: string; message: string } }>(again);

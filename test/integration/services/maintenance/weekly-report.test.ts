@@ -52,6 +52,7 @@ function seededEvents(slot: number): JobStatusEvent[] {
     finishedAt: slot - DAY,
     nextAttemptAt: null,
     batchId: null,
+    parentJobId: null,
     workerId: 'w',
     traceId: null,
     expiresAt: null,

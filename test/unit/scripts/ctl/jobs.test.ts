@@ -129,6 +129,7 @@ const failedJob: JobReply = {
   occurredAt: 5_000,
   updatedAt: 5_000,
   batchId: null,
+  parentJobId: null,
   workerId: 'noop@a:1',
   traceId: 't',
   expiresAt: null,

@@ -34,6 +34,7 @@ function view(overrides: Partial<JobView>): JobView {
     occurredAt: 1,
     updatedAt: 1,
     batchId: null,
+    parentJobId: null,
     workerId: null,
     traceId: null,
     expiresAt: null,

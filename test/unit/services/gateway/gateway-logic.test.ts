@@ -184,6 +184,7 @@ const running: JobView = {
   occurredAt: 2_000,
   updatedAt: 2_000,
   batchId: null,
+  parentJobId: null,
   workerId: 'w',
   traceId: null,
   expiresAt: null,

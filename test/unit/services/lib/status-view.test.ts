@@ -193,16 +193,24 @@ test('SUCCESS followed by a late PROGRESS keeps the result', () => {
   assert.equal(view?.result?.kind, 'sedano.IndexingResult');
 });
 
-test('the first submittedAt and startedAt (and batch, trace and payload preview) stay when a later event has none', () => {
+test('the first submittedAt and startedAt (and batch, parent, trace and payload preview) stay when a later event has none', () => {
   const batchId = 'b7a1c2d3-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
+  const parentJobId = 'c0ffee00-1234-4abc-8def-0123456789ab';
   const { view: started } = project([
-    event('PENDING', 1, { submittedAt: T0, batchId, traceId: 'a'.repeat(32), payloadPreview: '{"sleepMs":5}' }),
-    event('STARTED', 2, { startedAt: T0 + 2000, batchId: null, traceId: null }),
+    event('PENDING', 1, {
+      submittedAt: T0,
+      batchId,
+      parentJobId,
+      traceId: 'a'.repeat(32),
+      payloadPreview: '{"sleepMs":5}',
+    }),
+    event('STARTED', 2, { startedAt: T0 + 2000, batchId: null, parentJobId: null, traceId: null }),
     event('PROGRESS', 3),
   ]);
   assert.equal(started?.submittedAt, T0);
   assert.equal(started.startedAt, T0 + 2000);
   assert.equal(started.batchId, batchId);
+  assert.equal(started.parentJobId, parentJobId);
   assert.equal(started.traceId, 'a'.repeat(32));
   assert.equal(started.payloadPreview, '{"sleepMs":5}');
   // A new attempt names its own start: the event's value wins over the stored one.

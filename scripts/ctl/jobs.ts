@@ -35,7 +35,8 @@ const TERMINAL_STATES: ReadonlySet<JobState> = new Set<JobState>(['SUCCESS', 'FA
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-function jobId(value: string, what: 'job' | 'batch' = 'job'): string {
+/** A job or batch id from the command line, in lower case as the gateway stores ids. */
+function idArgument(value: string, what: 'job' | 'batch' = 'job'): string {
   if (!UUID.test(value)) throw new UsageError(`not a ${what} id (a UUID): "${value}"`);
   return value.toLowerCase();
 }
@@ -358,7 +359,11 @@ export function registerJobs(program: Command, run: CtlAction): void {
     jobs.command('get').description("a job's state, progress, result or error").argument('<job-id>'),
   ).action(
     run(async ({ out, options, env }, id: string) => {
-      const job = await gatewayRequest<JobReply>(resolveGatewayTarget(options, env), 'GET', `/v1/jobs/${jobId(id)}`);
+      const job = await gatewayRequest<JobReply>(
+        resolveGatewayTarget(options, env),
+        'GET',
+        `/v1/jobs/${idArgument(id)}`,
+      );
       if (out.json) out.data(job);
       else for (const line of formatJob(job, Date.now())) out.line(line);
     }),
@@ -413,7 +418,7 @@ export function registerJobs(program: Command, run: CtlAction): void {
         const reply = await gatewayRequest<BatchRevocationReply>(
           target,
           'DELETE',
-          `/v1/batches/${jobId(id, 'batch')}`,
+          `/v1/batches/${idArgument(id, 'batch')}`,
           body,
         );
         if (out.json) out.data(reply);
@@ -423,7 +428,7 @@ export function registerJobs(program: Command, run: CtlAction): void {
       const reply = await gatewayRequest<{ jobId: string; state: string }>(
         target,
         'DELETE',
-        `/v1/jobs/${jobId(id)}`,
+        `/v1/jobs/${idArgument(id)}`,
         body,
       );
       if (out.json) out.data(reply);
@@ -438,7 +443,7 @@ export function registerJobs(program: Command, run: CtlAction): void {
       .argument('<job-id>'),
   ).action(
     run(async (context, id: string) => {
-      await watch(context, resolveGatewayTarget(context.options, context.env), jobId(id));
+      await watch(context, resolveGatewayTarget(context.options, context.env), idArgument(id));
     }),
   );
 }

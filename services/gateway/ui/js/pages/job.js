@@ -188,10 +188,7 @@ export function JobPage({ jobId, principal }) {
             ['Worker', job.workerId ?? '—'],
             ['Batch', job.batchId ? html`<a href=${`#/batches/${job.batchId}`} class="mono">${job.batchId}</a>` : '—'],
             // Flower's parent: the job this one was made from (a replay's original).
-            [
-              'Parent',
-              job.parentJobId ? html`<a href=${`#/jobs/${job.parentJobId}`} class="mono">${job.parentJobId}</a>` : '—',
-            ],
+            ['Parent', html`<${JobLink} jobId=${job.parentJobId} />`],
           ]}
         />
       </section>

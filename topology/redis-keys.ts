@@ -7,8 +7,10 @@
  * status view uses them, as they always were.
  */
 export interface StatusViewKeys {
-  /** The JobView of one job, as JSON; a terminal job expires some time after it ended. */
+  /** The JobView of one job, as JSON without its result; a terminal job expires some time after it ended. */
   readonly job: (jobId: string) => string;
+  /** A job's result, as JSON, written and expiring with its view (absent while it has none). */
+  readonly result: (jobId: string) => string;
   /** Sorted set of every job id, scored by update time. */
   readonly all: string;
   /** Sorted set of the job ids in one state (`SUCCESS`, …). */
@@ -138,6 +140,7 @@ export function redisKeys(namespace: string): RedisKeys {
     },
     status: {
       job: (jobId) => `${status}job:${jobId}`,
+      result: (jobId) => `${status}result:${jobId}`,
       all: `${status}index:all`,
       state: (state) => `${status}index:state:${state}`,
       stage: (stage) => `${status}index:stage:${stage}`,

@@ -66,7 +66,7 @@ export function createRunTimesReader(context: Pick<GatewayContext, 'view' | 'now
     }
     const entry: CachedRead = {
       settledAt: undefined,
-      runTimes: context.view.list({ stage: stageSymbol(stage), limit: RECENT_JOBS }).then(
+      runTimes: context.view.list({ stage: stageSymbol(stage), limit: RECENT_JOBS, withResults: false }).then(
         (page) => runTimesOf(page.jobs, context.now()),
         () => null,
       ),

@@ -73,7 +73,7 @@ export function createSubmitEstimator(context: Pick<GatewayContext, 'admin' | 't
     const [{ lanes }, workers, recent] = await Promise.all([
       readStageGroup(context.admin, context.topics.stages[stage]),
       context.workers.list(stage),
-      context.view.list({ stage: stageSymbol(stage), state: 'SUCCESS', limit: RECENT_RUNS }),
+      context.view.list({ stage: stageSymbol(stage), state: 'SUCCESS', limit: RECENT_RUNS, withResults: false }),
     ]);
     const recentRunsMs = recent.jobs.flatMap((job) =>
       job.startedAt !== null && job.finishedAt !== null ? [job.finishedAt - job.startedAt] : [],

@@ -56,6 +56,15 @@ export interface JobView {
   payloadPreview: string | null;
 }
 
+/**
+ * `view` with its result left out (pure): what the view stores under a job's key and keeps in
+ * memory, the result being stored apart (status-view.ts), so that listings and the projector's
+ * memory do not carry results of up to a megabyte each.
+ */
+export function withoutResult(view: JobView): JobView {
+  return view.result === null ? view : { ...view, result: null };
+}
+
 /** Why an event left the view unchanged. */
 export type IgnoredReason = 'stale' | 'duplicate' | 'terminal';
 

@@ -9,7 +9,7 @@
 import type { JobStatusEvent } from '../../schemas/job-status-event.ts';
 import type { StatusViewKeys } from '../../topology/redis-keys.ts';
 import { followUpJobIdOf } from './job-ids.ts';
-import { type ApplyOutcome, applyStatusEvent, type JobView, TERMINAL_STATES } from './job-view.ts';
+import { type ApplyOutcome, applyStatusEvent, type JobView, TERMINAL_STATES, withoutResult } from './job-view.ts';
 
 /** One event's outcome; `created` is true when its job was not in the view before it. */
 export type BatchOutcome = ApplyOutcome & { created: boolean };
@@ -76,6 +76,8 @@ interface BatchWrite {
 interface JobWrite {
   id: string;
   key: string;
+  /** Where its result goes (keys.result): set with the view, or deleted when the view has none. */
+  resultKey: string;
   /** Expiry of a terminal view (ms since the epoch, as text); absent for an active one. */
   pxat?: string;
   score: string;
@@ -88,9 +90,9 @@ interface JobWrite {
 
 /**
  * What the script gets: the checks (key, assumed sequence, job id), the writes, and the index of
- * every job, as one JSON argument; and each write's view JSON, in the writes' order, as arguments
- * of their own. (Inside the JSON argument a view, most of a write's bytes, would be escaped again
- * by JSON.stringify and parsed again by Redis's cjson.)
+ * every job, as one JSON argument; and each write's view JSON and result JSON, in the writes'
+ * order, as arguments of their own. (Inside the JSON argument a view, most of a write's bytes,
+ * would be escaped again by JSON.stringify and parsed again by Redis's cjson.)
  */
 export interface ScriptPayload {
   checks: [string, number, string][];
@@ -98,8 +100,10 @@ export interface ScriptPayload {
   all: string;
   /** States in which a job is still active (a batch with any such job never expires). */
   active: string[];
-  /** The view JSON of `writes[i]`, at i. */
+  /** The view JSON of `writes[i]`, at i, with its result left out (`result: null`). */
   views: string[];
+  /** The result JSON of `writes[i]`, at i; '' when it has none. */
+  results: string[];
 }
 
 function batchWrite(keys: StatusViewKeys, batchId: string, { before, after }: JobChange, expireAt: number): BatchWrite {
@@ -126,14 +130,17 @@ export function scriptPayload(
   activeStates: readonly string[],
 ): ScriptPayload {
   const views: string[] = [];
+  const results: string[] = [];
   const writes = plan.changes.map((change): JobWrite => {
     const { before, after } = change;
     const expireAt = expiresAt(after);
     const batchIds = [...new Set([before?.batchId, after.batchId])].filter((id) => id != null);
-    views.push(JSON.stringify(after));
+    views.push(JSON.stringify(withoutResult(after)));
+    results.push(after.result === null ? '' : JSON.stringify(after.result));
     return {
       id: after.jobId,
       key: keys.job(after.jobId),
+      resultKey: keys.result(after.jobId),
       ...(TERMINAL_STATES.has(after.state) ? { pxat: String(expireAt) } : {}),
       score: String(after.updatedAt),
       ...(before ? { stateFrom: keys.state(before.state), stageFrom: keys.stage(before.stage) } : {}),
@@ -148,5 +155,6 @@ export function scriptPayload(
     all: keys.all,
     active: [...activeStates],
     views,
+    results,
   };
 }

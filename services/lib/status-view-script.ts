@@ -8,7 +8,9 @@
  * batch's expiry (kept while any job of the batch is active, else the later of the batch's
  * current expiry and this job's).
  *
- * The plan is ARGV[1] (JSON); the view JSON of its i-th write is ARGV[i + 1].
+ * The plan is ARGV[1] (JSON); the view JSON of its i-th write is ARGV[2i], its result JSON
+ * ARGV[2i + 1] ('' when it has none: the result key is deleted). View and result get the same
+ * expiry, so they live and go together.
  *
  * Key names travel in the payload rather than in KEYS: the view lives on one Redis (not a
  * cluster), and a batch touches a number of keys known only once it is planned.
@@ -33,9 +35,14 @@ local function move(from, to, score, id)
   if from and from ~= to then redis.call('ZREM', from, id) end
   redis.call('ZADD', to, score, id)
 end
+local function store(key, json, pxat)
+  if json == '' then redis.call('DEL', key)
+  elseif pxat then redis.call('SET', key, json, 'PXAT', pxat)
+  else redis.call('SET', key, json) end
+end
 for i, w in ipairs(p.writes) do
-  local json = ARGV[i + 1]
-  if w.pxat then redis.call('SET', w.key, json, 'PXAT', w.pxat) else redis.call('SET', w.key, json) end
+  store(w.key, ARGV[2 * i], w.pxat)
+  store(w.resultKey, ARGV[2 * i + 1], w.pxat)
   redis.call('ZADD', p.all, w.score, w.id)
   move(w.stateFrom, w.stateTo, w.score, w.id)
   move(w.stageFrom, w.stageTo, w.score, w.id)
@@ -69,8 +76,11 @@ export async function writeStatusBatch(redis: Redis, payload: ScriptPayload): Pr
   if (runner.sedanoApplyStatusBatch === undefined) {
     redis.defineCommand('sedanoApplyStatusBatch', { numberOfKeys: 0, lua: SCRIPT });
   }
-  const { views, ...plan } = payload;
-  const reply = await runner.sedanoApplyStatusBatch!(JSON.stringify(plan), ...views);
+  const { views, results, ...plan } = payload;
+  const reply = await runner.sedanoApplyStatusBatch!(
+    JSON.stringify(plan),
+    ...views.flatMap((view, i) => [view, results[i]!]),
+  );
   const conflicts = new Map<string, string | null>();
   for (let i = 0; i + 1 < reply.length; i += 2) conflicts.set(reply[i]!, reply[i + 1] === '' ? null : reply[i + 1]!);
   return conflicts;

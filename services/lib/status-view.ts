@@ -5,7 +5,12 @@
  * batch counts, a batch of events at a time (status-view-batch.ts, status-view-script.ts).
  *
  * Redis layout (`keys.status`, topology/redis-keys.ts; with the default namespace, `sedano:status:…`):
- * - `job:<jobId>`: the JobView as JSON; a terminal job expires `resultTtlSeconds` after it finished.
+ * - `job:<jobId>`: the JobView as JSON, without its result; a terminal job expires `resultTtlSeconds`
+ *   after it finished.
+ * - `result:<jobId>`: the job's result as JSON, written (or deleted) and expiring with its view. A
+ *   result may be near a megabyte (an analysis of many documents): apart, a listing without
+ *   results (`withResults: false`, the dashboard's) and the projector's memory of recent views do
+ *   not carry it. A view stored before results were apart holds its result inline; reads take it.
  * - `index:all`, `index:state:<STATE>`, `index:stage:<STAGE>`, `index:batch:<batchId>`: sorted sets
  *   of job ids scored by `updatedAt`; entries of expired jobs are dropped when a listing meets them.
  * - `batch:<batchId>`: hash of job counts per state; it and the batch index expire with the batch's
@@ -33,7 +38,7 @@ import type { BatchCounts } from './batch-state.ts';
 import { type BatchView, batchViewOf, declarationFromJson, declarationToJson } from './batch-view.ts';
 import { type BatchOutcome, planStatusBatch, scriptPayload } from './status-view-batch.ts';
 import { writeStatusBatch } from './status-view-script.ts';
-import { type ApplyOutcome, type JobView, TERMINAL_STATES } from './job-view.ts';
+import { type ApplyOutcome, type JobView, TERMINAL_STATES, withoutResult } from './job-view.ts';
 
 export {
   type ApplyOutcome,
@@ -65,6 +70,8 @@ export interface ListOptions {
   limit: number;
   /** `nextCursor` of the previous page. */
   cursor?: string;
+  /** Whether the jobs' results are read (default true); without, each job's `result` is null. */
+  withResults?: boolean;
 }
 
 export interface JobPage {
@@ -153,12 +160,13 @@ export function createStatusView({ redis, keys, resultTtlSeconds = 86_400 }: Sta
   if (!(resultTtlSeconds > 0)) throw new RangeError(`resultTtlSeconds must be above 0, got ${resultTtlSeconds}`);
   const ttlMs = resultTtlSeconds * 1000;
   const expiresAt = (view: JobView): number => (view.finishedAt ?? view.occurredAt) + ttlMs;
-  // The views this view last wrote or found. A job it does not know is assumed new (most
+  // The views this view last wrote or found, without their results (a plan never needs one:
+  // a view an event replaces takes the event's). A job it does not know is assumed new (most
   // events of a job it has not seen are its PENDING); the script checks every assumption.
   const known = new Map<string, JobView | undefined>();
   const remember = (jobId: string, view: JobView | undefined) => {
     known.delete(jobId);
-    known.set(jobId, view);
+    known.set(jobId, view && withoutResult(view));
     if (known.size > KNOWN_JOBS) known.delete(known.keys().next().value!);
   };
 
@@ -179,7 +187,7 @@ export function createStatusView({ redis, keys, resultTtlSeconds = 86_400 }: Sta
         return plan.outcomes;
       }
       for (const [jobId, raw] of conflicts) {
-        const found = raw === null ? undefined : (JSON.parse(raw) as JobView);
+        const found = raw === null ? undefined : withoutResult(JSON.parse(raw) as JobView);
         currents.set(jobId, found);
         remember(jobId, found);
       }
@@ -244,7 +252,22 @@ export function createStatusView({ redis, keys, resultTtlSeconds = 86_400 }: Sta
     return json === null ? undefined : declarationFromJson(json);
   }
 
-  async function list({ state, stage, batchId, limit, cursor }: ListOptions): Promise<JobPage> {
+  /** The views of `jobIds` in one read, with their results when `withResults`; undefined for an unknown job. */
+  async function read(jobIds: readonly string[], withResults: boolean): Promise<(JobView | undefined)[]> {
+    if (jobIds.length === 0) return [];
+    if (!withResults) {
+      const raws = await redis.mget(jobIds.map((jobId) => keys.job(jobId)));
+      // `withoutResult`: a view stored before results were apart holds its own.
+      return raws.map((raw) => {
+        const view = viewOf(raw, null);
+        return view && withoutResult(view);
+      });
+    }
+    const raws = await redis.mget(jobIds.flatMap((jobId) => [keys.job(jobId), keys.result(jobId)]));
+    return jobIds.map((_, i) => viewOf(raws[2 * i] ?? null, raws[2 * i + 1] ?? null));
+  }
+
+  async function list({ state, stage, batchId, limit, cursor, withResults = true }: ListOptions): Promise<JobPage> {
     if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new RangeError(`limit ${limit}: 1 to 1000`);
     // The most selective index is read; the other filters are checked on each job.
     const [key, belongs] =
@@ -262,11 +285,14 @@ export function createStatusView({ redis, keys, resultTtlSeconds = 86_400 }: Sta
     while (jobs.length < limit) {
       const entries = await page(key, position, limit - jobs.length);
       if (entries.length === 0) return { jobs, nextCursor: null };
-      const raws = await redis.mget(entries.map((entry) => keys.job(entry.member)));
+      const views = await read(
+        entries.map((entry) => entry.member),
+        withResults,
+      );
       // Expired jobs, and entries left behind when a job came back after expiring, go now.
       const orphans: string[] = [];
       entries.forEach((entry, i) => {
-        const view = raws[i] == null ? undefined : (JSON.parse(raws[i]) as JobView);
+        const view = views[i];
         if (view === undefined || !belongs(view)) orphans.push(entry.member);
         else if (matches(view)) jobs.push(view);
       });
@@ -284,14 +310,10 @@ export function createStatusView({ redis, keys, resultTtlSeconds = 86_400 }: Sta
       return outcome!;
     },
     async get(jobId) {
-      const raw = await redis.get(keys.job(jobId));
-      return raw === null ? undefined : (JSON.parse(raw) as JobView);
+      const [view] = await read([jobId], true);
+      return view;
     },
-    async getMany(jobIds) {
-      if (jobIds.length === 0) return [];
-      const raws = await redis.mget(jobIds.map((jobId) => keys.job(jobId)));
-      return raws.map((raw) => (raw === null ? undefined : (JSON.parse(raw) as JobView)));
-    },
+    getMany: (jobIds) => read(jobIds, true),
     list,
     batchCounts,
     async batch(batchId) {
@@ -379,6 +401,14 @@ function countsPerState(
       return [state, count(reply)];
     }),
   ) as Record<JobState, number>;
+}
+
+/** A job's view from its stored JSON and its result's (null: none stored apart; an older view may hold it inline). */
+function viewOf(rawView: string | null, rawResult: string | null): JobView | undefined {
+  if (rawView === null) return undefined;
+  const view = JSON.parse(rawView) as JobView;
+  if (rawResult !== null) view.result = JSON.parse(rawResult) as JobView['result'];
+  return view;
 }
 
 function encodeCursor(entry: IndexEntry): string {

@@ -225,7 +225,11 @@ export async function startStatusProjector(options: StatusProjectorOptions): Pro
           .map(({ record }, i) => terminalToRestate(outcomes[i]!, record))
           .filter((view) => view !== undefined);
         if (terminals.length > 0) {
-          await restateTerminals(terminals, { producer: liveProducer, codec: options.codec, topic, statusBinding });
+          // The view remembers views without their results (status-view.ts): the stored ones have
+          // them. One that expired meanwhile is stated again as remembered, which beats a stale last record.
+          const stored = await view.getMany(terminals.map((terminal) => terminal.jobId));
+          const whole = terminals.map((terminal, i) => stored[i] ?? terminal);
+          await restateTerminals(whole, { producer: liveProducer, codec: options.codec, topic, statusBinding });
           restated += terminals.length;
         }
         if (batchTopic === null) return;

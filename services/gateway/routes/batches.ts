@@ -181,7 +181,12 @@ async function batchJobs(view: GatewayContext['view'], batchId: string): Promise
   const jobs: JobView[] = [];
   let cursor: string | undefined;
   do {
-    const page = await view.list({ batchId, limit: 1000, ...(cursor === undefined ? {} : { cursor }) });
+    const page = await view.list({
+      batchId,
+      limit: 1000,
+      withResults: false,
+      ...(cursor === undefined ? {} : { cursor }),
+    });
     jobs.push(...page.jobs);
     cursor = page.nextCursor ?? undefined;
   } while (cursor !== undefined);

@@ -224,6 +224,7 @@ export const jobRoutes: FastifyPluginAsync<Pick<GatewayContext, (typeof JOB_ROUT
         ...filters,
         ...(stage === undefined ? {} : { stage: stageSymbol(stage) }),
         limit: limit ?? 50,
+        withResults: fields !== 'summary',
       });
       const now = context.now();
       const reply = (view: JobView) => jobReply(view, now, context.jaegerUiUrl);

@@ -1,7 +1,8 @@
 /**
  * The status view against a real Redis, without Kafka: expiry of finished jobs and the lazy
  * cleanup of their index entries, batch counts and batch expiry, batch declarations (with their
- * follow-up's index) and the follow-up marker, pagination with ties, atomicity of concurrent applies to one job, and clear().
+ * follow-up's index) and the follow-up marker, pagination with ties, atomicity of concurrent
+ * applies to one job, clear(), and results stored apart from their views.
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -238,4 +239,47 @@ test('getMany reads several jobs in one go, in the order asked, unknown ones und
   );
   assert.deepEqual(found[2], await view.get(first));
   assert.deepEqual(await view.getMany([]), []);
+});
+
+test('a result is stored apart from its view and goes with it; listings read it only when asked', async (t) => {
+  const { redis } = redisClient(t);
+  const { view, keys } = isolatedView(t, redis);
+  const [done, changed, older] = [randomUUID(), randomUUID(), randomUUID()];
+  const result = (payload: string) => ({ 'sedano.NoopResult': { sleptMs: 10, spunMs: 0, payload } });
+  const resultView = (payload: string) => ({ kind: 'sedano.NoopResult', sleptMs: 10, spunMs: 0, payload });
+  await view.apply(statusEvent(done, 'SUCCESS', 5, { result: result('big') }));
+
+  const stored = JSON.parse((await redis.get(keys.job(done)))!) as JobView;
+  assert.equal(stored.result, null, "the view's own key holds no result");
+  assert.deepEqual(JSON.parse((await redis.get(keys.result(done)))!), resultView('big'));
+  assert.equal(await redis.pexpiretime(keys.result(done)), await redis.pexpiretime(keys.job(done)), 'same expiry');
+  assert.deepEqual((await view.get(done))?.result, resultView('big'));
+  assert.deepEqual((await view.getMany([done]))[0]?.result, resultView('big'));
+  assert.deepEqual((await view.list({ limit: 10 })).jobs[0]?.result, resultView('big'));
+  assert.equal((await view.list({ limit: 10, withResults: false })).jobs[0]?.result, null);
+
+  // A later view without a result drops the stored one (no event does so today, but one may).
+  await view.apply(statusEvent(changed, 'PROGRESS', 3, { result: result('early') }));
+  assert.equal(await redis.pttl(keys.result(changed)), -1, 'an active job keeps its result, as its view');
+  await view.apply(statusEvent(changed, 'FAILURE', 5));
+  assert.equal(await redis.exists(keys.result(changed)), 0);
+  assert.equal((await view.get(changed))?.result, null);
+
+  // A view stored before results were apart, with its result inline: read as it is, left out
+  // of a listing without results, and replaced by the split layout on its next write.
+  const inline = {
+    ...(await view.get(done))!,
+    jobId: older,
+    state: 'PROGRESS',
+    finishedAt: null,
+    result: resultView('inline'),
+  };
+  await redis.set(keys.job(older), JSON.stringify(inline));
+  await redis.zadd(keys.all, inline.updatedAt + 1, older);
+  assert.deepEqual((await view.get(older))?.result, resultView('inline'));
+  const listed = (await view.list({ limit: 10, withResults: false })).jobs.find((job) => job.jobId === older);
+  assert.equal(listed?.result, null);
+  await view.apply(statusEvent(older, 'SUCCESS', 6, { result: result('new') }));
+  assert.equal((JSON.parse((await redis.get(keys.job(older)))!) as JobView).result, null);
+  assert.deepEqual((await view.get(older))?.result, resultView('new'));
 });

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import { pino } from 'pino';
 import { deadLetterRecordContract } from '../../../../schemas/dead-letter-record.ts';
 import { jobStatusEventContract } from '../../../../schemas/job-status-event.ts';
@@ -14,9 +14,25 @@ import type { StatusView } from '../../../../services/lib/status-view.ts';
 import { rebuildStatusView, startStatusProjector } from '../../../../services/status-projector/projector.ts';
 import { collectMessages, onCleanup, uniqueName } from '../../../support/resources.ts';
 import { waitFor } from '../../../support/wait.ts';
-import { base, isolatedView, type Job, statusEvent, statusTopic } from './fixtures.ts';
+import { base, isolatedView, type Job, statusEvent, type StatusTopic, statusTopic } from './fixtures.ts';
 
 const logger = pino({ level: 'error' });
+
+/** What projects (or rebuilds from) `status` into `view`, without a batches topic. */
+function projectorOptions(status: StatusTopic, view: StatusView) {
+  const { kafka, codec, names, topic } = status;
+  return { kafka, codec, view, logger, names, topic, batchTopic: null };
+}
+
+/** A projector of `status` into `view` (no batches topic), closed when the test ends. */
+async function projectorOf(t: TestContext, status: StatusTopic, view: StatusView) {
+  const projector = await startStatusProjector({
+    ...projectorOptions(status, view),
+    groupId: uniqueName('test-status-projector'),
+  });
+  onCleanup(t, () => projector.close());
+  return projector;
+}
 
 test('duplicated and reordered status events project to the right view, and a rebuild gives the same view', async (t) => {
   const status = await statusTopic(t);
@@ -54,17 +70,7 @@ test('duplicated and reordered status events project to the right view, and a re
   );
 
   const live = isolatedView(t);
-  const projector = await startStatusProjector({
-    kafka: status.kafka,
-    codec: status.codec,
-    view: live,
-    logger,
-    names: status.names,
-    topic: status.topic,
-    batchTopic: null,
-    groupId: uniqueName('test-status-projector'),
-  });
-  onCleanup(t, () => projector.close());
+  const projector = await projectorOf(t, status, live);
   assert.equal(projector.state, 'running');
   // The late PROGRESS of a and the REVOKED of c came after their terminal events: the projector
   // states those terminal events again (restate.ts), and reads them back as duplicates.
@@ -112,15 +118,7 @@ test('duplicated and reordered status events project to the right view, and a re
   });
 
   const rebuilt = isolatedView(t);
-  const result = await rebuildStatusView({
-    kafka: status.kafka,
-    codec: status.codec,
-    view: rebuilt,
-    logger,
-    names: status.names,
-    topic: status.topic,
-    batchTopic: null,
-  });
+  const result = await rebuildStatusView(projectorOptions(status, rebuilt));
   t.diagnostic(`rebuild: ${result.events} events, ${result.jobs} jobs in ${result.durationMs} ms`);
   assert.deepEqual(
     { ...result, durationMs: 0 },
@@ -156,6 +154,28 @@ test('duplicated and reordered status events project to the right view, and a re
   await projector.close();
 });
 
+test('a terminal event stated again after its job left an earlier batch keeps its result', async (t) => {
+  // The view remembers views without their results (status-view.ts): a late event met in a
+  // later fetch than the job's SUCCESS is answered from the stored view, result included.
+  const status = await statusTopic(t);
+  const job: Job = { id: randomUUID(), index: 0 };
+  const live = isolatedView(t);
+  const projector = await projectorOf(t, status, live);
+  await status.send([await status.message(statusEvent(job, 'SUCCESS', 4))]);
+  await waitFor(async () => (await live.get(job.id))?.state === 'SUCCESS', { description: 'the SUCCESS applied' });
+  await status.send([await status.message(statusEvent(job, 'PROGRESS', 3))]);
+  await waitFor(() => projector.stats().restated === 1, { description: 'the SUCCESS stated again' });
+
+  const records = await collectMessages(t, [status.topic]);
+  await records.until((all) => all.length === 3, 'the SUCCESS, the late PROGRESS and the restated SUCCESS');
+  const [first, last] = await Promise.all(
+    [records.messages[0]!, records.messages.at(-1)!].map(async (message) => {
+      return (await status.codec.decode(jobStatusEventContract, message.value)).record;
+    }),
+  );
+  assert.deepEqual([last!.state, last!.result], ['SUCCESS', first!.result]);
+});
+
 test('a poison message on the status topic is dead-lettered and the projector keeps going', async (t) => {
   const status = await statusTopic(t);
   const job = { id: randomUUID(), index: 0 };
@@ -166,17 +186,7 @@ test('a poison message on the status topic is dead-lettered and the projector ke
     { ...(await status.message(statusEvent(job, 'STARTED', 2))), partition: 0 },
   ]);
   const view = isolatedView(t);
-  const projector = await startStatusProjector({
-    kafka: status.kafka,
-    codec: status.codec,
-    view,
-    logger,
-    names: status.names,
-    topic: status.topic,
-    batchTopic: null,
-    groupId: uniqueName('test-status-projector'),
-  });
-  onCleanup(t, () => projector.close());
+  const projector = await projectorOf(t, status, view);
 
   await waitFor(async () => (await view.get(job.id))?.state === 'STARTED', {
     description: 'the event after the poison',
@@ -210,15 +220,7 @@ test('a rebuild counts the poison messages it meets and stops at the end offsets
     { key: job.id, value: Buffer.from([0, 0, 0]), partition: 1 },
   ]);
   const view = isolatedView(t);
-  const options = {
-    kafka: status.kafka,
-    codec: status.codec,
-    view,
-    logger,
-    names: status.names,
-    topic: status.topic,
-    batchTopic: null,
-  };
+  const options = projectorOptions(status, view);
   const result = await rebuildStatusView(options);
   assert.deepEqual({ ...result, durationMs: 0 }, { events: 2, jobs: 1, declarations: 0, poison: 1, durationMs: 0 });
   assert.equal((await view.get(job.id))?.state, 'STARTED');

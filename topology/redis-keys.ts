@@ -100,7 +100,7 @@ export interface RedisKeys {
   readonly idempotency: (jobId: string) => string;
   /** The gateway's claim of a batch id, with its declaration's fingerprint (services/gateway/batch-declarations.ts). */
   readonly batchClaim: (batchId: string) => string;
-  /** The gateway's record that a stage is paused. */
+  /** A stage's pause record, written by the gateway, read by the stage's workers at start (services/lib/stage-pause.ts). */
   readonly stagePause: (stage: string) => string;
   readonly deadLetters: DeadLetterIndexKeys;
   /** A cached embedding of one text (by SHA-256) for one embedder and dimension. */

@@ -3,23 +3,19 @@
  * lane, from Kafka), its live workers (worker presence in Redis: jobs in flight, rate limit,
  * paused), the run times of its latest successes (run-times.ts), and the last pause or resume
  * given through the API; `POST /v1/stages/:stage/pause` and `/resume` send PAUSE_STAGE and
- * RESUME_STAGE to every worker on the control topic.
+ * RESUME_STAGE to every worker on the control topic, and keep it as the stage's pause record,
+ * which a worker started later reads (services/lib/stage-pause.ts).
  */
 import type { FastifyPluginAsync } from 'fastify';
 import type { ControlCommand } from '../../../schemas/control-command.ts';
 import { type Stage, STAGES } from '../../../topology/topics.ts';
 import { newJobId } from '../../lib/job-ids.ts';
+import { type PauseRecord, readPauseRecord, writePauseRecord } from '../../lib/stage-pause.ts';
 import type { WorkerRecord } from '../../lib/worker-presence.ts';
 import type { GatewayContext } from '../context.ts';
 import { createRunTimesReader } from '../run-times.ts';
 import { readStageGroup } from '../stage-lag.ts';
 import { emptyBody, routeResponses, stageParams } from '../schemas.ts';
-
-interface PauseRecord {
-  paused: boolean;
-  by: string;
-  at: number;
-}
 
 /** What the live workers of a stage say together (pure). */
 export function summarizeWorkers(workers: readonly WorkerRecord[]) {
@@ -57,13 +53,12 @@ export const stageRoutes: FastifyPluginAsync<Pick<GatewayContext, (typeof STAGE_
 
   async function describeStage(stage: Stage) {
     const names = context.topics.stages[stage];
-    const [group, workers, pauseRaw, recentRunTimes] = await Promise.all([
+    const [group, workers, lastCommand = null, recentRunTimes] = await Promise.all([
       readStageGroup(context.admin, names),
       context.workers.list(stage),
-      context.redis.get(pauseKey(stage)),
+      readPauseRecord(context.redis, pauseKey(stage)),
       runTimes(stage),
     ]);
-    const lastCommand = pauseRaw === null ? null : (JSON.parse(pauseRaw) as PauseRecord);
     const summary = summarizeWorkers(workers);
     return {
       stage,
@@ -125,7 +120,7 @@ export const stageRoutes: FastifyPluginAsync<Pick<GatewayContext, (typeof STAGE_
           await context.codec.toMessage(context.topics.contracts.control, command.commandId, command),
         ]);
         const record: PauseRecord = { paused: action === 'pause', by, at };
-        await context.redis.set(pauseKey(stage), JSON.stringify(record));
+        await writePauseRecord(context.redis, pauseKey(stage), record);
         request.log.info({ stage, command: command.command }, `stage ${action}d`);
         return reply.code(202).send({ stage, command: command.command, commandId: command.commandId });
       },

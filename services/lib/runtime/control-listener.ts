@@ -2,9 +2,10 @@
  * Every worker reads every control command (a group of its own, from the start of the
  * topic's short retention, so a worker started after a revoke still learns of it):
  * REVOKE is remembered in Redis and aborts the job if it runs here; PAUSE_STAGE and
- * RESUME_STAGE stop and restart fetching for the named stage; PING asks the worker (every
- * worker, or those of the stage it names) to answer: the runtime records a pong in Redis.
- * A PING older than PING_MAX_AGE_MS is not answered.
+ * RESUME_STAGE stop and restart fetching for the named stage (those issued before the pause
+ * record the worker started from are skipped: services/lib/stage-pause.ts); PING asks the
+ * worker (every worker, or those of the stage it names) to answer: the runtime records a pong
+ * in Redis. A PING older than PING_MAX_AGE_MS is not answered.
  */
 import { controlCommandContract, type ControlCommand } from '../../../schemas/control-command.ts';
 import type { Codec } from '../codec.ts';
@@ -22,6 +23,11 @@ export interface ControlListenerOptions {
   stage: string;
   onRevoke: (jobId: string, reason: string) => void;
   onPause: (paused: boolean) => void;
+  /**
+   * When the stage's pause record the worker started from was issued (ms since the epoch):
+   * PAUSE_STAGE and RESUME_STAGE issued before it are states that record replaced, skipped.
+   */
+  pauseCommandsFrom?: number;
   /** Called for each recent PING (see PING_MAX_AGE_MS); the worker answers it. */
   onPing?: (command: ControlCommand) => void;
   /** Clock, ms since the epoch (default Date.now). */
@@ -44,9 +50,11 @@ export async function applyControlCommand(command: ControlCommand, options: Cont
       options.onRevoke(command.jobId, reason);
       return;
     case 'PAUSE_STAGE':
-    case 'RESUME_STAGE':
-      if (command.stage?.toLowerCase() === options.stage) options.onPause(command.command === 'PAUSE_STAGE');
+    case 'RESUME_STAGE': {
+      const current = command.issuedAt >= (options.pauseCommandsFrom ?? -Infinity);
+      if (current && command.stage?.toLowerCase() === options.stage) options.onPause(command.command === 'PAUSE_STAGE');
       return;
+    }
     case 'PING': {
       const recent = (options.now ?? Date.now)() - command.issuedAt <= PING_MAX_AGE_MS;
       // A PING naming a stage asks only that stage's workers; one without asks every worker.

@@ -8,6 +8,7 @@ import { RETRY_TIERS, type Stage } from '../../../topology/stages.ts';
 import { createDeadLetterWriter } from '../dead-letter.ts';
 import type { KafkaConsumer, KafkaProducer } from '../kafka.ts';
 import type { Logger } from '../logger.ts';
+import { readPauseRecord } from '../stage-pause.ts';
 import { RevokedError } from './abort-reasons.ts';
 import { startControlListener } from './control-listener.ts';
 import { createFailedAttemptHandler } from './failed-attempt.ts';
@@ -135,9 +136,16 @@ export async function assembleStage<S extends Stage>(
     logger,
     random: wiring.random,
   });
+  // The control topic keeps a PAUSE_STAGE a day: the stage's pause record holds it longer, and
+  // is read before any job is taken in (stage-pause.ts).
+  const pauseRecord = await readPauseRecord(options.redis, options.keys.stagePause(definition.stage));
+  if (pauseRecord?.paused) {
+    logger.info({ by: pauseRecord.by, at: pauseRecord.at }, 'stage paused: its pause record says so');
+    intake.pause(true);
+  }
   const forwarder = await forwardRetries(wiring, producer);
   const startedAt = now();
-  const control = await listenForControl(wiring, intake, running, startedAt);
+  const control = await listenForControl(wiring, intake, running, startedAt, pauseRecord?.at);
   const committer = startOffsetCommitter({ consumer, tracker, intervalMs: resolved.commitIntervalMs, logger });
   const lag =
     options.metrics === undefined
@@ -265,12 +273,16 @@ function wireJobPath<S extends Stage>(
   return { processor, threads };
 }
 
-/** Listens to the control topic: revokes abort running jobs, pauses hold the intake, pings are answered. */
+/**
+ * Listens to the control topic: revokes abort running jobs, pauses hold the intake (those issued
+ * from `pauseCommandsFrom` on: the pause record's time), pings are answered.
+ */
 async function listenForControl<S extends Stage>(
   wiring: StageWiring<S>,
   intake: MessageIntake,
   running: RunningJobs,
   startedAt: number,
+  pauseCommandsFrom: number | undefined,
 ): Promise<{ close(): Promise<void> }> {
   const { options, topics, stores, now, definition } = wiring;
   const { kafka, codec, logger, workerId } = options;
@@ -291,6 +303,7 @@ async function listenForControl<S extends Stage>(
         logger.warn({ err: error, commandId: command.commandId }, 'PING not answered');
       });
     },
+    ...(pauseCommandsFrom === undefined ? {} : { pauseCommandsFrom }),
     onPause: (pause) => {
       logger.info(pause ? 'stage paused by a control command' : 'stage resumed by a control command');
       intake.pause(pause);

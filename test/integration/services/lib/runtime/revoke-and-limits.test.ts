@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'node:test';
 import { defineStage } from '../../../../../services/lib/runtime/stage.ts';
+import { writePauseRecord } from '../../../../../services/lib/stage-pause.ts';
 import { waitFor } from '../../../../support/wait.ts';
 import { stageSandbox } from './stage-sandbox.ts';
 
@@ -196,6 +198,27 @@ test('PAUSE_STAGE stops taking jobs, RESUME_STAGE takes them again', async (t) =
   await sandbox.command({ command: 'RESUME_STAGE', stage: 'NOOP' });
   await waitFor(() => started.includes(job.header.jobId), { description: 'the job started after resume' });
   assert.equal(runtime.paused, false);
+});
+
+test("a worker starts from its stage's pause record: paused without the PAUSE_STAGE on the topic, and older commands do not undo it", async (t) => {
+  const sandbox = await stageSandbox(t);
+  // The PAUSE_STAGE has left the control topic (it keeps a day); a RESUME_STAGE from before it
+  // is still there. Only the record the gateway wrote says the stage is paused.
+  const pausedAt = Date.now();
+  await sandbox.command({ command: 'RESUME_STAGE', stage: 'noop', issuedAt: pausedAt - 60_000 });
+  await writePauseRecord(sandbox.redis, sandbox.keys.stagePause('noop'), { paused: true, by: 'test', at: pausedAt });
+  const started: string[] = [];
+  const runtime = await sandbox.start(sleepyStage(started));
+  assert.equal(runtime.paused, true, 'paused before taking any job in');
+  const job = await sandbox.submit({ sleepMs: 0 });
+  // Commands are read in order: once a later PING is answered, the old RESUME_STAGE was read too.
+  const pingId = randomUUID();
+  await sandbox.command({ command: 'PING', commandId: pingId });
+  await waitFor(async () => (await sandbox.presence.pongs(pingId)).length > 0, { description: 'the PING answered' });
+  assert.equal(runtime.paused, true, 'the older RESUME_STAGE did not resume it');
+  assert.equal(started.length, 0, 'no job started');
+  await sandbox.command({ command: 'RESUME_STAGE', stage: 'noop' });
+  await waitFor(() => started.includes(job.header.jobId), { description: 'the job started after a newer resume' });
 });
 
 test('a rate limit is shared by all the workers of a stage', async (t) => {

@@ -80,3 +80,20 @@ test('a PING without onPing does nothing', async () => {
   const { onPing: _ignored, ...withoutPing } = options([]);
   await applyControlCommand(ping(), withoutPing);
 });
+
+test('PAUSE_STAGE and RESUME_STAGE issued before the pause record the worker started from are skipped', async () => {
+  const paused: boolean[] = [];
+  const from = NOW - 10_000;
+  const listener = { ...options([]), onPause: (pause: boolean) => paused.push(pause), pauseCommandsFrom: from };
+  const command = (type: 'PAUSE_STAGE' | 'RESUME_STAGE', issuedAt: number, stage = 'noop') =>
+    ping({ command: type, stage, issuedAt });
+  await applyControlCommand(command('RESUME_STAGE', from - 1), listener);
+  assert.deepEqual(paused, [], 'older than the record: a state it replaced');
+  await applyControlCommand(command('PAUSE_STAGE', from), listener);
+  await applyControlCommand(command('RESUME_STAGE', from + 1), listener);
+  await applyControlCommand(command('PAUSE_STAGE', from + 2, 'indexing'), listener);
+  assert.deepEqual(paused, [true, false], "the record's own command and later ones, of this stage only");
+  const { pauseCommandsFrom: _from, ...withoutRecord } = listener;
+  await applyControlCommand(command('PAUSE_STAGE', 0), withoutRecord);
+  assert.deepEqual(paused, [true, false, true], 'without a record, every command counts');
+});

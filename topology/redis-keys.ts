@@ -100,8 +100,10 @@ export interface RedisKeys {
   readonly idempotency: (jobId: string) => string;
   /** The gateway's claim of a batch id, with its declaration's fingerprint (services/gateway/batch-declarations.ts). */
   readonly batchClaim: (batchId: string) => string;
-  /** A stage's pause record, written by the gateway, read by the stage's workers at start (services/lib/stage-pause.ts). */
+  /** A stage's pause record, written by the gateway, read by the stage's workers at start (services/lib/stage-controls.ts). */
   readonly stagePause: (stage: string) => string;
+  /** A stage's rate-limit record, set through the gateway, read by the stage's workers (services/lib/stage-controls.ts). */
+  readonly stageRateLimit: (stage: string) => string;
   readonly deadLetters: DeadLetterIndexKeys;
   /** A cached embedding of one text (by SHA-256) for one embedder and dimension. */
   readonly embedding: (embedder: string, dimension: number, textSha256: string) => string;
@@ -154,6 +156,7 @@ export function redisKeys(namespace: string): RedisKeys {
     idempotency: (jobId) => `${root}gateway:idempotency:${jobId}`,
     batchClaim: (batchId) => `${root}gateway:batch-claim:${batchId}`,
     stagePause: (stage) => `${root}gateway:pause:${stage}`,
+    stageRateLimit: (stage) => `${root}gateway:rate-limit:${stage}`,
     deadLetters: {
       entry: (id) => `${deadLetters}entry:${id}`,
       replay: (id) => `${deadLetters}replay:${id}`,

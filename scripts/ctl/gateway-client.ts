@@ -65,7 +65,7 @@ async function send(target: GatewayTarget, path: string, init: RequestInit): Pro
 /** A JSON request; a non-2xx answer throws a CtlError with the gateway's code and message. */
 export async function gatewayRequest<T>(
   target: GatewayTarget,
-  method: 'GET' | 'POST' | 'DELETE',
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
   path: string,
   body?: unknown,
   headers: Record<string, string> = {},

@@ -3,14 +3,18 @@
  * finish; queued ones wait in their lanes) or take them again, through the gateway's
  * /v1/stages routes (an admin token). What Celery's `control cancel_consumer` and
  * `add_consumer` do for a queue; the overview of the dashboard has the same buttons.
+ * `ctl stages rate-limit <stage> <perSecond|off>`: Celery's `control rate_limit`.
  */
 import type { Command } from 'commander';
 import { STAGES } from '../../topology/stages.ts';
 import { type CtlAction, parseStage } from './command-context.ts';
 import { gatewayRequest, resolveGatewayTarget, withGatewayOptions } from './gateway-client.ts';
+import { UsageError } from './output.ts';
 
 export function registerStages(program: Command, run: CtlAction): void {
-  const stages = program.command('stages').description('pause or resume a stage on every worker (through the gateway)');
+  const stages = program
+    .command('stages')
+    .description('pause or resume a stage, or set its rate limit, on every worker (through the gateway)');
   for (const action of ['pause', 'resume'] as const) {
     withGatewayOptions(
       stages
@@ -35,4 +39,33 @@ export function registerStages(program: Command, run: CtlAction): void {
       }),
     );
   }
+  withGatewayOptions(
+    stages
+      .command('rate-limit')
+      .description("set a stage's job starts per second on every worker, or `off` for the stage's own limit")
+      .argument('<stage>', STAGES.join(', '))
+      .argument('<perSecond>', 'a number above 0, or off'),
+  ).action(
+    run(async ({ out, options, env }, name: string, value: string) => {
+      const stage = parseStage(name);
+      const perSecond = parseRate(value);
+      const reply = await gatewayRequest<{ stage: string; rateLimitOverride: { perSecond: number } | null }>(
+        resolveGatewayTarget(options, env),
+        'PUT',
+        `/v1/stages/${stage}/rate-limit`,
+        { perSecond },
+      );
+      if (out.json) out.data(reply);
+      else if (reply.rateLimitOverride === null) out.line(`${stage}: back to the stage's own rate limit`);
+      else out.line(`${stage}: at most ${reply.rateLimitOverride.perSecond} job starts per second`);
+    }),
+  );
+}
+
+/** `off`, or a number of starts per second above 0 (the gateway checks the upper bound). */
+function parseRate(value: string): number | null {
+  if (value === 'off') return null;
+  const perSecond = Number(value);
+  if (value.trim() === '' || !(perSecond > 0)) throw new UsageError(`rate limit "${value}": a number above 0, or off`);
+  return perSecond;
 }

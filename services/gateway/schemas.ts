@@ -201,6 +201,22 @@ export const emptyBody = {
   additionalProperties: false,
 } as const;
 
+/** `PUT /v1/stages/:stage/rate-limit`: starts per second, or null for the stage's own limit. */
+export const rateLimitBody = {
+  type: 'object',
+  properties: {
+    perSecond: {
+      type: ['number', 'null'],
+      exclusiveMinimum: 0,
+      maximum: 1_000_000,
+      description:
+        "Job starts per second, shared by the stage's workers; null: the stage's own `rateLimitPerSecond` again.",
+    },
+  },
+  required: ['perSecond'],
+  additionalProperties: false,
+} as const;
+
 export const MAX_BATCH_JOBS = 1000;
 
 export const batchBody: JsonSchema = {

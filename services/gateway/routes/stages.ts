@@ -4,18 +4,25 @@
  * paused), the run times of its latest successes (run-times.ts), and the last pause or resume
  * given through the API; `POST /v1/stages/:stage/pause` and `/resume` send PAUSE_STAGE and
  * RESUME_STAGE to every worker on the control topic, and keep it as the stage's pause record,
- * which a worker started later reads (services/lib/stage-pause.ts).
+ * which a worker started later reads; `PUT /v1/stages/:stage/rate-limit` sets the stage's
+ * rate-limit record, which its workers read (services/lib/stage-controls.ts).
  */
 import type { FastifyPluginAsync } from 'fastify';
 import type { ControlCommand } from '../../../schemas/control-command.ts';
 import { type Stage, STAGES } from '../../../topology/topics.ts';
 import { newJobId } from '../../lib/job-ids.ts';
-import { type PauseRecord, readPauseRecord, writePauseRecord } from '../../lib/stage-pause.ts';
+import {
+  type PauseRecord,
+  readPauseRecord,
+  readRateLimitRecord,
+  writePauseRecord,
+  writeRateLimitRecord,
+} from '../../lib/stage-controls.ts';
 import type { WorkerRecord } from '../../lib/worker-presence.ts';
 import type { GatewayContext } from '../context.ts';
 import { createRunTimesReader } from '../run-times.ts';
 import { readStageGroup } from '../stage-lag.ts';
-import { emptyBody, routeResponses, stageParams } from '../schemas.ts';
+import { emptyBody, rateLimitBody, routeResponses, stageParams } from '../schemas.ts';
 
 /** What the live workers of a stage say together (pure). */
 export function summarizeWorkers(workers: readonly WorkerRecord[]) {
@@ -53,10 +60,11 @@ export const stageRoutes: FastifyPluginAsync<Pick<GatewayContext, (typeof STAGE_
 
   async function describeStage(stage: Stage) {
     const names = context.topics.stages[stage];
-    const [group, workers, lastCommand = null, recentRunTimes] = await Promise.all([
+    const [group, workers, lastCommand = null, rateLimitOverride = null, recentRunTimes] = await Promise.all([
       readStageGroup(context.admin, names),
       context.workers.list(stage),
       readPauseRecord(context.redis, pauseKey(stage)),
+      readRateLimitRecord(context.redis, context.keys.stageRateLimit(stage)),
       runTimes(stage),
     ]);
     const summary = summarizeWorkers(workers);
@@ -67,7 +75,9 @@ export const stageRoutes: FastifyPluginAsync<Pick<GatewayContext, (typeof STAGE_
       lag: Object.fromEntries(Object.entries(group.lanes).map(([lane, { lag }]) => [lane, lag])),
       inFlight: summary.inFlight,
       concurrency: summary.concurrency,
+      // What the workers apply; an operator's limit reaches them within a presence interval.
       rateLimitPerSecond: summary.rateLimitPerSecond,
+      rateLimitOverride,
       // What the workers report; with no live worker, what the API last commanded.
       paused: summary.paused ?? lastCommand?.paused ?? false,
       lastPauseCommand: lastCommand,
@@ -126,4 +136,31 @@ export const stageRoutes: FastifyPluginAsync<Pick<GatewayContext, (typeof STAGE_
       },
     );
   }
+
+  app.put<{ Params: { stage: Stage }; Body: { perSecond: number | null } }>(
+    '/v1/stages/:stage/rate-limit',
+    {
+      config: { scope: 'admin' },
+      schema: {
+        summary: "Set a stage's rate limit on every worker, or give it back its own",
+        description:
+          "Job starts per second shared by the stage's workers, in place of the limit the stage declares " +
+          "(Celery's `control rate_limit`); `null` removes it. Kept in Redis, so a worker started later " +
+          'follows it too; running workers apply it within a presence interval (5 s by default).',
+        tags: ['stages'],
+        params: stageParams,
+        body: rateLimitBody,
+        response: routeResponses({ 200: { description: 'The limit set, or null' } }, { body: true }),
+      },
+    },
+    async (request) => {
+      const { stage } = request.params;
+      const { perSecond } = request.body;
+      const by = request.principal?.name ?? 'gateway';
+      const record = perSecond === null ? undefined : { perSecond, by, at: context.now() };
+      await writeRateLimitRecord(context.redis, context.keys.stageRateLimit(stage), record);
+      request.log.info({ stage, perSecond, by }, 'stage rate limit set');
+      return { stage, rateLimitOverride: record ?? null };
+    },
+  );
 };

@@ -3,7 +3,7 @@
  * topic's short retention, so a worker started after a revoke still learns of it):
  * REVOKE is remembered in Redis and aborts the job if it runs here; PAUSE_STAGE and
  * RESUME_STAGE stop and restart fetching for the named stage (those issued before the pause
- * record the worker started from are skipped: services/lib/stage-pause.ts); PING asks the
+ * record the worker started from are skipped: services/lib/stage-controls.ts); PING asks the
  * worker (every worker, or those of the stage it names) to answer: the runtime records a pong
  * in Redis. A PING older than PING_MAX_AGE_MS is not answered.
  */

@@ -2,6 +2,8 @@
  * A rate limit shared by every worker of a stage: at most `perSecond` jobs start in any
  * one-second window, counted in Redis (a fixed window per second, so the count is exact
  * across workers; a burst at a window's edge may start up to twice the rate within one second).
+ * The limit may change while the stage runs (an operator's rate-limit record,
+ * rate-limit-refresh.ts); without one, a start asks nothing of Redis.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
@@ -12,24 +14,46 @@ export interface RateLimiter {
   acquire(signal?: AbortSignal): Promise<void>;
 }
 
+/** The stage's limiter, whose limit can be changed while it runs. */
+export interface StageRateLimiter extends RateLimiter {
+  /** The limit in force, job starts per second; undefined: none. */
+  readonly perSecond: number | undefined;
+  setPerSecond(perSecond: number | undefined): void;
+}
+
 export interface RateLimiterOptions {
   redis: Redis;
   /** Names the shared counter, e.g. the stage. */
   name: string;
-  perSecond: number;
+  /** The limit to start with; undefined: none. */
+  perSecond: number | undefined;
   /** The namespace's keys (`keys.rateWindow(name, second)`). */
   keys: Pick<RedisKeys, 'rateWindow'>;
   now?: () => number;
 }
 
-export function createRateLimiter({ redis, name, perSecond, keys, now = Date.now }: RateLimiterOptions): RateLimiter {
+export function createRateLimiter({
+  redis,
+  name,
+  perSecond,
+  keys,
+  now = Date.now,
+}: RateLimiterOptions): StageRateLimiter {
+  let limit = perSecond;
   return {
+    get perSecond() {
+      return limit;
+    },
+    setPerSecond(next) {
+      limit = next;
+    },
     async acquire(signal) {
-      for (;;) {
+      // The limit is read on every try: a waiting start follows a change at its next window.
+      while (limit !== undefined) {
         const current = now();
         const key = keys.rateWindow(name, Math.floor(current / 1000));
         const [[, count]] = (await redis.multi().incr(key).expire(key, 2).exec()) as [[null, number], [null, number]];
-        if (count <= perSecond) return;
+        if (limit === undefined || count <= limit) return;
         await sleep(1000 - (current % 1000) + 1, undefined, { signal });
       }
     },

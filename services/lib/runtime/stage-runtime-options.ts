@@ -14,7 +14,6 @@ import type { PurgeMarks } from '../purge-marks.ts';
 import type { WorkerMetrics } from '../worker-metrics.ts';
 import type { WorkerPresence } from '../worker-presence.ts';
 import type { JobLedger } from './job-ledger.ts';
-import type { RateLimiter } from './rate-limiter.ts';
 import type { Revocations } from './revocations.ts';
 import type { StageTopics } from './stage-topics.ts';
 
@@ -33,8 +32,6 @@ export interface StageRuntimeOptions {
   topics?: StageTopics;
   ledger?: JobLedger;
   revocations?: Revocations;
-  /** Overrides the Redis rate limiter built from the stage's `rateLimitPerSecond` (tests). */
-  rateLimiter?: RateLimiter;
   tracer?: Tracer;
   now?: () => number;
   random?: () => number;

@@ -8,7 +8,7 @@ import type { RedisKeys } from '../../../topology/redis-keys.ts';
 import { createPurgeMarks, type PurgeMarks } from '../purge-marks.ts';
 import { createWorkerPresence, type WorkerPresence } from '../worker-presence.ts';
 import { createJobLedger, type JobLedger } from './job-ledger.ts';
-import { createRateLimiter, type RateLimiter } from './rate-limiter.ts';
+import { createRateLimiter, type StageRateLimiter } from './rate-limiter.ts';
 import { createRevocations, type Revocations } from './revocations.ts';
 
 export interface StageStores {
@@ -16,8 +16,8 @@ export interface StageStores {
   revocations: Revocations;
   purgeMarks: PurgeMarks;
   presence: WorkerPresence;
-  /** Undefined when the stage has no rate limit. */
-  rateLimiter: RateLimiter | undefined;
+  /** The stage's limit of starts per second, if it has one, or an operator's (rate-limit-refresh.ts). */
+  rateLimiter: StageRateLimiter;
 }
 
 export interface StageStoresOptions extends Partial<StageStores> {
@@ -38,8 +38,6 @@ export function resolveStageStores(options: StageStoresOptions): StageStores {
     presence: options.presence ?? createWorkerPresence({ redis, keys }),
     rateLimiter:
       options.rateLimiter ??
-      (rateLimitPerSecond === undefined
-        ? undefined
-        : createRateLimiter({ redis, keys, name: options.rateLimitName, perSecond: rateLimitPerSecond })),
+      createRateLimiter({ redis, keys, name: options.rateLimitName, perSecond: rateLimitPerSecond }),
   };
 }

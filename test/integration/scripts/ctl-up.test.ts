@@ -165,6 +165,16 @@ test('ctl up runs the system in the background; jobs and dlq commands use its ga
   const unknownStage = await ctl(['stages', 'pause', 'nope'], env);
   assert.equal(unknownStage.code, 2);
   assert.match(unknownStage.stderr, /unknown stage "nope"; stages: indexing, analysis/);
+  // stages rate-limit sets the stage's limit for its workers, `off` gives back its own.
+  const limited = await ctl(['stages', 'rate-limit', 'noop', '50'], env);
+  assert.equal(limited.code, 0, limited.stderr);
+  assert.match(limited.stdout, /^noop: at most 50 job starts per second$/m);
+  const unlimited = await ctl(['stages', 'rate-limit', 'noop', 'off'], env);
+  assert.equal(unlimited.code, 0, unlimited.stderr);
+  assert.match(unlimited.stdout, /^noop: back to the stage's own rate limit$/m);
+  const badRate = await ctl(['stages', 'rate-limit', 'noop', 'fast'], env);
+  assert.equal(badRate.code, 2);
+  assert.match(badRate.stderr, /rate limit "fast": a number above 0, or off/);
 
   // A finished job cannot be revoked; an unknown one is not found; a wrong token is refused.
   const late = await ctl(['jobs', 'revoke', jobId], env);

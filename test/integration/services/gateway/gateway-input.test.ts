@@ -12,7 +12,7 @@ import { waitFor } from '../../../support/wait.ts';
 import { startGateway, TOKENS, type CallOptions } from './gateway-harness.ts';
 
 interface Route {
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** Path with `:id`, `:stage` placeholders for the table of bad ids. */
   path: string;
   scope: 'submit' | 'read' | 'admin';
@@ -33,6 +33,7 @@ const ROUTES: Route[] = [
   { method: 'GET', path: '/v1/stages', scope: 'read', body: false },
   { method: 'POST', path: '/v1/stages/:stage/pause', scope: 'admin', body: true },
   { method: 'POST', path: '/v1/stages/:stage/resume', scope: 'admin', body: true },
+  { method: 'PUT', path: '/v1/stages/:stage/rate-limit', scope: 'admin', body: true },
   { method: 'GET', path: '/v1/dead-letters', scope: 'admin', body: false },
   { method: 'POST', path: '/v1/dead-letters/:id/replay', scope: 'admin', body: true },
   { method: 'GET', path: '/metrics', scope: 'read', body: false },
@@ -336,7 +337,7 @@ test('gateway edges: authentication and malformed input', { timeout: 240_000 }, 
         const allowed = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'].filter((method) =>
           methods.some((taken) => taken === method || (method === 'HEAD' && taken === 'GET')),
         );
-        const wrong = 'PUT'; // no route takes PUT
+        const wrong = 'PATCH'; // no route takes PATCH
         const response = await gateway.call(wrong, path);
         const body = (await response.json()) as { error: { code: string } };
         assert.equal(response.status, 405, `${wrong} ${path}`);

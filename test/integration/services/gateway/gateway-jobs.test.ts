@@ -688,6 +688,46 @@ test('gateway API on the real stack', { timeout: 240_000 }, async (t) => {
     await jobUntil(gateway, jobId, ['SUCCESS']);
   });
 
+  await t.test("a stage's rate limit: set for its workers, shown, given back with null", async () => {
+    type Limits = { stage: string; rateLimitPerSecond: number | null; rateLimitOverride: { perSecond: number } | null };
+    const noopLimits = async () =>
+      (await json<{ stages: Limits[] }>(await gateway.call('GET', '/v1/stages'))).stages.find(
+        (stage) => stage.stage === 'noop',
+      )!;
+    const set = await gateway.call('PUT', '/v1/stages/noop/rate-limit', { json: { perSecond: 7.5 } });
+    assert.equal(set.status, 200);
+    const reply = await json<{ stage: string; rateLimitOverride: { perSecond: number; by: string } }>(set);
+    assert.deepEqual(
+      [reply.stage, reply.rateLimitOverride.perSecond, reply.rateLimitOverride.by],
+      ['noop', 7.5, 'test-admin'],
+    );
+    // The sandbox's worker declares no limit: it takes the operator's at its next presence interval.
+    await waitFor(
+      async () => {
+        const limits = await noopLimits();
+        return limits.rateLimitPerSecond === 7.5 && limits.rateLimitOverride?.perSecond === 7.5;
+      },
+      { description: "the worker applies the operator's limit" },
+    );
+    const jobId = await submitNoop(gateway, {});
+    await jobUntil(gateway, jobId, ['SUCCESS']);
+
+    for (const refused of [{ perSecond: 0 }, { perSecond: -1 }, { perSecond: '5' }, {}]) {
+      const response = await gateway.call('PUT', '/v1/stages/noop/rate-limit', { json: refused });
+      assert.equal(response.status, 400, JSON.stringify(refused));
+    }
+    const cleared = await gateway.call('PUT', '/v1/stages/noop/rate-limit', { json: { perSecond: null } });
+    assert.equal(cleared.status, 200);
+    assert.equal((await json<{ rateLimitOverride: null }>(cleared)).rateLimitOverride, null);
+    await waitFor(
+      async () => {
+        const limits = await noopLimits();
+        return limits.rateLimitPerSecond === null && limits.rateLimitOverride === null;
+      },
+      { description: "the worker is back on the stage's own limit (none)" },
+    );
+  });
+
   await t.test("a PING's answers are listed; a PING never sent is a 404, not an empty list", async () => {
     const sent = await gateway.call('POST', '/v1/workers/ping', { json: { stage: 'noop' } });
     assert.equal(sent.status, 202);

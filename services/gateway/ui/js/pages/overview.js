@@ -1,8 +1,9 @@
 // Overview: each stage with its live workers, jobs running, lag per lane, jobs per minute
 // (counted by the API over the view's indexes) and run times (of its latest successes, which
 // the API reads once for every dashboard), refreshed every two seconds; an admin pauses and
-// resumes a stage here.
+// resumes a stage, and sets or removes its rate limit, here.
 import { html } from '../../vendor/htm-preact.mjs';
+import { useState } from '../../vendor/hooks.mjs';
 import { api } from '../api.js';
 import { ConfirmButton, ErrorBox, Loading, usePoll } from '../components.js';
 import { formatDuration } from '../format.js';
@@ -41,6 +42,56 @@ function StageControl({ stage, principal, onDone }) {
   />`;
 }
 
+/** The limit the stage's workers apply (with none running, an operator's for them), and whether it is an operator's. */
+function rateLimitText(stage) {
+  const perSecond = stage.workers.length > 0 ? stage.rateLimitPerSecond : (stage.rateLimitOverride?.perSecond ?? null);
+  if (perSecond === null) return 'none';
+  return `${perSecond} / s${stage.rateLimitOverride === null ? '' : ' (set)'}`;
+}
+
+/**
+ * Set a stage's job starts per second on every worker, or give it back its own (admin): the
+ * operator's limit is kept in Redis and its workers apply it within a presence interval.
+ */
+function RateLimitControl({ stage, principal, onDone }) {
+  const [perSecond, setPerSecond] = useState('');
+  const [status, setStatus] = useState({ busy: false, error: undefined, done: undefined });
+  if (!principal.scopes.includes('admin')) return null;
+  const send = async (value) => {
+    setStatus({ busy: true });
+    try {
+      await api(`/v1/stages/${stage.stage}/rate-limit`, { method: 'PUT', json: { perSecond: value } });
+      setStatus({ busy: false, done: value === null ? "the stage's own limit" : `${value} / s set` });
+      onDone?.();
+    } catch (error) {
+      setStatus({ busy: false, error });
+    }
+  };
+  const submit = (event) => {
+    event.preventDefault();
+    const value = Number(perSecond);
+    if (perSecond.trim() === '' || !(value > 0)) {
+      setStatus({
+        busy: false,
+        error: { code: 'INPUT', message: 'a rate limit is a number of starts per second above 0' },
+      });
+    } else void send(value);
+  };
+  return html`<form class="filters rate-limit" onSubmit=${submit} aria-label=${`Rate limit of ${stage.stage}`}>
+    <label
+      >Starts per second
+      <input type="number" min="0" step="any" value=${perSecond} onInput=${(e) => setPerSecond(e.currentTarget.value)}
+    /></label>
+    <button type="submit" disabled=${status.busy}>Set limit</button>
+    ${
+      stage.rateLimitOverride !== null &&
+      html`<button type="button" disabled=${status.busy} onClick=${() => send(null)}>Stage's own</button>`
+    }
+    ${status.done && html`<span class="ok" role="status">${status.done}</span>`}
+    <${ErrorBox} error=${status.error} />
+  </form>`;
+}
+
 function StageCard({ stage, principal, onChange }) {
   const { figures } = stage;
   const uncommitted = LANES.reduce((sum, lane) => sum + (stage.lag[lane] ?? 0), 0);
@@ -74,7 +125,12 @@ function StageCard({ stage, principal, onChange }) {
         <dt>p95 run time</dt>
         <dd data-figure="p95-run">${formatDuration(stage.runTimes?.p95RunMs ?? null)}</dd>
       </div>
+      <div>
+        <dt>Rate limit</dt>
+        <dd data-figure="rate-limit">${rateLimitText(stage)}</dd>
+      </div>
     </dl>
+    <${RateLimitControl} stage=${stage} principal=${principal} onDone=${onChange} />
     <table class="lag">
       <caption>
         Lag per lane: ${uncommitted} not yet committed

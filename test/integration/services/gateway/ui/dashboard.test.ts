@@ -610,6 +610,31 @@ test('the dashboard in a real browser', { timeout: 120_000 }, async (t) => {
     });
   });
 
+  await t.test("the overview sets a stage's rate limit on its workers and gives it back its own", async () => {
+    await page.goto(`${gateway.baseUrl}/ui/#/overview`);
+    const noop = page.locator('[data-stage="noop"]');
+    const limit = noop.locator('[data-figure="rate-limit"]');
+    await limit.filter({ hasText: /^none$/ }).waitFor({ timeout: 20_000 });
+    const form = noop.getByRole('form', { name: 'Rate limit of noop' });
+    await form.getByLabel('Starts per second').fill('0');
+    await form.getByRole('button', { name: 'Set limit' }).click();
+    await form
+      .getByRole('alert')
+      .filter({ hasText: /above 0/ })
+      .waitFor();
+    await form.getByLabel('Starts per second').fill('25');
+    await form.getByRole('button', { name: 'Set limit' }).click();
+    // The worker applies it at its next presence record; the card shows what the workers apply.
+    await limit.filter({ hasText: /^25 \/ s \(set\)$/ }).waitFor({ timeout: 20_000 });
+    assert.deepEqual(
+      await accessibilityViolations(page),
+      [],
+      'the overview with its rate-limit form breaks no WCAG A/AA rule',
+    );
+    await form.getByRole('button', { name: "Stage's own" }).click();
+    await limit.filter({ hasText: /^none$/ }).waitFor({ timeout: 20_000 });
+  });
+
   await t.test('the schedules page runs a schedule now, pauses and resumes it, each confirmed first', async () => {
     const scheduled = async () =>
       (

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'node:test';
 import { defineStage } from '../../../../../services/lib/runtime/stage.ts';
-import { writePauseRecord } from '../../../../../services/lib/stage-pause.ts';
+import { writePauseRecord, writeRateLimitRecord } from '../../../../../services/lib/stage-controls.ts';
 import { waitFor } from '../../../../support/wait.ts';
 import { stageSandbox } from './stage-sandbox.ts';
 
@@ -219,6 +219,37 @@ test("a worker starts from its stage's pause record: paused without the PAUSE_ST
   assert.equal(started.length, 0, 'no job started');
   await sandbox.command({ command: 'RESUME_STAGE', stage: 'noop' });
   await waitFor(() => started.includes(job.header.jobId), { description: 'the job started after a newer resume' });
+});
+
+test("an operator's rate limit reaches a running stage's workers; without it, the stage's own (none) applies again", async (t) => {
+  const sandbox = await stageSandbox(t);
+  const started: string[] = [];
+  await sandbox.start(sleepyStage(started), undefined, { presenceIntervalMs: 200 });
+  const workerLimit = async () => (await sandbox.presence.list('noop'))[0]?.rateLimitPerSecond;
+  await waitFor(async () => (await workerLimit()) === null, { description: 'the worker runs without a limit' });
+  const key = sandbox.keys.stageRateLimit('noop');
+  await writeRateLimitRecord(sandbox.redis, key, { perSecond: 5, by: 'test', at: Date.now() });
+  await waitFor(async () => (await workerLimit()) === 5, { description: "the worker applies the operator's limit" });
+  const startStamps = async (jobs: { header: { jobId: string } }[]) => {
+    const ids = new Set(jobs.map((job) => job.header.jobId));
+    return waitFor(
+      async () => {
+        const starts = (await sandbox.allEvents()).filter((e) => e.state === 'STARTED' && ids.has(e.jobId));
+        return starts.length >= ids.size && starts.map((event) => event.occurredAt);
+      },
+      { description: `${ids.size} jobs started`, timeoutMs: 30_000 },
+    );
+  };
+  const limited = await startStamps(await sandbox.submitMany(Array.from({ length: 20 }, () => ({ sleepMs: 0 }))));
+  assert.ok(fitsLimiterWindows(limited, 5, STAMP_GRACE_MS), 'never more than 5 starts in one second of the limiter');
+  // 20 starts at 5 a window take four windows (as in the test below, with 40 at 10).
+  const spanMs = Math.max(...limited) - Math.min(...limited);
+  assert.ok(spanMs >= 2000 - STAMP_GRACE_MS, `spread over four windows (first to last start: ${spanMs} ms)`);
+
+  await writeRateLimitRecord(sandbox.redis, key, undefined);
+  await waitFor(async () => (await workerLimit()) === null, { description: "the worker is back on the stage's own" });
+  const free = await startStamps(await sandbox.submitMany(Array.from({ length: 20 }, () => ({ sleepMs: 0 }))));
+  assert.ok(!fitsLimiterWindows(free, 5, STAMP_GRACE_MS), 'more than 5 starts in a second: no limit any more');
 });
 
 test('a rate limit is shared by all the workers of a stage', async (t) => {

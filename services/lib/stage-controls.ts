@@ -1,0 +1,75 @@
+/**
+ * What an operator set for a stage through the gateway, kept in Redis so that every worker of
+ * the stage, also one started later, follows it:
+ *
+ * - The pause record (`keys.stagePause(stage)`): the last PAUSE_STAGE or RESUME_STAGE, who gave
+ *   it and when. The gateway writes it after producing the command; `GET /v1/stages` shows it. A
+ *   worker reads it before taking any job in (runtime/stage-assembly.ts): the control topic
+ *   keeps a command a day, so a worker started later than that after a PAUSE_STAGE would
+ *   otherwise never learn of it and run a paused stage's jobs. A worker that read the record
+ *   applies only the commands the topic holds from the record's time on: an older one is a
+ *   state the record has already replaced.
+ * - The rate-limit record (`keys.stageRateLimit(stage)`): a limit of job starts per second that
+ *   replaces the one the stage declares (`rateLimitPerSecond`), Celery's `control rate_limit`
+ *   and Flower's rate-limit form. Workers read it before taking jobs in and then every presence
+ *   interval (runtime/rate-limit-refresh.ts); without one, the stage's own limit applies again.
+ *
+ * Neither expires: a stage stays paused, or limited, until someone says otherwise.
+ */
+import type { Redis } from 'ioredis';
+
+export interface PauseRecord {
+  paused: boolean;
+  /** Who gave the command. */
+  by: string;
+  /** When it was issued (the command's `issuedAt`), ms since the epoch. */
+  at: number;
+}
+
+export interface RateLimitRecord {
+  /** Job starts per second, shared by the stage's workers (above 0). */
+  perSecond: number;
+  /** Who set it. */
+  by: string;
+  /** When, ms since the epoch. */
+  at: number;
+}
+
+/** The JSON object stored at `key`; undefined when there is none or it is not an object (never written by this code). */
+async function readObject(redis: Redis, key: string): Promise<Record<string, unknown> | undefined> {
+  const raw = await redis.get(key);
+  if (raw === null) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(raw);
+    return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The stage's pause record; undefined when none was ever written, or one is not a record. */
+export async function readPauseRecord(redis: Redis, key: string): Promise<PauseRecord | undefined> {
+  const { paused, by, at } = (await readObject(redis, key)) ?? {};
+  return typeof paused === 'boolean' && typeof by === 'string' && typeof at === 'number'
+    ? { paused, by, at }
+    : undefined;
+}
+
+/** Stores the pause record. */
+export async function writePauseRecord(redis: Redis, key: string, record: PauseRecord): Promise<void> {
+  await redis.set(key, JSON.stringify(record));
+}
+
+/** The stage's rate-limit record; undefined when none is set (the stage's own limit applies), or one is not a record. */
+export async function readRateLimitRecord(redis: Redis, key: string): Promise<RateLimitRecord | undefined> {
+  const { perSecond, by, at } = (await readObject(redis, key)) ?? {};
+  return typeof perSecond === 'number' && perSecond > 0 && typeof by === 'string' && typeof at === 'number'
+    ? { perSecond, by, at }
+    : undefined;
+}
+
+/** Stores the rate-limit record, or removes it (`undefined`: the stage's own limit applies again). */
+export async function writeRateLimitRecord(redis: Redis, key: string, record: RateLimitRecord | undefined) {
+  if (record === undefined) await redis.del(key);
+  else await redis.set(key, JSON.stringify(record));
+}

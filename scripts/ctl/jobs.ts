@@ -222,6 +222,8 @@ export function listQuery(options: Record<string, unknown>, summary = false): st
   // Maintenance jobs (the scheduler's) are listed too, though `jobs submit` cannot start one.
   if (typeof options['stage'] === 'string') query.set('stage', parseWorkerStage(options['stage']));
   if (typeof options['batchId'] === 'string') query.set('batchId', options['batchId']);
+  if (typeof options['search'] === 'string') query.set('q', options['search']);
+  if (typeof options['worker'] === 'string') query.set('workerId', options['worker']);
   if (typeof options['limit'] === 'string')
     query.set('limit', String(parseWholeNumber('--limit', options['limit'], 1)));
   if (typeof options['cursor'] === 'string') query.set('cursor', options['cursor']);
@@ -376,6 +378,11 @@ export function registerJobs(program: Command, run: CtlAction): void {
       .option('--state <state>', JOB_STATE_SYMBOLS.join(', '))
       .option('--stage <stage>', WORKER_STAGES.join(', '))
       .option('--batch-id <uuid>', 'the jobs of one batch')
+      .option(
+        '--search <text>',
+        'jobs whose payload or error contains it, whatever its case (looks at 10,000 jobs a page)',
+      )
+      .option('--worker <workerId>', 'jobs whose last event came from this worker (as --search)')
       .option('--limit <n>', 'at most this many (default 50)')
       .option('--cursor <cursor>', 'the next page (printed after a full page)'),
   ).action(
@@ -399,6 +406,7 @@ export function registerJobs(program: Command, run: CtlAction): void {
       ]);
       if (rows.length > 0)
         for (const line of formatTable(['JOB', 'STAGE', 'STATE', 'PROGRESS', 'UPDATED'], rows)) out.line(line);
+      // A search may stop short of a full page: the cursor looks further.
       if (page.nextCursor !== null) out.line(`more: --cursor ${page.nextCursor}`);
     }),
   );

@@ -135,6 +135,21 @@ export const jobListQuery = {
     // Maintenance runs are jobs of the view too (the scheduler's), listed under their own name.
     stage: { type: 'string', enum: [...STAGES, 'maintenance'] },
     batchId: uuidSchema,
+    q: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 200,
+      description:
+        "Only jobs whose payload preview or error message contains this text, whatever its case (Flower's " +
+        'search). Checked on each job: a page looks at most 10,000 jobs, and may come back short, even empty, ' +
+        'with a `nextCursor` to look further.',
+    },
+    workerId: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 200,
+      description: 'Only jobs whose last event came from this worker (checked on each job, as `q`).',
+    },
     fields: {
       type: 'string',
       enum: ['all', 'summary'],

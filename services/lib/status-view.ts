@@ -60,6 +60,8 @@ export interface StatusViewOptions {
   keys: StatusViewKeys;
   /** How long a finished job stays in the view after `finishedAt`, in seconds (default 86 400). */
   resultTtlSeconds?: number;
+  /** Most index entries one listing looks at (default MAX_EXAMINED). */
+  maxExamined?: number;
 }
 
 export interface ListOptions {
@@ -72,6 +74,10 @@ export interface ListOptions {
   cursor?: string;
   /** Whether the jobs' results are read (default true); without, each job's `result` is null. */
   withResults?: boolean;
+  /** Only jobs whose payload preview or error message contains this text, whatever its case. */
+  search?: string;
+  /** Only jobs whose last event came from this worker. */
+  workerId?: string;
 }
 
 export interface JobPage {
@@ -133,6 +139,16 @@ export interface StatusView {
 
 const SCAN_COUNT = 500;
 
+/**
+ * Most index entries one listing looks at. Search and worker are checked on each job, as no
+ * index answers them: a rare text would otherwise read the whole view. A page that stops here
+ * holds what it found, maybe nothing, and a cursor to look further (Flower's search looks only
+ * at the tasks it keeps in memory).
+ */
+export const MAX_EXAMINED = 10_000;
+/** Entries read at a time when a filter no index answers is set (a page of 25 matches may need many). */
+const UNINDEXED_FILTER_PAGE = 500;
+
 /** Most of a stage's jobs `countChangedSince` counts: a minute of a 20,000-job burst sends no megabytes. */
 export const MAX_STAGE_COUNT = 10_000;
 
@@ -156,7 +172,8 @@ const EVENTS_PER_SCRIPT = 1000;
 const ACTIVE_STATES = JOB_STATE_SYMBOLS.filter((state) => !TERMINAL_STATES.has(state));
 
 /** The Redis-backed view of one namespace (layout at the top of this file). */
-export function createStatusView({ redis, keys, resultTtlSeconds = 86_400 }: StatusViewOptions): StatusView {
+export function createStatusView(options: StatusViewOptions): StatusView {
+  const { redis, keys, resultTtlSeconds = 86_400, maxExamined = MAX_EXAMINED } = options;
   if (!(resultTtlSeconds > 0)) throw new RangeError(`resultTtlSeconds must be above 0, got ${resultTtlSeconds}`);
   const ttlMs = resultTtlSeconds * 1000;
   const expiresAt = (view: JobView): number => (view.finishedAt ?? view.occurredAt) + ttlMs;
@@ -267,7 +284,8 @@ export function createStatusView({ redis, keys, resultTtlSeconds = 86_400 }: Sta
     return jobIds.map((_, i) => viewOf(raws[2 * i] ?? null, raws[2 * i + 1] ?? null));
   }
 
-  async function list({ state, stage, batchId, limit, cursor, withResults = true }: ListOptions): Promise<JobPage> {
+  async function list(options: ListOptions): Promise<JobPage> {
+    const { state, stage, batchId, limit, cursor, withResults = true, search, workerId } = options;
     if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new RangeError(`limit ${limit}: 1 to 1000`);
     // The most selective index is read; the other filters are checked on each job.
     const [key, belongs] =
@@ -278,25 +296,48 @@ export function createStatusView({ redis, keys, resultTtlSeconds = 86_400 }: Sta
           : stage !== undefined
             ? [keys.stage(stage), (view: JobView) => view.stage === stage]
             : [keys.all, () => true];
+    const text = search?.toLowerCase();
+    const unindexed = text !== undefined || workerId !== undefined;
     const matches = (view: JobView) =>
-      (state === undefined || view.state === state) && (stage === undefined || view.stage === stage);
+      (state === undefined || view.state === state) &&
+      (stage === undefined || view.stage === stage) &&
+      (workerId === undefined || view.workerId === workerId) &&
+      (text === undefined || [view.payloadPreview, view.error?.message].some((s) => s?.toLowerCase().includes(text)));
     const jobs: JobView[] = [];
     let position = cursor === undefined ? undefined : decodeCursor(cursor);
+    let examined = 0;
     while (jobs.length < limit) {
-      const entries = await page(key, position, limit - jobs.length);
+      if (examined >= maxExamined) {
+        const more = (await page(key, position, 1)).length > 0;
+        return { jobs, nextCursor: more ? encodeCursor(position!) : null };
+      }
+      const wanted = Math.min(unindexed ? UNINDEXED_FILTER_PAGE : limit - jobs.length, maxExamined - examined);
+      const entries = await page(key, position, wanted);
       if (entries.length === 0) return { jobs, nextCursor: null };
+      examined += entries.length;
+      // With a filter no index answers, a read covers many jobs: results are read for the matches only.
       const views = await read(
         entries.map((entry) => entry.member),
-        withResults,
+        withResults && !unindexed,
       );
       // Expired jobs, and entries left behind when a job came back after expiring, go now.
       const orphans: string[] = [];
+      const found: JobView[] = [];
       entries.forEach((entry, i) => {
         const view = views[i];
         if (view === undefined || !belongs(view)) orphans.push(entry.member);
-        else if (matches(view)) jobs.push(view);
+        // A page read past the limit (a filter no index answers) stops at it: the cursor is its last job.
+        else if (matches(view) && jobs.length + found.length < limit) found.push(view);
       });
       if (orphans.length > 0) await redis.zrem(key, ...orphans);
+      if (withResults && unindexed && found.length > 0) {
+        const whole = await read(
+          found.map((view) => view.jobId),
+          true,
+        );
+        // A job that expired since the first read is left out, as the next listing would.
+        jobs.push(...whole.filter((view) => view !== undefined));
+      } else jobs.push(...found);
       position = entries.at(-1);
     }
     const last = jobs.at(-1)!;

@@ -198,9 +198,10 @@ export const jobRoutes: FastifyPluginAsync<Pick<GatewayContext, (typeof JOB_ROUT
   );
 
   app.get<{
-    Querystring: Omit<ListOptions, 'limit' | 'stage'> & {
+    Querystring: Omit<ListOptions, 'limit' | 'stage' | 'search'> & {
       limit?: number;
       stage?: Stage | 'maintenance';
+      q?: string;
       fields?: 'all' | 'summary';
     };
   }>(
@@ -218,11 +219,12 @@ export const jobRoutes: FastifyPluginAsync<Pick<GatewayContext, (typeof JOB_ROUT
       },
     },
     async (request) => {
-      const { stage, limit, fields, ...filters } = request.query;
+      const { stage, limit, fields, q, ...filters } = request.query;
       // The API names stages as topology/ does (`noop`); the view as the status events do (`NOOP`).
       const page = await context.view.list({
         ...filters,
         ...(stage === undefined ? {} : { stage: stageSymbol(stage) }),
+        ...(q === undefined ? {} : { search: q }),
         limit: limit ?? 50,
         withResults: fields !== 'summary',
       });

@@ -498,6 +498,24 @@ test('gateway API on the real stack', { timeout: 240_000 }, async (t) => {
     assert.equal(bogus.status, 400);
   });
 
+  await t.test('listing finds jobs by a text of their payload (any case) and by worker', async () => {
+    const marker = `Quarterly-${randomUUID().slice(0, 8)}`;
+    const found = await submitNoop(gateway, { payload: `reports/${marker}.pdf` });
+    const other = await submitNoop(gateway, { payload: 'reports/other.pdf' });
+    const done = await jobUntil(gateway, found, ['SUCCESS']);
+    await jobUntil(gateway, other, ['SUCCESS']);
+    const listed = async (query: string) =>
+      (await json<{ jobs: JobBody[] }>(await gateway.call('GET', `/v1/jobs?${query}`))).jobs.map((job) => job.jobId);
+    assert.deepEqual(await listed(`q=${encodeURIComponent(marker.toLowerCase())}`), [found]);
+    assert.deepEqual(await listed(`q=${marker}&state=FAILURE`), [], 'with the other filters');
+    const byWorker = await listed(`workerId=${encodeURIComponent(String(done['workerId']))}&q=${marker}`);
+    assert.deepEqual(byWorker, [found]);
+    assert.deepEqual(await listed(`workerId=no-such-worker&q=${marker}`), []);
+    for (const bad of ['q=', `q=${'x'.repeat(201)}`, 'workerId=']) {
+      assert.equal((await gateway.call('GET', `/v1/jobs?${bad}`)).status, 400, bad);
+    }
+  });
+
   await t.test('unknown ids are 404 with a clear code, never PENDING', async () => {
     const unknown = randomUUID();
     for (const [method, path] of [

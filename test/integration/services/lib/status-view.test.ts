@@ -283,3 +283,47 @@ test('a result is stored apart from its view and goes with it; listings read it 
   assert.equal((JSON.parse((await redis.get(keys.job(older)))!) as JobView).result, null);
   assert.deepEqual((await view.get(older))?.result, resultView('new'));
 });
+
+test('a listing finds jobs by a text of their payload or error and by worker, looking at a bounded number of jobs a page', async (t) => {
+  const { redis } = redisClient(t);
+  const keys = redisKeys(uniqueName('test-view')).status;
+  const view = createStatusView({ redis, keys, resultTtlSeconds: TTL_SECONDS, maxExamined: 5 });
+  onCleanup(t, () => view.clear());
+  const base = Date.now();
+  // Oldest first: j0 … j9; the listing reads them newest first.
+  const ids: string[] = Array.from({ length: 10 }, () => randomUUID());
+  const fields = (i: number): Partial<JobStatusEvent> => ({
+    occurredAt: base + i,
+    workerId: i % 2 === 0 ? 'worker-even' : 'worker-odd',
+    payloadPreview: i === 1 || i === 8 ? `{"documents":[{"path":"reports/Annual-2024.pdf"}]}` : `{"n":${i}}`,
+    ...(i === 3
+      ? { error: { code: 'SEDANO_ERR_TEST', type: 'Error', message: 'upstream TIMEOUT after 30 s', retriable: false } }
+      : {}),
+    ...(i === 8 ? { result: { 'sedano.NoopResult': { sleptMs: 1, spunMs: 0, payload: 'found' } } } : {}),
+  });
+  await view.applyBatch(ids.map((id, i) => statusEvent(id, i === 3 ? 'FAILURE' : 'SUCCESS', 5, fields(i))));
+  const listed = async (options: Omit<Parameters<StatusView['list']>[0], 'limit'>, limit = 10) => {
+    const page = await view.list({ limit, ...options });
+    return { ids: page.jobs.map((job) => ids.indexOf(job.jobId)), next: page.nextCursor };
+  };
+
+  // Five jobs looked at a page (j9 … j5): j8 found, and a cursor to go on; then j4 … j0: j3 by its error.
+  const first = await listed({ search: 'annual-2024' });
+  assert.deepEqual(first.ids, [8]);
+  assert.notEqual(first.next, null, 'the bound was reached: more may match further');
+  assert.deepEqual((await listed({ search: 'annual-2024', cursor: first.next! })).ids, [1]);
+  const timeout = await listed({ search: 'timeout' });
+  assert.deepEqual(timeout.ids, [], 'nothing among the newest five');
+  assert.deepEqual(await listed({ search: 'timeout', cursor: timeout.next! }), { ids: [3], next: null });
+  // Another filter no index answers, and the limit: a page read past it stops at it.
+  const odd = await listed({ workerId: 'worker-odd' }, 2);
+  assert.deepEqual(odd.ids, [9, 7]);
+  assert.deepEqual((await listed({ workerId: 'worker-odd', cursor: odd.next! }, 2)).ids, [5, 3]);
+  // Results are read for the matches only, and come with them.
+  assert.deepEqual((await view.list({ limit: 10, search: 'Annual-2024' })).jobs[0]?.result, {
+    kind: 'sedano.NoopResult',
+    sleptMs: 1,
+    spunMs: 0,
+    payload: 'found',
+  });
+});

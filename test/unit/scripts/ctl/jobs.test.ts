@@ -103,6 +103,11 @@ test('list: filters become the query string, checked first', () => {
   assert.equal(listQuery({}), '');
   assert.equal(listQuery({ limit: '10' }, true), '?limit=10&fields=summary', 'the table asks for no results');
   assert.equal(listQuery({ state: 'success', stage: 'noop', limit: '10' }), '?state=SUCCESS&stage=noop&limit=10');
+  assert.equal(
+    listQuery({ search: 'annual report.pdf', worker: 'noop-worker-1' }),
+    '?q=annual+report.pdf&workerId=noop-worker-1',
+    '--search and --worker',
+  );
   assert.throws(() => listQuery({ state: 'DONE' }), /--state/);
   assert.throws(() => listQuery({ limit: '0' }), /--limit/);
 });

@@ -1,5 +1,5 @@
-// Jobs: most recently updated first, filtered by state, stage, batch and how recently they changed, a page at a
-// time; lookup by id.
+// Jobs: most recently updated first, filtered by state, stage, batch, a text in their payload or error (the API
+// looks at up to 10,000 jobs a page) and how recently they changed, a page at a time; lookup by id.
 import { html } from '../../vendor/htm-preact.mjs';
 import { useState } from '../../vendor/hooks.mjs';
 import { api } from '../api.js';
@@ -31,7 +31,7 @@ function Filters({ query }) {
   const [lookup, setLookup] = useState('');
   const [lookupError, setLookupError] = useState(undefined);
   const [draft, setDraft] = useState(() =>
-    Object.fromEntries(['state', 'stage', 'batchId', 'within'].map((name) => [name, query.get(name) ?? ''])),
+    Object.fromEntries(['state', 'stage', 'batchId', 'q', 'within'].map((name) => [name, query.get(name) ?? ''])),
   );
   const field = (name) => ({
     name,
@@ -40,7 +40,7 @@ function Filters({ query }) {
   });
   const apply = (event) => {
     event.preventDefault();
-    setQuery({ ...draft, batchId: draft.batchId.trim() });
+    setQuery({ ...draft, batchId: draft.batchId.trim(), q: draft.q.trim() });
   };
   const find = (event) => {
     event.preventDefault();
@@ -64,6 +64,7 @@ function Filters({ query }) {
         </select>
       </label>
       <label>Batch id <input ...${field('batchId')} size="36" spellcheck="false" /></label>
+      <label>Payload or error contains <input ...${field('q')} type="search" size="24" maxlength="200" /></label>
       <label
         >Updated in
         <select ...${field('within')}>
@@ -84,7 +85,9 @@ function Filters({ query }) {
 }
 
 export function JobsPage({ query }) {
-  const filters = ['state', 'stage', 'batchId'].flatMap((name) => (query.get(name) ? [[name, query.get(name)]] : []));
+  const filters = ['state', 'stage', 'batchId', 'q'].flatMap((name) =>
+    query.get(name) ? [[name, query.get(name)]] : [],
+  );
   const within = Number(query.get('within')) || null;
   const key = JSON.stringify([filters, within]);
   // The pages walked through belong to the filters they were walked with: new filters start at the newest.
@@ -155,7 +158,13 @@ export function JobsPage({ query }) {
             </tbody>
           </table>
         </div>
-        ${page.jobs.length === 0 && html`<p class="muted">No job matches.</p>`}
+        ${
+          page.jobs.length === 0 &&
+          html`<p class="muted">
+            No job
+            matches${data.nextCursor !== null && !page.exhausted ? ' here: older jobs may (Older looks further)' : ''}.
+          </p>`
+        }
         <div class="pager">
           <button type="button" disabled=${cursors.length === 1} onClick=${() => setCursors(cursors.slice(0, -1))}>
             Newer

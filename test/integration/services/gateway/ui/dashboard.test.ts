@@ -338,6 +338,22 @@ test('the dashboard in a real browser', { timeout: 120_000 }, async (t) => {
     assert.match(page.url(), new RegExp(`#/jobs/${revokedJobId}$`));
   });
 
+  await t.test('the jobs page finds jobs by a text of their payload', async () => {
+    const marker = `Ledger-${randomUUID().slice(0, 8)}`;
+    const found = await submit(gateway, { sleepMs: 0, payload: `reports/${marker}.xlsx` });
+    await page.goto(`${gateway.baseUrl}/ui/#/jobs`);
+    const filters = page.getByRole('form', { name: 'Filter jobs' });
+    await page.locator('tr[data-job]').first().waitFor();
+    await filters.getByLabel('Payload or error contains').fill(marker.toLowerCase());
+    await filters.getByRole('button', { name: 'Filter' }).click();
+    await page.locator(`tr[data-job="${found}"]`).waitFor({ timeout: 20_000 });
+    await waitFor(async () => (await page.locator('tr[data-job]').count()) === 1, { description: 'only that job' });
+    assert.match(page.url(), new RegExp(`#/jobs\\?q=${marker.toLowerCase()}$`), 'the search is in the address');
+    await filters.getByLabel('Payload or error contains').fill(`${marker}-none`);
+    await filters.getByRole('button', { name: 'Filter' }).click();
+    await page.getByText('No job matches').waitFor({ timeout: 20_000 });
+  });
+
   await t.test('dead letters are listed with their reason, code and source', async () => {
     await deadLetters(gateway, await submit(gateway, { sleepMs: 0 }));
     await page.goto(`${gateway.baseUrl}/ui/#/dead-letters`);

@@ -1,5 +1,5 @@
-// Jobs: most recently updated first, filtered by state, stage, batch, a text in their payload or error (the API
-// looks at up to 10,000 jobs a page) and how recently they changed, a page at a time; lookup by id.
+// Jobs: most recently updated first, filtered by state, stage, batch, a text in their payload or error, worker (the
+// API looks at up to 10,000 jobs a page for those two) and how recently they changed, a page at a time; lookup by id.
 import { html } from '../../vendor/htm-preact.mjs';
 import { useState } from '../../vendor/hooks.mjs';
 import { api } from '../api.js';
@@ -31,7 +31,9 @@ function Filters({ query }) {
   const [lookup, setLookup] = useState('');
   const [lookupError, setLookupError] = useState(undefined);
   const [draft, setDraft] = useState(() =>
-    Object.fromEntries(['state', 'stage', 'batchId', 'q', 'within'].map((name) => [name, query.get(name) ?? ''])),
+    Object.fromEntries(
+      ['state', 'stage', 'batchId', 'q', 'workerId', 'within'].map((name) => [name, query.get(name) ?? '']),
+    ),
   );
   const field = (name) => ({
     name,
@@ -40,7 +42,7 @@ function Filters({ query }) {
   });
   const apply = (event) => {
     event.preventDefault();
-    setQuery({ ...draft, batchId: draft.batchId.trim(), q: draft.q.trim() });
+    setQuery({ ...draft, batchId: draft.batchId.trim(), q: draft.q.trim(), workerId: draft.workerId.trim() });
   };
   const find = (event) => {
     event.preventDefault();
@@ -65,6 +67,7 @@ function Filters({ query }) {
       </label>
       <label>Batch id <input ...${field('batchId')} size="36" spellcheck="false" /></label>
       <label>Payload or error contains <input ...${field('q')} type="search" size="24" maxlength="200" /></label>
+      <label>Worker <input ...${field('workerId')} size="20" maxlength="200" spellcheck="false" /></label>
       <label
         >Updated in
         <select ...${field('within')}>
@@ -85,7 +88,7 @@ function Filters({ query }) {
 }
 
 export function JobsPage({ query }) {
-  const filters = ['state', 'stage', 'batchId', 'q'].flatMap((name) =>
+  const filters = ['state', 'stage', 'batchId', 'q', 'workerId'].flatMap((name) =>
     query.get(name) ? [[name, query.get(name)]] : [],
   );
   const within = Number(query.get('within')) || null;

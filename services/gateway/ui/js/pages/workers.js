@@ -81,6 +81,7 @@ function WorkerCard({ worker, now }) {
         <dd>${worker.paused ? 'paused' : 'consuming'}</dd>
       </div>
     </dl>
+    <p><a href=${`#/jobs?workerId=${encodeURIComponent(worker.workerId)}`}>Its jobs</a></p>
     ${
       worker.running.length > 0 &&
       html`<ul class="plain running">

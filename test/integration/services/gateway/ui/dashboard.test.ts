@@ -712,6 +712,15 @@ test('the dashboard in a real browser', { timeout: 120_000 }, async (t) => {
       await page.getByRole('status', { name: 'Ping answers' }).getByText(`${workerId} answered`).waitFor();
       await screenshot(page, 'workers');
       assert.deepEqual(await accessibilityViolations(page), [], 'the workers page breaks no WCAG A/AA rule');
+      // A worker's jobs (Flower's worker -> tasks): the jobs page, filtered by it.
+      await card.getByRole('link', { name: 'Its jobs' }).click();
+      await page.locator('tr[data-job]').first().waitFor({ timeout: 20_000 });
+      assert.match(page.url(), new RegExp(`#/jobs\\?workerId=${encodeURIComponent(workerId!)}$`));
+      const filters = page.getByRole('form', { name: 'Filter jobs' });
+      assert.equal(await filters.getByLabel('Worker').inputValue(), workerId);
+      await filters.getByLabel('Worker').fill('no-such-worker');
+      await filters.getByRole('button', { name: 'Filter' }).click();
+      await page.getByText('No job matches').waitFor({ timeout: 20_000 });
       await page.setViewportSize({ width: 390, height: 844 });
       for (const hash of ['#/overview', '#/jobs', '#/workers', '#/dead-letters']) {
         await page.goto(`${gateway.baseUrl}/ui/${hash}`);

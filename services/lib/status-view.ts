@@ -284,18 +284,30 @@ export function createStatusView(options: StatusViewOptions): StatusView {
     return jobIds.map((_, i) => viewOf(raws[2 * i] ?? null, raws[2 * i + 1] ?? null));
   }
 
+  /**
+   * The index a listing reads, and what belongs in it: the batch's; else the smaller of the
+   * state's and the stage's (SUCCESS of a stage after another stage's burst would otherwise look
+   * through that burst first); else the one given, else all. The other filters are checked on
+   * each job. Every index is scored alike, so a cursor holds whichever one the next page reads.
+   */
+  async function indexOf({ state, stage, batchId }: ListOptions): Promise<[string, (view: JobView) => boolean]> {
+    const ofBatch = (view: JobView) => view.batchId === batchId;
+    const ofState = (view: JobView) => view.state === state;
+    const ofStage = (view: JobView) => view.stage === stage;
+    if (batchId !== undefined) return [keys.batchJobs(batchId), ofBatch];
+    if (state !== undefined && stage !== undefined) {
+      const [inState, inStage] = await Promise.all([redis.zcard(keys.state(state)), redis.zcard(keys.stage(stage))]);
+      return inStage < inState ? [keys.stage(stage), ofStage] : [keys.state(state), ofState];
+    }
+    if (state !== undefined) return [keys.state(state), ofState];
+    if (stage !== undefined) return [keys.stage(stage), ofStage];
+    return [keys.all, () => true];
+  }
+
   async function list(options: ListOptions): Promise<JobPage> {
-    const { state, stage, batchId, limit, cursor, withResults = true, search, workerId } = options;
+    const { state, stage, limit, cursor, withResults = true, search, workerId } = options;
     if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new RangeError(`limit ${limit}: 1 to 1000`);
-    // The most selective index is read; the other filters are checked on each job.
-    const [key, belongs] =
-      batchId !== undefined
-        ? [keys.batchJobs(batchId), (view: JobView) => view.batchId === batchId]
-        : state !== undefined
-          ? [keys.state(state), (view: JobView) => view.state === state]
-          : stage !== undefined
-            ? [keys.stage(stage), (view: JobView) => view.stage === stage]
-            : [keys.all, () => true];
+    const [key, belongs] = await indexOf(options);
     const text = search?.toLowerCase();
     const unindexed = text !== undefined || workerId !== undefined;
     const matches = (view: JobView) =>

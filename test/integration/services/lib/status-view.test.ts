@@ -327,3 +327,32 @@ test('a listing finds jobs by a text of their payload or error and by worker, lo
     payload: 'found',
   });
 });
+
+test("a listing by state and stage reads the smaller index: a stage's successes are found past another stage's burst", async (t) => {
+  const { redis } = redisClient(t);
+  const keys = redisKeys(uniqueName('test-view')).status;
+  const view = createStatusView({ redis, keys, resultTtlSeconds: TTL_SECONDS, maxExamined: 5 });
+  onCleanup(t, () => view.clear());
+  const base = Date.now();
+  // Three analysis successes, then a burst of twelve indexing ones (newer), and one analysis job still running.
+  const analysed = Array.from({ length: 3 }, () => randomUUID());
+  const events = [
+    ...analysed.map((id, i) => statusEvent(id, 'SUCCESS', 5, { stage: 'ANALYSIS', occurredAt: base + i })),
+    ...Array.from({ length: 12 }, (_, i) =>
+      statusEvent(randomUUID(), 'SUCCESS', 5, { stage: 'INDEXING', occurredAt: base + 10 + i }),
+    ),
+    statusEvent(randomUUID(), 'STARTED', 2, { stage: 'ANALYSIS', occurredAt: base + 30 }),
+  ];
+  await view.applyBatch(events);
+
+  // The SUCCESS index (15 jobs) is larger than the ANALYSIS one (4): all three are on the first page.
+  const page = await view.list({ state: 'SUCCESS', stage: 'ANALYSIS', limit: 2 });
+  assert.deepEqual(
+    page.jobs.map((job) => job.jobId),
+    [analysed[2], analysed[1]],
+  );
+  const rest = await view.list({ state: 'SUCCESS', stage: 'ANALYSIS', limit: 2, cursor: page.nextCursor! });
+  assert.deepEqual(rest, { jobs: [(await view.get(analysed[0]!))!], nextCursor: null });
+  // The other way round, the state's index is the smaller: INDEXING (12) against FAILURE (none).
+  assert.deepEqual(await view.list({ state: 'FAILURE', stage: 'INDEXING', limit: 5 }), { jobs: [], nextCursor: null });
+});

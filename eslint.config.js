@@ -44,7 +44,7 @@ export default tseslint.config(
       globals: Object.fromEntries(
         [
           ...['window', 'document', 'location', 'sessionStorage', 'fetch', 'console', 'URLSearchParams', 'FormData'],
-          ...['AbortController', 'TextDecoderStream', 'addEventListener', 'removeEventListener', 'URL'],
+          ...['AbortController', 'TextDecoderStream', 'addEventListener', 'removeEventListener', 'URL', 'Blob'],
           ...['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'],
         ].map((name) => [name, 'readonly']),
       ),

@@ -87,7 +87,12 @@ export async function downloadFile(path, fileName) {
     throw new ApiError(0, 'NETWORK', `the gateway cannot be reached (${error.message})`);
   }
   if (!response.ok) throw await failure(response);
-  const url = URL.createObjectURL(await response.blob());
+  saveBlob(await response.blob(), fileName);
+}
+
+/** Hands `blob` to the browser's download as `fileName`, through an object URL. */
+export function saveBlob(blob, fileName) {
+  const url = URL.createObjectURL(blob);
   const link = Object.assign(document.createElement('a'), { href: url, download: fileName });
   document.body.append(link);
   link.click();

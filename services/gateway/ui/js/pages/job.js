@@ -2,8 +2,8 @@
 // fetch, as EventSource cannot send the token); attempts and error, result, times; revoke and
 // replay-from-dead-letter; its payload (Flower's args); and its trace drawn as a timeline.
 import { html } from '../../vendor/htm-preact.mjs';
-import { useEffect, useState } from '../../vendor/hooks.mjs';
-import { api, readEventStream } from '../api.js';
+import { useEffect, useMemo, useState } from '../../vendor/hooks.mjs';
+import { api, readEventStream, saveBlob } from '../api.js';
 import { ConfirmButton, ErrorBox, Facts, JobLink, Loading, ProgressBar, StateBadge, useNow } from '../components.js';
 import { formatDuration, formatTime, reopensStream, runTimeMs, TERMINAL } from '../format.js';
 import { ExportDownload } from './exports.js';
@@ -208,14 +208,36 @@ export function JobPage({ jobId, principal }) {
         }
         ${
           job.result
-            ? html`<pre class="json" tabindex="0" aria-label="Result as JSON">
-${JSON.stringify(job.result, null, 2)}</pre>`
+            ? html`<${ResultJson} jobId=${job.jobId} result=${job.result} />`
             : !job.error && html`<p class="muted">No result yet.</p>`
         }
       </section>
     </div>
     <${PayloadPreview} preview=${job.payloadPreview} />
     <${TraceTimeline} job=${job} />`;
+}
+
+/** Characters of a result's JSON the page shows; a longer one is offered whole as a file. */
+const RESULT_SHOWN_CHARS = 200_000;
+
+/**
+ * The result as indented JSON. An analysis of thousands of documents runs to megabytes, more
+ * than a page reads well or redraws fast: the page shows its first RESULT_SHOWN_CHARS and offers
+ * the whole as a download. The text is made once a result, not at each half-second redraw.
+ */
+function ResultJson({ jobId, result }) {
+  const text = useMemo(() => JSON.stringify(result, null, 2), [result]);
+  const cut = text.length > RESULT_SHOWN_CHARS;
+  const save = () => saveBlob(new Blob([text], { type: 'application/json' }), `${jobId}-result.json`);
+  return html`<pre class="json" tabindex="0" aria-label="Result as JSON">
+${cut ? `${text.slice(0, RESULT_SHOWN_CHARS)}\n…` : text}</pre>
+    ${
+      cut &&
+      html`<p class="muted">
+        The first ${RESULT_SHOWN_CHARS.toLocaleString('en')} of ${text.length.toLocaleString('en')} characters.
+        <button type="button" onClick=${save}>Download JSON</button>
+      </p>`
+    }`;
 }
 
 /**

@@ -511,6 +511,37 @@ test('the dashboard in a real browser', { timeout: 120_000 }, async (t) => {
     },
   );
 
+  // Was: the job page wrote the whole result (megabytes for an analysis of thousands of documents) at each redraw.
+  await t.test('a result of megabytes: the job page shows its beginning and downloads it whole', async () => {
+    const jobId = randomUUID();
+    const payload = 'r'.repeat(3_000_000);
+    const whole = { kind: 'sedano.NoopResult', sleptMs: 1, spunMs: 0, payload };
+    const characters = JSON.stringify(whole, null, 2).length.toLocaleString('en');
+    await gateway.view.apply(
+      noopEvent({
+        jobId,
+        state: 'SUCCESS',
+        sequence: 4,
+        result: { 'sedano.NoopResult': { sleptMs: 1, spunMs: 0, payload } },
+      }),
+    );
+    const fresh = await browser.newPage();
+    await signIn(fresh, gateway.baseUrl, TOKENS.admin.token);
+    await fresh.goto(`${gateway.baseUrl}/ui/#/jobs/${jobId}`);
+    const shown = await fresh.getByLabel('Result as JSON').innerText();
+    assert.ok(shown.length > 150_000 && shown.length < 200_100, `${shown.length} characters shown`);
+    assert.match(shown, /^\{\n {2}"[a-zA-Z]+": [^]*"payload": "r{1000}[^]*…$/, 'the beginning of the indented JSON');
+    await fresh.getByText(`The first 200,000 of ${characters} characters.`).waitFor();
+    const [download] = await Promise.all([
+      fresh.waitForEvent('download'),
+      fresh.getByRole('button', { name: 'Download JSON' }).click(),
+    ]);
+    assert.equal(download.suggestedFilename(), `${jobId}-result.json`);
+    assert.deepEqual(JSON.parse(readFileSync(await download.path(), 'utf8')), whole);
+    assert.deepEqual(await accessibilityViolations(fresh), []);
+    await fresh.close();
+  });
+
   // Was: the batch's card listed its newest 100 jobs and said nothing of the others.
   await t.test('a batch of more than 100 jobs says how many it lists, and links to all of them', async () => {
     const batchId = randomUUID();

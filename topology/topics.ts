@@ -25,16 +25,27 @@ const DAY_MS = 24 * HOUR_MS;
 export const JOB_MAX_MESSAGE_BYTES = 1_048_576;
 
 /**
- * Largest status event the status topic accepts (1 MiB): a result that would make one larger
+ * Largest status event the status topic accepts (8 MiB): a result that would make one larger
  * fails its job (job-reporter.ts) rather than be refused by the broker, in place, forever.
+ *
+ * Above Kafka's 1 MiB default because a job's result travels in its SUCCESS event: an analysis
+ * keeps every document it analysed (some 130-390 bytes each with its detail lists emptied,
+ * analyzer/result-budget.ts), so at 1 MiB a job of about 2,000 long reports failed after its
+ * work; at 8 MiB about 20,000 fit. Brokers and kafkajs fetch a record larger than a fetch's size
+ * (KIP-74), so no consumer setting follows. Storing results apart and sending a reference
+ * would need storage every worker shares, which sedano does not have; the results themselves
+ * are read apart from job views already (status-view.ts).
  */
-export const STATUS_MAX_MESSAGE_BYTES = 1_048_576;
+export const STATUS_MAX_MESSAGE_BYTES = 8 * 1_048_576;
 
 /**
  * Largest batch declaration (1 MiB + 64 KiB): it carries its follow-up's framed request, which
  * may be as large as a job topic accepts, plus the follow-up's PENDING event and headers.
  */
 export const BATCH_MAX_MESSAGE_BYTES = JOB_MAX_MESSAGE_BYTES + 65_536;
+
+/** The largest message any declared topic accepts: what a consumer's codec takes (services/lib/codec.ts). */
+export const LARGEST_MESSAGE_BYTES = Math.max(JOB_MAX_MESSAGE_BYTES, STATUS_MAX_MESSAGE_BYTES, BATCH_MAX_MESSAGE_BYTES);
 
 export interface TopologyOptions {
   /** Replicas per partition: 1 on the single local broker, 3 on a production cluster. */

@@ -2,10 +2,12 @@
  * An analysis result within its size budget (pure). A document's analysis can reach 130 KB in
  * Avro (a 50-page annual report, comprehensive: 500 amounts, 200 entities, 200 sentence scores
  * and about 100 metrics with their provenance), so a job of eight such reports made a SUCCESS
- * event larger than the status topic takes, and the job failed after its work, on every retry
- * (job-reporter.ts). So past ANALYSIS_RESULT_MAX_BYTES the detail lists are cut, never a
- * document: every document keeps its language, sentiment label and score, periods, keywords
- * and statistics, and its lists keep their first entries, the rest counted in their `…Omitted`.
+ * event larger than the status topic took then (1 MiB), and the job failed after its work, on
+ * every retry (job-reporter.ts). So past ANALYSIS_RESULT_MAX_BYTES the detail lists are cut,
+ * never a document: every document keeps its language, sentiment label and score, periods,
+ * keywords and statistics, and its lists keep their first entries, the rest counted in their
+ * `…Omitted`. The budget keeps the detail of a job's view, its GET and the dashboard's job
+ * page within a size a page can show.
  *
  * The lists are cut in DETAIL_LISTS' order, the least used first: entities (partly the amounts
  * again), then per-sentence scores, amounts, percentages and, last, the metrics the exporter's
@@ -13,9 +15,11 @@
  * fits, before the next one is touched. `failed` keeps its first entries within
  * FAILED_MAX_BYTES first (it is what someone acts on), the rest counted in `failedOmitted`.
  *
- * A result still too large with every list empty (some thousands of documents) is returned as
- * it is, and the runtime fails the job with SEDANO_ERR_JOB_RESULT_TOO_LARGE: documents are the
- * result, not detail. Sizes are the exact Avro bytes, encoded: a job's analysis takes far longer.
+ * A result still past the budget with every list empty (thousands of documents: 130-390 bytes
+ * each then) is returned as it is: documents are the result, not detail. The status topic takes
+ * 8 MiB (topology/topics.ts), about 20,000 long reports; past that, the runtime fails the job
+ * with SEDANO_ERR_JOB_RESULT_TOO_LARGE. Sizes are the exact Avro bytes, encoded: a job's
+ * analysis takes far longer.
  */
 import type { AnalysisResult } from '../../schemas/analysis-result.ts';
 import { defineContract } from '../../schemas/contract.ts';
@@ -23,7 +27,7 @@ import type { DocumentAnalysis } from '../../schemas/document-analysis.ts';
 import type { FailedDocument } from '../../schemas/failed-document.ts';
 import { loadSchema } from '../../schemas/schema-loader.ts';
 
-/** The status topic takes 1 MiB a message; the rest of the event (message, preview) fits in what is left. */
+/** The detail lists are cut past this many bytes of result (a dozen long reports' whole detail, about 1.5 MB, is past it). */
 export const ANALYSIS_RESULT_MAX_BYTES = 768 * 1024;
 
 /** The share of the budget `failed` may take (each entry's reason is cut at 4,096 characters). */

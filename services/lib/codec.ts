@@ -20,6 +20,7 @@ import { LOGICAL_TYPES } from '../../schemas/logical-types.ts';
 import { type ErrorCode, SedanoError } from './errors.ts';
 import type { IncomingMessage, OutgoingMessage } from './kafka.ts';
 import type { SubjectBinding } from '../../topology/contracts.ts';
+import { LARGEST_MESSAGE_BYTES } from '../../topology/topics.ts';
 import { registerAvroSchema, type SchemaRegistry } from './schema-registry.ts';
 import { contextFromHeaders, traceHeaders } from './telemetry.ts';
 import { explainAvroBody } from './avro-body-check.ts';
@@ -76,7 +77,7 @@ const MAX_UNKNOWN_SCHEMA_IDS = 10_000;
 
 export interface CodecOptions {
   registry: SchemaRegistry;
-  /** Largest message `decode` accepts, in bytes (default 1 MiB, a job topic's max.message.bytes). */
+  /** Largest message `decode` accepts, in bytes (default LARGEST_MESSAGE_BYTES: the status topic's 8 MiB). */
   maxMessageBytes?: number;
   /** Default REGISTRY_CONFIRM_MS. */
   registryConfirmMs?: number;
@@ -156,7 +157,7 @@ async function askUntilSure<T>(ask: () => Promise<T>, doubtfulStatus: number, co
 }
 
 export function createCodec(options: CodecOptions): Codec {
-  const { registry, maxMessageBytes = 1_048_576 } = options;
+  const { registry, maxMessageBytes = LARGEST_MESSAGE_BYTES } = options;
   const { registryConfirmMs = REGISTRY_CONFIRM_MS, registryRecoveryConfirmMs = REGISTRY_RECOVERY_CONFIRM_MS } = options;
   let registryFailedAt = -Infinity;
   const failed = (error: unknown): unknown => ((registryFailedAt = Date.now()), error);

@@ -6,7 +6,6 @@
  *   node services/status-projector/main.ts          project until SIGTERM or SIGINT
  *   node services/status-projector/main.ts rebuild  drop the view and rebuild it from the topic
  */
-import { BATCH_MAX_MESSAGE_BYTES } from '../../topology/topics.ts';
 import { runService } from '../lib/service-kit.ts';
 import { createStatusView } from '../lib/status-view.ts';
 import { rebuildStatusView, startStatusProjector } from './projector.ts';
@@ -24,8 +23,7 @@ if (command !== 'run' && command !== 'rebuild') {
       async start(kit) {
         const kafka = kit.kafka();
         const { logger, names } = kit;
-        // A declaration carries its follow-up's whole request, so it may be larger than a job message.
-        const codec = kit.codec({ maxMessageBytes: BATCH_MAX_MESSAGE_BYTES });
+        const codec = kit.codec();
         // Its own connection: the view's scripts and reads do not queue behind the other commands.
         const view = createStatusView({
           redis: kit.redis(),

@@ -9,6 +9,7 @@ import { type Codec, createCodec, type SubjectBinding } from '../../../../servic
 import type { KafkaClient, OutgoingMessage } from '../../../../services/lib/kafka.ts';
 import { createStatusView, type StatusView } from '../../../../services/lib/status-view.ts';
 import type { TopologyNames } from '../../../../topology/names.ts';
+import { STATUS_MAX_MESSAGE_BYTES } from '../../../../topology/topics.ts';
 import {
   createTestTopic,
   deleteSubjectAfter,
@@ -38,7 +39,7 @@ export async function statusTopic(t: TestContext): Promise<StatusTopic> {
   const { name: topic } = await createTestTopic(t, admin, {
     prefix: 'test-status',
     partitions: 3,
-    configs: { 'cleanup.policy': 'compact' },
+    configs: { 'cleanup.policy': 'compact', 'max.message.bytes': String(STATUS_MAX_MESSAGE_BYTES) },
   });
   const names = testNames();
   const binding: SubjectBinding<JobStatusEvent> = {

@@ -154,15 +154,22 @@ test('duplicated and reordered status events project to the right view, and a re
   await projector.close();
 });
 
-test('a terminal event stated again after its job left an earlier batch keeps its result', async (t) => {
+test('a terminal event stated again after its job left an earlier batch keeps its result, past 1 MiB', async (t) => {
   // The view remembers views without their results (status-view.ts): a late event met in a
-  // later fetch than the job's SUCCESS is answered from the stored view, result included.
+  // later fetch than the job's SUCCESS is answered from the stored view, result included. The
+  // result (3 MB) is larger than Kafka's default message size, as the status topic allows.
   const status = await statusTopic(t);
   const job: Job = { id: randomUUID(), index: 0 };
   const live = isolatedView(t);
   const projector = await projectorOf(t, status, live);
-  await status.send([await status.message(statusEvent(job, 'SUCCESS', 4))]);
+  const payload = 'r'.repeat(3_000_000);
+  const success = {
+    ...statusEvent(job, 'SUCCESS', 4),
+    result: { 'sedano.NoopResult': { sleptMs: 1, spunMs: 0, payload } },
+  };
+  await status.send([await status.message(success)]);
   await waitFor(async () => (await live.get(job.id))?.state === 'SUCCESS', { description: 'the SUCCESS applied' });
+  assert.deepEqual((await live.get(job.id))?.result, { kind: 'sedano.NoopResult', sleptMs: 1, spunMs: 0, payload });
   await status.send([await status.message(statusEvent(job, 'PROGRESS', 3))]);
   await waitFor(() => projector.stats().restated === 1, { description: 'the SUCCESS stated again' });
 

@@ -61,9 +61,9 @@ test('a result within the budget is left whole', () => {
   assert.deepEqual(withinBudget(small), small);
 });
 
-test('twelve annual reports: uncut, a SUCCESS the status topic refuses; cut, within the budget with every document and finding kept or counted', () => {
+test('twelve annual reports: uncut, past the budget; cut, within it with every document and finding kept or counted', () => {
   const whole = comprehensiveResult(12);
-  assert.ok(successBytes(whole) > MAX_STATUS_EVENT_BYTES, `uncut: ${successBytes(whole)} bytes`);
+  assert.ok(encodedBytes(whole) > 2 * ANALYSIS_RESULT_MAX_BYTES, `uncut: ${encodedBytes(whole)} bytes`);
   const fitted = withinBudget(whole);
   assert.ok(encodedBytes(fitted) <= ANALYSIS_RESULT_MAX_BYTES);
   assert.ok(successBytes(fitted) <= MAX_STATUS_EVENT_BYTES);
@@ -134,4 +134,21 @@ test('a result too large with every list emptied keeps its documents, for the ru
   for (const list of DETAIL_LISTS)
     for (const document of fitted.documents) assert.equal(list.length(document), 0, `${list.name} emptied`);
   assert.ok(encodedBytes(fitted) > 500);
+});
+
+test('ten thousand long reports keep every document past the budget, in a SUCCESS the status topic takes', () => {
+  // Each report with every detail list emptied, as the budget leaves it: 10,000 of them are some
+  // 3.4 MB, past the 1 MiB the status topic took before (the job failed after its work), within its 8 MiB.
+  const [report] = withinBudget(comprehensiveResult(1), 0).documents;
+  assert.ok(report);
+  const whole: AnalysisResult = {
+    analysisType: 'COMPREHENSIVE',
+    documents: Array.from({ length: 10_000 }, (_, i) => ({ ...report, documentId: `report-${i}` })),
+    failed: [],
+    failedOmitted: 0,
+  };
+  const fitted = withinBudget(whole);
+  assert.equal(fitted.documents.length, 10_000);
+  const bytes = successBytes(fitted);
+  assert.ok(bytes > 3 * 1_048_576 && bytes <= MAX_STATUS_EVENT_BYTES, `${bytes} bytes`);
 });

@@ -17,6 +17,7 @@ import {
   schemaRegistry,
   uniqueName,
 } from '../../../../support/resources.ts';
+import { STATUS_MAX_MESSAGE_BYTES } from '../../../../../topology/topics.ts';
 import { traceSpans } from '../../../../support/jaeger.ts';
 import { waitFor } from '../../../../support/wait.ts';
 import { stageSandbox } from './stage-sandbox.ts';
@@ -215,11 +216,13 @@ test('a result the status topic cannot take fails its job; large results finishi
       },
     }),
   );
-  const huge = await sandbox.submit({ payload: 'huge:1100000' });
+  const huge = await sandbox.submit({ payload: `huge:${STATUS_MAX_MESSAGE_BYTES}` });
   const invalid = await sandbox.submit({ payload: 'invalid:0' });
   // Four results of 600 KB finishing together: each reaches the topic (produce-batcher.ts splits
-  // what one request to a partition cannot carry).
-  const large = await Promise.all(Array.from({ length: 4 }, () => sandbox.submit({ payload: 'large:600000' })));
+  // what one request to a partition cannot carry); one of 3 MB, past Kafka's default 1 MiB, too.
+  const large = await Promise.all(
+    ['600000', '600000', '600000', '600000', '3000000'].map((size) => sandbox.submit({ payload: `large:${size}` })),
+  );
   const endOf = async (jobId: string) =>
     waitFor(
       async () => {
@@ -240,6 +243,8 @@ test('a result the status topic cannot take fails its job; large results finishi
     const events = await endOf(job.header.jobId);
     assert.equal(events.at(-1)?.state, 'SUCCESS');
   }
+  const largest = (await endOf(large[4]!.header.jobId)).at(-1)?.result;
+  assert.equal(largest && 'sedano.NoopResult' in largest && largest['sedano.NoopResult'].payload?.length, 3_000_000);
   const letters = await deadLettersByJob(deadLetters, sandbox.topics.lanes, 2);
   assert.equal(letters.get(huge.header.jobId)?.errorCode, 'SEDANO_ERR_JOB_RESULT_TOO_LARGE');
   assert.equal(letters.get(invalid.header.jobId)?.errorCode, 'SEDANO_ERR_JOB_RESULT_INVALID');

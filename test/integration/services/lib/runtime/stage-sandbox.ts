@@ -23,7 +23,7 @@ import {
   type StageTopics,
 } from '../../../../../services/lib/runtime/stage-runtime.ts';
 import type { Stage } from '../../../../../topology/stages.ts';
-import { RETRY_TIERS, type RetryTier } from '../../../../../topology/topics.ts';
+import { RETRY_TIERS, type RetryTier, STATUS_MAX_MESSAGE_BYTES } from '../../../../../topology/topics.ts';
 import {
   collectMessages,
   createTestTopic,
@@ -41,8 +41,8 @@ import { waitFor } from '../../../../support/wait.ts';
 
 export async function stageSandbox(t: TestContext, options: { lanePartitions?: number } = {}) {
   const admin = await kafkaAdmin(t);
-  const topic = async (prefix: string, partitions = 1) =>
-    (await createTestTopic(t, admin, { prefix, partitions })).name;
+  const topic = async (prefix: string, partitions = 1, configs: Record<string, string> = {}) =>
+    (await createTestTopic(t, admin, { prefix, partitions, configs })).name;
   const lanes = [
     await topic('test-lane-high'),
     await topic('test-lane-normal', options.lanePartitions ?? 2),
@@ -53,7 +53,8 @@ export async function stageSandbox(t: TestContext, options: { lanePartitions?: n
   const topics: StageTopics = {
     lanes,
     retry,
-    status: await topic('test-status', 3),
+    // As the declared status topic takes (topology/topics.ts).
+    status: await topic('test-status', 3, { 'max.message.bytes': String(STATUS_MAX_MESSAGE_BYTES) }),
     control: await topic('test-control'),
     groupId: uniqueName('test-stage'),
   };

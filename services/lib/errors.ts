@@ -129,7 +129,7 @@ export const ERROR_TABLE = {
     status: 500,
     retriable: false,
     message:
-      "The handler's result makes a status event larger than the status topic accepts (1 MiB): the job failed and is in the dead-letter topic; large output belongs in storage, referenced by the result.",
+      "The handler's result makes a status event larger than the status topic accepts (8 MiB): the job failed and is in the dead-letter topic; large output belongs in storage, referenced by the result.",
   },
   SEDANO_ERR_WORKER_SHUTDOWN: {
     status: 503,

@@ -14,7 +14,7 @@ import type { ControlCommand } from '../../schemas/control-command.ts';
 import { contractBindings } from '../../topology/contracts.ts';
 import { WORKER_STAGES, type WorkerStage } from '../../topology/stages.ts';
 import type { ConsumerGroupDescription } from '../../services/lib/kafka.ts';
-import { createWorkerPresence, type WorkerRecord } from '../../services/lib/worker-presence.ts';
+import { createWorkerPresence, type ProcessedCounts, type WorkerRecord } from '../../services/lib/worker-presence.ts';
 import { type CtlAction, parseWorkerStage } from './command-context.ts';
 import { CtlError, formatDuration, formatProgress, formatTable, parseWholeNumber } from './output.ts';
 
@@ -35,6 +35,8 @@ export interface WorkerStatus {
   running: number | null;
   concurrency: number | null;
   paused: boolean | null;
+  /** Attempts ended since the worker started, by outcome; null without a record, or from an earlier version. */
+  processed: ProcessedCounts | null;
 }
 
 /** Joins the group's members and the presence records of one stage (pure). */
@@ -62,6 +64,7 @@ export function stageWorkers(
       running: record ? record.running.length : null,
       concurrency: record?.concurrency ?? null,
       paused: record?.paused ?? null,
+      processed: record?.processed ?? null,
     };
   });
 }
@@ -70,18 +73,30 @@ export function stageWorkers(
 export function formatStatus(stages: readonly WorkerStage[], workers: readonly WorkerStatus[]): string[] {
   const rows = stages.flatMap((stage) => {
     const mine = workers.filter((worker) => worker.stage === stage);
-    if (mine.length === 0) return [[stage, '(no workers)', '', '', '', '', '']];
+    if (mine.length === 0) return [[stage, '(no workers)', '', '', '', '', '', '']];
     return mine.map((worker) => [
       stage,
       worker.workerId,
       worker.state === 'alive' ? (worker.paused ? 'alive, paused' : 'alive') : 'not in group',
       worker.running === null ? '-' : `${worker.running}/${worker.concurrency ?? '?'}`,
+      worker.processed === null ? '-' : formatProcessed(worker.processed),
       worker.uptimeMs === null ? '-' : formatDuration(worker.uptimeMs),
       worker.lastHeartbeatMs === null ? 'none' : `${formatDuration(worker.lastHeartbeatMs)} ago`,
       worker.host ?? '-',
     ]);
   });
-  return formatTable(['STAGE', 'WORKER', 'STATE', 'RUNNING', 'UPTIME', 'HEARTBEAT', 'HOST'], rows);
+  return formatTable(['STAGE', 'WORKER', 'STATE', 'RUNNING', 'PROCESSED', 'UPTIME', 'HEARTBEAT', 'HOST'], rows);
+}
+
+/** `12 (1 failed, 2 retried)`: the attempts ended, and how many of them did not succeed (pure). */
+export function formatProcessed({ succeeded, failed, retried, revoked }: ProcessedCounts): string {
+  const total = succeeded + failed + retried + revoked;
+  const others = [
+    [failed, 'failed'],
+    [retried, 'retried'],
+    [revoked, 'revoked'],
+  ].flatMap(([count, name]) => (count === 0 ? [] : [`${count} ${name}`]));
+  return others.length === 0 ? String(total) : `${total} (${others.join(', ')})`;
 }
 
 /** A job running now, as `inspect active` shows it. */

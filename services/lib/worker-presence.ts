@@ -12,6 +12,7 @@
  * - `ping(commandId)`: when the PING was sent, written by its sender before it is produced and
  *   kept as long, so "no answers yet" and "no such PING" are told apart.
  */
+import { loadavg } from 'node:os';
 import type { Redis } from 'ioredis';
 import type { RedisKeys } from '../../topology/redis-keys.ts';
 import type { WorkerStage } from '../../topology/stages.ts';
@@ -25,6 +26,19 @@ export interface RunningJobView {
   startedAt: number;
   /** The last progress the handler reported, or null before the first. */
   progress: { current: number; total: number; message: string | null } | null;
+}
+
+/**
+ * Attempts a worker ended since it started, by how they ended (Flower's Processed, Succeeded,
+ * Failed and Retried; a job revoked before or while it ran counts as revoked). Attempts left
+ * unfinished at a shutdown, and repeats of jobs already done, are not counted.
+ */
+export interface ProcessedCounts {
+  succeeded: number;
+  failed: number;
+  /** Attempts that failed and were scheduled again. */
+  retried: number;
+  revoked: number;
 }
 
 /** What a worker says of itself at each heartbeat. */
@@ -41,6 +55,12 @@ export interface WorkerRecord {
   rateLimitPerSecond: number | null;
   paused: boolean;
   running: RunningJobView[];
+  /** Attempts ended since the worker started; null from a worker of an earlier version. */
+  processed: ProcessedCounts | null;
+  /** The host's load average over 1, 5 and 15 minutes, at the heartbeat (Flower's); null likewise. */
+  loadAverage: number[] | null;
+  /** The worker process's resident memory at the heartbeat, in bytes; null likewise. */
+  rssBytes: number | null;
 }
 
 export interface WorkerPresence {
@@ -145,17 +165,29 @@ export function parseWorkerRecord(value: string): WorkerRecord | null {
     typeof record.heartbeatAt === 'number' &&
     typeof record.startedAt === 'number' &&
     Array.isArray(record.running);
-  return valid ? (parsed as WorkerRecord) : null;
+  // A worker of an earlier version publishes none of these.
+  if (!valid) return null;
+  const { processed = null, loadAverage = null, rssBytes = null } = record;
+  return { ...(parsed as WorkerRecord), processed, loadAverage, rssBytes };
+}
+
+/** The host's and the process's figures a heartbeat adds to the worker's record. */
+export type ProcessFigures = Pick<WorkerRecord, 'loadAverage' | 'rssBytes'>;
+
+function processFigures(): ProcessFigures {
+  return { loadAverage: loadavg(), rssBytes: process.memoryUsage.rss() };
 }
 
 export interface PresenceHeartbeatOptions {
   presence: WorkerPresence;
   /** Time between two publications, in ms; the record expires after three of them. */
   intervalMs: number;
-  /** The worker's record now; `heartbeatAt` is set to the publication time. */
-  snapshot: () => WorkerRecord;
+  /** The worker's record now; `heartbeatAt` is set to the publication time, and the process's figures added. */
+  snapshot: () => Omit<WorkerRecord, keyof ProcessFigures>;
   logger: Logger;
   now?: () => number;
+  /** The host's load and the process's memory (default: read from the OS). */
+  figures?: () => ProcessFigures;
 }
 
 /**
@@ -169,6 +201,7 @@ export function startPresenceHeartbeat({
   snapshot,
   logger,
   now = Date.now,
+  figures = processFigures,
 }: PresenceHeartbeatOptions): { stop(): Promise<void> } {
   const ttlMs = Math.round(intervalMs * 3);
   let workerId: string | undefined;
@@ -178,7 +211,7 @@ export function startPresenceHeartbeat({
     if (stopped) return;
     inFlight = (async () => {
       try {
-        const record = { ...snapshot(), heartbeatAt: now() };
+        const record = { ...snapshot(), heartbeatAt: now(), ...figures() };
         workerId = record.workerId;
         await presence.publish(record, ttlMs);
       } catch (error) {

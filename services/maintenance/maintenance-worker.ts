@@ -191,6 +191,8 @@ export async function startMaintenance(options: MaintenanceOptions): Promise<Mai
       paused: false,
       // Serialised at once by the publication: the views need no copy.
       running: [...runViews.values()],
+      // A run is never tried again; one expired before it started ends REVOKED.
+      processed: { succeeded: counts.ran, failed: counts.failed, retried: 0, revoked: counts.revoked + counts.expired },
     }),
   });
   return closable(

@@ -210,7 +210,7 @@ export class JobRunner<S extends Stage> {
       return outcome !== undefined;
     } finally {
       slot.release();
-      running.end(job);
+      running.end(job, outcome === 'SKIPPED' ? undefined : outcome);
       span.end();
       this.#measure(attempt, outcome);
     }

@@ -2,10 +2,19 @@
  * The jobs a worker has taken on: each with the controller that aborts it (a revoke names
  * one job, shutdown aborts them all) and what the worker's presence record shows of it. A job
  * is registered before its reads (so a revoke that lands during them or while it waits for a
- * slot stops it), and shows in the presence record once its handler begins.
+ * slot stops it), and shows in the presence record once its handler begins. The attempts that
+ * ended are counted by outcome for the record too.
  */
 import { shownStrings } from '../shown-text.ts';
-import type { RunningJobView } from '../worker-presence.ts';
+import type { AttemptOutcome } from '../worker-metrics.ts';
+import type { ProcessedCounts, RunningJobView } from '../worker-presence.ts';
+
+const COUNTED_AS: Record<AttemptOutcome, keyof ProcessedCounts> = {
+  SUCCESS: 'succeeded',
+  FAILURE: 'failed',
+  RETRY: 'retried',
+  REVOKED: 'revoked',
+};
 
 /** One running attempt, as `RunningJobs.start` hands it out. */
 export interface RunningJob {
@@ -19,6 +28,7 @@ export class RunningJobs {
   readonly #begun = new Set<AbortController>();
   /** Aborted by `abortAll`: a job revoked earlier has its own signal aborted already. */
   readonly #all = new AbortController();
+  readonly #processed: ProcessedCounts = { succeeded: 0, failed: 0, retried: 0, revoked: 0 };
 
   /** Aborts once every attempt is aborted (the worker's shutdown), also for jobs whose own signal already fired. */
   get allAborted(): AbortSignal {
@@ -44,9 +54,16 @@ export class RunningJobs {
     this.#begun.add(job.controller);
   }
 
-  end(job: RunningJob): void {
+  /** The attempt is over: counted by `outcome`, or not at all without one (left unfinished, or a repeat skipped). */
+  end(job: RunningJob, outcome?: AttemptOutcome): void {
     this.#jobs.delete(job.controller);
     this.#begun.delete(job.controller);
+    if (outcome !== undefined) this.#processed[COUNTED_AS[outcome]] += 1;
+  }
+
+  /** Attempts ended since the worker started, by outcome (a copy). */
+  processed(): ProcessedCounts {
+    return { ...this.#processed };
   }
 
   /** Aborts every running attempt of a job with `reason`; returns how many there were. */

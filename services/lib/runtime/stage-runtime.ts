@@ -137,6 +137,7 @@ class StageWorker<S extends Stage> implements StageRuntime {
         rateLimitPerSecond: stores.rateLimiter.perSecond ?? null,
         paused: intake.paused,
         running: running.views(),
+        processed: running.processed(),
       }),
     });
   }

@@ -121,6 +121,7 @@ export async function startCtlWorker(t: TestContext): Promise<CtlWorker> {
       rateLimitPerSecond: null,
       paused: runtime.paused,
       running: [],
+      processed: { succeeded: 3, failed: 1, retried: 0, revoked: 0 },
     }),
   });
   onCleanup(t, () => heartbeat.stop());

@@ -27,6 +27,9 @@ async function publishGhost(t: test.TestContext, running: WorkerRecord['running'
     rateLimitPerSecond: null,
     paused: false,
     running,
+    processed: null,
+    loadAverage: null,
+    rssBytes: null,
   };
   await presence.publish(record, 60_000);
   onCleanup(t, () => presence.remove(record.workerId));
@@ -50,7 +53,7 @@ test('ctl status: a worker in the stage group is alive; a record without members
 
   const human = await ctl(['status']);
   assert.equal(human.code, 0, human.stderr);
-  assert.match(human.stdout, new RegExp(`^noop\\s+${worker.workerId}\\s+alive\\s+0/8`, 'm'));
+  assert.match(human.stdout, new RegExp(`^noop\\s+${worker.workerId}\\s+alive\\s+0/8\\s+4 \\(1 failed\\)\\s`, 'm'));
   assert.match(human.stdout, new RegExp(`^noop\\s+${ghost.workerId}\\s+not in group`, 'm'));
   assert.match(human.stdout, /^indexing\s/m, 'every stage is listed');
 });

@@ -21,6 +21,9 @@ function workerRecord(workerId: string, overrides: Partial<WorkerRecord> = {}): 
     rateLimitPerSecond: null,
     paused: false,
     running: [{ jobId: '00000000-0000-4000-8000-000000000001', attempt: 1, startedAt: Date.now(), progress: null }],
+    processed: { succeeded: 5, failed: 1, retried: 2, revoked: 0 },
+    loadAverage: [0.5, 0.25, 0.125],
+    rssBytes: 100 * 1_048_576,
     ...overrides,
   };
 }
@@ -61,6 +64,14 @@ test('a malformed record is left out, the others are listed', async (t) => {
     (await presence.list()).map((record) => record.workerId),
     ['noop@a:1'],
   );
+});
+
+test('a worker of an earlier version, without counts, load or memory, is listed with them null', async (t) => {
+  const { redis, keys } = redisClient(t);
+  const presence = createWorkerPresence({ redis, keys });
+  const { processed: _p, loadAverage: _l, rssBytes: _r, ...earlier } = workerRecord('noop@old:1');
+  await presence.publish(earlier as WorkerRecord, 60_000);
+  assert.deepEqual(await presence.list(), [{ ...earlier, processed: null, loadAverage: null, rssBytes: null }]);
 });
 
 test('pongs are recorded per command', async (t) => {
@@ -112,6 +123,9 @@ test('the heartbeat publishes at once, refreshes, and removes the record when st
     { description: 'the first heartbeat' },
   );
   assert.ok(first !== undefined && first.heartbeatAt > 0, 'heartbeatAt is the publication time');
+  // The host's load and the process's memory, read at the heartbeat, not the snapshot's.
+  assert.equal(first.loadAverage?.length, 3);
+  assert.ok(first.rssBytes !== null && first.rssBytes > 10 * 1_048_576 && first.rssBytes !== 100 * 1_048_576);
   const ttl = await redis.pttl(keys.workers.worker('noop@a:1'));
   assert.ok(ttl > 0 && ttl <= 300, `expiry of three heartbeats, got ${ttl} ms`);
   await waitFor(

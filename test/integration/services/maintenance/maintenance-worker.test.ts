@@ -245,6 +245,7 @@ test(
       { stage: idle.stage, concurrency: idle.concurrency, paused: idle.paused, running: idle.running },
       { stage: 'maintenance', concurrency: 1, paused: false, running: [] },
     );
+    assert.deepEqual(idle.processed, { succeeded: 0, failed: 0, retried: 0, revoked: 0 });
 
     const slot = 1_764_470_400_000;
     const name = uniqueName('backup');
@@ -293,6 +294,11 @@ test(
     finish();
     await waitFor(async () => (await mine())?.running.length === 0, {
       description: 'the finished run leaves the record',
+      timeoutMs: 30_000,
+    });
+    // Counted once it ended, as a stage worker counts its attempts.
+    await waitFor(async () => (await mine())?.processed?.succeeded === 1, {
+      description: 'the run counted as succeeded',
       timeoutMs: 30_000,
     });
     await worker.close();

@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { activeJobs, formatActiveJobs, formatStatus, stageWorkers } from '../../../../scripts/ctl/workers.ts';
+import {
+  activeJobs,
+  formatActiveJobs,
+  formatProcessed,
+  formatStatus,
+  stageWorkers,
+} from '../../../../scripts/ctl/workers.ts';
 import type { WorkerRecord } from '../../../../services/lib/worker-presence.ts';
 
 const NOW = 1_750_000_000_000;
@@ -17,6 +23,9 @@ function record(workerId: string, overrides: Partial<WorkerRecord> = {}): Worker
     rateLimitPerSecond: null,
     paused: false,
     running: [],
+    processed: { succeeded: 10, failed: 2, retried: 1, revoked: 0 },
+    loadAverage: [1.5, 1, 0.5],
+    rssBytes: 200 * 1_048_576,
     ...overrides,
   };
 }
@@ -48,7 +57,17 @@ test('status lines name stages without workers', () => {
   const workers = stageWorkers('noop', [{ memberId: 'm', clientId: 'noop@a:1', host: 'h' }], [record('noop@a:1')], NOW);
   const lines = formatStatus(['indexing', 'noop'], workers);
   assert.match(lines[1] ?? '', /^indexing\s+\(no workers\)$/);
-  assert.match(lines[2] ?? '', /^noop\s+noop@a:1\s+alive\s+0\/8\s+1m30s\s+2\.0s ago\s+host-a$/);
+  assert.match(
+    lines[2] ?? '',
+    /^noop\s+noop@a:1\s+alive\s+0\/8\s+13 \(2 failed, 1 retried\)\s+1m30s\s+2\.0s ago\s+host-a$/,
+  );
+});
+
+test('processed: the attempts ended, and the ones that did not succeed, when there are', () => {
+  assert.equal(formatProcessed({ succeeded: 7, failed: 0, retried: 0, revoked: 0 }), '7');
+  assert.equal(formatProcessed({ succeeded: 7, failed: 1, retried: 0, revoked: 2 }), '10 (1 failed, 2 revoked)');
+  const earlier = stageWorkers('noop', [], [record('noop@old:1', { processed: null })], NOW);
+  assert.match(formatStatus(['noop'], earlier)[1] ?? '', /^noop\s+noop@old:1\s+not in group\s+0\/8\s+-\s+1m30s/);
 });
 
 test('active jobs: every running job of every worker, longest-running first', () => {

@@ -263,6 +263,9 @@ test('workers summary and the revoked event', () => {
     rateLimitPerSecond: 10,
     paused: true,
     running: [{ jobId: 'j', attempt: 1, startedAt: 0, progress: null }],
+    processed: null,
+    loadAverage: null,
+    rssBytes: null,
   };
   assert.deepEqual(summarizeWorkers([worker, { ...worker, paused: false, running: [] }]), {
     count: 2,

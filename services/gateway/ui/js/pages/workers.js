@@ -1,5 +1,6 @@
 // Workers: who is alive (worker presence: every stage's workers and the maintenance worker),
-// what each runs with its progress, uptime and heartbeat age; ping asks every worker to answer.
+// what each runs with its progress, uptime and heartbeat age, what it processed since it
+// started, its host's load and its memory (Flower's front page); ping asks every worker to answer.
 import { html } from '../../vendor/htm-preact.mjs';
 import { useState } from '../../vendor/hooks.mjs';
 import { api } from '../api.js';
@@ -48,6 +49,34 @@ function Ping({ principal, expected }) {
   </div>`;
 }
 
+/** Resident memory in MiB, as `123 MiB`. */
+function formatMiB(bytes) {
+  return `${Math.round(bytes / 1_048_576).toLocaleString('en')} MiB`;
+}
+
+/**
+ * Flower's Processed, Succeeded, Failed and Retried (and Revoked): the attempts the worker ended
+ * since it started. A worker of an earlier version does not count them.
+ */
+function processedFigures(processed) {
+  const figures = processed
+    ? [
+        ['Processed', processed.succeeded + processed.failed + processed.retried + processed.revoked],
+        ['Succeeded', processed.succeeded],
+        ['Failed', processed.failed],
+        ['Retried', processed.retried],
+        ['Revoked', processed.revoked],
+      ]
+    : [['Processed', '—']];
+  return figures.map(
+    ([name, value]) =>
+      html`<div>
+        <dt>${name}</dt>
+        <dd>${value.toLocaleString('en')}</dd>
+      </div>`,
+  );
+}
+
 function WorkerCard({ worker, now }) {
   return html`<section
     class="card worker-card"
@@ -79,6 +108,15 @@ function WorkerCard({ worker, now }) {
       <div>
         <dt>State</dt>
         <dd>${worker.paused ? 'paused' : 'consuming'}</dd>
+      </div>
+      ${processedFigures(worker.processed)}
+      <div>
+        <dt>Load average</dt>
+        <dd>${worker.loadAverage ? worker.loadAverage.map((load) => load.toFixed(2)).join(', ') : '—'}</dd>
+      </div>
+      <div>
+        <dt>Memory</dt>
+        <dd>${worker.rssBytes === null || worker.rssBytes === undefined ? '—' : formatMiB(worker.rssBytes)}</dd>
       </div>
     </dl>
     <p><a href=${`#/jobs?workerId=${encodeURIComponent(worker.workerId)}`}>Its jobs</a></p>

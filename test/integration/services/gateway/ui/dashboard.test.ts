@@ -739,6 +739,17 @@ test('the dashboard in a real browser', { timeout: 120_000 }, async (t) => {
       const card = page.locator('.worker-card').first();
       await card.waitFor();
       const workerId = await card.getAttribute('data-worker');
+      // Flower's front page: what the worker processed since it started (jobs succeeded above), its host's load, its memory.
+      const figure = async (name: string) =>
+        await card
+          .locator('.figures > div', { has: page.locator('dt', { hasText: new RegExp(`^${name}$`) }) })
+          .locator('dd')
+          .innerText();
+      for (const name of ['Processed', 'Succeeded'])
+        assert.ok(Number((await figure(name)).replace(/,/g, '')) > 0, name);
+      for (const name of ['Failed', 'Retried', 'Revoked']) assert.match(await figure(name), /^\d[\d,]*$/, name);
+      assert.match(await figure('Load average'), /^\d+\.\d\d, \d+\.\d\d, \d+\.\d\d$/);
+      assert.match(await figure('Memory'), /^[\d,]+ MiB$/);
       await page.getByRole('button', { name: 'Ping workers' }).click();
       await page.getByRole('status', { name: 'Ping answers' }).getByText(`${workerId} answered`).waitFor();
       await screenshot(page, 'workers');

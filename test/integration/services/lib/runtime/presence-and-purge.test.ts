@@ -6,13 +6,19 @@ import { kafkaAdmin } from '../../../../support/resources.ts';
 import { waitFor } from '../../../../support/wait.ts';
 import { stageSandbox } from './stage-sandbox.ts';
 
-test('a worker publishes its presence with its running jobs and their progress, and removes it on close', async (t) => {
+test('a worker publishes its presence with its running jobs and their progress, what it processed, and removes it on close', async (t) => {
   const sandbox = await stageSandbox(t);
+  // A job fails when its failureRate is above 0.5: 1 fails, 0 succeeds.
   const runtime = await sandbox.start(
-    createNoopStage(() => 1),
+    createNoopStage(() => 0.5),
     'presence-worker',
     { presenceIntervalMs: 200 },
   );
+  const succeeds = await sandbox.submit({ sleepMs: 0, cpuSpinMs: 0 });
+  const twice = { maxAttempts: 2, initialBackoffMs: 100, maxBackoffMs: 100, backoffMultiplier: 1 };
+  const fails = await sandbox.submit({ failureRate: 1 }, undefined, 1, { retryPolicy: twice });
+  await sandbox.eventsUntil(succeeds.header.jobId, 'SUCCESS');
+  await sandbox.eventsUntil(fails.header.jobId, 'FAILURE');
   const job = await sandbox.submit({ sleepMs: 60_000, cpuSpinMs: 0 });
   const record = await waitFor(
     async () => {
@@ -29,6 +35,14 @@ test('a worker publishes its presence with its running jobs and their progress, 
   assert.deepEqual(record.running[0]?.progress, { current: 0, total: 60_000, message: 'sleeping' });
   await sandbox.command({ command: 'REVOKE', jobId: job.header.jobId });
   await sandbox.eventsUntil(job.header.jobId, 'REVOKED');
+  // Flower's Processed, Succeeded, Failed and Retried, from this worker's start.
+  await waitFor(
+    async () => {
+      const [worker] = await sandbox.presence.list('noop');
+      return JSON.stringify(worker?.processed) === JSON.stringify({ succeeded: 1, failed: 1, retried: 1, revoked: 1 });
+    },
+    { description: 'one attempt of each outcome counted in the presence record' },
+  );
   await runtime.close();
   assert.deepEqual(await sandbox.presence.list(), []);
 });

@@ -53,3 +53,14 @@ test('the presence record shows a progress message without its credentials, as t
     'the job keeps its own',
   );
 });
+
+test('ended attempts are counted by outcome; one left unfinished or skipped is not', () => {
+  const running = new RunningJobs();
+  for (const outcome of ['SUCCESS', 'SUCCESS', 'FAILURE', 'RETRY', 'REVOKED', undefined] as const) {
+    running.end(running.start('job', 1, 0), outcome);
+  }
+  const counts = running.processed();
+  assert.deepEqual(counts, { succeeded: 2, failed: 1, retried: 1, revoked: 1 });
+  counts.succeeded = 100;
+  assert.equal(running.processed().succeeded, 2, 'a copy');
+});

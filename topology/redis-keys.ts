@@ -19,6 +19,8 @@ export interface StatusViewKeys {
   readonly stage: (stage: string) => string;
   /** Sorted set of the job ids of one batch. */
   readonly batchJobs: (batchId: string) => string;
+  /** SCAN pattern of every index above (all, state, stage, batch). */
+  readonly indexPattern: string;
   /** Hash of a batch's job counts per state. */
   readonly batch: (batchId: string) => string;
   /** A batch's declaration (size, follow-up), as JSON. */
@@ -92,6 +94,8 @@ export interface RedisKeys {
   readonly purgeMark: (topic: string, partition: number) => string;
   /** SCAN pattern of every purge mark. */
   readonly purgeMarkPattern: string;
+  /** The topic and partition a purge mark's key names; undefined for any other key. */
+  readonly purgeMarkOf: (key: string) => { topic: string; partition: number } | undefined;
   /** The member id a worker's consumer last had in a group: the worker restarted removes its former self. */
   readonly groupMember: (groupId: string, workerId: string) => string;
   readonly workers: WorkerPresenceKeys;
@@ -132,6 +136,15 @@ export function redisKeys(namespace: string): RedisKeys {
     rateWindow: (name, second) => `${root}rate:${name}:${second}`,
     purgeMark: (topic, partition) => `${root}purge:${topic}:${partition}`,
     purgeMarkPattern: `${root}purge:*`,
+    purgeMarkOf(key) {
+      // A topic name may hold colons: the partition is after the last one.
+      const rest = key.startsWith(`${root}purge:`) ? key.slice(`${root}purge:`.length) : '';
+      const colon = rest.lastIndexOf(':');
+      const partition = rest.slice(colon + 1);
+      return colon > 0 && /^\d+$/.test(partition)
+        ? { topic: rest.slice(0, colon), partition: Number(partition) }
+        : undefined;
+    },
     groupMember: (groupId, workerId) => `${root}member:${groupId}:${workerId}`,
     workers: {
       worker: (workerId) => `${workers}worker:${workerId}`,
@@ -147,6 +160,7 @@ export function redisKeys(namespace: string): RedisKeys {
       state: (state) => `${status}index:state:${state}`,
       stage: (stage) => `${status}index:stage:${stage}`,
       batchJobs: (batchId) => `${status}index:batch:${batchId}`,
+      indexPattern: `${status}index:*`,
       batch: (batchId) => `${status}batch:${batchId}`,
       batchDeclaration: (batchId) => `${status}batch:${batchId}:declaration`,
       followUpMarker: (batchId) => `${status}batch:${batchId}:follow-up-submitted`,

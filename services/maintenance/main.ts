@@ -19,8 +19,6 @@ import { lanceDbOptimizerPort, vectorStoreOptimizerPort } from './tasks/index-op
 import { registrySubjects } from './tasks/registry-subjects.ts';
 import { createWeeklyReport } from './tasks/weekly-report.ts';
 
-const prefixOf = (pattern: string) => pattern.replace(/\*$/, '');
-
 await runService(
   {
     name: 'maintenance',
@@ -56,14 +54,14 @@ await runService(
           CACHE_CLEANUP: createCacheCleanup({
             redis,
             admin,
+            keys,
             embeddings: {
-              prefix: prefixOf(keys.embeddingPattern),
               cacheTtlMs: DEFAULT_EMBEDDING_CACHE_TTL_SECONDS * 1000,
               maxAgeMs: settings.embeddingCacheMaxAge,
             },
-            workers: { prefix: prefixOf(keys.workers.pattern), goneAfterMs: settings.workerGoneAfter },
-            purgeMarksPrefix: prefixOf(keys.purgeMarkPattern),
-            statusView: { prefix: prefixOf(keys.status.pattern) },
+            workers: { goneAfterMs: settings.workerGoneAfter },
+            purgeMarks: true,
+            statusView: {},
             readerGroupPrefixes: [names.readerGroupPrefix, names.rebuildGroupPrefix, names.controlGroupPrefix],
             exportFiles: { store: createDirectoryFileStore(settings.exportDir), retentionMs: settings.exportRetention },
           }),

@@ -27,14 +27,17 @@ export function keysWithoutExpiry(entries: readonly KeyTtl[]): string[] {
 }
 
 /**
- * Purge marks (`<prefix><topic>:<partition>`) of topics that no longer exist: nothing can
- * read below them any more.
+ * Purge marks of topics that no longer exist: nothing can read below them any more. `markOf`
+ * reads a mark's topic from its key (`keys.purgeMarkOf`); a key it cannot read stays.
  */
-export function orphanedPurgeMarks(keys: readonly string[], prefix: string, topics: ReadonlySet<string>): string[] {
+export function orphanedPurgeMarks(
+  keys: readonly string[],
+  markOf: (key: string) => { topic: string } | undefined,
+  topics: ReadonlySet<string>,
+): string[] {
   return keys.filter((key) => {
-    const rest = key.slice(prefix.length);
-    const colon = rest.lastIndexOf(':');
-    return colon > 0 && /^\d+$/.test(rest.slice(colon + 1)) && !topics.has(rest.slice(0, colon));
+    const mark = markOf(key);
+    return mark !== undefined && !topics.has(mark.topic);
   });
 }
 

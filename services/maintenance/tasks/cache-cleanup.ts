@@ -1,7 +1,7 @@
 /**
  * The cache cleanup task: removes what would otherwise stay in Redis and Kafka forever, or
- * past its use. Each part runs only when its prefix (or port) is given, and counts what it
- * removed:
+ * past its use. Each part runs only when its options are given, and counts what it removed.
+ * Every key it reads is named by the namespace's keys (topology/redis-keys.ts):
  * - `embeddingCacheEntries`: cached vectors older than the maximum age, or without an expiry;
  * - `workerIndexEntries`, `workerRecords`: presence index entries of workers gone for longer
  *   than `workerGoneAfterMs`, and presence keys that never expire (the index itself aside);
@@ -13,6 +13,7 @@
  * What it keeps: everything else, including any key whose expiry it could not read.
  */
 import type { Redis } from 'ioredis';
+import type { RedisKeys } from '../../../topology/redis-keys.ts';
 import type { KafkaAdmin } from '../../lib/kafka.ts';
 import { outcomeOf, type TaskContext, type TaskOutcome, type TaskRunner } from '../maintenance-task.ts';
 import {
@@ -30,20 +31,21 @@ export interface CacheCleanupOptions {
   redis: Redis;
   /** Needed for purge marks (which topics exist) and reader groups. */
   admin?: KafkaAdmin;
+  /** The namespace's keys: each part scans and names its own. */
+  keys: Pick<RedisKeys, 'embeddingPattern' | 'workers' | 'purgeMarkPattern' | 'purgeMarkOf' | 'status'>;
+  /** The embedding cache's entries (services/indexer/embedding/cache.ts). */
   embeddings?: {
-    /** The cache's key prefix (services/indexer/embedding/cache.ts). */
-    prefix: string;
     /** The lifetime the cache gives each entry, in ms (its ttlSeconds × 1000). */
     cacheTtlMs: number;
     /** Entries older than this are removed, in ms. @default the cache's lifetime (only keys without expiry go) */
     maxAgeMs?: number;
   };
-  /** The worker-presence prefix (services/lib/worker-presence.ts) and how long a gone worker's entry stays. */
-  workers?: { prefix: string; goneAfterMs?: number };
-  /** The purge-marks prefix (services/lib/purge-marks.ts). */
-  purgeMarksPrefix?: string;
-  /** The status view's key prefix (services/lib/status-view.ts) and the youngest index entry looked at. */
-  statusView?: { prefix: string; indexMinAgeMs?: number };
+  /** Worker presence (services/lib/worker-presence.ts): how long a gone worker's entry stays. */
+  workers?: { goneAfterMs?: number };
+  /** Purge marks (services/lib/purge-marks.ts); needs `admin`. */
+  purgeMarks?: boolean;
+  /** The status view's indexes (services/lib/status-view.ts): the youngest entry looked at. */
+  statusView?: { indexMinAgeMs?: number };
   /** Group-id prefixes of throwaway reader groups whose empty groups are deleted. */
   readerGroupPrefixes?: readonly string[];
   /** Export files and how long they are kept, in ms. */
@@ -63,18 +65,18 @@ export function createCacheCleanup(options: CacheCleanupOptions): TaskRunner {
 type Step = [name: string, run: () => Promise<Record<string, number>>];
 
 async function cleanCaches(options: CacheCleanupOptions, context: TaskContext): Promise<TaskOutcome> {
-  const { redis, admin, embeddings, workers, purgeMarksPrefix, statusView, readerGroupPrefixes, exportFiles } = options;
+  const { redis, admin, keys, embeddings, workers, purgeMarks, statusView, readerGroupPrefixes, exportFiles } = options;
   const now = options.now ?? Date.now;
   const batch = options.batchSize ?? 500;
   const steps: Step[] = [];
   if (embeddings) {
-    steps.push(['embedding cache', () => cleanEmbeddings(redis, embeddings, batch)]);
+    steps.push(['embedding cache', () => cleanEmbeddings(redis, keys.embeddingPattern, embeddings, batch)]);
   }
-  if (workers) steps.push(['worker presence', () => cleanWorkers(redis, workers, now(), batch)]);
-  if (purgeMarksPrefix !== undefined && admin) {
-    steps.push(['purge marks', () => cleanPurgeMarks(redis, admin, purgeMarksPrefix, batch)]);
+  if (workers) steps.push(['worker presence', () => cleanWorkers(redis, keys.workers, workers, now(), batch)]);
+  if (purgeMarks && admin) steps.push(['purge marks', () => cleanPurgeMarks(redis, admin, keys, batch)]);
+  if (statusView) {
+    steps.push(['status-view indexes', () => cleanStatusIndexes(redis, keys.status, statusView, now(), batch)]);
   }
-  if (statusView) steps.push(['status-view indexes', () => cleanStatusIndexes(redis, statusView, now(), batch)]);
   if (readerGroupPrefixes && readerGroupPrefixes.length > 0 && admin) {
     steps.push(['reader groups', () => cleanReaderGroups(admin, readerGroupPrefixes)]);
   }
@@ -123,11 +125,12 @@ async function unlinkAll(redis: Redis, keys: readonly string[], batch: number): 
 
 async function cleanEmbeddings(
   redis: Redis,
-  { prefix, cacheTtlMs, maxAgeMs = cacheTtlMs }: NonNullable<CacheCleanupOptions['embeddings']>,
+  pattern: string,
+  { cacheTtlMs, maxAgeMs = cacheTtlMs }: NonNullable<CacheCleanupOptions['embeddings']>,
   batch: number,
 ): Promise<Record<string, number>> {
   let removed = 0;
-  for await (const keys of scanKeys(redis, `${prefix}*`, batch)) {
+  for await (const keys of scanKeys(redis, pattern, batch)) {
     removed += await unlinkAll(redis, staleEmbeddingKeys(await ttlsOf(redis, keys), cacheTtlMs, maxAgeMs), batch);
   }
   return { embeddingCacheEntries: removed };
@@ -135,16 +138,16 @@ async function cleanEmbeddings(
 
 async function cleanWorkers(
   redis: Redis,
-  { prefix, goneAfterMs = DAY_MS }: NonNullable<CacheCleanupOptions['workers']>,
+  { index, pattern }: RedisKeys['workers'],
+  { goneAfterMs = DAY_MS }: NonNullable<CacheCleanupOptions['workers']>,
   nowMs: number,
   batch: number,
 ): Promise<Record<string, number>> {
-  const indexKey = `${prefix}index`;
   // The index is scored by each record's expiry: a score this old is a worker long gone.
-  const workerIndexEntries = await redis.zremrangebyscore(indexKey, '-inf', `(${nowMs - goneAfterMs}`);
+  const workerIndexEntries = await redis.zremrangebyscore(index, '-inf', `(${nowMs - goneAfterMs}`);
   let workerRecords = 0;
-  for await (const keys of scanKeys(redis, `${prefix}*`, batch)) {
-    const others = keys.filter((key) => key !== indexKey);
+  for await (const keys of scanKeys(redis, pattern, batch)) {
+    const others = keys.filter((key) => key !== index);
     workerRecords += await unlinkAll(redis, keysWithoutExpiry(await ttlsOf(redis, others)), batch);
   }
   return { workerIndexEntries, workerRecords };
@@ -153,14 +156,14 @@ async function cleanWorkers(
 async function cleanPurgeMarks(
   redis: Redis,
   admin: KafkaAdmin,
-  prefix: string,
+  { purgeMarkPattern, purgeMarkOf }: Pick<RedisKeys, 'purgeMarkPattern' | 'purgeMarkOf'>,
   batch: number,
 ): Promise<Record<string, number>> {
   const topics = new Set(await admin.listTopics());
   let removed = 0;
-  for await (const keys of scanKeys(redis, `${prefix}*`, batch)) {
+  for await (const keys of scanKeys(redis, purgeMarkPattern, batch)) {
     const stale = new Set([
-      ...orphanedPurgeMarks(keys, prefix, topics),
+      ...orphanedPurgeMarks(keys, purgeMarkOf, topics),
       ...keysWithoutExpiry(await ttlsOf(redis, keys)),
     ]);
     removed += await unlinkAll(redis, [...stale], batch);
@@ -170,13 +173,14 @@ async function cleanPurgeMarks(
 
 async function cleanStatusIndexes(
   redis: Redis,
-  { prefix, indexMinAgeMs = 3_600_000 }: NonNullable<CacheCleanupOptions['statusView']>,
+  { indexPattern, job }: RedisKeys['status'],
+  { indexMinAgeMs = 3_600_000 }: NonNullable<CacheCleanupOptions['statusView']>,
   nowMs: number,
   batch: number,
 ): Promise<Record<string, number>> {
   let removed = 0;
   const indexes: string[] = [];
-  for await (const keys of scanKeys(redis, `${prefix}index:*`, batch)) indexes.push(...keys);
+  for await (const keys of scanKeys(redis, indexPattern, batch)) indexes.push(...keys);
   for (const index of indexes) {
     let cursor = '0';
     do {
@@ -188,7 +192,7 @@ async function cleanStatusIndexes(
       for (let i = 0; i < flat.length; i += 2) if (Number(flat[i + 1]) < nowMs - indexMinAgeMs) members.push(flat[i]!);
       if (members.length === 0) continue;
       const pipeline = redis.pipeline();
-      for (const jobId of members) pipeline.exists(`${prefix}job:${jobId}`);
+      for (const jobId of members) pipeline.exists(job(jobId));
       // A failed EXISTS reads as present: the entry is kept.
       const exists = ((await pipeline.exec()) ?? []).map(([error, count]) => error !== null || Number(count) > 0);
       const orphans = orphanedMembers(members, exists);

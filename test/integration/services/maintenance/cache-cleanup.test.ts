@@ -13,6 +13,7 @@ import { createDirectoryFileStore } from '../../../../services/maintenance/tasks
 import { maintenanceRun } from '../../../../services/scheduler/maintenance-run.ts';
 import { createRunEmitter } from '../../../../services/scheduler/schedule-control.ts';
 import { slotIdempotencyKey } from '../../../../services/scheduler/slot-identity.ts';
+import { redisKeys } from '../../../../topology/redis-keys.ts';
 import { createTestTopic, kafkaAdmin, kafkaClient, onCleanup, uniqueName } from '../../../support/resources.ts';
 import { waitFor } from '../../../support/wait.ts';
 import { schedulerSandbox, startTestMaintenance } from '../scheduler/scheduler-harness.ts';
@@ -26,31 +27,33 @@ test(
     const sandbox = await schedulerSandbox(t);
     const { redis } = sandbox;
     const p = sandbox.keyPrefix;
+    // The keys the cleanup looks at, laid out as a namespace's are, inside the test's own scratch space.
+    const scratch = redisKeys(p.slice(0, -1));
     const admin = await kafkaAdmin(t);
     const liveTopic = (await createTestTopic(t, admin, { prefix: 'test-live' })).name;
     const now = Date.now();
 
     // Embedding cache (lifetime 7 days, maximum age 5): fresh, 6 days old, no expiry.
-    const emb = `${p}emb:`;
-    await redis.set(`${emb}fresh`, 'v', 'PX', 7 * DAY - 60_000);
-    await redis.set(`${emb}old`, 'v', 'PX', 1 * DAY);
-    await redis.set(`${emb}forever`, 'v');
+    const embedding = (name: string) => scratch.embedding('test-embedder', 8, name);
+    await redis.set(embedding('fresh'), 'v', 'PX', 7 * DAY - 60_000);
+    await redis.set(embedding('old'), 'v', 'PX', 1 * DAY);
+    await redis.set(embedding('forever'), 'v');
     // Worker presence: an index entry alive and one of a worker gone two days ago; a record
     // with its expiry and one without.
-    const workers = `${p}workers:`;
-    await redis.zadd(`${workers}index`, now + 10_000, 'alive', now - 2 * DAY, 'gone');
-    await redis.set(`${workers}worker:alive`, '{}', 'PX', 10_000);
-    await redis.set(`${workers}worker:stuck`, '{}');
+    const { workers } = scratch;
+    await redis.zadd(workers.index, now + 10_000, 'alive', now - 2 * DAY, 'gone');
+    await redis.set(workers.worker('alive'), '{}', 'PX', 10_000);
+    await redis.set(workers.worker('stuck'), '{}');
     // Purge marks: a live topic's (kept), a deleted topic's, one without expiry.
-    const purge = `${p}purge:`;
-    await redis.set(`${purge}${liveTopic}:0`, '5', 'PX', DAY);
-    await redis.set(`${purge}${uniqueName('deleted-topic')}:0`, '5', 'PX', DAY);
-    await redis.set(`${purge}${liveTopic}:1`, '5');
+    const deletedTopic = uniqueName('deleted-topic');
+    await redis.set(scratch.purgeMark(liveTopic, 0), '5', 'PX', DAY);
+    await redis.set(scratch.purgeMark(deletedTopic, 0), '5', 'PX', DAY);
+    await redis.set(scratch.purgeMark(liveTopic, 1), '5');
     // Status view: job A exists; B expired long ago; C is missing but too recent to judge.
-    const view = `${p}view:`;
-    await redis.set(`${view}job:A`, '{}', 'PX', DAY);
-    await redis.zadd(`${view}index:all`, now - 2 * DAY, 'A', now - 2 * DAY, 'B', now, 'C');
-    await redis.zadd(`${view}index:state:SUCCESS`, now - 2 * DAY, 'B', now - 2 * DAY, 'A');
+    const view = scratch.status;
+    await redis.set(view.job('A'), '{}', 'PX', DAY);
+    await redis.zadd(view.all, now - 2 * DAY, 'A', now - 2 * DAY, 'B', now, 'C');
+    await redis.zadd(view.state('SUCCESS'), now - 2 * DAY, 'B', now - 2 * DAY, 'A');
     // Reader groups: an empty one (committed an offset, then left) and one with a member.
     const readerPrefix = `${uniqueName('test')}.ctl.`;
     const emptyGroup = `${readerPrefix}left`;
@@ -79,7 +82,7 @@ test(
     await utimes(join(exports, 'old.pdf'), new Date(now - 8 * DAY), new Date(now - 8 * DAY));
 
     const keysBefore = (await redis.keys(`${p}*`)).sort();
-    const membersBefore = await redis.zcard(`${view}index:all`);
+    const membersBefore = await redis.zcard(view.all);
 
     const worker = await startTestMaintenance(t, sandbox, {
       redis,
@@ -88,10 +91,11 @@ test(
         CACHE_CLEANUP: createCacheCleanup({
           redis,
           admin,
-          embeddings: { prefix: emb, cacheTtlMs: 7 * DAY, maxAgeMs: 5 * DAY },
-          workers: { prefix: workers, goneAfterMs: DAY },
-          purgeMarksPrefix: purge,
-          statusView: { prefix: view },
+          keys: scratch,
+          embeddings: { cacheTtlMs: 7 * DAY, maxAgeMs: 5 * DAY },
+          workers: { goneAfterMs: DAY },
+          purgeMarks: true,
+          statusView: {},
           readerGroupPrefixes: [readerPrefix],
           exportFiles: { store: createDirectoryFileStore(exports), retentionMs: 7 * DAY },
         }),
@@ -144,11 +148,11 @@ test(
     assert.deepEqual(
       removed.sort(),
       [
-        `${emb}forever`,
-        `${emb}old`,
-        `${purge}${liveTopic}:1`,
-        keysBefore.find((key) => key.startsWith(purge) && !key.includes(liveTopic))!,
-        `${workers}worker:stuck`,
+        embedding('forever'),
+        embedding('old'),
+        scratch.purgeMark(liveTopic, 1),
+        scratch.purgeMark(deletedTopic, 0),
+        workers.worker('stuck'),
       ].sort(),
     );
     assert.deepEqual(
@@ -161,10 +165,10 @@ test(
       `done:${run.request.jobId}`,
       'the run ledger remembers the slot',
     );
-    assert.deepEqual(await redis.zrange(`${view}index:all`, 0, -1), ['A', 'C']);
-    assert.equal(membersBefore - (await redis.zcard(`${view}index:all`)), 1);
-    assert.deepEqual(await redis.zrange(`${view}index:state:SUCCESS`, 0, -1), ['A']);
-    assert.deepEqual(await redis.zrange(`${workers}index`, 0, -1), ['alive']);
+    assert.deepEqual(await redis.zrange(view.all, 0, -1), ['A', 'C']);
+    assert.equal(membersBefore - (await redis.zcard(view.all)), 1);
+    assert.deepEqual(await redis.zrange(view.state('SUCCESS'), 0, -1), ['A']);
+    assert.deepEqual(await redis.zrange(workers.index, 0, -1), ['alive']);
     assert.equal((await admin.describeGroup(emptyGroup)).state, 'Dead', 'the empty reader group was deleted');
     assert.equal((await admin.describeGroup(activeGroup)).state, 'Stable', 'the active one was kept');
     assert.deepEqual(

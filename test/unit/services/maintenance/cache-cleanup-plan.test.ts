@@ -9,6 +9,7 @@ import {
   staleEmbeddingKeys,
 } from '../../../../services/maintenance/tasks/cache-cleanup-plan.ts';
 import { outcomeOf } from '../../../../services/maintenance/maintenance-task.ts';
+import { redisKeys } from '../../../../topology/redis-keys.ts';
 
 const DAY = 86_400_000;
 
@@ -26,8 +27,18 @@ test('embedding entries go when older than the maximum age or without expiry; go
 });
 
 test('purge marks of topics that no longer exist go; malformed keys stay', () => {
-  const keys = ['p:jobs.a:0', 'p:jobs.a:1', 'p:jobs.gone:3', 'p:with:colons:2', 'p:not-a-mark'];
-  assert.deepEqual(orphanedPurgeMarks(keys, 'p:', new Set(['jobs.a', 'with:colons'])), ['p:jobs.gone:3']);
+  const { purgeMark, purgeMarkOf } = redisKeys('p');
+  const keys = [
+    purgeMark('jobs.a', 0),
+    purgeMark('jobs.a', 1),
+    purgeMark('jobs.gone', 3),
+    purgeMark('with:colons', 2),
+    'p:purge:not-a-mark',
+    'p:purge::4',
+    'q:purge:jobs.gone:3',
+  ];
+  assert.deepEqual(orphanedPurgeMarks(keys, purgeMarkOf, new Set(['jobs.a', 'with:colons'])), ['p:purge:jobs.gone:3']);
+  assert.deepEqual(purgeMarkOf(purgeMark('with:colons', 2)), { topic: 'with:colons', partition: 2 });
 });
 
 test('index members go only where the job is known to be missing', () => {

@@ -12,7 +12,8 @@
  *   (SEDANO_ERR_MODEL_NOT_FOUND, not retriable).
  * - The signal (revoke, time limit, shutdown) is checked between documents and between
  *   sections, so a revoke stops the job at the next boundary.
- * - A result too large for a status event has its detail lists cut (result-budget.ts).
+ * - A result past its size budget has its detail lists cut, as the documents arrive, so a job
+ *   of thousands of documents does not hold each one's whole detail (result-budget.ts).
  */
 import type { AnalysisResult } from '../../schemas/analysis-result.ts';
 import type { AnalyzeDocumentsRequest } from '../../schemas/analyze-documents-request.ts';
@@ -27,7 +28,7 @@ import { analyzeDocumentText, type SectionText } from './analyze-document.ts';
 import type { LoadClassifier, TextClassifier } from './classifier-port.ts';
 import { classifySentiment } from './classify-sentiment.ts';
 import { type OpenedDocument, openIndexed, openReference } from './read-sections.ts';
-import { withinBudget } from './result-budget.ts';
+import { BudgetedResult } from './result-budget.ts';
 import { documentAnalysisOf } from './to-contract.ts';
 
 /** Most characters of text analysed per document (about 10,000 pages); a longer one fails as too large. */
@@ -69,7 +70,7 @@ export async function analyzeDocuments(
     ...request.documentIds.map((documentId): Target => ({ kind: 'indexed', documentId })),
     ...request.documents.map((reference): Target => ({ kind: 'reference', reference })),
   ];
-  const result: AnalysisResult = { analysisType: request.analysisType, documents: [], failed: [], failedOmitted: 0 };
+  const result = new BudgetedResult(request.analysisType);
   const state: AnalysisProgressState = {
     currentDocument: null,
     documentsDone: 0,
@@ -88,16 +89,16 @@ export async function analyzeDocuments(
     Object.assign(state, { currentDocument: name, sectionsDone: null, fraction: 0 });
     report(`analysing ${name}`);
     try {
-      result.documents.push(await analyzeOne(target, request, dependencies, context, classifier, state, report));
+      result.addDocument(await analyzeOne(target, request, dependencies, context, classifier, state, report));
     } catch (error) {
-      result.failed.push(failure(error, name, context.signal));
+      result.addFailed(failure(error, name, context.signal));
     }
     Object.assign(state, { documentsDone: state.documentsDone + 1, sectionsDone: null, fraction: 0 });
     report(`${state.documentsDone} of ${state.documentsTotal} document(s) done`);
   }
   state.currentDocument = null;
-  report(`${result.documents.length} analysed, ${result.failed.length} failed`);
-  return withinBudget(result);
+  report(`${result.documentCount} analysed, ${result.failedCount} failed`);
+  return result.result();
 }
 
 async function loadModel(modelId: string, dependencies: AnalyzeDocumentsDependencies): Promise<TextClassifier> {

@@ -34,6 +34,7 @@ export const ANALYSIS_RESULT_MAX_BYTES = 768 * 1024;
 export const FAILED_MAX_BYTES = 128 * 1024;
 
 const analysisResultType = defineContract<AnalysisResult>(loadSchema('sedano.AnalysisResult')).type;
+const documentAnalysisType = defineContract<DocumentAnalysis>(loadSchema('sedano.DocumentAnalysis')).type;
 const failedDocumentType = defineContract<FailedDocument>(loadSchema('sedano.FailedDocument')).type;
 
 /** The Avro bytes of a result. */
@@ -124,35 +125,140 @@ function withFailedWithin(result: AnalysisResult, maxBytes: number): AnalysisRes
   };
 }
 
+/**
+ * How far a result's detail is cut: the first `emptied` lists of DETAIL_LISTS emptied, and the
+ * next one kept to its first `keep` entries (no `keep`: it and the ones after it whole).
+ */
+export interface DetailCut {
+  emptied: number;
+  keep?: number;
+}
+
+const UNCUT: DetailCut = { emptied: 0 };
+
+/** A document with its detail cut as `cut` says (pure); cutting a cut document further gives what cutting it once would. */
+function cutDocument(document: DocumentAnalysis, cut: DetailCut): DocumentAnalysis {
+  let cutDown = DETAIL_LISTS.slice(0, cut.emptied).reduce((kept, list) => list.cut(kept, 0), document);
+  const next = DETAIL_LISTS[cut.emptied];
+  if (next !== undefined && cut.keep !== undefined) cutDown = next.cut(cutDown, cut.keep);
+  return cutDown;
+}
+
+/**
+ * The result's detail cut as little as it must be to fit in `maxBytes`, but no less than `from`
+ * (its documents may already be cut that far), and that cut.
+ */
+function fitDetail(
+  result: AnalysisResult,
+  maxBytes: number,
+  from: DetailCut,
+): { fitted: AnalysisResult; cut: DetailCut } {
+  const fits = (candidate: AnalysisResult) => encodedBytes(candidate) <= maxBytes;
+  const cutTo = (cut: DetailCut): AnalysisResult => ({
+    ...result,
+    documents: result.documents.map((document) => cutDocument(document, cut)),
+  });
+  let fitted = cutTo(from);
+  if (fits(fitted)) return { fitted, cut: from };
+  for (let index = from.emptied; index < DETAIL_LISTS.length; index += 1) {
+    const list = DETAIL_LISTS[index]!;
+    const emptied = cutTo({ emptied: index + 1 });
+    if (!fits(emptied)) {
+      fitted = emptied;
+      continue;
+    }
+    // The longest length that fits: cutTo(low) fits, cutTo(high) does not (at `high` it is the
+    // result cut as before this list: the longest, or what `from` keeps).
+    let low = 0;
+    let high =
+      index === from.emptied && from.keep !== undefined
+        ? from.keep
+        : result.documents.reduce((longest, document) => Math.max(longest, list.length(document)), 0);
+    while (high - low > 1) {
+      const middle = Math.floor((low + high) / 2);
+      if (fits(cutTo({ emptied: index, keep: middle }))) low = middle;
+      else high = middle;
+    }
+    const cut = { emptied: index, keep: low };
+    return { fitted: cutTo(cut), cut };
+  }
+  return { fitted, cut: { emptied: DETAIL_LISTS.length } };
+}
+
 /** The result within `maxBytes` when cutting detail lists can make it so; see the module's comment. */
 export function withinBudget(
   result: AnalysisResult,
   maxBytes = ANALYSIS_RESULT_MAX_BYTES,
   failedMaxBytes = FAILED_MAX_BYTES,
+  from: DetailCut = UNCUT,
 ): AnalysisResult {
-  let fitted = withFailedWithin(result, failedMaxBytes);
-  const fits = (candidate: AnalysisResult) => encodedBytes(candidate) <= maxBytes;
-  if (fits(fitted)) return fitted;
-  for (const list of DETAIL_LISTS) {
-    const base = fitted;
-    const cutTo = (keep: number): AnalysisResult => ({
-      ...base,
-      documents: base.documents.map((document) => list.cut(document, keep)),
-    });
-    const emptied = cutTo(0);
-    if (!fits(emptied)) {
-      fitted = emptied;
-      continue;
-    }
-    // The longest length that fits: cutTo(low) fits, cutTo(high) does not (at the longest it is `base`).
-    let low = 0;
-    let high = base.documents.reduce((longest, document) => Math.max(longest, list.length(document)), 0);
-    while (high - low > 1) {
-      const middle = Math.floor((low + high) / 2);
-      if (fits(cutTo(middle))) low = middle;
-      else high = middle;
-    }
-    return cutTo(low);
+  return fitDetail(withFailedWithin(result, failedMaxBytes), maxBytes, from).fitted;
+}
+
+/**
+ * An analysis result built a document at a time and kept near its budget while it grows. A
+ * job's documents were all held whole until it ended: some 370 KiB of heap a 50-page report
+ * (comprehensive), so a job of a couple of thousand ran out of its thread's heap long before its
+ * result was cut. Here a document is cut as far as the result already is when it arrives, and
+ * once what was added since the last fit could pass the budget twice, the result is fitted
+ * again. A cut found for fewer documents is never more than the one for more (each document's
+ * share only shrinks), and the end's fit starts from it, so `result()` is what `withinBudget`
+ * gives the whole result: every document is cut alike, never further than the whole needs.
+ */
+export class BudgetedResult {
+  readonly #result: AnalysisResult;
+  readonly #maxBytes: number;
+  readonly #failedMaxBytes: number;
+  #cut: DetailCut = UNCUT;
+  /** The result's bytes at its last fit, plus those of each document added since (encoded alone). */
+  #bytes = 0;
+
+  constructor(
+    analysisType: AnalysisResult['analysisType'],
+    maxBytes = ANALYSIS_RESULT_MAX_BYTES,
+    failedMaxBytes = FAILED_MAX_BYTES,
+  ) {
+    this.#result = { analysisType, documents: [], failed: [], failedOmitted: 0 };
+    this.#maxBytes = maxBytes;
+    this.#failedMaxBytes = failedMaxBytes;
   }
-  return fitted;
+
+  /** What it holds now: the documents as cut so far, and every failed one. */
+  get held(): Readonly<AnalysisResult> {
+    return this.#result;
+  }
+
+  get documentCount(): number {
+    return this.#result.documents.length;
+  }
+
+  get failedCount(): number {
+    return this.#result.failed.length;
+  }
+
+  addDocument(document: DocumentAnalysis): void {
+    const cut = cutDocument(document, this.#cut);
+    this.#result.documents.push(cut);
+    this.#bytes += documentAnalysisType.toBuffer(cut).length;
+    // With every list emptied, nothing more can be cut: the documents are the result.
+    if (this.#cut.emptied < DETAIL_LISTS.length && this.#bytes > 2 * this.#maxBytes) this.#fit();
+  }
+
+  /** A failed document, kept whole until the end's fit lists the first ones within their share. */
+  addFailed(entry: FailedDocument): void {
+    this.#result.failed.push(entry);
+  }
+
+  /** The result within the budget, as `withinBudget` gives it. */
+  result(): AnalysisResult {
+    return withinBudget(this.#result, this.#maxBytes, this.#failedMaxBytes, this.#cut);
+  }
+
+  #fit(): void {
+    // With the failed documents so far within their share: the end's share is at least as large.
+    const { fitted, cut } = fitDetail(withFailedWithin(this.#result, this.#failedMaxBytes), this.#maxBytes, this.#cut);
+    this.#result.documents = fitted.documents;
+    this.#cut = cut;
+    this.#bytes = encodedBytes(fitted);
+  }
 }

@@ -7,6 +7,7 @@ import { jobStatusEventContract } from '../../../../schemas/job-status-event.ts'
 import { type SectionText, analyzeDocumentText } from '../../../../services/analyzer/analyze-document.ts';
 import {
   ANALYSIS_RESULT_MAX_BYTES,
+  BudgetedResult,
   DETAIL_LISTS,
   encodedBytes,
   withinBudget,
@@ -151,4 +152,58 @@ test('ten thousand long reports keep every document past the budget, in a SUCCES
   assert.equal(fitted.documents.length, 10_000);
   const bytes = successBytes(fitted);
   assert.ok(bytes > 3 * 1_048_576 && bytes <= MAX_STATUS_EVENT_BYTES, `${bytes} bytes`);
+});
+
+/** The comprehensive analysis of a report of `pages` pages, as the analyzer makes it. */
+function reportAnalysis(pages: number, documentId: string): DocumentAnalysis {
+  const sections = annualReportPages(pages).map((text, i): SectionText => ({
+    text,
+    page: i + 1,
+    sheet: null,
+    rows: null,
+  }));
+  return documentAnalysisOf(
+    documentId,
+    `reports/${documentId}.pdf`,
+    analyzeDocumentText(sections, 'COMPREHENSIVE', 'en'),
+  );
+}
+
+test('built a document at a time, the result is what the budget gives the whole, failed documents among them', () => {
+  const long = reportAnalysis(50, 'long');
+  const short = reportAnalysis(8, 'short');
+  for (const count of [3, 13, 20, 30]) {
+    const whole: AnalysisResult = { analysisType: 'COMPREHENSIVE', documents: [], failed: [], failedOmitted: 0 };
+    const built = new BudgetedResult('COMPREHENSIVE');
+    for (let i = 0; i < count; i += 1) {
+      if (i % 7 === 3) {
+        const failed = {
+          source: `uploads/${i}.pdf`,
+          code: 'SEDANO_ERR_DOCUMENT_CORRUPT',
+          reason: 'bad xref '.repeat(400),
+        };
+        whole.failed.push(failed);
+        built.addFailed(failed);
+      }
+      const document = { ...(i % 3 === 0 ? short : long), documentId: `report-${i}` };
+      whole.documents.push(document);
+      built.addDocument(document);
+    }
+    assert.deepEqual(built.result(), withinBudget(whole), `${count} documents`);
+  }
+});
+
+test('a growing result holds its documents cut: never much past twice the budget, whatever their number', () => {
+  const long = reportAnalysis(50, 'long');
+  const built = new BudgetedResult('COMPREHENSIVE');
+  let most = 0;
+  for (let i = 0; i < 150; i += 1) {
+    built.addDocument({ ...long, documentId: `report-${i}` });
+    most = Math.max(most, encodedBytes(built.held));
+  }
+  // Whole, 150 such reports are some 20 MB; a document is added before the fit that follows it.
+  assert.ok(most <= 2 * ANALYSIS_RESULT_MAX_BYTES + encodedBytes(comprehensiveResult(1)), `${most} bytes held at most`);
+  const result = built.result();
+  assert.equal(result.documents.length, 150);
+  assert.ok(encodedBytes(result) <= ANALYSIS_RESULT_MAX_BYTES);
 });

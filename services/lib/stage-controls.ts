@@ -3,16 +3,18 @@
  * the stage, also one started later, follows it:
  *
  * - The pause record (`keys.stagePause(stage)`): the last PAUSE_STAGE or RESUME_STAGE, who gave
- *   it and when. The gateway writes it after producing the command; `GET /v1/stages` shows it. A
- *   worker reads it before taking any job in (runtime/stage-assembly.ts): the control topic
- *   keeps a command a day, so a worker started later than that after a PAUSE_STAGE would
- *   otherwise never learn of it and run a paused stage's jobs. A worker that read the record
- *   applies only the commands the topic holds from the record's time on: an older one is a
- *   state the record has already replaced.
+ *   it and when. The gateway writes it before producing the command; `GET /v1/stages` shows it.
+ *   A worker reads it before taking any job in: the control topic keeps a command a day, so a
+ *   worker started later than that after a PAUSE_STAGE would otherwise never learn of it and run
+ *   a paused stage's jobs. The worker then skips the commands the topic holds from before the
+ *   record's time (states the record replaced, which its replay of the topic would otherwise
+ *   apply for a moment), and reads the record again every presence interval
+ *   (runtime/stage-controls-refresh.ts), so it comes back to it whatever the commands' times
+ *   (gateways' clocks apart) or order (two gateways at once) made of them.
  * - The rate-limit record (`keys.stageRateLimit(stage)`): a limit of job starts per second that
  *   replaces the one the stage declares (`rateLimitPerSecond`), Celery's `control rate_limit`
  *   and Flower's rate-limit form. Workers read it before taking jobs in and then every presence
- *   interval (runtime/rate-limit-refresh.ts); without one, the stage's own limit applies again.
+ *   interval (runtime/stage-controls-refresh.ts); without one, the stage's own limit applies again.
  *
  * Neither expires: a stage stays paused, or limited, until someone says otherwise.
  */

@@ -126,11 +126,13 @@ export const stageRoutes: FastifyPluginAsync<Pick<GatewayContext, (typeof STAGE_
           requester: by,
           issuedAt: at,
         };
+        // The record first: a worker that reads it when the command reaches it, or at its next
+        // refresh, finds the state the command brings, not the one before.
+        const record: PauseRecord = { paused: action === 'pause', by, at };
+        await writePauseRecord(context.redis, pauseKey(stage), record);
         await context.producer.send(context.topics.control, [
           await context.codec.toMessage(context.topics.contracts.control, command.commandId, command),
         ]);
-        const record: PauseRecord = { paused: action === 'pause', by, at };
-        await writePauseRecord(context.redis, pauseKey(stage), record);
         request.log.info({ stage, command: command.command }, `stage ${action}d`);
         return reply.code(202).send({ stage, command: command.command, commandId: command.commandId });
       },

@@ -3,7 +3,7 @@
  * one-second window, counted in Redis (a fixed window per second, so the count is exact
  * across workers; a burst at a window's edge may start up to twice the rate within one second).
  * The limit may change while the stage runs (an operator's rate-limit record,
- * rate-limit-refresh.ts); without one, a start asks nothing of Redis.
+ * stage-controls-refresh.ts); without one, a start asks nothing of Redis.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';

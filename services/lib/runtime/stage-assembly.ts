@@ -8,7 +8,6 @@ import { RETRY_TIERS, type Stage } from '../../../topology/stages.ts';
 import { createDeadLetterWriter } from '../dead-letter.ts';
 import type { KafkaConsumer, KafkaProducer } from '../kafka.ts';
 import type { Logger } from '../logger.ts';
-import { readPauseRecord } from '../stage-controls.ts';
 import { RevokedError } from './abort-reasons.ts';
 import { startControlListener } from './control-listener.ts';
 import { createFailedAttemptHandler } from './failed-attempt.ts';
@@ -19,7 +18,7 @@ import { MessageProcessor } from './message-processor.ts';
 import { type OffsetCommitter, startOffsetCommitter } from './offset-committer.ts';
 import { OffsetTracker } from './offset-tracker.ts';
 import { type LagSampler, startLagSampler } from './lag-sampler.ts';
-import { type RateLimitRefresh, startRateLimitRefresh } from './rate-limit-refresh.ts';
+import { type StageControlsRefresh, startStageControlsRefresh } from './stage-controls-refresh.ts';
 import { type RetryForwarder, startRetryForwarder } from './retry-forwarder.ts';
 import { RunningJobs } from './running-jobs.ts';
 import { SequenceClock } from './sequence-clock.ts';
@@ -74,7 +73,7 @@ export interface StageParts<S extends Stage> {
   forwarder: RetryForwarder;
   control: { close(): Promise<void> };
   /** Keeps the rate limiter on the stage's rate-limit record. */
-  rateLimitRefresh: RateLimitRefresh;
+  controlsRefresh: StageControlsRefresh;
   /** Samples the lanes' lag when the stage has metrics. */
   lag: LagSampler | undefined;
 }
@@ -141,19 +140,19 @@ export async function assembleStage<S extends Stage>(
   });
   // The control topic keeps a PAUSE_STAGE a day: the stage's pause record holds it longer, and
   // is read before any job is taken in (stage-controls.ts), as the stage's rate-limit record.
-  const pauseRecord = await readPauseRecord(options.redis, options.keys.stagePause(definition.stage));
-  if (pauseRecord?.paused) {
-    logger.info({ by: pauseRecord.by, at: pauseRecord.at }, 'stage paused: its pause record says so');
-    intake.pause(true);
-  }
-  const rateLimitRefresh = await startRateLimitRefresh({
+  const controlsRefresh = await startStageControlsRefresh({
     redis: options.redis,
-    key: options.keys.stageRateLimit(definition.stage),
+    keys: {
+      pause: options.keys.stagePause(definition.stage),
+      rateLimit: options.keys.stageRateLimit(definition.stage),
+    },
     limiter: stores.rateLimiter,
     declared: resolved.rateLimitPerSecond,
+    intake,
     intervalMs: resolved.presenceIntervalMs,
     logger,
   });
+  const pauseRecord = controlsRefresh.firstPauseRecord;
   const forwarder = await forwardRetries(wiring, producer);
   const startedAt = now();
   const control = await listenForControl(wiring, intake, running, startedAt, pauseRecord?.at);
@@ -188,7 +187,7 @@ export async function assembleStage<S extends Stage>(
     committer,
     forwarder,
     control,
-    rateLimitRefresh,
+    controlsRefresh,
     lag,
   };
 }

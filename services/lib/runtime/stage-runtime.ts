@@ -172,7 +172,7 @@ class StageWorker<S extends Stage> implements StageRuntime {
     await step('stop fetching', () => consumer.stop());
     await step('retry forwarder', () => forwarder.close());
     await step('control listener', () => control.close());
-    await step('rate-limit refresh', () => this.#parts.rateLimitRefresh.stop());
+    await step('stage controls refresh', () => this.#parts.controlsRefresh.stop());
     await step('leave the group', () => consumer.close());
     await step('presence', async () => this.#heartbeat?.stop());
     await step('lag sampler', async () => this.#parts.lag?.close());

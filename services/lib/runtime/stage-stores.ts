@@ -16,7 +16,7 @@ export interface StageStores {
   revocations: Revocations;
   purgeMarks: PurgeMarks;
   presence: WorkerPresence;
-  /** The stage's limit of starts per second, if it has one, or an operator's (rate-limit-refresh.ts). */
+  /** The stage's limit of starts per second, if it has one, or an operator's (stage-controls-refresh.ts). */
   rateLimiter: StageRateLimiter;
 }
 

@@ -217,8 +217,30 @@ test("a worker starts from its stage's pause record: paused without the PAUSE_ST
   await waitFor(async () => (await sandbox.presence.pongs(pingId)).length > 0, { description: 'the PING answered' });
   assert.equal(runtime.paused, true, 'the older RESUME_STAGE did not resume it');
   assert.equal(started.length, 0, 'no job started');
+  // As the gateway resumes: the record, then the command.
+  await writePauseRecord(sandbox.redis, sandbox.keys.stagePause('noop'), { paused: false, by: 'test', at: Date.now() });
   await sandbox.command({ command: 'RESUME_STAGE', stage: 'noop' });
   await waitFor(() => started.includes(job.header.jobId), { description: 'the job started after a newer resume' });
+});
+
+// Was: a worker started while the record held a pause from a gateway whose clock ran ahead
+// skipped a later resume from another gateway (its time was earlier), and stayed paused.
+test('a worker comes back to its pause record within a presence interval, whatever the commands said', async (t) => {
+  const sandbox = await stageSandbox(t);
+  const key = sandbox.keys.stagePause('noop');
+  const ahead = Date.now() + 60_000;
+  await writePauseRecord(sandbox.redis, key, { paused: true, by: 'gateway-ahead', at: ahead });
+  await sandbox.command({ command: 'PAUSE_STAGE', stage: 'noop', issuedAt: ahead });
+  const started: string[] = [];
+  const runtime = await sandbox.start(sleepyStage(started), undefined, { presenceIntervalMs: 200 });
+  assert.equal(runtime.paused, true);
+  const job = await sandbox.submit({ sleepMs: 0 });
+  await writePauseRecord(sandbox.redis, key, { paused: false, by: 'gateway-behind', at: Date.now() });
+  await sandbox.command({ command: 'RESUME_STAGE', stage: 'noop' });
+  await waitFor(() => started.includes(job.header.jobId), { description: 'the job started: the record says resumed' });
+  // And the other way: a record written with no command reaching the worker pauses it too.
+  await writePauseRecord(sandbox.redis, key, { paused: true, by: 'test', at: Date.now() });
+  await waitFor(() => runtime.paused, { description: 'paused from the record alone' });
 });
 
 test("an operator's rate limit reaches a running stage's workers; without it, the stage's own (none) applies again", async (t) => {

@@ -35,10 +35,15 @@ function statusEvent(jobId: string, state: JobState, sequence: number, fields: P
   } satisfies JobStatusEvent;
 }
 
-/** A view in a namespace of its own (cleared when the test ends), and its keys. */
-function isolatedView(t: TestContext, redis: Redis): { view: StatusView; keys: StatusViewKeys } {
+/** A view in a namespace of its own (cleared when the test ends), and its keys; `maxExamined` as the view takes it. */
+function isolatedView(t: TestContext, redis: Redis, maxExamined?: number): { view: StatusView; keys: StatusViewKeys } {
   const keys = redisKeys(uniqueName('test-view')).status;
-  const view = createStatusView({ redis, keys, resultTtlSeconds: TTL_SECONDS });
+  const view = createStatusView({
+    redis,
+    keys,
+    resultTtlSeconds: TTL_SECONDS,
+    ...(maxExamined === undefined ? {} : { maxExamined }),
+  });
   onCleanup(t, () => view.clear());
   return { view, keys };
 }
@@ -286,9 +291,8 @@ test('a result is stored apart from its view and goes with it; listings read it 
 
 test('a listing finds jobs by a text of their payload or error and by worker, looking at a bounded number of jobs a page', async (t) => {
   const { redis } = redisClient(t);
-  const keys = redisKeys(uniqueName('test-view')).status;
-  const view = createStatusView({ redis, keys, resultTtlSeconds: TTL_SECONDS, maxExamined: 5 });
-  onCleanup(t, () => view.clear());
+  // Five jobs looked at a page at most.
+  const { view } = isolatedView(t, redis, 5);
   const base = Date.now();
   // Oldest first: j0 … j9; the listing reads them newest first.
   const ids: string[] = Array.from({ length: 10 }, () => randomUUID());
@@ -330,9 +334,8 @@ test('a listing finds jobs by a text of their payload or error and by worker, lo
 
 test("a listing by state and stage reads the smaller index: a stage's successes are found past another stage's burst", async (t) => {
   const { redis } = redisClient(t);
-  const keys = redisKeys(uniqueName('test-view')).status;
-  const view = createStatusView({ redis, keys, resultTtlSeconds: TTL_SECONDS, maxExamined: 5 });
-  onCleanup(t, () => view.clear());
+  // Five jobs looked at a page at most.
+  const { view } = isolatedView(t, redis, 5);
   const base = Date.now();
   // Three analysis successes, then a burst of twelve indexing ones (newer), and one analysis job still running.
   const analysed = Array.from({ length: 3 }, () => randomUUID());

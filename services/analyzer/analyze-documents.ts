@@ -97,7 +97,7 @@ export async function analyzeDocuments(
     report(`${state.documentsDone} of ${state.documentsTotal} document(s) done`);
   }
   state.currentDocument = null;
-  report(`${result.documentCount} analysed, ${result.failedCount} failed`);
+  report(`${result.held.documents.length} analysed, ${result.held.failed.length} failed`);
   return result.result();
 }
 

@@ -228,20 +228,13 @@ export class BudgetedResult {
     return this.#result;
   }
 
-  get documentCount(): number {
-    return this.#result.documents.length;
-  }
-
-  get failedCount(): number {
-    return this.#result.failed.length;
-  }
-
   addDocument(document: DocumentAnalysis): void {
     const cut = cutDocument(document, this.#cut);
     this.#result.documents.push(cut);
+    // With every list emptied, nothing more can be cut (the documents are the result): no need to measure.
+    if (this.#cut.emptied >= DETAIL_LISTS.length) return;
     this.#bytes += documentAnalysisType.toBuffer(cut).length;
-    // With every list emptied, nothing more can be cut: the documents are the result.
-    if (this.#cut.emptied < DETAIL_LISTS.length && this.#bytes > 2 * this.#maxBytes) this.#fit();
+    if (this.#bytes > 2 * this.#maxBytes) this.#fit();
   }
 
   /** A failed document, kept whole until the end's fit lists the first ones within their share. */

@@ -12,13 +12,13 @@
  */
 import { spawn } from 'node:child_process';
 import { resolveGatewayTarget } from './ctl/gateway-client.ts';
-import { REPO_ROOT } from './ctl/run-dir.ts';
+import { adminTokenFile, REPO_ROOT } from './ctl/run-dir.ts';
 import { runSampleAnalysis } from './sample-analysis.ts';
 import { runSampleExport } from './sample-export.ts';
 import { runSampleIndexing } from './sample-indexing.ts';
 
-function run(entry: string, args: string[] = []): Promise<number> {
-  const child = spawn(process.execPath, [entry, ...args], { stdio: 'inherit', cwd: REPO_ROOT });
+function run(entry: string, args: string[] = [], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const child = spawn(process.execPath, [entry, ...args], { stdio: 'inherit', cwd: REPO_ROOT, env });
   return new Promise((resolve) => child.on('exit', (code) => resolve(code ?? 1)));
 }
 
@@ -28,7 +28,8 @@ try {
   if (up !== 0) throw new Error(`ctl up exited with code ${up}`);
 
   console.log('\n== smoke flow (npm run smoke)');
-  const smoke = await run('services/smoke/main.ts');
+  // The smoke check prints what it did; its service log (started, stopped) would only interleave JSON lines.
+  const smoke = await run('services/smoke/main.ts', [], { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' });
   if (smoke !== 0) throw new Error(`services/smoke exited with code ${smoke}`);
 
   console.log('\n== indexing samples/documents through the gateway (one job, its progress, one search)');
@@ -41,7 +42,10 @@ try {
   console.log('\n== a financial report of that analysis (export stage), downloaded through the gateway');
   await runSampleExport({ gateway, analysisJobId });
 
-  console.log('\nsedano is running. npm run ctl -- status | jobs list | down');
+  console.log(
+    `\nsedano is running: the dashboard at ${gateway.url}/ui (the admin token is in ${adminTokenFile()}); ` +
+      'npm run ctl -- status | jobs list | down',
+  );
 } catch (error) {
   console.error(`npm start: ${(error as Error).message}`);
   process.exitCode = 1;

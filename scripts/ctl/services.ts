@@ -290,7 +290,7 @@ async function up({ out, clients, env, options, names }: CtlContext): Promise<vo
   if (out.json) {
     out.data({ gatewayUrl, adminToken: token });
   } else {
-    out.line(`sedano is up: gateway ${gatewayUrl}, admin token in ${adminTokenFile(env)}`);
+    out.line(`sedano is up: gateway ${gatewayUrl}, dashboard ${gatewayUrl}/ui, admin token in ${adminTokenFile(env)}`);
     out.line('stop it with: npm run ctl -- down');
   }
 }

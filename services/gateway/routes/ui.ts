@@ -1,5 +1,5 @@
 /**
- * The dashboard (`/ui`): static files from `services/gateway/ui/` and the UI library it is
+ * The dashboard (`/ui`, and `/` leads there): static files from `services/gateway/ui/` and the UI library it is
  * written with (preact and htm, ES modules served from node_modules under `/ui/vendor/`), with
  * no build step. The files hold no data: they are public, like /healthz, and the page asks the
  * person for a token, which it sends as a bearer header on every API call it makes, so every
@@ -102,6 +102,8 @@ export const uiRoutes: FastifyPluginAsync<{ assets?: Map<string, Asset> }> = asy
     },
     async (request) => ({ name: request.principal?.name ?? null, scopes: request.principal?.scopes ?? [] }),
   );
+  // A person who opens the gateway's address in a browser lands on the dashboard, as Flower's root does.
+  app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/ui/'));
   app.get('/ui', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/ui/'));
   app.get<{ Params: { '*': string } }>('/ui/*', { schema: { hide: true } }, async (request, reply) => {
     const asset = assets.get(request.params['*'] === '' ? 'index.html' : request.params['*']);

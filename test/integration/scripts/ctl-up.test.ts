@@ -66,7 +66,7 @@ test('ctl up runs the system in the background; jobs and dlq commands use its ga
   const again = await ctl(['up'], env);
   assert.equal(again.code, 0, again.stderr);
   assert.match(again.stdout, /^gateway: already running/m);
-  assert.match(again.stdout, /^sedano is up: gateway http:\/\/127\.0\.0\.1:\d+, admin token in /m);
+  assert.match(again.stdout, /^sedano is up: gateway (http:\/\/127\.0\.0\.1:\d+), dashboard \1\/ui, admin token in /m);
 
   // A service that dies is started again by its supervisor (scripts/local-stack/supervise.ts), as
   // docker-compose.yml's restart policy does: the jobs below run on a noop worker killed here.

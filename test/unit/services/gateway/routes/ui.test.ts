@@ -26,13 +26,15 @@ test('every vendor module imports only files that are served', () => {
   assert.ok(['index.html', 'js/app.js', 'style.css', 'pages.css'].every((path) => assets.has(path)));
 });
 
-test('the dashboard is served with a strict content security policy; anything else is a 404', async (t) => {
+test('the dashboard is served with a strict content security policy, the root leads to it; anything else is a 404', async (t) => {
   const app = fastify();
   t.after(() => app.close());
   await app.register(uiRoutes);
-  const redirect = await app.inject({ url: '/ui' });
-  assert.equal(redirect.statusCode, 302);
-  assert.equal(redirect.headers.location, '/ui/');
+  for (const url of ['/', '/ui']) {
+    const redirect = await app.inject({ url });
+    assert.equal(redirect.statusCode, 302, url);
+    assert.equal(redirect.headers.location, '/ui/', url);
+  }
   const index = await app.inject({ url: '/ui/' });
   assert.equal(index.statusCode, 200);
   assert.match(String(index.headers['content-type']), /^text\/html/);

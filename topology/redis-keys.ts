@@ -108,6 +108,8 @@ export interface RedisKeys {
   readonly stagePause: (stage: string) => string;
   /** A stage's rate-limit record, set through the gateway, read by the stage's workers (services/lib/stage-controls.ts). */
   readonly stageRateLimit: (stage: string) => string;
+  /** A stage's concurrency record, set through the gateway, read by the stage's workers (services/lib/stage-controls.ts). */
+  readonly stageConcurrency: (stage: string) => string;
   readonly deadLetters: DeadLetterIndexKeys;
   /** A cached embedding of one text (by SHA-256) for one embedder and dimension. */
   readonly embedding: (embedder: string, dimension: number, textSha256: string) => string;
@@ -171,6 +173,7 @@ export function redisKeys(namespace: string): RedisKeys {
     batchClaim: (batchId) => `${root}gateway:batch-claim:${batchId}`,
     stagePause: (stage) => `${root}gateway:pause:${stage}`,
     stageRateLimit: (stage) => `${root}gateway:rate-limit:${stage}`,
+    stageConcurrency: (stage) => `${root}gateway:concurrency:${stage}`,
     deadLetters: {
       entry: (id) => `${deadLetters}entry:${id}`,
       replay: (id) => `${deadLetters}replay:${id}`,

@@ -4,6 +4,8 @@
  * /v1/stages routes (an admin token). What Celery's `control cancel_consumer` and
  * `add_consumer` do for a queue; the overview of the dashboard has the same buttons.
  * `ctl stages rate-limit <stage> <perSecond|off>`: Celery's `control rate_limit`.
+ * `ctl stages concurrency <stage> <perWorker|off>`: Celery's `control pool_shrink`/`pool_grow`,
+ * for every worker of the stage (at most the concurrency each started with).
  */
 import type { Command } from 'commander';
 import { STAGES } from '../../topology/stages.ts';
@@ -14,7 +16,9 @@ import { UsageError } from './output.ts';
 export function registerStages(program: Command, run: CtlAction): void {
   const stages = program
     .command('stages')
-    .description('pause or resume a stage, or set its rate limit, on every worker (through the gateway)');
+    .description(
+      'pause or resume a stage, or set its rate limit or concurrency, on every worker (through the gateway)',
+    );
   for (const action of ['pause', 'resume'] as const) {
     withGatewayOptions(
       stages
@@ -60,6 +64,41 @@ export function registerStages(program: Command, run: CtlAction): void {
       else out.line(`${stage}: at most ${reply.rateLimitOverride.perSecond} job starts per second`);
     }),
   );
+  withGatewayOptions(
+    stages
+      .command('concurrency')
+      .description(
+        "set how many jobs each of a stage's workers runs at once (at most its own), or `off` for each worker's own",
+      )
+      .argument('<stage>', STAGES.join(', '))
+      .argument('<perWorker>', 'a whole number above 0, or off'),
+  ).action(
+    run(async ({ out, options, env }, name: string, value: string) => {
+      const stage = parseStage(name);
+      const perWorker = parseConcurrency(value);
+      const reply = await gatewayRequest<{ stage: string; concurrencyOverride: { perWorker: number } | null }>(
+        resolveGatewayTarget(options, env),
+        'PUT',
+        `/v1/stages/${stage}/concurrency`,
+        { perWorker },
+      );
+      if (out.json) out.data(reply);
+      else if (reply.concurrencyOverride === null) out.line(`${stage}: each worker back to its own concurrency`);
+      else
+        out.line(
+          `${stage}: at most ${reply.concurrencyOverride.perWorker} job(s) at once per worker (never more than its own)`,
+        );
+    }),
+  );
+}
+
+/** `off`, or a whole number of jobs above 0 (the gateway checks the upper bound). */
+function parseConcurrency(value: string): number | null {
+  if (value === 'off') return null;
+  const perWorker = Number(value);
+  if (value.trim() === '' || !Number.isInteger(perWorker) || perWorker < 1)
+    throw new UsageError(`concurrency "${value}": a whole number above 0, or off`);
+  return perWorker;
 }
 
 /** `off`, or a number of starts per second above 0 (the gateway checks the upper bound). */

@@ -232,6 +232,21 @@ export const rateLimitBody = {
   additionalProperties: false,
 } as const;
 
+export const concurrencyBody = {
+  type: 'object',
+  properties: {
+    perWorker: {
+      type: ['integer', 'null'],
+      minimum: 1,
+      maximum: 10_000,
+      description:
+        "Jobs each of the stage's workers runs at once, at most the concurrency it started with; null: each worker's own again.",
+    },
+  },
+  required: ['perWorker'],
+  additionalProperties: false,
+} as const;
+
 export const MAX_BATCH_JOBS = 1000;
 
 export const batchBody: JsonSchema = {

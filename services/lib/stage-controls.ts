@@ -15,8 +15,15 @@
  *   replaces the one the stage declares (`rateLimitPerSecond`), Celery's `control rate_limit`
  *   and Flower's rate-limit form. Workers read it before taking jobs in and then every presence
  *   interval (runtime/stage-controls-refresh.ts); without one, the stage's own limit applies again.
+ * - The concurrency record (`keys.stageConcurrency(stage)`): how many jobs each worker of the
+ *   stage runs at once, Celery's `control pool_shrink`/`pool_grow` and Flower's pool size, for
+ *   every worker of the stage at once. A worker runs at most the concurrency it started with
+ *   (its threads and connections are sized then, as Celery's `--autoscale` maximum), so the
+ *   record lowers it, or gives some of it back; without one, each worker's own applies again.
+ *   Read as the rate-limit record is. Jobs running when it is lowered finish; no new one starts
+ *   until fewer run than it says.
  *
- * Neither expires: a stage stays paused, or limited, until someone says otherwise.
+ * None expires: a stage stays paused, or limited, until someone says otherwise.
  */
 import type { Redis } from 'ioredis';
 
@@ -31,6 +38,15 @@ export interface PauseRecord {
 export interface RateLimitRecord {
   /** Job starts per second, shared by the stage's workers (above 0). */
   perSecond: number;
+  /** Who set it. */
+  by: string;
+  /** When, ms since the epoch. */
+  at: number;
+}
+
+export interface ConcurrencyRecord {
+  /** Jobs each worker runs at once (at least 1; a worker runs no more than it started with). */
+  perWorker: number;
   /** Who set it. */
   by: string;
   /** When, ms since the epoch. */
@@ -72,6 +88,20 @@ export async function readRateLimitRecord(redis: Redis, key: string): Promise<Ra
 
 /** Stores the rate-limit record, or removes it (`undefined`: the stage's own limit applies again). */
 export async function writeRateLimitRecord(redis: Redis, key: string, record: RateLimitRecord | undefined) {
+  if (record === undefined) await redis.del(key);
+  else await redis.set(key, JSON.stringify(record));
+}
+
+/** The stage's concurrency record; undefined when none is set (each worker's own applies), or one is not a record. */
+export async function readConcurrencyRecord(redis: Redis, key: string): Promise<ConcurrencyRecord | undefined> {
+  const { perWorker, by, at } = (await readObject(redis, key)) ?? {};
+  return Number.isInteger(perWorker) && (perWorker as number) >= 1 && typeof by === 'string' && typeof at === 'number'
+    ? { perWorker: perWorker as number, by, at }
+    : undefined;
+}
+
+/** Stores the concurrency record, or removes it (`undefined`: each worker's own concurrency applies again). */
+export async function writeConcurrencyRecord(redis: Redis, key: string, record: ConcurrencyRecord | undefined) {
   if (record === undefined) await redis.del(key);
   else await redis.set(key, JSON.stringify(record));
 }

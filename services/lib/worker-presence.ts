@@ -51,7 +51,10 @@ export interface WorkerRecord {
   startedAt: number;
   /** When this record was published, ms since the epoch. */
   heartbeatAt: number;
+  /** Jobs it runs at once at most now: its own concurrency, or fewer by the stage's concurrency record. */
   concurrency: number;
+  /** The concurrency it started with, the most it runs (from a worker of an earlier version: `concurrency`). */
+  ownConcurrency: number;
   rateLimitPerSecond: number | null;
   paused: boolean;
   running: RunningJobView[];
@@ -168,7 +171,8 @@ export function parseWorkerRecord(value: string): WorkerRecord | null {
   // A worker of an earlier version publishes none of these.
   if (!valid) return null;
   const { processed = null, loadAverage = null, rssBytes = null } = record;
-  return { ...(parsed as WorkerRecord), processed, loadAverage, rssBytes };
+  const whole = parsed as WorkerRecord;
+  return { ...whole, ownConcurrency: record.ownConcurrency ?? whole.concurrency, processed, loadAverage, rssBytes };
 }
 
 /** The host's and the process's figures a heartbeat adds to the worker's record. */

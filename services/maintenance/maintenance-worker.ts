@@ -187,6 +187,7 @@ export async function startMaintenance(options: MaintenanceOptions): Promise<Mai
       startedAt,
       heartbeatAt: Date.now(),
       concurrency: 1,
+      ownConcurrency: 1,
       rateLimitPerSecond: null,
       paused: false,
       // Serialised at once by the publication: the views need no copy.

@@ -5,7 +5,8 @@
  * given through the API; `POST /v1/stages/:stage/pause` and `/resume` send PAUSE_STAGE and
  * RESUME_STAGE to every worker on the control topic, and keep it as the stage's pause record,
  * which a worker started later reads; `PUT /v1/stages/:stage/rate-limit` sets the stage's
- * rate-limit record, which its workers read (services/lib/stage-controls.ts).
+ * rate-limit record, and `PUT /v1/stages/:stage/concurrency` its concurrency record, which its
+ * workers read (services/lib/stage-controls.ts).
  */
 import type { FastifyPluginAsync } from 'fastify';
 import type { ControlCommand } from '../../../schemas/control-command.ts';
@@ -13,8 +14,10 @@ import { type Stage, STAGES } from '../../../topology/topics.ts';
 import { newJobId } from '../../lib/job-ids.ts';
 import {
   type PauseRecord,
+  readConcurrencyRecord,
   readPauseRecord,
   readRateLimitRecord,
+  writeConcurrencyRecord,
   writePauseRecord,
   writeRateLimitRecord,
 } from '../../lib/stage-controls.ts';
@@ -22,7 +25,7 @@ import type { WorkerRecord } from '../../lib/worker-presence.ts';
 import type { GatewayContext } from '../context.ts';
 import { createRunTimesReader } from '../run-times.ts';
 import { readStageGroup } from '../stage-lag.ts';
-import { emptyBody, rateLimitBody, routeResponses, stageParams } from '../schemas.ts';
+import { concurrencyBody, emptyBody, rateLimitBody, routeResponses, stageParams } from '../schemas.ts';
 
 /** What the live workers of a stage say together (pure). */
 export function summarizeWorkers(workers: readonly WorkerRecord[]) {
@@ -60,13 +63,15 @@ export const stageRoutes: FastifyPluginAsync<Pick<GatewayContext, (typeof STAGE_
 
   async function describeStage(stage: Stage) {
     const names = context.topics.stages[stage];
-    const [group, workers, lastCommand = null, rateLimitOverride = null, recentRunTimes] = await Promise.all([
-      readStageGroup(context.admin, names),
-      context.workers.list(stage),
-      readPauseRecord(context.redis, pauseKey(stage)),
-      readRateLimitRecord(context.redis, context.keys.stageRateLimit(stage)),
-      runTimes(stage),
-    ]);
+    const [group, workers, lastCommand = null, rateLimitOverride = null, concurrencyOverride = null, recentRunTimes] =
+      await Promise.all([
+        readStageGroup(context.admin, names),
+        context.workers.list(stage),
+        readPauseRecord(context.redis, pauseKey(stage)),
+        readRateLimitRecord(context.redis, context.keys.stageRateLimit(stage)),
+        readConcurrencyRecord(context.redis, context.keys.stageConcurrency(stage)),
+        runTimes(stage),
+      ]);
     const summary = summarizeWorkers(workers);
     return {
       stage,
@@ -74,7 +79,9 @@ export const stageRoutes: FastifyPluginAsync<Pick<GatewayContext, (typeof STAGE_
       group: { groupId: group.groupId, state: group.state, members: group.members },
       lag: Object.fromEntries(Object.entries(group.lanes).map(([lane, { lag }]) => [lane, lag])),
       inFlight: summary.inFlight,
+      // Job slots in force on the live workers; an operator's record reaches them within a presence interval.
       concurrency: summary.concurrency,
+      concurrencyOverride,
       // What the workers apply; an operator's limit reaches them within a presence interval.
       rateLimitPerSecond: summary.rateLimitPerSecond,
       rateLimitOverride,
@@ -163,6 +170,34 @@ export const stageRoutes: FastifyPluginAsync<Pick<GatewayContext, (typeof STAGE_
       await writeRateLimitRecord(context.redis, context.keys.stageRateLimit(stage), record);
       request.log.info({ stage, perSecond, by }, 'stage rate limit set');
       return { stage, rateLimitOverride: record ?? null };
+    },
+  );
+
+  app.put<{ Params: { stage: Stage }; Body: { perWorker: number | null } }>(
+    '/v1/stages/:stage/concurrency',
+    {
+      config: { scope: 'admin' },
+      schema: {
+        summary: "Set how many jobs each of a stage's workers runs at once, or give them back their own",
+        description:
+          "Flower's pool size and Celery's `control pool_shrink`/`pool_grow`, for every worker of the stage: each " +
+          'runs at most `perWorker` jobs at once, and never more than the concurrency it started with; `null` ' +
+          'removes the limit. Kept in Redis, so a worker started later follows it too; running workers apply it ' +
+          'within a presence interval (5 s by default), and the jobs they run then finish.',
+        tags: ['stages'],
+        params: stageParams,
+        body: concurrencyBody,
+        response: routeResponses({ 200: { description: 'The concurrency set, or null' } }, { body: true }),
+      },
+    },
+    async (request) => {
+      const { stage } = request.params;
+      const { perWorker } = request.body;
+      const by = request.principal?.name ?? 'gateway';
+      const record = perWorker === null ? undefined : { perWorker, by, at: context.now() };
+      await writeConcurrencyRecord(context.redis, context.keys.stageConcurrency(stage), record);
+      request.log.info({ stage, perWorker, by }, 'stage concurrency set');
+      return { stage, concurrencyOverride: record ?? null };
     },
   );
 };

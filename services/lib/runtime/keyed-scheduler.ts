@@ -1,8 +1,9 @@
 /**
  * Runs tasks in order per key, never two of the same key at once (per-key ordering, as a
  * partition gives, while many more tasks than partitions run in parallel), and lends at most
- * `concurrency` slots at once to the tasks that ask for one. A slot frees for the waiting
- * request of the highest priority (lowest number: the HIGH lane), oldest first.
+ * `concurrency` slots at once to the tasks that ask for one (fewer while an operator's limit
+ * says so: `setSlots`). A slot frees for the waiting request of the highest priority (lowest
+ * number: the HIGH lane), oldest first.
  *
  * A task starts as soon as its key is free and holds a slot only while it needs one: a job
  * decodes its message and reads the ledger, its revocation and its purge mark before it asks
@@ -39,6 +40,8 @@ interface SlotRequest {
 
 export class KeyedScheduler {
   readonly #concurrency: number;
+  /** Slots lent at most now: the concurrency, or fewer (`setSlots`). */
+  #slots: number;
   /** Per key, the tasks waiting for it, oldest first (the key is busy while it has an entry). */
   readonly #byKey = new Map<string, Waiting[]>();
   /** Per priority, the slot requests waiting, oldest first. */
@@ -60,6 +63,7 @@ export class KeyedScheduler {
     if (!Number.isInteger(concurrency) || concurrency < 1)
       throw new RangeError('concurrency must be a positive integer');
     this.#concurrency = concurrency;
+    this.#slots = concurrency;
     this.#onSettled = onSettled;
   }
 
@@ -68,9 +72,25 @@ export class KeyedScheduler {
     return this.#started + this.#waiting;
   }
 
-  /** Slots lent now (at most the concurrency). */
+  /** Slots lent now (at most `slots`, but for slots lent before it was lowered). */
   get busySlots(): number {
     return this.#slotsLent;
+  }
+
+  /** The slots lent at most now. */
+  get slots(): number {
+    return this.#slots;
+  }
+
+  /**
+   * Lends at most `slots` at once from now on, within 1 and the concurrency (a stage's
+   * concurrency record). Lowered, the tasks holding a slot go on and no slot is lent until fewer
+   * are held; raised, waiting tasks get the new slots at once. Returns the slots in force.
+   */
+  setSlots(slots: number): number {
+    this.#slots = Math.max(1, Math.min(this.#concurrency, Math.floor(slots)));
+    this.#lend();
+    return this.#slots;
   }
 
   /** Adds a task; it starts once no earlier task of its key is unfinished. */
@@ -183,7 +203,7 @@ export class KeyedScheduler {
 
   /** Lends free slots to the waiting requests: the best priority first, oldest first. */
   #lend(): void {
-    while (!this.#held && this.#slotsLent < this.#concurrency) {
+    while (!this.#held && this.#slotsLent < this.#slots) {
       let request: SlotRequest | undefined;
       for (const priority of this.#priorities) {
         request = this.#slotRequests.get(priority)!.shift();

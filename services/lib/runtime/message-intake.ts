@@ -88,6 +88,19 @@ export class MessageIntake {
     for (const message of messages) if (!this.admit(message)) return;
   }
 
+  /** Jobs run at once at most now: the stage's concurrency, or fewer by its concurrency record. */
+  get concurrency(): number {
+    return this.#scheduler.slots;
+  }
+
+  /**
+   * Runs at most `perWorker` jobs at once from now on, never more than the stage's concurrency
+   * (keyed-scheduler.ts); returns what is in force. Jobs in hand stay as the concurrency allows.
+   */
+  setConcurrency(perWorker: number): number {
+    return this.#scheduler.setSlots(perWorker);
+  }
+
   /** Holds (PAUSE_STAGE) or releases (RESUME_STAGE) the stage: no job starts while held. */
   pause(paused: boolean): void {
     this.#scheduler.hold(paused);

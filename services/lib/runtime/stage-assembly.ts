@@ -139,16 +139,19 @@ export async function assembleStage<S extends Stage>(
     random: wiring.random,
   });
   // The control topic keeps a PAUSE_STAGE a day: the stage's pause record holds it longer, and
-  // is read before any job is taken in (stage-controls.ts), as the stage's rate-limit record.
+  // is read before any job is taken in (stage-controls.ts), as the stage's rate-limit and
+  // concurrency records.
   const controlsRefresh = await startStageControlsRefresh({
     redis: options.redis,
     keys: {
       pause: options.keys.stagePause(definition.stage),
       rateLimit: options.keys.stageRateLimit(definition.stage),
+      concurrency: options.keys.stageConcurrency(definition.stage),
     },
     limiter: stores.rateLimiter,
     declared: resolved.rateLimitPerSecond,
     intake,
+    ownConcurrency: resolved.concurrency,
     intervalMs: resolved.presenceIntervalMs,
     logger,
   });

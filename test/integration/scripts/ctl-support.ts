@@ -118,6 +118,7 @@ export async function startCtlWorker(t: TestContext): Promise<CtlWorker> {
       startedAt,
       heartbeatAt: Date.now(),
       concurrency: 8,
+      ownConcurrency: 8,
       rateLimitPerSecond: null,
       paused: runtime.paused,
       running: [],

@@ -175,6 +175,18 @@ test('ctl up runs the system in the background; jobs and dlq commands use its ga
   const badRate = await ctl(['stages', 'rate-limit', 'noop', 'fast'], env);
   assert.equal(badRate.code, 2);
   assert.match(badRate.stderr, /rate limit "fast": a number above 0, or off/);
+  // stages concurrency sets how many jobs each worker runs at once, `off` gives back their own.
+  const narrowed = await ctl(['stages', 'concurrency', 'noop', '2'], env);
+  assert.equal(narrowed.code, 0, narrowed.stderr);
+  assert.match(narrowed.stdout, /^noop: at most 2 job\(s\) at once per worker \(never more than its own\)$/m);
+  const own = await ctl(['stages', 'concurrency', 'noop', 'off'], env);
+  assert.equal(own.code, 0, own.stderr);
+  assert.match(own.stdout, /^noop: each worker back to its own concurrency$/m);
+  for (const bad of ['0', '1.5', 'many']) {
+    const refused = await ctl(['stages', 'concurrency', 'noop', bad], env);
+    assert.equal(refused.code, 2, bad);
+    assert.ok(refused.stderr.includes(`concurrency "${bad}": a whole number above 0, or off`), refused.stderr);
+  }
 
   // A finished job cannot be revoked; an unknown one is not found; a wrong token is refused.
   const late = await ctl(['jobs', 'revoke', jobId], env);

@@ -24,6 +24,7 @@ async function publishGhost(t: test.TestContext, running: WorkerRecord['running'
     startedAt: Date.now() - 120_000,
     heartbeatAt: Date.now(),
     concurrency: 4,
+    ownConcurrency: 4,
     rateLimitPerSecond: null,
     paused: false,
     running,

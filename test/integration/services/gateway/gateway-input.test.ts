@@ -34,6 +34,7 @@ const ROUTES: Route[] = [
   { method: 'POST', path: '/v1/stages/:stage/pause', scope: 'admin', body: true },
   { method: 'POST', path: '/v1/stages/:stage/resume', scope: 'admin', body: true },
   { method: 'PUT', path: '/v1/stages/:stage/rate-limit', scope: 'admin', body: true },
+  { method: 'PUT', path: '/v1/stages/:stage/concurrency', scope: 'admin', body: true },
   { method: 'GET', path: '/v1/dead-letters', scope: 'admin', body: false },
   { method: 'POST', path: '/v1/dead-letters/:id/replay', scope: 'admin', body: true },
   { method: 'GET', path: '/metrics', scope: 'read', body: false },

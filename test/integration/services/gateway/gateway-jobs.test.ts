@@ -746,6 +746,67 @@ test('gateway API on the real stack', { timeout: 240_000 }, async (t) => {
     );
   });
 
+  await t.test(
+    "a stage's concurrency: its workers run one job at a time, never more than their own, and theirs again with null",
+    async () => {
+      type Stage = {
+        stage: string;
+        concurrency: number;
+        concurrencyOverride: { perWorker: number; by: string } | null;
+        workers: { concurrency: number; ownConcurrency: number }[];
+      };
+      const noop = async () =>
+        (await json<{ stages: Stage[] }>(await gateway.call('GET', '/v1/stages'))).stages.find(
+          (stage) => stage.stage === 'noop',
+        )!;
+      const own = (await noop()).workers[0]!.ownConcurrency;
+      assert.ok(own > 1, `the sandbox worker runs ${own} jobs at once`);
+      const set = await gateway.call('PUT', '/v1/stages/noop/concurrency', { json: { perWorker: 1 } });
+      assert.equal(set.status, 200);
+      const reply = await json<{ stage: string; concurrencyOverride: { perWorker: number; by: string } }>(set);
+      assert.deepEqual(
+        [reply.stage, reply.concurrencyOverride.perWorker, reply.concurrencyOverride.by],
+        ['noop', 1, 'test-admin'],
+      );
+      await waitFor(
+        async () => {
+          const stage = await noop();
+          return stage.concurrency === 1 && stage.concurrencyOverride?.perWorker === 1;
+        },
+        { description: 'the worker runs one job at a time' },
+      );
+      // Three jobs of 500 ms on different keys: one at a time, each starts once the one before has run.
+      const sleepMs = 500;
+      const jobIds = [];
+      for (let i = 0; i < 3; i += 1) jobIds.push(await submitNoop(gateway, { sleepMs }));
+      const jobs = await Promise.all(jobIds.map((jobId) => jobUntil(gateway, jobId, ['SUCCESS'])));
+      const starts = jobs.map((job) => job['startedAt'] as number).sort((a, b) => a - b);
+      for (let i = 1; i < starts.length; i += 1) {
+        assert.ok(
+          starts[i]! - starts[i - 1]! >= sleepMs - 5,
+          `job ${i + 1} started ${starts[i]! - starts[i - 1]!} ms after the one before`,
+        );
+      }
+
+      for (const refused of [{ perWorker: 0 }, { perWorker: 1.5 }, { perWorker: '2' }, {}]) {
+        const response = await gateway.call('PUT', '/v1/stages/noop/concurrency', { json: refused });
+        assert.equal(response.status, 400, JSON.stringify(refused));
+      }
+      assert.equal(
+        (await gateway.call('PUT', '/v1/stages/noop/concurrency', { json: { perWorker: 10_000 } })).status,
+        200,
+      );
+      await waitFor(async () => (await noop()).concurrency === own, {
+        description: 'a record above its own concurrency gives the worker its own, no more',
+      });
+      const cleared = await gateway.call('PUT', '/v1/stages/noop/concurrency', { json: { perWorker: null } });
+      assert.equal(cleared.status, 200);
+      assert.equal((await json<{ concurrencyOverride: null }>(cleared)).concurrencyOverride, null);
+      const stage = await noop();
+      assert.deepEqual([stage.concurrency, stage.concurrencyOverride], [own, null]);
+    },
+  );
+
   await t.test("a PING's answers are listed; a PING never sent is a 404, not an empty list", async () => {
     const sent = await gateway.call('POST', '/v1/workers/ping', { json: { stage: 'noop' } });
     assert.equal(sent.status, 202);

@@ -18,6 +18,7 @@ function workerRecord(workerId: string, overrides: Partial<WorkerRecord> = {}): 
     startedAt: Date.now() - 60_000,
     heartbeatAt: Date.now(),
     concurrency: 8,
+    ownConcurrency: 8,
     rateLimitPerSecond: null,
     paused: false,
     running: [{ jobId: '00000000-0000-4000-8000-000000000001', attempt: 1, startedAt: Date.now(), progress: null }],
@@ -66,12 +67,20 @@ test('a malformed record is left out, the others are listed', async (t) => {
   );
 });
 
-test('a worker of an earlier version, without counts, load or memory, is listed with them null', async (t) => {
+test('a worker of an earlier version, without counts, load, memory or own concurrency, is listed with them null, its concurrency its own', async (t) => {
   const { redis, keys } = redisClient(t);
   const presence = createWorkerPresence({ redis, keys });
-  const { processed: _p, loadAverage: _l, rssBytes: _r, ...earlier } = workerRecord('noop@old:1');
+  const {
+    processed: _p,
+    loadAverage: _l,
+    rssBytes: _r,
+    ownConcurrency: _o,
+    ...earlier
+  } = workerRecord('noop@old:1', { concurrency: 3 });
   await presence.publish(earlier as WorkerRecord, 60_000);
-  assert.deepEqual(await presence.list(), [{ ...earlier, processed: null, loadAverage: null, rssBytes: null }]);
+  assert.deepEqual(await presence.list(), [
+    { ...earlier, ownConcurrency: 3, processed: null, loadAverage: null, rssBytes: null },
+  ]);
 });
 
 test('pongs are recorded per command', async (t) => {

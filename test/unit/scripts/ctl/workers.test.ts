@@ -20,6 +20,7 @@ function record(workerId: string, overrides: Partial<WorkerRecord> = {}): Worker
     startedAt: NOW - 90_000,
     heartbeatAt: NOW - 2_000,
     concurrency: 8,
+    ownConcurrency: 8,
     rateLimitPerSecond: null,
     paused: false,
     running: [],

@@ -260,6 +260,7 @@ test('workers summary and the revoked event', () => {
     startedAt: 0,
     heartbeatAt: 0,
     concurrency: 4,
+    ownConcurrency: 4,
     rateLimitPerSecond: 10,
     paused: true,
     running: [{ jobId: 'j', attempt: 1, startedAt: 0, progress: null }],

@@ -1,7 +1,7 @@
 // Overview: each stage with its live workers, jobs running, lag per lane, jobs per minute
 // (counted by the API over the view's indexes) and run times (of its latest successes, which
 // the API reads once for every dashboard), refreshed every two seconds; an admin pauses and
-// resumes a stage, and sets or removes its rate limit, here.
+// resumes a stage, and sets or removes its rate limit and its workers' concurrency, here.
 import { html } from '../../vendor/htm-preact.mjs';
 import { useState } from '../../vendor/hooks.mjs';
 import { api } from '../api.js';
@@ -50,18 +50,49 @@ function rateLimitText(stage) {
 }
 
 /**
- * Set a stage's job starts per second on every worker, or give it back its own (admin): the
- * operator's limit is kept in Redis and its workers apply it within a presence interval.
+ * What an admin sets for a stage on every worker, or gives back (`null`): kept in Redis, applied
+ * by its workers within a presence interval (services/lib/stage-controls.ts).
  */
-function RateLimitControl({ stage, principal, onDone }) {
-  const [perSecond, setPerSecond] = useState('');
+const STAGE_SETTINGS = {
+  rateLimit: {
+    route: 'rate-limit',
+    field: 'perSecond',
+    override: 'rateLimitOverride',
+    form: 'Rate limit',
+    label: 'Starts per second',
+    step: 'any',
+    submit: 'Set limit',
+    reset: "Stage's own",
+    valid: (value) => value > 0,
+    invalid: 'a rate limit is a number of starts per second above 0',
+    done: (value) => (value === null ? "the stage's own limit" : `${value} / s set`),
+  },
+  // Flower's pool size: never more than a worker started with (its threads are sized then).
+  concurrency: {
+    route: 'concurrency',
+    field: 'perWorker',
+    override: 'concurrencyOverride',
+    form: 'Concurrency',
+    label: 'Jobs at once per worker',
+    step: '1',
+    submit: 'Set concurrency',
+    reset: "Workers' own",
+    valid: (value) => Number.isInteger(value) && value >= 1,
+    invalid: 'a concurrency is a whole number of jobs above 0',
+    done: (value) => (value === null ? "each worker's own concurrency" : `${value} per worker set`),
+  },
+};
+
+/** The form that sets one of a stage's settings (STAGE_SETTINGS) on every worker (admin). */
+function StageSettingControl({ setting, stage, principal, onDone }) {
+  const [input, setInput] = useState('');
   const [status, setStatus] = useState({ busy: false, error: undefined, done: undefined });
   if (!principal.scopes.includes('admin')) return null;
   const send = async (value) => {
     setStatus({ busy: true });
     try {
-      await api(`/v1/stages/${stage.stage}/rate-limit`, { method: 'PUT', json: { perSecond: value } });
-      setStatus({ busy: false, done: value === null ? "the stage's own limit" : `${value} / s set` });
+      await api(`/v1/stages/${stage.stage}/${setting.route}`, { method: 'PUT', json: { [setting.field]: value } });
+      setStatus({ busy: false, done: setting.done(value) });
       onDone?.();
     } catch (error) {
       setStatus({ busy: false, error });
@@ -69,27 +100,34 @@ function RateLimitControl({ stage, principal, onDone }) {
   };
   const submit = (event) => {
     event.preventDefault();
-    const value = Number(perSecond);
-    if (perSecond.trim() === '' || !(value > 0)) {
-      setStatus({
-        busy: false,
-        error: { code: 'INPUT', message: 'a rate limit is a number of starts per second above 0' },
-      });
+    const value = Number(input);
+    if (input.trim() === '' || !setting.valid(value)) {
+      setStatus({ busy: false, error: { code: 'INPUT', message: setting.invalid } });
     } else void send(value);
   };
-  return html`<form class="filters rate-limit" onSubmit=${submit} aria-label=${`Rate limit of ${stage.stage}`}>
+  return html`<form class="filters stage-setting" onSubmit=${submit} aria-label=${`${setting.form} of ${stage.stage}`}>
     <label
-      >Starts per second
-      <input type="number" min="0" step="any" value=${perSecond} onInput=${(e) => setPerSecond(e.currentTarget.value)}
+      >${setting.label}
+      <input
+        type="number"
+        min="0"
+        step=${setting.step}
+        value=${input}
+        onInput=${(e) => setInput(e.currentTarget.value)}
     /></label>
-    <button type="submit" disabled=${status.busy}>Set limit</button>
+    <button type="submit" disabled=${status.busy}>${setting.submit}</button>
     ${
-      stage.rateLimitOverride !== null &&
-      html`<button type="button" disabled=${status.busy} onClick=${() => send(null)}>Stage's own</button>`
+      stage[setting.override] !== null &&
+      html`<button type="button" disabled=${status.busy} onClick=${() => send(null)}>${setting.reset}</button>`
     }
     ${status.done && html`<span class="ok" role="status">${status.done}</span>`}
     <${ErrorBox} error=${status.error} />
   </form>`;
+}
+
+/** The operator's concurrency for the stage's workers, or `own`: each runs what it started with. */
+function concurrencyText(stage) {
+  return stage.concurrencyOverride === null ? 'own' : `${stage.concurrencyOverride.perWorker} / worker (set)`;
 }
 
 function StageCard({ stage, principal, onChange }) {
@@ -129,8 +167,15 @@ function StageCard({ stage, principal, onChange }) {
         <dt>Rate limit</dt>
         <dd data-figure="rate-limit">${rateLimitText(stage)}</dd>
       </div>
+      <div>
+        <dt>Concurrency</dt>
+        <dd data-figure="concurrency">${concurrencyText(stage)}</dd>
+      </div>
     </dl>
-    <${RateLimitControl} stage=${stage} principal=${principal} onDone=${onChange} />
+    ${Object.values(STAGE_SETTINGS).map(
+      (setting) =>
+        html`<${StageSettingControl} setting=${setting} stage=${stage} principal=${principal} onDone=${onChange} />`,
+    )}
     <table class="lag">
       <caption>
         Lag per lane: ${uncommitted} not yet committed

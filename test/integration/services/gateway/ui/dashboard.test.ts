@@ -682,6 +682,38 @@ test('the dashboard in a real browser', { timeout: 120_000 }, async (t) => {
     await limit.filter({ hasText: /^none$/ }).waitFor({ timeout: 20_000 });
   });
 
+  await t.test(
+    "the overview sets how many jobs a stage's workers run at once and gives them back their own",
+    async () => {
+      await page.goto(`${gateway.baseUrl}/ui/#/overview`);
+      const noop = page.locator('[data-stage="noop"]');
+      const concurrency = noop.locator('[data-figure="concurrency"]');
+      const running = noop.locator('[data-figure="running"]');
+      await concurrency.filter({ hasText: /^own$/ }).waitFor({ timeout: 20_000 });
+      const own = (await running.innerText()).split(' / ')[1];
+      const form = noop.getByRole('form', { name: 'Concurrency of noop' });
+      await form.getByLabel('Jobs at once per worker').fill('0');
+      await form.getByRole('button', { name: 'Set concurrency' }).click();
+      await form
+        .getByRole('alert')
+        .filter({ hasText: /whole number/ })
+        .waitFor();
+      await form.getByLabel('Jobs at once per worker').fill('1');
+      await form.getByRole('button', { name: 'Set concurrency' }).click();
+      await concurrency.filter({ hasText: /^1 \/ worker \(set\)$/ }).waitFor({ timeout: 20_000 });
+      // The worker applies it at its next presence record: its one slot is what the card counts.
+      await running.filter({ hasText: /^0 \/ 1$/ }).waitFor({ timeout: 20_000 });
+      assert.deepEqual(
+        await accessibilityViolations(page),
+        [],
+        'the overview with its concurrency form breaks no WCAG A/AA rule',
+      );
+      await form.getByRole('button', { name: "Workers' own" }).click();
+      await concurrency.filter({ hasText: /^own$/ }).waitFor({ timeout: 20_000 });
+      await running.filter({ hasText: new RegExp(`^0 / ${own}$`) }).waitFor({ timeout: 20_000 });
+    },
+  );
+
   await t.test('the schedules page runs a schedule now, pauses and resumes it, each confirmed first', async () => {
     const scheduled = async () =>
       (

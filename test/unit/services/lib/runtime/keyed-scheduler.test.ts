@@ -48,6 +48,33 @@ test('tasks start once their key is free, in order per key; at most `concurrency
   assert.equal(scheduler.busySlots, 0);
 });
 
+test('setSlots: lowered, held slots go on and none is lent until fewer are held; raised, waiting tasks start at once; never past the concurrency', async () => {
+  const scheduler = new KeyedScheduler(3);
+  const log: string[] = [];
+  const gates = new Map<string, ReturnType<typeof deferred>>();
+  for (const name of ['a', 'b', 'c', 'd', 'e']) scheduler.add(name, slotTask(log, gates, name));
+  await turn();
+  assert.equal(scheduler.busySlots, 3);
+  assert.equal(scheduler.setSlots(1), 1);
+  assert.equal(scheduler.slots, 1);
+  gates.get('a')!.resolve();
+  gates.get('b')!.resolve();
+  await turn();
+  assert.equal(scheduler.busySlots, 1, 'two slots freed, none lent again: c still holds one');
+  assert.ok(!log.includes('slot d'));
+  gates.get('c')!.resolve();
+  await turn();
+  assert.ok(log.includes('slot d') && !log.includes('slot e'), 'one at a time');
+  assert.equal(scheduler.setSlots(10), 3, 'no more than the concurrency');
+  await turn();
+  assert.ok(log.includes('slot e'), 'raised: the waiting task got a slot at once');
+  assert.equal(scheduler.busySlots, 2);
+  assert.equal(scheduler.setSlots(0), 1, 'at least one');
+  gates.get('d')!.resolve();
+  gates.get('e')!.resolve();
+  await scheduler.idle();
+});
+
 test('a failing task frees its slot and its key', async () => {
   const scheduler = new KeyedScheduler(1);
   scheduler.add('k', async (slot) => {

@@ -14,6 +14,7 @@ import { isSedanoError } from '../services/lib/errors.ts';
 import { DEFAULT_NAMESPACE, topologyNames } from '../topology/names.ts';
 import { createJobClient, type StagePayload } from '../services/lib/job-client.ts';
 import { createKafkaClient } from '../services/lib/kafka.ts';
+import { kafkaConnection } from '../services/lib/kafka-connection.ts';
 import { createSchemaRegistry } from '../services/lib/schema-registry.ts';
 import { type Stage, STAGES } from '../topology/topics.ts';
 
@@ -64,7 +65,7 @@ try {
 }
 
 const endpoints = resolveEndpoints(process.env);
-const producer = await createKafkaClient({ brokers: endpoints.kafkaBrokers, clientId: 'sedano-produce' }).producer();
+const producer = await createKafkaClient({ ...kafkaConnection(process.env), clientId: 'sedano-produce' }).producer();
 try {
   const client = createJobClient({
     producer,

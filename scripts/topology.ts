@@ -9,6 +9,7 @@
 import { parseArgs } from 'node:util';
 import { resolveEndpoints } from '../services/lib/endpoints.ts';
 import { createKafkaClient } from '../services/lib/kafka.ts';
+import { kafkaConnection } from '../services/lib/kafka-connection.ts';
 import { createSchemaRegistry } from '../services/lib/schema-registry.ts';
 import { applyDeclaredTopology, describeTopology } from '../services/lib/topology-apply.ts';
 import { DEFAULT_NAMESPACE, topologyNames } from '../topology/names.ts';
@@ -45,7 +46,7 @@ try {
   process.exit(2);
 }
 const endpoints = resolveEndpoints(process.env);
-const admin = await createKafkaClient({ brokers: endpoints.kafkaBrokers, clientId: 'sedano-topology' }).admin();
+const admin = await createKafkaClient({ ...kafkaConnection(process.env), clientId: 'sedano-topology' }).admin();
 try {
   if (command === 'apply') {
     const { topics, schemas } = await applyDeclaredTopology({

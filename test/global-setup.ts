@@ -7,7 +7,6 @@
 
 /** The namespace the suite runs in (SEDANO_TEST_NAMESPACE, default `sedano-test`). */
 const TEST_NAMESPACE = process.env['SEDANO_TEST_NAMESPACE'] || 'sedano-test';
-import { resolveEndpoints } from '../services/lib/endpoints.ts';
 import { applyDeclaredTopologyAt } from '../services/lib/topology-apply.ts';
 import { topologyNames } from '../topology/names.ts';
 import { provideInfrastructure } from './support/infrastructure.ts';
@@ -20,7 +19,7 @@ export async function globalSetup(): Promise<void> {
   release = infrastructure.release;
   // Test files run in child processes, which inherit this environment.
   Object.assign(process.env, infrastructure.env, { SEDANO_NAMESPACE: TEST_NAMESPACE });
-  const { topics, schemas } = await applyDeclaredTopologyAt(resolveEndpoints(process.env), {
+  const { topics, schemas } = await applyDeclaredTopologyAt(process.env, {
     names: topologyNames(TEST_NAMESPACE),
     clientId: 'sedano-test-setup',
     replicationFactor: 1,

@@ -36,6 +36,7 @@ import { createCodec } from '../../services/lib/codec.ts';
 import { resolveEndpoints } from '../../services/lib/endpoints.ts';
 import { newJobId } from '../../services/lib/job-ids.ts';
 import { createKafkaClient } from '../../services/lib/kafka.ts';
+import { kafkaConnection } from '../../services/lib/kafka-connection.ts';
 import { payloadPreview } from '../../services/lib/payload-preview.ts';
 import { createSchemaRegistry } from '../../services/lib/schema-registry.ts';
 import { createStatusView } from '../../services/lib/status-view.ts';
@@ -187,7 +188,7 @@ export async function runApiBenchmark(options: ApiBenchOptions): Promise<number>
   const names = topologyNames(namespace);
   const keys = redisKeys(namespace);
   const view = createStatusView({ redis: viewRedis, keys: keys.status });
-  const kafka = createKafkaClient({ brokers: endpoints.kafkaBrokers, clientId: namespace, log: () => {} });
+  const kafka = createKafkaClient({ ...kafkaConnection(process.env), clientId: namespace, log: () => {} });
   const admin = await kafka.admin();
   const producer = producerWithDeadline(await kafka.producer(), kafkaTimeoutMs);
   const token = `bench-${newJobId()}`;

@@ -24,6 +24,7 @@ import { createCodec, type SubjectBinding } from '../../services/lib/codec.ts';
 import { type Endpoints, resolveEndpoints } from '../../services/lib/endpoints.ts';
 import { jobHeader } from '../../services/lib/job-client.ts';
 import { createKafkaClient } from '../../services/lib/kafka.ts';
+import { kafkaConnection } from '../../services/lib/kafka-connection.ts';
 import { stageTopics } from '../../services/lib/runtime/stage-runtime.ts';
 import { createSchemaRegistry } from '../../services/lib/schema-registry.ts';
 import { COMPATIBILITY_POLICIES, STAGE_REQUEST_CONTRACTS } from '../../topology/contracts.ts';
@@ -220,7 +221,7 @@ interface BenchStageContext {
 
 async function startBenchStage({ endpoints, names, redis, keys, cleanup }: BenchStageContext) {
   const base = names.namespace;
-  const kafka = createKafkaClient({ brokers: endpoints.kafkaBrokers, clientId: base, log: () => {} });
+  const kafka = createKafkaClient({ ...kafkaConnection(process.env), clientId: base, log: () => {} });
   const admin = await kafka.admin();
   cleanup.add('kafka admin', () => admin.close());
   const topics = stageTopics(names, 'indexing');

@@ -16,6 +16,7 @@ import { coalescedView } from '../../services/lib/coalesced-view.ts';
 import type { Endpoints } from '../../services/lib/endpoints.ts';
 import { jobHeader } from '../../services/lib/job-client.ts';
 import { createKafkaClient, type TopicDescription } from '../../services/lib/kafka.ts';
+import { kafkaConnection } from '../../services/lib/kafka-connection.ts';
 import type { Logger } from '../../services/lib/logger.ts';
 import { startStageRuntime, stageTopics, type StageTopics } from '../../services/lib/runtime/stage-runtime.ts';
 import { createSchemaRegistry } from '../../services/lib/schema-registry.ts';
@@ -59,7 +60,7 @@ function noopTopics(names: TopologyNames, topics: StageTopics): TopicDescription
 export async function startSedanoSystem(options: SedanoSystemOptions): Promise<BenchSystem> {
   const { endpoints, logger, concurrency, cleanup } = options;
   const base = options.namespace ?? `bench-${randomUUID().slice(0, 8)}`;
-  const kafka = createKafkaClient({ brokers: endpoints.kafkaBrokers, clientId: base });
+  const kafka = createKafkaClient({ ...kafkaConnection(process.env), clientId: base });
 
   const admin = await kafka.admin();
   cleanup.add('kafka admin', () => admin.close());

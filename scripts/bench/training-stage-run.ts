@@ -10,6 +10,7 @@ import { createCodec, type SubjectBinding } from '../../services/lib/codec.ts';
 import { resolveEndpoints } from '../../services/lib/endpoints.ts';
 import { jobHeader } from '../../services/lib/job-client.ts';
 import { createKafkaClient } from '../../services/lib/kafka.ts';
+import { kafkaConnection } from '../../services/lib/kafka-connection.ts';
 import { startStageRuntime, stageTopics } from '../../services/lib/runtime/stage-runtime.ts';
 import { createSchemaRegistry } from '../../services/lib/schema-registry.ts';
 import { createRedisModelIndex } from '../../services/trainer/model-registry/redis-model-index.ts';
@@ -38,7 +39,7 @@ export async function startTrainingBenchStage(
   cleanup: Cleanup,
 ) {
   const endpoints = resolveEndpoints(process.env);
-  const kafka = createKafkaClient({ brokers: endpoints.kafkaBrokers, clientId: base, log: () => {} });
+  const kafka = createKafkaClient({ ...kafkaConnection(process.env), clientId: base, log: () => {} });
   const admin = await kafka.admin();
   cleanup.add('kafka admin', () => admin.close());
   const names = topologyNames(base);

@@ -7,6 +7,7 @@ import { Redis } from 'ioredis';
 import { createCodec, type Codec } from '../../services/lib/codec.ts';
 import { type Endpoints, resolveEndpoints } from '../../services/lib/endpoints.ts';
 import { createKafkaClient, type KafkaAdmin, type KafkaClient, type KafkaProducer } from '../../services/lib/kafka.ts';
+import { kafkaConnection } from '../../services/lib/kafka-connection.ts';
 import { createSchemaRegistry } from '../../services/lib/schema-registry.ts';
 import { CtlError } from './output.ts';
 
@@ -25,7 +26,7 @@ export function createCtlClients(env: NodeJS.ProcessEnv = process.env): CtlClien
   const endpoints = resolveEndpoints(env);
   // kafkajs's own warnings (retries, rebalances) are noise on an operator's terminal; the
   // errors that matter reach the command as exceptions.
-  const kafka = createKafkaClient({ brokers: endpoints.kafkaBrokers, clientId: 'sedano-ctl', log: () => {} });
+  const kafka = createKafkaClient({ ...kafkaConnection(env), clientId: 'sedano-ctl', log: () => {} });
   let admin: Promise<KafkaAdmin> | undefined;
   let producer: Promise<KafkaProducer> | undefined;
   let redis: Promise<Redis> | undefined;

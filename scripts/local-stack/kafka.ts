@@ -1,19 +1,25 @@
 /**
  * Apache Kafka in KRaft mode: one combined broker/controller on 127.0.0.1.
  *
+ * Beside its plaintext listener it serves a secured one, SASL PLAIN over TLS as managed clusters
+ * do (`securedListener` below): a self-signed certificate made with the JDK's keytool, and a
+ * user and password made at random for this clone, so the suite connects through
+ * `KAFKA_SASL_*` and `KAFKA_TLS_CA_FILE` to a real broker (kafka-security.test.ts).
+ *
  * The broker's jars come from Maven Central through Maven (kafka/pom.xml, which also brings
  * the log4j2 backend the broker's POM leaves out); they stay in ~/.m2 and the resolved
  * classpath is cached. Storage is formatted once with kafka.tools.StorageTool.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { LOCAL_ENDPOINTS, LOCAL_PORTS } from '../../services/lib/endpoints.ts';
 import { createKafkaClient } from '../../services/lib/kafka.ts';
 import type { Component, StackContext } from './component.ts';
 import { requireCommand, run } from './commands.ts';
 import { findJava } from './java.ts';
 import { canConnect } from './network.ts';
+import { stateDir } from './paths.ts';
 
 const MAVEN_HINT = 'Kafka is resolved from Maven Central with Maven (Debian: apt-get install -y maven)';
 
@@ -48,16 +54,104 @@ export function newClusterId(): string {
   }
 }
 
-function serverProperties(dataDir: string): string {
+/** The secured listener: where it is, who may connect, and the certificate to trust (a PEM file). */
+export interface SecuredListener {
+  brokers: string[];
+  username: string;
+  password: string;
+  caFile: string;
+}
+
+/** The secured listener's description, written when the broker is prepared (next to its data). */
+function securedListenerFile(kafkaStateDir: string): string {
+  return join(kafkaStateDir, 'secured-listener.json');
+}
+
+/** The local stack's secured listener, as its last start wrote it; undefined when it never ran here. */
+export function securedListener(env: NodeJS.ProcessEnv = process.env): SecuredListener | undefined {
+  const file = securedListenerFile(join(stateDir(env), 'kafka'));
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as SecuredListener) : undefined;
+}
+
+/**
+ * The secured listener's certificate and credentials, made once per clone: a PKCS#12 key store
+ * with a self-signed certificate for 127.0.0.1 (the JDK's keytool, next to the Java that runs
+ * the broker), its certificate as PEM for clients, and a random user and password.
+ */
+async function prepareSecuredListener(
+  java: string,
+  kafkaStateDir: string,
+): Promise<SecuredListener & { keyStore: string; keyStorePassword: string }> {
+  const dir = join(kafkaStateDir, 'tls');
+  const keyStore = join(dir, 'broker.p12');
+  const secretsFile = join(dir, 'secrets.json');
+  const caFile = join(dir, 'broker-ca.pem');
+  if (!existsSync(secretsFile) || !existsSync(keyStore) || !existsSync(caFile)) {
+    mkdirSync(dir, { recursive: true });
+    const secrets = {
+      keyStorePassword: randomBytes(18).toString('base64url'),
+      password: randomBytes(18).toString('base64url'),
+    };
+    const keytool = join(dirname(java), 'keytool');
+    // The password goes through the environment, never the command line (which `run` repeats on failure).
+    const store = ['-keystore', keyStore, '-storetype', 'PKCS12', '-storepass:env', 'SEDANO_KEYSTORE_PASSWORD'];
+    const env = { SEDANO_KEYSTORE_PASSWORD: secrets.keyStorePassword };
+    await run(
+      keytool,
+      [
+        '-genkeypair',
+        '-alias',
+        'broker',
+        '-keyalg',
+        'RSA',
+        '-keysize',
+        '2048',
+        '-validity',
+        '3650',
+        '-dname',
+        'CN=127.0.0.1',
+        '-ext',
+        'SAN=ip:127.0.0.1,dns:localhost',
+        '-ext',
+        'BC:c=ca:true',
+        ...store,
+      ],
+      { env },
+    );
+    await run(keytool, ['-exportcert', '-rfc', '-alias', 'broker', '-file', caFile, ...store], { env });
+    writeFileSync(secretsFile, JSON.stringify(secrets), { mode: 0o600 });
+  }
+  const { keyStorePassword, password } = JSON.parse(readFileSync(secretsFile, 'utf8')) as Record<string, string>;
+  const listener: SecuredListener = {
+    brokers: [`127.0.0.1:${LOCAL_PORTS.kafkaSecured}`],
+    username: 'sedano-local',
+    password: password!,
+    caFile,
+  };
+  writeFileSync(securedListenerFile(kafkaStateDir), JSON.stringify(listener), { mode: 0o600 });
+  return { ...listener, keyStore, keyStorePassword: keyStorePassword! };
+}
+
+function serverProperties(
+  dataDir: string,
+  secured: SecuredListener & { keyStore: string; keyStorePassword: string },
+): string {
   return `# Written by scripts/stack: a single KRaft broker/controller for development.
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@127.0.0.1:${LOCAL_PORTS.kafkaController}
-listeners=PLAINTEXT://127.0.0.1:${LOCAL_PORTS.kafka},CONTROLLER://127.0.0.1:${LOCAL_PORTS.kafkaController}
-advertised.listeners=PLAINTEXT://127.0.0.1:${LOCAL_PORTS.kafka}
+listeners=PLAINTEXT://127.0.0.1:${LOCAL_PORTS.kafka},SASL_SSL://127.0.0.1:${LOCAL_PORTS.kafkaSecured},CONTROLLER://127.0.0.1:${LOCAL_PORTS.kafkaController}
+advertised.listeners=PLAINTEXT://127.0.0.1:${LOCAL_PORTS.kafka},SASL_SSL://127.0.0.1:${LOCAL_PORTS.kafkaSecured}
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,SASL_SSL:SASL_SSL,CONTROLLER:PLAINTEXT
+# The secured listener: SASL PLAIN over TLS, one user (prepareSecuredListener).
+listener.name.sasl_ssl.sasl.enabled.mechanisms=PLAIN
+listener.name.sasl_ssl.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_${secured.username}="${secured.password}";
+listener.name.sasl_ssl.ssl.keystore.type=PKCS12
+listener.name.sasl_ssl.ssl.keystore.location=${secured.keyStore}
+listener.name.sasl_ssl.ssl.keystore.password=${secured.keyStorePassword}
+listener.name.sasl_ssl.ssl.key.password=${secured.keyStorePassword}
 log.dirs=${dataDir}
 # One broker: internal topics cannot have more than one replica.
 offsets.topic.replication.factor=1
@@ -74,7 +168,7 @@ auto.create.topics.enable=false
 
 export const kafka: Component = {
   name: 'kafka',
-  ports: [LOCAL_PORTS.kafka, LOCAL_PORTS.kafkaController],
+  ports: [LOCAL_PORTS.kafka, LOCAL_PORTS.kafkaSecured, LOCAL_PORTS.kafkaController],
   dependsOn: [],
   readyTimeoutMs: 90_000,
   stopTimeoutMs: 30_000,
@@ -86,7 +180,8 @@ export const kafka: Component = {
     const classpath = await brokerClasspath(context);
     const dataDir = join(context.stateDir, 'data');
     const properties = join(context.stateDir, 'server.properties');
-    writeFileSync(properties, serverProperties(dataDir));
+    const secured = await prepareSecuredListener(java, context.stateDir);
+    writeFileSync(properties, serverProperties(dataDir, secured), { mode: 0o600 });
     const log4j = [
       `-Dlog4j2.configurationFile=${join(context.root, 'scripts/local-stack/kafka/log4j2.properties')}`,
       // Where log4j2.properties rolls the broker's full log (`rollingLog` below).

@@ -21,6 +21,8 @@ export const ENDPOINT_VARIABLES = {
 export const LOCAL_PORTS = {
   kafka: 9092,
   kafkaController: 9093,
+  /** The broker's second listener, SASL PLAIN over TLS (scripts/local-stack/kafka.ts). */
+  kafkaSecured: 9094,
   schemaRegistry: 8081,
   schemaRegistryManagement: 9081,
   redis: 6379,

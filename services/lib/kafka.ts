@@ -27,6 +27,7 @@ import kafkajs from 'kafkajs';
 import type { Admin, Consumer, IHeaders, KafkaMessage, LogEntry, Message, Producer } from 'kafkajs';
 import type { TopicDescription } from '../../topology/topics.ts';
 import { createDefaultPartitioner } from './kafka-partitioner.ts';
+import { type KafkaSecurity, kafkaJsSecurity, PLAINTEXT } from './kafka-security.ts';
 import { type IntervalCommits, startIntervalCommits } from './interval-commits.ts';
 import { createRenewingProducer, type ProducerConnection } from './renewing-producer.ts';
 import { untilTopicsHaveLeaders, whileLeadersSettle } from './topic-leaders.ts';
@@ -182,6 +183,8 @@ export type KafkaLog = (level: 'error' | 'warn' | 'info' | 'debug', message: str
 export interface KafkaClientOptions {
   brokers: readonly string[];
   clientId: string;
+  /** SASL and TLS for a secured cluster (kafka-security.ts); default plaintext. */
+  security?: KafkaSecurity;
   /** Where kafkajs's own log lines (and this module's) go; default: warnings and errors to stderr. */
   log?: KafkaLog;
   /**
@@ -245,6 +248,7 @@ export function createKafkaClient(options: KafkaClientOptions): KafkaClient {
   const kafka = new Kafka({
     clientId: options.clientId,
     brokers: [...options.brokers],
+    ...kafkaJsSecurity(options.security ?? PLAINTEXT),
     logLevel: KafkaLogLevel.WARN,
     logCreator:
       () =>

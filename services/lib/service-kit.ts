@@ -19,6 +19,7 @@ import { type TopologyNames, topologyNames } from '../../topology/names.ts';
 import type { Stage } from '../../topology/stages.ts';
 import { type Codec, createCodec } from './codec.ts';
 import { createKafkaClient, type KafkaClient } from './kafka.ts';
+import { kafkaSecurityOf, kafkaSecurityProblems } from './kafka-security.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { type StageRuntime, type StageRuntimeOptions, startStageRuntime } from './runtime/stage-runtime.ts';
 import type { StageDefinition } from './runtime/stage.ts';
@@ -116,7 +117,12 @@ export async function runService<S extends typeof baseSettings>(
 ): Promise<void> {
   let settings: ResolvedSettings<S>;
   try {
-    settings = resolveSettings(definition.settings, env, definition.check);
+    // Every service checks its Kafka security settings fit together, then its own checks run.
+    settings = resolveSettings(definition.settings, env, (resolved, failed) => [
+      // S extends the base settings, so its values hold the base's (TypeScript cannot see it through S).
+      ...kafkaSecurityProblems(resolved as Partial<BaseSettings>, failed),
+      ...(definition.check?.(resolved, failed) ?? []),
+    ]);
   } catch (error) {
     if (!(error instanceof SettingsError)) throw error;
     console.error(`sedano-${definition.name}: ${error.message}`);
@@ -192,6 +198,7 @@ export async function runService<S extends typeof baseSettings>(
     kafka: () =>
       (kafka ??= createKafkaClient({
         brokers: base.kafkaBrokers,
+        security: kafkaSecurityOf(base),
         clientId: workerId,
         log: (level, message, extra) => logger[level]({ ...extra, component: 'kafkajs' }, message),
         // A consumer kafkajs will not restart would leave the service alive and idle.

@@ -17,6 +17,7 @@ import Type, { type TSchema } from 'typebox';
 import Value from 'typebox/value';
 import { DEFAULT_NAMESPACE, NAMESPACE_PATTERN } from '../../topology/names.ts';
 import { LOCAL_ENDPOINTS } from './endpoints.ts';
+import { SASL_MECHANISMS } from './kafka-security.ts';
 import { SedanoError } from './errors.ts';
 import { type DurationUnit, parseDurationMs, parseSizeBytes } from './units.ts';
 
@@ -215,14 +216,36 @@ export function defineSettings<S extends SettingsSpec>(spec: S): S {
   return spec;
 }
 
-/** The settings every service has: its infrastructure, its namespace, its log level and its name. */
-export const baseSettings = defineSettings({
+/** How to reach Kafka: its brokers, and SASL and TLS for a secured cluster (kafka-security.ts). */
+export const kafkaConnectionSettings = defineSettings({
   kafkaBrokers: setting.list('KAFKA_BROKERS', {
     description: 'Kafka bootstrap servers, comma-separated',
     default: LOCAL_ENDPOINTS.kafkaBrokers.join(','),
     itemPattern: '^[^\\s:]+:\\d+$',
     itemExpected: 'host:port',
   }),
+  kafkaSaslMechanism: setting.oneOf('KAFKA_SASL_MECHANISM', SASL_MECHANISMS, {
+    description:
+      'SASL mechanism of a secured cluster (Confluent Cloud: `plain`; Amazon MSK, Aiven: `scram-sha-512`, `scram-sha-256`), with `KAFKA_SASL_USERNAME` and `KAFKA_SASL_PASSWORD`; unset: no SASL',
+  }),
+  kafkaSaslUsername: setting.string('KAFKA_SASL_USERNAME', { description: 'SASL user name (an API key)' }),
+  kafkaSaslPassword: setting.string('KAFKA_SASL_PASSWORD', {
+    description: 'SASL password (an API secret); never logged',
+    secret: true,
+  }),
+  kafkaTls: setting.boolean('KAFKA_TLS', {
+    description: 'TLS to the brokers, checked against the system certificate authorities (managed clusters: `true`)',
+    default: false,
+  }),
+  kafkaTlsCaFile: setting.string('KAFKA_TLS_CA_FILE', {
+    description:
+      "PEM file of the certificate authorities that signed the brokers' certificates, in place of the system ones; implies `KAFKA_TLS`",
+  }),
+});
+
+/** The settings every service has: its infrastructure, its namespace, its log level and its name. */
+export const baseSettings = defineSettings({
+  ...kafkaConnectionSettings,
   schemaRegistryUrl: setting.url('SCHEMA_REGISTRY_URL', {
     description: "base URL of a Confluent-compatible registry API (Confluent's own: `http://host:8081`)",
     default: LOCAL_ENDPOINTS.schemaRegistryUrl,

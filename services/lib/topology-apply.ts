@@ -7,8 +7,9 @@ import { contractBindings, type SubjectBinding } from '../../topology/contracts.
 import type { TopologyNames } from '../../topology/names.ts';
 import { planTopology, type TopologyPlan } from '../../topology/plan.ts';
 import { declaredTopics, type TopicDescription } from '../../topology/topics.ts';
-import type { Endpoints } from './endpoints.ts';
+import { resolveEndpoints } from './endpoints.ts';
 import { createKafkaClient, type KafkaAdmin } from './kafka.ts';
+import { kafkaConnection } from './kafka-connection.ts';
 import {
   createSchemaRegistry,
   findSchemaId,
@@ -104,12 +105,13 @@ export async function applyDeclaredTopology(
   return { topics, schemas };
 }
 
-/** Applies every declared topic and subject to the infrastructure at `endpoints`, with clients of its own. */
+/** Applies every declared topic and subject to the infrastructure the environment names, with clients of its own. */
 export async function applyDeclaredTopologyAt(
-  endpoints: Endpoints,
+  env: Readonly<Record<string, string | undefined>>,
   options: { names: TopologyNames; clientId: string; replicationFactor: number },
 ): Promise<{ topics: TopologyPlan; schemas: SchemaReport }> {
-  const admin = await createKafkaClient({ brokers: endpoints.kafkaBrokers, clientId: options.clientId }).admin();
+  const endpoints = resolveEndpoints(env);
+  const admin = await createKafkaClient({ ...kafkaConnection(env), clientId: options.clientId }).admin();
   try {
     return await applyDeclaredTopology({
       names: options.names,

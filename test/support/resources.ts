@@ -17,6 +17,7 @@ import {
   type KafkaClient,
   type TopicDescription,
 } from '../../services/lib/kafka.ts';
+import { kafkaConnection } from '../../services/lib/kafka-connection.ts';
 import { createSchemaRegistry, registryRequest, type SchemaRegistry } from '../../services/lib/schema-registry.ts';
 import { waitFor } from './wait.ts';
 
@@ -68,7 +69,7 @@ export function uniqueName(prefix: string): string {
 /** A Kafka client; its own log lines (noisy during the fault tests) only with SEDANO_TEST_KAFKA_LOG=1. */
 export function kafkaClient(): KafkaClient {
   return createKafkaClient({
-    brokers: endpoints().kafkaBrokers,
+    ...kafkaConnection(process.env),
     clientId: uniqueName('sedano-test'),
     ...(process.env['SEDANO_TEST_KAFKA_LOG'] === '1' ? {} : { log: () => {} }),
     // Rare, and what a test that then waits in vain needs said: printed whatever the log setting.

@@ -17,6 +17,7 @@ import { pino } from 'pino';
 import { createCodec } from '../../services/lib/codec.ts';
 import { resolveEndpoints } from '../../services/lib/endpoints.ts';
 import { createKafkaClient } from '../../services/lib/kafka.ts';
+import { kafkaConnection } from '../../services/lib/kafka-connection.ts';
 import type { StageDefinition } from '../../services/lib/runtime/stage.ts';
 import type { Stage } from '../../topology/stages.ts';
 import { startStageRuntime, type StageTopics } from '../../services/lib/runtime/stage-runtime.ts';
@@ -51,7 +52,7 @@ export async function runStageWorkerProcess<S extends Stage>(
 ): Promise<void> {
   const endpoints = resolveEndpoints(process.env);
   const runtime = await startStageRuntime(stage, {
-    kafka: createKafkaClient({ brokers: endpoints.kafkaBrokers, clientId: config.workerId, log: () => {} }),
+    kafka: createKafkaClient({ ...kafkaConnection(process.env), clientId: config.workerId, log: () => {} }),
     codec: createCodec({ registry: createSchemaRegistry(endpoints.schemaRegistryUrl) }),
     redis,
     logger: pino({ level: process.env['LOG_LEVEL'] ?? 'silent' }),

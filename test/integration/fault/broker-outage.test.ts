@@ -16,10 +16,10 @@ import { test } from 'node:test';
 import { externalComponents } from '../../../services/lib/endpoints.ts';
 import { stackDown, stackUp } from '../../../scripts/local-stack/stack.ts';
 import { createKafkaClient, type IncomingMessage } from '../../../services/lib/kafka.ts';
+import { kafkaConnection } from '../../../services/lib/kafka-connection.ts';
 import {
   collectMessages,
   createTestTopic,
-  endpoints,
   kafkaAdmin,
   kafkaClient,
   onCleanup,
@@ -47,7 +47,7 @@ test(
     const stoppedForGood: string[] = [];
     const groupId = uniqueName('broker-outage-reader');
     const reader = await createKafkaClient({
-      brokers: endpoints().kafkaBrokers,
+      ...kafkaConnection(process.env),
       clientId: uniqueName('sedano-test'),
       log: () => {},
       onConsumerStopped: (error) => stoppedForGood.push(`${error.name}: ${error.message}`),

@@ -12,13 +12,14 @@ import { hostname } from 'node:os';
 import type { TestContext } from 'node:test';
 import { pino } from 'pino';
 import { createKafkaClient } from '../../../services/lib/kafka.ts';
+import { kafkaConnection } from '../../../services/lib/kafka-connection.ts';
 import { startControlListener } from '../../../services/lib/runtime/control-listener.ts';
 import { createRevocations } from '../../../services/lib/runtime/revocations.ts';
 import type { StageRuntime } from '../../../services/lib/runtime/stage-runtime.ts';
 import { createWorkerPresence, startPresenceHeartbeat } from '../../../services/lib/worker-presence.ts';
 import { createNoopStage } from '../../../services/noop/noop-stage.ts';
 import { redisKeys } from '../../../topology/redis-keys.ts';
-import { endpoints, kafkaAdmin, onCleanup, redisClient, testNames, uniqueName } from '../../support/resources.ts';
+import { kafkaAdmin, onCleanup, redisClient, testNames, uniqueName } from '../../support/resources.ts';
 import { waitFor } from '../../support/wait.ts';
 import { stageSandbox } from '../services/lib/runtime/stage-sandbox.ts';
 
@@ -68,7 +69,7 @@ export async function startCtlWorker(t: TestContext): Promise<CtlWorker> {
   // The test run's namespace is the one `ctl` reads (SEDANO_NAMESPACE, inherited).
   const names = testNames();
   // The worker id as client id: a group member names its worker, as services/noop/main.ts does.
-  const kafka = createKafkaClient({ brokers: endpoints().kafkaBrokers, clientId: workerId, log: () => {} });
+  const kafka = createKafkaClient({ ...kafkaConnection(process.env), clientId: workerId, log: () => {} });
   const runtime = await sandbox.start(
     createNoopStage(() => 1),
     workerId,

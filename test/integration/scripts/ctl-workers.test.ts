@@ -2,10 +2,11 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { pino } from 'pino';
 import { createKafkaClient } from '../../../services/lib/kafka.ts';
+import { kafkaConnection } from '../../../services/lib/kafka-connection.ts';
 import { createWorkerPresence, type WorkerRecord } from '../../../services/lib/worker-presence.ts';
 import { startMaintenance } from '../../../services/maintenance/maintenance-worker.ts';
 import { redisKeys } from '../../../topology/redis-keys.ts';
-import { endpoints, onCleanup, redisClient, testNames, uniqueName } from '../../support/resources.ts';
+import { onCleanup, redisClient, testNames, uniqueName } from '../../support/resources.ts';
 import { waitFor } from '../../support/wait.ts';
 import { schedulerSandbox } from '../services/scheduler/scheduler-harness.ts';
 import { ctl, json, startCtlWorker } from './ctl-support.ts';
@@ -106,7 +107,7 @@ test('ctl status and ping list the maintenance worker as stage maintenance', asy
   const names = testNames();
   const workerId = uniqueName('maintenance@ctl-test');
   // The worker id as client id, as the service kit gives it: `status` names group members by it.
-  const kafka = createKafkaClient({ brokers: endpoints().kafkaBrokers, clientId: workerId, log: () => {} });
+  const kafka = createKafkaClient({ ...kafkaConnection(process.env), clientId: workerId, log: () => {} });
   const worker = await startMaintenance({
     kafka,
     codec: sandbox.codec,

@@ -7,7 +7,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createKafkaClient } from '../../../../services/lib/kafka.ts';
-import { createTestTopic, endpoints, kafkaAdmin, onCleanup, uniqueName } from '../../../support/resources.ts';
+import { kafkaConnection } from '../../../../services/lib/kafka-connection.ts';
+import { createTestTopic, kafkaAdmin, onCleanup, uniqueName } from '../../../support/resources.ts';
 import { waitFor } from '../../../support/wait.ts';
 
 /**
@@ -27,7 +28,7 @@ test('pause, resume and seek while kafkajs restarts a crashed consumer neither t
   onCleanup(t, () => admin.deleteGroups([groupId]).catch(() => {}));
   let restarts = 0;
   const kafka = createKafkaClient({
-    brokers: endpoints().kafkaBrokers,
+    ...kafkaConnection(process.env),
     clientId: uniqueName('sedano-test'),
     log: (_level, message) => {
       if (message.startsWith('Restarting the consumer')) restarts += 1;

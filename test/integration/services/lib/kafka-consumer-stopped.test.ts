@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { test } from 'node:test';
 import { createKafkaClient } from '../../../../services/lib/kafka.ts';
+import { kafkaConnection } from '../../../../services/lib/kafka-connection.ts';
 import { createTestTopic, endpoints, kafkaAdmin, onCleanup, uniqueName } from '../../../support/resources.ts';
 import { waitFor } from '../../../support/wait.ts';
 
@@ -15,7 +16,7 @@ test('a consumer that stopped for good is reported with its error and group', as
   const topic = await createTestTopic(t, admin, { prefix: 'consumer-stopped' });
   const stopped: { error: Error; groupId: string }[] = [];
   const kafka = createKafkaClient({
-    brokers: endpoints().kafkaBrokers,
+    ...kafkaConnection(process.env),
     clientId: uniqueName('sedano-test'),
     log: () => {},
     onConsumerStopped: (error, groupId) => stopped.push({ error, groupId }),

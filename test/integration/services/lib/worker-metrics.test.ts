@@ -6,13 +6,9 @@
  * nothing is left in flight.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import { createCodec } from '../../../../services/lib/codec.ts';
 import { createJobClient } from '../../../../services/lib/job-client.ts';
-import { stageTopics } from '../../../../services/lib/runtime/stage-runtime.ts';
-import type { TopologyNames } from '../../../../topology/names.ts';
 import { histogram, parseExposition, sampleValue } from '../../../support/prometheus.ts';
 import {
   collectMessages,
@@ -22,48 +18,14 @@ import {
   schemaRegistry,
   uniqueName,
 } from '../../../support/resources.ts';
+import { noopTopics, startNoopWorkerProcess } from '../../../support/noop-worker-process.ts';
 import { waitFor } from '../../../support/wait.ts';
-
-const NOOP_MAIN = new URL('../../../../services/noop/main.ts', import.meta.url).pathname;
-
-/** The noop stage's topics and the dead-letter topic, what the worker's namespace needs. */
-function noopTopics(names: TopologyNames): string[] {
-  const stage = stageTopics(names, 'noop');
-  return [...stage.lanes, ...Object.values(stage.retry), stage.status, stage.control, names.deadLetterTopic];
-}
-
-/** Starts the worker; resolves with its metrics port once the kit logged it, and a way to stop it. */
-async function startWorker(
-  t: TestContext,
-  env: Record<string, string>,
-): Promise<{ port: number; stop: () => Promise<number | null> }> {
-  const child: ChildProcess = spawn(process.execPath, [NOOP_MAIN], {
-    env: { ...process.env, LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  const stop = async () => {
-    if (child.exitCode === null) child.kill('SIGTERM');
-    return exited;
-  };
-  onCleanup(t, stop);
-  const lines = createInterface({ input: child.stdout! });
-  const port = await new Promise<number>((resolve, reject) => {
-    void exited.then((code) => reject(new Error(`the noop worker exited with code ${code} before it served metrics`)));
-    lines.on('line', (line) => {
-      const logged = line.startsWith('{') ? (JSON.parse(line) as { metricsPort?: number }).metricsPort : undefined;
-      if (logged !== undefined) resolve(logged);
-    });
-  });
-  return { port, stop };
-}
 
 test("a worker's metrics endpoint counts its jobs by stage, lane and outcome", async (t) => {
   const { names } = await namespaceOfItsOwn(t, uniqueName('metrics-ns'), noopTopics);
   const workerId = uniqueName('metrics-worker');
-  const worker = await startWorker(t, {
+  const worker = await startNoopWorkerProcess(t, {
     SEDANO_NAMESPACE: names.namespace,
-    SEDANO_METRICS_PORT: '0',
     SEDANO_WORKER_ID: workerId,
     SEDANO_NOOP_CONCURRENCY: '2',
   });

@@ -13,6 +13,7 @@ import { pino } from 'pino';
 import { createCodec } from '../../../../services/lib/codec.ts';
 import { resolveEndpoints } from '../../../../services/lib/endpoints.ts';
 import { createKafkaClient } from '../../../../services/lib/kafka.ts';
+import { kafkaConnection } from '../../../../services/lib/kafka-connection.ts';
 import { createSchemaRegistry } from '../../../../services/lib/schema-registry.ts';
 import type { SchedulerOptions } from '../../../../services/scheduler/scheduler-options.ts';
 import { startScheduler } from '../../../../services/scheduler/scheduler.ts';
@@ -53,7 +54,7 @@ if (dieAfterClaims !== undefined) {
   });
 }
 const producer = await createKafkaClient({
-  brokers: endpoints.kafkaBrokers,
+  ...kafkaConnection(process.env),
   clientId: config.schedulerId ?? 'scheduler',
   log: () => {},
 }).producer();

@@ -1,0 +1,114 @@
+/**
+ * sedano on a secured Kafka listener: the local stack's broker serves SASL PLAIN over TLS beside
+ * its plaintext listener (scripts/local-stack/kafka.ts), as managed clusters do. A real noop
+ * worker process given only the `KAFKA_*` settings runs a job a client submitted over that
+ * listener; a wrong password and an untrusted certificate are refused with errors that say so;
+ * a service whose SASL settings do not fit together exits 2 naming them. No password shows in any
+ * error or log line.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { test } from 'node:test';
+import { LOCAL_ENDPOINTS, resolveEndpoints } from '../../../../services/lib/endpoints.ts';
+import { createCodec } from '../../../../services/lib/codec.ts';
+import { createJobClient } from '../../../../services/lib/job-client.ts';
+import { createKafkaClient } from '../../../../services/lib/kafka.ts';
+import { kafkaConnection } from '../../../../services/lib/kafka-connection.ts';
+import { securedListener } from '../../../../scripts/local-stack/kafka.ts';
+import { noopTopics, startNoopWorkerProcess } from '../../../support/noop-worker-process.ts';
+import { parseExposition, sampleValue } from '../../../support/prometheus.ts';
+import { namespaceOfItsOwn, onCleanup, schemaRegistry, uniqueName } from '../../../support/resources.ts';
+import { waitFor } from '../../../support/wait.ts';
+
+const NOOP_MAIN = new URL('../../../../services/noop/main.ts', import.meta.url).pathname;
+
+// The secured listener is the local stack's: a suite pointed at another cluster has none to try.
+const listener =
+  resolveEndpoints(process.env).kafkaBrokers.join(',') === LOCAL_ENDPOINTS.kafkaBrokers.join(',')
+    ? securedListener()
+    : undefined;
+const skip =
+  listener === undefined &&
+  "no secured listener: it is the local stack's, and KAFKA_BROKERS names another cluster or the stack never ran in this clone";
+
+/** The settings that reach the secured listener, as a deployment would give them. */
+function securedEnv(overrides: Record<string, string> = {}): Record<string, string> {
+  return {
+    KAFKA_BROKERS: listener!.brokers.join(','),
+    KAFKA_SASL_MECHANISM: 'plain',
+    KAFKA_SASL_USERNAME: listener!.username,
+    KAFKA_SASL_PASSWORD: listener!.password,
+    KAFKA_TLS_CA_FILE: listener!.caFile,
+    ...overrides,
+  };
+}
+
+test('a worker given SASL PLAIN over TLS runs a job a client submitted over it', { skip }, async (t) => {
+  const { names } = await namespaceOfItsOwn(t, uniqueName('secured-ns'), noopTopics);
+  const worker = await startNoopWorkerProcess(t, { ...securedEnv(), SEDANO_NAMESPACE: names.namespace });
+  const producer = await createKafkaClient({
+    ...kafkaConnection(securedEnv()),
+    clientId: uniqueName('secured-client'),
+    log: () => {},
+  }).producer();
+  onCleanup(t, () => producer.close());
+  const client = createJobClient({
+    producer,
+    codec: createCodec({ registry: schemaRegistry() }),
+    names,
+    submitter: 't',
+  });
+  await client.submit('noop', { sleepMs: 1, cpuSpinMs: 0, payload: null, failureRate: 0 });
+  await waitFor(
+    async () => {
+      const metrics = parseExposition(await (await fetch(`http://127.0.0.1:${worker.port}/metrics`)).text());
+      return sampleValue(metrics, 'sedano_worker_jobs_finished_total', { state: 'SUCCESS' }) === 1;
+    },
+    { description: 'the job succeeded on the worker', timeoutMs: 60_000 },
+  );
+  assert.equal(await worker.stop(), 0);
+  assert.ok(worker.output.length > 0);
+  assert.ok(!worker.output.join('\n').includes(listener!.password), 'the password is never logged');
+});
+
+test('a wrong password is refused as an authentication failure that shows no password', { skip }, async () => {
+  const wrong = 'not-the-password-1234';
+  const logged: string[] = [];
+  const kafka = createKafkaClient({
+    ...kafkaConnection(securedEnv({ KAFKA_SASL_PASSWORD: wrong })),
+    clientId: uniqueName('secured-wrong'),
+    log: (level, message, extra) => logged.push(`${level} ${message} ${JSON.stringify(extra)}`),
+  });
+  const error = await kafka.admin().then(
+    () => assert.fail('connected with a wrong password'),
+    (failure: unknown) => failure as Error,
+  );
+  assert.match(error.message, /SASL PLAIN authentication failed/);
+  for (const text of [error.message, String(error.stack), ...logged]) {
+    assert.ok(!text.includes(wrong) && !text.includes(listener!.password), text);
+  }
+});
+
+test("without the broker's certificate authority, TLS refuses its certificate", { skip }, async () => {
+  const env = securedEnv({ KAFKA_TLS: 'true' });
+  delete env['KAFKA_TLS_CA_FILE'];
+  const kafka = createKafkaClient({ ...kafkaConnection(env), clientId: uniqueName('secured-no-ca'), log: () => {} });
+  await assert.rejects(kafka.admin(), /self-signed certificate/);
+});
+
+test('a service whose SASL settings do not fit together exits 2 naming them, its password not shown', async () => {
+  const password = 'given-but-no-mechanism-5678';
+  const child = spawn(process.execPath, [NOOP_MAIN], {
+    env: { ...process.env, KAFKA_SASL_USERNAME: 'someone', KAFKA_SASL_PASSWORD: password },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    // A service that started anyway is stopped rather than left to hold the test.
+    timeout: 60_000,
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  assert.equal(code, 2, output);
+  assert.match(output, /KAFKA_SASL_MECHANISM: expected one of plain, scram-sha-256, scram-sha-512/);
+  assert.ok(!output.includes(password), output);
+});

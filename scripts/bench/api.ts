@@ -38,7 +38,7 @@ import { newJobId } from '../../services/lib/job-ids.ts';
 import { createKafkaClient } from '../../services/lib/kafka.ts';
 import { kafkaConnection } from '../../services/lib/kafka-connection.ts';
 import { payloadPreview } from '../../services/lib/payload-preview.ts';
-import { createSchemaRegistry } from '../../services/lib/schema-registry.ts';
+import { createSchemaRegistry, deleteSubject, registryRequest } from '../../services/lib/schema-registry.ts';
 import { createStatusView } from '../../services/lib/status-view.ts';
 import { topologyNames } from '../../topology/names.ts';
 import { redisKeys } from '../../topology/redis-keys.ts';
@@ -322,10 +322,8 @@ function countLines(file: string): number {
 
 /** Removes the schema subjects the submissions registered (every subject of the bench's namespace). */
 async function deleteSubjects(registryUrl: string, namespace: string): Promise<void> {
-  const subjects = (await (await fetch(`${registryUrl}/subjects`)).json()) as string[];
+  const subjects = (await (await registryRequest(`${registryUrl}/subjects`)).json()) as string[];
   for (const subject of subjects.filter((name) => name.startsWith(`${namespace}.`))) {
-    const url = `${registryUrl}/subjects/${encodeURIComponent(subject)}`;
-    await fetch(url, { method: 'DELETE' });
-    await fetch(`${url}?permanent=true`, { method: 'DELETE' });
+    await deleteSubject(registryUrl, subject);
   }
 }

@@ -26,7 +26,7 @@ import { jobHeader } from '../../services/lib/job-client.ts';
 import { createKafkaClient } from '../../services/lib/kafka.ts';
 import { kafkaConnection } from '../../services/lib/kafka-connection.ts';
 import { stageTopics } from '../../services/lib/runtime/stage-runtime.ts';
-import { createSchemaRegistry } from '../../services/lib/schema-registry.ts';
+import { createSchemaRegistry, deleteSubject } from '../../services/lib/schema-registry.ts';
 import { COMPATIBILITY_POLICIES, STAGE_REQUEST_CONTRACTS } from '../../topology/contracts.ts';
 import { type TopologyNames, topologyNames } from '../../topology/names.ts';
 import { type RedisKeys, redisKeys } from '../../topology/redis-keys.ts';
@@ -235,11 +235,7 @@ async function startBenchStage({ endpoints, names, redis, keys, cleanup }: Bench
     contract: STAGE_REQUEST_CONTRACTS.indexing,
     compatibility: COMPATIBILITY_POLICIES.jobRequests.level,
   };
-  cleanup.add('lane subject', async () => {
-    const url = `${endpoints.schemaRegistryUrl}/subjects/${encodeURIComponent(binding.subject)}`;
-    await fetch(url, { method: 'DELETE' });
-    await fetch(`${url}?permanent=true`, { method: 'DELETE' });
-  });
+  cleanup.add('lane subject', () => deleteSubject(endpoints.schemaRegistryUrl, binding.subject));
   const codec = createCodec({ registry: createSchemaRegistry(endpoints.schemaRegistryUrl) });
   const producer = await kafka.producer();
   cleanup.add('producer', () => producer.close());

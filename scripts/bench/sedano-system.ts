@@ -19,7 +19,7 @@ import { createKafkaClient, type TopicDescription } from '../../services/lib/kaf
 import { kafkaConnection } from '../../services/lib/kafka-connection.ts';
 import type { Logger } from '../../services/lib/logger.ts';
 import { startStageRuntime, stageTopics, type StageTopics } from '../../services/lib/runtime/stage-runtime.ts';
-import { createSchemaRegistry } from '../../services/lib/schema-registry.ts';
+import { createSchemaRegistry, deleteSubject } from '../../services/lib/schema-registry.ts';
 import { createStatusView } from '../../services/lib/status-view.ts';
 import { createNoopStage } from '../../services/noop/noop-stage.ts';
 import { startStatusProjector } from '../../services/status-projector/projector.ts';
@@ -78,16 +78,8 @@ export async function startSedanoSystem(options: SedanoSystemOptions): Promise<B
     contract: STAGE_REQUEST_CONTRACTS.noop,
     compatibility: COMPATIBILITY_POLICIES.jobRequests.level,
   };
-  cleanup.add('lane subject', async () => {
-    const url = `${endpoints.schemaRegistryUrl}/subjects/${encodeURIComponent(laneBinding.subject)}`;
-    await fetch(url, { method: 'DELETE' });
-    await fetch(`${url}?permanent=true`, { method: 'DELETE' });
-  });
-  cleanup.add('status subject', async () => {
-    const url = `${endpoints.schemaRegistryUrl}/subjects/${encodeURIComponent(names.valueSubject(topics.status))}`;
-    await fetch(url, { method: 'DELETE' });
-    await fetch(`${url}?permanent=true`, { method: 'DELETE' });
-  });
+  cleanup.add('lane subject', () => deleteSubject(endpoints.schemaRegistryUrl, laneBinding.subject));
+  cleanup.add('status subject', () => deleteSubject(endpoints.schemaRegistryUrl, names.valueSubject(topics.status)));
   const codec = createCodec({ registry: createSchemaRegistry(endpoints.schemaRegistryUrl) });
 
   // As the service kit gives the stage runtime (and as a reader serving many requests would):

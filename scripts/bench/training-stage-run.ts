@@ -12,7 +12,7 @@ import { jobHeader } from '../../services/lib/job-client.ts';
 import { createKafkaClient } from '../../services/lib/kafka.ts';
 import { kafkaConnection } from '../../services/lib/kafka-connection.ts';
 import { startStageRuntime, stageTopics } from '../../services/lib/runtime/stage-runtime.ts';
-import { createSchemaRegistry } from '../../services/lib/schema-registry.ts';
+import { createSchemaRegistry, deleteSubject } from '../../services/lib/schema-registry.ts';
 import { createRedisModelIndex } from '../../services/trainer/model-registry/redis-model-index.ts';
 import type { TrainerThreadSettings } from '../../services/trainer/settings.ts';
 import { createTrainerStage } from '../../services/trainer/trainer-stage.ts';
@@ -55,11 +55,7 @@ export async function startTrainingBenchStage(
     contract: STAGE_REQUEST_CONTRACTS.training,
     compatibility: COMPATIBILITY_POLICIES.jobRequests.level,
   };
-  cleanup.add('lane subject', async () => {
-    const url = `${endpoints.schemaRegistryUrl}/subjects/${encodeURIComponent(binding.subject)}`;
-    await fetch(url, { method: 'DELETE' });
-    await fetch(`${url}?permanent=true`, { method: 'DELETE' });
-  });
+  cleanup.add('lane subject', () => deleteSubject(endpoints.schemaRegistryUrl, binding.subject));
   const codec = createCodec({ registry: createSchemaRegistry(endpoints.schemaRegistryUrl) });
   const runtime = await startStageRuntime(createTrainerStage(settings), {
     kafka,

@@ -10,6 +10,7 @@ import { Registry } from 'prom-client';
 import { type CollectionSearch, openCollectionSearch } from '../indexer/search.ts';
 import { openExportStorage } from '../exporter/export-access.ts';
 import { runService } from '../lib/service-kit.ts';
+import { registryFetch } from '../lib/schema-registry.ts';
 import { openScheduleControl } from '../scheduler/schedule-control.ts';
 import { openModelCatalog } from '../trainer/model-catalog.ts';
 import { createStatusView } from '../lib/status-view.ts';
@@ -107,7 +108,7 @@ await runService(
         collections,
         models: openModelCatalog(redis, { modelDir: settings.modelDir, namespace: names.namespace }),
         async checkRegistry() {
-          const response = await fetch(`${settings.schemaRegistryUrl}/subjects`, {
+          const response = await registryFetch(`${settings.schemaRegistryUrl}/subjects`, {
             signal: AbortSignal.timeout(3_000),
           });
           if (!response.ok) throw new Error(`schema registry answered ${response.status}`);

@@ -1,6 +1,12 @@
 /**
  * The schema registry client (@kafkajs/confluent-schema-registry), speaking the Confluent
  * REST API to Confluent Schema Registry or to Apicurio's Confluent-compatible API.
+ *
+ * A registry that asks for credentials (Confluent Cloud's API key and secret) takes them in its
+ * URL, `https://key:secret@host`, as Confluent's own clients do with
+ * `basic.auth.credentials.source=URL`: every call here sends them as HTTP Basic authorization
+ * and none sends them in the URL (fetch refuses such a URL, and a URL gets logged). So
+ * `SCHEMA_REGISTRY_URL` is the one setting, whatever reads it.
  */
 import confluentSchemaRegistry from '@kafkajs/confluent-schema-registry';
 import type { SchemaRegistry as SchemaRegistryClient } from '@kafkajs/confluent-schema-registry';
@@ -57,6 +63,31 @@ function timeoutMiddleware(timeoutMs: number): HttpMiddleware {
   return () => ({ prepareRequest: (next) => next().then((request) => request.enhance({ timeout: timeoutMs })) });
 }
 
+/** A registry URL's user name and password, if it has some, and the URL without them (pure). */
+export function registryAccess(url: string): {
+  url: string;
+  auth: { username: string; password: string } | undefined;
+} {
+  const userinfo = /^([a-z][a-z\d+.-]*:\/\/)([^@/?#]*)@/i.exec(url);
+  if (userinfo === null) return { url, auth: undefined };
+  const [whole, scheme, credentials] = userinfo as unknown as [string, string, string];
+  const colon = credentials.indexOf(':');
+  const [username, password] =
+    colon < 0 ? [credentials, ''] : [credentials.slice(0, colon), credentials.slice(colon + 1)];
+  return {
+    url: `${scheme}${url.slice(whole.length)}`,
+    auth: { username: decodeURIComponent(username), password: decodeURIComponent(password) },
+  };
+}
+
+/** fetch for a registry URL: its credentials, if it has some, sent as Basic authorization, never in the URL. */
+export function registryFetch(url: string, init: RequestInit = {}): Promise<Response> {
+  const access = registryAccess(url);
+  if (access.auth === undefined) return fetch(url, init);
+  const basic = Buffer.from(`${access.auth.username}:${access.auth.password}`).toString('base64');
+  return fetch(access.url, { ...init, headers: { ...init.headers, Authorization: `Basic ${basic}` } });
+}
+
 export interface SchemaRegistryOptions {
   /** Default REGISTRY_REQUEST_TIMEOUT_MS. */
   requestTimeoutMs?: number;
@@ -64,11 +95,13 @@ export interface SchemaRegistryOptions {
   retries?: number;
 }
 
-/** A client for the registry at `url` (e.g. http://127.0.0.1:8081/apis/ccompat/v7). */
+/** A client for the registry at `url` (e.g. http://127.0.0.1:8081/apis/ccompat/v7, or with `key:secret@`). */
 export function createSchemaRegistry(url: string, options: SchemaRegistryOptions = {}): SchemaRegistry {
   const { requestTimeoutMs = REGISTRY_REQUEST_TIMEOUT_MS, retries = REGISTRY_RETRY.retries } = options;
+  const access = registryAccess(url);
   return new SchemaRegistry({
-    host: url,
+    host: access.url,
+    ...(access.auth === undefined ? {} : { auth: access.auth }),
     retry: { ...REGISTRY_RETRY, retries },
     middlewares: [timeoutMiddleware(requestTimeoutMs)],
   });
@@ -101,7 +134,7 @@ export async function registryRequest(url: string, init?: RequestInit): Promise<
   for (let attempt = 0; ; attempt += 1) {
     const last = attempt === REGISTRY_RETRY.retries;
     try {
-      const response = await fetch(url, {
+      const response = await registryFetch(url, {
         ...init,
         headers: { 'Content-Type': 'application/vnd.schemaregistry.v1+json', ...init?.headers },
         signal: AbortSignal.timeout(REGISTRY_REQUEST_TIMEOUT_MS),
@@ -115,6 +148,13 @@ export async function registryRequest(url: string, init?: RequestInit): Promise<
     await setTimeout(delayMs);
     delayMs = Math.min(delayMs * 2, REGISTRY_RETRY.maxRetryTimeInSecs * 1000);
   }
+}
+
+/** Deletes `subject` and its schemas for good (soft, then permanently, as the Confluent API asks); a missing one is no error. */
+export async function deleteSubject(registryUrl: string, subject: string): Promise<void> {
+  const url = `${registryUrl}/subjects/${encodeURIComponent(subject)}`;
+  await registryRequest(url, { method: 'DELETE' });
+  await registryRequest(`${url}?permanent=true`, { method: 'DELETE' });
 }
 
 /** The compatibility level set on `subject`, or undefined when the subject has none or does not exist. */

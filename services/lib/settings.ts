@@ -19,6 +19,7 @@ import { DEFAULT_NAMESPACE, NAMESPACE_PATTERN } from '../../topology/names.ts';
 import { LOCAL_ENDPOINTS } from './endpoints.ts';
 import { SASL_MECHANISMS } from './kafka-security.ts';
 import { SedanoError } from './errors.ts';
+import { redactText } from './redaction.ts';
 import { type DurationUnit, parseDurationMs, parseSizeBytes } from './units.ts';
 
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -56,7 +57,7 @@ export type ResolvedSettings<S extends SettingsSpec> = {
 export interface SettingProblem {
   variable: string;
   expected: string;
-  /** The text given, or `(unset)`; `(hidden)` for a secret. */
+  /** The text given (a URL's password and any credential parameter in it redacted), or `(unset)`; `(hidden)` for a secret. */
   given: string;
 }
 
@@ -247,7 +248,8 @@ export const kafkaConnectionSettings = defineSettings({
 export const baseSettings = defineSettings({
   ...kafkaConnectionSettings,
   schemaRegistryUrl: setting.url('SCHEMA_REGISTRY_URL', {
-    description: "base URL of a Confluent-compatible registry API (Confluent's own: `http://host:8081`)",
+    description:
+      "base URL of a Confluent-compatible registry API (Confluent's own: `http://host:8081`); one that asks for credentials takes them in it, `https://key:secret@host`, sent as HTTP Basic authorization and never logged",
     default: LOCAL_ENDPOINTS.schemaRegistryUrl,
   }),
   redisUrl: setting.url('REDIS_URL', {
@@ -316,7 +318,11 @@ export function resolveSettings<S extends SettingsSpec>(
     const given = env[declared.variable]?.trim();
     const text = given === undefined || given === '' ? declared.defaultText : given;
     const shown =
-      given === undefined || given === '' ? '(unset)' : declared.secret ? '(hidden)' : JSON.stringify(given);
+      given === undefined || given === ''
+        ? '(unset)'
+        : declared.secret
+          ? '(hidden)'
+          : JSON.stringify(redactText(given));
     if (text === undefined) {
       if (declared.required) {
         problems.push({ variable: declared.variable, expected: declared.expected, given: shown });

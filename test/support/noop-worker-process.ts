@@ -7,9 +7,14 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { TestContext } from 'node:test';
+import { createCodec } from '../../services/lib/codec.ts';
+import { createJobClient } from '../../services/lib/job-client.ts';
+import type { KafkaProducer } from '../../services/lib/kafka.ts';
 import { stageTopics } from '../../services/lib/runtime/stage-runtime.ts';
 import type { TopologyNames } from '../../topology/names.ts';
-import { onCleanup } from './resources.ts';
+import { parseExposition, sampleValue } from './prometheus.ts';
+import { onCleanup, schemaRegistry } from './resources.ts';
+import { waitFor } from './wait.ts';
 
 const NOOP_MAIN = new URL('../../services/noop/main.ts', import.meta.url).pathname;
 
@@ -50,4 +55,26 @@ export async function startNoopWorkerProcess(t: TestContext, env: Record<string,
     });
   });
   return { port, output, stop };
+}
+
+/** Submits one noop job with `producer`, then waits until the worker's metrics count its SUCCESS. */
+export async function runOneNoopJob(
+  worker: NoopWorkerProcess,
+  producer: KafkaProducer,
+  names: TopologyNames,
+): Promise<void> {
+  const client = createJobClient({
+    producer,
+    codec: createCodec({ registry: schemaRegistry() }),
+    names,
+    submitter: 't',
+  });
+  await client.submit('noop', { sleepMs: 1, cpuSpinMs: 0, payload: null, failureRate: 0 });
+  await waitFor(
+    async () => {
+      const metrics = parseExposition(await (await fetch(`http://127.0.0.1:${worker.port}/metrics`)).text());
+      return sampleValue(metrics, 'sedano_worker_jobs_finished_total', { state: 'SUCCESS' }) === 1;
+    },
+    { description: 'the job succeeded on the worker', timeoutMs: 60_000 },
+  );
 }

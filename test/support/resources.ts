@@ -18,7 +18,7 @@ import {
   type TopicDescription,
 } from '../../services/lib/kafka.ts';
 import { kafkaConnection } from '../../services/lib/kafka-connection.ts';
-import { createSchemaRegistry, registryRequest, type SchemaRegistry } from '../../services/lib/schema-registry.ts';
+import { createSchemaRegistry, deleteSubject, type SchemaRegistry } from '../../services/lib/schema-registry.ts';
 import { waitFor } from './wait.ts';
 
 const cleanups = new WeakMap<TestContext, (() => unknown)[]>();
@@ -117,11 +117,7 @@ export function schemaRegistry(): SchemaRegistry {
 
 /** Deletes a subject (soft, then permanently) when the test ends, through the Confluent REST API. */
 export function deleteSubjectAfter(t: TestContext, subject: string): void {
-  onCleanup(t, async () => {
-    const url = `${endpoints().schemaRegistryUrl}/subjects/${encodeURIComponent(subject)}`;
-    await registryRequest(url, { method: 'DELETE' });
-    await registryRequest(`${url}?permanent=true`, { method: 'DELETE' });
-  });
+  onCleanup(t, () => deleteSubject(endpoints().schemaRegistryUrl, subject));
 }
 
 /**

@@ -10,15 +10,11 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { test } from 'node:test';
 import { LOCAL_ENDPOINTS, resolveEndpoints } from '../../../../services/lib/endpoints.ts';
-import { createCodec } from '../../../../services/lib/codec.ts';
-import { createJobClient } from '../../../../services/lib/job-client.ts';
 import { createKafkaClient } from '../../../../services/lib/kafka.ts';
 import { kafkaConnection } from '../../../../services/lib/kafka-connection.ts';
 import { securedListener } from '../../../../scripts/local-stack/kafka.ts';
-import { noopTopics, startNoopWorkerProcess } from '../../../support/noop-worker-process.ts';
-import { parseExposition, sampleValue } from '../../../support/prometheus.ts';
-import { namespaceOfItsOwn, onCleanup, schemaRegistry, uniqueName } from '../../../support/resources.ts';
-import { waitFor } from '../../../support/wait.ts';
+import { noopTopics, runOneNoopJob, startNoopWorkerProcess } from '../../../support/noop-worker-process.ts';
+import { namespaceOfItsOwn, onCleanup, uniqueName } from '../../../support/resources.ts';
 
 const NOOP_MAIN = new URL('../../../../services/noop/main.ts', import.meta.url).pathname;
 
@@ -52,20 +48,7 @@ test('a worker given SASL PLAIN over TLS runs a job a client submitted over it',
     log: () => {},
   }).producer();
   onCleanup(t, () => producer.close());
-  const client = createJobClient({
-    producer,
-    codec: createCodec({ registry: schemaRegistry() }),
-    names,
-    submitter: 't',
-  });
-  await client.submit('noop', { sleepMs: 1, cpuSpinMs: 0, payload: null, failureRate: 0 });
-  await waitFor(
-    async () => {
-      const metrics = parseExposition(await (await fetch(`http://127.0.0.1:${worker.port}/metrics`)).text());
-      return sampleValue(metrics, 'sedano_worker_jobs_finished_total', { state: 'SUCCESS' }) === 1;
-    },
-    { description: 'the job succeeded on the worker', timeoutMs: 60_000 },
-  );
+  await runOneNoopJob(worker, producer, names);
   assert.equal(await worker.stop(), 0);
   assert.ok(worker.output.length > 0);
   assert.ok(!worker.output.join('\n').includes(listener!.password), 'the password is never logged');
@@ -96,7 +79,7 @@ test("without the broker's certificate authority, TLS refuses its certificate", 
   await assert.rejects(kafka.admin(), /self-signed certificate/);
 });
 
-test('a service whose SASL settings do not fit together exits 2 naming them, its password not shown', async () => {
+test('a service whose SASL settings do not fit together exits 2 naming them, its password not shown', async (t) => {
   const password = 'given-but-no-mechanism-5678';
   const child = spawn(process.execPath, [NOOP_MAIN], {
     env: { ...process.env, KAFKA_SASL_USERNAME: 'someone', KAFKA_SASL_PASSWORD: password },
@@ -104,6 +87,7 @@ test('a service whose SASL settings do not fit together exits 2 naming them, its
     // A service that started anyway is stopped rather than left to hold the test.
     timeout: 60_000,
   });
+  onCleanup(t, () => child.kill());
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -139,6 +139,24 @@ test('every problem is reported at once, each with its variable, what was expect
   assert.throws(() => resolveSettings(spec, { T_NAME: 'x', T_BUFFER: '512' }), /1 problem\):\n {2}T_BUFFER/);
 });
 
+test("a URL given wrong is repeated without the password in it: REDIS_URL's, SCHEMA_REGISTRY_URL's", () => {
+  assert.throws(
+    () => resolveSettings(baseSettings, { REDIS_URL: 'redis://:s3cret-pw@redis host:6379' }),
+    (error: unknown) => {
+      assert.ok(error instanceof SettingsError);
+      assert.deepEqual(error.problems, [
+        {
+          variable: 'REDIS_URL',
+          expected: 'a URL such as http://host:port',
+          given: '"redis://[REDACTED]@redis host:6379"',
+        },
+      ]);
+      assert.ok(!error.message.includes('s3cret'), error.message);
+      return true;
+    },
+  );
+});
+
 test('a secret is never repeated: its given value shows as (hidden)', () => {
   assert.throws(
     () => resolveSettings(spec, { T_NAME: 'x', T_PASSWORD: 'short' }),

@@ -6,7 +6,7 @@
  * and turns them into the client's options (kafka.ts). Scripts and tests read them through
  * kafka-connection.ts, so a `ctl`, a bench or the suite reaches the same cluster the services do.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { SASLOptions } from 'kafkajs';
 
 /** The SASL mechanisms kafkajs speaks without a plug-in (OAUTHBEARER and AWS IAM need code of their own). */
@@ -40,8 +40,9 @@ export interface SecurityProblem {
 }
 
 /**
- * What does not fit together (pure): a mechanism needs a user name and a password, and they need a
- * mechanism. `failed`: the settings already reported as bad (a mechanism misspelt is not also "unset").
+ * What does not fit together: a mechanism needs a user name and a password, and they need a
+ * mechanism; a CA file must be there (checked at start-up rather than at the first connection).
+ * `failed`: the settings already reported as bad (a mechanism misspelt is not also "unset").
  */
 export function kafkaSecurityProblems(
   values: KafkaSecurityValues,
@@ -67,6 +68,13 @@ export function kafkaSecurityProblems(
       variable: 'KAFKA_SASL_MECHANISM',
       expected: `one of ${SASL_MECHANISMS.join(', ')} with KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD`,
       given: '(unset)',
+    });
+  }
+  if (values.kafkaTlsCaFile !== undefined && !existsSync(values.kafkaTlsCaFile)) {
+    problems.push({
+      variable: 'KAFKA_TLS_CA_FILE',
+      expected: 'a PEM file that exists',
+      given: JSON.stringify(values.kafkaTlsCaFile),
     });
   }
   return problems;

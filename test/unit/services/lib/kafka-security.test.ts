@@ -73,4 +73,8 @@ test('SASL settings that do not fit together are every one named, the password n
     /KAFKA_SASL_MECHANISM: expected one of plain, scram-sha-256, scram-sha-512, got "gssapi"/,
   );
   for (const error of [noMechanism, badMechanism]) assert.ok(!error.message.includes('hunter2'), error.message);
+  const noCaFile = failure({ KAFKA_TLS_CA_FILE: '/nowhere/ca.pem' });
+  assert.deepEqual(noCaFile.problems, [
+    { variable: 'KAFKA_TLS_CA_FILE', expected: 'a PEM file that exists', given: '"/nowhere/ca.pem"' },
+  ]);
 });

@@ -95,7 +95,8 @@ export class MessageIntake {
 
   /**
    * Runs at most `perWorker` jobs at once from now on, never more than the stage's concurrency
-   * (keyed-scheduler.ts); returns what is in force. Jobs in hand stay as the concurrency allows.
+   * (keyed-scheduler.ts); returns what is in force. The jobs taken in ahead stay bounded by the
+   * stage's concurrency (admission-gate.ts): they wait for a slot, uncommitted, as they do when all are busy.
    */
   setConcurrency(perWorker: number): number {
     return this.#scheduler.setSlots(perWorker);

@@ -14,7 +14,7 @@ import { provideInfrastructure } from './support/infrastructure.ts';
 let release: (() => Promise<void>) | undefined;
 
 export async function globalSetup(): Promise<void> {
-  const started = Date.now();
+  const started = performance.now();
   const infrastructure = await provideInfrastructure();
   release = infrastructure.release;
   // Test files run in child processes, which inherit this environment.
@@ -26,7 +26,7 @@ export async function globalSetup(): Promise<void> {
   });
   const sources = Object.entries(infrastructure.sources).map(([name, source]) => `${name}: ${source}`);
   console.log(
-    `test infrastructure ready in ${((Date.now() - started) / 1000).toFixed(1)} s ` +
+    `test infrastructure ready in ${((performance.now() - started) / 1000).toFixed(1)} s ` +
       `(${sources.join(', ')}; namespace ${TEST_NAMESPACE}, topology: ${topics.changes.length + schemas.changes.length} change(s))`,
   );
 }

@@ -88,9 +88,9 @@ async function readDeadLetters(
         if (Number(message.offset) >= end - 1) done.add(message.partition);
       },
     });
-    const deadline = Date.now() + timeoutMs;
+    const deadline = performance.now() + timeoutMs;
     while (done.size < ends.size) {
-      if (Date.now() > deadline) throw new CtlError(`reading ${topic} took longer than ${timeoutMs} ms`);
+      if (performance.now() > deadline) throw new CtlError(`reading ${topic} took longer than ${timeoutMs} ms`);
       await sleep(50);
     }
   } finally {

@@ -211,13 +211,13 @@ export function registerWorkers(program: Command, run: CtlAction): void {
         await producer.send(names.controlTopic, [
           await clients.codec().toMessage(contractBindings(names).control, command.commandId, command),
         ]);
-        const deadline = Date.now() + timeoutMs;
+        const deadline = performance.now() + timeoutMs;
         let answers = await presence.pongs(command.commandId);
         // Stops early once every known worker answered; with none known, waits the whole time.
-        while (Date.now() < deadline) {
+        while (performance.now() < deadline) {
           const answered = new Set(answers.map((answer) => answer.workerId));
           if (expected.length > 0 && expected.every((id) => answered.has(id))) break;
-          await sleep(Math.min(100, Math.max(0, deadline - Date.now())));
+          await sleep(Math.min(100, Math.max(0, deadline - performance.now())));
           answers = await presence.pongs(command.commandId);
         }
         const answered = new Set(answers.map((answer) => answer.workerId));

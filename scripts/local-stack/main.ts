@@ -29,9 +29,9 @@ const [command, ...rest] = positionals;
 async function main(): Promise<number> {
   switch (command) {
     case 'up': {
-      const started = Date.now();
+      const started = performance.now();
       await stackUp();
-      console.log(`stack up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      console.log(`stack up in ${((performance.now() - started) / 1000).toFixed(1)} s`);
       return 0;
     }
     case 'down':

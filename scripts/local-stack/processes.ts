@@ -142,8 +142,8 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
 export async function stopProcess(pid: number, timeoutMs: number): Promise<'stopped' | 'killed'> {
   const gone = () => !isAlive(pid) && groupMembers(pid).length === 0;
   signalGroup(pid, 'SIGTERM');
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
+  const deadline = performance.now() + timeoutMs;
+  while (performance.now() < deadline) {
     if (gone()) return 'stopped';
     await sleep(100);
   }

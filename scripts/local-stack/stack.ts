@@ -49,8 +49,8 @@ function lastLines(file: string, count: number): string {
 }
 
 async function waitUntilReady(component: Component, pid: number): Promise<boolean> {
-  const deadline = Date.now() + component.readyTimeoutMs;
-  while (Date.now() < deadline) {
+  const deadline = performance.now() + component.readyTimeoutMs;
+  while (performance.now() < deadline) {
     if (await component.isReady()) return true;
     if (!isAlive(pid)) return false;
     await sleep(250);
@@ -92,10 +92,12 @@ async function startComponent(
   const spec = await component.prepare(context);
   await dependencies;
   await assertPortsFree(component);
-  const started = Date.now();
+  const started = performance.now();
   const pid = startDetached(spec, pidFile, logFile);
   if (await waitUntilReady(component, pid)) {
-    log(`${component.name}: ready in ${((Date.now() - started) / 1000).toFixed(1)} s (pid ${pid}, log ${logFile})`);
+    log(
+      `${component.name}: ready in ${((performance.now() - started) / 1000).toFixed(1)} s (pid ${pid}, log ${logFile})`,
+    );
     return;
   }
   const alive = isAlive(pid);

@@ -77,7 +77,9 @@ function record(next: SupervisorStatus): void {
 
 function start(): void {
   pendingRestart = undefined;
-  const startedAtMs = Date.now();
+  const startedAt = new Date();
+  // How long it ran is measured on the monotonic clock: a wall-clock step cannot fake a crash loop.
+  const startedAtMs = performance.now();
   // stdio inherited: the service writes to the log file `ctl up` gave the supervisor.
   const child = spawn(command, serviceArgs, { stdio: 'inherit' });
   service = child;
@@ -86,10 +88,10 @@ function start(): void {
     console.error(`supervisor: ${name} could not be started: ${error.message}`);
     process.exit(1);
   });
-  record({ ...status, servicePid: child.pid ?? null, startedAt: new Date(startedAtMs).toISOString() });
+  record({ ...status, servicePid: child.pid ?? null, startedAt: startedAt.toISOString() });
   child.on('exit', (code, signal) => {
     service = undefined;
-    const ranForMs = Date.now() - startedAtMs;
+    const ranForMs = Math.round(performance.now() - startedAtMs);
     const lastExit = { code, signal, at: new Date().toISOString(), ranForMs };
     if (stopping) {
       record({ ...status, servicePid: null, lastExit });

@@ -131,7 +131,7 @@ export async function declareBatchOnce<B extends DeclaredBatch>(
 ): Promise<{ batch: B; created: boolean }> {
   const claimKey = keys.batchClaim(batchId);
   // A waiting repeat outlives the first request's lease by one poll at most: then it takes over.
-  const deadline = Date.now() + leaseMs + pollIntervalMs;
+  const deadline = performance.now() + leaseMs + pollIntervalMs;
   for (;;) {
     const mine = JSON.stringify({ fingerprint, token: randomUUID(), leaseUntil: Date.now() + leaseMs } satisfies Claim);
     const held = (await redis.eval(
@@ -155,7 +155,7 @@ export async function declareBatchOnce<B extends DeclaredBatch>(
         return { batch: await submitClaimed(redis, claimKey, mine, fingerprint, submit, leaseMs), created: true };
       continue;
     }
-    if (Date.now() >= deadline) {
+    if (performance.now() >= deadline) {
       throw apiError(
         'SEDANO_ERR_API_UNAVAILABLE',
         `batch ${batchId} is still being submitted by an earlier request with the same declaration; try again`,

@@ -145,12 +145,12 @@ function httpStatus(error: unknown): number | undefined {
  * loading gives too), for up to `confirmMs`; then that failure. Any other failure ends it at once.
  */
 async function askUntilSure<T>(ask: () => Promise<T>, doubtfulStatus: number, confirmMs: number): Promise<T> {
-  const giveUpAt = Date.now() + confirmMs;
+  const giveUpAt = performance.now() + confirmMs;
   for (let delayMs = 100; ; delayMs = Math.min(delayMs * 2, 1_000)) {
     try {
       return await ask();
     } catch (error) {
-      if (httpStatus(error) !== doubtfulStatus || Date.now() + delayMs > giveUpAt) throw error;
+      if (httpStatus(error) !== doubtfulStatus || performance.now() + delayMs > giveUpAt) throw error;
     }
     await sleep(delayMs);
   }
@@ -160,9 +160,9 @@ export function createCodec(options: CodecOptions): Codec {
   const { registry, maxMessageBytes = LARGEST_MESSAGE_BYTES } = options;
   const { registryConfirmMs = REGISTRY_CONFIRM_MS, registryRecoveryConfirmMs = REGISTRY_RECOVERY_CONFIRM_MS } = options;
   let registryFailedAt = -Infinity;
-  const failed = (error: unknown): unknown => ((registryFailedAt = Date.now()), error);
+  const failed = (error: unknown): unknown => ((registryFailedAt = performance.now()), error);
   const confirmMs = () =>
-    Date.now() - registryFailedAt < REGISTRY_RECOVERY_MS ? registryRecoveryConfirmMs : registryConfirmMs;
+    performance.now() - registryFailedAt < REGISTRY_RECOVERY_MS ? registryRecoveryConfirmMs : registryConfirmMs;
   // By contract, then subject: a process may write two versions of a record to one subject.
   const schemaIds = new WeakMap<Contract<unknown>, Map<string, Promise<number>>>();
   const writerTypes = new Map<number, Promise<avro.Type>>();
@@ -213,7 +213,7 @@ export function createCodec(options: CodecOptions): Codec {
     let type = writerTypes.get(schemaId);
     if (!type) {
       const foundUnknownAt = unknownIds.get(schemaId);
-      if (foundUnknownAt !== undefined && Date.now() - foundUnknownAt < UNKNOWN_SCHEMA_VERDICT_MS) {
+      if (foundUnknownAt !== undefined && performance.now() - foundUnknownAt < UNKNOWN_SCHEMA_VERDICT_MS) {
         return Promise.reject(unknownSchema(schemaId, `within the last ${UNKNOWN_SCHEMA_VERDICT_MS} ms`));
       }
       const waitMs = confirmMs();
@@ -231,7 +231,7 @@ export function createCodec(options: CodecOptions): Codec {
           writerTypes.delete(schemaId);
           if (httpStatus(error) === 404) {
             unknownIds.delete(schemaId);
-            unknownIds.set(schemaId, Date.now());
+            unknownIds.set(schemaId, performance.now());
             if (unknownIds.size > MAX_UNKNOWN_SCHEMA_IDS) unknownIds.delete(unknownIds.keys().next().value!);
             throw unknownSchema(schemaId, `for ${waitMs} ms`, error);
           }

@@ -15,6 +15,9 @@ export interface TopicsMetadata {
   topics: { name: string; partitions: { partitionId: number; leader: number }[] }[];
 }
 
+/** Deadlines are measured on the monotonic clock: a wall-clock step must not end a wait early. */
+const monotonicNow = (): number => performance.now();
+
 /** Error types of a metadata request that mean "the broker has not caught up yet". */
 const NOT_YET = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE']);
 
@@ -23,6 +26,7 @@ export interface LeaderWaitOptions {
   timeoutMs?: number;
   /** @default 100, as kafkajs's own wait */
   intervalMs?: number;
+  /** A clock in ms for the deadline; @default performance.now (monotonic) */
   now?: () => number;
 }
 
@@ -30,7 +34,7 @@ export interface LeaderWaitOptions {
 export async function untilTopicsHaveLeaders(
   topics: readonly string[],
   fetchMetadata: () => Promise<TopicsMetadata>,
-  { timeoutMs = 30_000, intervalMs = 100, now = Date.now }: LeaderWaitOptions = {},
+  { timeoutMs = 30_000, intervalMs = 100, now = monotonicNow }: LeaderWaitOptions = {},
 ): Promise<void> {
   const deadline = now() + timeoutMs;
   let last = 'no answer yet';
@@ -68,7 +72,7 @@ const LEADER_SETTLING = new Set(['NOT_LEADER_FOR_PARTITION', 'LEADER_NOT_AVAILAB
  */
 export async function whileLeadersSettle<T>(
   request: () => Promise<T>,
-  { timeoutMs = 2_000, intervalMs = 100, now = Date.now }: LeaderWaitOptions = {},
+  { timeoutMs = 2_000, intervalMs = 100, now = monotonicNow }: LeaderWaitOptions = {},
 ): Promise<T> {
   const deadline = now() + timeoutMs;
   for (;;) {

@@ -12,16 +12,16 @@ async function spin(ms: number, signal: AbortSignal): Promise<number> {
   // No spin asked is none done: measured, it was 1 ms when a millisecond ticked between the two
   // clock reads (a CI run's stage-runtime test saw spunMs 1 for cpuSpinMs 0).
   if (ms <= 0) return 0;
-  const started = Date.now();
-  while (Date.now() - started < ms && !signal.aborted) {
-    const slice = Date.now();
-    while (Date.now() - slice < 20) {
+  const started = performance.now();
+  while (performance.now() - started < ms && !signal.aborted) {
+    const slice = performance.now();
+    while (performance.now() - slice < 20) {
       // Busy on purpose: this is the CPU-bound workload.
     }
     // Between slices the abort message of a revoke or a soft time limit can arrive.
     await yieldToEventLoop();
   }
-  return Date.now() - started;
+  return Math.round(performance.now() - started);
 }
 
 /** The handler, with the random source that decides failures (tests pass a fixed one). */

@@ -86,7 +86,7 @@ export function createFollowUpSubmitter(options: FollowUpSubmitterOptions): Foll
 
   async function check(batchId: string): Promise<FollowUpOutcome> {
     // A claim runs out within its lease, so waiting a little longer always ends.
-    const deadline = Date.now() + claimLeaseMs + 1_000;
+    const deadline = performance.now() + claimLeaseMs + 1_000;
     for (;;) {
       const decision = await decide(batchId);
       if (!decision.fire) return decision.reason;
@@ -97,7 +97,7 @@ export function createFollowUpSubmitter(options: FollowUpSubmitterOptions): Foll
         await produce(batchId, decision.followUp, token);
         return 'submitted';
       }
-      if (Date.now() > deadline) {
+      if (performance.now() > deadline) {
         throw new Error(`batch ${batchId}: another claim on its follow-up held past ${claimLeaseMs} ms`);
       }
       await sleep(CLAIM_POLL_MS);

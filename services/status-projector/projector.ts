@@ -300,7 +300,7 @@ export interface RebuildResult {
  */
 export async function rebuildStatusView(options: RebuildOptions): Promise<RebuildResult> {
   const { view, logger, names, topic = names.statusTopic, batchTopic = names.batchesTopic } = options;
-  const started = Date.now();
+  const started = performance.now();
   // Cleared before the end offsets are read: whatever a live projector applied before the
   // clear was produced before them, so the rebuild writes it again.
   await view.clear();
@@ -320,7 +320,7 @@ export async function rebuildStatusView(options: RebuildOptions): Promise<Rebuil
     });
   }
   logger.info({ topic, batchTopic, ...result }, 'status view rebuilt');
-  return { ...result, durationMs: Date.now() - started };
+  return { ...result, durationMs: performance.now() - started };
 }
 
 /** Applies every record of `topic` up to its current end offsets with a one-off group; resolves with the poison count. */

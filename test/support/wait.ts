@@ -19,9 +19,9 @@ export async function waitFor<T>(
   probe: () => Promise<T | undefined | null | false> | T | undefined | null | false,
   { description, timeoutMs = 20_000, intervalMs = 200 }: WaitOptions,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
+  const deadline = performance.now() + timeoutMs;
   let lastError: unknown;
-  while (Date.now() < deadline) {
+  while (performance.now() < deadline) {
     let value: T | undefined | null | false | typeof STILL_CHECKING;
     try {
       value = await checkBefore(probe, deadline);
@@ -47,7 +47,7 @@ async function checkBefore<T>(probe: () => Promise<T> | T, deadline: number): Pr
   try {
     return await Promise.race([
       value,
-      sleep(Math.max(deadline - Date.now(), 0), STILL_CHECKING, { signal: giveUp.signal }),
+      sleep(Math.max(deadline - performance.now(), 0), STILL_CHECKING, { signal: giveUp.signal }),
     ]);
   } finally {
     giveUp.abort();

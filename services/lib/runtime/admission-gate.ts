@@ -47,6 +47,7 @@ export function resumeLevel(priority: number, concurrency: number, refillJobs = 
 export interface AdmissionGateTiming {
   /** How long paused partitions may wait for their next fetch after resuming, in ms (default 150). */
   refillMs?: number;
+  /** A clock in ms for the pace's window; @default performance.now (monotonic) */
   now?: () => number;
 }
 
@@ -80,7 +81,7 @@ export class AdmissionGate {
     this.#inHand = inHand;
     this.#consumer = consumer;
     this.#refillMs = timing.refillMs ?? 150;
-    this.#now = timing.now ?? Date.now;
+    this.#now = timing.now ?? (() => performance.now());
     this.#windowStart = this.#now();
   }
 

@@ -31,3 +31,20 @@ test(
     );
   },
 );
+
+// Regression: a CI run's wall clock stepped forward about 15 s during a 5 s test, and a wait on
+// Date.now() failed at once with "timed out after 20000 ms". Deadlines are on the monotonic clock.
+test('a wall-clock step forward during a check does not end the wait early', async (t) => {
+  t.mock.timers.enable({ apis: ['Date'], now: Date.now() });
+  let checks = 0;
+  const value = await waitFor(
+    async () => {
+      checks += 1;
+      if (checks === 1) t.mock.timers.setTime(Date.now() + 3_600_000);
+      await new Promise((resolve) => setImmediate(resolve));
+      return checks >= 2 && 'answered';
+    },
+    { description: 'an answer across a clock step', timeoutMs: 10_000, intervalMs: 1 },
+  );
+  assert.equal(value, 'answered');
+});

@@ -57,6 +57,17 @@ test('past its deadline the wait fails, saying what it waited for', async () => 
   );
 });
 
+test('a wall-clock step forward does not end the wait: its deadline is on the monotonic clock', async (t) => {
+  t.mock.timers.enable({ apis: ['Date'], now: Date.now() });
+  const broker = answers({ topics: [led('a', [-1])] }, { topics: [led('a', [1])] });
+  const stepping = async () => {
+    t.mock.timers.setTime(Date.now() + 3_600_000);
+    return broker.fetch();
+  };
+  await untilTopicsHaveLeaders(['a'], stepping, { timeoutMs: 10_000, intervalMs: 1 });
+  assert.equal(broker.calls(), 2);
+});
+
 test('a request a settling leader refuses is asked again; another failure, or one past the bound, is thrown', async () => {
   let calls = 0;
   const offsets = await whileLeadersSettle(

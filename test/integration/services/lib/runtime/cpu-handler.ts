@@ -6,9 +6,9 @@ import type { StageHandler } from '../../../../../services/lib/runtime/stage.ts'
 
 export const handler: StageHandler<'noop'> = async ({ job, progress }) => {
   progress(0, job.cpuSpinMs, 'computing');
-  const started = Date.now();
-  while (Date.now() - started < job.cpuSpinMs) {
+  const started = performance.now();
+  while (performance.now() - started < job.cpuSpinMs) {
     // Busy on purpose.
   }
-  return { 'sedano.NoopResult': { sleptMs: 0, spunMs: Date.now() - started, payload: job.payload } };
+  return { 'sedano.NoopResult': { sleptMs: 0, spunMs: Math.round(performance.now() - started), payload: job.payload } };
 };

@@ -11,7 +11,7 @@
  * classpath is cached. Storage is formatted once with kafka.tools.StorageTool.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { LOCAL_ENDPOINTS, LOCAL_PORTS } from '../../services/lib/endpoints.ts';
 import { createKafkaClient } from '../../services/lib/kafka.ts';
@@ -20,6 +20,7 @@ import { requireCommand, run } from './commands.ts';
 import { findJava } from './java.ts';
 import { canConnect } from './network.ts';
 import { stateDir } from './paths.ts';
+import { keepPrivate, writePrivateFile } from './private-files.ts';
 
 const MAVEN_HINT = 'Kafka is resolved from Maven Central with Maven (Debian: apt-get install -y maven)';
 
@@ -119,8 +120,10 @@ async function prepareSecuredListener(
       { env },
     );
     await run(keytool, ['-exportcert', '-rfc', '-alias', 'broker', '-file', caFile, ...store], { env });
-    writeFileSync(secretsFile, JSON.stringify(secrets), { mode: 0o600 });
+    writePrivateFile(secretsFile, JSON.stringify(secrets));
   }
+  // Also a key store an earlier version left readable to all (keytool writes with the umask).
+  keepPrivate(keyStore);
   const { keyStorePassword, password } = JSON.parse(readFileSync(secretsFile, 'utf8')) as Record<string, string>;
   const listener: SecuredListener = {
     brokers: [`127.0.0.1:${LOCAL_PORTS.kafkaSecured}`],
@@ -128,7 +131,7 @@ async function prepareSecuredListener(
     password: password!,
     caFile,
   };
-  writeFileSync(securedListenerFile(kafkaStateDir), JSON.stringify(listener), { mode: 0o600 });
+  writePrivateFile(securedListenerFile(kafkaStateDir), JSON.stringify(listener));
   return { ...listener, keyStore, keyStorePassword: keyStorePassword! };
 }
 
@@ -181,7 +184,7 @@ export const kafka: Component = {
     const dataDir = join(context.stateDir, 'data');
     const properties = join(context.stateDir, 'server.properties');
     const secured = await prepareSecuredListener(java, context.stateDir);
-    writeFileSync(properties, serverProperties(dataDir, secured), { mode: 0o600 });
+    writePrivateFile(properties, serverProperties(dataDir, secured));
     const log4j = [
       `-Dlog4j2.configurationFile=${join(context.root, 'scripts/local-stack/kafka/log4j2.properties')}`,
       // Where log4j2.properties rolls the broker's full log (`rollingLog` below).

@@ -8,11 +8,14 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { LOCAL_ENDPOINTS, resolveEndpoints } from '../../../../services/lib/endpoints.ts';
 import { createKafkaClient } from '../../../../services/lib/kafka.ts';
 import { kafkaConnection } from '../../../../services/lib/kafka-connection.ts';
 import { securedListener } from '../../../../scripts/local-stack/kafka.ts';
+import { stateDir } from '../../../../scripts/local-stack/paths.ts';
 import { noopTopics, runOneNoopJob, startNoopWorkerProcess } from '../../../support/noop-worker-process.ts';
 import { namespaceOfItsOwn, onCleanup, uniqueName } from '../../../support/resources.ts';
 
@@ -52,6 +55,13 @@ test('a worker given SASL PLAIN over TLS runs a job a client submitted over it',
   assert.equal(await worker.stop(), 0);
   assert.ok(worker.output.length > 0);
   assert.ok(!worker.output.join('\n').includes(listener!.password), 'the password is never logged');
+});
+
+test("the local stack keeps the secured listener's secrets for their owner only", { skip }, () => {
+  const kafkaState = join(stateDir(), 'kafka');
+  for (const file of ['server.properties', 'secured-listener.json', 'tls/secrets.json', 'tls/broker.p12']) {
+    assert.equal((statSync(join(kafkaState, file)).mode & 0o777).toString(8), '600', file);
+  }
 });
 
 test('a wrong password is refused as an authentication failure that shows no password', { skip }, async () => {

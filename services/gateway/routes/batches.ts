@@ -10,6 +10,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { GatewayContext } from '../context.ts';
 import { batchFingerprint, declareBatchOnce, type DeclaredBatch } from '../batch-declarations.ts';
+import { addToAccessLine } from '../access-log.ts';
 import { apiError } from '../errors.ts';
 import { inServerSpan } from '../tracing.ts';
 import { revokeBatch, revokeReason } from '../revoke.ts';
@@ -88,7 +89,7 @@ export const batchRoutes: FastifyPluginAsync<Pick<GatewayContext, (typeof BATCH_
             ...(requestedId === undefined ? {} : { batchId: requestedId }),
             ...(followUp === undefined ? {} : { followUp }),
           });
-          request.log.info({ batchId: batch.batchId, jobs: batch.jobs.length, traceId }, 'batch submitted');
+          addToAccessLine(request, { batchId: batch.batchId, jobs: batch.jobs.length, traceId });
           for (const job of batch.jobs) context.metrics.submitted(job.stage);
           const jobs = batch.jobs.map(({ jobId, stage, priority, notBefore, expiresAt }) => ({
             jobId,

@@ -9,6 +9,7 @@ import type { GatewayContext } from '../context.ts';
 import { estimateProgress, type ProgressEstimate } from '../eta.ts';
 import { stageSymbol } from '../topics.ts';
 import type { Stage } from '../../../topology/topics.ts';
+import { addToAccessLine } from '../access-log.ts';
 import { apiError } from '../errors.ts';
 import { revokeJob, revokeReason } from '../revoke.ts';
 import {
@@ -173,9 +174,7 @@ export const jobRoutes: FastifyPluginAsync<Pick<GatewayContext, (typeof JOB_ROUT
       const key = checkIdempotencyKey(request.headers['idempotency-key']);
       // A repeat gets its job before the body is judged (repeatedSubmission says why).
       let submitted = key === undefined ? null : await repeatedSubmission(context, key, request.body.stage);
-      if (submitted !== null) {
-        request.log.info({ jobId: submitted.jobId, stage: submitted.stage, created: false }, 'job submitted');
-      } else {
+      if (submitted === null) {
         const submission = toJobSubmission(request.body, {
           submitter: request.principal?.name ?? 'gateway',
           now: context.now(),
@@ -183,10 +182,11 @@ export const jobRoutes: FastifyPluginAsync<Pick<GatewayContext, (typeof JOB_ROUT
         });
         submitted = await inServerSpan(request, async (traceId) => {
           const job = await submitJob(context, submission);
-          request.log.info({ jobId: job.jobId, stage: job.stage, created: job.created, traceId }, 'job submitted');
+          addToAccessLine(request, { traceId });
           return job;
         });
       }
+      addToAccessLine(request, { jobId: submitted.jobId, stage: submitted.stage, created: submitted.created });
       context.metrics.submitted(submitted.stage);
       // A repeated submission's job was queued earlier, and may have ended: its status says more.
       const delayMs = Math.max(0, (submitted.notBefore ?? 0) - context.now());

@@ -485,13 +485,25 @@ test('gateway edges: authentication and malformed input', { timeout: 240_000 }, 
       await waitFor(() => linesOf().length > 0, { description: `the access line of ${requestId}`, intervalMs: 20 });
       const lines = linesOf();
       assert.equal(lines.length, 1, `one access line for ${requestId}`);
-      return lines[0] as { level: number; req: { method: string; url: string }; res: { statusCode: number } };
+      return lines[0] as {
+        level: number;
+        req: { method: string; url: string };
+        res: { statusCode: number };
+      } & Record<string, unknown>;
     };
     const INFO = 30;
     const DEBUG = 20;
-    const submitted = await accessLine(await gateway.call('POST', '/v1/jobs', { json: validNoop }));
+    const submission = await gateway.call('POST', '/v1/jobs', { json: validNoop });
+    const { jobId } = (await submission.clone().json()) as { jobId: string };
+    const submitted = await accessLine(submission);
     assert.deepEqual([submitted.level, submitted.req.method, submitted.req.url], [INFO, 'POST', '/v1/jobs']);
     assert.equal(submitted.res.statusCode, 202);
+    // A submission is that one line, which says what it did: no second "job submitted" line.
+    assert.deepEqual([submitted['jobId'], submitted['stage'], submitted['created']], [jobId, 'noop', true]);
+    assert.match(String(submitted['traceId']), /^[0-9a-f]{32}$/);
+    const requestId = submission.headers.get('x-request-id');
+    const itsLines = logLines.filter((line) => (JSON.parse(line) as Record<string, unknown>)['reqId'] === requestId);
+    assert.equal(itsLines.length, 1, itsLines.join('\n'));
     const read = await accessLine(await gateway.call('GET', '/v1/jobs?limit=1', { token: 'reader' }));
     assert.deepEqual([read.level, read.res.statusCode], [DEBUG, 200]);
     const probe = await accessLine(await gateway.call('GET', '/healthz', { token: null }));

@@ -4,6 +4,7 @@
  * 1 failure, 2 usage error; `--help` on every command.
  */
 import { Command, CommanderError } from 'commander';
+import { redactText } from '../services/lib/redaction.ts';
 import { createCtlRunner } from './ctl/command-context.ts';
 import { registerBackup } from './ctl/backup.ts';
 import { registerDlq } from './ctl/dlq.ts';
@@ -42,8 +43,10 @@ registerSchedules(program, runner.run);
 registerBackup(program, runner.run);
 
 /** Tells the user why the command failed: a line, or under `--json` one JSON document, on stderr. */
-function fail(message: string, exitCode: number): void {
+function fail(failure: string, exitCode: number): void {
   process.exitCode = exitCode;
+  // A message may repeat an endpoint given with its password (REDIS_URL): never shown.
+  const message = redactText(failure);
   // A script that asked for JSON parses the failure too rather than matching text.
   const json = program.opts()['json'] === true;
   process.stderr.write(json ? `${JSON.stringify({ error: { message, exitCode } })}\n` : `sedano: ${message}\n`);

@@ -53,8 +53,13 @@ export function createCtlClients(env: NodeJS.ProcessEnv = process.env): CtlClien
             connectTimeout: 5_000,
             retryStrategy: () => null,
           });
-          client.on('error', () => {});
-          await client.connect();
+          // ioredis rejects with "Connection is closed"; the reason (WRONGPASS, a certificate
+          // refused) came as an error event first.
+          let reason: Error | undefined;
+          client.on('error', (error: Error) => (reason ??= error));
+          await client.connect().catch((error: unknown) => {
+            throw reason ?? error;
+          });
           return client;
         })(),
       )),

@@ -143,9 +143,33 @@ interface LoggedRequest {
   socket?: { remotePort?: number };
 }
 
+/** Redis commands whose arguments hold a password: `AUTH user password`, `HELLO 3 AUTH user password`. */
+const REDIS_CREDENTIAL_COMMANDS = new Set(['auth', 'hello', 'migrate']);
+
+/**
+ * A serialized error, and the errors pino serialized inside it (`originalError`, say), with the
+ * arguments of a Redis command that carries a password redacted: ioredis puts the command a
+ * reply refused on its error (`command: { name: 'auth', args: [user, password] }`), and a worker
+ * given a wrong Redis password logged it (redis-security.test.ts).
+ */
+function redactRedisCommand(serialized: Record<string, unknown>, depth = 0): void {
+  const command = serialized['command'] as { name?: unknown } | undefined;
+  if (typeof command?.name === 'string' && REDIS_CREDENTIAL_COMMANDS.has(command.name.toLowerCase())) {
+    // A copy: pino's serialized error holds the original's other fields by reference.
+    serialized['command'] = { ...command, args: REDACTED };
+  }
+  if (depth >= 8) return;
+  for (const value of Object.values(serialized)) {
+    // pino serializes an error inside an error into a new object of the same shape.
+    if (typeof value === 'object' && value !== null && typeof (value as { stack?: unknown }).stack === 'string') {
+      redactRedisCommand(value as Record<string, unknown>, depth + 1);
+    }
+  }
+}
+
 /**
  * The pino serializers of the gateway's log: `req` (the access line, access-log.ts) with its URL
- * redacted, `err` with its message and stack redacted.
+ * redacted, `err` with its message and stack redacted, and a Redis command's password.
  */
 export const redactingSerializers = {
   req(request: LoggedRequest) {
@@ -164,6 +188,7 @@ export const redactingSerializers = {
     if (typeof serialized['headers'] === 'object' && serialized['headers'] !== null) {
       serialized['headers'] = redactHeaders(serialized['headers'] as Record<string, unknown>);
     }
+    redactRedisCommand(serialized);
     return serialized;
   },
 };

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { pino } from 'pino';
 import { createKafkaClient } from '../../../services/lib/kafka.ts';
+import { resolveEndpoints } from '../../../services/lib/endpoints.ts';
 import { kafkaConnection } from '../../../services/lib/kafka-connection.ts';
 import { createWorkerPresence, type WorkerRecord } from '../../../services/lib/worker-presence.ts';
 import { startMaintenance } from '../../../services/maintenance/maintenance-worker.ts';
@@ -100,6 +101,17 @@ test('ctl ping: every worker answers with its id and uptime; a silent worker fai
   assert.match(failed.stdout, new RegExp(`^${worker.workerId}\\s+\\S+$`, 'm'), 'the live worker is listed');
   assert.match(failed.stdout, new RegExp(`^${ghost.workerId}: no answer within 3000 ms$`, 'm'));
   assert.match(failed.stderr, /did not answer/);
+});
+
+// Regression: ctl repeated REDIS_URL, password and all, and gave "Connection is closed" as the reason.
+test('a Redis that refuses ctl its password is named with its reason, and the password is never shown', async () => {
+  const url = new URL(resolveEndpoints(process.env).redisUrl);
+  url.username = 'ctl-test-user';
+  url.password = 'not-the-password-4321';
+  const result = await ctl(['inspect', 'active'], { REDIS_URL: url.toString() });
+  assert.equal(result.code, 1, result.stderr);
+  assert.match(result.stderr, /^sedano: Redis at redis:\/\/\[REDACTED\]@\S+ did not answer: WRONGPASS/);
+  assert.ok(!`${result.stdout}${result.stderr}`.includes('not-the-password-4321'), result.stderr);
 });
 
 test('ctl status and ping list the maintenance worker as stage maintenance', async (t) => {

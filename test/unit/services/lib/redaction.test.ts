@@ -37,6 +37,27 @@ test('redact: headers and free text lose their credentials', () => {
   });
 });
 
+// Regression: a worker given a wrong Redis password logged ioredis's refused AUTH with its arguments.
+test("redact: a Redis command's password, on an error or one inside it, leaves the original as it was", () => {
+  const refusedAuth = () =>
+    Object.assign(new Error('WRONGPASS invalid username-password pair or user is disabled.'), {
+      command: { name: 'auth', args: ['sedano-local', 'p4ssw0rd'] },
+    });
+  const direct = refusedAuth();
+  const hello = Object.assign(new Error('NOPERM'), {
+    command: { name: 'HELLO', args: ['3', 'AUTH', 'u', 'p4ssw0rd'] },
+  });
+  const wrapped = Object.assign(new Error('the worker could not start'), { originalError: refusedAuth() });
+  for (const error of [direct, hello, wrapped]) {
+    const serialized = JSON.stringify(redactingSerializers.err(error));
+    assert.doesNotMatch(serialized, /p4ssw0rd/, serialized);
+    assert.match(serialized, /"args":"\[REDACTED\]"/, serialized);
+  }
+  assert.deepEqual(direct.command.args, ['sedano-local', 'p4ssw0rd'], 'the error itself is not changed');
+  const get = Object.assign(new Error('WRONGTYPE'), { command: { name: 'get', args: ['sedano:job:1'] } });
+  assert.match(JSON.stringify(redactingSerializers.err(get)), /sedano:job:1/, "another command's arguments stay");
+});
+
 test('redact: credential names by word or whole name; a URL user and password in free text', () => {
   for (const name of [
     'access_token',

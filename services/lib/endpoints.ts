@@ -26,6 +26,8 @@ export const LOCAL_PORTS = {
   schemaRegistry: 8081,
   schemaRegistryManagement: 9081,
   redis: 6379,
+  /** Redis's second port, TLS with a user and password (scripts/local-stack/redis.ts). */
+  redisSecured: 6380,
   otlpGrpc: 4317,
   otlpHttp: 4318,
   jaegerQuery: 16686,

@@ -253,7 +253,8 @@ export const baseSettings = defineSettings({
     default: LOCAL_ENDPOINTS.schemaRegistryUrl,
   }),
   redisUrl: setting.url('REDIS_URL', {
-    description: 'Redis for the status view, revocations, rate limits, caches',
+    description:
+      'Redis for the status view, revocations, rate limits, caches; a secured one takes TLS, a user and a password in it, `rediss://user:password@host:6380`, never logged',
     default: LOCAL_ENDPOINTS.redisUrl,
   }),
   otlpEndpoint: setting.url('OTEL_EXPORTER_OTLP_ENDPOINT', {

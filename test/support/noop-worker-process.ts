@@ -2,7 +2,7 @@
  * A real noop worker process (services/noop/main.ts on the service kit) with the environment a
  * test gives it, serving its metrics on a free port (SEDANO_METRICS_PORT=0): resolves once the kit
  * logged that port, with every line the process wrote so far and after (stdout and stderr), and
- * a way to stop it (SIGTERM; stopped at the test's end too).
+ * a way to stop it (SIGTERM; stopped at the test's end too); or one expected to stop by itself.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -55,6 +55,28 @@ export async function startNoopWorkerProcess(t: TestContext, env: Record<string,
     });
   });
   return { port, output, stop };
+}
+
+/**
+ * Runs a noop worker process that is expected to stop by itself (a setting refused, a server
+ * refusing it): its exit code and everything it wrote. One that starts anyway is killed after
+ * 60 s, and at the test's end, rather than left to hold the test or consume its lanes.
+ */
+export async function noopWorkerUntilItStops(
+  t: TestContext,
+  env: Record<string, string>,
+): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, [NOOP_MAIN], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: 60_000,
+  });
+  onCleanup(t, () => child.kill());
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  return { code, output };
 }
 
 /** Submits one noop job with `producer`, then waits until the worker's metrics count its SUCCESS. */

@@ -7,7 +7,6 @@
  * error or log line.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -16,10 +15,13 @@ import { createKafkaClient } from '../../../../services/lib/kafka.ts';
 import { kafkaConnection } from '../../../../services/lib/kafka-connection.ts';
 import { securedListener } from '../../../../scripts/local-stack/kafka.ts';
 import { stateDir } from '../../../../scripts/local-stack/paths.ts';
-import { noopTopics, runOneNoopJob, startNoopWorkerProcess } from '../../../support/noop-worker-process.ts';
+import {
+  noopTopics,
+  noopWorkerUntilItStops,
+  runOneNoopJob,
+  startNoopWorkerProcess,
+} from '../../../support/noop-worker-process.ts';
 import { namespaceOfItsOwn, onCleanup, uniqueName } from '../../../support/resources.ts';
-
-const NOOP_MAIN = new URL('../../../../services/noop/main.ts', import.meta.url).pathname;
 
 // The secured listener is the local stack's: a suite pointed at another cluster has none to try.
 const listener =
@@ -91,17 +93,10 @@ test("without the broker's certificate authority, TLS refuses its certificate", 
 
 test('a service whose SASL settings do not fit together exits 2 naming them, its password not shown', async (t) => {
   const password = 'given-but-no-mechanism-5678';
-  const child = spawn(process.execPath, [NOOP_MAIN], {
-    env: { ...process.env, KAFKA_SASL_USERNAME: 'someone', KAFKA_SASL_PASSWORD: password },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    // A service that started anyway is stopped rather than left to hold the test.
-    timeout: 60_000,
+  const { code, output } = await noopWorkerUntilItStops(t, {
+    KAFKA_SASL_USERNAME: 'someone',
+    KAFKA_SASL_PASSWORD: password,
   });
-  onCleanup(t, () => child.kill());
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
   assert.equal(code, 2, output);
   assert.match(output, /KAFKA_SASL_MECHANISM: expected one of plain, scram-sha-256, scram-sha-512/);
   assert.ok(!output.includes(password), output);

@@ -1,10 +1,12 @@
 /**
  * Apache Kafka in KRaft mode: one combined broker/controller on 127.0.0.1.
  *
- * Beside its plaintext listener it serves a secured one, SASL PLAIN over TLS as managed clusters
- * do (`securedListener` below): a self-signed certificate made with the JDK's keytool, and a
- * user and password made at random for this clone, so the suite connects through
- * `KAFKA_SASL_*` and `KAFKA_TLS_CA_FILE` to a real broker (kafka-security.test.ts).
+ * Beside its plaintext listener it serves a secured one, SASL over TLS as managed clusters do
+ * (`securedListener` below): a self-signed certificate made with the JDK's keytool, a PLAIN user
+ * (Confluent Cloud's mechanism) and a SCRAM one (Amazon MSK's and Aiven's) with passwords made at
+ * random for this clone, so the suite connects through `KAFKA_SASL_*` and `KAFKA_TLS_CA_FILE` to
+ * a real broker (kafka-security.test.ts). The SCRAM user is written into the storage when it is
+ * formatted (StorageTool's `--add-scram`, its password briefly on that local command line).
  *
  * The broker's jars come from Maven Central through Maven (kafka/pom.xml, which also brings
  * the log4j2 backend the broker's POM leaves out); they stay in ~/.m2 and the resolved
@@ -58,10 +60,22 @@ export function newClusterId(): string {
 /** The secured listener: where it is, who may connect, and the certificate to trust (a PEM file). */
 export interface SecuredListener {
   brokers: string[];
+  /** The PLAIN user. */
   username: string;
   password: string;
   caFile: string;
+  /**
+   * A SCRAM user (SCRAM-SHA-256 and SCRAM-SHA-512), as Amazon MSK and Aiven have: made when the
+   * storage is formatted, so absent from a stack formatted before there was one.
+   */
+  scram?: { username: string; password: string };
 }
+
+/** The SCRAM user's name; its password is made at random with the others. */
+const SCRAM_USER = 'sedano-scram';
+
+/** The SCRAM mechanisms the secured listener accepts, both for the one user. */
+const SCRAM_MECHANISMS = ['SCRAM-SHA-256', 'SCRAM-SHA-512'] as const;
 
 /** The secured listener's description, written when the broker is prepared (next to its data). */
 function securedListenerFile(kafkaStateDir: string): string {
@@ -77,12 +91,13 @@ export function securedListener(env: NodeJS.ProcessEnv = process.env): SecuredLi
 /**
  * The secured listener's certificate and credentials, made once per clone: a PKCS#12 key store
  * with a self-signed certificate for 127.0.0.1 (the JDK's keytool, next to the Java that runs
- * the broker), its certificate as PEM for clients, and a random user and password.
+ * the broker), its certificate as PEM for clients, and random passwords for the PLAIN user and
+ * the SCRAM one.
  */
 async function prepareSecuredListener(
   java: string,
   kafkaStateDir: string,
-): Promise<SecuredListener & { keyStore: string; keyStorePassword: string }> {
+): Promise<Omit<SecuredListener, 'scram'> & { keyStore: string; keyStorePassword: string; scramPassword: string }> {
   const dir = join(kafkaStateDir, 'tls');
   const keyStore = join(dir, 'broker.p12');
   const secretsFile = join(dir, 'secrets.json');
@@ -124,20 +139,26 @@ async function prepareSecuredListener(
   }
   // Also a key store an earlier version left readable to all (keytool writes with the umask).
   keepPrivate(keyStore);
-  const { keyStorePassword, password } = JSON.parse(readFileSync(secretsFile, 'utf8')) as Record<string, string>;
-  const listener: SecuredListener = {
+  const secrets = JSON.parse(readFileSync(secretsFile, 'utf8')) as Record<string, string | undefined>;
+  // Secrets written before there was a SCRAM user gain its password.
+  if (secrets['scramPassword'] === undefined) {
+    secrets['scramPassword'] = randomBytes(18).toString('base64url');
+    writePrivateFile(secretsFile, JSON.stringify(secrets));
+  }
+  return {
     brokers: [`127.0.0.1:${LOCAL_PORTS.kafkaSecured}`],
     username: 'sedano-local',
-    password: password!,
+    password: secrets['password']!,
     caFile,
+    keyStore,
+    keyStorePassword: secrets['keyStorePassword']!,
+    scramPassword: secrets['scramPassword'],
   };
-  writePrivateFile(securedListenerFile(kafkaStateDir), JSON.stringify(listener));
-  return { ...listener, keyStore, keyStorePassword: keyStorePassword! };
 }
 
 function serverProperties(
   dataDir: string,
-  secured: SecuredListener & { keyStore: string; keyStorePassword: string },
+  secured: Omit<SecuredListener, 'scram'> & { keyStore: string; keyStorePassword: string },
 ): string {
   return `# Written by scripts/stack: a single KRaft broker/controller for development.
 process.roles=broker,controller
@@ -148,9 +169,11 @@ advertised.listeners=PLAINTEXT://127.0.0.1:${LOCAL_PORTS.kafka},SASL_SSL://127.0
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
 listener.security.protocol.map=PLAINTEXT:PLAINTEXT,SASL_SSL:SASL_SSL,CONTROLLER:PLAINTEXT
-# The secured listener: SASL PLAIN over TLS, one user (prepareSecuredListener).
-listener.name.sasl_ssl.sasl.enabled.mechanisms=PLAIN
+# The secured listener: SASL over TLS, a PLAIN user (prepareSecuredListener) and a SCRAM one,
+# whose credentials the storage got when it was formatted (--add-scram, below).
+listener.name.sasl_ssl.sasl.enabled.mechanisms=PLAIN,${SCRAM_MECHANISMS.join(',')}
 listener.name.sasl_ssl.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_${secured.username}="${secured.password}";
+${SCRAM_MECHANISMS.map((mechanism) => `listener.name.sasl_ssl.${mechanism.toLowerCase()}.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;`).join('\n')}
 listener.name.sasl_ssl.ssl.keystore.type=PKCS12
 listener.name.sasl_ssl.ssl.keystore.location=${secured.keyStore}
 listener.name.sasl_ssl.ssl.keystore.password=${secured.keyStorePassword}
@@ -190,21 +213,29 @@ export const kafka: Component = {
       // Where log4j2.properties rolls the broker's full log (`rollingLog` below).
       `-Dsedano.logDir=${context.stateDir}`,
     ];
+    // Written once the storage holds the SCRAM user: a stack formatted before has none.
+    const scramMarker = join(context.stateDir, 'scram-user-formatted');
     if (!existsSync(join(dataDir, 'meta.properties'))) {
       context.log('kafka: formatting storage');
-      await run(java, [
-        ...HEAP,
-        ...log4j,
-        '-cp',
-        classpath,
-        'kafka.tools.StorageTool',
-        'format',
-        '-t',
-        newClusterId(),
-        '-c',
-        properties,
+      const scramUsers = SCRAM_MECHANISMS.flatMap((mechanism) => [
+        '--add-scram',
+        `${mechanism}=[name=${SCRAM_USER},password=${secured.scramPassword}]`,
       ]);
+      const format = [...HEAP, ...log4j, '-cp', classpath, 'kafka.tools.StorageTool', 'format'];
+      await run(java, [...format, '-t', newClusterId(), '-c', properties, ...scramUsers]).catch((error: unknown) => {
+        // `run` repeats the command line, which holds the SCRAM password.
+        throw new Error((error as Error).message.replaceAll(secured.scramPassword, '[REDACTED]'));
+      });
+      writePrivateFile(scramMarker, `${SCRAM_USER}\n`);
     }
+    const listener: SecuredListener = {
+      brokers: secured.brokers,
+      username: secured.username,
+      password: secured.password,
+      caFile: secured.caFile,
+      ...(existsSync(scramMarker) ? { scram: { username: SCRAM_USER, password: secured.scramPassword } } : {}),
+    };
+    writePrivateFile(securedListenerFile(context.stateDir), JSON.stringify(listener));
     return {
       command: java,
       marker: 'kafka.Kafka',

@@ -84,6 +84,52 @@ test('a wrong password is refused as an authentication failure that shows no pas
   }
 });
 
+const noScram =
+  skip ||
+  (listener?.scram === undefined &&
+    'the local broker has no SCRAM user: its storage was formatted before there was one (a new clone has it)');
+
+test(
+  'SCRAM-SHA-256 and SCRAM-SHA-512 users reach the broker; a wrong SCRAM password is refused',
+  { skip: noScram },
+  async () => {
+    const { username, password } = listener!.scram!;
+    for (const mechanism of ['scram-sha-256', 'scram-sha-512']) {
+      const admin = await createKafkaClient({
+        ...kafkaConnection(
+          securedEnv({ KAFKA_SASL_MECHANISM: mechanism, KAFKA_SASL_USERNAME: username, KAFKA_SASL_PASSWORD: password }),
+        ),
+        clientId: uniqueName(`secured-${mechanism}`),
+        log: () => {},
+      }).admin();
+      try {
+        assert.ok((await admin.listTopics()).length > 0, mechanism);
+      } finally {
+        await admin.close();
+      }
+    }
+    const wrong = 'not-the-scram-password-1234';
+    const error = await createKafkaClient({
+      ...kafkaConnection(
+        securedEnv({
+          KAFKA_SASL_MECHANISM: 'scram-sha-512',
+          KAFKA_SASL_USERNAME: username,
+          KAFKA_SASL_PASSWORD: wrong,
+        }),
+      ),
+      clientId: uniqueName('secured-scram-wrong'),
+      log: () => {},
+    })
+      .admin()
+      .then(
+        () => assert.fail('connected with a wrong SCRAM password'),
+        (failure: unknown) => failure as Error,
+      );
+    assert.match(error.message, /SASL SCRAM SHA512 authentication failed/);
+    assert.ok(!`${error.message}${String(error.stack)}`.includes(wrong), error.message);
+  },
+);
+
 test("without the broker's certificate authority, TLS refuses its certificate", { skip }, async () => {
   const env = securedEnv({ KAFKA_TLS: 'true' });
   delete env['KAFKA_TLS_CA_FILE'];

@@ -33,7 +33,7 @@ import type { GatewayContext } from './context.ts';
 import { coalescedView } from '../lib/coalesced-view.ts';
 import type { DeadLetterIndex } from './dead-letter-index.ts';
 import { apiError, errorReply, shortened } from './errors.ts';
-import { lowerCaseIds } from './id-case.ts';
+import { lowerCaseBodyIds, lowerCaseUrlIds } from './id-case.ts';
 import { createGatewayMetrics, type MetricsSources } from './metrics.ts';
 import { redactingSerializers } from '../lib/redaction.ts';
 import { BATCH_ROUTE_NEEDS, batchRoutes } from './routes/batches.ts';
@@ -166,48 +166,6 @@ export async function buildGatewayApp(dependencies: GatewayDependencies): Promis
   // or a cookie never reach the log. Typed as fastify's base logger, so the instance has the
   // default type the route modules take.
   const baseLogger: FastifyBaseLogger = logger.child({}, { serializers: redactingSerializers });
-  const accessLog = new AccessLog(dependencies.accessLog ?? 'writes-and-errors');
-  const app = fastify({
-    loggerInstance: baseLogger,
-    requestIdHeader: 'x-request-id',
-    genReqId: () => randomUUID(),
-    // Errors fastify meets before routing (a bad URL, a parameter over maxParamLength) get the same bodies.
-    frameworkErrors: (error, request, reply) => {
-      const { statusCode, body } = errorReply(error, request.id, { maxParamLength: MAX_PARAM_LENGTH });
-      // Typed for any route generic here; the reply is a plain one. No onRequest hook ran for
-      // it, so its x-request-id is set here.
-      void (reply as FastifyReply).code(statusCode).header('x-request-id', request.id).send(body);
-      accessLog.frameworkErrorAnswered(request, statusCode);
-    },
-    // Errors of Node's HTTP parser (a request fastify never sees) get the same bodies, logged as the client's fault.
-    clientErrorHandler: installClientErrorHandler(baseLogger),
-    bodyLimit: dependencies.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
-    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
-    // One access line per answered request (access-log.ts), rather than fastify's two.
-    logController: accessLog,
-  });
-  // Bodies are JSON only: fastify's text/plain parser would hand a route a string, refused as a
-  // validation error (400) where any other content type gets 415.
-  app.removeContentTypeParser('text/plain');
-  // fastify's own JSON parser (it refuses `__proto__` and `constructor.prototype` keys), with a
-  // message that says so: its own, "Body is not valid JSON", misleads for a body that is.
-  const parseJson = app.getDefaultJsonParser('error', 'error');
-  app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    // A string, as `parseAs` asks; fastify's types give the parser either kind.
-    const text = body.toString();
-    // fastify's default parser answers through `done`; its type allows a promise it never returns.
-    void parseJson(request, text, (error, value) => {
-      if (error !== null && isPlainJson(text)) {
-        done(apiError('SEDANO_ERR_API_MALFORMED_JSON', PROTOTYPE_KEYS_REFUSED), undefined);
-      } else done(error, value);
-    });
-  });
-  app.setValidatorCompiler(({ schema, httpPart }) => compileValidator(schema, httpPart ?? 'body'));
-  // Response schemas document the answers (/docs/json); replies are sent as built, not filtered by them.
-  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
-  app.decorateRequest('principal', null);
-
   const context: GatewayContext = {
     admin: dependencies.admin,
     producer: dependencies.producer,
@@ -238,6 +196,49 @@ export async function buildGatewayApp(dependencies: GatewayDependencies): Promis
     now: dependencies.now ?? Date.now,
   };
   context.metrics = createGatewayMetrics(metricSources(context), logger, dependencies.metricsRegistry);
+  const accessLog = new AccessLog(dependencies.accessLog ?? 'writes-and-errors', context.metrics);
+  const app = fastify({
+    loggerInstance: baseLogger,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+    // Errors fastify meets before routing (a bad URL, a parameter over maxParamLength) get the same bodies.
+    frameworkErrors: (error, request, reply) => {
+      const { statusCode, body } = errorReply(error, request.id, { maxParamLength: MAX_PARAM_LENGTH });
+      // Typed for any route generic here; the reply is a plain one. No onRequest hook ran for
+      // it, so its x-request-id is set here.
+      void (reply as FastifyReply).code(statusCode).header('x-request-id', request.id).send(body);
+      accessLog.frameworkErrorAnswered(request, statusCode);
+    },
+    // Errors of Node's HTTP parser (a request fastify never sees) get the same bodies, logged as the client's fault.
+    clientErrorHandler: installClientErrorHandler(baseLogger),
+    bodyLimit: dependencies.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    // One access line per answered request (access-log.ts), rather than fastify's two; it
+    // observes the request metric too.
+    logController: accessLog,
+  });
+  // Bodies are JSON only: fastify's text/plain parser would hand a route a string, refused as a
+  // validation error (400) where any other content type gets 415.
+  app.removeContentTypeParser('text/plain');
+  // fastify's own JSON parser (it refuses `__proto__` and `constructor.prototype` keys), with a
+  // message that says so: its own, "Body is not valid JSON", misleads for a body that is. The
+  // ids a body names are made lower case as it is parsed (id-case.ts).
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    // A string, as `parseAs` asks; fastify's types give the parser either kind.
+    const text = body.toString();
+    // fastify's default parser answers through `done`; its type allows a promise it never returns.
+    void parseJson(request, text, (error, value) => {
+      if (error !== null && isPlainJson(text)) {
+        done(apiError('SEDANO_ERR_API_MALFORMED_JSON', PROTOTYPE_KEYS_REFUSED), undefined);
+      } else done(error, lowerCaseBodyIds(value));
+    });
+  });
+  app.setValidatorCompiler(({ schema, httpPart }) => compileValidator(schema, httpPart ?? 'body'));
+  // Response schemas document the answers (/docs/json); replies are sent as built, not filtered by them.
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  app.decorateRequest('principal', null);
 
   const auth = createAuthenticator(dependencies.tokens);
   // Callback hooks rather than async ones: every request runs them, and an async hook costs a
@@ -247,6 +248,9 @@ export async function buildGatewayApp(dependencies: GatewayDependencies): Promis
   // hook of its own.
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    // Ids are read in lower case, whatever case the client sent them in (id-case.ts); a body's
+    // as it is parsed (above).
+    lowerCaseUrlIds(request);
     const scope = request.routeOptions.config.scope;
     if (scope === undefined) return done();
     try {
@@ -254,20 +258,6 @@ export async function buildGatewayApp(dependencies: GatewayDependencies): Promis
     } catch (error) {
       return done(error as Error);
     }
-    done();
-  });
-  // Ids are read in lower case, whatever case the client sent them in (id-case.ts).
-  app.addHook('preValidation', (request, _reply, done) => {
-    lowerCaseIds(request);
-    done();
-  });
-  app.addHook('onResponse', (request, reply, done) => {
-    context.metrics.observeRequest(
-      request.method,
-      request.routeOptions.url ?? 'unmatched',
-      reply.statusCode,
-      reply.elapsedTime / 1000,
-    );
     done();
   });
   app.setErrorHandler((error, request, reply) => {

@@ -537,8 +537,9 @@ test('gateway API on the real stack', { timeout: 240_000 }, async (t) => {
   // Was: an upper-case UUID passed validation, then was a 404 for a job the view held in lower case.
   await t.test('ids in upper case name the same jobs and batches as in lower case', async () => {
     const batchId = randomUUID();
+    const parentJobId = randomUUID();
     const submitted = await gateway.call('POST', '/v1/batches', {
-      json: { batchId: batchId.toUpperCase(), jobs: [validNoopJob] },
+      json: { batchId: batchId.toUpperCase(), jobs: [{ ...validNoopJob, parentJobId: parentJobId.toUpperCase() }] },
     });
     assert.equal(submitted.status, 202, await submitted.clone().text());
     const batch = await json<{ batchId: string; jobs: { jobId: string }[] }>(submitted);
@@ -548,7 +549,9 @@ test('gateway API on the real stack', { timeout: 240_000 }, async (t) => {
     const upper = jobId.toUpperCase();
     const job = await gateway.call('GET', `/v1/jobs/${upper}`, { token: 'reader' });
     assert.equal(job.status, 200, await job.clone().text());
-    assert.equal((await json<JobBody>(job)).jobId, jobId);
+    const shown = await json<JobBody & { parentJobId: string | null }>(job);
+    assert.equal(shown.jobId, jobId);
+    assert.equal(shown.parentJobId, parentJobId, 'a parent job id given in upper case is stored in lower case');
     const events = await gateway.call('GET', `/v1/jobs/${upper}/events`, { token: 'reader' });
     assert.equal(events.status, 200);
     assert.equal(((await readEvents(events)).at(-1)?.data as JobBody).state, 'SUCCESS');

@@ -2,22 +2,24 @@
  * `npm run bench -- api`: requests per second and latency of the status API's
  * `GET /v1/jobs/:id` (token check, Redis read, progress estimate, JSON) next to a bare fastify
  * hello-world, measured with autocannon on loopback in the same run, with the same connections
- * and duration, and the ratio of the two; then `POST /v1/jobs` (a noop job: validation, the
- * request and its PENDING event produced to Kafka, acks from all replicas, before the 202).
- * Prints figures; asserts nothing about time.
+ * and duration, and the ratio of the two (issue 12's target); beside them the same hello-world
+ * answering with the GET's own reply (679 bytes of JSON against 17), so the table also says how
+ * much of the gap is the reply's size and how much the gateway's work. Then `POST /v1/jobs` (a
+ * noop job: validation, the request and its PENDING event produced to Kafka, acks from all
+ * replicas, before the 202). Prints figures; asserts nothing about time.
  *
  * The gateway is the real one (buildGatewayApp) on the real Redis and Kafka, logging at info to a
  * file as a deployed gateway does (its access log's default mode), with its Redis and Kafka
  * timeouts (SEDANO_GATEWAY_REDIS_TIMEOUT_MS, SEDANO_GATEWAY_KAFKA_TIMEOUT_MS); the job read is a
  * real job view, written by the status view's own apply under a namespace of the benchmark's,
- * removed at the end. Both servers and the load generator share this process (and its CPU), as
+ * removed at the end. The servers and the load generator share this process (and its CPU), as
  * each side of the ratio does alike; with `--load-process`, autocannon runs in a child process
  * (api-load.ts), and the ratio is that of the servers' own cost per request (docs/benchmarks.md).
  *
- * The GET and the hello-world take turns in short rounds (`--rounds`, the order swapped every
- * round), and each side's figures add its rounds up: on a shared machine the load of the other
- * processes changes within seconds, and two 10 s phases one after the other measured that change
- * as much as the route (ten runs of the same code gave 0.38x to 1.05x).
+ * The three take turns in short rounds (`--rounds`, the order reversed every round), and each
+ * side's figures add its rounds up: on a shared machine the load of the other processes changes
+ * within seconds, and two 10 s phases one after the other measured that change as much as the
+ * route (ten runs of the same code gave 0.38x to 1.05x).
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -50,9 +52,9 @@ export const API_SYNOPSIS =
   'npm run bench -- api [--duration 10] [--rounds 5] [--connections 50] [--load-process] [--json]';
 
 export interface ApiBenchOptions {
-  /** Seconds of load on each target in all (the GET and the hello-world: split over the rounds). */
+  /** Seconds of load on each target in all (the GET and the two hello-worlds: split over the rounds). */
   durationSeconds: number;
-  /** Turns the GET and the hello-world take, alternately. */
+  /** Turns the GET and the two hello-worlds take, alternately. */
   rounds: number;
   connections: number;
   /** autocannon in a child process rather than beside the servers (api-load.ts). */
@@ -132,8 +134,15 @@ function ratio(a: number, b: number): string {
   return b === 0 ? '-' : `${(a / b).toFixed(2)}x`;
 }
 
-/** The printed table (pure): one row per target, then the ratio of the gateway to hello-world. */
-export function formatApiTable(rows: readonly ApiFigures[]): string {
+/** A row of ratios under the table: `of` as a multiple of `to`, column by column. */
+export interface ApiRatio {
+  label: string;
+  of: ApiFigures;
+  to: ApiFigures;
+}
+
+/** The printed table (pure): one row per target, then a row per ratio (the gateway's to hello-world's). */
+export function formatApiTable(rows: readonly ApiFigures[], ratios: readonly ApiRatio[]): string {
   const header = ['target', 'req/s', 'p50 ms', 'p97.5 ms', 'p99 ms', 'failures'];
   const cells = [
     header,
@@ -146,14 +155,13 @@ export function formatApiTable(rows: readonly ApiFigures[]): string {
       String(row.failures),
     ]),
   ];
-  const [gateway, hello] = rows;
-  if (gateway && hello) {
+  for (const { label, of, to } of ratios) {
     cells.push([
-      'gateway/hello-world',
-      ratio(gateway.requestsPerSecond, hello.requestsPerSecond),
-      ratio(gateway.p50Ms, hello.p50Ms),
-      ratio(gateway.p97_5Ms, hello.p97_5Ms),
-      ratio(gateway.p99Ms, hello.p99Ms),
+      label,
+      ratio(of.requestsPerSecond, to.requestsPerSecond),
+      ratio(of.p50Ms, to.p50Ms),
+      ratio(of.p97_5Ms, to.p97_5Ms),
+      ratio(of.p99Ms, to.p99Ms),
       '',
     ]);
   }
@@ -210,6 +218,11 @@ export async function runApiBenchmark(options: ApiBenchOptions): Promise<number>
   });
   const hello = fastify();
   hello.get('/', async () => ({ hello: 'world' }));
+  // The same hello-world answering with the GET's own reply (set below from one GET: the same
+  // bytes, serialized per request): the part of the gap that is the reply's size rather than the
+  // gateway's work (docs/benchmarks.md, the twenty-ninth round).
+  let getReply: unknown = null;
+  hello.get('/job', async () => getReply);
   // The topics a noop submission is produced to: the noop lanes and the status topic, the namespace's own.
   const submitTopicNames = new Set([...LANES.map((lane) => names.jobTopic('noop', lane)), names.statusTopic]);
   const submitTopics = declaredTopics(names, { replicationFactor: 1 }).filter((topic) =>
@@ -248,36 +261,39 @@ export async function runApiBenchmark(options: ApiBenchOptions): Promise<number>
     const jobRead = { url: `${gatewayUrl}/v1/jobs/${jobId}`, headers: { authorization: `Bearer ${token}` } };
     const check = await fetch(jobRead.url, { headers: jobRead.headers });
     if (check.status !== 200) throw new Error(`GET /v1/jobs/:id answered ${check.status}: ${await check.text()}`);
+    getReply = await check.json();
     const load = { connections: options.connections, duration: options.durationSeconds };
     const loadGenerator = options.loadProcess ? autocannonInChildProcess : autocannon;
     // A short warm-up of each, so JIT and connection pools are not measured.
     await loadGenerator({ ...load, duration: 2, url: helloUrl });
+    await loadGenerator({ ...load, duration: 2, url: `${helloUrl}/job` });
     await loadGenerator({ ...load, ...jobRead, duration: 2 });
     const round = { ...load, duration: Math.max(1, Math.round(options.durationSeconds / options.rounds)) };
     // This process's CPU time per side: the servers' alone with --load-process, else the load generator's too.
-    const cpuMicros = { get: 0, hello: 0 };
-    const timed = async (side: keyof typeof cpuMicros, run: () => Promise<AutocannonResult>) => {
-      const before = process.cpuUsage();
-      const result = await run();
-      const used = process.cpuUsage(before);
-      cpuMicros[side] += used.user + used.system;
-      return result;
+    const sides = {
+      get: { ...jobRead },
+      hello: { url: helloUrl },
+      helloWithReply: { url: `${helloUrl}/job` },
     };
-    const runGet = () => timed('get', () => loadGenerator({ ...round, ...jobRead }));
-    const runHello = () => timed('hello', () => loadGenerator({ ...round, url: helloUrl }));
-    const gets: AutocannonResult[] = [];
-    const hellos: AutocannonResult[] = [];
+    type Side = keyof typeof sides;
+    const results: Record<Side, AutocannonResult[]> = { get: [], hello: [], helloWithReply: [] };
+    const cpuMicros: Record<Side, number> = { get: 0, hello: 0, helloWithReply: 0 };
+    const order: Side[] = ['get', 'hello', 'helloWithReply'];
     for (let turn = 0; turn < options.rounds; turn += 1) {
-      // Swapped every round, so neither side always runs just after the other.
-      if (turn % 2 === 0) {
-        gets.push(await runGet());
-        hellos.push(await runHello());
-      } else {
-        hellos.push(await runHello());
-        gets.push(await runGet());
+      // Reversed every round, so no side always runs just after another.
+      for (const side of turn % 2 === 0 ? order : order.toReversed()) {
+        const before = process.cpuUsage();
+        results[side].push(await loadGenerator({ ...round, ...sides[side] }));
+        const used = process.cpuUsage(before);
+        cpuMicros[side] += used.user + used.system;
       }
     }
-    const rows = [combinedFigures('GET /v1/jobs/:id', gets), combinedFigures('fastify hello-world', hellos)];
+    const [getFigures, helloFigures, sameReplyFigures] = [
+      combinedFigures('GET /v1/jobs/:id', results.get),
+      combinedFigures('fastify hello-world', results.hello),
+      combinedFigures("hello-world, the GET's reply", results.helloWithReply),
+    ];
+    const rows = [getFigures, helloFigures, sameReplyFigures];
     const submit = {
       ...load,
       url: `${gatewayUrl}/v1/jobs`,
@@ -287,17 +303,26 @@ export async function runApiBenchmark(options: ApiBenchOptions): Promise<number>
     };
     await loadGenerator({ ...submit, duration: 2 });
     rows.push(figures('POST /v1/jobs', await loadGenerator(submit)));
-    console.log(options.json ? JSON.stringify(rows, null, 2) : formatApiTable(rows));
-    const perRequest = (micros: number, results: AutocannonResult[]) =>
-      (micros / results.reduce((sum, result) => sum + result.requests.total, 0)).toFixed(1);
+    const ratios: ApiRatio[] = [
+      // Issue 12's target.
+      { label: 'gateway/hello-world', of: getFigures, to: helloFigures },
+      { label: 'gateway/same reply', of: getFigures, to: sameReplyFigures },
+    ];
+    console.log(options.json ? JSON.stringify(rows, null, 2) : formatApiTable(rows, ratios));
+    const perRequest = (side: Side) =>
+      (cpuMicros[side] / results[side].reduce((sum, result) => sum + result.requests.total, 0)).toFixed(1);
+    const perRound = (of: Side, to: Side) =>
+      results[of].map((result, i) => ratio(result.requests.average, results[to][i]!.requests.average)).join(' ');
     console.log(
       `\n${options.connections} connections, loopback, ` +
         (options.loadProcess ? 'autocannon in a process of its own' : 'servers and autocannon in one process') +
-        `; GET and hello-world ${options.durationSeconds} s each in ${options.rounds} alternating rounds, ` +
-        `POST ${options.durationSeconds} s; ratios per round: ` +
-        gets.map((get, i) => ratio(get.requests.average, hellos[i]!.requests.average)).join(' ') +
-        `; CPU of the servers' process per request: GET ${perRequest(cpuMicros.get, gets)} µs, ` +
-        `hello-world ${perRequest(cpuMicros.hello, hellos)} µs; the gateway logged ${countLines(logFile)} lines at info`,
+        `; GET, hello-world and hello-world with the GET's reply ${options.durationSeconds} s each ` +
+        `in ${options.rounds} alternating rounds, POST ${options.durationSeconds} s; ` +
+        `gateway/hello-world per round: ${perRound('get', 'hello')}; ` +
+        `gateway/same reply per round: ${perRound('get', 'helloWithReply')}; ` +
+        `CPU of the servers' process per request: GET ${perRequest('get')} µs, ` +
+        `hello-world ${perRequest('hello')} µs, with the GET's reply ${perRequest('helloWithReply')} µs; ` +
+        `the gateway logged ${countLines(logFile)} lines at info`,
     );
     return rows.some((row) => row.failures > 0) ? 1 : 0;
   } finally {

@@ -73,7 +73,36 @@ test('the ratio row: a latency of 0 ms on hello-world gives no ratio rather than
     p99Ms: 4,
     failures: 0,
   });
-  const table = formatApiTable([row('GET', 300, 1), row('hello', 400, 0)]);
+  const [get, hello] = [row('GET', 300, 1), row('hello', 400, 0)];
+  const table = formatApiTable([get, hello], [{ label: 'gateway/hello-world', of: get, to: hello }]);
   const ratios = table.split('\n').at(-1)!.split(/ +/);
   assert.deepEqual(ratios, ['gateway/hello-world', '0.75x', '-', '1.00x', '1.00x']);
+});
+
+test('the table: a row per target, then a row per ratio asked for, in that order', () => {
+  const row = (target: string, requestsPerSecond: number) => ({
+    target,
+    requestsPerSecond,
+    p50Ms: 1,
+    p97_5Ms: 2,
+    p99Ms: 4,
+    failures: 0,
+  });
+  const [get, hello, sameReply] = [row('GET', 300), row('hello', 400), row('hello, same reply', 360)];
+  const lines = formatApiTable(
+    [get, hello, sameReply],
+    [
+      { label: 'gateway/hello-world', of: get, to: hello },
+      { label: 'gateway/same reply', of: get, to: sameReply },
+    ],
+  ).split('\n');
+  const cells = lines.filter((_, index) => index !== 1).map((line) => line.split(/  +/));
+  assert.deepEqual(
+    cells.map((line) => line[0]),
+    ['target', 'GET', 'hello', 'hello, same reply', 'gateway/hello-world', 'gateway/same reply'],
+  );
+  assert.deepEqual(
+    cells.slice(-2).map((line) => line[1]),
+    ['0.75x', '0.83x'],
+  );
 });

@@ -271,7 +271,7 @@ export async function runApiBenchmark(options: ApiBenchOptions): Promise<number>
     const round = { ...load, duration: Math.max(1, Math.round(options.durationSeconds / options.rounds)) };
     // This process's CPU time per side: the servers' alone with --load-process, else the load generator's too.
     const sides = {
-      get: { ...jobRead },
+      get: jobRead,
       hello: { url: helloUrl },
       helloWithReply: { url: `${helloUrl}/job` },
     };

@@ -20,6 +20,7 @@
  */
 
 import { type FastifyReply, type FastifyRequest, LogController } from 'fastify';
+import type { Logger } from '../lib/logger.ts';
 
 /** `SEDANO_GATEWAY_ACCESS_LOG`'s values. */
 export const ACCESS_LOG_MODES = ['writes-and-errors', 'all'] as const;
@@ -78,6 +79,9 @@ export class AccessLog extends LogController {
   override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
     const route = request.routeOptions.url ?? 'unmatched';
     this.#requests.observeRequest(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
+    const level = error ? 'error' : accessLogLevel(this.#mode, request.method, route, reply.statusCode);
+    // fastify types its request logger without pino's isLevelEnabled; it is pino's child.
+    if (!(request.log as Logger).isLevelEnabled(level)) return;
     const line = {
       ...addedFields.get(request),
       req: request,
@@ -86,7 +90,7 @@ export class AccessLog extends LogController {
     };
     // The response itself failed (the connection broke while it was written).
     if (error) return request.log.error({ ...line, err: error }, 'request errored');
-    request.log[accessLogLevel(this.#mode, request.method, route, reply.statusCode)](line, 'request completed');
+    request.log[level](line, 'request completed');
   }
 
   /**

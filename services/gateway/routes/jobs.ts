@@ -106,17 +106,27 @@ export async function readJob(
   context: Pick<GatewayContext, 'view' | 'codec'>,
   jobId: string,
 ): Promise<JobView | undefined> {
-  const view = await context.view.get(jobId);
-  if (view !== undefined) return view;
+  return (await context.view.get(jobId)) ?? declaredFollowUpView(context, jobId);
+}
+
+/** The view of the PENDING event a batch declared for its follow-up `jobId`; undefined for any other job. */
+async function declaredFollowUpView(
+  context: Pick<GatewayContext, 'view' | 'codec'>,
+  jobId: string,
+): Promise<JobView | undefined> {
   const declared = await context.view.declaredFollowUp(jobId);
   if (declared === undefined) return undefined;
   const { record } = await context.codec.decode(jobStatusEventContract, declared.followUp.pending);
   return applyStatusEvent(undefined, record).view;
 }
 
-/** `readJob`, or SEDANO_ERR_API_NOT_FOUND. */
+/**
+ * `readJob`, or SEDANO_ERR_API_NOT_FOUND. It reads the view itself rather than through readJob:
+ * every `GET /v1/jobs/:id` awaits it, and each nested async call costs a promise and a microtask
+ * turn (docs/benchmarks.md, the thirtieth round).
+ */
 export async function findJob(context: Pick<GatewayContext, 'view' | 'codec'>, jobId: string): Promise<JobView> {
-  const view = await readJob(context, jobId);
+  const view = (await context.view.get(jobId)) ?? (await declaredFollowUpView(context, jobId));
   if (view === undefined) throw notFound('job', jobId);
   return view;
 }

@@ -45,11 +45,12 @@ import { createStatusView } from '../../services/lib/status-view.ts';
 import { topologyNames } from '../../topology/names.ts';
 import { redisKeys } from '../../topology/redis-keys.ts';
 import { declaredTopics, LANES } from '../../topology/topics.ts';
+import { type AllocationSite, withAllocationProfile } from './allocation-profile.ts';
 import { type AutocannonResult, autocannon, autocannonInChildProcess } from './api-load.ts';
 import { deleteKeys } from './cleanup.ts';
 
 export const API_SYNOPSIS =
-  'npm run bench -- api [--duration 10] [--rounds 5] [--connections 50] [--load-process] [--json]';
+  'npm run bench -- api [--duration 10] [--rounds 5] [--connections 50] [--load-process] [--allocations | --json]';
 
 export interface ApiBenchOptions {
   /** Seconds of load on each target in all (the GET and the two hello-worlds: split over the rounds). */
@@ -59,6 +60,8 @@ export interface ApiBenchOptions {
   connections: number;
   /** autocannon in a child process rather than beside the servers (api-load.ts). */
   loadProcess: boolean;
+  /** After the rounds, one more of each side under the heap profiler: bytes allocated per request (allocation-profile.ts). */
+  allocations: boolean;
   json: boolean;
 }
 
@@ -70,6 +73,7 @@ export function parseApiOptions(args: readonly string[]): ApiBenchOptions {
       rounds: { type: 'string', default: '5' },
       connections: { type: 'string', default: '50' },
       'load-process': { type: 'boolean', default: false },
+      allocations: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
     },
   });
@@ -79,11 +83,15 @@ export function parseApiOptions(args: readonly string[]): ApiBenchOptions {
       throw new RangeError(`--${name}: expected a whole number above 0, got "${value}"`);
     return n;
   };
+  if (values.allocations && values.json) {
+    throw new RangeError('--allocations prints its figures under the table: it does not combine with --json');
+  }
   return {
     durationSeconds: whole('duration', values.duration),
     rounds: whole('rounds', values.rounds),
     connections: whole('connections', values.connections),
     loadProcess: values['load-process'],
+    allocations: values.allocations,
     json: values.json,
   };
 }
@@ -288,6 +296,22 @@ export async function runApiBenchmark(options: ApiBenchOptions): Promise<number>
         cpuMicros[side] += used.user + used.system;
       }
     }
+    // After the timed rounds, which the profiler would slow: each side once more with the load
+    // in a child process, so that the profiled heap is the servers' alone.
+    const allocationsOf = async (side: Side): Promise<SideAllocations> => {
+      const { result, sites } = await withAllocationProfile(() =>
+        autocannonInChildProcess({ ...round, ...sides[side] }),
+      );
+      const requests = result.requests.total;
+      return { perRequest: sites.reduce((sum, site) => sum + site.bytes, 0) / requests, sites, requests };
+    };
+    const allocations = options.allocations
+      ? {
+          get: await allocationsOf('get'),
+          hello: await allocationsOf('hello'),
+          helloWithReply: await allocationsOf('helloWithReply'),
+        }
+      : undefined;
     const [getFigures, helloFigures, sameReplyFigures] = [
       combinedFigures('GET /v1/jobs/:id', results.get),
       combinedFigures('fastify hello-world', results.hello),
@@ -324,6 +348,7 @@ export async function runApiBenchmark(options: ApiBenchOptions): Promise<number>
         `hello-world ${perRequest('hello')} µs, with the GET's reply ${perRequest('helloWithReply')} µs; ` +
         `the gateway logged ${countLines(logFile)} lines at info`,
     );
+    if (allocations !== undefined) console.log(`\n${formatAllocations(allocations)}`);
     return rows.some((row) => row.failures > 0) ? 1 : 0;
   } finally {
     await hello.close();
@@ -338,6 +363,29 @@ export async function runApiBenchmark(options: ApiBenchOptions): Promise<number>
     viewRedis.disconnect();
     rmSync(logDir, { recursive: true, force: true });
   }
+}
+
+/** One side's allocations: bytes per request in all, and by allocating function. */
+export interface SideAllocations {
+  perRequest: number;
+  sites: readonly AllocationSite[];
+  requests: number;
+}
+
+/** How many of the GET's allocating functions `--allocations` lists. */
+const LISTED_SITES = 12;
+
+/** `--allocations`' lines (pure): bytes per request of each side, then the GET's largest allocating functions. */
+export function formatAllocations(sides: Record<'get' | 'hello' | 'helloWithReply', SideAllocations>): string {
+  const bytes = (n: number) => Math.round(n).toLocaleString('en-US');
+  const { get, hello, helloWithReply } = sides;
+  return [
+    'Bytes allocated per request (V8 sampling heap profile, freed objects included; one round of each side, ' +
+      `autocannon in a process of its own): GET ${bytes(get.perRequest)}, hello-world ${bytes(hello.perRequest)}, ` +
+      `with the GET's reply ${bytes(helloWithReply.perRequest)}`,
+    "The GET's largest allocating functions, bytes per request:",
+    ...get.sites.slice(0, LISTED_SITES).map((site) => `${bytes(site.bytes / get.requests).padStart(8)}  ${site.site}`),
+  ].join('\n');
 }
 
 function countLines(file: string): number {

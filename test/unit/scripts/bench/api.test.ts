@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import { autocannonInChildProcess } from '../../../../scripts/bench/api-load.ts';
-import { combinedFigures, formatApiTable, parseApiOptions } from '../../../../scripts/bench/api.ts';
+import { combinedFigures, formatAllocations, formatApiTable, parseApiOptions } from '../../../../scripts/bench/api.ts';
 
 const round = (total: number, duration: number, p50: number, failures = 0) => ({
   requests: { average: total / duration, total },
@@ -36,6 +36,30 @@ test('the options: rounds default to 5 and must be a whole number above 0', () =
 test('--load-process: off by default', () => {
   assert.equal(parseApiOptions([]).loadProcess, false);
   assert.equal(parseApiOptions(['--load-process']).loadProcess, true);
+});
+
+test('--allocations: off by default, and not with --json, whose output is the rows alone', () => {
+  assert.equal(parseApiOptions([]).allocations, false);
+  assert.equal(parseApiOptions(['--allocations']).allocations, true);
+  assert.throws(() => parseApiOptions(['--allocations', '--json']), /--allocations .* --json/);
+});
+
+test("--allocations' lines: bytes per request of each side, then the GET's largest allocating functions", () => {
+  const side = (perRequest: number, requests: number, sites: { site: string; bytes: number }[] = []) => ({
+    perRequest,
+    requests,
+    sites,
+  });
+  const sites = Array.from({ length: 14 }, (_, i) => ({ site: `f${i} (a.ts:${i + 1})`, bytes: (14 - i) * 1_000 }));
+  const lines = formatAllocations({
+    get: side(13_877.4, 10, sites),
+    hello: side(7_260, 10),
+    helloWithReply: side(8_376.5, 10),
+  }).split('\n');
+  assert.match(lines[0]!, /GET 13,877, hello-world 7,260, with the GET's reply 8,377$/);
+  assert.equal(lines.length, 2 + 12, 'the twelve largest functions');
+  assert.equal(lines[2], '   1,400  f0 (a.ts:1)');
+  assert.equal(lines.at(-1), '     300  f11 (a.ts:12)');
 });
 
 test('the load process runs autocannon against a server of this process and hands back its result', async () => {

@@ -1,9 +1,10 @@
 /**
  * Bytes a piece of work allocates, from V8's sampling heap profiler with the objects garbage
  * collection already freed counted too, for `npm run bench -- api --allocations`. Unlike a
- * timing, the figure does not move with the shared machine's load (two runs of the same code
- * agree within a fraction of a percent), so a change of a hundred bytes a request shows in one
- * run where its throughput stays hidden in the noise (docs/benchmarks.md, the thirtieth round).
+ * timing, the figure does not move with the shared machine's load (runs of the same code agree
+ * within about 1%, some 100 bytes of a GET's 14,000), so a change of a few hundred bytes a
+ * request shows in one run where its throughput stays hidden in the noise (docs/benchmarks.md,
+ * the thirtieth round).
  */
 import { Session } from 'node:inspector/promises';
 import { fileURLToPath } from 'node:url';

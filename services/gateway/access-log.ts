@@ -29,6 +29,9 @@ export type AccessLogMode = (typeof ACCESS_LOG_MODES)[number];
 /** Routes an orchestrator polls every few seconds to know the gateway is up. */
 const PROBE_ROUTES: ReadonlySet<string> = new Set(['/healthz', '/readyz']);
 
+/** The route of a request no route took (a 404), as the access log and the metrics name it. */
+export const UNMATCHED_ROUTE = 'unmatched';
+
 /** Methods that change nothing. */
 const READ_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -77,7 +80,7 @@ export class AccessLog extends LogController {
   override incomingRequest(): void {}
 
   override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
-    const route = request.routeOptions.url ?? 'unmatched';
+    const route = request.routeUrl;
     this.#requests.observeRequest(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
     const level = error ? 'error' : accessLogLevel(this.#mode, request.method, route, reply.statusCode);
     // No line for a level the logger drops: a successful read's is at debug by default, and

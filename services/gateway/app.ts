@@ -12,7 +12,12 @@ import { randomUUID } from 'node:crypto';
 import compress from '@fastify/compress';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
+import fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type onRequestHookHandler,
+} from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import type { TopologyNames } from '../../topology/names.ts';
@@ -26,7 +31,7 @@ import type { ScheduleControl } from '../scheduler/schedule-control.ts';
 import { createRevocations, type Revocations } from '../lib/runtime/revocations.ts';
 import type { StatusView } from '../lib/status-view.ts';
 import { createWorkerPresence, type WorkerPresence } from '../lib/worker-presence.ts';
-import { AccessLog, type AccessLogMode } from './access-log.ts';
+import { AccessLog, type AccessLogMode, UNMATCHED_ROUTE } from './access-log.ts';
 import { type ApiToken, createAuthenticator, type Principal, type Scope } from './auth.ts';
 import { installClientErrorHandler } from './client-errors.ts';
 import type { GatewayContext } from './context.ts';
@@ -63,6 +68,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** Who made the request (set by the auth hook on routes with a scope). */
     principal: Principal | null;
+    /** The URL pattern of the route that took the request (`/v1/jobs/:id`); `unmatched` for none. */
+    routeUrl: string;
   }
 }
 
@@ -239,6 +246,7 @@ export async function buildGatewayApp(dependencies: GatewayDependencies): Promis
   // Response schemas document the answers (/docs/json); replies are sent as built, not filtered by them.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   app.decorateRequest('principal', null);
+  app.decorateRequest('routeUrl', UNMATCHED_ROUTE);
 
   const auth = createAuthenticator(dependencies.tokens);
   // Callback hooks rather than async ones: every request runs them, and an async hook costs a
@@ -251,14 +259,26 @@ export async function buildGatewayApp(dependencies: GatewayDependencies): Promis
     // Ids are read in lower case, whatever case the client sent them in (id-case.ts); a body's
     // as it is parsed (above).
     lowerCaseUrlIds(request);
-    const scope = request.routeOptions.config.scope;
-    if (scope === undefined) return done();
-    try {
-      request.principal = auth.authorize(request.headers.authorization, scope);
-    } catch (error) {
-      return done(error as Error);
-    }
     done();
+  });
+  // What a request needs of its route (the URL pattern the access log and the metrics name, the
+  // scope a token needs) is bound to the route as it is registered, in a hook of its own that
+  // runs after the one above. fastify's `request.routeOptions` builds an object of twelve fields
+  // on every read, and every request read it twice (docs/benchmarks.md, the thirty-first round).
+  app.addHook('onRoute', (route) => {
+    const { url } = route;
+    const scope = route.config?.scope;
+    const bindRoute: onRequestHookHandler = (request, _reply, done) => {
+      request.routeUrl = url;
+      if (scope === undefined) return done();
+      try {
+        request.principal = auth.authorize(request.headers.authorization, scope);
+      } catch (error) {
+        return done(error as Error);
+      }
+      done();
+    };
+    route.onRequest = [bindRoute, ...[route.onRequest ?? []].flat()];
   });
   app.setErrorHandler((error, request, reply) => {
     const { statusCode, body, serverFault } = errorReply(error, request.id, {

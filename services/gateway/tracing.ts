@@ -10,7 +10,7 @@ import type { FastifyRequest } from 'fastify';
 /** Runs `work` in a SERVER span named after the route; `work` gets the trace id (for logs). */
 export function inServerSpan<T>(request: FastifyRequest, work: (traceId: string) => Promise<T>): Promise<T> {
   const parent = propagation.extract(context.active(), request.headers);
-  const name = `${request.method} ${request.routeOptions.url ?? request.url}`;
+  const name = `${request.method} ${request.routeUrl}`;
   return trace.getTracer('sedano').startActiveSpan(name, { kind: SpanKind.SERVER }, parent, async (span) => {
     try {
       return await work(span.spanContext().traceId);

@@ -372,6 +372,11 @@ test('gateway edges: authentication and malformed input', { timeout: 240_000 }, 
         assert.equal(response.headers.get('x-request-id'), body.error.requestId);
       }
     }
+    // The HEAD fastify adds beside each GET needs the token too.
+    for (const route of ROUTES.filter(({ method }) => method === 'GET')) {
+      const response = await gateway.call('HEAD', concrete(route), { token: null });
+      assert.equal(response.status, 401, `HEAD ${route.path} without a token`);
+    }
     for (const path of ['/healthz', '/readyz']) {
       assert.equal((await gateway.call('GET', path, { token: null })).status, 200, `${path} needs no token`);
     }

@@ -91,4 +91,17 @@ test("the gateway's metrics move when jobs run", { timeout: 120_000 }, async (t)
       sampleValue(await scrape(gateway), 'sedano_jobs_finished_total', { stage: 'noop', state: 'REVOKED' }) >= 1,
     { description: 'the revoke counted', timeoutMs: 30_000 },
   );
+
+  // A request is counted under its route's pattern; one no route took, as unmatched.
+  assert.equal((await gateway.call('GET', '/v1/no-such-route')).status, 404);
+  const routes = await scrape(gateway);
+  const durations = (method: string, route: string, status: string) =>
+    histogram(routes, 'http_server_request_duration_seconds', {
+      http_request_method: method,
+      http_route: route,
+      http_response_status_code: status,
+    }).count;
+  assert.ok(durations('GET', '/v1/jobs/:id', '200') >= 1, 'the GETs of the job, by its pattern');
+  assert.equal(durations('DELETE', '/v1/jobs/:id', '202'), 1);
+  assert.equal(durations('GET', 'unmatched', '404'), 1);
 });

@@ -3,7 +3,7 @@
  * the environment; tests build them against the real stack on topics of their own).
  *
  * Every route except /healthz and /readyz needs a token: API routes name the scope they need,
- * the API description (/docs, /docs/json) needs `read`. An onRequest hook
+ * the API description (/docs, /docs/json) needs `read`. Each route's own onRequest hook
  * checks the bearer token before anything else is read (so a request without a valid token is
  * a 401 or 403 whatever its body). Errors become `{ error: { code, message, … } }` replies
  * (errors.ts); bodies are validated as sent, unknown fields refused (validation.ts).

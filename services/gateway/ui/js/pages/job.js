@@ -12,7 +12,8 @@ import { TraceTimeline } from './trace.js';
 const RECONNECT_MS = 2000;
 
 /**
- * The job's latest view: fetched once, then each event of its stream until a terminal state. A
+ * The job's latest view: fetched once, then each event of its stream until a terminal state (a
+ * job not in the view yet: its stream alone, which waits for it to appear). A
  * stream that ends before the job did (the gateway shut down, a proxy cut it) is opened again
  * after RECONNECT_MS (reopensStream says when).
  */
@@ -55,9 +56,13 @@ function useLiveJob(jobId) {
         setState({ job, error: undefined, live: false, reconnecting: false });
         if (!TERMINAL.has(job.state)) connect();
       })
-      .catch(
-        (error) => !controller.signal.aborted && setState({ job: undefined, error, live: false, reconnecting: false }),
-      );
+      .catch((error) => {
+        if (controller.signal.aborted) return;
+        // A job submitted a moment ago (a retry from a dead letter opens its new job at once) may
+        // not be in the view yet: its event stream waits for it, and answers 404 if it never comes.
+        if (error.status === 404) connect();
+        else setState({ job: undefined, error, live: false, reconnecting: false });
+      });
     return () => {
       controller.abort();
       clearTimeout(timer);

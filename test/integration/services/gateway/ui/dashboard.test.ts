@@ -369,6 +369,19 @@ test('the dashboard in a real browser', { timeout: 120_000 }, async (t) => {
     assert.deepEqual(await accessibilityViolations(page), [], 'the dead letters page breaks no WCAG A/AA rule');
   });
 
+  await t.test('a job page opened before its job reaches the view shows the job once it does', async () => {
+    // As a retry from a dead letter does: it opens its new job before the projector has applied the PENDING.
+    const jobId = randomUUID();
+    const notYet = page.waitForResponse(
+      (response) => response.url().endsWith(`/v1/jobs/${jobId}`) && response.status() === 404,
+    );
+    await page.goto(`${gateway.baseUrl}/ui/#/jobs/${jobId}`);
+    await notYet;
+    await gateway.view.apply(noopStatusEvent({ jobId, state: 'PENDING', occurredAt: Date.now() }));
+    await page.locator('h1').getByText(jobId).waitFor();
+    assert.equal(await page.locator('.badge[data-state="PENDING"]').count(), 1);
+  });
+
   await t.test("retry from a dead letter opens the new job afresh; no page keeps another job's replay", async () => {
     const once = { maxAttempts: 1, initialBackoffMs: null, maxBackoffMs: null, backoffMultiplier: null };
     const failed = await gateway.sandbox.submit({ sleepMs: 0, failureRate: 1 }, undefined, 1, { retryPolicy: once });

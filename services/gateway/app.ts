@@ -8,7 +8,6 @@
  * a 401 or 403 whatever its body). Errors become `{ error: { code, message, … } }` replies
  * (errors.ts); bodies are validated as sent, unknown fields refused (validation.ts).
  */
-import { randomUUID } from 'node:crypto';
 import compress from '@fastify/compress';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -41,6 +40,7 @@ import { apiError, errorReply, shortened } from './errors.ts';
 import { lowerCaseBodyIds, lowerCaseUrlIds } from './id-case.ts';
 import { createGatewayMetrics, type MetricsSources } from './metrics.ts';
 import { redactingSerializers } from '../lib/redaction.ts';
+import { randomUuid } from '../lib/uuid.ts';
 import { BATCH_ROUTE_NEEDS, batchRoutes } from './routes/batches.ts';
 import type { CollectionSearch } from '../indexer/search.ts';
 import { collectionRoutes } from './routes/collections.ts';
@@ -207,7 +207,8 @@ export async function buildGatewayApp(dependencies: GatewayDependencies): Promis
   const app = fastify({
     loggerInstance: baseLogger,
     requestIdHeader: 'x-request-id',
-    genReqId: () => randomUUID(),
+    // A random UUID, unless the client sent one (x-request-id); uuid.ts says why not randomUUID.
+    genReqId: () => randomUuid(),
     // Errors fastify meets before routing (a bad URL, a parameter over maxParamLength) get the same bodies.
     frameworkErrors: (error, request, reply) => {
       const { statusCode, body } = errorReply(error, request.id, { maxParamLength: MAX_PARAM_LENGTH });

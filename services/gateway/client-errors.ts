@@ -5,10 +5,10 @@
  * `x-request-id` header, and logged at info as the client's fault (fastify's default answers
  * `{"error":"Bad Request","message":"Client Error"}` with no code and no request id).
  */
-import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyBaseLogger } from 'fastify';
+import { randomUuid } from '../lib/uuid.ts';
 import { clientErrorReply } from './errors.ts';
 
 interface ParserError extends Error {
@@ -20,7 +20,7 @@ export function installClientErrorHandler(logger: FastifyBaseLogger): (error: Pa
   return (error, socket) => {
     // A reset connection has no one left to answer (as Node and fastify do).
     if (error.code === 'ECONNRESET' || socket.destroyed) return;
-    const requestId = randomUUID();
+    const requestId = randomUuid();
     const { statusCode, body } = clientErrorReply(error, requestId);
     logger.info(
       { reqId: requestId, code: body.error.code, status: statusCode, parserCode: error.code },

@@ -1,11 +1,12 @@
 /** Job ids: random UUIDs, or name-based ones so that one idempotency key is always one job. */
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { formatUuid, randomUuid, stampUuid } from './uuid.ts';
 
 /** sedano's namespace for name-based (version 5) job ids. */
 const JOB_ID_NAMESPACE = Buffer.from('6f1c0a52d9e24c8e8b3a5d0f7e2c9a41', 'hex');
 
 export function newJobId(): string {
-  return randomUUID();
+  return randomUuid();
 }
 
 /** The idempotency key of a batch's follow-up, from which its job id comes. */
@@ -21,8 +22,6 @@ export function followUpJobIdOf(batchId: string): string {
 /** The UUID version 5 (RFC 9562) of `key` in sedano's namespace: the same key gives the same id. */
 export function jobIdForKey(key: string): string {
   const bytes = createHash('sha1').update(JOB_ID_NAMESPACE).update(key, 'utf8').digest().subarray(0, 16);
-  bytes[6] = (bytes[6]! & 0x0f) | 0x50;
-  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
-  const hex = bytes.toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  stampUuid(bytes, 5);
+  return formatUuid(bytes);
 }

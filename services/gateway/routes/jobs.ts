@@ -121,12 +121,21 @@ async function declaredFollowUpView(
 }
 
 /**
- * `readJob`, or SEDANO_ERR_API_NOT_FOUND. It reads the view itself rather than through readJob:
- * every `GET /v1/jobs/:id` awaits it, and each nested async call costs a promise and a microtask
- * turn (docs/benchmarks.md, the thirtieth round).
+ * `readJob`, or SEDANO_ERR_API_NOT_FOUND. Every `GET /v1/jobs/:id` goes through it, so it reads
+ * the view itself rather than through readJob, and chains with `then` rather than `await`: an
+ * async function's await costs its own promise, closures and a microtask turn, about 500 bytes a
+ * GET with the route's handler (docs/benchmarks.md, the thirtieth and thirty-second rounds).
  */
-export async function findJob(context: Pick<GatewayContext, 'view' | 'codec'>, jobId: string): Promise<JobView> {
-  const view = (await context.view.get(jobId)) ?? (await declaredFollowUpView(context, jobId));
+export function findJob(context: Pick<GatewayContext, 'view' | 'codec'>, jobId: string): Promise<JobView> {
+  return context.view.get(jobId).then((view) => view ?? declaredFollowUpOrNotFound(context, jobId));
+}
+
+/** The view of a batch's declared follow-up `jobId`, or SEDANO_ERR_API_NOT_FOUND. */
+async function declaredFollowUpOrNotFound(
+  context: Pick<GatewayContext, 'view' | 'codec'>,
+  jobId: string,
+): Promise<JobView> {
+  const view = await declaredFollowUpView(context, jobId);
   if (view === undefined) throw notFound('job', jobId);
   return view;
 }
@@ -288,7 +297,8 @@ export const jobRoutes: FastifyPluginAsync<Pick<GatewayContext, (typeof JOB_ROUT
         ),
       },
     },
-    async (request) => jobReply(await findJob(context, request.params.id), context.now(), context.jaegerUiUrl),
+    // A `then` rather than an async handler: findJob says why.
+    (request) => findJob(context, request.params.id).then((view) => jobReply(view, context.now(), context.jaegerUiUrl)),
   );
 
   app.delete<{ Params: { id: string }; Body: { reason?: string } | null }>(

@@ -97,6 +97,22 @@ test('redact: credential names by word or whole name; a URL user and password in
   assert.equal(redactText('https://host/a@b and anna@example.com'), 'https://host/a@b and anna@example.com');
 });
 
+test('redact: a name keeps its verdict when judged again, after thousands of other names, and when long', () => {
+  // isCredentialName remembers its verdicts by name, at most 4,096 at a time, names of 64 characters at most.
+  for (let round = 0; round < 2; round += 1) {
+    for (let i = 0; i < 5_000; i += 1) {
+      assert.equal(isCredentialName(`field${i}`), false);
+      assert.equal(isCredentialName(`field${i}Password`), true);
+    }
+    assert.equal(isCredentialName('apiKey'), true);
+    assert.equal(isCredentialName('idempotencyKey'), false);
+  }
+  const long = `${'x'.repeat(70)}_token`;
+  assert.equal(isCredentialName(long), true);
+  assert.equal(isCredentialName(long), true);
+  assert.equal(isCredentialName(`${'x'.repeat(70)}_tokenizer`), false);
+});
+
 test('redact: every string through arrays and objects, other values and the original untouched', () => {
   const progress = {
     current: 1,

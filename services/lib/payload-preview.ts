@@ -53,7 +53,7 @@ function redacted(name: string, value: unknown): unknown {
  * the job page shows apart (`header`, `jobId`), redacted, as JSON, cut.
  */
 export function payloadPreview(request: object): string | null {
-  const payload = Object.fromEntries(Object.entries(request).filter(([name]) => name !== 'header' && name !== 'jobId'));
+  const { header: _header, jobId: _jobId, ...payload } = request as Record<string, unknown>;
   try {
     return cutText(JSON.stringify(payload, redacted), PAYLOAD_PREVIEW_MAX_CHARS);
   } catch {

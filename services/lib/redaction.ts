@@ -63,7 +63,8 @@ export function isCredentialName(name: string): boolean {
  * isCredentialName's verdicts, by name. A payload preview judges every field name of every job
  * twice (its PENDING event, its worker's first event), and a job's names are its schema's, the
  * same on every job: splitting a name into words took about 0.85 µs, and a noop job's preview
- * 4.5 µs (docs/benchmarks.md, "Payload previews judged once per field name"). Bounded, since a map's keys are the sender's.
+ * 4.5 µs (docs/benchmarks.md, "Payload previews judged once per field name"). Bounded, since a
+ * map's keys are the sender's.
  */
 const verdictsByName = new Map<string, boolean>();
 const MAX_REMEMBERED_NAMES = 4096;

@@ -58,15 +58,15 @@ export function createProduceBatcher(producer: KafkaProducer, options: ProduceBa
     else setImmediate(go);
   }
 
+  /** The queue's first entries, as many as fit in one request (at least one), taken in one splice. */
   function take(): Entry[] {
-    const taken: Entry[] = [];
-    let count = 0;
-    while (queue.length > 0 && (taken.length === 0 || count + queue[0]!.messages.length <= maxMessages)) {
-      const entry = queue.shift()!;
-      count += entry.messages.length;
-      taken.push(entry);
+    let count = queue[0]?.messages.length ?? 0;
+    let taking = 1;
+    while (taking < queue.length && count + queue[taking]!.messages.length <= maxMessages) {
+      count += queue[taking]!.messages.length;
+      taking += 1;
     }
-    return taken;
+    return queue.splice(0, taking);
   }
 
   async function flush(): Promise<void> {

@@ -122,6 +122,14 @@ function batchWrite(keys: StatusViewKeys, batchId: string, { before, after }: Jo
   };
 }
 
+/** The batches a change touches: the job's batch before it and after it (most jobs have none). */
+function batchIdsOf({ before, after }: JobChange): string[] {
+  const batchIds: string[] = [];
+  if (before?.batchId != null) batchIds.push(before.batchId);
+  if (after.batchId != null && after.batchId !== before?.batchId) batchIds.push(after.batchId);
+  return batchIds;
+}
+
 /** The script's input for `plan`; `expiresAt` gives when a terminal view expires. */
 export function scriptPayload(
   keys: StatusViewKeys,
@@ -134,7 +142,6 @@ export function scriptPayload(
   const writes = plan.changes.map((change): JobWrite => {
     const { before, after } = change;
     const expireAt = expiresAt(after);
-    const batchIds = [...new Set([before?.batchId, after.batchId])].filter((id) => id != null);
     views.push(JSON.stringify(withoutResult(after)));
     results.push(after.result === null ? '' : JSON.stringify(after.result));
     return {
@@ -146,7 +153,7 @@ export function scriptPayload(
       ...(before ? { stateFrom: keys.state(before.state), stageFrom: keys.stage(before.stage) } : {}),
       stateTo: keys.state(after.state),
       stageTo: keys.stage(after.stage),
-      batches: batchIds.map((batchId) => batchWrite(keys, batchId, change, expireAt)),
+      batches: batchIdsOf(change).map((batchId) => batchWrite(keys, batchId, change, expireAt)),
     };
   });
   return {

@@ -9,11 +9,13 @@
  * - fast jobs get a larger buffer: a resumed partition is read again only after the fetch in
  *   flight and one more (`refillMs`), so the jobs left at the resume must last that long. The gate
  *   measures how many jobs end per second and keeps the resume level at least as many jobs as
- *   end within one refill (`refillMs`), up to 128 x `concurrency` in hand. Without it a no-op
+ *   end within one refill (`refillMs`), up to 64 x `concurrency` in hand. Without it a no-op
  *   burst at concurrency 16 ran in cycles of ~69 jobs per ~125 ms, idle half the time. The cap
  *   was 32 x until a job's handler alone held its slot: jobs then spend most of their time in
  *   hand waiting for their outcome to be produced (a produce round trip or two), and 512 in hand
- *   bounded a 20,000 no-op burst to ~4,000 jobs/s (5,500-6,000 with 2,048, issue 12);
+ *   bounded a 20,000 no-op burst to ~4,000 jobs/s (5,500-6,000 with 2,048, issue 12). It was 128 x
+ *   until the fetches shrank (stage-assembly.ts): every job in hand has started its attempt, and
+ *   up to 4,300 in hand kept ~30 MB alive through each young-generation collection of a burst;
  * - the highest lane's partitions pause only at twice that, so a HIGH job behind a
  *   backlog of LOW ones is taken in at once and runs at the next free slot (the scheduler
  *   prefers it);
@@ -26,7 +28,7 @@
 import type { IncomingMessage, KafkaConsumer } from '../kafka.ts';
 
 /** The most jobs a lower lane keeps in hand, as a multiple of the concurrency, however fast they end. */
-const MAX_IN_HAND_FACTOR = 128;
+const MAX_IN_HAND_FACTOR = 64;
 /** How often the rate of ended jobs is measured, in milliseconds. */
 const RATE_WINDOW_MS = 250;
 

@@ -57,12 +57,12 @@ test('while suspended nothing is taken in: the partition pauses and seeks back t
   assert.deepEqual(calls.at(-1), 'resume low/3');
 });
 
-test('fast jobs get a buffer that lasts a refill: the resume level covers the jobs that end meanwhile, up to 128 x concurrency', () => {
+test('fast jobs get a buffer that lasts a refill: the resume level covers the jobs that end meanwhile, up to 64 x concurrency', () => {
   assert.equal(admissionLimit(2, 16, 10), 64, 'slow jobs: four times the concurrency');
   assert.equal(admissionLimit(2, 16, 150), 300);
   assert.equal(resumeLevel(2, 16, 150), 150);
   assert.equal(admissionLimit(0, 16, 150), 600, 'the highest lane: twice the lower lanes');
-  assert.equal(admissionLimit(2, 16, 10_000), 2048, 'capped');
+  assert.equal(admissionLimit(2, 16, 10_000), 1024, 'capped');
 });
 
 test('the gate measures how fast jobs end and pauses later (and resumes sooner) when they end fast', () => {

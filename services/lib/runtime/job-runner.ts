@@ -254,8 +254,9 @@ export class JobRunner<S extends Stage> {
     const { signal } = job.controller;
     await attempt.slot.acquire(signal);
     signal.throwIfAborted();
-    // Awaited only when there is one: `await undefined` costs every job a promise and a turn.
-    if (rateLimiter !== undefined) await this.#rateLimited(rateLimiter, signal);
+    // Awaited only when a limit holds the start: `await undefined` costs every job a promise and a turn.
+    const limited = rateLimiter?.acquire(signal);
+    if (limited !== undefined) await this.#rateLimited(limited, signal);
     // Again: a full worker, a paused stage or the rate limit may have held the job past its expiry.
     const expired = expiryRefusal(request.header.expiresAt, this.#options.now());
     if (expired !== null) {
@@ -322,9 +323,9 @@ export class JobRunner<S extends Stage> {
   }
 
   /** Waits for the rate limiter: its abort is the job's (revoke, shutdown), its other failures Redis's. */
-  async #rateLimited(rateLimiter: RateLimiter, signal: AbortSignal): Promise<void> {
+  async #rateLimited(limited: Promise<void>, signal: AbortSignal): Promise<void> {
     try {
-      await rateLimiter.acquire(signal);
+      await limited;
     } catch (error) {
       throw signal.aborted ? abortReason(signal) : error;
     }

@@ -25,7 +25,7 @@ import { registerAvroSchema, type SchemaRegistry } from './schema-registry.ts';
 import { contextFromHeaders, traceHeaders } from './telemetry.ts';
 import { explainAvroBody } from './avro-body-check.ts';
 import { type ReadPlan, readPlan, unknownSymbols } from './enum-resolution.ts';
-import { frameAvro, parseWireFormat } from './wire-format.ts';
+import { frameAvro, parseWireFormat, type WireFrame } from './wire-format.ts';
 
 export type { Contract };
 
@@ -277,88 +277,125 @@ export function createCodec(options: CodecOptions): Codec {
     return plan;
   }
 
+  /**
+   * The framed record when its schema id is known, undefined before (the registry must be
+   * asked); throws for a record its contract refuses.
+   */
+  function encodeNow<T>(binding: SubjectBinding<T>, record: T): Buffer | undefined {
+    const details = validationDetails(binding.contract, record);
+    if (details.length > 0) {
+      const problems = details.map(({ path, message }) => `${path === '' ? '(record)' : path}: ${message}`);
+      throw new SedanoError(
+        'SEDANO_ERR_CODEC_INVALID_RECORD',
+        `invalid ${binding.contract.name}: ${problems.join('; ')}`,
+        {
+          // As the API's validation details name fields: a JSON pointer into the record.
+          details: details.map(({ path, message }) => ({
+            in: 'record',
+            path: `/${path.replace(/\./g, '/')}`,
+            message,
+          })),
+        },
+      );
+    }
+    const schemaId = knownSchemaIds.get(binding.contract)?.get(binding.subject);
+    return schemaId === undefined ? undefined : frameAvro(schemaId, binding.contract.type, record);
+  }
+
+  /**
+   * `use` of the framed record, promised. Not an async function: a record of a known schema
+   * settles in one promise, where async frames awaiting each other cost three or four promises
+   * and two turns (three encodes a no-op job, issue 12).
+   */
+  function framedSoon<T, R>(binding: SubjectBinding<T>, record: T, use: (framed: Buffer) => R): Promise<R> {
+    let framed: Buffer | undefined;
+    try {
+      framed = encodeNow(binding, record);
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+    if (framed !== undefined) return Promise.resolve(use(framed));
+    return schemaIdFor(binding).then((schemaId) => use(frameAvro(schemaId, binding.contract.type, record)));
+  }
+
+  /** `value`'s frame; throws a PoisonMessageError for a value empty, too large or not framed. */
+  function frameOf(value: Buffer | null): WireFrame {
+    if (value === null || value.length === 0) {
+      throw new PoisonMessageError('SEDANO_ERR_CODEC_NOT_FRAMED', 'the message has no value');
+    }
+    if (value.length > maxMessageBytes) {
+      throw new PoisonMessageError(
+        'SEDANO_ERR_CODEC_OVERSIZE',
+        `the message has ${value.length} bytes, more than the ${maxMessageBytes} this consumer accepts`,
+      );
+    }
+    try {
+      return parseWireFormat(value);
+    } catch (error) {
+      throw new PoisonMessageError('SEDANO_ERR_CODEC_NOT_FRAMED', (error as Error).message, error);
+    }
+  }
+
+  /** `frame`'s record as `contract`, written with `writer`; throws a PoisonMessageError for one it cannot be. */
+  function readRecord<T>(contract: Contract<T>, frame: WireFrame, writer: avro.Type): Decoded<T> {
+    const plan = planFor(contract, frame.schemaId, writer);
+    let record: unknown;
+    try {
+      record = plan.reader.fromBuffer(frame.body, plan.resolver);
+    } catch (error) {
+      // avsc's messages say little ("truncated buffer", a RangeError about NaN): walk the body to say what is wrong.
+      const problem = explainAvroBody(writer, frame.body) ?? {
+        code: 'SEDANO_ERR_CODEC_CORRUPT' as const,
+        reason: `it does not resolve to ${contract.name} (${(error as Error).message})`,
+      };
+      throw new PoisonMessageError(problem.code, `the ${contract.name} body does not decode: ${problem.reason}`, error);
+    }
+    if (plan.lenient) {
+      const unknown = unknownSymbols(contract.type, record);
+      if (unknown.length > 0) {
+        throw new PoisonMessageError(
+          'SEDANO_ERR_CODEC_UNKNOWN_SYMBOL',
+          `${contract.name} (schema id ${frame.schemaId}): ${unknown.join('; ')}`,
+        );
+      }
+    }
+    const problems = validationProblems(contract, record);
+    if (problems.length > 0) {
+      throw new PoisonMessageError(
+        'SEDANO_ERR_CODEC_INVALID_RECORD',
+        `decoded ${contract.name} is invalid: ${problems.join('; ')}`,
+      );
+    }
+    return { record: record as T, schemaId: frame.schemaId };
+  }
+
+  /** `use` of the decoded record, promised; as framedSoon, one promise when the writer's schema is known. */
+  function decodedSoon<T, R>(contract: Contract<T>, value: Buffer | null, use: (decoded: Decoded<T>) => R): Promise<R> {
+    try {
+      const frame = frameOf(value);
+      const writer = knownWriterTypes.get(frame.schemaId);
+      if (writer !== undefined) return Promise.resolve(use(readRecord(contract, frame, writer)));
+      return writerType(frame.schemaId).then((found) => use(readRecord(contract, frame, found)));
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+
   const codec: Codec = {
-    async encode(binding, record) {
-      const details = validationDetails(binding.contract, record);
-      if (details.length > 0) {
-        const problems = details.map(({ path, message }) => `${path === '' ? '(record)' : path}: ${message}`);
-        throw new SedanoError(
-          'SEDANO_ERR_CODEC_INVALID_RECORD',
-          `invalid ${binding.contract.name}: ${problems.join('; ')}`,
-          {
-            // As the API's validation details name fields: a JSON pointer into the record.
-            details: details.map(({ path, message }) => ({
-              in: 'record',
-              path: `/${path.replace(/\./g, '/')}`,
-              message,
-            })),
-          },
-        );
-      }
-      const schemaId = knownSchemaIds.get(binding.contract)?.get(binding.subject) ?? (await schemaIdFor(binding));
-      return frameAvro(schemaId, binding.contract.type, record);
+    encode: (binding, record) => framedSoon(binding, record, (framed) => framed),
+
+    decode: (contract, value) => decodedSoon(contract, value, (decoded) => decoded),
+
+    toMessage(binding, key, record) {
+      const headers = traceHeaders();
+      return framedSoon(binding, record, (value) => ({ key, value, headers }));
     },
 
-    async decode(contract, value) {
-      if (value === null || value.length === 0) {
-        throw new PoisonMessageError('SEDANO_ERR_CODEC_NOT_FRAMED', 'the message has no value');
-      }
-      if (value.length > maxMessageBytes) {
-        throw new PoisonMessageError(
-          'SEDANO_ERR_CODEC_OVERSIZE',
-          `the message has ${value.length} bytes, more than the ${maxMessageBytes} this consumer accepts`,
-        );
-      }
-      let frame;
-      try {
-        frame = parseWireFormat(value);
-      } catch (error) {
-        throw new PoisonMessageError('SEDANO_ERR_CODEC_NOT_FRAMED', (error as Error).message, error);
-      }
-      const writer = knownWriterTypes.get(frame.schemaId) ?? (await writerType(frame.schemaId));
-      const plan = planFor(contract, frame.schemaId, writer);
-      let record: unknown;
-      try {
-        record = plan.reader.fromBuffer(frame.body, plan.resolver);
-      } catch (error) {
-        // avsc's messages say little ("truncated buffer", a RangeError about NaN): walk the body to say what is wrong.
-        const problem = explainAvroBody(writer, frame.body) ?? {
-          code: 'SEDANO_ERR_CODEC_CORRUPT' as const,
-          reason: `it does not resolve to ${contract.name} (${(error as Error).message})`,
-        };
-        throw new PoisonMessageError(
-          problem.code,
-          `the ${contract.name} body does not decode: ${problem.reason}`,
-          error,
-        );
-      }
-      if (plan.lenient) {
-        const unknown = unknownSymbols(contract.type, record);
-        if (unknown.length > 0) {
-          throw new PoisonMessageError(
-            'SEDANO_ERR_CODEC_UNKNOWN_SYMBOL',
-            `${contract.name} (schema id ${frame.schemaId}): ${unknown.join('; ')}`,
-          );
-        }
-      }
-      const problems = validationProblems(contract, record);
-      if (problems.length > 0) {
-        throw new PoisonMessageError(
-          'SEDANO_ERR_CODEC_INVALID_RECORD',
-          `decoded ${contract.name} is invalid: ${problems.join('; ')}`,
-        );
-      }
-      return { record: record as never, schemaId: frame.schemaId };
-    },
-
-    async toMessage(binding, key, record) {
-      return { key, value: await codec.encode(binding, record), headers: traceHeaders() };
-    },
-
-    async fromMessage(contract, message) {
-      const decoded = await codec.decode(contract, message.value);
-      return { ...decoded, traceContext: contextFromHeaders(message.headers) };
-    },
+    fromMessage: (contract, message) =>
+      decodedSoon(contract, message.value, (decoded) => ({
+        ...decoded,
+        traceContext: contextFromHeaders(message.headers),
+      })),
 
     async prepare(binding) {
       if (knownSchemaIds.get(binding.contract)?.get(binding.subject) === undefined) await schemaIdFor(binding);

@@ -14,7 +14,7 @@ import { exportReportRequestContract, type ExportReportRequest } from '../../../
 import type { JobStatusEvent } from '../../../../schemas/job-status-event.ts';
 import { resolveExporterOptions } from '../../../../services/exporter/exporter-options.ts';
 import { createExporterStage } from '../../../../services/exporter/exporter-stage.ts';
-import { validationProblems } from '../../../../services/lib/codec.ts';
+import { validationProblems } from '../../../../services/lib/record-validation.ts';
 import { jobHeader } from '../../../../services/lib/job-client.ts';
 import { createWeeklyReport } from '../../../../services/maintenance/tasks/weekly-report.ts';
 import { COMPATIBILITY_POLICIES, contractBindings } from '../../../../topology/contracts.ts';

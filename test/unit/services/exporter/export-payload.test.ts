@@ -5,7 +5,7 @@ import { sampleDefaultRequest, sampleFinancialRequest } from '../../../../servic
 import { fillDefaults } from '../../../../services/gateway/avro-json-schema.ts';
 import { PAYLOAD_SCHEMAS } from '../../../../services/gateway/schemas.ts';
 import { compileValidator } from '../../../../services/gateway/validation.ts';
-import { validationProblems } from '../../../../services/lib/codec.ts';
+import { validationProblems } from '../../../../services/lib/record-validation.ts';
 import { STAGE_REQUEST_CONTRACTS } from '../../../../topology/contracts.ts';
 
 test('the sample reports, sent as JSON payloads, validate and fill into valid export requests', () => {

@@ -4,7 +4,7 @@ import { avroToJsonSchema, fillDefaults } from '../../../../services/gateway/avr
 import { PAYLOAD_SCHEMAS } from '../../../../services/gateway/schemas.ts';
 import { compileValidator } from '../../../../services/gateway/validation.ts';
 import { STAGE_REQUEST_CONTRACTS } from '../../../../topology/contracts.ts';
-import { validationProblems } from '../../../../services/lib/codec.ts';
+import { validationProblems } from '../../../../services/lib/record-validation.ts';
 import { STAGES } from '../../../../topology/topics.ts';
 
 const schema = {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { batchDeclarationContract } from '../../../../schemas/batch-declaration.ts';
 import { jobStatusEventContract, type JobStatusEvent } from '../../../../schemas/job-status-event.ts';
-import { validationProblems } from '../../../../services/lib/codec.ts';
+import { validationProblems } from '../../../../services/lib/record-validation.ts';
 import type { Codec } from '../../../../services/lib/codec.ts';
 import {
   batchDeclaration,

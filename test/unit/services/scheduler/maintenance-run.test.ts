@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { jobStatusEventContract } from '../../../../schemas/job-status-event.ts';
 import { maintenanceRequestContract } from '../../../../schemas/maintenance-request.ts';
-import { validationProblems } from '../../../../services/lib/codec.ts';
+import { validationProblems } from '../../../../services/lib/record-validation.ts';
 import { maintenanceRun, slotRunExpiry } from '../../../../services/scheduler/maintenance-run.ts';
 import { slotCalendar } from '../../../../services/scheduler/slot-calendar.ts';
 import { immediateRunKey, slotIdempotencyKey } from '../../../../services/scheduler/slot-identity.ts';

@@ -26,7 +26,7 @@ import { contextFromHeaders, traceHeaders } from './telemetry.ts';
 import { explainAvroBody } from './avro-body-check.ts';
 import { type ReadPlan, readPlan, unknownSymbols } from './enum-resolution.ts';
 import { frameAvro, parseWireFormat, type WireFrame } from './wire-format.ts';
-import { validationDetails, validationProblems } from './record-validation.ts';
+import { problemLine, validationDetails, validationProblems } from './record-validation.ts';
 
 export type { Contract };
 
@@ -246,7 +246,7 @@ export function createCodec(options: CodecOptions): Codec {
   function encodeNow<T>(binding: SubjectBinding<T>, record: T): Buffer | undefined {
     const details = validationDetails(binding.contract, record);
     if (details.length > 0) {
-      const problems = details.map(({ path, message }) => `${path === '' ? '(record)' : path}: ${message}`);
+      const problems = details.map(problemLine);
       throw new SedanoError(
         'SEDANO_ERR_CODEC_INVALID_RECORD',
         `invalid ${binding.contract.name}: ${problems.join('; ')}`,

@@ -7,9 +7,12 @@ import type { Contract } from '../../schemas/contract.ts';
 
 /** Every problem that stops `record` from being a valid `contract`, as "field: problem" lines. */
 export function validationProblems(contract: Contract<unknown>, record: unknown): string[] {
-  return validationDetails(contract, record).map(
-    ({ path, message }) => `${path === '' ? '(record)' : path}: ${message}`,
-  );
+  return validationDetails(contract, record).map(problemLine);
+}
+
+/** One problem as a "field: problem" line (`(record)` for the record as a whole). */
+export function problemLine({ path, message }: FieldDetail): string {
+  return `${path === '' ? '(record)' : path}: ${message}`;
 }
 
 /** One field a record gets wrong: its path in the record (`sleepMs`, `header.priority`) and what is wrong. */

@@ -14,9 +14,10 @@
  *
  * A delayed job's due time is in its PENDING only (`nextAttemptAt`), so each gateway keeps the
  * due times of the delayed jobs it saw submitted and not yet started (at most
- * MAX_REMEMBERED_DUE_TIMES, the oldest forgotten first); one it did not see (submitted before
+ * MAX_REMEMBERED_DUE_TIMES, the least recently seen forgotten first); one it did not see (submitted before
  * it started) counts its wait from its submission.
  */
+import { LRUCache } from 'lru-cache';
 import { Counter, Histogram, type Registry } from 'prom-client';
 import type { JobStatusEvent } from '../../schemas/job-status-event.ts';
 import { RUN_BUCKETS_SECONDS, WAIT_BUCKETS_SECONDS } from '../lib/metric-buckets.ts';
@@ -92,15 +93,15 @@ export function createJobEventMetrics(registry: Registry): JobEventMetrics {
     labelNames: ['stage'],
     registers: [registry],
   });
-  // Delayed jobs seen PENDING and not started yet, in the order they were seen: their due times.
-  const dueTimes = new Map<string, number>();
+  // Delayed jobs seen PENDING and not started yet: their due times, the least recently seen
+  // forgotten first (an LRU cache: status-view.ts says why not a Map trimmed from its first key).
+  const dueTimes = new LRUCache<string, number>({ max: MAX_REMEMBERED_DUE_TIMES });
   const dueAtOf = (event: JobStatusEvent): number | null => {
     if (event.state === 'PENDING') {
       if (event.nextAttemptAt !== null) dueTimes.set(event.jobId, event.nextAttemptAt);
-      if (dueTimes.size > MAX_REMEMBERED_DUE_TIMES) dueTimes.delete(dueTimes.keys().next().value!);
       return null;
     }
-    const dueAt = dueTimes.get(event.jobId) ?? null;
+    const dueAt = dueTimes.peek(event.jobId) ?? null;
     // Started, or ended without starting (revoked while it waited): its wait is over.
     if (dueAt !== null) dueTimes.delete(event.jobId);
     return dueAt;

@@ -15,6 +15,7 @@
 import type { Context } from '@opentelemetry/api';
 import { setTimeout as sleep } from 'node:timers/promises';
 import avro from 'avsc';
+import { LRUCache } from 'lru-cache';
 import { type Contract, schemaText } from '../../schemas/contract.ts';
 import { LOGICAL_TYPES } from '../../schemas/logical-types.ts';
 import { type ErrorCode, SedanoError } from './errors.ts';
@@ -133,8 +134,8 @@ export function createCodec(options: CodecOptions): Codec {
   const knownSchemaIds = new WeakMap<Contract<unknown>, Map<string, number>>();
   const knownWriterTypes = new Map<number, avro.Type>();
   const plans = new Map<string, ReadPlan>();
-  // Ids the registry kept answering 404 for, with when (insertion order: oldest first).
-  const unknownIds = new Map<number, number>();
+  // Ids the registry kept answering 404 for, with when (the least recently found forgotten first).
+  const unknownIds = new LRUCache<number, number>({ max: MAX_UNKNOWN_SCHEMA_IDS });
 
   function schemaIdFor(binding: SubjectBinding<unknown>): Promise<number> {
     let bySubject = schemaIds.get(binding.contract);
@@ -174,7 +175,7 @@ export function createCodec(options: CodecOptions): Codec {
   function writerType(schemaId: number): Promise<avro.Type> {
     let type = writerTypes.get(schemaId);
     if (!type) {
-      const foundUnknownAt = unknownIds.get(schemaId);
+      const foundUnknownAt = unknownIds.peek(schemaId);
       if (foundUnknownAt !== undefined && performance.now() - foundUnknownAt < UNKNOWN_SCHEMA_VERDICT_MS) {
         return Promise.reject(unknownSchema(schemaId, `within the last ${UNKNOWN_SCHEMA_VERDICT_MS} ms`));
       }
@@ -192,9 +193,7 @@ export function createCodec(options: CodecOptions): Codec {
         (error: unknown) => {
           writerTypes.delete(schemaId);
           if (httpStatus(error) === 404) {
-            unknownIds.delete(schemaId);
             unknownIds.set(schemaId, performance.now());
-            if (unknownIds.size > MAX_UNKNOWN_SCHEMA_IDS) unknownIds.delete(unknownIds.keys().next().value!);
             throw unknownSchema(schemaId, `for ${waitMs} ms`, error);
           }
           throw new SedanoError(

@@ -3,7 +3,7 @@
  * success became visible. The system under test only has to submit jobs and report successes.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type JobTiming, summarize, type Summary } from './stats.ts';
+import { type JobTiming, type RoundTimings, type Summary, summarizeRounds } from './stats.ts';
 
 /** A job system under test, already running. */
 export interface BenchSystem {
@@ -16,12 +16,12 @@ export interface BenchSystem {
 }
 
 export type Workload =
-  { kind: 'rate'; /** Jobs per second. */ rate: number; durationMs: number } | { kind: 'burst'; jobs: number };
+  | { kind: 'rate'; /** Jobs per second. */ rate: number; durationMs: number }
+  | { kind: 'burst'; jobs: number; /** Bursts one after the other, summarized as one (stats.ts). */ rounds: number };
 
 export function workloadLabel(workload: Workload): string {
-  return workload.kind === 'rate'
-    ? `${workload.rate}/s x ${workload.durationMs / 1000} s`
-    : `burst of ${workload.jobs}`;
+  if (workload.kind === 'rate') return `${workload.rate}/s x ${workload.durationMs / 1000} s`;
+  return workload.rounds === 1 ? `burst of ${workload.jobs}` : `${workload.rounds} bursts of ${workload.jobs}`;
 }
 
 /** Submission and success times of one workload's jobs (milliseconds, performance.now()). */
@@ -68,12 +68,17 @@ export class Recorder {
     timer.abort();
   }
 
-  summary(): Summary {
+  /** What was measured: the timings of the jobs seen to succeed, out of those submitted. */
+  measured(): RoundTimings {
     const timings: JobTiming[] = [...this.#visible].map(([jobId, visibleAt]) => ({
       submittedAt: this.#submitted.get(jobId)!,
       visibleAt,
     }));
-    return summarize(timings, this.#submitted.size, this.#firstSubmittedAt);
+    return { timings, submitted: this.#submitted.size, firstSubmittedAt: this.#firstSubmittedAt };
+  }
+
+  summary(): Summary {
+    return summarizeRounds([this.measured()]);
   }
 
   #check(): void {
@@ -108,10 +113,17 @@ export async function drive(system: BenchSystem, workload: Workload, recorder: R
   await Promise.all(sends);
 }
 
-/** Runs one workload and waits for its jobs (at most `timeoutMs` after the last submission). */
+/**
+ * Runs one workload and waits for its jobs (at most `timeoutMs` after the last submission); a
+ * burst of several rounds runs them one after the other, each once the one before has settled.
+ */
 export async function measure(system: BenchSystem, workload: Workload, timeoutMs: number): Promise<Summary> {
-  const recorder = new Recorder();
-  await drive(system, workload, recorder);
-  await recorder.settled(timeoutMs);
-  return recorder.summary();
+  const rounds: RoundTimings[] = [];
+  for (let round = 0; round < (workload.kind === 'burst' ? workload.rounds : 1); round++) {
+    const recorder = new Recorder();
+    await drive(system, workload, recorder);
+    await recorder.settled(timeoutMs);
+    rounds.push(recorder.measured());
+  }
+  return summarizeRounds(rounds);
 }

@@ -21,7 +21,7 @@ import { type ComparisonRow, formatComparison } from './table.ts';
 
 /** The command line of this benchmark. */
 export const NOOP_SYNOPSIS =
-  'npm run bench -- noop [--rates 100,400,1000] [--duration 10] [--burst 20000] [--concurrency 16] ' +
+  'npm run bench -- noop [--rates 100,400,1000] [--duration 10] [--burst 20000] [--burst-rounds 3] [--concurrency 16] ' +
   '[--poll] [--only sedano|bullmq|celery[,...]] [--celery-db 14] [--json]';
 
 export interface NoopBenchOptions {
@@ -31,6 +31,12 @@ export interface NoopBenchOptions {
   durationMs: number;
   /** Jobs of the burst (submitted as fast as possible); 0 for none. */
   burst: number;
+  /**
+   * Bursts each system runs one after the other, summarized as one. A burst of 20,000 lasts
+   * about 1.5 s on sedano and BullMQ, and the other processes' load changes within seconds: one
+   * burst a system measured that as much as the system (docs/benchmarks.md).
+   */
+  burstRounds: number;
   concurrency: number;
   detection: Detection;
   systems: SystemName[];
@@ -69,6 +75,7 @@ export function parseNoopOptions(args: readonly string[]): NoopBenchOptions {
       rates: { type: 'string', default: '100,400,1000' },
       duration: { type: 'string', default: '10' },
       burst: { type: 'string', default: '20000' },
+      'burst-rounds': { type: 'string', default: '3' },
       'celery-db': { type: 'string', default: '14' },
       concurrency: { type: 'string', default: '16' },
       poll: { type: 'boolean', default: false },
@@ -83,6 +90,7 @@ export function parseNoopOptions(args: readonly string[]): NoopBenchOptions {
     rates: values.rates === '' ? [] : values.rates.split(',').map((rate) => positive('rates', rate.trim())),
     durationMs: positive('duration', values.duration) * 1000,
     burst: positive('burst', values.burst, true),
+    burstRounds: positive('burst-rounds', values['burst-rounds']),
     concurrency: positive('concurrency', values.concurrency),
     detection: values.poll ? 'poll' : 'notify',
     systems: only === undefined ? [...SYSTEMS] : SYSTEMS.filter((name) => only.includes(name)),
@@ -91,13 +99,15 @@ export function parseNoopOptions(args: readonly string[]): NoopBenchOptions {
   };
 }
 
-export function noopWorkloads(options: Pick<NoopBenchOptions, 'rates' | 'durationMs' | 'burst'>): Workload[] {
+export function noopWorkloads(
+  options: Pick<NoopBenchOptions, 'rates' | 'durationMs' | 'burst' | 'burstRounds'>,
+): Workload[] {
   const workloads: Workload[] = options.rates.map((rate) => ({
     kind: 'rate',
     rate,
     durationMs: options.durationMs,
   }));
-  if (options.burst > 0) workloads.push({ kind: 'burst', jobs: options.burst });
+  if (options.burst > 0) workloads.push({ kind: 'burst', jobs: options.burst, rounds: options.burstRounds });
   return workloads;
 }
 
@@ -117,7 +127,7 @@ async function runSystem(
   process.once('SIGTERM', interrupted);
   try {
     const system = await start(cleanup);
-    const warmUp = await measure(system, { kind: 'burst', jobs: WARM_UP_JOBS }, WARM_UP_TIMEOUT_MS);
+    const warmUp = await measure(system, { kind: 'burst', jobs: WARM_UP_JOBS, rounds: 1 }, WARM_UP_TIMEOUT_MS);
     if (warmUp.completed < warmUp.submitted) {
       throw new Error(`${system.name}: only ${warmUp.completed} of ${warmUp.submitted} warm-up jobs succeeded`);
     }
@@ -186,6 +196,14 @@ export async function runNoopBenchmark(options: NoopBenchOptions): Promise<numbe
     );
   } else {
     console.log(formatComparison(rows));
+    const burst = rows.find((_, i) => workloads[i]!.kind === 'burst' && options.burstRounds > 1);
+    if (burst !== undefined) {
+      const perRound = burst.systems.map(
+        ({ system, summary }) =>
+          `${system} ${summary.roundThroughputs.map((n) => (Number.isFinite(n) ? n.toFixed(0) : '-')).join(', ')}`,
+      );
+      console.log(`\n${burst.workload}, throughput per burst (jobs/s): ${perRound.join('; ')}`);
+    }
     console.log(
       `\nlatency: submitted -> SUCCESS visible in Redis (sedano: status view, seen by ` +
         `${options.detection === 'notify' ? 'keyspace notification' : 'polling every 10 ms'}; ` +

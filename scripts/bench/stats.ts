@@ -14,10 +14,12 @@ export interface Summary {
   submitted: number;
   /** Jobs seen to succeed before the workload's deadline. */
   completed: number;
-  /** From the first submission to the last success seen, in milliseconds. */
+  /** From the first submission to the last success seen, in milliseconds (summed over rounds). */
   durationMs: number;
   /** `completed` / `durationMs`, in jobs per second. */
   throughputPerSecond: number;
+  /** Each round's own throughput, in jobs per second (one entry for a workload run once). */
+  roundThroughputs: number[];
   p50Ms: number;
   p95Ms: number;
   p99Ms: number;
@@ -32,22 +34,46 @@ export function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1]!;
 }
 
-/** Summarizes the timings of the jobs that completed, out of `submitted` (first submission from all of them). */
-export function summarize(timings: readonly JobTiming[], submitted: number, firstSubmittedAt: number): Summary {
-  const latencies = timings.map((timing) => timing.visibleAt - timing.submittedAt).sort((a, b) => a - b);
-  const lastVisibleAt = timings.reduce((last, timing) => Math.max(last, timing.visibleAt), Number.NEGATIVE_INFINITY);
-  const durationMs = timings.length > 0 ? lastVisibleAt - firstSubmittedAt : Number.NaN;
+/** One measured run of a workload: its jobs' timings, how many it submitted, and when the first was. */
+export interface RoundTimings {
+  timings: readonly JobTiming[];
+  submitted: number;
+  firstSubmittedAt: number;
+}
+
+/**
+ * Summarizes rounds of one workload as one (pure): jobs and durations add up, so the throughput
+ * is all rounds' completed jobs over their summed durations (each from its first submission to
+ * its last success seen), and the percentiles are those of every job's latency, pooled.
+ */
+export function summarizeRounds(rounds: readonly RoundTimings[]): Summary {
+  const latencies = rounds
+    .flatMap((round) => round.timings.map((timing) => timing.visibleAt - timing.submittedAt))
+    .sort((a, b) => a - b);
+  const durations = rounds.filter((round) => round.timings.length > 0).map(roundDurationMs);
+  const durationMs = durations.length > 0 ? durations.reduce((sum, n) => sum + n, 0) : Number.NaN;
   return {
-    submitted,
-    completed: timings.length,
+    submitted: rounds.reduce((sum, round) => sum + round.submitted, 0),
+    completed: latencies.length,
     durationMs,
-    throughputPerSecond: durationMs > 0 ? (timings.length / durationMs) * 1000 : Number.NaN,
+    throughputPerSecond: durationMs > 0 ? (latencies.length / durationMs) * 1000 : Number.NaN,
+    roundThroughputs: rounds.map((round) => {
+      const ms = round.timings.length > 0 ? roundDurationMs(round) : Number.NaN;
+      return ms > 0 ? (round.timings.length / ms) * 1000 : Number.NaN;
+    }),
     p50Ms: percentile(latencies, 50),
     p95Ms: percentile(latencies, 95),
     p99Ms: percentile(latencies, 99),
     maxMs: latencies.at(-1) ?? Number.NaN,
     meanMs: latencies.length > 0 ? latencies.reduce((sum, n) => sum + n, 0) / latencies.length : Number.NaN,
   };
+}
+
+/** From a round's first submission to its last success seen, in milliseconds. */
+function roundDurationMs({ timings, firstSubmittedAt }: RoundTimings): number {
+  return (
+    timings.reduce((last, timing) => Math.max(last, timing.visibleAt), Number.NEGATIVE_INFINITY) - firstSubmittedAt
+  );
 }
 
 /** `a / b`, NaN when either is not a positive finite number. */

@@ -50,17 +50,15 @@ export function summarizeRounds(rounds: readonly RoundTimings[]): Summary {
   const latencies = rounds
     .flatMap((round) => round.timings.map((timing) => timing.visibleAt - timing.submittedAt))
     .sort((a, b) => a - b);
-  const durations = rounds.filter((round) => round.timings.length > 0).map(roundDurationMs);
-  const durationMs = durations.length > 0 ? durations.reduce((sum, n) => sum + n, 0) : Number.NaN;
+  const durations = rounds.map(roundDurationMs);
+  const measured = durations.filter((ms) => !Number.isNaN(ms));
+  const durationMs = measured.length > 0 ? measured.reduce((sum, ms) => sum + ms, 0) : Number.NaN;
   return {
     submitted: rounds.reduce((sum, round) => sum + round.submitted, 0),
     completed: latencies.length,
     durationMs,
-    throughputPerSecond: durationMs > 0 ? (latencies.length / durationMs) * 1000 : Number.NaN,
-    roundThroughputs: rounds.map((round) => {
-      const ms = round.timings.length > 0 ? roundDurationMs(round) : Number.NaN;
-      return ms > 0 ? (round.timings.length / ms) * 1000 : Number.NaN;
-    }),
+    throughputPerSecond: perSecond(latencies.length, durationMs),
+    roundThroughputs: rounds.map((round, i) => perSecond(round.timings.length, durations[i]!)),
     p50Ms: percentile(latencies, 50),
     p95Ms: percentile(latencies, 95),
     p99Ms: percentile(latencies, 99),
@@ -69,11 +67,17 @@ export function summarizeRounds(rounds: readonly RoundTimings[]): Summary {
   };
 }
 
-/** From a round's first submission to its last success seen, in milliseconds. */
+/** From a round's first submission to its last success seen, in milliseconds; NaN when none succeeded. */
 function roundDurationMs({ timings, firstSubmittedAt }: RoundTimings): number {
+  if (timings.length === 0) return Number.NaN;
   return (
     timings.reduce((last, timing) => Math.max(last, timing.visibleAt), Number.NEGATIVE_INFINITY) - firstSubmittedAt
   );
+}
+
+/** `jobs` over `ms`, in jobs per second; NaN unless `ms` is above 0. */
+function perSecond(jobs: number, ms: number): number {
+  return ms > 0 ? (jobs / ms) * 1000 : Number.NaN;
 }
 
 /** `a / b`, NaN when either is not a positive finite number. */

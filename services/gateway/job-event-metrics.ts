@@ -14,8 +14,8 @@
  *
  * A delayed job's due time is in its PENDING only (`nextAttemptAt`), so each gateway keeps the
  * due times of the delayed jobs it saw submitted and not yet started (at most
- * MAX_REMEMBERED_DUE_TIMES, the least recently seen forgotten first); one it did not see (submitted before
- * it started) counts its wait from its submission.
+ * MAX_REMEMBERED_DUE_TIMES, the least recently seen forgotten first); one it did not see
+ * (submitted before it started) counts its wait from its submission.
  */
 import { LRUCache } from 'lru-cache';
 import { Counter, Histogram, type Registry } from 'prom-client';
